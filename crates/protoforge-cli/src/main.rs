@@ -1,0 +1,3 @@
+//! The `protoforge` command: a protoc-compatible front end.
+
+fn main() {}

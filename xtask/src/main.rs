@@ -1,0 +1,3 @@
+//! `cargo xtask <job>`: project chores that cargo alone does not do.
+
+fn main() {}
