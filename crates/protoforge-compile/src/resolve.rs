@@ -1,0 +1,1 @@
+//! Finding and loading `.proto` files. Stub: see lib.rs.
