@@ -1,3 +1,47 @@
 //! `cargo xtask <job>`: project chores that cargo alone does not do.
+//!
+//! Each job lives in its own module; this file only dispatches on the first argument.
 
-fn main() {}
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+mod bootstrap_runtime;
+mod conformance;
+mod tidy;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(job) = args.first() else {
+        eprintln!("usage: cargo xtask <job> [args...]\n\njobs:\n{}", JOBS);
+        return ExitCode::from(2);
+    };
+    let rest = &args[1..];
+    let result: Result<(), String> = match job.as_str() {
+        // New jobs: add one arm here and one module beside this file.
+        "tidy" => tidy::run(&root()),
+        "conformance" => conformance::run(rest),
+        "bootstrap-runtime" => bootstrap_runtime::run(&root(), rest),
+        _ => Err(format!("unknown job `{job}`\n\njobs:\n{JOBS}")),
+    };
+    let _ = rest;
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask {job}: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// One line per job, for the usage text.
+const JOBS: &str = "  tidy          check module docs and formatting\n  \
+  conformance   build (cached) and run protobuf's conformance_test_runner\n  \
+  bootstrap-runtime [--check]  regenerate protoforge's descriptor.rs/plugin.rs\n";
+
+/// The workspace root (the parent of this crate).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
