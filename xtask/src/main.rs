@@ -5,8 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod bench;
 mod bootstrap_runtime;
 mod conformance;
+mod goldens;
 mod tidy;
 
 fn main() -> ExitCode {
@@ -21,6 +23,8 @@ fn main() -> ExitCode {
         "tidy" => tidy::run(&root()),
         "conformance" => conformance::run(rest),
         "bootstrap-runtime" => bootstrap_runtime::run(&root(), rest),
+        "goldens" => goldens::run(&root(), rest),
+        "bench" => bench::run(&root(), rest),
         _ => Err(format!("unknown job `{job}`\n\njobs:\n{JOBS}")),
     };
     let _ = rest;
@@ -36,7 +40,9 @@ fn main() -> ExitCode {
 /// One line per job, for the usage text.
 const JOBS: &str = "  tidy          check module docs and formatting\n  \
   conformance   build (cached) and run protobuf's conformance_test_runner\n  \
-  bootstrap-runtime [--check]  regenerate protoforge's descriptor.rs/plugin.rs\n";
+  bootstrap-runtime [--check]  regenerate protoforge's descriptor.rs/plugin.rs\n  \
+  goldens [SET..]  regenerate testdata/descriptors goldens with real protoc\n  \
+  bench compile    time protoforge against protoc on the corpus\n";
 
 /// The workspace root (the parent of this crate).
 fn root() -> PathBuf {

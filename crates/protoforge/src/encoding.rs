@@ -1,0 +1,1212 @@
+//! The wire format: varints, tags, the per-type codecs and the decode loop that generated
+//! code calls.
+//!
+//! # How generated code uses this module
+//!
+//! A message implements [`Message`] with four required methods; everything else
+//! (`encode`, `decode`, `merge`, length-delimited framing) is provided by the trait.
+//!
+//! - `encode_raw(&self, buf)` writes the known fields in field-number order, then
+//!   `self.unknown_fields.encode_raw(buf)`. Each field is one call into a type module below:
+//!   `if let Some(v) = &self.name { encoding::string::encode(1, v, buf) }`,
+//!   `encoding::message::encode_repeated(4, &self.message_type, buf)`,
+//!   `encoding::int32::encode_packed(1, &self.path, buf)` (an empty slice writes nothing),
+//!   `encoding::enumeration::encode(5, &v, buf)` for a typed enum value.
+//! - `encoded_len(&self)` is the sum of the matching `encoded_len*` functions
+//!   (`encoding::string::encoded_len(1, v)`, `encoded_len_repeated`, `encoded_len_packed`) plus
+//!   `self.unknown_fields.encoded_len()`. It is exact: `encode_raw` writes that many bytes.
+//! - `merge_field(&mut self, number, wire_type, buf, ctx)` matches on `number` and calls the
+//!   type module's `merge` (`encoding::string::merge(wire_type, self.name.get_or_insert_default(),
+//!   buf, ctx)`), `merge_repeated` (accepts packed and unpacked input for numeric types) or, for
+//!   closed enums, `encoding::enumeration::merge_closed(number, wire_type, &mut self.field, buf,
+//!   ctx, &mut self.unknown_fields)` (unknown numbers go to the unknown fields). Errors get the
+//!   field added to their path with `.map_err(|e| e.push("MessageName", "field_name"))`. The
+//!   fallback arm is `_ => self.unknown_fields.merge_field(number, wire_type, buf, ctx)`.
+//! - `clear(&mut self)` resets every field and the unknown fields.
+//!
+//! Other shapes:
+//! - A boxed sub-message `Option<Box<M>>` passes `&**boxed` to `encode`/`encoded_len` and
+//!   `&mut **self.field.get_or_insert_default()` to `merge`.
+//! - Groups: `encoding::group::encode(number, &msg, buf)`, `encoded_len(number, &msg)`, and
+//!   `encoding::group::merge(number, wire_type, msg, buf, ctx)` (the number checks the
+//!   end-group tag).
+//! - Maps: `encoding::map::encode::<codec::String, codec::Int32, _>(number, &self.map, buf)`
+//!   (any `IntoIterator` of `(&K, &V)`, so `HashMap` and `BTreeMap` both work; sort first for
+//!   deterministic output), `map::encoded_len::<K, V, _>(number, &self.map)`, and in
+//!   `merge_field`
+//!   `map::merge_entry::<K, V>(wire_type, buf, ctx).map(|(k, v)| { self.map.insert(k, v); })`.
+//! - Oneofs stored as `Option<OneofEnum>`: encode the set variant with its type module; to
+//!   merge, reuse the value when the same variant is already set (so sub-messages merge),
+//!   otherwise decode into a default value and then set the variant.
+//! - Open enums stored as `i32` use [`int32`]; typed enum values use [`enumeration`].
+//! - Proto3 implicit-presence scalars are written only when not the default value
+//!   (`if self.x != 0 { encoding::int32::encode(1, &self.x, buf) }`).
+//!
+//! Type modules: [`int32`], [`int64`], [`uint32`], [`uint64`], [`sint32`], [`sint64`],
+//! [`fixed32`], [`fixed64`], [`sfixed32`], [`sfixed64`], [`float`], [`double`], [`bool`],
+//! [`string`] (`String`), [`bytes`] (`Vec<u8>`), [`bytes_shared`] (`bytes::Bytes`),
+//! [`message`], [`group`] (takes the field number in `merge` too, for the end-group tag),
+//! [`enumeration`] (typed enums implementing [`Enumeration`](crate::Enumeration)) and
+//! [`map`]. Each wraps a zero-sized [`Codec`] from [`codec`]; the codecs are also what
+//! extensions and maps are parameterised with.
+//!
+//! Sub-messages and groups go one level deeper in [`DecodeContext`]; the default recursion
+//! limit is 100. A length prefix larger than the remaining input is an error before anything
+//! is allocated.
+
+use ::bytes::{Buf, BufMut};
+
+use crate::error::{DecodeError, DecodeErrorKind};
+use crate::message::Message;
+
+/// The largest valid field number, 2^29 - 1.
+pub const MAX_FIELD_NUMBER: u32 = (1 << 29) - 1;
+
+/// The default limit on nested sub-messages and groups.
+pub const DEFAULT_RECURSION_LIMIT: u32 = 100;
+
+/// The six wire types of the protobuf encoding.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[repr(u8)]
+pub enum WireType {
+    /// A base-128 varint.
+    Varint = 0,
+    /// Eight little-endian bytes.
+    Fixed64 = 1,
+    /// A varint length followed by that many bytes.
+    LengthDelimited = 2,
+    /// The start of a group.
+    StartGroup = 3,
+    /// The end of a group.
+    EndGroup = 4,
+    /// Four little-endian bytes.
+    Fixed32 = 5,
+}
+
+impl WireType {
+    /// Maps the low three bits of a tag to a wire type.
+    pub fn from_bits(bits: u8) -> Result<WireType, DecodeError> {
+        Ok(match bits {
+            0 => WireType::Varint,
+            1 => WireType::Fixed64,
+            2 => WireType::LengthDelimited,
+            3 => WireType::StartGroup,
+            4 => WireType::EndGroup,
+            5 => WireType::Fixed32,
+            other => return Err(DecodeErrorKind::InvalidWireType(other).into()),
+        })
+    }
+}
+
+/// Decoding state passed down the message tree: how many more levels of nesting are allowed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct DecodeContext {
+    depth_remaining: u32,
+}
+
+impl Default for DecodeContext {
+    fn default() -> Self {
+        DecodeContext::new(DEFAULT_RECURSION_LIMIT)
+    }
+}
+
+impl DecodeContext {
+    /// A context that allows `recursion_limit` levels of nested messages below the top one.
+    pub const fn new(recursion_limit: u32) -> Self {
+        DecodeContext {
+            depth_remaining: recursion_limit,
+        }
+    }
+
+    /// The context for a nested message or group, or an error when the limit is reached.
+    #[inline]
+    pub fn enter(self) -> Result<DecodeContext, DecodeError> {
+        match self.depth_remaining.checked_sub(1) {
+            Some(depth_remaining) => Ok(DecodeContext { depth_remaining }),
+            None => Err(DecodeErrorKind::RecursionLimitExceeded.into()),
+        }
+    }
+}
+
+/// Writes `value` as a varint.
+#[inline]
+pub fn encode_varint(mut value: u64, buf: &mut impl BufMut) {
+    if value < 0x80 {
+        buf.put_u8(value as u8);
+        return;
+    }
+    let mut bytes = [0u8; 10];
+    let mut n = 0;
+    while value >= 0x80 {
+        bytes[n] = (value as u8) | 0x80;
+        value >>= 7;
+        n += 1;
+    }
+    bytes[n] = value as u8;
+    buf.put_slice(&bytes[..=n]);
+}
+
+/// The number of bytes `value` takes as a varint (1 to 10).
+#[inline]
+pub const fn encoded_len_varint(value: u64) -> usize {
+    let bits = 64 - (value | 1).leading_zeros() as usize;
+    (bits * 9 + 64) / 64
+}
+
+/// Reads a varint. More than ten bytes is [`DecodeErrorKind::VarintOverflow`]; input that
+/// ends inside the varint is [`DecodeErrorKind::Truncated`].
+#[inline]
+pub fn decode_varint(buf: &mut impl Buf) -> Result<u64, DecodeError> {
+    let chunk = buf.chunk();
+    let len = chunk.len();
+    if len == 0 {
+        return Err(DecodeErrorKind::Truncated.into());
+    }
+    let first = chunk[0];
+    if first < 0x80 {
+        buf.advance(1);
+        return Ok(u64::from(first));
+    }
+    if len >= 10 || chunk[len - 1] < 0x80 {
+        let (value, used) = decode_varint_slice(chunk)?;
+        buf.advance(used);
+        return Ok(value);
+    }
+    decode_varint_slow(buf)
+}
+
+/// Decodes a varint at the start of `bytes`, returning it and its length.
+#[inline]
+fn decode_varint_slice(bytes: &[u8]) -> Result<(u64, usize), DecodeError> {
+    let mut value = 0u64;
+    for (i, &byte) in bytes.iter().take(10).enumerate() {
+        value |= u64::from(byte & 0x7f) << (7 * i);
+        if byte < 0x80 {
+            return Ok((value, i + 1));
+        }
+    }
+    if bytes.len() >= 10 {
+        Err(DecodeErrorKind::VarintOverflow.into())
+    } else {
+        Err(DecodeErrorKind::Truncated.into())
+    }
+}
+
+#[cold]
+fn decode_varint_slow(buf: &mut impl Buf) -> Result<u64, DecodeError> {
+    let mut value = 0u64;
+    for i in 0..10 {
+        if !buf.has_remaining() {
+            return Err(DecodeErrorKind::Truncated.into());
+        }
+        let byte = buf.get_u8();
+        value |= u64::from(byte & 0x7f) << (7 * i);
+        if byte < 0x80 {
+            return Ok(value);
+        }
+    }
+    Err(DecodeErrorKind::VarintOverflow.into())
+}
+
+/// Writes a tag (field number and wire type).
+#[inline]
+pub fn encode_key(number: u32, wire_type: WireType, buf: &mut impl BufMut) {
+    encode_varint(u64::from(number << 3 | wire_type as u32), buf);
+}
+
+/// The length of a tag for field `number`.
+#[inline]
+pub const fn key_len(number: u32) -> usize {
+    encoded_len_varint((number as u64) << 3)
+}
+
+/// Reads a tag and checks its field number (1 to 2^29 - 1) and wire type.
+#[inline]
+pub fn decode_key(buf: &mut impl Buf) -> Result<(u32, WireType), DecodeError> {
+    let key = decode_varint(buf)?;
+    if key > u64::from(u32::MAX) {
+        return Err(DecodeErrorKind::FieldNumberOutOfRange(key >> 3).into());
+    }
+    let wire_type = WireType::from_bits((key & 7) as u8)?;
+    let number = (key >> 3) as u32;
+    if number == 0 {
+        return Err(DecodeErrorKind::ZeroFieldNumber.into());
+    }
+    Ok((number, wire_type))
+}
+
+/// Fails unless `actual` is the `expected` wire type.
+#[inline]
+pub fn check_wire_type(expected: WireType, actual: WireType) -> Result<(), DecodeError> {
+    if expected == actual {
+        Ok(())
+    } else {
+        Err(DecodeErrorKind::UnexpectedWireType {
+            expected: expected as u8,
+            actual: actual as u8,
+        }
+        .into())
+    }
+}
+
+/// Reads a length prefix and checks that that many bytes remain.
+#[inline]
+pub fn decode_len(buf: &mut impl Buf) -> Result<usize, DecodeError> {
+    let length = decode_varint(buf)?;
+    let remaining = buf.remaining();
+    if length > remaining as u64 {
+        return Err(DecodeErrorKind::LengthOutOfBounds { length, remaining }.into());
+    }
+    Ok(length as usize)
+}
+
+/// Decodes fields into `msg` until `buf` has `limit` bytes left. The top level passes 0; a
+/// length-delimited sub-message passes the remaining length after its body.
+#[inline]
+pub fn merge_until<M: Message>(
+    msg: &mut M,
+    buf: &mut impl Buf,
+    limit: usize,
+    ctx: DecodeContext,
+) -> Result<(), DecodeError> {
+    while buf.remaining() > limit {
+        let (number, wire_type) = decode_key(buf)?;
+        if wire_type == WireType::EndGroup {
+            return Err(DecodeErrorKind::UnexpectedEndGroup(number).into());
+        }
+        msg.merge_field(number, wire_type, buf, ctx)?;
+    }
+    if buf.remaining() != limit {
+        return Err(DecodeErrorKind::Truncated.into());
+    }
+    Ok(())
+}
+
+/// Decodes fields of group `number` into `msg` until its end-group tag.
+pub fn merge_group_body<M: Message>(
+    number: u32,
+    msg: &mut M,
+    buf: &mut impl Buf,
+    ctx: DecodeContext,
+) -> Result<(), DecodeError> {
+    loop {
+        if !buf.has_remaining() {
+            return Err(DecodeErrorKind::UnterminatedGroup(number).into());
+        }
+        let (field, wire_type) = decode_key(buf)?;
+        if wire_type == WireType::EndGroup {
+            if field != number {
+                return Err(DecodeErrorKind::EndGroupMismatch {
+                    expected: number,
+                    actual: field,
+                }
+                .into());
+            }
+            return Ok(());
+        }
+        msg.merge_field(field, wire_type, buf, ctx)?;
+    }
+}
+
+/// The encoding of one field type, as a zero-sized type. The provided methods are the
+/// field-level operations the type modules (`encoding::int32` ...) re-export.
+pub trait Codec {
+    /// The Rust type a field of this type is stored as.
+    type Value: Default;
+    /// The wire type of one (unpacked) value.
+    const WIRE_TYPE: WireType;
+    /// Whether repeated fields of this type may be packed.
+    const PACKABLE: bool = false;
+    /// The fixed size of one value in bytes, or 0 for variable-length types.
+    const FIXED_LEN: usize = 0;
+
+    /// Writes one value without its tag (length-delimited values include their length).
+    fn encode_value(value: &Self::Value, buf: &mut impl BufMut);
+    /// The length `encode_value` writes.
+    fn value_len(value: &Self::Value) -> usize;
+    /// Reads one value without its tag and merges it into `value` (scalars are replaced,
+    /// messages merged).
+    fn merge_value(
+        value: &mut Self::Value,
+        buf: &mut impl Buf,
+        ctx: DecodeContext,
+    ) -> Result<(), DecodeError>;
+
+    /// Writes field `number` with `value`, tag included.
+    #[inline]
+    fn encode(number: u32, value: &Self::Value, buf: &mut impl BufMut) {
+        encode_key(number, Self::WIRE_TYPE, buf);
+        Self::encode_value(value, buf);
+    }
+
+    /// The length `encode` writes.
+    #[inline]
+    fn encoded_len(number: u32, value: &Self::Value) -> usize {
+        key_len(number) + Self::value_len(value)
+    }
+
+    /// Writes each value as its own field (unpacked).
+    #[inline]
+    fn encode_repeated(number: u32, values: &[Self::Value], buf: &mut impl BufMut) {
+        for value in values {
+            Self::encode(number, value, buf);
+        }
+    }
+
+    /// The length `encode_repeated` writes.
+    #[inline]
+    fn encoded_len_repeated(number: u32, values: &[Self::Value]) -> usize {
+        let values_len: usize = match Self::FIXED_LEN {
+            0 => values.iter().map(Self::value_len).sum(),
+            fixed => fixed * values.len(),
+        };
+        key_len(number) * values.len() + values_len
+    }
+
+    /// Writes all values as one packed field; an empty slice writes nothing.
+    #[inline]
+    fn encode_packed(number: u32, values: &[Self::Value], buf: &mut impl BufMut) {
+        if values.is_empty() {
+            return;
+        }
+        encode_key(number, WireType::LengthDelimited, buf);
+        encode_varint(Self::packed_body_len(values) as u64, buf);
+        for value in values {
+            Self::encode_value(value, buf);
+        }
+    }
+
+    /// The length `encode_packed` writes.
+    #[inline]
+    fn encoded_len_packed(number: u32, values: &[Self::Value]) -> usize {
+        if values.is_empty() {
+            return 0;
+        }
+        let body = Self::packed_body_len(values);
+        key_len(number) + encoded_len_varint(body as u64) + body
+    }
+
+    /// The length of the values of a packed field, without tag and length prefix.
+    #[inline]
+    fn packed_body_len(values: &[Self::Value]) -> usize {
+        match Self::FIXED_LEN {
+            0 => values.iter().map(Self::value_len).sum(),
+            fixed => fixed * values.len(),
+        }
+    }
+
+    /// Merges one occurrence of a singular field into `value`.
+    #[inline]
+    fn merge(
+        wire_type: WireType,
+        value: &mut Self::Value,
+        buf: &mut impl Buf,
+        ctx: DecodeContext,
+    ) -> Result<(), DecodeError> {
+        check_wire_type(Self::WIRE_TYPE, wire_type)?;
+        Self::merge_value(value, buf, ctx)
+    }
+
+    /// Appends one occurrence of a repeated field: a single value, or for packable types a
+    /// packed run of values.
+    fn merge_repeated(
+        wire_type: WireType,
+        values: &mut Vec<Self::Value>,
+        buf: &mut impl Buf,
+        ctx: DecodeContext,
+    ) -> Result<(), DecodeError> {
+        if Self::PACKABLE && wire_type == WireType::LengthDelimited {
+            let len = decode_len(buf)?;
+            if Self::FIXED_LEN != 0 {
+                if len % Self::FIXED_LEN != 0 {
+                    return Err(DecodeErrorKind::InvalidPackedLength.into());
+                }
+                values.reserve(len / Self::FIXED_LEN);
+            }
+            let limit = buf.remaining() - len;
+            while buf.remaining() > limit {
+                let mut value = Self::Value::default();
+                Self::merge_value(&mut value, buf, ctx)?;
+                values.push(value);
+            }
+            if buf.remaining() != limit {
+                return Err(DecodeErrorKind::Truncated.into());
+            }
+            return Ok(());
+        }
+        check_wire_type(Self::WIRE_TYPE, wire_type)?;
+        let mut value = Self::Value::default();
+        Self::merge_value(&mut value, buf, ctx)?;
+        values.push(value);
+        Ok(())
+    }
+}
+
+/// The zero-sized codecs, one per field type.
+pub mod codec {
+    use core::marker::PhantomData;
+
+    use ::bytes::{Buf, BufMut};
+
+    use super::{
+        Codec, DecodeContext, WireType, decode_len, decode_varint, encode_varint,
+        encoded_len_varint, merge_until,
+    };
+    use crate::error::{DecodeError, DecodeErrorKind};
+    use crate::message::{Enumeration, Message as MessageTrait};
+
+    macro_rules! varint_codec {
+        ($(#[$doc:meta])* $name:ident, $ty:ty, |$e:ident| $encode:expr, |$d:ident| $decode:expr) => {
+            $(#[$doc])*
+            #[derive(Clone, Copy, Debug)]
+            pub struct $name;
+
+            impl Codec for $name {
+                type Value = $ty;
+                const WIRE_TYPE: WireType = WireType::Varint;
+                const PACKABLE: bool = true;
+
+                #[inline]
+                fn encode_value(value: &$ty, buf: &mut impl BufMut) {
+                    let $e = *value;
+                    encode_varint($encode, buf);
+                }
+
+                #[inline]
+                fn value_len(value: &$ty) -> usize {
+                    let $e = *value;
+                    encoded_len_varint($encode)
+                }
+
+                #[inline]
+                fn merge_value(
+                    value: &mut $ty,
+                    buf: &mut impl Buf,
+                    _ctx: DecodeContext,
+                ) -> Result<(), DecodeError> {
+                    let $d = decode_varint(buf)?;
+                    *value = $decode;
+                    Ok(())
+                }
+            }
+        };
+    }
+
+    varint_codec!(
+        /// `int32`: negative values are sign-extended to ten bytes.
+        Int32, i32, |v| v as i64 as u64, |u| u as i32
+    );
+    varint_codec!(
+        /// `int64`.
+        Int64, i64, |v| v as u64, |u| u as i64
+    );
+    varint_codec!(
+        /// `uint32`.
+        UInt32, u32, |v| u64::from(v), |u| u as u32
+    );
+    varint_codec!(
+        /// `uint64`.
+        UInt64, u64, |v| v, |u| u
+    );
+    varint_codec!(
+        /// `sint32`: zigzag-encoded.
+        SInt32, i32, |v| u64::from(((v << 1) ^ (v >> 31)) as u32),
+        |u| ((u as u32 >> 1) as i32) ^ -((u as u32 & 1) as i32)
+    );
+    varint_codec!(
+        /// `sint64`: zigzag-encoded.
+        SInt64, i64, |v| ((v << 1) ^ (v >> 63)) as u64,
+        |u| ((u >> 1) as i64) ^ -((u & 1) as i64)
+    );
+    varint_codec!(
+        /// `bool`: any non-zero varint decodes as `true`.
+        Bool, bool, |v| u64::from(v), |u| u != 0
+    );
+
+    macro_rules! fixed_codec {
+        ($(#[$doc:meta])* $name:ident, $ty:ty, $wire:ident, $len:literal, $put:ident, $get:ident) => {
+            $(#[$doc])*
+            #[derive(Clone, Copy, Debug)]
+            pub struct $name;
+
+            impl Codec for $name {
+                type Value = $ty;
+                const WIRE_TYPE: WireType = WireType::$wire;
+                const PACKABLE: bool = true;
+                const FIXED_LEN: usize = $len;
+
+                #[inline]
+                fn encode_value(value: &$ty, buf: &mut impl BufMut) {
+                    buf.$put(*value);
+                }
+
+                #[inline]
+                fn value_len(_value: &$ty) -> usize {
+                    $len
+                }
+
+                #[inline]
+                fn merge_value(
+                    value: &mut $ty,
+                    buf: &mut impl Buf,
+                    _ctx: DecodeContext,
+                ) -> Result<(), DecodeError> {
+                    if buf.remaining() < $len {
+                        return Err(DecodeErrorKind::Truncated.into());
+                    }
+                    *value = buf.$get();
+                    Ok(())
+                }
+            }
+        };
+    }
+
+    fixed_codec!(
+        /// `fixed32`.
+        Fixed32, u32, Fixed32, 4, put_u32_le, get_u32_le
+    );
+    fixed_codec!(
+        /// `fixed64`.
+        Fixed64, u64, Fixed64, 8, put_u64_le, get_u64_le
+    );
+    fixed_codec!(
+        /// `sfixed32`.
+        SFixed32, i32, Fixed32, 4, put_i32_le, get_i32_le
+    );
+    fixed_codec!(
+        /// `sfixed64`.
+        SFixed64, i64, Fixed64, 8, put_i64_le, get_i64_le
+    );
+    fixed_codec!(
+        /// `float`.
+        Float, f32, Fixed32, 4, put_f32_le, get_f32_le
+    );
+    fixed_codec!(
+        /// `double`.
+        Double, f64, Fixed64, 8, put_f64_le, get_f64_le
+    );
+
+    /// Reads `len` bytes into `out`, reusing its allocation.
+    #[inline]
+    fn read_bytes_into(out: &mut Vec<u8>, buf: &mut impl Buf, len: usize) {
+        out.clear();
+        out.reserve(len);
+        let mut left = len;
+        while left > 0 {
+            let chunk = buf.chunk();
+            let take = chunk.len().min(left);
+            out.extend_from_slice(&chunk[..take]);
+            buf.advance(take);
+            left -= take;
+        }
+    }
+
+    /// `string` as `String`: the bytes must be valid UTF-8.
+    #[derive(Clone, Copy, Debug)]
+    pub struct String;
+
+    impl Codec for String {
+        type Value = std::string::String;
+        const WIRE_TYPE: WireType = WireType::LengthDelimited;
+
+        #[inline]
+        fn encode_value(value: &std::string::String, buf: &mut impl BufMut) {
+            encode_varint(value.len() as u64, buf);
+            buf.put_slice(value.as_bytes());
+        }
+
+        #[inline]
+        fn value_len(value: &std::string::String) -> usize {
+            encoded_len_varint(value.len() as u64) + value.len()
+        }
+
+        #[inline]
+        fn merge_value(
+            value: &mut std::string::String,
+            buf: &mut impl Buf,
+            _ctx: DecodeContext,
+        ) -> Result<(), DecodeError> {
+            let len = decode_len(buf)?;
+            let chunk = buf.chunk();
+            if chunk.len() >= len {
+                let text = core::str::from_utf8(&chunk[..len])
+                    .map_err(|_| DecodeError::new(DecodeErrorKind::InvalidUtf8))?;
+                value.clear();
+                value.push_str(text);
+                buf.advance(len);
+                return Ok(());
+            }
+            let mut bytes = core::mem::take(value).into_bytes();
+            read_bytes_into(&mut bytes, buf, len);
+            *value = std::string::String::from_utf8(bytes)
+                .map_err(|_| DecodeError::new(DecodeErrorKind::InvalidUtf8))?;
+            Ok(())
+        }
+    }
+
+    /// `bytes` as `Vec<u8>`.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Bytes;
+
+    impl Codec for Bytes {
+        type Value = Vec<u8>;
+        const WIRE_TYPE: WireType = WireType::LengthDelimited;
+
+        #[inline]
+        fn encode_value(value: &Vec<u8>, buf: &mut impl BufMut) {
+            encode_varint(value.len() as u64, buf);
+            buf.put_slice(value);
+        }
+
+        #[inline]
+        fn value_len(value: &Vec<u8>) -> usize {
+            encoded_len_varint(value.len() as u64) + value.len()
+        }
+
+        #[inline]
+        fn merge_value(
+            value: &mut Vec<u8>,
+            buf: &mut impl Buf,
+            _ctx: DecodeContext,
+        ) -> Result<(), DecodeError> {
+            let len = decode_len(buf)?;
+            read_bytes_into(value, buf, len);
+            Ok(())
+        }
+    }
+
+    /// `bytes` as `bytes::Bytes` (no copy when decoding from a `Bytes` buffer).
+    #[derive(Clone, Copy, Debug)]
+    pub struct BytesShared;
+
+    impl Codec for BytesShared {
+        type Value = ::bytes::Bytes;
+        const WIRE_TYPE: WireType = WireType::LengthDelimited;
+
+        #[inline]
+        fn encode_value(value: &::bytes::Bytes, buf: &mut impl BufMut) {
+            encode_varint(value.len() as u64, buf);
+            buf.put_slice(value);
+        }
+
+        #[inline]
+        fn value_len(value: &::bytes::Bytes) -> usize {
+            encoded_len_varint(value.len() as u64) + value.len()
+        }
+
+        #[inline]
+        fn merge_value(
+            value: &mut ::bytes::Bytes,
+            buf: &mut impl Buf,
+            _ctx: DecodeContext,
+        ) -> Result<(), DecodeError> {
+            let len = decode_len(buf)?;
+            *value = buf.copy_to_bytes(len);
+            Ok(())
+        }
+    }
+
+    /// A length-delimited sub-message of type `M`.
+    pub struct Message<M>(PhantomData<fn() -> M>);
+
+    impl<M: MessageTrait> Codec for Message<M> {
+        type Value = M;
+        const WIRE_TYPE: WireType = WireType::LengthDelimited;
+
+        #[inline]
+        fn encode_value(value: &M, buf: &mut impl BufMut) {
+            encode_varint(value.encoded_len() as u64, buf);
+            value.encode_raw(buf);
+        }
+
+        #[inline]
+        fn value_len(value: &M) -> usize {
+            let len = value.encoded_len();
+            encoded_len_varint(len as u64) + len
+        }
+
+        #[inline]
+        fn merge_value(
+            value: &mut M,
+            buf: &mut impl Buf,
+            ctx: DecodeContext,
+        ) -> Result<(), DecodeError> {
+            let ctx = ctx.enter()?;
+            let len = decode_len(buf)?;
+            let limit = buf.remaining() - len;
+            merge_until(value, buf, limit, ctx)
+        }
+    }
+
+    /// A typed enum `E`, encoded as `int32`. Decoding a number that `E` does not know keeps
+    /// the previous value; fields of closed enums use [`super::enumeration::merge_closed`]
+    /// instead, which keeps such numbers as unknown fields.
+    pub struct Enum<E>(PhantomData<fn() -> E>);
+
+    impl<E: Enumeration> Codec for Enum<E> {
+        type Value = E;
+        const WIRE_TYPE: WireType = WireType::Varint;
+        const PACKABLE: bool = true;
+
+        #[inline]
+        fn encode_value(value: &E, buf: &mut impl BufMut) {
+            encode_varint(value.to_i32() as i64 as u64, buf);
+        }
+
+        #[inline]
+        fn value_len(value: &E) -> usize {
+            encoded_len_varint(value.to_i32() as i64 as u64)
+        }
+
+        #[inline]
+        fn merge_value(
+            value: &mut E,
+            buf: &mut impl Buf,
+            _ctx: DecodeContext,
+        ) -> Result<(), DecodeError> {
+            let number = decode_varint(buf)? as i32;
+            if let Some(known) = E::from_i32(number) {
+                *value = known;
+            }
+            Ok(())
+        }
+    }
+}
+
+macro_rules! type_module {
+    ($(#[$doc:meta])* $module:ident, $codec:ty, $value:ty $(, $packed:ident)?) => {
+        $(#[$doc])*
+        pub mod $module {
+            use ::bytes::{Buf, BufMut};
+
+            use super::{Codec, DecodeContext, WireType};
+            use crate::error::DecodeError;
+
+            /// Writes field `number` with `value`.
+            #[inline]
+            pub fn encode(number: u32, value: &$value, buf: &mut impl BufMut) {
+                <$codec>::encode(number, value, buf)
+            }
+
+            /// The length `encode` writes.
+            #[inline]
+            pub fn encoded_len(number: u32, value: &$value) -> usize {
+                <$codec>::encoded_len(number, value)
+            }
+
+            /// Writes each value as its own field.
+            #[inline]
+            pub fn encode_repeated(number: u32, values: &[$value], buf: &mut impl BufMut) {
+                <$codec>::encode_repeated(number, values, buf)
+            }
+
+            /// The length `encode_repeated` writes.
+            #[inline]
+            pub fn encoded_len_repeated(number: u32, values: &[$value]) -> usize {
+                <$codec>::encoded_len_repeated(number, values)
+            }
+
+            /// Merges one occurrence of a singular field.
+            #[inline]
+            pub fn merge(
+                wire_type: WireType,
+                value: &mut $value,
+                buf: &mut impl Buf,
+                ctx: DecodeContext,
+            ) -> Result<(), DecodeError> {
+                <$codec>::merge(wire_type, value, buf, ctx)
+            }
+
+            /// Appends one occurrence of a repeated field (packed or not).
+            #[inline]
+            pub fn merge_repeated(
+                wire_type: WireType,
+                values: &mut Vec<$value>,
+                buf: &mut impl Buf,
+                ctx: DecodeContext,
+            ) -> Result<(), DecodeError> {
+                <$codec>::merge_repeated(wire_type, values, buf, ctx)
+            }
+
+            $(type_module!(@$packed $codec, $value);)?
+        }
+    };
+    (@packed $codec:ty, $value:ty) => {
+        /// Writes all values as one packed field; an empty slice writes nothing.
+        #[inline]
+        pub fn encode_packed(number: u32, values: &[$value], buf: &mut impl BufMut) {
+            <$codec>::encode_packed(number, values, buf)
+        }
+
+        /// The length `encode_packed` writes.
+        #[inline]
+        pub fn encoded_len_packed(number: u32, values: &[$value]) -> usize {
+            <$codec>::encoded_len_packed(number, values)
+        }
+    };
+}
+
+type_module!(
+    /// `int32` fields (`i32`).
+    int32, super::codec::Int32, i32, packed
+);
+type_module!(
+    /// `int64` fields (`i64`).
+    int64, super::codec::Int64, i64, packed
+);
+type_module!(
+    /// `uint32` fields (`u32`).
+    uint32, super::codec::UInt32, u32, packed
+);
+type_module!(
+    /// `uint64` fields (`u64`).
+    uint64, super::codec::UInt64, u64, packed
+);
+type_module!(
+    /// `sint32` fields (`i32`, zigzag).
+    sint32, super::codec::SInt32, i32, packed
+);
+type_module!(
+    /// `sint64` fields (`i64`, zigzag).
+    sint64, super::codec::SInt64, i64, packed
+);
+type_module!(
+    /// `fixed32` fields (`u32`).
+    fixed32, super::codec::Fixed32, u32, packed
+);
+type_module!(
+    /// `fixed64` fields (`u64`).
+    fixed64, super::codec::Fixed64, u64, packed
+);
+type_module!(
+    /// `sfixed32` fields (`i32`).
+    sfixed32, super::codec::SFixed32, i32, packed
+);
+type_module!(
+    /// `sfixed64` fields (`i64`).
+    sfixed64, super::codec::SFixed64, i64, packed
+);
+type_module!(
+    /// `float` fields (`f32`).
+    float, super::codec::Float, f32, packed
+);
+type_module!(
+    /// `double` fields (`f64`).
+    double, super::codec::Double, f64, packed
+);
+type_module!(
+    /// `bool` fields.
+    bool, super::codec::Bool, bool, packed
+);
+type_module!(
+    /// `string` fields (`String`, UTF-8 checked).
+    string, super::codec::String, String
+);
+type_module!(
+    /// `bytes` fields as `Vec<u8>`.
+    bytes, super::codec::Bytes, Vec<u8>
+);
+type_module!(
+    /// `bytes` fields as `bytes::Bytes`.
+    bytes_shared, super::codec::BytesShared, ::bytes::Bytes
+);
+
+/// Sub-message fields (length-delimited).
+pub mod message {
+    use ::bytes::{Buf, BufMut};
+
+    use super::codec::Message as MessageCodec;
+    use super::{Codec, DecodeContext, WireType};
+    use crate::error::DecodeError;
+    use crate::message::Message;
+
+    /// Writes field `number` with `msg`.
+    #[inline]
+    pub fn encode<M: Message>(number: u32, msg: &M, buf: &mut impl BufMut) {
+        MessageCodec::<M>::encode(number, msg, buf)
+    }
+
+    /// The length `encode` writes.
+    #[inline]
+    pub fn encoded_len<M: Message>(number: u32, msg: &M) -> usize {
+        MessageCodec::<M>::encoded_len(number, msg)
+    }
+
+    /// Writes each message as its own field.
+    #[inline]
+    pub fn encode_repeated<M: Message>(number: u32, msgs: &[M], buf: &mut impl BufMut) {
+        MessageCodec::<M>::encode_repeated(number, msgs, buf)
+    }
+
+    /// The length `encode_repeated` writes.
+    #[inline]
+    pub fn encoded_len_repeated<M: Message>(number: u32, msgs: &[M]) -> usize {
+        MessageCodec::<M>::encoded_len_repeated(number, msgs)
+    }
+
+    /// Merges one occurrence into `msg` (a repeated occurrence of a singular message field
+    /// merges into the same message).
+    #[inline]
+    pub fn merge<M: Message>(
+        wire_type: WireType,
+        msg: &mut M,
+        buf: &mut impl Buf,
+        ctx: DecodeContext,
+    ) -> Result<(), DecodeError> {
+        MessageCodec::<M>::merge(wire_type, msg, buf, ctx)
+    }
+
+    /// Appends one occurrence of a repeated message field.
+    #[inline]
+    pub fn merge_repeated<M: Message>(
+        wire_type: WireType,
+        msgs: &mut Vec<M>,
+        buf: &mut impl Buf,
+        ctx: DecodeContext,
+    ) -> Result<(), DecodeError> {
+        MessageCodec::<M>::merge_repeated(wire_type, msgs, buf, ctx)
+    }
+}
+
+/// Group fields (start-group tag, fields, end-group tag with the same number).
+pub mod group {
+    use ::bytes::{Buf, BufMut};
+
+    use super::{DecodeContext, WireType, check_wire_type, encode_key, key_len, merge_group_body};
+    use crate::error::DecodeError;
+    use crate::message::Message;
+
+    /// Writes group field `number` with `msg`.
+    #[inline]
+    pub fn encode<M: Message>(number: u32, msg: &M, buf: &mut impl BufMut) {
+        encode_key(number, WireType::StartGroup, buf);
+        msg.encode_raw(buf);
+        encode_key(number, WireType::EndGroup, buf);
+    }
+
+    /// The length `encode` writes.
+    #[inline]
+    pub fn encoded_len<M: Message>(number: u32, msg: &M) -> usize {
+        2 * key_len(number) + msg.encoded_len()
+    }
+
+    /// Writes each message as its own group.
+    #[inline]
+    pub fn encode_repeated<M: Message>(number: u32, msgs: &[M], buf: &mut impl BufMut) {
+        for msg in msgs {
+            encode(number, msg, buf);
+        }
+    }
+
+    /// The length `encode_repeated` writes.
+    #[inline]
+    pub fn encoded_len_repeated<M: Message>(number: u32, msgs: &[M]) -> usize {
+        2 * key_len(number) * msgs.len() + msgs.iter().map(Message::encoded_len).sum::<usize>()
+    }
+
+    /// Merges one occurrence of group field `number` into `msg`.
+    #[inline]
+    pub fn merge<M: Message>(
+        number: u32,
+        wire_type: WireType,
+        msg: &mut M,
+        buf: &mut impl Buf,
+        ctx: DecodeContext,
+    ) -> Result<(), DecodeError> {
+        check_wire_type(WireType::StartGroup, wire_type)?;
+        merge_group_body(number, msg, buf, ctx.enter()?)
+    }
+
+    /// Appends one occurrence of repeated group field `number`.
+    #[inline]
+    pub fn merge_repeated<M: Message>(
+        number: u32,
+        wire_type: WireType,
+        msgs: &mut Vec<M>,
+        buf: &mut impl Buf,
+        ctx: DecodeContext,
+    ) -> Result<(), DecodeError> {
+        let mut msg = M::default();
+        merge(number, wire_type, &mut msg, buf, ctx)?;
+        msgs.push(msg);
+        Ok(())
+    }
+}
+
+/// Typed enum fields. Values are written as `int32`; closed enums route numbers they do not
+/// know to the message's unknown fields, as protobuf requires.
+pub mod enumeration {
+    use ::bytes::{Buf, BufMut};
+
+    use super::codec::Enum;
+    use super::{Codec, DecodeContext, WireType, check_wire_type, decode_len, decode_varint};
+    use crate::error::{DecodeError, DecodeErrorKind};
+    use crate::message::Enumeration;
+    use crate::unknown::{UnknownFields, UnknownValue};
+
+    /// Writes field `number` with `value`.
+    #[inline]
+    pub fn encode<E: Enumeration>(number: u32, value: &E, buf: &mut impl BufMut) {
+        Enum::<E>::encode(number, value, buf)
+    }
+
+    /// The length `encode` writes.
+    #[inline]
+    pub fn encoded_len<E: Enumeration>(number: u32, value: &E) -> usize {
+        Enum::<E>::encoded_len(number, value)
+    }
+
+    /// Writes each value as its own field.
+    #[inline]
+    pub fn encode_repeated<E: Enumeration>(number: u32, values: &[E], buf: &mut impl BufMut) {
+        Enum::<E>::encode_repeated(number, values, buf)
+    }
+
+    /// The length `encode_repeated` writes.
+    #[inline]
+    pub fn encoded_len_repeated<E: Enumeration>(number: u32, values: &[E]) -> usize {
+        Enum::<E>::encoded_len_repeated(number, values)
+    }
+
+    /// Writes all values as one packed field.
+    #[inline]
+    pub fn encode_packed<E: Enumeration>(number: u32, values: &[E], buf: &mut impl BufMut) {
+        Enum::<E>::encode_packed(number, values, buf)
+    }
+
+    /// The length `encode_packed` writes.
+    #[inline]
+    pub fn encoded_len_packed<E: Enumeration>(number: u32, values: &[E]) -> usize {
+        Enum::<E>::encoded_len_packed(number, values)
+    }
+
+    /// Merges one occurrence of a singular closed-enum field `number`: a known number is
+    /// stored in `value`, an unknown one is kept in `unknown` as a varint field.
+    #[inline]
+    pub fn merge_closed<E: Enumeration>(
+        number: u32,
+        wire_type: WireType,
+        value: &mut Option<E>,
+        buf: &mut impl Buf,
+        _ctx: DecodeContext,
+        unknown: &mut UnknownFields,
+    ) -> Result<(), DecodeError> {
+        check_wire_type(WireType::Varint, wire_type)?;
+        let raw = decode_varint(buf)?;
+        match E::from_i32(raw as i32) {
+            Some(known) => *value = Some(known),
+            None => unknown.push(number, UnknownValue::Varint(raw)),
+        }
+        Ok(())
+    }
+
+    /// Appends one occurrence (packed or not) of a repeated closed-enum field `number`;
+    /// numbers the enum does not know go to `unknown` as varint fields.
+    pub fn merge_closed_repeated<E: Enumeration>(
+        number: u32,
+        wire_type: WireType,
+        values: &mut Vec<E>,
+        buf: &mut impl Buf,
+        _ctx: DecodeContext,
+        unknown: &mut UnknownFields,
+    ) -> Result<(), DecodeError> {
+        let mut one = |raw: u64| match E::from_i32(raw as i32) {
+            Some(known) => values.push(known),
+            None => unknown.push(number, UnknownValue::Varint(raw)),
+        };
+        if wire_type == WireType::LengthDelimited {
+            let len = decode_len(buf)?;
+            let limit = buf.remaining() - len;
+            while buf.remaining() > limit {
+                one(decode_varint(buf)?);
+            }
+            if buf.remaining() != limit {
+                return Err(DecodeErrorKind::Truncated.into());
+            }
+            return Ok(());
+        }
+        check_wire_type(WireType::Varint, wire_type)?;
+        one(decode_varint(buf)?);
+        Ok(())
+    }
+}
+
+/// Map fields, stored as `HashMap` or `BTreeMap`: each entry is a length-delimited message
+/// with the key as field 1 and the value as field 2.
+pub mod map {
+    use ::bytes::{Buf, BufMut};
+
+    use super::{
+        Codec, DecodeContext, WireType, check_wire_type, decode_key, decode_len, encode_key,
+        encode_varint, encoded_len_varint, key_len,
+    };
+    use crate::error::{DecodeError, DecodeErrorKind};
+    use crate::unknown::UnknownFields;
+
+    fn entry_len<K: Codec, V: Codec>(key: &K::Value, value: &V::Value) -> usize {
+        K::encoded_len(1, key) + V::encoded_len(2, value)
+    }
+
+    /// Writes every entry of a map field `number`, in the iteration order of `entries`.
+    pub fn encode<'a, K, V, I>(number: u32, entries: I, buf: &mut impl BufMut)
+    where
+        K: Codec,
+        V: Codec,
+        K::Value: 'a,
+        V::Value: 'a,
+        I: IntoIterator<Item = (&'a K::Value, &'a V::Value)>,
+    {
+        for (key, value) in entries {
+            encode_key(number, WireType::LengthDelimited, buf);
+            encode_varint(entry_len::<K, V>(key, value) as u64, buf);
+            K::encode(1, key, buf);
+            V::encode(2, value, buf);
+        }
+    }
+
+    /// The length `encode` writes.
+    pub fn encoded_len<'a, K, V, I>(number: u32, entries: I) -> usize
+    where
+        K: Codec,
+        V: Codec,
+        K::Value: 'a,
+        V::Value: 'a,
+        I: IntoIterator<Item = (&'a K::Value, &'a V::Value)>,
+    {
+        entries
+            .into_iter()
+            .map(|(key, value)| {
+                let len = entry_len::<K, V>(key, value);
+                key_len(number) + encoded_len_varint(len as u64) + len
+            })
+            .sum()
+    }
+
+    /// Decodes one map entry and returns its key and value (missing ones are defaults);
+    /// the caller inserts them, so a later entry with the same key wins.
+    pub fn merge_entry<K: Codec, V: Codec>(
+        wire_type: WireType,
+        buf: &mut impl Buf,
+        ctx: DecodeContext,
+    ) -> Result<(K::Value, V::Value), DecodeError> {
+        check_wire_type(WireType::LengthDelimited, wire_type)?;
+        let ctx = ctx.enter()?;
+        let len = decode_len(buf)?;
+        let limit = buf.remaining() - len;
+        let mut key = K::Value::default();
+        let mut value = V::Value::default();
+        let mut ignored = UnknownFields::new();
+        while buf.remaining() > limit {
+            let (number, wire_type) = decode_key(buf)?;
+            match number {
+                1 => K::merge(wire_type, &mut key, buf, ctx)?,
+                2 => V::merge(wire_type, &mut value, buf, ctx)?,
+                _ => ignored.merge_field(number, wire_type, buf, ctx)?,
+            }
+        }
+        if buf.remaining() != limit {
+            return Err(DecodeErrorKind::Truncated.into());
+        }
+        Ok((key, value))
+    }
+}

@@ -1,0 +1,246 @@
+//! Extensions: typed handles ([`Extension`], [`RepeatedExtension`]) for fields declared
+//! outside their message, read and written through [`Extendable`].
+//!
+//! An extendable message keeps its extension fields in its unknown fields, exactly as they
+//! arrived, so custom options round-trip byte for byte. Reading decodes them on demand;
+//! writing replaces every occurrence of the number with freshly encoded values, inserted in
+//! field-number order among the other unknown fields.
+//!
+//! ```
+//! use protoforge::{Extendable, Extension, encoding::codec};
+//! use protoforge::descriptor::FileOptions;
+//!
+//! const MY_OPTION: Extension<FileOptions, codec::String> = Extension::new(50001);
+//! let mut options = FileOptions::default();
+//! options.set_extension(&MY_OPTION, &"hello".to_string());
+//! assert_eq!(options.extension(&MY_OPTION).unwrap().as_deref(), Some("hello"));
+//! ```
+
+use core::fmt;
+use core::marker::PhantomData;
+
+use crate::encoding::{Codec, DecodeContext, WireType, encode_varint};
+use crate::error::DecodeError;
+use crate::message::Message;
+use crate::unknown::{UnknownFields, UnknownValue};
+
+/// A singular extension of message `M` with field type `C` (a [`codec`](crate::encoding::codec)).
+pub struct Extension<M, C> {
+    number: u32,
+    marker: PhantomData<fn() -> (M, C)>,
+}
+
+impl<M, C> Extension<M, C> {
+    /// The extension with field number `number`.
+    pub const fn new(number: u32) -> Self {
+        Extension {
+            number,
+            marker: PhantomData,
+        }
+    }
+
+    /// Its field number.
+    pub const fn number(&self) -> u32 {
+        self.number
+    }
+}
+
+impl<M, C> Clone for Extension<M, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<M, C> Copy for Extension<M, C> {}
+
+impl<M, C> fmt::Debug for Extension<M, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Extension")
+            .field("number", &self.number)
+            .finish()
+    }
+}
+
+/// A repeated extension of message `M` with element type `C`, packed or not when written.
+pub struct RepeatedExtension<M, C> {
+    number: u32,
+    packed: bool,
+    marker: PhantomData<fn() -> (M, C)>,
+}
+
+impl<M, C> RepeatedExtension<M, C> {
+    /// The repeated extension with field number `number`, written packed if `packed`.
+    pub const fn new(number: u32, packed: bool) -> Self {
+        RepeatedExtension {
+            number,
+            packed,
+            marker: PhantomData,
+        }
+    }
+
+    /// Its field number.
+    pub const fn number(&self) -> u32 {
+        self.number
+    }
+}
+
+impl<M, C> Clone for RepeatedExtension<M, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<M, C> Copy for RepeatedExtension<M, C> {}
+
+impl<M, C> fmt::Debug for RepeatedExtension<M, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RepeatedExtension")
+            .field("number", &self.number)
+            .field("packed", &self.packed)
+            .finish()
+    }
+}
+
+/// The bytes of one unknown value as its codec would read them (after the tag).
+fn value_bytes(value: &UnknownValue) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    match value {
+        UnknownValue::Varint(v) => encode_varint(*v, &mut out),
+        UnknownValue::Fixed64(v) => out.extend_from_slice(&v.to_le_bytes()),
+        UnknownValue::Fixed32(v) => out.extend_from_slice(&v.to_le_bytes()),
+        UnknownValue::LengthDelimited(bytes) => {
+            encode_varint(bytes.len() as u64, &mut out);
+            out.extend_from_slice(bytes);
+        }
+        UnknownValue::Group(_) => return None,
+    }
+    Some(out)
+}
+
+/// Turns one encoded value (without tag) back into an unknown value.
+fn to_unknown(wire_type: WireType, bytes: &[u8]) -> Result<UnknownValue, DecodeError> {
+    let mut fields = UnknownFields::new();
+    let mut buf = bytes;
+    fields.merge_field(1, wire_type, &mut buf, DecodeContext::default())?;
+    fields
+        .iter()
+        .next()
+        .map(|field| field.value.clone())
+        .ok_or_else(|| crate::error::DecodeErrorKind::Truncated.into())
+}
+
+/// A message with extension ranges. Generated code implements the two accessors; the
+/// extension methods are provided.
+pub trait Extendable: Message {
+    /// The message's fully qualified protobuf name, e.g. `google.protobuf.FileOptions`.
+    const FULL_NAME: &'static str;
+
+    /// The unknown fields, where extension values are kept.
+    fn extension_fields(&self) -> &UnknownFields;
+
+    /// The unknown fields, mutably.
+    fn extension_fields_mut(&mut self) -> &mut UnknownFields;
+
+    /// Whether the extension is present.
+    fn has_extension<C: Codec>(&self, ext: &Extension<Self, C>) -> bool {
+        self.extension_fields().get(ext.number).next().is_some()
+    }
+
+    /// The extension's value, `None` if absent. Several occurrences merge as protobuf says
+    /// (the last scalar wins, messages merge). A stored value of the wrong wire type is an
+    /// error.
+    fn extension<C: Codec>(
+        &self,
+        ext: &Extension<Self, C>,
+    ) -> Result<Option<C::Value>, DecodeError> {
+        let mut value: Option<C::Value> = None;
+        for stored in self.extension_fields().get(ext.number) {
+            let Some(bytes) = value_bytes(stored) else {
+                return Err(crate::error::DecodeErrorKind::UnexpectedWireType {
+                    expected: C::WIRE_TYPE as u8,
+                    actual: WireType::StartGroup as u8,
+                }
+                .into());
+            };
+            let slot = value.get_or_insert_with(C::Value::default);
+            C::merge(
+                stored.wire_type(),
+                slot,
+                &mut &bytes[..],
+                DecodeContext::default(),
+            )?;
+        }
+        Ok(value)
+    }
+
+    /// Sets the extension, replacing any earlier occurrences.
+    fn set_extension<C: Codec>(&mut self, ext: &Extension<Self, C>, value: &C::Value) {
+        let mut bytes = Vec::with_capacity(C::value_len(value));
+        C::encode_value(value, &mut bytes);
+        let fields = self.extension_fields_mut();
+        fields.remove(ext.number);
+        if let Ok(unknown) = to_unknown(C::WIRE_TYPE, &bytes) {
+            fields.insert_sorted(ext.number, unknown);
+        }
+    }
+
+    /// Removes the extension; returns whether it was present.
+    fn clear_extension<C: Codec>(&mut self, ext: &Extension<Self, C>) -> bool {
+        self.extension_fields_mut().remove(ext.number)
+    }
+
+    /// The values of a repeated extension (packed and unpacked occurrences both accepted).
+    fn repeated_extension<C: Codec>(
+        &self,
+        ext: &RepeatedExtension<Self, C>,
+    ) -> Result<Vec<C::Value>, DecodeError> {
+        let mut values = Vec::new();
+        for stored in self.extension_fields().get(ext.number) {
+            let Some(bytes) = value_bytes(stored) else {
+                return Err(crate::error::DecodeErrorKind::UnexpectedWireType {
+                    expected: C::WIRE_TYPE as u8,
+                    actual: WireType::StartGroup as u8,
+                }
+                .into());
+            };
+            C::merge_repeated(
+                stored.wire_type(),
+                &mut values,
+                &mut &bytes[..],
+                DecodeContext::default(),
+            )?;
+        }
+        Ok(values)
+    }
+
+    /// Sets a repeated extension, replacing any earlier occurrences; an empty slice removes it.
+    fn set_repeated_extension<C: Codec>(
+        &mut self,
+        ext: &RepeatedExtension<Self, C>,
+        values: &[C::Value],
+    ) {
+        let fields = self.extension_fields_mut();
+        fields.remove(ext.number);
+        if ext.packed && C::PACKABLE {
+            if values.is_empty() {
+                return;
+            }
+            let mut bytes = Vec::new();
+            encode_varint(C::packed_body_len(values) as u64, &mut bytes);
+            for value in values {
+                C::encode_value(value, &mut bytes);
+            }
+            if let Ok(unknown) = to_unknown(WireType::LengthDelimited, &bytes) {
+                fields.insert_sorted(ext.number, unknown);
+            }
+        } else {
+            for value in values {
+                let mut bytes = Vec::with_capacity(C::value_len(value));
+                C::encode_value(value, &mut bytes);
+                if let Ok(unknown) = to_unknown(C::WIRE_TYPE, &bytes) {
+                    fields.insert_sorted(ext.number, unknown);
+                }
+            }
+        }
+    }
+}

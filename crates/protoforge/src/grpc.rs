@@ -1,0 +1,157 @@
+//! gRPC support (feature `grpc`): [`Codec`], the `tonic` codec that generated service code
+//! uses to put protoforge messages on the wire. Messages are encoded straight into tonic's
+//! frame buffer and decoded straight from it, with no intermediate copy.
+
+use core::fmt;
+use core::marker::PhantomData;
+
+use tonic::Status;
+use tonic::codec::{DecodeBuf, EncodeBuf};
+
+use crate::Message;
+
+/// A `tonic` codec that sends messages of type `T` and receives messages of type `U`.
+///
+/// Generated clients use `Codec<Request, Response>` and generated servers
+/// `Codec<Response, Request>`. A message that fails to decode becomes an `INTERNAL` status
+/// carrying the decode error, as gRPC prescribes for a malformed payload.
+///
+/// ```
+/// use protoforge::descriptor::FileDescriptorSet;
+/// use protoforge::grpc::Codec;
+/// let mut codec = Codec::<FileDescriptorSet, FileDescriptorSet>::default();
+/// let _encoder = tonic::codec::Codec::encoder(&mut codec);
+/// ```
+pub struct Codec<T, U> {
+    _marker: PhantomData<fn(T) -> U>,
+}
+
+impl<T, U> Default for Codec<T, U> {
+    fn default() -> Self {
+        Codec {
+            _marker: PhantomData,
+        }
+    }
+}
+
+impl<T, U> Clone for Codec<T, U> {
+    fn clone(&self) -> Self {
+        Codec::default()
+    }
+}
+
+impl<T, U> fmt::Debug for Codec<T, U> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Codec")
+    }
+}
+
+impl<T: Message + 'static, U: Message + 'static> tonic::codec::Codec for Codec<T, U> {
+    type Encode = T;
+    type Decode = U;
+    type Encoder = Encoder<T>;
+    type Decoder = Decoder<U>;
+
+    fn encoder(&mut self) -> Self::Encoder {
+        Encoder {
+            _marker: PhantomData,
+        }
+    }
+
+    fn decoder(&mut self) -> Self::Decoder {
+        Decoder {
+            _marker: PhantomData,
+        }
+    }
+}
+
+/// The encoding half of [`Codec`]: writes a message into tonic's frame buffer.
+pub struct Encoder<T> {
+    _marker: PhantomData<fn(T)>,
+}
+
+impl<T> fmt::Debug for Encoder<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Encoder")
+    }
+}
+
+impl<T: Message> tonic::codec::Encoder for Encoder<T> {
+    type Item = T;
+    type Error = Status;
+
+    fn encode(&mut self, item: T, dst: &mut EncodeBuf<'_>) -> Result<(), Status> {
+        let len = item.encoded_len();
+        dst.reserve(len);
+        item.encode(dst)
+            .map_err(|e| Status::internal(e.to_string()))
+    }
+}
+
+/// The decoding half of [`Codec`]: reads a message from tonic's frame buffer.
+pub struct Decoder<U> {
+    _marker: PhantomData<fn() -> U>,
+}
+
+impl<U> fmt::Debug for Decoder<U> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Decoder")
+    }
+}
+
+impl<U: Message> tonic::codec::Decoder for Decoder<U> {
+    type Item = U;
+    type Error = Status;
+
+    fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<U>, Status> {
+        U::decode(src)
+            .map(Some)
+            .map_err(|e| Status::internal(e.to_string()))
+    }
+}
+
+/// Trailing metadata for a successful unary or client-streaming response: insert it into
+/// the response's extensions (`response.extensions_mut().insert(Trailers(map))`) and the
+/// generated server sends it after the message, with status `OK`. (Streaming responses end
+/// their stream with `Err(Status::with_metadata(Code::Ok, "", map))` instead.)
+#[derive(Clone, Debug, Default)]
+pub struct Trailers(pub tonic::metadata::MetadataMap);
+
+/// The response stream of a single-message response: the message, then the [`Trailers`]
+/// if any. Generated servers use it to send unary responses with trailing metadata.
+#[derive(Debug)]
+pub struct Once<M> {
+    message: Option<M>,
+    trailers: Option<tonic::metadata::MetadataMap>,
+}
+
+impl<M: Unpin> tokio_stream::Stream for Once<M> {
+    type Item = Result<M, Status>;
+
+    fn poll_next(
+        self: core::pin::Pin<&mut Self>,
+        _cx: &mut core::task::Context<'_>,
+    ) -> core::task::Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        let item = match (this.message.take(), this.trailers.take()) {
+            (Some(message), trailers) => {
+                this.trailers = trailers;
+                Some(Ok(message))
+            }
+            (None, Some(trailers)) => {
+                Some(Err(Status::with_metadata(tonic::Code::Ok, "", trailers)))
+            }
+            (None, None) => None,
+        };
+        core::task::Poll::Ready(item)
+    }
+}
+
+/// Turns a single-message response into a [`Once`] stream response, moving its
+/// [`Trailers`] extension into the stream. Used by generated servers.
+#[doc(hidden)]
+pub fn once<M>(response: tonic::Response<M>) -> tonic::Response<Once<M>> {
+    let (metadata, message, mut extensions) = response.into_parts();
+    let trailers = extensions.remove::<Trailers>().map(|t| t.0);
+    tonic::Response::from_parts(metadata, Once { message: Some(message), trailers }, extensions)
+}
