@@ -386,7 +386,8 @@ pub struct Message {
     pub name: Ident,
     /// The body.
     pub body: MessageBody,
-    /// The whole definition, keyword through `}`.
+    /// The whole definition, keyword through `}`. Like protoc's location, it starts at
+    /// `message`, after any `export`/`local`.
     pub span: Span,
     /// Attached comments.
     pub comments: Comments,
@@ -578,7 +579,9 @@ pub struct Field {
     pub options: Option<CompactOptions>,
     /// The whole statement, label through `;` (or `}` for groups).
     pub span: Span,
-    /// Attached comments.
+    /// Attached comments. For a group, protoc records these on the group's nested message
+    /// location (`DescriptorProto.nested_type`), not on the field's location; both
+    /// locations have this span.
     pub comments: Comments,
 }
 
@@ -679,7 +682,7 @@ pub struct Enum {
     pub name: Ident,
     /// Statements in source order.
     pub items: Vec<EnumItem>,
-    /// The whole definition.
+    /// The whole definition, from `enum` (after any `export`/`local`) through `}`.
     pub span: Span,
     /// Attached comments.
     pub comments: Comments,

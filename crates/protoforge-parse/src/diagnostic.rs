@@ -183,7 +183,11 @@ impl Diagnostic {
             Severity::Warning => ("warning", yellow),
         };
         let mut out = String::new();
-        let _ = writeln!(out, "{bold}{kind_color}{kind}{reset}{bold}: {}{reset}", self.message);
+        let _ = writeln!(
+            out,
+            "{bold}{kind_color}{kind}{reset}{bold}: {}{reset}",
+            self.message
+        );
         let mut spans: Vec<(Span, Option<&str>, bool)> = Vec::new();
         if let Some(span) = self.span {
             spans.push((span, None, true));
@@ -221,7 +225,11 @@ impl Diagnostic {
                 .take(start_in_line)
                 .map(|b| if b == b'\t' { '\t' } else { ' ' })
                 .collect();
-            let (mark, mark_color) = if *primary { ('^', kind_color) } else { ('-', blue) };
+            let (mark, mark_color) = if *primary {
+                ('^', kind_color)
+            } else {
+                ('-', blue)
+            };
             let _ = writeln!(out, "{gutter} {blue}|{reset}");
             let _ = writeln!(out, "{blue}{line_no} |{reset} {line_text}");
             let _ = write!(
@@ -253,11 +261,12 @@ mod tests {
     fn protoc_form_counts_tabs() {
         let mut map = SourceMap::new();
         let f = map.add("a.proto", "syntax = \"proto3\";\n\tmessage {}\n");
+        // Real protoc 35.1 reports this very input as `tabt.proto:2:17: Expected message name.`
         let d = Diagnostic::error(Span::new(f, 28, 29), "expected message name");
-        assert_eq!(d.render_protoc(&map), "a.proto:2:10: expected message name");
+        assert_eq!(d.render_protoc(&map), "a.proto:2:17: expected message name");
         assert_eq!(
             d.render_msvs(&map),
-            "a.proto(2) : error in column=10: expected message name"
+            "a.proto(2) : error in column=17: expected message name"
         );
     }
 

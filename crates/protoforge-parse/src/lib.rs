@@ -7,7 +7,11 @@
 //! problem it found.
 
 pub mod ast;
+mod checks;
+mod comments;
 mod diagnostic;
+mod lexer;
+mod parser;
 mod span;
 
 pub use diagnostic::{Diagnostic, Label, Severity};
@@ -18,8 +22,7 @@ pub use span::{FileId, LineCol, LineIndex, SourceFile, SourceMap, Span};
 /// Returns the tree (absent only when nothing could be recovered) and every diagnostic,
 /// errors and warnings, in source order.
 pub fn parse_file(file: FileId, source: &str) -> (Option<ast::File>, Vec<Diagnostic>) {
-    let _ = (file, source);
-    (Some(ast::File::default()), Vec::new())
+    parser::parse_file(file, source)
 }
 
 /// Parses `source`, named `file_name`, as a standalone file.

@@ -41,12 +41,18 @@ impl Span {
 
     /// An empty span at the start of `self`.
     pub fn shrink_to_lo(self) -> Span {
-        Span { end: self.start, ..self }
+        Span {
+            end: self.start,
+            ..self
+        }
     }
 
     /// An empty span at the end of `self`.
     pub fn shrink_to_hi(self) -> Span {
-        Span { start: self.end, ..self }
+        Span {
+            start: self.end,
+            ..self
+        }
     }
 
     /// The byte range as a `usize` range, for slicing the source text.

@@ -1,0 +1,749 @@
+//! The lexer: `.proto` text to the token stream the grammar reads.
+//!
+//! A `logos` automaton finds the raw tokens; [`lex`] then decodes literals (escapes, integer
+//! bases, floats), turns identifiers that spell a keyword into keyword tokens (the grammar
+//! accepts every keyword wherever an identifier may stand, so keywords stay contextual),
+//! reports bad input as diagnostics with spans and keeps going. Comments and whitespace are
+//! not tokens: they stay in the text between two tokens, where the comment attacher reads
+//! them with protoc's rules.
+
+use logos::Logos;
+
+use crate::diagnostic::Diagnostic;
+use crate::span::{FileId, Span};
+
+/// How deep `{`, `[`, `(` and `<` may nest before the lexer gives up on the rest of the file.
+pub(crate) const MAX_DEPTH: usize = 100;
+
+/// How many messages may nest inside each other; protoc refuses the next one.
+pub(crate) const MAX_MESSAGE_DEPTH: usize = 31;
+
+/// The raw token kinds the `logos` automaton recognises.
+#[derive(Logos, Clone, Copy, PartialEq, Eq, Debug)]
+#[logos(skip r"[ \t\r\n\x0B\x0C]+")]
+enum Raw {
+    #[regex(r"[A-Za-z_][A-Za-z0-9_]*")]
+    Ident,
+    #[regex(r"0[xX][0-9A-Fa-f]+", priority = 10)]
+    #[regex(r"[0-9]+", priority = 10)]
+    Int,
+    #[regex(r"[0-9]+\.[0-9]*([eE][+-]?[0-9]+)?", priority = 10)]
+    #[regex(r"\.[0-9]+([eE][+-]?[0-9]+)?", priority = 10)]
+    #[regex(r"[0-9]+[eE][+-]?[0-9]+", priority = 10)]
+    Float,
+    /// A number running into letters, such as `0x` or `12abc`.
+    #[regex(r"[0-9][0-9A-Za-z_]*", priority = 1)]
+    #[regex(r"[0-9]+\.[0-9]*[A-Za-z_][0-9A-Za-z_]*", priority = 1)]
+    BadNumber,
+    #[regex(r#""([^"\\\n]|\\[^\n])*""#)]
+    #[regex(r#"'([^'\\\n]|\\[^\n])*'"#)]
+    Str,
+    #[regex(r#""([^"\\\n]|\\[^\n])*"#, priority = 1)]
+    #[regex(r#"'([^'\\\n]|\\[^\n])*"#, priority = 1)]
+    UnterminatedStr,
+    #[regex(r"//[^\n]*", allow_greedy = true)]
+    LineComment,
+    #[token("/*", block_comment)]
+    BlockComment,
+    #[token("/")]
+    Slash,
+    #[token(";")]
+    Semi,
+    #[token(",")]
+    Comma,
+    #[token(".")]
+    Dot,
+    #[token("=")]
+    Eq,
+    #[token(":")]
+    Colon,
+    #[token("-")]
+    Minus,
+    #[token("+")]
+    Plus,
+    #[token("{")]
+    LBrace,
+    #[token("}")]
+    RBrace,
+    #[token("[")]
+    LBracket,
+    #[token("]")]
+    RBracket,
+    #[token("(")]
+    LParen,
+    #[token(")")]
+    RParen,
+    #[token("<")]
+    Lt,
+    #[token(">")]
+    Gt,
+}
+
+/// Skips to the end of a block comment; `false` (an unterminated comment) ends the token at
+/// the end of the text.
+fn block_comment(lex: &mut logos::Lexer<'_, Raw>) -> bool {
+    match lex.remainder().find("*/") {
+        Some(i) => {
+            lex.bump(i + 2);
+            true
+        }
+        None => {
+            let n = lex.remainder().len();
+            lex.bump(n);
+            false
+        }
+    }
+}
+
+/// A token as the grammar sees it.
+#[derive(Clone, PartialEq, Debug)]
+pub(crate) enum Tok<'a> {
+    /// An identifier that is not a keyword.
+    Ident(&'a str),
+    /// An integer that fits in `u64`.
+    Int(u64),
+    /// An integer too large for `u64`, as a float.
+    BigInt(f64),
+    /// A float literal.
+    Float(f64),
+    /// One string literal, decoded.
+    Str(Vec<u8>),
+    Syntax,
+    Edition,
+    Package,
+    Import,
+    Public,
+    Weak,
+    Option,
+    Message,
+    Enum,
+    Service,
+    Extend,
+    Rpc,
+    Returns,
+    Stream,
+    Oneof,
+    Map,
+    Group,
+    Optional,
+    Required,
+    Repeated,
+    Extensions,
+    Reserved,
+    To,
+    Max,
+    Export,
+    Local,
+    Semi,
+    Comma,
+    Dot,
+    Eq,
+    Colon,
+    Minus,
+    Plus,
+    Slash,
+    LBrace,
+    RBrace,
+    LBracket,
+    RBracket,
+    LParen,
+    RParen,
+    Lt,
+    Gt,
+}
+
+impl Tok<'_> {
+    /// True for identifiers and keywords.
+    fn is_word(&self) -> bool {
+        !matches!(
+            self,
+            Tok::Int(_)
+                | Tok::BigInt(_)
+                | Tok::Float(_)
+                | Tok::Str(_)
+                | Tok::Semi
+                | Tok::Comma
+                | Tok::Dot
+                | Tok::Eq
+                | Tok::Colon
+                | Tok::Minus
+                | Tok::Plus
+                | Tok::Slash
+                | Tok::LBrace
+                | Tok::RBrace
+                | Tok::LBracket
+                | Tok::RBracket
+                | Tok::LParen
+                | Tok::RParen
+                | Tok::Lt
+                | Tok::Gt
+        )
+    }
+
+    /// The keyword token for `text`, if `text` is a keyword.
+    fn keyword(text: &str) -> Option<Tok<'static>> {
+        Some(match text {
+            "syntax" => Tok::Syntax,
+            "edition" => Tok::Edition,
+            "package" => Tok::Package,
+            "import" => Tok::Import,
+            "public" => Tok::Public,
+            "weak" => Tok::Weak,
+            "option" => Tok::Option,
+            "message" => Tok::Message,
+            "enum" => Tok::Enum,
+            "service" => Tok::Service,
+            "extend" => Tok::Extend,
+            "rpc" => Tok::Rpc,
+            "returns" => Tok::Returns,
+            "stream" => Tok::Stream,
+            "oneof" => Tok::Oneof,
+            "map" => Tok::Map,
+            "group" => Tok::Group,
+            "optional" => Tok::Optional,
+            "required" => Tok::Required,
+            "repeated" => Tok::Repeated,
+            "extensions" => Tok::Extensions,
+            "reserved" => Tok::Reserved,
+            "to" => Tok::To,
+            "max" => Tok::Max,
+            "export" => Tok::Export,
+            "local" => Tok::Local,
+            _ => return None,
+        })
+    }
+}
+
+/// The result of lexing one file.
+pub(crate) struct Lexed<'a> {
+    /// Tokens with byte offsets, in order.
+    pub tokens: Vec<(usize, Tok<'a>, usize)>,
+    /// Set when nesting went past [`MAX_DEPTH`] and the rest of the text was dropped.
+    pub truncated: bool,
+}
+
+/// Splits `text` into tokens, reporting lexical errors into `diags`.
+pub(crate) fn lex<'a>(file: FileId, text: &'a str, diags: &mut Vec<Diagnostic>) -> Lexed<'a> {
+    let mut tokens: Vec<(usize, Tok<'a>, usize)> = Vec::new();
+    let mut depth = 0usize;
+    // For every open `{`: whether it opened a message body.
+    let mut braces: Vec<bool> = Vec::new();
+    let mut message_depth = 0usize;
+    let mut truncated = false;
+    let mut lexer = Raw::lexer(text);
+    // Like protoc, ignore a UTF-8 byte order mark at the very start.
+    if text.starts_with('\u{feff}') {
+        lexer.bump('\u{feff}'.len_utf8());
+    }
+    let span_of = |r: std::ops::Range<usize>| Span::new(file, r.start as u32, r.end as u32);
+    while let Some(raw) = lexer.next() {
+        let range = lexer.span();
+        let slice = lexer.slice();
+        let (start, end) = (range.start, range.end);
+        let tok = match raw {
+            Err(()) => {
+                if slice.starts_with("/*") {
+                    diags.push(
+                        Diagnostic::error(
+                            span_of(text.len()..text.len()),
+                            "unterminated block comment",
+                        )
+                        .with_label(span_of(start..start + 2), "comment starts here"),
+                    );
+                } else {
+                    let ch = text[start..].chars().next().unwrap_or('?');
+                    let len = ch.len_utf8();
+                    diags.push(Diagnostic::error(
+                        span_of(start..start + len),
+                        format!("unexpected character `{}`", ch.escape_debug()),
+                    ));
+                }
+                continue;
+            }
+            Ok(Raw::LineComment | Raw::BlockComment) => continue,
+            Ok(Raw::Ident) => Tok::keyword(slice).unwrap_or(Tok::Ident(slice)),
+            Ok(Raw::Int) => match parse_int(slice) {
+                Ok(v) => Tok::Int(v),
+                Err(IntError::Overflow(f)) => Tok::BigInt(f),
+                Err(IntError::BadOctal) => {
+                    let bad = slice.find(['8', '9']).unwrap_or(0);
+                    diags.push(Diagnostic::error(
+                        span_of(start + bad..start + bad + 1),
+                        "numbers starting with a leading zero must be in octal",
+                    ));
+                    Tok::Int(0)
+                }
+            },
+            Ok(Raw::Float) => Tok::Float(slice.parse::<f64>().unwrap_or(0.0)),
+            Ok(Raw::BadNumber) => {
+                if slice == "0x" || slice == "0X" {
+                    diags.push(Diagnostic::error(
+                        span_of(end..end),
+                        "`0x` must be followed by hex digits",
+                    ));
+                } else {
+                    let letter = slice
+                        .find(|c: char| c.is_ascii_alphabetic() || c == '_')
+                        .unwrap_or(0);
+                    diags.push(
+                        Diagnostic::error(
+                            span_of(start + letter..end),
+                            format!("need space between number and identifier in `{slice}`"),
+                        )
+                        .with_help("separate the number from the word after it"),
+                    );
+                }
+                Tok::Int(0)
+            }
+            Ok(Raw::Str) => Tok::Str(unescape(file, start, slice, diags)),
+            Ok(Raw::UnterminatedStr) => {
+                diags.push(
+                    Diagnostic::error(span_of(end..end), "unterminated string literal")
+                        .with_label(span_of(start..start + 1), "string starts here")
+                        .with_help("string literals cannot span lines; close it with a quote"),
+                );
+                let mut body = slice.to_string();
+                body.push(slice.as_bytes()[0] as char);
+                Tok::Str(unescape(file, start, &body, &mut Vec::new()))
+            }
+            Ok(Raw::Slash) => Tok::Slash,
+            Ok(Raw::Semi) => Tok::Semi,
+            Ok(Raw::Comma) => Tok::Comma,
+            Ok(Raw::Dot) => Tok::Dot,
+            Ok(Raw::Eq) => Tok::Eq,
+            Ok(Raw::Colon) => Tok::Colon,
+            Ok(Raw::Minus) => Tok::Minus,
+            Ok(Raw::Plus) => Tok::Plus,
+            Ok(Raw::LBrace) => Tok::LBrace,
+            Ok(Raw::RBrace) => Tok::RBrace,
+            Ok(Raw::LBracket) => Tok::LBracket,
+            Ok(Raw::RBracket) => Tok::RBracket,
+            Ok(Raw::LParen) => Tok::LParen,
+            Ok(Raw::RParen) => Tok::RParen,
+            Ok(Raw::Lt) => Tok::Lt,
+            Ok(Raw::Gt) => Tok::Gt,
+        };
+        match tok {
+            Tok::LBrace => {
+                let n = tokens.len();
+                let opens_message =
+                    n >= 2 && tokens[n - 2].1 == Tok::Message && tokens[n - 1].1.is_word();
+                if opens_message {
+                    message_depth += 1;
+                    if message_depth > MAX_MESSAGE_DEPTH {
+                        let (ks, _, ke) = tokens[n - 2];
+                        diags.push(
+                            Diagnostic::error(
+                                span_of(ks..ke),
+                                format!(
+                                    "messages nest too deeply (more than {MAX_MESSAGE_DEPTH} levels)"
+                                ),
+                            )
+                            .with_help("protoc rejects deeper nesting too"),
+                        );
+                        truncated = true;
+                        break;
+                    }
+                }
+                braces.push(opens_message);
+            }
+            Tok::RBrace => {
+                let closes_message = braces.pop() == Some(true);
+                message_depth -= usize::from(closes_message);
+            }
+            _ => {}
+        }
+        match tok {
+            Tok::LBrace | Tok::LBracket | Tok::LParen | Tok::Lt => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    diags.push(Diagnostic::error(
+                        span_of(range),
+                        format!("nesting is too deep (more than {MAX_DEPTH} levels)"),
+                    ));
+                    truncated = true;
+                    break;
+                }
+            }
+            Tok::RBrace | Tok::RBracket | Tok::RParen | Tok::Gt => {
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+        tokens.push((start, tok, end));
+    }
+    Lexed { tokens, truncated }
+}
+
+/// Why an integer literal did not decode to a `u64`.
+#[derive(Debug, PartialEq)]
+pub(crate) enum IntError {
+    /// Too large; the value as a float.
+    Overflow(f64),
+    /// A leading zero followed by an `8` or `9`.
+    BadOctal,
+}
+
+/// Decodes a decimal, `0x` hex or `0` octal integer literal.
+pub(crate) fn parse_int(text: &str) -> Result<u64, IntError> {
+    let (digits, radix) = if let Some(h) = text.strip_prefix("0x").or(text.strip_prefix("0X")) {
+        (h, 16)
+    } else if text.len() > 1 && text.starts_with('0') {
+        if text.bytes().any(|b| b == b'8' || b == b'9') {
+            return Err(IntError::BadOctal);
+        }
+        (&text[1..], 8)
+    } else {
+        (text, 10)
+    };
+    match u64::from_str_radix(digits, radix) {
+        Ok(v) => Ok(v),
+        Err(_) => {
+            let mut f = 0f64;
+            for c in digits.chars() {
+                f = f * f64::from(radix) + f64::from(c.to_digit(radix).unwrap_or(0));
+            }
+            if radix == 10 {
+                f = digits.parse::<f64>().unwrap_or(f);
+            }
+            Err(IntError::Overflow(f))
+        }
+    }
+}
+
+/// Decodes one quoted string literal (quotes included in `lit`), which starts at byte `at`.
+pub(crate) fn unescape(file: FileId, at: usize, lit: &str, diags: &mut Vec<Diagnostic>) -> Vec<u8> {
+    let bytes = lit.as_bytes();
+    let inner = &bytes[1..bytes.len().saturating_sub(1).max(1)];
+    let mut out = Vec::with_capacity(inner.len());
+    let mut i = 0;
+    let err_at = |diags: &mut Vec<Diagnostic>, from: usize, to: usize, msg: &str| {
+        let s = (at + 1 + from) as u32;
+        let e = (at + 1 + to.min(inner.len())) as u32;
+        diags.push(Diagnostic::error(Span::new(file, s, e), msg));
+    };
+    let hex_run = |from: usize, max: usize| -> (u32, usize) {
+        let mut v = 0u32;
+        let mut n = 0;
+        while n < max {
+            match inner.get(from + n).and_then(|b| (*b as char).to_digit(16)) {
+                Some(d) => {
+                    v = v * 16 + d;
+                    n += 1;
+                }
+                None => break,
+            }
+        }
+        (v, n)
+    };
+    while i < inner.len() {
+        let b = inner[i];
+        if b != b'\\' {
+            out.push(b);
+            i += 1;
+            continue;
+        }
+        let Some(&c) = inner.get(i + 1) else {
+            err_at(
+                diags,
+                i + 1,
+                i + 1,
+                "invalid escape sequence in string literal",
+            );
+            break;
+        };
+        let simple = match c {
+            b'a' => Some(7),
+            b'b' => Some(8),
+            b'f' => Some(12),
+            b'n' => Some(b'\n'),
+            b'r' => Some(b'\r'),
+            b't' => Some(b'\t'),
+            b'v' => Some(11),
+            b'\\' | b'\'' | b'"' | b'?' => Some(c),
+            _ => None,
+        };
+        if let Some(v) = simple {
+            out.push(v);
+            i += 2;
+            continue;
+        }
+        match c {
+            b'0'..=b'7' => {
+                let mut v = 0u32;
+                let mut n = 0;
+                while n < 3 {
+                    match inner.get(i + 1 + n) {
+                        Some(d @ b'0'..=b'7') => {
+                            v = v * 8 + u32::from(d - b'0');
+                            n += 1;
+                        }
+                        _ => break,
+                    }
+                }
+                out.push((v & 0xFF) as u8);
+                i += 1 + n;
+            }
+            b'x' | b'X' => {
+                let (v, n) = hex_run(i + 2, 2);
+                if n == 0 {
+                    err_at(diags, i + 2, i + 2, "expected hex digits after `\\x`");
+                }
+                out.push(v as u8);
+                i += 2 + n;
+            }
+            b'u' | b'U' => {
+                let want = if c == b'u' { 4 } else { 8 };
+                let (mut v, n) = hex_run(i + 2, want);
+                let mut len = 2 + n;
+                if n < want || v > 0x10FFFF {
+                    let msg = if c == b'u' {
+                        "expected four hex digits for `\\u` escape sequence"
+                    } else {
+                        "expected eight hex digits up to 10ffff for `\\U` escape sequence"
+                    };
+                    err_at(diags, i + len, i + len, msg);
+                    i += len;
+                    continue;
+                }
+                // A high surrogate followed by an escaped low surrogate is one code point.
+                if (0xD800..0xDC00).contains(&v)
+                    && inner.get(i + len) == Some(&b'\\')
+                    && inner.get(i + len + 1) == Some(&b'u')
+                {
+                    let (lo, m) = hex_run(i + len + 2, 4);
+                    if m == 4 && (0xDC00..0xE000).contains(&lo) {
+                        v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00);
+                        len += 6;
+                    }
+                }
+                push_code_point(&mut out, v);
+                i += len;
+            }
+            _ => {
+                err_at(
+                    diags,
+                    i + 1,
+                    i + 2,
+                    &format!(
+                        "invalid escape sequence `\\{}` in string literal",
+                        c as char
+                    ),
+                );
+                out.push(c);
+                i += 2;
+            }
+        }
+    }
+    out
+}
+
+/// Appends `v` encoded as UTF-8 (lone surrogates get the same three-byte form protoc gives them).
+fn push_code_point(out: &mut Vec<u8>, v: u32) {
+    if v < 0x80 {
+        out.push(v as u8);
+    } else if v < 0x800 {
+        out.push(0xC0 | (v >> 6) as u8);
+        out.push(0x80 | (v & 0x3F) as u8);
+    } else if v < 0x10000 {
+        out.push(0xE0 | (v >> 12) as u8);
+        out.push(0x80 | ((v >> 6) & 0x3F) as u8);
+        out.push(0x80 | (v & 0x3F) as u8);
+    } else {
+        out.push(0xF0 | (v >> 18) as u8);
+        out.push(0x80 | ((v >> 12) & 0x3F) as u8);
+        out.push(0x80 | ((v >> 6) & 0x3F) as u8);
+        out.push(0x80 | (v & 0x3F) as u8);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(text: &str) -> (Vec<Tok<'_>>, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let lexed = lex(FileId(0), text, &mut diags);
+        (lexed.tokens.into_iter().map(|t| t.1).collect(), diags)
+    }
+
+    fn string(lit: &str) -> (Vec<u8>, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let v = unescape(FileId(0), 0, lit, &mut diags);
+        (v, diags)
+    }
+
+    #[test]
+    fn simple_escapes() {
+        let (v, d) = string(r#""\a\b\f\n\r\t\v\\\'\"\?""#);
+        assert!(d.is_empty());
+        assert_eq!(v, vec![7, 8, 12, 10, 13, 9, 11, b'\\', b'\'', b'"', b'?']);
+    }
+
+    #[test]
+    fn octal_and_hex_escapes() {
+        assert_eq!(
+            string(r#""\0\12\101\1011""#).0,
+            vec![0, 10, b'A', b'A', b'1']
+        );
+        // Three octal digits may exceed a byte; protoc keeps the low eight bits.
+        assert_eq!(string(r#""\777""#).0, vec![0xFF]);
+        assert_eq!(
+            string(r#""\x4\x41\x414\XfF""#).0,
+            vec![4, b'A', b'A', b'4', 0xFF]
+        );
+        let (_, d) = string(r#""\xg""#);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].span.map(|s| s.start), Some(3));
+    }
+
+    #[test]
+    fn unicode_escapes() {
+        assert_eq!(string(r#""\u00e9""#).0, "é".as_bytes());
+        assert_eq!(string(r#""\U0001F600""#).0, "😀".as_bytes());
+        // A surrogate pair written as two `\u` escapes is one code point.
+        assert_eq!(string(r#""\ud83d\ude00""#).0, "😀".as_bytes());
+        // A lone surrogate keeps its three-byte form.
+        assert_eq!(string(r#""\ud800""#).0, vec![0xED, 0xA0, 0x80]);
+        assert_eq!(string(r#""\u12""#).1.len(), 1);
+        assert_eq!(string(r#""\U00110000""#).1.len(), 1);
+    }
+
+    #[test]
+    fn unknown_escape_is_an_error() {
+        let (_, d) = string(r#""a\qb""#);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("`\\q`"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn single_quoted_strings() {
+        let (t, d) = toks(r#"'it''s' "a'b""#);
+        assert!(d.is_empty());
+        assert_eq!(
+            t,
+            vec![
+                Tok::Str(b"it".to_vec()),
+                Tok::Str(b"s".to_vec()),
+                Tok::Str(b"a'b".to_vec())
+            ]
+        );
+    }
+
+    #[test]
+    fn integer_forms() {
+        let (t, d) = toks("0 42 0x1F 0X1f 017 18446744073709551615");
+        assert!(d.is_empty());
+        assert_eq!(
+            t,
+            vec![
+                Tok::Int(0),
+                Tok::Int(42),
+                Tok::Int(31),
+                Tok::Int(31),
+                Tok::Int(15),
+                Tok::Int(u64::MAX)
+            ]
+        );
+        assert_eq!(
+            parse_int("18446744073709551616"),
+            Err(IntError::Overflow(18446744073709551616.0))
+        );
+        assert_eq!(
+            parse_int("0x10000000000000000"),
+            Err(IntError::Overflow(18446744073709551616.0))
+        );
+        assert_eq!(parse_int("09"), Err(IntError::BadOctal));
+    }
+
+    #[test]
+    fn float_forms() {
+        let (t, d) = toks("1. .5 1e5 1.5E-3 2e+2 0.0 inf nan");
+        assert!(d.is_empty());
+        assert_eq!(
+            t,
+            vec![
+                Tok::Float(1.0),
+                Tok::Float(0.5),
+                Tok::Float(1e5),
+                Tok::Float(1.5e-3),
+                Tok::Float(200.0),
+                Tok::Float(0.0),
+                Tok::Ident("inf"),
+                Tok::Ident("nan")
+            ]
+        );
+    }
+
+    #[test]
+    fn keywords_and_symbols() {
+        let (t, _) = toks("message Foo{max to;}=.<>/");
+        assert_eq!(
+            t,
+            vec![
+                Tok::Message,
+                Tok::Ident("Foo"),
+                Tok::LBrace,
+                Tok::Max,
+                Tok::To,
+                Tok::Semi,
+                Tok::RBrace,
+                Tok::Eq,
+                Tok::Dot,
+                Tok::Lt,
+                Tok::Gt,
+                Tok::Slash
+            ]
+        );
+    }
+
+    #[test]
+    fn comments_are_skipped() {
+        let (t, d) = toks("a // x\n/* y\n z */ b /**/ c");
+        assert!(d.is_empty());
+        assert_eq!(t, vec![Tok::Ident("a"), Tok::Ident("b"), Tok::Ident("c")]);
+    }
+
+    #[test]
+    fn bad_input_is_reported_and_lexing_goes_on() {
+        let (t, d) = toks("a @ b");
+        assert_eq!(t, vec![Tok::Ident("a"), Tok::Ident("b")]);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].span.map(|s| (s.start, s.end)), Some((2, 3)));
+
+        let (t, d) = toks("x \"abc\ny");
+        assert_eq!(
+            t,
+            vec![Tok::Ident("x"), Tok::Str(b"abc".to_vec()), Tok::Ident("y")]
+        );
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].message, "unterminated string literal");
+        assert_eq!(d[0].span.map(|s| s.start), Some(6));
+
+        let (t, d) = toks("x /* never closed");
+        assert_eq!(t, vec![Tok::Ident("x")]);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].message, "unterminated block comment");
+        assert_eq!(d[0].span.map(|s| s.start), Some(17));
+
+        let (_, d) = toks("1abc 0x 08");
+        assert_eq!(d.len(), 3);
+    }
+
+    #[test]
+    fn byte_order_mark_is_ignored() {
+        let (t, d) = toks("\u{feff}syntax");
+        assert!(d.is_empty());
+        assert_eq!(t, vec![Tok::Syntax]);
+    }
+
+    #[test]
+    fn deep_nesting_stops_the_lexer() {
+        let text = "{".repeat(MAX_DEPTH + 5);
+        let mut diags = Vec::new();
+        let lexed = lex(FileId(0), &text, &mut diags);
+        assert!(lexed.truncated);
+        assert_eq!(lexed.tokens.len(), MAX_DEPTH);
+        assert_eq!(diags.len(), 1);
+    }
+}

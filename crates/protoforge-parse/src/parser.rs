@@ -1,0 +1,373 @@
+//! The parser driver: runs the lexer and the generated lalrpop parser, turns lalrpop's
+//! errors into readable diagnostics, and holds the small helpers the grammar's actions call.
+
+use lalrpop_util::{ErrorRecovery, ParseError};
+
+use crate::ast::{self, IntLit, TypeName, TypeRef, ValueKind};
+use crate::diagnostic::Diagnostic;
+use crate::lexer::{self, Tok};
+use crate::span::{FileId, Span};
+
+lalrpop_util::lalrpop_mod!(
+    #[allow(
+        clippy::all,
+        missing_docs,
+        unused_parens,
+        unused_qualifications,
+        dead_code
+    )]
+    grammar
+);
+
+/// The statement list an error was recovered in, for the wording of its message.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Rec {
+    File,
+    Message,
+    Oneof,
+    Extend,
+    Enum,
+    Service,
+    Method,
+}
+
+/// The span `l..r` in `file`.
+pub(crate) fn sp(file: FileId, l: usize, r: usize) -> Span {
+    Span::new(file, l as u32, r as u32)
+}
+
+/// Parses one file: tokens, tree, then comments.
+pub(crate) fn parse_file(file: FileId, source: &str) -> (Option<ast::File>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let lexed = lexer::lex(file, source, &mut diags);
+    let end = source.len();
+    let tokens = lexed.tokens;
+    let positions: Vec<(u32, u32)> = tokens
+        .iter()
+        .map(|(l, _, r)| (*l as u32, *r as u32))
+        .collect();
+    let mut parse_diags = Vec::new();
+    let result = grammar::FileParser::new().parse(
+        file,
+        &mut parse_diags,
+        tokens.into_iter().map(|(l, t, r)| Ok::<_, ()>((l, t, r))),
+    );
+    let tree = match result {
+        Ok(mut f) => {
+            f.span = sp(file, 0, end);
+            Some(f)
+        }
+        Err(e) => {
+            if !lexed.truncated {
+                parse_diags.push(error_diag(file, Rec::File, &e));
+            }
+            None
+        }
+    };
+    if lexed.truncated {
+        // The lexer stopped early and said why; "unexpected end of file" would only echo it.
+        parse_diags.retain(|d| d.span.is_none_or(|s| s.start != EOF_MARK));
+    }
+    for d in parse_diags.iter_mut() {
+        if let Some(span) = d.span.as_mut() {
+            if span.start == EOF_MARK {
+                *span = sp(file, end, end);
+            }
+        }
+    }
+    parse_diags.sort_by_key(|d| d.span.map_or(0, |s| s.start));
+    // One syntax error per statement: an error is kept only when a `;`, `{` or `}` was
+    // passed since the previous kept one (later ones are usually echoes of the first).
+    let mut kept: Vec<Diagnostic> = Vec::new();
+    let mut last: Option<u32> = None;
+    for d in parse_diags {
+        let at = d.span.map_or(0, |s| s.start);
+        let fresh = match last {
+            None => true,
+            Some(prev) => {
+                let i = positions.partition_point(|t| t.0 < prev);
+                positions[i..].iter().take_while(|t| t.0 < at).any(|t| {
+                    matches!(
+                        source.as_bytes().get(t.0 as usize),
+                        Some(b';' | b'{' | b'}')
+                    )
+                })
+            }
+        };
+        if fresh {
+            last = Some(at);
+            kept.push(d);
+        }
+    }
+    for d in kept.iter_mut() {
+        name_what_was_expected(d, source, &positions);
+    }
+    diags.extend(kept);
+    if let Some(f) = &tree {
+        crate::checks::check(f, &mut diags);
+    }
+    diags.sort_by_key(|d| d.span.map_or(0, |s| s.start));
+    let tree = tree.map(|mut f| {
+        crate::comments::attach(source, &positions, &mut f);
+        f
+    });
+    (tree, diags)
+}
+
+/// Rewords "expected identifier" after a keyword that introduces a name, such as
+/// `message {` becoming "expected message name".
+fn name_what_was_expected(d: &mut Diagnostic, source: &str, positions: &[(u32, u32)]) {
+    let Some(rest) = d.message.strip_prefix("expected identifier,") else {
+        return;
+    };
+    let Some(span) = d.span else {
+        return;
+    };
+    let i = positions.partition_point(|t| t.0 < span.start);
+    let Some(prev) = i.checked_sub(1).and_then(|k| positions.get(k)) else {
+        return;
+    };
+    let prev_text = source.get(prev.0 as usize..prev.1 as usize).unwrap_or("");
+    let what = match prev_text {
+        "message" => "message name",
+        "enum" => "enum name",
+        "service" => "service name",
+        "oneof" => "oneof name",
+        "rpc" => "method name",
+        "package" => "package name",
+        "extend" => "type name",
+        "group" => "group name",
+        _ => return,
+    };
+    d.message = format!("expected {what},{rest}");
+}
+
+/// Stands for "the end of the file" in spans made before the file's length is known.
+const EOF_MARK: u32 = u32::MAX;
+
+/// Records a recovered error and yields no statement.
+pub(crate) fn recovered<T>(
+    file: FileId,
+    rec: Rec,
+    e: ErrorRecovery<usize, Tok<'_>, ()>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    diags.push(error_diag(file, rec, &e.error));
+    None
+}
+
+/// Describes a token for "found ..." wording.
+fn describe(tok: &Tok<'_>) -> String {
+    match tok {
+        Tok::Ident(s) => format!("identifier `{s}`"),
+        Tok::Int(v) => format!("integer `{v}`"),
+        Tok::BigInt(_) => "integer".to_string(),
+        Tok::Float(_) => "number".to_string(),
+        Tok::Str(_) => "string".to_string(),
+        other => format!("`{}`", token_text(other)),
+    }
+}
+
+/// The text of a keyword or symbol token.
+fn token_text(tok: &Tok<'_>) -> &'static str {
+    match tok {
+        Tok::Syntax => "syntax",
+        Tok::Edition => "edition",
+        Tok::Package => "package",
+        Tok::Import => "import",
+        Tok::Public => "public",
+        Tok::Weak => "weak",
+        Tok::Option => "option",
+        Tok::Message => "message",
+        Tok::Enum => "enum",
+        Tok::Service => "service",
+        Tok::Extend => "extend",
+        Tok::Rpc => "rpc",
+        Tok::Returns => "returns",
+        Tok::Stream => "stream",
+        Tok::Oneof => "oneof",
+        Tok::Map => "map",
+        Tok::Group => "group",
+        Tok::Optional => "optional",
+        Tok::Required => "required",
+        Tok::Repeated => "repeated",
+        Tok::Extensions => "extensions",
+        Tok::Reserved => "reserved",
+        Tok::To => "to",
+        Tok::Max => "max",
+        Tok::Export => "export",
+        Tok::Local => "local",
+        Tok::Semi => ";",
+        Tok::Comma => ",",
+        Tok::Dot => ".",
+        Tok::Eq => "=",
+        Tok::Colon => ":",
+        Tok::Minus => "-",
+        Tok::Plus => "+",
+        Tok::Slash => "/",
+        Tok::LBrace => "{",
+        Tok::RBrace => "}",
+        Tok::LBracket => "[",
+        Tok::RBracket => "]",
+        Tok::LParen => "(",
+        Tok::RParen => ")",
+        Tok::Lt => "<",
+        Tok::Gt => ">",
+        Tok::Ident(_) | Tok::Int(_) | Tok::BigInt(_) | Tok::Float(_) | Tok::Str(_) => "",
+    }
+}
+
+/// "expected ..." for lalrpop's list of expected terminals, naming the statement where a
+/// missing `;` would end one.
+fn expectation(rec: Rec, expected: &[String]) -> String {
+    let has = |t: &str| expected.iter().any(|e| e.trim_matches('"') == t);
+    if has(";") && has("[") && !has("=") {
+        let what = match rec {
+            Rec::Enum => "enum value",
+            _ => "field",
+        };
+        return format!("expected `;` after {what}");
+    }
+    if has("message") && has("import") && !has("identifier") {
+        return "expected a top-level statement such as `message`".to_string();
+    }
+    if has("}") && has("identifier") && has(";") && has("oneof") {
+        return "expected a field, a statement or `}`".to_string();
+    }
+    if has("{") && has("-") && has("string") {
+        return "expected an option value".to_string();
+    }
+    format!("expected {}", summarize_expected(expected))
+}
+
+/// Summarises lalrpop's expected-terminal list: "identifier" swallows the keywords, symbols
+/// are quoted.
+fn summarize_expected(expected: &[String]) -> String {
+    let has = |t: &str| expected.iter().any(|e| e.trim_matches('"') == t);
+    let has_ident = has("identifier");
+    let mut items: Vec<String> = Vec::new();
+    for e in expected {
+        let name = e.trim_matches('"');
+        let is_keyword = name.chars().all(|c| c.is_ascii_alphabetic())
+            && !matches!(name, "identifier" | "integer" | "string" | "float");
+        // Keywords are identifiers too; a sign or a dot is implied by the main expectation.
+        if (is_keyword && has_ident)
+            || (name == "-" && has("integer"))
+            || (name == "." && has_ident)
+        {
+            continue;
+        }
+        let shown = match name {
+            "identifier" | "integer" | "string" | "float" => name.to_string(),
+            "big integer" => continue,
+            _ => format!("`{name}`"),
+        };
+        if !items.contains(&shown) {
+            items.push(shown);
+        }
+    }
+    match items.len() {
+        0 => "something else".to_string(),
+        1 => items.remove(0),
+        2 => format!("{} or {}", items[0], items[1]),
+        _ => {
+            let last = items.pop().unwrap_or_default();
+            format!("{}, or {last}", items.join(", "))
+        }
+    }
+}
+
+/// Turns a lalrpop error into a diagnostic.
+fn error_diag(file: FileId, rec: Rec, e: &ParseError<usize, Tok<'_>, ()>) -> Diagnostic {
+    match e {
+        ParseError::UnrecognizedToken {
+            token: (l, tok, r),
+            expected,
+        } => Diagnostic::error(
+            sp(file, *l, *r),
+            format!("{}, found {}", expectation(rec, expected), describe(tok)),
+        ),
+        ParseError::UnrecognizedEof { expected, .. } => Diagnostic::error(
+            Span::new(file, EOF_MARK, EOF_MARK),
+            format!("{}, found end of file", expectation(rec, expected)),
+        ),
+        ParseError::ExtraToken { token: (l, tok, r) } => {
+            Diagnostic::error(sp(file, *l, *r), format!("unexpected {}", describe(tok)))
+        }
+        ParseError::InvalidToken { location } => {
+            Diagnostic::error(sp(file, *location, *location), "invalid token")
+        }
+        ParseError::User { .. } => Diagnostic::bare_error("invalid input"),
+    }
+}
+
+/// Turns a parsed type name into a type reference: a lone scalar keyword is the scalar.
+pub(crate) fn type_ref(t: TypeName, diags: &mut Vec<Diagnostic>) -> TypeRef {
+    if !t.leading_dot {
+        if let [only] = t.parts.as_slice() {
+            if let Some(s) = ast::ScalarType::from_name(&only.name) {
+                return TypeRef::Scalar(s, t.span);
+            }
+        } else if let [first, second, ..] = t.parts.as_slice() {
+            if ast::ScalarType::from_name(&first.name).is_some() {
+                // protoc reads the scalar type and then expects the field name.
+                let dot = Span::new(first.span.file, first.span.end, second.span.start);
+                diags.push(
+                    Diagnostic::error(
+                        dot,
+                        format!("expected field name after scalar type `{}`", first.name),
+                    )
+                    .with_help(
+                        "a message named like a scalar type needs a leading `.` or its package",
+                    ),
+                );
+            }
+        }
+    }
+    TypeRef::Named(t)
+}
+
+/// The value of an integer constant: a negative number below `i64::MIN` becomes a float, as
+/// in protoc.
+pub(crate) fn int_value(negative: bool, value: u64) -> ValueKind {
+    if negative && value > 1u64 << 63 {
+        ValueKind::Float {
+            negative,
+            value: value as f64,
+        }
+    } else {
+        ValueKind::Int { negative, value }
+    }
+}
+
+/// An integer literal that did not fit in `u64`: an error where an integer is required.
+pub(crate) fn number_lit(
+    file: FileId,
+    l: usize,
+    r: usize,
+    negative: bool,
+    _value: f64,
+    diags: &mut Vec<Diagnostic>,
+) -> IntLit {
+    let span = sp(file, l, r);
+    diags.push(Diagnostic::error(span, "integer out of range"));
+    IntLit {
+        negative,
+        value: u64::MAX,
+        span,
+    }
+}
+
+/// Checks a negated identifier constant: after `-` only `inf` and `nan` may follow.
+pub(crate) fn negative_ident(name: &str, span: Span, diags: &mut Vec<Diagnostic>) {
+    if name != "inf" && name != "nan" {
+        // protoc reports the position after the word; the label shows the word itself.
+        diags.push(
+            Diagnostic::error(
+                span.shrink_to_hi(),
+                format!("identifier after `-` must be `inf` or `nan`, found `{name}`"),
+            )
+            .with_label(span, "only `inf` and `nan` can be negated"),
+        );
+    }
+}
