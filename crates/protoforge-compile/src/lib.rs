@@ -16,7 +16,9 @@
 //!    in `SourceCodeInfo`, validate editions features.
 //! 5. `compiler`: drive the above and assemble the `FileDescriptorSet`.
 
+mod check;
 mod compiler;
+mod features;
 mod link;
 mod lower;
 mod options;
@@ -25,4 +27,5 @@ mod span_map;
 mod symbols;
 mod tag;
 
-pub use compiler::{CompileError, Compiled, Compiler};
+pub use compiler::{CompileError, Compiled, Compiler, ErrorFormat, render_diagnostic};
+pub use protoforge_parse::{Diagnostic, Severity, SourceMap};

@@ -1,2 +1,1942 @@
-//! Stub: see lib.rs for this module's role.
-#![allow(dead_code)]
+//! Option interpretation, the way protoc's `OptionInterpreter` does it: every
+//! `uninterpreted_option` the parser left on an element becomes wire-format records (builtin
+//! options and custom options alike), appended to the options message's unknown fields; the
+//! options message is then re-read with the schema compiled into protoc (`descriptor.proto`), so
+//! builtin options become ordinary fields and custom options stay unknown fields in the order
+//! they were written. Option locations in `SourceCodeInfo` are rewritten to the interpreted
+//! paths. [`strip_source_retention`] is protoc's final pass over the output (unless
+//! `--retain_options`): the options are re-read with the whole pool's schema (custom options
+//! become known, so they are merged and sorted by number) and `retention = RETENTION_SOURCE`
+//! options are dropped.
+//!
+//! Like protoc, interpretation runs in two phases over all elements of the file: first the
+//! options whose name starts with a plain field (`java_package`, `features.x`, including
+//! `features.(pb.cpp).y`), then the options whose name starts with an extension (`(my.opt)`).
+//! Elements are visited in protoc's build order (nested elements before their parent, the file
+//! last), which fixes the order of the diagnostics.
+
+pub(crate) mod builtin;
+mod schema;
+mod text;
+pub(crate) mod wire;
+
+use std::collections::HashMap;
+
+use protoforge::Message;
+use protoforge::descriptor::{
+    DescriptorProto, EnumDescriptorProto, EnumOptions, EnumValueOptions, ExtensionRangeOptions,
+    FieldDescriptorProto, FieldOptions, FileDescriptorProto, FileOptions, MessageOptions,
+    MethodOptions, OneofOptions, ServiceOptions, UninterpretedOption,
+    feature_set::{EnumType, FieldPresence, RepeatedFieldEncoding},
+    field_descriptor_proto::{Label, Type},
+    field_options::OptionRetention,
+};
+use protoforge_parse::{Diagnostic, Span};
+
+use crate::features;
+use crate::span_map::SpanMap;
+use crate::symbols::{Pool, SymbolKind};
+use crate::tag;
+use schema::{FieldInfo, Kind, Lookup};
+use wire::{Raw, Record};
+
+/// Field numbers of the `FeatureSet` extensions compiled into protoc 35.1 (`pb.cpp`, `pb.java`,
+/// `pb.go`): protoc merges repeated settings of these into one message even with
+/// `--retain_options`, while other feature extensions stay separate unknown records.
+const LINKED_FEATURE_EXTENSIONS: [u32; 3] = [1000, 1001, 1002];
+
+const FEATURE_SET: &str = "google.protobuf.FeatureSet";
+
+/// Interprets every `uninterpreted_option` of `file` (whose types are already linked and which
+/// is already in `pool`), and rewrites its `SourceCodeInfo` option paths like protoc.
+pub(crate) fn interpret(
+    file: &mut FileDescriptorProto,
+    pool: &Pool,
+    spans: &SpanMap,
+) -> Vec<Diagnostic> {
+    let file_name = file.name.clone().unwrap_or_default();
+    let mut targets = Vec::new();
+    visit(file, &mut |el| {
+        let uninterpreted = el.options.take_uninterpreted();
+        if !uninterpreted.is_empty() {
+            targets.push(Target {
+                options_path: el.options_path,
+                element_name: el.full_name,
+                type_name: el.options.type_name(),
+                uninterpreted,
+                records: [Vec::new(), Vec::new()],
+            });
+        }
+    });
+    if targets.is_empty() {
+        return Vec::new();
+    }
+    // Like protoc, the options message is re-read after each phase, so the second phase (custom
+    // options) sees the builtin options of this file's own elements (e.g. a message's
+    // `message_set_wire_format`, a field's `features`).
+    let mut diagnostics = Vec::new();
+    let mut interpreted_paths = HashMap::new();
+    let mut repeated_counts = HashMap::new();
+    for phase in [Phase::Fields, Phase::Extensions] {
+        let lookup = PoolLookup {
+            pool,
+            file: &*file,
+            file_name: &file_name,
+        };
+        let mut interp = Interpreter {
+            lookup: &lookup,
+            spans,
+            file_name: &file_name,
+            diagnostics: std::mem::take(&mut diagnostics),
+            interpreted_paths: std::mem::take(&mut interpreted_paths),
+            repeated_counts: std::mem::take(&mut repeated_counts),
+        };
+        for target in &mut targets {
+            interp.interpret_target(target, phase);
+        }
+        diagnostics = interp.diagnostics;
+        interpreted_paths = interp.interpreted_paths;
+        repeated_counts = interp.repeated_counts;
+        apply(file, pool, &targets, phase);
+    }
+    if let Some(info) = file.source_code_info.as_mut() {
+        update_source_code_info(&mut info.location, &interpreted_paths);
+    }
+    diagnostics
+}
+
+/// Appends the records of `phase` to the options of each target and re-reads them with the
+/// compiled-in schema.
+fn apply(file: &mut FileDescriptorProto, pool: &Pool, targets: &[Target], phase: Phase) {
+    let empty = FileDescriptorProto::default();
+    let generated = PoolLookup {
+        pool,
+        file: &empty,
+        file_name: "",
+    };
+    let mut pending = targets
+        .iter()
+        .filter(|t| !t.records[phase as usize].is_empty())
+        .peekable();
+    visit(file, &mut |el| {
+        let Some(target) = pending.next_if(|t| t.options_path == el.options_path) else {
+            return;
+        };
+        let mut bytes = el.options.encode();
+        wire::encode(&target.records[phase as usize], &mut bytes);
+        if let Some(records) = wire::parse(&bytes) {
+            let normalized = normalize(
+                &generated,
+                Mode::Generated,
+                el.options.type_name(),
+                records,
+                None,
+            );
+            el.options.replace_from(&wire::to_bytes(&normalized));
+        }
+    });
+}
+
+/// protoc's `StripSourceRetentionOptions` (what protoc does to every output file unless
+/// `--retain_options`): re-reads every options message with the pool's schema, so known custom
+/// options are merged and sorted by field number, and drops options whose definition has
+/// `retention = RETENTION_SOURCE` (with their `SourceCodeInfo` locations). An options message
+/// that becomes empty is removed.
+pub(crate) fn strip_source_retention(file: &mut FileDescriptorProto, pool: &Pool) {
+    let dynamic = pool
+        .message("google.protobuf.FileDescriptorProto")
+        .is_some();
+    let mode = if dynamic {
+        Mode::Dynamic
+    } else {
+        Mode::Generated
+    };
+    let mut stripped: Vec<Vec<i32>> = Vec::new();
+    let lookup_file = file.clone();
+    let file_name = file.name.clone().unwrap_or_default();
+    let lookup = PoolLookup {
+        pool,
+        file: &lookup_file,
+        file_name: &file_name,
+    };
+    visit(file, &mut |el| {
+        if !el.options.is_set() {
+            return;
+        }
+        let bytes = el.options.encode();
+        let Some(records) = wire::parse(&bytes) else {
+            return;
+        };
+        let mut strip = Strip {
+            path: el.options_path.clone(),
+            stripped: Vec::new(),
+        };
+        let normalized = normalize(
+            &lookup,
+            mode,
+            el.options.type_name(),
+            records,
+            Some(&mut strip),
+        );
+        stripped.append(&mut strip.stripped);
+        if normalized.is_empty() && !bytes.is_empty() {
+            el.options.clear();
+            stripped.push(el.options_path.clone());
+        } else {
+            el.options.replace_from(&wire::to_bytes(&normalized));
+        }
+    });
+    if stripped.is_empty() {
+        return;
+    }
+    if let Some(info) = file.source_code_info.as_mut() {
+        info.location
+            .retain(|loc| !stripped.iter().any(|p| loc.path.starts_with(p)));
+    }
+}
+
+/// protoc's checks on interpreted options of a file that compiled without errors: features
+/// set in a proto2/proto3 file ("Features are only valid under editions."), option fields and
+/// enum values used outside their `feature_support` window (errors, and warnings for
+/// deprecated ones), and option fields set on a kind of element their `targets` exclude.
+pub(crate) fn validate(
+    file: &FileDescriptorProto,
+    pool: &Pool,
+    spans: &SpanMap,
+) -> Vec<Diagnostic> {
+    let file_name = file.name.clone().unwrap_or_default();
+    let edition = features::file_edition(file);
+    let legacy = !matches!(file.syntax.as_deref(), Some("editions"));
+    let lookup = PoolLookup {
+        pool,
+        file,
+        file_name: &file_name,
+    };
+    let mut copy = file.clone();
+    let mut elements = Vec::new();
+    visit(&mut copy, &mut |el| {
+        if el.options.is_set() {
+            elements.push((
+                el.options_path,
+                el.full_name,
+                el.options.type_name(),
+                el.options.encode(),
+            ));
+        }
+    });
+    // protoc validates in `VisitDescriptors` order: each element before its children.
+    let order = visit_order(file);
+    elements.sort_by_key(|(path, ..)| order.iter().position(|p| p == path).unwrap_or(usize::MAX));
+    let at = |options_path: &[i32], message: String, warning: bool| {
+        let span = match options_path.split_last() {
+            // The file itself: protoc points at the start of the file's first token.
+            Some((_, [])) | None => spans.get(&[]).map(Span::shrink_to_lo),
+            Some((_, element)) => spans.nearest(&child(element, &[1])),
+        };
+        match (span, warning) {
+            (Some(s), false) => Diagnostic::error(s, message),
+            (Some(s), true) => Diagnostic::warning(s, message),
+            (None, _) => Diagnostic::file_error(file_name.clone(), message),
+        }
+    };
+    let mut out = Vec::new();
+    let features_number = |type_name: &str| builtin_field_number(type_name, "features");
+    for (path, _, type_name, bytes) in &elements {
+        let Some(records) = wire::parse(bytes) else {
+            continue;
+        };
+        if legacy
+            && records
+                .iter()
+                .any(|r| Some(r.number) == features_number(type_name))
+        {
+            out.push(at(
+                path,
+                "Features are only valid under editions.".to_string(),
+                false,
+            ));
+        }
+    }
+    if out.iter().any(Diagnostic::is_error) {
+        return out;
+    }
+    for (path, _, type_name, bytes) in &elements {
+        let Some(records) = wire::parse(bytes) else {
+            continue;
+        };
+        // protoc validates the features first, then the rest of the options.
+        let (features, rest): (Vec<Record>, Vec<Record>) = records
+            .into_iter()
+            .partition(|r| Some(r.number) == features_number(type_name));
+        let mut problems = Vec::new();
+        lifetimes(&lookup, edition, type_name, &features, &mut problems);
+        lifetimes(&lookup, edition, type_name, &rest, &mut problems);
+        out.extend(
+            problems
+                .into_iter()
+                .map(|(m, warning)| at(path, m, warning)),
+        );
+    }
+    for (_, _, type_name, bytes) in &elements {
+        let Some(records) = wire::parse(bytes) else {
+            continue;
+        };
+        let target = target_of(type_name);
+        let mut problems = Vec::new();
+        targets(&lookup, type_name, &records, target, &mut problems);
+        out.extend(
+            problems
+                .into_iter()
+                .map(|m| Diagnostic::file_error(file_name.clone(), m)),
+        );
+    }
+    out
+}
+
+/// The options paths of every element of `file` in protoc's `VisitDescriptors` order: the file,
+/// then each message (itself, its enums with their values, oneofs, fields, nested messages,
+/// extensions, extension ranges), enums, extensions and services with their methods.
+fn visit_order(file: &FileDescriptorProto) -> Vec<Vec<i32>> {
+    fn enums(list: &[EnumDescriptorProto], base: &[i32], kind: i32, out: &mut Vec<Vec<i32>>) {
+        for (i, e) in list.iter().enumerate() {
+            let path = child(base, &[kind, i as i32]);
+            out.push(child(&path, &[tag::enum_::OPTIONS]));
+            for j in 0..e.value.len() {
+                out.push(child(
+                    &path,
+                    &[tag::enum_::VALUE, j as i32, tag::enum_value::OPTIONS],
+                ));
+            }
+        }
+    }
+    fn message(m: &DescriptorProto, path: &[i32], out: &mut Vec<Vec<i32>>) {
+        out.push(child(path, &[tag::message::OPTIONS]));
+        enums(&m.enum_type, path, tag::message::ENUM_TYPE, out);
+        for i in 0..m.oneof_decl.len() {
+            out.push(child(
+                path,
+                &[tag::message::ONEOF_DECL, i as i32, tag::oneof::OPTIONS],
+            ));
+        }
+        for i in 0..m.field.len() {
+            out.push(child(
+                path,
+                &[tag::message::FIELD, i as i32, tag::field::OPTIONS],
+            ));
+        }
+        for (i, n) in m.nested_type.iter().enumerate() {
+            message(n, &child(path, &[tag::message::NESTED_TYPE, i as i32]), out);
+        }
+        for i in 0..m.extension.len() {
+            out.push(child(
+                path,
+                &[tag::message::EXTENSION, i as i32, tag::field::OPTIONS],
+            ));
+        }
+        for i in 0..m.extension_range.len() {
+            out.push(child(
+                path,
+                &[
+                    tag::message::EXTENSION_RANGE,
+                    i as i32,
+                    tag::extension_range::OPTIONS,
+                ],
+            ));
+        }
+    }
+    let mut out = vec![vec![tag::file::OPTIONS]];
+    for (i, m) in file.message_type.iter().enumerate() {
+        message(m, &[tag::file::MESSAGE_TYPE, i as i32], &mut out);
+    }
+    enums(&file.enum_type, &[], tag::file::ENUM_TYPE, &mut out);
+    for i in 0..file.extension.len() {
+        out.push(vec![tag::file::EXTENSION, i as i32, tag::field::OPTIONS]);
+    }
+    for (i, s) in file.service.iter().enumerate() {
+        out.push(vec![tag::file::SERVICE, i as i32, tag::service::OPTIONS]);
+        for j in 0..s.method.len() {
+            out.push(vec![
+                tag::file::SERVICE,
+                i as i32,
+                tag::service::METHOD,
+                j as i32,
+                tag::method::OPTIONS,
+            ]);
+        }
+    }
+    out
+}
+
+/// The number of field `name` of the built-in `descriptor.proto` message `message`.
+fn builtin_field_number(message: &str, name: &str) -> Option<u32> {
+    builtin::message(message)?
+        .field
+        .iter()
+        .find(|f| f.name.as_deref() == Some(name))
+        .and_then(|f| u32::try_from(f.number?).ok())
+}
+
+fn target_of(options_type: &str) -> (i32, &'static str) {
+    match options_type {
+        "google.protobuf.FileOptions" => (1, "file"),
+        "google.protobuf.ExtensionRangeOptions" => (2, "extension range"),
+        "google.protobuf.MessageOptions" => (3, "message"),
+        "google.protobuf.FieldOptions" => (4, "field"),
+        "google.protobuf.OneofOptions" => (5, "oneof"),
+        "google.protobuf.EnumOptions" => (6, "enum"),
+        "google.protobuf.EnumValueOptions" => (7, "enum entry"),
+        "google.protobuf.ServiceOptions" => (8, "service"),
+        "google.protobuf.MethodOptions" => (9, "method"),
+        _ => (0, "unknown"),
+    }
+}
+
+fn edition_name(edition: protoforge::descriptor::Edition) -> String {
+    let name = edition.as_str_name();
+    name.strip_prefix("EDITION_").unwrap_or(name).to_string()
+}
+
+/// protoc's `ValidateSingleFeatureLifetimes` for one field or enum value.
+fn check_support(
+    edition: protoforge::descriptor::Edition,
+    full_name: &str,
+    support: &protoforge::descriptor::field_options::FeatureSupport,
+    out: &mut Vec<(String, bool)>,
+) {
+    let e = edition as i32;
+    if let Some(introduced) = support.edition_introduced {
+        if e < introduced as i32 {
+            out.push((
+                format!(
+                    "{full_name} wasn't introduced until edition {} and can't be used in edition {}",
+                    edition_name(introduced),
+                    edition_name(edition)
+                ),
+                false,
+            ));
+        }
+    }
+    match (support.edition_removed, support.edition_deprecated) {
+        (Some(removed), _) if e >= removed as i32 => {
+            let detail = support
+                .removal_error
+                .as_deref()
+                .map(|m| format!(": {m}"))
+                .unwrap_or_default();
+            out.push((
+                format!(
+                    "{full_name} has been removed in edition {}{detail}",
+                    edition_name(removed)
+                ),
+                false,
+            ));
+        }
+        (_, Some(deprecated)) if e >= deprecated as i32 => {
+            out.push((
+                format!(
+                    "{full_name} has been deprecated in edition {}: {}",
+                    edition_name(deprecated),
+                    support.deprecation_warning.as_deref().unwrap_or("")
+                ),
+                true,
+            ));
+        }
+        _ => {}
+    }
+}
+
+fn lifetimes(
+    lookup: &PoolLookup<'_>,
+    edition: protoforge::descriptor::Edition,
+    message: &str,
+    records: &[Record],
+    out: &mut Vec<(String, bool)>,
+) {
+    for record in records {
+        let Some(field) = lookup.field_by_number(message, record.number) else {
+            continue;
+        };
+        if let Some(support) = &field.feature_support {
+            check_support(edition, &field.full_name, support, out);
+        }
+        match (&field.kind, &record.value) {
+            (Kind::Message(sub), Raw::Bytes(bytes)) => {
+                if let Some(inner) = wire::parse(bytes) {
+                    lifetimes(lookup, edition, sub, &inner, out);
+                }
+            }
+            (Kind::Group(sub), Raw::Group(inner)) => lifetimes(lookup, edition, sub, inner, out),
+            (Kind::Enum(enum_name), Raw::Varint(v)) => {
+                if let Some((e, _)) = lookup.enum_desc(enum_name) {
+                    let value = e
+                        .value
+                        .iter()
+                        .find(|x| x.number.map(i64::from) == Some(*v as i64));
+                    if let Some(value) = value {
+                        if let Some(support) = value
+                            .options
+                            .as_ref()
+                            .and_then(|o| o.feature_support.as_ref())
+                        {
+                            let scope = enum_name.rsplit_once('.').map_or("", |(s, _)| s);
+                            let full = join(scope, value.name.as_deref().unwrap_or(""));
+                            check_support(edition, &full, support, out);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn targets(
+    lookup: &PoolLookup<'_>,
+    message: &str,
+    records: &[Record],
+    target: (i32, &str),
+    out: &mut Vec<String>,
+) {
+    let mut seen = Vec::new();
+    for record in records {
+        let Some(field) = lookup.field_by_number(message, record.number) else {
+            continue;
+        };
+        if !field.targets.is_empty()
+            && !field.targets.contains(&target.0)
+            && !seen.contains(&field.number)
+        {
+            seen.push(field.number);
+            out.push(format!(
+                "Option {} cannot be set on an entity of type `{}`.",
+                field.full_name, target.1
+            ));
+        }
+        match (&field.kind, &record.value) {
+            (Kind::Message(sub), Raw::Bytes(bytes)) => {
+                if let Some(inner) = wire::parse(bytes) {
+                    targets(lookup, sub, &inner, target, out);
+                }
+            }
+            (Kind::Group(sub), Raw::Group(inner)) => targets(lookup, sub, inner, target, out),
+            _ => {}
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Phase {
+    /// Options whose name starts with a field of the options message.
+    Fields,
+    /// Options whose name starts with an extension.
+    Extensions,
+}
+
+/// The options of one element, with what interpretation produced for them.
+struct Target {
+    options_path: Vec<i32>,
+    /// protoc's `name_scope`: the element's full name (for the file: `package.dummy`).
+    element_name: String,
+    type_name: &'static str,
+    uninterpreted: Vec<UninterpretedOption>,
+    /// The records of each phase, in interpretation order.
+    records: [Vec<Record>; 2],
+}
+
+struct Interpreter<'a> {
+    lookup: &'a PoolLookup<'a>,
+    spans: &'a SpanMap,
+    file_name: &'a str,
+    diagnostics: Vec<Diagnostic>,
+    interpreted_paths: HashMap<Vec<i32>, Vec<i32>>,
+    repeated_counts: HashMap<Vec<i32>, i32>,
+}
+
+impl Interpreter<'_> {
+    fn interpret_target(&mut self, target: &mut Target, phase: Phase) {
+        for i in 0..target.uninterpreted.len() {
+            if let Err(diagnostic) = self.interpret_one(target, i, phase) {
+                self.diagnostics.push(*diagnostic);
+                return;
+            }
+        }
+    }
+
+    fn name_span(&self, target: &Target, i: usize) -> Span {
+        let mut path = target.options_path.clone();
+        path.extend([tag::UNINTERPRETED_OPTION, i as i32, uo::NAME]);
+        self.spans.nearest(&path).unwrap_or_default()
+    }
+
+    fn value_span(&self, target: &Target, i: usize) -> Span {
+        let o = &target.uninterpreted[i];
+        let field = if o.identifier_value.is_some() {
+            uo::IDENTIFIER_VALUE
+        } else if o.positive_int_value.is_some() {
+            uo::POSITIVE_INT_VALUE
+        } else if o.negative_int_value.is_some() {
+            uo::NEGATIVE_INT_VALUE
+        } else if o.double_value.is_some() {
+            uo::DOUBLE_VALUE
+        } else if o.string_value.is_some() {
+            uo::STRING_VALUE
+        } else {
+            uo::AGGREGATE_VALUE
+        };
+        let mut path = target.options_path.clone();
+        path.extend([tag::UNINTERPRETED_OPTION, i as i32, field]);
+        self.spans.nearest(&path).unwrap_or_default()
+    }
+
+    fn interpret_one(
+        &mut self,
+        target: &mut Target,
+        i: usize,
+        phase: Phase,
+    ) -> Result<(), Box<Diagnostic>> {
+        let option = &target.uninterpreted[i];
+        let name_span = self.name_span(target, i);
+        let name_error = |_: &Self, msg: String| Box::new(Diagnostic::error(name_span, msg));
+        let Some(first) = option.name.first() else {
+            if phase == Phase::Fields {
+                return Ok(());
+            }
+            return Err(name_error(self, "Option must have a name.".to_string()));
+        };
+        if first.name_part() == "uninterpreted_option" {
+            if phase == Phase::Fields {
+                return Ok(());
+            }
+            return Err(name_error(
+                self,
+                "Option must not use reserved name \"uninterpreted_option\".".to_string(),
+            ));
+        }
+        let first_is_extension = first.is_extension == Some(true);
+        if (phase == Phase::Extensions) != first_is_extension {
+            return Ok(());
+        }
+
+        let mut message = target.type_name.to_string();
+        let mut intermediate: Vec<FieldInfo> = Vec::new();
+        let mut debug_name = String::new();
+        let mut dest_path = target.options_path.clone();
+        let mut leaf: Option<FieldInfo> = None;
+        for (j, part) in option.name.iter().enumerate() {
+            let part_name = part.name_part();
+            if !debug_name.is_empty() {
+                debug_name.push('.');
+            }
+            let found = if part.is_extension == Some(true) {
+                debug_name.push('(');
+                debug_name.push_str(part_name);
+                debug_name.push(')');
+                match self
+                    .lookup
+                    .resolve_extension(&target.element_name, part_name)
+                {
+                    Ok(f) => Some(f),
+                    Err(Some(resolved_to)) => {
+                        return Err(name_error(
+                            self,
+                            format!(
+                                "Option \"{debug_name}\" is resolved to \"({resolved_to})\", which is not defined. \
+                                 The innermost scope is searched first in name resolution. Consider using a \
+                                 leading '.'(i.e., \"(.{}\") to start from the outermost scope.",
+                                &debug_name[1.min(debug_name.len())..]
+                            ),
+                        ));
+                    }
+                    Err(None) => None,
+                }
+            } else {
+                debug_name.push_str(part_name);
+                self.lookup.field_by_name(&message, part_name)
+            };
+            let Some(field) = found else {
+                return Err(name_error(
+                    self,
+                    format!(
+                        "Option \"{debug_name}\" unknown. Ensure that your proto definition file imports \
+                         the proto which defines the option (i.e. via import option after edition 2024)."
+                    ),
+                ));
+            };
+            if field.containing_type != message {
+                let short = message.rsplit('.').next().unwrap_or(&message);
+                return Err(name_error(
+                    self,
+                    format!(
+                        "Option field \"{debug_name}\" is not a field or extension of message \"{short}\"."
+                    ),
+                ));
+            }
+            dest_path.push(field.number as i32);
+            if field.file == self.file_name
+                && first.name_part() == "features"
+                && !first_is_extension
+            {
+                return Err(name_error(
+                    self,
+                    format!(
+                        "Feature \"{debug_name}\" can't be used in the same file it's defined in."
+                    ),
+                ));
+            }
+            if j + 1 < option.name.len() {
+                let Some(sub) = field.kind.message_type().map(str::to_string) else {
+                    return Err(name_error(
+                        self,
+                        format!("Option \"{debug_name}\" is an atomic type, not a message."),
+                    ));
+                };
+                if field.repeated {
+                    return Err(name_error(
+                        self,
+                        format!(
+                            "Option field \"{debug_name}\" is a repeated message. Repeated message options \
+                             must be initialized using an aggregate value."
+                        ),
+                    ));
+                }
+                message = sub;
+                intermediate.push(field);
+            } else {
+                leaf = Some(field);
+            }
+        }
+        let Some(field) = leaf else {
+            return Err(name_error(self, "Option must have a name.".to_string()));
+        };
+
+        if !field.repeated && is_set(&intermediate, &field, &target.records[phase as usize]) {
+            return Err(name_error(
+                self,
+                format!("Option \"{debug_name}\" was already set."),
+            ));
+        }
+        let value = match option_value(self.lookup, &field, option) {
+            Ok(v) => v,
+            Err(msg) => return Err(Box::new(Diagnostic::error(self.value_span(target, i), msg))),
+        };
+        let mut records = value;
+        for parent in intermediate.iter().rev() {
+            let raw = match parent.kind {
+                Kind::Group(_) => Raw::Group(records),
+                _ => Raw::Bytes(wire::to_bytes(&records)),
+            };
+            records = vec![Record::new(parent.number, raw)];
+        }
+        target.records[phase as usize].extend(records);
+
+        if field.repeated {
+            let count = self.repeated_counts.entry(dest_path.clone()).or_insert(0);
+            let index = *count;
+            *count += 1;
+            dest_path.push(index);
+        }
+        let mut src_path = target.options_path.clone();
+        src_path.extend([tag::UNINTERPRETED_OPTION, i as i32]);
+        self.interpreted_paths.insert(src_path, dest_path);
+        Ok(())
+    }
+}
+
+/// `UninterpretedOption` field numbers (for span lookups).
+mod uo {
+    pub(super) const NAME: i32 = 2;
+    pub(super) const IDENTIFIER_VALUE: i32 = 3;
+    pub(super) const POSITIVE_INT_VALUE: i32 = 4;
+    pub(super) const NEGATIVE_INT_VALUE: i32 = 5;
+    pub(super) const DOUBLE_VALUE: i32 = 6;
+    pub(super) const STRING_VALUE: i32 = 7;
+    pub(super) const AGGREGATE_VALUE: i32 = 8;
+}
+
+/// protoc's `ExamineIfOptionIsSet`: whether `records` already hold the leaf field (through the
+/// intermediate messages).
+fn is_set(intermediate: &[FieldInfo], leaf: &FieldInfo, records: &[Record]) -> bool {
+    let Some((first, rest)) = intermediate.split_first() else {
+        return records.iter().any(|r| r.number == leaf.number);
+    };
+    records
+        .iter()
+        .filter(|r| r.number == first.number)
+        .any(|r| match (&first.kind, &r.value) {
+            (Kind::Group(_), Raw::Group(inner)) => is_set(rest, leaf, inner),
+            (Kind::Message(_), Raw::Bytes(bytes)) => {
+                wire::parse(bytes).is_some_and(|inner| is_set(rest, leaf, &inner))
+            }
+            _ => false,
+        })
+}
+
+fn out_of_range(
+    type_name: &str,
+    min: impl std::fmt::Display,
+    max: impl std::fmt::Display,
+    option: &str,
+) -> String {
+    format!("Value out of range, {min} to {max}, for {type_name} option \"{option}\".")
+}
+
+fn must_be_int(
+    type_name: &str,
+    min: impl std::fmt::Display,
+    max: impl std::fmt::Display,
+    option: &str,
+) -> String {
+    format!("Value must be integer, from {min} to {max}, for {type_name} option \"{option}\".")
+}
+
+/// protoc's `SetOptionValue`: the records that set `field` to the option's value.
+fn option_value(
+    lookup: &PoolLookup<'_>,
+    field: &FieldInfo,
+    option: &UninterpretedOption,
+) -> Result<Vec<Record>, String> {
+    let n = field.number;
+    let full = field.full_name.as_str();
+    let one = |raw: Raw| Ok(vec![Record::new(n, raw)]);
+    match &field.kind {
+        Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => {
+            let (min, max) = (i32::MIN, i32::MAX);
+            let v = if let Some(p) = option.positive_int_value {
+                i32::try_from(p).map_err(|_| out_of_range("int32", min, max, full))?
+            } else if let Some(neg) = option.negative_int_value {
+                i32::try_from(neg).map_err(|_| out_of_range("int32", min, max, full))?
+            } else {
+                return Err(must_be_int("int32", min, max, full));
+            };
+            one(match field.kind {
+                Kind::Sint32 => Raw::Varint(u64::from(((v << 1) ^ (v >> 31)) as u32)),
+                Kind::Sfixed32 => Raw::Fixed32(v as u32),
+                _ => Raw::Varint(i64::from(v) as u64),
+            })
+        }
+        Kind::Int64 | Kind::Sint64 | Kind::Sfixed64 => {
+            let (min, max) = (i64::MIN, i64::MAX);
+            let v = if let Some(p) = option.positive_int_value {
+                i64::try_from(p).map_err(|_| out_of_range("int64", min, max, full))?
+            } else if let Some(neg) = option.negative_int_value {
+                neg
+            } else {
+                return Err(must_be_int("int64", min, max, full));
+            };
+            one(match field.kind {
+                Kind::Sint64 => Raw::Varint(((v << 1) ^ (v >> 63)) as u64),
+                Kind::Sfixed64 => Raw::Fixed64(v as u64),
+                _ => Raw::Varint(v as u64),
+            })
+        }
+        Kind::Uint32 | Kind::Fixed32 => {
+            let Some(p) = option.positive_int_value else {
+                return Err(must_be_int("uint32", 0, u32::MAX, full));
+            };
+            let v = u32::try_from(p).map_err(|_| out_of_range("uint32", 0, u32::MAX, full))?;
+            one(match field.kind {
+                Kind::Fixed32 => Raw::Fixed32(v),
+                _ => Raw::Varint(u64::from(v)),
+            })
+        }
+        Kind::Uint64 | Kind::Fixed64 => {
+            let Some(v) = option.positive_int_value else {
+                return Err(must_be_int("uint64", 0, u64::MAX, full));
+            };
+            one(match field.kind {
+                Kind::Fixed64 => Raw::Fixed64(v),
+                _ => Raw::Varint(v),
+            })
+        }
+        Kind::Float | Kind::Double => {
+            let v = if let Some(d) = option.double_value {
+                d
+            } else if let Some(p) = option.positive_int_value {
+                p as f64
+            } else if let Some(neg) = option.negative_int_value {
+                neg as f64
+            } else if option.identifier_value.as_deref() == Some("inf") {
+                f64::INFINITY
+            } else if option.identifier_value.as_deref() == Some("nan") {
+                f64::NAN
+            } else {
+                let t = if field.kind == Kind::Float {
+                    "float"
+                } else {
+                    "double"
+                };
+                return Err(format!("Value must be number for {t} option \"{full}\"."));
+            };
+            one(match field.kind {
+                Kind::Float => Raw::Fixed32((v as f32).to_bits()),
+                _ => Raw::Fixed64(v.to_bits()),
+            })
+        }
+        Kind::Bool => {
+            let Some(ident) = option.identifier_value.as_deref() else {
+                return Err(format!(
+                    "Value must be identifier for boolean option \"{full}\"."
+                ));
+            };
+            match ident {
+                "true" => one(Raw::Varint(1)),
+                "false" => one(Raw::Varint(0)),
+                _ => Err(format!(
+                    "Value must be \"true\" or \"false\" for boolean option \"{full}\"."
+                )),
+            }
+        }
+        Kind::Enum(enum_name) => {
+            let Some(ident) = option.identifier_value.as_deref() else {
+                return Err(format!(
+                    "Value must be identifier for enum-valued option \"{full}\"."
+                ));
+            };
+            if let Some(number) = lookup.enum_value(enum_name, ident) {
+                return one(Raw::Varint(i64::from(number) as u64));
+            }
+            if lookup.is_sibling_enum_value(enum_name, ident) {
+                return Err(format!(
+                    "Enum type \"{enum_name}\" has no value named \"{ident}\" for option \"{full}\". \
+                     This appears to be a value from a sibling type."
+                ));
+            }
+            Err(format!(
+                "Enum type \"{enum_name}\" has no value named \"{ident}\" for option \"{full}\"."
+            ))
+        }
+        Kind::String | Kind::Bytes => match &option.string_value {
+            Some(s) => one(Raw::Bytes(s.clone())),
+            None => Err(format!(
+                "Value must be quoted string for string option \"{full}\"."
+            )),
+        },
+        Kind::Message(type_name) | Kind::Group(type_name) => {
+            let Some(text) = option.aggregate_value.as_deref() else {
+                let name = &field.name;
+                return Err(format!(
+                    "Option \"{full}\" is a message. To set the entire message, use syntax like \
+                     \"{name} = {{ <proto text format> }}\". To set fields within it, use syntax like \
+                     \"{name}.foo = value\"."
+                ));
+            };
+            let records = text::parse_message(lookup, type_name, text).map_err(|e| {
+                format!(
+                    "Error while parsing option value for \"{}\": {e}",
+                    field.name
+                )
+            })?;
+            one(match field.kind {
+                Kind::Group(_) => Raw::Group(records),
+                _ => Raw::Bytes(wire::to_bytes(&records)),
+            })
+        }
+    }
+}
+
+/// protoc's `UpdateSourceCodeInfo`: each location at an interpreted option's original path
+/// moves to the interpreted path, and the locations under it (name parts, value) are dropped.
+fn update_source_code_info(
+    locations: &mut Vec<protoforge::descriptor::source_code_info::Location>,
+    interpreted: &HashMap<Vec<i32>, Vec<i32>>,
+) {
+    if interpreted.is_empty() {
+        return;
+    }
+    let old = std::mem::take(locations);
+    let mut removing: Option<Vec<i32>> = None;
+    for mut loc in old {
+        if let Some(prefix) = &removing {
+            if loc.path.starts_with(prefix) {
+                continue;
+            }
+            removing = None;
+        }
+        match interpreted.get(&loc.path) {
+            Some(dest) => {
+                removing = Some(std::mem::replace(&mut loc.path, dest.clone()));
+                locations.push(loc);
+            }
+            None => locations.push(loc),
+        }
+    }
+}
+
+/// How [`normalize`] knows fields.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Mode {
+    /// Only what protoc has compiled in: `descriptor.proto` and the linked feature extensions.
+    Generated,
+    /// Everything in the pool, extensions included.
+    Dynamic,
+}
+
+/// Where stripping is recorded.
+struct Strip {
+    path: Vec<i32>,
+    stripped: Vec<Vec<i32>>,
+}
+
+/// Re-reads `records` as a message of type `message` and writes it back like protoc's C++
+/// messages do: known fields (and known extensions) merged and in field-number order, unknown
+/// fields after them in their original order. With `strip`, source-retention fields are left
+/// out and recorded.
+fn normalize(
+    lookup: &PoolLookup<'_>,
+    mode: Mode,
+    message: &str,
+    records: Vec<Record>,
+    mut strip: Option<&mut Strip>,
+) -> Vec<Record> {
+    let mut known: Vec<(FieldInfo, Vec<Raw>)> = Vec::new();
+    let mut unknown = Vec::new();
+    for record in records {
+        let field = match mode {
+            Mode::Dynamic => lookup.field_by_number(message, record.number),
+            Mode::Generated => lookup.generated_field(message, record.number),
+        };
+        let Some(field) = field.filter(|f| wire_type_fits(f, &record.value)) else {
+            unknown.push(record);
+            continue;
+        };
+        let slot = match known.iter_mut().position(|(f, _)| f.number == field.number) {
+            Some(i) => &mut known[i].1,
+            None => {
+                known.push((field.clone(), Vec::new()));
+                &mut known.last_mut().expect("just pushed").1
+            }
+        };
+        match (field.repeated, record.value) {
+            (true, Raw::Bytes(payload)) if field.kind.is_packable() => {
+                unpack(&field.kind, &payload, slot)
+            }
+            (true, value) => slot.push(value),
+            (false, Raw::Bytes(more)) if field.kind.message_type().is_some() => {
+                match slot.first_mut() {
+                    Some(Raw::Bytes(existing)) => existing.extend_from_slice(&more),
+                    _ => *slot = vec![Raw::Bytes(more)],
+                }
+            }
+            (false, Raw::Group(more)) => match slot.first_mut() {
+                Some(Raw::Group(existing)) => existing.extend(more),
+                _ => *slot = vec![Raw::Group(more)],
+            },
+            (false, value) => *slot = vec![value],
+        }
+    }
+    known.sort_by_key(|(f, _)| f.number);
+    let mut out = Vec::new();
+    for (field, values) in known {
+        if let Some(strip) = strip.as_deref_mut() {
+            if field.source_retention {
+                let mut path = strip.path.clone();
+                path.push(field.number as i32);
+                strip.stripped.push(path);
+                continue;
+            }
+        }
+        if field.implicit_presence && !field.repeated && values.iter().all(is_zero) {
+            continue;
+        }
+        let sub_type = field.kind.message_type().map(str::to_string);
+        let mut normalized_values = Vec::with_capacity(values.len());
+        for (index, value) in values.into_iter().enumerate() {
+            let value = match (&sub_type, value) {
+                (Some(sub), Raw::Bytes(bytes)) => match wire::parse(&bytes) {
+                    Some(inner) => {
+                        let mut sub_strip = strip.as_deref().map(|s| {
+                            let mut path = s.path.clone();
+                            path.push(field.number as i32);
+                            if field.repeated {
+                                path.push(index as i32);
+                            }
+                            Strip {
+                                path,
+                                stripped: Vec::new(),
+                            }
+                        });
+                        let inner = normalize(lookup, mode, sub, inner, sub_strip.as_mut());
+                        if let (Some(s), Some(sub_s)) = (strip.as_deref_mut(), sub_strip) {
+                            s.stripped.extend(sub_s.stripped);
+                        }
+                        Raw::Bytes(wire::to_bytes(&inner))
+                    }
+                    None => Raw::Bytes(bytes),
+                },
+                (Some(sub), Raw::Group(inner)) => {
+                    Raw::Group(normalize(lookup, mode, sub, inner, None))
+                }
+                (_, value) => value,
+            };
+            normalized_values.push(value);
+        }
+        if field.repeated && field.packed && field.kind.is_packable() {
+            let mut payload = Vec::new();
+            for value in &normalized_values {
+                match value {
+                    Raw::Varint(v) => wire::put_varint(&mut payload, *v),
+                    Raw::Fixed32(v) => payload.extend_from_slice(&v.to_le_bytes()),
+                    Raw::Fixed64(v) => payload.extend_from_slice(&v.to_le_bytes()),
+                    Raw::Bytes(_) | Raw::Group(_) => {}
+                }
+            }
+            out.push(Record::new(field.number, Raw::Bytes(payload)));
+        } else {
+            out.extend(
+                normalized_values
+                    .into_iter()
+                    .map(|v| Record::new(field.number, v)),
+            );
+        }
+    }
+    out.extend(unknown);
+    out
+}
+
+fn is_zero(value: &Raw) -> bool {
+    match value {
+        Raw::Varint(v) | Raw::Fixed64(v) => *v == 0,
+        Raw::Fixed32(v) => *v == 0,
+        Raw::Bytes(b) => b.is_empty(),
+        Raw::Group(_) => false,
+    }
+}
+
+fn wire_type_fits(field: &FieldInfo, value: &Raw) -> bool {
+    match (&field.kind, value) {
+        (Kind::Group(_), v) => matches!(v, Raw::Group(_)),
+        (Kind::Message(_) | Kind::String | Kind::Bytes, v) => matches!(v, Raw::Bytes(_)),
+        (_, Raw::Bytes(_)) => field.repeated && field.kind.is_packable(),
+        (Kind::Double | Kind::Fixed64 | Kind::Sfixed64, v) => matches!(v, Raw::Fixed64(_)),
+        (Kind::Float | Kind::Fixed32 | Kind::Sfixed32, v) => matches!(v, Raw::Fixed32(_)),
+        (_, v) => matches!(v, Raw::Varint(_)),
+    }
+}
+
+fn unpack(kind: &Kind, payload: &[u8], out: &mut Vec<Raw>) {
+    let mut pos = 0;
+    while pos < payload.len() {
+        match kind {
+            Kind::Double | Kind::Fixed64 | Kind::Sfixed64 => {
+                let Some(chunk) = payload.get(pos..pos + 8) else {
+                    return;
+                };
+                pos += 8;
+                out.push(Raw::Fixed64(u64::from_le_bytes(
+                    chunk.try_into().unwrap_or([0; 8]),
+                )));
+            }
+            Kind::Float | Kind::Fixed32 | Kind::Sfixed32 => {
+                let Some(chunk) = payload.get(pos..pos + 4) else {
+                    return;
+                };
+                pos += 4;
+                out.push(Raw::Fixed32(u32::from_le_bytes(
+                    chunk.try_into().unwrap_or([0; 4]),
+                )));
+            }
+            _ => {
+                let Some(v) = wire::read_varint(payload, &mut pos) else {
+                    return;
+                };
+                out.push(Raw::Varint(v));
+            }
+        }
+    }
+}
+
+/// The schema as seen from the file being compiled: the pool's messages, enums and
+/// extensions, with the built-in `descriptor.proto` for what the pool lacks.
+struct PoolLookup<'a> {
+    pool: &'a Pool,
+    file: &'a FileDescriptorProto,
+    file_name: &'a str,
+}
+
+/// Where a descriptor lives: its file and path, or the built-in `descriptor.proto`.
+type Location<'a> = Option<(&'a FileDescriptorProto, Vec<i32>)>;
+
+impl<'a> PoolLookup<'a> {
+    /// The file and path of symbol `name`; symbols of the file being compiled are read from
+    /// its current state (with the options interpreted so far), not from the pool's copy.
+    fn locate(&self, name: &str) -> Option<(&'a FileDescriptorProto, Vec<i32>)> {
+        let symbol = self.pool.lookup(name)?;
+        let file = if symbol.file == self.file_name {
+            self.file
+        } else {
+            self.pool.file(symbol.file)?
+        };
+        Some((file, symbol.path.to_vec()))
+    }
+
+    fn message(&self, name: &str) -> Option<(&'a DescriptorProto, Location<'a>)> {
+        if let Some((file, path)) = self.locate(name) {
+            if let Some(m) = crate::symbols::message_at(file, &path) {
+                return Some((m, Some((file, path))));
+            }
+        }
+        builtin::message(name).map(|m| (m, None))
+    }
+
+    fn enum_desc(&self, name: &str) -> Option<(&'a EnumDescriptorProto, Location<'a>)> {
+        if let Some((file, path)) = self.locate(name) {
+            if let Some(e) = crate::symbols::enum_at(file, &path) {
+                return Some((e, Some((file, path))));
+            }
+        }
+        builtin::enum_type(name).map(|e| (e, None))
+    }
+
+    fn info(
+        &self,
+        field: &FieldDescriptorProto,
+        containing: &str,
+        full_name: String,
+        is_extension: bool,
+        oneof: Option<String>,
+        loc: Location<'_>,
+    ) -> Option<FieldInfo> {
+        let type_name = field
+            .type_name
+            .as_deref()
+            .unwrap_or("")
+            .trim_start_matches('.')
+            .to_string();
+        let kind = match field.r#type? {
+            Type::Double => Kind::Double,
+            Type::Float => Kind::Float,
+            Type::Int64 => Kind::Int64,
+            Type::Uint64 => Kind::Uint64,
+            Type::Int32 => Kind::Int32,
+            Type::Fixed64 => Kind::Fixed64,
+            Type::Fixed32 => Kind::Fixed32,
+            Type::Bool => Kind::Bool,
+            Type::String => Kind::String,
+            Type::Group => Kind::Group(type_name),
+            Type::Message => Kind::Message(type_name),
+            Type::Bytes => Kind::Bytes,
+            Type::Uint32 => Kind::Uint32,
+            Type::Enum => Kind::Enum(type_name),
+            Type::Sfixed32 => Kind::Sfixed32,
+            Type::Sfixed64 => Kind::Sfixed64,
+            Type::Sint32 => Kind::Sint32,
+            Type::Sint64 => Kind::Sint64,
+        };
+        let repeated = field.label == Some(Label::Repeated);
+        let (packed, implicit_presence, file) = match &loc {
+            Some((file, path)) => {
+                let resolved = features::resolve_at(file, path);
+                let packed = kind.is_packable()
+                    && resolved.repeated_field_encoding == Some(RepeatedFieldEncoding::Packed);
+                let implicit = resolved.field_presence == Some(FieldPresence::Implicit)
+                    && !repeated
+                    && kind.message_type().is_none()
+                    && !is_extension
+                    && field.oneof_index.is_none()
+                    && field.proto3_optional != Some(true);
+                (packed, implicit, file.name.clone().unwrap_or_default())
+            }
+            None => (
+                field.options.as_ref().and_then(|o| o.packed) == Some(true),
+                false,
+                "google/protobuf/descriptor.proto".to_string(),
+            ),
+        };
+        Some(FieldInfo {
+            name: field.name.clone().unwrap_or_default(),
+            full_name,
+            number: u32::try_from(field.number?).ok()?,
+            repeated,
+            kind,
+            packed,
+            implicit_presence,
+            oneof,
+            is_extension,
+            containing_type: containing.to_string(),
+            file,
+            source_retention: field.options.as_ref().and_then(|o| o.retention)
+                == Some(OptionRetention::RetentionSource),
+            targets: field
+                .options
+                .as_ref()
+                .map(|o| o.targets.iter().map(|t| *t as i32).collect())
+                .unwrap_or_default(),
+            feature_support: field
+                .options
+                .as_ref()
+                .and_then(|o| o.feature_support.clone()),
+        })
+    }
+
+    fn message_field(
+        &self,
+        message: &str,
+        pick: impl Fn(&FieldDescriptorProto) -> bool,
+    ) -> Option<FieldInfo> {
+        let (msg, loc) = self.message(message)?;
+        let (index, field) = msg.field.iter().enumerate().find(|(_, f)| pick(f))?;
+        let oneof = field
+            .oneof_index
+            .and_then(|i| msg.oneof_decl.get(usize::try_from(i).ok()?))
+            .and_then(|o| o.name.clone());
+        let loc = loc.map(|(file, mut path)| {
+            path.extend([tag::message::FIELD, index as i32]);
+            (file, path)
+        });
+        let full = format!("{message}.{}", field.name.as_deref().unwrap_or(""));
+        self.info(field, message, full, false, oneof, loc)
+    }
+
+    fn extension_info(&self, full_name: &str) -> Option<FieldInfo> {
+        if self.pool.lookup(full_name)?.kind != SymbolKind::Extension {
+            return None;
+        }
+        let (file, path) = self.locate(full_name)?;
+        let field = crate::symbols::field_at(file, &path)?;
+        let loc = Some((file, path));
+        let extendee = field
+            .extendee
+            .as_deref()
+            .unwrap_or("")
+            .trim_start_matches('.')
+            .to_string();
+        self.info(field, &extendee, full_name.to_string(), true, None, loc)
+    }
+
+    /// protoc's `LookupSymbol(name, relative_to)` for an option name part: `Err(Some(x))` when
+    /// the first component matched in an inner scope and `x` does not exist.
+    ///
+    /// Scopes are searched from the innermost outwards and the first component decides, like
+    /// type names; symbols count when their file is visible from the file being compiled,
+    /// through ordinary imports or `import option`.
+    fn resolve_extension(
+        &self,
+        relative_to: &str,
+        name: &str,
+    ) -> Result<FieldInfo, Option<String>> {
+        let found = if let Some(absolute) = name.strip_prefix('.') {
+            self.visible_symbol(absolute).ok_or(None)?
+        } else {
+            let first = name.split('.').next().unwrap_or(name);
+            let compound = first.len() < name.len();
+            let mut scope = relative_to;
+            loop {
+                let Some((outer, _)) = scope.rsplit_once('.') else {
+                    break self.visible_symbol(name).ok_or(None)?;
+                };
+                scope = outer;
+                let candidate = join(scope, first);
+                let Some(kind) = self.visible_symbol(&candidate).map(|(k, _)| k) else {
+                    continue;
+                };
+                if !compound {
+                    break (kind, candidate);
+                }
+                if kind.is_aggregate() {
+                    let full = join(scope, name);
+                    break self.visible_symbol(&full).ok_or(Some(full))?;
+                }
+            }
+        };
+        match found {
+            (SymbolKind::Extension, full) => self.extension_info(&full).ok_or(None),
+            _ => Err(None),
+        }
+    }
+
+    /// The symbol `full_name` if the file being compiled may use it in an option.
+    fn visible_symbol(&self, full_name: &str) -> Option<(SymbolKind, String)> {
+        let symbol = self.pool.lookup(full_name)?;
+        let visible = |f: &str| {
+            f == self.file_name
+                || self.pool.is_visible(self.file_name, f)
+                || self
+                    .file
+                    .option_dependency
+                    .iter()
+                    .any(|d| d == f || self.pool.is_visible(d, f))
+        };
+        let ok = if symbol.kind == SymbolKind::Package {
+            let prefix = format!("{full_name}.");
+            self.pool.files().iter().any(|f| {
+                let package = f.package.as_deref().unwrap_or("");
+                (package == full_name || package.starts_with(&prefix))
+                    && visible(f.name.as_deref().unwrap_or(""))
+            })
+        } else {
+            visible(symbol.file)
+        };
+        ok.then(|| (symbol.kind, symbol.full_name.to_string()))
+    }
+
+    /// The field numbered `number` of `message` as protoc's compiled-in C++ classes know it.
+    fn generated_field(&self, message: &str, number: u32) -> Option<FieldInfo> {
+        if builtin::message(message).is_some() {
+            if message == FEATURE_SET && LINKED_FEATURE_EXTENSIONS.contains(&number) {
+                return self
+                    .pool
+                    .extensions_of(FEATURE_SET)
+                    .into_iter()
+                    .find(|(_, f)| f.number == Some(number as i32))
+                    .and_then(|(name, _)| self.extension_info(name));
+            }
+            let msg = builtin::message(message)?;
+            let (_, field) = msg
+                .field
+                .iter()
+                .enumerate()
+                .find(|(_, f)| f.number == Some(number as i32))?;
+            let full = format!("{message}.{}", field.name.as_deref().unwrap_or(""));
+            return self.info(field, message, full, false, None, None);
+        }
+        self.message_field(message, |f| f.number == Some(number as i32))
+    }
+
+    fn is_sibling_enum_value(&self, enum_name: &str, value: &str) -> bool {
+        let scope = enum_name.rsplit_once('.').map_or("", |(s, _)| s);
+        let sibling = if scope.is_empty() {
+            value.to_string()
+        } else {
+            format!("{scope}.{value}")
+        };
+        self.pool
+            .lookup(&sibling)
+            .is_some_and(|s| s.kind == SymbolKind::EnumValue)
+    }
+}
+
+impl Lookup for PoolLookup<'_> {
+    fn field_by_name(&self, message: &str, name: &str) -> Option<FieldInfo> {
+        self.message_field(message, |f| f.name.as_deref() == Some(name))
+    }
+
+    fn field_by_number(&self, message: &str, number: u32) -> Option<FieldInfo> {
+        self.message_field(message, |f| f.number == Some(number as i32))
+            .or_else(|| {
+                self.pool
+                    .extensions_of(message)
+                    .into_iter()
+                    .find(|(_, f)| f.number == Some(number as i32))
+                    .and_then(|(name, _)| self.extension_info(name))
+            })
+    }
+
+    fn extension(&self, scope: &str, name: &str) -> Option<FieldInfo> {
+        // Text format resolves `[name]` like protoc's `LookupSymbol(name, message full name)`.
+        self.resolve_extension(scope, name).ok()
+    }
+
+    fn has_message(&self, name: &str) -> bool {
+        self.message(name).is_some()
+    }
+
+    fn enum_value(&self, enum_name: &str, value: &str) -> Option<i32> {
+        let (e, _) = self.enum_desc(enum_name)?;
+        e.value
+            .iter()
+            .find(|v| v.name.as_deref() == Some(value))?
+            .number
+    }
+
+    fn enum_has_number(&self, enum_name: &str, number: i32) -> bool {
+        self.enum_desc(enum_name)
+            .is_some_and(|(e, _)| e.value.iter().any(|v| v.number == Some(number)))
+    }
+
+    fn is_message_set(&self, message: &str) -> bool {
+        self.message(message).is_some_and(|(m, _)| {
+            m.options.as_ref().and_then(|o| o.message_set_wire_format) == Some(true)
+        })
+    }
+
+    fn enum_is_closed(&self, enum_name: &str) -> bool {
+        match self.enum_desc(enum_name) {
+            Some((_, Some((file, path)))) => {
+                features::resolve_at(file, &path).enum_type == Some(EnumType::Closed)
+            }
+            _ => true,
+        }
+    }
+}
+
+/// One element's options, whatever their type.
+trait OptionsSlot {
+    fn type_name(&self) -> &'static str;
+    fn is_set(&self) -> bool;
+    fn take_uninterpreted(&mut self) -> Vec<UninterpretedOption>;
+    /// The options as bytes (empty when unset).
+    fn encode(&self) -> Vec<u8>;
+    /// Replaces the options with `bytes` decoded (keeps them when the bytes do not decode).
+    fn replace_from(&mut self, bytes: &[u8]);
+    fn clear(&mut self);
+}
+
+macro_rules! options_slot {
+    ($($t:ty => $name:literal),* $(,)?) => {$(
+        impl OptionsSlot for Option<$t> {
+            fn type_name(&self) -> &'static str {
+                $name
+            }
+            fn is_set(&self) -> bool {
+                self.is_some()
+            }
+            fn take_uninterpreted(&mut self) -> Vec<UninterpretedOption> {
+                self.as_mut().map(|o| std::mem::take(&mut o.uninterpreted_option)).unwrap_or_default()
+            }
+            fn encode(&self) -> Vec<u8> {
+                self.as_ref().map(|o| o.encode_to_vec()).unwrap_or_default()
+            }
+            fn replace_from(&mut self, bytes: &[u8]) {
+                if let Ok(decoded) = <$t>::decode(bytes) {
+                    *self = Some(decoded);
+                }
+            }
+            fn clear(&mut self) {
+                *self = None;
+            }
+        }
+    )*};
+}
+
+options_slot!(
+    FileOptions => "google.protobuf.FileOptions",
+    MessageOptions => "google.protobuf.MessageOptions",
+    FieldOptions => "google.protobuf.FieldOptions",
+    OneofOptions => "google.protobuf.OneofOptions",
+    EnumOptions => "google.protobuf.EnumOptions",
+    EnumValueOptions => "google.protobuf.EnumValueOptions",
+    ServiceOptions => "google.protobuf.ServiceOptions",
+    MethodOptions => "google.protobuf.MethodOptions",
+    ExtensionRangeOptions => "google.protobuf.ExtensionRangeOptions",
+);
+
+/// One element with options, as handed to a [`visit`] callback.
+struct Element<'a> {
+    /// The path of the element's `options` field.
+    options_path: Vec<i32>,
+    /// protoc's name scope for the element's options.
+    full_name: String,
+    options: &'a mut dyn OptionsSlot,
+}
+
+fn join(scope: &str, name: &str) -> String {
+    if scope.is_empty() {
+        name.to_string()
+    } else {
+        format!("{scope}.{name}")
+    }
+}
+
+fn child(path: &[i32], parts: &[i32]) -> Vec<i32> {
+    let mut p = path.to_vec();
+    p.extend_from_slice(parts);
+    p
+}
+
+/// Calls `f` for every element of `file` (set options or not) in protoc's build order:
+/// messages (their oneofs, fields, enums, extension ranges, extensions, the message itself,
+/// then nested messages), enums (values, then the enum), services (methods, then the
+/// service), extensions, and the file last.
+fn visit(file: &mut FileDescriptorProto, f: &mut dyn FnMut(Element<'_>)) {
+    let package = file.package.clone().unwrap_or_default();
+    for (i, m) in file.message_type.iter_mut().enumerate() {
+        visit_message(m, &[tag::file::MESSAGE_TYPE, i as i32], &package, f);
+    }
+    for (i, e) in file.enum_type.iter_mut().enumerate() {
+        visit_enum(e, &[tag::file::ENUM_TYPE, i as i32], &package, f);
+    }
+    for (i, s) in file.service.iter_mut().enumerate() {
+        let path = [tag::file::SERVICE, i as i32];
+        let name = join(&package, s.name.as_deref().unwrap_or(""));
+        for (j, m) in s.method.iter_mut().enumerate() {
+            f(Element {
+                options_path: child(
+                    &path,
+                    &[tag::service::METHOD, j as i32, tag::method::OPTIONS],
+                ),
+                full_name: join(&name, m.name.as_deref().unwrap_or("")),
+                options: &mut m.options,
+            });
+        }
+        f(Element {
+            options_path: child(&path, &[tag::service::OPTIONS]),
+            full_name: name,
+            options: &mut s.options,
+        });
+    }
+    for (i, x) in file.extension.iter_mut().enumerate() {
+        f(Element {
+            options_path: vec![tag::file::EXTENSION, i as i32, tag::field::OPTIONS],
+            full_name: join(&package, x.name.as_deref().unwrap_or("")),
+            options: &mut x.options,
+        });
+    }
+    f(Element {
+        options_path: vec![tag::file::OPTIONS],
+        full_name: format!("{package}.dummy"),
+        options: &mut file.options,
+    });
+}
+
+fn visit_message(
+    m: &mut DescriptorProto,
+    path: &[i32],
+    scope: &str,
+    f: &mut dyn FnMut(Element<'_>),
+) {
+    let name = join(scope, m.name.as_deref().unwrap_or(""));
+    for (i, o) in m.oneof_decl.iter_mut().enumerate() {
+        f(Element {
+            options_path: child(
+                path,
+                &[tag::message::ONEOF_DECL, i as i32, tag::oneof::OPTIONS],
+            ),
+            full_name: join(&name, o.name.as_deref().unwrap_or("")),
+            options: &mut o.options,
+        });
+    }
+    for (i, x) in m.field.iter_mut().enumerate() {
+        f(Element {
+            options_path: child(path, &[tag::message::FIELD, i as i32, tag::field::OPTIONS]),
+            full_name: join(&name, x.name.as_deref().unwrap_or("")),
+            options: &mut x.options,
+        });
+    }
+    for (i, e) in m.enum_type.iter_mut().enumerate() {
+        visit_enum(
+            e,
+            &child(path, &[tag::message::ENUM_TYPE, i as i32]),
+            &name,
+            f,
+        );
+    }
+    for (i, r) in m.extension_range.iter_mut().enumerate() {
+        f(Element {
+            options_path: child(
+                path,
+                &[
+                    tag::message::EXTENSION_RANGE,
+                    i as i32,
+                    tag::extension_range::OPTIONS,
+                ],
+            ),
+            full_name: name.clone(),
+            options: &mut r.options,
+        });
+    }
+    for (i, x) in m.extension.iter_mut().enumerate() {
+        f(Element {
+            options_path: child(
+                path,
+                &[tag::message::EXTENSION, i as i32, tag::field::OPTIONS],
+            ),
+            full_name: join(&name, x.name.as_deref().unwrap_or("")),
+            options: &mut x.options,
+        });
+    }
+    f(Element {
+        options_path: child(path, &[tag::message::OPTIONS]),
+        full_name: name.clone(),
+        options: &mut m.options,
+    });
+    for (i, n) in m.nested_type.iter_mut().enumerate() {
+        visit_message(
+            n,
+            &child(path, &[tag::message::NESTED_TYPE, i as i32]),
+            &name,
+            f,
+        );
+    }
+}
+
+fn visit_enum(
+    e: &mut EnumDescriptorProto,
+    path: &[i32],
+    scope: &str,
+    f: &mut dyn FnMut(Element<'_>),
+) {
+    let name = join(scope, e.name.as_deref().unwrap_or(""));
+    for (i, v) in e.value.iter_mut().enumerate() {
+        f(Element {
+            options_path: child(
+                path,
+                &[tag::enum_::VALUE, i as i32, tag::enum_value::OPTIONS],
+            ),
+            // Enum values are siblings of their enum.
+            full_name: join(scope, v.name.as_deref().unwrap_or("")),
+            options: &mut v.options,
+        });
+    }
+    f(Element {
+        options_path: child(path, &[tag::enum_::OPTIONS]),
+        full_name: name,
+        options: &mut e.options,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    //! Interpretation checked against protoc 35.1: `tests/options_data/custom.proto` compiled
+    //! with `--retain_options` (interpretation only), without it (plus stripping), and with
+    //! `--include_source_info` (rewritten option paths). The input is protoc's own linked
+    //! descriptor with its options replaced by the `UninterpretedOption`s protoc's parser makes
+    //! of the source text.
+
+    use super::*;
+    use protoforge::descriptor::{
+        FileDescriptorSet, SourceCodeInfo, source_code_info, uninterpreted_option::NamePart,
+    };
+
+    static RETAIN: &[u8] = include_bytes!("../tests/options_data/custom.retain.pb");
+    static STRIPPED: &[u8] = include_bytes!("../tests/options_data/custom.pb");
+    static SOURCE_INFO: &[u8] = include_bytes!("../tests/options_data/custom.src.pb");
+
+    enum V {
+        Ident(&'static str),
+        Pos(u64),
+        Neg(i64),
+        Double(f64),
+        Str(&'static [u8]),
+        Agg(&'static str),
+    }
+
+    fn opt(name: &str, value: V) -> UninterpretedOption {
+        let mut o = UninterpretedOption::default();
+        let mut rest = name;
+        while !rest.is_empty() {
+            let (part, ext) = if let Some(r) = rest.strip_prefix('(') {
+                let end = r.find(')').expect("closing paren");
+                let part = &r[..end];
+                rest = &r[end + 1..];
+                (part, true)
+            } else {
+                let end = rest.find('.').unwrap_or(rest.len());
+                let part = &rest[..end];
+                rest = &rest[end..];
+                (part, false)
+            };
+            rest = rest.strip_prefix('.').unwrap_or(rest);
+            o.name.push(NamePart {
+                name_part: Some(part.to_string()),
+                is_extension: Some(ext),
+                ..Default::default()
+            });
+        }
+        match value {
+            V::Ident(s) => o.identifier_value = Some(s.to_string()),
+            V::Pos(v) => o.positive_int_value = Some(v),
+            V::Neg(v) => o.negative_int_value = Some(v),
+            V::Double(v) => o.double_value = Some(v),
+            V::Str(s) => o.string_value = Some(s.to_vec()),
+            V::Agg(s) => o.aggregate_value = Some(s.to_string()),
+        }
+        o
+    }
+
+    fn file_options() -> Vec<UninterpretedOption> {
+        vec![
+            opt("java_package", V::Str(b"x.y")),
+            opt("(i32)", V::Neg(-5)),
+            opt("(sub).a", V::Pos(1)),
+            opt("optimize_for", V::Ident("CODE_SIZE")),
+            opt("(s64)", V::Neg(-7)),
+            opt("(sub).s", V::Str(b"hi")),
+            opt("(rep)", V::Pos(1)),
+            opt("(f32)", V::Pos(9)),
+            opt("(rep)", V::Pos(2)),
+            opt("(d)", V::Double(1.5)),
+            opt("(fl)", V::Double(f64::NEG_INFINITY)),
+            opt("(b)", V::Ident("true")),
+            opt("(color)", V::Ident("GREEN")),
+            opt("(str)", V::Str(b"a\x01")),
+            opt("(by)", V::Str(b"\xff")),
+            opt(
+                "(rsub)",
+                V::Agg(
+                    "a : 1 s : \"x\" r : [ 1 , 2 ] sub { a : 2 [ t . sub_ext ] : 5 } G { x : 3 }",
+                ),
+            ),
+            opt("(rsub)", V::Agg("a : 2")),
+            opt("(sub).sub.a", V::Pos(7)),
+            opt("(u64)", V::Pos(u64::MAX)),
+            opt("(grp).y", V::Pos(4)),
+            opt("(src_only)", V::Pos(1)),
+            opt("java_multiple_files", V::Ident("true")),
+        ]
+    }
+
+    fn golden(bytes: &[u8]) -> FileDescriptorProto {
+        golden_file(bytes, "custom.proto")
+    }
+
+    fn golden_file(bytes: &[u8], name: &str) -> FileDescriptorProto {
+        let set = FileDescriptorSet::decode(bytes).expect("golden decodes");
+        set.file
+            .into_iter()
+            .find(|f| f.name.as_deref() == Some(name))
+            .expect("file in golden")
+    }
+
+    fn field_options(options: Vec<UninterpretedOption>) -> Option<FieldOptions> {
+        Some(FieldOptions {
+            uninterpreted_option: options,
+            ..Default::default()
+        })
+    }
+
+    static EDITIONS_RETAIN: &[u8] = include_bytes!("../tests/options_data/editions.retain.pb");
+    static EDITIONS_STRIPPED: &[u8] = include_bytes!("../tests/options_data/editions.pb");
+
+    /// `editions.proto`: features (with `pb.cpp` feature extensions set in two options, which
+    /// protoc merges) and a repeated custom option that is packed in edition 2023.
+    #[test]
+    fn editions_features_match_protoc() {
+        let set = FileDescriptorSet::decode(EDITIONS_RETAIN).expect("golden decodes");
+        let mut pool = Pool::new();
+        let mut file = FileDescriptorProto::default();
+        for f in set.file {
+            if f.name.as_deref() == Some("editions.proto") {
+                file = f;
+            } else {
+                pool.add_file(f);
+            }
+        }
+        file.options = Some(FileOptions {
+            uninterpreted_option: vec![
+                opt("features.field_presence", V::Ident("IMPLICIT")),
+                opt("features.(pb.cpp).legacy_closed_enum", V::Ident("true")),
+                opt("features.enum_type", V::Ident("CLOSED")),
+                opt("features.(pb.cpp).string_type", V::Ident("VIEW")),
+                opt("java_package", V::Str(b"z")),
+                opt("(packed_opt)", V::Pos(1)),
+                opt("features.utf8_validation", V::Ident("NONE")),
+                opt("(packed_opt)", V::Pos(2)),
+            ],
+            ..Default::default()
+        });
+        let m = &mut file.message_type[0];
+        m.field[0].options =
+            field_options(vec![opt("features.field_presence", V::Ident("EXPLICIT"))]);
+        m.field[1].options = field_options(vec![opt(
+            "features",
+            V::Agg("repeated_field_encoding : EXPANDED"),
+        )]);
+        m.field[2].options = field_options(vec![
+            opt("features.message_encoding", V::Ident("DELIMITED")),
+            opt("features.field_presence", V::Ident("EXPLICIT")),
+        ]);
+        pool.add_file(file.clone());
+        let diagnostics = interpret(&mut file, &pool, &SpanMap::default());
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(
+            file.encode_to_vec(),
+            golden_file(EDITIONS_RETAIN, "editions.proto").encode_to_vec()
+        );
+        strip_source_retention(&mut file, &pool);
+        assert_eq!(
+            file.options.encode(),
+            golden_file(EDITIONS_STRIPPED, "editions.proto")
+                .options
+                .encode()
+        );
+        assert_eq!(
+            file.encode_to_vec(),
+            golden_file(EDITIONS_STRIPPED, "editions.proto").encode_to_vec()
+        );
+    }
+
+    /// protoc's linked descriptor of custom.proto with uninterpreted options, and a pool with it.
+    fn input() -> (FileDescriptorProto, Pool) {
+        let mut file = golden(RETAIN);
+        file.options = Some(FileOptions {
+            uninterpreted_option: file_options(),
+            ..Default::default()
+        });
+        let m = file
+            .message_type
+            .iter_mut()
+            .find(|m| m.name.as_deref() == Some("M"))
+            .expect("M");
+        m.field[0].options = Some(FieldOptions {
+            uninterpreted_option: vec![
+                opt("(fopt)", V::Pos(3)),
+                opt("deprecated", V::Ident("true")),
+            ],
+            ..Default::default()
+        });
+        m.field[1].options = Some(FieldOptions {
+            uninterpreted_option: vec![opt("(t.fopt)", V::Neg(-1))],
+            ..Default::default()
+        });
+        let mut pool = Pool::new();
+        pool.add_file(builtin::file().expect("builtin").clone());
+        pool.add_file(file.clone());
+        (file, pool)
+    }
+
+    #[test]
+    fn custom_options_match_protoc_with_retain_options() {
+        let (mut file, pool) = input();
+        let diagnostics = interpret(&mut file, &pool, &SpanMap::default());
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let expected = golden(RETAIN);
+        assert_eq!(file.options.encode(), expected.options.encode());
+        assert_eq!(file.message_type, expected.message_type);
+        assert_eq!(file.encode_to_vec(), expected.encode_to_vec());
+    }
+
+    #[test]
+    fn stripping_merges_and_sorts_like_protoc() {
+        let (mut file, pool) = input();
+        interpret(&mut file, &pool, &SpanMap::default());
+        strip_source_retention(&mut file, &pool);
+        let expected = golden(STRIPPED);
+        assert_eq!(file.options.encode(), expected.options.encode());
+        assert_eq!(file.encode_to_vec(), expected.encode_to_vec());
+    }
+
+    #[test]
+    fn source_code_info_paths_are_rewritten_like_protoc() {
+        let (mut file, pool) = input();
+        // The parser's locations for the file options: the statement, then the option at
+        // `[8, 999, i]` with its name parts and value below it.
+        let mut locations = Vec::new();
+        for i in 0..file_options().len() as i32 {
+            for path in [
+                vec![8],
+                vec![8, 999, i],
+                vec![8, 999, i, 2],
+                vec![8, 999, i, 2, 0],
+                vec![8, 999, i, 2, 0, 1],
+                vec![8, 999, i, 3],
+            ] {
+                locations.push(source_code_info::Location {
+                    path,
+                    ..Default::default()
+                });
+            }
+        }
+        file.source_code_info = Some(SourceCodeInfo {
+            location: locations,
+            ..Default::default()
+        });
+        interpret(&mut file, &pool, &SpanMap::default());
+        strip_source_retention(&mut file, &pool);
+        let ours: Vec<Vec<i32>> = file
+            .source_code_info
+            .unwrap()
+            .location
+            .into_iter()
+            .map(|l| l.path)
+            .collect();
+        let expected: Vec<Vec<i32>> = golden(SOURCE_INFO)
+            .source_code_info
+            .unwrap()
+            .location
+            .into_iter()
+            .map(|l| l.path)
+            .filter(|p| p.first() == Some(&8))
+            .collect();
+        assert_eq!(ours, expected);
+    }
+}

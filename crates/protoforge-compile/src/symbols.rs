@@ -1,2 +1,928 @@
-//! Stub: see lib.rs for this module's role.
-#![allow(dead_code)]
+//! The pool: every file of one compilation (dependencies first, then the file being compiled)
+//! and one symbol table of fully qualified names over all of them, with protoc's relative name
+//! lookup and import visibility rules.
+//!
+//! Symbols are stored without a leading dot. Each symbol remembers its file and its descriptor
+//! path (the same path `SourceCodeInfo` uses, e.g. `[4, 0, 2, 1]` for the second field of the
+//! first message), so a pass can go from a name to the descriptor and, through the file's
+//! `SpanMap`, to the source text. Like protoc, enum values are siblings of their enum
+//! (`pkg.FOO`, not `pkg.E.FOO`).
+#![allow(dead_code)] // The API is shared by several passes; not every pass uses every method.
+
+use std::collections::{HashMap, HashSet};
+
+use protoforge::descriptor::{
+    DescriptorProto, EnumDescriptorProto, EnumValueDescriptorProto, FieldDescriptorProto,
+    FileDescriptorProto, MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto,
+};
+
+use crate::tag;
+
+/// What a name denotes.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub(crate) enum SymbolKind {
+    /// A package (or a prefix of one: `a` and `a.b` for `package a.b.c;`).
+    Package,
+    /// A message (including map entries and group types).
+    Message,
+    /// An enum.
+    Enum,
+    /// An enum value (named as a sibling of its enum).
+    EnumValue,
+    /// A field of a message.
+    Field,
+    /// A oneof (including synthetic ones).
+    Oneof,
+    /// An extension field (declared in an `extend` block).
+    Extension,
+    /// A service.
+    Service,
+    /// A method of a service.
+    Method,
+}
+
+impl SymbolKind {
+    /// Messages and enums: what a field or method type may name.
+    pub(crate) fn is_type(self) -> bool {
+        matches!(self, SymbolKind::Message | SymbolKind::Enum)
+    }
+
+    /// Symbols that can contain other symbols (protoc's `IsAggregate`): the first part of a
+    /// compound name must denote one of these.
+    pub(crate) fn is_aggregate(self) -> bool {
+        matches!(
+            self,
+            SymbolKind::Package | SymbolKind::Message | SymbolKind::Enum | SymbolKind::Service
+        )
+    }
+
+    /// How protoc's messages name the kind ("message", "enum", ...).
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            SymbolKind::Package => "package",
+            SymbolKind::Message => "message",
+            SymbolKind::Enum => "enum",
+            SymbolKind::EnumValue => "enum value",
+            SymbolKind::Field => "field",
+            SymbolKind::Oneof => "oneof",
+            SymbolKind::Extension => "extension",
+            SymbolKind::Service => "service",
+            SymbolKind::Method => "method",
+        }
+    }
+}
+
+/// A symbol found in the pool.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct Symbol<'a> {
+    /// What it is.
+    pub(crate) kind: SymbolKind,
+    /// The fully qualified name, without a leading dot.
+    pub(crate) full_name: &'a str,
+    /// The name of the file that defines it (for packages: the first file seen with it).
+    pub(crate) file: &'a str,
+    /// The descriptor path inside that file (`[2]`, the package statement, for packages).
+    pub(crate) path: &'a [i32],
+}
+
+/// Why a relative name could not be resolved. Mirrors the facts protoc's "not defined" error
+/// reports; both parts may be set at once (protoc then reports two errors).
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub(crate) struct ResolveError {
+    /// A symbol of that name exists in a file the current file does not import:
+    /// `(full name, defining file)`. protoc: `"X" seems to be defined in "f", which is not
+    /// imported by "g".`
+    pub(crate) not_imported: Option<(String, String)>,
+    /// The first component of a compound name was found in an inner scope, but the rest was
+    /// not: the full name protoc looked for. protoc: `"a.B" is resolved to "x.a.B", which is
+    /// not defined.`
+    pub(crate) resolved_to: Option<String>,
+}
+
+/// A name defined twice, found while adding a file.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub(crate) struct SymbolConflict {
+    /// Descriptor path (in the added file) of the element whose name clashes.
+    pub(crate) path: Vec<i32>,
+    /// protoc's message, e.g. `"Foo" is already defined in "pkg".`
+    pub(crate) message: String,
+    /// Set when the clash is between enum values of sibling enums: `(scope, enum name)`, with
+    /// `""` for the global scope; protoc then reports a second error on C++ scoping.
+    pub(crate) enum_value_scope: Option<(String, String)>,
+}
+
+#[derive(Clone, Debug)]
+struct Entry {
+    kind: SymbolKind,
+    file: u32,
+    path: Box<[i32]>,
+    /// The key in `symbols` again, so `Symbol` can borrow it.
+    full_name: Box<str>,
+}
+
+/// Every file of one compilation and the symbol table over them.
+#[derive(Debug, Default)]
+pub(crate) struct Pool {
+    files: Vec<FileDescriptorProto>,
+    by_name: HashMap<String, u32>,
+    symbols: HashMap<Box<str>, Entry>,
+    /// For each file: the files it may use symbols from (itself, its direct imports and their
+    /// `import public` chains), as indices into `files`.
+    visible: Vec<HashSet<u32>>,
+    /// Extendee full name (no dot) -> full names of its extensions, in pool order.
+    extensions: HashMap<String, Vec<Box<str>>>,
+}
+
+impl Pool {
+    /// An empty pool.
+    pub(crate) fn new() -> Pool {
+        Pool::default()
+    }
+
+    /// Number of files in the pool.
+    pub(crate) fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// All files, in the order they were added (dependencies before dependents).
+    pub(crate) fn files(&self) -> &[FileDescriptorProto] {
+        &self.files
+    }
+
+    /// The file named `name` (its virtual path, e.g. `google/protobuf/any.proto`).
+    pub(crate) fn file(&self, name: &str) -> Option<&FileDescriptorProto> {
+        self.by_name.get(name).map(|&i| &self.files[i as usize])
+    }
+
+    /// True when a file named `name` was added.
+    pub(crate) fn contains_file(&self, name: &str) -> bool {
+        self.by_name.contains_key(name)
+    }
+
+    /// Adds a file and every symbol it defines. Its imports should already be in the pool
+    /// (missing ones are simply not visible). Names that clash with an earlier symbol are not
+    /// added (the first definition wins, like protoc) and are returned as conflicts, in the
+    /// order protoc reports them.
+    ///
+    /// Adding a file whose name is already in the pool replaces nothing and returns no
+    /// conflicts; the caller reports duplicate files.
+    pub(crate) fn add_file(&mut self, file: FileDescriptorProto) -> Vec<SymbolConflict> {
+        let name = file.name.clone().unwrap_or_default();
+        if self.by_name.contains_key(&name) {
+            return Vec::new();
+        }
+        let index = self.files.len() as u32;
+        let mut visible = HashSet::new();
+        visible.insert(index);
+        for dep in &file.dependency {
+            if let Some(&d) = self.by_name.get(dep.as_str()) {
+                self.add_public_closure(d, &mut visible);
+            }
+        }
+        self.visible.push(visible);
+        self.by_name.insert(name, index);
+        let mut adder = Adder {
+            pool: self,
+            file: index,
+            conflicts: Vec::new(),
+        };
+        adder.add_file_symbols(&file);
+        let conflicts = adder.conflicts;
+        self.files.push(file);
+        self.index_extensions(index);
+        conflicts
+    }
+
+    /// Replaces the stored copy of an already added file (same name, same elements) by a
+    /// newer version of it, e.g. after linking or option interpretation. The symbol table is
+    /// kept; the extension index is refreshed (extendees are only known after linking).
+    pub(crate) fn replace_file(&mut self, file: FileDescriptorProto) {
+        let Some(&index) = file.name.as_deref().and_then(|n| self.by_name.get(n)) else {
+            return;
+        };
+        self.files[index as usize] = file;
+        for list in self.extensions.values_mut() {
+            list.retain(|ext| self.symbols.get(ext).is_none_or(|e| e.file != index));
+        }
+        self.index_extensions(index);
+    }
+
+    /// Removes the file added last and all its symbols (protoc drops a file with errors from
+    /// its pool, so files importing it do not see its names).
+    pub(crate) fn remove_last_file(&mut self) {
+        let Some(file) = self.files.pop() else { return };
+        let index = self.files.len() as u32;
+        self.visible.pop();
+        if let Some(name) = &file.name {
+            self.by_name.remove(name);
+        }
+        self.symbols.retain(|_, e| e.file != index);
+        for list in self.extensions.values_mut() {
+            list.retain(|ext| self.symbols.contains_key(ext));
+        }
+    }
+
+    fn add_public_closure(&self, file: u32, out: &mut HashSet<u32>) {
+        if !out.insert(file) {
+            return;
+        }
+        let f = &self.files[file as usize];
+        for &p in &f.public_dependency {
+            let Some(dep) = usize::try_from(p).ok().and_then(|p| f.dependency.get(p)) else {
+                continue;
+            };
+            if let Some(&d) = self.by_name.get(dep.as_str()) {
+                self.add_public_closure(d, out);
+            }
+        }
+    }
+
+    fn index_extensions(&mut self, file: u32) {
+        let f = &self.files[file as usize];
+        let package = f.package.as_deref().unwrap_or("");
+        let mut found = Vec::new();
+        for (i, ext) in f.extension.iter().enumerate() {
+            let full = join(package, ext.name.as_deref().unwrap_or(""));
+            found.push((full, ext.extendee.clone(), i));
+        }
+        fn walk(
+            msgs: &[DescriptorProto],
+            scope: &str,
+            found: &mut Vec<(String, Option<String>, usize)>,
+        ) {
+            for m in msgs {
+                let full = join(scope, m.name.as_deref().unwrap_or(""));
+                for (i, ext) in m.extension.iter().enumerate() {
+                    found.push((
+                        join(&full, ext.name.as_deref().unwrap_or("")),
+                        ext.extendee.clone(),
+                        i,
+                    ));
+                }
+                walk(&m.nested_type, &full, found);
+            }
+        }
+        walk(&f.message_type, package, &mut found);
+        for (full, extendee, _) in found {
+            let Some(extendee) = extendee else { continue };
+            // Only linked (fully qualified) extendees are indexed.
+            let Some(extendee) = extendee.strip_prefix('.') else {
+                continue;
+            };
+            let owned = self
+                .symbols
+                .get(full.as_str())
+                .is_some_and(|e| e.file == file && e.kind == SymbolKind::Extension);
+            if owned {
+                self.extensions
+                    .entry(extendee.to_string())
+                    .or_default()
+                    .push(full.into_boxed_str());
+            }
+        }
+    }
+
+    fn symbol<'a>(&'a self, e: &'a Entry) -> Symbol<'a> {
+        Symbol {
+            kind: e.kind,
+            full_name: &e.full_name,
+            file: self.files[e.file as usize].name.as_deref().unwrap_or(""),
+            path: &e.path,
+        }
+    }
+
+    /// The symbol with exactly this fully qualified name (no leading dot), ignoring visibility.
+    pub(crate) fn lookup(&self, full_name: &str) -> Option<Symbol<'_>> {
+        self.symbols.get(full_name).map(|e| self.symbol(e))
+    }
+
+    /// The name of the file defining `full_name` (no leading dot).
+    pub(crate) fn file_of(&self, full_name: &str) -> Option<&str> {
+        self.lookup(full_name).map(|s| s.file)
+    }
+
+    /// True when `from_file` may use symbols of `to_file`: the same file, a direct import, or
+    /// a file reached from a direct import through `import public` chains.
+    pub(crate) fn is_visible(&self, from_file: &str, to_file: &str) -> bool {
+        match (self.by_name.get(from_file), self.by_name.get(to_file)) {
+            (Some(&from), Some(&to)) => self.visible[from as usize].contains(&to),
+            _ => false,
+        }
+    }
+
+    /// protoc's `FindSymbol`: the exact name, if `from` may see it. Packages are visible when
+    /// `from` or any file it sees declares that package or a sub-package.
+    fn find_visible(
+        &self,
+        from: Option<u32>,
+        name: &str,
+        err: &mut ResolveError,
+    ) -> Option<&Entry> {
+        let e = self.symbols.get(name)?;
+        let Some(from) = from else { return Some(e) };
+        let visible = &self.visible[from as usize];
+        if visible.contains(&e.file) {
+            return Some(e);
+        }
+        if e.kind == SymbolKind::Package
+            && visible
+                .iter()
+                .any(|&f| in_package(self.files[f as usize].package.as_deref(), name))
+        {
+            return Some(e);
+        }
+        err.not_imported = Some((
+            name.to_string(),
+            self.files[e.file as usize].name.clone().unwrap_or_default(),
+        ));
+        None
+    }
+
+    /// Resolves a name as written in `from_file`, exactly like protoc: a leading dot means fully
+    /// qualified; otherwise the first component is looked up in `scope` (the full name of the
+    /// innermost enclosing message, service or package; `""` for none), then in each enclosing
+    /// scope outwards, and the first match decides (for a compound name `a.b.C`, the rest is
+    /// then looked up only inside what `a` matched). With `types_only`, a match of the whole
+    /// (simple) name that is not a message or enum is skipped. Symbols of files `from_file` does
+    /// not see count as absent.
+    pub(crate) fn resolve(
+        &self,
+        from_file: &str,
+        scope: &str,
+        name: &str,
+        types_only: bool,
+    ) -> Result<Symbol<'_>, ResolveError> {
+        let from = self.by_name.get(from_file).copied();
+        let mut err = ResolveError::default();
+        if let Some(abs) = name.strip_prefix('.') {
+            return match self.find_visible(from, abs, &mut err) {
+                Some(e) => Ok(self.symbol(e)),
+                None => Err(err),
+            };
+        }
+        let first = name.split('.').next().unwrap_or(name);
+        let compound = first.len() < name.len();
+        // `scope` plus a dot: the loop below chops one component per round, as protoc does
+        // starting from the element's own full name.
+        let mut scope_to_try = String::with_capacity(scope.len() + name.len() + 2);
+        scope_to_try.push_str(scope);
+        scope_to_try.push_str(".x");
+        loop {
+            let Some(dot) = scope_to_try.rfind('.') else {
+                return match self.find_visible(from, name, &mut err) {
+                    Some(e) => Ok(self.symbol(e)),
+                    None => Err(err),
+                };
+            };
+            scope_to_try.truncate(dot);
+            let old_len = scope_to_try.len();
+            if old_len > 0 {
+                scope_to_try.push('.');
+            }
+            scope_to_try.push_str(first);
+            if old_len == 0 {
+                // Top level: protoc's final `FindSymbol(name)` handles it.
+                return match self.find_visible(from, name, &mut err) {
+                    Some(e) => Ok(self.symbol(e)),
+                    None => Err(err),
+                };
+            }
+            if let Some(found) = self.find_visible(from, &scope_to_try, &mut err) {
+                if compound {
+                    if found.kind.is_aggregate() {
+                        scope_to_try.push_str(&name[first.len()..]);
+                        return match self.find_visible(from, &scope_to_try, &mut err) {
+                            Some(e) => Ok(self.symbol(e)),
+                            None => {
+                                err.resolved_to = Some(scope_to_try);
+                                Err(err)
+                            }
+                        };
+                    }
+                } else if !types_only || found.kind.is_type() {
+                    return Ok(self.symbol(found));
+                }
+            }
+            scope_to_try.truncate(old_len);
+        }
+    }
+
+    /// The message named `full_name` (no leading dot).
+    pub(crate) fn message(&self, full_name: &str) -> Option<&DescriptorProto> {
+        let e = self.entry(full_name, SymbolKind::Message)?;
+        message_at(&self.files[e.file as usize], &e.path)
+    }
+
+    /// The enum named `full_name` (no leading dot).
+    pub(crate) fn enum_type(&self, full_name: &str) -> Option<&EnumDescriptorProto> {
+        let e = self.entry(full_name, SymbolKind::Enum)?;
+        enum_at(&self.files[e.file as usize], &e.path)
+    }
+
+    /// The enum value named `full_name` (a sibling of its enum: `pkg.FOO`), with its enum's
+    /// full name.
+    pub(crate) fn enum_value(&self, full_name: &str) -> Option<&EnumValueDescriptorProto> {
+        let e = self.entry(full_name, SymbolKind::EnumValue)?;
+        let (parent, last) = split_last(&e.path)?;
+        enum_at(&self.files[e.file as usize], parent)?
+            .value
+            .get(usize::try_from(last).ok()?)
+    }
+
+    /// The extension named `full_name` (no leading dot).
+    pub(crate) fn extension(&self, full_name: &str) -> Option<&FieldDescriptorProto> {
+        let e = self.entry(full_name, SymbolKind::Extension)?;
+        field_at(&self.files[e.file as usize], &e.path)
+    }
+
+    /// The field named `full_name` (`pkg.Msg.field`, no leading dot); extensions too.
+    pub(crate) fn field(&self, full_name: &str) -> Option<&FieldDescriptorProto> {
+        let e = self.symbols.get(full_name)?;
+        if !matches!(e.kind, SymbolKind::Field | SymbolKind::Extension) {
+            return None;
+        }
+        field_at(&self.files[e.file as usize], &e.path)
+    }
+
+    /// The oneof named `full_name` (no leading dot).
+    pub(crate) fn oneof(&self, full_name: &str) -> Option<&OneofDescriptorProto> {
+        let e = self.entry(full_name, SymbolKind::Oneof)?;
+        let (parent, last) = split_last(&e.path)?;
+        message_at(&self.files[e.file as usize], parent)?
+            .oneof_decl
+            .get(usize::try_from(last).ok()?)
+    }
+
+    /// The service named `full_name` (no leading dot).
+    pub(crate) fn service(&self, full_name: &str) -> Option<&ServiceDescriptorProto> {
+        let e = self.entry(full_name, SymbolKind::Service)?;
+        service_at(&self.files[e.file as usize], &e.path)
+    }
+
+    /// The method named `full_name` (`pkg.Svc.Method`, no leading dot).
+    pub(crate) fn method(&self, full_name: &str) -> Option<&MethodDescriptorProto> {
+        let e = self.entry(full_name, SymbolKind::Method)?;
+        let (parent, last) = split_last(&e.path)?;
+        service_at(&self.files[e.file as usize], parent)?
+            .method
+            .get(usize::try_from(last).ok()?)
+    }
+
+    /// Every extension of the message `extendee_full_name` (no leading dot) in the pool whose
+    /// extendee is already linked, as `(full name, descriptor)`, in the order files were added.
+    pub(crate) fn extensions_of(
+        &self,
+        extendee_full_name: &str,
+    ) -> Vec<(&str, &FieldDescriptorProto)> {
+        let Some(list) = self.extensions.get(extendee_full_name) else {
+            return Vec::new();
+        };
+        list.iter()
+            .filter_map(|name| {
+                let e = self.symbols.get(name)?;
+                Some((
+                    &*e.full_name,
+                    field_at(&self.files[e.file as usize], &e.path)?,
+                ))
+            })
+            .collect()
+    }
+
+    fn entry(&self, full_name: &str, kind: SymbolKind) -> Option<&Entry> {
+        self.symbols.get(full_name).filter(|e| e.kind == kind)
+    }
+}
+
+/// Collects one file's symbols into the pool.
+struct Adder<'p> {
+    pool: &'p mut Pool,
+    file: u32,
+    conflicts: Vec<SymbolConflict>,
+}
+
+impl Adder<'_> {
+    fn add_file_symbols(&mut self, file: &FileDescriptorProto) {
+        let package = file.package.as_deref().unwrap_or("");
+        if !package.is_empty() {
+            self.add_package(package, file.name.as_deref().unwrap_or(""));
+        }
+        for (i, m) in file.message_type.iter().enumerate() {
+            self.add_message(m, package, vec![tag::file::MESSAGE_TYPE, i as i32]);
+        }
+        for (i, e) in file.enum_type.iter().enumerate() {
+            self.add_enum(e, package, vec![tag::file::ENUM_TYPE, i as i32]);
+        }
+        for (i, s) in file.service.iter().enumerate() {
+            let path = vec![tag::file::SERVICE, i as i32];
+            let full = join(package, s.name.as_deref().unwrap_or(""));
+            self.add(&full, SymbolKind::Service, &path);
+            for (j, m) in s.method.iter().enumerate() {
+                let mut p = path.clone();
+                p.extend([tag::service::METHOD, j as i32]);
+                self.add(
+                    &join(&full, m.name.as_deref().unwrap_or("")),
+                    SymbolKind::Method,
+                    &p,
+                );
+            }
+        }
+        for (i, f) in file.extension.iter().enumerate() {
+            self.add(
+                &join(package, f.name.as_deref().unwrap_or("")),
+                SymbolKind::Extension,
+                &[tag::file::EXTENSION, i as i32],
+            );
+        }
+    }
+
+    fn add_package(&mut self, package: &str, file_name: &str) {
+        // Every prefix is a package too: `a`, `a.b`, `a.b.c`.
+        let mut end = 0;
+        let parts: Vec<&str> = package.split('.').collect();
+        for (i, part) in parts.iter().enumerate() {
+            end += part.len() + usize::from(i > 0);
+            let prefix = &package[..end];
+            match self.pool.symbols.get(prefix) {
+                None => {
+                    self.insert(prefix, SymbolKind::Package, &[tag::file::PACKAGE]);
+                }
+                Some(e) if e.kind == SymbolKind::Package => {}
+                Some(e) => {
+                    let other = self.pool.files[e.file as usize]
+                        .name
+                        .clone()
+                        .unwrap_or_default();
+                    let _ = file_name;
+                    self.conflicts.push(SymbolConflict {
+                        path: vec![tag::file::PACKAGE],
+                        message: format!(
+                            "\"{prefix}\" is already defined (as something other than a package) in file \"{other}\"."
+                        ),
+                        enum_value_scope: None,
+                    });
+                    // protoc stops at the first clash of a package chain.
+                    return;
+                }
+            }
+        }
+    }
+
+    fn add_message(&mut self, m: &DescriptorProto, scope: &str, path: Vec<i32>) {
+        let full = join(scope, m.name.as_deref().unwrap_or(""));
+        self.add(&full, SymbolKind::Message, &path);
+        let sub = |tag: i32, i: usize| {
+            let mut p = path.clone();
+            p.extend([tag, i as i32]);
+            p
+        };
+        // protoc's BuildMessage order: oneofs, fields, enums, extensions, nested messages.
+        for (i, o) in m.oneof_decl.iter().enumerate() {
+            self.add(
+                &join(&full, o.name.as_deref().unwrap_or("")),
+                SymbolKind::Oneof,
+                &sub(tag::message::ONEOF_DECL, i),
+            );
+        }
+        for (i, f) in m.field.iter().enumerate() {
+            self.add(
+                &join(&full, f.name.as_deref().unwrap_or("")),
+                SymbolKind::Field,
+                &sub(tag::message::FIELD, i),
+            );
+        }
+        for (i, e) in m.enum_type.iter().enumerate() {
+            self.add_enum(e, &full, sub(tag::message::ENUM_TYPE, i));
+        }
+        for (i, f) in m.extension.iter().enumerate() {
+            self.add(
+                &join(&full, f.name.as_deref().unwrap_or("")),
+                SymbolKind::Extension,
+                &sub(tag::message::EXTENSION, i),
+            );
+        }
+        for (i, n) in m.nested_type.iter().enumerate() {
+            self.add_message(n, &full, sub(tag::message::NESTED_TYPE, i));
+        }
+    }
+
+    fn add_enum(&mut self, e: &EnumDescriptorProto, scope: &str, path: Vec<i32>) {
+        let enum_name = e.name.as_deref().unwrap_or("");
+        let full = join(scope, enum_name);
+        self.add(&full, SymbolKind::Enum, &path);
+        for (i, v) in e.value.iter().enumerate() {
+            let mut p = path.clone();
+            p.extend([tag::enum_::VALUE, i as i32]);
+            let value_name = v.name.as_deref().unwrap_or("");
+            let before = self.conflicts.len();
+            self.add(&join(scope, value_name), SymbolKind::EnumValue, &p);
+            if self.conflicts.len() > before {
+                // protoc adds a note about C++ scoping when the clash is not inside the enum.
+                let clash_in_same_enum = e
+                    .value
+                    .iter()
+                    .take(i)
+                    .any(|o| o.name.as_deref() == Some(value_name));
+                if !clash_in_same_enum && let Some(c) = self.conflicts.last_mut() {
+                    c.enum_value_scope = Some((scope.to_string(), enum_name.to_string()));
+                }
+            }
+        }
+    }
+
+    fn add(&mut self, full_name: &str, kind: SymbolKind, path: &[i32]) {
+        if let Some(existing) = self.pool.symbols.get(full_name) {
+            let message = if existing.file == self.file {
+                match full_name.rfind('.') {
+                    None => format!("\"{full_name}\" is already defined."),
+                    Some(dot) => format!(
+                        "\"{}\" is already defined in \"{}\".",
+                        &full_name[dot + 1..],
+                        &full_name[..dot]
+                    ),
+                }
+            } else {
+                let other = self.pool.files[existing.file as usize]
+                    .name
+                    .as_deref()
+                    .unwrap_or("");
+                format!("\"{full_name}\" is already defined in file \"{other}\".")
+            };
+            self.conflicts.push(SymbolConflict {
+                path: path.to_vec(),
+                message,
+                enum_value_scope: None,
+            });
+            return;
+        }
+        self.insert(full_name, kind, path);
+    }
+
+    fn insert(&mut self, full_name: &str, kind: SymbolKind, path: &[i32]) {
+        let key: Box<str> = full_name.into();
+        self.pool.symbols.insert(
+            key.clone(),
+            Entry {
+                kind,
+                file: self.file,
+                path: path.into(),
+                full_name: key,
+            },
+        );
+    }
+}
+
+/// `scope.name`, or `name` at top level.
+pub(crate) fn join(scope: &str, name: &str) -> String {
+    if scope.is_empty() {
+        name.to_string()
+    } else {
+        let mut s = String::with_capacity(scope.len() + 1 + name.len());
+        s.push_str(scope);
+        s.push('.');
+        s.push_str(name);
+        s
+    }
+}
+
+/// protoc's `IsInPackage`: `package` is `name` or a sub-package of it.
+fn in_package(package: Option<&str>, name: &str) -> bool {
+    let Some(p) = package else { return false };
+    p == name || (p.starts_with(name) && p.as_bytes().get(name.len()) == Some(&b'.'))
+}
+
+fn split_last(path: &[i32]) -> Option<(&[i32], i32)> {
+    // Paths end in `[collection tag, index]`; the parent is what precedes the tag.
+    if path.len() < 2 {
+        return None;
+    }
+    Some((&path[..path.len() - 2], path[path.len() - 1]))
+}
+
+fn idx(i: i32) -> Option<usize> {
+    usize::try_from(i).ok()
+}
+
+/// The message at a descriptor path (`[4, i]`, `[4, i, 3, j]`, ...).
+pub(crate) fn message_at<'f>(
+    file: &'f FileDescriptorProto,
+    path: &[i32],
+) -> Option<&'f DescriptorProto> {
+    let [tag::file::MESSAGE_TYPE, first, rest @ ..] = path else {
+        return None;
+    };
+    let mut m = file.message_type.get(idx(*first)?)?;
+    let mut rest = rest;
+    while let [tag::message::NESTED_TYPE, i, tail @ ..] = rest {
+        m = m.nested_type.get(idx(*i)?)?;
+        rest = tail;
+    }
+    rest.is_empty().then_some(m)
+}
+
+/// The enum at a descriptor path (`[5, i]` or `[4, i, ..., 4, j]`).
+pub(crate) fn enum_at<'f>(
+    file: &'f FileDescriptorProto,
+    path: &[i32],
+) -> Option<&'f EnumDescriptorProto> {
+    match path {
+        [tag::file::ENUM_TYPE, i] => file.enum_type.get(idx(*i)?),
+        [parent @ .., tag::message::ENUM_TYPE, i] => {
+            message_at(file, parent)?.enum_type.get(idx(*i)?)
+        }
+        _ => None,
+    }
+}
+
+/// The field or extension at a descriptor path (`[7, i]`, `[4, i, ..., 2, j]`, `[4, i, ..., 6, j]`).
+pub(crate) fn field_at<'f>(
+    file: &'f FileDescriptorProto,
+    path: &[i32],
+) -> Option<&'f FieldDescriptorProto> {
+    match path {
+        [tag::file::EXTENSION, i] => file.extension.get(idx(*i)?),
+        [parent @ .., tag::message::FIELD, i] => message_at(file, parent)?.field.get(idx(*i)?),
+        [parent @ .., tag::message::EXTENSION, i] => {
+            message_at(file, parent)?.extension.get(idx(*i)?)
+        }
+        _ => None,
+    }
+}
+
+/// The service at a descriptor path (`[6, i]`).
+pub(crate) fn service_at<'f>(
+    file: &'f FileDescriptorProto,
+    path: &[i32],
+) -> Option<&'f ServiceDescriptorProto> {
+    match path {
+        [tag::file::SERVICE, i] => file.service.get(idx(*i)?),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(name: &str, nested: Vec<DescriptorProto>) -> DescriptorProto {
+        DescriptorProto {
+            name: Some(name.into()),
+            nested_type: nested,
+            ..Default::default()
+        }
+    }
+
+    fn file(
+        name: &str,
+        package: &str,
+        deps: &[&str],
+        messages: Vec<DescriptorProto>,
+    ) -> FileDescriptorProto {
+        FileDescriptorProto {
+            name: Some(name.into()),
+            package: (!package.is_empty()).then(|| package.into()),
+            dependency: deps.iter().map(|d| d.to_string()).collect(),
+            message_type: messages,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn resolves_innermost_scope_first() {
+        let mut pool = Pool::new();
+        let f = file(
+            "a.proto",
+            "pkg",
+            &[],
+            vec![msg("Foo", vec![msg("Bar", vec![])]), msg("Bar", vec![])],
+        );
+        assert!(pool.add_file(f).is_empty());
+        let s = pool
+            .resolve("a.proto", "pkg.Foo", "Bar", true)
+            .expect("found");
+        assert_eq!(s.full_name, "pkg.Foo.Bar");
+        assert_eq!(s.path, &[4, 0, 3, 0]);
+        let s = pool.resolve("a.proto", "pkg", "Bar", true).expect("found");
+        assert_eq!(s.full_name, "pkg.Bar");
+        let s = pool
+            .resolve("a.proto", "pkg.Foo", ".pkg.Bar", true)
+            .expect("found");
+        assert_eq!(s.full_name, "pkg.Bar");
+        let s = pool
+            .resolve("a.proto", "pkg.Foo", "pkg.Foo.Bar", true)
+            .expect("found");
+        assert_eq!(s.full_name, "pkg.Foo.Bar");
+        assert_eq!(
+            pool.message("pkg.Foo.Bar").and_then(|m| m.name.as_deref()),
+            Some("Bar")
+        );
+    }
+
+    #[test]
+    fn first_component_decides() {
+        // protoc's own example: `Bar.Baz` inside `Foo` finds `Foo.Bar` and stops there.
+        let mut pool = Pool::new();
+        let f = file(
+            "a.proto",
+            "",
+            &[],
+            vec![
+                msg("Bar", vec![msg("Baz", vec![])]),
+                msg("Foo", vec![msg("Bar", vec![])]),
+            ],
+        );
+        assert!(pool.add_file(f).is_empty());
+        let err = pool
+            .resolve("a.proto", "Foo", "Bar.Baz", true)
+            .expect_err("shadowed");
+        assert_eq!(err.resolved_to.as_deref(), Some("Foo.Bar.Baz"));
+        assert!(pool.resolve("a.proto", "", "Bar.Baz", true).is_ok());
+    }
+
+    #[test]
+    fn types_only_skips_fields() {
+        let mut m = msg("M", vec![]);
+        m.field.push(FieldDescriptorProto {
+            name: Some("T".into()),
+            ..Default::default()
+        });
+        let mut pool = Pool::new();
+        assert!(
+            pool.add_file(file("a.proto", "p", &[], vec![m, msg("T", vec![])]))
+                .is_empty()
+        );
+        assert_eq!(
+            pool.resolve("a.proto", "p.M", "T", true)
+                .map(|s| s.full_name),
+            Ok("p.T")
+        );
+        assert_eq!(
+            pool.resolve("a.proto", "p.M", "T", false)
+                .map(|s| s.full_name),
+            Ok("p.M.T")
+        );
+    }
+
+    #[test]
+    fn visibility_follows_public_imports_only() {
+        let mut pool = Pool::new();
+        pool.add_file(file("c.proto", "c", &[], vec![msg("C", vec![])]));
+        let mut b = file("b.proto", "b", &["c.proto"], vec![msg("B", vec![])]);
+        b.public_dependency.push(0);
+        pool.add_file(b);
+        pool.add_file(file("x.proto", "x", &[], vec![msg("X", vec![])]));
+        pool.add_file(file("a.proto", "a", &["b.proto"], vec![]));
+        assert!(pool.is_visible("a.proto", "c.proto"));
+        assert!(pool.is_visible("a.proto", "b.proto"));
+        assert!(!pool.is_visible("a.proto", "x.proto"));
+        assert!(pool.resolve("a.proto", "a", "c.C", true).is_ok());
+        let err = pool
+            .resolve("a.proto", "a", "x.X", true)
+            .expect_err("not imported");
+        assert_eq!(
+            err.not_imported,
+            Some(("x.X".to_string(), "x.proto".to_string()))
+        );
+    }
+
+    #[test]
+    fn duplicates_and_enum_value_scoping() {
+        let e = |name: &str, values: &[&str]| EnumDescriptorProto {
+            name: Some(name.into()),
+            value: values
+                .iter()
+                .map(|v| EnumValueDescriptorProto {
+                    name: Some(v.to_string()),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        };
+        let mut f = file(
+            "a.proto",
+            "p",
+            &[],
+            vec![msg("M", vec![]), msg("M", vec![])],
+        );
+        f.enum_type = vec![e("E1", &["A"]), e("E2", &["A"])];
+        let mut pool = Pool::new();
+        let conflicts = pool.add_file(f);
+        assert_eq!(conflicts.len(), 2, "{conflicts:?}");
+        assert_eq!(conflicts[0].message, "\"M\" is already defined in \"p\".");
+        assert_eq!(conflicts[0].path, vec![4, 1]);
+        assert_eq!(conflicts[1].message, "\"A\" is already defined in \"p\".");
+        assert_eq!(
+            conflicts[1].enum_value_scope,
+            Some(("p".into(), "E2".into()))
+        );
+        assert_eq!(
+            pool.lookup("p.A").map(|s| s.kind),
+            Some(SymbolKind::EnumValue)
+        );
+        assert!(pool.lookup("p.E1.A").is_none());
+        let conflicts = pool.add_file(file("b.proto", "p.M", &[], vec![]));
+        assert_eq!(
+            conflicts[0].message,
+            "\"p.M\" is already defined (as something other than a package) in file \"a.proto\"."
+        );
+    }
+}

@@ -1,0 +1,715 @@
+//! The checks protoc makes while building and cross-linking descriptors: field numbers,
+//! reserved and extension ranges, reserved names, enum reserved ranges, extension numbers
+//! against the extendee's ranges, duplicate field
+//! and extension numbers, the "Suggested field numbers" hint, and (from protoc's command line)
+//! the numbers reserved for the implementation.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use protoforge::descriptor::field_descriptor_proto::Label;
+
+use super::{
+    Checker, EnumRef, FIRST_RESERVED_NUMBER, FieldRef, Hint, LAST_RESERVED_NUMBER, Loc,
+    MAX_FIELD_NUMBER, MessageRef, child, is_repeated,
+};
+use crate::tag;
+
+impl<'a> Checker<'a> {
+    /// protoc's `BuildFile` checks, in its order: each top-level message (its fields, nested
+    /// enums, extension ranges, extensions, reserved ranges, nested messages, then the
+    /// message-wide range checks), then top-level enums, then top-level extensions.
+    pub(super) fn build_phase(&mut self) {
+        let tops: Vec<usize> = (0..self.messages.len())
+            .filter(|&i| self.messages[i].top_level)
+            .collect();
+        for i in tops {
+            self.build_message(i);
+        }
+        let top_enums: Vec<EnumRef<'a>> = self
+            .enums
+            .iter()
+            .filter(|e| e.path.len() == 2)
+            .cloned()
+            .collect();
+        for e in &top_enums {
+            self.build_enum(e);
+        }
+        for f in self.file_extensions() {
+            self.build_field(&f, None);
+        }
+    }
+
+    fn build_message(&mut self, index: usize) {
+        let m = self.messages[index].clone();
+        let msg = m.message;
+        let fields = self.fields_of(&m);
+        for f in fields.iter().filter(|f| !f.is_extension) {
+            self.build_field(f, Some(&m.path));
+        }
+        let nested_enums: Vec<EnumRef<'a>> = self
+            .enums
+            .iter()
+            .filter(|e| e.path.len() == m.path.len() + 2 && e.path.starts_with(&m.path))
+            .cloned()
+            .collect();
+        for e in &nested_enums {
+            self.build_enum(e);
+        }
+        for (i, r) in msg.extension_range.iter().enumerate() {
+            let path = child(&m.path, tag::message::EXTENSION_RANGE, i);
+            let (start, end) = (r.start.unwrap_or(0), r.end.unwrap_or(0));
+            if start <= 0 {
+                self.request_hint(&m, &path, i64::from(start), i64::from(end));
+                self.error(
+                    &path,
+                    Loc::Element,
+                    "Extension numbers must be positive integers.".into(),
+                );
+            }
+            if start >= end {
+                self.error(
+                    &path,
+                    Loc::Element,
+                    "Extension range end number must be greater than start number.".into(),
+                );
+            }
+        }
+        for f in fields.iter().filter(|f| f.is_extension) {
+            self.build_field(f, Some(&m.path));
+        }
+        for (i, r) in msg.reserved_range.iter().enumerate() {
+            let path = child(&m.path, tag::message::RESERVED_RANGE, i);
+            let (start, end) = (r.start.unwrap_or(0), r.end.unwrap_or(0));
+            if start <= 0 {
+                self.request_hint(&m, &path, i64::from(start), i64::from(end));
+                self.error(
+                    &path,
+                    Loc::Element,
+                    "Reserved numbers must be positive integers.".into(),
+                );
+            }
+            if start >= end {
+                self.error(
+                    &path,
+                    Loc::Element,
+                    "Reserved range end number must be greater than start number.".into(),
+                );
+            }
+        }
+        let nested: Vec<usize> = (0..self.messages.len())
+            .filter(|&j| {
+                let p = &self.messages[j].path;
+                p.len() == m.path.len() + 2
+                    && p.starts_with(&m.path)
+                    && p[m.path.len()] == tag::message::NESTED_TYPE
+            })
+            .collect();
+        for j in nested {
+            self.build_message(j);
+        }
+
+        let ranges: Vec<(i32, i32)> = msg
+            .reserved_range
+            .iter()
+            .map(|r| (r.start.unwrap_or(0), r.end.unwrap_or(0)))
+            .collect();
+        for (i, &(s1, e1)) in ranges.iter().enumerate() {
+            for &(s2, e2) in &ranges[i + 1..] {
+                if e1 > s2 && e2 > s1 {
+                    let path = child(&m.path, tag::message::RESERVED_RANGE, i);
+                    self.error(
+                        &path,
+                        Loc::Element,
+                        format!(
+                            "Reserved range {s2} to {} overlaps with already-defined range {s1} to {}.",
+                            e2 - 1,
+                            e1 - 1
+                        ),
+                    );
+                }
+            }
+        }
+        let mut reserved_names = HashSet::new();
+        for name in &msg.reserved_name {
+            if !reserved_names.insert(name.as_str()) {
+                self.error(
+                    &m.path,
+                    Loc::Name,
+                    format!("Field name \"{name}\" is reserved multiple times."),
+                );
+            }
+        }
+        let ext_ranges: Vec<(i32, i32)> = msg
+            .extension_range
+            .iter()
+            .map(|r| (r.start.unwrap_or(0), r.end.unwrap_or(0)))
+            .collect();
+        for f in fields.iter().filter(|f| !f.is_extension) {
+            let number = f.field.number.unwrap_or(0);
+            let name = f.field.name.as_deref().unwrap_or("");
+            for (j, &(s, e)) in ext_ranges.iter().enumerate() {
+                if s <= number && number < e {
+                    let path = child(&m.path, tag::message::EXTENSION_RANGE, j);
+                    self.request_hint(&m, &path, 0, 1);
+                    self.error(
+                        &path,
+                        Loc::Element,
+                        format!(
+                            "Extension range {s} to {} includes field \"{name}\" ({number}).",
+                            e - 1
+                        ),
+                    );
+                }
+            }
+            for (j, &(s, e)) in ranges.iter().enumerate() {
+                if s <= number && number < e {
+                    let path = child(&m.path, tag::message::RESERVED_RANGE, j);
+                    self.request_hint(&m, &path, 0, 1);
+                    self.error(
+                        &path,
+                        Loc::Element,
+                        format!("Field \"{name}\" uses reserved number {number}."),
+                    );
+                }
+            }
+            if reserved_names.contains(name) {
+                self.error(
+                    &f.path,
+                    Loc::Name,
+                    format!("Field name \"{name}\" is reserved."),
+                );
+            }
+        }
+        for (i, &(s1, e1)) in ext_ranges.iter().enumerate() {
+            let path = child(&m.path, tag::message::EXTENSION_RANGE, i);
+            for &(s2, e2) in &ranges {
+                if e1 > s2 && e2 > s1 {
+                    self.error(
+                        &path,
+                        Loc::Element,
+                        format!(
+                            "Extension range {s1} to {} overlaps with reserved range {s2} to {}.",
+                            e1 - 1,
+                            e2 - 1
+                        ),
+                    );
+                }
+            }
+            for &(s2, e2) in &ext_ranges[i + 1..] {
+                if e1 > s2 && e2 > s1 {
+                    self.error(
+                        &path,
+                        Loc::Element,
+                        format!(
+                            "Extension range {s2} to {} overlaps with already-defined range {s1} to {}.",
+                            e2 - 1,
+                            e1 - 1
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// protoc's `BuildFieldOrExtension` checks. `message_path` is the enclosing message (the
+    /// extension scope for extensions), which collects the number suggestions.
+    fn build_field(&mut self, f: &FieldRef<'a>, message_path: Option<&Vec<i32>>) {
+        let number = f.field.number.unwrap_or(0);
+        let hint_owner =
+            message_path.and_then(|p| self.messages.iter().find(|m| &m.path == p).cloned());
+        if number <= 0 {
+            if let Some(m) = &hint_owner {
+                self.request_hint(m, &f.path.clone(), 0, 1);
+                self.set_hint_location(m, &f.path, Loc::Number);
+            }
+            self.error(
+                &f.path,
+                Loc::Number,
+                "Field numbers must be positive integers.".into(),
+            );
+        } else if !f.is_extension && number > MAX_FIELD_NUMBER {
+            if let Some(m) = &hint_owner {
+                self.request_hint(m, &f.path.clone(), 0, 1);
+                self.set_hint_location(m, &f.path, Loc::Number);
+            }
+            self.error(
+                &f.path,
+                Loc::Number,
+                format!("Field numbers cannot be greater than {MAX_FIELD_NUMBER}."),
+            );
+        }
+        if f.field.proto3_optional == Some(true) && self.syntax != super::Syntax::Proto3 {
+            self.error(
+                &f.path,
+                Loc::Type,
+                format!(
+                    "The [proto3_optional=true] option may only be set on proto3fields, not {}",
+                    f.full_name
+                ),
+            );
+        }
+        if f.is_extension && f.field.label == Some(Label::Required) {
+            self.error(
+                &f.path,
+                Loc::Type,
+                format!("The extension {} cannot be required.", f.full_name),
+            );
+        }
+        if f.field.default_value.is_some() && is_repeated(f.field) {
+            self.error(
+                &f.path,
+                Loc::Default,
+                "Repeated fields can't have default values.".into(),
+            );
+        }
+    }
+
+    /// protoc's `BuildEnum` checks.
+    fn build_enum(&mut self, e: &EnumRef<'a>) {
+        let en = e.enum_type;
+        if en.value.is_empty() {
+            self.error(
+                &e.path,
+                Loc::Name,
+                "Enums must contain at least one value.".into(),
+            );
+        }
+        let ranges: Vec<(i32, i32)> = en
+            .reserved_range
+            .iter()
+            .map(|r| (r.start.unwrap_or(0), r.end.unwrap_or(0)))
+            .collect();
+        for (i, &(s, end)) in ranges.iter().enumerate() {
+            if s > end {
+                let path = child(&e.path, tag::enum_::RESERVED_RANGE, i);
+                self.error(
+                    &path,
+                    Loc::Element,
+                    "Reserved range end number must be greater than start number.".into(),
+                );
+            }
+        }
+        for (i, &(s1, e1)) in ranges.iter().enumerate() {
+            for &(s2, e2) in &ranges[i + 1..] {
+                if e1 >= s2 && e2 >= s1 {
+                    let path = child(&e.path, tag::enum_::RESERVED_RANGE, i);
+                    self.error(
+                        &path,
+                        Loc::Element,
+                        format!(
+                            "Reserved range {s2} to {e2} overlaps with already-defined range {s1} to {e1}."
+                        ),
+                    );
+                }
+            }
+        }
+        let mut reserved_names = HashSet::new();
+        for name in &en.reserved_name {
+            if !reserved_names.insert(name.as_str()) {
+                self.error(
+                    &e.path,
+                    Loc::Name,
+                    format!("Enum value \"{name}\" is reserved multiple times."),
+                );
+            }
+        }
+        for (i, v) in en.value.iter().enumerate() {
+            let number = v.number.unwrap_or(0);
+            let name = v.name.as_deref().unwrap_or("");
+            for (j, &(s, end)) in ranges.iter().enumerate() {
+                if s <= number && number <= end {
+                    let path = child(&e.path, tag::enum_::RESERVED_RANGE, j);
+                    self.error(
+                        &path,
+                        Loc::Element,
+                        format!("Enum value \"{name}\" uses reserved number {number}."),
+                    );
+                }
+            }
+            if reserved_names.contains(name) {
+                let path = child(&e.path, tag::enum_::VALUE, i);
+                self.error(
+                    &path,
+                    Loc::Name,
+                    format!("Enum value \"{name}\" is reserved."),
+                );
+            }
+        }
+    }
+
+    /// protoc's `CrossLinkFile` checks: messages (nested first, then fields, then extensions,
+    /// then oneofs), top-level extensions.
+    pub(super) fn cross_link_phase(&mut self) {
+        let tops: Vec<usize> = (0..self.messages.len())
+            .filter(|&i| self.messages[i].top_level)
+            .collect();
+        // Field numbers used per extendee by extensions of this file: (extendee, number) ->
+        // extension full name.
+        let mut extension_numbers: HashMap<(String, i32), String> = HashMap::new();
+        for i in tops {
+            self.cross_link_message(i, &mut extension_numbers);
+        }
+        for f in self.file_extensions() {
+            self.cross_link_field(&f, &mut extension_numbers, None);
+        }
+    }
+
+    fn cross_link_message(
+        &mut self,
+        index: usize,
+        extension_numbers: &mut HashMap<(String, i32), String>,
+    ) {
+        let m = self.messages[index].clone();
+        let nested: Vec<usize> = (0..self.messages.len())
+            .filter(|&j| {
+                let p = &self.messages[j].path;
+                p.len() == m.path.len() + 2
+                    && p.starts_with(&m.path)
+                    && p[m.path.len()] == tag::message::NESTED_TYPE
+            })
+            .collect();
+        for j in nested {
+            self.cross_link_message(j, extension_numbers);
+        }
+        let fields = self.fields_of(&m);
+        let mut numbers: HashMap<i32, String> = HashMap::new();
+        for f in fields.iter().filter(|f| !f.is_extension) {
+            self.cross_link_field(f, extension_numbers, Some((&m, &mut numbers)));
+        }
+        for f in fields.iter().filter(|f| f.is_extension) {
+            self.cross_link_field(f, extension_numbers, None);
+        }
+        self.check_oneofs(&m, &fields);
+    }
+
+    /// The checks of protoc's `CrossLinkField` that need the linked type: extension numbers
+    /// against the extendee and duplicate numbers (default values are checked by linking).
+    fn cross_link_field(
+        &mut self,
+        f: &FieldRef<'a>,
+        extension_numbers: &mut HashMap<(String, i32), String>,
+        owner: Option<(&MessageRef<'a>, &mut HashMap<i32, String>)>,
+    ) {
+        let number = f.field.number.unwrap_or(0);
+        let mut extendee_name = None;
+        if f.is_extension {
+            let Some(extendee) = f.field.extendee.as_deref() else {
+                return;
+            };
+            let name = extendee.strip_prefix('.').unwrap_or(extendee).to_string();
+            let Some(found) = self.find_message(&name) else {
+                // Not linked (an error reported by linking); nothing more to check.
+                return;
+            };
+            let in_range = found
+                .message
+                .extension_range
+                .iter()
+                .any(|r| r.start.unwrap_or(0) <= number && number < r.end.unwrap_or(0));
+            if !in_range {
+                self.error(
+                    &f.path,
+                    Loc::Number,
+                    format!("\"{name}\" does not declare {number} as an extension number."),
+                );
+            }
+            extendee_name = Some(name);
+        }
+        if let Some(extendee) = extendee_name {
+            let key = (extendee.clone(), number);
+            if let Some(first) = extension_numbers.get(&key) {
+                self.error(
+                    &f.path,
+                    Loc::Number,
+                    format!(
+                        "Extension number {number} has already been used in \"{extendee}\" by extension \"{first}\"."
+                    ),
+                );
+            } else {
+                let other = self
+                    .pool
+                    .extensions_of(&extendee)
+                    .into_iter()
+                    .find(|(name, ext)| {
+                        ext.number == Some(number)
+                            && self.pool.file_of(name) != Some(&self.file_name)
+                    })
+                    .map(|(name, _)| {
+                        (
+                            name.to_string(),
+                            self.pool.file_of(name).unwrap_or("").to_string(),
+                        )
+                    });
+                if let Some((name, file)) = other {
+                    self.warning(
+                        &f.path,
+                        Loc::Number,
+                        format!(
+                            "Extension number {number} has already been used in \"{extendee}\" by extension \"{name}\" defined in {file}."
+                        ),
+                    );
+                }
+                extension_numbers.insert(key, f.full_name.clone());
+            }
+        } else if let Some((m, numbers)) = owner {
+            let name = f.field.name.clone().unwrap_or_default();
+            if let Some(first) = numbers.get(&number) {
+                let next = next_available_number(m);
+                let next = if next <= i64::from(MAX_FIELD_NUMBER) {
+                    format!("Next available field number is {next}")
+                } else {
+                    "There are no available field numbers".to_string()
+                };
+                self.error(
+                    &f.path,
+                    Loc::Number,
+                    format!(
+                        "Field number {number} has already been used in \"{}\" by field \"{first}\". {next}.",
+                        m.full_name
+                    ),
+                );
+            } else {
+                numbers.insert(number, name);
+            }
+        }
+    }
+
+    /// protoc's oneof checks after cross-linking: fields of a oneof are consecutive, no oneof
+    /// is empty, proto3 optional fields sit in a synthetic oneof, synthetic oneofs come last.
+    fn check_oneofs(&mut self, m: &MessageRef<'a>, fields: &[FieldRef<'a>]) {
+        let msg = m.message;
+        let plain: Vec<&FieldRef<'a>> = fields.iter().filter(|f| !f.is_extension).collect();
+        let mut counts = vec![0usize; msg.oneof_decl.len()];
+        for (i, f) in plain.iter().enumerate() {
+            let Some(o) = f.field.oneof_index.and_then(|o| usize::try_from(o).ok()) else {
+                continue;
+            };
+            let Some(count) = counts.get_mut(o) else {
+                continue;
+            };
+            if *count > 0 && i > 0 && plain[i - 1].field.oneof_index != f.field.oneof_index {
+                let prev = plain[i - 1];
+                let oneof_name = msg.oneof_decl[o].name.as_deref().unwrap_or("");
+                self.error(
+                    &prev.path,
+                    Loc::Type,
+                    format!(
+                        "Fields in the same oneof must be defined consecutively. \"{}\" cannot be defined before the completion of the \"{oneof_name}\" oneof definition.",
+                        prev.field.name.as_deref().unwrap_or("")
+                    ),
+                );
+            }
+            *count += 1;
+        }
+        for (i, count) in counts.iter().enumerate() {
+            if *count == 0 {
+                let path = child(&m.path, tag::message::ONEOF_DECL, i);
+                self.error(
+                    &path,
+                    Loc::Name,
+                    "Oneof must have at least one field.".into(),
+                );
+            }
+        }
+        // A oneof is synthetic when its only field is a proto3 `optional` field.
+        let synthetic: Vec<bool> = (0..msg.oneof_decl.len())
+            .map(|o| {
+                let members: Vec<&&FieldRef<'a>> = plain
+                    .iter()
+                    .filter(|f| f.field.oneof_index == Some(o as i32))
+                    .collect();
+                members.len() == 1 && members[0].field.proto3_optional == Some(true)
+            })
+            .collect();
+        for f in &plain {
+            if f.field.proto3_optional != Some(true) {
+                continue;
+            }
+            let in_synthetic = f
+                .field
+                .oneof_index
+                .and_then(|o| synthetic.get(usize::try_from(o).ok()?))
+                .copied()
+                .unwrap_or(false);
+            if !in_synthetic {
+                self.error(
+                    &f.path,
+                    Loc::Nowhere,
+                    "Fields with proto3_optional set must be a member of a one-field oneof".into(),
+                );
+            }
+        }
+        let mut seen_synthetic = false;
+        for (i, is_synthetic) in synthetic.iter().enumerate() {
+            if *is_synthetic {
+                seen_synthetic = true;
+            } else if seen_synthetic {
+                let path = child(&m.path, tag::message::ONEOF_DECL, i);
+                self.error(
+                    &path,
+                    Loc::Nowhere,
+                    "Synthetic oneofs must be after all other oneofs".into(),
+                );
+            }
+        }
+    }
+
+    /// Records that `m` should get field-number suggestions (protoc's `MessageHints`).
+    fn request_hint(&mut self, m: &MessageRef<'a>, reason: &[i32], start: i64, end: i64) {
+        let fit = |v: i64| v.clamp(0, i64::from(MAX_FIELD_NUMBER));
+        let entry = match self.hints.iter().position(|(p, _)| p == &m.path) {
+            Some(i) => &mut self.hints[i].1,
+            None => {
+                self.hints.push((m.path.clone(), Hint::default()));
+                let last = self.hints.len() - 1;
+                &mut self.hints[last].1
+            }
+        };
+        entry.fields_to_suggest = fit(entry.fields_to_suggest + fit(fit(end) - fit(start)));
+        if entry.first_reason.is_none() {
+            entry.first_reason = Some((reason.to_vec(), Loc::Element));
+        }
+    }
+
+    /// Refines the location of the first hint reason when it was a field number.
+    fn set_hint_location(&mut self, m: &MessageRef<'a>, reason: &[i32], loc: Loc) {
+        if let Some((_, hint)) = self.hints.iter_mut().find(|(p, _)| p == &m.path) {
+            if let Some((path, l)) = &mut hint.first_reason {
+                if path == reason {
+                    *l = loc;
+                }
+            }
+        }
+    }
+
+    /// protoc's `SuggestFieldNumbers`: for each top-level message with field-number errors,
+    /// the first free numbers (at most three).
+    pub(super) fn suggest_field_numbers(&mut self) {
+        let hints = std::mem::take(&mut self.hints);
+        for m in self.messages.clone().iter().filter(|m| m.top_level) {
+            let Some((_, hint)) = hints.iter().find(|(p, _)| p == &m.path) else {
+                continue;
+            };
+            let mut to_suggest = hint.fields_to_suggest.min(3);
+            if to_suggest <= 0 {
+                continue;
+            }
+            let Some((reason, loc)) = hint.first_reason.clone() else {
+                continue;
+            };
+            let max = i64::from(MAX_FIELD_NUMBER);
+            let mut used: Vec<(i64, i64)> = Vec::new();
+            let add_ordinal = |used: &mut Vec<(i64, i64)>, n: i64| {
+                if n <= 0 || n > max {
+                    return;
+                }
+                match used.last_mut() {
+                    Some(last) if last.1 == n => last.1 = n + 1,
+                    _ => used.push((n, n + 1)),
+                }
+            };
+            for f in &m.message.field {
+                add_ordinal(&mut used, i64::from(f.number.unwrap_or(0)));
+            }
+            for f in &m.message.extension {
+                add_ordinal(&mut used, i64::from(f.number.unwrap_or(0)));
+            }
+            let add_range = |used: &mut Vec<(i64, i64)>, from: i64, to: i64| {
+                let from = from.clamp(0, max + 1);
+                let to = to.clamp(0, max + 1);
+                if from < to {
+                    used.push((from, to));
+                }
+            };
+            for r in &m.message.reserved_range {
+                add_range(
+                    &mut used,
+                    i64::from(r.start.unwrap_or(0)),
+                    i64::from(r.end.unwrap_or(0)),
+                );
+            }
+            for r in &m.message.extension_range {
+                add_range(
+                    &mut used,
+                    i64::from(r.start.unwrap_or(0)),
+                    i64::from(r.end.unwrap_or(0)),
+                );
+            }
+            used.push((max, max + 1));
+            used.push((
+                i64::from(FIRST_RESERVED_NUMBER),
+                i64::from(LAST_RESERVED_NUMBER),
+            ));
+            used.sort();
+            let mut current = 1i64;
+            let mut list = Vec::new();
+            for &(from, to) in &used {
+                while current < from && to_suggest > 0 {
+                    list.push(current.to_string());
+                    current += 1;
+                    to_suggest -= 1;
+                }
+                if to_suggest == 0 {
+                    break;
+                }
+                current = current.max(to);
+            }
+            self.error(
+                &reason,
+                loc,
+                format!(
+                    "Suggested field numbers for {}: {}",
+                    m.full_name,
+                    list.join(", ")
+                ),
+            );
+        }
+    }
+
+    /// protoc's command line rejects field numbers 19000 to 19999 after building every file.
+    pub(super) fn implementation_reserved_numbers(&mut self) {
+        for f in self.all_fields() {
+            let n = f.field.number.unwrap_or(0);
+            if (FIRST_RESERVED_NUMBER..=LAST_RESERVED_NUMBER).contains(&n) {
+                self.error(
+                    &f.path,
+                    Loc::Number,
+                    format!(
+                        "Field numbers {FIRST_RESERVED_NUMBER} through {LAST_RESERVED_NUMBER} are reserved for the protocol buffer library implementation."
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// The number protoc proposes after a duplicate field number: one past the run of used
+/// numbers (fields, extension ranges, reserved ranges) that starts at 1.
+fn next_available_number(m: &MessageRef<'_>) -> i64 {
+    let mut used: BTreeSet<(i64, i64)> = BTreeSet::new();
+    for f in &m.message.field {
+        let n = i64::from(f.number.unwrap_or(0));
+        used.insert((n, n));
+    }
+    for r in &m.message.extension_range {
+        used.insert((
+            i64::from(r.start.unwrap_or(0)),
+            i64::from(r.end.unwrap_or(0)) - 1,
+        ));
+    }
+    for r in &m.message.reserved_range {
+        used.insert((
+            i64::from(r.start.unwrap_or(0)),
+            i64::from(r.end.unwrap_or(0)) - 1,
+        ));
+    }
+    let mut proposed = 1i64;
+    for (start, end) in used {
+        if start <= proposed && proposed <= end {
+            proposed = end + 1;
+        } else {
+            break;
+        }
+    }
+    proposed
+}

@@ -1,0 +1,572 @@
+//! Validation of a linked file: every structural rule protoc's `DescriptorBuilder` (and its
+//! command line front end) enforces after parsing, reported at the line and column protoc
+//! reports.
+//!
+//! The checks run in protoc's order, in phases: the "build" phase (field numbers, reserved
+//! and extension ranges, enum reserved ranges; [`build`]), the "cross-link" phase (extension
+//! numbers against the extendee, duplicate field and extension numbers, oneofs; also
+//! [`build`]), the field number suggestions protoc prints after them, and — only when nothing
+//! failed so far, here or in an earlier pass, as in protoc — the "validate" phase on
+//! interpreted options and resolved features (proto3 rules, JSON name conflicts, enum rules,
+//! map entries, `packed`, `lazy`, message sets, lite files, editions feature rules;
+//! [`validate`]; extension declarations: [`declarations`]). Finally map entry name conflicts
+//! and the field numbers 19000 to 19999 (rejected by protoc's command line after building).
+//! Default values of message and enum fields are checked by linking, not here.
+//!
+//! Each diagnostic points at the part of the source protoc points at (a field's number, its
+//! name, its type, a range's start, ...), found through the [`SpanMap`] from descriptor paths.
+//! Where protoc prints no position because its parser records none for that part (e.g. the
+//! 19000..19999 check, or a synthesized element), we still give the nearest span we know: the
+//! clearer report is ours to give. Where protoc has no position for a whole kind of element
+//! part (an extension range's name), we print none either.
+
+mod build;
+mod declarations;
+mod features;
+mod validate;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+
+use protoforge::descriptor::{
+    DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto,
+    field_descriptor_proto::{Label, Type},
+};
+use protoforge_parse::Diagnostic;
+
+use crate::span_map::SpanMap;
+use crate::symbols::Pool;
+use crate::tag;
+
+use features::Features;
+
+/// The largest valid field number (2^29 - 1).
+pub(crate) const MAX_FIELD_NUMBER: i32 = 536_870_911;
+/// The first field number reserved for the protobuf implementation.
+const FIRST_RESERVED_NUMBER: i32 = 19_000;
+/// The last field number reserved for the protobuf implementation.
+const LAST_RESERVED_NUMBER: i32 = 19_999;
+
+/// Checks `file` (already linked: field types set, type names fully qualified, options
+/// interpreted) against every rule protoc enforces, and returns the problems in protoc's order.
+///
+/// `pool` holds the file's dependencies (and may hold `file` itself); `spans` maps `file`'s
+/// descriptor paths to source spans. `earlier_errors` tells that an earlier pass (symbols,
+/// linking, options) already failed: protoc then skips its validation pass, and so do we.
+pub(crate) fn check(
+    file: &FileDescriptorProto,
+    pool: &Pool,
+    spans: &SpanMap,
+    earlier_errors: bool,
+) -> Vec<Diagnostic> {
+    let mut checker = Checker::new(file, pool, spans);
+    checker.build_phase();
+    checker.cross_link_phase();
+    checker.suggest_field_numbers();
+    // protoc validates only files that built and linked without errors; a field whose type
+    // name was not resolved shows that linking failed.
+    if !earlier_errors && !checker.has_errors() && !checker.has_unlinked_fields() {
+        checker.validate_phase();
+    }
+    checker.detect_map_conflicts();
+    checker.implementation_reserved_numbers();
+    checker.diags
+}
+
+/// The syntax family of a file: decides which rules apply.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Syntax {
+    /// `syntax = "proto2";` (or no syntax statement).
+    Proto2,
+    /// `syntax = "proto3";`.
+    Proto3,
+    /// `edition = "...";` (2023 and later).
+    Editions,
+}
+
+impl Syntax {
+    /// The syntax of `file`.
+    pub(crate) fn of(file: &FileDescriptorProto) -> Syntax {
+        match file.syntax.as_deref() {
+            Some("proto3") => Syntax::Proto3,
+            Some("editions") => Syntax::Editions,
+            _ => Syntax::Proto2,
+        }
+    }
+}
+
+/// Which part of an element a diagnostic points at (protoc's `ErrorLocation`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Loc {
+    /// The element's name.
+    Name,
+    /// The element's number (fields, enum values).
+    Number,
+    /// The field's type (label-less type token: scalar keyword, type name, `map`, `group`).
+    Type,
+    /// The extendee of an `extend` block.
+    Extendee,
+    /// The value of `[default = ...]`.
+    Default,
+    /// The `json_name` option.
+    JsonName,
+    /// The element as a whole (ranges: their start).
+    Element,
+    /// A location protoc's parser never records (e.g. a range's name): no position.
+    Nowhere,
+}
+
+/// One field of the file being checked, with everything the checks need about its place.
+#[derive(Clone, Debug)]
+struct FieldRef<'a> {
+    field: &'a FieldDescriptorProto,
+    /// Descriptor path of the field.
+    path: Vec<i32>,
+    /// Full name of the field (`pkg.Msg.field`, or `pkg.ext` for extensions).
+    full_name: String,
+    /// For fields: the containing message. For extensions: the message (or file) declaring it.
+    parent: Option<&'a DescriptorProto>,
+    /// Full name of `parent` (the package for top-level extensions).
+    parent_name: String,
+    /// True for extensions.
+    is_extension: bool,
+    /// Resolved features of the field.
+    features: Features,
+}
+
+/// One message of the file being checked.
+#[derive(Clone, Debug)]
+struct MessageRef<'a> {
+    message: &'a DescriptorProto,
+    path: Vec<i32>,
+    full_name: String,
+    /// True for messages declared at the top level of the file.
+    top_level: bool,
+    features: Features,
+}
+
+/// One enum of the file being checked.
+#[derive(Clone, Debug)]
+struct EnumRef<'a> {
+    enum_type: &'a EnumDescriptorProto,
+    path: Vec<i32>,
+    full_name: String,
+    features: Features,
+}
+
+/// A message found by name anywhere (this file or the pool), with what is needed to judge it.
+#[derive(Clone, Copy, Debug)]
+struct FoundMessage<'a> {
+    message: &'a DescriptorProto,
+}
+
+/// A field-number suggestion request (protoc's `MessageHints`).
+#[derive(Clone, Debug, Default)]
+struct Hint {
+    fields_to_suggest: i64,
+    first_reason: Option<(Vec<i32>, Loc)>,
+}
+
+/// The state of one check run.
+struct Checker<'a> {
+    file: &'a FileDescriptorProto,
+    pool: &'a Pool,
+    spans: &'a SpanMap,
+    syntax: Syntax,
+    file_name: String,
+    package: String,
+    messages: Vec<MessageRef<'a>>,
+    enums: Vec<EnumRef<'a>>,
+    /// Messages of this file by full name (index into `messages`).
+    message_index: HashMap<String, usize>,
+    /// Enums of this file by full name (index into `enums`).
+    enum_index: HashMap<String, usize>,
+    /// Field-number suggestions requested per message (by message path).
+    hints: Vec<(Vec<i32>, Hint)>,
+    diags: Vec<Diagnostic>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(file: &'a FileDescriptorProto, pool: &'a Pool, spans: &'a SpanMap) -> Checker<'a> {
+        let syntax = Syntax::of(file);
+        let file_features = Features::for_file(file);
+        let package = file.package.clone().unwrap_or_default();
+        let mut checker = Checker {
+            file,
+            pool,
+            spans,
+            syntax,
+            file_name: file.name.clone().unwrap_or_default(),
+            package: package.clone(),
+            messages: Vec::new(),
+            enums: Vec::new(),
+            message_index: HashMap::new(),
+            enum_index: HashMap::new(),
+            hints: Vec::new(),
+            diags: Vec::new(),
+        };
+        for (i, e) in file.enum_type.iter().enumerate() {
+            checker.collect_enum(
+                e,
+                vec![tag::file::ENUM_TYPE, i as i32],
+                &package,
+                file_features,
+            );
+        }
+        for (i, m) in file.message_type.iter().enumerate() {
+            checker.collect_message(
+                m,
+                vec![tag::file::MESSAGE_TYPE, i as i32],
+                &package,
+                true,
+                file_features,
+            );
+        }
+        checker
+    }
+
+    fn collect_message(
+        &mut self,
+        message: &'a DescriptorProto,
+        path: Vec<i32>,
+        scope: &str,
+        top_level: bool,
+        parent_features: Features,
+    ) {
+        let full_name = join(scope, message.name.as_deref().unwrap_or(""));
+        let features =
+            parent_features.merged(message.options.as_ref().and_then(|o| o.features.as_ref()));
+        self.message_index
+            .insert(full_name.clone(), self.messages.len());
+        self.messages.push(MessageRef {
+            message,
+            path: path.clone(),
+            full_name: full_name.clone(),
+            top_level,
+            features,
+        });
+        for (i, e) in message.enum_type.iter().enumerate() {
+            self.collect_enum(
+                e,
+                child(&path, tag::message::ENUM_TYPE, i),
+                &full_name,
+                features,
+            );
+        }
+        for (i, m) in message.nested_type.iter().enumerate() {
+            self.collect_message(
+                m,
+                child(&path, tag::message::NESTED_TYPE, i),
+                &full_name,
+                false,
+                features,
+            );
+        }
+    }
+
+    fn collect_enum(
+        &mut self,
+        enum_type: &'a EnumDescriptorProto,
+        path: Vec<i32>,
+        scope: &str,
+        parent_features: Features,
+    ) {
+        let full_name = join(scope, enum_type.name.as_deref().unwrap_or(""));
+        let features =
+            parent_features.merged(enum_type.options.as_ref().and_then(|o| o.features.as_ref()));
+        self.enum_index.insert(full_name.clone(), self.enums.len());
+        self.enums.push(EnumRef {
+            enum_type,
+            path,
+            full_name,
+            features,
+        });
+    }
+
+    /// Every field and extension of the file, in protoc's visiting order for one message:
+    /// the fields of `m`, then its extensions.
+    fn fields_of(&self, m: &MessageRef<'a>) -> Vec<FieldRef<'a>> {
+        let mut out = Vec::new();
+        for (i, f) in m.message.field.iter().enumerate() {
+            let oneof_features = f
+                .oneof_index
+                .and_then(|o| m.message.oneof_decl.get(usize::try_from(o).ok()?))
+                .and_then(|o| o.options.as_ref())
+                .and_then(|o| o.features.as_ref());
+            let features = m
+                .features
+                .merged(oneof_features)
+                .merged(f.options.as_ref().and_then(|o| o.features.as_ref()));
+            out.push(FieldRef {
+                field: f,
+                path: child(&m.path, tag::message::FIELD, i),
+                full_name: join(&m.full_name, f.name.as_deref().unwrap_or("")),
+                parent: Some(m.message),
+                parent_name: m.full_name.clone(),
+                is_extension: false,
+                features,
+            });
+        }
+        for (i, f) in m.message.extension.iter().enumerate() {
+            out.push(self.extension_ref(f, child(&m.path, tag::message::EXTENSION, i), m));
+        }
+        out
+    }
+
+    fn extension_ref(
+        &self,
+        f: &'a FieldDescriptorProto,
+        path: Vec<i32>,
+        m: &MessageRef<'a>,
+    ) -> FieldRef<'a> {
+        FieldRef {
+            field: f,
+            path,
+            full_name: join(&m.full_name, f.name.as_deref().unwrap_or("")),
+            parent: Some(m.message),
+            parent_name: m.full_name.clone(),
+            is_extension: true,
+            features: m
+                .features
+                .merged(f.options.as_ref().and_then(|o| o.features.as_ref())),
+        }
+    }
+
+    /// The top-level extensions of the file.
+    fn file_extensions(&self) -> Vec<FieldRef<'a>> {
+        let file_features = Features::for_file(self.file);
+        self.file
+            .extension
+            .iter()
+            .enumerate()
+            .map(|(i, f)| FieldRef {
+                field: f,
+                path: vec![tag::file::EXTENSION, i as i32],
+                full_name: join(&self.package, f.name.as_deref().unwrap_or("")),
+                parent: None,
+                parent_name: self.package.clone(),
+                is_extension: true,
+                features: file_features
+                    .merged(f.options.as_ref().and_then(|o| o.features.as_ref())),
+            })
+            .collect()
+    }
+
+    /// Every field and extension of the file.
+    fn all_fields(&self) -> Vec<FieldRef<'a>> {
+        let mut out = Vec::new();
+        for m in &self.messages {
+            out.extend(self.fields_of(m));
+        }
+        out.extend(self.file_extensions());
+        out
+    }
+
+    fn has_errors(&self) -> bool {
+        self.diags.iter().any(Diagnostic::is_error)
+    }
+
+    /// True when some field names a type that linking did not resolve (no `type`, or a type
+    /// name without the leading dot of a resolved name).
+    fn has_unlinked_fields(&self) -> bool {
+        self.all_fields().iter().any(|f| {
+            f.field
+                .type_name
+                .as_deref()
+                .is_some_and(|t| f.field.r#type.is_none() || !t.starts_with('.'))
+        })
+    }
+
+    /// The span protoc would point at for `loc` of the element at `path`.
+    fn span_of(&self, path: &[i32], loc: Loc) -> Option<protoforge_parse::Span> {
+        let enum_value = element_kind(path) == Element::EnumValue;
+        let subs: &[i32] = match loc {
+            Loc::Name => &[tag::field::NAME],
+            Loc::Number if enum_value => &[tag::enum_value::NUMBER],
+            Loc::Number => &[tag::field::NUMBER],
+            Loc::Type => &[tag::field::TYPE, tag::field::TYPE_NAME],
+            Loc::Extendee => &[tag::field::EXTENDEE],
+            Loc::Default => &[tag::field::DEFAULT_VALUE],
+            Loc::JsonName => &[tag::field::JSON_NAME],
+            Loc::Element => &[],
+            Loc::Nowhere => return None,
+        };
+        let mut p = path.to_vec();
+        for &sub in subs {
+            p.push(sub);
+            if let Some(span) = self.spans.get(&p) {
+                return Some(span);
+            }
+            p.pop();
+        }
+        self.spans.nearest(path)
+    }
+
+    /// Reports an error at `loc` of the element at `path`.
+    fn error(&mut self, path: &[i32], loc: Loc, message: String) {
+        let d = match self.span_of(path, loc) {
+            Some(span) => Diagnostic::error(span, message),
+            None => Diagnostic::file_error(self.file_name.clone(), message),
+        };
+        self.diags.push(d);
+    }
+
+    /// Reports a warning at `loc` of the element at `path`.
+    fn warning(&mut self, path: &[i32], loc: Loc, message: String) {
+        let mut d = match self.span_of(path, loc) {
+            Some(span) => Diagnostic::warning(span, message),
+            None => Diagnostic::file_error(self.file_name.clone(), message),
+        };
+        d.severity = protoforge_parse::Severity::Warning;
+        self.diags.push(d);
+    }
+
+    /// Reports an error with no position, naming the file (protoc's `file: message`).
+    fn file_error(&mut self, message: String) {
+        self.diags
+            .push(Diagnostic::file_error(self.file_name.clone(), message));
+    }
+
+    /// Finds a message by fully qualified name (with or without the leading dot), in this file
+    /// or in the pool.
+    fn find_message(&self, name: &str) -> Option<FoundMessage<'a>> {
+        let name = name.strip_prefix('.').unwrap_or(name);
+        if let Some(&i) = self.message_index.get(name) {
+            return Some(FoundMessage {
+                message: self.messages[i].message,
+            });
+        }
+        self.pool
+            .message(name)
+            .map(|message| FoundMessage { message })
+    }
+
+    /// Finds an enum by fully qualified name and tells whether it is closed (proto2 enums,
+    /// editions enums with `enum_type = CLOSED`).
+    fn find_enum(&self, name: &str) -> Option<(&'a EnumDescriptorProto, bool)> {
+        let name = name.strip_prefix('.').unwrap_or(name);
+        if let Some(&i) = self.enum_index.get(name) {
+            let e = &self.enums[i];
+            return Some((e.enum_type, e.features.is_closed_enum()));
+        }
+        let pool: &'a Pool = self.pool;
+        let enum_type = pool.enum_type(name)?;
+        let symbol = pool.lookup(name)?;
+        let file = pool.file(symbol.file)?;
+        let closed = features::enum_features_at(file, symbol.path).is_closed_enum();
+        Some((enum_type, closed))
+    }
+}
+
+/// The type of a field, if known.
+fn field_type(f: &FieldDescriptorProto) -> Option<Type> {
+    f.r#type
+}
+
+/// True for `repeated` fields.
+fn is_repeated(f: &FieldDescriptorProto) -> bool {
+    f.label == Some(Label::Repeated)
+}
+
+/// True for `required` fields (proto2 label; editions use `LEGACY_REQUIRED` presence).
+fn is_required(f: &FieldDescriptorProto, features: Features) -> bool {
+    f.label == Some(Label::Required)
+        || (f.label != Some(Label::Repeated) && features.is_legacy_required())
+}
+
+/// True for message and group fields.
+fn is_message_like(f: &FieldDescriptorProto) -> bool {
+    matches!(field_type(f), Some(Type::Message | Type::Group))
+}
+
+/// True when `[packed = true]` may apply: repeated scalar numeric, bool or enum fields.
+fn is_packable(f: &FieldDescriptorProto) -> bool {
+    is_repeated(f)
+        && !matches!(
+            field_type(f),
+            None | Some(Type::String | Type::Bytes | Type::Message | Type::Group)
+        )
+}
+
+/// `scope.name`, or `name` at the top level.
+fn join(scope: &str, name: &str) -> String {
+    if scope.is_empty() {
+        name.to_string()
+    } else {
+        format!("{scope}.{name}")
+    }
+}
+
+/// `path` extended by `[field, index]`.
+fn child(path: &[i32], field: i32, index: usize) -> Vec<i32> {
+    let mut p = Vec::with_capacity(path.len() + 2);
+    p.extend_from_slice(path);
+    p.push(field);
+    p.push(index as i32);
+    p
+}
+
+/// protoc's `ToJsonName`: drop underscores, upper-case the letter after each.
+pub(crate) fn to_json_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper_next = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper_next = true;
+        } else if upper_next {
+            out.push(c.to_ascii_uppercase());
+            upper_next = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// protoc's `ToCamelCase` with an upper-case first letter (map entry names).
+fn to_upper_camel(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper_next = true;
+    for c in name.chars() {
+        if c == '_' {
+            upper_next = true;
+        } else if upper_next {
+            out.push(c.to_ascii_uppercase());
+            upper_next = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// What a descriptor path points at (only the kinds the checks tell apart).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Element {
+    File,
+    Message,
+    Enum,
+    EnumValue,
+    Other,
+}
+
+/// The kind of element at `path` (a `SourceCodeInfo` path from the file root).
+fn element_kind(path: &[i32]) -> Element {
+    let mut kind = Element::File;
+    for pair in path.chunks(2) {
+        let [field, _] = pair else {
+            return Element::Other;
+        };
+        kind = match (kind, *field) {
+            (Element::File, tag::file::MESSAGE_TYPE) => Element::Message,
+            (Element::File, tag::file::ENUM_TYPE) => Element::Enum,
+            (Element::Message, tag::message::NESTED_TYPE) => Element::Message,
+            (Element::Message, tag::message::ENUM_TYPE) => Element::Enum,
+            (Element::Enum, tag::enum_::VALUE) => Element::EnumValue,
+            _ => Element::Other,
+        };
+    }
+    kind
+}

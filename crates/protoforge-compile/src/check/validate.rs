@@ -1,0 +1,903 @@
+//! The checks protoc runs after option interpretation and feature resolution (its
+//! `ValidateOptions` pass), in its visiting order: the file (editions file features, proto3
+//! rules), then each message (JSON name conflicts, extension range limits, then its enums,
+//! fields and nested messages), then top-level enums and extensions.
+
+use std::collections::HashMap;
+
+use protoforge::descriptor::field_descriptor_proto::{Label, Type};
+
+use super::{
+    Checker, EnumRef, FieldRef, Loc, MAX_FIELD_NUMBER, MessageRef, Syntax, child, field_type,
+    is_message_like, is_packable, is_repeated, is_required, to_json_name, to_upper_camel,
+};
+use crate::tag;
+
+/// Extendees a proto3 file may extend (custom options).
+const OPTION_EXTENDEES: [&str; 9] = [
+    "FileOptions",
+    "MessageOptions",
+    "FieldOptions",
+    "EnumOptions",
+    "EnumValueOptions",
+    "ServiceOptions",
+    "MethodOptions",
+    "OneofOptions",
+    "ExtensionRangeOptions",
+];
+
+impl<'a> Checker<'a> {
+    /// protoc's `ValidateOptions` over the whole file.
+    pub(super) fn validate_phase(&mut self) {
+        self.validate_file();
+        let tops: Vec<usize> = (0..self.messages.len())
+            .filter(|&i| self.messages[i].top_level)
+            .collect();
+        for i in tops {
+            self.validate_message(i);
+        }
+        let top_enums: Vec<EnumRef<'a>> = self
+            .enums
+            .iter()
+            .filter(|e| e.path.len() == 2)
+            .cloned()
+            .collect();
+        for e in &top_enums {
+            self.validate_enum(e);
+        }
+        for f in self.file_extensions() {
+            self.validate_field(&f);
+        }
+    }
+
+    fn validate_file(&mut self) {
+        if self.syntax == Syntax::Editions
+            && super::features::Features::for_file(self.file).is_legacy_required()
+        {
+            self.edition_error("Required presence can't be specified by default.".into());
+        }
+        if self.syntax == Syntax::Editions
+            && self
+                .file
+                .options
+                .as_ref()
+                .and_then(|o| o.java_string_check_utf8)
+                .unwrap_or(false)
+        {
+            self.edition_error(
+                "File option java_string_check_utf8 is not allowed under editions. Use the (pb.java).utf8_validation feature to control this behavior.".into(),
+            );
+        }
+        if !is_lite(self.file) {
+            let lite_dep = self
+                .file
+                .dependency
+                .iter()
+                .enumerate()
+                .find(|(_, d)| self.pool.file(d).is_some_and(is_lite));
+            if let Some((i, dep)) = lite_dep {
+                let message = format!(
+                    "Files that do not use optimize_for = LITE_RUNTIME cannot import files which do use this option.  This file is not lite, but it imports \"{dep}\" which is."
+                );
+                let path = [tag::file::DEPENDENCY, i as i32];
+                self.error(&path, Loc::Element, message);
+            }
+        }
+        if self.syntax == Syntax::Proto3 {
+            for f in self.file_extensions() {
+                self.validate_proto3_field(&f);
+            }
+            let tops: Vec<MessageRef<'a>> = self
+                .messages
+                .iter()
+                .filter(|m| m.top_level)
+                .cloned()
+                .collect();
+            for m in &tops {
+                self.validate_proto3_message(m);
+            }
+        }
+    }
+
+    /// An error at the file's `edition` statement (protoc's `EDITIONS` location).
+    fn edition_error(&mut self, message: String) {
+        let span = self
+            .spans
+            .get(&[tag::file::EDITION])
+            .or_else(|| self.spans.get(&[tag::file::SYNTAX]));
+        match span {
+            Some(span) => self
+                .diags
+                .push(protoforge_parse::Diagnostic::error(span, message)),
+            None => self.file_error(message),
+        }
+    }
+
+    fn validate_proto3_message(&mut self, m: &MessageRef<'a>) {
+        for nested in self.nested_messages(m) {
+            self.validate_proto3_message(&nested);
+        }
+        for f in self.fields_of(m) {
+            self.validate_proto3_field(&f);
+        }
+        if !m.message.extension_range.is_empty() {
+            let path = child(&m.path, tag::message::EXTENSION_RANGE, 0);
+            self.error(
+                &path,
+                Loc::Element,
+                "Extension ranges are not allowed in proto3.".into(),
+            );
+        }
+        if self.is_message_set(m.message) {
+            self.error(
+                &m.path,
+                Loc::Name,
+                "MessageSet is not supported in proto3.".into(),
+            );
+        }
+    }
+
+    fn validate_proto3_field(&mut self, f: &FieldRef<'a>) {
+        let extendee = f
+            .field
+            .extendee
+            .as_deref()
+            .map(|e| e.strip_prefix('.').unwrap_or(e));
+        if f.is_extension {
+            let is_option = extendee.is_some_and(|e| {
+                OPTION_EXTENDEES.iter().any(|o| {
+                    e.strip_prefix("google.protobuf.") == Some(o)
+                        || e.strip_prefix("proto2.") == Some(o)
+                })
+            });
+            if !is_option {
+                self.error(
+                    &f.path,
+                    Loc::Extendee,
+                    "Extensions in proto3 are only allowed for defining options.".into(),
+                );
+            }
+        }
+        if f.field.label == Some(Label::Required) {
+            self.error(
+                &f.path,
+                Loc::Type,
+                "Required fields are not allowed in proto3.".into(),
+            );
+        }
+        if f.field.default_value.is_some() {
+            self.error(
+                &f.path,
+                Loc::Default,
+                "Explicit default values are not allowed in proto3.".into(),
+            );
+        }
+        if field_type(f.field) == Some(Type::Enum) {
+            if let Some(type_name) = f.field.type_name.as_deref() {
+                if let Some((_, true)) = self.find_enum(type_name) {
+                    let container = if f.is_extension {
+                        extendee.unwrap_or("").to_string()
+                    } else {
+                        f.parent_name.clone()
+                    };
+                    self.error(
+                        &f.path,
+                        Loc::Type,
+                        format!(
+                            "Enum type \"{}\" is not an open enum, but is used in \"{container}\" which is a proto3 message type.",
+                            type_name.strip_prefix('.').unwrap_or(type_name)
+                        ),
+                    );
+                }
+            }
+        }
+        if field_type(f.field) == Some(Type::Group) {
+            self.error(
+                &f.path,
+                Loc::Type,
+                "Groups are not supported in proto3 syntax.".into(),
+            );
+        }
+    }
+
+    /// Messages directly nested in `m`.
+    fn nested_messages(&self, m: &MessageRef<'a>) -> Vec<MessageRef<'a>> {
+        self.messages
+            .iter()
+            .filter(|n| {
+                n.path.len() == m.path.len() + 2
+                    && n.path.starts_with(&m.path)
+                    && n.path[m.path.len()] == tag::message::NESTED_TYPE
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Enums directly nested in `m`.
+    fn nested_enums(&self, m: &MessageRef<'a>) -> Vec<EnumRef<'a>> {
+        self.enums
+            .iter()
+            .filter(|e| e.path.len() == m.path.len() + 2 && e.path.starts_with(&m.path))
+            .cloned()
+            .collect()
+    }
+
+    fn is_message_set(&self, m: &protoforge::descriptor::DescriptorProto) -> bool {
+        m.options
+            .as_ref()
+            .and_then(|o| o.message_set_wire_format)
+            .unwrap_or(false)
+    }
+
+    fn validate_message(&mut self, index: usize) {
+        let m = self.messages[index].clone();
+        self.check_json_names(&m);
+        self.check_range_declarations(&m);
+        let max = if self.is_message_set(m.message) {
+            i64::from(i32::MAX)
+        } else {
+            i64::from(MAX_FIELD_NUMBER)
+        };
+        for r in &m.message.extension_range {
+            if i64::from(r.end.unwrap_or(0)) > max + 1 {
+                // protoc reports this at the message's NUMBER, which has no position.
+                self.file_error(format!("Extension numbers cannot be greater than {max}."));
+            }
+        }
+        for e in self.nested_enums(&m) {
+            self.validate_enum(&e);
+        }
+        for f in self.fields_of(&m).iter().filter(|f| !f.is_extension) {
+            self.validate_field(f);
+        }
+        let nested: Vec<usize> = (0..self.messages.len())
+            .filter(|&j| {
+                let p = &self.messages[j].path;
+                p.len() == m.path.len() + 2
+                    && p.starts_with(&m.path)
+                    && p[m.path.len()] == tag::message::NESTED_TYPE
+            })
+            .collect();
+        for j in nested {
+            self.validate_message(j);
+        }
+        for f in self.fields_of(&m).iter().filter(|f| f.is_extension) {
+            self.validate_field(f);
+        }
+    }
+
+    /// protoc's `CheckFieldJsonNameUniqueness`: once with default names, once with custom ones.
+    fn check_json_names(&mut self, m: &MessageRef<'a>) {
+        let legacy = m
+            .message
+            .options
+            .as_ref()
+            .and_then(|o| o.deprecated_legacy_json_field_conflicts)
+            .unwrap_or(false);
+        if legacy {
+            return;
+        }
+        for use_custom in [false, true] {
+            let mut seen: HashMap<String, (String, String, bool)> = HashMap::new();
+            for (i, f) in m.message.field.iter().enumerate() {
+                let name = f.name.clone().unwrap_or_default();
+                let default = to_json_name(&name);
+                let (json, is_custom) = match &f.json_name {
+                    Some(j) if use_custom && *j != default => (j.clone(), true),
+                    _ => (default, false),
+                };
+                let path = child(&m.path, tag::message::FIELD, i);
+                if is_custom && json.starts_with('[') && json.ends_with(']') {
+                    self.error(
+                        &path,
+                        Loc::Name,
+                        format!(
+                            "The custom JSON name of field \"{name}\" (\"{json}\") is invalid: JSON names may not start with '[' and end with ']'."
+                        ),
+                    );
+                    continue;
+                }
+                let Some((other, other_json, other_custom)) = seen.get(&json).cloned() else {
+                    seen.insert(json.clone(), (name, json, is_custom));
+                    continue;
+                };
+                if use_custom && !is_custom && !other_custom {
+                    continue;
+                }
+                let suffix = if json != other_json {
+                    format!(" (\"{other_json}\")")
+                } else {
+                    String::new()
+                };
+                let message = format!(
+                    "The {} JSON name of field \"{name}\" (\"{json}\") conflicts with the {} JSON name of field \"{other}\"{suffix}.",
+                    if is_custom { "custom" } else { "default" },
+                    if other_custom { "custom" } else { "default" },
+                );
+                let involves_default = !is_custom || !other_custom;
+                if m.features.is_legacy_json() && involves_default {
+                    self.warning(&path, Loc::Name, message);
+                } else {
+                    self.error(&path, Loc::Name, message);
+                }
+            }
+        }
+    }
+
+    fn validate_field(&mut self, f: &FieldRef<'a>) {
+        self.validate_field_features(f);
+        let options = f.field.options.as_ref();
+        let edition_2024 = self.syntax == Syntax::Editions
+            && self
+                .file
+                .edition
+                .is_some_and(|e| e as i32 >= protoforge::descriptor::Edition::Edition2024 as i32);
+        if edition_2024 && options.and_then(|o| o.ctype).is_some() {
+            self.error(
+                &f.path,
+                Loc::Type,
+                "ctype option is not allowed under edition 2024 and beyond. Use the feature string_type = VIEW|CORD|STRING|... instead.".into(),
+            );
+        }
+        let lazy = options.and_then(|o| o.lazy).unwrap_or(false);
+        let unverified_lazy = options.and_then(|o| o.unverified_lazy).unwrap_or(false);
+        if (lazy || unverified_lazy) && field_type(f.field) != Some(Type::Message) {
+            self.error(
+                &f.path,
+                Loc::Type,
+                "[lazy = true] can only be specified for submessage fields.".into(),
+            );
+        }
+        if unverified_lazy && f.is_extension {
+            self.error(
+                &f.path,
+                Loc::Type,
+                "Extensions cannot be marked as unverified_lazy.".into(),
+            );
+        }
+        if options.and_then(|o| o.packed).unwrap_or(false) && !is_packable(f.field) {
+            self.error(
+                &f.path,
+                Loc::Type,
+                "[packed = true] can only be specified for repeated primitive fields.".into(),
+            );
+        }
+        let container_is_message_set = if f.is_extension {
+            f.field
+                .extendee
+                .as_deref()
+                .and_then(|e| self.find_message(e))
+                .is_some_and(|found| self.is_message_set(found.message))
+        } else {
+            f.parent.is_some_and(|p| self.is_message_set(p))
+        };
+        if container_is_message_set {
+            if f.is_extension {
+                if is_required(f.field, f.features)
+                    || is_repeated(f.field)
+                    || field_type(f.field) != Some(Type::Message)
+                {
+                    self.error(
+                        &f.path,
+                        Loc::Type,
+                        "Extensions of MessageSets must be optional messages.".into(),
+                    );
+                }
+            } else {
+                self.error(
+                    &f.path,
+                    Loc::Name,
+                    "MessageSets cannot have fields, only extensions.".into(),
+                );
+            }
+        }
+        if f.is_extension && is_lite(self.file) {
+            let extendee_file = f
+                .field
+                .extendee
+                .as_deref()
+                .map(|e| e.strip_prefix('.').unwrap_or(e))
+                .and_then(|e| self.pool.file_of(e))
+                .and_then(|name| self.pool.file(name));
+            if extendee_file.is_some_and(|ef| !is_lite(ef)) {
+                self.error(
+                    &f.path,
+                    Loc::Extendee,
+                    "Extensions to non-lite types can only be declared in non-lite files.  Note that you cannot extend a non-lite type to contain a lite type, but the reverse is allowed.".into(),
+                );
+            }
+        }
+        self.validate_map_field(f);
+        if f.is_extension {
+            if let Some(json) = &f.field.json_name {
+                if *json != to_json_name(f.field.name.as_deref().unwrap_or("")) {
+                    self.error(
+                        &f.path,
+                        Loc::JsonName,
+                        "option json_name is not allowed on extension fields.".into(),
+                    );
+                }
+            }
+        }
+        if f.field
+            .json_name
+            .as_deref()
+            .is_some_and(|j| j.contains('\0'))
+        {
+            self.error(
+                &f.path,
+                Loc::JsonName,
+                "json_name cannot have embedded null characters.".into(),
+            );
+        }
+        if f.is_extension {
+            self.check_extension_declaration(f);
+        }
+    }
+
+    /// The map-field checks of protoc's `ValidateOptions(FieldDescriptor)` and
+    /// `ValidateMapEntry`.
+    fn validate_map_field(&mut self, f: &FieldRef<'a>) {
+        if f.is_extension || field_type(f.field) != Some(Type::Message) {
+            return;
+        }
+        let Some(type_name) = f.field.type_name.as_deref() else {
+            return;
+        };
+        let Some(found) = self.find_message(type_name) else {
+            return;
+        };
+        let entry = found.message;
+        if !entry
+            .options
+            .as_ref()
+            .and_then(|o| o.map_entry)
+            .unwrap_or(false)
+        {
+            return;
+        }
+        let entry_full = type_name.strip_prefix('.').unwrap_or(type_name);
+        let name = f.field.name.as_deref().unwrap_or("");
+        let expected_entry = format!("{}Entry", to_upper_camel(name));
+        let entry_parent = entry_full.rsplit_once('.').map_or("", |(p, _)| p);
+        // protoc 35.1 also treats an entry used under another field name, or from another
+        // message, as explicitly set `map_entry`.
+        let well_formed = is_repeated(f.field)
+            && entry.name.as_deref() == Some(expected_entry.as_str())
+            && entry_parent == f.parent_name
+            && entry.extension.is_empty()
+            && entry.extension_range.is_empty()
+            && entry.nested_type.is_empty()
+            && entry.enum_type.is_empty()
+            && entry.field.len() == 2;
+        let key = entry.field.first();
+        let value = entry.field.get(1);
+        let slot_ok =
+            |fd: Option<&protoforge::descriptor::FieldDescriptorProto>, n: i32, nm: &str| {
+                fd.is_some_and(|fd| {
+                    fd.label == Some(Label::Optional)
+                        && fd.number == Some(n)
+                        && fd.name.as_deref() == Some(nm)
+                })
+            };
+        if !well_formed || !slot_ok(key, 1, "key") || !slot_ok(value, 2, "value") {
+            self.error(
+                &f.path,
+                Loc::Type,
+                "map_entry should not be set explicitly. Use map<KeyType, ValueType> instead."
+                    .into(),
+            );
+            return;
+        }
+        let (Some(key), Some(value)) = (key, value) else {
+            return;
+        };
+        match field_type(key) {
+            Some(Type::Enum) => self.error(
+                &f.path,
+                Loc::Type,
+                "Key in map fields cannot be enum types.".into(),
+            ),
+            Some(Type::Float | Type::Double | Type::Message | Type::Group | Type::Bytes) => self
+                .error(
+                    &f.path,
+                    Loc::Type,
+                    "Key in map fields cannot be float/double, bytes or message types.".into(),
+                ),
+            _ => {}
+        }
+        if field_type(value) == Some(Type::Enum) {
+            let first_is_zero = value
+                .type_name
+                .as_deref()
+                .and_then(|t| self.find_enum(t))
+                .and_then(|(e, _)| e.value.first().map(|v| v.number == Some(0)));
+            if first_is_zero == Some(false) {
+                self.error(
+                    &f.path,
+                    Loc::Type,
+                    "Enum value in map must define 0 as the first value.".into(),
+                );
+            }
+        }
+    }
+
+    /// protoc's `ValidateFieldFeatures` (editions files only).
+    fn validate_field_features(&mut self, f: &FieldRef<'a>) {
+        if self.syntax != Syntax::Editions {
+            return;
+        }
+        let explicit = f.field.options.as_ref().and_then(|o| o.features.as_ref());
+        if f.field.options.as_ref().and_then(|o| o.packed).is_some() {
+            self.error(
+                &f.path,
+                Loc::Name,
+                "Field option packed is not allowed under editions.  Use the repeated_field_encoding feature to control this behavior.".into(),
+            );
+        }
+        let in_oneof = !f.is_extension && f.field.oneof_index.is_some();
+        let has_presence = !is_repeated(f.field)
+            && (is_message_like(f.field)
+                || in_oneof
+                || f.is_extension
+                || !f.features.is_implicit_presence());
+        if !is_repeated(f.field) && !has_presence {
+            if f.field.default_value.is_some() {
+                self.error(
+                    &f.path,
+                    Loc::Name,
+                    "Implicit presence fields can't specify defaults.".into(),
+                );
+            }
+            if field_type(f.field) == Some(Type::Enum) {
+                let closed = f
+                    .field
+                    .type_name
+                    .as_deref()
+                    .and_then(|t| self.find_enum(t))
+                    .is_some_and(|(_, closed)| closed);
+                if closed {
+                    self.error(
+                        &f.path,
+                        Loc::Name,
+                        "Implicit presence enum fields must always be open.".into(),
+                    );
+                }
+            }
+        }
+        if f.is_extension && is_required(f.field, f.features) {
+            self.error(&f.path, Loc::Name, "Extensions can't be required.".into());
+        }
+        let parent_is_map_entry = f.parent.is_some_and(|p| {
+            !f.is_extension
+                && p.options
+                    .as_ref()
+                    .and_then(|o| o.map_entry)
+                    .unwrap_or(false)
+        });
+        if parent_is_map_entry {
+            return;
+        }
+        let Some(explicit) = explicit else {
+            return;
+        };
+        use protoforge::descriptor::feature_set::{
+            FieldPresence, MessageEncoding, RepeatedFieldEncoding,
+        };
+        if let Some(presence) = explicit.field_presence {
+            if in_oneof {
+                self.error(
+                    &f.path,
+                    Loc::Name,
+                    "Oneof fields can't specify field presence.".into(),
+                );
+            } else if is_repeated(f.field) {
+                self.error(
+                    &f.path,
+                    Loc::Name,
+                    "Repeated fields can't specify field presence.".into(),
+                );
+            } else if f.is_extension && presence != FieldPresence::LegacyRequired {
+                self.error(
+                    &f.path,
+                    Loc::Name,
+                    "Extensions can't specify field presence.".into(),
+                );
+            } else if is_message_like(f.field) && presence == FieldPresence::Implicit {
+                self.error(
+                    &f.path,
+                    Loc::Name,
+                    "Message fields can't specify implicit presence.".into(),
+                );
+            }
+        }
+        if !is_repeated(f.field) && explicit.repeated_field_encoding.is_some() {
+            self.error(
+                &f.path,
+                Loc::Name,
+                "Only repeated fields can specify repeated field encoding.".into(),
+            );
+        }
+        if field_type(f.field) != Some(Type::String)
+            && !self.is_string_map(f)
+            && explicit.utf8_validation.is_some()
+        {
+            self.error(
+                &f.path,
+                Loc::Name,
+                "Only string fields can specify utf8 validation.".into(),
+            );
+        }
+        if !is_packable(f.field)
+            && explicit.repeated_field_encoding == Some(RepeatedFieldEncoding::Packed)
+        {
+            self.error(
+                &f.path,
+                Loc::Name,
+                "Only repeated primitive fields can specify PACKED repeated field encoding.".into(),
+            );
+        }
+        let _ = MessageEncoding::Delimited;
+        if (!is_message_like(f.field) || self.is_map_field(f))
+            && explicit.message_encoding.is_some()
+        {
+            self.error(
+                &f.path,
+                Loc::Name,
+                "Only message fields can specify message encoding.".into(),
+            );
+        }
+    }
+
+    /// True for map fields (message fields whose type is a map entry).
+    fn is_map_field(&self, f: &FieldRef<'a>) -> bool {
+        field_type(f.field) == Some(Type::Message)
+            && f.field
+                .type_name
+                .as_deref()
+                .and_then(|t| self.find_message(t))
+                .is_some_and(|m| {
+                    m.message
+                        .options
+                        .as_ref()
+                        .and_then(|o| o.map_entry)
+                        .unwrap_or(false)
+                })
+    }
+
+    /// True for maps with a string key or value.
+    fn is_string_map(&self, f: &FieldRef<'a>) -> bool {
+        if !self.is_map_field(f) {
+            return false;
+        }
+        f.field
+            .type_name
+            .as_deref()
+            .and_then(|t| self.find_message(t))
+            .is_some_and(|m| {
+                m.message
+                    .field
+                    .iter()
+                    .any(|e| field_type(e) == Some(Type::String))
+            })
+    }
+
+    /// protoc's `ValidateOptions(EnumDescriptor)`: prefix-stripped name conflicts, open enums
+    /// starting at zero, aliases without `allow_alias`.
+    fn validate_enum(&mut self, e: &EnumRef<'a>) {
+        let en = e.enum_type;
+        let enum_name = en.name.as_deref().unwrap_or("");
+        let legacy_json = en
+            .options
+            .as_ref()
+            .and_then(|o| o.deprecated_legacy_json_field_conflicts)
+            .unwrap_or(false);
+        let mut stripped_names: HashMap<String, (String, i32)> = HashMap::new();
+        for (i, v) in en.value.iter().enumerate() {
+            let name = v.name.clone().unwrap_or_default();
+            let number = v.number.unwrap_or(0);
+            let stripped = enum_value_pascal_case(&strip_enum_prefix(enum_name, &name));
+            match stripped_names.get(&stripped) {
+                None => {
+                    stripped_names.insert(stripped, (name, number));
+                }
+                Some((other, other_number)) if *other != name && *other_number != number => {
+                    let message = format!(
+                        "Enum name {name} has the same name as {other} if you ignore case and strip out the enum name prefix (if any). (If you are using allow_alias, please assign the same number to each enum value name.)"
+                    );
+                    let path = child(&e.path, tag::enum_::VALUE, i);
+                    if legacy_json && self.syntax == Syntax::Proto2 {
+                        self.warning(&path, Loc::Name, message);
+                    } else {
+                        self.error(&path, Loc::Name, message);
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+        if !e.features.is_closed_enum() {
+            if let Some(first) = en.value.first() {
+                if first.number.unwrap_or(0) != 0 {
+                    let path = child(&e.path, tag::enum_::VALUE, 0);
+                    self.error(
+                        &path,
+                        Loc::Number,
+                        "The first enum value must be zero for open enums.".into(),
+                    );
+                }
+            }
+        }
+        let allow_alias = en
+            .options
+            .as_ref()
+            .and_then(|o| o.allow_alias)
+            .unwrap_or(false);
+        if !allow_alias {
+            let mut used: HashMap<i32, String> = HashMap::new();
+            let scope = e
+                .full_name
+                .rsplit_once('.')
+                .map_or("", |(p, _)| p)
+                .to_string();
+            for (i, v) in en.value.iter().enumerate() {
+                let number = v.number.unwrap_or(0);
+                let full = super::join(&scope, v.name.as_deref().unwrap_or(""));
+                if let Some(first) = used.get(&number) {
+                    let all: std::collections::HashSet<i64> = en
+                        .value
+                        .iter()
+                        .map(|v| i64::from(v.number.unwrap_or(0)))
+                        .collect();
+                    let mut next = i64::from(number) + 1;
+                    while all.contains(&next) {
+                        next += 1;
+                    }
+                    let mut message = format!(
+                        "\"{full}\" uses the same enum value as \"{first}\". If this is intended, set 'option allow_alias = true;' to the enum definition."
+                    );
+                    if next < i64::from(i32::MAX) {
+                        message.push_str(&format!(" The next available enum value is {next}."));
+                    }
+                    let path = child(&e.path, tag::enum_::VALUE, i);
+                    self.error(&path, Loc::Number, message);
+                } else {
+                    used.insert(number, full);
+                }
+            }
+        }
+    }
+
+    /// protoc's `DetectMapConflicts` (run whatever failed before): a synthesized map entry type whose name clashes with a
+    /// nested message, field, enum or oneof of the same message.
+    pub(super) fn detect_map_conflicts(&mut self) {
+        for m in self.messages.clone() {
+            let msg = m.message;
+            let is_entry = |d: &protoforge::descriptor::DescriptorProto| {
+                d.options
+                    .as_ref()
+                    .and_then(|o| o.map_entry)
+                    .unwrap_or(false)
+            };
+            let mut seen: HashMap<&str, bool> = HashMap::new();
+            for nested in &msg.nested_type {
+                let name = nested.name.as_deref().unwrap_or("");
+                match seen.get(name) {
+                    Some(&first_entry) if first_entry || is_entry(nested) => {
+                        self.error(
+                            &m.path,
+                            Loc::Name,
+                            format!(
+                                "Expanded map entry type {name} conflicts with an existing nested message type."
+                            ),
+                        );
+                        break;
+                    }
+                    Some(_) => {}
+                    None => {
+                        seen.insert(name, is_entry(nested));
+                    }
+                }
+            }
+            let checks = msg
+                .field
+                .iter()
+                .map(|f| (f.name.as_deref().unwrap_or(""), "field"))
+                .chain(
+                    msg.enum_type
+                        .iter()
+                        .map(|e| (e.name.as_deref().unwrap_or(""), "enum type")),
+                )
+                .chain(
+                    msg.oneof_decl
+                        .iter()
+                        .map(|o| (o.name.as_deref().unwrap_or(""), "oneof type")),
+                )
+                .collect::<Vec<_>>();
+            for (name, what) in checks {
+                if seen.get(name) == Some(&true) {
+                    self.error(
+                        &m.path,
+                        Loc::Name,
+                        format!(
+                            "Expanded map entry type {name} conflicts with an existing {what}."
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// True for files with `option optimize_for = LITE_RUNTIME;`.
+fn is_lite(file: &protoforge::descriptor::FileDescriptorProto) -> bool {
+    file.options.as_ref().and_then(|o| o.optimize_for)
+        == Some(protoforge::descriptor::file_options::OptimizeMode::LiteRuntime)
+}
+
+/// protoc's `PrefixRemover`: drops the enum's name (ignoring case and underscores) from the
+/// front of a value name, with the underscores after it; keeps the name when it would become
+/// empty or does not start with the prefix.
+fn strip_enum_prefix(enum_name: &str, value: &str) -> String {
+    let prefix: Vec<u8> = enum_name
+        .bytes()
+        .filter(|&b| b != b'_')
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    let bytes = value.as_bytes();
+    let (mut i, mut j) = (0, 0);
+    while i < bytes.len() && j < prefix.len() {
+        if bytes[i] == b'_' {
+            i += 1;
+            continue;
+        }
+        if bytes[i].to_ascii_lowercase() != prefix[j] {
+            return value.to_string();
+        }
+        j += 1;
+        i += 1;
+    }
+    if j < prefix.len() {
+        return value.to_string();
+    }
+    while i < bytes.len() && bytes[i] == b'_' {
+        i += 1;
+    }
+    if i == bytes.len() {
+        return value.to_string();
+    }
+    value[i..].to_string()
+}
+
+/// protoc's `EnumValueToPascalCase`: `FOO_BAR` -> `FooBar`.
+fn enum_value_pascal_case(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut upper_next = true;
+    for c in s.chars() {
+        if c == '_' {
+            upper_next = true;
+        } else {
+            if upper_next {
+                out.push(c.to_ascii_uppercase());
+            } else {
+                out.push(c.to_ascii_lowercase());
+            }
+            upper_next = false;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enum_prefix_is_stripped_like_protoc() {
+        assert_eq!(strip_enum_prefix("Color", "COLOR_RED"), "RED");
+        assert_eq!(strip_enum_prefix("FooBar", "FOO_BAR_BAZ"), "BAZ");
+        assert_eq!(strip_enum_prefix("Color", "COLOR"), "COLOR");
+        assert_eq!(strip_enum_prefix("Color", "RED"), "RED");
+        assert_eq!(enum_value_pascal_case("FOO_BAR"), "FooBar");
+        assert_eq!(enum_value_pascal_case("foo_bar"), "FooBar");
+    }
+}
