@@ -1,0 +1,480 @@
+//! [`Config`]: the settings of one code generation run (map and bytes representations,
+//! extra attributes, extern paths, the runtime crate path, the include file, comments).
+
+/// How to generate Rust code; the defaults suit most users.
+///
+/// Paths select protobuf elements by fully qualified name: `"."` matches everything,
+/// `".pkg.Message"` matches that message (and its fields and nested types), `".pkg"` a whole
+/// package, and a name without a leading dot (`"Message.field"`) matches by suffix.
+///
+/// # Examples
+///
+/// ```
+/// use protoforge_codegen::Config;
+/// let config = Config::new().btree_map(["."]).bytes([".my.pkg.Blob.data"]);
+/// assert!(config.runtime_path() == "::protoforge");
+/// ```
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub(crate) runtime: String,
+    pub(crate) btree_map: Vec<String>,
+    pub(crate) bytes: Vec<String>,
+    pub(crate) type_attributes: Vec<(String, String)>,
+    pub(crate) message_attributes: Vec<(String, String)>,
+    pub(crate) enum_attributes: Vec<(String, String)>,
+    pub(crate) field_attributes: Vec<(String, String)>,
+    pub(crate) extern_paths: Vec<(String, String)>,
+    pub(crate) include_file: Option<String>,
+    pub(crate) disable_comments: Vec<String>,
+    pub(crate) descriptor_in_runtime: bool,
+    pub(crate) build_server: bool,
+    pub(crate) build_client: bool,
+    pub(crate) grpc_transport: String,
+    pub(crate) module_files: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::new()
+    }
+}
+
+impl Config {
+    /// The default configuration: `HashMap` maps, `Vec<u8>` bytes, comments on, runtime at
+    /// `::protoforge`, no include file, descriptor.proto types taken from the runtime.
+    pub fn new() -> Self {
+        Config {
+            runtime: "::protoforge".to_string(),
+            btree_map: Vec::new(),
+            bytes: Vec::new(),
+            type_attributes: Vec::new(),
+            message_attributes: Vec::new(),
+            enum_attributes: Vec::new(),
+            field_attributes: Vec::new(),
+            extern_paths: Vec::new(),
+            include_file: None,
+            disable_comments: Vec::new(),
+            descriptor_in_runtime: true,
+            build_server: true,
+            build_client: true,
+            grpc_transport: "::tonic".to_string(),
+            module_files: false,
+        }
+    }
+
+    /// Map fields matching any of `paths` become `BTreeMap` instead of `HashMap`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = protoforge_codegen::Config::new().btree_map([".my.pkg.Index.entries"]);
+    /// # let _ = config;
+    /// ```
+    pub fn btree_map<I, S>(mut self, paths: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.btree_map.extend(paths.into_iter().map(Into::into));
+        self
+    }
+
+    /// `bytes` fields matching any of `paths` become `bytes::Bytes` instead of `Vec<u8>`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = protoforge_codegen::Config::new().bytes(["."]);
+    /// # let _ = config;
+    /// ```
+    pub fn bytes<I, S>(mut self, paths: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.bytes.extend(paths.into_iter().map(Into::into));
+        self
+    }
+
+    /// Adds `attribute` (Rust source such as `#[derive(Hash)]`) to every message, enum and
+    /// oneof enum matching `path`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = protoforge_codegen::Config::new()
+    ///     .type_attribute(".my.pkg", "#[derive(serde::Serialize)]");
+    /// # let _ = config;
+    /// ```
+    pub fn type_attribute(mut self, path: impl Into<String>, attribute: impl Into<String>) -> Self {
+        self.type_attributes.push((path.into(), attribute.into()));
+        self
+    }
+
+    /// Adds `attribute` to every message struct matching `path`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = protoforge_codegen::Config::new().message_attribute(".", "#[must_use]");
+    /// # let _ = config;
+    /// ```
+    pub fn message_attribute(
+        mut self,
+        path: impl Into<String>,
+        attribute: impl Into<String>,
+    ) -> Self {
+        self.message_attributes
+            .push((path.into(), attribute.into()));
+        self
+    }
+
+    /// Adds `attribute` to every enum matching `path` (oneof enums included).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = protoforge_codegen::Config::new().enum_attribute(".", "#[non_exhaustive]");
+    /// # let _ = config;
+    /// ```
+    pub fn enum_attribute(mut self, path: impl Into<String>, attribute: impl Into<String>) -> Self {
+        self.enum_attributes.push((path.into(), attribute.into()));
+        self
+    }
+
+    /// Adds `attribute` to every struct field (or oneof variant) matching `path`, e.g.
+    /// `".my.pkg.Message.field"`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = protoforge_codegen::Config::new()
+    ///     .field_attribute("Message.secret", "#[doc(hidden)]");
+    /// # let _ = config;
+    /// ```
+    pub fn field_attribute(
+        mut self,
+        path: impl Into<String>,
+        attribute: impl Into<String>,
+    ) -> Self {
+        self.field_attributes.push((path.into(), attribute.into()));
+        self
+    }
+
+    /// Refers to the protobuf package or type `proto_path` (fully qualified, leading dot) as
+    /// the Rust path `rust_path` instead of generating it, e.g. types generated in another
+    /// crate. The longest matching prefix wins.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = protoforge_codegen::Config::new()
+    ///     .extern_path(".google.protobuf", "::my_wkt");
+    /// # let _ = config;
+    /// ```
+    pub fn extern_path(
+        mut self,
+        proto_path: impl Into<String>,
+        rust_path: impl Into<String>,
+    ) -> Self {
+        self.extern_paths
+            .push((proto_path.into(), rust_path.into()));
+        self
+    }
+
+    /// The path of the runtime crate in generated code (default `::protoforge`); the
+    /// runtime's own descriptor types use `crate`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = protoforge_codegen::Config::new().runtime_crate("::my_runtime");
+    /// assert_eq!(config.runtime_path(), "::my_runtime");
+    /// ```
+    pub fn runtime_crate(mut self, path: impl Into<String>) -> Self {
+        self.runtime = path.into();
+        self
+    }
+
+    /// The runtime crate path in effect.
+    pub fn runtime_path(&self) -> &str {
+        &self.runtime
+    }
+
+    /// Also writes an include file called `name` that declares the module tree of all
+    /// packages (`pub mod foo { pub mod bar { include!("foo.bar.rs"); } }`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = protoforge_codegen::Config::new().include_file("mod.rs");
+    /// # let _ = config;
+    /// ```
+    pub fn include_file(mut self, name: impl Into<String>) -> Self {
+        self.include_file = Some(name.into());
+        self
+    }
+
+    /// Leaves out the `.proto` comments (rustdoc) of elements matching any of `paths`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = protoforge_codegen::Config::new().disable_comments(["."]);
+    /// # let _ = config;
+    /// ```
+    pub fn disable_comments<I, S>(mut self, paths: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.disable_comments
+            .extend(paths.into_iter().map(Into::into));
+        self
+    }
+
+    /// Emits the package files as module files instead of `include!` targets: each starts
+    /// with a `//!` doc, and the include file (which must then be called `mod.rs` and be
+    /// loaded with `mod`, not `include!`) declares them with `#[path]`. A package that has
+    /// both types and sub-packages cannot be a module file; generation fails for it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = protoforge_codegen::Config::new().include_file("mod.rs").module_files(true);
+    /// # let _ = config;
+    /// ```
+    pub fn module_files(mut self, enabled: bool) -> Self {
+        self.module_files = enabled;
+        self
+    }
+
+    /// Whether types of `google/protobuf/descriptor.proto` that are not being generated are
+    /// taken from the runtime's `descriptor` module (the default: custom options then extend
+    /// the runtime's option types). Turn off to generate or map them yourself.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = protoforge_codegen::Config::new().descriptor_from_runtime(false);
+    /// # let _ = config;
+    /// ```
+    pub fn descriptor_from_runtime(mut self, enabled: bool) -> Self {
+        self.descriptor_in_runtime = enabled;
+        self
+    }
+}
+
+impl Config {
+    /// Whether to generate the gRPC server module (trait and tonic wrapper) of every service
+    /// (default on; the generated code then needs `tonic` with its `codegen` feature and the
+    /// runtime's `grpc` feature).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = protoforge_codegen::Config::new().build_server(false);
+    /// # let _ = config;
+    /// ```
+    pub fn build_server(mut self, enabled: bool) -> Self {
+        self.build_server = enabled;
+        self
+    }
+
+    /// Whether to generate the gRPC client module of every service (default on; the client's
+    /// `connect` also needs tonic's `transport` feature).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = protoforge_codegen::Config::new().build_client(false);
+    /// # let _ = config;
+    /// ```
+    pub fn build_client(mut self, enabled: bool) -> Self {
+        self.build_client = enabled;
+        self
+    }
+
+    /// The path of the gRPC transport crate (tonic) in generated code, default `::tonic`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = protoforge_codegen::Config::new().grpc_transport_path("::my_tonic");
+    /// # let _ = config;
+    /// ```
+    pub fn grpc_transport_path(mut self, path: impl Into<String>) -> Self {
+        self.grpc_transport = path.into();
+        self
+    }
+}
+
+impl Config {
+    /// Parses option text as given to `--rust_opt` or as a plugin's parameter: comma-separated
+    /// `key=value` items applied to the default configuration in order. A literal comma
+    /// inside a value is written `\,`.
+    ///
+    /// Keys (each named after the builder method it calls; list keys may repeat):
+    /// `btree_map=PATH`, `bytes=PATH`, `disable_comments=PATH`,
+    /// `type_attribute=PATH=ATTR`, `message_attribute=PATH=ATTR`, `enum_attribute=PATH=ATTR`,
+    /// `field_attribute=PATH=ATTR`, `extern_path=PROTO_PATH=RUST_PATH`, `include_file=NAME`,
+    /// `runtime_crate=PATH`, `grpc_transport_path=PATH`, and the switches
+    /// `build_server`, `build_client`, `module_files`, `descriptor_from_runtime` (`=true` or
+    /// `=false`; a switch without a value means `true`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use protoforge_codegen::Config;
+    /// let config = Config::from_options("btree_map=.,runtime_crate=::rt,build_server=false")?;
+    /// assert_eq!(config.runtime_path(), "::rt");
+    /// assert!(Config::from_options("no_such_key=1").is_err());
+    /// # Ok::<(), String>(())
+    /// ```
+    pub fn from_options(options: &str) -> Result<Config, String> {
+        let mut config = Config::new();
+        for item in split_options(options) {
+            let item = item.trim();
+            if item.is_empty() {
+                continue;
+            }
+            let (key, value) = match item.split_once('=') {
+                Some((k, v)) => (k.trim(), Some(v)),
+                None => (item, None),
+            };
+            let need = |value: Option<&str>| -> Result<String, String> {
+                match value {
+                    Some(v) if !v.is_empty() => Ok(v.to_string()),
+                    _ => Err(format!("option `{key}` needs a value (`{key}=...`)")),
+                }
+            };
+            let pair = |value: Option<&str>| -> Result<(String, String), String> {
+                match value.and_then(|v| v.split_once('=')) {
+                    Some((p, v)) if !p.is_empty() && !v.is_empty() => {
+                        Ok((p.to_string(), v.to_string()))
+                    }
+                    _ => Err(format!(
+                        "option `{key}` needs a path and a value (`{key}=PATH=VALUE`)"
+                    )),
+                }
+            };
+            let switch = |value: Option<&str>| -> Result<bool, String> {
+                match value.map(str::trim) {
+                    None | Some("true") => Ok(true),
+                    Some("false") => Ok(false),
+                    Some(other) => Err(format!(
+                        "option `{key}` takes `true` or `false`, not `{other}`"
+                    )),
+                }
+            };
+            config = match key {
+                "btree_map" => config.btree_map([need(value)?]),
+                "bytes" => config.bytes([need(value)?]),
+                "disable_comments" => config.disable_comments([need(value)?]),
+                "type_attribute" => {
+                    let (p, a) = pair(value)?;
+                    config.type_attribute(p, a)
+                }
+                "message_attribute" => {
+                    let (p, a) = pair(value)?;
+                    config.message_attribute(p, a)
+                }
+                "enum_attribute" => {
+                    let (p, a) = pair(value)?;
+                    config.enum_attribute(p, a)
+                }
+                "field_attribute" => {
+                    let (p, a) = pair(value)?;
+                    config.field_attribute(p, a)
+                }
+                "extern_path" => {
+                    let (p, r) = pair(value)?;
+                    config.extern_path(p, r)
+                }
+                "include_file" => config.include_file(need(value)?),
+                "runtime_crate" => config.runtime_crate(need(value)?),
+                "grpc_transport_path" => config.grpc_transport_path(need(value)?),
+                "build_server" => config.build_server(switch(value)?),
+                "build_client" => config.build_client(switch(value)?),
+                "module_files" => config.module_files(switch(value)?),
+                "descriptor_from_runtime" => config.descriptor_from_runtime(switch(value)?),
+                _ => return Err(format!("unknown option `{key}`")),
+            };
+        }
+        Ok(config)
+    }
+}
+
+/// Splits option text at commas not escaped as `\,` (the escape is removed).
+fn split_options(options: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut current = String::new();
+    let mut chars = options.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&',') => {
+                chars.next();
+                current.push(',');
+            }
+            ',' => items.push(std::mem::take(&mut current)),
+            _ => current.push(c),
+        }
+    }
+    items.push(current);
+    items
+}
+
+/// Whether the selector `pattern` matches the fully qualified name `name` (leading dot).
+pub(crate) fn path_matches(pattern: &str, name: &str) -> bool {
+    if pattern == "." {
+        return true;
+    }
+    if let Some(rest) = name.strip_prefix(pattern)
+        && pattern.starts_with('.')
+    {
+        return rest.is_empty() || rest.starts_with('.');
+    }
+    if !pattern.starts_with('.')
+        && let Some(head) = name.strip_suffix(pattern)
+    {
+        return head.ends_with('.');
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_matches;
+
+    #[test]
+    fn selectors() {
+        assert!(path_matches(".", ".a.B.c"));
+        assert!(path_matches(".a", ".a.B.c"));
+        assert!(path_matches(".a.B", ".a.B"));
+        assert!(!path_matches(".a.B", ".a.Bc"));
+        assert!(path_matches("B.c", ".a.B.c"));
+        assert!(!path_matches("B.c", ".a.XB.c"));
+        assert!(!path_matches(".b", ".a.B.c"));
+    }
+
+    #[test]
+    fn options_text() {
+        let c = super::Config::from_options(
+            r"btree_map=.,bytes=.a.B,type_attribute=.a=#[derive(Eq\, Hash)],extern_path=.g=::g,include_file=m.rs,build_server=false,module_files",
+        )
+        .unwrap();
+        assert_eq!(c.btree_map, ["."]);
+        assert_eq!(c.bytes, [".a.B"]);
+        assert_eq!(
+            c.type_attributes,
+            [(".a".to_string(), "#[derive(Eq, Hash)]".to_string())]
+        );
+        assert_eq!(c.extern_paths, [(".g".to_string(), "::g".to_string())]);
+        assert_eq!(c.include_file.as_deref(), Some("m.rs"));
+        assert!(!c.build_server && c.build_client && c.module_files);
+        assert!(super::Config::from_options("").is_ok());
+        for bad in ["nope=1", "bytes", "extern_path=.g", "build_client=maybe"] {
+            assert!(super::Config::from_options(bad).is_err(), "{bad}");
+        }
+    }
+}

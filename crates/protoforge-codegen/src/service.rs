@@ -1,0 +1,574 @@
+//! gRPC services on tonic: for every `service` of a file, a server module (an async trait to
+//! implement, with `UNIMPLEMENTED` defaults, and a wrapper implementing tonic's `Service` and
+//! `NamedService`) and a client module (`XxxClient<T>` with one method per RPC), for all four
+//! RPC kinds. Messages travel through the runtime's `grpc::Codec`; everything tonic provides
+//! is reached through the configured transport path (`::tonic` by default).
+
+use proc_macro2::TokenStream;
+use protoforge::descriptor::{MethodDescriptorProto, ServiceDescriptorProto};
+use quote::{format_ident, quote};
+
+use super::Ctx;
+use crate::Error;
+use crate::names::{Scope, camel, ident, snake};
+use crate::pool::package_module;
+
+/// Client and wrapper method names that a generated RPC method must not take.
+const RESERVED: &[&str] = &[
+    "new",
+    "connect",
+    "with_origin",
+    "from_arc",
+    "send_compressed",
+    "accept_compressed",
+    "max_decoding_message_size",
+    "max_encoding_message_size",
+    "clone",
+    "fmt",
+    "call",
+    "poll_ready",
+];
+
+/// One method, resolved: names, paths and the Rust types of its messages.
+struct MethodGen {
+    /// The escaped snake_case Rust method name.
+    name: proc_macro2::Ident,
+    /// The protobuf method name, as in the full path.
+    proto_name: String,
+    input: TokenStream,
+    output: TokenStream,
+    client_streaming: bool,
+    server_streaming: bool,
+    docs: TokenStream,
+}
+
+/// The server and client modules of every service in file `file_index`, empty when there
+/// are none or both sides are turned off.
+pub(super) fn services(ctx: &Ctx<'_>, file_index: usize) -> Result<TokenStream, Error> {
+    let mut out = TokenStream::new();
+    if !ctx.config.build_server && !ctx.config.build_client {
+        return Ok(out);
+    }
+    let file = ctx.pool.files[file_index];
+    let transport: TokenStream = ctx.config.grpc_transport.parse().map_err(|_| {
+        Error::new(format!(
+            "transport path `{}` is not a Rust path",
+            ctx.config.grpc_transport
+        ))
+    })?;
+    for (index, service) in file.service.iter().enumerate() {
+        let full_name = if file.package().is_empty() {
+            service.name().to_string()
+        } else {
+            format!("{}.{}", file.package(), service.name())
+        };
+        let path = [6, index as i32];
+        let service_gen = ServiceGen {
+            ctx,
+            t: &transport,
+            file: file_index,
+            service,
+            full_name,
+            path: &path,
+            module: package_module(file.package()),
+        };
+        if ctx.config.build_server {
+            out.extend(service_gen.server()?);
+        }
+        if ctx.config.build_client {
+            out.extend(service_gen.client()?);
+        }
+    }
+    Ok(out)
+}
+
+/// The state of generating one service.
+struct ServiceGen<'c, 'a> {
+    ctx: &'c Ctx<'a>,
+    /// The transport crate path (tonic).
+    t: &'c TokenStream,
+    file: usize,
+    service: &'a ServiceDescriptorProto,
+    /// The service's full name without a leading dot, as in gRPC paths.
+    full_name: String,
+    /// The source path of the service.
+    path: &'c [i32],
+    /// The Rust module of the package.
+    module: Vec<String>,
+}
+
+impl ServiceGen<'_, '_> {
+    /// The methods, with their types resolved as seen from submodule `sub`.
+    fn methods(&self, sub: &str) -> Result<Vec<MethodGen>, Error> {
+        let mut from = self.module.clone();
+        from.push(sub.to_string());
+        let mut scope = Scope::with_reserved(RESERVED);
+        let mut out = Vec::new();
+        for (index, method) in self.service.method.iter().enumerate() {
+            let method: &MethodDescriptorProto = method;
+            let mut path = self.path.to_vec();
+            path.extend([2, index as i32]);
+            let docs = self.ctx.docs(
+                self.file,
+                &path,
+                &format!(".{}.{}", self.full_name, method.name()),
+            );
+            out.push(MethodGen {
+                name: ident(&scope.alloc(&snake(method.name()))),
+                proto_name: method.name().to_string(),
+                input: self.ctx.pool.type_path(&from, method.input_type())?,
+                output: self.ctx.pool.type_path(&from, method.output_type())?,
+                client_streaming: method.client_streaming(),
+                server_streaming: method.server_streaming(),
+                docs,
+            });
+        }
+        Ok(out)
+    }
+
+    fn docs(&self) -> TokenStream {
+        self.ctx
+            .docs(self.file, self.path, &format!(".{}", self.full_name))
+    }
+
+    /// The `xxx_server` module: the trait and the tonic service wrapper.
+    fn server(&self) -> Result<TokenStream, Error> {
+        let t = self.t;
+        let rt = self.ctx.rt();
+        let module_name = format!("{}_server", snake(self.service.name()));
+        let module = ident(&module_name);
+        let methods = self.methods(&module_name)?;
+        let trait_name = format_ident!("{}", camel(self.service.name()));
+        let server_name = format_ident!("{}Server", camel(self.service.name()));
+        let service_name = &self.full_name;
+        let docs = self.docs();
+        let server_doc = format!(
+            "Serves a [`{}`] implementation on tonic.",
+            camel(self.service.name())
+        );
+        let trait_doc = format!(
+            "The server side of `{service_name}`: implement the methods you serve; the others \
+             answer `UNIMPLEMENTED`."
+        );
+
+        let trait_methods = methods.iter().map(|m| {
+            let name = &m.name;
+            let input = &m.input;
+            let output = &m.output;
+            let docs = &m.docs;
+            let request = if m.client_streaming {
+                quote!(#t::Request<#t::Streaming<#input>>)
+            } else {
+                quote!(#t::Request<#input>)
+            };
+            let response = if m.server_streaming {
+                quote!(#t::Response<#t::codegen::BoxStream<#output>>)
+            } else {
+                quote!(#t::Response<#output>)
+            };
+            let message = format!("method `{}` is not implemented", m.proto_name);
+            quote! {
+                #docs
+                fn #name(
+                    &self,
+                    request: #request,
+                ) -> impl ::core::future::Future<
+                    Output = ::core::result::Result<#response, #t::Status>,
+                > + ::core::marker::Send {
+                    async move {
+                        ::core::mem::drop(request);
+                        ::core::result::Result::Err(#t::Status::unimplemented(#message))
+                    }
+                }
+            }
+        });
+
+        let arms = methods.iter().map(|m| {
+            let name = &m.name;
+            let input = &m.input;
+            let output = &m.output;
+            let path = format!("/{service_name}/{}", m.proto_name);
+            // Single responses go out as a one-message stream so that they can carry trailers.
+            let (kind, request, handle) = if m.client_streaming {
+                (
+                    quote!(StreamingService<#input>),
+                    quote!(#t::Request<#t::Streaming<#input>>),
+                    quote!(streaming),
+                )
+            } else {
+                (
+                    quote!(ServerStreamingService<#input>),
+                    quote!(#t::Request<#input>),
+                    quote!(server_streaming),
+                )
+            };
+            let (stream, wrap) = if m.server_streaming {
+                (quote!(#t::codegen::BoxStream<#output>), TokenStream::new())
+            } else {
+                (
+                    quote!(#rt::grpc::Once<#output>),
+                    quote!(.map(#rt::grpc::once)),
+                )
+            };
+            quote! {
+                #path => {
+                    struct Handler<T>(::std::sync::Arc<T>);
+                    impl<T: #trait_name> #t::server::#kind for Handler<T> {
+                        type Response = #output;
+                        type ResponseStream = #stream;
+                        type Future = #t::codegen::BoxFuture<#t::Response<#stream>, #t::Status>;
+                        fn call(&mut self, request: #request) -> Self::Future {
+                            let inner = ::std::sync::Arc::clone(&self.0);
+                            ::std::boxed::Box::pin(async move {
+                                <T as #trait_name>::#name(&inner, request).await #wrap
+                            })
+                        }
+                    }
+                    let inner = ::std::sync::Arc::clone(&self.inner);
+                    let accept = self.accept_compression;
+                    let send = self.send_compression;
+                    let max_decoding = self.max_decoding_message_size;
+                    let max_encoding = self.max_encoding_message_size;
+                    ::std::boxed::Box::pin(async move {
+                        let codec = #rt::grpc::Codec::<#output, #input>::default();
+                        let mut grpc = #t::server::Grpc::new(codec)
+                            .apply_compression_config(accept, send)
+                            .apply_max_message_size_config(max_decoding, max_encoding);
+                        ::core::result::Result::Ok(grpc.#handle(Handler(inner), request).await)
+                    })
+                }
+            }
+        });
+
+        Ok(quote! {
+            /// Server support for the service (trait and tonic service wrapper).
+            pub mod #module {
+                #docs
+                #[doc = ""]
+                #[doc = #trait_doc]
+                pub trait #trait_name: ::core::marker::Send + ::core::marker::Sync + 'static {
+                    #(#trait_methods)*
+                }
+
+                #[doc = #server_doc]
+                #[derive(Debug)]
+                pub struct #server_name<T> {
+                    inner: ::std::sync::Arc<T>,
+                    accept_compression: #t::codec::EnabledCompressionEncodings,
+                    send_compression: #t::codec::EnabledCompressionEncodings,
+                    max_decoding_message_size: ::core::option::Option<usize>,
+                    max_encoding_message_size: ::core::option::Option<usize>,
+                }
+
+                impl<T> #server_name<T> {
+                    /// Wraps the implementation.
+                    pub fn new(inner: T) -> Self {
+                        Self::from_arc(::std::sync::Arc::new(inner))
+                    }
+
+                    /// Wraps a shared implementation.
+                    pub fn from_arc(inner: ::std::sync::Arc<T>) -> Self {
+                        Self {
+                            inner,
+                            accept_compression: ::core::default::Default::default(),
+                            send_compression: ::core::default::Default::default(),
+                            max_decoding_message_size: ::core::option::Option::None,
+                            max_encoding_message_size: ::core::option::Option::None,
+                        }
+                    }
+
+                    /// Accepts requests compressed with `encoding`.
+                    #[must_use]
+                    pub fn accept_compressed(mut self, encoding: #t::codec::CompressionEncoding) -> Self {
+                        self.accept_compression.enable(encoding);
+                        self
+                    }
+
+                    /// Compresses responses with `encoding` when the client accepts it.
+                    #[must_use]
+                    pub fn send_compressed(mut self, encoding: #t::codec::CompressionEncoding) -> Self {
+                        self.send_compression.enable(encoding);
+                        self
+                    }
+
+                    /// Limits the size of a decoded request message (default 4 MiB).
+                    #[must_use]
+                    pub fn max_decoding_message_size(mut self, limit: usize) -> Self {
+                        self.max_decoding_message_size = ::core::option::Option::Some(limit);
+                        self
+                    }
+
+                    /// Limits the size of an encoded response message (default unlimited).
+                    #[must_use]
+                    pub fn max_encoding_message_size(mut self, limit: usize) -> Self {
+                        self.max_encoding_message_size = ::core::option::Option::Some(limit);
+                        self
+                    }
+                }
+
+                impl<T> ::core::clone::Clone for #server_name<T> {
+                    fn clone(&self) -> Self {
+                        Self {
+                            inner: ::std::sync::Arc::clone(&self.inner),
+                            accept_compression: self.accept_compression,
+                            send_compression: self.send_compression,
+                            max_decoding_message_size: self.max_decoding_message_size,
+                            max_encoding_message_size: self.max_encoding_message_size,
+                        }
+                    }
+                }
+
+                impl<T, B> #t::codegen::Service<#t::codegen::http::Request<B>> for #server_name<T>
+                where
+                    T: #trait_name,
+                    B: #t::codegen::Body + ::core::marker::Send + 'static,
+                    B::Error: ::core::convert::Into<#t::codegen::StdError> + ::core::marker::Send + 'static,
+                {
+                    type Response = #t::codegen::http::Response<#t::body::Body>;
+                    type Error = ::core::convert::Infallible;
+                    type Future = #t::codegen::BoxFuture<Self::Response, Self::Error>;
+
+                    fn poll_ready(
+                        &mut self,
+                        _cx: &mut ::core::task::Context<'_>,
+                    ) -> ::core::task::Poll<::core::result::Result<(), Self::Error>> {
+                        ::core::task::Poll::Ready(::core::result::Result::Ok(()))
+                    }
+
+                    fn call(&mut self, request: #t::codegen::http::Request<B>) -> Self::Future {
+                        match request.uri().path() {
+                            #(#arms)*
+                            _ => ::std::boxed::Box::pin(async move {
+                                ::core::result::Result::Ok(
+                                    #t::Status::unimplemented("").into_http::<#t::body::Body>(),
+                                )
+                            }),
+                        }
+                    }
+                }
+
+                impl<T> #t::server::NamedService for #server_name<T> {
+                    const NAME: &'static str = #service_name;
+                }
+            }
+        })
+    }
+
+    /// The `xxx_client` module: the typed client.
+    fn client(&self) -> Result<TokenStream, Error> {
+        let t = self.t;
+        let rt = self.ctx.rt();
+        let module_name = format!("{}_client", snake(self.service.name()));
+        let module = ident(&module_name);
+        let methods = self.methods(&module_name)?;
+        let client_name = format_ident!("{}Client", camel(self.service.name()));
+        let service_name = &self.full_name;
+        let docs = self.docs();
+
+        let client_methods = methods.iter().map(|m| {
+            let name = &m.name;
+            let input = &m.input;
+            let output = &m.output;
+            let docs = &m.docs;
+            let path = format!("/{service_name}/{}", m.proto_name);
+            let method_name = &m.proto_name;
+            let (param, into) = if m.client_streaming {
+                (
+                    quote!(impl #t::IntoStreamingRequest<Message = #input>),
+                    quote!(into_streaming_request),
+                )
+            } else {
+                (quote!(impl #t::IntoRequest<#input>), quote!(into_request))
+            };
+            let response = if m.server_streaming {
+                quote!(#t::Response<#t::Streaming<#output>>)
+            } else {
+                quote!(#t::Response<#output>)
+            };
+            let call = match (m.client_streaming, m.server_streaming) {
+                (false, false) => quote!(unary),
+                (false, true) => quote!(server_streaming),
+                (true, false) => quote!(client_streaming),
+                (true, true) => quote!(streaming),
+            };
+            quote! {
+                #docs
+                pub async fn #name(
+                    &mut self,
+                    request: #param,
+                ) -> ::core::result::Result<#response, #t::Status> {
+                    self.inner.ready().await.map_err(|e| {
+                        #t::Status::unavailable(::std::format!(
+                            "service was not ready: {}",
+                            ::core::convert::Into::<#t::codegen::StdError>::into(e)
+                        ))
+                    })?;
+                    let codec = #rt::grpc::Codec::<#input, #output>::default();
+                    let path = #t::codegen::http::uri::PathAndQuery::from_static(#path);
+                    let mut request = request.#into();
+                    request
+                        .extensions_mut()
+                        .insert(#t::GrpcMethod::new(#service_name, #method_name));
+                    self.inner.#call(request, path, codec).await
+                }
+            }
+        });
+
+        Ok(quote! {
+            /// Client support for the service.
+            pub mod #module {
+                #docs
+                #[derive(Debug, Clone)]
+                pub struct #client_name<T> {
+                    inner: #t::client::Grpc<T>,
+                }
+
+                impl #client_name<#t::transport::Channel> {
+                    /// Connects to `destination` (such as `"http://127.0.0.1:50051"`).
+                    pub async fn connect<D>(destination: D) -> ::core::result::Result<Self, #t::transport::Error>
+                    where
+                        D: ::core::convert::TryInto<#t::transport::Endpoint>,
+                        D::Error: ::core::convert::Into<#t::codegen::StdError>,
+                    {
+                        let channel = #t::transport::Endpoint::new(destination)?.connect().await?;
+                        ::core::result::Result::Ok(Self::new(channel))
+                    }
+                }
+
+                impl<T> #client_name<T>
+                where
+                    T: #t::client::GrpcService<#t::body::Body>,
+                    T::Error: ::core::convert::Into<#t::codegen::StdError>,
+                    T::ResponseBody: #t::codegen::Body<Data = #t::codegen::Bytes> + ::core::marker::Send + 'static,
+                    <T::ResponseBody as #t::codegen::Body>::Error: ::core::convert::Into<#t::codegen::StdError> + ::core::marker::Send,
+                {
+                    /// A client sending requests through `inner` (a channel or any gRPC service).
+                    pub fn new(inner: T) -> Self {
+                        Self { inner: #t::client::Grpc::new(inner) }
+                    }
+
+                    /// Like [`Self::new`], with the origin (scheme and authority) requests use.
+                    pub fn with_origin(inner: T, origin: #t::codegen::http::Uri) -> Self {
+                        Self { inner: #t::client::Grpc::with_origin(inner, origin) }
+                    }
+
+                    /// Compresses requests with `encoding`.
+                    #[must_use]
+                    pub fn send_compressed(mut self, encoding: #t::codec::CompressionEncoding) -> Self {
+                        self.inner = self.inner.send_compressed(encoding);
+                        self
+                    }
+
+                    /// Accepts responses compressed with `encoding`.
+                    #[must_use]
+                    pub fn accept_compressed(mut self, encoding: #t::codec::CompressionEncoding) -> Self {
+                        self.inner = self.inner.accept_compressed(encoding);
+                        self
+                    }
+
+                    /// Limits the size of a decoded response message (default 4 MiB).
+                    #[must_use]
+                    pub fn max_decoding_message_size(mut self, limit: usize) -> Self {
+                        self.inner = self.inner.max_decoding_message_size(limit);
+                        self
+                    }
+
+                    /// Limits the size of an encoded request message (default unlimited).
+                    #[must_use]
+                    pub fn max_encoding_message_size(mut self, limit: usize) -> Self {
+                        self.inner = self.inner.max_encoding_message_size(limit);
+                        self
+                    }
+
+                    #(#client_methods)*
+                }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use protoforge::Message;
+    use protoforge::descriptor::FileDescriptorSet;
+
+    use crate::{Config, generate};
+
+    /// Generates grpc's interop `test.proto` (descriptors from real protoc) with `config`.
+    fn interop(config: &Config) -> String {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../testdata/descriptors/grpc/goldens/grpc/testing/test.proto.src.pb"
+        );
+        let bytes = std::fs::read(path).expect("read the golden descriptor set");
+        let set = FileDescriptorSet::decode(&bytes[..]).expect("decode the golden descriptor set");
+        let files =
+            generate(&set, &["grpc/testing/test.proto".to_string()], config).expect("generate");
+        files.into_iter().map(|f| f.content).collect()
+    }
+
+    #[test]
+    fn servers_and_clients_for_every_service() {
+        let code = interop(&Config::new());
+        // Compare without whitespace and trailing commas: where prettyplease breaks lines is
+        // not the point.
+        let flat: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+        let flat = flat.replace(",>", ">");
+        let has = |needle: &str| flat.contains(&needle.replace(' ', ""));
+        for (module, item) in [
+            ("test_service_server", "pub trait TestService"),
+            ("test_service_server", "pub struct TestServiceServer<T>"),
+            ("test_service_client", "pub struct TestServiceClient<T>"),
+            (
+                "unimplemented_service_server",
+                "pub trait UnimplementedService",
+            ),
+            (
+                "xds_update_client_configure_service_client",
+                "pub struct XdsUpdateClientConfigureServiceClient<T>",
+            ),
+        ] {
+            assert!(
+                code.contains(&format!("pub mod {module} {{")),
+                "missing module {module}"
+            );
+            assert!(code.contains(item), "missing {item}");
+        }
+        // Full method paths and service names as gRPC puts them on the wire.
+        assert!(code.contains("\"/grpc.testing.TestService/FullDuplexCall\""));
+        assert!(code.contains("const NAME: &'static str = \"grpc.testing.TestService\""));
+        // The four kinds: streaming requests and responses where the .proto says so.
+        assert!(has(
+            "request: ::tonic::Request<::tonic::Streaming<super::StreamingInputCallRequest>>"
+        ));
+        assert!(has(
+            "::tonic::Response<::tonic::codegen::BoxStream<super::StreamingOutputCallResponse>>"
+        ));
+        assert!(has("pub async fn streaming_output_call("));
+        // Method comments from the .proto become docs.
+        assert!(code.contains("One empty request followed by one empty response."));
+    }
+
+    #[test]
+    fn sides_and_transport_path_are_configurable() {
+        let code = interop(
+            &Config::new()
+                .build_client(false)
+                .grpc_transport_path("::my_tonic"),
+        );
+        assert!(code.contains("pub mod test_service_server"));
+        assert!(!code.contains("pub mod test_service_client"));
+        assert!(!code.contains("::tonic::"));
+        assert!(code.contains("::my_tonic::Status"));
+        let code = interop(&Config::new().build_server(false).build_client(false));
+        assert!(!code.contains("_server {") && !code.contains("_client {"));
+        let bad = Config::new().grpc_transport_path("not a path (");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../testdata/descriptors/grpc/goldens/grpc/testing/test.proto.src.pb"
+        );
+        let set =
+            FileDescriptorSet::decode(&std::fs::read(path).expect("read")[..]).expect("decode");
+        assert!(generate(&set, &["grpc/testing/test.proto".to_string()], &bad).is_err());
+    }
+}
