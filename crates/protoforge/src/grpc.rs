@@ -153,5 +153,12 @@ impl<M: Unpin> tokio_stream::Stream for Once<M> {
 pub fn once<M>(response: tonic::Response<M>) -> tonic::Response<Once<M>> {
     let (metadata, message, mut extensions) = response.into_parts();
     let trailers = extensions.remove::<Trailers>().map(|t| t.0);
-    tonic::Response::from_parts(metadata, Once { message: Some(message), trailers }, extensions)
+    tonic::Response::from_parts(
+        metadata,
+        Once {
+            message: Some(message),
+            trailers,
+        },
+        extensions,
+    )
 }

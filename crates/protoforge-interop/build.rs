@@ -1,0 +1,32 @@
+//! Generates the Rust code of grpc's interop protos (`grpc/testing/{test,messages,empty}.proto`)
+//! from the descriptor set real protoc made (with source info, for doc comments), into
+//! `OUT_DIR/mod.rs` and one file per package.
+
+use std::path::PathBuf;
+
+use protoforge::Message;
+use protoforge::descriptor::FileDescriptorSet;
+
+fn main() {
+    let manifest =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let golden =
+        manifest.join("../../testdata/descriptors/grpc/goldens/grpc/testing/test.proto.src.pb");
+    println!("cargo::rerun-if-changed={}", golden.display());
+    let bytes =
+        std::fs::read(&golden).unwrap_or_else(|e| panic!("reading {}: {e}", golden.display()));
+    let set = FileDescriptorSet::decode(&bytes[..])
+        .unwrap_or_else(|e| panic!("decoding {}: {e}", golden.display()));
+    let files: Vec<String> = ["empty", "messages", "test"]
+        .iter()
+        .map(|name| format!("grpc/testing/{name}.proto"))
+        .collect();
+    let config = protoforge_codegen::Config::new().include_file("mod.rs");
+    let generated = protoforge_codegen::generate(&set, &files, &config)
+        .unwrap_or_else(|e| panic!("generating code: {e}"));
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    for file in generated {
+        std::fs::write(out.join(&file.name), file.content)
+            .unwrap_or_else(|e| panic!("writing {}: {e}", file.name));
+    }
+}
