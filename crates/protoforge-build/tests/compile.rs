@@ -1,0 +1,87 @@
+//! Runs [`protoforge_build`] the way a build script does, on corpus files, and compares with
+//! independent truth: the generated files with codegen run on protoc's descriptor set, the
+//! descriptor set file with protoc's, the error text with protoc's stderr.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use protoforge::Message;
+use protoforge::descriptor::FileDescriptorSet;
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/descriptors")
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir()
+        .join(format!("protoforge-build-{}", std::process::id()))
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create temp dir");
+    dir
+}
+
+#[test]
+fn writes_what_codegen_makes_from_protocs_descriptors() {
+    let src = corpus().join("grpc/src");
+    let out = temp("health");
+    let descriptors = out.join("descriptors.bin");
+    protoforge_build::configure()
+        .out_dir(&out)
+        .include_file("all.rs")
+        .file_descriptor_set_path(&descriptors)
+        .emit_rerun_if_changed(false)
+        .compile_protos(&[src.join("grpc/health/v1/health.proto")], &[&src])
+        .expect("compile");
+    let golden = std::fs::read(corpus().join("grpc/goldens/grpc/health/v1/health.proto.src.pb"))
+        .expect("golden");
+    let set = FileDescriptorSet::decode(&golden[..]).expect("decode golden");
+    let config = protoforge_codegen::Config::new().include_file("all.rs");
+    let want = protoforge_codegen::generate(&set, &["grpc/health/v1/health.proto".into()], &config)
+        .expect("codegen on golden");
+    assert_eq!(want.len(), 2);
+    for file in want {
+        let got = std::fs::read_to_string(out.join(&file.name)).expect("file written");
+        assert!(got == file.content, "{} differs", file.name);
+    }
+    let written = std::fs::read(&descriptors).expect("descriptor set written");
+    assert_eq!(
+        FileDescriptorSet::decode(&written[..]).expect("decode ours"),
+        set,
+        "descriptor set differs from protoc's"
+    );
+}
+
+#[test]
+fn compile_errors_carry_protocs_message() {
+    let dir = temp("bad");
+    std::fs::write(
+        dir.join("bad.proto"),
+        "syntax = \"proto3\";\nimport \"missing.proto\";\nmessage A { Missing m = 1; }\n",
+    )
+    .expect("write proto");
+    let protoc = Command::new("python3")
+        .current_dir(&dir)
+        .args([
+            "-m",
+            "grpc_tools.protoc",
+            "-I.",
+            "--descriptor_set_out=/dev/null",
+            "bad.proto",
+        ])
+        .output()
+        .expect("run protoc");
+    assert!(!protoc.status.success());
+    let protoc_stderr = String::from_utf8_lossy(&protoc.stderr);
+    let err = protoforge_build::configure()
+        .out_dir(dir.join("out"))
+        .emit_rerun_if_changed(false)
+        .compile_protos(&[dir.join("bad.proto")], &[&dir])
+        .expect_err("must fail");
+    let message = err.to_string();
+    // Our input is an absolute path, protoc's a relative one: compare the messages after it.
+    for line in protoc_stderr.lines() {
+        let tail = line.split_once("bad.proto").map_or(line, |(_, t)| t);
+        assert!(message.contains(tail), "missing `{tail}` in:\n{message}");
+    }
+}
