@@ -6,7 +6,13 @@ mod tidy;
 
 #[test]
 fn workspace_is_tidy() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap();
     let problems = tidy::problems(root);
-    assert!(problems.is_empty(), "tidy found problems:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "tidy found problems:\n{}",
+        problems.join("\n")
+    );
 }

@@ -161,13 +161,13 @@ pub(crate) fn resolve_at(file: &FileDescriptorProto, path: &[i32]) -> FeatureSet
                     &features,
                     e.options.as_ref().and_then(|o| o.features.as_ref()),
                 );
-                if let [tag::enum_::VALUE, v, ..] = rest {
-                    if let Some(value) = usize::try_from(*v).ok().and_then(|v| e.value.get(v)) {
-                        features = merge(
-                            &features,
-                            value.options.as_ref().and_then(|o| o.features.as_ref()),
-                        );
-                    }
+                if let [tag::enum_::VALUE, v, ..] = rest
+                    && let Some(value) = usize::try_from(*v).ok().and_then(|v| e.value.get(v))
+                {
+                    features = merge(
+                        &features,
+                        value.options.as_ref().and_then(|o| o.features.as_ref()),
+                    );
                 }
                 break;
             }
@@ -180,16 +180,15 @@ pub(crate) fn resolve_at(file: &FileDescriptorProto, path: &[i32]) -> FeatureSet
                     (Some(m), _) => &m.extension,
                 };
                 let Some(f) = list.get(i) else { break };
-                if *kind == tag::message::FIELD {
-                    if let Some(oneof) = message
+                if *kind == tag::message::FIELD
+                    && let Some(oneof) = message
                         .zip(f.oneof_index)
                         .and_then(|(m, o)| m.oneof_decl.get(usize::try_from(o).ok()?))
-                    {
-                        features = merge(
-                            &features,
-                            oneof.options.as_ref().and_then(|o| o.features.as_ref()),
-                        );
-                    }
+                {
+                    features = merge(
+                        &features,
+                        oneof.options.as_ref().and_then(|o| o.features.as_ref()),
+                    );
                 }
                 features = merge(
                     &features,
@@ -224,13 +223,13 @@ pub(crate) fn resolve_at(file: &FileDescriptorProto, path: &[i32]) -> FeatureSet
                     &features,
                     s.options.as_ref().and_then(|o| o.features.as_ref()),
                 );
-                if let [tag::service::METHOD, j, ..] = rest {
-                    if let Some(method) = usize::try_from(*j).ok().and_then(|j| s.method.get(j)) {
-                        features = merge(
-                            &features,
-                            method.options.as_ref().and_then(|o| o.features.as_ref()),
-                        );
-                    }
+                if let [tag::service::METHOD, j, ..] = rest
+                    && let Some(method) = usize::try_from(*j).ok().and_then(|j| s.method.get(j))
+                {
+                    features = merge(
+                        &features,
+                        method.options.as_ref().and_then(|o| o.features.as_ref()),
+                    );
                 }
                 break;
             }

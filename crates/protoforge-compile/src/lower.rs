@@ -449,12 +449,11 @@ impl Lowerer<'_> {
     /// protoc's parser rejects a scalar keyword (or `group`) where only a message type can
     /// stand: extendees and method input and output types.
     fn check_message_type(&mut self, name: &ast::TypeName) {
-        if let [part] = name.parts.as_slice() {
-            if !name.leading_dot
-                && (ast::ScalarType::from_name(&part.name).is_some() || part.name == "group")
-            {
-                self.error(diag::expected_message_type(name.span));
-            }
+        if let [part] = name.parts.as_slice()
+            && !name.leading_dot
+            && (ast::ScalarType::from_name(&part.name).is_some() || part.name == "group")
+        {
+            self.error(diag::expected_message_type(name.span));
         }
     }
 

@@ -404,17 +404,17 @@ fn check_support(
     out: &mut Vec<(String, bool)>,
 ) {
     let e = edition as i32;
-    if let Some(introduced) = support.edition_introduced {
-        if e < introduced as i32 {
-            out.push((
-                format!(
-                    "{full_name} wasn't introduced until edition {} and can't be used in edition {}",
-                    edition_name(introduced),
-                    edition_name(edition)
-                ),
-                false,
-            ));
-        }
+    if let Some(introduced) = support.edition_introduced
+        && e < introduced as i32
+    {
+        out.push((
+            format!(
+                "{full_name} wasn't introduced until edition {} and can't be used in edition {}",
+                edition_name(introduced),
+                edition_name(edition)
+            ),
+            false,
+        ));
     }
     match (support.edition_removed, support.edition_deprecated) {
         (Some(removed), _) if e >= removed as i32 => {
@@ -472,16 +472,15 @@ fn lifetimes(
                         .value
                         .iter()
                         .find(|x| x.number.map(i64::from) == Some(*v as i64));
-                    if let Some(value) = value {
-                        if let Some(support) = value
+                    if let Some(value) = value
+                        && let Some(support) = value
                             .options
                             .as_ref()
                             .and_then(|o| o.feature_support.as_ref())
-                        {
-                            let scope = enum_name.rsplit_once('.').map_or("", |(s, _)| s);
-                            let full = join(scope, value.name.as_deref().unwrap_or(""));
-                            check_support(edition, &full, support, out);
-                        }
+                    {
+                        let scope = enum_name.rsplit_once('.').map_or("", |(s, _)| s);
+                        let full = join(scope, value.name.as_deref().unwrap_or(""));
+                        check_support(edition, &full, support, out);
                     }
                 }
             }
@@ -1027,13 +1026,13 @@ fn normalize(
     known.sort_by_key(|(f, _)| f.number);
     let mut out = Vec::new();
     for (field, values) in known {
-        if let Some(strip) = strip.as_deref_mut() {
-            if field.source_retention {
-                let mut path = strip.path.clone();
-                path.push(field.number as i32);
-                strip.stripped.push(path);
-                continue;
-            }
+        if let Some(strip) = strip.as_deref_mut()
+            && field.source_retention
+        {
+            let mut path = strip.path.clone();
+            path.push(field.number as i32);
+            strip.stripped.push(path);
+            continue;
         }
         if field.implicit_presence && !field.repeated && values.iter().all(is_zero) {
             continue;
@@ -1170,19 +1169,19 @@ impl<'a> PoolLookup<'a> {
     }
 
     fn message(&self, name: &str) -> Option<(&'a DescriptorProto, Location<'a>)> {
-        if let Some((file, path)) = self.locate(name) {
-            if let Some(m) = crate::symbols::message_at(file, &path) {
-                return Some((m, Some((file, path))));
-            }
+        if let Some((file, path)) = self.locate(name)
+            && let Some(m) = crate::symbols::message_at(file, &path)
+        {
+            return Some((m, Some((file, path))));
         }
         builtin::message(name).map(|m| (m, None))
     }
 
     fn enum_desc(&self, name: &str) -> Option<(&'a EnumDescriptorProto, Location<'a>)> {
-        if let Some((file, path)) = self.locate(name) {
-            if let Some(e) = crate::symbols::enum_at(file, &path) {
-                return Some((e, Some((file, path))));
-            }
+        if let Some((file, path)) = self.locate(name)
+            && let Some(e) = crate::symbols::enum_at(file, &path)
+        {
+            return Some((e, Some((file, path))));
         }
         builtin::enum_type(name).map(|e| (e, None))
     }

@@ -69,10 +69,10 @@ pub(crate) fn parse_file(file: FileId, source: &str) -> (Option<ast::File>, Vec<
         parse_diags.retain(|d| d.span.is_none_or(|s| s.start != EOF_MARK));
     }
     for d in parse_diags.iter_mut() {
-        if let Some(span) = d.span.as_mut() {
-            if span.start == EOF_MARK {
-                *span = sp(file, end, end);
-            }
+        if let Some(span) = d.span.as_mut()
+            && span.start == EOF_MARK
+        {
+            *span = sp(file, end, end);
         }
     }
     parse_diags.sort_by_key(|d| d.span.map_or(0, |s| s.start));
@@ -308,20 +308,18 @@ pub(crate) fn type_ref(t: TypeName, diags: &mut Vec<Diagnostic>) -> TypeRef {
             if let Some(s) = ast::ScalarType::from_name(&only.name) {
                 return TypeRef::Scalar(s, t.span);
             }
-        } else if let [first, second, ..] = t.parts.as_slice() {
-            if ast::ScalarType::from_name(&first.name).is_some() {
-                // protoc reads the scalar type and then expects the field name.
-                let dot = Span::new(first.span.file, first.span.end, second.span.start);
-                diags.push(
-                    Diagnostic::error(
-                        dot,
-                        format!("expected field name after scalar type `{}`", first.name),
-                    )
-                    .with_help(
-                        "a message named like a scalar type needs a leading `.` or its package",
-                    ),
-                );
-            }
+        } else if let [first, second, ..] = t.parts.as_slice()
+            && ast::ScalarType::from_name(&first.name).is_some()
+        {
+            // protoc reads the scalar type and then expects the field name.
+            let dot = Span::new(first.span.file, first.span.end, second.span.start);
+            diags.push(
+                Diagnostic::error(
+                    dot,
+                    format!("expected field name after scalar type `{}`", first.name),
+                )
+                .with_help("a message named like a scalar type needs a leading `.` or its package"),
+            );
         }
     }
     TypeRef::Named(t)

@@ -573,12 +573,11 @@ impl<'a> Checker<'a> {
 
     /// Refines the location of the first hint reason when it was a field number.
     fn set_hint_location(&mut self, m: &MessageRef<'a>, reason: &[i32], loc: Loc) {
-        if let Some((_, hint)) = self.hints.iter_mut().find(|(p, _)| p == &m.path) {
-            if let Some((path, l)) = &mut hint.first_reason {
-                if path == reason {
-                    *l = loc;
-                }
-            }
+        if let Some((_, hint)) = self.hints.iter_mut().find(|(p, _)| p == &m.path)
+            && let Some((path, l)) = &mut hint.first_reason
+            && path == reason
+        {
+            *l = loc;
         }
     }
 

@@ -91,10 +91,10 @@ impl<'a> Checker<'a> {
                         if let Some(err) = declaration_symbol_error(full_name) {
                             self.error(&path, Loc::Nowhere, err);
                         }
-                        if !NON_MESSAGE_TYPES.contains(&ty.as_str()) {
-                            if let Some(err) = declaration_symbol_error(ty) {
-                                self.error(&path, Loc::Nowhere, err);
-                            }
+                        if !NON_MESSAGE_TYPES.contains(&ty.as_str())
+                            && let Some(err) = declaration_symbol_error(ty)
+                        {
+                            self.error(&path, Loc::Nowhere, err);
                         }
                     }
                     (name, ty) => {
@@ -161,29 +161,29 @@ impl<'a> Checker<'a> {
                 );
                 return;
             }
-            if let Some(expected) = d.r#type.as_deref().filter(|t| !t.is_empty()) {
-                if !self.has_errors() {
-                    let actual = match field_type(f.field) {
-                        Some(Type::Message | Type::Enum) => {
-                            f.field.type_name.clone().unwrap_or_default()
-                        }
-                        other => type_keyword(other).to_string(),
-                    };
-                    let expected =
-                        if NON_MESSAGE_TYPES.contains(&expected) || expected.starts_with('.') {
-                            expected.to_string()
-                        } else {
-                            format!(".{expected}")
-                        };
-                    if expected != actual {
-                        self.error(
+            if let Some(expected) = d.r#type.as_deref().filter(|t| !t.is_empty())
+                && !self.has_errors()
+            {
+                let actual = match field_type(f.field) {
+                    Some(Type::Message | Type::Enum) => {
+                        f.field.type_name.clone().unwrap_or_default()
+                    }
+                    other => type_keyword(other).to_string(),
+                };
+                let expected = if NON_MESSAGE_TYPES.contains(&expected) || expected.starts_with('.')
+                {
+                    expected.to_string()
+                } else {
+                    format!(".{expected}")
+                };
+                if expected != actual {
+                    self.error(
                             &f.path,
                             Loc::Extendee,
                             format!(
                                 "\"{extendee}\" extension field {number} is expected to be type \"{expected}\", not \"{actual}\"."
                             ),
                         );
-                    }
                 }
             }
             if let Some(declared) = d.full_name.as_deref().filter(|n| !n.is_empty()) {

@@ -172,15 +172,16 @@ impl<'a> Checker<'a> {
                 "Explicit default values are not allowed in proto3.".into(),
             );
         }
-        if field_type(f.field) == Some(Type::Enum) {
-            if let Some(type_name) = f.field.type_name.as_deref() {
-                if let Some((_, true)) = self.find_enum(type_name) {
-                    let container = if f.is_extension {
-                        extendee.unwrap_or("").to_string()
-                    } else {
-                        f.parent_name.clone()
-                    };
-                    self.error(
+        if field_type(f.field) == Some(Type::Enum)
+            && let Some(type_name) = f.field.type_name.as_deref()
+            && let Some((_, true)) = self.find_enum(type_name)
+        {
+            let container = if f.is_extension {
+                extendee.unwrap_or("").to_string()
+            } else {
+                f.parent_name.clone()
+            };
+            self.error(
                         &f.path,
                         Loc::Type,
                         format!(
@@ -188,8 +189,6 @@ impl<'a> Checker<'a> {
                             type_name.strip_prefix('.').unwrap_or(type_name)
                         ),
                     );
-                }
-            }
         }
         if field_type(f.field) == Some(Type::Group) {
             self.error(
@@ -408,16 +407,15 @@ impl<'a> Checker<'a> {
             }
         }
         self.validate_map_field(f);
-        if f.is_extension {
-            if let Some(json) = &f.field.json_name {
-                if *json != to_json_name(f.field.name.as_deref().unwrap_or("")) {
-                    self.error(
-                        &f.path,
-                        Loc::JsonName,
-                        "option json_name is not allowed on extension fields.".into(),
-                    );
-                }
-            }
+        if f.is_extension
+            && let Some(json) = &f.field.json_name
+            && *json != to_json_name(f.field.name.as_deref().unwrap_or(""))
+        {
+            self.error(
+                &f.path,
+                Loc::JsonName,
+                "option json_name is not allowed on extension fields.".into(),
+            );
         }
         if f.field
             .json_name
@@ -715,17 +713,16 @@ impl<'a> Checker<'a> {
                 Some(_) => {}
             }
         }
-        if !e.features.is_closed_enum() {
-            if let Some(first) = en.value.first() {
-                if first.number.unwrap_or(0) != 0 {
-                    let path = child(&e.path, tag::enum_::VALUE, 0);
-                    self.error(
-                        &path,
-                        Loc::Number,
-                        "The first enum value must be zero for open enums.".into(),
-                    );
-                }
-            }
+        if !e.features.is_closed_enum()
+            && let Some(first) = en.value.first()
+            && first.number.unwrap_or(0) != 0
+        {
+            let path = child(&e.path, tag::enum_::VALUE, 0);
+            self.error(
+                &path,
+                Loc::Number,
+                "The first enum value must be zero for open enums.".into(),
+            );
         }
         let allow_alias = en
             .options

@@ -368,12 +368,12 @@ impl Parser<'_> {
                 .field_by_name(message, &lower)
                 .filter(|f| matches!(f.kind, Kind::Group(_)));
         }
-        if let Some(f) = &field {
-            if let Kind::Group(type_name) = &f.kind {
-                let short = type_name.rsplit('.').next().unwrap_or(type_name);
-                if short != name {
-                    field = None;
-                }
+        if let Some(f) = &field
+            && let Kind::Group(type_name) = &f.kind
+        {
+            let short = type_name.rsplit('.').next().unwrap_or(type_name);
+            if short != name {
+                field = None;
             }
         }
         field.ok_or_else(|| format!("Message type \"{message}\" has no field named \"{name}\"."))
@@ -636,17 +636,16 @@ fn add_values(msg: &mut DynMessage, field: FieldInfo, values: Vec<Raw>) -> Resul
                 field.name
             ));
         }
-        if let Some(oneof) = &field.oneof {
-            if let Some((other, _)) = msg
+        if let Some(oneof) = &field.oneof
+            && let Some((other, _)) = msg
                 .fields
                 .iter()
                 .find(|(f, _)| f.oneof.as_ref() == Some(oneof))
-            {
-                return Err(format!(
-                    "Field \"{}\" is specified along with field \"{}\", another member of oneof \"{}\".",
-                    field.name, other.name, oneof
-                ));
-            }
+        {
+            return Err(format!(
+                "Field \"{}\" is specified along with field \"{}\", another member of oneof \"{}\".",
+                field.name, other.name, oneof
+            ));
         }
     }
     match msg
