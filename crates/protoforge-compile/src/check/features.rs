@@ -1,19 +1,15 @@
 //! The handful of resolved editions features the checks depend on (presence, enum openness,
-//! repeated encoding, JSON format), computed from the edition defaults and the `features`
-//! set on the file and the enclosing elements.
+//! repeated encoding, JSON format), as a small `Copy` view the checks carry down while they
+//! walk a file.
 //!
-//! proto2 and proto3 files get their legacy equivalents (proto2: explicit presence, closed
-//! enums, expanded repeated fields, best-effort JSON; proto3: implicit presence, open enums,
-//! packed, JSON allowed). Only the features the checks read are modelled here; the full
-//! resolution (with feature extensions) belongs to option interpretation.
+//! Defaults and path resolution come from the crate's `features` module (edition defaults read
+//! from `descriptor.proto`, legacy proto2/proto3 equivalents included); this view only keeps
+//! the four values the checks read and overlays each element's explicit `features`.
 
 use protoforge::descriptor::{
-    DescriptorProto, Edition, FeatureSet, FileDescriptorProto,
+    FeatureSet, FileDescriptorProto,
     feature_set::{EnumType, FieldPresence, JsonFormat, RepeatedFieldEncoding},
 };
-
-use super::Syntax;
-use crate::tag;
 
 /// Resolved values of the features the checks use.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -25,38 +21,19 @@ pub(crate) struct Features {
 }
 
 impl Features {
-    /// The defaults of a file's syntax or edition (all editions so far share them).
-    fn defaults(syntax: Syntax, edition: Option<Edition>) -> Features {
-        match syntax {
-            Syntax::Proto2 => Features {
-                field_presence: FieldPresence::Explicit,
-                enum_type: EnumType::Closed,
-                repeated_field_encoding: RepeatedFieldEncoding::Expanded,
-                json_format: JsonFormat::LegacyBestEffort,
-            },
-            Syntax::Proto3 => Features {
-                field_presence: FieldPresence::Implicit,
-                enum_type: EnumType::Open,
-                repeated_field_encoding: RepeatedFieldEncoding::Packed,
-                json_format: JsonFormat::Allow,
-            },
-            Syntax::Editions => {
-                // Editions 2023 and 2024 agree on these four features.
-                let _ = edition;
-                Features {
-                    field_presence: FieldPresence::Explicit,
-                    enum_type: EnumType::Open,
-                    repeated_field_encoding: RepeatedFieldEncoding::Packed,
-                    json_format: JsonFormat::Allow,
-                }
-            }
+    /// The four check-relevant values of a resolved feature set.
+    fn from_set(set: &FeatureSet) -> Features {
+        Features {
+            field_presence: set.field_presence.unwrap_or_default(),
+            enum_type: set.enum_type.unwrap_or_default(),
+            repeated_field_encoding: set.repeated_field_encoding.unwrap_or_default(),
+            json_format: set.json_format.unwrap_or_default(),
         }
     }
 
     /// The resolved features of `file` itself.
     pub(crate) fn for_file(file: &FileDescriptorProto) -> Features {
-        Features::defaults(Syntax::of(file), file.edition)
-            .merged(file.options.as_ref().and_then(|o| o.features.as_ref()))
+        Features::from_set(&crate::features::resolve_at(file, &[]))
     }
 
     /// These features overridden by whatever `set` specifies.
@@ -103,45 +80,5 @@ impl Features {
 
 /// The resolved features of the enum at `path` in `file` (any file of the pool).
 pub(crate) fn enum_features_at(file: &FileDescriptorProto, path: &[i32]) -> Features {
-    let mut features = Features::for_file(file);
-    let mut message: Option<&DescriptorProto> = None;
-    let mut rest = path;
-    while let [field, index, tail @ ..] = rest {
-        let Ok(i) = usize::try_from(*index) else {
-            break;
-        };
-        match (message, *field) {
-            (None, tag::file::MESSAGE_TYPE) => {
-                let Some(m) = file.message_type.get(i) else {
-                    break;
-                };
-                features = features.merged(m.options.as_ref().and_then(|o| o.features.as_ref()));
-                message = Some(m);
-            }
-            (Some(parent), tag::message::NESTED_TYPE) => {
-                let Some(m) = parent.nested_type.get(i) else {
-                    break;
-                };
-                features = features.merged(m.options.as_ref().and_then(|o| o.features.as_ref()));
-                message = Some(m);
-            }
-            (None, tag::file::ENUM_TYPE) => {
-                if let Some(e) = file.enum_type.get(i) {
-                    features =
-                        features.merged(e.options.as_ref().and_then(|o| o.features.as_ref()));
-                }
-                break;
-            }
-            (Some(parent), tag::message::ENUM_TYPE) => {
-                if let Some(e) = parent.enum_type.get(i) {
-                    features =
-                        features.merged(e.options.as_ref().and_then(|o| o.features.as_ref()));
-                }
-                break;
-            }
-            _ => break,
-        }
-        rest = tail;
-    }
-    features
+    Features::from_set(&crate::features::resolve_at(file, path))
 }
