@@ -36,9 +36,16 @@ mod error;
 mod extension;
 #[cfg(feature = "grpc")]
 pub mod grpc;
+#[cfg(feature = "json")]
+pub mod json;
 mod message;
 pub mod plugin;
+#[cfg(feature = "reflect")]
+pub mod reflect;
+#[cfg(feature = "text")]
+pub mod text;
 mod unknown;
+pub mod wkt;
 
 pub use ::bytes;
 

@@ -1,0 +1,1 @@
+//! Protobuf text format: printing and parsing messages the way protoc does.
