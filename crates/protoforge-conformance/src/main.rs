@@ -1,24 +1,65 @@
 //! The conformance testee: speaks protobuf's conformance protocol on stdin/stdout (each
 //! message preceded by its length as a little-endian `u32`), decoding `ConformanceRequest`s
-//! and answering `ConformanceResponse`s. Binary payloads of the proto2, proto3 and editions
-//! test messages are decoded and re-encoded with protoforge-generated code; JSON, text and
-//! unknown message types are answered `skipped`, never `parse_error`.
+//! and answering `ConformanceResponse`s.
 //!
-//! The generated code lives in `src/gen/` and is checked by `tests/gen_fresh.rs`.
+//! Binary input with binary output is decoded and re-encoded with protoforge-generated code
+//! (`src/gen/`, checked by `tests/gen_fresh.rs`). Every other combination of binary, JSON and
+//! text-format input and output goes through `protoforge::reflect::DynamicMessage`, with
+//! `protoforge::json` and the text format (`text_format.rs`), over a descriptor pool of the
+//! test messages. That pool is built from the golden descriptor sets in
+//! `testdata/descriptors/protobuf/goldens/`, made by real protoc with `--include_imports`;
+//! `protoforge-compile`'s `tests/golden.rs` proves it produces the same bytes for these files.
+//! JSPB, an unspecified output format and unknown message types are answered `skipped`,
+//! never `parse_error`.
 
 use std::io::{self, Read, Write};
+use std::sync::OnceLock;
 
 use protoforge::Message;
+use protoforge::json::{ParseOptions, PrintOptions};
+use protoforge::reflect::{DescriptorPool, DynamicMessage};
 
 #[allow(missing_docs, dead_code)]
 #[path = "gen/mod.rs"]
 #[rustfmt::skip]
 mod generated;
+mod text_format;
 
 use generated::conformance::{
-    ConformanceRequest, ConformanceResponse, WireFormat, conformance_request::Payload,
-    conformance_response::Result as Outcome,
+    ConformanceRequest, ConformanceResponse, TestCategory, WireFormat,
+    conformance_request::Payload, conformance_response::Result as Outcome,
 };
+
+/// The golden descriptor sets (protoc `--include_imports`) of every test message file.
+const DESCRIPTOR_SETS: &[&[u8]] = &[
+    include_bytes!(
+        "../../../testdata/descriptors/protobuf/goldens/google/protobuf/test_messages_proto3.proto.pb"
+    ),
+    include_bytes!(
+        "../../../testdata/descriptors/protobuf/goldens/google/protobuf/test_messages_proto2.proto.pb"
+    ),
+    include_bytes!(
+        "../../../testdata/descriptors/protobuf/goldens/editions/golden/test_messages_proto2_editions.proto.pb"
+    ),
+    include_bytes!(
+        "../../../testdata/descriptors/protobuf/goldens/editions/golden/test_messages_proto3_editions.proto.pb"
+    ),
+];
+
+/// The pool of the test messages, built on first use.
+fn pool() -> Result<&'static DescriptorPool, String> {
+    static POOL: OnceLock<Result<DescriptorPool, String>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        let mut pool = DescriptorPool::new();
+        for set in DESCRIPTOR_SETS {
+            pool.add_encoded_file_descriptor_set(set)
+                .map_err(|e| format!("test message descriptors: {e}"))?;
+        }
+        Ok(pool)
+    })
+    .as_ref()
+    .map_err(Clone::clone)
+}
 
 /// Decodes `payload` as `M` and re-encodes it, or says why not.
 fn round_trip<M: Message>(payload: &[u8]) -> Outcome {
@@ -28,21 +69,10 @@ fn round_trip<M: Message>(payload: &[u8]) -> Outcome {
     }
 }
 
-/// Answers one request.
-fn handle(request: &ConformanceRequest) -> Outcome {
+/// Binary in, binary out, with generated code; `None` for message types it does not know.
+fn binary_round_trip(message_type: &str, payload: &[u8]) -> Option<Outcome> {
     use generated::protobuf_test_messages as tm;
-    let payload = match &request.payload {
-        Some(Payload::ProtobufPayload(bytes)) => bytes,
-        Some(_) => return Outcome::Skipped("only binary input is supported".into()),
-        None => return Outcome::RuntimeError("request without payload".into()),
-    };
-    if request.message_type == "conformance.FailureSet" {
-        return Outcome::ProtobufPayload(Vec::new());
-    }
-    if request.requested_output_format != WireFormat::Protobuf as i32 {
-        return Outcome::Skipped("only binary output is supported".into());
-    }
-    match request.message_type.as_str() {
+    Some(match message_type {
         "protobuf_test_messages.proto2.TestAllTypesProto2" => {
             round_trip::<tm::proto2::TestAllTypesProto2>(payload)
         }
@@ -55,7 +85,77 @@ fn handle(request: &ConformanceRequest) -> Outcome {
         "protobuf_test_messages.editions.proto3.TestAllTypesProto3" => {
             round_trip::<tm::editions::proto3::TestAllTypesProto3>(payload)
         }
-        other => Outcome::Skipped(format!("message type `{other}` is not supported")),
+        _ => return None,
+    })
+}
+
+/// Answers one request.
+fn handle(request: &ConformanceRequest) -> Outcome {
+    let Some(payload) = &request.payload else {
+        return Outcome::RuntimeError("request without payload".into());
+    };
+    if request.message_type == "conformance.FailureSet" {
+        return Outcome::ProtobufPayload(Vec::new());
+    }
+    let output = request.requested_output_format;
+    if output == WireFormat::Protobuf as i32
+        && let Payload::ProtobufPayload(bytes) = payload
+        && let Some(outcome) = binary_round_trip(&request.message_type, bytes)
+    {
+        return outcome;
+    }
+    let pool = match pool() {
+        Ok(pool) => pool,
+        Err(error) => return Outcome::RuntimeError(error),
+    };
+    let Some(desc) = pool.get_message_by_name(&request.message_type) else {
+        return Outcome::Skipped(format!(
+            "message type `{}` is not supported",
+            request.message_type
+        ));
+    };
+    let supported_output = [
+        WireFormat::Protobuf,
+        WireFormat::Json,
+        WireFormat::TextFormat,
+    ]
+    .iter()
+    .any(|f| *f as i32 == output);
+    if !supported_output {
+        return Outcome::Skipped(format!("output format {output} is not supported"));
+    }
+    let message = match payload {
+        Payload::ProtobufPayload(bytes) => {
+            DynamicMessage::decode(desc, bytes).map_err(|e| e.to_string())
+        }
+        Payload::JsonPayload(text) => {
+            let options = ParseOptions {
+                ignore_unknown_fields: request.test_category
+                    == TestCategory::JsonIgnoreUnknownParsingTest as i32,
+            };
+            protoforge::json::from_str_with(desc, text, &options).map_err(|e| e.to_string())
+        }
+        Payload::TextPayload(text) => text_format::parse_text(desc, text),
+        Payload::JspbPayload(_) => {
+            return Outcome::Skipped("JSPB input is not supported".into());
+        }
+    };
+    let message = match message {
+        Ok(message) => message,
+        Err(error) => return Outcome::ParseError(error),
+    };
+    if output == WireFormat::Json as i32 {
+        match protoforge::json::to_string_with(&message, &PrintOptions::default()) {
+            Ok(json) => Outcome::JsonPayload(json),
+            Err(error) => Outcome::SerializeError(error.to_string()),
+        }
+    } else if output == WireFormat::TextFormat as i32 {
+        Outcome::TextPayload(text_format::print_text(
+            &message,
+            request.print_unknown_fields,
+        ))
+    } else {
+        Outcome::ProtobufPayload(message.encode_to_vec())
     }
 }
 

@@ -1,6 +1,7 @@
 //! The testee's side of the conformance protocol, with requests and responses encoded by
 //! hand from conformance.proto's field numbers: valid binary input round-trips, invalid input
-//! is a `parse_error`, and JSON input or unknown message types are `skipped`.
+//! is a `parse_error`, JSON input is parsed (or rejected with a `parse_error`) and answered in
+//! binary, and unknown message types are `skipped`.
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
@@ -67,12 +68,17 @@ fn answers_per_protocol() {
     let responses = exchange(&[
         request(1, &message, proto3),
         request(1, &[0x08], proto3),
-        request(2, b"{}", proto3),
+        request(2, br#"{"optionalInt32": 150}"#, proto3),
+        request(2, br#"{"optionalInt32": true}"#, proto3),
         request(1, &[], "no.such.Type"),
     ]);
-    assert_eq!(responses.len(), 4);
+    assert_eq!(responses.len(), 5);
     assert_eq!(responses[0], field(PROTOBUF_PAYLOAD, 2, &message));
     assert_eq!(responses[1][0], PARSE_ERROR << 3 | 2, "{:?}", responses[1]);
-    assert_eq!(responses[2][0], SKIPPED << 3 | 2, "{:?}", responses[2]);
-    assert_eq!(responses[3][0], SKIPPED << 3 | 2, "{:?}", responses[3]);
+    assert_eq!(
+        responses[2],
+        field(PROTOBUF_PAYLOAD, 2, &[0x08, 0x96, 0x01])
+    );
+    assert_eq!(responses[3][0], PARSE_ERROR << 3 | 2, "{:?}", responses[3]);
+    assert_eq!(responses[4][0], SKIPPED << 3 | 2, "{:?}", responses[4]);
 }
