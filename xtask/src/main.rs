@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod bench;
-mod bootstrap_runtime;
+mod bootstrap;
 mod conformance;
 mod goldens;
 mod tidy;
@@ -22,7 +22,7 @@ fn main() -> ExitCode {
         // New jobs: add one arm here and one module beside this file.
         "tidy" => tidy::run(&root()),
         "conformance" => conformance::run(rest),
-        "bootstrap-runtime" => bootstrap_runtime::run(&root(), rest),
+        "bootstrap" => bootstrap::run(&root(), rest),
         "goldens" => goldens::run(&root(), rest),
         "bench" => bench::run(&root(), rest),
         _ => Err(format!("unknown job `{job}`\n\njobs:\n{JOBS}")),
@@ -40,9 +40,9 @@ fn main() -> ExitCode {
 /// One line per job, for the usage text.
 const JOBS: &str = "  tidy          check module docs and formatting\n  \
   conformance   build (cached) and run protobuf's conformance_test_runner\n  \
-  bootstrap-runtime [--check]  regenerate protoforge's descriptor.rs/plugin.rs\n  \
+  bootstrap [--check]  regenerate the runtime's descriptor.rs, plugin.rs and wkt\n  \
   goldens [SET..]  regenerate testdata/descriptors goldens with real protoc\n  \
-  bench compile    time protoforge against protoc on the corpus\n";
+  bench compile [--googleapis DIR]  time protoforge against protoc (and protox) on the corpus\n";
 
 /// The workspace root (the parent of this crate).
 fn root() -> PathBuf {

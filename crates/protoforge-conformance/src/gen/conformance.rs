@@ -13,8 +13,9 @@ pub struct TestStatus {
 impl TestStatus {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "conformance.TestStatus";
-    /// Whether every `required` field is set, here and in nested messages
-    /// generated in the same run.
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// (extensions are not checked); `Message::check_initialized` says which is
+    /// missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -94,6 +95,11 @@ impl ::protoforge::Message for TestStatus {
         *self = Self::default();
     }
 }
+#[allow(deprecated)]
+impl ::protoforge::Name for TestStatus {
+    const PACKAGE: &'static str = "conformance";
+    const NAME: &'static str = "TestStatus";
+}
 #[derive(Clone, PartialEq, Default, Debug)]
 #[allow(deprecated)]
 pub struct FailureSet {
@@ -105,10 +111,11 @@ pub struct FailureSet {
 impl FailureSet {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "conformance.FailureSet";
-    /// Whether every `required` field is set, here and in nested messages
-    /// generated in the same run.
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// (extensions are not checked); `Message::check_initialized` says which is
+    /// missing.
     pub fn is_initialized(&self) -> bool {
-        self.test.iter().all(|value| value.is_initialized())
+        true
     }
 }
 #[allow(deprecated)]
@@ -146,6 +153,11 @@ impl ::protoforge::Message for FailureSet {
         *self = Self::default();
     }
 }
+#[allow(deprecated)]
+impl ::protoforge::Name for FailureSet {
+    const PACKAGE: &'static str = "conformance";
+    const NAME: &'static str = "FailureSet";
+}
 #[derive(Clone, PartialEq, Default, Debug)]
 #[allow(deprecated)]
 pub struct ConformanceRequest {
@@ -162,10 +174,11 @@ pub struct ConformanceRequest {
 impl ConformanceRequest {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "conformance.ConformanceRequest";
-    /// Whether every `required` field is set, here and in nested messages
-    /// generated in the same run.
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// (extensions are not checked); `Message::check_initialized` says which is
+    /// missing.
     pub fn is_initialized(&self) -> bool {
-        self.jspb_encoding_options.as_ref().is_none_or(|value| value.is_initialized())
+        true
     }
 }
 #[allow(deprecated)]
@@ -359,6 +372,11 @@ impl ::protoforge::Message for ConformanceRequest {
         *self = Self::default();
     }
 }
+#[allow(deprecated)]
+impl ::protoforge::Name for ConformanceRequest {
+    const PACKAGE: &'static str = "conformance";
+    const NAME: &'static str = "ConformanceRequest";
+}
 /// Nested types of `conformance.ConformanceRequest`.
 pub mod conformance_request {
     /// The fields of oneof `conformance.ConformanceRequest.payload`.
@@ -382,8 +400,9 @@ pub struct ConformanceResponse {
 impl ConformanceResponse {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "conformance.ConformanceResponse";
-    /// Whether every `required` field is set, here and in nested messages
-    /// generated in the same run.
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// (extensions are not checked); `Message::check_initialized` says which is
+    /// missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -579,6 +598,11 @@ impl ::protoforge::Message for ConformanceResponse {
         *self = Self::default();
     }
 }
+#[allow(deprecated)]
+impl ::protoforge::Name for ConformanceResponse {
+    const PACKAGE: &'static str = "conformance";
+    const NAME: &'static str = "ConformanceResponse";
+}
 /// Nested types of `conformance.ConformanceResponse`.
 pub mod conformance_response {
     /// The fields of oneof `conformance.ConformanceResponse.result`.
@@ -607,8 +631,9 @@ pub struct JspbEncodingConfig {
 impl JspbEncodingConfig {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "conformance.JspbEncodingConfig";
-    /// Whether every `required` field is set, here and in nested messages
-    /// generated in the same run.
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// (extensions are not checked); `Message::check_initialized` says which is
+    /// missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -660,6 +685,11 @@ impl ::protoforge::Message for JspbEncodingConfig {
     fn clear(&mut self) {
         *self = Self::default();
     }
+}
+#[allow(deprecated)]
+impl ::protoforge::Name for JspbEncodingConfig {
+    const PACKAGE: &'static str = "conformance";
+    const NAME: &'static str = "JspbEncodingConfig";
 }
 /// The enum `conformance.WireFormat`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]

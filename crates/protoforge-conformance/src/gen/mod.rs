@@ -4,12 +4,6 @@
 #[rustfmt::skip]
 pub mod conformance;
 #[path = "."]
-pub mod google {
-    #[path = "google.protobuf.rs"]
-    #[rustfmt::skip]
-    pub mod protobuf;
-}
-#[path = "."]
 pub mod protobuf_test_messages {
     #[path = "."]
     pub mod editions {

@@ -374,41 +374,11 @@ impl TestAllTypesProto2 {
     pub fn field_name18(&self) -> i32 {
         self.field_name18.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in nested messages
-    /// generated in the same run.
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// (extensions are not checked); `Message::check_initialized` says which is
+    /// missing.
     pub fn is_initialized(&self) -> bool {
-        self.optional_nested_message.as_ref().is_none_or(|value| value.is_initialized())
-            && self
-                .optional_foreign_message
-                .as_ref()
-                .is_none_or(|value| value.is_initialized())
-            && self.recursive_message.as_ref().is_none_or(|value| value.is_initialized())
-            && self.repeated_nested_message.iter().all(|value| value.is_initialized())
-            && self.repeated_foreign_message.iter().all(|value| value.is_initialized())
-            && self.map_int32_nested_message.values().all(|value| value.is_initialized())
-            && self
-                .map_string_nested_message
-                .values()
-                .all(|value| value.is_initialized())
-            && self
-                .map_string_foreign_message
-                .values()
-                .all(|value| value.is_initialized())
-            && self.data.as_ref().is_none_or(|value| value.is_initialized())
-            && self
-                .multiwordgroupfield
-                .as_ref()
-                .is_none_or(|value| value.is_initialized())
-            && self
-                .message_set_correct
-                .as_ref()
-                .is_none_or(|value| value.is_initialized())
-            && match &self.oneof_field {
-                ::core::option::Option::Some(
-                    test_all_types_proto2::OneofField::OneofNestedMessage(value),
-                ) => value.is_initialized(),
-                _ => true,
-            }
+        true
     }
 }
 #[allow(deprecated)]
@@ -985,13 +955,14 @@ impl ::protoforge::Message for TestAllTypesProto2 {
                     .map_err(|error| error.push(NAME, "optional_bool"))
             }
             14 => {
-                ::protoforge::encoding::string::merge(
+                self.optional_string = ::protoforge::encoding::string::decode_unverified(
+                        number,
                         wire_type,
-                        self.optional_string.get_or_insert_default(),
                         buf,
-                        ctx,
+                        &mut self.unknown_fields,
                     )
-                    .map_err(|error| error.push(NAME, "optional_string"))
+                    .map_err(|error| error.push(NAME, "optional_string"))?;
+                ::core::result::Result::Ok(())
             }
             15 => {
                 ::protoforge::encoding::bytes::merge(
@@ -1043,22 +1014,24 @@ impl ::protoforge::Message for TestAllTypesProto2 {
                     .map_err(|error| error.push(NAME, "optional_foreign_enum"))
             }
             24 => {
-                ::protoforge::encoding::string::merge(
+                self.optional_string_piece = ::protoforge::encoding::string::decode_unverified(
+                        number,
                         wire_type,
-                        self.optional_string_piece.get_or_insert_default(),
                         buf,
-                        ctx,
+                        &mut self.unknown_fields,
                     )
-                    .map_err(|error| error.push(NAME, "optional_string_piece"))
+                    .map_err(|error| error.push(NAME, "optional_string_piece"))?;
+                ::core::result::Result::Ok(())
             }
             25 => {
-                ::protoforge::encoding::string::merge(
+                self.optional_cord = ::protoforge::encoding::string::decode_unverified(
+                        number,
                         wire_type,
-                        self.optional_cord.get_or_insert_default(),
                         buf,
-                        ctx,
+                        &mut self.unknown_fields,
                     )
-                    .map_err(|error| error.push(NAME, "optional_cord"))
+                    .map_err(|error| error.push(NAME, "optional_cord"))?;
+                ::core::result::Result::Ok(())
             }
             27 => {
                 ::protoforge::encoding::message::merge(
@@ -1187,11 +1160,12 @@ impl ::protoforge::Message for TestAllTypesProto2 {
                     .map_err(|error| error.push(NAME, "repeated_bool"))
             }
             44 => {
-                ::protoforge::encoding::string::merge_repeated(
+                ::protoforge::encoding::string::merge_repeated_unverified(
+                        number,
                         wire_type,
                         &mut self.repeated_string,
                         buf,
-                        ctx,
+                        &mut self.unknown_fields,
                     )
                     .map_err(|error| error.push(NAME, "repeated_string"))
             }
@@ -1245,20 +1219,22 @@ impl ::protoforge::Message for TestAllTypesProto2 {
                     .map_err(|error| error.push(NAME, "repeated_foreign_enum"))
             }
             54 => {
-                ::protoforge::encoding::string::merge_repeated(
+                ::protoforge::encoding::string::merge_repeated_unverified(
+                        number,
                         wire_type,
                         &mut self.repeated_string_piece,
                         buf,
-                        ctx,
+                        &mut self.unknown_fields,
                     )
                     .map_err(|error| error.push(NAME, "repeated_string_piece"))
             }
             55 => {
-                ::protoforge::encoding::string::merge_repeated(
+                ::protoforge::encoding::string::merge_repeated_unverified(
+                        number,
                         wire_type,
                         &mut self.repeated_cord,
                         buf,
-                        ctx,
+                        &mut self.unknown_fields,
                     )
                     .map_err(|error| error.push(NAME, "repeated_cord"))
             }
@@ -1380,54 +1356,66 @@ impl ::protoforge::Message for TestAllTypesProto2 {
                 ::core::result::Result::Ok(())
             }
             69 => {
-                let (key, value) = ::protoforge::encoding::map::merge_entry::<
+                let ::core::option::Option::Some((key, value)) = ::protoforge::encoding::map::merge_entry_unverified::<
                     ::protoforge::encoding::codec::String,
                     ::protoforge::encoding::codec::String,
-                >(wire_type, buf, ctx)
-                    .map_err(|error| error.push(NAME, "map_string_string"))?;
+                >(number, wire_type, buf, ctx, &mut self.unknown_fields)
+                    .map_err(|error| error.push(NAME, "map_string_string"))? else {
+                    return ::core::result::Result::Ok(());
+                };
                 self.map_string_string.insert(key, value);
                 ::core::result::Result::Ok(())
             }
             70 => {
-                let (key, value) = ::protoforge::encoding::map::merge_entry::<
+                let ::core::option::Option::Some((key, value)) = ::protoforge::encoding::map::merge_entry_unverified::<
                     ::protoforge::encoding::codec::String,
                     ::protoforge::encoding::codec::Bytes,
-                >(wire_type, buf, ctx)
-                    .map_err(|error| error.push(NAME, "map_string_bytes"))?;
+                >(number, wire_type, buf, ctx, &mut self.unknown_fields)
+                    .map_err(|error| error.push(NAME, "map_string_bytes"))? else {
+                    return ::core::result::Result::Ok(());
+                };
                 self.map_string_bytes.insert(key, value);
                 ::core::result::Result::Ok(())
             }
             71 => {
-                let (key, value) = ::protoforge::encoding::map::merge_entry::<
+                let ::core::option::Option::Some((key, value)) = ::protoforge::encoding::map::merge_entry_unverified::<
                     ::protoforge::encoding::codec::String,
                     ::protoforge::encoding::codec::Message<
                         test_all_types_proto2::NestedMessage,
                     >,
-                >(wire_type, buf, ctx)
-                    .map_err(|error| error.push(NAME, "map_string_nested_message"))?;
+                >(number, wire_type, buf, ctx, &mut self.unknown_fields)
+                    .map_err(|error| error.push(NAME, "map_string_nested_message"))?
+                else {
+                    return ::core::result::Result::Ok(());
+                };
                 self.map_string_nested_message.insert(key, value);
                 ::core::result::Result::Ok(())
             }
             72 => {
-                let (key, value) = ::protoforge::encoding::map::merge_entry::<
+                let ::core::option::Option::Some((key, value)) = ::protoforge::encoding::map::merge_entry_unverified::<
                     ::protoforge::encoding::codec::String,
                     ::protoforge::encoding::codec::Message<ForeignMessageProto2>,
-                >(wire_type, buf, ctx)
-                    .map_err(|error| error.push(NAME, "map_string_foreign_message"))?;
+                >(number, wire_type, buf, ctx, &mut self.unknown_fields)
+                    .map_err(|error| error.push(NAME, "map_string_foreign_message"))?
+                else {
+                    return ::core::result::Result::Ok(());
+                };
                 self.map_string_foreign_message.insert(key, value);
                 ::core::result::Result::Ok(())
             }
             73 => {
-                let (key, raw) = ::protoforge::encoding::map::merge_entry::<
+                let ::core::option::Option::Some((key, value)) = ::protoforge::encoding::map::merge_entry_unverified::<
                     ::protoforge::encoding::codec::String,
                     ::protoforge::encoding::codec::Int32,
-                >(wire_type, buf, ctx)
-                    .map_err(|error| error.push(NAME, "map_string_nested_enum"))?;
+                >(number, wire_type, buf, ctx, &mut self.unknown_fields)
+                    .map_err(|error| error.push(NAME, "map_string_nested_enum"))? else {
+                    return ::core::result::Result::Ok(());
+                };
                 match <test_all_types_proto2::NestedEnum as ::protoforge::Enumeration>::from_i32(
-                    raw,
+                    value,
                 ) {
-                    ::core::option::Option::Some(value) => {
-                        self.map_string_nested_enum.insert(key, value);
+                    ::core::option::Option::Some(known) => {
+                        self.map_string_nested_enum.insert(key, known);
                     }
                     ::core::option::Option::None => {
                         let mut entry = ::std::vec::Vec::new();
@@ -1438,7 +1426,7 @@ impl ::protoforge::Message for TestAllTypesProto2 {
                         );
                         <::protoforge::encoding::codec::Int32 as ::protoforge::encoding::Codec>::encode(
                             2,
-                            &raw,
+                            &value,
                             &mut entry,
                         );
                         self.unknown_fields
@@ -1451,14 +1439,16 @@ impl ::protoforge::Message for TestAllTypesProto2 {
                 ::core::result::Result::Ok(())
             }
             74 => {
-                let (key, raw) = ::protoforge::encoding::map::merge_entry::<
+                let ::core::option::Option::Some((key, value)) = ::protoforge::encoding::map::merge_entry_unverified::<
                     ::protoforge::encoding::codec::String,
                     ::protoforge::encoding::codec::Int32,
-                >(wire_type, buf, ctx)
-                    .map_err(|error| error.push(NAME, "map_string_foreign_enum"))?;
-                match <ForeignEnumProto2 as ::protoforge::Enumeration>::from_i32(raw) {
-                    ::core::option::Option::Some(value) => {
-                        self.map_string_foreign_enum.insert(key, value);
+                >(number, wire_type, buf, ctx, &mut self.unknown_fields)
+                    .map_err(|error| error.push(NAME, "map_string_foreign_enum"))? else {
+                    return ::core::result::Result::Ok(());
+                };
+                match <ForeignEnumProto2 as ::protoforge::Enumeration>::from_i32(value) {
+                    ::core::option::Option::Some(known) => {
+                        self.map_string_foreign_enum.insert(key, known);
                     }
                     ::core::option::Option::None => {
                         let mut entry = ::std::vec::Vec::new();
@@ -1469,7 +1459,7 @@ impl ::protoforge::Message for TestAllTypesProto2 {
                         );
                         <::protoforge::encoding::codec::Int32 as ::protoforge::encoding::Codec>::encode(
                             2,
-                            &raw,
+                            &value,
                             &mut entry,
                         );
                         self.unknown_fields
@@ -1758,6 +1748,9 @@ impl ::protoforge::Message for TestAllTypesProto2 {
                 ::core::result::Result::Ok(())
             }
             111 => {
+                if !self.unknown_fields.is_empty() {
+                    self.unknown_fields.remove(113);
+                }
                 let mut value = <u32 as ::core::default::Default>::default();
                 ::protoforge::encoding::uint32::merge(wire_type, &mut value, buf, ctx)
                     .map_err(|error| error.push(NAME, "oneof_uint32"))?;
@@ -1767,6 +1760,9 @@ impl ::protoforge::Message for TestAllTypesProto2 {
                 ::core::result::Result::Ok(())
             }
             112 => {
+                if !self.unknown_fields.is_empty() {
+                    self.unknown_fields.remove(113);
+                }
                 if let ::core::option::Option::Some(
                     test_all_types_proto2::OneofField::OneofNestedMessage(value),
                 ) = &mut self.oneof_field
@@ -1796,15 +1792,34 @@ impl ::protoforge::Message for TestAllTypesProto2 {
                 }
             }
             113 => {
-                let mut value = <::std::string::String as ::core::default::Default>::default();
-                ::protoforge::encoding::string::merge(wire_type, &mut value, buf, ctx)
-                    .map_err(|error| error.push(NAME, "oneof_string"))?;
-                self.oneof_field = ::core::option::Option::Some(
-                    test_all_types_proto2::OneofField::OneofString(value),
-                );
+                match ::protoforge::encoding::string::decode_unverified(
+                        number,
+                        wire_type,
+                        buf,
+                        &mut self.unknown_fields,
+                    )
+                    .map_err(|error| error.push(NAME, "oneof_string"))?
+                {
+                    ::core::option::Option::Some(value) => {
+                        self.oneof_field = ::core::option::Option::Some(
+                            test_all_types_proto2::OneofField::OneofString(value),
+                        );
+                    }
+                    ::core::option::Option::None => {
+                        if ::core::matches!(
+                            self.oneof_field,
+                            ::core::option::Option::Some(test_all_types_proto2::OneofField::OneofString(_))
+                        ) {
+                            self.oneof_field = ::core::option::Option::None;
+                        }
+                    }
+                }
                 ::core::result::Result::Ok(())
             }
             114 => {
+                if !self.unknown_fields.is_empty() {
+                    self.unknown_fields.remove(113);
+                }
                 let mut value = <::std::vec::Vec<
                     u8,
                 > as ::core::default::Default>::default();
@@ -1816,6 +1831,9 @@ impl ::protoforge::Message for TestAllTypesProto2 {
                 ::core::result::Result::Ok(())
             }
             115 => {
+                if !self.unknown_fields.is_empty() {
+                    self.unknown_fields.remove(113);
+                }
                 let mut value = <bool as ::core::default::Default>::default();
                 ::protoforge::encoding::bool::merge(wire_type, &mut value, buf, ctx)
                     .map_err(|error| error.push(NAME, "oneof_bool"))?;
@@ -1825,6 +1843,9 @@ impl ::protoforge::Message for TestAllTypesProto2 {
                 ::core::result::Result::Ok(())
             }
             116 => {
+                if !self.unknown_fields.is_empty() {
+                    self.unknown_fields.remove(113);
+                }
                 let mut value = <u64 as ::core::default::Default>::default();
                 ::protoforge::encoding::uint64::merge(wire_type, &mut value, buf, ctx)
                     .map_err(|error| error.push(NAME, "oneof_uint64"))?;
@@ -1834,6 +1855,9 @@ impl ::protoforge::Message for TestAllTypesProto2 {
                 ::core::result::Result::Ok(())
             }
             117 => {
+                if !self.unknown_fields.is_empty() {
+                    self.unknown_fields.remove(113);
+                }
                 let mut value = <f32 as ::core::default::Default>::default();
                 ::protoforge::encoding::float::merge(wire_type, &mut value, buf, ctx)
                     .map_err(|error| error.push(NAME, "oneof_float"))?;
@@ -1843,6 +1867,9 @@ impl ::protoforge::Message for TestAllTypesProto2 {
                 ::core::result::Result::Ok(())
             }
             118 => {
+                if !self.unknown_fields.is_empty() {
+                    self.unknown_fields.remove(113);
+                }
                 let mut value = <f64 as ::core::default::Default>::default();
                 ::protoforge::encoding::double::merge(wire_type, &mut value, buf, ctx)
                     .map_err(|error| error.push(NAME, "oneof_double"))?;
@@ -1852,6 +1879,9 @@ impl ::protoforge::Message for TestAllTypesProto2 {
                 ::core::result::Result::Ok(())
             }
             119 => {
+                if !self.unknown_fields.is_empty() {
+                    self.unknown_fields.remove(113);
+                }
                 let mut value = ::core::option::Option::None;
                 ::protoforge::encoding::enumeration::merge_closed(
                         number,
@@ -2007,13 +2037,14 @@ impl ::protoforge::Message for TestAllTypesProto2 {
                     .map_err(|error| error.push(NAME, "default_bool"))
             }
             254 => {
-                ::protoforge::encoding::string::merge(
+                self.default_string = ::protoforge::encoding::string::decode_unverified(
+                        number,
                         wire_type,
-                        self.default_string.get_or_insert_default(),
                         buf,
-                        ctx,
+                        &mut self.unknown_fields,
                     )
-                    .map_err(|error| error.push(NAME, "default_string"))
+                    .map_err(|error| error.push(NAME, "default_string"))?;
+                ::core::result::Result::Ok(())
             }
             255 => {
                 ::protoforge::encoding::bytes::merge(
@@ -2894,6 +2925,11 @@ impl ::protoforge::Extendable for TestAllTypesProto2 {
         &mut self.unknown_fields
     }
 }
+#[allow(deprecated)]
+impl ::protoforge::Name for TestAllTypesProto2 {
+    const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+    const NAME: &'static str = "TestAllTypesProto2";
+}
 /// Nested types of `protobuf_test_messages.proto2.TestAllTypesProto2`.
 pub mod test_all_types_proto2 {
     #[derive(Clone, PartialEq, Default, Debug)]
@@ -2914,10 +2950,11 @@ pub mod test_all_types_proto2 {
         pub fn a(&self) -> i32 {
             self.a.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in nested messages
-        /// generated in the same run.
+        /// Whether every `required` field is set, here and in set sub-messages
+        /// (extensions are not checked); `Message::check_initialized` says which is
+        /// missing.
         pub fn is_initialized(&self) -> bool {
-            self.corecursive.as_ref().is_none_or(|value| value.is_initialized())
+            true
         }
     }
     #[allow(deprecated)]
@@ -2982,6 +3019,11 @@ pub mod test_all_types_proto2 {
             *self = Self::default();
         }
     }
+    #[allow(deprecated)]
+    impl ::protoforge::Name for NestedMessage {
+        const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+        const NAME: &'static str = "TestAllTypesProto2.NestedMessage";
+    }
     #[derive(Clone, PartialEq, Default, Debug)]
     #[allow(deprecated)]
     pub struct Data {
@@ -3002,8 +3044,9 @@ pub mod test_all_types_proto2 {
         pub fn group_uint32(&self) -> u32 {
             self.group_uint32.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in nested messages
-        /// generated in the same run.
+        /// Whether every `required` field is set, here and in set sub-messages
+        /// (extensions are not checked); `Message::check_initialized` says which is
+        /// missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -3070,6 +3113,11 @@ pub mod test_all_types_proto2 {
             *self = Self::default();
         }
     }
+    #[allow(deprecated)]
+    impl ::protoforge::Name for Data {
+        const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+        const NAME: &'static str = "TestAllTypesProto2.Data";
+    }
     #[derive(Clone, PartialEq, Default, Debug)]
     #[allow(deprecated)]
     pub struct MultiWordGroupField {
@@ -3090,8 +3138,9 @@ pub mod test_all_types_proto2 {
         pub fn group_uint32(&self) -> u32 {
             self.group_uint32.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in nested messages
-        /// generated in the same run.
+        /// Whether every `required` field is set, here and in set sub-messages
+        /// (extensions are not checked); `Message::check_initialized` says which is
+        /// missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -3158,6 +3207,11 @@ pub mod test_all_types_proto2 {
             *self = Self::default();
         }
     }
+    #[allow(deprecated)]
+    impl ::protoforge::Name for MultiWordGroupField {
+        const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+        const NAME: &'static str = "TestAllTypesProto2.MultiWordGroupField";
+    }
     #[derive(Clone, PartialEq, Default, Debug)]
     #[allow(deprecated)]
     pub struct MessageSetCorrect {
@@ -3168,8 +3222,9 @@ pub mod test_all_types_proto2 {
     impl MessageSetCorrect {
         /// The fully qualified protobuf name of this message.
         pub const FULL_NAME: &'static str = "protobuf_test_messages.proto2.TestAllTypesProto2.MessageSetCorrect";
-        /// Whether every `required` field is set, here and in nested messages
-        /// generated in the same run.
+        /// Whether every `required` field is set, here and in set sub-messages
+        /// (extensions are not checked); `Message::check_initialized` says which is
+        /// missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -3177,7 +3232,10 @@ pub mod test_all_types_proto2 {
     #[allow(deprecated)]
     impl ::protoforge::Message for MessageSetCorrect {
         fn encode_raw(&self, buf: &mut impl ::protoforge::bytes::BufMut) {
-            self.unknown_fields.encode_raw(buf);
+            ::protoforge::encoding::message_set::encode_unknown(
+                &self.unknown_fields,
+                buf,
+            );
         }
         fn merge_field(
             &mut self,
@@ -3186,10 +3244,23 @@ pub mod test_all_types_proto2 {
             buf: &mut impl ::protoforge::bytes::Buf,
             ctx: ::protoforge::encoding::DecodeContext,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-            self.unknown_fields.merge_field(number, wire_type, buf, ctx)
+            match number {
+                ::protoforge::encoding::message_set::ITEM if wire_type
+                    == ::protoforge::encoding::WireType::StartGroup => {
+                    ::protoforge::encoding::message_set::merge_item(
+                        wire_type,
+                        buf,
+                        ctx,
+                        &mut self.unknown_fields,
+                    )
+                }
+                _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            }
         }
         fn encoded_len(&self) -> usize {
-            self.unknown_fields.encoded_len()
+            ::protoforge::encoding::message_set::encoded_len_unknown(
+                &self.unknown_fields,
+            )
         }
         fn clear(&mut self) {
             *self = Self::default();
@@ -3204,6 +3275,11 @@ pub mod test_all_types_proto2 {
         fn extension_fields_mut(&mut self) -> &mut ::protoforge::UnknownFields {
             &mut self.unknown_fields
         }
+    }
+    #[allow(deprecated)]
+    impl ::protoforge::Name for MessageSetCorrect {
+        const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+        const NAME: &'static str = "TestAllTypesProto2.MessageSetCorrect";
     }
     #[derive(Clone, PartialEq, Default, Debug)]
     #[allow(deprecated)]
@@ -3220,8 +3296,9 @@ pub mod test_all_types_proto2 {
         pub fn str(&self) -> &str {
             self.str.as_deref().unwrap_or("")
         }
-        /// Whether every `required` field is set, here and in nested messages
-        /// generated in the same run.
+        /// Whether every `required` field is set, here and in set sub-messages
+        /// (extensions are not checked); `Message::check_initialized` says which is
+        /// missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -3244,13 +3321,14 @@ pub mod test_all_types_proto2 {
             const NAME: &str = "MessageSetCorrectExtension1";
             match number {
                 25 => {
-                    ::protoforge::encoding::string::merge(
+                    self.str = ::protoforge::encoding::string::decode_unverified(
+                            number,
                             wire_type,
-                            self.str.get_or_insert_default(),
                             buf,
-                            ctx,
+                            &mut self.unknown_fields,
                         )
-                        .map_err(|error| error.push(NAME, "str"))
+                        .map_err(|error| error.push(NAME, "str"))?;
+                    ::core::result::Result::Ok(())
                 }
                 _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
             }
@@ -3269,6 +3347,19 @@ pub mod test_all_types_proto2 {
             *self = Self::default();
         }
     }
+    #[allow(deprecated)]
+    impl ::protoforge::Name for MessageSetCorrectExtension1 {
+        const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+        const NAME: &'static str = "TestAllTypesProto2.MessageSetCorrectExtension1";
+    }
+    /// Nested types of `protobuf_test_messages.proto2.TestAllTypesProto2.MessageSetCorrectExtension1`.
+    pub mod message_set_correct_extension1 {
+        /// The extension `protobuf_test_messages.proto2.TestAllTypesProto2.MessageSetCorrectExtension1.message_set_extension` of `protobuf_test_messages.proto2.TestAllTypesProto2.MessageSetCorrect`.
+        pub const MESSAGE_SET_EXTENSION: ::protoforge::Extension<
+            super::MessageSetCorrect,
+            ::protoforge::encoding::codec::Message<super::MessageSetCorrectExtension1>,
+        > = ::protoforge::Extension::new(1547769);
+    }
     #[derive(Clone, PartialEq, Default, Debug)]
     #[allow(deprecated)]
     pub struct MessageSetCorrectExtension2 {
@@ -3285,10 +3376,11 @@ pub mod test_all_types_proto2 {
         pub fn i(&self) -> i32 {
             self.i.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in nested messages
-        /// generated in the same run.
+        /// Whether every `required` field is set, here and in set sub-messages
+        /// (extensions are not checked); `Message::check_initialized` says which is
+        /// missing.
         pub fn is_initialized(&self) -> bool {
-            self.sub_msg.as_ref().is_none_or(|value| value.is_initialized())
+            true
         }
     }
     #[allow(deprecated)]
@@ -3353,6 +3445,19 @@ pub mod test_all_types_proto2 {
             *self = Self::default();
         }
     }
+    #[allow(deprecated)]
+    impl ::protoforge::Name for MessageSetCorrectExtension2 {
+        const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+        const NAME: &'static str = "TestAllTypesProto2.MessageSetCorrectExtension2";
+    }
+    /// Nested types of `protobuf_test_messages.proto2.TestAllTypesProto2.MessageSetCorrectExtension2`.
+    pub mod message_set_correct_extension2 {
+        /// The extension `protobuf_test_messages.proto2.TestAllTypesProto2.MessageSetCorrectExtension2.message_set_extension` of `protobuf_test_messages.proto2.TestAllTypesProto2.MessageSetCorrect`.
+        pub const MESSAGE_SET_EXTENSION: ::protoforge::Extension<
+            super::MessageSetCorrect,
+            ::protoforge::encoding::codec::Message<super::MessageSetCorrectExtension2>,
+        > = ::protoforge::Extension::new(4135312);
+    }
     #[derive(Clone, PartialEq, Default, Debug)]
     #[allow(deprecated)]
     pub struct ExtensionWithOneof {
@@ -3364,8 +3469,9 @@ pub mod test_all_types_proto2 {
     impl ExtensionWithOneof {
         /// The fully qualified protobuf name of this message.
         pub const FULL_NAME: &'static str = "protobuf_test_messages.proto2.TestAllTypesProto2.ExtensionWithOneof";
-        /// Whether every `required` field is set, here and in nested messages
-        /// generated in the same run.
+        /// Whether every `required` field is set, here and in set sub-messages
+        /// (extensions are not checked); `Message::check_initialized` says which is
+        /// missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -3433,6 +3539,11 @@ pub mod test_all_types_proto2 {
             *self = Self::default();
         }
     }
+    #[allow(deprecated)]
+    impl ::protoforge::Name for ExtensionWithOneof {
+        const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+        const NAME: &'static str = "TestAllTypesProto2.ExtensionWithOneof";
+    }
     /// Nested types of `protobuf_test_messages.proto2.TestAllTypesProto2.ExtensionWithOneof`.
     pub mod extension_with_oneof {
         /// The fields of oneof `protobuf_test_messages.proto2.TestAllTypesProto2.ExtensionWithOneof.oneof_field`.
@@ -3442,6 +3553,11 @@ pub mod test_all_types_proto2 {
             A(i32),
             B(i32),
         }
+        /// The extension `protobuf_test_messages.proto2.TestAllTypesProto2.ExtensionWithOneof.extension_with_oneof` of `protobuf_test_messages.proto2.TestAllTypesProto2.MessageSetCorrect`.
+        pub const EXTENSION_WITH_ONEOF: ::protoforge::Extension<
+            super::MessageSetCorrect,
+            ::protoforge::encoding::codec::Message<super::ExtensionWithOneof>,
+        > = ::protoforge::Extension::new(123456789);
     }
     /// The enum `protobuf_test_messages.proto2.TestAllTypesProto2.NestedEnum`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
@@ -3542,8 +3658,9 @@ impl ForeignMessageProto2 {
     pub fn c(&self) -> i32 {
         self.c.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in nested messages
-    /// generated in the same run.
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// (extensions are not checked); `Message::check_initialized` says which is
+    /// missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -3588,6 +3705,11 @@ impl ::protoforge::Message for ForeignMessageProto2 {
         *self = Self::default();
     }
 }
+#[allow(deprecated)]
+impl ::protoforge::Name for ForeignMessageProto2 {
+    const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+    const NAME: &'static str = "ForeignMessageProto2";
+}
 #[derive(Clone, PartialEq, Default, Debug)]
 #[allow(deprecated)]
 pub struct GroupField {
@@ -3608,8 +3730,9 @@ impl GroupField {
     pub fn group_uint32(&self) -> u32 {
         self.group_uint32.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in nested messages
-    /// generated in the same run.
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// (extensions are not checked); `Message::check_initialized` says which is
+    /// missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -3676,6 +3799,11 @@ impl ::protoforge::Message for GroupField {
         *self = Self::default();
     }
 }
+#[allow(deprecated)]
+impl ::protoforge::Name for GroupField {
+    const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+    const NAME: &'static str = "GroupField";
+}
 #[derive(Clone, PartialEq, Default, Debug)]
 #[allow(deprecated)]
 pub struct UnknownToTestAllTypes {
@@ -3704,11 +3832,11 @@ impl UnknownToTestAllTypes {
     pub fn optional_bool(&self) -> bool {
         self.optional_bool.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in nested messages
-    /// generated in the same run.
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// (extensions are not checked); `Message::check_initialized` says which is
+    /// missing.
     pub fn is_initialized(&self) -> bool {
-        self.nested_message.as_ref().is_none_or(|value| value.is_initialized())
-            && self.optionalgroup.as_ref().is_none_or(|value| value.is_initialized())
+        true
     }
 }
 #[allow(deprecated)]
@@ -3751,13 +3879,14 @@ impl ::protoforge::Message for UnknownToTestAllTypes {
                     .map_err(|error| error.push(NAME, "optional_int32"))
             }
             1002 => {
-                ::protoforge::encoding::string::merge(
+                self.optional_string = ::protoforge::encoding::string::decode_unverified(
+                        number,
                         wire_type,
-                        self.optional_string.get_or_insert_default(),
                         buf,
-                        ctx,
+                        &mut self.unknown_fields,
                     )
-                    .map_err(|error| error.push(NAME, "optional_string"))
+                    .map_err(|error| error.push(NAME, "optional_string"))?;
+                ::core::result::Result::Ok(())
             }
             1003 => {
                 ::protoforge::encoding::message::merge(
@@ -3845,6 +3974,11 @@ impl ::protoforge::Message for UnknownToTestAllTypes {
         *self = Self::default();
     }
 }
+#[allow(deprecated)]
+impl ::protoforge::Name for UnknownToTestAllTypes {
+    const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+    const NAME: &'static str = "UnknownToTestAllTypes";
+}
 /// Nested types of `protobuf_test_messages.proto2.UnknownToTestAllTypes`.
 pub mod unknown_to_test_all_types {
     #[derive(Clone, PartialEq, Default, Debug)]
@@ -3862,8 +3996,9 @@ pub mod unknown_to_test_all_types {
         pub fn a(&self) -> i32 {
             self.a.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in nested messages
-        /// generated in the same run.
+        /// Whether every `required` field is set, here and in set sub-messages
+        /// (extensions are not checked); `Message::check_initialized` says which is
+        /// missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -3911,6 +4046,11 @@ pub mod unknown_to_test_all_types {
             *self = Self::default();
         }
     }
+    #[allow(deprecated)]
+    impl ::protoforge::Name for OptionalGroup {
+        const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+        const NAME: &'static str = "UnknownToTestAllTypes.OptionalGroup";
+    }
 }
 #[derive(Clone, PartialEq, Default, Debug)]
 #[allow(deprecated)]
@@ -3922,8 +4062,9 @@ pub struct NullHypothesisProto2 {
 impl NullHypothesisProto2 {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "protobuf_test_messages.proto2.NullHypothesisProto2";
-    /// Whether every `required` field is set, here and in nested messages
-    /// generated in the same run.
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// (extensions are not checked); `Message::check_initialized` says which is
+    /// missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -3949,6 +4090,11 @@ impl ::protoforge::Message for NullHypothesisProto2 {
         *self = Self::default();
     }
 }
+#[allow(deprecated)]
+impl ::protoforge::Name for NullHypothesisProto2 {
+    const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+    const NAME: &'static str = "NullHypothesisProto2";
+}
 #[derive(Clone, PartialEq, Default, Debug)]
 #[allow(deprecated)]
 pub struct EnumOnlyProto2 {
@@ -3959,8 +4105,9 @@ pub struct EnumOnlyProto2 {
 impl EnumOnlyProto2 {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "protobuf_test_messages.proto2.EnumOnlyProto2";
-    /// Whether every `required` field is set, here and in nested messages
-    /// generated in the same run.
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// (extensions are not checked); `Message::check_initialized` says which is
+    /// missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -3985,6 +4132,11 @@ impl ::protoforge::Message for EnumOnlyProto2 {
     fn clear(&mut self) {
         *self = Self::default();
     }
+}
+#[allow(deprecated)]
+impl ::protoforge::Name for EnumOnlyProto2 {
+    const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+    const NAME: &'static str = "EnumOnlyProto2";
 }
 /// Nested types of `protobuf_test_messages.proto2.EnumOnlyProto2`.
 pub mod enum_only_proto2 {
@@ -4063,8 +4215,9 @@ impl OneStringProto2 {
     pub fn data(&self) -> &str {
         self.data.as_deref().unwrap_or("")
     }
-    /// Whether every `required` field is set, here and in nested messages
-    /// generated in the same run.
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// (extensions are not checked); `Message::check_initialized` says which is
+    /// missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -4087,13 +4240,14 @@ impl ::protoforge::Message for OneStringProto2 {
         const NAME: &str = "OneStringProto2";
         match number {
             1 => {
-                ::protoforge::encoding::string::merge(
+                self.data = ::protoforge::encoding::string::decode_unverified(
+                        number,
                         wire_type,
-                        self.data.get_or_insert_default(),
                         buf,
-                        ctx,
+                        &mut self.unknown_fields,
                     )
-                    .map_err(|error| error.push(NAME, "data"))
+                    .map_err(|error| error.push(NAME, "data"))?;
+                ::core::result::Result::Ok(())
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
@@ -4108,6 +4262,11 @@ impl ::protoforge::Message for OneStringProto2 {
     fn clear(&mut self) {
         *self = Self::default();
     }
+}
+#[allow(deprecated)]
+impl ::protoforge::Name for OneStringProto2 {
+    const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+    const NAME: &'static str = "OneStringProto2";
 }
 #[derive(Clone, PartialEq, Default, Debug)]
 #[allow(deprecated)]
@@ -4130,8 +4289,9 @@ impl ProtoWithKeywords {
     pub fn concept(&self) -> &str {
         self.concept.as_deref().unwrap_or("")
     }
-    /// Whether every `required` field is set, here and in nested messages
-    /// generated in the same run.
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// (extensions are not checked); `Message::check_initialized` says which is
+    /// missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -4167,20 +4327,22 @@ impl ::protoforge::Message for ProtoWithKeywords {
                     .map_err(|error| error.push(NAME, "inline"))
             }
             2 => {
-                ::protoforge::encoding::string::merge(
+                self.concept = ::protoforge::encoding::string::decode_unverified(
+                        number,
                         wire_type,
-                        self.concept.get_or_insert_default(),
                         buf,
-                        ctx,
+                        &mut self.unknown_fields,
                     )
-                    .map_err(|error| error.push(NAME, "concept"))
+                    .map_err(|error| error.push(NAME, "concept"))?;
+                ::core::result::Result::Ok(())
             }
             3 => {
-                ::protoforge::encoding::string::merge_repeated(
+                ::protoforge::encoding::string::merge_repeated_unverified(
+                        number,
                         wire_type,
                         &mut self.requires,
                         buf,
-                        ctx,
+                        &mut self.unknown_fields,
                     )
                     .map_err(|error| error.push(NAME, "requires"))
             }
@@ -4202,6 +4364,11 @@ impl ::protoforge::Message for ProtoWithKeywords {
     fn clear(&mut self) {
         *self = Self::default();
     }
+}
+#[allow(deprecated)]
+impl ::protoforge::Name for ProtoWithKeywords {
+    const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+    const NAME: &'static str = "ProtoWithKeywords";
 }
 #[derive(Clone, PartialEq, Default, Debug)]
 #[allow(deprecated)]
@@ -4396,44 +4563,11 @@ impl TestAllRequiredTypesProto2 {
     pub fn default_bytes(&self) -> &[u8] {
         self.default_bytes.as_deref().unwrap_or(b"joshua")
     }
-    /// Whether every `required` field is set, here and in nested messages
-    /// generated in the same run.
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// (extensions are not checked); `Message::check_initialized` says which is
+    /// missing.
     pub fn is_initialized(&self) -> bool {
-        self.required_int32.is_some() && self.required_int64.is_some()
-            && self.required_uint32.is_some() && self.required_uint64.is_some()
-            && self.required_sint32.is_some() && self.required_sint64.is_some()
-            && self.required_fixed32.is_some() && self.required_fixed64.is_some()
-            && self.required_sfixed32.is_some() && self.required_sfixed64.is_some()
-            && self.required_float.is_some() && self.required_double.is_some()
-            && self.required_bool.is_some() && self.required_string.is_some()
-            && self.required_bytes.is_some() && self.required_nested_message.is_some()
-            && self
-                .required_nested_message
-                .as_ref()
-                .is_none_or(|value| value.is_initialized())
-            && self.required_foreign_message.is_some()
-            && self
-                .required_foreign_message
-                .as_ref()
-                .is_none_or(|value| value.is_initialized())
-            && self.required_nested_enum.is_some()
-            && self.required_foreign_enum.is_some()
-            && self.required_string_piece.is_some() && self.required_cord.is_some()
-            && self.recursive_message.is_some()
-            && self.recursive_message.as_ref().is_none_or(|value| value.is_initialized())
-            && self
-                .optional_recursive_message
-                .as_ref()
-                .is_none_or(|value| value.is_initialized()) && self.data.is_some()
-            && self.data.as_ref().is_none_or(|value| value.is_initialized())
-            && self.default_int32.is_some() && self.default_int64.is_some()
-            && self.default_uint32.is_some() && self.default_uint64.is_some()
-            && self.default_sint32.is_some() && self.default_sint64.is_some()
-            && self.default_fixed32.is_some() && self.default_fixed64.is_some()
-            && self.default_sfixed32.is_some() && self.default_sfixed64.is_some()
-            && self.default_float.is_some() && self.default_double.is_some()
-            && self.default_bool.is_some() && self.default_string.is_some()
-            && self.default_bytes.is_some()
+        ::protoforge::Message::check_initialized(self).is_ok()
     }
 }
 #[allow(deprecated)]
@@ -4685,13 +4819,14 @@ impl ::protoforge::Message for TestAllRequiredTypesProto2 {
                     .map_err(|error| error.push(NAME, "required_bool"))
             }
             14 => {
-                ::protoforge::encoding::string::merge(
+                self.required_string = ::protoforge::encoding::string::decode_unverified(
+                        number,
                         wire_type,
-                        self.required_string.get_or_insert_default(),
                         buf,
-                        ctx,
+                        &mut self.unknown_fields,
                     )
-                    .map_err(|error| error.push(NAME, "required_string"))
+                    .map_err(|error| error.push(NAME, "required_string"))?;
+                ::core::result::Result::Ok(())
             }
             15 => {
                 ::protoforge::encoding::bytes::merge(
@@ -4743,22 +4878,24 @@ impl ::protoforge::Message for TestAllRequiredTypesProto2 {
                     .map_err(|error| error.push(NAME, "required_foreign_enum"))
             }
             24 => {
-                ::protoforge::encoding::string::merge(
+                self.required_string_piece = ::protoforge::encoding::string::decode_unverified(
+                        number,
                         wire_type,
-                        self.required_string_piece.get_or_insert_default(),
                         buf,
-                        ctx,
+                        &mut self.unknown_fields,
                     )
-                    .map_err(|error| error.push(NAME, "required_string_piece"))
+                    .map_err(|error| error.push(NAME, "required_string_piece"))?;
+                ::core::result::Result::Ok(())
             }
             25 => {
-                ::protoforge::encoding::string::merge(
+                self.required_cord = ::protoforge::encoding::string::decode_unverified(
+                        number,
                         wire_type,
-                        self.required_cord.get_or_insert_default(),
                         buf,
-                        ctx,
+                        &mut self.unknown_fields,
                     )
-                    .map_err(|error| error.push(NAME, "required_cord"))
+                    .map_err(|error| error.push(NAME, "required_cord"))?;
+                ::core::result::Result::Ok(())
             }
             27 => {
                 ::protoforge::encoding::message::merge(
@@ -4906,13 +5043,14 @@ impl ::protoforge::Message for TestAllRequiredTypesProto2 {
                     .map_err(|error| error.push(NAME, "default_bool"))
             }
             254 => {
-                ::protoforge::encoding::string::merge(
+                self.default_string = ::protoforge::encoding::string::decode_unverified(
+                        number,
                         wire_type,
-                        self.default_string.get_or_insert_default(),
                         buf,
-                        ctx,
+                        &mut self.unknown_fields,
                     )
-                    .map_err(|error| error.push(NAME, "default_string"))
+                    .map_err(|error| error.push(NAME, "default_string"))?;
+                ::core::result::Result::Ok(())
             }
             255 => {
                 ::protoforge::encoding::bytes::merge(
@@ -5175,6 +5313,340 @@ impl ::protoforge::Message for TestAllRequiredTypesProto2 {
     fn clear(&mut self) {
         *self = Self::default();
     }
+    fn check_initialized(
+        &self,
+    ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
+        const NAME: &str = "TestAllRequiredTypesProto2";
+        if self.required_int32.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "required_int32"),
+            );
+        }
+        if self.required_int64.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "required_int64"),
+            );
+        }
+        if self.required_uint32.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "required_uint32"),
+            );
+        }
+        if self.required_uint64.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "required_uint64"),
+            );
+        }
+        if self.required_sint32.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "required_sint32"),
+            );
+        }
+        if self.required_sint64.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "required_sint64"),
+            );
+        }
+        if self.required_fixed32.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "required_fixed32"),
+            );
+        }
+        if self.required_fixed64.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "required_fixed64"),
+            );
+        }
+        if self.required_sfixed32.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "required_sfixed32"),
+            );
+        }
+        if self.required_sfixed64.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "required_sfixed64"),
+            );
+        }
+        if self.required_float.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "required_float"),
+            );
+        }
+        if self.required_double.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "required_double"),
+            );
+        }
+        if self.required_bool.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "required_bool"),
+            );
+        }
+        if self.required_string.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "required_string"),
+            );
+        }
+        if self.required_bytes.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "required_bytes"),
+            );
+        }
+        if self.required_nested_message.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "required_nested_message"),
+            );
+        }
+        if let ::core::option::Option::Some(value) = &self.required_nested_message {
+            <test_all_required_types_proto2::NestedMessage as ::protoforge::Message>::check_initialized(
+                    value,
+                )
+                .map_err(|error| error.push(NAME, "required_nested_message"))?;
+        }
+        if self.required_foreign_message.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "required_foreign_message"),
+            );
+        }
+        if self.required_nested_enum.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "required_nested_enum"),
+            );
+        }
+        if self.required_foreign_enum.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "required_foreign_enum"),
+            );
+        }
+        if self.required_string_piece.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "required_string_piece"),
+            );
+        }
+        if self.required_cord.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "required_cord"),
+            );
+        }
+        if self.recursive_message.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "recursive_message"),
+            );
+        }
+        if let ::core::option::Option::Some(value) = &self.recursive_message {
+            <TestAllRequiredTypesProto2 as ::protoforge::Message>::check_initialized(
+                    value,
+                )
+                .map_err(|error| error.push(NAME, "recursive_message"))?;
+        }
+        if let ::core::option::Option::Some(value) = &self.optional_recursive_message {
+            <TestAllRequiredTypesProto2 as ::protoforge::Message>::check_initialized(
+                    value,
+                )
+                .map_err(|error| error.push(NAME, "optional_recursive_message"))?;
+        }
+        if self.data.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "data"),
+            );
+        }
+        if let ::core::option::Option::Some(value) = &self.data {
+            <test_all_required_types_proto2::Data as ::protoforge::Message>::check_initialized(
+                    value,
+                )
+                .map_err(|error| error.push(NAME, "data"))?;
+        }
+        if self.default_int32.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "default_int32"),
+            );
+        }
+        if self.default_int64.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "default_int64"),
+            );
+        }
+        if self.default_uint32.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "default_uint32"),
+            );
+        }
+        if self.default_uint64.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "default_uint64"),
+            );
+        }
+        if self.default_sint32.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "default_sint32"),
+            );
+        }
+        if self.default_sint64.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "default_sint64"),
+            );
+        }
+        if self.default_fixed32.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "default_fixed32"),
+            );
+        }
+        if self.default_fixed64.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "default_fixed64"),
+            );
+        }
+        if self.default_sfixed32.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "default_sfixed32"),
+            );
+        }
+        if self.default_sfixed64.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "default_sfixed64"),
+            );
+        }
+        if self.default_float.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "default_float"),
+            );
+        }
+        if self.default_double.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "default_double"),
+            );
+        }
+        if self.default_bool.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "default_bool"),
+            );
+        }
+        if self.default_string.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "default_string"),
+            );
+        }
+        if self.default_bytes.is_none() {
+            return ::core::result::Result::Err(
+                ::protoforge::DecodeError::new(
+                        ::protoforge::DecodeErrorKind::MissingRequired,
+                    )
+                    .push(NAME, "default_bytes"),
+            );
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 #[allow(deprecated)]
 impl ::protoforge::Extendable for TestAllRequiredTypesProto2 {
@@ -5185,6 +5657,11 @@ impl ::protoforge::Extendable for TestAllRequiredTypesProto2 {
     fn extension_fields_mut(&mut self) -> &mut ::protoforge::UnknownFields {
         &mut self.unknown_fields
     }
+}
+#[allow(deprecated)]
+impl ::protoforge::Name for TestAllRequiredTypesProto2 {
+    const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+    const NAME: &'static str = "TestAllRequiredTypesProto2";
 }
 /// Nested types of `protobuf_test_messages.proto2.TestAllRequiredTypesProto2`.
 pub mod test_all_required_types_proto2 {
@@ -5209,15 +5686,11 @@ pub mod test_all_required_types_proto2 {
         pub fn a(&self) -> i32 {
             self.a.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in nested messages
-        /// generated in the same run.
+        /// Whether every `required` field is set, here and in set sub-messages
+        /// (extensions are not checked); `Message::check_initialized` says which is
+        /// missing.
         pub fn is_initialized(&self) -> bool {
-            self.a.is_some() && self.corecursive.is_some()
-                && self.corecursive.as_ref().is_none_or(|value| value.is_initialized())
-                && self
-                    .optional_corecursive
-                    .as_ref()
-                    .is_none_or(|value| value.is_initialized())
+            ::protoforge::Message::check_initialized(self).is_ok()
         }
     }
     #[allow(deprecated)]
@@ -5300,6 +5773,45 @@ pub mod test_all_required_types_proto2 {
         fn clear(&mut self) {
             *self = Self::default();
         }
+        fn check_initialized(
+            &self,
+        ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
+            const NAME: &str = "NestedMessage";
+            if self.a.is_none() {
+                return ::core::result::Result::Err(
+                    ::protoforge::DecodeError::new(
+                            ::protoforge::DecodeErrorKind::MissingRequired,
+                        )
+                        .push(NAME, "a"),
+                );
+            }
+            if self.corecursive.is_none() {
+                return ::core::result::Result::Err(
+                    ::protoforge::DecodeError::new(
+                            ::protoforge::DecodeErrorKind::MissingRequired,
+                        )
+                        .push(NAME, "corecursive"),
+                );
+            }
+            if let ::core::option::Option::Some(value) = &self.corecursive {
+                <super::TestAllRequiredTypesProto2 as ::protoforge::Message>::check_initialized(
+                        value,
+                    )
+                    .map_err(|error| error.push(NAME, "corecursive"))?;
+            }
+            if let ::core::option::Option::Some(value) = &self.optional_corecursive {
+                <super::TestAllRequiredTypesProto2 as ::protoforge::Message>::check_initialized(
+                        value,
+                    )
+                    .map_err(|error| error.push(NAME, "optional_corecursive"))?;
+            }
+            ::core::result::Result::Ok(())
+        }
+    }
+    #[allow(deprecated)]
+    impl ::protoforge::Name for NestedMessage {
+        const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+        const NAME: &'static str = "TestAllRequiredTypesProto2.NestedMessage";
     }
     #[derive(Clone, PartialEq, Default, Debug)]
     #[allow(deprecated)]
@@ -5321,10 +5833,11 @@ pub mod test_all_required_types_proto2 {
         pub fn group_uint32(&self) -> u32 {
             self.group_uint32.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in nested messages
-        /// generated in the same run.
+        /// Whether every `required` field is set, here and in set sub-messages
+        /// (extensions are not checked); `Message::check_initialized` says which is
+        /// missing.
         pub fn is_initialized(&self) -> bool {
-            self.group_int32.is_some() && self.group_uint32.is_some()
+            ::protoforge::Message::check_initialized(self).is_ok()
         }
     }
     #[allow(deprecated)]
@@ -5388,6 +5901,33 @@ pub mod test_all_required_types_proto2 {
         fn clear(&mut self) {
             *self = Self::default();
         }
+        fn check_initialized(
+            &self,
+        ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
+            const NAME: &str = "Data";
+            if self.group_int32.is_none() {
+                return ::core::result::Result::Err(
+                    ::protoforge::DecodeError::new(
+                            ::protoforge::DecodeErrorKind::MissingRequired,
+                        )
+                        .push(NAME, "group_int32"),
+                );
+            }
+            if self.group_uint32.is_none() {
+                return ::core::result::Result::Err(
+                    ::protoforge::DecodeError::new(
+                            ::protoforge::DecodeErrorKind::MissingRequired,
+                        )
+                        .push(NAME, "group_uint32"),
+                );
+            }
+            ::core::result::Result::Ok(())
+        }
+    }
+    #[allow(deprecated)]
+    impl ::protoforge::Name for Data {
+        const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+        const NAME: &'static str = "TestAllRequiredTypesProto2.Data";
     }
     #[derive(Clone, PartialEq, Default, Debug)]
     #[allow(deprecated)]
@@ -5399,8 +5939,9 @@ pub mod test_all_required_types_proto2 {
     impl MessageSetCorrect {
         /// The fully qualified protobuf name of this message.
         pub const FULL_NAME: &'static str = "protobuf_test_messages.proto2.TestAllRequiredTypesProto2.MessageSetCorrect";
-        /// Whether every `required` field is set, here and in nested messages
-        /// generated in the same run.
+        /// Whether every `required` field is set, here and in set sub-messages
+        /// (extensions are not checked); `Message::check_initialized` says which is
+        /// missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -5408,7 +5949,10 @@ pub mod test_all_required_types_proto2 {
     #[allow(deprecated)]
     impl ::protoforge::Message for MessageSetCorrect {
         fn encode_raw(&self, buf: &mut impl ::protoforge::bytes::BufMut) {
-            self.unknown_fields.encode_raw(buf);
+            ::protoforge::encoding::message_set::encode_unknown(
+                &self.unknown_fields,
+                buf,
+            );
         }
         fn merge_field(
             &mut self,
@@ -5417,10 +5961,23 @@ pub mod test_all_required_types_proto2 {
             buf: &mut impl ::protoforge::bytes::Buf,
             ctx: ::protoforge::encoding::DecodeContext,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-            self.unknown_fields.merge_field(number, wire_type, buf, ctx)
+            match number {
+                ::protoforge::encoding::message_set::ITEM if wire_type
+                    == ::protoforge::encoding::WireType::StartGroup => {
+                    ::protoforge::encoding::message_set::merge_item(
+                        wire_type,
+                        buf,
+                        ctx,
+                        &mut self.unknown_fields,
+                    )
+                }
+                _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            }
         }
         fn encoded_len(&self) -> usize {
-            self.unknown_fields.encoded_len()
+            ::protoforge::encoding::message_set::encoded_len_unknown(
+                &self.unknown_fields,
+            )
         }
         fn clear(&mut self) {
             *self = Self::default();
@@ -5435,6 +5992,11 @@ pub mod test_all_required_types_proto2 {
         fn extension_fields_mut(&mut self) -> &mut ::protoforge::UnknownFields {
             &mut self.unknown_fields
         }
+    }
+    #[allow(deprecated)]
+    impl ::protoforge::Name for MessageSetCorrect {
+        const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+        const NAME: &'static str = "TestAllRequiredTypesProto2.MessageSetCorrect";
     }
     #[derive(Clone, PartialEq, Default, Debug)]
     #[allow(deprecated)]
@@ -5451,10 +6013,11 @@ pub mod test_all_required_types_proto2 {
         pub fn str(&self) -> &str {
             self.str.as_deref().unwrap_or("")
         }
-        /// Whether every `required` field is set, here and in nested messages
-        /// generated in the same run.
+        /// Whether every `required` field is set, here and in set sub-messages
+        /// (extensions are not checked); `Message::check_initialized` says which is
+        /// missing.
         pub fn is_initialized(&self) -> bool {
-            self.str.is_some()
+            ::protoforge::Message::check_initialized(self).is_ok()
         }
     }
     #[allow(deprecated)]
@@ -5475,13 +6038,14 @@ pub mod test_all_required_types_proto2 {
             const NAME: &str = "MessageSetCorrectExtension1";
             match number {
                 25 => {
-                    ::protoforge::encoding::string::merge(
+                    self.str = ::protoforge::encoding::string::decode_unverified(
+                            number,
                             wire_type,
-                            self.str.get_or_insert_default(),
                             buf,
-                            ctx,
+                            &mut self.unknown_fields,
                         )
-                        .map_err(|error| error.push(NAME, "str"))
+                        .map_err(|error| error.push(NAME, "str"))?;
+                    ::core::result::Result::Ok(())
                 }
                 _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
             }
@@ -5499,6 +6063,33 @@ pub mod test_all_required_types_proto2 {
         fn clear(&mut self) {
             *self = Self::default();
         }
+        fn check_initialized(
+            &self,
+        ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
+            const NAME: &str = "MessageSetCorrectExtension1";
+            if self.str.is_none() {
+                return ::core::result::Result::Err(
+                    ::protoforge::DecodeError::new(
+                            ::protoforge::DecodeErrorKind::MissingRequired,
+                        )
+                        .push(NAME, "str"),
+                );
+            }
+            ::core::result::Result::Ok(())
+        }
+    }
+    #[allow(deprecated)]
+    impl ::protoforge::Name for MessageSetCorrectExtension1 {
+        const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+        const NAME: &'static str = "TestAllRequiredTypesProto2.MessageSetCorrectExtension1";
+    }
+    /// Nested types of `protobuf_test_messages.proto2.TestAllRequiredTypesProto2.MessageSetCorrectExtension1`.
+    pub mod message_set_correct_extension1 {
+        /// The extension `protobuf_test_messages.proto2.TestAllRequiredTypesProto2.MessageSetCorrectExtension1.message_set_extension` of `protobuf_test_messages.proto2.TestAllRequiredTypesProto2.MessageSetCorrect`.
+        pub const MESSAGE_SET_EXTENSION: ::protoforge::Extension<
+            super::MessageSetCorrect,
+            ::protoforge::encoding::codec::Message<super::MessageSetCorrectExtension1>,
+        > = ::protoforge::Extension::new(1547769);
     }
     #[derive(Clone, PartialEq, Default, Debug)]
     #[allow(deprecated)]
@@ -5515,10 +6106,11 @@ pub mod test_all_required_types_proto2 {
         pub fn i(&self) -> i32 {
             self.i.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in nested messages
-        /// generated in the same run.
+        /// Whether every `required` field is set, here and in set sub-messages
+        /// (extensions are not checked); `Message::check_initialized` says which is
+        /// missing.
         pub fn is_initialized(&self) -> bool {
-            self.i.is_some()
+            ::protoforge::Message::check_initialized(self).is_ok()
         }
     }
     #[allow(deprecated)]
@@ -5563,6 +6155,33 @@ pub mod test_all_required_types_proto2 {
         fn clear(&mut self) {
             *self = Self::default();
         }
+        fn check_initialized(
+            &self,
+        ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
+            const NAME: &str = "MessageSetCorrectExtension2";
+            if self.i.is_none() {
+                return ::core::result::Result::Err(
+                    ::protoforge::DecodeError::new(
+                            ::protoforge::DecodeErrorKind::MissingRequired,
+                        )
+                        .push(NAME, "i"),
+                );
+            }
+            ::core::result::Result::Ok(())
+        }
+    }
+    #[allow(deprecated)]
+    impl ::protoforge::Name for MessageSetCorrectExtension2 {
+        const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+        const NAME: &'static str = "TestAllRequiredTypesProto2.MessageSetCorrectExtension2";
+    }
+    /// Nested types of `protobuf_test_messages.proto2.TestAllRequiredTypesProto2.MessageSetCorrectExtension2`.
+    pub mod message_set_correct_extension2 {
+        /// The extension `protobuf_test_messages.proto2.TestAllRequiredTypesProto2.MessageSetCorrectExtension2.message_set_extension` of `protobuf_test_messages.proto2.TestAllRequiredTypesProto2.MessageSetCorrect`.
+        pub const MESSAGE_SET_EXTENSION: ::protoforge::Extension<
+            super::MessageSetCorrect,
+            ::protoforge::encoding::codec::Message<super::MessageSetCorrectExtension2>,
+        > = ::protoforge::Extension::new(4135312);
     }
     /// The enum `protobuf_test_messages.proto2.TestAllRequiredTypesProto2.NestedEnum`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
@@ -5645,27 +6264,11 @@ pub struct TestLargeOneof {
 impl TestLargeOneof {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "protobuf_test_messages.proto2.TestLargeOneof";
-    /// Whether every `required` field is set, here and in nested messages
-    /// generated in the same run.
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// (extensions are not checked); `Message::check_initialized` says which is
+    /// missing.
     pub fn is_initialized(&self) -> bool {
-        match &self.large_oneof {
-            ::core::option::Option::Some(test_large_oneof::LargeOneof::A1(value)) => {
-                value.is_initialized()
-            }
-            ::core::option::Option::Some(test_large_oneof::LargeOneof::A2(value)) => {
-                value.is_initialized()
-            }
-            ::core::option::Option::Some(test_large_oneof::LargeOneof::A3(value)) => {
-                value.is_initialized()
-            }
-            ::core::option::Option::Some(test_large_oneof::LargeOneof::A4(value)) => {
-                value.is_initialized()
-            }
-            ::core::option::Option::Some(test_large_oneof::LargeOneof::A5(value)) => {
-                value.is_initialized()
-            }
-            _ => true,
-        }
+        true
     }
 }
 #[allow(deprecated)]
@@ -5845,6 +6448,11 @@ impl ::protoforge::Message for TestLargeOneof {
         *self = Self::default();
     }
 }
+#[allow(deprecated)]
+impl ::protoforge::Name for TestLargeOneof {
+    const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+    const NAME: &'static str = "TestLargeOneof";
+}
 /// Nested types of `protobuf_test_messages.proto2.TestLargeOneof`.
 pub mod test_large_oneof {
     #[derive(Clone, PartialEq, Default, Debug)]
@@ -5857,8 +6465,9 @@ pub mod test_large_oneof {
     impl A1 {
         /// The fully qualified protobuf name of this message.
         pub const FULL_NAME: &'static str = "protobuf_test_messages.proto2.TestLargeOneof.A1";
-        /// Whether every `required` field is set, here and in nested messages
-        /// generated in the same run.
+        /// Whether every `required` field is set, here and in set sub-messages
+        /// (extensions are not checked); `Message::check_initialized` says which is
+        /// missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -5884,6 +6493,11 @@ pub mod test_large_oneof {
             *self = Self::default();
         }
     }
+    #[allow(deprecated)]
+    impl ::protoforge::Name for A1 {
+        const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+        const NAME: &'static str = "TestLargeOneof.A1";
+    }
     #[derive(Clone, PartialEq, Default, Debug)]
     #[allow(deprecated)]
     pub struct A2 {
@@ -5894,8 +6508,9 @@ pub mod test_large_oneof {
     impl A2 {
         /// The fully qualified protobuf name of this message.
         pub const FULL_NAME: &'static str = "protobuf_test_messages.proto2.TestLargeOneof.A2";
-        /// Whether every `required` field is set, here and in nested messages
-        /// generated in the same run.
+        /// Whether every `required` field is set, here and in set sub-messages
+        /// (extensions are not checked); `Message::check_initialized` says which is
+        /// missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -5921,6 +6536,11 @@ pub mod test_large_oneof {
             *self = Self::default();
         }
     }
+    #[allow(deprecated)]
+    impl ::protoforge::Name for A2 {
+        const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+        const NAME: &'static str = "TestLargeOneof.A2";
+    }
     #[derive(Clone, PartialEq, Default, Debug)]
     #[allow(deprecated)]
     pub struct A3 {
@@ -5931,8 +6551,9 @@ pub mod test_large_oneof {
     impl A3 {
         /// The fully qualified protobuf name of this message.
         pub const FULL_NAME: &'static str = "protobuf_test_messages.proto2.TestLargeOneof.A3";
-        /// Whether every `required` field is set, here and in nested messages
-        /// generated in the same run.
+        /// Whether every `required` field is set, here and in set sub-messages
+        /// (extensions are not checked); `Message::check_initialized` says which is
+        /// missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -5958,6 +6579,11 @@ pub mod test_large_oneof {
             *self = Self::default();
         }
     }
+    #[allow(deprecated)]
+    impl ::protoforge::Name for A3 {
+        const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+        const NAME: &'static str = "TestLargeOneof.A3";
+    }
     #[derive(Clone, PartialEq, Default, Debug)]
     #[allow(deprecated)]
     pub struct A4 {
@@ -5968,8 +6594,9 @@ pub mod test_large_oneof {
     impl A4 {
         /// The fully qualified protobuf name of this message.
         pub const FULL_NAME: &'static str = "protobuf_test_messages.proto2.TestLargeOneof.A4";
-        /// Whether every `required` field is set, here and in nested messages
-        /// generated in the same run.
+        /// Whether every `required` field is set, here and in set sub-messages
+        /// (extensions are not checked); `Message::check_initialized` says which is
+        /// missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -5995,6 +6622,11 @@ pub mod test_large_oneof {
             *self = Self::default();
         }
     }
+    #[allow(deprecated)]
+    impl ::protoforge::Name for A4 {
+        const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+        const NAME: &'static str = "TestLargeOneof.A4";
+    }
     #[derive(Clone, PartialEq, Default, Debug)]
     #[allow(deprecated)]
     pub struct A5 {
@@ -6005,8 +6637,9 @@ pub mod test_large_oneof {
     impl A5 {
         /// The fully qualified protobuf name of this message.
         pub const FULL_NAME: &'static str = "protobuf_test_messages.proto2.TestLargeOneof.A5";
-        /// Whether every `required` field is set, here and in nested messages
-        /// generated in the same run.
+        /// Whether every `required` field is set, here and in set sub-messages
+        /// (extensions are not checked); `Message::check_initialized` says which is
+        /// missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -6031,6 +6664,11 @@ pub mod test_large_oneof {
         fn clear(&mut self) {
             *self = Self::default();
         }
+    }
+    #[allow(deprecated)]
+    impl ::protoforge::Name for A5 {
+        const PACKAGE: &'static str = "protobuf_test_messages.proto2";
+        const NAME: &'static str = "TestLargeOneof.A5";
     }
     /// The fields of oneof `protobuf_test_messages.proto2.TestLargeOneof.large_oneof`.
     #[derive(Clone, PartialEq, Debug)]
@@ -6122,3 +6760,8 @@ pub const EXTENSION_BYTES: ::protoforge::Extension<
     TestAllTypesProto2,
     ::protoforge::encoding::codec::Bytes,
 > = ::protoforge::Extension::new(134);
+/// The extension `protobuf_test_messages.proto2.groupfield` of `protobuf_test_messages.proto2.TestAllTypesProto2`.
+pub const GROUPFIELD: ::protoforge::Extension<
+    TestAllTypesProto2,
+    ::protoforge::encoding::codec::Group<GroupField>,
+> = ::protoforge::Extension::new(121);

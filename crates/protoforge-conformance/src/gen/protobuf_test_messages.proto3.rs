@@ -108,82 +108,40 @@ pub struct TestAllTypesProto3 {
     >,
     pub map_string_nested_enum: ::std::collections::HashMap<::std::string::String, i32>,
     pub map_string_foreign_enum: ::std::collections::HashMap<::std::string::String, i32>,
-    pub optional_bool_wrapper: ::core::option::Option<
-        super::super::google::protobuf::BoolValue,
-    >,
-    pub optional_int32_wrapper: ::core::option::Option<
-        super::super::google::protobuf::Int32Value,
-    >,
-    pub optional_int64_wrapper: ::core::option::Option<
-        super::super::google::protobuf::Int64Value,
-    >,
-    pub optional_uint32_wrapper: ::core::option::Option<
-        super::super::google::protobuf::UInt32Value,
-    >,
-    pub optional_uint64_wrapper: ::core::option::Option<
-        super::super::google::protobuf::UInt64Value,
-    >,
-    pub optional_float_wrapper: ::core::option::Option<
-        super::super::google::protobuf::FloatValue,
-    >,
-    pub optional_double_wrapper: ::core::option::Option<
-        super::super::google::protobuf::DoubleValue,
-    >,
-    pub optional_string_wrapper: ::core::option::Option<
-        super::super::google::protobuf::StringValue,
-    >,
-    pub optional_bytes_wrapper: ::core::option::Option<
-        super::super::google::protobuf::BytesValue,
-    >,
-    pub repeated_bool_wrapper: ::std::vec::Vec<
-        super::super::google::protobuf::BoolValue,
-    >,
-    pub repeated_int32_wrapper: ::std::vec::Vec<
-        super::super::google::protobuf::Int32Value,
-    >,
-    pub repeated_int64_wrapper: ::std::vec::Vec<
-        super::super::google::protobuf::Int64Value,
-    >,
-    pub repeated_uint32_wrapper: ::std::vec::Vec<
-        super::super::google::protobuf::UInt32Value,
-    >,
-    pub repeated_uint64_wrapper: ::std::vec::Vec<
-        super::super::google::protobuf::UInt64Value,
-    >,
-    pub repeated_float_wrapper: ::std::vec::Vec<
-        super::super::google::protobuf::FloatValue,
-    >,
-    pub repeated_double_wrapper: ::std::vec::Vec<
-        super::super::google::protobuf::DoubleValue,
-    >,
-    pub repeated_string_wrapper: ::std::vec::Vec<
-        super::super::google::protobuf::StringValue,
-    >,
-    pub repeated_bytes_wrapper: ::std::vec::Vec<
-        super::super::google::protobuf::BytesValue,
-    >,
-    pub optional_duration: ::core::option::Option<
-        super::super::google::protobuf::Duration,
-    >,
-    pub optional_timestamp: ::core::option::Option<
-        super::super::google::protobuf::Timestamp,
-    >,
-    pub optional_field_mask: ::core::option::Option<
-        super::super::google::protobuf::FieldMask,
-    >,
-    pub optional_struct: ::core::option::Option<super::super::google::protobuf::Struct>,
-    pub optional_any: ::core::option::Option<super::super::google::protobuf::Any>,
-    pub optional_value: ::core::option::Option<super::super::google::protobuf::Value>,
+    pub optional_bool_wrapper: ::core::option::Option<::protoforge::wkt::BoolValue>,
+    pub optional_int32_wrapper: ::core::option::Option<::protoforge::wkt::Int32Value>,
+    pub optional_int64_wrapper: ::core::option::Option<::protoforge::wkt::Int64Value>,
+    pub optional_uint32_wrapper: ::core::option::Option<::protoforge::wkt::UInt32Value>,
+    pub optional_uint64_wrapper: ::core::option::Option<::protoforge::wkt::UInt64Value>,
+    pub optional_float_wrapper: ::core::option::Option<::protoforge::wkt::FloatValue>,
+    pub optional_double_wrapper: ::core::option::Option<::protoforge::wkt::DoubleValue>,
+    pub optional_string_wrapper: ::core::option::Option<::protoforge::wkt::StringValue>,
+    pub optional_bytes_wrapper: ::core::option::Option<::protoforge::wkt::BytesValue>,
+    pub repeated_bool_wrapper: ::std::vec::Vec<::protoforge::wkt::BoolValue>,
+    pub repeated_int32_wrapper: ::std::vec::Vec<::protoforge::wkt::Int32Value>,
+    pub repeated_int64_wrapper: ::std::vec::Vec<::protoforge::wkt::Int64Value>,
+    pub repeated_uint32_wrapper: ::std::vec::Vec<::protoforge::wkt::UInt32Value>,
+    pub repeated_uint64_wrapper: ::std::vec::Vec<::protoforge::wkt::UInt64Value>,
+    pub repeated_float_wrapper: ::std::vec::Vec<::protoforge::wkt::FloatValue>,
+    pub repeated_double_wrapper: ::std::vec::Vec<::protoforge::wkt::DoubleValue>,
+    pub repeated_string_wrapper: ::std::vec::Vec<::protoforge::wkt::StringValue>,
+    pub repeated_bytes_wrapper: ::std::vec::Vec<::protoforge::wkt::BytesValue>,
+    pub optional_duration: ::core::option::Option<::protoforge::wkt::Duration>,
+    pub optional_timestamp: ::core::option::Option<::protoforge::wkt::Timestamp>,
+    pub optional_field_mask: ::core::option::Option<::protoforge::wkt::FieldMask>,
+    pub optional_struct: ::core::option::Option<::protoforge::wkt::Struct>,
+    pub optional_any: ::core::option::Option<::protoforge::wkt::Any>,
+    pub optional_value: ::core::option::Option<::protoforge::wkt::Value>,
     pub optional_null_value: i32,
-    pub optional_empty: ::core::option::Option<super::super::google::protobuf::Empty>,
-    pub repeated_duration: ::std::vec::Vec<super::super::google::protobuf::Duration>,
-    pub repeated_timestamp: ::std::vec::Vec<super::super::google::protobuf::Timestamp>,
-    pub repeated_fieldmask: ::std::vec::Vec<super::super::google::protobuf::FieldMask>,
-    pub repeated_struct: ::std::vec::Vec<super::super::google::protobuf::Struct>,
-    pub repeated_any: ::std::vec::Vec<super::super::google::protobuf::Any>,
-    pub repeated_value: ::std::vec::Vec<super::super::google::protobuf::Value>,
-    pub repeated_list_value: ::std::vec::Vec<super::super::google::protobuf::ListValue>,
-    pub repeated_empty: ::std::vec::Vec<super::super::google::protobuf::Empty>,
+    pub optional_empty: ::core::option::Option<::protoforge::wkt::Empty>,
+    pub repeated_duration: ::std::vec::Vec<::protoforge::wkt::Duration>,
+    pub repeated_timestamp: ::std::vec::Vec<::protoforge::wkt::Timestamp>,
+    pub repeated_fieldmask: ::std::vec::Vec<::protoforge::wkt::FieldMask>,
+    pub repeated_struct: ::std::vec::Vec<::protoforge::wkt::Struct>,
+    pub repeated_any: ::std::vec::Vec<::protoforge::wkt::Any>,
+    pub repeated_value: ::std::vec::Vec<::protoforge::wkt::Value>,
+    pub repeated_list_value: ::std::vec::Vec<::protoforge::wkt::ListValue>,
+    pub repeated_empty: ::std::vec::Vec<::protoforge::wkt::Empty>,
     pub fieldname1: i32,
     pub field_name2: i32,
     pub field_name3: i32,
@@ -210,97 +168,11 @@ pub struct TestAllTypesProto3 {
 impl TestAllTypesProto3 {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "protobuf_test_messages.proto3.TestAllTypesProto3";
-    /// Whether every `required` field is set, here and in nested messages
-    /// generated in the same run.
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// (extensions are not checked); `Message::check_initialized` says which is
+    /// missing.
     pub fn is_initialized(&self) -> bool {
-        self.optional_nested_message.as_ref().is_none_or(|value| value.is_initialized())
-            && self
-                .optional_foreign_message
-                .as_ref()
-                .is_none_or(|value| value.is_initialized())
-            && self.recursive_message.as_ref().is_none_or(|value| value.is_initialized())
-            && self.repeated_nested_message.iter().all(|value| value.is_initialized())
-            && self.repeated_foreign_message.iter().all(|value| value.is_initialized())
-            && self
-                .map_string_nested_message
-                .values()
-                .all(|value| value.is_initialized())
-            && self
-                .map_string_foreign_message
-                .values()
-                .all(|value| value.is_initialized())
-            && self
-                .optional_bool_wrapper
-                .as_ref()
-                .is_none_or(|value| value.is_initialized())
-            && self
-                .optional_int32_wrapper
-                .as_ref()
-                .is_none_or(|value| value.is_initialized())
-            && self
-                .optional_int64_wrapper
-                .as_ref()
-                .is_none_or(|value| value.is_initialized())
-            && self
-                .optional_uint32_wrapper
-                .as_ref()
-                .is_none_or(|value| value.is_initialized())
-            && self
-                .optional_uint64_wrapper
-                .as_ref()
-                .is_none_or(|value| value.is_initialized())
-            && self
-                .optional_float_wrapper
-                .as_ref()
-                .is_none_or(|value| value.is_initialized())
-            && self
-                .optional_double_wrapper
-                .as_ref()
-                .is_none_or(|value| value.is_initialized())
-            && self
-                .optional_string_wrapper
-                .as_ref()
-                .is_none_or(|value| value.is_initialized())
-            && self
-                .optional_bytes_wrapper
-                .as_ref()
-                .is_none_or(|value| value.is_initialized())
-            && self.repeated_bool_wrapper.iter().all(|value| value.is_initialized())
-            && self.repeated_int32_wrapper.iter().all(|value| value.is_initialized())
-            && self.repeated_int64_wrapper.iter().all(|value| value.is_initialized())
-            && self.repeated_uint32_wrapper.iter().all(|value| value.is_initialized())
-            && self.repeated_uint64_wrapper.iter().all(|value| value.is_initialized())
-            && self.repeated_float_wrapper.iter().all(|value| value.is_initialized())
-            && self.repeated_double_wrapper.iter().all(|value| value.is_initialized())
-            && self.repeated_string_wrapper.iter().all(|value| value.is_initialized())
-            && self.repeated_bytes_wrapper.iter().all(|value| value.is_initialized())
-            && self.optional_duration.as_ref().is_none_or(|value| value.is_initialized())
-            && self
-                .optional_timestamp
-                .as_ref()
-                .is_none_or(|value| value.is_initialized())
-            && self
-                .optional_field_mask
-                .as_ref()
-                .is_none_or(|value| value.is_initialized())
-            && self.optional_struct.as_ref().is_none_or(|value| value.is_initialized())
-            && self.optional_any.as_ref().is_none_or(|value| value.is_initialized())
-            && self.optional_value.as_ref().is_none_or(|value| value.is_initialized())
-            && self.optional_empty.as_ref().is_none_or(|value| value.is_initialized())
-            && self.repeated_duration.iter().all(|value| value.is_initialized())
-            && self.repeated_timestamp.iter().all(|value| value.is_initialized())
-            && self.repeated_fieldmask.iter().all(|value| value.is_initialized())
-            && self.repeated_struct.iter().all(|value| value.is_initialized())
-            && self.repeated_any.iter().all(|value| value.is_initialized())
-            && self.repeated_value.iter().all(|value| value.is_initialized())
-            && self.repeated_list_value.iter().all(|value| value.is_initialized())
-            && self.repeated_empty.iter().all(|value| value.is_initialized())
-            && match &self.oneof_field {
-                ::core::option::Option::Some(
-                    test_all_types_proto3::OneofField::OneofNestedMessage(value),
-                ) => value.is_initialized(),
-                _ => true,
-            }
+        true
     }
 }
 #[allow(deprecated)]
@@ -2925,6 +2797,11 @@ impl ::protoforge::Message for TestAllTypesProto3 {
         *self = Self::default();
     }
 }
+#[allow(deprecated)]
+impl ::protoforge::Name for TestAllTypesProto3 {
+    const PACKAGE: &'static str = "protobuf_test_messages.proto3";
+    const NAME: &'static str = "TestAllTypesProto3";
+}
 /// Nested types of `protobuf_test_messages.proto3.TestAllTypesProto3`.
 pub mod test_all_types_proto3 {
     #[derive(Clone, PartialEq, Default, Debug)]
@@ -2941,10 +2818,11 @@ pub mod test_all_types_proto3 {
     impl NestedMessage {
         /// The fully qualified protobuf name of this message.
         pub const FULL_NAME: &'static str = "protobuf_test_messages.proto3.TestAllTypesProto3.NestedMessage";
-        /// Whether every `required` field is set, here and in nested messages
-        /// generated in the same run.
+        /// Whether every `required` field is set, here and in set sub-messages
+        /// (extensions are not checked); `Message::check_initialized` says which is
+        /// missing.
         pub fn is_initialized(&self) -> bool {
-            self.corecursive.as_ref().is_none_or(|value| value.is_initialized())
+            true
         }
     }
     #[allow(deprecated)]
@@ -3006,6 +2884,11 @@ pub mod test_all_types_proto3 {
         fn clear(&mut self) {
             *self = Self::default();
         }
+    }
+    #[allow(deprecated)]
+    impl ::protoforge::Name for NestedMessage {
+        const PACKAGE: &'static str = "protobuf_test_messages.proto3";
+        const NAME: &'static str = "TestAllTypesProto3.NestedMessage";
     }
     /// The enum `protobuf_test_messages.proto3.TestAllTypesProto3.NestedEnum`.
     #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
@@ -3179,8 +3062,9 @@ pub struct ForeignMessage {
 impl ForeignMessage {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "protobuf_test_messages.proto3.ForeignMessage";
-    /// Whether every `required` field is set, here and in nested messages
-    /// generated in the same run.
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// (extensions are not checked); `Message::check_initialized` says which is
+    /// missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -3221,6 +3105,11 @@ impl ::protoforge::Message for ForeignMessage {
         *self = Self::default();
     }
 }
+#[allow(deprecated)]
+impl ::protoforge::Name for ForeignMessage {
+    const PACKAGE: &'static str = "protobuf_test_messages.proto3";
+    const NAME: &'static str = "ForeignMessage";
+}
 #[derive(Clone, PartialEq, Default, Debug)]
 #[allow(deprecated)]
 pub struct NullHypothesisProto3 {
@@ -3231,8 +3120,9 @@ pub struct NullHypothesisProto3 {
 impl NullHypothesisProto3 {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "protobuf_test_messages.proto3.NullHypothesisProto3";
-    /// Whether every `required` field is set, here and in nested messages
-    /// generated in the same run.
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// (extensions are not checked); `Message::check_initialized` says which is
+    /// missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -3258,6 +3148,11 @@ impl ::protoforge::Message for NullHypothesisProto3 {
         *self = Self::default();
     }
 }
+#[allow(deprecated)]
+impl ::protoforge::Name for NullHypothesisProto3 {
+    const PACKAGE: &'static str = "protobuf_test_messages.proto3";
+    const NAME: &'static str = "NullHypothesisProto3";
+}
 #[derive(Clone, PartialEq, Default, Debug)]
 #[allow(deprecated)]
 pub struct EnumOnlyProto3 {
@@ -3268,8 +3163,9 @@ pub struct EnumOnlyProto3 {
 impl EnumOnlyProto3 {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "protobuf_test_messages.proto3.EnumOnlyProto3";
-    /// Whether every `required` field is set, here and in nested messages
-    /// generated in the same run.
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// (extensions are not checked); `Message::check_initialized` says which is
+    /// missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -3294,6 +3190,11 @@ impl ::protoforge::Message for EnumOnlyProto3 {
     fn clear(&mut self) {
         *self = Self::default();
     }
+}
+#[allow(deprecated)]
+impl ::protoforge::Name for EnumOnlyProto3 {
+    const PACKAGE: &'static str = "protobuf_test_messages.proto3";
+    const NAME: &'static str = "EnumOnlyProto3";
 }
 /// Nested types of `protobuf_test_messages.proto3.EnumOnlyProto3`.
 pub mod enum_only_proto3 {
