@@ -178,6 +178,7 @@ impl Compiler {
         }
         let mut build = Build {
             compiler: self,
+            inputs: inputs.iter().cloned().collect(),
             include_paths: &include_paths,
             sources: SourceMap::new(),
             pool: Pool::new(),
@@ -243,6 +244,8 @@ type Imports = Vec<(String, Option<Span>)>;
 /// The state of one compilation.
 struct Build<'c> {
     compiler: &'c Compiler,
+    /// The files named on the command line (protoc warns about unused imports only there).
+    inputs: HashSet<String>,
     include_paths: &'c IncludePaths,
     sources: SourceMap,
     pool: Pool,
@@ -258,6 +261,11 @@ struct Build<'c> {
 }
 
 impl Build<'_> {
+    /// Whether lowered files keep their `source_code_info` (only when it is output).
+    fn keep_source_info(&self) -> bool {
+        self.compiler.include_source_info
+    }
+
     fn open(&self, name: &str) -> Result<Option<FileContent>, String> {
         if let Some(c) = self.include_paths.open(name)? {
             return Ok(Some(c));
@@ -353,7 +361,7 @@ impl Build<'_> {
     /// Opens, parses and lowers one file.
     fn read(&mut self, name: &str) -> Loaded {
         match self.open_for_parse(name) {
-            Ok(id) => parse_and_lower(name, id, &self.sources),
+            Ok(id) => parse_and_lower(name, id, &self.sources, self.keep_source_info()),
             Err(loaded) => loaded,
         }
     }
@@ -379,7 +387,10 @@ impl Build<'_> {
                 }
             }
             let sources = &self.sources;
-            let results = par_map(&jobs, |(name, id)| parse_and_lower(name, *id, sources));
+            let keep = self.keep_source_info();
+            let results = par_map(&jobs, |(name, id)| {
+                parse_and_lower(name, *id, sources, keep)
+            });
             let mut next = Vec::new();
             for ((name, _), loaded) in jobs.into_iter().zip(results) {
                 if let Loaded::Ready { file, .. } = &loaded {
@@ -442,22 +453,29 @@ impl Build<'_> {
                 ));
             }
         }
-        let conflicts = self.pool.add_file(file.clone());
+        // Forget lookups made for earlier files; this file's are counted from here.
+        self.pool.take_used_files();
+        // The pool keeps its own copy of the file, without the source info it never reads.
+        let conflicts = self.pool.add_file(without_source_info(&mut file));
         diags.extend(link::conflict_diagnostics(&name, &conflicts, &spans));
         diags.extend(link::link(&mut file, &self.pool, &spans));
-        self.pool.replace_file(file.clone());
+        self.pool.replace_file(without_source_info(&mut file));
         // Like protoc, options are only interpreted in a file without errors so far.
         if !diags.iter().any(Diagnostic::is_error) {
             diags.extend(interpret_options(&mut file, &self.pool, &spans));
-            self.pool.replace_file(file.clone());
+            self.pool.replace_file(without_source_info(&mut file));
         }
         let earlier_errors = diags.iter().any(Diagnostic::is_error);
         diags.extend(check(&file, &self.pool, &spans, earlier_errors));
         // protoc's deferred feature/target validation, for files without errors.
         if !diags.iter().any(Diagnostic::is_error) {
-            diags.extend(crate::options::validate(&file, &self.pool, &spans));
+            diags.extend(crate::options::validate(&mut file, &self.pool, &spans));
         }
         let failed = diags.iter().any(Diagnostic::is_error);
+        if !failed && self.inputs.contains(&name) {
+            let used = self.pool.take_used_files();
+            diags.extend(unused_imports(&file, &self.pool, &used, import_spans));
+        }
         self.diagnostics.extend(diags);
         if failed {
             self.pool.remove_last_file();
@@ -470,6 +488,54 @@ impl Build<'_> {
         self.outputs.insert(name, file);
         true
     }
+}
+
+/// protoc's `Import x is unused.` warnings for `file`, in import order: a plain (or weak)
+/// import none of whose symbols a name lookup of the file found. Like protoc, public imports
+/// and imports of files that themselves have public imports are never reported.
+fn unused_imports(
+    file: &FileDescriptorProto,
+    pool: &Pool,
+    used: &HashSet<&str>,
+    import_spans: &Imports,
+) -> Vec<Diagnostic> {
+    let name = file.name.as_deref().unwrap_or("");
+    let mut out = Vec::new();
+    for (i, dep) in file.dependency.iter().enumerate() {
+        let public = file
+            .public_dependency
+            .iter()
+            .any(|&p| usize::try_from(p).ok() == Some(i));
+        let reexports = pool
+            .file(dep)
+            .is_none_or(|d| !d.public_dependency.is_empty());
+        if public || reexports || used.contains(dep.as_str()) {
+            continue;
+        }
+        let message = format!("Import {dep} is unused.");
+        let span = import_spans
+            .iter()
+            .find(|(n, _)| n == dep)
+            .and_then(|(_, s)| *s);
+        out.push(match span {
+            Some(s) => Diagnostic::warning(s, message),
+            None => {
+                let mut d = Diagnostic::file_error(name, message);
+                d.severity = protoforge_parse::Severity::Warning;
+                d
+            }
+        });
+    }
+    out
+}
+
+/// A copy of `file` without its `source_code_info` (most of a file's size), made without
+/// copying the source info.
+pub(crate) fn without_source_info(file: &mut FileDescriptorProto) -> FileDescriptorProto {
+    let info = file.source_code_info.take();
+    let copy = file.clone();
+    file.source_code_info = info;
+    copy
 }
 
 /// Interprets options (the `options` pass).
@@ -510,15 +576,19 @@ enum Loaded {
     },
 }
 
-/// Parses and lowers the source file `id` of `sources`, named `name`.
-fn parse_and_lower(name: &str, id: FileId, sources: &SourceMap) -> Loaded {
+/// Parses and lowers the source file `id` of `sources`, named `name`; drops the source info
+/// unless `keep_source_info`.
+fn parse_and_lower(name: &str, id: FileId, sources: &SourceMap, keep_source_info: bool) -> Loaded {
     let source = sources.get(id);
     let (tree, mut diagnostics) = protoforge_parse::parse_file(id, source.text());
     let parse_failed = tree.is_none() || diagnostics.iter().any(Diagnostic::is_error);
     let Some(tree) = tree.filter(|_| !parse_failed) else {
         return Loaded::Failed(diagnostics);
     };
-    let lowered = crate::lower::lower(name, &tree, source);
+    let mut lowered = crate::lower::lower(name, &tree, source);
+    if !keep_source_info {
+        lowered.file.source_code_info = None;
+    }
     let lower_failed = lowered.diagnostics.iter().any(Diagnostic::is_error);
     diagnostics.extend(lowered.diagnostics);
     if lower_failed {

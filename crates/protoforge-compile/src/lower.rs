@@ -45,8 +45,9 @@ pub(crate) struct Lowered {
 
 /// Lowers `ast` (parsed from `source`) to the descriptor of the file named `name`.
 pub(crate) fn lower(name: &str, ast: &ast::File, source: &SourceFile) -> Lowered {
-    // Real files have about one location per 16 bytes of text.
-    let estimate = source.text().len() / 16 + 8;
+    // Real files have about one location per 16 bytes of text without comments, far fewer in
+    // well-commented ones; the span map is shrunk to fit at the end.
+    let estimate = source.text().len() / 32 + 8;
     let mut l = Lowerer {
         source,
         lines: Lines::new(source.text()),
@@ -65,6 +66,7 @@ pub(crate) fn lower(name: &str, ast: &ast::File, source: &SourceFile) -> Lowered
         location: std::mem::take(&mut l.locations),
         ..Default::default()
     });
+    l.spans.shrink_to_fit();
     Lowered {
         file,
         spans: l.spans,

@@ -37,7 +37,7 @@ use crate::features;
 use crate::span_map::SpanMap;
 use crate::symbols::{Pool, SymbolKind};
 use crate::tag;
-use schema::{FieldInfo, Kind, Lookup};
+use schema::{FieldInfo, Kind, Lookup, ScalarType};
 use wire::{Raw, Record};
 
 /// Field numbers of the `FeatureSet` extensions compiled into protoc 35.1 (`pb.cpp`, `pb.java`,
@@ -152,7 +152,7 @@ pub(crate) fn strip_source_retention(file: &mut FileDescriptorProto, pool: &Pool
         Mode::Generated
     };
     let mut stripped: Vec<Vec<i32>> = Vec::new();
-    let lookup_file = file.clone();
+    let lookup_file = crate::compiler::without_source_info(file);
     let file_name = file.name.clone().unwrap_or_default();
     let lookup = PoolLookup {
         pool,
@@ -200,21 +200,14 @@ pub(crate) fn strip_source_retention(file: &mut FileDescriptorProto, pool: &Pool
 /// enum values used outside their `feature_support` window (errors, and warnings for
 /// deprecated ones), and option fields set on a kind of element their `targets` exclude.
 pub(crate) fn validate(
-    file: &FileDescriptorProto,
+    file: &mut FileDescriptorProto,
     pool: &Pool,
     spans: &SpanMap,
 ) -> Vec<Diagnostic> {
     let file_name = file.name.clone().unwrap_or_default();
-    let edition = features::file_edition(file);
-    let legacy = !matches!(file.syntax.as_deref(), Some("editions"));
-    let lookup = PoolLookup {
-        pool,
-        file,
-        file_name: &file_name,
-    };
-    let mut copy = file.clone();
     let mut elements = Vec::new();
-    visit(&mut copy, &mut |el| {
+    // The visit only reads the options; it needs `&mut` because it hands out option handles.
+    visit(file, &mut |el| {
         if el.options.is_set() {
             elements.push((
                 el.options_path,
@@ -225,8 +218,19 @@ pub(crate) fn validate(
         }
     });
     // protoc validates in `VisitDescriptors` order: each element before its children.
-    let order = visit_order(file);
-    elements.sort_by_key(|(path, ..)| order.iter().position(|p| p == path).unwrap_or(usize::MAX));
+    let mut order: HashMap<Vec<i32>, usize> = HashMap::new();
+    for (i, p) in visit_order(file).into_iter().enumerate() {
+        order.entry(p).or_insert(i);
+    }
+    elements.sort_by_key(|(path, ..)| order.get(path).copied().unwrap_or(usize::MAX));
+    let file = &*file;
+    let edition = features::file_edition(file);
+    let legacy = !matches!(file.syntax.as_deref(), Some("editions"));
+    let lookup = PoolLookup {
+        pool,
+        file,
+        file_name: &file_name,
+    };
     let at = |options_path: &[i32], message: String, warning: bool| {
         let span = match options_path.split_last() {
             // The file itself: protoc points at the start of the file's first token.
@@ -798,7 +802,9 @@ fn option_value(
     let full = field.full_name.as_str();
     let one = |raw: Raw| Ok(vec![Record::new(n, raw)]);
     match &field.kind {
-        Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => {
+        Kind::Scalar(ScalarType::Int32)
+        | Kind::Scalar(ScalarType::Sint32)
+        | Kind::Scalar(ScalarType::Sfixed32) => {
             let (min, max) = (i32::MIN, i32::MAX);
             let v = if let Some(p) = option.positive_int_value {
                 i32::try_from(p).map_err(|_| out_of_range("int32", min, max, full))?
@@ -808,12 +814,16 @@ fn option_value(
                 return Err(must_be_int("int32", min, max, full));
             };
             one(match field.kind {
-                Kind::Sint32 => Raw::Varint(u64::from(((v << 1) ^ (v >> 31)) as u32)),
-                Kind::Sfixed32 => Raw::Fixed32(v as u32),
+                Kind::Scalar(ScalarType::Sint32) => {
+                    Raw::Varint(u64::from(((v << 1) ^ (v >> 31)) as u32))
+                }
+                Kind::Scalar(ScalarType::Sfixed32) => Raw::Fixed32(v as u32),
                 _ => Raw::Varint(i64::from(v) as u64),
             })
         }
-        Kind::Int64 | Kind::Sint64 | Kind::Sfixed64 => {
+        Kind::Scalar(ScalarType::Int64)
+        | Kind::Scalar(ScalarType::Sint64)
+        | Kind::Scalar(ScalarType::Sfixed64) => {
             let (min, max) = (i64::MIN, i64::MAX);
             let v = if let Some(p) = option.positive_int_value {
                 i64::try_from(p).map_err(|_| out_of_range("int64", min, max, full))?
@@ -823,31 +833,31 @@ fn option_value(
                 return Err(must_be_int("int64", min, max, full));
             };
             one(match field.kind {
-                Kind::Sint64 => Raw::Varint(((v << 1) ^ (v >> 63)) as u64),
-                Kind::Sfixed64 => Raw::Fixed64(v as u64),
+                Kind::Scalar(ScalarType::Sint64) => Raw::Varint(((v << 1) ^ (v >> 63)) as u64),
+                Kind::Scalar(ScalarType::Sfixed64) => Raw::Fixed64(v as u64),
                 _ => Raw::Varint(v as u64),
             })
         }
-        Kind::Uint32 | Kind::Fixed32 => {
+        Kind::Scalar(ScalarType::Uint32) | Kind::Scalar(ScalarType::Fixed32) => {
             let Some(p) = option.positive_int_value else {
                 return Err(must_be_int("uint32", 0, u32::MAX, full));
             };
             let v = u32::try_from(p).map_err(|_| out_of_range("uint32", 0, u32::MAX, full))?;
             one(match field.kind {
-                Kind::Fixed32 => Raw::Fixed32(v),
+                Kind::Scalar(ScalarType::Fixed32) => Raw::Fixed32(v),
                 _ => Raw::Varint(u64::from(v)),
             })
         }
-        Kind::Uint64 | Kind::Fixed64 => {
+        Kind::Scalar(ScalarType::Uint64) | Kind::Scalar(ScalarType::Fixed64) => {
             let Some(v) = option.positive_int_value else {
                 return Err(must_be_int("uint64", 0, u64::MAX, full));
             };
             one(match field.kind {
-                Kind::Fixed64 => Raw::Fixed64(v),
+                Kind::Scalar(ScalarType::Fixed64) => Raw::Fixed64(v),
                 _ => Raw::Varint(v),
             })
         }
-        Kind::Float | Kind::Double => {
+        Kind::Scalar(ScalarType::Float) | Kind::Scalar(ScalarType::Double) => {
             let v = if let Some(d) = option.double_value {
                 d
             } else if let Some(p) = option.positive_int_value {
@@ -859,7 +869,7 @@ fn option_value(
             } else if option.identifier_value.as_deref() == Some("nan") {
                 f64::NAN
             } else {
-                let t = if field.kind == Kind::Float {
+                let t = if field.kind == Kind::Scalar(ScalarType::Float) {
                     "float"
                 } else {
                     "double"
@@ -867,11 +877,11 @@ fn option_value(
                 return Err(format!("Value must be number for {t} option \"{full}\"."));
             };
             one(match field.kind {
-                Kind::Float => Raw::Fixed32((v as f32).to_bits()),
+                Kind::Scalar(ScalarType::Float) => Raw::Fixed32((v as f32).to_bits()),
                 _ => Raw::Fixed64(v.to_bits()),
             })
         }
-        Kind::Bool => {
+        Kind::Scalar(ScalarType::Bool) => {
             let Some(ident) = option.identifier_value.as_deref() else {
                 return Err(format!(
                     "Value must be identifier for boolean option \"{full}\"."
@@ -904,12 +914,14 @@ fn option_value(
                 "Enum type \"{enum_name}\" has no value named \"{ident}\" for option \"{full}\"."
             ))
         }
-        Kind::String | Kind::Bytes => match &option.string_value {
-            Some(s) => one(Raw::Bytes(s.clone())),
-            None => Err(format!(
-                "Value must be quoted string for string option \"{full}\"."
-            )),
-        },
+        Kind::Scalar(ScalarType::String) | Kind::Scalar(ScalarType::Bytes) => {
+            match &option.string_value {
+                Some(s) => one(Raw::Bytes(s.clone())),
+                None => Err(format!(
+                    "Value must be quoted string for string option \"{full}\"."
+                )),
+            }
+        }
         Kind::Message(type_name) | Kind::Group(type_name) => {
             let Some(text) = option.aggregate_value.as_deref() else {
                 let name = &field.name;
@@ -1104,10 +1116,23 @@ fn is_zero(value: &Raw) -> bool {
 fn wire_type_fits(field: &FieldInfo, value: &Raw) -> bool {
     match (&field.kind, value) {
         (Kind::Group(_), v) => matches!(v, Raw::Group(_)),
-        (Kind::Message(_) | Kind::String | Kind::Bytes, v) => matches!(v, Raw::Bytes(_)),
+        (
+            Kind::Message(_) | Kind::Scalar(ScalarType::String) | Kind::Scalar(ScalarType::Bytes),
+            v,
+        ) => matches!(v, Raw::Bytes(_)),
         (_, Raw::Bytes(_)) => field.repeated && field.kind.is_packable(),
-        (Kind::Double | Kind::Fixed64 | Kind::Sfixed64, v) => matches!(v, Raw::Fixed64(_)),
-        (Kind::Float | Kind::Fixed32 | Kind::Sfixed32, v) => matches!(v, Raw::Fixed32(_)),
+        (
+            Kind::Scalar(ScalarType::Double)
+            | Kind::Scalar(ScalarType::Fixed64)
+            | Kind::Scalar(ScalarType::Sfixed64),
+            v,
+        ) => matches!(v, Raw::Fixed64(_)),
+        (
+            Kind::Scalar(ScalarType::Float)
+            | Kind::Scalar(ScalarType::Fixed32)
+            | Kind::Scalar(ScalarType::Sfixed32),
+            v,
+        ) => matches!(v, Raw::Fixed32(_)),
         (_, v) => matches!(v, Raw::Varint(_)),
     }
 }
@@ -1116,7 +1141,9 @@ fn unpack(kind: &Kind, payload: &[u8], out: &mut Vec<Raw>) {
     let mut pos = 0;
     while pos < payload.len() {
         match kind {
-            Kind::Double | Kind::Fixed64 | Kind::Sfixed64 => {
+            Kind::Scalar(ScalarType::Double)
+            | Kind::Scalar(ScalarType::Fixed64)
+            | Kind::Scalar(ScalarType::Sfixed64) => {
                 let Some(chunk) = payload.get(pos..pos + 8) else {
                     return;
                 };
@@ -1125,7 +1152,9 @@ fn unpack(kind: &Kind, payload: &[u8], out: &mut Vec<Raw>) {
                     chunk.try_into().unwrap_or([0; 8]),
                 )));
             }
-            Kind::Float | Kind::Fixed32 | Kind::Sfixed32 => {
+            Kind::Scalar(ScalarType::Float)
+            | Kind::Scalar(ScalarType::Fixed32)
+            | Kind::Scalar(ScalarType::Sfixed32) => {
                 let Some(chunk) = payload.get(pos..pos + 4) else {
                     return;
                 };
@@ -1202,24 +1231,24 @@ impl<'a> PoolLookup<'a> {
             .trim_start_matches('.')
             .to_string();
         let kind = match field.r#type? {
-            Type::Double => Kind::Double,
-            Type::Float => Kind::Float,
-            Type::Int64 => Kind::Int64,
-            Type::Uint64 => Kind::Uint64,
-            Type::Int32 => Kind::Int32,
-            Type::Fixed64 => Kind::Fixed64,
-            Type::Fixed32 => Kind::Fixed32,
-            Type::Bool => Kind::Bool,
-            Type::String => Kind::String,
+            Type::Double => Kind::Scalar(ScalarType::Double),
+            Type::Float => Kind::Scalar(ScalarType::Float),
+            Type::Int64 => Kind::Scalar(ScalarType::Int64),
+            Type::Uint64 => Kind::Scalar(ScalarType::Uint64),
+            Type::Int32 => Kind::Scalar(ScalarType::Int32),
+            Type::Fixed64 => Kind::Scalar(ScalarType::Fixed64),
+            Type::Fixed32 => Kind::Scalar(ScalarType::Fixed32),
+            Type::Bool => Kind::Scalar(ScalarType::Bool),
+            Type::String => Kind::Scalar(ScalarType::String),
             Type::Group => Kind::Group(type_name),
             Type::Message => Kind::Message(type_name),
-            Type::Bytes => Kind::Bytes,
-            Type::Uint32 => Kind::Uint32,
+            Type::Bytes => Kind::Scalar(ScalarType::Bytes),
+            Type::Uint32 => Kind::Scalar(ScalarType::Uint32),
             Type::Enum => Kind::Enum(type_name),
-            Type::Sfixed32 => Kind::Sfixed32,
-            Type::Sfixed64 => Kind::Sfixed64,
-            Type::Sint32 => Kind::Sint32,
-            Type::Sint64 => Kind::Sint64,
+            Type::Sfixed32 => Kind::Scalar(ScalarType::Sfixed32),
+            Type::Sfixed64 => Kind::Scalar(ScalarType::Sfixed64),
+            Type::Sint32 => Kind::Scalar(ScalarType::Sint32),
+            Type::Sint64 => Kind::Scalar(ScalarType::Sint64),
         };
         let repeated = field.label == Some(Label::Repeated);
         let (packed, implicit_presence, file) = match &loc {
@@ -1365,6 +1394,9 @@ impl<'a> PoolLookup<'a> {
         } else {
             visible(symbol.file)
         };
+        if ok {
+            self.pool.note_use(symbol.file);
+        }
         ok.then(|| (symbol.kind, symbol.full_name.to_string()))
     }
 
@@ -1532,7 +1564,7 @@ fn child(path: &[i32], parts: &[i32]) -> Vec<i32> {
     p
 }
 
-/// Calls `f` for every element of `file` (set options or not) in protoc's build order:
+/// Calls `f` for every element of `file` that has options, in protoc's build order:
 /// messages (their oneofs, fields, enums, extension ranges, extensions, the message itself,
 /// then nested messages), enums (values, then the enum), services (methods, then the
 /// service), extensions, and the file last.
@@ -1548,33 +1580,56 @@ fn visit(file: &mut FileDescriptorProto, f: &mut dyn FnMut(Element<'_>)) {
         let path = [tag::file::SERVICE, i as i32];
         let name = join(&package, s.name.as_deref().unwrap_or(""));
         for (j, m) in s.method.iter_mut().enumerate() {
-            f(Element {
-                options_path: child(
-                    &path,
-                    &[tag::service::METHOD, j as i32, tag::method::OPTIONS],
-                ),
-                full_name: join(&name, m.name.as_deref().unwrap_or("")),
-                options: &mut m.options,
-            });
+            emit(
+                f,
+                &mut m.options,
+                || {
+                    child(
+                        &path,
+                        &[tag::service::METHOD, j as i32, tag::method::OPTIONS],
+                    )
+                },
+                || join(&name, m.name.as_deref().unwrap_or("")),
+            );
         }
-        f(Element {
-            options_path: child(&path, &[tag::service::OPTIONS]),
-            full_name: name,
-            options: &mut s.options,
-        });
+        emit(
+            f,
+            &mut s.options,
+            || child(&path, &[tag::service::OPTIONS]),
+            || name,
+        );
     }
     for (i, x) in file.extension.iter_mut().enumerate() {
+        emit(
+            f,
+            &mut x.options,
+            || vec![tag::file::EXTENSION, i as i32, tag::field::OPTIONS],
+            || join(&package, x.name.as_deref().unwrap_or("")),
+        );
+    }
+    emit(
+        f,
+        &mut file.options,
+        || vec![tag::file::OPTIONS],
+        || format!("{package}.dummy"),
+    );
+}
+
+/// Calls `f` with one element, if it has options (every caller only looks at those; the path
+/// and name are only built then).
+fn emit(
+    f: &mut dyn FnMut(Element<'_>),
+    options: &mut dyn OptionsSlot,
+    path: impl FnOnce() -> Vec<i32>,
+    name: impl FnOnce() -> String,
+) {
+    if options.is_set() {
         f(Element {
-            options_path: vec![tag::file::EXTENSION, i as i32, tag::field::OPTIONS],
-            full_name: join(&package, x.name.as_deref().unwrap_or("")),
-            options: &mut x.options,
+            options_path: path(),
+            full_name: name(),
+            options,
         });
     }
-    f(Element {
-        options_path: vec![tag::file::OPTIONS],
-        full_name: format!("{package}.dummy"),
-        options: &mut file.options,
-    });
 }
 
 fn visit_message(
@@ -1585,21 +1640,25 @@ fn visit_message(
 ) {
     let name = join(scope, m.name.as_deref().unwrap_or(""));
     for (i, o) in m.oneof_decl.iter_mut().enumerate() {
-        f(Element {
-            options_path: child(
-                path,
-                &[tag::message::ONEOF_DECL, i as i32, tag::oneof::OPTIONS],
-            ),
-            full_name: join(&name, o.name.as_deref().unwrap_or("")),
-            options: &mut o.options,
-        });
+        emit(
+            f,
+            &mut o.options,
+            || {
+                child(
+                    path,
+                    &[tag::message::ONEOF_DECL, i as i32, tag::oneof::OPTIONS],
+                )
+            },
+            || join(&name, o.name.as_deref().unwrap_or("")),
+        );
     }
     for (i, x) in m.field.iter_mut().enumerate() {
-        f(Element {
-            options_path: child(path, &[tag::message::FIELD, i as i32, tag::field::OPTIONS]),
-            full_name: join(&name, x.name.as_deref().unwrap_or("")),
-            options: &mut x.options,
-        });
+        emit(
+            f,
+            &mut x.options,
+            || child(path, &[tag::message::FIELD, i as i32, tag::field::OPTIONS]),
+            || join(&name, x.name.as_deref().unwrap_or("")),
+        );
     }
     for (i, e) in m.enum_type.iter_mut().enumerate() {
         visit_enum(
@@ -1610,34 +1669,41 @@ fn visit_message(
         );
     }
     for (i, r) in m.extension_range.iter_mut().enumerate() {
-        f(Element {
-            options_path: child(
-                path,
-                &[
-                    tag::message::EXTENSION_RANGE,
-                    i as i32,
-                    tag::extension_range::OPTIONS,
-                ],
-            ),
-            full_name: name.clone(),
-            options: &mut r.options,
-        });
+        emit(
+            f,
+            &mut r.options,
+            || {
+                child(
+                    path,
+                    &[
+                        tag::message::EXTENSION_RANGE,
+                        i as i32,
+                        tag::extension_range::OPTIONS,
+                    ],
+                )
+            },
+            || name.clone(),
+        );
     }
     for (i, x) in m.extension.iter_mut().enumerate() {
-        f(Element {
-            options_path: child(
-                path,
-                &[tag::message::EXTENSION, i as i32, tag::field::OPTIONS],
-            ),
-            full_name: join(&name, x.name.as_deref().unwrap_or("")),
-            options: &mut x.options,
-        });
+        emit(
+            f,
+            &mut x.options,
+            || {
+                child(
+                    path,
+                    &[tag::message::EXTENSION, i as i32, tag::field::OPTIONS],
+                )
+            },
+            || join(&name, x.name.as_deref().unwrap_or("")),
+        );
     }
-    f(Element {
-        options_path: child(path, &[tag::message::OPTIONS]),
-        full_name: name.clone(),
-        options: &mut m.options,
-    });
+    emit(
+        f,
+        &mut m.options,
+        || child(path, &[tag::message::OPTIONS]),
+        || name.clone(),
+    );
     for (i, n) in m.nested_type.iter_mut().enumerate() {
         visit_message(
             n,
@@ -1656,21 +1722,25 @@ fn visit_enum(
 ) {
     let name = join(scope, e.name.as_deref().unwrap_or(""));
     for (i, v) in e.value.iter_mut().enumerate() {
-        f(Element {
-            options_path: child(
-                path,
-                &[tag::enum_::VALUE, i as i32, tag::enum_value::OPTIONS],
-            ),
-            // Enum values are siblings of their enum.
-            full_name: join(scope, v.name.as_deref().unwrap_or("")),
-            options: &mut v.options,
-        });
+        // Enum values are siblings of their enum.
+        emit(
+            f,
+            &mut v.options,
+            || {
+                child(
+                    path,
+                    &[tag::enum_::VALUE, i as i32, tag::enum_value::OPTIONS],
+                )
+            },
+            || join(scope, v.name.as_deref().unwrap_or("")),
+        );
     }
-    f(Element {
-        options_path: child(path, &[tag::enum_::OPTIONS]),
-        full_name: name,
-        options: &mut e.options,
-    });
+    emit(
+        f,
+        &mut e.options,
+        || child(path, &[tag::enum_::OPTIONS]),
+        || name,
+    );
 }
 
 #[cfg(test)]

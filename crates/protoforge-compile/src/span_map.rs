@@ -9,7 +9,60 @@ use protoforge_parse::Span;
 /// Descriptor path -> span of the element (and of its parts, e.g. a field's name or number).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct SpanMap {
-    spans: HashMap<Vec<i32>, Span, BuildHasherDefault<PathHasher>>,
+    spans: HashMap<PathKey, Span, BuildHasherDefault<PathHasher>>,
+}
+
+/// How many path elements a key holds without a heap allocation (a field of a message nested
+/// twice: `[4, i, 3, j, 3, k, 2]`).
+const INLINE: usize = 7;
+
+/// A descriptor path as a map key: short paths (nearly all) inline, longer ones boxed. A file
+/// has about one path per 16 bytes of text, so a heap allocation per path was most of a
+/// compilation's memory.
+#[derive(Clone, Debug)]
+enum PathKey {
+    Inline(u8, [i32; INLINE]),
+    Boxed(Box<[i32]>),
+}
+
+impl PathKey {
+    fn new(path: &[i32]) -> PathKey {
+        if path.len() <= INLINE {
+            let mut items = [0; INLINE];
+            items[..path.len()].copy_from_slice(path);
+            PathKey::Inline(path.len() as u8, items)
+        } else {
+            PathKey::Boxed(path.into())
+        }
+    }
+
+    fn as_slice(&self) -> &[i32] {
+        match self {
+            PathKey::Inline(len, items) => &items[..usize::from(*len)],
+            PathKey::Boxed(items) => items,
+        }
+    }
+}
+
+impl PartialEq for PathKey {
+    fn eq(&self, other: &PathKey) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for PathKey {}
+
+impl std::hash::Hash for PathKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // The same hash as the slice, so lookups by `&[i32]` find the key.
+        self.as_slice().hash(state);
+    }
+}
+
+impl std::borrow::Borrow<[i32]> for PathKey {
+    fn borrow(&self) -> &[i32] {
+        self.as_slice()
+    }
 }
 
 /// A fast multiplicative hasher for paths (short lists of small integers from our own
@@ -45,6 +98,57 @@ impl Hasher for PathHasher {
     }
 }
 
+/// A fast hasher for the compiler's own names (fully qualified names, file names): eight
+/// bytes at a time through the same multiply-rotate step as [`PathHasher`]. The names come from
+/// the files being compiled, which the user controls anyway, so hash flooding is no concern;
+/// SipHash was a visible share of the symbol table's cost.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct NameHasher(PathHasher);
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.0.write_u64(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.0
+                .write_u64(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 59));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.0.write_u64(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0.write_u64(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0.write_u64(n);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0.finish()
+    }
+}
+
+/// A `HashMap` keyed by names, hashed with [`NameHasher`].
+pub(crate) type NameMap<K, V> = HashMap<K, V, BuildHasherDefault<NameHasher>>;
+
+/// A `HashSet` hashed with [`NameHasher`].
+pub(crate) type NameSet<K> = std::collections::HashSet<K, BuildHasherDefault<NameHasher>>;
+
 impl SpanMap {
     /// An empty map with room for about `n` paths.
     pub(crate) fn with_capacity(n: usize) -> SpanMap {
@@ -53,10 +157,15 @@ impl SpanMap {
         }
     }
 
+    /// Frees the room reserved but not used.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.spans.shrink_to_fit();
+    }
+
     /// Records the span of the element at `path` (the first record for a path wins, like
     /// protoc's location lookup).
     pub(crate) fn insert(&mut self, path: Vec<i32>, span: Span) {
-        self.spans.entry(path).or_insert(span);
+        self.spans.entry(PathKey::new(&path)).or_insert(span);
     }
 
     /// The span recorded for exactly `path`.

@@ -9,13 +9,12 @@
 //! (`pkg.FOO`, not `pkg.E.FOO`).
 #![allow(dead_code)] // The API is shared by several passes; not every pass uses every method.
 
-use std::collections::{HashMap, HashSet};
-
 use protoforge::descriptor::{
     DescriptorProto, EnumDescriptorProto, EnumValueDescriptorProto, FieldDescriptorProto,
     FileDescriptorProto, MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto,
 };
 
+use crate::span_map::{NameMap, NameSet};
 use crate::tag;
 
 /// What a name denotes.
@@ -124,13 +123,16 @@ struct Entry {
 #[derive(Debug, Default)]
 pub(crate) struct Pool {
     files: Vec<FileDescriptorProto>,
-    by_name: HashMap<String, u32>,
-    symbols: HashMap<Box<str>, Entry>,
+    by_name: NameMap<String, u32>,
+    symbols: NameMap<Box<str>, Entry>,
     /// For each file: the files it may use symbols from (itself, its direct imports and their
     /// `import public` chains), as indices into `files`.
-    visible: Vec<HashSet<u32>>,
+    visible: Vec<NameSet<u32>>,
     /// Extendee full name (no dot) -> full names of its extensions, in pool order.
-    extensions: HashMap<String, Vec<Box<str>>>,
+    extensions: NameMap<String, Vec<Box<str>>>,
+    /// The files in which name lookups found a symbol (protoc's record of used imports, for
+    /// its "Import x is unused." warning), since the last [`Pool::take_used_files`].
+    used: std::cell::RefCell<Vec<u32>>,
 }
 
 impl Pool {
@@ -172,7 +174,7 @@ impl Pool {
             return Vec::new();
         }
         let index = self.files.len() as u32;
-        let mut visible = HashSet::new();
+        let mut visible = NameSet::default();
         visible.insert(index);
         for dep in &file.dependency {
             if let Some(&d) = self.by_name.get(dep.as_str()) {
@@ -200,9 +202,13 @@ impl Pool {
         let Some(&index) = file.name.as_deref().and_then(|n| self.by_name.get(n)) else {
             return;
         };
-        self.files[index as usize] = file;
-        for list in self.extensions.values_mut() {
-            list.retain(|ext| self.symbols.get(ext).is_none_or(|e| e.file != index));
+        // Only the lists this file added to can hold its extensions.
+        let old = std::mem::replace(&mut self.files[index as usize], file);
+        for (_, extendee) in extension_names(&old) {
+            if let Some(list) = self.extensions.get_mut(extendee) {
+                let symbols = &self.symbols;
+                list.retain(|ext| symbols.get(ext).is_none_or(|e| e.file != index));
+            }
         }
         self.index_extensions(index);
     }
@@ -222,7 +228,7 @@ impl Pool {
         }
     }
 
-    fn add_public_closure(&self, file: u32, out: &mut HashSet<u32>) {
+    fn add_public_closure(&self, file: u32, out: &mut NameSet<u32>) {
         if !out.insert(file) {
             return;
         }
@@ -238,37 +244,11 @@ impl Pool {
     }
 
     fn index_extensions(&mut self, file: u32) {
-        let f = &self.files[file as usize];
-        let package = f.package.as_deref().unwrap_or("");
-        let mut found = Vec::new();
-        for (i, ext) in f.extension.iter().enumerate() {
-            let full = join(package, ext.name.as_deref().unwrap_or(""));
-            found.push((full, ext.extendee.clone(), i));
-        }
-        fn walk(
-            msgs: &[DescriptorProto],
-            scope: &str,
-            found: &mut Vec<(String, Option<String>, usize)>,
-        ) {
-            for m in msgs {
-                let full = join(scope, m.name.as_deref().unwrap_or(""));
-                for (i, ext) in m.extension.iter().enumerate() {
-                    found.push((
-                        join(&full, ext.name.as_deref().unwrap_or("")),
-                        ext.extendee.clone(),
-                        i,
-                    ));
-                }
-                walk(&m.nested_type, &full, found);
-            }
-        }
-        walk(&f.message_type, package, &mut found);
-        for (full, extendee, _) in found {
-            let Some(extendee) = extendee else { continue };
-            // Only linked (fully qualified) extendees are indexed.
-            let Some(extendee) = extendee.strip_prefix('.') else {
-                continue;
-            };
+        let found: Vec<(String, String)> = extension_names(&self.files[file as usize])
+            .into_iter()
+            .map(|(full, extendee)| (full, extendee.to_string()))
+            .collect();
+        for (full, extendee) in found {
             let owned = self
                 .symbols
                 .get(full.as_str())
@@ -301,6 +281,22 @@ impl Pool {
         self.lookup(full_name).map(|s| s.file)
     }
 
+    /// Records that a name lookup found a symbol of the file `file_name` (lookups through
+    /// [`Pool::resolve`] record their finds themselves).
+    pub(crate) fn note_use(&self, file_name: &str) {
+        if let Some(&i) = self.by_name.get(file_name) {
+            self.used.borrow_mut().push(i);
+        }
+    }
+
+    /// The names of the files in which lookups found symbols since the last call.
+    pub(crate) fn take_used_files(&self) -> std::collections::HashSet<&str> {
+        let used = std::mem::take(&mut *self.used.borrow_mut());
+        used.into_iter()
+            .filter_map(|i| self.files.get(i as usize)?.name.as_deref())
+            .collect()
+    }
+
     /// True when `from_file` may use symbols of `to_file`: the same file, a direct import, or
     /// a file reached from a direct import through `import public` chains.
     pub(crate) fn is_visible(&self, from_file: &str, to_file: &str) -> bool {
@@ -322,6 +318,7 @@ impl Pool {
         let Some(from) = from else { return Some(e) };
         let visible = &self.visible[from as usize];
         if visible.contains(&e.file) {
+            self.used.borrow_mut().push(e.file);
             return Some(e);
         }
         if e.kind == SymbolKind::Package
@@ -473,11 +470,11 @@ impl Pool {
     pub(crate) fn extensions_of(
         &self,
         extendee_full_name: &str,
-    ) -> Vec<(&str, &FieldDescriptorProto)> {
-        let Some(list) = self.extensions.get(extendee_full_name) else {
-            return Vec::new();
-        };
-        list.iter()
+    ) -> impl Iterator<Item = (&str, &FieldDescriptorProto)> {
+        self.extensions
+            .get(extendee_full_name)
+            .into_iter()
+            .flatten()
             .filter_map(|name| {
                 let e = self.symbols.get(name)?;
                 Some((
@@ -485,12 +482,39 @@ impl Pool {
                     field_at(&self.files[e.file as usize], &e.path)?,
                 ))
             })
-            .collect()
     }
 
     fn entry(&self, full_name: &str, kind: SymbolKind) -> Option<&Entry> {
         self.symbols.get(full_name).filter(|e| e.kind == kind)
     }
+}
+
+/// The extensions of `f` whose extendee is linked (fully qualified): `(full name, extendee
+/// without the leading dot)`.
+fn extension_names(f: &FileDescriptorProto) -> Vec<(String, &str)> {
+    fn linked(ext: &FieldDescriptorProto) -> Option<&str> {
+        ext.extendee.as_deref()?.strip_prefix('.')
+    }
+    fn walk<'f>(msgs: &'f [DescriptorProto], scope: &str, found: &mut Vec<(String, &'f str)>) {
+        for m in msgs {
+            let full = join(scope, m.name.as_deref().unwrap_or(""));
+            for ext in &m.extension {
+                if let Some(extendee) = linked(ext) {
+                    found.push((join(&full, ext.name.as_deref().unwrap_or("")), extendee));
+                }
+            }
+            walk(&m.nested_type, &full, found);
+        }
+    }
+    let package = f.package.as_deref().unwrap_or("");
+    let mut found = Vec::new();
+    for ext in &f.extension {
+        if let Some(extendee) = linked(ext) {
+            found.push((join(package, ext.name.as_deref().unwrap_or("")), extendee));
+        }
+    }
+    walk(&f.message_type, package, &mut found);
+    found
 }
 
 /// Collects one file's symbols into the pool.

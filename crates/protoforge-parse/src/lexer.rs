@@ -220,6 +220,8 @@ pub(crate) struct Lexed<'a> {
     pub tokens: Vec<(usize, Tok<'a>, usize)>,
     /// Set when nesting went past [`MAX_DEPTH`] and the rest of the text was dropped.
     pub truncated: bool,
+    /// Each `#` character: the index of the token after it and its byte offset.
+    pub hashes: Vec<(usize, usize)>,
 }
 
 /// Splits `text` into tokens, reporting lexical errors into `diags`.
@@ -230,6 +232,7 @@ pub(crate) fn lex<'a>(file: FileId, text: &'a str, diags: &mut Vec<Diagnostic>) 
     let mut braces: Vec<bool> = Vec::new();
     let mut message_depth = 0usize;
     let mut truncated = false;
+    let mut hashes = Vec::new();
     let mut lexer = Raw::lexer(text);
     // Like protoc, ignore a UTF-8 byte order mark at the very start.
     if text.starts_with('\u{feff}') {
@@ -250,6 +253,9 @@ pub(crate) fn lex<'a>(file: FileId, text: &'a str, diags: &mut Vec<Diagnostic>) 
                         )
                         .with_label(span_of(start..start + 2), "comment starts here"),
                     );
+                } else if slice == "#" {
+                    // Judged once the tokens around it are known (see `hash_comments`).
+                    hashes.push((tokens.len(), start));
                 } else {
                     let ch = text[start..].chars().next().unwrap_or('?');
                     let len = ch.len_utf8();
@@ -372,7 +378,100 @@ pub(crate) fn lex<'a>(file: FileId, text: &'a str, diags: &mut Vec<Diagnostic>) 
         }
         tokens.push((start, tok, end));
     }
-    Lexed { tokens, truncated }
+    Lexed {
+        tokens,
+        truncated,
+        hashes,
+    }
+}
+
+/// Decides what each `#` found by [`lex`] means, the way protoc treats it. protoc hands an
+/// aggregate option value (`= { ... }`) to its text format parser as the value's tokens joined
+/// by spaces, where `#` starts a comment running to the end of that text: everything after a
+/// `#` up to the value's closing `}` is ignored (and if the `#` stood inside a nested message,
+/// that message is left unclosed, an error at the value's `{`). Elsewhere `#` is an error.
+///
+/// Returns, for each token, whether the grammar should see it; the `}` closing each level the
+/// comment cut short is kept, so the value still parses.
+pub(crate) fn hash_comments(
+    file: FileId,
+    tokens: &[(usize, Tok<'_>, usize)],
+    hashes: &[(usize, usize)],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<bool> {
+    let mut keep = vec![true; tokens.len()];
+    if hashes.is_empty() {
+        return keep;
+    }
+    let mut next_hash = hashes.iter().peekable();
+    // Nesting depth inside the current aggregate value (0: not in one), the offset of its
+    // `{`, and, while skipping, the depth whose closing `}` is kept next.
+    let mut depth = 0usize;
+    let mut open = 0usize;
+    let mut skip_to: Option<usize> = None;
+    let mut last_kept: Option<usize> = None;
+    // One round past the last token, for a `#` at the very end; `keep` and `tokens` are both
+    // indexed by `i`.
+    #[allow(clippy::needless_range_loop)]
+    for i in 0..=tokens.len() {
+        while let Some(&&(at, offset)) = next_hash.peek() {
+            if at != i {
+                break;
+            }
+            next_hash.next();
+            if depth == 0 {
+                diags.push(Diagnostic::error(
+                    Span::new(file, offset as u32, offset as u32 + 1),
+                    "unexpected character `#`",
+                ));
+            } else if skip_to.is_none() {
+                if depth > 1 {
+                    diags.push(
+                        Diagnostic::error(
+                            Span::new(file, open as u32, open as u32 + 1),
+                            "a `#` comment in a nested message runs to the end of this \
+                             option value, leaving the nested message unclosed",
+                        )
+                        .with_label(
+                            Span::new(file, offset as u32, offset as u32 + 1),
+                            "comment starts here",
+                        ),
+                    );
+                }
+                skip_to = Some(depth);
+            }
+        }
+        let Some((start, tok, _)) = tokens.get(i) else {
+            break;
+        };
+        match tok {
+            Tok::LBrace if depth > 0 => {
+                depth += 1;
+                keep[i] = skip_to.is_none();
+            }
+            Tok::LBrace => {
+                let after_eq = last_kept.is_some_and(|k| tokens[k].1 == Tok::Eq);
+                if after_eq {
+                    depth = 1;
+                    open = *start;
+                }
+            }
+            Tok::RBrace if depth > 0 => {
+                if let Some(level) = skip_to {
+                    keep[i] = depth == level;
+                    if depth == level {
+                        skip_to = (level > 1).then_some(level - 1);
+                    }
+                }
+                depth -= 1;
+            }
+            _ => keep[i] = skip_to.is_none(),
+        }
+        if keep[i] {
+            last_kept = Some(i);
+        }
+    }
+    keep
 }
 
 /// Why an integer literal did not decode to a `u64`.

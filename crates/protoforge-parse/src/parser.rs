@@ -46,11 +46,17 @@ pub(crate) fn parse_file(file: FileId, source: &str) -> (Option<ast::File>, Vec<
         .iter()
         .map(|(l, _, r)| (*l as u32, *r as u32))
         .collect();
+    let keep = lexer::hash_comments(file, &tokens, &lexed.hashes, &mut diags);
+    let defaults = negated_defaults(&tokens);
     let mut parse_diags = Vec::new();
     let result = grammar::FileParser::new().parse(
         file,
         &mut parse_diags,
-        tokens.into_iter().map(|(l, t, r)| Ok::<_, ()>((l, t, r))),
+        tokens
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(t, keep)| keep.then_some(t))
+            .map(|(l, t, r)| Ok::<_, ()>((l, t, r))),
     );
     let tree = match result {
         Ok(mut f) => {
@@ -102,6 +108,9 @@ pub(crate) fn parse_file(file: FileId, source: &str) -> (Option<ast::File>, Vec<
     for d in kept.iter_mut() {
         name_what_was_expected(d, source, &positions);
     }
+    for d in diags.iter_mut().chain(kept.iter_mut()) {
+        place_negative_ident(d, &positions, &defaults);
+    }
     diags.extend(kept);
     if let Some(f) = &tree {
         crate::checks::check(f, &mut diags);
@@ -112,6 +121,40 @@ pub(crate) fn parse_file(file: FileId, source: &str) -> (Option<ast::File>, Vec<
         f
     });
     (tree, diags)
+}
+
+/// The offsets of the words negated in `default = -word` (protoc checks a default value's
+/// sign and word itself, and reports a bad one at the word).
+fn negated_defaults(tokens: &[(usize, lexer::Tok<'_>, usize)]) -> Vec<usize> {
+    tokens
+        .windows(4)
+        .filter(|w| {
+            w[0].1 == lexer::Tok::Ident("default")
+                && w[1].1 == lexer::Tok::Eq
+                && w[2].1 == lexer::Tok::Minus
+        })
+        .map(|w| w[3].0)
+        .collect()
+}
+
+/// Puts "identifier after `-` must be `inf` or `nan`" where protoc reports it: at the token
+/// after the word in an option value (protoc has read the word when it checks it), at the word
+/// itself in a `default` value.
+fn place_negative_ident(d: &mut Diagnostic, positions: &[(u32, u32)], defaults: &[usize]) {
+    if !d.message.starts_with(NEGATIVE_IDENT) {
+        return;
+    }
+    let (Some(span), Some(word)) = (d.span.as_mut(), d.labels.first().map(|l| l.span)) else {
+        return;
+    };
+    if defaults.contains(&(word.start as usize)) {
+        *span = word.shrink_to_lo();
+        return;
+    }
+    let next = positions.partition_point(|t| t.0 < word.end);
+    if let Some(&(start, _)) = positions.get(next) {
+        *span = Span::new(span.file, start, start);
+    }
 }
 
 /// Rewords "expected identifier" after a keyword that introduces a name, such as
@@ -357,13 +400,17 @@ pub(crate) fn number_lit(
 }
 
 /// Checks a negated identifier constant: after `-` only `inf` and `nan` may follow.
+/// The start of the message for a negated word other than `inf` and `nan`.
+const NEGATIVE_IDENT: &str = "identifier after `-` must be `inf` or `nan`";
+
 pub(crate) fn negative_ident(name: &str, span: Span, diags: &mut Vec<Diagnostic>) {
     if name != "inf" && name != "nan" {
         // protoc reports the position after the word; the label shows the word itself.
+        // Moved to protoc's position once the tokens are known (`place_negative_ident`).
         diags.push(
             Diagnostic::error(
                 span.shrink_to_hi(),
-                format!("identifier after `-` must be `inf` or `nan`, found `{name}`"),
+                format!("{NEGATIVE_IDENT}, found `{name}`"),
             )
             .with_label(span, "only `inf` and `nan` can be negated"),
         );

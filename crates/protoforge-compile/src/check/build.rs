@@ -19,24 +19,9 @@ impl<'a> Checker<'a> {
     /// enums, extension ranges, extensions, reserved ranges, nested messages, then the
     /// message-wide range checks), then top-level enums, then top-level extensions.
     pub(super) fn build_phase(&mut self) {
-        let tops: Vec<usize> = (0..self.messages.len())
-            .filter(|&i| self.messages[i].top_level)
-            .collect();
-        for i in tops {
-            self.build_message(i);
-        }
-        let top_enums: Vec<EnumRef<'a>> = self
-            .enums
-            .iter()
-            .filter(|e| e.path.len() == 2)
-            .cloned()
-            .collect();
-        for e in &top_enums {
-            self.build_enum(e);
-        }
-        for f in self.file_extensions() {
-            self.build_field(&f, None);
-        }
+        self.walk_top_level(Self::build_message, Self::build_enum, |c, f| {
+            c.build_field(f, None)
+        });
     }
 
     fn build_message(&mut self, index: usize) {

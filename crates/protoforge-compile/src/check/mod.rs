@@ -285,6 +285,34 @@ impl<'a> Checker<'a> {
         });
     }
 
+    /// The top-level walk protoc's build and validate passes share: each top-level message (by
+    /// index into `messages`), then the top-level enums, then the file's extensions.
+    fn walk_top_level(
+        &mut self,
+        mut message: impl FnMut(&mut Self, usize),
+        mut enum_type: impl FnMut(&mut Self, &EnumRef<'a>),
+        mut extension: impl FnMut(&mut Self, &FieldRef<'a>),
+    ) {
+        let tops: Vec<usize> = (0..self.messages.len())
+            .filter(|&i| self.messages[i].top_level)
+            .collect();
+        for i in tops {
+            message(self, i);
+        }
+        let top_enums: Vec<EnumRef<'a>> = self
+            .enums
+            .iter()
+            .filter(|e| e.path.len() == 2)
+            .cloned()
+            .collect();
+        for e in &top_enums {
+            enum_type(self, e);
+        }
+        for f in self.file_extensions() {
+            extension(self, &f);
+        }
+    }
+
     /// Every field and extension of the file, in protoc's visiting order for one message:
     /// the fields of `m`, then its extensions.
     fn fields_of(&self, m: &MessageRef<'a>) -> Vec<FieldRef<'a>> {

@@ -30,24 +30,11 @@ impl<'a> Checker<'a> {
     /// protoc's `ValidateOptions` over the whole file.
     pub(super) fn validate_phase(&mut self) {
         self.validate_file();
-        let tops: Vec<usize> = (0..self.messages.len())
-            .filter(|&i| self.messages[i].top_level)
-            .collect();
-        for i in tops {
-            self.validate_message(i);
-        }
-        let top_enums: Vec<EnumRef<'a>> = self
-            .enums
-            .iter()
-            .filter(|e| e.path.len() == 2)
-            .cloned()
-            .collect();
-        for e in &top_enums {
-            self.validate_enum(e);
-        }
-        for f in self.file_extensions() {
-            self.validate_field(&f);
-        }
+        self.walk_top_level(
+            Self::validate_message,
+            Self::validate_enum,
+            Self::validate_field,
+        );
     }
 
     fn validate_file(&mut self) {
@@ -266,6 +253,8 @@ impl<'a> Checker<'a> {
     }
 
     /// protoc's `CheckFieldJsonNameUniqueness`: once with default names, once with custom ones.
+    // protoc still honours the deprecated option; reading it is the point.
+    #[allow(deprecated)]
     fn check_json_names(&mut self, m: &MessageRef<'a>) {
         let legacy = m
             .message
@@ -682,6 +671,8 @@ impl<'a> Checker<'a> {
 
     /// protoc's `ValidateOptions(EnumDescriptor)`: prefix-stripped name conflicts, open enums
     /// starting at zero, aliases without `allow_alias`.
+    // protoc still honours the deprecated `deprecated_legacy_json_field_conflicts`.
+    #[allow(deprecated)]
     fn validate_enum(&mut self, e: &EnumRef<'a>) {
         let en = e.enum_type;
         let enum_name = en.name.as_deref().unwrap_or("");

@@ -105,7 +105,8 @@ pub(crate) fn map_entry_name(field_name: &str) -> String {
 /// The `aggregate_value` protoc stores for a `{ ... }` option value: the text between the
 /// braces as written, except that comments are removed. A line comment disappears (its newline
 /// stays), a block comment becomes as many newlines as it spans plus spaces up to the column
-/// where it ends, which is how protoc re-pads the tokens it copies.
+/// where it ends, which is how protoc re-pads the tokens it copies. A `#` ends the text: protoc
+/// reads everything after it as one comment.
 pub(crate) fn aggregate_text(inner: &str) -> String {
     let bytes = inner.as_bytes();
     let mut out = String::with_capacity(inner.len());
@@ -123,6 +124,12 @@ pub(crate) fn aggregate_text(inner: &str) -> String {
                     i += 1;
                 }
                 i += 1;
+            }
+            b'#' => {
+                // protoc's text format parser sees `#` start a comment that runs to the end of
+                // the value (its copy of the value does not end the comment at the newline).
+                out.push_str(&inner[copied..i]);
+                return out;
             }
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
                 out.push_str(&inner[copied..i]);

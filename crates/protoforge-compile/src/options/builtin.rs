@@ -2,8 +2,9 @@
 //! schema of the `*Options` messages and of `FeatureSet` when the file being compiled does not
 //! import `descriptor.proto`, and the source of the editions feature defaults.
 //!
-//! It is protoc 35.1's own descriptor set for `google/protobuf/descriptor.proto` (the golden
-//! of the test corpus), decoded once on first use.
+//! It is protoc 35.1's own descriptor set for `google/protobuf/descriptor.proto` (a copy of the
+//! test corpus golden, kept in the crate's `data/` so the crate packages on its own; a test
+//! checks the two stay equal), decoded once on first use.
 
 use std::sync::OnceLock;
 
@@ -12,9 +13,7 @@ use protoforge::descriptor::{
     DescriptorProto, EnumDescriptorProto, FileDescriptorProto, FileDescriptorSet,
 };
 
-static DESCRIPTOR_SET: &[u8] = include_bytes!(
-    "../../../../testdata/descriptors/protobuf/goldens/google/protobuf/descriptor.proto.pb"
-);
+static DESCRIPTOR_SET: &[u8] = include_bytes!("../../data/descriptor.proto.pb");
 
 /// The built-in `google/protobuf/descriptor.proto`.
 pub(crate) fn file() -> Option<&'static FileDescriptorProto> {
@@ -91,5 +90,18 @@ mod tests {
         assert!(enum_type("google.protobuf.Edition").is_some());
         assert!(enum_type("google.protobuf.FeatureSet.FieldPresence").is_some());
         assert!(message("google.protobuf.Nope").is_none());
+    }
+
+    #[test]
+    fn embedded_copy_equals_the_corpus_golden() {
+        let golden = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../testdata/descriptors/protobuf/goldens/google/protobuf/descriptor.proto.pb"
+        ))
+        .expect("corpus golden");
+        assert!(
+            golden == DESCRIPTOR_SET,
+            "data/descriptor.proto.pb differs from the corpus golden: copy it again"
+        );
     }
 }

@@ -3,39 +3,13 @@
 //! normalisation code does not depend on where descriptors come from (the pool being compiled,
 //! or the built-in `descriptor.proto`).
 
+pub(crate) use protoforge_parse::ast::ScalarType;
+
 /// What a field holds.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Kind {
-    /// `double`
-    Double,
-    /// `float`
-    Float,
-    /// `int64`
-    Int64,
-    /// `uint64`
-    Uint64,
-    /// `int32`
-    Int32,
-    /// `fixed64`
-    Fixed64,
-    /// `fixed32`
-    Fixed32,
-    /// `bool`
-    Bool,
-    /// `string`
-    String,
-    /// `bytes`
-    Bytes,
-    /// `uint32`
-    Uint32,
-    /// `sfixed32`
-    Sfixed32,
-    /// `sfixed64`
-    Sfixed64,
-    /// `sint32`
-    Sint32,
-    /// `sint64`
-    Sint64,
+    /// A scalar type (the parser's list of scalar keywords).
+    Scalar(ScalarType),
     /// An enum, by full name (no leading dot).
     Enum(String),
     /// A length-delimited message, by full name.
@@ -49,7 +23,10 @@ impl Kind {
     pub(crate) fn is_packable(&self) -> bool {
         !matches!(
             self,
-            Kind::String | Kind::Bytes | Kind::Message(_) | Kind::Group(_)
+            Kind::Scalar(ScalarType::String)
+                | Kind::Scalar(ScalarType::Bytes)
+                | Kind::Message(_)
+                | Kind::Group(_)
         )
     }
 

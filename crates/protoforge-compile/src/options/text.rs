@@ -3,7 +3,7 @@
 //! extensions in number order, repeated scalars packed where the field is packed, zero values of
 //! fields without presence left out).
 
-use super::schema::{FieldInfo, Kind, Lookup};
+use super::schema::{FieldInfo, Kind, Lookup, ScalarType};
 use super::wire::{self, Raw, Record};
 
 /// Parses `text` as a message of type `message` and returns its canonical records.
@@ -452,39 +452,45 @@ impl Parser<'_> {
                     _ => Raw::Bytes(wire::to_bytes(&records)),
                 })
             }
-            Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => {
+            Kind::Scalar(ScalarType::Int32)
+            | Kind::Scalar(ScalarType::Sint32)
+            | Kind::Scalar(ScalarType::Sfixed32) => {
                 let v = self.signed(i64::from(i32::MIN), i64::from(i32::MAX))? as i32;
                 Ok(match field.kind {
-                    Kind::Sint32 => Raw::Varint(u64::from(((v << 1) ^ (v >> 31)) as u32)),
-                    Kind::Sfixed32 => Raw::Fixed32(v as u32),
+                    Kind::Scalar(ScalarType::Sint32) => {
+                        Raw::Varint(u64::from(((v << 1) ^ (v >> 31)) as u32))
+                    }
+                    Kind::Scalar(ScalarType::Sfixed32) => Raw::Fixed32(v as u32),
                     _ => Raw::Varint(i64::from(v) as u64),
                 })
             }
-            Kind::Int64 | Kind::Sint64 | Kind::Sfixed64 => {
+            Kind::Scalar(ScalarType::Int64)
+            | Kind::Scalar(ScalarType::Sint64)
+            | Kind::Scalar(ScalarType::Sfixed64) => {
                 let v = self.signed(i64::MIN, i64::MAX)?;
                 Ok(match field.kind {
-                    Kind::Sint64 => Raw::Varint(((v << 1) ^ (v >> 63)) as u64),
-                    Kind::Sfixed64 => Raw::Fixed64(v as u64),
+                    Kind::Scalar(ScalarType::Sint64) => Raw::Varint(((v << 1) ^ (v >> 63)) as u64),
+                    Kind::Scalar(ScalarType::Sfixed64) => Raw::Fixed64(v as u64),
                     _ => Raw::Varint(v as u64),
                 })
             }
-            Kind::Uint32 | Kind::Fixed32 => {
+            Kind::Scalar(ScalarType::Uint32) | Kind::Scalar(ScalarType::Fixed32) => {
                 let v = self.unsigned(u64::from(u32::MAX))?;
                 Ok(match field.kind {
-                    Kind::Fixed32 => Raw::Fixed32(v as u32),
+                    Kind::Scalar(ScalarType::Fixed32) => Raw::Fixed32(v as u32),
                     _ => Raw::Varint(v),
                 })
             }
-            Kind::Uint64 | Kind::Fixed64 => {
+            Kind::Scalar(ScalarType::Uint64) | Kind::Scalar(ScalarType::Fixed64) => {
                 let v = self.unsigned(u64::MAX)?;
                 Ok(match field.kind {
-                    Kind::Fixed64 => Raw::Fixed64(v),
+                    Kind::Scalar(ScalarType::Fixed64) => Raw::Fixed64(v),
                     _ => Raw::Varint(v),
                 })
             }
-            Kind::Double => Ok(Raw::Fixed64(self.double()?.to_bits())),
-            Kind::Float => Ok(Raw::Fixed32((self.double()? as f32).to_bits())),
-            Kind::Bool => {
+            Kind::Scalar(ScalarType::Double) => Ok(Raw::Fixed64(self.double()?.to_bits())),
+            Kind::Scalar(ScalarType::Float) => Ok(Raw::Fixed32((self.double()? as f32).to_bits())),
+            Kind::Scalar(ScalarType::Bool) => {
                 let value = match self.peek() {
                     Some(Tok::Ident(s)) => match s.as_str() {
                         "true" | "True" | "t" => Some(1),
@@ -510,7 +516,7 @@ impl Parser<'_> {
                     )),
                 }
             }
-            Kind::String | Kind::Bytes => {
+            Kind::Scalar(ScalarType::String) | Kind::Scalar(ScalarType::Bytes) => {
                 let mut value = match self.peek() {
                     Some(Tok::Str(s)) => s.clone(),
                     _ => return Err(format!("Expected string, got: {}", self.found_raw())),
@@ -692,10 +698,10 @@ mod tests {
                 return None;
             }
             Some(match name {
-                "a" => info("a", 1, false, Kind::Int32),
-                "r" => info("r", 2, true, Kind::Sint32),
+                "a" => info("a", 1, false, Kind::Scalar(ScalarType::Int32)),
+                "r" => info("r", 2, true, Kind::Scalar(ScalarType::Sint32)),
                 "sub" => info("sub", 3, false, Kind::Message("t.M".into())),
-                "s" => info("s", 4, false, Kind::String),
+                "s" => info("s", 4, false, Kind::Scalar(ScalarType::String)),
                 "e" => info("e", 5, false, Kind::Enum("t.E".into())),
                 _ => return None,
             })
@@ -706,7 +712,7 @@ mod tests {
         fn extension(&self, _: &str, name: &str) -> Option<FieldInfo> {
             (name == "t.ext").then(|| FieldInfo {
                 is_extension: true,
-                ..info("ext", 100, false, Kind::Bool)
+                ..info("ext", 100, false, Kind::Scalar(ScalarType::Bool))
             })
         }
         fn has_message(&self, name: &str) -> bool {
