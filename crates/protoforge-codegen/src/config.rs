@@ -31,6 +31,12 @@ pub struct Config {
     pub(crate) build_client: bool,
     pub(crate) grpc_transport: String,
     pub(crate) module_files: bool,
+    pub(crate) compile_well_known_types: bool,
+    pub(crate) bundle_runtime: bool,
+    pub(crate) required_is_decode_error: bool,
+    pub(crate) reflect: bool,
+    pub(crate) file_descriptor_set: bool,
+    pub(crate) serde: bool,
 }
 
 impl Default for Config {
@@ -59,6 +65,12 @@ impl Config {
             build_client: true,
             grpc_transport: "::tonic".to_string(),
             module_files: false,
+            compile_well_known_types: false,
+            bundle_runtime: false,
+            required_is_decode_error: false,
+            reflect: false,
+            file_descriptor_set: false,
+            serde: false,
         }
     }
 
@@ -263,6 +275,46 @@ impl Config {
         self.descriptor_in_runtime = enabled;
         self
     }
+
+    /// Whether the well-known types (`google.protobuf.Timestamp`, `Any`, `Struct`, the
+    /// wrappers, ... — every type of `google/protobuf/*.proto` except `descriptor.proto`)
+    /// that are not being generated are referred to as they are, expecting them to be
+    /// generated elsewhere in the same tree. Off by default: they are then taken from the
+    /// runtime's `wkt` module (`::protoforge::wkt::Timestamp`). An `extern_path` for them
+    /// takes precedence either way.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = protoforge_codegen::Config::new().compile_well_known_types(true);
+    /// # let _ = config;
+    /// ```
+    pub fn compile_well_known_types(mut self, enabled: bool) -> Self {
+        self.compile_well_known_types = enabled;
+        self
+    }
+
+    /// Also writes `protoforge_runtime.rs`, the runtime's source (wire format, `Message`,
+    /// unknown fields, extensions; the well-known and descriptor types when used; a small
+    /// stand-in for the `bytes` crate), so the generated code compiles with no dependency at
+    /// all. Unless [`runtime_crate`](Config::runtime_crate) sets another path, the generated
+    /// code then refers to the runtime as `crate::protoforge_runtime`, so declare it at the
+    /// crate root: `mod protoforge_runtime { include!("protoforge_runtime.rs"); }` (or with
+    /// `concat!(env!("OUT_DIR"), ...)`). Needs edition 2024.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = protoforge_codegen::Config::new().bundle_runtime(true);
+    /// assert_eq!(config.runtime_path(), "crate::protoforge_runtime");
+    /// ```
+    pub fn bundle_runtime(mut self, enabled: bool) -> Self {
+        self.bundle_runtime = enabled;
+        if enabled && self.runtime == "::protoforge" {
+            self.runtime = crate::bundle::DEFAULT_PATH.to_string();
+        }
+        self
+    }
 }
 
 impl Config {
@@ -310,6 +362,81 @@ impl Config {
 }
 
 impl Config {
+    /// Whether decoding fails with `DecodeErrorKind::MissingRequired` (and the path of the
+    /// missing field) when a `required` field, here or in a sub-message, is unset after
+    /// the top-level decode or merge (default off, as in prost; protobuf's own runtimes
+    /// check). Either way every message has `is_initialized()` and
+    /// `Message::check_initialized()`; extension values are not checked.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = protoforge_codegen::Config::new().required_is_decode_error(true);
+    /// # let _ = config;
+    /// ```
+    pub fn required_is_decode_error(mut self, enabled: bool) -> Self {
+        self.required_is_decode_error = enabled;
+        self
+    }
+
+    /// Generates reflection support (default off): each package file gets
+    /// `pub const FILE_DESCRIPTOR_SET: &[u8]` (the encoded descriptors of the package's files
+    /// and everything they import, without source info) and every message implements
+    /// `protoforge::reflect::ReflectMessage`, its descriptor coming from a pool built once per
+    /// package. The generated code then needs the runtime's `reflect` feature.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = protoforge_codegen::Config::new().reflect(true);
+    /// # let _ = config;
+    /// ```
+    pub fn reflect(mut self, enabled: bool) -> Self {
+        self.reflect = enabled;
+        self
+    }
+
+    /// Emits only the `FILE_DESCRIPTOR_SET` constant of [`reflect`](Config::reflect) (no
+    /// runtime feature needed), e.g. for a gRPC reflection service.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = protoforge_codegen::Config::new().file_descriptor_set(true);
+    /// # let _ = config;
+    /// ```
+    pub fn file_descriptor_set(mut self, enabled: bool) -> Self {
+        self.file_descriptor_set = enabled;
+        self
+    }
+
+    /// Implements `serde::Serialize` and `serde::Deserialize` for every message through the
+    /// canonical proto3 JSON mapping (`protoforge::json`); implies [`reflect`](Config::reflect).
+    /// The generated code then needs the runtime's `json` feature and `serde`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = protoforge_codegen::Config::new().serde(true);
+    /// # let _ = config;
+    /// ```
+    pub fn serde(mut self, enabled: bool) -> Self {
+        self.serde = enabled;
+        self
+    }
+
+    /// Whether reflection code (descriptor pool, `ReflectMessage`) is generated.
+    pub(crate) fn reflect_enabled(&self) -> bool {
+        self.reflect || self.serde
+    }
+
+    /// Whether the `FILE_DESCRIPTOR_SET` constants are generated.
+    pub(crate) fn descriptor_set_enabled(&self) -> bool {
+        self.file_descriptor_set || self.reflect_enabled()
+    }
+}
+
+impl Config {
     /// Parses option text as given to `--rust_opt` or as a plugin's parameter: comma-separated
     /// `key=value` items applied to the default configuration in order. A literal comma
     /// inside a value is written `\,`.
@@ -319,7 +446,9 @@ impl Config {
     /// `type_attribute=PATH=ATTR`, `message_attribute=PATH=ATTR`, `enum_attribute=PATH=ATTR`,
     /// `field_attribute=PATH=ATTR`, `extern_path=PROTO_PATH=RUST_PATH`, `include_file=NAME`,
     /// `runtime_crate=PATH`, `grpc_transport_path=PATH`, and the switches
-    /// `build_server`, `build_client`, `module_files`, `descriptor_from_runtime` (`=true` or
+    /// `build_server`, `build_client`, `module_files`, `descriptor_from_runtime`,
+    /// `compile_well_known_types`, `bundle_runtime`,
+    /// `required_is_error`, `reflect`, `file_descriptor_set`, `serde` (`=true` or
     /// `=false`; a switch without a value means `true`).
     ///
     /// # Examples
@@ -398,6 +527,12 @@ impl Config {
                 "build_client" => config.build_client(switch(value)?),
                 "module_files" => config.module_files(switch(value)?),
                 "descriptor_from_runtime" => config.descriptor_from_runtime(switch(value)?),
+                "compile_well_known_types" => config.compile_well_known_types(switch(value)?),
+                "bundle_runtime" => config.bundle_runtime(switch(value)?),
+                "required_is_error" => config.required_is_decode_error(switch(value)?),
+                "reflect" => config.reflect(switch(value)?),
+                "file_descriptor_set" => config.file_descriptor_set(switch(value)?),
+                "serde" => config.serde(switch(value)?),
                 _ => return Err(format!("unknown option `{key}`")),
             };
         }
@@ -472,6 +607,16 @@ mod tests {
         assert_eq!(c.extern_paths, [(".g".to_string(), "::g".to_string())]);
         assert_eq!(c.include_file.as_deref(), Some("m.rs"));
         assert!(!c.build_server && c.build_client && c.module_files);
+        let c = super::Config::from_options(
+            "required_is_error=true,reflect,file_descriptor_set=false,serde=false",
+        )
+        .unwrap();
+        assert!(c.required_is_decode_error && c.reflect && !c.file_descriptor_set && !c.serde);
+        assert!(c.reflect_enabled() && c.descriptor_set_enabled());
+        let c = super::Config::from_options("serde").unwrap();
+        assert!(c.reflect_enabled());
+        let c = super::Config::from_options("file_descriptor_set").unwrap();
+        assert!(!c.reflect_enabled() && c.descriptor_set_enabled());
         assert!(super::Config::from_options("").is_ok());
         for bad in ["nope=1", "bytes", "extern_path=.g", "build_client=maybe"] {
             assert!(super::Config::from_options(bad).is_err(), "{bad}");

@@ -2,6 +2,27 @@
 //! per-kind functions (`message()`, `field()`, `oneof()`, `enumeration()`, `extension()`)
 //! that each return a token stream. Every path in generated code is absolute or relative to
 //! the generated module tree, so user types cannot shadow what the code refers to.
+//!
+//! Semantics decided here (the runtime's `encoding` module documents the calls):
+//! - `string` fields stay `String` everywhere. Where protobuf does not verify UTF-8 (proto2,
+//!   editions `utf8_validation = NONE`; map entries follow their map field) a value that is
+//!   not UTF-8 is not an error: it is kept byte for byte in the unknown fields (a map entry
+//!   whole) and the typed field is left unset, so re-encoding loses nothing. Such a value is
+//!   written after the known fields; for a singular field or oneof that keeps "last one
+//!   wins" (a later valid value drops the raw one), but inside a repeated field the raw
+//!   element moves to the end of the list. prost instead rejects the message; a `String` that
+//!   is not UTF-8 cannot exist in safe Rust, and `Vec<u8>` for every proto2 string would
+//!   make the common case worse.
+//! - `required`: every message has `is_initialized()` and, when something below it can be
+//!   missing, overrides `Message::check_initialized` (recursive through set sub-messages,
+//!   lists, map values and oneofs; extension values are not checked). With
+//!   `Config::required_is_decode_error` it sets `Message::REQUIRED_IS_DECODE_ERROR`, so the
+//!   top-level decode fails with `MissingRequired` and the missing field's path.
+//! - MessageSets (`message_set_wire_format`) keep each item as an ordinary length-delimited
+//!   unknown field numbered by its `type_id`, so their extensions are plain message
+//!   extensions; items are converted on decode and encode.
+//! - Group-typed extensions use `codec::Group<T>` with the ordinary extension API.
+//! - `.proto` comments pass through the `docs` module, which makes them rustdoc-safe.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -17,6 +38,8 @@ use crate::names::{Scope, camel, escape, ident, shouty, snake, variant};
 use crate::pool::{Features, Kind, Pool, Presence, package_module};
 use crate::{Error, GeneratedFile};
 
+#[path = "docs.rs"]
+mod docs;
 #[path = "service.rs"]
 mod service;
 
@@ -32,6 +55,7 @@ const RESERVED_FIELDS: &[&str] = &["unknown_fields"];
 /// Inherent and trait method names a getter must not take.
 const RESERVED_METHODS: &[&str] = &[
     "is_initialized",
+    "check_initialized",
     "encode",
     "encode_raw",
     "encode_to_vec",
@@ -63,6 +87,8 @@ struct Ctx<'a> {
     pool: Pool<'a>,
     runtime: TokenStream,
     comments: HashMap<usize, HashMap<Vec<i32>, String>>,
+    /// Memo of [`Ctx::may_miss_required`].
+    required_memo: std::cell::RefCell<HashMap<String, bool>>,
 }
 
 /// Runs code generation (see [`crate::generate`]).
@@ -106,6 +132,7 @@ pub(crate) fn run(
         pool,
         runtime,
         comments,
+        required_memo: std::cell::RefCell::new(HashMap::new()),
     };
 
     // Group the files to generate by package, in order of first appearance.
@@ -138,6 +165,9 @@ pub(crate) fn run(
             name,
             content: format_file(tokens, config.module_files)?,
         });
+    }
+    if config.bundle_runtime {
+        out.push(crate::bundle::runtime_file(&config.runtime, &out)?);
     }
     if let Some(include) = &config.include_file {
         let tokens = include_tree(
@@ -287,8 +317,12 @@ impl<'a> Ctx<'a> {
         let Some(text) = self.comments.get(&file).and_then(|m| m.get(path)) else {
             return TokenStream::new();
         };
-        let lines = text.trim_end().lines().map(|line| {
-            let line = line.trim_end();
+        let lines = docs::doc_lines(text).into_iter().map(|line| {
+            let line = if line.is_empty() {
+                line
+            } else {
+                format!(" {line}")
+            };
             quote!(#[doc = #line])
         });
         // Comments are the .proto author's text, not Rust docs: their markdown style is
@@ -324,7 +358,12 @@ impl<'a> Ctx<'a> {
             format!(".{package}")
         };
         let mut items = TokenStream::new();
-        let mut consts = Scope::default();
+        let mut consts = if self.config.descriptor_set_enabled() {
+            Scope::with_reserved(&["FILE_DESCRIPTOR_SET"])
+        } else {
+            Scope::default()
+        };
+        items.extend(self.package_reflection(files)?);
         for &file_index in files {
             let file = self.pool.files[file_index];
             for message in &file.message_type {
@@ -346,6 +385,134 @@ impl<'a> Ctx<'a> {
             }
         }
         Ok(items)
+    }
+
+    /// The package-level reflection items: `FILE_DESCRIPTOR_SET` and, with reflection on,
+    /// `descriptor_pool()`.
+    fn package_reflection(&self, files: &[usize]) -> Result<TokenStream, Error> {
+        if !self.config.descriptor_set_enabled() {
+            return Ok(TokenStream::new());
+        }
+        // The package's files and everything they import, dependencies first.
+        fn visit(
+            pool: &Pool<'_>,
+            index: usize,
+            seen: &mut Vec<usize>,
+            order: &mut Vec<protoforge::descriptor::FileDescriptorProto>,
+        ) -> Result<(), Error> {
+            if seen.contains(&index) {
+                return Ok(());
+            }
+            seen.push(index);
+            let file = pool.files[index];
+            for dependency in &file.dependency {
+                let Some(dep) = pool.files.iter().position(|f| f.name() == dependency) else {
+                    return Err(Error::new(format!(
+                        "`{}` imports `{dependency}`, which is not in the descriptor set",
+                        file.name()
+                    )));
+                };
+                visit(pool, dep, seen, order)?;
+            }
+            let mut file = file.clone();
+            file.source_code_info = None;
+            order.push(file);
+            Ok(())
+        }
+        let mut seen = Vec::new();
+        let mut order = Vec::new();
+        for &index in files {
+            visit(&self.pool, index, &mut seen, &mut order)?;
+        }
+        let bytes = protoforge::Message::encode_to_vec(&FileDescriptorSet {
+            file: order,
+            ..Default::default()
+        });
+        let literal = Literal::byte_string(&bytes);
+        let mut out = quote! {
+            /// The encoded `google.protobuf.FileDescriptorSet` of this package's `.proto` files
+            /// and everything they import (without source info).
+            pub const FILE_DESCRIPTOR_SET: &[u8] = #literal;
+        };
+        if self.config.reflect_enabled() {
+            let rt = self.rt();
+            out.extend(quote! {
+                /// The descriptor pool of this package: the process-wide pool
+                /// (`DescriptorPool::global()`) after registering [`FILE_DESCRIPTOR_SET`]
+                /// into it, or, should that conflict with files registered before, a pool of
+                /// these files alone. Built once.
+                pub fn descriptor_pool() -> &'static #rt::reflect::DescriptorPool {
+                    static POOL: ::std::sync::OnceLock<#rt::reflect::DescriptorPool> =
+                        ::std::sync::OnceLock::new();
+                    POOL.get_or_init(|| {
+                        match #rt::reflect::DescriptorPool::add_to_global(FILE_DESCRIPTOR_SET) {
+                            ::core::result::Result::Ok(()) => #rt::reflect::DescriptorPool::global(),
+                            ::core::result::Result::Err(_) => {
+                                #rt::reflect::DescriptorPool::decode(FILE_DESCRIPTOR_SET)
+                                    .unwrap_or_default()
+                            }
+                        }
+                    })
+                }
+            });
+        }
+        Ok(out)
+    }
+
+    /// The `ReflectMessage` (and, with `serde`, serde) impls of a message.
+    fn message_reflection(
+        &self,
+        name: &proc_macro2::Ident,
+        module: &[String],
+        package: &str,
+        bare_name: &str,
+    ) -> TokenStream {
+        if !self.config.reflect_enabled() {
+            return TokenStream::new();
+        }
+        let rt = self.rt();
+        let depth = module.len().saturating_sub(package_module(package).len());
+        let supers = (0..depth).map(|_| quote!(super::));
+        let missing = format!("`{bare_name}` is missing from the generated FILE_DESCRIPTOR_SET");
+        let mut out = quote! {
+            #[allow(deprecated)]
+            impl #rt::reflect::ReflectMessage for #name {
+                /// The descriptor of this message from the package's `descriptor_pool()`.
+                ///
+                /// # Panics
+                ///
+                /// Never for generated code: the message is in the embedded descriptor set.
+                #[allow(clippy::expect_used)]
+                fn descriptor() -> #rt::reflect::MessageDescriptor {
+                    #(#supers)* descriptor_pool()
+                        .get_message_by_name(#bare_name)
+                        .expect(#missing)
+                }
+            }
+        };
+        if self.config.serde {
+            out.extend(quote! {
+                #[allow(deprecated)]
+                impl ::serde::Serialize for #name {
+                    fn serialize<S: ::serde::Serializer>(
+                        &self,
+                        serializer: S,
+                    ) -> ::core::result::Result<S::Ok, S::Error> {
+                        #rt::json::serialize_message(self, serializer)
+                    }
+                }
+
+                #[allow(deprecated)]
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(
+                        deserializer: D,
+                    ) -> ::core::result::Result<Self, D::Error> {
+                        #rt::json::deserialize_message(deserializer)
+                    }
+                }
+            });
+        }
+        out
     }
 
     /// Classifies the value type of `field` declared in message `holder` (for boxing).
@@ -608,12 +775,34 @@ impl<'a> Ctx<'a> {
                     &nested_ident,
                     &enum_name,
                 ));
+                // A oneof member that arrives replaces a member kept raw because it was not
+                // valid UTF-8, so that the last member on the wire still wins when the raw
+                // one is re-emitted after the known fields.
+                let stale: Vec<Literal> = members
+                    .iter()
+                    .filter(|(_, m)| {
+                        is_string(&m.value)
+                            && !m.features.verify_utf8
+                            && m.desc.number() != field.desc.number()
+                    })
+                    .map(|(_, m)| Literal::u32_unsuffixed(m.desc.number() as u32))
+                    .collect();
+                let cleanup = if stale.is_empty() {
+                    TokenStream::new()
+                } else {
+                    quote! {
+                        if !self.unknown_fields.is_empty() {
+                            #(self.unknown_fields.remove(#stale);)*
+                        }
+                    }
+                };
                 merge.push(self.merge_oneof_member(
                     field,
                     oneof_field,
                     &nested_ident,
                     &enum_name,
                     proto_name,
+                    &cleanup,
                 ));
             }
         }
@@ -637,35 +826,81 @@ impl<'a> Ctx<'a> {
             }
         };
 
-        // Getters and is_initialized.
+        // Getters and the required-field check.
         let mut getters = Vec::new();
         let mut checks = Vec::new();
         for (_, field) in &plain {
             getters.push(self.getter(field)?);
-            checks.extend(self.check(field, &module));
+            checks.extend(self.check(field)?);
         }
         for (index, oneof_field, members) in &oneofs {
             let enum_name = self.oneof_enum_name(full_name, *index, oneof_field)?;
             let enum_ident = ident(&enum_name);
             let field_ident = ident(oneof_field);
-            let arms: Vec<TokenStream> = members
-                .iter()
-                .filter(|(_, f)| {
-                    matches!(f.value, ValueKind::Message { .. }) && self.is_local(f.desc.type_name())
-                })
-                .map(|(_, f)| {
-                    let v = ident(&f.name);
-                    quote!(::core::option::Option::Some(#nested_ident::#enum_ident::#v(value)) => value.is_initialized(),)
-                })
-                .collect();
-            if !arms.is_empty() {
-                checks.push(quote!(match &self.#field_ident { #(#arms)* _ => true }));
+            for (_, member) in members {
+                let ValueKind::Message { ty, .. } = &member.value else {
+                    continue;
+                };
+                if !self.may_miss_required(member.desc.type_name()) {
+                    continue;
+                }
+                let v = ident(&member.name);
+                let field_name = member.desc.name();
+                checks.push(quote! {
+                    if let ::core::option::Option::Some(#nested_ident::#enum_ident::#v(value)) = &self.#field_ident {
+                        <#ty as #rt::Message>::check_initialized(value).map_err(|error| error.push(NAME, #field_name))?;
+                    }
+                });
             }
         }
-        let is_initialized = if checks.is_empty() {
-            quote!(true)
+        let (is_initialized, check_initialized) = if checks.is_empty() {
+            (quote!(true), TokenStream::new())
         } else {
-            quote!(#(#checks)&&*)
+            (
+                quote!(#rt::Message::check_initialized(self).is_ok()),
+                quote! {
+                    fn check_initialized(&self) -> ::core::result::Result<(), #rt::DecodeError> {
+                        const NAME: &str = #proto_name;
+                        #(#checks)*
+                        ::core::result::Result::Ok(())
+                    }
+                },
+            )
+        };
+        let required_is_error = if self.config.required_is_decode_error {
+            quote!(
+                const REQUIRED_IS_DECODE_ERROR: bool = true;
+            )
+        } else {
+            TokenStream::new()
+        };
+        let message_set = message
+            .options
+            .as_ref()
+            .is_some_and(|o| o.message_set_wire_format());
+        let name_const = (!merge.is_empty()).then(|| quote!(const NAME: &str = #proto_name;));
+        let (encode_unknown, len_unknown, merge_body) = if message_set {
+            // MessageSet: extensions travel as `Item` groups (see `encoding::message_set`).
+            (
+                quote!(#rt::encoding::message_set::encode_unknown(&self.unknown_fields, buf);),
+                quote!(#rt::encoding::message_set::encoded_len_unknown(&self.unknown_fields)),
+                quote! {
+                    #name_const
+                    match number {
+                        #(#merge)*
+                        #rt::encoding::message_set::ITEM if wire_type == #rt::encoding::WireType::StartGroup => {
+                            #rt::encoding::message_set::merge_item(wire_type, buf, ctx, &mut self.unknown_fields)
+                        }
+                        _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+                    }
+                },
+            )
+        } else {
+            (
+                quote!(self.unknown_fields.encode_raw(buf);),
+                quote!(self.unknown_fields.encoded_len()),
+                merge_body,
+            )
         };
 
         let docs = self.docs(file, &source_path, full_name);
@@ -688,6 +923,9 @@ impl<'a> Ctx<'a> {
                 }
             }
         };
+
+        let package = self.pool.files[file].package();
+        let reflection = self.message_reflection(&name, &module, package, bare_name);
 
         // The nested module: nested types, oneof enums, extensions declared in the message.
         let mut nested = TokenStream::new();
@@ -725,6 +963,24 @@ impl<'a> Ctx<'a> {
             }
         };
 
+        // `protoforge::Name`: the package and the name within it (`Outer.Inner`).
+        let package = self.pool.files[file].package();
+        let name_in_package = if package.is_empty() {
+            bare_name
+        } else {
+            bare_name
+                .strip_prefix(package)
+                .and_then(|rest| rest.strip_prefix('.'))
+                .unwrap_or(bare_name)
+        };
+        let name_impl = quote! {
+            #[allow(deprecated)]
+            impl #rt::Name for #name {
+                const PACKAGE: &'static str = #package;
+                const NAME: &'static str = #name_in_package;
+            }
+        };
+
         Ok(quote! {
             #docs
             #deprecated
@@ -745,8 +1001,9 @@ impl<'a> Ctx<'a> {
 
                 #(#getters)*
 
-                /// Whether every `required` field is set, here and in nested messages
-                /// generated in the same run.
+                /// Whether every `required` field is set, here and in set sub-messages
+                /// (extensions are not checked); `Message::check_initialized` says which is
+                /// missing.
                 pub fn is_initialized(&self) -> bool {
                     #is_initialized
                 }
@@ -754,9 +1011,11 @@ impl<'a> Ctx<'a> {
 
             #[allow(deprecated)]
             impl #rt::Message for #name {
+                #required_is_error
+
                 fn encode_raw(&self, buf: &mut impl #rt::bytes::BufMut) {
                     #(#encode)*
-                    self.unknown_fields.encode_raw(buf);
+                    #encode_unknown
                 }
 
                 fn merge_field(
@@ -770,15 +1029,19 @@ impl<'a> Ctx<'a> {
                 }
 
                 fn encoded_len(&self) -> usize {
-                    self.unknown_fields.encoded_len() #(+ #lens)*
+                    #len_unknown #(+ #lens)*
                 }
 
                 fn clear(&mut self) {
                     *self = Self::default();
                 }
+
+                #check_initialized
             }
 
             #extendable
+            #name_impl
+            #reflection
             #nested_module
         })
     }
@@ -791,20 +1054,6 @@ impl<'a> Ctx<'a> {
             .get(index)
             .cloned()
             .unwrap_or_else(|| escape(&camel(field))))
-    }
-
-    /// Whether the message type `full_name` is generated in this run (so it has
-    /// `is_initialized`).
-    fn is_local(&self, full_name: &str) -> bool {
-        self.pool
-            .get(full_name)
-            .is_ok_and(|info| self.pool.is_generated(info.file))
-            && !self.config.extern_paths.iter().any(|(p, _)| {
-                full_name == p
-                    || full_name
-                        .strip_prefix(p.as_str())
-                        .is_some_and(|r| r.starts_with('.'))
-            })
     }
 
     /// The Rust type of one value.
@@ -858,7 +1107,11 @@ impl<'a> Ctx<'a> {
         };
         let entry_features = self.pool.get(field.desc.type_name())?.features;
         let key = self.value_kind(key, entry_features, from, None, &field.full_name)?;
-        let value = self.value_kind(value, entry_features, from, None, &field.full_name)?;
+        let mut value = self.value_kind(value, entry_features, from, None, &field.full_name)?;
+        // Map values are always length-prefixed, whatever `message_encoding` says.
+        if let ValueKind::Message { group, .. } = &mut value {
+            *group = false;
+        }
         Ok(Some((key, value)))
     }
 
@@ -972,38 +1225,74 @@ impl<'a> Ctx<'a> {
         let err = quote!(.map_err(|error| error.push(NAME, #field_name)));
         if let Some((key, value)) = self.map_kinds(field, &field.from)? {
             let rt = self.rt();
-            if let ValueKind::ClosedEnum(path) = &value {
-                // An entry whose value the closed enum does not know is kept, whole, as an
-                // unknown field, as protobuf requires.
-                let key = self.codec(&key);
+            // Maps whose string key or value protobuf does not verify keep an entry that is
+            // not valid UTF-8, whole, as an unknown field.
+            let unverified = !field.features.verify_utf8 && (is_string(&key) || is_string(&value));
+            let key_codec = self.codec(&key);
+            let (value_codec, closed) = match &value {
+                ValueKind::ClosedEnum(path) => {
+                    (quote!(#rt::encoding::codec::Int32), Some(path.clone()))
+                }
+                other => (self.codec(other), None),
+            };
+            let decode = if unverified {
+                quote! {
+                    let ::core::option::Option::Some((key, value)) = #rt::encoding::map::merge_entry_unverified::<#key_codec, #value_codec>(number, wire_type, buf, ctx, &mut self.unknown_fields) #err? else {
+                        return ::core::result::Result::Ok(());
+                    };
+                }
+            } else {
+                quote! {
+                    let (key, value) = #rt::encoding::map::merge_entry::<#key_codec, #value_codec>(wire_type, buf, ctx) #err?;
+                }
+            };
+            let Some(path) = closed else {
                 return Ok(quote! {
                     #number => {
-                        let (key, raw) = #rt::encoding::map::merge_entry::<#key, #rt::encoding::codec::Int32>(wire_type, buf, ctx) #err?;
-                        match <#path as #rt::Enumeration>::from_i32(raw) {
-                            ::core::option::Option::Some(value) => {
-                                self.#name.insert(key, value);
-                            }
-                            ::core::option::Option::None => {
-                                let mut entry = ::std::vec::Vec::new();
-                                <#key as #rt::encoding::Codec>::encode(1, &key, &mut entry);
-                                <#rt::encoding::codec::Int32 as #rt::encoding::Codec>::encode(2, &raw, &mut entry);
-                                self.unknown_fields.push(number, #rt::UnknownValue::LengthDelimited(entry));
-                            }
-                        }
+                        #decode
+                        self.#name.insert(key, value);
                         ::core::result::Result::Ok(())
                     }
                 });
-            }
-            let (key, value) = (self.codec(&key), self.codec(&value));
+            };
+            // An entry whose value the closed enum does not know is kept, whole, as an
+            // unknown field, as protobuf requires. An absent value decodes as 0, which protoc
+            // requires to be the first value of an enum used as a map value.
             return Ok(quote! {
                 #number => {
-                    let (key, value) = #rt::encoding::map::merge_entry::<#key, #value>(wire_type, buf, ctx) #err?;
-                    self.#name.insert(key, value);
+                    #decode
+                    match <#path as #rt::Enumeration>::from_i32(value) {
+                        ::core::option::Option::Some(known) => {
+                            self.#name.insert(key, known);
+                        }
+                        ::core::option::Option::None => {
+                            let mut entry = ::std::vec::Vec::new();
+                            <#key_codec as #rt::encoding::Codec>::encode(1, &key, &mut entry);
+                            <#rt::encoding::codec::Int32 as #rt::encoding::Codec>::encode(2, &value, &mut entry);
+                            self.unknown_fields.push(number, #rt::UnknownValue::LengthDelimited(entry));
+                        }
+                    }
                     ::core::result::Result::Ok(())
                 }
             });
         }
         let repeated = field.desc.label() == Label::Repeated;
+        if is_string(&field.value) && !field.features.verify_utf8 {
+            return Ok(if repeated {
+                quote! {
+                    #number => #module::merge_repeated_unverified(number, wire_type, &mut self.#name, buf, &mut self.unknown_fields) #err,
+                }
+            } else {
+                let or_default = (field.features.presence == Presence::Implicit)
+                    .then(|| quote!(.unwrap_or_default()));
+                quote! {
+                    #number => {
+                        self.#name = #module::decode_unverified(number, wire_type, buf, &mut self.unknown_fields) #err? #or_default;
+                        ::core::result::Result::Ok(())
+                    }
+                }
+            });
+        }
         let call = match (&field.value, repeated) {
             (ValueKind::ClosedEnum(_), true) => quote! {
                 #module::merge_closed_repeated(number, wire_type, &mut self.#name, buf, ctx, &mut self.unknown_fields)
@@ -1096,6 +1385,7 @@ impl<'a> Ctx<'a> {
         nested: &proc_macro2::Ident,
         enum_name: &str,
         proto_name: &str,
+        cleanup: &TokenStream,
     ) -> TokenStream {
         let _ = proto_name;
         let oneof = ident(oneof_field);
@@ -1106,9 +1396,28 @@ impl<'a> Ctx<'a> {
         let field_name = field.desc.name();
         let err = quote!(.map_err(|error| error.push(NAME, #field_name)));
         let path = quote!(#nested::#enum_ident::#variant);
+        if is_string(&field.value) && !field.features.verify_utf8 {
+            return quote! {
+                #number => {
+                    #cleanup
+                    match #module::decode_unverified(number, wire_type, buf, &mut self.unknown_fields) #err? {
+                        ::core::option::Option::Some(value) => {
+                            self.#oneof = ::core::option::Option::Some(#path(value));
+                        }
+                        ::core::option::Option::None => {
+                            if ::core::matches!(self.#oneof, ::core::option::Option::Some(#path(_))) {
+                                self.#oneof = ::core::option::Option::None;
+                            }
+                        }
+                    }
+                    ::core::result::Result::Ok(())
+                }
+            };
+        }
         match &field.value {
             ValueKind::ClosedEnum(_) => quote! {
                 #number => {
+                    #cleanup
                     let mut value = ::core::option::Option::None;
                     #module::merge_closed(number, wire_type, &mut value, buf, ctx, &mut self.unknown_fields) #err?;
                     if let ::core::option::Option::Some(value) = value {
@@ -1134,6 +1443,7 @@ impl<'a> Ctx<'a> {
                 };
                 quote! {
                     #number => {
+                    #cleanup
                         if let ::core::option::Option::Some(#path(value)) = &mut self.#oneof {
                             #module::merge(#number_arg wire_type, #existing, buf, ctx) #err
                         } else {
@@ -1149,6 +1459,7 @@ impl<'a> Ctx<'a> {
                 let ty = self.value_type(value);
                 quote! {
                     #number => {
+                    #cleanup
                         let mut value = <#ty as ::core::default::Default>::default();
                         #module::merge(wire_type, &mut value, buf, ctx) #err?;
                         self.#oneof = ::core::option::Option::Some(#path(value));
@@ -1279,31 +1590,94 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    /// The `is_initialized` conjuncts of a plain field.
-    fn check(&self, field: &FieldGen<'_>, from: &[String]) -> Vec<TokenStream> {
+    /// The statements of `check_initialized` for a plain field.
+    fn check(&self, field: &FieldGen<'_>) -> Result<Vec<TokenStream>, Error> {
+        let rt = self.rt();
         let name = ident(&field.name);
+        let field_name = field.desc.name();
+        let err = quote!(.map_err(|error| error.push(NAME, #field_name))?;);
         let mut out = Vec::new();
         if field.features.presence == Presence::Required {
-            out.push(quote!(self.#name.is_some()));
+            out.push(quote! {
+                if self.#name.is_none() {
+                    return ::core::result::Result::Err(
+                        #rt::DecodeError::new(#rt::DecodeErrorKind::MissingRequired).push(NAME, #field_name),
+                    );
+                }
+            });
         }
-        if let Ok(Some((_, value))) = self.map_kinds(field, from) {
-            if let ValueKind::Message { .. } = value
+        if let Some((_, value)) = self.map_kinds(field, &field.from)? {
+            if let ValueKind::Message { ty, .. } = &value
                 && let Some((_, value_desc)) = self.pool.map_entry(field.desc)
-                && self.is_local(value_desc.type_name())
+                && self.may_miss_required(value_desc.type_name())
             {
-                out.push(quote!(self.#name.values().all(|value| value.is_initialized())));
+                out.push(quote! {
+                    for value in self.#name.values() {
+                        <#ty as #rt::Message>::check_initialized(value) #err
+                    }
+                });
             }
-            return out;
+            return Ok(out);
         }
-        if matches!(field.value, ValueKind::Message { .. }) && self.is_local(field.desc.type_name())
+        if let ValueKind::Message { ty, .. } = &field.value
+            && self.may_miss_required(field.desc.type_name())
         {
-            if field.desc.label() == Label::Repeated {
-                out.push(quote!(self.#name.iter().all(|value| value.is_initialized())));
+            out.push(if field.desc.label() == Label::Repeated {
+                quote! {
+                    for value in &self.#name {
+                        <#ty as #rt::Message>::check_initialized(value) #err
+                    }
+                }
             } else {
-                out.push(quote!(self.#name.as_ref().is_none_or(|value| value.is_initialized())));
+                quote! {
+                    if let ::core::option::Option::Some(value) = &self.#name {
+                        <#ty as #rt::Message>::check_initialized(value) #err
+                    }
+                }
+            });
+        }
+        Ok(out)
+    }
+
+    /// Whether a message of type `full_name` can lack a `required` field: it or a message
+    /// reachable through its fields declares one.
+    fn may_miss_required(&self, full_name: &str) -> bool {
+        if let Some(&known) = self.required_memo.borrow().get(full_name) {
+            return known;
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![full_name.to_string()];
+        let mut found = false;
+        while let Some(name) = stack.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            let Ok(message) = self.pool.message(&name) else {
+                continue;
+            };
+            for field in &message.field {
+                if field.label() == Label::Required
+                    || field
+                        .options
+                        .as_ref()
+                        .and_then(|o| o.features.as_ref())
+                        .and_then(|f| f.field_presence)
+                        == Some(protoforge::descriptor::feature_set::FieldPresence::LegacyRequired)
+                {
+                    found = true;
+                }
+                if matches!(field.r#type(), Type::Message | Type::Group) {
+                    stack.push(field.type_name().to_string());
+                }
+            }
+            if found {
+                break;
             }
         }
-        out
+        self.required_memo
+            .borrow_mut()
+            .insert(full_name.to_string(), found);
+        found
     }
 
     fn enum_descriptor(&self, full_name: &str) -> Result<&'a EnumDescriptorProto, Error> {
@@ -1499,21 +1873,15 @@ impl<'a> Ctx<'a> {
         let extendee_info = self.pool.get(field.extendee())?;
         let features = self.extension_features(extendee_info.file, field);
         let value = self.value_kind(field, features, from, None, &full_name)?;
-        if matches!(value, ValueKind::Message { group: true, .. }) {
-            // The runtime has no group codec for extensions yet; the value stays readable
-            // as an unknown field.
-            return Ok(TokenStream::new());
-        }
-        if let Kind::Message(extendee) = extendee_info.kind
-            && extendee
-                .options
-                .as_ref()
-                .is_some_and(|o| o.message_set_wire_format())
-        {
-            return Ok(TokenStream::new());
-        }
         let extendee = self.pool.type_path(from, field.extendee())?;
-        let codec = self.codec(&value);
+        // Group-typed extensions use the group codec; extensions of MessageSets are plain
+        // message extensions, since generated MessageSets keep items as ordinary fields.
+        let codec = match &value {
+            ValueKind::Message {
+                ty, group: true, ..
+            } => quote!(#rt::encoding::codec::Group<#ty>),
+            other => self.codec(other),
+        };
         let name = ident(&consts.alloc(&shouty(field.name())));
         let number = Literal::u32_unsuffixed(field.number() as u32);
         let mut docs = self.docs(file, path, &full_name);
@@ -1571,6 +1939,17 @@ fn implicit_condition(value: &ValueKind, name: &proc_macro2::Ident) -> TokenStre
         ValueKind::OpenEnum => quote!(self.#name != 0),
         ValueKind::ClosedEnum(_) | ValueKind::Message { .. } => quote!(true),
     }
+}
+
+/// Whether values of this kind are `string`s.
+fn is_string(value: &ValueKind) -> bool {
+    matches!(
+        value,
+        ValueKind::Scalar {
+            module: "string",
+            ..
+        }
+    )
 }
 
 /// `#[deprecated]` if the option says so.

@@ -25,6 +25,7 @@
 //! assert!(files[0].content.contains("pub struct Empty"));
 //! ```
 
+mod bundle;
 mod config;
 mod generate;
 mod names;

@@ -35,6 +35,8 @@ pub(crate) struct Features {
     pub(crate) closed_enum: bool,
     pub(crate) packed: bool,
     pub(crate) delimited: bool,
+    /// Whether `string` values must be valid UTF-8 on decode (proto3, editions `VERIFY`).
+    pub(crate) verify_utf8: bool,
 }
 
 impl Features {
@@ -45,6 +47,7 @@ impl Features {
             closed_enum: false,
             packed: true,
             delimited: false,
+            verify_utf8: true,
         };
         match file.syntax() {
             "proto3" => proto3,
@@ -66,6 +69,7 @@ impl Features {
             closed_enum: true,
             packed: false,
             delimited: false,
+            verify_utf8: false,
         }
     }
 
@@ -86,6 +90,11 @@ impl Features {
         match set.repeated_field_encoding {
             Some(feature_set::RepeatedFieldEncoding::Packed) => self.packed = true,
             Some(feature_set::RepeatedFieldEncoding::Expanded) => self.packed = false,
+            _ => {}
+        }
+        match set.utf8_validation {
+            Some(feature_set::Utf8Validation::Verify) => self.verify_utf8 = true,
+            Some(feature_set::Utf8Validation::None) => self.verify_utf8 = false,
             _ => {}
         }
         match set.message_encoding {
@@ -439,6 +448,20 @@ impl<'a> Pool<'a> {
                 .iter()
                 .map(|m| ident(m));
             return Ok(quote!(#runtime::descriptor:: #(#inner::)* #name));
+        }
+        if !self.config.compile_well_known_types
+            && file.package() == "google.protobuf"
+            && file.name() != "google/protobuf/descriptor.proto"
+            && file.name().starts_with("google/protobuf/")
+            && !self.is_generated(info.file)
+        {
+            // A well-known type: the runtime's `wkt` module has it (nested types in the
+            // same snake_case modules as here).
+            let runtime = &self.runtime;
+            let inner = info.module[2.min(info.module.len())..]
+                .iter()
+                .map(|m| ident(m));
+            return Ok(quote!(#runtime::wkt:: #(#inner::)* #name));
         }
         let common = from
             .iter()

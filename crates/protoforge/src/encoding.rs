@@ -738,6 +738,11 @@ pub mod codec {
         }
     }
 
+    /// A group-typed extension of message type `M` (start-group tag, fields, end-group
+    /// tag). It is not a [`Codec`]: groups need their field number to end, so only the
+    /// extension API ([`crate::ExtensionCodec`]) accepts it.
+    pub struct Group<M>(PhantomData<fn() -> M>);
+
     /// A typed enum `E`, encoded as `int32`. Decoding a number that `E` does not know keeps
     /// the previous value; fields of closed enums use [`super::enumeration::merge_closed`]
     /// instead, which keeps such numbers as unknown fields.
@@ -774,7 +779,7 @@ pub mod codec {
 }
 
 macro_rules! type_module {
-    ($(#[$doc:meta])* $module:ident, $codec:ty, $value:ty $(, $packed:ident)?) => {
+    ($(#[$doc:meta])* $module:ident, $codec:ty, $value:ty $(, $packed:ident)? $(; $($extra:item)*)?) => {
         $(#[$doc])*
         pub mod $module {
             use ::bytes::{Buf, BufMut};
@@ -829,6 +834,7 @@ macro_rules! type_module {
             }
 
             $(type_module!(@$packed $codec, $value);)?
+            $($($extra)*)?
         }
     };
     (@packed $codec:ty, $value:ty) => {
@@ -899,8 +905,78 @@ type_module!(
     bool, super::codec::Bool, bool, packed
 );
 type_module!(
-    /// `string` fields (`String`, UTF-8 checked).
-    string, super::codec::String, String
+    /// `string` fields (`String`).
+    ///
+    /// `encode`, `merge` and friends verify UTF-8, as proto3 and editions'
+    /// `utf8_validation = VERIFY` require. Fields that protobuf does not verify (proto2, and
+    /// editions' `utf8_validation = NONE`) use the `*_unverified` functions: a value that is
+    /// valid UTF-8 is stored as usual, one that is not is kept, exactly as it arrived, in the
+    /// message's unknown fields (so it is re-encoded unchanged, after the known fields) and
+    /// the typed field is left unset. Decoding never fails for such a value.
+    string, super::codec::String, String;
+
+    /// Reads one occurrence of an unverified singular `string` field `number`: `Some` with the
+    /// text if it is valid UTF-8 (earlier raw occurrences of `number` in `unknown` are then
+    /// dropped, since the last occurrence wins), otherwise `None` after replacing earlier raw
+    /// occurrences in `unknown` with this one.
+    pub fn decode_unverified(
+        number: u32,
+        wire_type: WireType,
+        buf: &mut impl Buf,
+        unknown: &mut crate::unknown::UnknownFields,
+    ) -> Result<Option<String>, DecodeError> {
+        super::check_wire_type(WireType::LengthDelimited, wire_type)?;
+        let bytes = read_raw(buf)?;
+        if !unknown.is_empty() {
+            unknown.remove(number);
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(Some(text)),
+            Err(error) => {
+                unknown.push(
+                    number,
+                    crate::unknown::UnknownValue::LengthDelimited(error.into_bytes()),
+                );
+                Ok(None)
+            }
+        }
+    }
+
+    /// Appends one occurrence of an unverified repeated `string` field `number`; a value
+    /// that is not valid UTF-8 is appended to `unknown` instead.
+    pub fn merge_repeated_unverified(
+        number: u32,
+        wire_type: WireType,
+        values: &mut Vec<String>,
+        buf: &mut impl Buf,
+        unknown: &mut crate::unknown::UnknownFields,
+    ) -> Result<(), DecodeError> {
+        super::check_wire_type(WireType::LengthDelimited, wire_type)?;
+        match String::from_utf8(read_raw(buf)?) {
+            Ok(text) => values.push(text),
+            Err(error) => unknown.push(
+                number,
+                crate::unknown::UnknownValue::LengthDelimited(error.into_bytes()),
+            ),
+        }
+        Ok(())
+    }
+
+    /// Reads a length prefix and the bytes it announces.
+    #[inline]
+    fn read_raw(buf: &mut impl Buf) -> Result<Vec<u8>, DecodeError> {
+        let len = super::decode_len(buf)?;
+        let mut bytes = Vec::with_capacity(len);
+        let mut left = len;
+        while left > 0 {
+            let chunk = buf.chunk();
+            let take = chunk.len().min(left);
+            bytes.extend_from_slice(&chunk[..take]);
+            buf.advance(take);
+            left -= take;
+        }
+        Ok(bytes)
+    }
 );
 type_module!(
     /// `bytes` fields as `Vec<u8>`.
@@ -1208,5 +1284,175 @@ pub mod map {
             return Err(DecodeErrorKind::Truncated.into());
         }
         Ok((key, value))
+    }
+
+    /// Like [`merge_entry`], for a map whose `string` key or value protobuf does not verify
+    /// (proto2, editions' `utf8_validation = NONE`): an entry whose key or value is not valid
+    /// UTF-8 is kept whole, as it arrived, in `unknown` under field `number`, and `None` is
+    /// returned.
+    #[allow(clippy::type_complexity)] // The pair mirrors `merge_entry`'s.
+    pub fn merge_entry_unverified<K: Codec, V: Codec>(
+        number: u32,
+        wire_type: WireType,
+        buf: &mut impl Buf,
+        ctx: DecodeContext,
+        unknown: &mut UnknownFields,
+    ) -> Result<Option<(K::Value, V::Value)>, DecodeError> {
+        check_wire_type(WireType::LengthDelimited, wire_type)?;
+        let len = decode_len(buf)?;
+        let mut entry = Vec::with_capacity(encoded_len_varint(len as u64) + len);
+        encode_varint(len as u64, &mut entry);
+        let mut left = len;
+        while left > 0 {
+            let chunk = buf.chunk();
+            let take = chunk.len().min(left);
+            entry.extend_from_slice(&chunk[..take]);
+            buf.advance(take);
+            left -= take;
+        }
+        match merge_entry::<K, V>(WireType::LengthDelimited, &mut &entry[..], ctx) {
+            Ok(pair) => Ok(Some(pair)),
+            // An error without a path comes from the entry's own key or value, not from a
+            // (verified) field of a message value.
+            Err(error)
+                if error.kind() == DecodeErrorKind::InvalidUtf8
+                    && error.path().next().is_none() =>
+            {
+                let body = entry.split_off(entry.len() - len);
+                unknown.push(number, crate::unknown::UnknownValue::LengthDelimited(body));
+                Ok(None)
+            }
+            Err(error) => Err(error),
+        }
+    }
+}
+
+/// The MessageSet wire format of messages with `option message_set_wire_format = true`:
+/// every extension is an `Item` group (field 1) holding `type_id` (field 2, the extension
+/// number) and `message` (field 3, the encoded extension message).
+///
+/// Generated code keeps each item's message in the unknown fields as an ordinary
+/// length-delimited field numbered `type_id`, so the typed extension API reads and writes
+/// them like any message extension; [`merge_item`] converts on decode and
+/// [`encode_unknown`] / [`encoded_len_unknown`] convert back on encode.
+pub mod message_set {
+    use ::bytes::{Buf, BufMut};
+
+    use super::{
+        DecodeContext, MAX_FIELD_NUMBER, WireType, check_wire_type, decode_key, decode_len,
+        decode_varint, encode_key, encode_varint, encoded_len_varint, key_len,
+    };
+    use crate::error::{DecodeError, DecodeErrorKind};
+    use crate::unknown::{UnknownFields, UnknownValue};
+
+    /// The field number of the `Item` group.
+    pub const ITEM: u32 = 1;
+    const TYPE_ID: u32 = 2;
+    const MESSAGE: u32 = 3;
+
+    /// Reads one `Item` group (its start tag has just been read) and stores its message in
+    /// `unknown` as field `type_id`. Several `message` fields in one item are concatenated
+    /// (they merge); an item without `type_id` or with one out of range is dropped.
+    pub fn merge_item(
+        wire_type: WireType,
+        buf: &mut impl Buf,
+        ctx: DecodeContext,
+        unknown: &mut UnknownFields,
+    ) -> Result<(), DecodeError> {
+        check_wire_type(WireType::StartGroup, wire_type)?;
+        let ctx = ctx.enter()?;
+        let mut type_id: Option<u64> = None;
+        let mut message: Vec<u8> = Vec::new();
+        let mut ignored = UnknownFields::new();
+        loop {
+            if !buf.has_remaining() {
+                return Err(DecodeErrorKind::UnterminatedGroup(ITEM).into());
+            }
+            let (number, wire_type) = decode_key(buf)?;
+            match (number, wire_type) {
+                (ITEM, WireType::EndGroup) => break,
+                (other, WireType::EndGroup) => {
+                    return Err(DecodeErrorKind::EndGroupMismatch {
+                        expected: ITEM,
+                        actual: other,
+                    }
+                    .into());
+                }
+                (TYPE_ID, WireType::Varint) => type_id = Some(decode_varint(buf)?),
+                (MESSAGE, WireType::LengthDelimited) => {
+                    let len = decode_len(buf)?;
+                    message.reserve(len);
+                    let mut left = len;
+                    while left > 0 {
+                        let chunk = buf.chunk();
+                        let take = chunk.len().min(left);
+                        message.extend_from_slice(&chunk[..take]);
+                        buf.advance(take);
+                        left -= take;
+                    }
+                }
+                (number, wire_type) => ignored.merge_field(number, wire_type, buf, ctx)?,
+            }
+        }
+        if let Some(type_id) = type_id.filter(|&id| id >= 1 && id <= u64::from(MAX_FIELD_NUMBER)) {
+            unknown.push(type_id as u32, UnknownValue::LengthDelimited(message));
+        }
+        Ok(())
+    }
+
+    /// Writes the unknown fields of a MessageSet: length-delimited fields as `Item` groups,
+    /// anything else as it is.
+    pub fn encode_unknown(unknown: &UnknownFields, buf: &mut impl BufMut) {
+        for field in unknown.iter() {
+            match &field.value {
+                UnknownValue::LengthDelimited(bytes) => {
+                    encode_key(ITEM, WireType::StartGroup, buf);
+                    encode_key(TYPE_ID, WireType::Varint, buf);
+                    encode_varint(u64::from(field.number), buf);
+                    encode_key(MESSAGE, WireType::LengthDelimited, buf);
+                    encode_varint(bytes.len() as u64, buf);
+                    buf.put_slice(bytes);
+                    encode_key(ITEM, WireType::EndGroup, buf);
+                }
+                UnknownValue::Varint(v) => {
+                    encode_key(field.number, WireType::Varint, buf);
+                    encode_varint(*v, buf);
+                }
+                UnknownValue::Fixed64(v) => {
+                    encode_key(field.number, WireType::Fixed64, buf);
+                    buf.put_u64_le(*v);
+                }
+                UnknownValue::Fixed32(v) => {
+                    encode_key(field.number, WireType::Fixed32, buf);
+                    buf.put_u32_le(*v);
+                }
+                UnknownValue::Group(fields) => {
+                    encode_key(field.number, WireType::StartGroup, buf);
+                    fields.encode_raw(buf);
+                    encode_key(field.number, WireType::EndGroup, buf);
+                }
+            }
+        }
+    }
+
+    /// The length [`encode_unknown`] writes.
+    pub fn encoded_len_unknown(unknown: &UnknownFields) -> usize {
+        unknown
+            .iter()
+            .map(|field| match &field.value {
+                UnknownValue::LengthDelimited(bytes) => {
+                    2 * key_len(ITEM)
+                        + key_len(TYPE_ID)
+                        + encoded_len_varint(u64::from(field.number))
+                        + key_len(MESSAGE)
+                        + encoded_len_varint(bytes.len() as u64)
+                        + bytes.len()
+                }
+                UnknownValue::Varint(v) => key_len(field.number) + encoded_len_varint(*v),
+                UnknownValue::Fixed64(_) => key_len(field.number) + 8,
+                UnknownValue::Fixed32(_) => key_len(field.number) + 4,
+                UnknownValue::Group(fields) => 2 * key_len(field.number) + fields.encoded_len(),
+            })
+            .sum()
     }
 }

@@ -49,6 +49,9 @@ pub enum DecodeErrorKind {
     UnterminatedGroup(u32),
     /// A packed field's length was not a multiple of its element size.
     InvalidPackedLength,
+    /// A `required` field was not set; the error's path names it. Only messages generated
+    /// with `required_is_decode_error` report this (see `Message::check_initialized`).
+    MissingRequired,
 }
 
 impl fmt::Display for DecodeErrorKind {
@@ -78,6 +81,7 @@ impl fmt::Display for DecodeErrorKind {
             Self::InvalidPackedLength => {
                 f.write_str("packed field length is not a multiple of the element size")
             }
+            Self::MissingRequired => f.write_str("required field is missing"),
         }
     }
 }

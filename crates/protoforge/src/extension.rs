@@ -6,6 +6,10 @@
 //! writing replaces every occurrence of the number with freshly encoded values, inserted in
 //! field-number order among the other unknown fields.
 //!
+//! Any [`Codec`] can be an extension's type, and so can [`codec::Group`](crate::encoding::codec::Group)
+//! for group-typed extensions (proto2 `group` and editions `DELIMITED` message extensions),
+//! whose values are stored as unknown groups: both implement [`ExtensionCodec`].
+//!
 //! ```
 //! use protoforge::{Extendable, Extension, encoding::codec};
 //! use protoforge::descriptor::FileOptions;
@@ -19,8 +23,9 @@
 use core::fmt;
 use core::marker::PhantomData;
 
-use crate::encoding::{Codec, DecodeContext, WireType, encode_varint};
-use crate::error::DecodeError;
+use crate::encoding::codec::Group;
+use crate::encoding::{Codec, DecodeContext, WireType, decode_key, encode_varint, merge_until};
+use crate::error::{DecodeError, DecodeErrorKind};
 use crate::message::Message;
 use crate::unknown::{UnknownFields, UnknownValue};
 
@@ -126,7 +131,123 @@ fn to_unknown(wire_type: WireType, bytes: &[u8]) -> Result<UnknownValue, DecodeE
         .iter()
         .next()
         .map(|field| field.value.clone())
-        .ok_or_else(|| crate::error::DecodeErrorKind::Truncated.into())
+        .ok_or_else(|| DecodeErrorKind::Truncated.into())
+}
+
+/// The error for a stored value whose wire type the extension's type cannot read.
+fn wrong_wire_type(expected: WireType, stored: &UnknownValue) -> DecodeError {
+    DecodeErrorKind::UnexpectedWireType {
+        expected: expected as u8,
+        actual: stored.wire_type() as u8,
+    }
+    .into()
+}
+
+/// The type of an extension field: how its values are read from and written to the unknown
+/// fields that hold them. Implemented by every [`Codec`] and by
+/// [`codec::Group`](crate::encoding::codec::Group).
+pub trait ExtensionCodec {
+    /// The Rust type of one value.
+    type Value: Default;
+
+    /// Merges one stored occurrence into `value` (scalars are replaced, messages merged).
+    fn merge_stored(stored: &UnknownValue, value: &mut Self::Value) -> Result<(), DecodeError>;
+
+    /// Appends the value(s) of one stored occurrence (packed runs included) to `values`.
+    fn merge_stored_repeated(
+        stored: &UnknownValue,
+        values: &mut Vec<Self::Value>,
+    ) -> Result<(), DecodeError>;
+
+    /// One value as a stored occurrence.
+    fn to_stored(value: &Self::Value) -> Option<UnknownValue>;
+
+    /// All values as one packed occurrence, for types that can be packed.
+    fn to_stored_packed(values: &[Self::Value]) -> Option<UnknownValue> {
+        let _ = values;
+        None
+    }
+}
+
+impl<C: Codec> ExtensionCodec for C {
+    type Value = C::Value;
+
+    fn merge_stored(stored: &UnknownValue, value: &mut C::Value) -> Result<(), DecodeError> {
+        let bytes = value_bytes(stored).ok_or_else(|| wrong_wire_type(C::WIRE_TYPE, stored))?;
+        C::merge(
+            stored.wire_type(),
+            value,
+            &mut &bytes[..],
+            DecodeContext::default(),
+        )
+    }
+
+    fn merge_stored_repeated(
+        stored: &UnknownValue,
+        values: &mut Vec<C::Value>,
+    ) -> Result<(), DecodeError> {
+        let bytes = value_bytes(stored).ok_or_else(|| wrong_wire_type(C::WIRE_TYPE, stored))?;
+        C::merge_repeated(
+            stored.wire_type(),
+            values,
+            &mut &bytes[..],
+            DecodeContext::default(),
+        )
+    }
+
+    fn to_stored(value: &C::Value) -> Option<UnknownValue> {
+        let mut bytes = Vec::with_capacity(C::value_len(value));
+        C::encode_value(value, &mut bytes);
+        to_unknown(C::WIRE_TYPE, &bytes).ok()
+    }
+
+    fn to_stored_packed(values: &[C::Value]) -> Option<UnknownValue> {
+        if !C::PACKABLE || values.is_empty() {
+            return None;
+        }
+        let mut bytes = Vec::new();
+        encode_varint(C::packed_body_len(values) as u64, &mut bytes);
+        for value in values {
+            C::encode_value(value, &mut bytes);
+        }
+        to_unknown(WireType::LengthDelimited, &bytes).ok()
+    }
+}
+
+impl<M: Message> ExtensionCodec for Group<M> {
+    type Value = M;
+
+    fn merge_stored(stored: &UnknownValue, value: &mut M) -> Result<(), DecodeError> {
+        let UnknownValue::Group(fields) = stored else {
+            return Err(wrong_wire_type(WireType::StartGroup, stored));
+        };
+        let mut bytes = Vec::with_capacity(fields.encoded_len());
+        fields.encode_raw(&mut bytes);
+        merge_until(value, &mut &bytes[..], 0, DecodeContext::default())
+    }
+
+    fn merge_stored_repeated(
+        stored: &UnknownValue,
+        values: &mut Vec<M>,
+    ) -> Result<(), DecodeError> {
+        let mut value = M::default();
+        Self::merge_stored(stored, &mut value)?;
+        values.push(value);
+        Ok(())
+    }
+
+    fn to_stored(value: &M) -> Option<UnknownValue> {
+        let bytes = value.encode_to_vec();
+        let mut buf = &bytes[..];
+        let mut fields = UnknownFields::new();
+        while !buf.is_empty() {
+            let (number, wire_type) = decode_key(&mut buf).ok()?;
+            fields
+                .merge_field(number, wire_type, &mut buf, DecodeContext::default())
+                .ok()?;
+        }
+        Some(UnknownValue::Group(fields))
+    }
 }
 
 /// A message with extension ranges. Generated code implements the two accessors; the
@@ -142,104 +263,71 @@ pub trait Extendable: Message {
     fn extension_fields_mut(&mut self) -> &mut UnknownFields;
 
     /// Whether the extension is present.
-    fn has_extension<C: Codec>(&self, ext: &Extension<Self, C>) -> bool {
+    fn has_extension<C: ExtensionCodec>(&self, ext: &Extension<Self, C>) -> bool {
         self.extension_fields().get(ext.number).next().is_some()
     }
 
     /// The extension's value, `None` if absent. Several occurrences merge as protobuf says
     /// (the last scalar wins, messages merge). A stored value of the wrong wire type is an
     /// error.
-    fn extension<C: Codec>(
+    fn extension<C: ExtensionCodec>(
         &self,
         ext: &Extension<Self, C>,
     ) -> Result<Option<C::Value>, DecodeError> {
         let mut value: Option<C::Value> = None;
         for stored in self.extension_fields().get(ext.number) {
-            let Some(bytes) = value_bytes(stored) else {
-                return Err(crate::error::DecodeErrorKind::UnexpectedWireType {
-                    expected: C::WIRE_TYPE as u8,
-                    actual: WireType::StartGroup as u8,
-                }
-                .into());
-            };
-            let slot = value.get_or_insert_with(C::Value::default);
-            C::merge(
-                stored.wire_type(),
-                slot,
-                &mut &bytes[..],
-                DecodeContext::default(),
-            )?;
+            C::merge_stored(stored, value.get_or_insert_with(C::Value::default))?;
         }
         Ok(value)
     }
 
     /// Sets the extension, replacing any earlier occurrences.
-    fn set_extension<C: Codec>(&mut self, ext: &Extension<Self, C>, value: &C::Value) {
-        let mut bytes = Vec::with_capacity(C::value_len(value));
-        C::encode_value(value, &mut bytes);
+    fn set_extension<C: ExtensionCodec>(&mut self, ext: &Extension<Self, C>, value: &C::Value) {
+        let stored = C::to_stored(value);
         let fields = self.extension_fields_mut();
         fields.remove(ext.number);
-        if let Ok(unknown) = to_unknown(C::WIRE_TYPE, &bytes) {
-            fields.insert_sorted(ext.number, unknown);
+        if let Some(stored) = stored {
+            fields.insert_sorted(ext.number, stored);
         }
     }
 
     /// Removes the extension; returns whether it was present.
-    fn clear_extension<C: Codec>(&mut self, ext: &Extension<Self, C>) -> bool {
+    fn clear_extension<C: ExtensionCodec>(&mut self, ext: &Extension<Self, C>) -> bool {
         self.extension_fields_mut().remove(ext.number)
     }
 
     /// The values of a repeated extension (packed and unpacked occurrences both accepted).
-    fn repeated_extension<C: Codec>(
+    fn repeated_extension<C: ExtensionCodec>(
         &self,
         ext: &RepeatedExtension<Self, C>,
     ) -> Result<Vec<C::Value>, DecodeError> {
         let mut values = Vec::new();
         for stored in self.extension_fields().get(ext.number) {
-            let Some(bytes) = value_bytes(stored) else {
-                return Err(crate::error::DecodeErrorKind::UnexpectedWireType {
-                    expected: C::WIRE_TYPE as u8,
-                    actual: WireType::StartGroup as u8,
-                }
-                .into());
-            };
-            C::merge_repeated(
-                stored.wire_type(),
-                &mut values,
-                &mut &bytes[..],
-                DecodeContext::default(),
-            )?;
+            C::merge_stored_repeated(stored, &mut values)?;
         }
         Ok(values)
     }
 
     /// Sets a repeated extension, replacing any earlier occurrences; an empty slice removes it.
-    fn set_repeated_extension<C: Codec>(
+    fn set_repeated_extension<C: ExtensionCodec>(
         &mut self,
         ext: &RepeatedExtension<Self, C>,
         values: &[C::Value],
     ) {
+        let packed = if ext.packed {
+            C::to_stored_packed(values)
+        } else {
+            None
+        };
         let fields = self.extension_fields_mut();
         fields.remove(ext.number);
-        if ext.packed && C::PACKABLE {
-            if values.is_empty() {
-                return;
-            }
-            let mut bytes = Vec::new();
-            encode_varint(C::packed_body_len(values) as u64, &mut bytes);
-            for value in values {
-                C::encode_value(value, &mut bytes);
-            }
-            if let Ok(unknown) = to_unknown(WireType::LengthDelimited, &bytes) {
-                fields.insert_sorted(ext.number, unknown);
-            }
-        } else {
-            for value in values {
-                let mut bytes = Vec::with_capacity(C::value_len(value));
-                C::encode_value(value, &mut bytes);
-                if let Ok(unknown) = to_unknown(C::WIRE_TYPE, &bytes) {
-                    fields.insert_sorted(ext.number, unknown);
-                }
+        if let Some(stored) = packed {
+            fields.insert_sorted(ext.number, stored);
+            return;
+        }
+        for value in values {
+            if let Some(stored) = C::to_stored(value) {
+                fields.insert_sorted(ext.number, stored);
             }
         }
     }

@@ -38,6 +38,22 @@ pub trait Message: Default + Clone + PartialEq + Debug + Send + Sync {
     /// Resets every field to its default and drops the unknown fields.
     fn clear(&mut self);
 
+    /// Whether the top-level decode and merge methods fail with
+    /// [`DecodeErrorKind::MissingRequired`](crate::DecodeErrorKind::MissingRequired) when a
+    /// `required` field (here or in a sub-message) is unset after decoding. Generated code
+    /// sets it when generated with `required_is_decode_error`; the default is `false`, as in
+    /// prost (protobuf's own runtimes check by default).
+    const REQUIRED_IS_DECODE_ERROR: bool = false;
+
+    /// Checks that every `required` field is set, here and recursively in set sub-messages
+    /// (extensions are not checked: their values are kept encoded). The error's kind is
+    /// [`DecodeErrorKind::MissingRequired`](crate::DecodeErrorKind::MissingRequired) and its
+    /// path names the first missing field. Messages without required fields anywhere below
+    /// keep the provided implementation, which always succeeds.
+    fn check_initialized(&self) -> Result<(), DecodeError> {
+        Ok(())
+    }
+
     /// Writes the message, or fails without writing if `buf` has too little room.
     fn encode(&self, buf: &mut impl BufMut) -> Result<(), EncodeError> {
         let required = self.encoded_len();
@@ -95,14 +111,26 @@ pub trait Message: Default + Clone + PartialEq + Debug + Send + Sync {
     /// Decodes all of `buf` and merges it into `self`: scalars are replaced, sub-messages
     /// merged, repeated fields appended.
     fn merge(&mut self, mut buf: impl Buf) -> Result<(), DecodeError> {
-        merge_until(self, &mut buf, 0, DecodeContext::default())
+        merge_until(self, &mut buf, 0, DecodeContext::default())?;
+        check_required(self)
     }
 
     /// Decodes a length-prefixed message from the start of `buf` and merges it into `self`.
     fn merge_length_delimited(&mut self, mut buf: impl Buf) -> Result<(), DecodeError> {
         let len = decode_len(&mut buf)?;
         let limit = buf.remaining() - len;
-        merge_until(self, &mut buf, limit, DecodeContext::default())
+        merge_until(self, &mut buf, limit, DecodeContext::default())?;
+        check_required(self)
+    }
+}
+
+/// The required-field check of a top-level decode, when the message asks for it.
+#[inline]
+fn check_required<M: Message>(msg: &M) -> Result<(), DecodeError> {
+    if M::REQUIRED_IS_DECODE_ERROR {
+        msg.check_initialized()
+    } else {
+        Ok(())
     }
 }
 
@@ -147,7 +175,8 @@ impl DecodeOptions {
 
     /// Decodes all of `buf` and merges it into `msg`.
     pub fn merge<M: Message>(&self, msg: &mut M, mut buf: impl Buf) -> Result<(), DecodeError> {
-        merge_until(msg, &mut buf, 0, DecodeContext::new(self.recursion_limit))
+        merge_until(msg, &mut buf, 0, DecodeContext::new(self.recursion_limit))?;
+        check_required(msg)
     }
 }
 

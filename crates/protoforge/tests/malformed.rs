@@ -211,41 +211,35 @@ fn deeply_nested_unknown_groups_hit_the_limit_instead_of_the_stack() {
 }
 
 #[test]
-fn invalid_utf8_in_strings_names_the_field_path() {
-    check_err::<FieldDescriptorProto>(&[0x0a, 0x02, 0xff, 0xfe], DecodeErrorKind::InvalidUtf8);
-    let file = FileDescriptorProto {
-        message_type: vec![DescriptorProto {
-            field: vec![FieldDescriptorProto {
-                json_name: Some("ab".into()),
-                ..Default::default()
-            }],
-            ..Default::default()
-        }],
-        ..Default::default()
-    };
-    let set = FileDescriptorSet {
-        file: vec![file],
-        ..Default::default()
-    };
-    let mut bytes = set.encode_to_vec();
-    let at = bytes.windows(2).position(|w| w == b"ab").unwrap();
-    bytes[at] = 0xc0; // A lead byte followed by ASCII is not UTF-8.
-    let err = check_err::<FileDescriptorSet>(&bytes, DecodeErrorKind::InvalidUtf8);
+fn invalid_utf8_in_proto3_strings_names_the_field_path() {
+    // google.protobuf.Any is proto3: its strings are validated.
+    check_err::<protoforge::wkt::Any>(&[0x0a, 0x02, 0xff, 0xfe], DecodeErrorKind::InvalidUtf8);
+    // Value.list_value (6) -> ListValue.values (1) -> Value.string_value (3) = "\xc0a".
+    let bytes = [0x32, 0x07, 0x0a, 0x05, 0x1a, 0x03, 0xc0, b'a', b'b'];
+    let err = check_err::<protoforge::wkt::Value>(&bytes, DecodeErrorKind::InvalidUtf8);
     assert_eq!(
         err.path().collect::<Vec<_>>(),
         [
-            ("FileDescriptorSet", "file"),
-            ("FileDescriptorProto", "message_type"),
-            ("DescriptorProto", "field"),
-            ("FieldDescriptorProto", "json_name"),
+            ("Value", "list_value"),
+            ("ListValue", "values"),
+            ("Value", "string_value"),
         ]
     );
     assert_eq!(
         err.to_string(),
-        "failed to decode protobuf message: FileDescriptorSet.file: \
-         FileDescriptorProto.message_type: DescriptorProto.field: \
-         FieldDescriptorProto.json_name: invalid UTF-8 in string field"
+        "failed to decode protobuf message: Value.list_value: ListValue.values: \
+         Value.string_value: invalid UTF-8 in string field"
     );
+}
+
+#[test]
+fn invalid_utf8_in_proto2_strings_is_kept_byte_for_byte() {
+    // descriptor.proto is proto2: strings are not validated, and bytes that are not UTF-8
+    // survive as an unknown field so that re-encoding loses nothing.
+    let bytes = [0x0a, 0x02, 0xff, 0xfe];
+    let field = FieldDescriptorProto::decode(&bytes[..]).unwrap();
+    assert_eq!(field.name, None);
+    assert_eq!(field.encode_to_vec(), bytes);
 }
 
 #[test]
