@@ -1,6 +1,7 @@
 //! Generates the Rust code of grpc's interop protos (`grpc/testing/{test,messages,empty}.proto`)
 //! from the descriptor set real protoc made (with source info, for doc comments), into
-//! `OUT_DIR/mod.rs` and one file per package.
+//! `OUT_DIR/mod.rs` and one file per package; and, with protoforge-build, the rich-status
+//! mirror types of `proto/rich_status.proto` into `OUT_DIR/rich/`.
 
 use std::path::PathBuf;
 
@@ -29,4 +30,14 @@ fn main() {
         std::fs::write(out.join(&file.name), file.content)
             .unwrap_or_else(|e| panic!("writing {}: {e}", file.name));
     }
+
+    // The rich-status mirror types, compiled natively, into their own directory.
+    let rich = out.join("rich");
+    std::fs::create_dir_all(&rich).unwrap_or_else(|e| panic!("creating {}: {e}", rich.display()));
+    protoforge_build::configure()
+        .build_server(false)
+        .build_client(false)
+        .out_dir(&rich)
+        .compile_protos(&["proto/rich_status.proto"], &["proto"])
+        .unwrap_or_else(|e| panic!("compiling proto/rich_status.proto: {e}"));
 }

@@ -1,8 +1,11 @@
 //! Generates the RouteGuide messages, server and client from `proto/route_guide.proto` with
-//! `protoforge-build`, natively (no protoc).
+//! `protoforge-build`, natively (no protoc), and writes the encoded descriptor set to
+//! `OUT_DIR/route_guide_descriptor.bin` for gRPC server reflection.
 
 fn main() -> std::io::Result<()> {
+    let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     protoforge_build::configure()
         .type_attribute(".routeguide.Point", "#[derive(Eq, Hash)]")
+        .file_descriptor_set_path(out.join("route_guide_descriptor.bin"))
         .compile_protos(&["proto/route_guide.proto"], &["proto"])
 }

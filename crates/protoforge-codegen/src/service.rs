@@ -126,6 +126,41 @@ impl ServiceGen<'_, '_> {
         Ok(out)
     }
 
+    /// `SERVICE_NAME` and `SERVICE` (the runtime's `grpc::ServiceDescriptor`), emitted in
+    /// both the server and the client module so either side alone can name its paths.
+    fn descriptor_items(&self) -> TokenStream {
+        let rt = self.ctx.rt();
+        let service_name = &self.full_name;
+        let methods = self.service.method.iter().map(|m| {
+            let name = m.name();
+            let path = format!("/{service_name}/{name}");
+            let input = m.input_type().trim_start_matches('.');
+            let output = m.output_type().trim_start_matches('.');
+            let client_streaming = m.client_streaming();
+            let server_streaming = m.server_streaming();
+            quote! {
+                #rt::grpc::MethodDescriptor {
+                    name: #name,
+                    path: #path,
+                    input_type: #input,
+                    output_type: #output,
+                    client_streaming: #client_streaming,
+                    server_streaming: #server_streaming,
+                }
+            }
+        });
+        quote! {
+            /// The full name of the service, as in gRPC paths and server reflection.
+            pub const SERVICE_NAME: &str = #service_name;
+
+            /// The service and its methods (names, full paths, message types, streaming).
+            pub const SERVICE: #rt::grpc::ServiceDescriptor = #rt::grpc::ServiceDescriptor {
+                name: SERVICE_NAME,
+                methods: &[#(#methods),*],
+            };
+        }
+    }
+
     fn docs(&self) -> TokenStream {
         self.ctx
             .docs(self.file, self.path, &format!(".{}", self.full_name))
@@ -240,9 +275,12 @@ impl ServiceGen<'_, '_> {
             }
         });
 
+        let descriptor = self.descriptor_items();
         Ok(quote! {
             /// Server support for the service (trait and tonic service wrapper).
             pub mod #module {
+                #descriptor
+
                 #docs
                 #[doc = ""]
                 #[doc = #trait_doc]
@@ -348,7 +386,7 @@ impl ServiceGen<'_, '_> {
                 }
 
                 impl<T> #t::server::NamedService for #server_name<T> {
-                    const NAME: &'static str = #service_name;
+                    const NAME: &'static str = SERVICE_NAME;
                 }
             }
         })
@@ -414,9 +452,12 @@ impl ServiceGen<'_, '_> {
             }
         });
 
+        let descriptor = self.descriptor_items();
         Ok(quote! {
             /// Client support for the service.
             pub mod #module {
+                #descriptor
+
                 #docs
                 #[derive(Debug, Clone)]
                 pub struct #client_name<T> {
@@ -536,7 +577,16 @@ mod tests {
         }
         // Full method paths and service names as gRPC puts them on the wire.
         assert!(code.contains("\"/grpc.testing.TestService/FullDuplexCall\""));
-        assert!(code.contains("const NAME: &'static str = \"grpc.testing.TestService\""));
+        assert!(code.contains("const NAME: &'static str = SERVICE_NAME;"));
+        assert!(code.contains("pub const SERVICE_NAME: &str = \"grpc.testing.TestService\";"));
+        // The descriptor lists each method with its path, message types and kinds.
+        assert!(has(
+            "::protoforge::grpc::MethodDescriptor { name: \"StreamingInputCall\", \
+             path: \"/grpc.testing.TestService/StreamingInputCall\", \
+             input_type: \"grpc.testing.StreamingInputCallRequest\", \
+             output_type: \"grpc.testing.StreamingInputCallResponse\", \
+             client_streaming: true, server_streaming: false, }"
+        ));
         // The four kinds: streaming requests and responses where the .proto says so.
         assert!(has(
             "request: ::tonic::Request<::tonic::Streaming<super::StreamingInputCallRequest>>"

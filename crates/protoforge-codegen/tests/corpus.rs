@@ -186,6 +186,7 @@ fn whole_corpus_compiles_warning_free() {
     std::fs::create_dir_all(&src).unwrap();
     let mut lib = String::from("//! Generated code of the whole corpus.\n\n");
     let mut generated_files = 0;
+    let mut service_modules = 0;
     for (index, group) in groups.iter().enumerate() {
         let set = FileDescriptorSet {
             file: group
@@ -195,12 +196,12 @@ fn whole_corpus_compiles_warning_free() {
                 .collect(),
             ..Default::default()
         };
-        // gRPC services need tonic; protoforge-interop compiles and runs them.
+        // Services too: the scratch crate depends on tonic like a real user of them would.
         let config = Config::new()
             .include_file("mod.rs")
             .bytes([".protobuf_unittest"])
-            .build_server(false)
-            .build_client(false);
+            .build_server(true)
+            .build_client(true);
         let files =
             generate(&set, &group.order, &config).unwrap_or_else(|e| panic!("group {index}: {e}"));
         let dir = src.join(format!("group_{index}"));
@@ -214,6 +215,10 @@ fn whole_corpus_compiles_warning_free() {
             std::fs::write(dir.join(&file.name), &file.content).unwrap();
         }
         generated_files += files.len();
+        service_modules += files
+            .iter()
+            .map(|f| f.content.matches("_server {").count())
+            .sum::<usize>();
         lib.push_str(&format!(
             "pub mod group_{index} {{\n    include!(\"group_{index}/mod.rs\");\n}}\n"
         ));
@@ -221,6 +226,11 @@ fn whole_corpus_compiles_warning_free() {
     assert!(
         generated_files > 50,
         "only {generated_files} files generated"
+    );
+    // grpc's corpus alone defines dozens of services (test, health, reflection, channelz...).
+    assert!(
+        service_modules > 20,
+        "only {service_modules} service server modules generated"
     );
     std::fs::write(src.join("lib.rs"), lib).unwrap();
     let runtime = workspace_root()
@@ -231,7 +241,9 @@ fn whole_corpus_compiles_warning_free() {
         krate.join("Cargo.toml"),
         format!(
             "[package]\nname = \"codegen-corpus\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-             [dependencies]\nprotoforge = {{ path = {:?} }}\n\n[workspace]\n",
+             [dependencies]\nprotoforge = {{ path = {:?}, features = [\"grpc\"] }}\n\
+             tonic = {{ version = \"0.14\", default-features = false, \
+             features = [\"codegen\", \"transport\"] }}\n\n[workspace]\n",
             runtime.display().to_string()
         ),
     )

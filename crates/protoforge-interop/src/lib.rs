@@ -11,3 +11,11 @@ pub mod server;
 pub mod proto {
     include!(concat!(env!("OUT_DIR"), "/mod.rs"));
 }
+
+/// Wire-compatible mirrors of `google.rpc.Status`, `google.protobuf.Any` and
+/// `google.rpc.ErrorInfo` (`proto/rich_status.proto`), for building and reading rich error
+/// details.
+#[allow(missing_docs)]
+pub mod rich {
+    include!(concat!(env!("OUT_DIR"), "/rich/protoforge.interop.rich.rs"));
+}

@@ -1,6 +1,7 @@
 //! gRPC support (feature `grpc`): [`Codec`], the `tonic` codec that generated service code
-//! uses to put protoforge messages on the wire. Messages are encoded straight into tonic's
-//! frame buffer and decoded straight from it, with no intermediate copy.
+//! uses to put protoforge messages on the wire, and [`ServiceDescriptor`], the static
+//! description of a service that generated modules expose as `SERVICE`. Messages are encoded
+//! straight into tonic's frame buffer and decoded straight from it, with no intermediate copy.
 
 use core::fmt;
 use core::marker::PhantomData;
@@ -81,10 +82,11 @@ impl<T: Message> tonic::codec::Encoder for Encoder<T> {
     type Error = Status;
 
     fn encode(&mut self, item: T, dst: &mut EncodeBuf<'_>) -> Result<(), Status> {
-        let len = item.encoded_len();
-        dst.reserve(len);
-        item.encode(dst)
-            .map_err(|e| Status::internal(e.to_string()))
+        // One length pass: reserve exactly, then write without `encode`'s second size check
+        // (tonic's frame buffer grows on demand, so it can never be too small).
+        dst.reserve(item.encoded_len());
+        item.encode_raw(dst);
+        Ok(())
     }
 }
 
@@ -161,4 +163,55 @@ pub fn once<M>(response: tonic::Response<M>) -> tonic::Response<Once<M>> {
         },
         extensions,
     )
+}
+
+/// The static description of a gRPC service, as generated modules expose it in their
+/// `SERVICE` constant: its full name and its methods in `.proto` order.
+///
+/// ```
+/// use protoforge::grpc::{MethodDescriptor, ServiceDescriptor};
+/// const ECHO: ServiceDescriptor = ServiceDescriptor {
+///     name: "echo.Echo",
+///     methods: &[MethodDescriptor {
+///         name: "Say",
+///         path: "/echo.Echo/Say",
+///         input_type: "echo.Request",
+///         output_type: "echo.Reply",
+///         client_streaming: false,
+///         server_streaming: false,
+///     }],
+/// };
+/// assert_eq!(ECHO.method("Say").map(|m| m.path), Some("/echo.Echo/Say"));
+/// assert!(ECHO.method("Shout").is_none());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ServiceDescriptor {
+    /// The full name, `package.Service` (no leading dot), as in gRPC paths and reflection.
+    pub name: &'static str,
+    /// The methods, in `.proto` order.
+    pub methods: &'static [MethodDescriptor],
+}
+
+impl ServiceDescriptor {
+    /// The method called `name` (its `.proto` name, such as `GetFeature`), if any.
+    pub fn method(&self, name: &str) -> Option<&'static MethodDescriptor> {
+        self.methods.iter().find(|m| m.name == name)
+    }
+}
+
+/// The static description of one gRPC method (see [`ServiceDescriptor`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MethodDescriptor {
+    /// The `.proto` name, such as `GetFeature`.
+    pub name: &'static str,
+    /// The full path requests are sent to, `/package.Service/Method`.
+    pub path: &'static str,
+    /// The full name of the request message type, without a leading dot.
+    pub input_type: &'static str,
+    /// The full name of the response message type, without a leading dot.
+    pub output_type: &'static str,
+    /// Whether the client sends a stream of requests.
+    pub client_streaming: bool,
+    /// Whether the server sends a stream of responses.
+    pub server_streaming: bool,
 }

@@ -9,6 +9,27 @@ pub mod routeguide {
     include!(concat!(env!("OUT_DIR"), "/routeguide.rs"));
 }
 
+/// The encoded `FileDescriptorSet` of `route_guide.proto` that `build.rs` had
+/// protoforge-build write (`file_descriptor_set_path`), as gRPC server reflection serves it.
+pub const FILE_DESCRIPTOR_SET: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/route_guide_descriptor.bin"));
+
+/// Adds the RouteGuide service, answered by `guide`, and server reflection (both the `v1` and
+/// the older `v1alpha` protocol, which many clients still use) describing it to `server`.
+pub fn add_services(
+    server: &mut tonic::transport::Server,
+    guide: Guide,
+) -> Result<tonic::transport::server::Router, tonic_reflection::server::Error> {
+    let reflection = || {
+        tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
+    };
+    Ok(server
+        .add_service(routeguide::route_guide_server::RouteGuideServer::new(guide))
+        .add_service(reflection().build_v1()?)
+        .add_service(reflection().build_v1alpha()?))
+}
+
 use std::collections::HashMap;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};

@@ -1,9 +1,8 @@
-//! `routeguide-server [ADDR]`: serves RouteGuide (with two sample features) on `ADDR`
-//! (default `127.0.0.1:10000`) until interrupted.
+//! `routeguide-server [ADDR]`: serves RouteGuide (with two sample features) and gRPC server
+//! reflection on `ADDR` (default `127.0.0.1:10000`) until interrupted.
 
-use routeguide_example::Guide;
-use routeguide_example::routeguide::route_guide_server::RouteGuideServer;
 use routeguide_example::routeguide::{Feature, Point};
+use routeguide_example::{Guide, add_services};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -25,8 +24,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         feature("Berkshire Valley", 408_122_808, -743_999_179),
     ]);
     println!("routeguide-server listening on {addr}");
-    tonic::transport::Server::builder()
-        .add_service(RouteGuideServer::new(guide))
+    add_services(&mut tonic::transport::Server::builder(), guide)?
         .serve(addr)
         .await?;
     Ok(())
