@@ -28,7 +28,7 @@ use protoforge::Message;
 use protoforge::descriptor::FileDescriptorSet;
 use protoforge_codegen::Config;
 use protoforge_compile::resolve::IncludePaths;
-use protoforge_compile::{Compiler, ErrorFormat};
+use protoforge_compile::{Compiler, ErrorFormat, render_diagnostic};
 
 /// Starts a [`Builder`] with the default configuration.
 ///
@@ -265,6 +265,147 @@ impl Builder {
         self
     }
 
+    /// No rustdoc from `.proto` comments for elements matching any of `paths`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = protoforge_build::configure().disable_comments(["."]);
+    /// # let _ = builder;
+    /// ```
+    pub fn disable_comments<I, S>(mut self, paths: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.config = self.config.disable_comments(paths);
+        self
+    }
+
+    /// Writes package files meant for `mod` declarations (the include file, then named
+    /// `mod.rs`, declares them with `#[path]`) instead of `include!` targets.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = protoforge_build::configure().include_file("mod.rs").module_files(true);
+    /// # let _ = builder;
+    /// ```
+    pub fn module_files(mut self, enabled: bool) -> Self {
+        self.config = self.config.module_files(enabled);
+        self
+    }
+
+    /// Whether `google/protobuf/descriptor.proto` types that are not generated come from the
+    /// runtime's `descriptor` module (default on).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = protoforge_build::configure().descriptor_from_runtime(false);
+    /// # let _ = builder;
+    /// ```
+    pub fn descriptor_from_runtime(mut self, enabled: bool) -> Self {
+        self.config = self.config.descriptor_from_runtime(enabled);
+        self
+    }
+
+    /// Whether well-known types that are not generated are expected elsewhere in the same
+    /// generated tree instead of coming from the runtime's `wkt` module (default off).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = protoforge_build::configure().compile_well_known_types(true);
+    /// # let _ = builder;
+    /// ```
+    pub fn compile_well_known_types(mut self, enabled: bool) -> Self {
+        self.config = self.config.compile_well_known_types(enabled);
+        self
+    }
+
+    /// The path of the tonic crate in generated services (default `::tonic`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = protoforge_build::configure().grpc_transport_path("::my_tonic");
+    /// # let _ = builder;
+    /// ```
+    pub fn grpc_transport_path(mut self, path: impl Into<String>) -> Self {
+        self.config = self.config.grpc_transport_path(path);
+        self
+    }
+
+    /// Whether a missing `required` field makes decoding fail (default off).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = protoforge_build::configure().required_is_decode_error(true);
+    /// # let _ = builder;
+    /// ```
+    pub fn required_is_decode_error(mut self, enabled: bool) -> Self {
+        self.config = self.config.required_is_decode_error(enabled);
+        self
+    }
+
+    /// Generates reflection support (`ReflectMessage` and a `FILE_DESCRIPTOR_SET` constant
+    /// per package; needs the runtime's `reflect` feature).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = protoforge_build::configure().reflect(true);
+    /// # let _ = builder;
+    /// ```
+    pub fn reflect(mut self, enabled: bool) -> Self {
+        self.config = self.config.reflect(enabled);
+        self
+    }
+
+    /// Generates only the `FILE_DESCRIPTOR_SET` constant per package (no runtime feature
+    /// needed).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = protoforge_build::configure().file_descriptor_set(true);
+    /// # let _ = builder;
+    /// ```
+    pub fn file_descriptor_set(mut self, enabled: bool) -> Self {
+        self.config = self.config.file_descriptor_set(enabled);
+        self
+    }
+
+    /// Implements serde's traits through the proto3 JSON mapping (implies `reflect`; needs
+    /// the runtime's `json` feature).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = protoforge_build::configure().serde(true);
+    /// # let _ = builder;
+    /// ```
+    pub fn serde(mut self, enabled: bool) -> Self {
+        self.config = self.config.serde(enabled);
+        self
+    }
+
+    /// Also writes `protoforge_runtime.rs`, the runtime's source, so the generated code needs
+    /// no runtime dependency (see `Config::bundle_runtime`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = protoforge_build::configure().bundle_runtime(true);
+    /// # let _ = builder;
+    /// ```
+    pub fn bundle_runtime(mut self, enabled: bool) -> Self {
+        self.config = self.config.bundle_runtime(enabled);
+        self
+    }
+
     /// Where to write the generated files (default: the `OUT_DIR` cargo sets).
     ///
     /// # Examples
@@ -370,15 +511,22 @@ impl Builder {
                 let protoc_form = error.render(ErrorFormat::Gcc);
                 eprintln!("{protoc_form}");
                 eprintln!("{}", error.render(ErrorFormat::Pretty { color: false }));
-                return Err(io::Error::other(format!(
+                return Err(io::Error::other(BuildError(format!(
                     "protoforge: compiling .proto files failed:\n{}",
                     protoc_form.trim_end()
-                )));
+                ))));
             }
         };
         if self.emit_rerun {
             for disk in files_read(&compiled.files, &include_paths) {
                 println!("cargo:rerun-if-changed={}", disk.display());
+            }
+            // Warnings show in cargo's output only as `cargo:warning` lines.
+            for warning in &compiled.warnings {
+                let text = render_diagnostic(warning, &compiled.sources, ErrorFormat::Gcc);
+                for line in text.lines() {
+                    println!("cargo:warning={line}");
+                }
             }
         }
         let generate: Vec<String> = inputs
@@ -386,7 +534,11 @@ impl Builder {
             .filter_map(|input| include_paths.virtual_name(input).ok())
             .collect();
         let files = protoforge_codegen::generate(&compiled.files, &generate, &self.config)
-            .map_err(|e| io::Error::other(format!("protoforge: code generation failed: {e}")))?;
+            .map_err(|e| {
+                io::Error::other(BuildError(format!(
+                    "protoforge: code generation failed: {e}"
+                )))
+            })?;
         std::fs::create_dir_all(&out_dir)?;
         for file in files {
             write_if_changed(&out_dir.join(&file.name), file.content.as_bytes())?;
@@ -404,6 +556,24 @@ impl Builder {
         Ok(())
     }
 }
+
+/// A build failure whose `Debug` form is its plain text, so the `Error: ...` line cargo
+/// prints when `main` returns it keeps its line breaks instead of escaping them.
+struct BuildError(String);
+
+impl std::fmt::Debug for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "\n{}\n", self.0)
+    }
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BuildError {}
 
 /// The disk files behind every file of `set` (compiled with imports), found through the
 /// include paths; bundled `google/protobuf` files have none.

@@ -85,3 +85,64 @@ fn compile_errors_carry_protocs_message() {
         assert!(message.contains(tail), "missing `{tail}` in:\n{message}");
     }
 }
+
+#[test]
+fn error_debug_form_keeps_line_breaks() {
+    // `fn main() -> io::Result<()>` makes cargo print the error's Debug form.
+    let dir = temp("debug");
+    std::fs::write(
+        dir.join("a.proto"),
+        "syntax = \"proto3\";\nmessage A { B b = 1; }\n",
+    )
+    .expect("write proto");
+    let err = protoforge_build::configure()
+        .out_dir(dir.join("out"))
+        .emit_rerun_if_changed(false)
+        .compile_protos(&[dir.join("a.proto")], &[&dir])
+        .expect_err("must fail");
+    let debug = format!("{err:?}");
+    assert!(
+        debug.contains("\na.proto:2:13: \"B\" is not defined.\n"),
+        "{debug}"
+    );
+}
+
+#[test]
+fn every_config_switch_is_reachable_from_the_builder() {
+    let src = corpus().join("grpc/src");
+    let file = "grpc/health/v1/health.proto";
+    let out = temp("switches");
+    protoforge_build::configure()
+        .out_dir(&out)
+        .emit_rerun_if_changed(false)
+        .disable_comments(["."])
+        .grpc_transport_path("::my_tonic")
+        .descriptor_from_runtime(false)
+        .compile_well_known_types(true)
+        .required_is_decode_error(true)
+        .file_descriptor_set(true)
+        .bundle_runtime(true)
+        .include_file("mod.rs")
+        .module_files(true)
+        .compile_protos(&[src.join(file)], &[&src])
+        .expect("compile");
+    let options = "disable_comments=.,grpc_transport_path=::my_tonic,descriptor_from_runtime=false,\
+                   compile_well_known_types=true,required_is_error=true,\
+                   file_descriptor_set=true,bundle_runtime=true,include_file=mod.rs,module_files=true";
+    let config = protoforge_codegen::Config::from_options(options).expect("options");
+    let golden =
+        std::fs::read(corpus().join(format!("grpc/goldens/{file}.src.pb"))).expect("golden");
+    let set = FileDescriptorSet::decode(&golden[..]).expect("decode golden");
+    let want = protoforge_codegen::generate(&set, &[file.to_string()], &config).expect("codegen");
+    let default = protoforge_codegen::generate(
+        &set,
+        &[file.to_string()],
+        &protoforge_codegen::Config::new().include_file("mod.rs"),
+    )
+    .expect("codegen");
+    assert_ne!(want, default, "the switches change nothing");
+    for f in want {
+        let got = std::fs::read_to_string(out.join(&f.name)).expect("file written");
+        assert!(got == f.content, "{} differs", f.name);
+    }
+}

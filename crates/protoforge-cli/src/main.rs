@@ -1,13 +1,25 @@
 //! The `protoforge` command: a protoc-compatible front end that compiles `.proto` files into a
-//! `FileDescriptorSet` (`-o`/`--descriptor_set_out`), with protoc's flags, exit codes and
-//! error format, and a rich coloured error format for terminals.
+//! `FileDescriptorSet` (`-o`/`--descriptor_set_out`), generates Rust (`--rust_out`,
+//! `--rust-grpc_out`), runs any protoc plugin (`--plugin`, `--NAME_out`, `--NAME_opt`) and
+//! converts messages between text and binary (`--encode`, `--decode`, `--decode_raw`), with
+//! protoc's flags, exit codes and error texts, and a rich coloured error format for terminals.
+
+mod encode_decode;
+mod generate;
+mod output;
+mod rust_gen;
 
 use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 use protoforge::Message as _;
-use protoforge_compile::{Compiler, ErrorFormat, render_diagnostic};
+use protoforge::descriptor::FileDescriptorSet;
+use protoforge_compile::resolve::IncludePaths;
+use protoforge_compile::{Compiled, Compiler, ErrorFormat, render_diagnostic};
+
+use crate::encode_decode::Mode;
+use crate::generate::{Generators, Inputs};
 
 /// The protoc version whose behaviour protoforge reproduces.
 const PROTOC_VERSION: &str = "35.1";
@@ -27,7 +39,14 @@ enum Format {
 #[command(
     name = "protoforge",
     disable_version_flag = true,
-    after_help = "Arguments of the form @FILE are read from FILE, one argument per line."
+    after_help = "Code generation, like protoc:\n  \
+        --rust_out=[OPTIONS:]DIR       Generate Rust messages (`--rust_opt=k=v,...`).\n  \
+        --rust-grpc_out=[OPTIONS:]DIR  Generate Rust gRPC services (`--rust-grpc_opt`).\n  \
+        --plugin=[protoc-gen-NAME=]PATH  Use PATH as the plugin for --NAME_out.\n  \
+        --NAME_out=[OPTIONS:]DIR       Run protoc-gen-NAME (found on PATH unless given).\n  \
+        --NAME_opt=OPTIONS             More options for protoc-gen-NAME.\n\
+        DIR may also be a .zip or .jar file.\n\n\
+        Arguments of the form @FILE are read from FILE, one argument per line."
 )]
 struct Args {
     /// Directory in which to search for imports (repeatable; `VIRTUAL=DISK` maps a directory
@@ -62,6 +81,26 @@ struct Args {
     /// Print the version and exit.
     #[arg(long = "version")]
     version: bool,
+
+    /// Read a text-format message of this type from stdin, write it in binary to stdout.
+    #[arg(long = "encode", value_name = "MESSAGE_TYPE")]
+    encode: Option<String>,
+
+    /// Read a binary message of this type from stdin, write it in text format to stdout.
+    #[arg(long = "decode", value_name = "MESSAGE_TYPE")]
+    decode: Option<String>,
+
+    /// Read any binary message from stdin, write its raw fields in text format to stdout.
+    #[arg(long = "decode_raw")]
+    decode_raw: bool,
+
+    /// With --encode, order map entries deterministically (accepted for compatibility).
+    #[arg(long = "deterministic_output")]
+    deterministic_output: bool,
+
+    /// Allow generated file names to contain `..`.
+    #[arg(long = "unsafe_allow_out_dir_escape")]
+    unsafe_allow_out_dir_escape: bool,
 
     /// The .proto files to compile.
     #[arg(value_name = "PROTO_FILES")]
@@ -102,8 +141,12 @@ fn main() -> ExitCode {
 fn run() -> Result<ExitCode, String> {
     let mut argv = std::env::args();
     let program = argv.next().unwrap_or_else(|| "protoforge".to_string());
+    let (generators, rest) = Generators::extract(expand_args(argv.collect(), 0)?)?;
+    if rest.iter().any(|a| a.starts_with("--decode_raw=")) {
+        return Err("--decode_raw does not take a parameter.".to_string());
+    }
     let mut expanded = vec![program];
-    expanded.extend(expand_args(argv.collect(), 0)?);
+    expanded.extend(rest);
     let args = match Args::try_parse_from(expanded) {
         Ok(a) => a,
         Err(e) => {
@@ -122,12 +165,28 @@ fn run() -> Result<ExitCode, String> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    if args.files.is_empty() {
-        return Err("Missing input file.".to_string());
+    let mode = codec_mode(&args, &generators)?;
+    generators.check_options()?;
+    match &mode {
+        Some(Mode::DecodeRaw) => {
+            if !args.files.is_empty() || !args.descriptor_set_in.is_empty() {
+                return Err("When using --decode_raw, no input files should be given.".into());
+            }
+            return codec(&Mode::DecodeRaw, &FileDescriptorSet::default());
+        }
+        Some(_) if args.files.is_empty() && args.descriptor_set_in.is_empty() => {
+            return Err("Missing input file.".to_string());
+        }
+        Some(_) => {}
+        None if args.files.is_empty() => return Err("Missing input file.".to_string()),
+        None if generators.directives.is_empty() && args.descriptor_set_out.is_none() => {
+            return Err("Missing output directives.".to_string());
+        }
+        None => {}
     }
-    let Some(out_path) = args.descriptor_set_out.as_deref() else {
-        return Err("Missing output directives.".to_string());
-    };
+    if args.deterministic_output && !matches!(mode, Some(Mode::Encode(_))) {
+        return Err("Can only use --deterministic_output with --encode.".to_string());
+    }
     let format = match args.error_format {
         Some(Format::Gcc) => ErrorFormat::Gcc,
         Some(Format::Msvs) => ErrorFormat::Msvs,
@@ -138,10 +197,108 @@ fn run() -> Result<ExitCode, String> {
         None => ErrorFormat::Gcc,
     };
 
-    let mut compiler = Compiler::new()
-        .include_imports(args.include_imports)
-        .include_source_info(args.include_source_info)
-        .retain_options(args.retain_options);
+    let compiler = || new_compiler(&args);
+    let mut include_paths = IncludePaths::new();
+    for spec in &args.proto_path {
+        for part in spec.split(':').filter(|p| !p.is_empty()) {
+            include_paths.add(part);
+        }
+    }
+    let mut warned = false;
+    let mut compile = |compiler: Compiler| -> Result<Compiled, ExitCode> {
+        match compiler.compile(&args.files) {
+            Ok(compiled) => {
+                if !warned {
+                    warned = true;
+                    let mut stderr = std::io::stderr().lock();
+                    for w in &compiled.warnings {
+                        let text = render_diagnostic(w, &compiled.sources, format);
+                        let _ = writeln!(stderr, "{}", text.trim_end());
+                    }
+                }
+                Ok(compiled)
+            }
+            Err(err) => {
+                let _ = std::io::stderr()
+                    .lock()
+                    .write_all(err.render(format).as_bytes());
+                Err(ExitCode::FAILURE)
+            }
+        }
+    };
+
+    if let Some(mode) = &mode {
+        let pool = if args.files.is_empty() {
+            descriptor_sets_in(&args)?
+        } else {
+            match compile(compiler()?.include_imports(true)) {
+                Ok(compiled) => compiled.files,
+                Err(code) => return Ok(code),
+            }
+        };
+        return codec(mode, &pool);
+    }
+
+    if !generators.directives.is_empty() {
+        let retained = match compile(
+            compiler()?
+                .include_imports(true)
+                .include_source_info(true)
+                .retain_options(true),
+        ) {
+            Ok(compiled) => compiled.files,
+            Err(code) => return Ok(code),
+        };
+        let stripped = match compile(
+            compiler()?
+                .include_imports(true)
+                .include_source_info(true)
+                .retain_options(false),
+        ) {
+            Ok(compiled) => compiled.files,
+            Err(code) => return Ok(code),
+        };
+        if include_paths.is_empty() {
+            include_paths.add(".");
+        }
+        let mut files_to_generate: Vec<String> = Vec::new();
+        for file in &args.files {
+            let name = include_paths
+                .virtual_name(file)
+                .unwrap_or_else(|_| file.clone());
+            if !files_to_generate.contains(&name) {
+                files_to_generate.push(name);
+            }
+        }
+        let inputs = Inputs {
+            files_to_generate,
+            retained,
+            stripped,
+        };
+        if !generate::run(&generators, &inputs, args.unsafe_allow_out_dir_escape) {
+            return Ok(ExitCode::FAILURE);
+        }
+    }
+
+    if let Some(out_path) = args.descriptor_set_out.as_deref() {
+        let compiled = match compile(
+            compiler()?
+                .include_imports(args.include_imports)
+                .include_source_info(args.include_source_info)
+                .retain_options(args.retain_options),
+        ) {
+            Ok(compiled) => compiled,
+            Err(code) => return Ok(code),
+        };
+        let bytes = compiled.files.encode_to_vec();
+        std::fs::write(out_path, bytes).map_err(|e| format!("{out_path}: {e}"))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A compiler set up with the command line's include paths and descriptor sets.
+fn new_compiler(args: &Args) -> Result<Compiler, String> {
+    let mut compiler = Compiler::new();
     for spec in &args.proto_path {
         for part in spec.split(':').filter(|p| !p.is_empty()) {
             compiler = compiler.include_path(part);
@@ -155,21 +312,72 @@ fn run() -> Result<ExitCode, String> {
                 .map_err(|e| format!("{path}: {e}"))?;
         }
     }
+    Ok(compiler)
+}
 
-    match compiler.compile(&args.files) {
-        Ok(compiled) => {
-            let mut stderr = std::io::stderr().lock();
-            for w in &compiled.warnings {
-                let text = render_diagnostic(w, &compiled.sources, format);
-                let _ = writeln!(stderr, "{}", text.trim_end());
-            }
-            let bytes = compiled.files.encode_to_vec();
-            std::fs::write(out_path, bytes).map_err(|e| format!("{out_path}: {e}"))?;
-            Ok(ExitCode::SUCCESS)
+/// Every file of the `--descriptor_set_in` sets (the pool of `--encode`/`--decode` when no
+/// .proto file is named).
+fn descriptor_sets_in(args: &Args) -> Result<FileDescriptorSet, String> {
+    let mut all = FileDescriptorSet::default();
+    for list in &args.descriptor_set_in {
+        for path in list.split(':').filter(|p| !p.is_empty()) {
+            let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+            let set = FileDescriptorSet::decode(&bytes[..]).map_err(|e| format!("{path}: {e}"))?;
+            all.file.extend(set.file);
         }
-        Err(err) => {
-            let mut stderr = std::io::stderr().lock();
-            let _ = stderr.write_all(err.render(format).as_bytes());
+    }
+    Ok(all)
+}
+
+/// The `--encode`/`--decode`/`--decode_raw` mode, with protoc's checks of how those flags
+/// combine with each other and with output flags.
+fn codec_mode(args: &Args, generators: &Generators) -> Result<Option<Mode>, String> {
+    let mut modes = Vec::new();
+    if let Some(t) = &args.encode {
+        modes.push(("--encode", Mode::Encode(t.clone())));
+    }
+    if let Some(t) = &args.decode {
+        modes.push(("--decode", Mode::Decode(t.clone())));
+    }
+    if args.decode_raw {
+        modes.push(("--decode_raw", Mode::DecodeRaw));
+    }
+    let Some((flag, mode)) = modes.first().cloned() else {
+        return Ok(None);
+    };
+    if modes.len() > 1 {
+        return Err("Only one of --encode and --decode can be specified.".to_string());
+    }
+    if !generators.directives.is_empty() || args.descriptor_set_out.is_some() {
+        return Err(format!(
+            "Cannot use {flag} and generate code or descriptors at the same time."
+        ));
+    }
+    match &mode {
+        Mode::Encode(t) | Mode::Decode(t) if t.is_empty() => {
+            let mut message = format!("Type name for {flag} cannot be blank.");
+            if flag == "--decode" {
+                message.push_str("\nTo decode an unknown message, use --decode_raw.");
+            }
+            Err(message)
+        }
+        _ => Ok(Some(mode)),
+    }
+}
+
+/// Runs a text/binary conversion on stdin and stdout.
+fn codec(mode: &Mode, pool: &FileDescriptorSet) -> Result<ExitCode, String> {
+    let mut stdin = std::io::stdin().lock();
+    let mut stdout = std::io::stdout().lock();
+    let result = encode_decode::run(mode, pool, &mut stdin, &mut stdout);
+    let _ = stdout.flush();
+    match result {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(message) => {
+            let message = message.trim_end();
+            if !message.is_empty() {
+                eprintln!("{message}");
+            }
             Ok(ExitCode::FAILURE)
         }
     }

@@ -1,8 +1,9 @@
 //! Runs `protoc-gen-protoforge` under real protoc (`python3 -m grpc_tools.protoc`) on corpus
 //! files and checks that the files protoc writes are byte-identical to what
 //! `protoforge_codegen::generate` makes from protoc's own descriptor set of the same file
-//! (`goldens/<f>.src.pb`), and that a bad parameter comes back as protoc's
-//! `--protoforge_out: <message>` error.
+//! (`goldens/<f>.src.pb`) with services turned off (they are `protoc-gen-protoforge-grpc`'s),
+//! that a bad parameter comes back as protoc's `--protoforge_out: <message>` error, and that
+//! the plugin reads `source_file_descriptors` when the request has them.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -68,7 +69,8 @@ fn expected(corpus_name: &str, file: &str, config: &Config) -> BTreeMap<String, 
         .join(format!("{file}.src.pb"));
     let bytes = std::fs::read(&golden).expect("golden descriptor set");
     let set = FileDescriptorSet::decode(&bytes[..]).expect("decode golden");
-    protoforge_codegen::generate(&set, &[file.to_string()], config)
+    let config = config.clone().build_server(false).build_client(false);
+    protoforge_codegen::generate(&set, &[file.to_string()], &config)
         .unwrap_or_else(|e| panic!("codegen failed on {file}: {e}"))
         .into_iter()
         .map(|f| (f.name, f.content))
@@ -144,8 +146,8 @@ fn plugin_parameter_reaches_the_config() {
     let package = &files["grpc.health.v1.rs"];
     assert!(package.contains("derive(Eq, Hash)"));
     assert!(
-        !package.contains("HealthClient"),
-        "client generated despite build_client=false"
+        !package.contains("HealthClient") && !package.contains("HealthServer"),
+        "services are protoc-gen-protoforge-grpc's, not the message plugin's"
     );
 }
 
@@ -198,4 +200,79 @@ fn garbage_request_is_an_error_response() {
     assert_eq!(response.minimum_edition(), 1000);
     assert_eq!(response.maximum_edition(), 1001);
     assert!(response.file.is_empty());
+}
+
+/// Runs `binary` on the encoded `request` and decodes its response.
+fn ask(
+    binary: &str,
+    request: &protoforge::plugin::CodeGeneratorRequest,
+) -> protoforge::plugin::CodeGeneratorResponse {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(binary)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn plugin");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&request.encode_to_vec())
+        .expect("write request");
+    let run = child.wait_with_output().expect("plugin output");
+    assert!(run.status.success(), "plugin must exit 0");
+    protoforge::plugin::CodeGeneratorResponse::decode(&run.stdout[..]).expect("a response")
+}
+
+#[test]
+fn source_file_descriptors_win_over_proto_file() {
+    let file = "grpc/health/v1/health.proto";
+    let golden = corpus().join(format!("grpc/goldens/{file}.src.pb"));
+    let set =
+        FileDescriptorSet::decode(&std::fs::read(golden).expect("golden")[..]).expect("decode");
+    let full = set
+        .file
+        .iter()
+        .find(|f| f.name() == file)
+        .expect("the file")
+        .clone();
+    let mut hollow = full.clone();
+    hollow.message_type.clear();
+    hollow.enum_type.clear();
+    let others: Vec<_> = set
+        .file
+        .iter()
+        .filter(|f| f.name() != file)
+        .cloned()
+        .collect();
+    let mut request = protoforge::plugin::CodeGeneratorRequest {
+        file_to_generate: vec![file.to_string()],
+        proto_file: others.iter().cloned().chain([hollow]).collect(),
+        source_file_descriptors: vec![full.clone()],
+        ..Default::default()
+    };
+    for binary in [
+        env!("CARGO_BIN_EXE_protoc-gen-protoforge"),
+        env!("CARGO_BIN_EXE_protoc-gen-protoforge-grpc"),
+    ] {
+        let response = ask(binary, &request);
+        assert_eq!(response.error(), "", "{binary}");
+        let text: String = response.file.iter().map(|f| f.content()).collect();
+        assert!(
+            text.contains("HealthCheckRequest"),
+            "{binary} ignored source_file_descriptors"
+        );
+    }
+    // Without source_file_descriptors, proto_file is used.
+    request.source_file_descriptors.clear();
+    request.proto_file = others.into_iter().chain([full]).collect();
+    let response = ask(env!("CARGO_BIN_EXE_protoc-gen-protoforge"), &request);
+    assert_eq!(response.error(), "");
+    assert!(
+        response
+            .file
+            .iter()
+            .any(|f| f.content().contains("pub struct HealthCheckRequest"))
+    );
 }
