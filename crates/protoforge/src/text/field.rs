@@ -134,14 +134,13 @@ impl FieldRef {
 /// protoc's `PrintableNameForExtension`: a MessageSet extension is named after its message
 /// type, every other extension by its full name.
 pub(crate) fn printable_extension_name(ext: &ExtensionDescriptor) -> Cow<'_, str> {
-    if let Kind::Message(ty) = ext.kind() {
-        if ext.containing_message().is_message_set()
-            && !ext.is_group()
-            && ext.cardinality() == Cardinality::Optional
-            && ext.parent_message().as_ref() == Some(&ty)
-        {
-            return Cow::Owned(ty.full_name().to_owned());
-        }
+    if let Kind::Message(ty) = ext.kind()
+        && ext.containing_message().is_message_set()
+        && !ext.is_group()
+        && ext.cardinality() == Cardinality::Optional
+        && ext.parent_message().as_ref() == Some(&ty)
+    {
+        return Cow::Owned(ty.full_name().to_owned());
     }
     Cow::Borrowed(ext.full_name())
 }
@@ -152,14 +151,12 @@ pub(crate) fn find_extension(
     extendee: &MessageDescriptor,
     name: &str,
 ) -> Option<ExtensionDescriptor> {
-    if extendee.extension_ranges().next().is_none() {
-        return None;
-    }
+    extendee.extension_ranges().next()?;
     let pool = extendee.parent_pool();
-    if let Some(ext) = pool.get_extension_by_name(name) {
-        if &ext.containing_message() == extendee {
-            return Some(ext);
-        }
+    if let Some(ext) = pool.get_extension_by_name(name)
+        && &ext.containing_message() == extendee
+    {
+        return Some(ext);
     }
     if extendee.is_message_set() {
         let ty = pool.get_message_by_name(name)?;

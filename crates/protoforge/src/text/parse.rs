@@ -189,10 +189,11 @@ impl Parser<'_> {
 
     fn consume_field(&mut self, msg: &mut DynamicMessage) -> Step {
         let desc = msg.descriptor();
-        if desc.full_name() == "google.protobuf.Any" && self.looking_at("[") {
-            if let (Some(url_field), Some(value_field)) = (desc.get_field(1), desc.get_field(2)) {
-                return self.consume_any(msg, &desc, url_field, value_field);
-            }
+        if desc.full_name() == "google.protobuf.Any"
+            && self.looking_at("[")
+            && let (Some(url_field), Some(value_field)) = (desc.get_field(1), desc.get_field(2))
+        {
+            return self.consume_any(msg, &desc, url_field, value_field);
         }
         let field_name;
         let field;
@@ -224,12 +225,7 @@ impl Parser<'_> {
                                 && matches!(f.kind(), Kind::Message(ty) if ty.name() == field_name)
                         })
                 });
-            let reserved = || {
-                desc.descriptor_proto()
-                    .reserved_name
-                    .iter()
-                    .any(|n| *n == field_name)
-            };
+            let reserved = || desc.descriptor_proto().reserved_name.contains(&field_name);
             if field.is_none() && !reserved() {
                 return self.error(format!(
                     "Message type \"{}\" has no field named \"{field_name}\".",
@@ -296,17 +292,16 @@ impl Parser<'_> {
                 "Non-repeated field \"{name}\" is specified multiple times."
             ));
         }
-        if let FieldRef::Field(f) = field {
-            if let Some(oneof) = f.containing_oneof() {
-                if let Some(other) = oneof.fields().find(|other| msg.has_field(other)) {
-                    return self.error(format!(
-                        "Field \"{name}\" is specified along with field \"{}\", another member \
+        if let FieldRef::Field(f) = field
+            && let Some(oneof) = f.containing_oneof()
+            && let Some(other) = oneof.fields().find(|other| msg.has_field(other))
+        {
+            return self.error(format!(
+                "Field \"{name}\" is specified along with field \"{}\", another member \
                          of oneof \"{}\".",
-                        other.name(),
-                        oneof.name()
-                    ));
-                }
-            }
+                other.name(),
+                oneof.name()
+            ));
         }
         Ok(())
     }
