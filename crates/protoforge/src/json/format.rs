@@ -3,6 +3,8 @@
 //! durations with protoc's 0/3/6/9 fractional digit rule, field mask path case conversion,
 //! and the strict number grammar used for numbers given as JSON strings.
 
+use crate::wkt::civil::{civil_from_days, days_from_civil, days_in_month};
+
 /// Smallest `Timestamp.seconds` the JSON mapping allows: `0001-01-01T00:00:00Z`.
 pub(crate) const TIMESTAMP_MIN_SECONDS: i64 = -62_135_596_800;
 /// Largest `Timestamp.seconds` the JSON mapping allows: `9999-12-31T23:59:59Z`.
@@ -81,35 +83,6 @@ pub(crate) fn base64_decode(text: &str) -> Result<Vec<u8>, String> {
         }
     }
     Ok(out)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date of a day count since 1970-01-01: `(year, month, day)`.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
-fn is_leap(year: i64) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
 
 /// Writes `nanos` (0..1e9) as protoc does: nothing, or 3, 6 or 9 digits after a dot.
@@ -233,33 +206,21 @@ pub(crate) fn parse_timestamp(text: &str) -> Result<(i64, i32), String> {
         if pos != s.len() {
             return None;
         }
-        let month_days = [
-            31,
-            28 + i64::from(is_leap(year)),
-            31,
-            30,
-            31,
-            30,
-            31,
-            31,
-            30,
-            31,
-            30,
-            31,
-        ];
         if year == 0
             || !(1..=12).contains(&month)
             || day < 1
-            || day > month_days[(month - 1) as usize]
+            || day > i64::from(days_in_month(year, month as u32))
             || hour > 23
             || minute > 59
             || second > 59
         {
             return None;
         }
-        let seconds =
-            days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
-                - offset * 60;
+        let seconds = days_from_civil(year, month as u32, day as u32) * 86_400
+            + hour * 3600
+            + minute * 60
+            + second
+            - offset * 60;
         Some((seconds, nanos))
     })();
     let (seconds, nanos) = parsed.ok_or_else(bad)?;

@@ -1,11 +1,11 @@
-//! Calendar arithmetic shared by the `Timestamp` and `Duration` conversions: days since the
+//! Calendar arithmetic shared by the `Timestamp` and `Duration` conversions and the JSON mapping: days since the
 //! Unix epoch from a proleptic Gregorian date and back (the well-known era-based algorithm,
 //! exact for every `i64` day count we accept), and the fractional-second text form.
 
 use core::fmt;
 
 /// Days since 1970-01-01 of the date `year-month-day` (month 1..=12).
-pub(super) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let year = if month <= 2 { year - 1 } else { year };
     let era = year.div_euclid(400);
     let year_of_era = year.rem_euclid(400);
@@ -16,7 +16,7 @@ pub(super) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 }
 
 /// The date (year, month, day) `days` after 1970-01-01.
-pub(super) fn civil_from_days(days: i64) -> (i64, u32, u32) {
+pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let days = days + 719_468;
     let era = days.div_euclid(146_097);
     let day_of_era = days.rem_euclid(146_097);
@@ -35,7 +35,7 @@ pub(super) fn civil_from_days(days: i64) -> (i64, u32, u32) {
 }
 
 /// The number of days in `month` of `year`.
-pub(super) fn days_in_month(year: i64, month: u32) -> u32 {
+pub(crate) fn days_in_month(year: i64, month: u32) -> u32 {
     match month {
         2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
         2 => 28,

@@ -27,7 +27,7 @@
 //! ```
 
 mod any;
-mod civil;
+pub(crate) mod civil;
 mod duration;
 mod field_mask;
 #[rustfmt::skip]
