@@ -271,10 +271,13 @@ fn module(
 ) -> Result<String, Error> {
     let mut inner = String::new();
     for line in body.lines() {
-        let declared = line
-            .trim()
-            .strip_prefix("pub ")
-            .unwrap_or(line.trim())
+        let trimmed = line.trim();
+        // A child module declaration with any visibility: `mod x;`, `pub mod x;`,
+        // `pub(crate) mod x;`.
+        let declared = ["pub(crate) ", "pub(super) ", "pub "]
+            .iter()
+            .find_map(|vis| trimmed.strip_prefix(vis))
+            .unwrap_or(trimmed)
             .strip_prefix("mod ")
             .and_then(|rest| rest.strip_suffix(';'));
         match declared {
