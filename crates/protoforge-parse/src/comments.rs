@@ -306,7 +306,10 @@ pub(crate) fn split_gap(source: &str, prev_end: Option<usize>, next_start: Optio
     let bom = if source.starts_with('\u{feff}') { 3 } else { 0 };
     let from = prev_end.unwrap_or(bom);
     let to = next_start.unwrap_or(source.len()).max(from);
-    let text = &source.as_bytes()[from.min(source.len())..to.min(source.len())];
+    // Both ends are token boundaries, so the slice is whole characters.
+    let text = source
+        .get(from.min(source.len())..to.min(source.len()))
+        .unwrap_or("");
     let next_is_closer = next_start
         .and_then(|n| source.as_bytes().get(n))
         .is_some_and(|b| matches!(b, b'}' | b']' | b')'));
@@ -326,12 +329,11 @@ pub(crate) fn split_gap(source: &str, prev_end: Option<usize>, next_start: Optio
             Some(true) => {
                 trailing_end_line = Some(s.line);
                 let t = s.line_comment();
-                c.line_buffer().push_str(&t);
+                c.line_buffer(s.left()).push_str(t);
                 c.flush();
             }
             Some(false) => {
-                let t = s.block_comment();
-                c.block_buffer().push_str(&t);
+                s.block_comment(c.block_buffer(s.left()));
                 trailing_end_line = Some(s.line);
                 s.skip_ws();
                 c.flush();
@@ -348,11 +350,10 @@ pub(crate) fn split_gap(source: &str, prev_end: Option<usize>, next_start: Optio
         match s.comment_start() {
             Some(true) => {
                 let t = s.line_comment();
-                c.line_buffer().push_str(&t);
+                c.line_buffer(s.left()).push_str(t);
             }
             Some(false) => {
-                let t = s.block_comment();
-                c.block_buffer().push_str(&t);
+                s.block_comment(c.block_buffer(s.left()));
                 s.skip_ws();
                 s.eat(b'\n');
             }
@@ -376,16 +377,27 @@ pub(crate) fn split_gap(source: &str, prev_end: Option<usize>, next_start: Optio
     }
 }
 
-/// A cursor over the text between two tokens, counting lines.
+/// A cursor over the text between two tokens, counting lines. Every position it stops at is
+/// next to an ASCII byte, so slicing `text` there never splits a character.
 struct Scan<'t> {
-    text: &'t [u8],
+    text: &'t str,
     pos: usize,
     line: u32,
 }
 
-impl Scan<'_> {
+impl<'t> Scan<'t> {
     fn peek(&self) -> Option<u8> {
-        self.text.get(self.pos).copied()
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    /// How many bytes are left after the cursor.
+    fn left(&self) -> usize {
+        self.text.len().saturating_sub(self.pos)
+    }
+
+    /// The text from `start` to the cursor.
+    fn since(&self, start: usize) -> &'t str {
+        self.text.get(start..self.pos).unwrap_or("")
     }
 
     fn eat(&mut self, b: u8) -> bool {
@@ -412,7 +424,7 @@ impl Scan<'_> {
         if self.peek() != Some(b'/') {
             return None;
         }
-        match self.text.get(self.pos + 1) {
+        match self.text.as_bytes().get(self.pos + 1) {
             Some(b'/') => {
                 self.pos += 2;
                 Some(true)
@@ -426,21 +438,23 @@ impl Scan<'_> {
     }
 
     /// The rest of a line comment, newline included.
-    fn line_comment(&mut self) -> String {
+    fn line_comment(&mut self) -> &'t str {
         let start = self.pos;
-        while let Some(b) = self.peek() {
-            if b == b'\n' {
-                break;
+        // `str::find` with a `char` searches word by word (memchr), not byte by byte.
+        let rest = self.text.get(self.pos..).unwrap_or("");
+        match rest.find('\n') {
+            Some(i) => {
+                self.pos += i + 1;
+                self.line += 1;
             }
-            self.pos += 1;
+            None => self.pos = self.text.len(),
         }
-        self.eat(b'\n');
-        String::from_utf8_lossy(&self.text[start..self.pos]).into_owned()
+        self.since(start)
     }
 
-    /// The body of a block comment, decoration stripped the way protoc strips it.
-    fn block_comment(&mut self) -> String {
-        let mut out: Vec<u8> = Vec::new();
+    /// Appends the body of a block comment to `out`, decoration stripped the way protoc
+    /// strips it.
+    fn block_comment(&mut self, out: &mut String) {
         let mut rec = self.pos;
         loop {
             while let Some(b) = self.peek() {
@@ -450,23 +464,23 @@ impl Scan<'_> {
                 self.pos += 1;
             }
             if self.eat(b'\n') {
-                out.extend_from_slice(&self.text[rec..self.pos]);
+                out.push_str(self.since(rec));
                 self.skip_ws();
                 if self.eat(b'*') && self.eat(b'/') {
-                    return String::from_utf8_lossy(&out).into_owned();
+                    return;
                 }
                 rec = self.pos;
             } else if self.peek() == Some(b'*') {
                 self.pos += 1;
                 if self.eat(b'/') {
-                    out.extend_from_slice(&self.text[rec..self.pos - 2]);
-                    return String::from_utf8_lossy(&out).into_owned();
+                    out.push_str(self.text.get(rec..self.pos - 2).unwrap_or(""));
+                    return;
                 }
             } else if self.peek() == Some(b'/') {
                 self.pos += 1;
             } else {
-                out.extend_from_slice(&self.text[rec..self.pos]);
-                return String::from_utf8_lossy(&out).into_owned();
+                out.push_str(self.since(rec));
+                return;
             }
         }
     }
@@ -486,21 +500,31 @@ struct Collector {
 }
 
 impl Collector {
-    fn line_buffer(&mut self) -> &mut String {
+    /// The buffer to append a line comment to; `left` (the bytes left in the gap) bounds the
+    /// size of the comment, so a fresh buffer is allocated once rather than grown line by line.
+    fn line_buffer(&mut self, left: usize) -> &mut String {
         if self.has_comment && !self.is_line_comment {
             self.flush();
         }
         self.has_comment = true;
         self.is_line_comment = true;
-        &mut self.buffer
+        self.reserved(left)
     }
 
-    fn block_buffer(&mut self) -> &mut String {
+    /// The buffer to append a block comment to (see [`Collector::line_buffer`]).
+    fn block_buffer(&mut self, left: usize) -> &mut String {
         if self.has_comment {
             self.flush();
         }
         self.has_comment = true;
         self.is_line_comment = false;
+        self.reserved(left)
+    }
+
+    fn reserved(&mut self, left: usize) -> &mut String {
+        if self.buffer.capacity() == 0 {
+            self.buffer.reserve(left);
+        }
         &mut self.buffer
     }
 
@@ -512,7 +536,11 @@ impl Collector {
     fn flush(&mut self) {
         if self.has_comment {
             if self.can_attach_to_prev {
-                self.gap.trailing.push_str(&self.buffer);
+                if self.gap.trailing.is_empty() {
+                    self.gap.trailing = std::mem::take(&mut self.buffer);
+                } else {
+                    self.gap.trailing.push_str(&self.buffer);
+                }
                 self.has_trailing = true;
                 self.can_attach_to_prev = false;
             } else {
@@ -580,5 +608,20 @@ mod tests {
         assert_eq!(gap.leading, None);
         assert_eq!(gap.trailing, " t\n");
         assert_eq!(gap.detached, vec![" c\n".to_string()]);
+    }
+
+    #[test]
+    fn non_ascii_text_and_unclosed_comments_are_kept_whole() {
+        // Comment text is sliced at ASCII delimiters only, so multi-byte characters survive.
+        let src = "x; // é\n/* ü\n * ß */\n// ∑\ny";
+        let gap = split_gap(src, Some(2), Some(src.len() - 1));
+        assert_eq!(gap.trailing, " é\n");
+        assert_eq!(gap.detached, vec![" ü\n ß ".to_string()]);
+        assert_eq!(gap.leading.as_deref(), Some(" ∑\n"));
+        // A line comment at the very end has no newline; a block comment may be unclosed.
+        let src = "x;\n// end";
+        assert_eq!(split_gap(src, Some(2), None).trailing, " end");
+        let src = "x;\n/* open ö";
+        assert_eq!(split_gap(src, Some(2), None).trailing, " open ö");
     }
 }

@@ -3,7 +3,9 @@
 
 use lalrpop_util::{ErrorRecovery, ParseError};
 
-use crate::ast::{self, IntLit, TypeName, TypeRef, ValueKind};
+use crate::ast::{
+    self, Comments, CompactOptions, Field, FieldKind, Ident, IntLit, TypeName, TypeRef, ValueKind,
+};
 use crate::diagnostic::Diagnostic;
 use crate::lexer::{self, Tok};
 use crate::span::{FileId, Span};
@@ -61,7 +63,7 @@ pub(crate) fn parse_file(file: FileId, source: &str) -> (Option<ast::File>, Vec<
     let tree = match result {
         Ok(mut f) => {
             f.span = sp(file, 0, end);
-            Some(f)
+            Some(*f)
         }
         Err(e) => {
             if !lexed.truncated {
@@ -366,6 +368,45 @@ pub(crate) fn type_ref(t: TypeName, diags: &mut Vec<Diagnostic>) -> TypeRef {
         }
     }
     TypeRef::Named(t)
+}
+
+/// `list` with `item` appended (list rules in the grammar build their vectors with it).
+pub(crate) fn pushed<T>(mut list: Vec<T>, item: T) -> Vec<T> {
+    list.push(item);
+    list
+}
+
+/// `first` followed by `rest`, in a vector allocated once.
+pub(crate) fn prepend<T>(first: T, rest: Vec<T>) -> Vec<T> {
+    let mut all = Vec::with_capacity(1 + rest.len());
+    all.push(first);
+    all.extend(rest);
+    all
+}
+
+/// `list` with `item` appended when there is one.
+pub(crate) fn extended<T>(mut list: Vec<T>, item: Option<T>) -> Vec<T> {
+    list.extend(item);
+    list
+}
+
+/// A field without its label, boxed; the grammar fills in the label and the span.
+pub(crate) fn field(
+    kind: FieldKind,
+    name: Ident,
+    number: IntLit,
+    options: Option<CompactOptions>,
+) -> Box<Field> {
+    let span = name.span;
+    Box::new(Field {
+        label: None,
+        kind,
+        name,
+        number,
+        options,
+        span,
+        comments: Comments::default(),
+    })
 }
 
 /// The value of an integer constant: a negative number below `i64::MIN` becomes a float, as
