@@ -239,61 +239,108 @@ fn run() -> Result<ExitCode, String> {
         return codec(mode, &pool);
     }
 
-    if !generators.directives.is_empty() {
-        let retained = match compile(
-            compiler()?
-                .include_imports(true)
-                .include_source_info(true)
-                .retain_options(true),
-        ) {
-            Ok(compiled) => compiled.files,
-            Err(code) => return Ok(code),
-        };
-        let stripped = match compile(
-            compiler()?
-                .include_imports(true)
-                .include_source_info(true)
-                .retain_options(false),
-        ) {
-            Ok(compiled) => compiled.files,
-            Err(code) => return Ok(code),
-        };
-        if include_paths.is_empty() {
-            include_paths.add(".");
-        }
-        let mut files_to_generate: Vec<String> = Vec::new();
-        for file in &args.files {
-            let name = include_paths
-                .virtual_name(file)
-                .unwrap_or_else(|_| file.clone());
-            if !files_to_generate.contains(&name) {
-                files_to_generate.push(name);
-            }
-        }
-        let inputs = Inputs {
-            files_to_generate,
-            retained,
-            stripped,
-        };
-        if !generate::run(&generators, &inputs, args.unsafe_allow_out_dir_escape) {
-            return Ok(ExitCode::FAILURE);
+    if include_paths.is_empty() {
+        include_paths.add(".");
+    }
+    let mut files_to_generate: Vec<String> = Vec::new();
+    for file in &args.files {
+        let name = include_paths
+            .virtual_name(file)
+            .unwrap_or_else(|_| file.clone());
+        if !files_to_generate.contains(&name) {
+            files_to_generate.push(name);
         }
     }
 
-    if let Some(out_path) = args.descriptor_set_out.as_deref() {
+    // One compilation serves the plugins and the descriptor set: everything with source info,
+    // options retained and stripped copies; the descriptor set is cut down from it.
+    let mut descriptor_set = None;
+    if !generators.directives.is_empty() {
         let compiled = match compile(
             compiler()?
-                .include_imports(args.include_imports)
-                .include_source_info(args.include_source_info)
-                .retain_options(args.retain_options),
+                .include_imports(true)
+                .include_source_info(true)
+                .retain_options(true)
+                .stripped_copies(true),
         ) {
             Ok(compiled) => compiled,
             Err(code) => return Ok(code),
         };
-        let bytes = compiled.files.encode_to_vec();
+        let inputs = Inputs {
+            files_to_generate,
+            retained: compiled.files,
+            stripped: compiled.stripped,
+        };
+        if !generate::run(&generators, &inputs, args.unsafe_allow_out_dir_escape) {
+            return Ok(ExitCode::FAILURE);
+        }
+        if args.descriptor_set_out.is_some() {
+            let Inputs {
+                files_to_generate,
+                retained,
+                stripped,
+            } = inputs;
+            let (all, unused) = if args.retain_options {
+                (retained, stripped)
+            } else {
+                (stripped, retained)
+            };
+            descriptor_set = Some(descriptor_set_from(&args, &files_to_generate, all));
+            std::mem::forget(unused);
+        } else {
+            // The process ends soon: skip freeing every descriptor one by one.
+            std::mem::forget(inputs);
+        }
+    }
+
+    if let Some(out_path) = args.descriptor_set_out.as_deref() {
+        let set = match descriptor_set {
+            Some(set) => set,
+            None => match compile(
+                compiler()?
+                    .include_imports(args.include_imports)
+                    .include_source_info(args.include_source_info)
+                    .retain_options(args.retain_options),
+            ) {
+                Ok(compiled) => compiled.files,
+                Err(code) => return Ok(code),
+            },
+        };
+        let bytes = set.encode_to_vec();
         std::fs::write(out_path, bytes).map_err(|e| format!("{out_path}: {e}"))?;
+        // The process ends after this: skip freeing every descriptor one by one.
+        std::mem::forget(set);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The descriptor set `--descriptor_set_out` asks for, cut from `all` (every file with its
+/// imports and source info): imports only with `--include_imports`, source info only with
+/// `--include_source_info`. `inputs` are the files named on the command line (virtual names).
+fn descriptor_set_from(
+    args: &Args,
+    inputs: &[String],
+    all: FileDescriptorSet,
+) -> FileDescriptorSet {
+    let mut set = FileDescriptorSet::default();
+    if args.include_imports {
+        set = all;
+    } else {
+        // Without imports protoc writes the named files in command-line order.
+        let mut all = all.file;
+        for name in inputs {
+            if let Some(i) = all.iter().position(|f| f.name() == name) {
+                set.file.push(all.swap_remove(i));
+            }
+        }
+        std::mem::forget(all);
+    }
+    if !args.include_source_info {
+        for f in &mut set.file {
+            f.source_code_info = None;
+        }
+    }
+    set
 }
 
 /// A compiler set up with the command line's include paths and descriptor sets.

@@ -69,6 +69,8 @@ fn main() -> ExitCode {
                 eprintln!("{path}: {e}");
                 return ExitCode::FAILURE;
             }
+            // The process ends here: skip freeing every descriptor one by one.
+            std::mem::forget(compiled);
             ExitCode::SUCCESS
         }
         Err(e) => {

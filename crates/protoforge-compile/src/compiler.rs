@@ -8,11 +8,18 @@
 //! is the `FileDescriptorSet` protoc writes with `--descriptor_set_out`: computed `json_name`
 //! on every field, `source_code_info` only on request, imports (in protoc's order) only on
 //! request.
+//!
+//! Reading, parsing and lowering run on worker threads ahead of the build (the [`Loader`]);
+//! the build itself stays on the calling thread, in protoc's order, so diagnostics and output
+//! never depend on timing. Each descriptor exists once: the pool holds the finished file, which
+//! becomes the output; syntax trees are dropped as soon as a file is lowered, and a file's
+//! source text is kept only when a diagnostic points into it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use protoforge::descriptor::{
-    DescriptorProto, FieldDescriptorProto, FileDescriptorProto, FileDescriptorSet,
+    DescriptorProto, FieldDescriptorProto, FileDescriptorProto, FileDescriptorSet, SourceCodeInfo,
 };
 use protoforge_parse::{Diagnostic, FileId, SourceMap, Span, ast};
 
@@ -42,6 +49,7 @@ pub struct Compiler {
     include_imports: bool,
     include_source_info: bool,
     retain_options: bool,
+    stripped_copies: bool,
 }
 
 /// The result of a successful compilation.
@@ -51,7 +59,11 @@ pub struct Compiled {
     pub files: FileDescriptorSet,
     /// Warnings (the compilation succeeded regardless).
     pub warnings: Vec<Diagnostic>,
-    /// The source texts, to render the warnings.
+    /// The same files with source-retention options stripped, when asked for with
+    /// [`Compiler::stripped_copies`] (empty otherwise).
+    pub stripped: FileDescriptorSet,
+    /// The source texts the warnings point into, to render them (the texts of files no
+    /// diagnostic points into are left empty).
     pub sources: SourceMap,
 }
 
@@ -160,6 +172,14 @@ impl Compiler {
         self
     }
 
+    /// Also output every file with source-retention options stripped, in
+    /// [`Compiled::stripped`], beside the files as `retain_options` says: what protoc hands
+    /// plugins, from one compilation.
+    pub fn stripped_copies(mut self, yes: bool) -> Compiler {
+        self.stripped_copies = yes;
+        self
+    }
+
     /// Compiles `files` (paths as given on protoc's command line: disk paths under an
     /// include path, or virtual names).
     pub fn compile<S: AsRef<str>>(&self, files: &[S]) -> Result<Compiled, CompileError> {
@@ -176,23 +196,46 @@ impl Compiler {
                 Err(e) => return Err(CompileError::bare(e.message(f))),
             }
         }
+        let loader = Loader::new(self, &include_paths, &inputs);
         let mut build = Build {
             compiler: self,
             inputs: inputs.iter().cloned().collect(),
-            include_paths: &include_paths,
-            sources: SourceMap::new(),
+            loader: &loader,
+            texts: Vec::new(),
             pool: Pool::new(),
             state: HashMap::new(),
             stack: Vec::new(),
-            outputs: HashMap::new(),
-            prefetched: HashMap::new(),
+            source_infos: HashMap::new(),
+            stripped: HashMap::new(),
             diagnostics: Vec::new(),
         };
-        build.prefetch(&inputs);
-        let mut ok = true;
-        for name in &inputs {
-            ok &= build.load(name);
+        let ok = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..worker_count())
+                .map(|_| scope.spawn(|| loader.work()))
+                .collect();
+            // The workers stop when the build is over, even if it unwinds.
+            let closer = CloseOnDrop(&loader);
+            let mut ok = true;
+            for name in &inputs {
+                ok &= build.load(name);
+            }
+            drop(closer);
+            for w in workers {
+                if let Err(panic) = w.join() {
+                    std::panic::resume_unwind(panic);
+                }
+            }
+            ok
+        });
+        // Files loaded but never built (none, unless a build step stopped early) still own
+        // their file ids.
+        let leftovers = std::mem::take(&mut loader.lock().done);
+        for (name, loaded) in leftovers {
+            if let Some((id, _)) = loaded.source {
+                build.texts.push((id, name, String::new()));
+            }
         }
+        let sources = source_map(std::mem::take(&mut build.texts));
         let has_errors = build.diagnostics.iter().any(Diagnostic::is_error);
         if !ok || has_errors {
             if !has_errors {
@@ -203,7 +246,7 @@ impl Compiler {
             }
             return Err(CompileError {
                 diagnostics: build.diagnostics,
-                sources: build.sources,
+                sources,
             });
         }
         let mut order = Vec::new();
@@ -216,19 +259,35 @@ impl Compiler {
             let mut seen = HashSet::new();
             order.extend(inputs.iter().filter(|n| seen.insert(n.as_str())).cloned());
         }
+        let mut files: HashMap<String, FileDescriptorProto> = build
+            .pool
+            .take_files()
+            .into_iter()
+            .map(|f| (f.name.clone().unwrap_or_default(), f))
+            .collect();
         let mut set = FileDescriptorSet::default();
+        let mut stripped = FileDescriptorSet::default();
         for name in order {
-            if let Some(mut file) = build.outputs.remove(&name) {
-                if !self.include_source_info {
-                    file.source_code_info = None;
+            if let Some(mut file) = files.remove(&name) {
+                if self.include_source_info {
+                    file.source_code_info = build.source_infos.remove(&name);
                 }
                 set.file.push(file);
             }
+            if let Some(mut file) = build.stripped.remove(&name) {
+                if !self.include_source_info {
+                    file.source_code_info = None;
+                }
+                stripped.file.push(file);
+            }
         }
+        // What is left (symbol tables, files not output) is freed off the caller's path.
+        drop_in_background((std::mem::take(&mut build.pool), files));
         Ok(Compiled {
             files: set,
+            stripped,
             warnings: build.diagnostics,
-            sources: build.sources,
+            sources,
         })
     }
 
@@ -242,45 +301,32 @@ impl Compiler {
 type Imports = Vec<(String, Option<Span>)>;
 
 /// The state of one compilation.
-struct Build<'c> {
+struct Build<'c, 'l> {
     compiler: &'c Compiler,
     /// The files named on the command line (protoc warns about unused imports only there).
     inputs: HashSet<String>,
-    include_paths: &'c IncludePaths,
-    sources: SourceMap,
+    /// Reads, parses and lowers files, ahead of the build on other threads.
+    loader: &'l Loader<'c>,
+    /// The source texts by file id (empty for files no diagnostic points into).
+    texts: Vec<(FileId, String, String)>,
     pool: Pool,
     /// Files already loaded: true when built without errors.
     state: HashMap<String, bool>,
     /// Files being loaded (protoc's pending files), with their imports and the imports' spans.
     stack: Vec<(String, Imports)>,
-    /// Files read ahead of the build by [`Build::prefetch`].
-    prefetched: HashMap<String, Loaded>,
-    /// Finished descriptors by name.
-    outputs: HashMap<String, FileDescriptorProto>,
+    /// The source info of finished files (their descriptors are in the pool), when wanted.
+    source_infos: HashMap<String, SourceCodeInfo>,
+    /// Stripped copies of finished files, when asked for.
+    stripped: HashMap<String, FileDescriptorProto>,
     diagnostics: Vec<Diagnostic>,
 }
 
-impl Build<'_> {
-    /// Whether lowered files keep their `source_code_info` (only when it is output).
-    fn keep_source_info(&self) -> bool {
-        self.compiler.include_source_info
-    }
-
-    fn open(&self, name: &str) -> Result<Option<FileContent>, String> {
-        if let Some(c) = self.include_paths.open(name)? {
-            return Ok(Some(c));
-        }
-        if let Some(c) = Bundled.open(name)? {
-            return Ok(Some(c));
-        }
-        self.compiler.descriptor_sets.open(name)
-    }
-
+impl Build<'_, '_> {
     fn post_order(&self, name: &str, seen: &mut HashSet<String>, order: &mut Vec<String>) {
         if !seen.insert(name.to_string()) {
             return;
         }
-        if let Some(f) = self.outputs.get(name) {
+        if let Some(f) = self.pool.file(name) {
             for dep in f.dependency.iter().chain(&f.option_dependency) {
                 self.post_order(dep, seen, order);
             }
@@ -294,28 +340,46 @@ impl Build<'_> {
         if let Some(&ok) = self.state.get(name) {
             return ok;
         }
-        let loaded = match self.prefetched.remove(name) {
-            Some(l) => l,
-            None => self.read(name),
-        };
-        let (file, spans, import_spans) = match loaded {
-            Loaded::Failed(diagnostics) => {
+        let Loaded { source, outcome } = self.loader.take(name);
+        let first_diagnostic = self.diagnostics.len();
+        let ok = match outcome {
+            Outcome::Failed(diagnostics) => {
                 self.diagnostics.extend(diagnostics);
-                self.state.insert(name.to_string(), false);
-                return false;
+                false
             }
-            Loaded::Ready {
+            Outcome::Ready {
                 file,
                 spans,
                 imports,
                 diagnostics,
             } => {
                 self.diagnostics.extend(diagnostics);
-                (*file, spans, imports)
+                self.load_imports_and_build(name, *file, spans, imports)
             }
         };
+        self.state.insert(name.to_string(), ok);
+        if let Some((id, text)) = source {
+            // Keep the text only when a diagnostic points into it (all of them are known now:
+            // later files cannot point into this one), so finished files do not hold memory.
+            let mentioned = self.diagnostics[first_diagnostic..]
+                .iter()
+                .any(|d| mentions(d, id));
+            let text = if mentioned { text } else { String::new() };
+            self.texts.push((id, name.to_string(), text));
+        }
+        ok
+    }
+
+    /// Loads the imports of the lowered file `name`, then builds it.
+    fn load_imports_and_build(
+        &mut self,
+        name: &str,
+        file: FileDescriptorProto,
+        spans: SpanMap,
+        import_spans: Imports,
+    ) -> bool {
         // Dependencies first, detecting cycles like protoc's pending-file list.
-        self.stack.push((name.to_string(), import_spans.clone()));
+        self.stack.push((name.to_string(), import_spans));
         let mut dep_ok = Vec::with_capacity(file.dependency.len());
         for dep in &file.dependency {
             if let Some(k) = self.stack.iter().position(|(n, _)| n == dep) {
@@ -331,79 +395,8 @@ impl Build<'_> {
                 self.load(dep);
             }
         }
-        self.stack.pop();
-        let ok = self.build(file, spans, &import_spans, &dep_ok);
-        self.state.insert(name.to_string(), ok);
-        ok
-    }
-
-    /// Opens `name`; source files are added to the source map but not parsed yet.
-    fn open_for_parse(&mut self, name: &str) -> Result<FileId, Loaded> {
-        match self.open(name) {
-            Ok(Some(FileContent::Source(text))) => Ok(self.sources.add(name, text)),
-            Ok(Some(FileContent::Descriptor(file))) => {
-                let imports = file.dependency.iter().map(|d| (d.clone(), None)).collect();
-                Err(Loaded::Ready {
-                    file,
-                    spans: SpanMap::default(),
-                    imports,
-                    diagnostics: Vec::new(),
-                })
-            }
-            Ok(None) => Err(Loaded::Failed(vec![Diagnostic::file_error(
-                name,
-                "File not found.",
-            )])),
-            Err(message) => Err(Loaded::Failed(vec![Diagnostic::file_error(name, message)])),
-        }
-    }
-
-    /// Opens, parses and lowers one file.
-    fn read(&mut self, name: &str) -> Loaded {
-        match self.open_for_parse(name) {
-            Ok(id) => parse_and_lower(name, id, &self.sources, self.keep_source_info()),
-            Err(loaded) => loaded,
-        }
-    }
-
-    /// Opens, parses and lowers `roots` and everything they import, ahead of the build, in
-    /// waves (the files of one wave in parallel). The build then takes files from here in
-    /// protoc's order, so the result does not depend on the parallelism.
-    fn prefetch(&mut self, roots: &[String]) {
-        let mut seen: HashSet<String> = HashSet::new();
-        let mut wave: Vec<String> = roots
-            .iter()
-            .filter(|r| seen.insert(r.to_string()))
-            .cloned()
-            .collect();
-        while !wave.is_empty() {
-            let mut jobs = Vec::new();
-            for name in wave {
-                match self.open_for_parse(&name) {
-                    Ok(id) => jobs.push((name, id)),
-                    Err(loaded) => {
-                        self.prefetched.insert(name, loaded);
-                    }
-                }
-            }
-            let sources = &self.sources;
-            let keep = self.keep_source_info();
-            let results = par_map(&jobs, |(name, id)| {
-                parse_and_lower(name, *id, sources, keep)
-            });
-            let mut next = Vec::new();
-            for ((name, _), loaded) in jobs.into_iter().zip(results) {
-                if let Loaded::Ready { file, .. } = &loaded {
-                    for dep in file.dependency.iter().chain(&file.option_dependency) {
-                        if seen.insert(dep.clone()) {
-                            next.push(dep.clone());
-                        }
-                    }
-                }
-                self.prefetched.insert(name, loaded);
-            }
-            wave = next;
-        }
+        let import_spans = self.stack.pop().map(|(_, i)| i).unwrap_or_default();
+        self.build(file, spans, &import_spans, &dep_ok)
     }
 
     /// protoc's "File recursively imports itself" error, at the import that starts the cycle.
@@ -459,12 +452,14 @@ impl Build<'_> {
         let conflicts = self.pool.add_file(without_source_info(&mut file));
         diags.extend(link::conflict_diagnostics(&name, &conflicts, &spans));
         diags.extend(link::link(&mut file, &self.pool, &spans));
-        self.pool.replace_file(without_source_info(&mut file));
         // Like protoc, options are only interpreted in a file without errors so far.
         if !diags.iter().any(Diagnostic::is_error) {
+            // Option interpretation reads this file's definitions from `file` itself; from the
+            // pool it needs only the extension index, which linking changed.
+            self.pool.reindex_extensions(&file);
             diags.extend(interpret_options(&mut file, &self.pool, &spans));
-            self.pool.replace_file(without_source_info(&mut file));
         }
+        self.pool.replace_file(without_source_info(&mut file));
         let earlier_errors = diags.iter().any(Diagnostic::is_error);
         diags.extend(check(&file, &self.pool, &spans, earlier_errors));
         // protoc's deferred feature/target validation, for files without errors.
@@ -481,11 +476,22 @@ impl Build<'_> {
             self.pool.remove_last_file();
             return false;
         }
+        fill_json_names(&mut file);
+        if self.compiler.stripped_copies {
+            let mut copy = file.clone();
+            strip_source_retention(&mut copy, &self.pool);
+            self.stripped.insert(name.clone(), copy);
+        }
         if !self.compiler.retain_options {
             strip_source_retention(&mut file, &self.pool);
         }
-        fill_json_names(&mut file);
-        self.outputs.insert(name, file);
+        // The pool keeps the finished file (later files only read definitions and options the
+        // output keeps), which is the output too: one copy of each descriptor.
+        let info = file.source_code_info.take();
+        self.pool.replace_file(file);
+        if let Some(info) = info {
+            self.source_infos.insert(name, info);
+        }
         true
     }
 }
@@ -564,7 +570,14 @@ fn strip_source_retention(file: &mut FileDescriptorProto, pool: &Pool) {
 }
 
 /// A file read and lowered, ready to be built once its imports are.
-enum Loaded {
+struct Loaded {
+    /// The file's id and source text, for source files.
+    source: Option<(FileId, String)>,
+    outcome: Outcome,
+}
+
+/// What reading and lowering one file gave.
+enum Outcome {
     /// It could not be read, parsed or lowered; the diagnostics say why.
     Failed(Vec<Diagnostic>),
     /// Lowered (or taken from a descriptor set).
@@ -576,23 +589,247 @@ enum Loaded {
     },
 }
 
-/// Parses and lowers the source file `id` of `sources`, named `name`; drops the source info
-/// unless `keep_source_info`.
-fn parse_and_lower(name: &str, id: FileId, sources: &SourceMap, keep_source_info: bool) -> Loaded {
-    let source = sources.get(id);
-    let (tree, mut diagnostics) = protoforge_parse::parse_file(id, source.text());
+impl Loaded {
+    fn failed(diagnostics: Vec<Diagnostic>) -> Loaded {
+        Loaded {
+            source: None,
+            outcome: Outcome::Failed(diagnostics),
+        }
+    }
+
+    /// The files this one imports (nothing for a failed file).
+    fn imports(&self) -> impl Iterator<Item = &String> {
+        let file = match &self.outcome {
+            Outcome::Ready { file, .. } => Some(file),
+            Outcome::Failed(_) => None,
+        };
+        file.into_iter()
+            .flat_map(|f| f.dependency.iter().chain(&f.option_dependency))
+    }
+}
+
+/// True when `d` points into the file `id`.
+fn mentions(d: &Diagnostic, id: FileId) -> bool {
+    d.span.is_some_and(|s| s.file == id) || d.labels.iter().any(|l| l.span.file == id)
+}
+
+/// How many loaded files the workers may hold ahead of the build before they wait for it.
+const AHEAD: usize = 64;
+
+/// Reads, parses and lowers files for the build: worker threads take names from a queue (the
+/// build's inputs first, each loaded file's imports pushed to the front, so the queue runs in
+/// nearly the depth-first order the build asks for files) and keep at most [`AHEAD`] results
+/// waiting. The build takes each file when it needs it, waiting when a worker has it in hand
+/// and loading it itself when no worker has started it, so results never depend on timing.
+struct Loader<'c> {
+    compiler: &'c Compiler,
+    include_paths: &'c IncludePaths,
+    queue: Mutex<Queue>,
+    /// Signalled whenever `queue` changes.
+    changed: Condvar,
+}
+
+/// Closes the loader when dropped.
+struct CloseOnDrop<'l, 'c>(&'l Loader<'c>);
+
+impl Drop for CloseOnDrop<'_, '_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
+/// The loader's shared state.
+#[derive(Default)]
+struct Queue {
+    /// Names to load, next first.
+    todo: VecDeque<String>,
+    /// Every name ever queued or taken.
+    seen: HashSet<String>,
+    /// Names a worker is loading.
+    busy: HashSet<String>,
+    /// Loaded files the build has not taken yet.
+    done: HashMap<String, Loaded>,
+    /// The next source file id.
+    next_id: u32,
+    /// Set when the build is over: the workers stop.
+    closed: bool,
+    /// Set while the workers wait for the build to take files.
+    paused: bool,
+    /// How many workers wait on the condition variable.
+    idle_workers: usize,
+    /// Set while the build waits for a worker to finish a file.
+    build_waiting: bool,
+}
+
+impl Queue {
+    /// Queues the imports of `loaded` not seen yet, in import order, ahead of everything else.
+    fn push_imports(&mut self, loaded: &Loaded) {
+        let new: Vec<&String> = loaded
+            .imports()
+            .filter(|d| !self.seen.contains(d.as_str()))
+            .collect();
+        for dep in new.into_iter().rev() {
+            if self.seen.insert(dep.clone()) {
+                self.todo.push_front(dep.clone());
+            }
+        }
+    }
+}
+
+impl<'c> Loader<'c> {
+    fn new(compiler: &'c Compiler, include_paths: &'c IncludePaths, inputs: &[String]) -> Self {
+        let mut queue = Queue::default();
+        for name in inputs {
+            if queue.seen.insert(name.clone()) {
+                queue.todo.push_back(name.clone());
+            }
+        }
+        Loader {
+            compiler,
+            include_paths,
+            queue: Mutex::new(queue),
+            changed: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Queue> {
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn wait<'q>(&self, guard: MutexGuard<'q, Queue>) -> MutexGuard<'q, Queue> {
+        self.changed
+            .wait(guard)
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A worker thread: loads queued files until [`Loader::close`].
+    fn work(&self) {
+        let mut q = self.lock();
+        loop {
+            if q.closed {
+                return;
+            }
+            // Once [`AHEAD`] files wait, pause until the build has taken half of them, so the
+            // threads do not wake each other for every file.
+            if q.done.len() >= AHEAD {
+                q.paused = true;
+            } else if q.done.len() <= AHEAD / 2 {
+                q.paused = false;
+            }
+            let next = if q.paused { None } else { q.todo.pop_front() };
+            let Some(name) = next else {
+                q.idle_workers += 1;
+                q = self.wait(q);
+                q.idle_workers -= 1;
+                continue;
+            };
+            q.busy.insert(name.clone());
+            drop(q);
+            let loaded = self.load_one(&name);
+            q = self.lock();
+            q.busy.remove(&name);
+            q.push_imports(&loaded);
+            q.done.insert(name, loaded);
+            if q.build_waiting {
+                self.changed.notify_all();
+            }
+        }
+    }
+
+    /// Stops the workers.
+    fn close(&self) {
+        self.lock().closed = true;
+        self.changed.notify_all();
+    }
+
+    /// The loaded file `name`, taken from the workers' results or loaded here.
+    fn take(&self, name: &str) -> Loaded {
+        let mut q = self.lock();
+        loop {
+            if let Some(loaded) = q.done.remove(name) {
+                // A paused worker can go on once half of the files ahead were taken.
+                if q.idle_workers > 0 && q.done.len() <= AHEAD / 2 {
+                    self.changed.notify_all();
+                }
+                return loaded;
+            }
+            if !q.busy.contains(name) {
+                break;
+            }
+            q.build_waiting = true;
+            q = self.wait(q);
+            q.build_waiting = false;
+        }
+        // No worker has started it: load it here rather than wait.
+        if !q.seen.insert(name.to_string()) {
+            q.todo.retain(|n| n != name);
+        }
+        drop(q);
+        let loaded = self.load_one(name);
+        let mut q = self.lock();
+        q.push_imports(&loaded);
+        if q.idle_workers > 0 {
+            self.changed.notify_all();
+        }
+        loaded
+    }
+
+    fn open(&self, name: &str) -> Result<Option<FileContent>, String> {
+        if let Some(c) = self.include_paths.open(name)? {
+            return Ok(Some(c));
+        }
+        if let Some(c) = Bundled.open(name)? {
+            return Ok(Some(c));
+        }
+        self.compiler.descriptor_sets.open(name)
+    }
+
+    /// Opens, parses and lowers one file.
+    fn load_one(&self, name: &str) -> Loaded {
+        match self.open(name) {
+            Ok(Some(FileContent::Source(text))) => {
+                let id = {
+                    let mut q = self.lock();
+                    q.next_id += 1;
+                    FileId(q.next_id - 1)
+                };
+                let outcome = parse_and_lower(name, id, &text, self.compiler.include_source_info);
+                Loaded {
+                    source: Some((id, text)),
+                    outcome,
+                }
+            }
+            Ok(Some(FileContent::Descriptor(file))) => {
+                let imports = file.dependency.iter().map(|d| (d.clone(), None)).collect();
+                Loaded {
+                    source: None,
+                    outcome: Outcome::Ready {
+                        file,
+                        spans: SpanMap::default(),
+                        imports,
+                        diagnostics: Vec::new(),
+                    },
+                }
+            }
+            Ok(None) => Loaded::failed(vec![Diagnostic::file_error(name, "File not found.")]),
+            Err(message) => Loaded::failed(vec![Diagnostic::file_error(name, message)]),
+        }
+    }
+}
+
+/// Parses and lowers the source `text` of the file `id`, named `name`; builds its source info
+/// only when `keep_source_info`. The syntax tree is dropped here.
+fn parse_and_lower(name: &str, id: FileId, text: &str, keep_source_info: bool) -> Outcome {
+    let (tree, mut diagnostics) = protoforge_parse::parse_file(id, text);
     let parse_failed = tree.is_none() || diagnostics.iter().any(Diagnostic::is_error);
     let Some(tree) = tree.filter(|_| !parse_failed) else {
-        return Loaded::Failed(diagnostics);
+        return Outcome::Failed(diagnostics);
     };
-    let mut lowered = crate::lower::lower(name, &tree, source);
-    if !keep_source_info {
-        lowered.file.source_code_info = None;
-    }
+    let lowered = crate::lower::lower(name, &tree, text, keep_source_info);
     let lower_failed = lowered.diagnostics.iter().any(Diagnostic::is_error);
     diagnostics.extend(lowered.diagnostics);
     if lower_failed {
-        return Loaded::Failed(diagnostics);
+        return Outcome::Failed(diagnostics);
     }
     let imports = tree
         .items
@@ -602,7 +839,7 @@ fn parse_and_lower(name: &str, id: FileId, sources: &SourceMap, keep_source_info
             _ => None,
         })
         .collect();
-    Loaded::Ready {
+    Outcome::Ready {
         file: Box::new(lowered.file),
         spans: lowered.spans,
         imports,
@@ -610,29 +847,33 @@ fn parse_and_lower(name: &str, id: FileId, sources: &SourceMap, keep_source_info
     }
 }
 
-/// Runs `f` over `items` on up to four threads, keeping the order of the results.
-fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
+/// How many worker threads load files beside the build: one fewer than the cores (the build
+/// runs on the calling thread), at most three.
+fn worker_count() -> usize {
+    std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(4);
-    if threads <= 1 || items.len() <= 1 {
-        return items.iter().map(f).collect();
+        .saturating_sub(1)
+        .min(3)
+}
+
+/// Puts the texts into a source map at their file ids (handed out as files were opened; an id
+/// without a text, which should not happen, gets an empty placeholder).
+fn source_map(mut texts: Vec<(FileId, String, String)>) -> SourceMap {
+    texts.sort_by_key(|(id, _, _)| id.0);
+    let mut sources = SourceMap::new();
+    for (id, name, text) in texts {
+        while (sources.len() as u64) < u64::from(id.0) {
+            sources.add("", "");
+        }
+        sources.add(name, text);
     }
-    let chunk = items.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let f = &f;
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|c| s.spawn(move || c.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| match h.join() {
-                Ok(v) => v,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    })
+    sources
+}
+
+/// Drops `value` on a short-lived thread, so the caller does not wait for many small frees.
+fn drop_in_background<T: Send + 'static>(value: T) {
+    // When no thread can be started, the value is dropped here with the failed spawn's closure.
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
 /// Sets the computed `json_name` of every field and extension that has none.

@@ -3,7 +3,7 @@
 //!
 //! Type names stay as written, every option except `default` and `json_name` becomes an
 //! `UninterpretedOption`, map fields get their entry messages, groups their nested types, and
-//! proto3 `optional` fields their synthetic oneofs. `source_code_info` is always filled, with
+//! proto3 `optional` fields their synthetic oneofs. `source_code_info` is filled on request, with
 //! locations in protoc's order (an element before its parts, parts in source order), protoc's
 //! spans and comments, and options at their pre-interpretation paths `[.., OPTIONS, 999, i]`.
 //! A [`SpanMap`] records the same paths for later passes. Rules protoc's parser enforces that
@@ -27,7 +27,7 @@ use protoforge::descriptor::{
     source_code_info::Location,
     uninterpreted_option::NamePart,
 };
-use protoforge_parse::{Diagnostic, SourceFile, Span, ast};
+use protoforge_parse::{Diagnostic, Span, ast};
 
 use crate::span_map::SpanMap;
 use crate::tag;
@@ -35,7 +35,7 @@ use diagnostics as diag;
 
 /// What lowering one file produced.
 pub(crate) struct Lowered {
-    /// The unlinked descriptor, with `source_code_info` filled.
+    /// The unlinked descriptor, with `source_code_info` filled when asked for.
     pub(crate) file: FileDescriptorProto,
     /// Descriptor path -> span, for error reporting by later passes.
     pub(crate) spans: SpanMap,
@@ -43,15 +43,18 @@ pub(crate) struct Lowered {
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
-/// Lowers `ast` (parsed from `source`) to the descriptor of the file named `name`.
-pub(crate) fn lower(name: &str, ast: &ast::File, source: &SourceFile) -> Lowered {
+/// Lowers `ast` (parsed from `text`) to the descriptor of the file named `name`. With
+/// `keep_locations` false, `source_code_info` is left out (only the span map is built), which
+/// saves most of lowering's work and memory when the output has no source info.
+pub(crate) fn lower(name: &str, ast: &ast::File, text: &str, keep_locations: bool) -> Lowered {
     // Real files have about one location per 16 bytes of text without comments, far fewer in
     // well-commented ones; the span map is shrunk to fit at the end.
-    let estimate = source.text().len() / 32 + 8;
+    let estimate = text.len() / 32 + 8;
     let mut l = Lowerer {
-        source,
-        lines: Lines::new(source.text()),
-        locations: Vec::with_capacity(estimate),
+        text,
+        lines: Lines::new(text),
+        keep_locations,
+        locations: Vec::with_capacity(if keep_locations { estimate } else { 0 }),
         spans: SpanMap::with_capacity(estimate),
         diagnostics: Vec::new(),
         syntax: Syntax::Proto2,
@@ -62,10 +65,12 @@ pub(crate) fn lower(name: &str, ast: &ast::File, source: &SourceFile) -> Lowered
         ..Default::default()
     };
     l.file(ast, &mut file);
-    file.source_code_info = Some(SourceCodeInfo {
-        location: std::mem::take(&mut l.locations),
-        ..Default::default()
-    });
+    if keep_locations {
+        file.source_code_info = Some(SourceCodeInfo {
+            location: std::mem::take(&mut l.locations),
+            ..Default::default()
+        });
+    }
     l.spans.shrink_to_fit();
     Lowered {
         file,
@@ -83,8 +88,10 @@ enum Syntax {
 }
 
 struct Lowerer<'a> {
-    source: &'a SourceFile,
+    text: &'a str,
     lines: Lines,
+    /// Whether `locations` is filled (only when the output has source info).
+    keep_locations: bool,
     locations: Vec<Location>,
     spans: SpanMap,
     diagnostics: Vec<Diagnostic>,
@@ -180,10 +187,12 @@ impl Lowerer<'_> {
     /// Adds a location spanning `start.start..end.end`, records it in the span map, and returns
     /// its index (for attaching comments).
     fn loc_between(&mut self, path: Vec<i32>, start: Span, end: Span) -> usize {
-        let (sl, sc) = self.lines.line_col(self.source.text(), start.start);
-        let (el, ec) = self
-            .lines
-            .line_col(self.source.text(), end.end.max(start.start));
+        if !self.keep_locations {
+            self.spans.insert(path, start.to(end));
+            return usize::MAX;
+        }
+        let (sl, sc) = self.lines.line_col(self.text, start.start);
+        let (el, ec) = self.lines.line_col(self.text, end.end.max(start.start));
         let mut span = Vec::with_capacity(4);
         span.extend([sl, sc]);
         if el != sl {
@@ -217,13 +226,13 @@ impl Lowerer<'_> {
 
     /// The source text of `span`.
     fn text(&self, span: Span) -> &str {
-        self.source.text().get(span.range()).unwrap_or("")
+        self.text.get(span.range()).unwrap_or("")
     }
 
     /// The span of the first token at or after `offset` (skipping whitespace and comments),
     /// as one byte; at the end of the text, an empty span there.
     fn token_at(&self, file: Span, offset: u32) -> Span {
-        let bytes = self.source.text().as_bytes();
+        let bytes = self.text.as_bytes();
         let mut i = offset as usize;
         while i < bytes.len() {
             match bytes[i] {
@@ -289,9 +298,9 @@ impl Lowerer<'_> {
             }
             _ => {
                 // No token at all: protoc starts at the end of the text and ends at 0:0.
-                let end = self.source.line_col(ast.span.end);
-                let mut span = vec![end.line as i32, end.col as i32];
-                if end.line != 0 {
+                let (line, col) = self.lines.line_col(self.text, ast.span.end);
+                let mut span = vec![line, col];
+                if line != 0 {
                     span.push(0);
                 }
                 span.push(0);

@@ -152,11 +152,13 @@ pub(crate) fn strip_source_retention(file: &mut FileDescriptorProto, pool: &Pool
         Mode::Generated
     };
     let mut stripped: Vec<Vec<i32>> = Vec::new();
-    let lookup_file = crate::compiler::without_source_info(file);
     let file_name = file.name.clone().unwrap_or_default();
+    // The pool's copy of the file has the same definitions and interpreted options (only
+    // without source info), so lookups read it rather than a copy of `file`.
+    let empty = FileDescriptorProto::default();
     let lookup = PoolLookup {
         pool,
-        file: &lookup_file,
+        file: pool.file(&file_name).unwrap_or(&empty),
         file_name: &file_name,
     };
     visit(file, &mut |el| {
@@ -1901,6 +1903,8 @@ mod tests {
             file.encode_to_vec(),
             golden_file(EDITIONS_RETAIN, "editions.proto").encode_to_vec()
         );
+        // The build strips after putting the interpreted file back into the pool.
+        pool.replace_file(file.clone());
         strip_source_retention(&mut file, &pool);
         assert_eq!(
             file.options.encode(),
@@ -1956,8 +1960,10 @@ mod tests {
 
     #[test]
     fn stripping_merges_and_sorts_like_protoc() {
-        let (mut file, pool) = input();
+        let (mut file, mut pool) = input();
         interpret(&mut file, &pool, &SpanMap::default());
+        // The build strips after putting the interpreted file back into the pool.
+        pool.replace_file(file.clone());
         strip_source_retention(&mut file, &pool);
         let expected = golden(STRIPPED);
         assert_eq!(file.options.encode(), expected.options.encode());
@@ -1966,7 +1972,7 @@ mod tests {
 
     #[test]
     fn source_code_info_paths_are_rewritten_like_protoc() {
-        let (mut file, pool) = input();
+        let (mut file, mut pool) = input();
         // The parser's locations for the file options: the statement, then the option at
         // `[8, 999, i]` with its name parts and value below it.
         let mut locations = Vec::new();
@@ -1990,6 +1996,8 @@ mod tests {
             ..Default::default()
         });
         interpret(&mut file, &pool, &SpanMap::default());
+        // The build strips after putting the interpreted file back into the pool.
+        pool.replace_file(file.clone());
         strip_source_retention(&mut file, &pool);
         let ours: Vec<Vec<i32>> = file
             .source_code_info

@@ -151,6 +151,12 @@ impl Pool {
         &self.files
     }
 
+    /// Takes every file out of the pool (which then holds only its symbol tables).
+    pub(crate) fn take_files(&mut self) -> Vec<FileDescriptorProto> {
+        self.by_name.clear();
+        std::mem::take(&mut self.files)
+    }
+
     /// The file named `name` (its virtual path, e.g. `google/protobuf/any.proto`).
     pub(crate) fn file(&self, name: &str) -> Option<&FileDescriptorProto> {
         self.by_name.get(name).map(|&i| &self.files[i as usize])
@@ -202,15 +208,38 @@ impl Pool {
         let Some(&index) = file.name.as_deref().and_then(|n| self.by_name.get(n)) else {
             return;
         };
-        // Only the lists this file added to can hold its extensions.
+        // Only the lists this file added to can hold its extensions: those of the old version
+        // or, after `reindex_extensions`, of the new one.
         let old = std::mem::replace(&mut self.files[index as usize], file);
-        for (_, extendee) in extension_names(&old) {
-            if let Some(list) = self.extensions.get_mut(extendee) {
+        let mut extendees: Vec<String> = extension_names(&old)
+            .into_iter()
+            .chain(extension_names(&self.files[index as usize]))
+            .map(|(_, extendee)| extendee.to_string())
+            .collect();
+        extendees.sort_unstable();
+        extendees.dedup();
+        for extendee in extendees {
+            if let Some(list) = self.extensions.get_mut(&extendee) {
                 let symbols = &self.symbols;
                 list.retain(|ext| symbols.get(ext).is_none_or(|e| e.file != index));
             }
         }
         self.index_extensions(index);
+    }
+
+    /// Refreshes the extension index of the already added file `file` from this (linked)
+    /// version of it, without storing it: what [`Pool::replace_file`] does to the index.
+    pub(crate) fn reindex_extensions(&mut self, file: &FileDescriptorProto) {
+        let Some(&index) = file.name.as_deref().and_then(|n| self.by_name.get(n)) else {
+            return;
+        };
+        for (_, extendee) in extension_names(&self.files[index as usize]) {
+            if let Some(list) = self.extensions.get_mut(extendee) {
+                let symbols = &self.symbols;
+                list.retain(|ext| symbols.get(ext).is_none_or(|e| e.file != index));
+            }
+        }
+        self.index_extensions_from(index, file);
     }
 
     /// Removes the file added last and all its symbols (protoc drops a file with errors from
@@ -248,6 +277,19 @@ impl Pool {
             .into_iter()
             .map(|(full, extendee)| (full, extendee.to_string()))
             .collect();
+        self.index_found_extensions(file, found);
+    }
+
+    /// Indexes the extensions of `descriptor`, a version of the pool's file `file`.
+    fn index_extensions_from(&mut self, file: u32, descriptor: &FileDescriptorProto) {
+        let found: Vec<(String, String)> = extension_names(descriptor)
+            .into_iter()
+            .map(|(full, extendee)| (full, extendee.to_string()))
+            .collect();
+        self.index_found_extensions(file, found);
+    }
+
+    fn index_found_extensions(&mut self, file: u32, found: Vec<(String, String)>) {
         for (full, extendee) in found {
             let owned = self
                 .symbols
