@@ -74,30 +74,31 @@ pub fn run(
         .map_err(|_| "output: I/O error.".to_owned())
 }
 
-/// Parses text-format input, reporting problems as protoc's `ErrorPrinter` does.
+/// Parses text-format input, reporting problems as protoc's `ErrorPrinter` does. The input
+/// is bytes, as protoc reads it: string literals may hold any bytes (for `bytes` fields), and
+/// protoc quotes offending input bytes in its messages as they are, so diagnostics are
+/// written to stderr here, byte for byte, and the `Err` is empty.
 fn parse_text(
     desc: protoforge::reflect::MessageDescriptor,
     bytes: &[u8],
 ) -> Result<DynamicMessage, String> {
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return Err(format!(
-            "input: input is not valid UTF-8\n{FAILED_TO_PARSE}"
-        ));
+    let mut stderr = std::io::stderr().lock();
+    let mut report = |diagnostic: &protoforge::text::Diagnostic| {
+        let mut line = b"input:".to_vec();
+        line.extend(diagnostic.to_bytes());
+        line.push(b'\n');
+        let _ = stderr.write_all(&line);
     };
-    match protoforge::text::parse_with_warnings(desc, text) {
+    match protoforge::text::parse_with_warnings(desc, bytes) {
         Ok((msg, warnings)) => {
-            for warning in warnings {
-                eprintln!("input:{warning}");
-            }
+            warnings.iter().for_each(&mut report);
             Ok(msg)
         }
         Err(error) => {
-            let mut report = String::new();
-            for diagnostic in error.diagnostics() {
-                report.push_str(&format!("input:{diagnostic}\n"));
-            }
-            report.push_str(FAILED_TO_PARSE);
-            Err(report)
+            error.diagnostics().iter().for_each(&mut report);
+            let _ = writeln!(stderr, "{FAILED_TO_PARSE}");
+            let _ = stderr.flush();
+            Err(String::new())
         }
     }
 }

@@ -37,15 +37,21 @@ fn run(protoc: bool, cwd: &Path, args: &[&str], stdin: &[u8]) -> Output {
     child.wait_with_output().expect("wait")
 }
 
-/// protoc's stderr without the absl logging noise its Python wrapper adds.
-fn clean_stderr(stderr: &[u8]) -> String {
-    String::from_utf8_lossy(stderr)
-        .lines()
-        .filter(|l| {
-            !l.starts_with("WARNING: All log messages") && !l.contains("wire_format_lite.cc")
-        })
-        .map(|l| format!("{l}\n"))
-        .collect()
+/// protoc's stderr without the absl logging noise its Python wrapper adds, as bytes (protoc
+/// quotes input bytes in its messages as they are, UTF-8 or not).
+fn clean_stderr(stderr: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for line in stderr.split_inclusive(|&b| b == b'\n') {
+        let text = String::from_utf8_lossy(line);
+        if text.starts_with("WARNING: All log messages") || text.contains("wire_format_lite.cc") {
+            continue;
+        }
+        out.extend_from_slice(line);
+        if !line.ends_with(b"\n") {
+            out.push(b'\n');
+        }
+    }
+    out
 }
 
 /// Runs both tools and asserts the same stdout, stderr and exit code; returns stdout.
@@ -70,11 +76,13 @@ fn check_same(cwd: &Path, args: &[&str], stdin: &[u8], what: &str) -> Vec<u8> {
         ours.stdout, theirs.stdout,
         "stdout bytes of {args:?} on {what}"
     );
+    let (our_err, their_err) = (clean_stderr(&ours.stderr), clean_stderr(&theirs.stderr));
     assert_eq!(
-        clean_stderr(&ours.stderr),
-        clean_stderr(&theirs.stderr),
+        String::from_utf8_lossy(&our_err),
+        String::from_utf8_lossy(&their_err),
         "stderr of {args:?} on {what}"
     );
+    assert_eq!(our_err, their_err, "stderr bytes of {args:?} on {what}");
     assert_eq!(
         ours.status.code(),
         theirs.status.code(),
@@ -193,6 +201,36 @@ fn encode_errors_agree_with_protoc() {
         "\toptional_int32:\t'x'",
     ] {
         check_same(&src, &[&encode, file], input.as_bytes(), input);
+    }
+}
+
+/// Text input is bytes to protoc: string literals may hold bytes that are not UTF-8 (for
+/// `bytes` fields), comments may too, and errors quote offending input bytes as they are.
+#[test]
+fn encode_takes_raw_bytes_like_protoc() {
+    let src = src();
+    let ty = "protobuf_test_messages.proto3.TestAllTypesProto3";
+    let encode = format!("--encode={ty}");
+    let file = proto_of(ty);
+    let inputs: &[&[u8]] = &[
+        b"optional_bytes: \"\xff\xfe\x80\"",
+        b"repeated_bytes: [\"\xff\", '\x80\\377', \"\xc3\xa9\"]",
+        b"optional_bytes: \"ok\" # a comment \xff\xfe\n optional_int32: 3",
+        b"map_string_bytes { key: \"k\" value: \"\xff\\xff\" }",
+        b"optional_bytes: \"\xc3\xa9\"\n\xff",
+        b"optional_bytes: 'x' \xc3\xa9: 1",
+        b"optional_int32: \"\xff\"",
+        b"optional_nested_message { a: 1 } \xe2\x82\xac",
+        b"optional_bytes: \"\xff",
+        b"\xef\xbb\xbfoptional_int32: 1",
+    ];
+    for input in inputs {
+        check_same(
+            &src,
+            &[&encode, file],
+            input,
+            &String::from_utf8_lossy(input),
+        );
     }
 }
 

@@ -10,7 +10,7 @@ use std::path::Path;
 use protoforge::Message;
 use protoforge::descriptor::field_descriptor_proto::{Label, Type};
 use protoforge::descriptor::{
-    DescriptorProto, FieldDescriptorProto, FileDescriptorProto, FileDescriptorSet,
+    DescriptorProto, FieldDescriptorProto, FileDescriptorProto, FileDescriptorSet, descriptor_proto,
 };
 use protoforge::reflect::{
     Cardinality, DescriptorPool, DynamicMessage, Kind, MapKey, MessageDescriptor, SetFieldError,
@@ -699,6 +699,80 @@ fn pool_validation_errors_name_the_file() {
     assert!(cyclic.is_err());
 
     assert!(DescriptorPool::decode(&[0xff]).is_err());
+}
+
+/// Adds change the pool in place when no other handle shares it; one that fails halfway
+/// (names registered, then a type or an extension number that does not resolve) is undone,
+/// so the same names can be added again, and a handle taken before an add keeps its view.
+#[test]
+fn a_failed_add_is_undone() {
+    let a = file(
+        "a.proto",
+        &[],
+        vec![DescriptorProto {
+            extension_range: vec![descriptor_proto::ExtensionRange {
+                start: Some(100),
+                end: Some(200),
+                ..Default::default()
+            }],
+            ..msg_proto("A", vec![field("x", 1, Type::Int32, None)])
+        }],
+    );
+    let mut pool = DescriptorPool::new();
+    pool.add_file_descriptor_proto(a).expect("a.proto");
+    let bad = file(
+        "b.proto",
+        &["a.proto"],
+        vec![msg_proto(
+            "B",
+            vec![field("y", 1, Type::Message, Some(".pkg.Nope"))],
+        )],
+    );
+    pool.add_file_descriptor_proto(bad)
+        .expect_err("unknown type");
+    assert_eq!(pool.files().len(), 1);
+    assert_eq!(pool.all_messages().count(), 1);
+    assert!(pool.get_message_by_name("pkg.B").is_none());
+
+    let extension = |name: &str, number: i32| FieldDescriptorProto {
+        extendee: Some(".pkg.A".into()),
+        ..field(name, number, Type::Int32, None)
+    };
+    let mut clash = file("e.proto", &["a.proto"], vec![]);
+    clash.extension = vec![extension("e1", 100), extension("e2", 100)];
+    let err = pool
+        .add_file_descriptor_proto(clash)
+        .expect_err("number used twice");
+    assert!(err.to_string().contains("already used"), "{err}");
+    assert!(pool.get_extension_by_name("pkg.e1").is_none());
+    assert_eq!(pool.get_extensions_for("pkg.A").count(), 0);
+
+    let before = pool.clone();
+    let good = file(
+        "b.proto",
+        &["a.proto"],
+        vec![msg_proto(
+            "B",
+            vec![field("y", 1, Type::Message, Some(".pkg.A"))],
+        )],
+    );
+    pool.add_file_descriptor_proto(good).expect("good b.proto");
+    let mut fine = file("e.proto", &["a.proto"], vec![]);
+    fine.extension = vec![extension("e1", 100), extension("e2", 101)];
+    pool.add_file_descriptor_proto(fine).expect("good e.proto");
+    let b = pool.get_message_by_name("pkg.B").expect("pkg.B");
+    let y = b.get_field_by_name("y").expect("y");
+    assert_eq!(
+        y.kind(),
+        Kind::Message(pool.get_message_by_name("pkg.A").unwrap())
+    );
+    let numbers: Vec<u32> = pool
+        .get_extensions_for("pkg.A")
+        .map(|e| e.number())
+        .collect();
+    assert_eq!(numbers, [100, 101]);
+    assert_eq!(before.files().len(), 1, "an earlier handle keeps its view");
+    assert!(before.get_message_by_name("pkg.B").is_none());
 }
 
 #[test]

@@ -1,16 +1,10 @@
 //! Text forms of the proto3 JSON mapping that need no descriptors: base64 (standard out,
 //! standard or URL-safe with or without padding in), RFC 3339 timestamps and `"1.5s"`
-//! durations with protoc's 0/3/6/9 fractional digit rule, field mask path case conversion,
-//! and the strict number grammar used for numbers given as JSON strings.
+//! durations (through `wkt::Timestamp` and `wkt::Duration`, whose `Display`/`FromStr` are
+//! the one implementation of those forms), field mask path case conversion, and the strict
+//! number grammar used for numbers given as JSON strings.
 
-use crate::wkt::civil::{civil_from_days, days_from_civil, days_in_month};
-
-/// Smallest `Timestamp.seconds` the JSON mapping allows: `0001-01-01T00:00:00Z`.
-pub(crate) const TIMESTAMP_MIN_SECONDS: i64 = -62_135_596_800;
-/// Largest `Timestamp.seconds` the JSON mapping allows: `9999-12-31T23:59:59Z`.
-pub(crate) const TIMESTAMP_MAX_SECONDS: i64 = 253_402_300_799;
-/// Largest magnitude of `Duration.seconds`: 10,000 years.
-pub(crate) const DURATION_MAX_SECONDS: i64 = 315_576_000_000;
+use crate::wkt::{Duration, Timestamp};
 
 const BASE64_STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -85,204 +79,44 @@ pub(crate) fn base64_decode(text: &str) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// Writes `nanos` (0..1e9) as protoc does: nothing, or 3, 6 or 9 digits after a dot.
-fn push_fraction(out: &mut String, nanos: u32) {
-    if nanos == 0 {
-        return;
-    }
-    if nanos.is_multiple_of(1_000_000) {
-        out.push_str(&format!(".{:03}", nanos / 1_000_000));
-    } else if nanos.is_multiple_of(1_000) {
-        out.push_str(&format!(".{:06}", nanos / 1_000));
-    } else {
-        out.push_str(&format!(".{nanos:09}"));
-    }
-}
-
-/// Formats a `Timestamp` as RFC 3339 in UTC (`1972-01-01T10:00:20.021Z`).
+/// Formats a `Timestamp` as RFC 3339 in UTC (`1972-01-01T10:00:20.021Z`); out-of-range
+/// seconds or nanos are an error.
 pub(crate) fn format_timestamp(seconds: i64, nanos: i32) -> Result<String, String> {
-    if !(TIMESTAMP_MIN_SECONDS..=TIMESTAMP_MAX_SECONDS).contains(&seconds) {
-        return Err(format!("Timestamp seconds {seconds} out of range"));
+    let timestamp = Timestamp::new(seconds, nanos);
+    if !timestamp.is_valid() {
+        return Err(format!(
+            "Timestamp ({seconds} s, {nanos} ns) out of range (0001-01-01 to 9999-12-31)"
+        ));
     }
-    if !(0..1_000_000_000).contains(&nanos) {
-        return Err(format!("Timestamp nanos {nanos} out of range"));
-    }
-    let days = seconds.div_euclid(86_400);
-    let secs = seconds.rem_euclid(86_400);
-    let (year, month, day) = civil_from_days(days);
-    let mut out = format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    );
-    push_fraction(&mut out, nanos as u32);
-    out.push('Z');
-    Ok(out)
-}
-
-/// Reads exactly `n` ASCII digits at `*pos`.
-fn digits(s: &[u8], pos: &mut usize, n: usize) -> Option<i64> {
-    let part = s.get(*pos..*pos + n)?;
-    let mut value = 0i64;
-    for &c in part {
-        if !c.is_ascii_digit() {
-            return None;
-        }
-        value = value * 10 + i64::from(c - b'0');
-    }
-    *pos += n;
-    Some(value)
-}
-
-fn expect(s: &[u8], pos: &mut usize, c: u8) -> Option<()> {
-    if s.get(*pos) == Some(&c) {
-        *pos += 1;
-        Some(())
-    } else {
-        None
-    }
-}
-
-/// Reads `.` and 1 to 9 digits, as nanoseconds; nothing if no dot follows.
-fn fraction(s: &[u8], pos: &mut usize) -> Option<i32> {
-    if s.get(*pos) != Some(&b'.') {
-        return Some(0);
-    }
-    *pos += 1;
-    let start = *pos;
-    while s.get(*pos).is_some_and(u8::is_ascii_digit) {
-        *pos += 1;
-    }
-    let len = *pos - start;
-    if len == 0 || len > 9 {
-        return None;
-    }
-    let mut nanos = 0i32;
-    for i in 0..9 {
-        let d = if i < len { s[start + i] - b'0' } else { 0 };
-        nanos = nanos * 10 + i32::from(d);
-    }
-    Some(nanos)
+    Ok(timestamp.to_string())
 }
 
 /// Parses an RFC 3339 timestamp (`Z` or a `±hh:mm` offset) into `(seconds, nanos)`.
 pub(crate) fn parse_timestamp(text: &str) -> Result<(i64, i32), String> {
-    let bad = || format!("invalid Timestamp `{text}`");
-    let s = text.as_bytes();
-    let mut pos = 0;
-    let parsed = (|| {
-        let year = digits(s, &mut pos, 4)?;
-        expect(s, &mut pos, b'-')?;
-        let month = digits(s, &mut pos, 2)?;
-        expect(s, &mut pos, b'-')?;
-        let day = digits(s, &mut pos, 2)?;
-        expect(s, &mut pos, b'T')?;
-        let hour = digits(s, &mut pos, 2)?;
-        expect(s, &mut pos, b':')?;
-        let minute = digits(s, &mut pos, 2)?;
-        expect(s, &mut pos, b':')?;
-        let second = digits(s, &mut pos, 2)?;
-        let nanos = fraction(s, &mut pos)?;
-        let offset = match s.get(pos)? {
-            b'Z' => {
-                pos += 1;
-                0
-            }
-            sign @ (b'+' | b'-') => {
-                let negative = *sign == b'-';
-                pos += 1;
-                let oh = digits(s, &mut pos, 2)?;
-                expect(s, &mut pos, b':')?;
-                let om = digits(s, &mut pos, 2)?;
-                if oh > 23 || om > 59 {
-                    return None;
-                }
-                let minutes = oh * 60 + om;
-                if negative { -minutes } else { minutes }
-            }
-            _ => return None,
-        };
-        if pos != s.len() {
-            return None;
-        }
-        if year == 0
-            || !(1..=12).contains(&month)
-            || day < 1
-            || day > i64::from(days_in_month(year, month as u32))
-            || hour > 23
-            || minute > 59
-            || second > 59
-        {
-            return None;
-        }
-        let seconds = days_from_civil(year, month as u32, day as u32) * 86_400
-            + hour * 3600
-            + minute * 60
-            + second
-            - offset * 60;
-        Some((seconds, nanos))
-    })();
-    let (seconds, nanos) = parsed.ok_or_else(bad)?;
-    if !(TIMESTAMP_MIN_SECONDS..=TIMESTAMP_MAX_SECONDS).contains(&seconds) {
-        return Err(format!("Timestamp `{text}` out of range"));
-    }
-    Ok((seconds, nanos))
+    let timestamp: Timestamp = text
+        .parse()
+        .map_err(|e| format!("invalid Timestamp `{text}`: {e}"))?;
+    Ok((timestamp.seconds, timestamp.nanos))
 }
 
-/// Formats a `Duration` as `"1.5s"`, `"-0.010s"`.
+/// Formats a `Duration` as `"1.5s"`, `"-0.010s"`; out-of-range values and mixed signs are
+/// an error.
 pub(crate) fn format_duration(seconds: i64, nanos: i32) -> Result<String, String> {
-    if !(-DURATION_MAX_SECONDS..=DURATION_MAX_SECONDS).contains(&seconds) {
-        return Err(format!("Duration seconds {seconds} out of range"));
-    }
-    if nanos <= -1_000_000_000
-        || nanos >= 1_000_000_000
-        || (seconds > 0 && nanos < 0)
-        || (seconds < 0 && nanos > 0)
-    {
+    let duration = Duration::new(seconds, nanos);
+    if !duration.is_valid() {
         return Err(format!(
-            "Duration nanos {nanos} invalid for seconds {seconds}"
+            "Duration ({seconds} s, {nanos} ns) out of range or of mixed signs"
         ));
     }
-    let mut out = String::new();
-    if seconds < 0 || nanos < 0 {
-        out.push('-');
-    }
-    out.push_str(&seconds.unsigned_abs().to_string());
-    push_fraction(&mut out, nanos.unsigned_abs());
-    out.push('s');
-    Ok(out)
+    Ok(duration.to_string())
 }
 
 /// Parses `"1.5s"`, `"-0.5s"`, `"3s"` into `(seconds, nanos)` with matching signs.
 pub(crate) fn parse_duration(text: &str) -> Result<(i64, i32), String> {
-    let bad = || format!("invalid Duration `{text}`");
-    let body = text.strip_suffix('s').ok_or_else(bad)?;
-    let (negative, body) = match body.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, body),
-    };
-    let s = body.as_bytes();
-    let mut pos = 0;
-    while s.get(pos).is_some_and(u8::is_ascii_digit) {
-        pos += 1;
-    }
-    if pos == 0 || pos > 12 {
-        return Err(bad());
-    }
-    let seconds: i64 = body[..pos].parse().map_err(|_| bad())?;
-    let nanos = fraction(s, &mut pos).ok_or_else(bad)?;
-    if pos != s.len() {
-        return Err(bad());
-    }
-    if seconds > DURATION_MAX_SECONDS {
-        return Err(format!("Duration `{text}` out of range"));
-    }
-    Ok(if negative {
-        (-seconds, -nanos)
-    } else {
-        (seconds, nanos)
-    })
+    let duration: Duration = text
+        .parse()
+        .map_err(|e| format!("invalid Duration `{text}`: {e}"))?;
+    Ok((duration.seconds, duration.nanos))
 }
 
 /// Converts a field mask path from `snake_case` to `lowerCamelCase`, refusing paths that
@@ -468,14 +302,14 @@ mod tests {
             "1970-01-01T00:00:00.000000010Z"
         );
         assert_eq!(
-            format_timestamp(TIMESTAMP_MIN_SECONDS, 0).unwrap(),
+            format_timestamp(Timestamp::MIN_SECONDS, 0).unwrap(),
             "0001-01-01T00:00:00Z"
         );
         assert_eq!(
-            format_timestamp(TIMESTAMP_MAX_SECONDS, 999_999_999).unwrap(),
+            format_timestamp(Timestamp::MAX_SECONDS, 999_999_999).unwrap(),
             "9999-12-31T23:59:59.999999999Z"
         );
-        assert!(format_timestamp(TIMESTAMP_MAX_SECONDS + 1, 0).is_err());
+        assert!(format_timestamp(Timestamp::MAX_SECONDS + 1, 0).is_err());
         assert!(format_timestamp(0, -1).is_err());
         assert_eq!(
             parse_timestamp("1993-02-10T00:00:00.000Z").unwrap(),
@@ -491,7 +325,7 @@ mod tests {
         );
         assert_eq!(
             parse_timestamp("9999-12-31T23:59:59.999999999Z").unwrap(),
-            (TIMESTAMP_MAX_SECONDS, 999_999_999)
+            (Timestamp::MAX_SECONDS, 999_999_999)
         );
         for bad in [
             "0000-01-01T00:00:00Z",
@@ -515,12 +349,12 @@ mod tests {
         assert_eq!(format_duration(0, -10_000).unwrap(), "-0.000010s");
         assert_eq!(format_duration(1, 0).unwrap(), "1s");
         assert!(format_duration(1, -1).is_err());
-        assert!(format_duration(DURATION_MAX_SECONDS + 1, 0).is_err());
+        assert!(format_duration(Duration::MAX_SECONDS + 1, 0).is_err());
         assert_eq!(parse_duration("1.5s").unwrap(), (1, 500_000_000));
         assert_eq!(parse_duration("-0.5s").unwrap(), (0, -500_000_000));
         assert_eq!(
             parse_duration("-315576000000.999999999s").unwrap(),
-            (-DURATION_MAX_SECONDS, -999_999_999)
+            (-Duration::MAX_SECONDS, -999_999_999)
         );
         for bad in [
             "1",

@@ -47,7 +47,9 @@ pub struct DynamicMessage {
 impl PartialEq for DynamicMessage {
     /// Messages are equal when they have the same type, the same set fields (by
     /// [`has_field`](DynamicMessage::has_field)) with equal values, the same extensions and
-    /// the same unknown fields.
+    /// the same unknown fields. Maps compare by content, whatever order their entries were
+    /// added in; floats compare as numbers, so a message holding a NaN is not equal to
+    /// itself (as with generated code's derived `PartialEq`; compare encodings instead).
     fn eq(&self, other: &Self) -> bool {
         if self.desc.full_name() != other.desc.full_name() || self.unknown != other.unknown {
             return false;

@@ -227,6 +227,9 @@ pub(crate) struct PoolInner {
     pub names: HashMap<String, Symbol>,
     /// Extension indexes per extended message, sorted by number.
     pub extensions_of: HashMap<u32, Vec<u32>>,
+    /// The names the add in progress has put into `names`, so that a failed add can take
+    /// them out again (empty between adds).
+    pub added_names: Vec<String>,
 }
 
 impl PoolInner {
@@ -485,18 +488,67 @@ impl DescriptorPool {
             return Ok(());
         }
         let ordered = order_by_dependencies(&self.inner, fresh)?;
-        let mut inner = (*self.inner).clone();
-        let first_file = inner.files.len() as u32;
-        let first_message = inner.messages.len() as u32;
-        let first_extension = inner.extensions.len() as u32;
-        let first_service = inner.services.len() as u32;
-        for file in ordered {
-            Builder::register_file(&mut inner, file)?;
+        // Adding works in place (copying the tables only when handles still share them), so
+        // registering many files one at a time stays linear; a failed add is undone.
+        let inner = Arc::make_mut(&mut self.inner);
+        let mark = Mark::of(inner);
+        let result = Self::add_ordered(inner, ordered, &mark);
+        if result.is_err() {
+            mark.undo(inner);
         }
-        let mut builder = Builder { inner: &mut inner };
-        builder.resolve(first_file, first_message, first_extension, first_service)?;
-        self.inner = Arc::new(inner);
-        Ok(())
+        inner.added_names.clear();
+        result
+    }
+
+    fn add_ordered(
+        inner: &mut PoolInner,
+        ordered: Vec<FileDescriptorProto>,
+        mark: &Mark,
+    ) -> Result<(), DescriptorError> {
+        for file in ordered {
+            Builder::register_file(inner, file)?;
+        }
+        let mut builder = Builder { inner };
+        builder.resolve(mark.messages, mark.extensions, mark.services)
+    }
+}
+
+/// The table sizes of a pool before an add, to undo it.
+struct Mark {
+    files: u32,
+    messages: u32,
+    enums: u32,
+    extensions: u32,
+    services: u32,
+}
+
+impl Mark {
+    fn of(inner: &PoolInner) -> Mark {
+        Mark {
+            files: inner.files.len() as u32,
+            messages: inner.messages.len() as u32,
+            enums: inner.enums.len() as u32,
+            extensions: inner.extensions.len() as u32,
+            services: inner.services.len() as u32,
+        }
+    }
+
+    /// Removes everything added since the mark was taken (this walks the file and
+    /// extension indexes, which is fine on the error path).
+    fn undo(&self, inner: &mut PoolInner) {
+        for name in inner.added_names.drain(..) {
+            inner.names.remove(&name);
+        }
+        inner.files.truncate(self.files as usize);
+        inner.file_names.retain(|_, &mut i| i < self.files);
+        inner.messages.truncate(self.messages as usize);
+        inner.enums.truncate(self.enums as usize);
+        inner.extensions.truncate(self.extensions as usize);
+        inner.services.truncate(self.services as usize);
+        inner.extensions_of.retain(|&extendee, list| {
+            list.retain(|&e| e < self.extensions);
+            extendee < self.messages && !list.is_empty()
+        });
     }
 }
 
@@ -608,6 +660,7 @@ impl Builder<'_> {
     ) -> Result<(), DescriptorError> {
         match inner.names.get(&name) {
             None => {
+                inner.added_names.push(name.clone());
                 inner.names.insert(name, symbol);
                 Ok(())
             }
@@ -915,7 +968,6 @@ impl Builder<'_> {
     /// indexes, and builds the per-message field tables.
     fn resolve(
         &mut self,
-        first_file: u32,
         first_message: u32,
         first_extension: u32,
         first_service: u32,
@@ -932,7 +984,6 @@ impl Builder<'_> {
         for s in first_service..self.inner.services.len() as u32 {
             self.resolve_service(s)?;
         }
-        let _ = first_file;
         Ok(())
     }
 

@@ -275,7 +275,9 @@ fn merge_sub_message(
 }
 
 /// Decodes a map entry; `None` when its value is an unknown number of a closed enum (the
-/// whole entry then goes to the unknown fields, as in C++).
+/// whole entry then goes to the unknown fields, as in C++) or its key or value a string
+/// that is not UTF-8 in a map that does not verify it (kept whole the same way, as
+/// generated code does).
 fn decode_map_entry(
     pool: &DescriptorPool,
     entry_type: u32,
@@ -298,14 +300,20 @@ fn decode_map_entry(
     let mut key: Option<Value> = None;
     let mut value: Option<Value> = None;
     let mut unknown_enum = false;
+    let mut bad_key = false;
     let mut ignored = UnknownFields::new();
     while !body.is_empty() {
         let (number, wire_type) = decode_key(&mut body)?;
         match number {
             1 => {
                 check_wire_type(wire_type_of(key_field.kind), wire_type)?;
-                if let Scalar::Value(v) = read_scalar(inner, key_field, &mut body)? {
-                    key = Some(v);
+                match read_scalar(inner, key_field, &mut body)? {
+                    Scalar::Value(v) => {
+                        key = Some(v);
+                        bad_key = false;
+                    }
+                    // A string key that is not UTF-8 in a map that does not verify it.
+                    Scalar::Unknown(_) => bad_key = true,
                 }
             }
             2 => {
@@ -335,7 +343,7 @@ fn decode_map_entry(
             }
         }
     }
-    if unknown_enum {
+    if unknown_enum || bad_key {
         return Ok(None);
     }
     let key = match key {

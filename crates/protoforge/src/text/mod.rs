@@ -104,9 +104,14 @@ pub fn print_with(msg: &DynamicMessage, options: &PrintOptions) -> String {
 
 /// Parses `input` as a text-format message of type `desc`.
 ///
-/// A non-repeated field (or a second member of a oneof) given twice is an error, as in
-/// protoc's `TextFormat::Parse`.
-pub fn parse(desc: MessageDescriptor, input: &str) -> Result<DynamicMessage, ParseError> {
+/// The input is text (`&str`) or raw bytes (`&[u8]`): like protoc, the parser works on
+/// bytes, so string literals may hold bytes that are not UTF-8 (fine for `bytes` fields; a
+/// `string` field must still get valid UTF-8). A non-repeated field (or a second member of
+/// a oneof) given twice is an error, as in protoc's `TextFormat::Parse`.
+pub fn parse(
+    desc: MessageDescriptor,
+    input: impl AsRef<[u8]>,
+) -> Result<DynamicMessage, ParseError> {
     parse_with_warnings(desc, input).map(|(msg, _)| msg)
 }
 
@@ -114,17 +119,17 @@ pub fn parse(desc: MessageDescriptor, input: &str) -> Result<DynamicMessage, Par
 /// the use of a deprecated field), each with its position.
 pub fn parse_with_warnings(
     desc: MessageDescriptor,
-    input: &str,
+    input: impl AsRef<[u8]>,
 ) -> Result<(DynamicMessage, Vec<Diagnostic>), ParseError> {
     let mut msg = DynamicMessage::new(desc);
-    let warnings = parse::parse_into(&mut msg, input, true)?;
+    let warnings = parse::parse_into(&mut msg, input.as_ref(), true)?;
     Ok((msg, warnings))
 }
 
 /// Parses `input` as text format into `msg`, keeping what is there: a non-repeated field
 /// given again overwrites the earlier value (protoc's `TextFormat::Merge`).
-pub fn merge(msg: &mut DynamicMessage, input: &str) -> Result<(), ParseError> {
-    parse::parse_into(msg, input, false).map(|_| ())
+pub fn merge(msg: &mut DynamicMessage, input: impl AsRef<[u8]>) -> Result<(), ParseError> {
+    parse::parse_into(msg, input.as_ref(), false).map(|_| ())
 }
 
 /// Prints the fields of an encoded message by number, like `protoc --decode_raw`: varints
@@ -143,10 +148,29 @@ pub struct Diagnostic {
     pub line: usize,
     /// 1-based column.
     pub column: usize,
-    /// protoc's wording.
+    /// protoc's wording (input bytes it quotes that are not UTF-8 replaced by U+FFFD; see
+    /// [`message_bytes`](Diagnostic::message_bytes)).
     pub message: String,
     /// A warning (protoc prints `warning: ` before it) rather than an error.
     pub is_warning: bool,
+    raw_message: Vec<u8>,
+}
+
+impl Diagnostic {
+    /// The message exactly as protoc writes it: input tokens it quotes (such as the `X` of
+    /// `Expected identifier, got: X`) are the input's bytes, UTF-8 or not.
+    pub fn message_bytes(&self) -> &[u8] {
+        &self.raw_message
+    }
+
+    /// The whole line protoc prints for this diagnostic after its file name: `LINE:COL: `,
+    /// `warning: ` for warnings, then [`message_bytes`](Diagnostic::message_bytes).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let warning = if self.is_warning { "warning: " } else { "" };
+        let mut out = format!("{}:{}: {warning}", self.line, self.column).into_bytes();
+        out.extend_from_slice(&self.raw_message);
+        out
+    }
 }
 
 impl fmt::Display for Diagnostic {

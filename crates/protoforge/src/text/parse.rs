@@ -22,7 +22,7 @@ type Step<T = ()> = Result<T, Failed>;
 /// warnings on success.
 pub(crate) fn parse_into(
     msg: &mut DynamicMessage,
-    input: &str,
+    input: &[u8],
     forbid_overwrites: bool,
 ) -> Result<Vec<Diagnostic>, ParseError> {
     let mut parser = Parser {
@@ -46,9 +46,15 @@ fn diagnostic(p: Problem) -> Diagnostic {
     Diagnostic {
         line: p.line + 1,
         column: p.column + 1,
-        message: p.message,
+        message: String::from_utf8_lossy(&p.message).into_owned(),
         is_warning: p.warning,
+        raw_message: p.message,
     }
+}
+
+/// An error message that quotes input bytes as they are: `before`, the bytes, `after`.
+fn quoting(before: &str, bytes: &[u8], after: &str) -> Vec<u8> {
+    [before.as_bytes(), bytes, after.as_bytes()].concat()
 }
 
 fn is_hex_number(text: &[u8]) -> bool {
@@ -88,19 +94,24 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     /// Records an error at the current token.
-    fn error<T>(&mut self, message: impl Into<String>) -> Step<T> {
+    fn error<T>(&mut self, message: impl Into<Vec<u8>>) -> Step<T> {
         let (line, column) = (self.tok.current().line, self.tok.current().column);
         self.tok.error_at(line, column, message);
         Err(Failed)
     }
 
-    fn warning(&mut self, message: impl Into<String>) {
+    fn warning(&mut self, message: impl Into<Vec<u8>>) {
         let (line, column) = (self.tok.current().line, self.tok.current().column);
         self.tok.warning_at(line, column, message);
     }
 
     fn current_text(&self) -> String {
         self.tok.text(self.tok.current()).into_owned()
+    }
+
+    /// The current token's bytes, for error messages that quote it.
+    fn current_bytes(&self) -> Vec<u8> {
+        self.tok.bytes(self.tok.current()).to_vec()
     }
 
     fn looking_at(&self, text: &str) -> bool {
@@ -124,8 +135,12 @@ impl Parser<'_> {
         if self.try_consume(text) {
             Ok(())
         } else {
-            let found = self.current_text();
-            self.error(format!("Expected \"{text}\", found \"{found}\"."))
+            let found = self.current_bytes();
+            self.error(quoting(
+                &format!("Expected \"{text}\", found \""),
+                &found,
+                "\".",
+            ))
         }
     }
 
@@ -135,8 +150,8 @@ impl Parser<'_> {
             self.tok.next();
             return Ok(text);
         }
-        let found = self.current_text();
-        self.error(format!("Expected identifier, got: {found}"))
+        let found = self.current_bytes();
+        self.error(quoting("Expected identifier, got: ", &found, ""))
     }
 
     fn parse_fields(&mut self, msg: &mut DynamicMessage) -> Step {
@@ -498,8 +513,8 @@ impl Parser<'_> {
                         .map(|v| v.number());
                     (n.to_string(), found, Some(n))
                 } else {
-                    let got = self.current_text();
-                    return self.error(format!("Expected integer or identifier, got: {got}"));
+                    let got = self.current_bytes();
+                    return self.error(quoting("Expected integer or identifier, got: ", &got, ""));
                 };
                 match (found, number) {
                     (Some(n), _) => Value::EnumNumber(n),
@@ -520,8 +535,8 @@ impl Parser<'_> {
 
     fn consume_string(&mut self) -> Step<Vec<u8>> {
         if !self.looking_at_kind(TokenKind::String) {
-            let got = self.current_text();
-            return self.error(format!("Expected string, got: {got}"));
+            let got = self.current_bytes();
+            return self.error(quoting("Expected string, got: ", &got, ""));
         }
         let mut out = Vec::new();
         while self.looking_at_kind(TokenKind::String) {
@@ -536,8 +551,8 @@ impl Parser<'_> {
 
     fn consume_unsigned_integer(&mut self, max: u64) -> Step<u64> {
         if !self.looking_at_kind(TokenKind::Integer) {
-            let got = self.current_text();
-            return self.error(format!("Expected integer, got: {got}"));
+            let got = self.current_bytes();
+            return self.error(quoting("Expected integer, got: ", &got, ""));
         }
         let token = *self.tok.current();
         match parse_integer(self.tok.bytes(&token), max) {
@@ -571,8 +586,8 @@ impl Parser<'_> {
         let value = match token.kind {
             TokenKind::Integer => {
                 if is_hex_number(text) || is_oct_number(text) {
-                    let got = self.current_text();
-                    return self.error(format!("Expect a decimal number, got: {got}"));
+                    let got = self.current_bytes();
+                    return self.error(quoting("Expect a decimal number, got: ", &got, ""));
                 }
                 let value = match parse_integer(text, u64::MAX) {
                     Some(v) => v as f64,
@@ -601,8 +616,8 @@ impl Parser<'_> {
                 }
             }
             _ => {
-                let got = self.current_text();
-                return self.error(format!("Expected double, got: {got}"));
+                let got = self.current_bytes();
+                return self.error(quoting("Expected double, got: ", &got, ""));
             }
         };
         Ok(if negative { -value } else { value })
@@ -671,8 +686,12 @@ impl Parser<'_> {
             kind,
             TokenKind::Integer | TokenKind::Float | TokenKind::Identifier
         ) {
-            let got = self.current_text();
-            return self.error(format!("Cannot skip field value, unexpected token: {got}"));
+            let got = self.current_bytes();
+            return self.error(quoting(
+                "Cannot skip field value, unexpected token: ",
+                &got,
+                "",
+            ));
         }
         if has_minus && kind == TokenKind::Identifier {
             let lower = self.current_text().to_ascii_lowercase();

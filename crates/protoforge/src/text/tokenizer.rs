@@ -40,12 +40,13 @@ pub(crate) struct Token {
     pub end_column: usize,
 }
 
-/// A problem found while tokenizing or parsing, at a 0-based position.
+/// A problem found while tokenizing or parsing, at a 0-based position. The message is
+/// bytes because protoc quotes input tokens in it as they are, valid UTF-8 or not.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Problem {
     pub line: usize,
     pub column: usize,
-    pub message: String,
+    pub message: Vec<u8>,
     pub warning: bool,
 }
 
@@ -103,7 +104,7 @@ pub(crate) struct Tokenizer<'a> {
 
 impl<'a> Tokenizer<'a> {
     /// A tokenizer positioned before the first token (call `next()` to read it).
-    pub fn new(input: &'a str) -> Self {
+    pub fn new(input: &'a [u8]) -> Self {
         let start = Token {
             kind: TokenKind::Start,
             start: 0,
@@ -113,7 +114,7 @@ impl<'a> Tokenizer<'a> {
             end_column: 0,
         };
         Tokenizer {
-            input: input.as_bytes(),
+            input,
             pos: 0,
             line: 0,
             column: 0,
@@ -146,7 +147,7 @@ impl<'a> Tokenizer<'a> {
     }
 
     /// Records an error at a 0-based position.
-    pub fn error_at(&mut self, line: usize, column: usize, message: impl Into<String>) {
+    pub fn error_at(&mut self, line: usize, column: usize, message: impl Into<Vec<u8>>) {
         self.problems.push(Problem {
             line,
             column,
@@ -156,7 +157,7 @@ impl<'a> Tokenizer<'a> {
     }
 
     /// Records a warning at a 0-based position.
-    pub fn warning_at(&mut self, line: usize, column: usize, message: impl Into<String>) {
+    pub fn warning_at(&mut self, line: usize, column: usize, message: impl Into<Vec<u8>>) {
         self.problems.push(Problem {
             line,
             column,
@@ -478,7 +479,7 @@ mod tests {
     use super::*;
 
     fn kinds(input: &str) -> Vec<(TokenKind, String)> {
-        let mut t = Tokenizer::new(input);
+        let mut t = Tokenizer::new(input.as_bytes());
         let mut out = Vec::new();
         while t.next() {
             let tok = *t.current();
@@ -509,7 +510,7 @@ mod tests {
 
     #[test]
     fn columns_follow_tabs() {
-        let mut t = Tokenizer::new("\tab\n  c");
+        let mut t = Tokenizer::new(b"\tab\n  c");
         t.next();
         assert_eq!((t.current().line, t.current().column), (0, 8));
         t.next();
@@ -518,18 +519,18 @@ mod tests {
 
     #[test]
     fn errors_do_not_stop_tokenizing() {
-        let mut t = Tokenizer::new("1a 'x\\q'");
+        let mut t = Tokenizer::new(b"1a 'x\\q'");
         while t.next() {}
         let messages: Vec<_> = t
             .problems
             .iter()
-            .map(|p| (p.column, p.message.as_str()))
+            .map(|p| (p.column, String::from_utf8_lossy(&p.message).into_owned()))
             .collect();
         assert_eq!(
             messages,
             vec![
-                (1, "Need space between number and identifier."),
-                (6, "Invalid escape sequence in string literal."),
+                (1, "Need space between number and identifier.".to_owned()),
+                (6, "Invalid escape sequence in string literal.".to_owned()),
             ]
         );
     }

@@ -1,6 +1,8 @@
-//! Calendar arithmetic shared by the `Timestamp` and `Duration` conversions and the JSON mapping: days since the
-//! Unix epoch from a proleptic Gregorian date and back (the well-known era-based algorithm,
-//! exact for every `i64` day count we accept), and the fractional-second text form.
+//! Calendar arithmetic and the fractional-second text form behind the one implementation of
+//! the `Timestamp` and `Duration` text forms (their `Display`/`FromStr`, which the JSON
+//! mapping uses too): days since the Unix epoch from a proleptic Gregorian date and back
+//! (the well-known era-based algorithm, exact for every `i64` day count we accept), and
+//! `.fraction` digits in and out.
 
 use core::fmt;
 
@@ -45,7 +47,7 @@ pub(crate) fn days_in_month(year: i64, month: u32) -> u32 {
 }
 
 /// The value of a run of ASCII digits, if every byte is one (at most 9 digits).
-pub(super) fn parse_digits(bytes: &[u8]) -> Option<u32> {
+pub(crate) fn parse_digits(bytes: &[u8]) -> Option<u32> {
     if bytes.is_empty() || bytes.len() > 9 {
         return None;
     }
@@ -59,34 +61,24 @@ pub(super) fn parse_digits(bytes: &[u8]) -> Option<u32> {
     Some(value)
 }
 
-/// An optional `.` and up to 9 digits at the start of `bytes` (none at all is zero, as
-/// protobuf's parsers accept): the nanoseconds they stand for and the rest of the input.
-/// More than 9 digits are an error, or with `round` rounded to the nearest nanosecond
-/// (protobuf does that for durations but not for timestamps; the result may then be a whole
-/// second, 1_000_000_000).
-pub(super) fn parse_fraction(bytes: &[u8], round: bool) -> Option<(u32, &[u8])> {
+/// An optional `.` followed by 1 to 9 digits at the start of `bytes` (no `.` at all is
+/// zero): the nanoseconds they stand for and the rest of the input. A `.` without digits or
+/// with more than 9 is an error, as in protobuf's C++ JSON parser (the conformance
+/// reference).
+pub(crate) fn parse_fraction(bytes: &[u8]) -> Option<(u32, &[u8])> {
     let Some(rest) = bytes.strip_prefix(b".") else {
         return Some((0, bytes));
     };
     let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
-    if digits > 9 && !round {
+    if digits == 0 || digits > 9 {
         return None;
     }
-    let used = digits.min(9);
-    let value = if used == 0 {
-        0
-    } else {
-        parse_digits(&rest[..used])?
-    };
-    let round_up = u32::from(digits > 9 && rest[9] >= b'5');
-    Some((
-        value * 10u32.pow(9 - used as u32) + round_up,
-        &rest[digits..],
-    ))
+    let value = parse_digits(&rest[..digits])?;
+    Some((value * 10u32.pow(9 - digits as u32), &rest[digits..]))
 }
 
 /// Writes `.` and 3, 6 or 9 digits of `nanos` (nothing when zero), as protobuf does.
-pub(super) fn write_fraction(f: &mut fmt::Formatter<'_>, nanos: u32) -> fmt::Result {
+pub(crate) fn write_fraction(f: &mut fmt::Formatter<'_>, nanos: u32) -> fmt::Result {
     if nanos == 0 {
         Ok(())
     } else if nanos.is_multiple_of(1_000_000) {

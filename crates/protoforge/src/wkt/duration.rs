@@ -146,15 +146,15 @@ impl fmt::Display for Duration {
 impl FromStr for Duration {
     type Err = DurationError;
 
-    /// Parses `[-|+]SECONDS[.FRACTION]s` as protobuf's JSON parser does (digits after the
-    /// ninth fractional one round to the nearest nanosecond); the value must be in the valid range.
+    /// Parses `[-]SECONDS[.FRACTION]s` (1 to 9 fractional digits after a `.`, no `+`), the
+    /// rules the JSON mapping (`protoforge::json`) applies and the conformance suite checks;
+    /// the value must be in the valid range.
     fn from_str(text: &str) -> Result<Duration, DurationError> {
         let err = DurationError::Parse;
         let body = text.strip_suffix('s').ok_or(err("missing `s` suffix"))?;
-        let (negative, body) = match body.as_bytes().first() {
-            Some(b'-') => (true, &body[1..]),
-            Some(b'+') => (false, &body[1..]),
-            _ => (false, body),
+        let (negative, body) = match body.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, body),
         };
         let bytes = body.as_bytes();
         let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
@@ -168,11 +168,11 @@ impl FromStr for Duration {
                 .and_then(|s| s.checked_add(u64::from(b - b'0')))
                 .ok_or(DurationError::OutOfRange)?;
         }
-        let (nanos, rest) = parse_fraction(&bytes[digits..], true).ok_or(err("bad fraction"))?;
+        let (nanos, rest) = parse_fraction(&bytes[digits..]).ok_or(err("bad fraction"))?;
         if !rest.is_empty() {
             return Err(err("unexpected characters"));
         }
-        if seconds > Duration::MAX_SECONDS as u64 || nanos >= NANOS_PER_SECOND as u32 {
+        if seconds > Duration::MAX_SECONDS as u64 {
             return Err(DurationError::OutOfRange);
         }
         let (seconds, nanos) = (seconds as i64, nanos as i32);

@@ -191,8 +191,9 @@ impl fmt::Display for Timestamp {
 impl FromStr for Timestamp {
     type Err = TimestampError;
 
-    /// Parses RFC 3339 (`YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, up to 9 fractional
-    /// digits, upper-case `T` and `Z`), as protobuf's JSON parser does.
+    /// Parses RFC 3339 (`YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, 1 to 9 fractional
+    /// digits after a `.`, upper-case `T` and `Z`, a real calendar date), the rules the JSON
+    /// mapping (`protoforge::json`) applies and the conformance suite checks.
     fn from_str(text: &str) -> Result<Timestamp, TimestampError> {
         let bytes = text.as_bytes();
         let err = TimestampError::Parse;
@@ -211,7 +212,7 @@ impl FromStr for Timestamp {
         if bytes[10] != b'T' {
             return Err(err("missing `T`"));
         }
-        let (nanos, rest) = parse_fraction(&bytes[19..], false).ok_or(err("bad fraction"))?;
+        let (nanos, rest) = parse_fraction(&bytes[19..]).ok_or(err("bad fraction"))?;
         let offset = match rest {
             [b'Z'] => 0,
             [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
