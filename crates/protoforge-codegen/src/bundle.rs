@@ -2,7 +2,8 @@
 //! output file, `protoforge_runtime.rs`, holding the runtime's source so generated code
 //! compiles with no dependency at all.
 //!
-//! The runtime's own files are embedded here at build time (`include_str!`) and rewritten as
+//! The runtime's own files come from the runtime crate (`protoforge::bundle_source`, behind
+//! its hidden `bundle-source` feature, so this package stays publishable) and are rewritten as
 //! inline modules of one file: `crate::` paths and `::bytes::` paths point at the configured
 //! runtime path instead, doc comments and unit tests are dropped (so a user crate runs no
 //! doc-tests of ours), and a minimal `bytes` module (`Buf` for `&[u8]`, `BufMut` for
@@ -10,6 +11,10 @@
 //! outer `#[allow]`s, so the file works both with `include!` and as a module file. The
 //! well-known types and the descriptor types are included only when the generated code refers
 //! to them.
+
+// The runtime crate exposes its own sources (its hidden `bundle-source` feature), so this
+// package refers to no file outside itself.
+use protoforge::bundle_source::{CORE, DESCRIPTOR, LIB, WKT, WKT_FILES};
 
 use crate::{Error, GeneratedFile};
 
@@ -19,56 +24,6 @@ pub(crate) const FILE_NAME: &str = "protoforge_runtime.rs";
 /// The runtime path generated code uses when the runtime is bundled and no other path is
 /// configured.
 pub(crate) const DEFAULT_PATH: &str = "crate::protoforge_runtime";
-
-/// The runtime's core modules, in the order they are emitted: name, source.
-const CORE: &[(&str, &str)] = &[
-    ("encoding", include_str!("../../protoforge/src/encoding.rs")),
-    ("error", include_str!("../../protoforge/src/error.rs")),
-    (
-        "extension",
-        include_str!("../../protoforge/src/extension.rs"),
-    ),
-    ("message", include_str!("../../protoforge/src/message.rs")),
-    ("name", include_str!("../../protoforge/src/name.rs")),
-    ("unknown", include_str!("../../protoforge/src/unknown.rs")),
-];
-
-/// The runtime's `lib.rs`, for its re-exports.
-const LIB: &str = include_str!("../../protoforge/src/lib.rs");
-
-/// The `wkt` module and its files.
-const WKT: &str = include_str!("../../protoforge/src/wkt/mod.rs");
-const WKT_FILES: &[(&str, &str)] = &[
-    ("any", include_str!("../../protoforge/src/wkt/any.rs")),
-    ("civil", include_str!("../../protoforge/src/wkt/civil.rs")),
-    (
-        "duration",
-        include_str!("../../protoforge/src/wkt/duration.rs"),
-    ),
-    (
-        "field_mask",
-        include_str!("../../protoforge/src/wkt/field_mask.rs"),
-    ),
-    (
-        "generated",
-        include_str!("../../protoforge/src/wkt/generated.rs"),
-    ),
-    (
-        "structs",
-        include_str!("../../protoforge/src/wkt/structs.rs"),
-    ),
-    (
-        "timestamp",
-        include_str!("../../protoforge/src/wkt/timestamp.rs"),
-    ),
-    (
-        "wrappers",
-        include_str!("../../protoforge/src/wkt/wrappers.rs"),
-    ),
-];
-
-/// The descriptor types.
-const DESCRIPTOR: &str = include_str!("../../protoforge/src/descriptor.rs");
 
 /// The lints a user crate may deny that vendored, partly unused code trips.
 const ALLOW: &str = "#[allow(dead_code, unused_imports, unused_macros, missing_docs, \

@@ -19,6 +19,7 @@ pub struct Config {
     pub(crate) runtime: String,
     pub(crate) btree_map: Vec<String>,
     pub(crate) bytes: Vec<String>,
+    pub(crate) unverified_strings_as_bytes: Vec<String>,
     pub(crate) type_attributes: Vec<(String, String)>,
     pub(crate) message_attributes: Vec<(String, String)>,
     pub(crate) enum_attributes: Vec<(String, String)>,
@@ -53,6 +54,7 @@ impl Config {
             runtime: "::protoforge".to_string(),
             btree_map: Vec::new(),
             bytes: Vec::new(),
+            unverified_strings_as_bytes: Vec::new(),
             type_attributes: Vec::new(),
             message_attributes: Vec::new(),
             enum_attributes: Vec::new(),
@@ -105,6 +107,36 @@ impl Config {
         S: Into<String>,
     {
         self.bytes.extend(paths.into_iter().map(Into::into));
+        self
+    }
+
+    /// `string` fields and extensions matching any of `paths` whose UTF-8 protobuf does not
+    /// verify (proto2, editions `utf8_validation = NONE`) are stored as bytes (`Vec<u8>`, or
+    /// `bytes::Bytes` where [`bytes`](Config::bytes) also matches), exactly as on the wire.
+    ///
+    /// By default such a field is a `String` like every other, and a value that is not UTF-8
+    /// (which protobuf allows there) cannot be held by it: it is kept byte for byte in the
+    /// unknown fields and re-encoded after the known fields, so nothing is lost, but the typed
+    /// field does not show it, and in a `repeated` field it moves to the end of the list when
+    /// re-encoded (Python, C++ and Go keep it in place); an extension reads it as absent.
+    /// Select a field with this option when such values matter: it then reads every value
+    /// and keeps list order. Fields whose UTF-8 is verified (proto3, editions `VERIFY`) stay
+    /// `String` whatever the paths say.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = protoforge_codegen::Config::new()
+    ///     .unverified_strings_as_bytes([".legacy.Record.names"]);
+    /// # let _ = config;
+    /// ```
+    pub fn unverified_strings_as_bytes<I, S>(mut self, paths: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.unverified_strings_as_bytes
+            .extend(paths.into_iter().map(Into::into));
         self
     }
 
@@ -366,7 +398,9 @@ impl Config {
     /// missing field) when a `required` field, here or in a sub-message, is unset after
     /// the top-level decode or merge (default off, as in prost; protobuf's own runtimes
     /// check). Either way every message has `is_initialized()` and
-    /// `Message::check_initialized()`; extension values are not checked.
+    /// `Message::check_initialized()`, which also check the message-typed extension values
+    /// a message holds, for the extensions declared in the files generated with it (as
+    /// protobuf's C++ runtime checks the extensions it knows).
     ///
     /// # Examples
     ///
@@ -442,7 +476,7 @@ impl Config {
     /// inside a value is written `\,`.
     ///
     /// Keys (each named after the builder method it calls; list keys may repeat):
-    /// `btree_map=PATH`, `bytes=PATH`, `disable_comments=PATH`,
+    /// `btree_map=PATH`, `bytes=PATH`, `unverified_strings_as_bytes=PATH`, `disable_comments=PATH`,
     /// `type_attribute=PATH=ATTR`, `message_attribute=PATH=ATTR`, `enum_attribute=PATH=ATTR`,
     /// `field_attribute=PATH=ATTR`, `extern_path=PROTO_PATH=RUST_PATH`, `include_file=NAME`,
     /// `runtime_crate=PATH`, `grpc_transport_path=PATH`, and the switches
@@ -499,6 +533,7 @@ impl Config {
             config = match key {
                 "btree_map" => config.btree_map([need(value)?]),
                 "bytes" => config.bytes([need(value)?]),
+                "unverified_strings_as_bytes" => config.unverified_strings_as_bytes([need(value)?]),
                 "disable_comments" => config.disable_comments([need(value)?]),
                 "type_attribute" => {
                     let (p, a) = pair(value)?;
@@ -595,11 +630,12 @@ mod tests {
     #[test]
     fn options_text() {
         let c = super::Config::from_options(
-            r"btree_map=.,bytes=.a.B,type_attribute=.a=#[derive(Eq\, Hash)],extern_path=.g=::g,include_file=m.rs,build_server=false,module_files",
+            r"btree_map=.,bytes=.a.B,unverified_strings_as_bytes=.a.C,type_attribute=.a=#[derive(Eq\, Hash)],extern_path=.g=::g,include_file=m.rs,build_server=false,module_files",
         )
         .unwrap();
         assert_eq!(c.btree_map, ["."]);
         assert_eq!(c.bytes, [".a.B"]);
+        assert_eq!(c.unverified_strings_as_bytes, [".a.C"]);
         assert_eq!(
             c.type_attributes,
             [(".a".to_string(), "#[derive(Eq, Hash)]".to_string())]
@@ -618,7 +654,13 @@ mod tests {
         let c = super::Config::from_options("file_descriptor_set").unwrap();
         assert!(!c.reflect_enabled() && c.descriptor_set_enabled());
         assert!(super::Config::from_options("").is_ok());
-        for bad in ["nope=1", "bytes", "extern_path=.g", "build_client=maybe"] {
+        for bad in [
+            "nope=1",
+            "bytes",
+            "unverified_strings_as_bytes",
+            "extern_path=.g",
+            "build_client=maybe",
+        ] {
             assert!(super::Config::from_options(bad).is_err(), "{bad}");
         }
     }

@@ -12,10 +12,17 @@
 //!   wins" (a later valid value drops the raw one), but inside a repeated field the raw
 //!   element moves to the end of the list. prost instead rejects the message; a `String` that
 //!   is not UTF-8 cannot exist in safe Rust, and `Vec<u8>` for every proto2 string would
-//!   make the common case worse.
+//!   make the common case worse. Users who need such values in place (and list order kept,
+//!   as Python, C++ and Go do) select the fields with `Config::unverified_strings_as_bytes`,
+//!   which stores them as bytes. Unverified `string` extensions use
+//!   `codec::UnverifiedString`, which reads a value that is not UTF-8 as absent (or
+//!   `codec::Bytes` when selected by that option); extensions follow the features of their
+//!   own declaring scope, not the extendee's.
 //! - `required`: every message has `is_initialized()` and, when something below it can be
 //!   missing, overrides `Message::check_initialized` (recursive through set sub-messages,
-//!   lists, map values and oneofs; extension values are not checked). With
+//!   lists, map values, oneofs and the message-typed extensions declared in the files being
+//!   generated, whose values are decoded to be checked; extensions declared elsewhere are
+//!   not known to this message and not checked). With
 //!   `Config::required_is_decode_error` it sets `Message::REQUIRED_IS_DECODE_ERROR`, so the
 //!   top-level decode fails with `MissingRequired` and the missing field's path.
 //! - MessageSets (`message_set_wire_format`) keep each item as an ordinary length-delimited
@@ -89,6 +96,62 @@ struct Ctx<'a> {
     comments: HashMap<usize, HashMap<Vec<i32>, String>>,
     /// Memo of [`Ctx::may_miss_required`].
     required_memo: std::cell::RefCell<HashMap<String, bool>>,
+    /// The extensions declared in the files being generated, by extendee (fully qualified),
+    /// in field-number order.
+    extensions: HashMap<String, Vec<ExtensionInfo<'a>>>,
+}
+
+/// An extension declared in a file being generated.
+struct ExtensionInfo<'a> {
+    desc: &'a FieldDescriptorProto,
+    /// The declaring file.
+    file: usize,
+    /// The declaring scope: a message, or `.package` (empty without a package).
+    scope: String,
+}
+
+/// The extensions declared in the generated files of `pool`, by extendee.
+fn extensions_by_extendee<'a>(pool: &Pool<'a>) -> HashMap<String, Vec<ExtensionInfo<'a>>> {
+    let mut out: HashMap<String, Vec<ExtensionInfo<'a>>> = HashMap::new();
+    for (index, file) in pool.files.iter().enumerate() {
+        if !pool.is_generated(index) {
+            continue;
+        }
+        let package = file.package();
+        let scope = if package.is_empty() {
+            String::new()
+        } else {
+            format!(".{package}")
+        };
+        for desc in &file.extension {
+            out.entry(desc.extendee().to_string())
+                .or_default()
+                .push(ExtensionInfo {
+                    desc,
+                    file: index,
+                    scope: scope.clone(),
+                });
+        }
+    }
+    for (name, info) in &pool.types {
+        if let Kind::Message(message) = info.kind
+            && pool.is_generated(info.file)
+        {
+            for desc in &message.extension {
+                out.entry(desc.extendee().to_string())
+                    .or_default()
+                    .push(ExtensionInfo {
+                        desc,
+                        file: info.file,
+                        scope: name.clone(),
+                    });
+            }
+        }
+    }
+    for list in out.values_mut() {
+        list.sort_by_key(|e| e.desc.number());
+    }
+    out
 }
 
 /// Runs code generation (see [`crate::generate`]).
@@ -127,12 +190,14 @@ pub(crate) fn run(
         }
         comments.insert(index, map);
     }
+    let extensions = extensions_by_extendee(&pool);
     let ctx = Ctx {
         config,
         pool,
         runtime,
         comments,
         required_memo: std::cell::RefCell::new(HashMap::new()),
+        extensions,
     };
 
     // Group the files to generate by package, in order of first appearance.
@@ -155,7 +220,14 @@ pub(crate) fn run(
     }
     let mut out = Vec::new();
     for (package, files) in &packages {
-        let tokens = ctx.package(package, files)?;
+        let mut tokens = ctx.package(package, files)?;
+        if config.module_files {
+            // A module file declares its sub-packages itself: it is their parent module.
+            tokens.extend(sub_package_tree(
+                package,
+                packages.iter().map(|(p, _)| p.as_str()),
+            ));
+        }
         let name = if package.is_empty() {
             "_.rs".to_string()
         } else {
@@ -193,44 +265,19 @@ fn format_file(tokens: TokenStream, module_file: bool) -> Result<String, Error> 
     Ok(format!("{header}\n{}", prettyplease::unparse(&file)))
 }
 
+/// A tree of package modules; `file` is set where a package has generated code.
+#[derive(Default)]
+struct Node {
+    file: Option<String>,
+    children: BTreeMap<String, Node>,
+}
+
 /// The include file: nested `pub mod`s mirroring the packages, each including its file
 /// (or, for module files, declaring it with a `#[path]` relative to the include file).
 fn include_tree<'p>(
     packages: impl Iterator<Item = &'p str>,
     module_files: bool,
 ) -> Result<TokenStream, Error> {
-    #[derive(Default)]
-    struct Node {
-        file: Option<String>,
-        children: BTreeMap<String, Node>,
-    }
-    fn emit(node: &Node, module_files: bool) -> Result<TokenStream, Error> {
-        let mut out = TokenStream::new();
-        if let Some(file) = node.file.as_ref().filter(|_| !module_files) {
-            out.extend(quote!(include!(#file);));
-        }
-        for (name, child) in &node.children {
-            let name_ident = ident(name);
-            match (&child.file, module_files) {
-                (Some(file), true) => {
-                    if !child.children.is_empty() {
-                        return Err(Error::new(format!(
-                            "`{file}` has sub-packages, so it cannot be a module file"
-                        )));
-                    }
-                    // rustfmt would reformat what prettyplease wrote.
-                    out.extend(quote!(#[path = #file] #[rustfmt::skip] pub mod #name_ident;));
-                }
-                _ => {
-                    let body = emit(child, module_files)?;
-                    // `#[path = "."]` keeps nested `#[path]`s relative to the include file.
-                    let here = module_files.then(|| quote!(#[path = "."]));
-                    out.extend(quote!(#here pub mod #name_ident { #body }));
-                }
-            }
-        }
-        Ok(out)
-    }
     let mut root = Node::default();
     for package in packages {
         let mut node = &mut root;
@@ -246,7 +293,52 @@ fn include_tree<'p>(
     if module_files && root.file.is_some() {
         return Err(Error::new("files without a package cannot be module files"));
     }
-    emit(&root, module_files)
+    Ok(emit_tree(&root, module_files))
+}
+
+/// For module files: the declarations of the packages below `parent`, which its own module
+/// file must hold (a module declared by `#[path]` is a directory-style module, so the paths
+/// stay relative to the directory of the generated files).
+fn sub_package_tree<'p>(parent: &str, packages: impl Iterator<Item = &'p str>) -> TokenStream {
+    let prefix = package_module(parent);
+    let mut root = Node::default();
+    for package in packages {
+        let segments = package_module(package);
+        if segments.len() <= prefix.len() || segments[..prefix.len()] != prefix[..] {
+            continue;
+        }
+        let mut node = &mut root;
+        for segment in &segments[prefix.len()..] {
+            node = node.children.entry(segment.clone()).or_default();
+        }
+        node.file = Some(format!("{package}.rs"));
+    }
+    emit_tree(&root, true)
+}
+
+/// The `pub mod` items of a package tree: included files, or module files declared by path
+/// (each module file declaring its own sub-packages).
+fn emit_tree(node: &Node, module_files: bool) -> TokenStream {
+    let mut out = TokenStream::new();
+    if let Some(file) = node.file.as_ref().filter(|_| !module_files) {
+        out.extend(quote!(include!(#file);));
+    }
+    for (name, child) in &node.children {
+        let name_ident = ident(name);
+        match (&child.file, module_files) {
+            (Some(file), true) => {
+                // rustfmt would reformat what prettyplease wrote.
+                out.extend(quote!(#[path = #file] #[rustfmt::skip] pub mod #name_ident;));
+            }
+            _ => {
+                let body = emit_tree(child, module_files);
+                // `#[path = "."]` keeps nested `#[path]`s relative to the include file.
+                let here = module_files.then(|| quote!(#[path = "."]));
+                out.extend(quote!(#here pub mod #name_ident { #body }));
+            }
+        }
+    }
+    out
 }
 
 /// How one value of a field is stored and encoded.
@@ -534,8 +626,18 @@ impl<'a> Ctx<'a> {
             Type::Fixed64 => scalar("fixed64", "Fixed64", quote!(u64)),
             Type::Fixed32 => scalar("fixed32", "Fixed32", quote!(u32)),
             Type::Bool => scalar("bool", "Bool", quote!(bool)),
-            Type::String => scalar("string", "String", quote!(::std::string::String)),
-            Type::Bytes => {
+            Type::String
+                if features.verify_utf8
+                    || !self
+                        .config
+                        .unverified_strings_as_bytes
+                        .iter()
+                        .any(|p| path_matches(p, full_name)) =>
+            {
+                scalar("string", "String", quote!(::std::string::String))
+            }
+            // An unverified `string` selected by `unverified_strings_as_bytes`: bytes.
+            Type::String | Type::Bytes => {
                 if self.config.bytes.iter().any(|p| path_matches(p, full_name)) {
                     let rt = self.rt();
                     scalar("bytes_shared", "BytesShared", quote!(#rt::bytes::Bytes))
@@ -853,6 +955,7 @@ impl<'a> Ctx<'a> {
                 });
             }
         }
+        checks.extend(self.extension_checks(full_name, &module)?);
         let (is_initialized, check_initialized) = if checks.is_empty() {
             (quote!(true), TokenStream::new())
         } else {
@@ -1001,9 +1104,9 @@ impl<'a> Ctx<'a> {
 
                 #(#getters)*
 
-                /// Whether every `required` field is set, here and in set sub-messages
-                /// (extensions are not checked); `Message::check_initialized` says which is
-                /// missing.
+                /// Whether every `required` field is set, here and in set sub-messages and
+                /// extensions (those declared in the files generated with this one);
+                /// `Message::check_initialized` says which is missing.
                 pub fn is_initialized(&self) -> bool {
                     #is_initialized
                 }
@@ -1105,7 +1208,9 @@ impl<'a> Ctx<'a> {
         let Some((key, value)) = self.pool.map_entry(field.desc) else {
             return Ok(None);
         };
-        let entry_features = self.pool.get(field.desc.type_name())?.features;
+        // UTF-8 verification follows the map field, not the entry type.
+        let mut entry_features = self.pool.get(field.desc.type_name())?.features;
+        entry_features.verify_utf8 = field.features.verify_utf8;
         let key = self.value_kind(key, entry_features, from, None, &field.full_name)?;
         let mut value = self.value_kind(value, entry_features, from, None, &field.full_name)?;
         // Map values are always length-prefixed, whatever `message_encoding` says.
@@ -1549,6 +1654,11 @@ impl<'a> Ctx<'a> {
                     let lit = default.unwrap_or("");
                     (quote!(&str), quote!(self.#name.as_deref().unwrap_or(#lit)))
                 }
+                // A `string` stored as bytes: its default is plain text, not C-escaped.
+                "bytes" | "bytes_shared" if field.desc.r#type() == Type::String => {
+                    let lit = Literal::byte_string(default.unwrap_or("").as_bytes());
+                    (quote!(&[u8]), quote!(self.#name.as_deref().unwrap_or(#lit)))
+                }
                 "bytes" | "bytes_shared" => {
                     let lit = Literal::byte_string(&unescape_bytes(default.unwrap_or("")));
                     (quote!(&[u8]), quote!(self.#name.as_deref().unwrap_or(#lit)))
@@ -1639,8 +1749,59 @@ impl<'a> Ctx<'a> {
         Ok(out)
     }
 
+    /// The statements of `check_initialized` for the message-typed extensions of message
+    /// `full_name` (declared in the files being generated) whose type can lack a `required`
+    /// field: each set value is decoded and checked, and one that does not decode fails too.
+    fn extension_checks(
+        &self,
+        full_name: &str,
+        from: &[String],
+    ) -> Result<Vec<TokenStream>, Error> {
+        let rt = self.rt();
+        let mut out = Vec::new();
+        for ext in self.extensions.get(full_name).into_iter().flatten() {
+            let field = ext.desc;
+            if !matches!(field.r#type(), Type::Message | Type::Group)
+                || !self.may_miss_required(field.type_name())
+            {
+                continue;
+            }
+            let ext_full = format!("{}.{}", ext.scope, field.name());
+            let features = self.extension_features(ext.file, &ext.scope, field);
+            let value = self.value_kind(field, features, from, None, &ext_full)?;
+            let ValueKind::Message { ty, .. } = &value else {
+                continue;
+            };
+            let codec = self.extension_codec(&value, features);
+            let number = Literal::u32_unsuffixed(field.number() as u32);
+            let label = format!("({})", &ext_full[1..]);
+            let err = quote!(.map_err(|error| error.push(NAME, #label))?);
+            out.push(if field.label() == Label::Repeated {
+                quote! {
+                    for value in #rt::Extendable::repeated_extension(
+                        self,
+                        &#rt::RepeatedExtension::<Self, #codec>::new(#number, false),
+                    ) #err {
+                        <#ty as #rt::Message>::check_initialized(&value) #err;
+                    }
+                }
+            } else {
+                quote! {
+                    if let ::core::option::Option::Some(value) = #rt::Extendable::extension(
+                        self,
+                        &#rt::Extension::<Self, #codec>::new(#number),
+                    ) #err {
+                        <#ty as #rt::Message>::check_initialized(&value) #err;
+                    }
+                }
+            });
+        }
+        Ok(out)
+    }
+
     /// Whether a message of type `full_name` can lack a `required` field: it or a message
-    /// reachable through its fields declares one.
+    /// reachable through its fields (or through extensions declared in the files being
+    /// generated) declares one.
     fn may_miss_required(&self, full_name: &str) -> bool {
         if let Some(&known) = self.required_memo.borrow().get(full_name) {
             return known;
@@ -1668,6 +1829,11 @@ impl<'a> Ctx<'a> {
                 }
                 if matches!(field.r#type(), Type::Message | Type::Group) {
                     stack.push(field.type_name().to_string());
+                }
+            }
+            for ext in self.extensions.get(&name).into_iter().flatten() {
+                if matches!(ext.desc.r#type(), Type::Message | Type::Group) {
+                    stack.push(ext.desc.type_name().to_string());
                 }
             }
             if found {
@@ -1870,18 +2036,10 @@ impl<'a> Ctx<'a> {
     ) -> Result<TokenStream, Error> {
         let rt = self.rt();
         let full_name = format!("{scope_name}.{}", field.name());
-        let extendee_info = self.pool.get(field.extendee())?;
-        let features = self.extension_features(extendee_info.file, field);
+        let features = self.extension_features(file, scope_name, field);
         let value = self.value_kind(field, features, from, None, &full_name)?;
         let extendee = self.pool.type_path(from, field.extendee())?;
-        // Group-typed extensions use the group codec; extensions of MessageSets are plain
-        // message extensions, since generated MessageSets keep items as ordinary fields.
-        let codec = match &value {
-            ValueKind::Message {
-                ty, group: true, ..
-            } => quote!(#rt::encoding::codec::Group<#ty>),
-            other => self.codec(other),
-        };
+        let codec = self.extension_codec(&value, features);
         let name = ident(&consts.alloc(&shouty(field.name())));
         let number = Literal::u32_unsuffixed(field.number() as u32);
         let mut docs = self.docs(file, path, &full_name);
@@ -1908,17 +2066,41 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    /// The features of an extension field: its file's, then its own.
-    fn extension_features(&self, _extendee_file: usize, field: &FieldDescriptorProto) -> Features {
-        let file = self
-            .pool
-            .files
-            .iter()
-            .find(|f| f.extension.iter().any(|e| std::ptr::eq(e, field)))
-            .copied();
-        let scope = file
-            .map(crate::pool::file_features)
-            .unwrap_or_else(crate::pool::proto2_features);
+    /// The codec type of an extension whose value is `value`: group-typed extensions use
+    /// the group codec (extensions of MessageSets are plain message extensions, since
+    /// generated MessageSets keep items as ordinary fields), and `string` extensions that
+    /// protobuf does not verify the unverified string codec.
+    fn extension_codec(&self, value: &ValueKind, features: Features) -> TokenStream {
+        let rt = self.rt();
+        match value {
+            ValueKind::Message {
+                ty, group: true, ..
+            } => quote!(#rt::encoding::codec::Group<#ty>),
+            value if is_string(value) && !features.verify_utf8 => {
+                quote!(#rt::encoding::codec::UnverifiedString)
+            }
+            other => self.codec(other),
+        }
+    }
+
+    /// The features of an extension field declared in file `file` within `scope_name` (a
+    /// message, or the package for a top-level `extend`): the scope's, then its own.
+    fn extension_features(
+        &self,
+        file: usize,
+        scope_name: &str,
+        field: &FieldDescriptorProto,
+    ) -> Features {
+        let scope = match self.pool.get(scope_name) {
+            Ok(info) if matches!(info.kind, Kind::Message(_)) => info.features,
+            _ => self
+                .pool
+                .files
+                .get(file)
+                .copied()
+                .map(crate::pool::file_features)
+                .unwrap_or_else(crate::pool::proto2_features),
+        };
         let mut features = scope.apply(field.options.as_ref().and_then(|o| o.features.as_ref()));
         if let Some(packed) = field.options.as_ref().and_then(|o| o.packed) {
             features.packed = packed;

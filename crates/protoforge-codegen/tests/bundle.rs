@@ -2,6 +2,9 @@
 //! the well-known types) is generated with the runtime beside it into a scratch crate with an
 //! empty `[dependencies]`, built with `-D warnings`, and run; the message it encodes must be
 //! byte for byte what Python `protobuf` makes of the same values, and must decode back.
+//! And the code generator stays publishable: every file the library of its package (and of
+//! the runtime's) embeds with `include_str!`/`include_bytes!` or names with `#[path]` is in
+//! that package.
 
 use std::path::Path;
 use std::process::Command;
@@ -134,4 +137,126 @@ fn bundled_runtime_builds_without_dependencies() {
         String::from_utf8_lossy(&python.stderr)
     );
     assert_eq!(ours, String::from_utf8_lossy(&python.stdout).trim());
+}
+
+/// The files `cargo package --list` puts in `package` (paths relative to its manifest).
+fn packaged_files(package: &str) -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let out = Command::new(env!("CARGO"))
+        .args([
+            "package",
+            "--list",
+            "--offline",
+            "--allow-dirty",
+            "-p",
+            package,
+        ])
+        .current_dir(&root)
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "cargo package --list -p {package} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// The file paths `source` (the text of the file at `file`, relative to its package) refers
+/// to through `include_str!`, `include_bytes!` and `#[path]` attributes that start a line
+/// (not those inside generated-code templates), resolved relative to its directory and
+/// normalised (`..` applied).
+fn referenced_files(file: &str, source: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for line in source.lines() {
+        if let Some(rest) = line.trim_start().strip_prefix("#[path = \"")
+            && let Some(end) = rest.find('"')
+        {
+            found.push(rest[..end].to_string());
+        }
+    }
+    for opener in ["include_str!(\"", "include_bytes!(\""] {
+        let mut rest = source;
+        while let Some(at) = rest.find(opener) {
+            rest = &rest[at + opener.len()..];
+            let Some(end) = rest.find('"') else { break };
+            found.push(rest[..end].to_string());
+            rest = &rest[end..];
+        }
+    }
+    let dir: Vec<&str> = file.split('/').collect();
+    let dir = &dir[..dir.len() - 1];
+    found
+        .iter()
+        .map(|relative| {
+            let mut parts: Vec<&str> = dir.to_vec();
+            for part in relative.split('/') {
+                match part {
+                    "." => {}
+                    ".." => {
+                        // Leaving the package root shows as a leading `..`.
+                        if parts.last().is_none_or(|p| *p == "..") {
+                            parts.push("..");
+                        } else {
+                            parts.pop();
+                        }
+                    }
+                    other => parts.push(other),
+                }
+            }
+            parts.join("/")
+        })
+        .collect()
+}
+
+#[test]
+fn referenced_files_resolve_within_their_package() {
+    assert_eq!(
+        referenced_files(
+            "src/a/b.rs",
+            "x include_str!(\"../c.rs\")\n  #[path = \"d.rs\"]\nquote!(#[path = \".\"])"
+        ),
+        ["src/a/d.rs", "src/c.rs"]
+    );
+    assert_eq!(
+        referenced_files("src/lib.rs", "include_bytes!(\"../../x/y.rs\")"),
+        ["../x/y.rs"]
+    );
+}
+
+#[test]
+fn packages_contain_every_file_they_embed() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for (package, dir, at_least) in [
+        ("protoforge-codegen", "protoforge-codegen", 1),
+        // The runtime's `bundle_source` embeds its own files: 16 of them.
+        ("protoforge", "protoforge", 16),
+    ] {
+        let files = packaged_files(package);
+        assert!(
+            files.iter().any(|f| f == "src/lib.rs"),
+            "{package}: {files:?}"
+        );
+        let mut checked = 0;
+        // What a build of the published crate compiles (its tests may reach outside).
+        let built = |f: &&String| f.ends_with(".rs") && (f.starts_with("src/") || *f == "build.rs");
+        for file in files.iter().filter(built) {
+            let source = std::fs::read_to_string(root.join(dir).join(file))
+                .unwrap_or_else(|e| panic!("{package}/{file}: {e}"));
+            for target in referenced_files(file, &source) {
+                assert!(
+                    files.contains(&target),
+                    "{package}/{file} embeds `{target}`, which is not in the package"
+                );
+                checked += 1;
+            }
+        }
+        assert!(
+            checked >= at_least,
+            "{package}: only {checked} embedded files found"
+        );
+    }
 }

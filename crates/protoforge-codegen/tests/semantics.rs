@@ -5,7 +5,9 @@
 //! `tests/semantics/check.py` drives the peer with messages Python made and compares every
 //! answer with what Python does: proto2 and editions `utf8_validation = NONE` strings that
 //! are not UTF-8 round-trip, proto3 ones fail; missing required fields; closed-enum map
-//! values; group-typed and MessageSet extensions; descriptors and `DynamicMessage`; serde.
+//! values; group-typed and MessageSet extensions; descriptors and `DynamicMessage`; serde;
+//! strings stored as bytes (`unverified_strings_as_bytes`) keep every value in order;
+//! string extensions follow their own UTF-8 rules; `is_initialized` checks extensions.
 //! The same crate is documented with `RUSTDOCFLAGS=-Dwarnings` and must hold no doctest.
 
 use std::path::{Path, PathBuf};
@@ -78,6 +80,13 @@ fn cargo(krate: &Path) -> Command {
     command
 }
 
+/// The strings stored as bytes (`Config::unverified_strings_as_bytes`).
+const RAW: [&str; 3] = [
+    ".sem.p2.RawStrings",
+    ".sem.p2.raw_str_ext",
+    "raw_rep_str_ext",
+];
+
 #[test]
 fn generated_code_behaves_like_protobuf() {
     let fixtures = manifest_dir().join("tests/semantics");
@@ -100,12 +109,18 @@ fn generated_code_behaves_like_protobuf() {
         (
             "strict",
             Config::new()
+                .unverified_strings_as_bytes(RAW)
                 .include_file("mod.rs")
                 .required_is_decode_error(true)
                 .reflect(true)
                 .serde(true),
         ),
-        ("lenient", Config::new().include_file("mod.rs")),
+        (
+            "lenient",
+            Config::new()
+                .unverified_strings_as_bytes(RAW)
+                .include_file("mod.rs"),
+        ),
     ];
     let mut lib = String::from("//! Code generated from the semantics fixtures.\n\n");
     for (name, config) in &configs {
@@ -122,6 +137,15 @@ fn generated_code_behaves_like_protobuf() {
                 p2.content
                     .contains("const REQUIRED_IS_DECODE_ERROR: bool = true;")
             );
+            // Unverified string extensions, and strings stored as bytes.
+            let compact: String = p2.content.split_whitespace().collect();
+            for item in [
+                "pubconstSTR_EXT:::protoforge::Extension<Extendee,::protoforge::encoding::codec::UnverifiedString",
+                "pubconstRAW_STR_EXT:::protoforge::Extension<Extendee,::protoforge::encoding::codec::Bytes",
+                "pubrs:::std::vec::Vec<::std::vec::Vec<u8>>",
+            ] {
+                assert!(compact.contains(item), "{item}");
+            }
         }
         lib.push_str(&format!(
             "/// The `{name}` generation.\npub mod {name} {{\n    include!(\"{name}/mod.rs\");\n}}\n"

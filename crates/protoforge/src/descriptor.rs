@@ -22,9 +22,9 @@ pub struct FileDescriptorSet {
 impl FileDescriptorSet {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.FileDescriptorSet";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
@@ -207,9 +207,9 @@ impl FileDescriptorProto {
     pub fn edition(&self) -> Edition {
         self.edition.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
@@ -506,9 +506,9 @@ impl DescriptorProto {
     pub fn visibility(&self) -> SymbolVisibility {
         self.visibility.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
@@ -751,9 +751,9 @@ pub mod descriptor_proto {
         pub fn end(&self) -> i32 {
             self.end.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             crate::Message::check_initialized(self).is_ok()
         }
@@ -885,9 +885,9 @@ pub mod descriptor_proto {
         pub fn end(&self) -> i32 {
             self.end.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -1001,9 +1001,9 @@ impl ExtensionRangeOptions {
         self.verification
             .unwrap_or(extension_range_options::VerificationState::Unverified)
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
@@ -1186,9 +1186,9 @@ pub mod extension_range_options {
         pub fn repeated(&self) -> bool {
             self.repeated.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -1516,9 +1516,9 @@ impl FieldDescriptorProto {
     pub fn proto3_optional(&self) -> bool {
         self.proto3_optional.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
@@ -2032,9 +2032,9 @@ impl OneofDescriptorProto {
     pub fn name(&self) -> &str {
         self.name.as_deref().unwrap_or("")
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
@@ -2160,9 +2160,9 @@ impl EnumDescriptorProto {
     pub fn visibility(&self) -> SymbolVisibility {
         self.visibility.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
@@ -2338,9 +2338,9 @@ pub mod enum_descriptor_proto {
         pub fn end(&self) -> i32 {
             self.end.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -2434,9 +2434,9 @@ impl EnumValueDescriptorProto {
     pub fn number(&self) -> i32 {
         self.number.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
@@ -2550,9 +2550,9 @@ impl ServiceDescriptorProto {
     pub fn name(&self) -> &str {
         self.name.as_deref().unwrap_or("")
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
@@ -2703,9 +2703,9 @@ impl MethodDescriptorProto {
     pub fn server_streaming(&self) -> bool {
         self.server_streaming.unwrap_or(false)
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
@@ -3115,9 +3115,9 @@ impl FileOptions {
     pub fn ruby_package(&self) -> &str {
         self.ruby_package.as_deref().unwrap_or("")
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
@@ -3739,9 +3739,9 @@ impl MessageOptions {
     pub fn deprecated_legacy_json_field_conflicts(&self) -> bool {
         self.deprecated_legacy_json_field_conflicts.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
@@ -4085,9 +4085,9 @@ impl FieldOptions {
     pub fn retention(&self) -> field_options::OptionRetention {
         self.retention.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
@@ -4387,9 +4387,9 @@ pub mod field_options {
         pub fn value(&self) -> &str {
             self.value.as_deref().unwrap_or("")
         }
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -4539,9 +4539,9 @@ pub mod field_options {
         pub fn removal_error(&self) -> &str {
             self.removal_error.as_deref().unwrap_or("")
         }
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -5053,9 +5053,9 @@ pub struct OneofOptions {
 impl OneofOptions {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.OneofOptions";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
@@ -5207,9 +5207,9 @@ impl EnumOptions {
     pub fn deprecated_legacy_json_field_conflicts(&self) -> bool {
         self.deprecated_legacy_json_field_conflicts.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
@@ -5406,9 +5406,9 @@ impl EnumValueOptions {
     pub fn debug_redact(&self) -> bool {
         self.debug_redact.unwrap_or(false)
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
@@ -5579,9 +5579,9 @@ impl ServiceOptions {
     pub fn deprecated(&self) -> bool {
         self.deprecated.unwrap_or(false)
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
@@ -5726,9 +5726,9 @@ impl MethodOptions {
         self.idempotency_level
             .unwrap_or(method_options::IdempotencyLevel::IdempotencyUnknown)
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
@@ -5989,9 +5989,9 @@ impl UninterpretedOption {
     pub fn aggregate_value(&self) -> &str {
         self.aggregate_value.as_deref().unwrap_or("")
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
@@ -6174,9 +6174,9 @@ pub mod uninterpreted_option {
         pub fn is_extension(&self) -> bool {
             self.is_extension.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             crate::Message::check_initialized(self).is_ok()
         }
@@ -6327,9 +6327,9 @@ impl FeatureSet {
     ) -> feature_set::visibility_feature::DefaultSymbolVisibility {
         self.default_symbol_visibility.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -6529,9 +6529,9 @@ pub mod feature_set {
     impl VisibilityFeature {
         /// The fully qualified protobuf name of this message.
         pub const FULL_NAME: &'static str = "google.protobuf.FeatureSet.VisibilityFeature";
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -7174,9 +7174,9 @@ impl FeatureSetDefaults {
     pub fn maximum_edition(&self) -> Edition {
         self.maximum_edition.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -7297,9 +7297,9 @@ pub mod feature_set_defaults {
         pub fn edition(&self) -> super::Edition {
             self.edition.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -7453,9 +7453,9 @@ pub struct SourceCodeInfo {
 impl SourceCodeInfo {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.SourceCodeInfo";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -7625,9 +7625,9 @@ pub mod source_code_info {
         pub fn trailing_comments(&self) -> &str {
             self.trailing_comments.as_deref().unwrap_or("")
         }
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -7763,9 +7763,9 @@ pub struct GeneratedCodeInfo {
 impl GeneratedCodeInfo {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.GeneratedCodeInfo";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -7871,9 +7871,9 @@ pub mod generated_code_info {
         pub fn semantic(&self) -> annotation::Semantic {
             self.semantic.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             true
         }

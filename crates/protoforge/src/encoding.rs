@@ -743,6 +743,14 @@ pub mod codec {
     /// extension API ([`crate::ExtensionCodec`]) accepts it.
     pub struct Group<M>(PhantomData<fn() -> M>);
 
+    /// A `string` extension whose UTF-8 protobuf does not verify (proto2, editions
+    /// `utf8_validation = NONE`), as `String`. It is not a [`Codec`] (fields of such strings
+    /// use the `string::*_unverified` functions): only the extension API
+    /// ([`crate::ExtensionCodec`]) accepts it. A stored value that is not UTF-8 reads as
+    /// absent instead of failing, and stays in the unknown fields unchanged.
+    #[derive(Clone, Copy, Debug)]
+    pub struct UnverifiedString;
+
     /// A typed enum `E`, encoded as `int32`. Decoding a number that `E` does not know keeps
     /// the previous value; fields of closed enums use [`super::enumeration::merge_closed`]
     /// instead, which keeps such numbers as unknown fields.

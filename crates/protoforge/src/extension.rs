@@ -8,7 +8,14 @@
 //!
 //! Any [`Codec`] can be an extension's type, and so can [`codec::Group`](crate::encoding::codec::Group)
 //! for group-typed extensions (proto2 `group` and editions `DELIMITED` message extensions),
-//! whose values are stored as unknown groups: both implement [`ExtensionCodec`].
+//! whose values are stored as unknown groups, and
+//! [`codec::UnverifiedString`](crate::encoding::codec::UnverifiedString) for `string`
+//! extensions whose UTF-8 protobuf does not verify (proto2, editions `utf8_validation =
+//! NONE`): all implement [`ExtensionCodec`]. Such a string extension reads a stored value
+//! that is not UTF-8 as absent (a `String` cannot hold it) instead of failing; the bytes stay
+//! in the unknown fields and are re-encoded unchanged. To read them, use a
+//! [`codec::Bytes`](crate::encoding::codec::Bytes) extension of the same number, or generate
+//! the extension with protoforge-codegen's `unverified_strings_as_bytes`.
 //!
 //! ```
 //! use protoforge::{Extendable, Extension, encoding::codec};
@@ -23,7 +30,7 @@
 use core::fmt;
 use core::marker::PhantomData;
 
-use crate::encoding::codec::Group;
+use crate::encoding::codec::{Group, UnverifiedString};
 use crate::encoding::{Codec, DecodeContext, WireType, decode_key, encode_varint, merge_until};
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::message::Message;
@@ -150,10 +157,17 @@ pub trait ExtensionCodec {
     /// The Rust type of one value.
     type Value: Default;
 
-    /// Merges one stored occurrence into `value` (scalars are replaced, messages merged).
-    fn merge_stored(stored: &UnknownValue, value: &mut Self::Value) -> Result<(), DecodeError>;
+    /// Merges one stored occurrence into `slot`, which is `None` before the first one:
+    /// scalars are replaced, messages merged. An occurrence that holds no value of this type
+    /// although its wire type fits (an unverified string that is not UTF-8) sets `slot` to
+    /// `None`, since the last occurrence wins.
+    fn merge_stored(
+        stored: &UnknownValue,
+        slot: &mut Option<Self::Value>,
+    ) -> Result<(), DecodeError>;
 
-    /// Appends the value(s) of one stored occurrence (packed runs included) to `values`.
+    /// Appends the value(s) of one stored occurrence (packed runs included) to `values`;
+    /// an occurrence that holds no value of this type appends nothing.
     fn merge_stored_repeated(
         stored: &UnknownValue,
         values: &mut Vec<Self::Value>,
@@ -172,11 +186,11 @@ pub trait ExtensionCodec {
 impl<C: Codec> ExtensionCodec for C {
     type Value = C::Value;
 
-    fn merge_stored(stored: &UnknownValue, value: &mut C::Value) -> Result<(), DecodeError> {
+    fn merge_stored(stored: &UnknownValue, slot: &mut Option<C::Value>) -> Result<(), DecodeError> {
         let bytes = value_bytes(stored).ok_or_else(|| wrong_wire_type(C::WIRE_TYPE, stored))?;
         C::merge(
             stored.wire_type(),
-            value,
+            slot.get_or_insert_with(C::Value::default),
             &mut &bytes[..],
             DecodeContext::default(),
         )
@@ -217,22 +231,27 @@ impl<C: Codec> ExtensionCodec for C {
 impl<M: Message> ExtensionCodec for Group<M> {
     type Value = M;
 
-    fn merge_stored(stored: &UnknownValue, value: &mut M) -> Result<(), DecodeError> {
+    fn merge_stored(stored: &UnknownValue, slot: &mut Option<M>) -> Result<(), DecodeError> {
         let UnknownValue::Group(fields) = stored else {
             return Err(wrong_wire_type(WireType::StartGroup, stored));
         };
         let mut bytes = Vec::with_capacity(fields.encoded_len());
         fields.encode_raw(&mut bytes);
-        merge_until(value, &mut &bytes[..], 0, DecodeContext::default())
+        merge_until(
+            slot.get_or_insert_with(M::default),
+            &mut &bytes[..],
+            0,
+            DecodeContext::default(),
+        )
     }
 
     fn merge_stored_repeated(
         stored: &UnknownValue,
         values: &mut Vec<M>,
     ) -> Result<(), DecodeError> {
-        let mut value = M::default();
+        let mut value = None;
         Self::merge_stored(stored, &mut value)?;
-        values.push(value);
+        values.extend(value);
         Ok(())
     }
 
@@ -247,6 +266,32 @@ impl<M: Message> ExtensionCodec for Group<M> {
                 .ok()?;
         }
         Some(UnknownValue::Group(fields))
+    }
+}
+
+impl ExtensionCodec for UnverifiedString {
+    type Value = String;
+
+    fn merge_stored(stored: &UnknownValue, slot: &mut Option<String>) -> Result<(), DecodeError> {
+        let UnknownValue::LengthDelimited(bytes) = stored else {
+            return Err(wrong_wire_type(WireType::LengthDelimited, stored));
+        };
+        *slot = core::str::from_utf8(bytes).ok().map(str::to_string);
+        Ok(())
+    }
+
+    fn merge_stored_repeated(
+        stored: &UnknownValue,
+        values: &mut Vec<String>,
+    ) -> Result<(), DecodeError> {
+        let mut value = None;
+        Self::merge_stored(stored, &mut value)?;
+        values.extend(value);
+        Ok(())
+    }
+
+    fn to_stored(value: &String) -> Option<UnknownValue> {
+        Some(UnknownValue::LengthDelimited(value.as_bytes().to_vec()))
     }
 }
 
@@ -269,14 +314,14 @@ pub trait Extendable: Message {
 
     /// The extension's value, `None` if absent. Several occurrences merge as protobuf says
     /// (the last scalar wins, messages merge). A stored value of the wrong wire type is an
-    /// error.
+    /// error; an unverified string that is not UTF-8 reads as absent (see the module docs).
     fn extension<C: ExtensionCodec>(
         &self,
         ext: &Extension<Self, C>,
     ) -> Result<Option<C::Value>, DecodeError> {
         let mut value: Option<C::Value> = None;
         for stored in self.extension_fields().get(ext.number) {
-            C::merge_stored(stored, value.get_or_insert_with(C::Value::default))?;
+            C::merge_stored(stored, &mut value)?;
         }
         Ok(value)
     }

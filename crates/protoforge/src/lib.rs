@@ -53,6 +53,40 @@ pub mod text;
 mod unknown;
 pub mod wkt;
 
+/// The runtime's own source files as text, for protoforge-codegen's bundled runtime
+/// (`Config::bundle_runtime`). Each constant is one file of this crate, so the code
+/// generator needs no path outside its own package. Not a stable API.
+#[cfg(feature = "bundle-source")]
+#[doc(hidden)]
+pub mod bundle_source {
+    /// `src/lib.rs`, for its re-exports.
+    pub const LIB: &str = include_str!("lib.rs");
+    /// The core modules, in the order they are emitted: name, source.
+    pub const CORE: &[(&str, &str)] = &[
+        ("encoding", include_str!("encoding.rs")),
+        ("error", include_str!("error.rs")),
+        ("extension", include_str!("extension.rs")),
+        ("message", include_str!("message.rs")),
+        ("name", include_str!("name.rs")),
+        ("unknown", include_str!("unknown.rs")),
+    ];
+    /// `src/wkt/mod.rs`.
+    pub const WKT: &str = include_str!("wkt/mod.rs");
+    /// The files of the `wkt` module: name, source.
+    pub const WKT_FILES: &[(&str, &str)] = &[
+        ("any", include_str!("wkt/any.rs")),
+        ("civil", include_str!("wkt/civil.rs")),
+        ("duration", include_str!("wkt/duration.rs")),
+        ("field_mask", include_str!("wkt/field_mask.rs")),
+        ("generated", include_str!("wkt/generated.rs")),
+        ("structs", include_str!("wkt/structs.rs")),
+        ("timestamp", include_str!("wkt/timestamp.rs")),
+        ("wrappers", include_str!("wkt/wrappers.rs")),
+    ];
+    /// `src/descriptor.rs`.
+    pub const DESCRIPTOR: &str = include_str!("descriptor.rs");
+}
+
 pub use ::bytes;
 
 pub use crate::error::{DecodeError, DecodeErrorKind, EncodeError};

@@ -46,7 +46,9 @@ pub trait Message: Default + Clone + PartialEq + Debug + Send + Sync {
     const REQUIRED_IS_DECODE_ERROR: bool = false;
 
     /// Checks that every `required` field is set, here and recursively in set sub-messages
-    /// (extensions are not checked: their values are kept encoded). The error's kind is
+    /// and in set message-typed extensions that generated code knows (those declared in the
+    /// files generated with the message; their values are decoded to be checked, and one
+    /// that does not decode is an error too). The error's kind is
     /// [`DecodeErrorKind::MissingRequired`](crate::DecodeErrorKind::MissingRequired) and its
     /// path names the first missing field. Messages without required fields anywhere below
     /// keep the provided implementation, which always succeeds.

@@ -47,9 +47,9 @@ impl Version {
     pub fn suffix(&self) -> &str {
         self.suffix.as_deref().unwrap_or("")
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -225,9 +225,9 @@ impl CodeGeneratorRequest {
     pub fn parameter(&self) -> &str {
         self.parameter.as_deref().unwrap_or("")
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
@@ -426,9 +426,9 @@ impl CodeGeneratorResponse {
     pub fn maximum_edition(&self) -> i32 {
         self.maximum_edition.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -646,9 +646,9 @@ pub mod code_generator_response {
         pub fn content(&self) -> &str {
             self.content.as_deref().unwrap_or("")
         }
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             true
         }

@@ -294,3 +294,33 @@ fn repeated_extensions_packed_and_unpacked() {
     let wrong: Extension<FileOptions, codec::Fixed32> = Extension::new(50001);
     assert!(decoded.extension(&wrong).is_err());
 }
+
+#[test]
+fn unverified_string_extensions_read_invalid_values_as_absent() {
+    const VERIFIED: Extension<FileOptions, codec::String> = Extension::new(50001);
+    const UNVERIFIED: Extension<FileOptions, codec::UnverifiedString> = Extension::new(50001);
+    const RAW: Extension<FileOptions, codec::Bytes> = Extension::new(50001);
+    const LIST: RepeatedExtension<FileOptions, codec::UnverifiedString> =
+        RepeatedExtension::new(50001, false);
+    // Field 50001, length-delimited: "ok", then 0xff 0xfe (not UTF-8).
+    let valid = [0x8a, 0xb5, 0x18, 0x02, b'o', b'k'];
+    let invalid = [0x8a, 0xb5, 0x18, 0x02, 0xff, 0xfe];
+    let both: Vec<u8> = [&valid[..], &invalid[..]].concat();
+    let options = FileOptions::decode(&both[..]).unwrap();
+    // Verified: an error; unverified: the last occurrence wins and holds no `String`.
+    assert!(options.extension(&VERIFIED).is_err());
+    assert_eq!(options.extension(&UNVERIFIED).unwrap(), None);
+    assert!(options.has_extension(&UNVERIFIED));
+    assert_eq!(options.extension(&RAW).unwrap(), Some(vec![0xff, 0xfe]));
+    assert_eq!(options.repeated_extension(&LIST).unwrap(), ["ok"]);
+    assert_eq!(options.encode_to_vec(), both, "the raw value is kept");
+    let reversed: Vec<u8> = [&invalid[..], &valid[..]].concat();
+    let options = FileOptions::decode(&reversed[..]).unwrap();
+    assert_eq!(
+        options.extension(&UNVERIFIED).unwrap().as_deref(),
+        Some("ok")
+    );
+    let mut written = FileOptions::default();
+    written.set_extension(&UNVERIFIED, &"ok".to_string());
+    assert_eq!(written.encode_to_vec(), valid);
+}

@@ -132,6 +132,97 @@ fn group(bytes: &[u8]) -> String {
     )
 }
 
+/// Hex of each value, comma-separated, `-` for none.
+fn hex_list<T: AsRef<[u8]>>(values: &[T]) -> String {
+    if values.is_empty() {
+        return "-".to_string();
+    }
+    values.iter().map(|v| hex(v.as_ref())).collect::<Vec<_>>().join(",")
+}
+
+/// `RawStrings` (strings stored as bytes): the list, the map entries sorted, the oneof
+/// string, and the `s` getter (its default when unset).
+fn raw_strings(bytes: &[u8]) -> String {
+    use lenient::sem::p2::{RawStrings, raw_strings::Choice};
+    let m = match RawStrings::decode(bytes) {
+        Ok(m) => m,
+        Err(e) => return error(&e),
+    };
+    let mut entries: Vec<String> =
+        m.ms.iter().map(|(k, v)| format!("{}={}", hex(k), hex(v))).collect();
+    entries.sort();
+    let os = match &m.choice {
+        Some(Choice::Os(text)) => hex(text),
+        _ => "none".to_string(),
+    };
+    format!(
+        "ok {} {} {os} {}",
+        hex_list(&m.rs),
+        if entries.is_empty() { "-".to_string() } else { entries.join(",") },
+        hex(m.s())
+    )
+}
+
+/// The string extensions of `Extendee`: unverified (`String`, a value that is not UTF-8
+/// reads as absent) and selected by `unverified_strings_as_bytes` (bytes); then the message
+/// with new values written through the typed API.
+fn string_extensions(bytes: &[u8]) -> String {
+    use lenient::sem::p2::{Extendee, RAW_REP_STR_EXT, RAW_STR_EXT, REP_STR_EXT, STR_EXT};
+    let m = match Extendee::decode(bytes) {
+        Ok(m) => m,
+        Err(e) => return error(&e),
+    };
+    let (single, list, raw, raw_list) = match (
+        m.extension(&STR_EXT),
+        m.repeated_extension(&REP_STR_EXT),
+        m.extension(&RAW_STR_EXT),
+        m.repeated_extension(&RAW_REP_STR_EXT),
+    ) {
+        (Ok(a), Ok(b), Ok(c), Ok(d)) => (a, b, c, d),
+        (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), _) | (.., Err(e)) => return error(&e),
+    };
+    let mut out = m.clone();
+    out.set_extension(&STR_EXT, &"é".to_string());
+    out.set_repeated_extension(&RAW_REP_STR_EXT, &[vec![0xff], b"ok".to_vec()]);
+    format!(
+        "ok {} {} {} {} {} {}",
+        single.map_or("absent".to_string(), |s| hex(s.as_bytes())),
+        hex_list(&list),
+        raw.map_or("absent".to_string(), |s| hex(&s)),
+        hex_list(&raw_list),
+        m.has_extension(&STR_EXT),
+        hex(&out.encode_to_vec())
+    )
+}
+
+/// The extensions of the editions `Holder`, declared in its scope: a verified string, an
+/// unverified one, and a packed list (written as `[1, 2, 3]` after reading).
+fn editions_extensions(bytes: &[u8]) -> String {
+    use lenient::sem::ed::{Holder, holder::{PACKED_EXT, UNVERIFIED_EXT, VERIFIED_EXT}};
+    let m = match Holder::decode(bytes) {
+        Ok(m) => m,
+        Err(e) => return error(&e),
+    };
+    let show = |value: Result<Option<String>, protoforge::DecodeError>| match value {
+        Ok(Some(text)) => hex(text.as_bytes()),
+        Ok(None) => "absent".to_string(),
+        Err(e) => format!("{:?}", e.kind()),
+    };
+    let packed = match m.repeated_extension(&PACKED_EXT) {
+        Ok(values) => values.iter().map(i32::to_string).collect::<Vec<_>>().join(","),
+        Err(e) => return error(&e),
+    };
+    let mut made = Holder::default();
+    made.set_repeated_extension(&PACKED_EXT, &[1, 2, 3]);
+    format!(
+        "ok {} {} {} {}",
+        show(m.extension(&VERIFIED_EXT)),
+        show(m.extension(&UNVERIFIED_EXT)),
+        if packed.is_empty() { "-".to_string() } else { packed },
+        hex(&made.encode_to_vec())
+    )
+}
+
 fn message_set(bytes: &[u8]) -> String {
     use lenient::sem::p2::{OtherItem, Set, SetItem, other_item::OTHER, set_item::ITEM};
     let m = match Set::decode(bytes) {
@@ -170,6 +261,7 @@ macro_rules! by_type {
             "sem.p2.Strings" => $f::<$mode::sem::p2::Strings>($($arg),*),
             "sem.p2.Req" => $f::<$mode::sem::p2::Req>($($arg),*),
             "sem.p2.Extendee" => $f::<$mode::sem::p2::Extendee>($($arg),*),
+            "sem.p2.RawStrings" => $f::<$mode::sem::p2::RawStrings>($($arg),*),
             "sem.p3.Strings" => $f::<$mode::sem::p3::Strings>($($arg),*),
             "sem.ed.Strings" => $f::<$mode::sem::ed::Strings>($($arg),*),
             other => format!("err unknown-type {other}"),
@@ -185,6 +277,13 @@ fn answer(line: &str) -> String {
         ["init", "sem.p2.Req", data] => {
             initialized::<lenient::sem::p2::Req>(&unhex(data), lenient::sem::p2::Req::is_initialized)
         }
+        ["init", "sem.p2.Extendee", data] => initialized::<lenient::sem::p2::Extendee>(
+            &unhex(data),
+            lenient::sem::p2::Extendee::is_initialized,
+        ),
+        ["raw", data] => raw_strings(&unhex(data)),
+        ["strext", data] => string_extensions(&unhex(data)),
+        ["edext", data] => editions_extensions(&unhex(data)),
         ["reflect", ty, data] => by_type!(strict, *ty, reflect, &unhex(data)),
         ["json", ty, data] => by_type!(strict, *ty, json, &unhex(data)),
         ["group", data] => group(&unhex(data)),

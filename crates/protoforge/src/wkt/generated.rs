@@ -91,9 +91,9 @@ pub struct Any {
 impl Any {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.Any";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -256,9 +256,9 @@ pub struct Api {
 impl Api {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.Api";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -473,9 +473,9 @@ pub struct Method {
 impl Method {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.Method";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -741,9 +741,9 @@ pub struct Mixin {
 impl Mixin {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.Mixin";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -901,9 +901,9 @@ pub struct Duration {
 impl Duration {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.Duration";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -985,9 +985,9 @@ pub struct Empty {
 impl Empty {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.Empty";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -1261,9 +1261,9 @@ pub struct FieldMask {
 impl FieldMask {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.FieldMask";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -1333,9 +1333,9 @@ pub struct SourceContext {
 impl SourceContext {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.SourceContext";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -1416,9 +1416,9 @@ pub struct Struct {
 impl Struct {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.Struct";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -1499,9 +1499,9 @@ pub struct Value {
 impl Value {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.Value";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -1717,9 +1717,9 @@ pub struct ListValue {
 impl ListValue {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.ListValue";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -1970,9 +1970,9 @@ pub struct Timestamp {
 impl Timestamp {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.Timestamp";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -2100,9 +2100,9 @@ pub struct Type {
 impl Type {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.Type";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -2313,9 +2313,9 @@ pub struct Field {
 impl Field {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.Field";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -2876,9 +2876,9 @@ pub struct Enum {
 impl Enum {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.Enum";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -3027,9 +3027,9 @@ pub struct EnumValue {
 impl EnumValue {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.EnumValue";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -3138,9 +3138,9 @@ pub struct Option {
 impl Option {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.Option";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -3312,9 +3312,9 @@ pub struct DoubleValue {
 impl DoubleValue {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.DoubleValue";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -3388,9 +3388,9 @@ pub struct FloatValue {
 impl FloatValue {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.FloatValue";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -3464,9 +3464,9 @@ pub struct Int64Value {
 impl Int64Value {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.Int64Value";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -3540,9 +3540,9 @@ pub struct UInt64Value {
 impl UInt64Value {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.UInt64Value";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -3616,9 +3616,9 @@ pub struct Int32Value {
 impl Int32Value {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.Int32Value";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -3692,9 +3692,9 @@ pub struct UInt32Value {
 impl UInt32Value {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.UInt32Value";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -3768,9 +3768,9 @@ pub struct BoolValue {
 impl BoolValue {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.BoolValue";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -3844,9 +3844,9 @@ pub struct StringValue {
 impl StringValue {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.StringValue";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -3920,9 +3920,9 @@ pub struct BytesValue {
 impl BytesValue {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "google.protobuf.BytesValue";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
