@@ -1,51 +1,53 @@
 //! `cargo xtask conformance`: runs protobuf's `conformance_test_runner` against our testee.
 //!
-//! The runner is not shipped by any Debian binary package, so this job builds it from Debian's
-//! `protobuf` source package (`apt-get source`, which needs a `deb-src` entry; the job adds one
-//! for the machine's release when none is configured). Only the runner's own C++ files and the
-//! `.pb.cc` files that Debian's `protoc` generates for `conformance.proto` and the two
-//! `test_messages_proto{2,3}.proto` files are compiled, and they are linked against Debian's
-//! `libprotobuf`: about 45 s of CPU time instead of building all of protobuf.
-//! The binary is cached in `$HOME/.cache/protoforge/conformance/<debian-version>/` (or under
+//! No Debian package ships a runner, and Debian's protobuf (3.21) predates editions, so this
+//! job builds the runner of protobuf 27.2, whose suites cover proto2, proto3 and editions 2023
+//! in binary, JSON and text format. The source comes from crates.io: the `protobuf-src` crate
+//! packs protobuf's whole source tree, conformance suite and bundled abseil included. The job
+//! fetches it with `cargo vendor` into a scratch directory, configures it with cmake (Ninja when
+//! installed), jsoncpp from Debian's `libjsoncpp-dev`, and builds the `conformance_test_runner`
+//! target, which also builds the matching `protoc` (kept beside the runner: the compile
+//! benchmark uses it as native protoc). That build takes 15 to 30 minutes on two cores; the
+//! binaries are cached in `$HOME/.cache/protoforge/conformance/protobuf-27.2/` (or under
 //! `$PROTOFORGE_CONFORMANCE_CACHE`) and reused by later runs. The job then runs the runner
-//! against the testee, keeps the runner's full report in `<target>/conformance/runner.log`,
-//! prints the unexpected failures and the summary lines, and fails when the runner fails.
+//! against the testee (`--maximum_edition 2023`), keeps the runner's full report in
+//! `<target>/conformance/runner.log`, prints the unexpected failures and the summary lines, and
+//! fails when the runner fails.
 
 use std::fs;
 use std::io::Write as _;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// The source package that provides the runner's sources and `libprotobuf-dev`.
-const SOURCE_PACKAGE: &str = "protobuf";
+/// The crates.io package that carries protobuf's source tree, and its exact version.
+const SOURCE_CRATE: &str = "protobuf-src";
+const SOURCE_CRATE_VERSION: &str = "=2.1.1+27.1";
 
-/// Debian packages the build needs; `dpkg-dev` provides `dpkg-source` for `apt-get source`.
-const BUILD_PACKAGES: &[&str] = &["libprotobuf-dev", "protobuf-compiler", "g++", "dpkg-dev"];
+/// The protobuf release inside that crate (its `version.json` says 27.2, whatever the crate's
+/// version suffix says); names the cache directory.
+const PROTOBUF_VERSION: &str = "27.2";
 
-/// The protoc that matches Debian's `libprotobuf` (another protoc on `PATH` would generate
-/// code for a different runtime version).
-const DEBIAN_PROTOC: &str = "/usr/bin/protoc";
+/// The newest edition the runner is asked to test.
+const MAXIMUM_EDITION: &str = "2023";
 
-/// The runner's C++ sources, relative to the source tree's `conformance/` directory.
-/// Debian 3.21's cmake target forgets `conformance_test_main.cc` and
-/// `text_format_conformance_suite.cc`; both are needed to link.
-const RUNNER_SOURCES: &[&str] = &[
-    "conformance_test_runner.cc",
-    "conformance_test.cc",
-    "binary_json_conformance_suite.cc",
-    "text_format_conformance_suite.cc",
-    "conformance_test_main.cc",
-    "third_party/jsoncpp/jsoncpp.cpp",
+/// Debian packages the build needs.
+const BUILD_PACKAGES: &[&str] = &["cmake", "ninja-build", "g++", "libjsoncpp-dev"];
+
+/// cmake settings: only what the runner needs, abseil from the source tree, jsoncpp from Debian.
+const CMAKE_FLAGS: &[&str] = &[
+    "-DCMAKE_BUILD_TYPE=Release",
+    "-Dprotobuf_BUILD_TESTS=OFF",
+    "-Dprotobuf_BUILD_CONFORMANCE=ON",
+    "-Dprotobuf_BUILD_LIBUPB=OFF",
+    "-Dprotobuf_INSTALL=OFF",
+    "-Dprotobuf_ABSL_PROVIDER=module",
+    "-Dprotobuf_JSONCPP_PROVIDER=package",
+    "-DABSL_PROPAGATE_CXX_STD=ON",
+    // Debian installs jsoncpp's headers one level down; the runner includes "json/json.h".
+    "-DCMAKE_CXX_FLAGS=-I/usr/include/jsoncpp",
 ];
-
-/// Flags for every compilation unit. `-O0` takes a third less compile time than `-O1`, and the
-/// runner's own speed hardly matters (a full run takes about a second). Debian's headers lack `stubs/stringprintf.h`, which the runner
-/// includes, so the source tree's `src/` is searched after the system headers (`-idirafter`):
-/// it is the same version as the installed library, whose symbols it declares.
-const CXX_FLAGS: &[&str] = &["-std=c++17", "-O0", "-w"];
 
 /// Default expected-failure list for the binary and JSON suite, relative to the workspace root.
 const DEFAULT_FAILURE_LIST: &str = ".ci/conformance-failures.txt";
@@ -62,8 +64,8 @@ const MAX_LINE_CHARS: usize = 300;
 const USAGE: &str = "\
 usage: cargo xtask conformance [options] [-- runner-flags...]
 
-Builds (once, cached) protobuf's conformance_test_runner from Debian's protobuf source package
-and runs it against a testee speaking the conformance protocol.
+Builds (once, cached) protobuf 27.2's conformance_test_runner from the protobuf-src crate's
+source tree and runs it against a testee speaking the conformance protocol.
 
 options:
   --testee PATH                  testee binary (default: build `protoforge-conformance` with cargo)
@@ -155,6 +157,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     if options.verbose {
         runner_args.push("--verbose".into());
+    }
+    if options.runner.is_none() {
+        runner_args.push("--maximum_edition".into());
+        runner_args.push(MAXIMUM_EDITION.into());
     }
     runner_args.push("--output_dir".into());
     runner_args.push(output_dir.display().to_string());
@@ -305,18 +311,16 @@ fn build_default_testee(root: &Path) -> Result<PathBuf, String> {
 // ---------------------------------------------------------------------------------------------
 // Obtaining the runner.
 
-/// Returns the cached runner for the installed `libprotobuf-dev`, building it first if needed.
+/// Returns the cached runner, building it first if needed.
 fn cached_runner(rebuild: bool) -> Result<PathBuf, String> {
-    ensure_packages()?;
-    let version = installed_version("libprotobuf-dev")?
-        .ok_or("libprotobuf-dev is still not installed after apt-get install")?;
-    let dir = cache_root()?.join(version_dir_name(&version));
+    let dir = cache_root()?.join(format!("protobuf-{PROTOBUF_VERSION}"));
     let runner = dir.join("conformance_test_runner");
     if runner.is_file() && !rebuild {
         eprintln!("conformance: using cached runner {}", runner.display());
         return Ok(runner);
     }
-    build_runner(&version, &dir)?;
+    ensure_packages()?;
+    build_runner(&dir)?;
     Ok(runner)
 }
 
@@ -331,34 +335,14 @@ fn cache_root() -> Result<PathBuf, String> {
     Ok(PathBuf::from(home).join(".cache/protoforge/conformance"))
 }
 
-/// A Debian version as a directory name: an epoch's `:` becomes `_`.
-fn version_dir_name(version: &str) -> String {
-    version
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-' | '~') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
-/// The installed version of a Debian package, or `None` when it is not installed.
-fn installed_version(package: &str) -> Result<Option<String>, String> {
+/// Whether a Debian package is installed.
+fn is_installed(package: &str) -> Result<bool, String> {
     let output = Command::new("dpkg-query")
-        .args(["-W", "-f=${Status}\t${Version}", package])
+        .args(["-W", "-f=${Status}", package])
         .stderr(Stdio::null())
         .output()
         .map_err(|e| format!("cannot run dpkg-query (is this Debian?): {e}"))?;
-    let text = String::from_utf8_lossy(&output.stdout);
-    Ok(match text.split_once('\t') {
-        Some((status, version)) if status.ends_with(" installed") && !version.is_empty() => {
-            Some(version.to_string())
-        }
-        _ => None,
-    })
+    Ok(String::from_utf8_lossy(&output.stdout).ends_with(" installed"))
 }
 
 fn is_root() -> bool {
@@ -373,7 +357,7 @@ fn is_root() -> bool {
 fn ensure_packages() -> Result<(), String> {
     let mut missing = Vec::new();
     for package in BUILD_PACKAGES {
-        if installed_version(package)?.is_none() {
+        if !is_installed(package)? {
             missing.push(*package);
         }
     }
@@ -430,88 +414,9 @@ fn run_quietly(command: &mut Command, what: &str) -> Result<(), String> {
     }
 }
 
-/// Whether apt's configuration text has a `deb-src` entry, in either the one-line format
-/// (`deb-src URI suite ...`) or the deb822 format (`Types: deb deb-src`).
-fn has_deb_src(config: &str) -> bool {
-    config.lines().any(|line| {
-        let line = line.trim();
-        if line.starts_with('#') {
-            return false;
-        }
-        if line.starts_with("deb-src ") || line.starts_with("deb-src\t") {
-            return true;
-        }
-        line.strip_prefix("Types:")
-            .is_some_and(|types| types.split_whitespace().any(|t| t == "deb-src"))
-    })
-}
-
-/// `VERSION_CODENAME` from `/etc/os-release` text.
-fn os_codename(os_release: &str) -> Option<String> {
-    os_release.lines().find_map(|line| {
-        let value = line.strip_prefix("VERSION_CODENAME=")?;
-        let value = value.trim().trim_matches('"');
-        (!value.is_empty()).then(|| value.to_string())
-    })
-}
-
-/// The text of every apt source list on this machine.
-fn apt_sources_text() -> String {
-    let mut text = fs::read_to_string("/etc/apt/sources.list").unwrap_or_default();
-    if let Ok(entries) = fs::read_dir("/etc/apt/sources.list.d") {
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if name.ends_with(".list") || name.ends_with(".sources") {
-                text.push('\n');
-                text.push_str(&fs::read_to_string(&path).unwrap_or_default());
-            }
-        }
-    }
-    text
-}
-
-/// The deb822 source entry added when the machine has no `deb-src` line.
-fn deb_src_entry(codename: &str) -> String {
-    format!(
-        "# Added by `cargo xtask conformance` so that `apt-get source {SOURCE_PACKAGE}` works.\n\
-         Types: deb-src\n\
-         URIs: http://deb.debian.org/debian\n\
-         Suites: {codename} {codename}-updates\n\
-         Components: main\n\
-         Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg\n\
-         \n\
-         Types: deb-src\n\
-         URIs: http://deb.debian.org/debian-security\n\
-         Suites: {codename}-security\n\
-         Components: main\n\
-         Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg\n"
-    )
-}
-
-/// Makes `apt-get source protobuf=<version>` possible, adding a `deb-src` entry if needed.
-fn ensure_deb_src() -> Result<(), String> {
-    if has_deb_src(&apt_sources_text()) {
-        return Ok(());
-    }
-    let os_release = fs::read_to_string("/etc/os-release").unwrap_or_default();
-    let codename = os_codename(&os_release)
-        .ok_or("no deb-src entry in apt's sources and no VERSION_CODENAME in /etc/os-release")?;
-    let path = "/etc/apt/sources.list.d/protoforge-deb-src.sources";
-    if !is_root() {
-        return Err(format!(
-            "apt has no deb-src entry; as root, write this to {path} and run apt-get update:\n{}",
-            deb_src_entry(&codename)
-        ));
-    }
-    eprintln!("conformance: adding {path} for {codename}, then apt-get update");
-    fs::write(path, deb_src_entry(&codename)).map_err(|e| format!("cannot write {path}: {e}"))?;
-    apt_get(&["update", "-q"], &[])
-}
-
-/// Builds the runner for Debian `version` into `dir`, in a scratch directory beside it that
-/// is removed afterwards, so a failed or concurrent build never leaves a broken cache entry.
-fn build_runner(version: &str, dir: &Path) -> Result<(), String> {
+/// Builds the runner into `dir`, in a scratch directory beside it that is removed afterwards,
+/// so a failed or concurrent build never leaves a broken cache entry.
+fn build_runner(dir: &Path) -> Result<(), String> {
     let started = Instant::now();
     let parent = dir.parent().ok_or("cache directory has no parent")?;
     fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
@@ -522,187 +427,112 @@ fn build_runner(version: &str, dir: &Path) -> Result<(), String> {
     ));
     let _ = fs::remove_dir_all(&work);
     fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
-    let result = build_runner_in(version, &work, dir);
+    let result = build_runner_in(&work, dir);
     let _ = fs::remove_dir_all(&work);
     result?;
     eprintln!(
-        "conformance: built {} in {:.1} s",
+        "conformance: built {} in {:.0} s",
         dir.join("conformance_test_runner").display(),
         started.elapsed().as_secs_f64()
     );
     Ok(())
 }
 
-fn build_runner_in(version: &str, work: &Path, dir: &Path) -> Result<(), String> {
-    ensure_deb_src()?;
-    let spec = format!("{SOURCE_PACKAGE}={version}");
-    eprintln!("conformance: apt-get source {spec}");
-    let fetched = run_quietly(
-        Command::new("apt-get")
-            .args(["source", "-q", &spec])
-            .current_dir(work),
-        "apt-get source",
-    );
-    if fetched.is_err() {
-        // The package lists may predate the deb-src entry or the installed version.
-        apt_get(&["update", "-q"], &[])?;
-        run_quietly(
-            Command::new("apt-get")
-                .args(["source", "-q", &spec])
-                .current_dir(work),
-            "apt-get source",
-        )?;
-    }
-    let tree = fs::read_dir(work)
-        .map_err(|e| format!("cannot list {}: {e}", work.display()))?
-        .flatten()
-        .map(|entry| entry.path())
-        .find(|path| {
-            path.is_dir()
-                && path
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with(&format!("{SOURCE_PACKAGE}-")))
-        })
-        .ok_or("apt-get source did not unpack a protobuf-* directory")?;
-    let conformance = tree.join("conformance");
-    let src = tree.join("src");
+/// The manifest of the scratch package whose only dependency is the source crate.
+fn fetch_manifest() -> String {
+    format!(
+        "[package]\n\
+         name = \"fetch-protobuf-source\"\n\
+         version = \"0.0.0\"\n\
+         edition = \"2021\"\n\
+         publish = false\n\n\
+         [dependencies]\n\
+         {SOURCE_CRATE} = \"{SOURCE_CRATE_VERSION}\"\n\n\
+         [workspace]\n"
+    )
+}
 
-    // Generate the C++ for the runner's protos with Debian's protoc, which matches libprotobuf.
-    let protoc_version = Command::new(DEBIAN_PROTOC)
-        .arg("--version")
-        .output()
-        .map_err(|e| format!("cannot run {DEBIAN_PROTOC}: {e}"))?;
-    eprintln!(
-        "conformance: generating C++ with {DEBIAN_PROTOC} ({})",
-        String::from_utf8_lossy(&protoc_version.stdout).trim()
-    );
-    let generated = work.join("gen");
-    fs::create_dir_all(&generated).map_err(|e| format!("cannot create gen dir: {e}"))?;
+fn build_runner_in(work: &Path, dir: &Path) -> Result<(), String> {
+    // 1. The source tree, through cargo (checksummed against the crates.io index).
+    let fetch = work.join("fetch");
+    fs::create_dir_all(fetch.join("src")).map_err(|e| format!("cannot create fetch dir: {e}"))?;
+    fs::write(fetch.join("Cargo.toml"), fetch_manifest())
+        .and_then(|()| fs::write(fetch.join("src/lib.rs"), ""))
+        .map_err(|e| format!("cannot write the fetch package: {e}"))?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let vendor = work.join("vendor");
+    eprintln!("conformance: cargo vendor {SOURCE_CRATE}@{SOURCE_CRATE_VERSION}");
     run_quietly(
-        Command::new(DEBIAN_PROTOC)
-            .arg(format!("-I{}", conformance.display()))
-            .arg(format!("-I{}", src.display()))
-            .arg(format!("--cpp_out={}", generated.display()))
-            .arg(conformance.join("conformance.proto"))
-            .arg(src.join("google/protobuf/test_messages_proto2.proto"))
-            .arg(src.join("google/protobuf/test_messages_proto3.proto")),
-        "protoc",
+        Command::new(&cargo)
+            .arg("vendor")
+            .arg("--quiet")
+            .arg("--manifest-path")
+            .arg(fetch.join("Cargo.toml"))
+            .arg(&vendor)
+            // The xtask's own target dir must not leak into the scratch package's build.
+            .env_remove("CARGO_TARGET_DIR"),
+        "cargo vendor",
     )?;
+    let source = vendor.join(SOURCE_CRATE).join("protobuf");
+    if !source
+        .join("conformance/conformance_test_runner.cc")
+        .is_file()
+    {
+        return Err(format!(
+            "{} does not hold protobuf's conformance sources",
+            source.display()
+        ));
+    }
 
-    let mut units: Vec<PathBuf> = RUNNER_SOURCES.iter().map(|s| conformance.join(s)).collect();
-    units.push(generated.join("conformance.pb.cc"));
-    units.push(generated.join("google/protobuf/test_messages_proto2.pb.cc"));
-    units.push(generated.join("google/protobuf/test_messages_proto3.pb.cc"));
-    let include_args = [
-        // Keeps the scratch directory out of the runner's log messages.
-        format!("-ffile-prefix-map={}/=", work.display()),
-        format!("-I{}", generated.display()),
-        format!("-I{}", conformance.display()),
-        "-idirafter".to_string(),
-        src.display().to_string(),
-    ];
+    // 2. Configure and build with cmake.
+    let build = work.join("build");
+    let ninja = Command::new("ninja").arg("--version").output().is_ok();
+    let mut configure = Command::new("cmake");
+    configure.arg("-S").arg(&source).arg("-B").arg(&build);
+    if ninja {
+        configure.args(["-G", "Ninja"]);
+    }
+    configure.args(CMAKE_FLAGS);
+    eprintln!("conformance: cmake {}", CMAKE_FLAGS.join(" "));
+    run_quietly(&mut configure, "cmake (configure)")?;
     let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     eprintln!(
-        "conformance: compiling {} files with g++ ({jobs} at a time)",
-        units.len()
+        "conformance: building conformance_test_runner and protoc ({jobs} jobs; 15-30 minutes \
+         on two cores, once)"
     );
     let compile_started = Instant::now();
-    let objects = compile_all(&units, work, &include_args, jobs)?;
+    run_quietly(
+        Command::new("cmake")
+            .arg("--build")
+            .arg(&build)
+            .args(["--target", "conformance_test_runner", "--parallel"])
+            .arg(jobs.to_string()),
+        "cmake (build)",
+    )?;
     eprintln!(
-        "conformance: compiled in {:.1} s",
+        "conformance: compiled in {:.0} s",
         compile_started.elapsed().as_secs_f64()
     );
 
-    let linked = work.join("conformance_test_runner");
-    run_quietly(
-        Command::new("g++")
-            .arg("-o")
-            .arg(&linked)
-            .args(&objects)
-            .args(["-lprotobuf", "-pthread"]),
-        "g++ (link)",
-    )?;
-
+    // 3. Into the cache: copy then rename, so an entry appears whole even if builds race.
     fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let info = format!(
-        "conformance_test_runner built by `cargo xtask conformance`\n\
-         source: Debian source package {SOURCE_PACKAGE}={version}\n\
-         protoc: {}\n\
-         compiled: {}\n\
-         flags: {} {}\n\
-         linked: -lprotobuf -pthread (Debian libprotobuf-dev {version})\n",
-        String::from_utf8_lossy(&protoc_version.stdout).trim(),
-        units
-            .iter()
-            .filter_map(|u| u.file_name().and_then(|n| n.to_str()))
-            .collect::<Vec<_>>()
-            .join(" "),
-        CXX_FLAGS.join(" "),
-        "-I<gen> -I<conformance> -idirafter <src>",
+        "built by `cargo xtask conformance`\n\
+         source: crates.io {SOURCE_CRATE} {SOURCE_CRATE_VERSION} (protobuf {PROTOBUF_VERSION})\n\
+         cmake: {}\n\
+         binaries: conformance_test_runner, protoc\n",
+        CMAKE_FLAGS.join(" ")
     );
     fs::write(dir.join("BUILD-INFO.txt"), info)
         .map_err(|e| format!("cannot write BUILD-INFO.txt: {e}"))?;
-    // Copy then rename, so the cache entry appears whole even if another build races us.
-    let staged = dir.join(format!("conformance_test_runner.{}", std::process::id()));
-    fs::copy(&linked, &staged).map_err(|e| format!("cannot copy the runner: {e}"))?;
-    fs::rename(&staged, dir.join("conformance_test_runner"))
-        .map_err(|e| format!("cannot move the runner into the cache: {e}"))
-}
-
-/// Compiles every unit to an object in `work`, with `jobs` compilers running at a time. Units
-/// are taken largest first so that the slowest one does not start last.
-fn compile_all(
-    units: &[PathBuf],
-    work: &Path,
-    include_args: &[String],
-    jobs: usize,
-) -> Result<Vec<PathBuf>, String> {
-    let object_of = |unit: &Path| {
-        let name = unit.file_name().and_then(|n| n.to_str()).unwrap_or("unit");
-        work.join(format!("{name}.o"))
-    };
-    let mut queue: Vec<&PathBuf> = units.iter().collect();
-    // Popped from the end, so the largest file goes last in the vector.
-    queue.sort_by_key(|unit| fs::metadata(unit).map_or(0, |m| m.len()));
-    let queue = Mutex::new(queue);
-    let failures = Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        for _ in 0..jobs.max(1) {
-            scope.spawn(|| {
-                loop {
-                    let next = queue.lock().ok().and_then(|mut q| q.pop());
-                    let Some(unit) = next else { break };
-                    let result = Command::new("g++")
-                        .args(CXX_FLAGS)
-                        .args(include_args)
-                        .arg("-c")
-                        .arg(unit)
-                        .arg("-o")
-                        .arg(object_of(unit))
-                        .output();
-                    let failure = match result {
-                        Ok(output) if output.status.success() => continue,
-                        Ok(output) => format!(
-                            "g++ failed on {}:\n{}",
-                            unit.display(),
-                            String::from_utf8_lossy(&output.stderr)
-                        ),
-                        Err(e) => format!("cannot run g++: {e}"),
-                    };
-                    if let Ok(mut list) = failures.lock() {
-                        list.push(failure);
-                    }
-                }
-            });
-        }
-    });
-    let failures = failures.into_inner().unwrap_or_default();
-    if failures.is_empty() {
-        Ok(units.iter().map(|u| object_of(u)).collect())
-    } else {
-        Err(failures.join("\n"))
+    for binary in ["protoc", "conformance_test_runner"] {
+        let staged = dir.join(format!("{binary}.{}", std::process::id()));
+        fs::copy(build.join(binary), &staged)
+            .map_err(|e| format!("cannot copy {binary} into the cache: {e}"))?;
+        fs::rename(&staged, dir.join(binary))
+            .map_err(|e| format!("cannot move {binary} into the cache: {e}"))?;
     }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1030,29 +860,13 @@ CONFORMANCE SUITE PASSED: 0 successes, 120 skipped, 0 expected failures, 0 unexp
     }
 
     #[test]
-    fn detects_deb_src_entries() {
-        assert!(has_deb_src(
-            "deb http://deb.debian.org/debian bookworm main\n\
-             deb-src http://deb.debian.org/debian bookworm main\n"
-        ));
-        assert!(has_deb_src("Types: deb deb-src\nURIs: http://x\n"));
-        assert!(!has_deb_src(
-            "Types: deb\nURIs: http://x\n# deb-src http://y bookworm main\n"
-        ));
-        assert!(!has_deb_src(
-            "deb http://deb.debian.org/debian bookworm main\n"
-        ));
-        // The entry this job writes must itself be recognised.
-        assert!(has_deb_src(&deb_src_entry("bookworm")));
-    }
-
-    #[test]
-    fn reads_codename_and_names_cache_dirs() {
-        let os_release =
-            "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nVERSION_CODENAME=bookworm\n";
-        assert_eq!(os_codename(os_release), Some("bookworm".to_string()));
-        assert_eq!(os_codename("ID=debian\nVERSION_CODENAME=\n"), None);
-        assert_eq!(version_dir_name("3.21.12-3+deb12u1"), "3.21.12-3+deb12u1");
-        assert_eq!(version_dir_name("1:3.21.12-3"), "1_3.21.12-3");
+    fn fetch_manifest_pins_the_source_crate() {
+        let manifest = fetch_manifest();
+        assert!(
+            manifest.contains("protobuf-src = \"=2.1.1+27.1\""),
+            "{manifest}"
+        );
+        // Its own workspace, so cargo never mistakes it for a member of ours.
+        assert!(manifest.trim_end().ends_with("[workspace]"), "{manifest}");
     }
 }

@@ -44,6 +44,9 @@ const DESCRIPTOR_SETS: &[&[u8]] = &[
     include_bytes!(
         "../../../testdata/descriptors/protobuf/goldens/editions/golden/test_messages_proto3_editions.proto.pb"
     ),
+    include_bytes!(
+        "../../../testdata/descriptors/protobuf/goldens/conformance/test_protos/test_messages_edition2023.proto.pb"
+    ),
 ];
 
 /// The pool of the test messages, built on first use.
@@ -84,6 +87,9 @@ fn binary_round_trip(message_type: &str, payload: &[u8]) -> Option<Outcome> {
         }
         "protobuf_test_messages.editions.proto3.TestAllTypesProto3" => {
             round_trip::<tm::editions::proto3::TestAllTypesProto3>(payload)
+        }
+        "protobuf_test_messages.editions.TestAllTypesEdition2023" => {
+            round_trip::<tm::editions::TestAllTypesEdition2023>(payload)
         }
         _ => return None,
     })

@@ -13,9 +13,9 @@ pub struct TestStatus {
 impl TestStatus {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "conformance.TestStatus";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -111,9 +111,9 @@ pub struct FailureSet {
 impl FailureSet {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "conformance.FailureSet";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -174,9 +174,9 @@ pub struct ConformanceRequest {
 impl ConformanceRequest {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "conformance.ConformanceRequest";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -400,9 +400,9 @@ pub struct ConformanceResponse {
 impl ConformanceResponse {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "conformance.ConformanceResponse";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -631,9 +631,9 @@ pub struct JspbEncodingConfig {
 impl JspbEncodingConfig {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "conformance.JspbEncodingConfig";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }

@@ -5,15 +5,9 @@
 pub mod conformance;
 #[path = "."]
 pub mod protobuf_test_messages {
-    #[path = "."]
-    pub mod editions {
-        #[path = "protobuf_test_messages.editions.proto2.rs"]
-        #[rustfmt::skip]
-        pub mod proto2;
-        #[path = "protobuf_test_messages.editions.proto3.rs"]
-        #[rustfmt::skip]
-        pub mod proto3;
-    }
+    #[path = "protobuf_test_messages.editions.rs"]
+    #[rustfmt::skip]
+    pub mod editions;
     #[path = "protobuf_test_messages.proto2.rs"]
     #[rustfmt::skip]
     pub mod proto2;

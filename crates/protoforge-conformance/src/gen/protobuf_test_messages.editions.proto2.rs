@@ -374,9 +374,9 @@ impl TestAllTypesProto2 {
     pub fn field_name18(&self) -> i32 {
         self.field_name18.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -2950,9 +2950,9 @@ pub mod test_all_types_proto2 {
         pub fn a(&self) -> i32 {
             self.a.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -3044,9 +3044,9 @@ pub mod test_all_types_proto2 {
         pub fn group_uint32(&self) -> u32 {
             self.group_uint32.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -3138,9 +3138,9 @@ pub mod test_all_types_proto2 {
         pub fn group_uint32(&self) -> u32 {
             self.group_uint32.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -3222,9 +3222,9 @@ pub mod test_all_types_proto2 {
     impl MessageSetCorrect {
         /// The fully qualified protobuf name of this message.
         pub const FULL_NAME: &'static str = "protobuf_test_messages.editions.proto2.TestAllTypesProto2.MessageSetCorrect";
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -3296,9 +3296,9 @@ pub mod test_all_types_proto2 {
         pub fn str(&self) -> &str {
             self.str.as_deref().unwrap_or("")
         }
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -3376,9 +3376,9 @@ pub mod test_all_types_proto2 {
         pub fn i(&self) -> i32 {
             self.i.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -3469,9 +3469,9 @@ pub mod test_all_types_proto2 {
     impl ExtensionWithOneof {
         /// The fully qualified protobuf name of this message.
         pub const FULL_NAME: &'static str = "protobuf_test_messages.editions.proto2.TestAllTypesProto2.ExtensionWithOneof";
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -3658,9 +3658,9 @@ impl ForeignMessageProto2 {
     pub fn c(&self) -> i32 {
         self.c.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -3730,9 +3730,9 @@ impl GroupField {
     pub fn group_uint32(&self) -> u32 {
         self.group_uint32.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -3832,9 +3832,9 @@ impl UnknownToTestAllTypes {
     pub fn optional_bool(&self) -> bool {
         self.optional_bool.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -3996,9 +3996,9 @@ pub mod unknown_to_test_all_types {
         pub fn a(&self) -> i32 {
             self.a.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -4062,9 +4062,9 @@ pub struct NullHypothesisProto2 {
 impl NullHypothesisProto2 {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "protobuf_test_messages.editions.proto2.NullHypothesisProto2";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -4105,9 +4105,9 @@ pub struct EnumOnlyProto2 {
 impl EnumOnlyProto2 {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "protobuf_test_messages.editions.proto2.EnumOnlyProto2";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -4215,9 +4215,9 @@ impl OneStringProto2 {
     pub fn data(&self) -> &str {
         self.data.as_deref().unwrap_or("")
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -4289,9 +4289,9 @@ impl ProtoWithKeywords {
     pub fn concept(&self) -> &str {
         self.concept.as_deref().unwrap_or("")
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -4563,9 +4563,9 @@ impl TestAllRequiredTypesProto2 {
     pub fn default_bytes(&self) -> &[u8] {
         self.default_bytes.as_deref().unwrap_or(b"joshua")
     }
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         ::protoforge::Message::check_initialized(self).is_ok()
     }
@@ -5686,9 +5686,9 @@ pub mod test_all_required_types_proto2 {
         pub fn a(&self) -> i32 {
             self.a.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             ::protoforge::Message::check_initialized(self).is_ok()
         }
@@ -5833,9 +5833,9 @@ pub mod test_all_required_types_proto2 {
         pub fn group_uint32(&self) -> u32 {
             self.group_uint32.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             ::protoforge::Message::check_initialized(self).is_ok()
         }
@@ -5939,11 +5939,11 @@ pub mod test_all_required_types_proto2 {
     impl MessageSetCorrect {
         /// The fully qualified protobuf name of this message.
         pub const FULL_NAME: &'static str = "protobuf_test_messages.editions.proto2.TestAllRequiredTypesProto2.MessageSetCorrect";
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
-            true
+            ::protoforge::Message::check_initialized(self).is_ok()
         }
     }
     #[allow(deprecated)]
@@ -5982,6 +5982,68 @@ pub mod test_all_required_types_proto2 {
         fn clear(&mut self) {
             *self = Self::default();
         }
+        fn check_initialized(
+            &self,
+        ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
+            const NAME: &str = "MessageSetCorrect";
+            if let ::core::option::Option::Some(value) = ::protoforge::Extendable::extension(
+                    self,
+                    &::protoforge::Extension::<
+                        Self,
+                        ::protoforge::encoding::codec::Message<
+                            MessageSetCorrectExtension1,
+                        >,
+                    >::new(1547769),
+                )
+                .map_err(|error| {
+                    error
+                        .push(
+                            NAME,
+                            "(protobuf_test_messages.editions.proto2.TestAllRequiredTypesProto2.MessageSetCorrectExtension1.message_set_extension)",
+                        )
+                })?
+            {
+                <MessageSetCorrectExtension1 as ::protoforge::Message>::check_initialized(
+                        &value,
+                    )
+                    .map_err(|error| {
+                        error
+                            .push(
+                                NAME,
+                                "(protobuf_test_messages.editions.proto2.TestAllRequiredTypesProto2.MessageSetCorrectExtension1.message_set_extension)",
+                            )
+                    })?;
+            }
+            if let ::core::option::Option::Some(value) = ::protoforge::Extendable::extension(
+                    self,
+                    &::protoforge::Extension::<
+                        Self,
+                        ::protoforge::encoding::codec::Message<
+                            MessageSetCorrectExtension2,
+                        >,
+                    >::new(4135312),
+                )
+                .map_err(|error| {
+                    error
+                        .push(
+                            NAME,
+                            "(protobuf_test_messages.editions.proto2.TestAllRequiredTypesProto2.MessageSetCorrectExtension2.message_set_extension)",
+                        )
+                })?
+            {
+                <MessageSetCorrectExtension2 as ::protoforge::Message>::check_initialized(
+                        &value,
+                    )
+                    .map_err(|error| {
+                        error
+                            .push(
+                                NAME,
+                                "(protobuf_test_messages.editions.proto2.TestAllRequiredTypesProto2.MessageSetCorrectExtension2.message_set_extension)",
+                            )
+                    })?;
+            }
+            ::core::result::Result::Ok(())
+        }
     }
     #[allow(deprecated)]
     impl ::protoforge::Extendable for MessageSetCorrect {
@@ -6013,9 +6075,9 @@ pub mod test_all_required_types_proto2 {
         pub fn str(&self) -> &str {
             self.str.as_deref().unwrap_or("")
         }
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             ::protoforge::Message::check_initialized(self).is_ok()
         }
@@ -6106,9 +6168,9 @@ pub mod test_all_required_types_proto2 {
         pub fn i(&self) -> i32 {
             self.i.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             ::protoforge::Message::check_initialized(self).is_ok()
         }
@@ -6264,9 +6326,9 @@ pub struct TestLargeOneof {
 impl TestLargeOneof {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "protobuf_test_messages.editions.proto2.TestLargeOneof";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -6465,9 +6527,9 @@ pub mod test_large_oneof {
     impl A1 {
         /// The fully qualified protobuf name of this message.
         pub const FULL_NAME: &'static str = "protobuf_test_messages.editions.proto2.TestLargeOneof.A1";
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -6508,9 +6570,9 @@ pub mod test_large_oneof {
     impl A2 {
         /// The fully qualified protobuf name of this message.
         pub const FULL_NAME: &'static str = "protobuf_test_messages.editions.proto2.TestLargeOneof.A2";
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -6551,9 +6613,9 @@ pub mod test_large_oneof {
     impl A3 {
         /// The fully qualified protobuf name of this message.
         pub const FULL_NAME: &'static str = "protobuf_test_messages.editions.proto2.TestLargeOneof.A3";
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -6594,9 +6656,9 @@ pub mod test_large_oneof {
     impl A4 {
         /// The fully qualified protobuf name of this message.
         pub const FULL_NAME: &'static str = "protobuf_test_messages.editions.proto2.TestLargeOneof.A4";
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -6637,9 +6699,9 @@ pub mod test_large_oneof {
     impl A5 {
         /// The fully qualified protobuf name of this message.
         pub const FULL_NAME: &'static str = "protobuf_test_messages.editions.proto2.TestLargeOneof.A5";
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -6753,7 +6815,7 @@ pub const EXTENSION_INT32: ::protoforge::Extension<
 /// The extension `protobuf_test_messages.editions.proto2.extension_string` of `protobuf_test_messages.editions.proto2.TestAllTypesProto2`.
 pub const EXTENSION_STRING: ::protoforge::Extension<
     TestAllTypesProto2,
-    ::protoforge::encoding::codec::String,
+    ::protoforge::encoding::codec::UnverifiedString,
 > = ::protoforge::Extension::new(133);
 /// The extension `protobuf_test_messages.editions.proto2.extension_bytes` of `protobuf_test_messages.editions.proto2.TestAllTypesProto2`.
 pub const EXTENSION_BYTES: ::protoforge::Extension<

@@ -168,9 +168,9 @@ pub struct TestAllTypesProto3 {
 impl TestAllTypesProto3 {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "protobuf_test_messages.editions.proto3.TestAllTypesProto3";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -2818,9 +2818,9 @@ pub mod test_all_types_proto3 {
     impl NestedMessage {
         /// The fully qualified protobuf name of this message.
         pub const FULL_NAME: &'static str = "protobuf_test_messages.editions.proto3.TestAllTypesProto3.NestedMessage";
-        /// Whether every `required` field is set, here and in set sub-messages
-        /// (extensions are not checked); `Message::check_initialized` says which is
-        /// missing.
+        /// Whether every `required` field is set, here and in set sub-messages and
+        /// extensions (those declared in the files generated with this one);
+        /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             true
         }
@@ -3062,9 +3062,9 @@ pub struct ForeignMessage {
 impl ForeignMessage {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "protobuf_test_messages.editions.proto3.ForeignMessage";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -3120,9 +3120,9 @@ pub struct NullHypothesisProto3 {
 impl NullHypothesisProto3 {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "protobuf_test_messages.editions.proto3.NullHypothesisProto3";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
@@ -3163,9 +3163,9 @@ pub struct EnumOnlyProto3 {
 impl EnumOnlyProto3 {
     /// The fully qualified protobuf name of this message.
     pub const FULL_NAME: &'static str = "protobuf_test_messages.editions.proto3.EnumOnlyProto3";
-    /// Whether every `required` field is set, here and in set sub-messages
-    /// (extensions are not checked); `Message::check_initialized` says which is
-    /// missing.
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         true
     }
