@@ -42,7 +42,8 @@ const JOBS: &str = "  tidy          check module docs and formatting\n  \
   conformance   build (cached) and run protobuf's conformance_test_runner\n  \
   bootstrap [--check]  regenerate the runtime's descriptor.rs, plugin.rs and wkt\n  \
   goldens [SET..]  regenerate testdata/descriptors goldens with real protoc\n  \
-  bench compile [--googleapis DIR]  time protoforge against protoc (and protox) on the corpus\n";
+  bench compile [--googleapis DIR] [--runs N]  time protoforge against protoc and protox\n  \
+  bench grpc [ARGS]  gRPC echo benchmark (cargo run --release -p grpc-echo-bench)\n";
 
 /// The workspace root (the parent of this crate).
 fn root() -> PathBuf {
