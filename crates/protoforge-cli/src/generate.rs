@@ -379,27 +379,12 @@ fn run_plugin(
         }
         return Err("Neither WEXITSTATUS nor WTERMSIG is true?".to_string());
     }
-    CodeGeneratorResponse::decode(&output[..])
-        .map_err(|_| format!("Plugin output is unparseable: {}", c_escape(&output)))
-}
-
-/// protoc's `CEscape`: C escapes for quotes, backslash and `\n\r\t`, octal for other
-/// unprintable bytes.
-fn c_escape(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    for &b in bytes {
-        match b {
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            b'"' => out.push_str("\\\""),
-            b'\'' => out.push_str("\\'"),
-            b'\\' => out.push_str("\\\\"),
-            0x20..=0x7e => out.push(b as char),
-            _ => out.push_str(&format!("\\{b:03o}")),
-        }
-    }
-    out
+    CodeGeneratorResponse::decode(&output[..]).map_err(|_| {
+        format!(
+            "Plugin output is unparseable: {}",
+            protoforge::c_format::c_escaped(&output)
+        )
+    })
 }
 
 /// The edition of a file as protoc sees it (proto2 = 998, proto3 = 999).
@@ -548,6 +533,9 @@ mod tests {
 
     #[test]
     fn escapes_like_cescape() {
-        assert_eq!(c_escape(b"a\n\"\x01\xff\\"), "a\\n\\\"\\001\\377\\\\");
+        assert_eq!(
+            protoforge::c_format::c_escaped(b"a\n\"\x01\xff\\"),
+            "a\\n\\\"\\001\\377\\\\"
+        );
     }
 }

@@ -15,6 +15,7 @@ mod format;
 #[cfg(test)]
 mod tests;
 
+use protoforge::c_format;
 use protoforge::descriptor::{
     DescriptorProto, Edition, EnumDescriptorProto, EnumOptions, EnumValueDescriptorProto,
     EnumValueOptions, ExtensionRangeOptions, FieldDescriptorProto, FieldOptions,
@@ -1178,9 +1179,9 @@ impl Lowerer<'_> {
                     }
                 };
                 Some(if ty == Type::Float {
-                    format::simple_ftoa(v as f32)
+                    c_format::format_float(v as f32)
                 } else {
-                    format::simple_dtoa(v)
+                    c_format::format_double(v)
                 })
             }
             Type::Bool => match &value.kind {
@@ -1201,7 +1202,7 @@ impl Lowerer<'_> {
                 }
             },
             Type::Bytes => match &value.kind {
-                ast::ValueKind::String(s) => Some(format::c_escape(s)),
+                ast::ValueKind::String(s) => Some(c_format::c_escaped(s)),
                 _ => {
                     self.error(diag::bad_default(value.span, "a string"));
                     None

@@ -179,6 +179,22 @@ fn hash_comments_run_to_the_end_of_an_aggregate_value() {
     }
 }
 
+/// `default_value` strings of float and double fields, subnormal floats included (protoc's
+/// `SimpleFtoa` takes the long form for them), byte for byte like protoc.
+#[test]
+fn float_and_double_defaults_are_spelled_like_protoc() {
+    let text = "syntax = \"proto2\";\nmessage M {\n\
+        optional float a = 1 [default = 1e-40];\n\
+        optional float b = 2 [default = 3.4e38];\n\
+        optional float c = 3 [default = 0.1];\n\
+        optional float d = 4 [default = -1.17549435e-38];\n\
+        optional double e = 5 [default = 4.9e-324];\n\
+        optional double f = 6 [default = 0.1];\n\
+        optional float g = 7 [default = inf];\n\
+        optional double h = 8 [default = -nan];\n}\n";
+    check_same_stderr("floats", &[("f.proto", text)], &["f.proto"], 0);
+}
+
 #[test]
 fn custom_feature_extensions_match_protoc() {
     let f1 = "edition = \"2023\";\npackage f1;\nimport \"google/protobuf/descriptor.proto\";\n\

@@ -31,6 +31,8 @@
 //! assert_eq!(FileDescriptorSet::decode(&bytes[..]).unwrap(), set);
 //! ```
 
+#[doc(hidden)]
+pub mod c_format;
 #[rustfmt::skip]
 #[allow(missing_docs)] // Generated: fields without a .proto comment have no docs.
 pub mod descriptor;

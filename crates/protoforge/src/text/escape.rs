@@ -1,29 +1,9 @@
-//! Value spelling shared by printing and parsing: C-style escaping of string and bytes
-//! values (protoc's `CEscape`), unescaping of string literals (protoc's
-//! `Tokenizer::ParseStringAppend`, stricter about Unicode escapes), and float formatting
-//! (protoc's `SimpleDtoa`/`SimpleFtoa`: `%.15g`/`%.6g`, or `%.17g`/`%.9g` when the short form
-//! does not read back to the same value).
+//! Value spelling shared by printing and parsing: unescaping of string literals (protoc's
+//! `Tokenizer::ParseStringAppend`, stricter about Unicode escapes). Escaping and float
+//! formatting (protoc's `CEscape`, `SimpleDtoa`, `SimpleFtoa`) live in `crate::c_format`,
+//! which the compiler's `default_value` strings use too.
 
-use core::fmt::Write as _;
-
-/// Appends `bytes` to `out` with C escapes: `\n`, `\r`, `\t`, `\"`, `\'`, `\\`, and
-/// three-digit octal for every other byte outside printable ASCII.
-pub(crate) fn c_escape(bytes: &[u8], out: &mut String) {
-    for &b in bytes {
-        match b {
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            b'"' => out.push_str("\\\""),
-            b'\'' => out.push_str("\\'"),
-            b'\\' => out.push_str("\\\\"),
-            0x20..=0x7e => out.push(b as char),
-            _ => {
-                let _ = write!(out, "\\{b:03o}");
-            }
-        }
-    }
-}
+pub(crate) use crate::c_format::{c_escape, format_double, format_float};
 
 fn hex_value(c: u8) -> u32 {
     (c as char).to_digit(16).unwrap_or(0)
@@ -138,92 +118,6 @@ pub(crate) fn unescape_append(token: &[u8], out: &mut Vec<u8>) -> Result<(), Str
 fn ends_in_escape(body: &[u8]) -> bool {
     let before = &body[..body.len().saturating_sub(1)];
     before.iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1
-}
-
-/// `printf("%.*g", precision, value)` for a finite value, as C's "C" locale prints it.
-fn format_g(value: f64, precision: usize) -> String {
-    if value == 0.0 {
-        return if value.is_sign_negative() { "-0" } else { "0" }.to_owned();
-    }
-    // Scientific form with `precision` significant digits, correctly rounded.
-    let sci = format!("{:.*e}", precision - 1, value);
-    let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exponent: i32 = exponent.parse().unwrap_or(0);
-    let (negative, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => (true, m),
-        None => (false, mantissa),
-    };
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let mut out = String::new();
-    if negative {
-        out.push('-');
-    }
-    if exponent < -4 || exponent >= precision as i32 {
-        let (first, rest) = digits.split_at(1);
-        out.push_str(first);
-        let rest = rest.trim_end_matches('0');
-        if !rest.is_empty() {
-            out.push('.');
-            out.push_str(rest);
-        }
-        let _ = write!(
-            out,
-            "e{}{:02}",
-            if exponent < 0 { '-' } else { '+' },
-            exponent.unsigned_abs()
-        );
-    } else if exponent < 0 {
-        out.push_str("0.");
-        for _ in 0..(-exponent - 1) {
-            out.push('0');
-        }
-        out.push_str(digits.trim_end_matches('0'));
-    } else {
-        let point = exponent as usize + 1;
-        let (int_part, frac_part) = digits.split_at(point.min(digits.len()));
-        out.push_str(int_part);
-        let frac_part = frac_part.trim_end_matches('0');
-        if !frac_part.is_empty() {
-            out.push('.');
-            out.push_str(frac_part);
-        }
-    }
-    out
-}
-
-/// protoc's `SimpleDtoa`: `inf`, `-inf`, `nan`, else `%.15g` if it reads back exactly, else
-/// `%.17g`.
-pub(crate) fn format_double(value: f64) -> String {
-    if value.is_nan() {
-        return "nan".to_owned();
-    }
-    if value.is_infinite() {
-        return if value > 0.0 { "inf" } else { "-inf" }.to_owned();
-    }
-    let short = format_g(value, 15);
-    if short.parse::<f64>() == Ok(value) {
-        short
-    } else {
-        format_g(value, 17)
-    }
-}
-
-/// protoc's `SimpleFtoa`: `inf`, `-inf`, `nan`, else `%.6g` if it reads back exactly as a
-/// float, else `%.9g`. A subnormal float always takes the long form, because C's `strtof`
-/// reports underflow for it and protoc then falls back.
-pub(crate) fn format_float(value: f32) -> String {
-    if value.is_nan() {
-        return "nan".to_owned();
-    }
-    if value.is_infinite() {
-        return if value > 0.0 { "inf" } else { "-inf" }.to_owned();
-    }
-    let short = format_g(f64::from(value), 6);
-    if value.is_subnormal() || short.parse::<f32>() != Ok(value) {
-        format_g(f64::from(value), 9)
-    } else {
-        short
-    }
 }
 
 #[cfg(test)]
