@@ -1660,7 +1660,9 @@ impl<'a> Ctx<'a> {
                     (quote!(&[u8]), quote!(self.#name.as_deref().unwrap_or(#lit)))
                 }
                 "bytes" | "bytes_shared" => {
-                    let lit = Literal::byte_string(&unescape_bytes(default.unwrap_or("")));
+                    let lit = Literal::byte_string(&protoforge::c_format::c_unescape(
+                        default.unwrap_or(""),
+                    ));
                     (quote!(&[u8]), quote!(self.#name.as_deref().unwrap_or(#lit)))
                 }
                 _ => match default {
@@ -2213,57 +2215,9 @@ fn scalar_literal(module: &str, text: &str) -> Result<TokenStream, Error> {
     }
 }
 
-/// Undoes protoc's C escaping of `bytes` defaults (`\n`, `\\`, `\'`, `\"`, octal, hex).
-fn unescape_bytes(text: &str) -> Vec<u8> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        i += 1;
-        if b != b'\\' || i >= bytes.len() {
-            out.push(b);
-            continue;
-        }
-        let c = bytes[i];
-        i += 1;
-        match c {
-            b'n' => out.push(b'\n'),
-            b'r' => out.push(b'\r'),
-            b't' => out.push(b'\t'),
-            b'a' => out.push(0x07),
-            b'b' => out.push(0x08),
-            b'f' => out.push(0x0c),
-            b'v' => out.push(0x0b),
-            b'0'..=b'7' => {
-                let mut value = u32::from(c - b'0');
-                let mut digits = 1;
-                while digits < 3 && i < bytes.len() && (b'0'..=b'7').contains(&bytes[i]) {
-                    value = value * 8 + u32::from(bytes[i] - b'0');
-                    i += 1;
-                    digits += 1;
-                }
-                out.push(value as u8);
-            }
-            b'x' => {
-                let mut value = 0u32;
-                let mut digits = 0;
-                while digits < 2 && i < bytes.len() && bytes[i].is_ascii_hexdigit() {
-                    value = value * 16 + (bytes[i] as char).to_digit(16).unwrap_or(0);
-                    i += 1;
-                    digits += 1;
-                }
-                out.push(value as u8);
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use super::unescape_bytes;
+    use protoforge::c_format::c_unescape as unescape_bytes;
 
     #[test]
     fn bytes_defaults() {

@@ -1199,7 +1199,7 @@ impl Builder<'_> {
                 _ => return Err(bad()),
             },
             KindIndex::String => Value::String(text.to_owned()),
-            KindIndex::Bytes => Value::Bytes(bytes::Bytes::from(unescape_bytes(text))),
+            KindIndex::Bytes => Value::Bytes(bytes::Bytes::from(crate::c_format::c_unescape(text))),
             KindIndex::Enum(e) => {
                 let entry = &self.inner.enums[e as usize];
                 let value = entry
@@ -1425,52 +1425,4 @@ impl Builder<'_> {
         self.inner.services[s as usize].methods = methods;
         Ok(())
     }
-}
-
-/// Undoes protoc's C escaping of `bytes` defaults (`\n`, `\\`, octal, hex).
-fn unescape_bytes(text: &str) -> Vec<u8> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        i += 1;
-        if b != b'\\' || i >= bytes.len() {
-            out.push(b);
-            continue;
-        }
-        let c = bytes[i];
-        i += 1;
-        match c {
-            b'n' => out.push(b'\n'),
-            b'r' => out.push(b'\r'),
-            b't' => out.push(b'\t'),
-            b'a' => out.push(0x07),
-            b'b' => out.push(0x08),
-            b'f' => out.push(0x0c),
-            b'v' => out.push(0x0b),
-            b'0'..=b'7' => {
-                let mut value = u32::from(c - b'0');
-                let mut digits = 1;
-                while digits < 3 && i < bytes.len() && (b'0'..=b'7').contains(&bytes[i]) {
-                    value = value * 8 + u32::from(bytes[i] - b'0');
-                    i += 1;
-                    digits += 1;
-                }
-                out.push(value as u8);
-            }
-            b'x' => {
-                let mut value = 0u32;
-                let mut digits = 0;
-                while digits < 2 && i < bytes.len() && bytes[i].is_ascii_hexdigit() {
-                    value = value * 16 + (bytes[i] as char).to_digit(16).unwrap_or(0);
-                    i += 1;
-                    digits += 1;
-                }
-                out.push(value as u8);
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
