@@ -38,20 +38,33 @@ pub(crate) fn file_edition(file: &FileDescriptorProto) -> Edition {
 /// For every feature field, the `edition_defaults` entry with the newest edition not newer
 /// than `edition` wins, like protoc's `FeatureResolver`.
 pub(crate) fn edition_defaults(edition: Edition) -> FeatureSet {
-    static CACHE: OnceLock<Mutex<HashMap<i32, FeatureSet>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Mutex::default);
-    if let Some(found) = cache
-        .lock()
-        .ok()
-        .and_then(|c| c.get(&(edition as i32)).cloned())
-    {
-        return found;
+    edition_defaults_ref(edition).clone()
+}
+
+/// [`edition_defaults`] without the copy: each edition's defaults are computed once per
+/// process and kept (there are only a handful of editions).
+fn edition_defaults_ref(edition: Edition) -> &'static FeatureSet {
+    // The editions real files use get a lock-free slot each; any other value goes through a
+    // shared map.
+    static COMMON: [OnceLock<FeatureSet>; 4] = [const { OnceLock::new() }; 4];
+    static OTHERS: OnceLock<Mutex<HashMap<i32, &'static FeatureSet>>> = OnceLock::new();
+    let slot = match edition {
+        Edition::Proto2 => Some(0),
+        Edition::Proto3 => Some(1),
+        Edition::Edition2023 => Some(2),
+        Edition::Edition2024 => Some(3),
+        _ => None,
+    };
+    if let Some(slot) = slot {
+        return COMMON[slot].get_or_init(|| compute_defaults(edition));
     }
-    let computed = compute_defaults(edition);
-    if let Ok(mut c) = cache.lock() {
-        c.insert(edition as i32, computed.clone());
-    }
-    computed
+    let others = OTHERS.get_or_init(Mutex::default);
+    let mut map = match others.lock() {
+        Ok(map) => map,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    map.entry(edition as i32)
+        .or_insert_with(|| Box::leak(Box::new(compute_defaults(edition))))
 }
 
 fn compute_defaults(edition: Edition) -> FeatureSet {
@@ -103,9 +116,15 @@ fn default_for(field: &FieldDescriptorProto, edition: Edition) -> Option<&str> {
 /// Overlays the features explicitly set in `child` on `parent` (global features only).
 pub(crate) fn merge(parent: &FeatureSet, child: Option<&FeatureSet>) -> FeatureSet {
     let mut out = parent.clone();
-    let Some(child) = child else { return out };
+    overlay(&mut out, child);
+    out
+}
+
+/// [`merge`] in place: overlays the features explicitly set in `child` on `features`.
+fn overlay(features: &mut FeatureSet, child: Option<&FeatureSet>) {
+    let Some(child) = child else { return };
     macro_rules! overlay {
-        ($($f:ident),*) => { $( if child.$f.is_some() { out.$f = child.$f; } )* };
+        ($($f:ident),*) => { $( if child.$f.is_some() { features.$f = child.$f; } )* };
     }
     overlay!(
         field_presence,
@@ -117,7 +136,6 @@ pub(crate) fn merge(parent: &FeatureSet, child: Option<&FeatureSet>) -> FeatureS
         enforce_naming_style,
         default_symbol_visibility
     );
-    out
 }
 
 /// The resolved features of the element at descriptor path `path` of `file` (`&[]` for the
@@ -125,8 +143,9 @@ pub(crate) fn merge(parent: &FeatureSet, child: Option<&FeatureSet>) -> FeatureS
 /// does not lead to an element resolves as far as it goes.
 pub(crate) fn resolve_at(file: &FileDescriptorProto, path: &[i32]) -> FeatureSet {
     let edition = file_edition(file);
-    let mut features = merge(
-        &edition_defaults(edition),
+    let mut features = edition_defaults_ref(edition).clone();
+    overlay(
+        &mut features,
         file.options.as_ref().and_then(|o| o.features.as_ref()),
     );
     let legacy = !matches!(file.syntax.as_deref(), Some("editions"));
@@ -145,8 +164,8 @@ pub(crate) fn resolve_at(file: &FileDescriptorProto, path: &[i32]) -> FeatureSet
                     Some(m) => &m.nested_type,
                 };
                 let Some(m) = list.get(i) else { break };
-                features = merge(
-                    &features,
+                overlay(
+                    &mut features,
                     m.options.as_ref().and_then(|o| o.features.as_ref()),
                 );
                 message = Some(m);
@@ -157,15 +176,15 @@ pub(crate) fn resolve_at(file: &FileDescriptorProto, path: &[i32]) -> FeatureSet
                     Some(m) => &m.enum_type,
                 };
                 let Some(e) = list.get(i) else { break };
-                features = merge(
-                    &features,
+                overlay(
+                    &mut features,
                     e.options.as_ref().and_then(|o| o.features.as_ref()),
                 );
                 if let [tag::enum_::VALUE, v, ..] = rest
                     && let Some(value) = usize::try_from(*v).ok().and_then(|v| e.value.get(v))
                 {
-                    features = merge(
-                        &features,
+                    overlay(
+                        &mut features,
                         value.options.as_ref().and_then(|o| o.features.as_ref()),
                     );
                 }
@@ -185,13 +204,13 @@ pub(crate) fn resolve_at(file: &FileDescriptorProto, path: &[i32]) -> FeatureSet
                         .zip(f.oneof_index)
                         .and_then(|(m, o)| m.oneof_decl.get(usize::try_from(o).ok()?))
                 {
-                    features = merge(
-                        &features,
+                    overlay(
+                        &mut features,
                         oneof.options.as_ref().and_then(|o| o.features.as_ref()),
                     );
                 }
-                features = merge(
-                    &features,
+                overlay(
+                    &mut features,
                     f.options.as_ref().and_then(|o| o.features.as_ref()),
                 );
                 if legacy {
@@ -201,8 +220,8 @@ pub(crate) fn resolve_at(file: &FileDescriptorProto, path: &[i32]) -> FeatureSet
             }
             (Some(m), tag::message::ONEOF_DECL) => {
                 if let Some(o) = m.oneof_decl.get(i) {
-                    features = merge(
-                        &features,
+                    overlay(
+                        &mut features,
                         o.options.as_ref().and_then(|o| o.features.as_ref()),
                     );
                 }
@@ -210,8 +229,8 @@ pub(crate) fn resolve_at(file: &FileDescriptorProto, path: &[i32]) -> FeatureSet
             }
             (Some(m), tag::message::EXTENSION_RANGE) => {
                 if let Some(r) = m.extension_range.get(i) {
-                    features = merge(
-                        &features,
+                    overlay(
+                        &mut features,
                         r.options.as_ref().and_then(|o| o.features.as_ref()),
                     );
                 }
@@ -219,15 +238,15 @@ pub(crate) fn resolve_at(file: &FileDescriptorProto, path: &[i32]) -> FeatureSet
             }
             (None, tag::file::SERVICE) => {
                 let Some(s) = file.service.get(i) else { break };
-                features = merge(
-                    &features,
+                overlay(
+                    &mut features,
                     s.options.as_ref().and_then(|o| o.features.as_ref()),
                 );
                 if let [tag::service::METHOD, j, ..] = rest
                     && let Some(method) = usize::try_from(*j).ok().and_then(|j| s.method.get(j))
                 {
-                    features = merge(
-                        &features,
+                    overlay(
+                        &mut features,
                         method.options.as_ref().and_then(|o| o.features.as_ref()),
                     );
                 }

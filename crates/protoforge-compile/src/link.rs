@@ -7,10 +7,12 @@
 //! messages, then fields, then extensions of each message; then file extensions; then services).
 
 use protoforge::descriptor::field_descriptor_proto::Type;
-use protoforge::descriptor::{DescriptorProto, FieldDescriptorProto, FileDescriptorProto};
+use protoforge::descriptor::{
+    DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto,
+};
 use protoforge_parse::{Diagnostic, Span};
 
-use crate::span_map::SpanMap;
+use crate::span_map::{NameMap, SpanMap};
 use crate::symbols::{Pool, ResolveError, SymbolConflict, SymbolKind, join};
 use crate::tag;
 
@@ -22,10 +24,12 @@ pub(crate) fn link(
 ) -> Vec<Diagnostic> {
     let file_name = file.name.clone().unwrap_or_default();
     let package = file.package.clone().unwrap_or_default();
+    let own_enums = own_enum_values(file);
     let mut linker = Linker {
         pool,
         spans,
         file_name: &file_name,
+        own_enums,
         diagnostics: Vec::new(),
     };
     for (i, m) in file.message_type.iter_mut().enumerate() {
@@ -44,7 +48,7 @@ pub(crate) fn link(
             ] {
                 let Some(name) = ty.as_deref() else { continue };
                 match linker.resolve(&scope, name, false, &path, sub) {
-                    Some((full, SymbolKind::Message)) => *ty = Some(format!(".{full}")),
+                    Some((full, SymbolKind::Message)) => *ty = Some(full),
                     Some(_) => {
                         let msg = format!("\"{name}\" is not a message type.");
                         linker.error(&path, sub, msg);
@@ -105,7 +109,46 @@ struct Linker<'a> {
     pool: &'a Pool,
     spans: &'a SpanMap,
     file_name: &'a str,
+    /// The value names of the file's own enums (see [`own_enum_values`]).
+    own_enums: Option<NameMap<String, Vec<String>>>,
     diagnostics: Vec<Diagnostic>,
+}
+
+/// The value names of each enum `file` defines, by full name, when a field of the file has a
+/// default value (enum defaults are checked against them). The pool holds only the header of
+/// the file being linked, so its own enums are read here.
+fn own_enum_values(file: &FileDescriptorProto) -> Option<NameMap<String, Vec<String>>> {
+    fn has_default(m: &DescriptorProto) -> bool {
+        m.field
+            .iter()
+            .chain(&m.extension)
+            .any(|f| f.default_value.is_some())
+            || m.nested_type.iter().any(has_default)
+    }
+    fn add_enums(
+        out: &mut NameMap<String, Vec<String>>,
+        scope: &str,
+        enums: &[EnumDescriptorProto],
+        messages: &[DescriptorProto],
+    ) {
+        for e in enums {
+            let values = e.value.iter().filter_map(|v| v.name.clone()).collect();
+            out.insert(join(scope, e.name.as_deref().unwrap_or("")), values);
+        }
+        for m in messages {
+            let scope = join(scope, m.name.as_deref().unwrap_or(""));
+            add_enums(out, &scope, &m.enum_type, &m.nested_type);
+        }
+    }
+    let any_default = file.extension.iter().any(|f| f.default_value.is_some())
+        || file.message_type.iter().any(has_default);
+    if !any_default {
+        return None;
+    }
+    let mut out = NameMap::default();
+    let package = file.package.as_deref().unwrap_or("");
+    add_enums(&mut out, package, &file.enum_type, &file.message_type);
+    Some(out)
 }
 
 impl Linker<'_> {
@@ -116,8 +159,8 @@ impl Linker<'_> {
         self.diagnostics.push(at(self.file_name, span, message));
     }
 
-    /// Resolves `name` and reports protoc's "not defined" errors; returns the full name and
-    /// kind of what it found.
+    /// Resolves `name` and reports protoc's "not defined" errors; returns the full name (with
+    /// a leading dot, as linked descriptors spell it) and kind of what it found.
     fn resolve(
         &mut self,
         scope: &str,
@@ -127,7 +170,12 @@ impl Linker<'_> {
         sub: i32,
     ) -> Option<(String, SymbolKind)> {
         match self.pool.resolve(self.file_name, scope, name, types_only) {
-            Ok(s) => Some((s.full_name.to_string(), s.kind)),
+            Ok(s) => {
+                let mut full = String::with_capacity(s.full_name.len() + 1);
+                full.push('.');
+                full.push_str(s.full_name);
+                Some((full, s.kind))
+            }
             Err(err) => {
                 for message in not_defined_messages(name, self.file_name, &err) {
                     self.error(path, sub, message);
@@ -139,28 +187,33 @@ impl Linker<'_> {
 
     fn message(&mut self, m: &mut DescriptorProto, scope: &str, path: &[i32]) {
         let full = join(scope, m.name.as_deref().unwrap_or(""));
+        // One path buffer for every member: `path` plus `[tag, index]`, rewritten in place.
+        let mut p = Vec::with_capacity(path.len() + 2);
+        p.extend_from_slice(path);
+        p.extend([0, 0]);
+        let last = path.len();
         for (i, n) in m.nested_type.iter_mut().enumerate() {
-            let mut p = path.to_vec();
-            p.extend([tag::message::NESTED_TYPE, i as i32]);
+            p[last] = tag::message::NESTED_TYPE;
+            p[last + 1] = i as i32;
             self.message(n, &full, &p);
         }
         for (i, f) in m.field.iter_mut().enumerate() {
-            let mut p = path.to_vec();
-            p.extend([tag::message::FIELD, i as i32]);
+            p[last] = tag::message::FIELD;
+            p[last + 1] = i as i32;
             self.field(f, &full, &p);
         }
         for (i, f) in m.extension.iter_mut().enumerate() {
-            let mut p = path.to_vec();
-            p.extend([tag::message::EXTENSION, i as i32]);
+            p[last] = tag::message::EXTENSION;
+            p[last + 1] = i as i32;
             self.field(f, &full, &p);
         }
     }
 
     /// Links one field or extension declared in `scope`.
     fn field(&mut self, f: &mut FieldDescriptorProto, scope: &str, path: &[i32]) {
-        if let Some(extendee) = f.extendee.clone() {
-            match self.resolve(scope, &extendee, false, path, tag::field::EXTENDEE) {
-                Some((full, SymbolKind::Message)) => f.extendee = Some(format!(".{full}")),
+        if let Some(extendee) = f.extendee.as_deref() {
+            match self.resolve(scope, extendee, false, path, tag::field::EXTENDEE) {
+                Some((full, SymbolKind::Message)) => f.extendee = Some(full),
                 Some(_) => {
                     let msg = format!("\"{extendee}\" is not a message type.");
                     self.error(path, tag::field::EXTENDEE, msg);
@@ -168,13 +221,23 @@ impl Linker<'_> {
                 None => {}
             }
         }
-        let Some(type_name) = f.type_name.clone() else {
-            return;
-        };
-        let Some((full, kind)) = self.resolve(scope, &type_name, true, path, tag::field::TYPE_NAME)
-        else {
-            return;
-        };
+        if let Some((ty, full)) = self.field_type(f, scope, path) {
+            f.r#type = Some(ty);
+            f.type_name = Some(full);
+        }
+    }
+
+    /// Resolves the `type_name` of a field: its type and fully qualified name (with the leading
+    /// dot), or `None` after reporting why it cannot be used.
+    fn field_type(
+        &mut self,
+        f: &FieldDescriptorProto,
+        scope: &str,
+        path: &[i32],
+    ) -> Option<(Type, String)> {
+        let type_name = f.type_name.as_deref()?;
+        let (dotted, kind) = self.resolve(scope, type_name, true, path, tag::field::TYPE_NAME)?;
+        let full = &dotted[1..];
         let ty = match f.r#type {
             Some(t) => t,
             None => match kind {
@@ -183,7 +246,7 @@ impl Linker<'_> {
                 _ => {
                     let msg = format!("\"{type_name}\" is not a type.");
                     self.error(path, tag::field::TYPE_NAME, msg);
-                    return;
+                    return None;
                 }
             },
         };
@@ -192,7 +255,7 @@ impl Linker<'_> {
                 if kind != SymbolKind::Message {
                     let msg = format!("\"{type_name}\" is not a message type.");
                     self.error(path, tag::field::TYPE_NAME, msg);
-                    return;
+                    return None;
                 }
                 if f.default_value.is_some() {
                     let msg = "Messages can't have default values.".to_string();
@@ -203,12 +266,16 @@ impl Linker<'_> {
                 if kind != SymbolKind::Enum {
                     let msg = format!("\"{type_name}\" is not an enum type.");
                     self.error(path, tag::field::TYPE_NAME, msg);
-                    return;
+                    return None;
                 }
                 if let Some(default) = f.default_value.as_deref() {
-                    let known = self.pool.enum_type(&full).is_some_and(|e| {
-                        e.value.iter().any(|v| v.name.as_deref() == Some(default))
-                    });
+                    let own = self.own_enums.as_ref().and_then(|m| m.get(full));
+                    let known = match own {
+                        Some(values) => values.iter().any(|v| v == default),
+                        None => self.pool.enum_type(full).is_some_and(|e| {
+                            e.value.iter().any(|v| v.name.as_deref() == Some(default))
+                        }),
+                    };
                     if !known {
                         let msg = format!("Enum type \"{full}\" has no value named \"{default}\".");
                         self.error(path, tag::field::DEFAULT_VALUE, msg);
@@ -218,11 +285,10 @@ impl Linker<'_> {
             _ => {
                 let msg = "Field with primitive type has type_name.".to_string();
                 self.error(path, tag::field::TYPE_NAME, msg);
-                return;
+                return None;
             }
         }
-        f.r#type = Some(ty);
-        f.type_name = Some(format!(".{full}"));
+        Some((ty, dotted))
     }
 }
 

@@ -163,9 +163,11 @@ impl FileResolver for IncludePaths {
             let path = disk_path(&disk);
             match std::fs::read(&path) {
                 Ok(bytes) => {
-                    return Ok(Some(FileContent::Source(
-                        String::from_utf8_lossy(&bytes).into_owned(),
-                    )));
+                    // Valid UTF-8 (nearly every file) keeps its buffer; only invalid bytes pay
+                    // for the lossy copy.
+                    let text = String::from_utf8(bytes)
+                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                    return Ok(Some(FileContent::Source(text)));
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
                     return Err(format!("Read access is denied for file: {disk}"));

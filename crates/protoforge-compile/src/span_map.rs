@@ -12,9 +12,9 @@ pub(crate) struct SpanMap {
     spans: HashMap<PathKey, Span, BuildHasherDefault<PathHasher>>,
 }
 
-/// How many path elements a key holds without a heap allocation (a field of a message nested
-/// twice: `[4, i, 3, j, 3, k, 2]`).
-const INLINE: usize = 7;
+/// How many path elements a key holds without a heap allocation (an option of a field of a
+/// message nested twice: `[4, i, 3, j, 2, k, 8, 999, n, 2, m, 1]`).
+const INLINE: usize = 12;
 
 /// A descriptor path as a map key: short paths (nearly all) inline, longer ones boxed. A file
 /// has about one path per 16 bytes of text, so a heap allocation per path was most of a
@@ -72,8 +72,18 @@ pub(crate) struct PathHasher(u64);
 
 impl Hasher for PathHasher {
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
+        // A slice of `i32` arrives here as one run of bytes: take it eight bytes at a time.
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.write_u64(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 59));
         }
     }
 
@@ -94,7 +104,9 @@ impl Hasher for PathHasher {
     }
 
     fn finish(&self) -> u64 {
-        self.0
+        // The multiply leaves the low bits depending only on the low bits of the last input;
+        // the table picks buckets by the low bits, so fold the well-mixed high half into them.
+        self.0 ^ (self.0 >> 32)
     }
 }
 
@@ -107,19 +119,7 @@ pub(crate) struct NameHasher(PathHasher);
 
 impl Hasher for NameHasher {
     fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(c);
-            self.0.write_u64(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.0
-                .write_u64(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 59));
-        }
+        self.0.write(bytes);
     }
 
     fn write_u8(&mut self, n: u8) {
@@ -165,7 +165,12 @@ impl SpanMap {
     /// Records the span of the element at `path` (the first record for a path wins, like
     /// protoc's location lookup).
     pub(crate) fn insert(&mut self, path: Vec<i32>, span: Span) {
-        self.spans.entry(PathKey::new(&path)).or_insert(span);
+        self.insert_path(&path, span);
+    }
+
+    /// [`SpanMap::insert`] for a borrowed path, so callers can reuse one path buffer.
+    pub(crate) fn insert_path(&mut self, path: &[i32], span: Span) {
+        self.spans.entry(PathKey::new(path)).or_insert(span);
     }
 
     /// The span recorded for exactly `path`.

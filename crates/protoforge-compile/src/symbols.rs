@@ -80,6 +80,8 @@ pub(crate) struct Symbol<'a> {
     pub(crate) full_name: &'a str,
     /// The name of the file that defines it (for packages: the first file seen with it).
     pub(crate) file: &'a str,
+    /// That file's index in the pool, for [`Pool::file_at`] (no lookup by name).
+    pub(crate) file_index: u32,
     /// The descriptor path inside that file (`[2]`, the package statement, for packages).
     pub(crate) path: &'a [i32],
 }
@@ -110,13 +112,52 @@ pub(crate) struct SymbolConflict {
     pub(crate) enum_value_scope: Option<(String, String)>,
 }
 
+/// An extension in the extension index: its full name and where it is, so listing a message's
+/// extensions needs no symbol lookups.
+#[derive(Clone, Debug)]
+struct Extension {
+    full_name: Box<str>,
+    file: u32,
+    path: SymbolPath,
+}
+
+/// A symbol table entry; its full name is the key it is stored under.
 #[derive(Clone, Debug)]
 struct Entry {
     kind: SymbolKind,
     file: u32,
-    path: Box<[i32]>,
-    /// The key in `symbols` again, so `Symbol` can borrow it.
-    full_name: Box<str>,
+    path: SymbolPath,
+}
+
+/// How many path elements a [`SymbolPath`] holds without a heap allocation (an element of a
+/// message nested three deep: `[4, i, 3, j, 3, k, 2, l]`).
+const INLINE_PATH: usize = 8;
+
+/// A symbol's descriptor path: short paths (nearly all) inline, longer ones boxed, so adding a
+/// symbol costs one allocation (its name) instead of two.
+#[derive(Clone, Debug)]
+enum SymbolPath {
+    Inline(u8, [i32; INLINE_PATH]),
+    Boxed(Box<[i32]>),
+}
+
+impl SymbolPath {
+    fn new(path: &[i32]) -> SymbolPath {
+        if path.len() <= INLINE_PATH {
+            let mut items = [0; INLINE_PATH];
+            items[..path.len()].copy_from_slice(path);
+            SymbolPath::Inline(path.len() as u8, items)
+        } else {
+            SymbolPath::Boxed(path.into())
+        }
+    }
+
+    fn as_slice(&self) -> &[i32] {
+        match self {
+            SymbolPath::Inline(len, items) => &items[..usize::from(*len)],
+            SymbolPath::Boxed(items) => items,
+        }
+    }
 }
 
 /// Every file of one compilation and the symbol table over them.
@@ -128,11 +169,14 @@ pub(crate) struct Pool {
     /// For each file: the files it may use symbols from (itself, its direct imports and their
     /// `import public` chains), as indices into `files`.
     visible: Vec<NameSet<u32>>,
-    /// Extendee full name (no dot) -> full names of its extensions, in pool order.
-    extensions: NameMap<String, Vec<Box<str>>>,
+    /// Extendee full name (no dot) -> its extensions, in pool order.
+    extensions: NameMap<String, Vec<Extension>>,
     /// The files in which name lookups found a symbol (protoc's record of used imports, for
-    /// its "Import x is unused." warning), since the last [`Pool::take_used_files`].
-    used: std::cell::RefCell<Vec<u32>>,
+    /// its "Import x is unused." warning), since the last [`Pool::take_used_files`]; not
+    /// while `untracked` (set while threads share the pool).
+    used: std::sync::Mutex<Vec<u32>>,
+    /// Set when lookups are not to be recorded in `used`.
+    untracked: std::sync::atomic::AtomicBool,
 }
 
 impl Pool {
@@ -160,6 +204,23 @@ impl Pool {
     /// The file named `name` (its virtual path, e.g. `google/protobuf/any.proto`).
     pub(crate) fn file(&self, name: &str) -> Option<&FileDescriptorProto> {
         self.by_name.get(name).map(|&i| &self.files[i as usize])
+    }
+
+    /// The file at `index` in the pool (e.g. a [`Symbol`]'s `file_index`): [`Pool::file`]
+    /// without hashing the name.
+    pub(crate) fn file_at(&self, index: u32) -> Option<&FileDescriptorProto> {
+        self.files.get(index as usize)
+    }
+
+    /// The index of the file named `name`, for [`Pool::file_at`].
+    pub(crate) fn file_index(&self, name: &str) -> Option<u32> {
+        self.by_name.get(name).copied()
+    }
+
+    /// Makes room for `additional` more symbols at once (the table otherwise grows, rehashing
+    /// every name, each time it doubles): for a caller that knows how much is coming.
+    pub(crate) fn reserve_symbols(&mut self, additional: usize) {
+        self.symbols.reserve(additional);
     }
 
     /// True when a file named `name` was added.
@@ -193,6 +254,8 @@ impl Pool {
             pool: self,
             file: index,
             conflicts: Vec::new(),
+            name: String::with_capacity(128),
+            path: Vec::with_capacity(16),
         };
         adder.add_file_symbols(&file);
         let conflicts = adder.conflicts;
@@ -201,30 +264,64 @@ impl Pool {
         conflicts
     }
 
+    /// Takes the stored version of the file `name` out for editing (linking, option
+    /// interpretation), leaving its header (name, package, imports, syntax) in its place, so
+    /// symbols still name their file and visibility still works; its symbols stay, its
+    /// extensions leave the extension index until [`Pool::reindex_extensions`] or
+    /// [`Pool::replace_file`]. Lookups that read definitions must not ask for this file's
+    /// until it is put back with [`Pool::replace_file`].
+    pub(crate) fn take_file(&mut self, name: &str) -> Option<FileDescriptorProto> {
+        let &index = self.by_name.get(name)?;
+        let stored = &self.files[index as usize];
+        let mut extendees: Vec<String> = Vec::new();
+        for_each_extension(stored, |_, extendee| extendees.push(extendee.to_string()));
+        for extendee in extendees {
+            if let Some(list) = self.extensions.get_mut(&extendee) {
+                list.retain(|ext| ext.file != index);
+            }
+        }
+        let header = FileDescriptorProto {
+            name: stored.name.clone(),
+            package: stored.package.clone(),
+            dependency: stored.dependency.clone(),
+            public_dependency: stored.public_dependency.clone(),
+            weak_dependency: stored.weak_dependency.clone(),
+            option_dependency: stored.option_dependency.clone(),
+            syntax: stored.syntax.clone(),
+            edition: stored.edition,
+            ..FileDescriptorProto::default()
+        };
+        Some(std::mem::replace(&mut self.files[index as usize], header))
+    }
+
     /// Replaces the stored copy of an already added file (same name, same elements) by a
     /// newer version of it, e.g. after linking or option interpretation. The symbol table is
     /// kept; the extension index is refreshed (extendees are only known after linking).
     pub(crate) fn replace_file(&mut self, file: FileDescriptorProto) {
-        let Some(&index) = file.name.as_deref().and_then(|n| self.by_name.get(n)) else {
-            return;
-        };
+        drop(self.swap_file(file));
+    }
+
+    /// [`Pool::replace_file`], handing back the version it replaced (`None` when no file of
+    /// that name was added): dropping a whole descriptor is a visible cost, which a caller may
+    /// move off the main thread.
+    pub(crate) fn swap_file(&mut self, file: FileDescriptorProto) -> Option<FileDescriptorProto> {
+        let &index = file.name.as_deref().and_then(|n| self.by_name.get(n))?;
         // Only the lists this file added to can hold its extensions: those of the old version
         // or, after `reindex_extensions`, of the new one.
         let old = std::mem::replace(&mut self.files[index as usize], file);
-        let mut extendees: Vec<String> = extension_names(&old)
-            .into_iter()
-            .chain(extension_names(&self.files[index as usize]))
-            .map(|(_, extendee)| extendee.to_string())
-            .collect();
+        let mut extendees: Vec<String> = Vec::new();
+        for f in [&old, &self.files[index as usize]] {
+            for_each_extension(f, |_, extendee| extendees.push(extendee.to_string()));
+        }
         extendees.sort_unstable();
         extendees.dedup();
         for extendee in extendees {
             if let Some(list) = self.extensions.get_mut(&extendee) {
-                let symbols = &self.symbols;
-                list.retain(|ext| symbols.get(ext).is_none_or(|e| e.file != index));
+                list.retain(|ext| ext.file != index);
             }
         }
         self.index_extensions(index);
+        Some(old)
     }
 
     /// Refreshes the extension index of the already added file `file` from this (linked)
@@ -233,13 +330,18 @@ impl Pool {
         let Some(&index) = file.name.as_deref().and_then(|n| self.by_name.get(n)) else {
             return;
         };
-        for (_, extendee) in extension_names(&self.files[index as usize]) {
-            if let Some(list) = self.extensions.get_mut(extendee) {
-                let symbols = &self.symbols;
-                list.retain(|ext| symbols.get(ext).is_none_or(|e| e.file != index));
+        let Pool {
+            files,
+            symbols,
+            extensions,
+            ..
+        } = self;
+        for_each_extension(&files[index as usize], |_, extendee| {
+            if let Some(list) = extensions.get_mut(extendee) {
+                list.retain(|ext| ext.file != index);
             }
-        }
-        self.index_extensions_from(index, file);
+        });
+        index_extensions_into(extensions, symbols, index, file);
     }
 
     /// Removes the file added last and all its symbols (protoc drops a file with errors from
@@ -252,8 +354,9 @@ impl Pool {
             self.by_name.remove(name);
         }
         self.symbols.retain(|_, e| e.file != index);
+        // Every indexed extension is a symbol of the file it names (see `index_extensions_into`).
         for list in self.extensions.values_mut() {
-            list.retain(|ext| self.symbols.contains_key(ext));
+            list.retain(|ext| ext.file != index);
         }
     }
 
@@ -273,49 +376,30 @@ impl Pool {
     }
 
     fn index_extensions(&mut self, file: u32) {
-        let found: Vec<(String, String)> = extension_names(&self.files[file as usize])
-            .into_iter()
-            .map(|(full, extendee)| (full, extendee.to_string()))
-            .collect();
-        self.index_found_extensions(file, found);
+        let Pool {
+            files,
+            symbols,
+            extensions,
+            ..
+        } = self;
+        index_extensions_into(extensions, symbols, file, &files[file as usize]);
     }
 
-    /// Indexes the extensions of `descriptor`, a version of the pool's file `file`.
-    fn index_extensions_from(&mut self, file: u32, descriptor: &FileDescriptorProto) {
-        let found: Vec<(String, String)> = extension_names(descriptor)
-            .into_iter()
-            .map(|(full, extendee)| (full, extendee.to_string()))
-            .collect();
-        self.index_found_extensions(file, found);
-    }
-
-    fn index_found_extensions(&mut self, file: u32, found: Vec<(String, String)>) {
-        for (full, extendee) in found {
-            let owned = self
-                .symbols
-                .get(full.as_str())
-                .is_some_and(|e| e.file == file && e.kind == SymbolKind::Extension);
-            if owned {
-                self.extensions
-                    .entry(extendee.to_string())
-                    .or_default()
-                    .push(full.into_boxed_str());
-            }
-        }
-    }
-
-    fn symbol<'a>(&'a self, e: &'a Entry) -> Symbol<'a> {
+    fn symbol<'a>(&'a self, (full_name, e): (&'a str, &'a Entry)) -> Symbol<'a> {
         Symbol {
             kind: e.kind,
-            full_name: &e.full_name,
+            full_name,
             file: self.files[e.file as usize].name.as_deref().unwrap_or(""),
-            path: &e.path,
+            file_index: e.file,
+            path: e.path.as_slice(),
         }
     }
 
     /// The symbol with exactly this fully qualified name (no leading dot), ignoring visibility.
     pub(crate) fn lookup(&self, full_name: &str) -> Option<Symbol<'_>> {
-        self.symbols.get(full_name).map(|e| self.symbol(e))
+        self.symbols
+            .get_key_value(full_name)
+            .map(|(k, e)| self.symbol((k, e)))
     }
 
     /// The name of the file defining `full_name` (no leading dot).
@@ -327,13 +411,33 @@ impl Pool {
     /// [`Pool::resolve`] record their finds themselves).
     pub(crate) fn note_use(&self, file_name: &str) {
         if let Some(&i) = self.by_name.get(file_name) {
-            self.used.borrow_mut().push(i);
+            self.note_use_of(i);
         }
+    }
+
+    fn note_use_of(&self, file: u32) {
+        if !self.untracked.load(std::sync::atomic::Ordering::Relaxed) {
+            self.used
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(file);
+        }
+    }
+
+    /// Turns the record of used files on (the default) or off.
+    pub(crate) fn track_uses(&self, on: bool) {
+        self.untracked
+            .store(!on, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The names of the files in which lookups found symbols since the last call.
     pub(crate) fn take_used_files(&self) -> std::collections::HashSet<&str> {
-        let used = std::mem::take(&mut *self.used.borrow_mut());
+        let used = std::mem::take(
+            &mut *self
+                .used
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
         used.into_iter()
             .filter_map(|i| self.files.get(i as usize)?.name.as_deref())
             .collect()
@@ -355,20 +459,21 @@ impl Pool {
         from: Option<u32>,
         name: &str,
         err: &mut ResolveError,
-    ) -> Option<&Entry> {
-        let e = self.symbols.get(name)?;
-        let Some(from) = from else { return Some(e) };
+    ) -> Option<(&str, &Entry)> {
+        let (key, e) = self.symbols.get_key_value(name)?;
+        let found = Some((&**key, e));
+        let Some(from) = from else { return found };
         let visible = &self.visible[from as usize];
         if visible.contains(&e.file) {
-            self.used.borrow_mut().push(e.file);
-            return Some(e);
+            self.note_use_of(e.file);
+            return found;
         }
         if e.kind == SymbolKind::Package
             && visible
                 .iter()
                 .any(|&f| in_package(self.files[f as usize].package.as_deref(), name))
         {
-            return Some(e);
+            return found;
         }
         err.not_imported = Some((
             name.to_string(),
@@ -428,7 +533,7 @@ impl Pool {
             }
             if let Some(found) = self.find_visible(from, &scope_to_try, &mut err) {
                 if compound {
-                    if found.kind.is_aggregate() {
+                    if found.1.kind.is_aggregate() {
                         scope_to_try.push_str(&name[first.len()..]);
                         return match self.find_visible(from, &scope_to_try, &mut err) {
                             Some(e) => Ok(self.symbol(e)),
@@ -438,7 +543,7 @@ impl Pool {
                             }
                         };
                     }
-                } else if !types_only || found.kind.is_type() {
+                } else if !types_only || found.1.kind.is_type() {
                     return Ok(self.symbol(found));
                 }
             }
@@ -449,20 +554,20 @@ impl Pool {
     /// The message named `full_name` (no leading dot).
     pub(crate) fn message(&self, full_name: &str) -> Option<&DescriptorProto> {
         let e = self.entry(full_name, SymbolKind::Message)?;
-        message_at(&self.files[e.file as usize], &e.path)
+        message_at(&self.files[e.file as usize], e.path.as_slice())
     }
 
     /// The enum named `full_name` (no leading dot).
     pub(crate) fn enum_type(&self, full_name: &str) -> Option<&EnumDescriptorProto> {
         let e = self.entry(full_name, SymbolKind::Enum)?;
-        enum_at(&self.files[e.file as usize], &e.path)
+        enum_at(&self.files[e.file as usize], e.path.as_slice())
     }
 
     /// The enum value named `full_name` (a sibling of its enum: `pkg.FOO`), with its enum's
     /// full name.
     pub(crate) fn enum_value(&self, full_name: &str) -> Option<&EnumValueDescriptorProto> {
         let e = self.entry(full_name, SymbolKind::EnumValue)?;
-        let (parent, last) = split_last(&e.path)?;
+        let (parent, last) = split_last(e.path.as_slice())?;
         enum_at(&self.files[e.file as usize], parent)?
             .value
             .get(usize::try_from(last).ok()?)
@@ -471,7 +576,7 @@ impl Pool {
     /// The extension named `full_name` (no leading dot).
     pub(crate) fn extension(&self, full_name: &str) -> Option<&FieldDescriptorProto> {
         let e = self.entry(full_name, SymbolKind::Extension)?;
-        field_at(&self.files[e.file as usize], &e.path)
+        field_at(&self.files[e.file as usize], e.path.as_slice())
     }
 
     /// The field named `full_name` (`pkg.Msg.field`, no leading dot); extensions too.
@@ -480,13 +585,13 @@ impl Pool {
         if !matches!(e.kind, SymbolKind::Field | SymbolKind::Extension) {
             return None;
         }
-        field_at(&self.files[e.file as usize], &e.path)
+        field_at(&self.files[e.file as usize], e.path.as_slice())
     }
 
     /// The oneof named `full_name` (no leading dot).
     pub(crate) fn oneof(&self, full_name: &str) -> Option<&OneofDescriptorProto> {
         let e = self.entry(full_name, SymbolKind::Oneof)?;
-        let (parent, last) = split_last(&e.path)?;
+        let (parent, last) = split_last(e.path.as_slice())?;
         message_at(&self.files[e.file as usize], parent)?
             .oneof_decl
             .get(usize::try_from(last).ok()?)
@@ -495,13 +600,13 @@ impl Pool {
     /// The service named `full_name` (no leading dot).
     pub(crate) fn service(&self, full_name: &str) -> Option<&ServiceDescriptorProto> {
         let e = self.entry(full_name, SymbolKind::Service)?;
-        service_at(&self.files[e.file as usize], &e.path)
+        service_at(&self.files[e.file as usize], e.path.as_slice())
     }
 
     /// The method named `full_name` (`pkg.Svc.Method`, no leading dot).
     pub(crate) fn method(&self, full_name: &str) -> Option<&MethodDescriptorProto> {
         let e = self.entry(full_name, SymbolKind::Method)?;
-        let (parent, last) = split_last(&e.path)?;
+        let (parent, last) = split_last(e.path.as_slice())?;
         service_at(&self.files[e.file as usize], parent)?
             .method
             .get(usize::try_from(last).ok()?)
@@ -517,12 +622,9 @@ impl Pool {
             .get(extendee_full_name)
             .into_iter()
             .flatten()
-            .filter_map(|name| {
-                let e = self.symbols.get(name)?;
-                Some((
-                    &*e.full_name,
-                    field_at(&self.files[e.file as usize], &e.path)?,
-                ))
+            .filter_map(|ext| {
+                let file = &self.files[ext.file as usize];
+                Some((&*ext.full_name, field_at(file, ext.path.as_slice())?))
             })
     }
 
@@ -531,32 +633,79 @@ impl Pool {
     }
 }
 
-/// The extensions of `f` whose extendee is linked (fully qualified): `(full name, extendee
-/// without the leading dot)`.
-fn extension_names(f: &FileDescriptorProto) -> Vec<(String, &str)> {
+/// Calls `visit` with `(full name, extendee without the leading dot)` for each extension of `f`
+/// whose extendee is linked (fully qualified), file extensions first, then those of each
+/// message in declaration order.
+fn for_each_extension<'f>(f: &'f FileDescriptorProto, mut visit: impl FnMut(&str, &'f str)) {
     fn linked(ext: &FieldDescriptorProto) -> Option<&str> {
         ext.extendee.as_deref()?.strip_prefix('.')
     }
-    fn walk<'f>(msgs: &'f [DescriptorProto], scope: &str, found: &mut Vec<(String, &'f str)>) {
+    /// Appends `.name` (or `name` at top level) to `buf`; returns the length to cut back to.
+    fn push(buf: &mut String, name: Option<&str>) -> usize {
+        let len = buf.len();
+        if len > 0 {
+            buf.push('.');
+        }
+        buf.push_str(name.unwrap_or(""));
+        len
+    }
+    fn walk<'f>(
+        msgs: &'f [DescriptorProto],
+        name: &mut String,
+        visit: &mut impl FnMut(&str, &'f str),
+    ) {
         for m in msgs {
-            let full = join(scope, m.name.as_deref().unwrap_or(""));
+            if m.extension.is_empty() && m.nested_type.is_empty() {
+                continue;
+            }
+            let scope = push(name, m.name.as_deref());
             for ext in &m.extension {
                 if let Some(extendee) = linked(ext) {
-                    found.push((join(&full, ext.name.as_deref().unwrap_or("")), extendee));
+                    let len = push(name, ext.name.as_deref());
+                    visit(name, extendee);
+                    name.truncate(len);
                 }
             }
-            walk(&m.nested_type, &full, found);
+            walk(&m.nested_type, name, visit);
+            name.truncate(scope);
         }
     }
-    let package = f.package.as_deref().unwrap_or("");
-    let mut found = Vec::new();
+    let mut name = String::from(f.package.as_deref().unwrap_or(""));
     for ext in &f.extension {
         if let Some(extendee) = linked(ext) {
-            found.push((join(package, ext.name.as_deref().unwrap_or("")), extendee));
+            let len = push(&mut name, ext.name.as_deref());
+            visit(&name, extendee);
+            name.truncate(len);
         }
     }
-    walk(&f.message_type, package, &mut found);
-    found
+    walk(&f.message_type, &mut name, &mut visit);
+}
+
+/// Adds the extensions of `descriptor` (a version of the pool's file `file`) that the symbol
+/// table says `file` defines to the extension index.
+fn index_extensions_into(
+    extensions: &mut NameMap<String, Vec<Extension>>,
+    symbols: &NameMap<Box<str>, Entry>,
+    file: u32,
+    descriptor: &FileDescriptorProto,
+) {
+    for_each_extension(descriptor, |full, extendee| {
+        let Some(e) = symbols.get(full) else { return };
+        if e.file != file || e.kind != SymbolKind::Extension {
+            return;
+        }
+        let ext = Extension {
+            full_name: full.into(),
+            file,
+            path: e.path.clone(),
+        };
+        match extensions.get_mut(extendee) {
+            Some(list) => list.push(ext),
+            None => {
+                extensions.insert(extendee.to_string(), vec![ext]);
+            }
+        }
+    });
 }
 
 /// Collects one file's symbols into the pool.
@@ -564,61 +713,88 @@ struct Adder<'p> {
     pool: &'p mut Pool,
     file: u32,
     conflicts: Vec<SymbolConflict>,
+    /// The full name of the element being added (its scope while its children are added):
+    /// one buffer, grown and cut back while walking, so a symbol costs only its key.
+    name: String,
+    /// The descriptor path of the element being added, kept the same way.
+    path: Vec<i32>,
 }
 
 impl Adder<'_> {
     fn add_file_symbols(&mut self, file: &FileDescriptorProto) {
+        self.pool.symbols.reserve(count_symbols(file));
         let package = file.package.as_deref().unwrap_or("");
         if !package.is_empty() {
-            self.add_package(package, file.name.as_deref().unwrap_or(""));
+            self.add_package(package);
         }
+        self.name.push_str(package);
         for (i, m) in file.message_type.iter().enumerate() {
-            self.add_message(m, package, vec![tag::file::MESSAGE_TYPE, i as i32]);
+            self.path.extend([tag::file::MESSAGE_TYPE, i as i32]);
+            self.add_message(m);
+            self.path.clear();
         }
         for (i, e) in file.enum_type.iter().enumerate() {
-            self.add_enum(e, package, vec![tag::file::ENUM_TYPE, i as i32]);
+            self.path.extend([tag::file::ENUM_TYPE, i as i32]);
+            self.add_enum(e);
+            self.path.clear();
         }
         for (i, s) in file.service.iter().enumerate() {
-            let path = vec![tag::file::SERVICE, i as i32];
-            let full = join(package, s.name.as_deref().unwrap_or(""));
-            self.add(&full, SymbolKind::Service, &path);
+            self.path.extend([tag::file::SERVICE, i as i32]);
+            let scope = self.push_name(s.name.as_deref());
+            self.add(SymbolKind::Service);
             for (j, m) in s.method.iter().enumerate() {
-                let mut p = path.clone();
-                p.extend([tag::service::METHOD, j as i32]);
-                self.add(
-                    &join(&full, m.name.as_deref().unwrap_or("")),
-                    SymbolKind::Method,
-                    &p,
-                );
+                self.path.extend([tag::service::METHOD, j as i32]);
+                let service = self.push_name(m.name.as_deref());
+                self.add(SymbolKind::Method);
+                self.name.truncate(service);
+                self.path.truncate(2);
             }
+            self.name.truncate(scope);
+            self.path.clear();
         }
         for (i, f) in file.extension.iter().enumerate() {
-            self.add(
-                &join(package, f.name.as_deref().unwrap_or("")),
-                SymbolKind::Extension,
-                &[tag::file::EXTENSION, i as i32],
-            );
+            self.path.extend([tag::file::EXTENSION, i as i32]);
+            let scope = self.push_name(f.name.as_deref());
+            self.add(SymbolKind::Extension);
+            self.name.truncate(scope);
+            self.path.clear();
         }
     }
 
-    fn add_package(&mut self, package: &str, file_name: &str) {
+    /// Appends `.name` (or `name` at top level) to the current name and returns the length to
+    /// cut it back to.
+    fn push_name(&mut self, name: Option<&str>) -> usize {
+        let len = self.name.len();
+        if len > 0 {
+            self.name.push('.');
+        }
+        self.name.push_str(name.unwrap_or(""));
+        len
+    }
+
+    fn add_package(&mut self, package: &str) {
         // Every prefix is a package too: `a`, `a.b`, `a.b.c`.
         let mut end = 0;
-        let parts: Vec<&str> = package.split('.').collect();
-        for (i, part) in parts.iter().enumerate() {
+        for (i, part) in package.split('.').enumerate() {
             end += part.len() + usize::from(i > 0);
             let prefix = &package[..end];
             match self.pool.symbols.get(prefix) {
                 None => {
-                    self.insert(prefix, SymbolKind::Package, &[tag::file::PACKAGE]);
+                    self.pool.symbols.insert(
+                        prefix.into(),
+                        Entry {
+                            kind: SymbolKind::Package,
+                            file: self.file,
+                            path: SymbolPath::new(&[tag::file::PACKAGE]),
+                        },
+                    );
                 }
                 Some(e) if e.kind == SymbolKind::Package => {}
                 Some(e) => {
                     let other = self.pool.files[e.file as usize]
                         .name
-                        .clone()
-                        .unwrap_or_default();
-                    let _ = file_name;
+                        .as_deref()
+                        .unwrap_or("");
                     self.conflicts.push(SymbolConflict {
                         path: vec![tag::file::PACKAGE],
                         message: format!(
@@ -633,54 +809,65 @@ impl Adder<'_> {
         }
     }
 
-    fn add_message(&mut self, m: &DescriptorProto, scope: &str, path: Vec<i32>) {
-        let full = join(scope, m.name.as_deref().unwrap_or(""));
-        self.add(&full, SymbolKind::Message, &path);
-        let sub = |tag: i32, i: usize| {
-            let mut p = path.clone();
-            p.extend([tag, i as i32]);
-            p
-        };
+    /// Adds the message at `self.path`, declared in the scope `self.name`, and its contents.
+    fn add_message(&mut self, m: &DescriptorProto) {
+        let scope = self.push_name(m.name.as_deref());
+        self.add(SymbolKind::Message);
+        let depth = self.path.len();
         // protoc's BuildMessage order: oneofs, fields, enums, extensions, nested messages.
         for (i, o) in m.oneof_decl.iter().enumerate() {
-            self.add(
-                &join(&full, o.name.as_deref().unwrap_or("")),
+            self.add_member(
+                tag::message::ONEOF_DECL,
+                i,
+                o.name.as_deref(),
                 SymbolKind::Oneof,
-                &sub(tag::message::ONEOF_DECL, i),
             );
         }
         for (i, f) in m.field.iter().enumerate() {
-            self.add(
-                &join(&full, f.name.as_deref().unwrap_or("")),
-                SymbolKind::Field,
-                &sub(tag::message::FIELD, i),
-            );
+            self.add_member(tag::message::FIELD, i, f.name.as_deref(), SymbolKind::Field);
         }
         for (i, e) in m.enum_type.iter().enumerate() {
-            self.add_enum(e, &full, sub(tag::message::ENUM_TYPE, i));
+            self.path.extend([tag::message::ENUM_TYPE, i as i32]);
+            self.add_enum(e);
+            self.path.truncate(depth);
         }
         for (i, f) in m.extension.iter().enumerate() {
-            self.add(
-                &join(&full, f.name.as_deref().unwrap_or("")),
-                SymbolKind::Extension,
-                &sub(tag::message::EXTENSION, i),
-            );
+            let name = f.name.as_deref();
+            self.add_member(tag::message::EXTENSION, i, name, SymbolKind::Extension);
         }
         for (i, n) in m.nested_type.iter().enumerate() {
-            self.add_message(n, &full, sub(tag::message::NESTED_TYPE, i));
+            self.path.extend([tag::message::NESTED_TYPE, i as i32]);
+            self.add_message(n);
+            self.path.truncate(depth);
         }
+        self.name.truncate(scope);
     }
 
-    fn add_enum(&mut self, e: &EnumDescriptorProto, scope: &str, path: Vec<i32>) {
+    /// Adds the member `name` at `[.., tag, i]` of the element named `self.name`.
+    fn add_member(&mut self, tag: i32, i: usize, name: Option<&str>, kind: SymbolKind) {
+        let depth = self.path.len();
+        self.path.extend([tag, i as i32]);
+        let scope = self.push_name(name);
+        self.add(kind);
+        self.name.truncate(scope);
+        self.path.truncate(depth);
+    }
+
+    /// Adds the enum at `self.path`, declared in the scope `self.name`, and its values.
+    fn add_enum(&mut self, e: &EnumDescriptorProto) {
         let enum_name = e.name.as_deref().unwrap_or("");
-        let full = join(scope, enum_name);
-        self.add(&full, SymbolKind::Enum, &path);
+        let scope = self.push_name(Some(enum_name));
+        self.add(SymbolKind::Enum);
+        self.name.truncate(scope);
+        let depth = self.path.len();
         for (i, v) in e.value.iter().enumerate() {
-            let mut p = path.clone();
-            p.extend([tag::enum_::VALUE, i as i32]);
+            self.path.extend([tag::enum_::VALUE, i as i32]);
             let value_name = v.name.as_deref().unwrap_or("");
             let before = self.conflicts.len();
-            self.add(&join(scope, value_name), SymbolKind::EnumValue, &p);
+            self.push_name(Some(value_name));
+            self.add(SymbolKind::EnumValue);
+            self.name.truncate(scope);
+            self.path.truncate(depth);
             if self.conflicts.len() > before {
                 // protoc adds a note about C++ scoping when the clash is not inside the enum.
                 let clash_in_same_enum = e
@@ -689,52 +876,74 @@ impl Adder<'_> {
                     .take(i)
                     .any(|o| o.name.as_deref() == Some(value_name));
                 if !clash_in_same_enum && let Some(c) = self.conflicts.last_mut() {
-                    c.enum_value_scope = Some((scope.to_string(), enum_name.to_string()));
+                    c.enum_value_scope = Some((self.name.clone(), enum_name.to_string()));
                 }
             }
         }
     }
 
-    fn add(&mut self, full_name: &str, kind: SymbolKind, path: &[i32]) {
-        if let Some(existing) = self.pool.symbols.get(full_name) {
-            let message = if existing.file == self.file {
-                match full_name.rfind('.') {
-                    None => format!("\"{full_name}\" is already defined."),
-                    Some(dot) => format!(
-                        "\"{}\" is already defined in \"{}\".",
-                        &full_name[dot + 1..],
-                        &full_name[..dot]
-                    ),
-                }
-            } else {
-                let other = self.pool.files[existing.file as usize]
-                    .name
-                    .as_deref()
-                    .unwrap_or("");
-                format!("\"{full_name}\" is already defined in file \"{other}\".")
-            };
-            self.conflicts.push(SymbolConflict {
-                path: path.to_vec(),
-                message,
-                enum_value_scope: None,
-            });
-            return;
-        }
-        self.insert(full_name, kind, path);
+    /// Adds the symbol `self.name` at `self.path`, or records a conflict when the name is taken.
+    fn add(&mut self, kind: SymbolKind) {
+        let existing = match self.pool.symbols.entry(self.name.as_str().into()) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(Entry {
+                    kind,
+                    file: self.file,
+                    path: SymbolPath::new(&self.path),
+                });
+                return;
+            }
+            std::collections::hash_map::Entry::Occupied(found) => found.get().file,
+        };
+        let full_name = self.name.as_str();
+        let message = if existing == self.file {
+            match full_name.rfind('.') {
+                None => format!("\"{full_name}\" is already defined."),
+                Some(dot) => format!(
+                    "\"{}\" is already defined in \"{}\".",
+                    &full_name[dot + 1..],
+                    &full_name[..dot]
+                ),
+            }
+        } else {
+            let other = self.pool.files[existing as usize]
+                .name
+                .as_deref()
+                .unwrap_or("");
+            format!("\"{full_name}\" is already defined in file \"{other}\".")
+        };
+        self.conflicts.push(SymbolConflict {
+            path: self.path.clone(),
+            message,
+            enum_value_scope: None,
+        });
     }
+}
 
-    fn insert(&mut self, full_name: &str, kind: SymbolKind, path: &[i32]) {
-        let key: Box<str> = full_name.into();
-        self.pool.symbols.insert(
-            key.clone(),
-            Entry {
-                kind,
-                file: self.file,
-                path: path.into(),
-                full_name: key,
-            },
-        );
+/// How many symbols `file` defines at most (package prefixes included), to size the table once
+/// per file instead of growing it symbol by symbol.
+fn count_symbols(file: &FileDescriptorProto) -> usize {
+    fn enums(list: &[EnumDescriptorProto]) -> usize {
+        list.iter().map(|e| 1 + e.value.len()).sum()
     }
+    fn messages(list: &[DescriptorProto]) -> usize {
+        list.iter()
+            .map(|m| {
+                1 + m.oneof_decl.len()
+                    + m.field.len()
+                    + m.extension.len()
+                    + enums(&m.enum_type)
+                    + messages(&m.nested_type)
+            })
+            .sum()
+    }
+    let package = file.package.as_deref().map_or(0, |p| p.split('.').count());
+    let services: usize = file.service.iter().map(|s| 1 + s.method.len()).sum();
+    package
+        + messages(&file.message_type)
+        + enums(&file.enum_type)
+        + services
+        + file.extension.len()
 }
 
 /// `scope.name`, or `name` at top level.
