@@ -4,7 +4,7 @@
 //! and extension numbers, the "Suggested field numbers" hint, and (from protoc's command line)
 //! the numbers reserved for the implementation.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 
 use protoforge::descriptor::field_descriptor_proto::Label;
 
@@ -12,6 +12,7 @@ use super::{
     Checker, EnumRef, FIRST_RESERVED_NUMBER, FieldRef, Hint, LAST_RESERVED_NUMBER, Loc,
     MAX_FIELD_NUMBER, MessageRef, child, is_repeated,
 };
+use crate::span_map::{NameMap, NameSet};
 use crate::tag;
 
 impl<'a> Checker<'a> {
@@ -25,26 +26,20 @@ impl<'a> Checker<'a> {
     }
 
     fn build_message(&mut self, index: usize) {
-        let m = self.messages[index].clone();
+        let (messages, enums) = (self.messages, self.enums);
+        let m = &messages[index];
         let msg = m.message;
-        let fields = self.fields_of(&m);
-        for f in fields.iter().filter(|f| !f.is_extension) {
-            self.build_field(f, Some(&m.path));
+        for f in m.fields() {
+            self.build_field(&f, Some(m));
         }
-        let nested_enums: Vec<EnumRef<'a>> = self
-            .enums
-            .iter()
-            .filter(|e| e.path.len() == m.path.len() + 2 && e.path.starts_with(&m.path))
-            .cloned()
-            .collect();
-        for e in &nested_enums {
-            self.build_enum(e);
+        for &e in &m.nested_enums {
+            self.build_enum(&enums[e]);
         }
         for (i, r) in msg.extension_range.iter().enumerate() {
             let path = child(&m.path, tag::message::EXTENSION_RANGE, i);
             let (start, end) = (r.start.unwrap_or(0), r.end.unwrap_or(0));
             if start <= 0 {
-                self.request_hint(&m, &path, i64::from(start), i64::from(end));
+                self.request_hint(m, &path, i64::from(start), i64::from(end));
                 self.error(
                     &path,
                     Loc::Element,
@@ -59,14 +54,14 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        for f in fields.iter().filter(|f| f.is_extension) {
-            self.build_field(f, Some(&m.path));
+        for f in m.extensions() {
+            self.build_field(&f, Some(m));
         }
         for (i, r) in msg.reserved_range.iter().enumerate() {
             let path = child(&m.path, tag::message::RESERVED_RANGE, i);
             let (start, end) = (r.start.unwrap_or(0), r.end.unwrap_or(0));
             if start <= 0 {
-                self.request_hint(&m, &path, i64::from(start), i64::from(end));
+                self.request_hint(m, &path, i64::from(start), i64::from(end));
                 self.error(
                     &path,
                     Loc::Element,
@@ -81,15 +76,7 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        let nested: Vec<usize> = (0..self.messages.len())
-            .filter(|&j| {
-                let p = &self.messages[j].path;
-                p.len() == m.path.len() + 2
-                    && p.starts_with(&m.path)
-                    && p[m.path.len()] == tag::message::NESTED_TYPE
-            })
-            .collect();
-        for j in nested {
+        for &j in &m.nested {
             self.build_message(j);
         }
 
@@ -114,7 +101,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        let mut reserved_names = HashSet::new();
+        let mut reserved_names = NameSet::default();
         for name in &msg.reserved_name {
             if !reserved_names.insert(name.as_str()) {
                 self.error(
@@ -129,13 +116,13 @@ impl<'a> Checker<'a> {
             .iter()
             .map(|r| (r.start.unwrap_or(0), r.end.unwrap_or(0)))
             .collect();
-        for f in fields.iter().filter(|f| !f.is_extension) {
+        for f in m.fields() {
             let number = f.field.number.unwrap_or(0);
             let name = f.field.name.as_deref().unwrap_or("");
             for (j, &(s, e)) in ext_ranges.iter().enumerate() {
                 if s <= number && number < e {
                     let path = child(&m.path, tag::message::EXTENSION_RANGE, j);
-                    self.request_hint(&m, &path, 0, 1);
+                    self.request_hint(m, &path, 0, 1);
                     self.error(
                         &path,
                         Loc::Element,
@@ -149,7 +136,7 @@ impl<'a> Checker<'a> {
             for (j, &(s, e)) in ranges.iter().enumerate() {
                 if s <= number && number < e {
                     let path = child(&m.path, tag::message::RESERVED_RANGE, j);
-                    self.request_hint(&m, &path, 0, 1);
+                    self.request_hint(m, &path, 0, 1);
                     self.error(
                         &path,
                         Loc::Element,
@@ -159,7 +146,7 @@ impl<'a> Checker<'a> {
             }
             if reserved_names.contains(name) {
                 self.error(
-                    &f.path,
+                    &f.path(),
                     Loc::Name,
                     format!("Field name \"{name}\" is reserved."),
                 );
@@ -196,53 +183,53 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// protoc's `BuildFieldOrExtension` checks. `message_path` is the enclosing message (the
+    /// protoc's `BuildFieldOrExtension` checks. `hint_owner` is the enclosing message (the
     /// extension scope for extensions), which collects the number suggestions.
-    fn build_field(&mut self, f: &FieldRef<'a>, message_path: Option<&Vec<i32>>) {
+    fn build_field(&mut self, f: &FieldRef<'a>, hint_owner: Option<&MessageRef<'a>>) {
         let number = f.field.number.unwrap_or(0);
-        let hint_owner =
-            message_path.and_then(|p| self.messages.iter().find(|m| &m.path == p).cloned());
         if number <= 0 {
-            if let Some(m) = &hint_owner {
-                self.request_hint(m, &f.path.clone(), 0, 1);
-                self.set_hint_location(m, &f.path, Loc::Number);
+            let path = f.path();
+            if let Some(m) = hint_owner {
+                self.request_hint(m, &path, 0, 1);
+                self.set_hint_location(m, &path, Loc::Number);
             }
             self.error(
-                &f.path,
+                &path,
                 Loc::Number,
                 "Field numbers must be positive integers.".into(),
             );
         } else if !f.is_extension && number > MAX_FIELD_NUMBER {
-            if let Some(m) = &hint_owner {
-                self.request_hint(m, &f.path.clone(), 0, 1);
-                self.set_hint_location(m, &f.path, Loc::Number);
+            let path = f.path();
+            if let Some(m) = hint_owner {
+                self.request_hint(m, &path, 0, 1);
+                self.set_hint_location(m, &path, Loc::Number);
             }
             self.error(
-                &f.path,
+                &path,
                 Loc::Number,
                 format!("Field numbers cannot be greater than {MAX_FIELD_NUMBER}."),
             );
         }
         if f.field.proto3_optional == Some(true) && self.syntax != super::Syntax::Proto3 {
             self.error(
-                &f.path,
+                &f.path(),
                 Loc::Type,
                 format!(
                     "The [proto3_optional=true] option may only be set on proto3fields, not {}",
-                    f.full_name
+                    f.full_name()
                 ),
             );
         }
         if f.is_extension && f.field.label == Some(Label::Required) {
             self.error(
-                &f.path,
+                &f.path(),
                 Loc::Type,
-                format!("The extension {} cannot be required.", f.full_name),
+                format!("The extension {} cannot be required.", f.full_name()),
             );
         }
         if f.field.default_value.is_some() && is_repeated(f.field) {
             self.error(
-                &f.path,
+                &f.path(),
                 Loc::Default,
                 "Repeated fields can't have default values.".into(),
             );
@@ -288,7 +275,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        let mut reserved_names = HashSet::new();
+        let mut reserved_names = NameSet::default();
         for name in &en.reserved_name {
             if !reserved_names.insert(name.as_str()) {
                 self.error(
@@ -325,13 +312,11 @@ impl<'a> Checker<'a> {
     /// protoc's `CrossLinkFile` checks: messages (nested first, then fields, then extensions,
     /// then oneofs), top-level extensions.
     pub(super) fn cross_link_phase(&mut self) {
-        let tops: Vec<usize> = (0..self.messages.len())
-            .filter(|&i| self.messages[i].top_level)
-            .collect();
         // Field numbers used per extendee by extensions of this file: (extendee, number) ->
         // extension full name.
-        let mut extension_numbers: HashMap<(String, i32), String> = HashMap::new();
-        for i in tops {
+        let mut extension_numbers: NameMap<(&'a str, i32), String> = NameMap::default();
+        let messages = self.messages;
+        for (i, _) in messages.iter().enumerate().filter(|(_, m)| m.top_level) {
             self.cross_link_message(i, &mut extension_numbers);
         }
         for f in self.file_extensions() {
@@ -342,29 +327,22 @@ impl<'a> Checker<'a> {
     fn cross_link_message(
         &mut self,
         index: usize,
-        extension_numbers: &mut HashMap<(String, i32), String>,
+        extension_numbers: &mut NameMap<(&'a str, i32), String>,
     ) {
-        let m = self.messages[index].clone();
-        let nested: Vec<usize> = (0..self.messages.len())
-            .filter(|&j| {
-                let p = &self.messages[j].path;
-                p.len() == m.path.len() + 2
-                    && p.starts_with(&m.path)
-                    && p[m.path.len()] == tag::message::NESTED_TYPE
-            })
-            .collect();
-        for j in nested {
+        let messages = self.messages;
+        let m = &messages[index];
+        for &j in &m.nested {
             self.cross_link_message(j, extension_numbers);
         }
-        let fields = self.fields_of(&m);
-        let mut numbers: HashMap<i32, String> = HashMap::new();
-        for f in fields.iter().filter(|f| !f.is_extension) {
-            self.cross_link_field(f, extension_numbers, Some((&m, &mut numbers)));
+        let mut numbers: NameMap<i32, &'a str> =
+            NameMap::with_capacity_and_hasher(m.message.field.len(), Default::default());
+        for f in m.fields() {
+            self.cross_link_field(&f, extension_numbers, Some((m, &mut numbers)));
         }
-        for f in fields.iter().filter(|f| f.is_extension) {
-            self.cross_link_field(f, extension_numbers, None);
+        for f in m.extensions() {
+            self.cross_link_field(&f, extension_numbers, None);
         }
-        self.check_oneofs(&m, &fields);
+        self.check_oneofs(m);
     }
 
     /// The checks of protoc's `CrossLinkField` that need the linked type: extension numbers
@@ -372,8 +350,8 @@ impl<'a> Checker<'a> {
     fn cross_link_field(
         &mut self,
         f: &FieldRef<'a>,
-        extension_numbers: &mut HashMap<(String, i32), String>,
-        owner: Option<(&MessageRef<'a>, &mut HashMap<i32, String>)>,
+        extension_numbers: &mut NameMap<(&'a str, i32), String>,
+        owner: Option<(&MessageRef<'a>, &mut NameMap<i32, &'a str>)>,
     ) {
         let number = f.field.number.unwrap_or(0);
         let mut extendee_name = None;
@@ -381,8 +359,8 @@ impl<'a> Checker<'a> {
             let Some(extendee) = f.field.extendee.as_deref() else {
                 return;
             };
-            let name = extendee.strip_prefix('.').unwrap_or(extendee).to_string();
-            let Some(found) = self.find_message(&name) else {
+            let name = extendee.strip_prefix('.').unwrap_or(extendee);
+            let Some(found) = self.find_message(name) else {
                 // Not linked (an error reported by linking); nothing more to check.
                 return;
             };
@@ -393,7 +371,7 @@ impl<'a> Checker<'a> {
                 .any(|r| r.start.unwrap_or(0) <= number && number < r.end.unwrap_or(0));
             if !in_range {
                 self.error(
-                    &f.path,
+                    &f.path(),
                     Loc::Number,
                     format!("\"{name}\" does not declare {number} as an extension number."),
                 );
@@ -401,10 +379,10 @@ impl<'a> Checker<'a> {
             extendee_name = Some(name);
         }
         if let Some(extendee) = extendee_name {
-            let key = (extendee.clone(), number);
+            let key = (extendee, number);
             if let Some(first) = extension_numbers.get(&key) {
                 self.error(
-                    &f.path,
+                    &f.path(),
                     Loc::Number,
                     format!(
                         "Extension number {number} has already been used in \"{extendee}\" by extension \"{first}\"."
@@ -413,7 +391,7 @@ impl<'a> Checker<'a> {
             } else {
                 let other = self
                     .pool
-                    .extensions_of(&extendee)
+                    .extensions_of(extendee)
                     .into_iter()
                     .find(|(name, ext)| {
                         ext.number == Some(number)
@@ -427,17 +405,17 @@ impl<'a> Checker<'a> {
                     });
                 if let Some((name, file)) = other {
                     self.warning(
-                        &f.path,
+                        &f.path(),
                         Loc::Number,
                         format!(
                             "Extension number {number} has already been used in \"{extendee}\" by extension \"{name}\" defined in {file}."
                         ),
                     );
                 }
-                extension_numbers.insert(key, f.full_name.clone());
+                extension_numbers.insert(key, f.full_name());
             }
         } else if let Some((m, numbers)) = owner {
-            let name = f.field.name.clone().unwrap_or_default();
+            let name = f.field.name.as_deref().unwrap_or("");
             if let Some(first) = numbers.get(&number) {
                 let next = next_available_number(m);
                 let next = if next <= i64::from(MAX_FIELD_NUMBER) {
@@ -446,7 +424,7 @@ impl<'a> Checker<'a> {
                     "There are no available field numbers".to_string()
                 };
                 self.error(
-                    &f.path,
+                    &f.path(),
                     Loc::Number,
                     format!(
                         "Field number {number} has already been used in \"{}\" by field \"{first}\". {next}.",
@@ -461,9 +439,13 @@ impl<'a> Checker<'a> {
 
     /// protoc's oneof checks after cross-linking: fields of a oneof are consecutive, no oneof
     /// is empty, proto3 optional fields sit in a synthetic oneof, synthetic oneofs come last.
-    fn check_oneofs(&mut self, m: &MessageRef<'a>, fields: &[FieldRef<'a>]) {
+    fn check_oneofs(&mut self, m: &'a MessageRef<'a>) {
         let msg = m.message;
-        let plain: Vec<&FieldRef<'a>> = fields.iter().filter(|f| !f.is_extension).collect();
+        if msg.oneof_decl.is_empty() && !msg.field.iter().any(|f| f.proto3_optional == Some(true)) {
+            // No oneofs and no proto3 optional fields: nothing below can fail.
+            return;
+        }
+        let plain: Vec<FieldRef<'a>> = m.fields().collect();
         let mut counts = vec![0usize; msg.oneof_decl.len()];
         for (i, f) in plain.iter().enumerate() {
             let Some(o) = f.field.oneof_index.and_then(|o| usize::try_from(o).ok()) else {
@@ -473,10 +455,10 @@ impl<'a> Checker<'a> {
                 continue;
             };
             if *count > 0 && i > 0 && plain[i - 1].field.oneof_index != f.field.oneof_index {
-                let prev = plain[i - 1];
+                let prev = &plain[i - 1];
                 let oneof_name = msg.oneof_decl[o].name.as_deref().unwrap_or("");
                 self.error(
-                    &prev.path,
+                    &prev.path(),
                     Loc::Type,
                     format!(
                         "Fields in the same oneof must be defined consecutively. \"{}\" cannot be defined before the completion of the \"{oneof_name}\" oneof definition.",
@@ -497,15 +479,14 @@ impl<'a> Checker<'a> {
             }
         }
         // A oneof is synthetic when its only field is a proto3 `optional` field.
-        let synthetic: Vec<bool> = (0..msg.oneof_decl.len())
-            .map(|o| {
-                let members: Vec<&&FieldRef<'a>> = plain
-                    .iter()
-                    .filter(|f| f.field.oneof_index == Some(o as i32))
-                    .collect();
-                members.len() == 1 && members[0].field.proto3_optional == Some(true)
-            })
-            .collect();
+        let mut synthetic = vec![false; msg.oneof_decl.len()];
+        for f in &plain {
+            if let Some(o) = f.field.oneof_index.and_then(|o| usize::try_from(o).ok())
+                && let Some(&count) = counts.get(o)
+            {
+                synthetic[o] = count == 1 && f.field.proto3_optional == Some(true);
+            }
+        }
         for f in &plain {
             if f.field.proto3_optional != Some(true) {
                 continue;
@@ -518,7 +499,7 @@ impl<'a> Checker<'a> {
                 .unwrap_or(false);
             if !in_synthetic {
                 self.error(
-                    &f.path,
+                    &f.path(),
                     Loc::Nowhere,
                     "Fields with proto3_optional set must be a member of a one-field oneof".into(),
                 );
@@ -570,7 +551,8 @@ impl<'a> Checker<'a> {
     /// the first free numbers (at most three).
     pub(super) fn suggest_field_numbers(&mut self) {
         let hints = std::mem::take(&mut self.hints);
-        for m in self.messages.clone().iter().filter(|m| m.top_level) {
+        let messages = self.messages;
+        for m in messages.iter().filter(|m| m.top_level) {
             let Some((_, hint)) = hints.iter().find(|(p, _)| p == &m.path) else {
                 continue;
             };
@@ -656,7 +638,7 @@ impl<'a> Checker<'a> {
             let n = f.field.number.unwrap_or(0);
             if (FIRST_RESERVED_NUMBER..=LAST_RESERVED_NUMBER).contains(&n) {
                 self.error(
-                    &f.path,
+                    &f.path(),
                     Loc::Number,
                     format!(
                         "Field numbers {FIRST_RESERVED_NUMBER} through {LAST_RESERVED_NUMBER} are reserved for the protocol buffer library implementation."

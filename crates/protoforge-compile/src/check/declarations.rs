@@ -7,12 +7,11 @@
 //! protoc reports most of these at locations its parser never records for a range (the
 //! range's name or extendee), so they print without a position; we do the same.
 
-use std::collections::HashSet;
-
 use protoforge::descriptor::extension_range_options::VerificationState;
 use protoforge::descriptor::field_descriptor_proto::Type;
 
 use super::{Checker, FieldRef, Loc, MessageRef, child, field_type, is_repeated};
+use crate::span_map::NameSet;
 use crate::tag;
 
 /// The option messages of `descriptor.proto`: their extensions are never checked.
@@ -37,7 +36,7 @@ const NON_MESSAGE_TYPES: [&str; 16] = [
 impl<'a> Checker<'a> {
     /// protoc's `ValidateExtensionRangeOptions` declaration checks for message `m`.
     pub(super) fn check_range_declarations(&mut self, m: &MessageRef<'a>) {
-        let mut full_names: HashSet<String> = HashSet::new();
+        let mut full_names: NameSet<&str> = NameSet::default();
         for (i, range) in m.message.extension_range.iter().enumerate() {
             let Some(options) = &range.options else {
                 continue;
@@ -55,7 +54,7 @@ impl<'a> Checker<'a> {
                 return;
             }
             let (start, end) = (range.start.unwrap_or(0), range.end.unwrap_or(0));
-            let mut numbers = HashSet::new();
+            let mut numbers = NameSet::default();
             for d in &options.declaration {
                 let number = d.number.unwrap_or(0);
                 if number < start || number >= end {
@@ -78,7 +77,7 @@ impl<'a> Checker<'a> {
                 }
                 match (&d.full_name, &d.r#type) {
                     (Some(full_name), Some(ty)) => {
-                        if !full_names.insert(full_name.clone()) {
+                        if !full_names.insert(full_name.as_str()) {
                             self.error(
                                 &path,
                                 Loc::Nowhere,
@@ -152,11 +151,11 @@ impl<'a> Checker<'a> {
         {
             if d.reserved.unwrap_or(false) {
                 self.error(
-                    &f.path,
+                    &f.path(),
                     Loc::Extendee,
                     format!(
                         "Cannot use number {number} for extension field {}, as it is reserved in the extension declarations for message {extendee}.",
-                        f.full_name
+                        f.full_name()
                     ),
                 );
                 return;
@@ -178,7 +177,7 @@ impl<'a> Checker<'a> {
                 };
                 if expected != actual {
                     self.error(
-                            &f.path,
+                            &f.path(),
                             Loc::Extendee,
                             format!(
                                 "\"{extendee}\" extension field {number} is expected to be type \"{expected}\", not \"{actual}\"."
@@ -187,10 +186,10 @@ impl<'a> Checker<'a> {
                 }
             }
             if let Some(declared) = d.full_name.as_deref().filter(|n| !n.is_empty()) {
-                let actual = format!(".{}", f.full_name);
+                let actual = format!(".{}", f.full_name());
                 if declared != actual {
                     self.error(
-                        &f.path,
+                        &f.path(),
                         Loc::Extendee,
                         format!(
                             "\"{extendee}\" extension field {number} is expected to have field name \"{declared}\", not \"{actual}\"."
@@ -201,7 +200,7 @@ impl<'a> Checker<'a> {
             let declared_repeated = d.repeated.unwrap_or(false);
             if declared_repeated != is_repeated(f.field) {
                 self.error(
-                    &f.path,
+                    &f.path(),
                     Loc::Extendee,
                     format!(
                         "\"{extendee}\" extension field {number} is expected to be {}.",
@@ -219,11 +218,11 @@ impl<'a> Checker<'a> {
             || options.verification == Some(VerificationState::Declaration)
         {
             self.error(
-                &f.path,
+                &f.path(),
                 Loc::Extendee,
                 format!(
                     "Missing extension declaration for field {} with number {number} in extendee message {extendee}. An extension range must declare for all extension fields if its verification state is DECLARATION or there's any declaration in the range already. Otherwise, consider splitting up the range.",
-                    f.full_name
+                    f.full_name()
                 ),
             );
         }

@@ -28,15 +28,13 @@ mod validate;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
-
 use protoforge::descriptor::{
     DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto,
     field_descriptor_proto::{Label, Type},
 };
 use protoforge_parse::Diagnostic;
 
-use crate::span_map::SpanMap;
+use crate::span_map::{NameMap, SpanMap};
 use crate::symbols::Pool;
 use crate::tag;
 
@@ -61,7 +59,9 @@ pub(crate) fn check(
     spans: &SpanMap,
     earlier_errors: bool,
 ) -> Vec<Diagnostic> {
-    let mut checker = Checker::new(file, pool, spans);
+    let file_features = Features::for_file(file);
+    let index = FileIndex::new(file, file_features);
+    let mut checker = Checker::new(file, pool, spans, file_features, &index);
     checker.build_phase();
     checker.cross_link_phase();
     checker.suggest_field_numbers();
@@ -119,21 +119,38 @@ enum Loc {
 }
 
 /// One field of the file being checked, with everything the checks need about its place.
-#[derive(Clone, Debug)]
+///
+/// A small `Copy` view borrowing from the file and the [`FileIndex`]: its path and full name
+/// are built only when a diagnostic needs them.
+#[derive(Clone, Copy, Debug)]
 struct FieldRef<'a> {
     field: &'a FieldDescriptorProto,
-    /// Descriptor path of the field.
-    path: Vec<i32>,
-    /// Full name of the field (`pkg.Msg.field`, or `pkg.ext` for extensions).
-    full_name: String,
+    /// Descriptor path of the element declaring the field (the message; empty for the file).
+    scope_path: &'a [i32],
+    /// The field number of the list holding the field in its scope (`FIELD` or `EXTENSION`).
+    list: i32,
+    /// Index of the field in that list.
+    index: usize,
     /// For fields: the containing message. For extensions: the message (or file) declaring it.
     parent: Option<&'a DescriptorProto>,
     /// Full name of `parent` (the package for top-level extensions).
-    parent_name: String,
+    parent_name: &'a str,
     /// True for extensions.
     is_extension: bool,
     /// Resolved features of the field.
     features: Features,
+}
+
+impl FieldRef<'_> {
+    /// Descriptor path of the field.
+    fn path(&self) -> Vec<i32> {
+        child(self.scope_path, self.list, self.index)
+    }
+
+    /// Full name of the field (`pkg.Msg.field`, or `pkg.ext` for extensions).
+    fn full_name(&self) -> String {
+        join(self.parent_name, self.field.name.as_deref().unwrap_or(""))
+    }
 }
 
 /// One message of the file being checked.
@@ -145,6 +162,60 @@ struct MessageRef<'a> {
     /// True for messages declared at the top level of the file.
     top_level: bool,
     features: Features,
+    /// The messages nested directly in this one, in declaration order (indices into
+    /// [`FileIndex::messages`]).
+    nested: Vec<usize>,
+    /// The enums nested directly in this one, in declaration order (indices into
+    /// [`FileIndex::enums`]).
+    nested_enums: Vec<usize>,
+}
+
+impl<'a> MessageRef<'a> {
+    /// The message's own fields (not its extensions), in declaration order.
+    fn fields(&'a self) -> impl Iterator<Item = FieldRef<'a>> + 'a {
+        let message = self.message;
+        message.field.iter().enumerate().map(move |(i, f)| {
+            let oneof_features = f
+                .oneof_index
+                .and_then(|o| message.oneof_decl.get(usize::try_from(o).ok()?))
+                .and_then(|o| o.options.as_ref())
+                .and_then(|o| o.features.as_ref());
+            let features = self
+                .features
+                .merged(oneof_features)
+                .merged(f.options.as_ref().and_then(|o| o.features.as_ref()));
+            FieldRef {
+                field: f,
+                scope_path: &self.path,
+                list: tag::message::FIELD,
+                index: i,
+                parent: Some(message),
+                parent_name: &self.full_name,
+                is_extension: false,
+                features,
+            }
+        })
+    }
+
+    /// The extensions declared inside the message, in declaration order.
+    fn extensions(&'a self) -> impl Iterator<Item = FieldRef<'a>> + 'a {
+        self.message
+            .extension
+            .iter()
+            .enumerate()
+            .map(move |(i, f)| FieldRef {
+                field: f,
+                scope_path: &self.path,
+                list: tag::message::EXTENSION,
+                index: i,
+                parent: Some(self.message),
+                parent_name: &self.full_name,
+                is_extension: true,
+                features: self
+                    .features
+                    .merged(f.options.as_ref().and_then(|o| o.features.as_ref())),
+            })
+    }
 }
 
 /// One enum of the file being checked.
@@ -169,64 +240,49 @@ struct Hint {
     first_reason: Option<(Vec<i32>, Loc)>,
 }
 
-/// The state of one check run.
-struct Checker<'a> {
-    file: &'a FileDescriptorProto,
-    pool: &'a Pool,
-    spans: &'a SpanMap,
-    syntax: Syntax,
-    file_name: String,
-    package: String,
+/// The messages and enums of the file being checked, collected once before the checks run
+/// (the checks only read it, so they can hold on to its parts while reporting).
+struct FileIndex<'a> {
+    /// Every message, in pre-order (a message before the messages nested in it).
     messages: Vec<MessageRef<'a>>,
+    /// Every enum: the top-level ones first, then those of each message in `messages` order.
     enums: Vec<EnumRef<'a>>,
     /// Messages of this file by full name (index into `messages`).
-    message_index: HashMap<String, usize>,
+    message_index: NameMap<String, usize>,
     /// Enums of this file by full name (index into `enums`).
-    enum_index: HashMap<String, usize>,
-    /// Field-number suggestions requested per message (by message path).
-    hints: Vec<(Vec<i32>, Hint)>,
-    diags: Vec<Diagnostic>,
+    enum_index: NameMap<String, usize>,
 }
 
-impl<'a> Checker<'a> {
-    fn new(file: &'a FileDescriptorProto, pool: &'a Pool, spans: &'a SpanMap) -> Checker<'a> {
-        let syntax = Syntax::of(file);
-        let file_features = Features::for_file(file);
-        let package = file.package.clone().unwrap_or_default();
-        let mut checker = Checker {
-            file,
-            pool,
-            spans,
-            syntax,
-            file_name: file.name.clone().unwrap_or_default(),
-            package: package.clone(),
+impl<'a> FileIndex<'a> {
+    fn new(file: &'a FileDescriptorProto, file_features: Features) -> FileIndex<'a> {
+        let package = file.package.as_deref().unwrap_or("");
+        let mut index = FileIndex {
             messages: Vec::new(),
             enums: Vec::new(),
-            message_index: HashMap::new(),
-            enum_index: HashMap::new(),
-            hints: Vec::new(),
-            diags: Vec::new(),
+            message_index: NameMap::default(),
+            enum_index: NameMap::default(),
         };
         for (i, e) in file.enum_type.iter().enumerate() {
-            checker.collect_enum(
+            index.collect_enum(
                 e,
                 vec![tag::file::ENUM_TYPE, i as i32],
-                &package,
+                package,
                 file_features,
             );
         }
         for (i, m) in file.message_type.iter().enumerate() {
-            checker.collect_message(
+            index.collect_message(
                 m,
                 vec![tag::file::MESSAGE_TYPE, i as i32],
-                &package,
+                package,
                 true,
                 file_features,
             );
         }
-        checker
+        index
     }
 
+    /// Adds `message` and everything nested in it; returns its index in `messages`.
     fn collect_message(
         &mut self,
         message: &'a DescriptorProto,
@@ -234,55 +290,110 @@ impl<'a> Checker<'a> {
         scope: &str,
         top_level: bool,
         parent_features: Features,
-    ) {
+    ) -> usize {
         let full_name = join(scope, message.name.as_deref().unwrap_or(""));
         let features =
             parent_features.merged(message.options.as_ref().and_then(|o| o.features.as_ref()));
-        self.message_index
-            .insert(full_name.clone(), self.messages.len());
-        self.messages.push(MessageRef {
-            message,
-            path: path.clone(),
-            full_name: full_name.clone(),
-            top_level,
-            features,
-        });
+        let me = self.messages.len();
+        self.message_index.insert(full_name.clone(), me);
+        let mut nested_enums = Vec::with_capacity(message.enum_type.len());
         for (i, e) in message.enum_type.iter().enumerate() {
-            self.collect_enum(
+            nested_enums.push(self.collect_enum(
                 e,
                 child(&path, tag::message::ENUM_TYPE, i),
                 &full_name,
                 features,
-            );
+            ));
         }
+        self.messages.push(MessageRef {
+            message,
+            path,
+            full_name,
+            top_level,
+            features,
+            nested: Vec::new(),
+            nested_enums,
+        });
+        let mut nested = Vec::with_capacity(message.nested_type.len());
         for (i, m) in message.nested_type.iter().enumerate() {
-            self.collect_message(
-                m,
-                child(&path, tag::message::NESTED_TYPE, i),
-                &full_name,
-                false,
-                features,
-            );
+            let path = child(&self.messages[me].path, tag::message::NESTED_TYPE, i);
+            // The scope name is moved out during the call, as `messages` grows meanwhile.
+            let scope = std::mem::take(&mut self.messages[me].full_name);
+            nested.push(self.collect_message(m, path, &scope, false, features));
+            self.messages[me].full_name = scope;
         }
+        self.messages[me].nested = nested;
+        me
     }
 
+    /// Adds `enum_type`; returns its index in `enums`.
     fn collect_enum(
         &mut self,
         enum_type: &'a EnumDescriptorProto,
         path: Vec<i32>,
         scope: &str,
         parent_features: Features,
-    ) {
+    ) -> usize {
         let full_name = join(scope, enum_type.name.as_deref().unwrap_or(""));
         let features =
             parent_features.merged(enum_type.options.as_ref().and_then(|o| o.features.as_ref()));
-        self.enum_index.insert(full_name.clone(), self.enums.len());
+        let me = self.enums.len();
+        self.enum_index.insert(full_name.clone(), me);
         self.enums.push(EnumRef {
             enum_type,
             path,
             full_name,
             features,
         });
+        me
+    }
+}
+
+/// The state of one check run.
+struct Checker<'a> {
+    file: &'a FileDescriptorProto,
+    pool: &'a Pool,
+    spans: &'a SpanMap,
+    syntax: Syntax,
+    file_name: String,
+    /// The file's package (empty when it has none).
+    package: &'a str,
+    /// The resolved features of the file itself.
+    file_features: Features,
+    messages: &'a [MessageRef<'a>],
+    enums: &'a [EnumRef<'a>],
+    /// Messages of this file by full name (index into `messages`).
+    message_index: &'a NameMap<String, usize>,
+    /// Enums of this file by full name (index into `enums`).
+    enum_index: &'a NameMap<String, usize>,
+    /// Field-number suggestions requested per message (by message path).
+    hints: Vec<(Vec<i32>, Hint)>,
+    diags: Vec<Diagnostic>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(
+        file: &'a FileDescriptorProto,
+        pool: &'a Pool,
+        spans: &'a SpanMap,
+        file_features: Features,
+        index: &'a FileIndex<'a>,
+    ) -> Checker<'a> {
+        Checker {
+            file,
+            pool,
+            spans,
+            syntax: Syntax::of(file),
+            file_name: file.name.clone().unwrap_or_default(),
+            package: file.package.as_deref().unwrap_or(""),
+            file_features,
+            messages: &index.messages,
+            enums: &index.enums,
+            message_index: &index.message_index,
+            enum_index: &index.enum_index,
+            hints: Vec::new(),
+            diags: Vec::new(),
+        }
     }
 
     /// The top-level walk protoc's build and validate passes share: each top-level message (by
@@ -290,22 +401,15 @@ impl<'a> Checker<'a> {
     fn walk_top_level(
         &mut self,
         mut message: impl FnMut(&mut Self, usize),
-        mut enum_type: impl FnMut(&mut Self, &EnumRef<'a>),
+        mut enum_type: impl FnMut(&mut Self, &'a EnumRef<'a>),
         mut extension: impl FnMut(&mut Self, &FieldRef<'a>),
     ) {
-        let tops: Vec<usize> = (0..self.messages.len())
-            .filter(|&i| self.messages[i].top_level)
-            .collect();
-        for i in tops {
+        let messages = self.messages;
+        for (i, _) in messages.iter().enumerate().filter(|(_, m)| m.top_level) {
             message(self, i);
         }
-        let top_enums: Vec<EnumRef<'a>> = self
-            .enums
-            .iter()
-            .filter(|e| e.path.len() == 2)
-            .cloned()
-            .collect();
-        for e in &top_enums {
+        let enums = self.enums;
+        for e in enums.iter().filter(|e| e.path.len() == 2) {
             enum_type(self, e);
         }
         for f in self.file_extensions() {
@@ -313,83 +417,35 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Every field and extension of the file, in protoc's visiting order for one message:
-    /// the fields of `m`, then its extensions.
-    fn fields_of(&self, m: &MessageRef<'a>) -> Vec<FieldRef<'a>> {
-        let mut out = Vec::new();
-        for (i, f) in m.message.field.iter().enumerate() {
-            let oneof_features = f
-                .oneof_index
-                .and_then(|o| m.message.oneof_decl.get(usize::try_from(o).ok()?))
-                .and_then(|o| o.options.as_ref())
-                .and_then(|o| o.features.as_ref());
-            let features = m
-                .features
-                .merged(oneof_features)
-                .merged(f.options.as_ref().and_then(|o| o.features.as_ref()));
-            out.push(FieldRef {
-                field: f,
-                path: child(&m.path, tag::message::FIELD, i),
-                full_name: join(&m.full_name, f.name.as_deref().unwrap_or("")),
-                parent: Some(m.message),
-                parent_name: m.full_name.clone(),
-                is_extension: false,
-                features,
-            });
-        }
-        for (i, f) in m.message.extension.iter().enumerate() {
-            out.push(self.extension_ref(f, child(&m.path, tag::message::EXTENSION, i), m));
-        }
-        out
-    }
-
-    fn extension_ref(
-        &self,
-        f: &'a FieldDescriptorProto,
-        path: Vec<i32>,
-        m: &MessageRef<'a>,
-    ) -> FieldRef<'a> {
-        FieldRef {
-            field: f,
-            path,
-            full_name: join(&m.full_name, f.name.as_deref().unwrap_or("")),
-            parent: Some(m.message),
-            parent_name: m.full_name.clone(),
-            is_extension: true,
-            features: m
-                .features
-                .merged(f.options.as_ref().and_then(|o| o.features.as_ref())),
-        }
-    }
-
     /// The top-level extensions of the file.
-    fn file_extensions(&self) -> Vec<FieldRef<'a>> {
-        let file_features = Features::for_file(self.file);
+    fn file_extensions(&self) -> impl Iterator<Item = FieldRef<'a>> + 'a {
+        let file_features = self.file_features;
+        let package = self.package;
         self.file
             .extension
             .iter()
             .enumerate()
-            .map(|(i, f)| FieldRef {
+            .map(move |(i, f)| FieldRef {
                 field: f,
-                path: vec![tag::file::EXTENSION, i as i32],
-                full_name: join(&self.package, f.name.as_deref().unwrap_or("")),
+                scope_path: &[],
+                list: tag::file::EXTENSION,
+                index: i,
                 parent: None,
-                parent_name: self.package.clone(),
+                parent_name: package,
                 is_extension: true,
                 features: file_features
                     .merged(f.options.as_ref().and_then(|o| o.features.as_ref())),
             })
-            .collect()
     }
 
-    /// Every field and extension of the file.
-    fn all_fields(&self) -> Vec<FieldRef<'a>> {
-        let mut out = Vec::new();
-        for m in &self.messages {
-            out.extend(self.fields_of(m));
-        }
-        out.extend(self.file_extensions());
-        out
+    /// Every field and extension of the file: for each message its fields, then its
+    /// extensions; then the file's extensions.
+    fn all_fields(&self) -> impl Iterator<Item = FieldRef<'a>> + 'a {
+        let messages = self.messages;
+        messages
+            .iter()
+            .flat_map(|m| m.fields().chain(m.extensions()))
+            .chain(self.file_extensions())
     }
 
     fn has_errors(&self) -> bool {
@@ -399,7 +455,7 @@ impl<'a> Checker<'a> {
     /// True when some field names a type that linking did not resolve (no `type`, or a type
     /// name without the leading dot of a resolved name).
     fn has_unlinked_fields(&self) -> bool {
-        self.all_fields().iter().any(|f| {
+        self.all_fields().any(|f| {
             f.field
                 .type_name
                 .as_deref()
@@ -523,7 +579,11 @@ fn join(scope: &str, name: &str) -> String {
     if scope.is_empty() {
         name.to_string()
     } else {
-        format!("{scope}.{name}")
+        let mut out = String::with_capacity(scope.len() + 1 + name.len());
+        out.push_str(scope);
+        out.push('.');
+        out.push_str(name);
+        out
     }
 }
 

@@ -3,7 +3,7 @@
 //! rules), then each message (JSON name conflicts, extension range limits, then its enums,
 //! fields and nested messages), then top-level enums and extensions.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 use protoforge::descriptor::field_descriptor_proto::{Label, Type};
 
@@ -11,6 +11,7 @@ use super::{
     Checker, EnumRef, FieldRef, Loc, MAX_FIELD_NUMBER, MessageRef, Syntax, child, field_type,
     is_message_like, is_packable, is_repeated, is_required, to_json_name, to_upper_camel,
 };
+use crate::span_map::NameMap;
 use crate::tag;
 
 /// Extendees a proto3 file may extend (custom options).
@@ -74,13 +75,8 @@ impl<'a> Checker<'a> {
             for f in self.file_extensions() {
                 self.validate_proto3_field(&f);
             }
-            let tops: Vec<MessageRef<'a>> = self
-                .messages
-                .iter()
-                .filter(|m| m.top_level)
-                .cloned()
-                .collect();
-            for m in &tops {
+            let messages = self.messages;
+            for m in messages.iter().filter(|m| m.top_level) {
                 self.validate_proto3_message(m);
             }
         }
@@ -100,11 +96,12 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn validate_proto3_message(&mut self, m: &MessageRef<'a>) {
-        for nested in self.nested_messages(m) {
-            self.validate_proto3_message(&nested);
+    fn validate_proto3_message(&mut self, m: &'a MessageRef<'a>) {
+        let messages = self.messages;
+        for &nested in &m.nested {
+            self.validate_proto3_message(&messages[nested]);
         }
-        for f in self.fields_of(m) {
+        for f in m.fields().chain(m.extensions()) {
             self.validate_proto3_field(&f);
         }
         if !m.message.extension_range.is_empty() {
@@ -139,7 +136,7 @@ impl<'a> Checker<'a> {
             });
             if !is_option {
                 self.error(
-                    &f.path,
+                    &f.path(),
                     Loc::Extendee,
                     "Extensions in proto3 are only allowed for defining options.".into(),
                 );
@@ -147,14 +144,14 @@ impl<'a> Checker<'a> {
         }
         if f.field.label == Some(Label::Required) {
             self.error(
-                &f.path,
+                &f.path(),
                 Loc::Type,
                 "Required fields are not allowed in proto3.".into(),
             );
         }
         if f.field.default_value.is_some() {
             self.error(
-                &f.path,
+                &f.path(),
                 Loc::Default,
                 "Explicit default values are not allowed in proto3.".into(),
             );
@@ -166,10 +163,10 @@ impl<'a> Checker<'a> {
             let container = if f.is_extension {
                 extendee.unwrap_or("").to_string()
             } else {
-                f.parent_name.clone()
+                f.parent_name.to_string()
             };
             self.error(
-                        &f.path,
+                        &f.path(),
                         Loc::Type,
                         format!(
                             "Enum type \"{}\" is not an open enum, but is used in \"{container}\" which is a proto3 message type.",
@@ -179,33 +176,11 @@ impl<'a> Checker<'a> {
         }
         if field_type(f.field) == Some(Type::Group) {
             self.error(
-                &f.path,
+                &f.path(),
                 Loc::Type,
                 "Groups are not supported in proto3 syntax.".into(),
             );
         }
-    }
-
-    /// Messages directly nested in `m`.
-    fn nested_messages(&self, m: &MessageRef<'a>) -> Vec<MessageRef<'a>> {
-        self.messages
-            .iter()
-            .filter(|n| {
-                n.path.len() == m.path.len() + 2
-                    && n.path.starts_with(&m.path)
-                    && n.path[m.path.len()] == tag::message::NESTED_TYPE
-            })
-            .cloned()
-            .collect()
-    }
-
-    /// Enums directly nested in `m`.
-    fn nested_enums(&self, m: &MessageRef<'a>) -> Vec<EnumRef<'a>> {
-        self.enums
-            .iter()
-            .filter(|e| e.path.len() == m.path.len() + 2 && e.path.starts_with(&m.path))
-            .cloned()
-            .collect()
     }
 
     fn is_message_set(&self, m: &protoforge::descriptor::DescriptorProto) -> bool {
@@ -216,9 +191,10 @@ impl<'a> Checker<'a> {
     }
 
     fn validate_message(&mut self, index: usize) {
-        let m = self.messages[index].clone();
-        self.check_json_names(&m);
-        self.check_range_declarations(&m);
+        let (messages, enums) = (self.messages, self.enums);
+        let m = &messages[index];
+        self.check_json_names(m);
+        self.check_range_declarations(m);
         let max = if self.is_message_set(m.message) {
             i64::from(i32::MAX)
         } else {
@@ -230,25 +206,17 @@ impl<'a> Checker<'a> {
                 self.file_error(format!("Extension numbers cannot be greater than {max}."));
             }
         }
-        for e in self.nested_enums(&m) {
-            self.validate_enum(&e);
+        for &e in &m.nested_enums {
+            self.validate_enum(&enums[e]);
         }
-        for f in self.fields_of(&m).iter().filter(|f| !f.is_extension) {
-            self.validate_field(f);
+        for f in m.fields() {
+            self.validate_field(&f);
         }
-        let nested: Vec<usize> = (0..self.messages.len())
-            .filter(|&j| {
-                let p = &self.messages[j].path;
-                p.len() == m.path.len() + 2
-                    && p.starts_with(&m.path)
-                    && p[m.path.len()] == tag::message::NESTED_TYPE
-            })
-            .collect();
-        for j in nested {
+        for &j in &m.nested {
             self.validate_message(j);
         }
-        for f in self.fields_of(&m).iter().filter(|f| f.is_extension) {
-            self.validate_field(f);
+        for f in m.extensions() {
+            self.validate_field(&f);
         }
     }
 
@@ -265,19 +233,43 @@ impl<'a> Checker<'a> {
         if legacy {
             return;
         }
-        for use_custom in [false, true] {
-            let mut seen: HashMap<String, (String, String, bool)> = HashMap::new();
-            for (i, f) in m.message.field.iter().enumerate() {
-                let name = f.name.clone().unwrap_or_default();
-                let default = to_json_name(&name);
-                let (json, is_custom) = match &f.json_name {
-                    Some(j) if use_custom && *j != default => (j.clone(), true),
-                    _ => (default, false),
+        let fields = &m.message.field;
+        // The default JSON name of each field: borrowed from the field's `json_name` or name
+        // when one of them spells it.
+        let defaults: Vec<Cow<'a, str>> = fields
+            .iter()
+            .map(|f| {
+                let name = f.name.as_deref().unwrap_or("");
+                match f.json_name.as_deref() {
+                    Some(json) if is_default_json_name(json, name) => Cow::Borrowed(json),
+                    _ => json_name_of(name),
+                }
+            })
+            .collect();
+        // A custom JSON name: set and different from the default one.
+        let custom = |i: usize| -> Option<&'a str> {
+            fields[i]
+                .json_name
+                .as_deref()
+                .filter(|j| *j != defaults[i].as_ref())
+        };
+        // Without custom names the second round repeats the first one's names and reports
+        // nothing: conflicts there need a custom name on at least one side.
+        let any_custom = (0..fields.len()).any(|i| custom(i).is_some());
+        let rounds: &[bool] = if any_custom { &[false, true] } else { &[false] };
+        let mut seen: NameMap<&str, (usize, bool)> =
+            NameMap::with_capacity_and_hasher(fields.len(), Default::default());
+        for &use_custom in rounds {
+            seen.clear();
+            for (i, f) in fields.iter().enumerate() {
+                let name = f.name.as_deref().unwrap_or("");
+                let (json, is_custom) = match custom(i) {
+                    Some(j) if use_custom => (j, true),
+                    _ => (defaults[i].as_ref(), false),
                 };
-                let path = child(&m.path, tag::message::FIELD, i);
                 if is_custom && json.starts_with('[') && json.ends_with(']') {
                     self.error(
-                        &path,
+                        &child(&m.path, tag::message::FIELD, i),
                         Loc::Name,
                         format!(
                             "The custom JSON name of field \"{name}\" (\"{json}\") is invalid: JSON names may not start with '[' and end with ']'."
@@ -285,13 +277,19 @@ impl<'a> Checker<'a> {
                     );
                     continue;
                 }
-                let Some((other, other_json, other_custom)) = seen.get(&json).cloned() else {
-                    seen.insert(json.clone(), (name, json, is_custom));
+                let Some(&(other_index, other_custom)) = seen.get(json) else {
+                    seen.insert(json, (i, is_custom));
                     continue;
                 };
                 if use_custom && !is_custom && !other_custom {
                     continue;
                 }
+                let other = fields[other_index].name.as_deref().unwrap_or("");
+                let other_json = if other_custom {
+                    custom(other_index).unwrap_or("")
+                } else {
+                    defaults[other_index].as_ref()
+                };
                 let suffix = if json != other_json {
                     format!(" (\"{other_json}\")")
                 } else {
@@ -303,6 +301,7 @@ impl<'a> Checker<'a> {
                     if other_custom { "custom" } else { "default" },
                 );
                 let involves_default = !is_custom || !other_custom;
+                let path = child(&m.path, tag::message::FIELD, i);
                 if m.features.is_legacy_json() && involves_default {
                     self.warning(&path, Loc::Name, message);
                 } else {
@@ -322,7 +321,7 @@ impl<'a> Checker<'a> {
                 .is_some_and(|e| e as i32 >= protoforge::descriptor::Edition::Edition2024 as i32);
         if edition_2024 && options.and_then(|o| o.ctype).is_some() {
             self.error(
-                &f.path,
+                &f.path(),
                 Loc::Type,
                 "ctype option is not allowed under edition 2024 and beyond. Use the feature string_type = VIEW|CORD|STRING|... instead.".into(),
             );
@@ -331,21 +330,21 @@ impl<'a> Checker<'a> {
         let unverified_lazy = options.and_then(|o| o.unverified_lazy).unwrap_or(false);
         if (lazy || unverified_lazy) && field_type(f.field) != Some(Type::Message) {
             self.error(
-                &f.path,
+                &f.path(),
                 Loc::Type,
                 "[lazy = true] can only be specified for submessage fields.".into(),
             );
         }
         if unverified_lazy && f.is_extension {
             self.error(
-                &f.path,
+                &f.path(),
                 Loc::Type,
                 "Extensions cannot be marked as unverified_lazy.".into(),
             );
         }
         if options.and_then(|o| o.packed).unwrap_or(false) && !is_packable(f.field) {
             self.error(
-                &f.path,
+                &f.path(),
                 Loc::Type,
                 "[packed = true] can only be specified for repeated primitive fields.".into(),
             );
@@ -366,14 +365,14 @@ impl<'a> Checker<'a> {
                     || field_type(f.field) != Some(Type::Message)
                 {
                     self.error(
-                        &f.path,
+                        &f.path(),
                         Loc::Type,
                         "Extensions of MessageSets must be optional messages.".into(),
                     );
                 }
             } else {
                 self.error(
-                    &f.path,
+                    &f.path(),
                     Loc::Name,
                     "MessageSets cannot have fields, only extensions.".into(),
                 );
@@ -389,7 +388,7 @@ impl<'a> Checker<'a> {
                 .and_then(|name| self.pool.file(name));
             if extendee_file.is_some_and(|ef| !is_lite(ef)) {
                 self.error(
-                    &f.path,
+                    &f.path(),
                     Loc::Extendee,
                     "Extensions to non-lite types can only be declared in non-lite files.  Note that you cannot extend a non-lite type to contain a lite type, but the reverse is allowed.".into(),
                 );
@@ -398,10 +397,10 @@ impl<'a> Checker<'a> {
         self.validate_map_field(f);
         if f.is_extension
             && let Some(json) = &f.field.json_name
-            && *json != to_json_name(f.field.name.as_deref().unwrap_or(""))
+            && !is_default_json_name(json, f.field.name.as_deref().unwrap_or(""))
         {
             self.error(
-                &f.path,
+                &f.path(),
                 Loc::JsonName,
                 "option json_name is not allowed on extension fields.".into(),
             );
@@ -412,7 +411,7 @@ impl<'a> Checker<'a> {
             .is_some_and(|j| j.contains('\0'))
         {
             self.error(
-                &f.path,
+                &f.path(),
                 Loc::JsonName,
                 "json_name cannot have embedded null characters.".into(),
             );
@@ -469,7 +468,7 @@ impl<'a> Checker<'a> {
             };
         if !well_formed || !slot_ok(key, 1, "key") || !slot_ok(value, 2, "value") {
             self.error(
-                &f.path,
+                &f.path(),
                 Loc::Type,
                 "map_entry should not be set explicitly. Use map<KeyType, ValueType> instead."
                     .into(),
@@ -481,13 +480,13 @@ impl<'a> Checker<'a> {
         };
         match field_type(key) {
             Some(Type::Enum) => self.error(
-                &f.path,
+                &f.path(),
                 Loc::Type,
                 "Key in map fields cannot be enum types.".into(),
             ),
             Some(Type::Float | Type::Double | Type::Message | Type::Group | Type::Bytes) => self
                 .error(
-                    &f.path,
+                    &f.path(),
                     Loc::Type,
                     "Key in map fields cannot be float/double, bytes or message types.".into(),
                 ),
@@ -501,7 +500,7 @@ impl<'a> Checker<'a> {
                 .and_then(|(e, _)| e.value.first().map(|v| v.number == Some(0)));
             if first_is_zero == Some(false) {
                 self.error(
-                    &f.path,
+                    &f.path(),
                     Loc::Type,
                     "Enum value in map must define 0 as the first value.".into(),
                 );
@@ -517,7 +516,7 @@ impl<'a> Checker<'a> {
         let explicit = f.field.options.as_ref().and_then(|o| o.features.as_ref());
         if f.field.options.as_ref().and_then(|o| o.packed).is_some() {
             self.error(
-                &f.path,
+                &f.path(),
                 Loc::Name,
                 "Field option packed is not allowed under editions.  Use the repeated_field_encoding feature to control this behavior.".into(),
             );
@@ -531,7 +530,7 @@ impl<'a> Checker<'a> {
         if !is_repeated(f.field) && !has_presence {
             if f.field.default_value.is_some() {
                 self.error(
-                    &f.path,
+                    &f.path(),
                     Loc::Name,
                     "Implicit presence fields can't specify defaults.".into(),
                 );
@@ -545,7 +544,7 @@ impl<'a> Checker<'a> {
                     .is_some_and(|(_, closed)| closed);
                 if closed {
                     self.error(
-                        &f.path,
+                        &f.path(),
                         Loc::Name,
                         "Implicit presence enum fields must always be open.".into(),
                     );
@@ -553,7 +552,7 @@ impl<'a> Checker<'a> {
             }
         }
         if f.is_extension && is_required(f.field, f.features) {
-            self.error(&f.path, Loc::Name, "Extensions can't be required.".into());
+            self.error(&f.path(), Loc::Name, "Extensions can't be required.".into());
         }
         let parent_is_map_entry = f.parent.is_some_and(|p| {
             !f.is_extension
@@ -574,25 +573,25 @@ impl<'a> Checker<'a> {
         if let Some(presence) = explicit.field_presence {
             if in_oneof {
                 self.error(
-                    &f.path,
+                    &f.path(),
                     Loc::Name,
                     "Oneof fields can't specify field presence.".into(),
                 );
             } else if is_repeated(f.field) {
                 self.error(
-                    &f.path,
+                    &f.path(),
                     Loc::Name,
                     "Repeated fields can't specify field presence.".into(),
                 );
             } else if f.is_extension && presence != FieldPresence::LegacyRequired {
                 self.error(
-                    &f.path,
+                    &f.path(),
                     Loc::Name,
                     "Extensions can't specify field presence.".into(),
                 );
             } else if is_message_like(f.field) && presence == FieldPresence::Implicit {
                 self.error(
-                    &f.path,
+                    &f.path(),
                     Loc::Name,
                     "Message fields can't specify implicit presence.".into(),
                 );
@@ -600,7 +599,7 @@ impl<'a> Checker<'a> {
         }
         if !is_repeated(f.field) && explicit.repeated_field_encoding.is_some() {
             self.error(
-                &f.path,
+                &f.path(),
                 Loc::Name,
                 "Only repeated fields can specify repeated field encoding.".into(),
             );
@@ -610,7 +609,7 @@ impl<'a> Checker<'a> {
             && explicit.utf8_validation.is_some()
         {
             self.error(
-                &f.path,
+                &f.path(),
                 Loc::Name,
                 "Only string fields can specify utf8 validation.".into(),
             );
@@ -619,7 +618,7 @@ impl<'a> Checker<'a> {
             && explicit.repeated_field_encoding == Some(RepeatedFieldEncoding::Packed)
         {
             self.error(
-                &f.path,
+                &f.path(),
                 Loc::Name,
                 "Only repeated primitive fields can specify PACKED repeated field encoding.".into(),
             );
@@ -629,7 +628,7 @@ impl<'a> Checker<'a> {
             && explicit.message_encoding.is_some()
         {
             self.error(
-                &f.path,
+                &f.path(),
                 Loc::Name,
                 "Only message fields can specify message encoding.".into(),
             );
@@ -681,11 +680,12 @@ impl<'a> Checker<'a> {
             .as_ref()
             .and_then(|o| o.deprecated_legacy_json_field_conflicts)
             .unwrap_or(false);
-        let mut stripped_names: HashMap<String, (String, i32)> = HashMap::new();
+        let mut stripped_names: NameMap<String, (&str, i32)> =
+            NameMap::with_capacity_and_hasher(en.value.len(), Default::default());
         for (i, v) in en.value.iter().enumerate() {
-            let name = v.name.clone().unwrap_or_default();
+            let name = v.name.as_deref().unwrap_or("");
             let number = v.number.unwrap_or(0);
-            let stripped = enum_value_pascal_case(&strip_enum_prefix(enum_name, &name));
+            let stripped = enum_value_pascal_case(strip_enum_prefix(enum_name, name));
             match stripped_names.get(&stripped) {
                 None => {
                     stripped_names.insert(stripped, (name, number));
@@ -721,16 +721,18 @@ impl<'a> Checker<'a> {
             .and_then(|o| o.allow_alias)
             .unwrap_or(false);
         if !allow_alias {
-            let mut used: HashMap<i32, String> = HashMap::new();
-            let scope = e
-                .full_name
-                .rsplit_once('.')
-                .map_or("", |(p, _)| p)
-                .to_string();
+            // The first value of each number (index into `en.value`).
+            let mut used: NameMap<i32, usize> =
+                NameMap::with_capacity_and_hasher(en.value.len(), Default::default());
+            let scope = e.full_name.rsplit_once('.').map_or("", |(p, _)| p);
+            let full_name_of = |v: &protoforge::descriptor::EnumValueDescriptorProto| {
+                super::join(scope, v.name.as_deref().unwrap_or(""))
+            };
             for (i, v) in en.value.iter().enumerate() {
                 let number = v.number.unwrap_or(0);
-                let full = super::join(&scope, v.name.as_deref().unwrap_or(""));
-                if let Some(first) = used.get(&number) {
+                if let Some(&first) = used.get(&number) {
+                    let full = full_name_of(v);
+                    let first = full_name_of(&en.value[first]);
                     let all: std::collections::HashSet<i64> = en
                         .value
                         .iter()
@@ -749,7 +751,7 @@ impl<'a> Checker<'a> {
                     let path = child(&e.path, tag::enum_::VALUE, i);
                     self.error(&path, Loc::Number, message);
                 } else {
-                    used.insert(number, full);
+                    used.insert(number, i);
                 }
             }
         }
@@ -758,7 +760,8 @@ impl<'a> Checker<'a> {
     /// protoc's `DetectMapConflicts` (run whatever failed before): a synthesized map entry type whose name clashes with a
     /// nested message, field, enum or oneof of the same message.
     pub(super) fn detect_map_conflicts(&mut self) {
-        for m in self.messages.clone() {
+        let messages = self.messages;
+        for m in messages {
             let msg = m.message;
             let is_entry = |d: &protoforge::descriptor::DescriptorProto| {
                 d.options
@@ -766,7 +769,11 @@ impl<'a> Checker<'a> {
                     .and_then(|o| o.map_entry)
                     .unwrap_or(false)
             };
-            let mut seen: HashMap<&str, bool> = HashMap::new();
+            if !msg.nested_type.iter().any(is_entry) {
+                // Only a map entry type can conflict here.
+                continue;
+            }
+            let mut seen: NameMap<&str, bool> = NameMap::default();
             for nested in &msg.nested_type {
                 let name = nested.name.as_deref().unwrap_or("");
                 match seen.get(name) {
@@ -825,7 +832,7 @@ fn is_lite(file: &protoforge::descriptor::FileDescriptorProto) -> bool {
 /// protoc's `PrefixRemover`: drops the enum's name (ignoring case and underscores) from the
 /// front of a value name, with the underscores after it; keeps the name when it would become
 /// empty or does not start with the prefix.
-fn strip_enum_prefix(enum_name: &str, value: &str) -> String {
+fn strip_enum_prefix<'v>(enum_name: &str, value: &'v str) -> &'v str {
     let prefix: Vec<u8> = enum_name
         .bytes()
         .filter(|&b| b != b'_')
@@ -839,21 +846,54 @@ fn strip_enum_prefix(enum_name: &str, value: &str) -> String {
             continue;
         }
         if bytes[i].to_ascii_lowercase() != prefix[j] {
-            return value.to_string();
+            return value;
         }
         j += 1;
         i += 1;
     }
     if j < prefix.len() {
-        return value.to_string();
+        return value;
     }
     while i < bytes.len() && bytes[i] == b'_' {
         i += 1;
     }
     if i == bytes.len() {
-        return value.to_string();
+        return value;
     }
-    value[i..].to_string()
+    &value[i..]
+}
+
+/// protoc's `ToJsonName` without allocating when the name has no underscore (the name is
+/// then its own JSON name).
+fn json_name_of(name: &str) -> Cow<'_, str> {
+    if name.contains('_') {
+        Cow::Owned(to_json_name(name))
+    } else {
+        Cow::Borrowed(name)
+    }
+}
+
+/// True when `json` is protoc's default JSON name for `name` (what [`to_json_name`] returns),
+/// compared without building that name.
+fn is_default_json_name(json: &str, name: &str) -> bool {
+    let mut expected = json.chars();
+    let mut upper_next = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper_next = true;
+            continue;
+        }
+        let c = if upper_next {
+            c.to_ascii_uppercase()
+        } else {
+            c
+        };
+        upper_next = false;
+        if expected.next() != Some(c) {
+            return false;
+        }
+    }
+    expected.next().is_none()
 }
 
 /// protoc's `EnumValueToPascalCase`: `FOO_BAR` -> `FooBar`.
@@ -887,5 +927,16 @@ mod tests {
         assert_eq!(strip_enum_prefix("Color", "RED"), "RED");
         assert_eq!(enum_value_pascal_case("FOO_BAR"), "FooBar");
         assert_eq!(enum_value_pascal_case("foo_bar"), "FooBar");
+    }
+
+    #[test]
+    fn default_json_names_are_recognized_without_building_them() {
+        for name in ["foo", "foo_bar", "foo__bar_", "_x", "a_1b", "Foo_Bar", ""] {
+            assert!(is_default_json_name(&to_json_name(name), name), "{name}");
+        }
+        assert!(!is_default_json_name("foo_bar", "foo_bar"));
+        assert!(!is_default_json_name("fooBa", "foo_bar"));
+        assert!(!is_default_json_name("fooBarX", "foo_bar"));
+        assert!(!is_default_json_name("FooBar", "foo_bar"));
     }
 }
