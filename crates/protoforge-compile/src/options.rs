@@ -20,7 +20,10 @@ mod schema;
 mod text;
 pub(crate) mod wire;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+use std::rc::Rc;
 
 use protoforge::Message;
 use protoforge::descriptor::{
@@ -34,7 +37,7 @@ use protoforge::descriptor::{
 use protoforge_parse::{Diagnostic, Span};
 
 use crate::features;
-use crate::span_map::SpanMap;
+use crate::span_map::{NameMap, PathHasher, SpanMap};
 use crate::symbols::{Pool, SymbolKind};
 use crate::tag;
 use schema::{FieldInfo, Kind, Lookup, ScalarType};
@@ -56,7 +59,7 @@ pub(crate) fn interpret(
 ) -> Vec<Diagnostic> {
     let file_name = file.name.clone().unwrap_or_default();
     let mut targets = Vec::new();
-    visit(file, &mut |el| {
+    visit(file, true, &mut |el| {
         let uninterpreted = el.options.take_uninterpreted();
         if !uninterpreted.is_empty() {
             targets.push(Target {
@@ -75,14 +78,10 @@ pub(crate) fn interpret(
     // options) sees the builtin options of this file's own elements (e.g. a message's
     // `message_set_wire_format`, a field's `features`).
     let mut diagnostics = Vec::new();
-    let mut interpreted_paths = HashMap::new();
-    let mut repeated_counts = HashMap::new();
+    let mut interpreted_paths = PathMap::default();
+    let mut repeated_counts = PathMap::default();
     for phase in [Phase::Fields, Phase::Extensions] {
-        let lookup = PoolLookup {
-            pool,
-            file: &*file,
-            file_name: &file_name,
-        };
+        let lookup = PoolLookup::new(pool, &*file, &file_name);
         let mut interp = Interpreter {
             lookup: &lookup,
             spans,
@@ -109,16 +108,12 @@ pub(crate) fn interpret(
 /// compiled-in schema.
 fn apply(file: &mut FileDescriptorProto, pool: &Pool, targets: &[Target], phase: Phase) {
     let empty = FileDescriptorProto::default();
-    let generated = PoolLookup {
-        pool,
-        file: &empty,
-        file_name: "",
-    };
+    let generated = PoolLookup::new(pool, &empty, "");
     let mut pending = targets
         .iter()
         .filter(|t| !t.records[phase as usize].is_empty())
         .peekable();
-    visit(file, &mut |el| {
+    visit(file, false, &mut |el| {
         let Some(target) = pending.next_if(|t| t.options_path == el.options_path) else {
             return;
         };
@@ -156,12 +151,8 @@ pub(crate) fn strip_source_retention(file: &mut FileDescriptorProto, pool: &Pool
     // The pool's copy of the file has the same definitions and interpreted options (only
     // without source info), so lookups read it rather than a copy of `file`.
     let empty = FileDescriptorProto::default();
-    let lookup = PoolLookup {
-        pool,
-        file: pool.file(&file_name).unwrap_or(&empty),
-        file_name: &file_name,
-    };
-    visit(file, &mut |el| {
+    let lookup = PoolLookup::new(pool, pool.file(&file_name).unwrap_or(&empty), &file_name);
+    visit(file, false, &mut |el| {
         if !el.options.is_set() {
             return;
         }
@@ -185,7 +176,11 @@ pub(crate) fn strip_source_retention(file: &mut FileDescriptorProto, pool: &Pool
             el.options.clear();
             stripped.push(el.options_path.clone());
         } else {
-            el.options.replace_from(&wire::to_bytes(&normalized));
+            // Options that come out as they went in (the usual case) need no re-decoding.
+            let out = wire::to_bytes(&normalized);
+            if out != bytes {
+                el.options.replace_from(&out);
+            }
         }
     });
     if stripped.is_empty() {
@@ -207,32 +202,20 @@ pub(crate) fn validate(
     spans: &SpanMap,
 ) -> Vec<Diagnostic> {
     let file_name = file.name.clone().unwrap_or_default();
+    // Each element's options path, type and records (options that do not parse are skipped).
     let mut elements = Vec::new();
     // The visit only reads the options; it needs `&mut` because it hands out option handles.
-    visit(file, &mut |el| {
-        if el.options.is_set() {
-            elements.push((
-                el.options_path,
-                el.full_name,
-                el.options.type_name(),
-                el.options.encode(),
-            ));
+    visit(file, false, &mut |el| {
+        if el.options.is_set()
+            && let Some(records) = wire::parse(&el.options.encode())
+        {
+            elements.push((el.options_path, el.options.type_name(), records));
         }
     });
-    // protoc validates in `VisitDescriptors` order: each element before its children.
-    let mut order: HashMap<Vec<i32>, usize> = HashMap::new();
-    for (i, p) in visit_order(file).into_iter().enumerate() {
-        order.entry(p).or_insert(i);
-    }
-    elements.sort_by_key(|(path, ..)| order.get(path).copied().unwrap_or(usize::MAX));
     let file = &*file;
     let edition = features::file_edition(file);
     let legacy = !matches!(file.syntax.as_deref(), Some("editions"));
-    let lookup = PoolLookup {
-        pool,
-        file,
-        file_name: &file_name,
-    };
+    let lookup = PoolLookup::new(pool, file, &file_name);
     let at = |options_path: &[i32], message: String, warning: bool| {
         let span = match options_path.split_last() {
             // The file itself: protoc points at the start of the file's first token.
@@ -245,58 +228,72 @@ pub(crate) fn validate(
             (None, _) => Diagnostic::file_error(file_name.clone(), message),
         }
     };
+    // protoc validates in `VisitDescriptors` order (each element before its children), one
+    // pass after the other. Elements are visited in build order here, so each diagnostic is
+    // tagged with its pass and element and put in protoc's order at the end (only when there
+    // are diagnostics, which is rare).
+    let in_protoc_order = |mut out: Vec<(u8, usize, Diagnostic)>| -> Vec<Diagnostic> {
+        if out.len() > 1 {
+            let mut order: PathMap<usize> = PathMap::default();
+            for (i, p) in visit_order(file).into_iter().enumerate() {
+                order.entry(p).or_insert(i);
+            }
+            let rank: Vec<usize> = elements
+                .iter()
+                .map(|(path, ..)| order.get(path).copied().unwrap_or(usize::MAX))
+                .collect();
+            // Stable: an element's diagnostics stay in the order they were found.
+            out.sort_by_key(|(pass, element, _)| (*pass, rank[*element]));
+        }
+        out.into_iter().map(|(_, _, d)| d).collect()
+    };
     let mut out = Vec::new();
     let features_number = |type_name: &str| builtin_field_number(type_name, "features");
-    for (path, _, type_name, bytes) in &elements {
-        let Some(records) = wire::parse(bytes) else {
-            continue;
-        };
-        if legacy
-            && records
-                .iter()
-                .any(|r| Some(r.number) == features_number(type_name))
-        {
-            out.push(at(
-                path,
-                "Features are only valid under editions.".to_string(),
-                false,
+    for (index, (path, type_name, records)) in elements.iter().enumerate() {
+        let features = features_number(type_name);
+        if legacy && records.iter().any(|r| Some(r.number) == features) {
+            out.push((
+                0,
+                index,
+                at(
+                    path,
+                    "Features are only valid under editions.".to_string(),
+                    false,
+                ),
             ));
         }
     }
-    if out.iter().any(Diagnostic::is_error) {
-        return out;
+    if out.iter().any(|(_, _, d)| d.is_error()) {
+        return in_protoc_order(out);
     }
-    for (path, _, type_name, bytes) in &elements {
-        let Some(records) = wire::parse(bytes) else {
-            continue;
-        };
+    let mut problems = Vec::new();
+    for (index, (path, type_name, records)) in elements.iter().enumerate() {
         // protoc validates the features first, then the rest of the options.
-        let (features, rest): (Vec<Record>, Vec<Record>) = records
-            .into_iter()
-            .partition(|r| Some(r.number) == features_number(type_name));
-        let mut problems = Vec::new();
-        lifetimes(&lookup, edition, type_name, &features, &mut problems);
-        lifetimes(&lookup, edition, type_name, &rest, &mut problems);
+        let features = features_number(type_name);
+        let (first, rest) = (
+            records.iter().filter(|r| Some(r.number) == features),
+            records.iter().filter(|r| Some(r.number) != features),
+        );
+        for record in first.chain(rest) {
+            lifetime(&lookup, edition, type_name, record, &mut problems);
+        }
         out.extend(
             problems
-                .into_iter()
-                .map(|(m, warning)| at(path, m, warning)),
+                .drain(..)
+                .map(|(m, warning)| (1, index, at(path, m, warning))),
         );
     }
-    for (_, _, type_name, bytes) in &elements {
-        let Some(records) = wire::parse(bytes) else {
-            continue;
-        };
+    let mut problems = Vec::new();
+    for (index, (_, type_name, records)) in elements.iter().enumerate() {
         let target = target_of(type_name);
-        let mut problems = Vec::new();
-        targets(&lookup, type_name, &records, target, &mut problems);
+        targets(&lookup, type_name, records, target, &mut problems);
         out.extend(
             problems
-                .into_iter()
-                .map(|m| Diagnostic::file_error(file_name.clone(), m)),
+                .drain(..)
+                .map(|m| (2, index, Diagnostic::file_error(file_name.clone(), m))),
         );
     }
-    out
+    in_protoc_order(out)
 }
 
 /// The options paths of every element of `file` in protoc's `VisitDescriptors` order: the file,
@@ -459,39 +456,50 @@ fn lifetimes(
     out: &mut Vec<(String, bool)>,
 ) {
     for record in records {
-        let Some(field) = lookup.field_by_number(message, record.number) else {
-            continue;
-        };
-        if let Some(support) = &field.feature_support {
-            check_support(edition, &field.full_name, support, out);
+        lifetime(lookup, edition, message, record, out);
+    }
+}
+
+/// [`lifetimes`] for one record.
+fn lifetime(
+    lookup: &PoolLookup<'_>,
+    edition: protoforge::descriptor::Edition,
+    message: &str,
+    record: &Record,
+    out: &mut Vec<(String, bool)>,
+) {
+    let Some(field) = lookup.field_rc(message, record.number) else {
+        return;
+    };
+    if let Some(support) = &field.feature_support {
+        check_support(edition, &field.full_name, support, out);
+    }
+    match (&field.kind, &record.value) {
+        (Kind::Message(sub), Raw::Bytes(bytes)) => {
+            if let Some(inner) = wire::parse(bytes) {
+                lifetimes(lookup, edition, sub, &inner, out);
+            }
         }
-        match (&field.kind, &record.value) {
-            (Kind::Message(sub), Raw::Bytes(bytes)) => {
-                if let Some(inner) = wire::parse(bytes) {
-                    lifetimes(lookup, edition, sub, &inner, out);
+        (Kind::Group(sub), Raw::Group(inner)) => lifetimes(lookup, edition, sub, inner, out),
+        (Kind::Enum(enum_name), Raw::Varint(v)) => {
+            if let Some((e, _)) = lookup.enum_desc(enum_name) {
+                let value = e
+                    .value
+                    .iter()
+                    .find(|x| x.number.map(i64::from) == Some(*v as i64));
+                if let Some(value) = value
+                    && let Some(support) = value
+                        .options
+                        .as_ref()
+                        .and_then(|o| o.feature_support.as_ref())
+                {
+                    let scope = enum_name.rsplit_once('.').map_or("", |(s, _)| s);
+                    let full = join(scope, value.name.as_deref().unwrap_or(""));
+                    check_support(edition, &full, support, out);
                 }
             }
-            (Kind::Group(sub), Raw::Group(inner)) => lifetimes(lookup, edition, sub, inner, out),
-            (Kind::Enum(enum_name), Raw::Varint(v)) => {
-                if let Some((e, _)) = lookup.enum_desc(enum_name) {
-                    let value = e
-                        .value
-                        .iter()
-                        .find(|x| x.number.map(i64::from) == Some(*v as i64));
-                    if let Some(value) = value
-                        && let Some(support) = value
-                            .options
-                            .as_ref()
-                            .and_then(|o| o.feature_support.as_ref())
-                    {
-                        let scope = enum_name.rsplit_once('.').map_or("", |(s, _)| s);
-                        let full = join(scope, value.name.as_deref().unwrap_or(""));
-                        check_support(edition, &full, support, out);
-                    }
-                }
-            }
-            _ => {}
         }
+        _ => {}
     }
 }
 
@@ -504,7 +512,7 @@ fn targets(
 ) {
     let mut seen = Vec::new();
     for record in records {
-        let Some(field) = lookup.field_by_number(message, record.number) else {
+        let Some(field) = lookup.field_rc(message, record.number) else {
             continue;
         };
         if !field.targets.is_empty()
@@ -537,6 +545,9 @@ enum Phase {
     Extensions,
 }
 
+/// A map keyed by descriptor paths, hashed with [`PathHasher`].
+type PathMap<V> = HashMap<Vec<i32>, V, BuildHasherDefault<PathHasher>>;
+
 /// The options of one element, with what interpretation produced for them.
 struct Target {
     options_path: Vec<i32>,
@@ -553,8 +564,8 @@ struct Interpreter<'a> {
     spans: &'a SpanMap,
     file_name: &'a str,
     diagnostics: Vec<Diagnostic>,
-    interpreted_paths: HashMap<Vec<i32>, Vec<i32>>,
-    repeated_counts: HashMap<Vec<i32>, i32>,
+    interpreted_paths: PathMap<Vec<i32>>,
+    repeated_counts: PathMap<i32>,
 }
 
 impl Interpreter<'_> {
@@ -600,8 +611,9 @@ impl Interpreter<'_> {
         phase: Phase,
     ) -> Result<(), Box<Diagnostic>> {
         let option = &target.uninterpreted[i];
-        let name_span = self.name_span(target, i);
-        let name_error = |_: &Self, msg: String| Box::new(Diagnostic::error(name_span, msg));
+        // The name's span is only looked up for a diagnostic.
+        let name_error =
+            |this: &Self, msg: String| Box::new(Diagnostic::error(this.name_span(target, i), msg));
         let Some(first) = option.name.first() else {
             if phase == Phase::Fields {
                 return Ok(());
@@ -623,10 +635,10 @@ impl Interpreter<'_> {
         }
 
         let mut message = target.type_name.to_string();
-        let mut intermediate: Vec<FieldInfo> = Vec::new();
+        let mut intermediate: Vec<Rc<FieldInfo>> = Vec::new();
         let mut debug_name = String::new();
         let mut dest_path = target.options_path.clone();
-        let mut leaf: Option<FieldInfo> = None;
+        let mut leaf: Option<Rc<FieldInfo>> = None;
         for (j, part) in option.name.iter().enumerate() {
             let part_name = part.name_part();
             if !debug_name.is_empty() {
@@ -656,7 +668,7 @@ impl Interpreter<'_> {
                 }
             } else {
                 debug_name.push_str(part_name);
-                self.lookup.field_by_name(&message, part_name)
+                self.lookup.field_by_name_rc(&message, part_name)
             };
             let Some(field) = found else {
                 return Err(name_error(
@@ -760,7 +772,7 @@ mod uo {
 
 /// protoc's `ExamineIfOptionIsSet`: whether `records` already hold the leaf field (through the
 /// intermediate messages).
-fn is_set(intermediate: &[FieldInfo], leaf: &FieldInfo, records: &[Record]) -> bool {
+fn is_set(intermediate: &[Rc<FieldInfo>], leaf: &FieldInfo, records: &[Record]) -> bool {
     let Some((first, rest)) = intermediate.split_first() else {
         return records.iter().any(|r| r.number == leaf.number);
     };
@@ -951,7 +963,7 @@ fn option_value(
 /// moves to the interpreted path, and the locations under it (name parts, value) are dropped.
 fn update_source_code_info(
     locations: &mut Vec<protoforge::descriptor::source_code_info::Location>,
-    interpreted: &HashMap<Vec<i32>, Vec<i32>>,
+    interpreted: &PathMap<Vec<i32>>,
 ) {
     if interpreted.is_empty() {
         return;
@@ -1001,11 +1013,11 @@ fn normalize(
     records: Vec<Record>,
     mut strip: Option<&mut Strip>,
 ) -> Vec<Record> {
-    let mut known: Vec<(FieldInfo, Vec<Raw>)> = Vec::new();
+    let mut known: Vec<(Rc<FieldInfo>, Vec<Raw>)> = Vec::new();
     let mut unknown = Vec::new();
     for record in records {
         let field = match mode {
-            Mode::Dynamic => lookup.field_by_number(message, record.number),
+            Mode::Dynamic => lookup.field_rc(message, record.number),
             Mode::Generated => lookup.generated_field(message, record.number),
         };
         let Some(field) = field.filter(|f| wire_type_fits(f, &record.value)) else {
@@ -1051,7 +1063,7 @@ fn normalize(
         if field.implicit_presence && !field.repeated && values.iter().all(is_zero) {
             continue;
         }
-        let sub_type = field.kind.message_type().map(str::to_string);
+        let sub_type = field.kind.message_type();
         let mut normalized_values = Vec::with_capacity(values.len());
         for (index, value) in values.into_iter().enumerate() {
             let value = match (&sub_type, value) {
@@ -1177,16 +1189,132 @@ fn unpack(kind: &Kind, payload: &[u8], out: &mut Vec<Raw>) {
 
 /// The schema as seen from the file being compiled: the pool's messages, enums and
 /// extensions, with the built-in `descriptor.proto` for what the pool lacks.
+///
+/// Answers are memoized for the lookup's lifetime (the file it reads does not change
+/// meanwhile): the same few options and extensions are looked up for most elements of a file.
 struct PoolLookup<'a> {
     pool: &'a Pool,
     file: &'a FileDescriptorProto,
     file_name: &'a str,
+    cache: RefCell<LookupCache>,
+}
+
+/// A memoized field lookup: the field, or that there is none.
+type MaybeField = Option<Rc<FieldInfo>>;
+
+/// Fields of one message by number, as a short list searched in order.
+type ByNumber = NameMap<String, Vec<(u32, MaybeField)>>;
+
+/// What [`PoolLookup::resolve_extension`] answers.
+type ResolvedExtension = Result<Rc<FieldInfo>, Option<String>>;
+
+/// The memoized answers of a [`PoolLookup`].
+#[derive(Default)]
+struct LookupCache {
+    /// [`PoolLookup::field_rc`] (fields and known extensions) per message and number.
+    by_number: ByNumber,
+    /// [`PoolLookup::generated_field`] per message and number.
+    generated: ByNumber,
+    /// [`PoolLookup::field_by_name_rc`] per message and name.
+    by_name: NameMap<String, Vec<(String, MaybeField)>>,
+    /// [`PoolLookup::extension_info`] per full name.
+    extensions: NameMap<String, Option<Rc<FieldInfo>>>,
+    /// [`PoolLookup::visible_symbol`] per full name.
+    visible: NameMap<String, Option<(SymbolKind, String)>>,
+    /// [`PoolLookup::resolve_extension`] per scope (the name it is relative to, up to its last
+    /// dot) and name.
+    resolved: NameMap<String, Vec<(String, ResolvedExtension)>>,
 }
 
 /// Where a descriptor lives: its file and path, or the built-in `descriptor.proto`.
 type Location<'a> = Option<(&'a FileDescriptorProto, Vec<i32>)>;
 
 impl<'a> PoolLookup<'a> {
+    fn new(pool: &'a Pool, file: &'a FileDescriptorProto, file_name: &'a str) -> Self {
+        PoolLookup {
+            pool,
+            file,
+            file_name,
+            cache: RefCell::default(),
+        }
+    }
+
+    /// The memoized answer in `pick(cache)` for `message` and `number`, computing (outside any
+    /// borrow of the cache, as computing may look up more) and recording it on a miss.
+    fn by_number_cached(
+        &self,
+        pick: fn(&mut LookupCache) -> &mut ByNumber,
+        message: &str,
+        number: u32,
+        compute: impl FnOnce() -> Option<Rc<FieldInfo>>,
+    ) -> Option<Rc<FieldInfo>> {
+        {
+            let mut cache = self.cache.borrow_mut();
+            if let Some((_, hit)) = pick(&mut cache)
+                .get(message)
+                .and_then(|list| list.iter().find(|(n, _)| *n == number))
+            {
+                return hit.clone();
+            }
+        }
+        let found = compute();
+        let mut cache = self.cache.borrow_mut();
+        let map = pick(&mut cache);
+        match map.get_mut(message) {
+            Some(list) => list.push((number, found.clone())),
+            None => {
+                map.insert(message.to_string(), vec![(number, found.clone())]);
+            }
+        }
+        found
+    }
+
+    /// The field or known extension numbered `number` of `message`.
+    fn field_rc(&self, message: &str, number: u32) -> Option<Rc<FieldInfo>> {
+        self.by_number_cached(
+            |c| &mut c.by_number,
+            message,
+            number,
+            || {
+                self.message_field(message, |f| f.number == Some(number as i32))
+                    .map(Rc::new)
+                    .or_else(|| {
+                        let (name, _) = self
+                            .pool
+                            .extensions_of(message)
+                            .find(|(_, f)| f.number == Some(number as i32))?;
+                        self.extension_info(name)
+                    })
+            },
+        )
+    }
+
+    /// The field (not extension) named `name` of `message`.
+    fn field_by_name_rc(&self, message: &str, name: &str) -> Option<Rc<FieldInfo>> {
+        {
+            let cache = self.cache.borrow();
+            if let Some((_, hit)) = cache
+                .by_name
+                .get(message)
+                .and_then(|list| list.iter().find(|(n, _)| n == name))
+            {
+                return hit.clone();
+            }
+        }
+        let found = self
+            .message_field(message, |f| f.name.as_deref() == Some(name))
+            .map(Rc::new);
+        let mut cache = self.cache.borrow_mut();
+        let entry = (name.to_string(), found.clone());
+        match cache.by_name.get_mut(message) {
+            Some(list) => list.push(entry),
+            None => {
+                cache.by_name.insert(message.to_string(), vec![entry]);
+            }
+        }
+        found
+    }
+
     /// The file and path of symbol `name`; symbols of the file being compiled are read from
     /// its current state (with the options interpreted so far), not from the pool's copy.
     fn locate(&self, name: &str) -> Option<(&'a FileDescriptorProto, Vec<i32>)> {
@@ -1317,7 +1445,20 @@ impl<'a> PoolLookup<'a> {
         self.info(field, message, full, false, oneof, loc)
     }
 
-    fn extension_info(&self, full_name: &str) -> Option<FieldInfo> {
+    /// The extension `full_name`.
+    fn extension_info(&self, full_name: &str) -> Option<Rc<FieldInfo>> {
+        if let Some(hit) = self.cache.borrow().extensions.get(full_name) {
+            return hit.clone();
+        }
+        let found = self.extension_info_uncached(full_name).map(Rc::new);
+        self.cache
+            .borrow_mut()
+            .extensions
+            .insert(full_name.to_string(), found.clone());
+        found
+    }
+
+    fn extension_info_uncached(&self, full_name: &str) -> Option<FieldInfo> {
         if self.pool.lookup(full_name)?.kind != SymbolKind::Extension {
             return None;
         }
@@ -1343,19 +1484,57 @@ impl<'a> PoolLookup<'a> {
         &self,
         relative_to: &str,
         name: &str,
-    ) -> Result<FieldInfo, Option<String>> {
+    ) -> Result<Rc<FieldInfo>, Option<String>> {
+        // The answer depends on the scopes around `relative_to`, not on its last component.
+        let scope_key = relative_to
+            .rfind('.')
+            .map_or("", |dot| &relative_to[..=dot]);
+        {
+            let cache = self.cache.borrow();
+            if let Some((_, hit)) = cache
+                .resolved
+                .get(scope_key)
+                .and_then(|list| list.iter().find(|(n, _)| n == name))
+            {
+                return hit.clone();
+            }
+        }
+        let found = self.resolve_extension_uncached(relative_to, name);
+        let mut cache = self.cache.borrow_mut();
+        let entry = (name.to_string(), found.clone());
+        match cache.resolved.get_mut(scope_key) {
+            Some(list) => list.push(entry),
+            None => {
+                cache.resolved.insert(scope_key.to_string(), vec![entry]);
+            }
+        }
+        found
+    }
+
+    fn resolve_extension_uncached(
+        &self,
+        relative_to: &str,
+        name: &str,
+    ) -> Result<Rc<FieldInfo>, Option<String>> {
         let found = if let Some(absolute) = name.strip_prefix('.') {
             self.visible_symbol(absolute).ok_or(None)?
         } else {
             let first = name.split('.').next().unwrap_or(name);
             let compound = first.len() < name.len();
             let mut scope = relative_to;
+            // One buffer for the candidate names of every scope.
+            let mut candidate = String::with_capacity(relative_to.len() + first.len() + 1);
             loop {
                 let Some((outer, _)) = scope.rsplit_once('.') else {
                     break self.visible_symbol(name).ok_or(None)?;
                 };
                 scope = outer;
-                let candidate = join(scope, first);
+                candidate.clear();
+                if !scope.is_empty() {
+                    candidate.push_str(scope);
+                    candidate.push('.');
+                }
+                candidate.push_str(first);
                 let Some(kind) = self.visible_symbol(&candidate).map(|(k, _)| k) else {
                     continue;
                 };
@@ -1376,6 +1555,18 @@ impl<'a> PoolLookup<'a> {
 
     /// The symbol `full_name` if the file being compiled may use it in an option.
     fn visible_symbol(&self, full_name: &str) -> Option<(SymbolKind, String)> {
+        if let Some(hit) = self.cache.borrow().visible.get(full_name) {
+            return hit.clone();
+        }
+        let found = self.visible_symbol_uncached(full_name);
+        self.cache
+            .borrow_mut()
+            .visible
+            .insert(full_name.to_string(), found.clone());
+        found
+    }
+
+    fn visible_symbol_uncached(&self, full_name: &str) -> Option<(SymbolKind, String)> {
         let symbol = self.pool.lookup(full_name)?;
         let visible = |f: &str| {
             f == self.file_name
@@ -1403,13 +1594,21 @@ impl<'a> PoolLookup<'a> {
     }
 
     /// The field numbered `number` of `message` as protoc's compiled-in C++ classes know it.
-    fn generated_field(&self, message: &str, number: u32) -> Option<FieldInfo> {
+    fn generated_field(&self, message: &str, number: u32) -> Option<Rc<FieldInfo>> {
+        self.by_number_cached(
+            |c| &mut c.generated,
+            message,
+            number,
+            || self.generated_field_uncached(message, number),
+        )
+    }
+
+    fn generated_field_uncached(&self, message: &str, number: u32) -> Option<Rc<FieldInfo>> {
         if builtin::message(message).is_some() {
             if message == FEATURE_SET && LINKED_FEATURE_EXTENSIONS.contains(&number) {
                 return self
                     .pool
                     .extensions_of(FEATURE_SET)
-                    .into_iter()
                     .find(|(_, f)| f.number == Some(number as i32))
                     .and_then(|(name, _)| self.extension_info(name));
             }
@@ -1420,9 +1619,12 @@ impl<'a> PoolLookup<'a> {
                 .enumerate()
                 .find(|(_, f)| f.number == Some(number as i32))?;
             let full = format!("{message}.{}", field.name.as_deref().unwrap_or(""));
-            return self.info(field, message, full, false, None, None);
+            return self
+                .info(field, message, full, false, None, None)
+                .map(Rc::new);
         }
         self.message_field(message, |f| f.number == Some(number as i32))
+            .map(Rc::new)
     }
 
     fn is_sibling_enum_value(&self, enum_name: &str, value: &str) -> bool {
@@ -1440,23 +1642,18 @@ impl<'a> PoolLookup<'a> {
 
 impl Lookup for PoolLookup<'_> {
     fn field_by_name(&self, message: &str, name: &str) -> Option<FieldInfo> {
-        self.message_field(message, |f| f.name.as_deref() == Some(name))
+        self.field_by_name_rc(message, name).map(|f| (*f).clone())
     }
 
     fn field_by_number(&self, message: &str, number: u32) -> Option<FieldInfo> {
-        self.message_field(message, |f| f.number == Some(number as i32))
-            .or_else(|| {
-                self.pool
-                    .extensions_of(message)
-                    .into_iter()
-                    .find(|(_, f)| f.number == Some(number as i32))
-                    .and_then(|(name, _)| self.extension_info(name))
-            })
+        self.field_rc(message, number).map(|f| (*f).clone())
     }
 
     fn extension(&self, scope: &str, name: &str) -> Option<FieldInfo> {
         // Text format resolves `[name]` like protoc's `LookupSymbol(name, message full name)`.
-        self.resolve_extension(scope, name).ok()
+        self.resolve_extension(scope, name)
+            .ok()
+            .map(|f| (*f).clone())
     }
 
     fn has_message(&self, name: &str) -> bool {
@@ -1552,12 +1749,25 @@ struct Element<'a> {
     options: &'a mut dyn OptionsSlot,
 }
 
+/// [`join`] when `names` is set, else an empty string (for visits that do not use names).
+fn scoped(names: bool, scope: &str, name: &str) -> String {
+    if names {
+        join(scope, name)
+    } else {
+        String::new()
+    }
+}
+
+/// `scope.name`, or `name` in the root scope (built directly: `format!` is slow in hot paths).
 fn join(scope: &str, name: &str) -> String {
     if scope.is_empty() {
-        name.to_string()
-    } else {
-        format!("{scope}.{name}")
+        return name.to_string();
     }
+    let mut out = String::with_capacity(scope.len() + 1 + name.len());
+    out.push_str(scope);
+    out.push('.');
+    out.push_str(name);
+    out
 }
 
 fn child(path: &[i32], parts: &[i32]) -> Vec<i32> {
@@ -1569,18 +1779,19 @@ fn child(path: &[i32], parts: &[i32]) -> Vec<i32> {
 /// Calls `f` for every element of `file` that has options, in protoc's build order:
 /// messages (their oneofs, fields, enums, extension ranges, extensions, the message itself,
 /// then nested messages), enums (values, then the enum), services (methods, then the
-/// service), extensions, and the file last.
-fn visit(file: &mut FileDescriptorProto, f: &mut dyn FnMut(Element<'_>)) {
+/// service), extensions, and the file last. Element names are only built when `names` is set
+/// (otherwise they are empty).
+fn visit(file: &mut FileDescriptorProto, names: bool, f: &mut dyn FnMut(Element<'_>)) {
     let package = file.package.clone().unwrap_or_default();
     for (i, m) in file.message_type.iter_mut().enumerate() {
-        visit_message(m, &[tag::file::MESSAGE_TYPE, i as i32], &package, f);
+        visit_message(m, &[tag::file::MESSAGE_TYPE, i as i32], &package, names, f);
     }
     for (i, e) in file.enum_type.iter_mut().enumerate() {
-        visit_enum(e, &[tag::file::ENUM_TYPE, i as i32], &package, f);
+        visit_enum(e, &[tag::file::ENUM_TYPE, i as i32], &package, names, f);
     }
     for (i, s) in file.service.iter_mut().enumerate() {
         let path = [tag::file::SERVICE, i as i32];
-        let name = join(&package, s.name.as_deref().unwrap_or(""));
+        let name = scoped(names, &package, s.name.as_deref().unwrap_or(""));
         for (j, m) in s.method.iter_mut().enumerate() {
             emit(
                 f,
@@ -1591,7 +1802,7 @@ fn visit(file: &mut FileDescriptorProto, f: &mut dyn FnMut(Element<'_>)) {
                         &[tag::service::METHOD, j as i32, tag::method::OPTIONS],
                     )
                 },
-                || join(&name, m.name.as_deref().unwrap_or("")),
+                || scoped(names, &name, m.name.as_deref().unwrap_or("")),
             );
         }
         emit(
@@ -1606,14 +1817,20 @@ fn visit(file: &mut FileDescriptorProto, f: &mut dyn FnMut(Element<'_>)) {
             f,
             &mut x.options,
             || vec![tag::file::EXTENSION, i as i32, tag::field::OPTIONS],
-            || join(&package, x.name.as_deref().unwrap_or("")),
+            || scoped(names, &package, x.name.as_deref().unwrap_or("")),
         );
     }
     emit(
         f,
         &mut file.options,
         || vec![tag::file::OPTIONS],
-        || format!("{package}.dummy"),
+        || {
+            if names {
+                format!("{package}.dummy")
+            } else {
+                String::new()
+            }
+        },
     );
 }
 
@@ -1638,9 +1855,10 @@ fn visit_message(
     m: &mut DescriptorProto,
     path: &[i32],
     scope: &str,
+    names: bool,
     f: &mut dyn FnMut(Element<'_>),
 ) {
-    let name = join(scope, m.name.as_deref().unwrap_or(""));
+    let name = scoped(names, scope, m.name.as_deref().unwrap_or(""));
     for (i, o) in m.oneof_decl.iter_mut().enumerate() {
         emit(
             f,
@@ -1651,7 +1869,7 @@ fn visit_message(
                     &[tag::message::ONEOF_DECL, i as i32, tag::oneof::OPTIONS],
                 )
             },
-            || join(&name, o.name.as_deref().unwrap_or("")),
+            || scoped(names, &name, o.name.as_deref().unwrap_or("")),
         );
     }
     for (i, x) in m.field.iter_mut().enumerate() {
@@ -1659,7 +1877,7 @@ fn visit_message(
             f,
             &mut x.options,
             || child(path, &[tag::message::FIELD, i as i32, tag::field::OPTIONS]),
-            || join(&name, x.name.as_deref().unwrap_or("")),
+            || scoped(names, &name, x.name.as_deref().unwrap_or("")),
         );
     }
     for (i, e) in m.enum_type.iter_mut().enumerate() {
@@ -1667,6 +1885,7 @@ fn visit_message(
             e,
             &child(path, &[tag::message::ENUM_TYPE, i as i32]),
             &name,
+            names,
             f,
         );
     }
@@ -1697,7 +1916,7 @@ fn visit_message(
                     &[tag::message::EXTENSION, i as i32, tag::field::OPTIONS],
                 )
             },
-            || join(&name, x.name.as_deref().unwrap_or("")),
+            || scoped(names, &name, x.name.as_deref().unwrap_or("")),
         );
     }
     emit(
@@ -1711,6 +1930,7 @@ fn visit_message(
             n,
             &child(path, &[tag::message::NESTED_TYPE, i as i32]),
             &name,
+            names,
             f,
         );
     }
@@ -1720,9 +1940,10 @@ fn visit_enum(
     e: &mut EnumDescriptorProto,
     path: &[i32],
     scope: &str,
+    names: bool,
     f: &mut dyn FnMut(Element<'_>),
 ) {
-    let name = join(scope, e.name.as_deref().unwrap_or(""));
+    let name = scoped(names, scope, e.name.as_deref().unwrap_or(""));
     for (i, v) in e.value.iter_mut().enumerate() {
         // Enum values are siblings of their enum.
         emit(
@@ -1734,7 +1955,7 @@ fn visit_enum(
                     &[tag::enum_::VALUE, i as i32, tag::enum_value::OPTIONS],
                 )
             },
-            || join(scope, v.name.as_deref().unwrap_or("")),
+            || scoped(names, scope, v.name.as_deref().unwrap_or("")),
         );
     }
     emit(
