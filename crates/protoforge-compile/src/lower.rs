@@ -48,12 +48,18 @@ pub(crate) struct Lowered {
 /// `keep_locations` false, `source_code_info` is left out (only the span map is built), which
 /// saves most of lowering's work and memory when the output has no source info.
 pub(crate) fn lower(name: &str, ast: &ast::File, text: &str, keep_locations: bool) -> Lowered {
-    // Real files have about one location per 16 bytes of text without comments, far fewer in
-    // well-commented ones; the span map is shrunk to fit at the end.
-    let estimate = text.len() / 32 + 8;
+    // A statement ending in `;` has about five locations (a field: itself, label, type, name,
+    // number), a `{` about two (a message: itself, its name). Sizing the span map from these
+    // counts, not from the length of the text (much of it comments), avoids both regrowing it
+    // and shrinking a table far too large at the end.
+    let estimate = 5 * count_byte(text, b';') + 2 * count_byte(text, b'{') + 8;
     let mut l = Lowerer {
         text,
-        lines: Lines::new(text),
+        lines: if keep_locations {
+            Lines::new(text)
+        } else {
+            Lines::unused()
+        },
         keep_locations,
         locations: Vec::with_capacity(if keep_locations { estimate } else { 0 }),
         spans: SpanMap::with_capacity(estimate),
@@ -78,6 +84,15 @@ pub(crate) fn lower(name: &str, ast: &ast::File, text: &str, keep_locations: boo
         spans: l.spans,
         diagnostics: l.diagnostics,
     }
+}
+
+/// How many times `c` occurs in `text`. Counting each run of 255 bytes in a `u8` lets the
+/// compiler compare and add sixteen bytes at a time.
+fn count_byte(text: &str, c: u8) -> usize {
+    text.as_bytes()
+        .chunks(255)
+        .map(|run| usize::from(run.iter().fold(0u8, |n, &b| n + u8::from(b == c))))
+        .sum()
 }
 
 /// The file's syntax, which changes labels, `optional`, groups and reserved names.
@@ -112,22 +127,27 @@ struct Lines {
 impl Lines {
     fn new(text: &str) -> Lines {
         let mut starts = vec![0];
-        let mut has_tab = vec![false];
-        for (i, b) in text.bytes().enumerate() {
-            match b {
-                b'\n' => {
-                    starts.push(i as u32 + 1);
-                    has_tab.push(false);
-                }
-                b'\t' => {
-                    if let Some(last) = has_tab.last_mut() {
-                        *last = true;
-                    }
-                }
-                _ => {}
-            }
+        let mut has_tab = Vec::new();
+        let mut start = 0;
+        // `find` and `contains` on bytes search a word at a time.
+        while let Some(rest) = text.get(start..) {
+            let Some(n) = rest.find('\n') else {
+                has_tab.push(rest.as_bytes().contains(&b'\t'));
+                break;
+            };
+            has_tab.push(rest.as_bytes()[..n].contains(&b'\t'));
+            start += n + 1;
+            starts.push(start as u32);
         }
         Lines { starts, has_tab }
+    }
+
+    /// An index that knows no lines, for lowering without locations (where it is not read).
+    fn unused() -> Lines {
+        Lines {
+            starts: vec![0],
+            has_tab: vec![false],
+        }
     }
 
     /// Zero-based line and column of `offset` (a tab advances to the next multiple of 8).
@@ -156,10 +176,19 @@ impl Lines {
 
 /// Where the nested types made by groups and map fields go: the enclosing message's
 /// `nested_type` or, for top-level `extend` blocks, the file's `message_type`.
-struct TypeSink<'v> {
+struct TypeSink<'v, 'p> {
     types: &'v mut Vec<DescriptorProto>,
-    /// Path of the vector (`[.., NESTED_TYPE]` or `[MESSAGE_TYPE]`).
-    path: Vec<i32>,
+    /// Path of the element holding the vector (the message, or `[]` for the file).
+    parent: &'p [i32],
+    /// The vector's field number in that element (`NESTED_TYPE` or `MESSAGE_TYPE`).
+    list: i32,
+}
+
+impl TypeSink<'_, '_> {
+    /// The path the next type pushed will have.
+    fn next_path(&self) -> Vec<i32> {
+        join(self.parent, &[self.list, idx(self.types.len())])
+    }
 }
 
 /// Which statement a field comes from.
@@ -187,9 +216,9 @@ impl Lowerer<'_> {
 
     /// Adds a location spanning `start.start..end.end`, records it in the span map, and returns
     /// its index (for attaching comments).
-    fn loc_between(&mut self, path: Vec<i32>, start: Span, end: Span) -> usize {
+    fn loc_between(&mut self, path: &[i32], start: Span, end: Span) -> usize {
         if !self.keep_locations {
-            self.spans.insert(path, start.to(end));
+            self.spans.insert_path(path, start.to(end));
             return usize::MAX;
         }
         let (sl, sc) = self.lines.line_col(self.text, start.start);
@@ -200,17 +229,33 @@ impl Lowerer<'_> {
             span.push(el);
         }
         span.push(ec);
-        self.spans.insert(path.clone(), start.to(end));
+        self.spans.insert_path(path, start.to(end));
         self.locations.push(Location {
-            path,
+            path: path.to_vec(),
             span,
             ..Default::default()
         });
         self.locations.len() - 1
     }
 
-    fn loc(&mut self, path: Vec<i32>, span: Span) -> usize {
+    fn loc(&mut self, path: &[i32], span: Span) -> usize {
         self.loc_between(path, span, span)
+    }
+
+    /// [`Lowerer::loc`] at `path` followed by `more`, without allocating the joined path
+    /// (most locations are the leaves of an element: its name, number, type...).
+    fn loc_at(&mut self, path: &[i32], more: &[i32], span: Span) -> usize {
+        let mut buf = [0i32; 24];
+        let n = path.len() + more.len();
+        match buf.get_mut(..n) {
+            Some(joined) => {
+                let (head, tail) = joined.split_at_mut(path.len());
+                head.copy_from_slice(path);
+                tail.copy_from_slice(more);
+                self.loc_between(joined, span, span)
+            }
+            None => self.loc_between(&join(path, more), span, span),
+        }
     }
 
     fn attach(&mut self, index: usize, comments: &ast::Comments) {
@@ -295,7 +340,7 @@ impl Lowerer<'_> {
         }
         match (first, last) {
             (Some(f), Some(l)) => {
-                self.loc_between(Vec::new(), f, l);
+                self.loc_between(&[], f, l);
             }
             _ => {
                 // No token at all: protoc starts at the end of the text and ends at 0:0.
@@ -327,7 +372,7 @@ impl Lowerer<'_> {
                     }
                     package_seen = true;
                     file.package = Some(p.name.to_dotted());
-                    let i = self.loc(vec![tag::file::PACKAGE], p.span);
+                    let i = self.loc(&[tag::file::PACKAGE], p.span);
                     self.attach(i, &p.comments);
                 }
                 ast::FileItem::Import(imp) => self.import(imp, file),
@@ -353,7 +398,8 @@ impl Lowerer<'_> {
                 ast::FileItem::Extend(x) => {
                     let mut sink = TypeSink {
                         types: &mut file.message_type,
-                        path: vec![tag::file::MESSAGE_TYPE],
+                        parent: &[],
+                        list: tag::file::MESSAGE_TYPE,
                     };
                     self.extend(x, &[tag::file::EXTENSION], &mut file.extension, &mut sink);
                 }
@@ -370,7 +416,7 @@ impl Lowerer<'_> {
 
     fn syntax_decl(&mut self, decl: &ast::SyntaxDecl, file: &mut FileDescriptorProto) {
         // protoc records both `syntax` and `edition` statements at the `syntax` path.
-        let i = self.loc(vec![tag::file::SYNTAX], decl.span);
+        let i = self.loc(&[tag::file::SYNTAX], decl.span);
         self.attach(i, &decl.comments);
         let value = decl.value.to_string_lossy();
         match decl.kind {
@@ -413,17 +459,17 @@ impl Lowerer<'_> {
                     imp.kind_span.unwrap_or(imp.span),
                 ));
             }
-            let path = vec![
+            let path = [
                 tag::file::OPTION_DEPENDENCY,
                 idx(file.option_dependency.len()),
             ];
-            let i = self.loc(path, imp.span);
+            let i = self.loc(&path, imp.span);
             self.attach(i, &imp.comments);
             file.option_dependency.push(path_value);
             return;
         }
         let i = self.loc(
-            vec![tag::file::DEPENDENCY, idx(file.dependency.len())],
+            &[tag::file::DEPENDENCY, idx(file.dependency.len())],
             imp.span,
         );
         if !file.option_dependency.is_empty() {
@@ -434,7 +480,7 @@ impl Lowerer<'_> {
         match (imp.kind, imp.kind_span) {
             (ast::ImportKind::Public, Some(k)) => {
                 self.loc(
-                    vec![
+                    &[
                         tag::file::PUBLIC_DEPENDENCY,
                         idx(file.public_dependency.len()),
                     ],
@@ -447,7 +493,7 @@ impl Lowerer<'_> {
                     self.error(diag::weak_import_in_2024(k));
                 }
                 self.loc(
-                    vec![tag::file::WEAK_DEPENDENCY, idx(file.weak_dependency.len())],
+                    &[tag::file::WEAK_DEPENDENCY, idx(file.weak_dependency.len())],
                     k,
                 );
                 file.weak_dependency.push(index);
@@ -479,7 +525,7 @@ impl Lowerer<'_> {
         o: &ast::OptionDecl,
         out: &mut Vec<UninterpretedOption>,
     ) {
-        self.loc(options_path.to_vec(), o.span);
+        self.loc(options_path, o.span);
         let i = self.option(options_path, &o.name, &o.value, o.span, out);
         self.attach(i, &o.comments);
     }
@@ -495,16 +541,14 @@ impl Lowerer<'_> {
         out: &mut Vec<UninterpretedOption>,
     ) -> usize {
         let base = join(options_path, &[tag::UNINTERPRETED_OPTION, idx(out.len())]);
-        let loc_index = self.loc(base.clone(), span);
-        let name_path = join(&base, &[2]);
-        self.loc(name_path.clone(), name.span);
+        let loc_index = self.loc(&base, span);
+        self.loc_at(&base, &[2], name.span);
         let mut uo = UninterpretedOption::default();
         for (j, part) in name.parts.iter().enumerate() {
-            let part_path = join(&name_path, &[idx(j)]);
-            self.loc(part_path.clone(), part.span());
+            self.loc_at(&base, &[2, idx(j)], part.span());
             match part {
                 ast::OptionNamePart::Ident(id) => {
-                    self.loc(join(&part_path, &[1]), id.span);
+                    self.loc_at(&base, &[2, idx(j), 1], id.span);
                     uo.name.push(NamePart {
                         name_part: Some(id.name.clone()),
                         is_extension: Some(false),
@@ -512,7 +556,7 @@ impl Lowerer<'_> {
                     });
                 }
                 ast::OptionNamePart::Extension { name, .. } => {
-                    self.loc(join(&part_path, &[1]), name.span);
+                    self.loc_at(&base, &[2, idx(j), 1], name.span);
                     uo.name.push(NamePart {
                         name_part: Some(name.to_dotted()),
                         is_extension: Some(true),
@@ -571,7 +615,7 @@ impl Lowerer<'_> {
                 8
             }
         };
-        self.loc(join(&base, &[value_field]), value.span);
+        self.loc_at(&base, &[value_field], value.span);
         out.push(uo);
         loc_index
     }
@@ -591,9 +635,9 @@ impl Lowerer<'_> {
                 ..Default::default()
             };
         }
-        let i = self.loc(path.clone(), span);
+        let i = self.loc(&path, span);
         self.attach(i, &m.comments);
-        self.loc(join(&path, &[tag::message::NAME]), m.name.span);
+        self.loc_at(&path, &[tag::message::NAME], m.name.span);
         let mut msg = DescriptorProto {
             name: Some(m.name.name.clone()),
             ..Default::default()
@@ -642,7 +686,8 @@ impl Lowerer<'_> {
                     let fpath = join(path, &[tag::message::FIELD, idx(msg.field.len())]);
                     let mut sink = TypeSink {
                         types: &mut msg.nested_type,
-                        path: join(path, &[tag::message::NESTED_TYPE]),
+                        parent: path,
+                        list: tag::message::NESTED_TYPE,
                     };
                     let field = self.field(f, fpath, FieldContext::Message, None, &mut sink);
                     msg.field.push(field);
@@ -664,7 +709,8 @@ impl Lowerer<'_> {
                 ast::MessageItem::Extend(x) => {
                     let mut sink = TypeSink {
                         types: &mut msg.nested_type,
-                        path: join(path, &[tag::message::NESTED_TYPE]),
+                        parent: path,
+                        list: tag::message::NESTED_TYPE,
                     };
                     let xpath = join(path, &[tag::message::EXTENSION]);
                     self.extend(x, &xpath, &mut msg.extension, &mut sink);
@@ -744,9 +790,9 @@ impl Lowerer<'_> {
     fn oneof(&mut self, o: &ast::Oneof, path: &[i32], msg: &mut DescriptorProto) {
         let oneof_index = idx(msg.oneof_decl.len());
         let opath = join(path, &[tag::message::ONEOF_DECL, oneof_index]);
-        let i = self.loc(opath.clone(), o.span);
+        let i = self.loc(&opath, o.span);
         self.attach(i, &o.comments);
-        self.loc(join(&opath, &[tag::oneof::NAME]), o.name.span);
+        self.loc_at(&opath, &[tag::oneof::NAME], o.name.span);
         msg.oneof_decl.push(OneofDescriptorProto {
             name: Some(o.name.name.clone()),
             ..Default::default()
@@ -759,7 +805,8 @@ impl Lowerer<'_> {
                     let fpath = join(path, &[tag::message::FIELD, idx(msg.field.len())]);
                     let mut sink = TypeSink {
                         types: &mut msg.nested_type,
-                        path: join(path, &[tag::message::NESTED_TYPE]),
+                        parent: path,
+                        list: tag::message::NESTED_TYPE,
                     };
                     let field =
                         self.field(f, fpath, FieldContext::Oneof(oneof_index), None, &mut sink);
@@ -785,9 +832,9 @@ impl Lowerer<'_> {
         x: &ast::Extend,
         block_path: &[i32],
         extensions: &mut Vec<FieldDescriptorProto>,
-        sink: &mut TypeSink<'_>,
+        sink: &mut TypeSink<'_, '_>,
     ) {
-        let i = self.loc(block_path.to_vec(), x.span);
+        let i = self.loc(block_path, x.span);
         self.attach(i, &x.comments);
         self.check_message_type(&x.extendee);
         for f in &x.fields {
@@ -804,12 +851,12 @@ impl Lowerer<'_> {
         path: Vec<i32>,
         ctx: FieldContext,
         extendee: Option<&ast::TypeName>,
-        sink: &mut TypeSink<'_>,
+        sink: &mut TypeSink<'_, '_>,
     ) -> FieldDescriptorProto {
         let mut field = FieldDescriptorProto::default();
-        let field_loc = self.loc(path.clone(), f.span);
+        let field_loc = self.loc(&path, f.span);
         if let Some(x) = extendee {
-            self.loc(join(&path, &[tag::field::EXTENDEE]), x.span);
+            self.loc_at(&path, &[tag::field::EXTENDEE], x.span);
             field.extendee = Some(x.to_dotted());
         }
         if let FieldContext::Oneof(index) = ctx {
@@ -831,7 +878,7 @@ impl Lowerer<'_> {
                     }
                 }
                 if !is_map {
-                    self.loc(join(&path, &[tag::field::LABEL]), span);
+                    self.loc_at(&path, &[tag::field::LABEL], span);
                 }
                 field.label = Some(match label {
                     ast::Label::Optional => Label::Optional,
@@ -851,11 +898,11 @@ impl Lowerer<'_> {
                 self.default_label(&mut field, ty.span());
                 match self.field_type(ty) {
                     Ok(t) => {
-                        self.loc(join(&path, &[tag::field::TYPE]), ty.span());
+                        self.loc_at(&path, &[tag::field::TYPE], ty.span());
                         field.r#type = t;
                     }
                     Err(name) => {
-                        self.loc(join(&path, &[tag::field::TYPE_NAME]), ty.span());
+                        self.loc_at(&path, &[tag::field::TYPE_NAME], ty.span());
                         field.type_name = Some(name);
                     }
                 }
@@ -870,7 +917,7 @@ impl Lowerer<'_> {
                 } else if self.syntax == Syntax::Proto3 {
                     self.error(diag::group_in_proto3(*keyword_span));
                 }
-                self.loc(join(&path, &[tag::field::TYPE]), *keyword_span);
+                self.loc_at(&path, &[tag::field::TYPE], *keyword_span);
                 field.r#type = Some(Type::Group);
             }
             ast::FieldKind::Map { key, value, span } => {
@@ -884,15 +931,15 @@ impl Lowerer<'_> {
                     self.error(diag::map_extension(lt));
                 }
                 field.label = Some(Label::Repeated);
-                self.loc(join(&path, &[tag::field::TYPE_NAME]), *span);
+                self.loc_at(&path, &[tag::field::TYPE_NAME], *span);
                 map_types = Some((key, value));
             }
         }
 
         // Name and number.
-        self.loc(join(&path, &[tag::field::NAME]), f.name.span);
+        self.loc_at(&path, &[tag::field::NAME], f.name.span);
         field.name = Some(f.name.name.clone());
-        self.loc(join(&path, &[tag::field::NUMBER]), f.number.span);
+        self.loc_at(&path, &[tag::field::NUMBER], f.number.span);
         field.number = Some(self.field_number(f.number));
 
         // Options, with `default` and `json_name` taken out.
@@ -902,11 +949,11 @@ impl Lowerer<'_> {
 
         match &f.kind {
             ast::FieldKind::Group { body, .. } => {
-                let group_path = join(&sink.path, &[idx(sink.types.len())]);
-                let gi = self.loc(group_path.clone(), f.span);
+                let group_path = sink.next_path();
+                let gi = self.loc(&group_path, f.span);
                 self.attach(gi, &f.comments);
-                self.loc(join(&group_path, &[tag::message::NAME]), f.name.span);
-                self.loc(join(&path, &[tag::field::TYPE_NAME]), f.name.span);
+                self.loc_at(&group_path, &[tag::message::NAME], f.name.span);
+                self.loc_at(&path, &[tag::field::TYPE_NAME], f.name.span);
                 if !f.name.name.starts_with(|c: char| c.is_ascii_uppercase()) {
                     self.error(diag::group_name_lowercase(f.name.span));
                 }
@@ -927,13 +974,13 @@ impl Lowerer<'_> {
             let entry = self.map_entry(&mut field, key, value);
             // The entry has no locations, but later passes report problems with it (a bad key
             // type, say) at the map field: record spans for its paths.
-            let entry_path = join(&sink.path, &[idx(sink.types.len())]);
-            self.spans.insert(entry_path.clone(), f.span);
+            let entry_path = sink.next_path();
+            self.spans.insert_path(&entry_path, f.span);
             self.spans
                 .insert(join(&entry_path, &[tag::message::NAME]), f.name.span);
             for (i, ty) in [key, value].into_iter().enumerate() {
                 let fp = join(&entry_path, &[tag::message::FIELD, idx(i)]);
-                self.spans.insert(fp.clone(), ty.span());
+                self.spans.insert_path(&fp, ty.span());
                 self.spans.insert(join(&fp, &[tag::field::TYPE]), ty.span());
                 self.spans
                     .insert(join(&fp, &[tag::field::TYPE_NAME]), ty.span());
@@ -1024,7 +1071,7 @@ impl Lowerer<'_> {
         field: &mut FieldDescriptorProto,
     ) {
         let opath = join(path, &[tag::field::OPTIONS]);
-        self.loc(opath.clone(), opts.span);
+        self.loc(&opath, opts.span);
         let mut out: Vec<UninterpretedOption> = Vec::new();
         let mut has_options = false;
         for o in &opts.options {
@@ -1032,7 +1079,7 @@ impl Lowerer<'_> {
                 if field.default_value.is_some() {
                     self.error(diag::duplicate_default(o.name.span));
                 }
-                self.loc(join(path, &[tag::field::DEFAULT_VALUE]), o.value.span);
+                self.loc_at(path, &[tag::field::DEFAULT_VALUE], o.value.span);
                 field.default_value = self.default_value(field, &o.value);
             } else if is_plain_option(&o.name, "json_name") {
                 if field.json_name.is_some() {
@@ -1042,8 +1089,8 @@ impl Lowerer<'_> {
                     self.error(diag::json_name_on_extension(o.name.span));
                 }
                 let jpath = join(path, &[tag::field::JSON_NAME]);
-                self.loc_between(jpath.clone(), o.name.span, o.value.span);
-                self.loc(jpath, o.value.span);
+                self.loc_between(&jpath, o.name.span, o.value.span);
+                self.loc(&jpath, o.value.span);
                 field.json_name = match &o.value.kind {
                     ast::ValueKind::String(s) => Some(String::from_utf8_lossy(s).into_owned()),
                     _ => {
@@ -1289,7 +1336,7 @@ impl Lowerer<'_> {
         msg: &mut DescriptorProto,
     ) {
         let rpath = join(path, &[tag::message::EXTENSION_RANGE]);
-        let block = self.loc(rpath.clone(), r.span);
+        let block = self.loc(&rpath, r.span);
         let first = msg.extension_range.len();
         for range in &r.ranges {
             let ipath = join(&rpath, &[idx(msg.extension_range.len())]);
@@ -1305,7 +1352,7 @@ impl Lowerer<'_> {
             // range of the statement.
             for i in first..msg.extension_range.len() {
                 let opath = join(&rpath, &[idx(i), tag::extension_range::OPTIONS]);
-                self.loc(opath.clone(), opts.span);
+                self.loc(&opath, opts.span);
                 let mut out = Vec::new();
                 let reported = self.diagnostics.len();
                 for o in &opts.options {
@@ -1330,20 +1377,20 @@ impl Lowerer<'_> {
     /// end (exclusive for messages, inclusive for enums; `max` as the sentinel for messages).
     fn range(&mut self, range: &ast::Range, path: &[i32], kind: RangeKind) -> (i32, i32) {
         let is_enum = kind == RangeKind::EnumReserved;
-        self.loc(path.to_vec(), range.span);
-        self.loc(join(path, &[1]), range.start.span);
+        self.loc(path, range.span);
+        self.loc_at(path, &[1], range.start.span);
         let start = self.range_number(range.start, kind);
         let end = match range.end {
             None => {
-                self.loc(join(path, &[2]), range.start.span);
+                self.loc_at(path, &[2], range.start.span);
                 start
             }
             Some(ast::RangeEnd::Int(n)) => {
-                self.loc(join(path, &[2]), n.span);
+                self.loc_at(path, &[2], n.span);
                 self.range_number(n, kind)
             }
             Some(ast::RangeEnd::Max(span)) => {
-                self.loc(join(path, &[2]), span);
+                self.loc_at(path, &[2], span);
                 if is_enum { i32::MAX } else { MAX_SENTINEL - 1 }
             }
         };
@@ -1395,7 +1442,7 @@ impl Lowerer<'_> {
         match &r.kind {
             ast::ReservedKind::Ranges(ranges) => {
                 let rpath = join(path, &[range_field]);
-                let block = self.loc(rpath.clone(), r.span);
+                let block = self.loc(&rpath, r.span);
                 for (count, range) in (first_range..).zip(ranges) {
                     let ipath = join(&rpath, &[idx(count)]);
                     let kind = if is_enum {
@@ -1410,7 +1457,7 @@ impl Lowerer<'_> {
             }
             ast::ReservedKind::Names(list) => {
                 let npath = join(path, &[name_field]);
-                let block = self.loc(npath.clone(), r.span);
+                let block = self.loc(&npath, r.span);
                 for n in list {
                     if let Some(first) = list.first()
                         && std::ptr::eq(n, first)
@@ -1424,7 +1471,7 @@ impl Lowerer<'_> {
                     if !n.is_ident && !is_identifier(&n.name) {
                         self.error(diag::reserved_name_not_identifier(n.span, &n.name));
                     }
-                    self.loc(join(&npath, &[idx(names.len())]), n.span);
+                    self.loc_at(&npath, &[idx(names.len())], n.span);
                     names.push(n.name.clone());
                 }
                 self.attach(block, &r.comments);
@@ -1437,9 +1484,9 @@ impl Lowerer<'_> {
 
     fn enum_(&mut self, e: &ast::Enum, path: Vec<i32>) -> EnumDescriptorProto {
         let span = self.skip_visibility(e.span, e.visibility);
-        let i = self.loc(path.clone(), span);
+        let i = self.loc(&path, span);
         self.attach(i, &e.comments);
-        self.loc(join(&path, &[tag::enum_::NAME]), e.name.span);
+        self.loc_at(&path, &[tag::enum_::NAME], e.name.span);
         let mut en = EnumDescriptorProto {
             name: Some(e.name.name.clone()),
             ..Default::default()
@@ -1525,9 +1572,9 @@ impl Lowerer<'_> {
     }
 
     fn enum_value(&mut self, v: &ast::EnumValue, path: Vec<i32>) -> EnumValueDescriptorProto {
-        let i = self.loc(path.clone(), v.span);
-        self.loc(join(&path, &[tag::enum_value::NAME]), v.name.span);
-        self.loc(join(&path, &[tag::enum_value::NUMBER]), v.number.span);
+        let i = self.loc(&path, v.span);
+        self.loc_at(&path, &[tag::enum_value::NAME], v.name.span);
+        self.loc_at(&path, &[tag::enum_value::NUMBER], v.number.span);
         let n = v.number;
         let limit = if n.negative {
             1u64 << 31
@@ -1549,7 +1596,7 @@ impl Lowerer<'_> {
         };
         if let Some(opts) = &v.options {
             let opath = join(&path, &[tag::enum_value::OPTIONS]);
-            self.loc(opath.clone(), opts.span);
+            self.loc(&opath, opts.span);
             let mut out = Vec::new();
             for o in &opts.options {
                 self.option(&opath, &o.name, &o.value, o.span, &mut out);
@@ -1569,9 +1616,9 @@ impl Lowerer<'_> {
     // Services.
 
     fn service(&mut self, s: &ast::Service, path: Vec<i32>) -> ServiceDescriptorProto {
-        let i = self.loc(path.clone(), s.span);
+        let i = self.loc(&path, s.span);
         self.attach(i, &s.comments);
-        self.loc(join(&path, &[tag::service::NAME]), s.name.span);
+        self.loc_at(&path, &[tag::service::NAME], s.name.span);
         let mut sv = ServiceDescriptorProto {
             name: Some(s.name.name.clone()),
             ..Default::default()
@@ -1602,9 +1649,9 @@ impl Lowerer<'_> {
     }
 
     fn method(&mut self, m: &ast::Method, path: Vec<i32>) -> MethodDescriptorProto {
-        let i = self.loc(path.clone(), m.span);
+        let i = self.loc(&path, m.span);
         self.attach(i, &m.comments);
-        self.loc(join(&path, &[tag::method::NAME]), m.name.span);
+        self.loc_at(&path, &[tag::method::NAME], m.name.span);
         let mut method = MethodDescriptorProto {
             name: Some(m.name.name.clone()),
             input_type: Some(m.input.ty.to_dotted()),
@@ -1614,15 +1661,15 @@ impl Lowerer<'_> {
         self.check_message_type(&m.input.ty);
         self.check_message_type(&m.output.ty);
         if let Some(s) = m.input.stream {
-            self.loc(join(&path, &[tag::method::CLIENT_STREAMING]), s);
+            self.loc_at(&path, &[tag::method::CLIENT_STREAMING], s);
             method.client_streaming = Some(true);
         }
-        self.loc(join(&path, &[tag::method::INPUT_TYPE]), m.input.ty.span);
+        self.loc_at(&path, &[tag::method::INPUT_TYPE], m.input.ty.span);
         if let Some(s) = m.output.stream {
-            self.loc(join(&path, &[tag::method::SERVER_STREAMING]), s);
+            self.loc_at(&path, &[tag::method::SERVER_STREAMING], s);
             method.server_streaming = Some(true);
         }
-        self.loc(join(&path, &[tag::method::OUTPUT_TYPE]), m.output.ty.span);
+        self.loc_at(&path, &[tag::method::OUTPUT_TYPE], m.output.ty.span);
         // A method with a `{ ... }` body has an options message even when the body is empty.
         if !m.options.is_empty() || self.text(m.span).ends_with('}') {
             let mut out = Vec::new();

@@ -101,23 +101,37 @@ pub struct TypeName {
 impl TypeName {
     /// The name as written: `.a.B` or `a.B`.
     pub fn to_dotted(&self) -> String {
-        let mut s = String::new();
+        let mut s = String::with_capacity(dotted_len(&self.parts) + 1);
         if self.leading_dot {
             s.push('.');
         }
-        s.push_str(&join_parts(&self.parts));
+        push_parts(&mut s, &self.parts);
         s
     }
 }
 
-fn join_parts(parts: &[Ident]) -> String {
-    let mut s = String::new();
+/// The length of `parts` joined by dots.
+fn dotted_len(parts: &[Ident]) -> usize {
+    parts
+        .iter()
+        .map(|p| p.name.len() + 1)
+        .sum::<usize>()
+        .saturating_sub(1)
+}
+
+/// Appends `parts` joined by dots to `s`.
+fn push_parts(s: &mut String, parts: &[Ident]) {
     for (i, p) in parts.iter().enumerate() {
         if i > 0 {
             s.push('.');
         }
         s.push_str(&p.name);
     }
+}
+
+fn join_parts(parts: &[Ident]) -> String {
+    let mut s = String::with_capacity(dotted_len(parts));
+    push_parts(&mut s, parts);
     s
 }
 

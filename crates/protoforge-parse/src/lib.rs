@@ -22,7 +22,17 @@ pub use span::{FileId, LineCol, LineIndex, SourceFile, SourceMap, Span};
 /// Returns the tree (absent only when nothing could be recovered) and every diagnostic,
 /// errors and warnings, in source order.
 pub fn parse_file(file: FileId, source: &str) -> (Option<ast::File>, Vec<Diagnostic>) {
-    parser::parse_file(file, source)
+    parser::parse_file(file, source, true)
+}
+
+/// [`parse_file`] without attaching comments: every [`ast::Comments`] in the tree is empty.
+/// Comments only feed source info, so a compilation that writes none can skip the work of
+/// splitting them out of the text; the tree and the diagnostics are otherwise the same.
+pub fn parse_file_without_comments(
+    file: FileId,
+    source: &str,
+) -> (Option<ast::File>, Vec<Diagnostic>) {
+    parser::parse_file(file, source, false)
 }
 
 /// Parses `source`, named `file_name`, as a standalone file.

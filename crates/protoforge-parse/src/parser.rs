@@ -38,8 +38,12 @@ pub(crate) fn sp(file: FileId, l: usize, r: usize) -> Span {
     Span::new(file, l as u32, r as u32)
 }
 
-/// Parses one file: tokens, tree, then comments.
-pub(crate) fn parse_file(file: FileId, source: &str) -> (Option<ast::File>, Vec<Diagnostic>) {
+/// Parses one file: tokens, tree, then (when `comments` is set) comments.
+pub(crate) fn parse_file(
+    file: FileId,
+    source: &str,
+    comments: bool,
+) -> (Option<ast::File>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let lexed = lexer::lex(file, source, &mut diags);
     let end = source.len();
@@ -119,7 +123,9 @@ pub(crate) fn parse_file(file: FileId, source: &str) -> (Option<ast::File>, Vec<
     }
     diags.sort_by_key(|d| d.span.map_or(0, |s| s.start));
     let tree = tree.map(|mut f| {
-        crate::comments::attach(source, &positions, &mut f);
+        if comments {
+            crate::comments::attach(source, &positions, &mut f);
+        }
         f
     });
     (tree, diags)

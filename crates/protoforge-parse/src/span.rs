@@ -87,10 +87,11 @@ impl LineIndex {
     /// Indexes `text`.
     pub fn new(text: &str) -> LineIndex {
         let mut line_starts = vec![0];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(i as u32 + 1);
-            }
+        let mut start = 0;
+        // `find` looks for the newline a word at a time, not byte by byte.
+        while let Some(n) = text.get(start..).and_then(|rest| rest.find('\n')) {
+            start += n + 1;
+            line_starts.push(start as u32);
         }
         LineIndex { line_starts }
     }
