@@ -11,9 +11,16 @@
 //!
 //! Reading, parsing and lowering run on worker threads ahead of the build (the [`Loader`]);
 //! the build itself stays on the calling thread, in protoc's order, so diagnostics and output
-//! never depend on timing. Each descriptor exists once: the pool holds the finished file, which
-//! becomes the output; syntax trees are dropped as soon as a file is lowered, and a file's
+//! never depend on timing. Syntax trees are dropped as soon as a file is lowered, and a file's
 //! source text is kept only when a diagnostic points into it.
+//!
+//! The checks that only read the pool (protoc's rules, option validation, unused imports) and
+//! the output copies (source-retention options stripped) are deferred until every file is
+//! built, then run side by side on all cores ([`Build::finish_deferred`]). That is exact as
+//! long as they pass: nothing later files are built from depends on them. When one fails,
+//! the file should have been taken out of the pool before its importers were built, so the
+//! whole compilation is done again in protoc's strict order, and failing builds report exactly
+//! what protoc reports.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
@@ -196,7 +203,26 @@ impl Compiler {
                 Err(e) => return Err(CompileError::bare(e.message(f))),
             }
         }
-        let loader = Loader::new(self, &include_paths, &inputs);
+        // The fast path defers protoc's per-file checks until every file is built and runs them
+        // side by side; it is exact for files that pass them. When one fails, the compilation
+        // is redone in protoc's strict order, so diagnostics never depend on the path taken.
+        match self.run(&include_paths, &inputs, true) {
+            Some(result) => result,
+            None => self
+                .run(&include_paths, &inputs, false)
+                .unwrap_or_else(|| Err(CompileError::bare("compilation failed".to_string()))),
+        }
+    }
+
+    /// One compilation of `inputs`. With `defer_checks`, returns `None` when a deferred check
+    /// failed (the caller then compiles again without deferring).
+    fn run(
+        &self,
+        include_paths: &IncludePaths,
+        inputs: &[String],
+        defer_checks: bool,
+    ) -> Option<Result<Compiled, CompileError>> {
+        let loader = Loader::new(self, include_paths, inputs);
         let mut build = Build {
             compiler: self,
             inputs: inputs.iter().cloned().collect(),
@@ -208,6 +234,9 @@ impl Compiler {
             source_infos: HashMap::new(),
             stripped: HashMap::new(),
             diagnostics: Vec::new(),
+            defer_checks,
+            deferred: Vec::new(),
+            finished: HashMap::new(),
         };
         let ok = std::thread::scope(|scope| {
             let workers: Vec<_> = (0..worker_count())
@@ -215,10 +244,8 @@ impl Compiler {
                 .collect();
             // The workers stop when the build is over, even if it unwinds.
             let closer = CloseOnDrop(&loader);
-            let mut ok = true;
-            for name in &inputs {
-                ok &= build.load(name);
-            }
+            // Like protoc, stop at the first input that fails (its imports' errors included).
+            let ok = inputs.iter().all(|name| build.load(name));
             drop(closer);
             for w in workers {
                 if let Err(panic) = w.join() {
@@ -227,6 +254,9 @@ impl Compiler {
             }
             ok
         });
+        if !build.finish_deferred() {
+            return None;
+        }
         // Files loaded but never built (none, unless a build step stopped early) still own
         // their file ids.
         let leftovers = std::mem::take(&mut loader.lock().done);
@@ -244,15 +274,15 @@ impl Compiler {
                     .diagnostics
                     .push(Diagnostic::bare_error("compilation failed"));
             }
-            return Err(CompileError {
+            return Some(Err(CompileError {
                 diagnostics: build.diagnostics,
                 sources,
-            });
+            }));
         }
         let mut order = Vec::new();
         if self.include_imports {
             let mut seen = HashSet::new();
-            for name in &inputs {
+            for name in inputs {
                 build.post_order(name, &mut seen, &mut order);
             }
         } else {
@@ -268,7 +298,14 @@ impl Compiler {
         let mut set = FileDescriptorSet::default();
         let mut stripped = FileDescriptorSet::default();
         for name in order {
-            if let Some(mut file) = files.remove(&name) {
+            let file = match build.finished.remove(&name) {
+                Some(finished) => {
+                    files.remove(&name);
+                    Some(finished)
+                }
+                None => files.remove(&name),
+            };
+            if let Some(mut file) = file {
                 if self.include_source_info {
                     file.source_code_info = build.source_infos.remove(&name);
                 }
@@ -283,12 +320,12 @@ impl Compiler {
         }
         // What is left (symbol tables, files not output) is freed off the caller's path.
         drop_in_background((std::mem::take(&mut build.pool), files));
-        Ok(Compiled {
+        Some(Ok(Compiled {
             files: set,
             stripped,
             warnings: build.diagnostics,
             sources,
-        })
+        }))
     }
 
     fn has_descriptor(&self, name: &str) -> bool {
@@ -319,6 +356,29 @@ struct Build<'c, 'l> {
     /// Stripped copies of finished files, when asked for.
     stripped: HashMap<String, FileDescriptorProto>,
     diagnostics: Vec<Diagnostic>,
+    /// Run the checks of files that built without errors after the whole build
+    /// ([`Build::finish_deferred`]) rather than before their importers are built.
+    defer_checks: bool,
+    /// Files built without errors whose checks wait, in build order.
+    deferred: Vec<Deferred>,
+    /// Output versions of deferred files that differ from the pool's (options stripped).
+    finished: HashMap<String, FileDescriptorProto>,
+}
+
+/// A file whose checks (protoc's validation, feature and option-target validation, unused
+/// imports) were deferred, and what they need.
+struct Deferred {
+    name: String,
+    import_spans: Imports,
+    /// The files its name lookups used, for the unused-import warnings of input files.
+    used: Option<HashSet<String>>,
+    /// Where its diagnostics go in the build's list (after those of its build step).
+    slot: usize,
+    /// Its source file id (none for files from descriptor sets), to parse it again for the
+    /// spans of deferred diagnostics (span maps of all files would be most of the memory).
+    source: Option<FileId>,
+    /// Set when its text was not kept, so it is read again if a diagnostic points into it.
+    text_dropped: bool,
 }
 
 impl Build<'_, '_> {
@@ -365,6 +425,11 @@ impl Build<'_, '_> {
                 .iter()
                 .any(|d| mentions(d, id));
             let text = if mentioned { text } else { String::new() };
+            // Deferred checks may still point into it: they parse it again if so.
+            if let Some(d) = self.deferred.last_mut().filter(|d| d.name == name) {
+                d.source = Some(id);
+                d.text_dropped = !mentioned;
+            }
             self.texts.push((id, name.to_string(), text));
         }
         ok
@@ -396,7 +461,7 @@ impl Build<'_, '_> {
             }
         }
         let import_spans = self.stack.pop().map(|(_, i)| i).unwrap_or_default();
-        self.build(file, spans, &import_spans, &dep_ok)
+        self.build(file, spans, import_spans, &dep_ok)
     }
 
     /// protoc's "File recursively imports itself" error, at the import that starts the cycle.
@@ -425,7 +490,7 @@ impl Build<'_, '_> {
         &mut self,
         mut file: FileDescriptorProto,
         spans: SpanMap,
-        import_spans: &Imports,
+        import_spans: Imports,
         dep_ok: &[bool],
     ) -> bool {
         let name = file.name.clone().unwrap_or_default();
@@ -448,8 +513,19 @@ impl Build<'_, '_> {
         }
         // Forget lookups made for earlier files; this file's are counted from here.
         self.pool.take_used_files();
-        // The pool keeps its own copy of the file, without the source info it never reads.
-        let conflicts = self.pool.add_file(without_source_info(&mut file));
+        let conflicts = if self.pool.contains_file(&name) {
+            // Not expected (each name is built once); the pool keeps the first file.
+            Vec::new()
+        } else {
+            // The pool takes the file for its symbols and gives it back for editing: linking
+            // and option interpretation change it in place, without a copy.
+            let conflicts = self.pool.add_file(file);
+            match self.pool.take_file(&name) {
+                Some(taken) => file = taken,
+                None => return false,
+            }
+            conflicts
+        };
         diags.extend(link::conflict_diagnostics(&name, &conflicts, &spans));
         diags.extend(link::link(&mut file, &self.pool, &spans));
         // Like protoc, options are only interpreted in a file without errors so far.
@@ -458,6 +534,35 @@ impl Build<'_, '_> {
             // pool it needs only the extension index, which linking changed.
             self.pool.reindex_extensions(&file);
             diags.extend(interpret_options(&mut file, &self.pool, &spans));
+        }
+        // protoc's output has a `json_name` on every field; the checks read the computed ones.
+        fill_json_names(&mut file);
+        if self.defer_checks && !diags.iter().any(Diagnostic::is_error) {
+            // The checks only read the pool, where the file is now final: they run once the
+            // whole build is done (and see the same definitions they would see now).
+            let info = file.source_code_info.take();
+            self.pool.replace_file(file);
+            if let Some(info) = info {
+                self.source_infos.insert(name.clone(), info);
+            }
+            let used = self.inputs.contains(&name).then(|| {
+                self.pool
+                    .take_used_files()
+                    .into_iter()
+                    .map(String::from)
+                    .collect()
+            });
+            self.diagnostics.extend(diags);
+            drop(spans);
+            self.deferred.push(Deferred {
+                name,
+                import_spans,
+                used,
+                slot: self.diagnostics.len(),
+                source: None,
+                text_dropped: false,
+            });
+            return true;
         }
         self.pool.replace_file(without_source_info(&mut file));
         let earlier_errors = diags.iter().any(Diagnostic::is_error);
@@ -469,14 +574,13 @@ impl Build<'_, '_> {
         let failed = diags.iter().any(Diagnostic::is_error);
         if !failed && self.inputs.contains(&name) {
             let used = self.pool.take_used_files();
-            diags.extend(unused_imports(&file, &self.pool, &used, import_spans));
+            diags.extend(unused_imports(&file, &self.pool, &used, &import_spans));
         }
         self.diagnostics.extend(diags);
         if failed {
             self.pool.remove_last_file();
             return false;
         }
-        fill_json_names(&mut file);
         if self.compiler.stripped_copies {
             let mut copy = file.clone();
             strip_source_retention(&mut copy, &self.pool);
@@ -494,6 +598,181 @@ impl Build<'_, '_> {
         }
         true
     }
+}
+
+impl Build<'_, '_> {
+    /// Runs the deferred checks of every file built without errors and finishes those files
+    /// (computed `json_name`s, source-retention options stripped). Returns false when a check
+    /// failed: the build is then not protoc's (files after the failed one were built with it
+    /// in the pool) and must be redone without deferring.
+    fn finish_deferred(&mut self) -> bool {
+        let deferred = std::mem::take(&mut self.deferred);
+        if deferred.is_empty() {
+            return true;
+        }
+        // The pool is final and only read from here on: the files are checked side by side.
+        let tasks: Vec<(Deferred, Mutex<Option<SourceCodeInfo>>)> = deferred
+            .into_iter()
+            .map(|d| {
+                let info = self.source_infos.remove(&d.name);
+                (d, Mutex::new(info))
+            })
+            .collect();
+        self.pool.track_uses(false);
+        let loader = self.loader;
+        let pool = &self.pool;
+        let results = parallel_map(&tasks, |(d, info)| {
+            let info = info.lock().unwrap_or_else(PoisonError::into_inner).take();
+            finish_one(loader, pool, d, info)
+        });
+        self.pool.track_uses(true);
+        if results.iter().any(|r| r.failed) {
+            return false;
+        }
+        // Diagnostics go where the strict order puts them: after their file's build step.
+        let mut reread = HashSet::new();
+        let mut finished = Vec::with_capacity(results.len());
+        for ((d, _), r) in tasks.iter().zip(results).rev() {
+            if let Some(id) = d.source.filter(|_| d.text_dropped)
+                && r.diagnostics.iter().any(|x| mentions(x, id))
+            {
+                reread.insert(id);
+            }
+            let at = d.slot.min(self.diagnostics.len());
+            self.diagnostics.splice(at..at, r.diagnostics);
+            finished.push((d.name.clone(), r.file, r.stripped, r.info));
+        }
+        for (id, name, text) in &mut self.texts {
+            if reread.contains(id)
+                && let Ok(Some(FileContent::Source(t))) = self.loader.open(name)
+            {
+                *text = t;
+            }
+        }
+        for (name, file, stripped, info) in finished {
+            if let Some(info) = info {
+                self.source_infos.insert(name.clone(), info);
+            }
+            if let Some(stripped) = stripped {
+                self.stripped.insert(name.clone(), stripped);
+            }
+            if let Some(file) = file {
+                self.finished.insert(name, file);
+            }
+        }
+        true
+    }
+}
+
+/// What the deferred work on one file gave.
+struct Finished {
+    /// A deferred check failed.
+    failed: bool,
+    diagnostics: Vec<Diagnostic>,
+    /// The output version of the file, when it differs from the pool's (options stripped).
+    file: Option<FileDescriptorProto>,
+    /// The stripped copy, when asked for.
+    stripped: Option<FileDescriptorProto>,
+    /// The file's source info, after stripping.
+    info: Option<SourceCodeInfo>,
+}
+
+/// The deferred work on one file: protoc's rules, option validation, unused imports (for
+/// input files), then the output copies with source-retention options stripped.
+fn finish_one(
+    loader: &Loader<'_>,
+    pool: &Pool,
+    d: &Deferred,
+    info: Option<SourceCodeInfo>,
+) -> Finished {
+    let compiler = loader.compiler;
+    let mut done = Finished {
+        failed: false,
+        diagnostics: Vec::new(),
+        file: None,
+        stripped: None,
+        info,
+    };
+    let Some(file) = pool.file(&d.name) else {
+        return done;
+    };
+    let checks = |spans: &SpanMap| {
+        let mut diags = check(file, pool, spans, false);
+        if !diags.iter().any(Diagnostic::is_error) {
+            let mut copy = file.clone();
+            diags.extend(crate::options::validate(&mut copy, pool, spans));
+        }
+        diags
+    };
+    // Nearly every file passes without a word, which needs no spans; the few with something
+    // to say are parsed again for them (a missing span never hides a diagnostic).
+    let mut diags = checks(&SpanMap::default());
+    if diags.iter().any(Diagnostic::is_error) {
+        done.failed = true;
+        return done;
+    }
+    if !diags.is_empty()
+        && let Some(id) = d.source
+        && let Ok(Some(FileContent::Source(text))) = loader.open(&d.name)
+        && let Outcome::Ready { spans, .. } = parse_and_lower(&d.name, id, &text, false)
+    {
+        diags = checks(&spans);
+    }
+    if let Some(used) = &d.used {
+        let used: HashSet<&str> = used.iter().map(String::as_str).collect();
+        diags.extend(unused_imports(file, pool, &used, &d.import_spans));
+    }
+    done.diagnostics = diags;
+    if compiler.stripped_copies || !compiler.retain_options {
+        let mut copy = file.clone();
+        // Stripping an option also drops its source locations.
+        copy.source_code_info = done.info.take();
+        if compiler.stripped_copies {
+            let mut stripped = copy.clone();
+            strip_source_retention(&mut stripped, pool);
+            done.stripped = Some(stripped);
+        }
+        if !compiler.retain_options {
+            strip_source_retention(&mut copy, pool);
+        }
+        done.info = copy.source_code_info.take();
+        done.file = Some(copy);
+    }
+    done
+}
+
+/// `f` applied to every item, on as many threads as there are cores, results in item order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(&f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut out = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(item) = items.get(i) else {
+                return out;
+            };
+            out.push((i, f(item)));
+        }
+    };
+    let mut all: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut all = work();
+        for h in helpers {
+            match h.join() {
+                Ok(part) => all.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        all
+    });
+    all.sort_unstable_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, r)| r).collect()
 }
 
 /// protoc's `Import x is unused.` warnings for `file`, in import order: a plain (or weak)
@@ -820,7 +1099,12 @@ impl<'c> Loader<'c> {
 /// Parses and lowers the source `text` of the file `id`, named `name`; builds its source info
 /// only when `keep_source_info`. The syntax tree is dropped here.
 fn parse_and_lower(name: &str, id: FileId, text: &str, keep_source_info: bool) -> Outcome {
-    let (tree, mut diagnostics) = protoforge_parse::parse_file(id, text);
+    // Comments only feed source info.
+    let (tree, mut diagnostics) = if keep_source_info {
+        protoforge_parse::parse_file(id, text)
+    } else {
+        protoforge_parse::parse_file_without_comments(id, text)
+    };
     let parse_failed = tree.is_none() || diagnostics.iter().any(Diagnostic::is_error);
     let Some(tree) = tree.filter(|_| !parse_failed) else {
         return Outcome::Failed(diagnostics);

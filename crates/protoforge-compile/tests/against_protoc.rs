@@ -162,6 +162,46 @@ fn no_unused_import_warnings_for_a_file_with_errors() {
 }
 
 #[test]
+fn a_file_failing_its_checks_fails_its_importers_and_stops_the_compilation() {
+    // `bad.proto` builds and links but breaks a rule checked afterwards; `user.proto` imports
+    // it, so it must not be built against it; protoc stops at the first failing input, so
+    // `later.proto`'s own error is not reported when it comes after `user.proto`.
+    let files = [
+        (
+            "bad.proto",
+            "syntax = \"proto3\";\npackage bad;\nmessage Bad {\n  int32 x = 1;\n  int32 y = 1;\n}\n",
+        ),
+        (
+            "user.proto",
+            "syntax = \"proto3\";\npackage user;\nimport \"bad.proto\";\nimport \"ok.proto\";\n\
+             message U {\n  bad.Bad b = 1;\n}\n",
+        ),
+        (
+            "ok.proto",
+            "syntax = \"proto3\";\npackage ok;\nimport \"google/protobuf/empty.proto\";\n\
+             message O {}\n",
+        ),
+        (
+            "later.proto",
+            "syntax = \"proto3\";\npackage later;\nimport \"ok.proto\";\n\
+             message L { ok.O o = 1; }\nmessage L { }\n",
+        ),
+    ];
+    check_same_stderr(
+        "deferred",
+        &files,
+        &["ok.proto", "user.proto", "later.proto"],
+        4,
+    );
+    check_same_stderr(
+        "deferred-later-first",
+        &files,
+        &["ok.proto", "later.proto", "user.proto"],
+        2,
+    );
+}
+
+#[test]
 fn hash_comments_run_to_the_end_of_an_aggregate_value() {
     let header = "syntax = \"proto2\";\nimport \"google/protobuf/descriptor.proto\";\n\
         message M { optional int32 a = 1; repeated string s = 2; }\n\
