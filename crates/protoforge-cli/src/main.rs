@@ -21,6 +21,11 @@ use protoforge_compile::{Compiled, Compiler, ErrorFormat, render_diagnostic};
 use crate::encode_decode::Mode;
 use crate::generate::{Generators, Inputs};
 
+/// The allocator: see the `mimalloc` feature in Cargo.toml.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The protoc version whose behaviour protoforge reproduces.
 const PROTOC_VERSION: &str = "35.1";
 

@@ -10,6 +10,10 @@ use std::process::ExitCode;
 use protoforge::Message;
 use protoforge_compile::{Compiler, ErrorFormat, render_diagnostic};
 
+/// The allocator the `protoforge` command uses by default, so timings match it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let mut args = Vec::new();
     for a in std::env::args().skip(1) {
