@@ -727,19 +727,24 @@ fn finish_one(
     }
     done.diagnostics = diags;
     if compiler.stripped_copies || !compiler.retain_options {
-        let mut copy = file.clone();
         // Stripping an option also drops its source locations.
-        copy.source_code_info = done.info.take();
-        if compiler.stripped_copies {
-            let mut stripped = copy.clone();
-            strip_source_retention(&mut stripped, pool);
-            done.stripped = Some(stripped);
-        }
-        if !compiler.retain_options {
+        let mut copy = file.clone();
+        if compiler.retain_options {
+            // The pool's version is the output; only the stripped copy is made.
+            copy.source_code_info = done.info.clone();
             strip_source_retention(&mut copy, pool);
+            done.stripped = Some(copy);
+        } else {
+            copy.source_code_info = done.info.take();
+            strip_source_retention(&mut copy, pool);
+            done.info = copy.source_code_info.take();
+            if compiler.stripped_copies {
+                let mut stripped = copy.clone();
+                stripped.source_code_info = done.info.clone();
+                done.stripped = Some(stripped);
+            }
+            done.file = Some(copy);
         }
-        done.info = copy.source_code_info.take();
-        done.file = Some(copy);
     }
     done
 }
