@@ -1173,7 +1173,9 @@ fn fill_json_names(file: &mut FileDescriptorProto) {
     fn fields(list: &mut [FieldDescriptorProto]) {
         for f in list {
             if f.json_name.is_none() {
-                f.json_name = Some(to_json_name(f.name.as_deref().unwrap_or("")));
+                f.json_name = Some(protoforge::naming::to_json_name(
+                    f.name.as_deref().unwrap_or(""),
+                ));
             }
         }
     }
@@ -1188,35 +1190,4 @@ fn fill_json_names(file: &mut FileDescriptorProto) {
         message(m);
     }
     fields(&mut file.extension);
-}
-
-/// protoc's `ToJsonName`: drops underscores and upper-cases the letter after each.
-pub(crate) fn to_json_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn json_names_like_protoc() {
-        assert_eq!(to_json_name("foo_bar_baz"), "fooBarBaz");
-        assert_eq!(to_json_name("_foo"), "Foo");
-        assert_eq!(to_json_name("foo__bar_"), "fooBar");
-        assert_eq!(to_json_name("FooBar"), "FooBar");
-        assert_eq!(to_json_name("foo_1bar"), "foo1bar");
-    }
 }

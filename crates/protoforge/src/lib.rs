@@ -33,6 +33,8 @@
 
 #[doc(hidden)]
 pub mod c_format;
+#[doc(hidden)]
+pub mod naming;
 #[rustfmt::skip]
 #[allow(missing_docs)] // Generated: fields without a .proto comment have no docs.
 pub mod descriptor;

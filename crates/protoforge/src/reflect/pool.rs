@@ -630,23 +630,6 @@ fn join(scope: &str, name: &str) -> String {
     }
 }
 
-/// protoc's default JSON name: underscores dropped, the letter after each one upper-cased.
-pub(crate) fn to_json_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 struct Builder<'a> {
     inner: &'a mut PoolInner,
 }
@@ -1133,7 +1116,7 @@ impl Builder<'_> {
             proto
                 .json_name
                 .clone()
-                .unwrap_or_else(|| to_json_name(proto.name()))
+                .unwrap_or_else(|| crate::naming::to_json_name(proto.name()))
         };
         Ok(FieldEntry {
             name: proto.name().to_owned(),
