@@ -36,14 +36,9 @@ pub(crate) fn file_edition(file: &FileDescriptorProto) -> Edition {
 /// The default `FeatureSet` of `edition`, for the global features of `descriptor.proto`.
 ///
 /// For every feature field, the `edition_defaults` entry with the newest edition not newer
-/// than `edition` wins, like protoc's `FeatureResolver`.
-pub(crate) fn edition_defaults(edition: Edition) -> FeatureSet {
-    edition_defaults_ref(edition).clone()
-}
-
-/// [`edition_defaults`] without the copy: each edition's defaults are computed once per
-/// process and kept (there are only a handful of editions).
-fn edition_defaults_ref(edition: Edition) -> &'static FeatureSet {
+/// than `edition` wins, like protoc's `FeatureResolver`. Each edition's defaults are computed
+/// once per process and kept (there are only a handful of editions).
+fn edition_defaults(edition: Edition) -> &'static FeatureSet {
     // The editions real files use get a lock-free slot each; any other value goes through a
     // shared map.
     static COMMON: [OnceLock<FeatureSet>; 4] = [const { OnceLock::new() }; 4];
@@ -113,14 +108,7 @@ fn default_for(field: &FieldDescriptorProto, edition: Edition) -> Option<&str> {
         .and_then(|d| d.value.as_deref())
 }
 
-/// Overlays the features explicitly set in `child` on `parent` (global features only).
-pub(crate) fn merge(parent: &FeatureSet, child: Option<&FeatureSet>) -> FeatureSet {
-    let mut out = parent.clone();
-    overlay(&mut out, child);
-    out
-}
-
-/// [`merge`] in place: overlays the features explicitly set in `child` on `features`.
+/// Overlays the features explicitly set in `child` on `features` (global features only).
 fn overlay(features: &mut FeatureSet, child: Option<&FeatureSet>) {
     let Some(child) = child else { return };
     macro_rules! overlay {
@@ -143,7 +131,7 @@ fn overlay(features: &mut FeatureSet, child: Option<&FeatureSet>) {
 /// does not lead to an element resolves as far as it goes.
 pub(crate) fn resolve_at(file: &FileDescriptorProto, path: &[i32]) -> FeatureSet {
     let edition = file_edition(file);
-    let mut features = edition_defaults_ref(edition).clone();
+    let mut features = edition_defaults(edition).clone();
     overlay(
         &mut features,
         file.options.as_ref().and_then(|o| o.features.as_ref()),

@@ -80,8 +80,6 @@ pub(crate) struct Symbol<'a> {
     pub(crate) full_name: &'a str,
     /// The name of the file that defines it (for packages: the first file seen with it).
     pub(crate) file: &'a str,
-    /// That file's index in the pool, for [`Pool::file_at`] (no lookup by name).
-    pub(crate) file_index: u32,
     /// The descriptor path inside that file (`[2]`, the package statement, for packages).
     pub(crate) path: &'a [i32],
 }
@@ -206,17 +204,6 @@ impl Pool {
         self.by_name.get(name).map(|&i| &self.files[i as usize])
     }
 
-    /// The file at `index` in the pool (e.g. a [`Symbol`]'s `file_index`): [`Pool::file`]
-    /// without hashing the name.
-    pub(crate) fn file_at(&self, index: u32) -> Option<&FileDescriptorProto> {
-        self.files.get(index as usize)
-    }
-
-    /// The index of the file named `name`, for [`Pool::file_at`].
-    pub(crate) fn file_index(&self, name: &str) -> Option<u32> {
-        self.by_name.get(name).copied()
-    }
-
     /// Makes room for `additional` more symbols at once (the table otherwise grows, rehashing
     /// every name, each time it doubles): for a caller that knows how much is coming.
     pub(crate) fn reserve_symbols(&mut self, additional: usize) {
@@ -273,13 +260,7 @@ impl Pool {
     pub(crate) fn take_file(&mut self, name: &str) -> Option<FileDescriptorProto> {
         let &index = self.by_name.get(name)?;
         let stored = &self.files[index as usize];
-        let mut extendees: Vec<String> = Vec::new();
-        for_each_extension(stored, |_, extendee| extendees.push(extendee.to_string()));
-        for extendee in extendees {
-            if let Some(list) = self.extensions.get_mut(&extendee) {
-                list.retain(|ext| ext.file != index);
-            }
-        }
+        unindex_extensions(&mut self.extensions, stored, index);
         let header = FileDescriptorProto {
             name: stored.name.clone(),
             package: stored.package.clone(),
@@ -298,30 +279,15 @@ impl Pool {
     /// newer version of it, e.g. after linking or option interpretation. The symbol table is
     /// kept; the extension index is refreshed (extendees are only known after linking).
     pub(crate) fn replace_file(&mut self, file: FileDescriptorProto) {
-        drop(self.swap_file(file));
-    }
-
-    /// [`Pool::replace_file`], handing back the version it replaced (`None` when no file of
-    /// that name was added): dropping a whole descriptor is a visible cost, which a caller may
-    /// move off the main thread.
-    pub(crate) fn swap_file(&mut self, file: FileDescriptorProto) -> Option<FileDescriptorProto> {
-        let &index = file.name.as_deref().and_then(|n| self.by_name.get(n))?;
+        let Some(&index) = file.name.as_deref().and_then(|n| self.by_name.get(n)) else {
+            return;
+        };
         // Only the lists this file added to can hold its extensions: those of the old version
         // or, after `reindex_extensions`, of the new one.
         let old = std::mem::replace(&mut self.files[index as usize], file);
-        let mut extendees: Vec<String> = Vec::new();
-        for f in [&old, &self.files[index as usize]] {
-            for_each_extension(f, |_, extendee| extendees.push(extendee.to_string()));
-        }
-        extendees.sort_unstable();
-        extendees.dedup();
-        for extendee in extendees {
-            if let Some(list) = self.extensions.get_mut(&extendee) {
-                list.retain(|ext| ext.file != index);
-            }
-        }
+        unindex_extensions(&mut self.extensions, &old, index);
+        unindex_extensions(&mut self.extensions, &self.files[index as usize], index);
         self.index_extensions(index);
-        Some(old)
     }
 
     /// Refreshes the extension index of the already added file `file` from this (linked)
@@ -336,11 +302,7 @@ impl Pool {
             extensions,
             ..
         } = self;
-        for_each_extension(&files[index as usize], |_, extendee| {
-            if let Some(list) = extensions.get_mut(extendee) {
-                list.retain(|ext| ext.file != index);
-            }
-        });
+        unindex_extensions(extensions, &files[index as usize], index);
         index_extensions_into(extensions, symbols, index, file);
     }
 
@@ -390,7 +352,6 @@ impl Pool {
             kind: e.kind,
             full_name,
             file: self.files[e.file as usize].name.as_deref().unwrap_or(""),
-            file_index: e.file,
             path: e.path.as_slice(),
         }
     }
@@ -631,6 +592,20 @@ impl Pool {
     fn entry(&self, full_name: &str, kind: SymbolKind) -> Option<&Entry> {
         self.symbols.get(full_name).filter(|e| e.kind == kind)
     }
+}
+
+/// Removes the file `index`'s entries from the extension index lists of the extendees its
+/// version `f` extends.
+fn unindex_extensions(
+    extensions: &mut NameMap<String, Vec<Extension>>,
+    f: &FileDescriptorProto,
+    index: u32,
+) {
+    for_each_extension(f, |_, extendee| {
+        if let Some(list) = extensions.get_mut(extendee) {
+            list.retain(|ext| ext.file != index);
+        }
+    });
 }
 
 /// Calls `visit` with `(full name, extendee without the leading dot)` for each extension of `f`
