@@ -38,7 +38,7 @@ use protoforge_parse::{Diagnostic, Span};
 
 use crate::features;
 use crate::span_map::{NameMap, PathHasher, SpanMap};
-use crate::symbols::{Pool, SymbolKind};
+use crate::symbols::{Pool, SymbolKind, join};
 use crate::tag;
 use schema::{FieldInfo, Kind, Lookup, ScalarType};
 use wire::{Raw, Record};
@@ -1202,8 +1202,9 @@ struct PoolLookup<'a> {
 /// A memoized field lookup: the field, or that there is none.
 type MaybeField = Option<Rc<FieldInfo>>;
 
-/// Fields of one message by number, as a short list searched in order.
-type ByNumber = NameMap<String, Vec<(u32, MaybeField)>>;
+/// Memoized answers keyed by a name and, under it, by a second key: a short list searched in
+/// order (a message's fields by number or name, a scope's extensions by name).
+type Memo<K, V> = NameMap<String, Vec<(K, V)>>;
 
 /// What [`PoolLookup::resolve_extension`] answers.
 type ResolvedExtension = Result<Rc<FieldInfo>, Option<String>>;
@@ -1212,18 +1213,18 @@ type ResolvedExtension = Result<Rc<FieldInfo>, Option<String>>;
 #[derive(Default)]
 struct LookupCache {
     /// [`PoolLookup::field_rc`] (fields and known extensions) per message and number.
-    by_number: ByNumber,
+    by_number: Memo<u32, MaybeField>,
     /// [`PoolLookup::generated_field`] per message and number.
-    generated: ByNumber,
+    generated: Memo<u32, MaybeField>,
     /// [`PoolLookup::field_by_name_rc`] per message and name.
-    by_name: NameMap<String, Vec<(String, MaybeField)>>,
+    by_name: Memo<String, MaybeField>,
     /// [`PoolLookup::extension_info`] per full name.
     extensions: NameMap<String, Option<Rc<FieldInfo>>>,
     /// [`PoolLookup::visible_symbol`] per full name.
     visible: NameMap<String, Option<(SymbolKind, String)>>,
     /// [`PoolLookup::resolve_extension`] per scope (the name it is relative to, up to its last
     /// dot) and name.
-    resolved: NameMap<String, Vec<(String, ResolvedExtension)>>,
+    resolved: Memo<String, ResolvedExtension>,
 }
 
 /// Where a descriptor lives: its file and path, or the built-in `descriptor.proto`.
@@ -1239,20 +1240,26 @@ impl<'a> PoolLookup<'a> {
         }
     }
 
-    /// The memoized answer in `pick(cache)` for `message` and `number`, computing (outside any
+    /// The memoized answer in `pick(cache)` for `outer` and `inner`, computing (outside any
     /// borrow of the cache, as computing may look up more) and recording it on a miss.
-    fn by_number_cached(
+    fn memoized<K, V>(
         &self,
-        pick: fn(&mut LookupCache) -> &mut ByNumber,
-        message: &str,
-        number: u32,
-        compute: impl FnOnce() -> Option<Rc<FieldInfo>>,
-    ) -> Option<Rc<FieldInfo>> {
+        pick: fn(&mut LookupCache) -> &mut Memo<K::Owned, V>,
+        outer: &str,
+        inner: &K,
+        compute: impl FnOnce() -> V,
+    ) -> V
+    where
+        K: ToOwned + PartialEq + ?Sized,
+        K::Owned: std::borrow::Borrow<K>,
+        V: Clone,
+    {
+        use std::borrow::Borrow as _;
         {
             let mut cache = self.cache.borrow_mut();
             if let Some((_, hit)) = pick(&mut cache)
-                .get(message)
-                .and_then(|list| list.iter().find(|(n, _)| *n == number))
+                .get(outer)
+                .and_then(|list| list.iter().find(|(k, _)| k.borrow() == inner))
             {
                 return hit.clone();
             }
@@ -1260,21 +1267,37 @@ impl<'a> PoolLookup<'a> {
         let found = compute();
         let mut cache = self.cache.borrow_mut();
         let map = pick(&mut cache);
-        match map.get_mut(message) {
-            Some(list) => list.push((number, found.clone())),
+        let entry = (inner.to_owned(), found.clone());
+        match map.get_mut(outer) {
+            Some(list) => list.push(entry),
             None => {
-                map.insert(message.to_string(), vec![(number, found.clone())]);
+                map.insert(outer.to_string(), vec![entry]);
             }
         }
         found
     }
 
+    /// The memoized answer in `pick(cache)` for `key`, computed and recorded on a miss.
+    fn memoized_by_name<V: Clone>(
+        &self,
+        pick: fn(&mut LookupCache) -> &mut NameMap<String, V>,
+        key: &str,
+        compute: impl FnOnce() -> V,
+    ) -> V {
+        if let Some(hit) = pick(&mut self.cache.borrow_mut()).get(key) {
+            return hit.clone();
+        }
+        let found = compute();
+        pick(&mut self.cache.borrow_mut()).insert(key.to_string(), found.clone());
+        found
+    }
+
     /// The field or known extension numbered `number` of `message`.
     fn field_rc(&self, message: &str, number: u32) -> Option<Rc<FieldInfo>> {
-        self.by_number_cached(
+        self.memoized(
             |c| &mut c.by_number,
             message,
-            number,
+            &number,
             || {
                 self.message_field(message, |f| f.number == Some(number as i32))
                     .map(Rc::new)
@@ -1291,28 +1314,15 @@ impl<'a> PoolLookup<'a> {
 
     /// The field (not extension) named `name` of `message`.
     fn field_by_name_rc(&self, message: &str, name: &str) -> Option<Rc<FieldInfo>> {
-        {
-            let cache = self.cache.borrow();
-            if let Some((_, hit)) = cache
-                .by_name
-                .get(message)
-                .and_then(|list| list.iter().find(|(n, _)| n == name))
-            {
-                return hit.clone();
-            }
-        }
-        let found = self
-            .message_field(message, |f| f.name.as_deref() == Some(name))
-            .map(Rc::new);
-        let mut cache = self.cache.borrow_mut();
-        let entry = (name.to_string(), found.clone());
-        match cache.by_name.get_mut(message) {
-            Some(list) => list.push(entry),
-            None => {
-                cache.by_name.insert(message.to_string(), vec![entry]);
-            }
-        }
-        found
+        self.memoized(
+            |c| &mut c.by_name,
+            message,
+            name,
+            || {
+                self.message_field(message, |f| f.name.as_deref() == Some(name))
+                    .map(Rc::new)
+            },
+        )
     }
 
     /// The file and path of symbol `name`; symbols of the file being compiled are read from
@@ -1447,15 +1457,11 @@ impl<'a> PoolLookup<'a> {
 
     /// The extension `full_name`.
     fn extension_info(&self, full_name: &str) -> Option<Rc<FieldInfo>> {
-        if let Some(hit) = self.cache.borrow().extensions.get(full_name) {
-            return hit.clone();
-        }
-        let found = self.extension_info_uncached(full_name).map(Rc::new);
-        self.cache
-            .borrow_mut()
-            .extensions
-            .insert(full_name.to_string(), found.clone());
-        found
+        self.memoized_by_name(
+            |c| &mut c.extensions,
+            full_name,
+            || self.extension_info_uncached(full_name).map(Rc::new),
+        )
     }
 
     fn extension_info_uncached(&self, full_name: &str) -> Option<FieldInfo> {
@@ -1489,26 +1495,12 @@ impl<'a> PoolLookup<'a> {
         let scope_key = relative_to
             .rfind('.')
             .map_or("", |dot| &relative_to[..=dot]);
-        {
-            let cache = self.cache.borrow();
-            if let Some((_, hit)) = cache
-                .resolved
-                .get(scope_key)
-                .and_then(|list| list.iter().find(|(n, _)| n == name))
-            {
-                return hit.clone();
-            }
-        }
-        let found = self.resolve_extension_uncached(relative_to, name);
-        let mut cache = self.cache.borrow_mut();
-        let entry = (name.to_string(), found.clone());
-        match cache.resolved.get_mut(scope_key) {
-            Some(list) => list.push(entry),
-            None => {
-                cache.resolved.insert(scope_key.to_string(), vec![entry]);
-            }
-        }
-        found
+        self.memoized(
+            |c| &mut c.resolved,
+            scope_key,
+            name,
+            || self.resolve_extension_uncached(relative_to, name),
+        )
     }
 
     fn resolve_extension_uncached(
@@ -1555,15 +1547,11 @@ impl<'a> PoolLookup<'a> {
 
     /// The symbol `full_name` if the file being compiled may use it in an option.
     fn visible_symbol(&self, full_name: &str) -> Option<(SymbolKind, String)> {
-        if let Some(hit) = self.cache.borrow().visible.get(full_name) {
-            return hit.clone();
-        }
-        let found = self.visible_symbol_uncached(full_name);
-        self.cache
-            .borrow_mut()
-            .visible
-            .insert(full_name.to_string(), found.clone());
-        found
+        self.memoized_by_name(
+            |c| &mut c.visible,
+            full_name,
+            || self.visible_symbol_uncached(full_name),
+        )
     }
 
     fn visible_symbol_uncached(&self, full_name: &str) -> Option<(SymbolKind, String)> {
@@ -1595,10 +1583,10 @@ impl<'a> PoolLookup<'a> {
 
     /// The field numbered `number` of `message` as protoc's compiled-in C++ classes know it.
     fn generated_field(&self, message: &str, number: u32) -> Option<Rc<FieldInfo>> {
-        self.by_number_cached(
+        self.memoized(
             |c| &mut c.generated,
             message,
-            number,
+            &number,
             || self.generated_field_uncached(message, number),
         )
     }
@@ -1756,18 +1744,6 @@ fn scoped(names: bool, scope: &str, name: &str) -> String {
     } else {
         String::new()
     }
-}
-
-/// `scope.name`, or `name` in the root scope (built directly: `format!` is slow in hot paths).
-fn join(scope: &str, name: &str) -> String {
-    if scope.is_empty() {
-        return name.to_string();
-    }
-    let mut out = String::with_capacity(scope.len() + 1 + name.len());
-    out.push_str(scope);
-    out.push('.');
-    out.push_str(name);
-    out
 }
 
 fn child(path: &[i32], parts: &[i32]) -> Vec<i32> {

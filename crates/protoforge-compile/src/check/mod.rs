@@ -35,7 +35,7 @@ use protoforge::descriptor::{
 use protoforge_parse::Diagnostic;
 
 use crate::span_map::{NameMap, SpanMap};
-use crate::symbols::Pool;
+use crate::symbols::{Pool, join};
 use crate::tag;
 
 use features::Features;
@@ -572,19 +572,6 @@ fn is_packable(f: &FieldDescriptorProto) -> bool {
             field_type(f),
             None | Some(Type::String | Type::Bytes | Type::Message | Type::Group)
         )
-}
-
-/// `scope.name`, or `name` at the top level.
-fn join(scope: &str, name: &str) -> String {
-    if scope.is_empty() {
-        name.to_string()
-    } else {
-        let mut out = String::with_capacity(scope.len() + 1 + name.len());
-        out.push_str(scope);
-        out.push('.');
-        out.push_str(name);
-        out
-    }
 }
 
 /// `path` extended by `[field, index]`.
