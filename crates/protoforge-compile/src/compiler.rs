@@ -378,10 +378,9 @@ struct Deferred {
     /// Where its diagnostics go in the build's list (after those of its build step).
     slot: usize,
     /// Its source file id (none for files from descriptor sets), to parse it again for the
-    /// spans of deferred diagnostics (span maps of all files would be most of the memory).
+    /// spans of deferred diagnostics (span maps of all files would be most of the memory) and
+    /// to read its text again when one points into it.
     source: Option<FileId>,
-    /// Set when its text was not kept, so it is read again if a diagnostic points into it.
-    text_dropped: bool,
 }
 
 impl Build<'_, '_> {
@@ -431,7 +430,6 @@ impl Build<'_, '_> {
             // Deferred checks may still point into it: they parse it again if so.
             if let Some(d) = self.deferred.last_mut().filter(|d| d.name == name) {
                 d.source = Some(id);
-                d.text_dropped = !mentioned;
             }
             self.texts.push((id, name.to_string(), text));
         }
@@ -563,7 +561,6 @@ impl Build<'_, '_> {
                 used,
                 slot: self.diagnostics.len(),
                 source: None,
-                text_dropped: false,
             });
             return true;
         }
@@ -584,13 +581,8 @@ impl Build<'_, '_> {
             self.pool.remove_last_file();
             return false;
         }
-        if self.compiler.stripped_copies {
-            let mut copy = file.clone();
-            strip_source_retention(&mut copy, &self.pool);
+        if let Some(copy) = strip_for_output(self.compiler, &self.pool, &mut file) {
             self.stripped.insert(name.clone(), copy);
-        }
-        if !self.compiler.retain_options {
-            strip_source_retention(&mut file, &self.pool);
         }
         // The pool keeps the finished file (later files only read definitions and options the
         // output keeps), which is the output too: one copy of each descriptor.
@@ -633,21 +625,27 @@ impl Build<'_, '_> {
             return false;
         }
         // Diagnostics go where the strict order puts them: after their file's build step.
-        let mut reread = HashSet::new();
+        let mut reread = HashMap::new();
         let mut finished = Vec::with_capacity(results.len());
         for ((d, _), r) in tasks.iter().zip(results).rev() {
-            if let Some(id) = d.source.filter(|_| d.text_dropped)
+            if let Some(id) = d.source
                 && r.diagnostics.iter().any(|x| mentions(x, id))
             {
-                reread.insert(id);
+                reread.insert(id, r.text);
             }
             let at = d.slot.min(self.diagnostics.len());
             self.diagnostics.splice(at..at, r.diagnostics);
             finished.push((d.name.clone(), r.file, r.stripped, r.info));
         }
         for (id, name, text) in &mut self.texts {
-            if reread.contains(id)
-                && let Ok(Some(FileContent::Source(t))) = self.loader.open(name)
+            // Texts no earlier diagnostic pointed into were dropped: the text read again for
+            // the spans serves, or the file is read now (e.g. for unused-import warnings).
+            if text.is_empty()
+                && let Some(again) = reread.remove(id)
+                && let Some(t) = again.or_else(|| match self.loader.open(name) {
+                    Ok(Some(FileContent::Source(t))) => Some(t),
+                    _ => None,
+                })
             {
                 *text = t;
             }
@@ -678,6 +676,8 @@ struct Finished {
     stripped: Option<FileDescriptorProto>,
     /// The file's source info, after stripping.
     info: Option<SourceCodeInfo>,
+    /// The file's text, when it was read again for the spans of its diagnostics.
+    text: Option<String>,
 }
 
 /// The deferred work on one file: protoc's rules, option validation, unused imports (for
@@ -695,6 +695,7 @@ fn finish_one(
         file: None,
         stripped: None,
         info,
+        text: None,
     };
     let Some(file) = pool.file(&d.name) else {
         return done;
@@ -717,34 +718,30 @@ fn finish_one(
     if !diags.is_empty()
         && let Some(id) = d.source
         && let Ok(Some(FileContent::Source(text))) = loader.open(&d.name)
-        && let Outcome::Ready { spans, .. } = parse_and_lower(&d.name, id, &text, false)
     {
-        diags = checks(&spans);
+        if let Outcome::Ready { spans, .. } = parse_and_lower(&d.name, id, &text, false) {
+            diags = checks(&spans);
+        }
+        done.text = Some(text);
     }
     if let Some(used) = &d.used {
         let used: HashSet<&str> = used.iter().map(String::as_str).collect();
         diags.extend(unused_imports(file, pool, &used, &d.import_spans));
     }
     done.diagnostics = diags;
-    if compiler.stripped_copies || !compiler.retain_options {
-        // Stripping an option also drops its source locations.
+    // Stripping an option also drops its source locations: the copies carry the source info.
+    if !compiler.retain_options {
         let mut copy = file.clone();
-        if compiler.retain_options {
-            // The pool's version is the output; only the stripped copy is made.
-            copy.source_code_info = done.info.clone();
-            strip_source_retention(&mut copy, pool);
-            done.stripped = Some(copy);
-        } else {
-            copy.source_code_info = done.info.take();
-            strip_source_retention(&mut copy, pool);
-            done.info = copy.source_code_info.take();
-            if compiler.stripped_copies {
-                let mut stripped = copy.clone();
-                stripped.source_code_info = done.info.clone();
-                done.stripped = Some(stripped);
-            }
-            done.file = Some(copy);
-        }
+        copy.source_code_info = done.info.take();
+        done.stripped = strip_for_output(compiler, pool, &mut copy);
+        done.info = copy.source_code_info.take();
+        done.file = Some(copy);
+    } else if compiler.stripped_copies {
+        // The pool's version is the output; only the stripped copy is made.
+        let mut copy = file.clone();
+        copy.source_code_info = done.info.clone();
+        strip_source_retention(&mut copy, pool);
+        done.stripped = Some(copy);
     }
     done
 }
@@ -854,6 +851,24 @@ fn check(
 /// `--retain_options` is given.
 fn strip_source_retention(file: &mut FileDescriptorProto, pool: &Pool) {
     crate::options::strip_source_retention(file, pool);
+}
+
+/// Strips source-retention options (and their source locations) from `file` unless options are
+/// retained, and returns a stripped copy of it when the compiler is asked for one.
+fn strip_for_output(
+    compiler: &Compiler,
+    pool: &Pool,
+    file: &mut FileDescriptorProto,
+) -> Option<FileDescriptorProto> {
+    if compiler.retain_options {
+        return compiler.stripped_copies.then(|| {
+            let mut copy = file.clone();
+            strip_source_retention(&mut copy, pool);
+            copy
+        });
+    }
+    strip_source_retention(file, pool);
+    compiler.stripped_copies.then(|| file.clone())
 }
 
 /// A file read and lowered, ready to be built once its imports are.
