@@ -28,7 +28,7 @@ use protoforge::descriptor::{
     source_code_info::Location,
     uninterpreted_option::NamePart,
 };
-use protoforge_parse::{Diagnostic, Span, ast};
+use protoforge_parse::{Diagnostic, LineIndex, Span, ast};
 
 use crate::span_map::SpanMap;
 use crate::tag;
@@ -55,11 +55,8 @@ pub(crate) fn lower(name: &str, ast: &ast::File, text: &str, keep_locations: boo
     let estimate = 5 * count_byte(text, b';') + 2 * count_byte(text, b'{') + 8;
     let mut l = Lowerer {
         text,
-        lines: if keep_locations {
-            Lines::new(text)
-        } else {
-            Lines::unused()
-        },
+        // Lowering without locations never reads it.
+        lines: LineIndex::new(if keep_locations { text } else { "" }),
         keep_locations,
         locations: Vec::with_capacity(if keep_locations { estimate } else { 0 }),
         spans: SpanMap::with_capacity(estimate),
@@ -105,7 +102,7 @@ enum Syntax {
 
 struct Lowerer<'a> {
     text: &'a str,
-    lines: Lines,
+    lines: LineIndex,
     /// Whether `locations` is filled (only when the output has source info).
     keep_locations: bool,
     locations: Vec<Location>,
@@ -113,65 +110,6 @@ struct Lowerer<'a> {
     diagnostics: Vec<Diagnostic>,
     syntax: Syntax,
     edition: Option<Edition>,
-}
-
-/// protoc's line and column of byte offsets, with a fast path for lines without tabs (the
-/// common case: the column is then the byte distance from the line start).
-struct Lines {
-    /// Byte offset at which each line starts.
-    starts: Vec<u32>,
-    /// Whether each line contains a tab.
-    has_tab: Vec<bool>,
-}
-
-impl Lines {
-    fn new(text: &str) -> Lines {
-        let mut starts = vec![0];
-        let mut has_tab = Vec::new();
-        let mut start = 0;
-        // `find` and `contains` on bytes search a word at a time.
-        while let Some(rest) = text.get(start..) {
-            let Some(n) = rest.find('\n') else {
-                has_tab.push(rest.as_bytes().contains(&b'\t'));
-                break;
-            };
-            has_tab.push(rest.as_bytes()[..n].contains(&b'\t'));
-            start += n + 1;
-            starts.push(start as u32);
-        }
-        Lines { starts, has_tab }
-    }
-
-    /// An index that knows no lines, for lowering without locations (where it is not read).
-    fn unused() -> Lines {
-        Lines {
-            starts: vec![0],
-            has_tab: vec![false],
-        }
-    }
-
-    /// Zero-based line and column of `offset` (a tab advances to the next multiple of 8).
-    fn line_col(&self, text: &str, offset: u32) -> (i32, i32) {
-        let line = self
-            .starts
-            .partition_point(|&s| s <= offset)
-            .saturating_sub(1);
-        let start = self.starts.get(line).copied().unwrap_or(0);
-        let col = if self.has_tab.get(line).copied().unwrap_or(false) {
-            let end = (offset as usize).min(text.len());
-            let bytes = text.as_bytes().get(start as usize..end).unwrap_or(&[]);
-            bytes.iter().fold(0u32, |col, &b| {
-                if b == b'\t' {
-                    col + 8 - col % 8
-                } else {
-                    col + 1
-                }
-            })
-        } else {
-            offset.saturating_sub(start)
-        };
-        (line as i32, col as i32)
-    }
 }
 
 /// Where the nested types made by groups and map fields go: the enclosing message's
@@ -221,8 +159,9 @@ impl Lowerer<'_> {
             self.spans.insert_path(path, start.to(end));
             return usize::MAX;
         }
-        let (sl, sc) = self.lines.line_col(self.text, start.start);
-        let (el, ec) = self.lines.line_col(self.text, end.end.max(start.start));
+        let s = self.lines.line_col(self.text, start.start);
+        let e = self.lines.line_col(self.text, end.end.max(start.start));
+        let (sl, sc, el, ec) = (s.line as i32, s.col as i32, e.line as i32, e.col as i32);
         let mut span = Vec::with_capacity(4);
         span.extend([sl, sc]);
         if el != sl {
@@ -344,7 +283,8 @@ impl Lowerer<'_> {
             }
             _ => {
                 // No token at all: protoc starts at the end of the text and ends at 0:0.
-                let (line, col) = self.lines.line_col(self.text, ast.span.end);
+                let end = self.lines.line_col(self.text, ast.span.end);
+                let (line, col) = (end.line as i32, end.col as i32);
                 let mut span = vec![line, col];
                 if line != 0 {
                     span.push(0);

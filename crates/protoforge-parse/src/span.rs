@@ -81,38 +81,53 @@ pub struct LineCol {
 pub struct LineIndex {
     /// Byte offset at which each line starts.
     line_starts: Vec<u32>,
+    /// Whether each line holds a tab (lines without one, nearly all, need no column count).
+    has_tab: Vec<bool>,
 }
 
 impl LineIndex {
     /// Indexes `text`.
     pub fn new(text: &str) -> LineIndex {
         let mut line_starts = vec![0];
+        let mut has_tab = Vec::new();
         let mut start = 0;
-        // `find` looks for the newline a word at a time, not byte by byte.
-        while let Some(n) = text.get(start..).and_then(|rest| rest.find('\n')) {
+        // `find` and `contains` on bytes search a word at a time, not byte by byte.
+        while let Some(rest) = text.get(start..) {
+            let Some(n) = rest.find('\n') else {
+                has_tab.push(rest.as_bytes().contains(&b'\t'));
+                break;
+            };
+            has_tab.push(rest.as_bytes()[..n].contains(&b'\t'));
             start += n + 1;
             line_starts.push(start as u32);
         }
-        LineIndex { line_starts }
+        LineIndex {
+            line_starts,
+            has_tab,
+        }
     }
 
     /// The protoc line and column of byte `offset` in `text` (the text this index was built from).
     pub fn line_col(&self, text: &str, offset: u32) -> LineCol {
-        let line = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
-        let start = self.line_starts[line] as usize;
+        let line = self
+            .line_starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        let start = self.line_starts.get(line).copied().unwrap_or(0);
         let end = (offset as usize).min(text.len());
-        let mut col = 0u32;
-        // protoc's tokenizer counts every byte as one column, except tabs.
-        for b in text.as_bytes()[start.min(end)..end].iter() {
-            if *b == b'\t' {
-                col += 8 - col % 8;
-            } else {
-                col += 1;
-            }
-        }
+        let col = if self.has_tab.get(line).copied().unwrap_or(false) {
+            let bytes = text.as_bytes().get(start as usize..end).unwrap_or(&[]);
+            // protoc's tokenizer counts every byte as one column, except tabs.
+            bytes.iter().fold(0u32, |col, &b| {
+                if b == b'\t' {
+                    col + 8 - col % 8
+                } else {
+                    col + 1
+                }
+            })
+        } else {
+            (end as u32).saturating_sub(start)
+        };
         LineCol {
             line: line as u32,
             col,
