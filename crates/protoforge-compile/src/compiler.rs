@@ -20,7 +20,9 @@
 //! long as they pass: nothing later files are built from depends on them. When one fails,
 //! the file should have been taken out of the pool before its importers were built, so the
 //! whole compilation is done again in protoc's strict order, and failing builds report exactly
-//! what protoc reports.
+//! what protoc reports. The fast path also lowers files without the span maps diagnostics
+//! need (most of lowering's work when there is no source info): a build step with anything to
+//! say sends the compilation down the strict path as well.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
@@ -214,15 +216,18 @@ impl Compiler {
         }
     }
 
-    /// One compilation of `inputs`. With `defer_checks`, returns `None` when a deferred check
-    /// failed (the caller then compiles again without deferring).
+    /// One compilation of `inputs`. With `defer_checks` (the fast path: files lowered without
+    /// spans, checks deferred), returns `None` when a build step or a deferred check has
+    /// something to say (the caller then compiles again without deferring).
     fn run(
         &self,
         include_paths: &IncludePaths,
         inputs: &[String],
         defer_checks: bool,
     ) -> Option<Result<Compiled, CompileError>> {
-        let loader = Loader::new(self, include_paths, inputs);
+        // The fast path lowers without spans: nearly every file builds without a word. When
+        // building one has something to say, the compilation is redone with them.
+        let loader = Loader::new(self, include_paths, inputs, !defer_checks);
         let mut build = Build {
             compiler: self,
             inputs: inputs.iter().cloned().collect(),
@@ -235,6 +240,7 @@ impl Compiler {
             stripped: HashMap::new(),
             diagnostics: Vec::new(),
             defer_checks,
+            redo: false,
             deferred: Vec::new(),
             finished: HashMap::new(),
         };
@@ -257,7 +263,7 @@ impl Compiler {
             }
             ok
         });
-        if !build.finish_deferred() {
+        if build.redo || !build.finish_deferred() {
             return None;
         }
         // Files loaded but never built (none, unless a build step stopped early) still own
@@ -362,6 +368,9 @@ struct Build<'c, 'l> {
     /// Run the checks of files that built without errors after the whole build
     /// ([`Build::finish_deferred`]) rather than before their importers are built.
     defer_checks: bool,
+    /// Set when a build step on the fast path had something to say: the compilation must be
+    /// redone in the strict order, with spans.
+    redo: bool,
     /// Files built without errors whose checks wait, in build order.
     deferred: Vec<Deferred>,
     /// Output versions of deferred files that differ from the pool's (options stripped).
@@ -536,9 +545,15 @@ impl Build<'_, '_> {
             self.pool.reindex_extensions(&file);
             diags.extend(interpret_options(&mut file, &self.pool, &spans));
         }
+        if self.defer_checks && !diags.is_empty() {
+            // The fast path lowered the file without spans, so these diagnostics point nowhere:
+            // stop, and let the compilation be redone in the strict order, with spans.
+            self.redo = true;
+            return false;
+        }
         // protoc's output has a `json_name` on every field; the checks read the computed ones.
         fill_json_names(&mut file);
-        if self.defer_checks && !diags.iter().any(Diagnostic::is_error) {
+        if self.defer_checks {
             // The checks only read the pool, where the file is now final: they run once the
             // whole build is done (and see the same definitions they would see now).
             let info = file.source_code_info.take();
@@ -719,7 +734,7 @@ fn finish_one(
         && let Some(id) = d.source
         && let Ok(Some(FileContent::Source(text))) = loader.open(&d.name)
     {
-        if let Outcome::Ready { spans, .. } = parse_and_lower(&d.name, id, &text, false) {
+        if let Outcome::Ready { spans, .. } = parse_and_lower(&d.name, id, &text, false, true) {
             diags = checks(&spans);
         }
         done.text = Some(text);
@@ -926,6 +941,8 @@ const AHEAD: usize = 64;
 struct Loader<'c> {
     compiler: &'c Compiler,
     include_paths: &'c IncludePaths,
+    /// Whether lowering records spans for the diagnostics of later passes.
+    keep_spans: bool,
     queue: Mutex<Queue>,
     /// Signalled whenever `queue` changes.
     changed: Condvar,
@@ -979,7 +996,12 @@ impl Queue {
 }
 
 impl<'c> Loader<'c> {
-    fn new(compiler: &'c Compiler, include_paths: &'c IncludePaths, inputs: &[String]) -> Self {
+    fn new(
+        compiler: &'c Compiler,
+        include_paths: &'c IncludePaths,
+        inputs: &[String],
+        keep_spans: bool,
+    ) -> Self {
         let mut queue = Queue::default();
         for name in inputs {
             if queue.seen.insert(name.clone()) {
@@ -989,6 +1011,7 @@ impl<'c> Loader<'c> {
         Loader {
             compiler,
             include_paths,
+            keep_spans,
             queue: Mutex::new(queue),
             changed: Condvar::new(),
         }
@@ -1095,7 +1118,13 @@ impl<'c> Loader<'c> {
                     q.next_id += 1;
                     FileId(q.next_id - 1)
                 };
-                let outcome = parse_and_lower(name, id, &text, self.compiler.include_source_info);
+                let outcome = parse_and_lower(
+                    name,
+                    id,
+                    &text,
+                    self.compiler.include_source_info,
+                    self.keep_spans,
+                );
                 Loaded {
                     source: Some((id, text)),
                     outcome,
@@ -1121,7 +1150,13 @@ impl<'c> Loader<'c> {
 
 /// Parses and lowers the source `text` of the file `id`, named `name`; builds its source info
 /// only when `keep_source_info`. The syntax tree is dropped here.
-fn parse_and_lower(name: &str, id: FileId, text: &str, keep_source_info: bool) -> Outcome {
+fn parse_and_lower(
+    name: &str,
+    id: FileId,
+    text: &str,
+    keep_source_info: bool,
+    keep_spans: bool,
+) -> Outcome {
     // Comments only feed source info.
     let (tree, mut diagnostics) = if keep_source_info {
         protoforge_parse::parse_file(id, text)
@@ -1132,7 +1167,7 @@ fn parse_and_lower(name: &str, id: FileId, text: &str, keep_source_info: bool) -
     let Some(tree) = tree.filter(|_| !parse_failed) else {
         return Outcome::Failed(diagnostics);
     };
-    let lowered = crate::lower::lower(name, &tree, text, keep_source_info);
+    let lowered = crate::lower::lower(name, &tree, text, keep_source_info, keep_spans);
     let lower_failed = lowered.diagnostics.iter().any(Diagnostic::is_error);
     diagnostics.extend(lowered.diagnostics);
     if lower_failed {

@@ -45,9 +45,17 @@ pub(crate) struct Lowered {
 }
 
 /// Lowers `ast` (parsed from `text`) to the descriptor of the file named `name`. With
-/// `keep_locations` false, `source_code_info` is left out (only the span map is built), which
-/// saves most of lowering's work and memory when the output has no source info.
-pub(crate) fn lower(name: &str, ast: &ast::File, text: &str, keep_locations: bool) -> Lowered {
+/// `keep_locations` false, `source_code_info` is left out, which saves most of lowering's work
+/// and memory when the output has no source info. With `keep_spans` false, the span map stays
+/// empty: later passes then find no span for anything, which is only right when they have
+/// nothing to report (the compiler redoes such a compilation with spans when they do).
+pub(crate) fn lower(
+    name: &str,
+    ast: &ast::File,
+    text: &str,
+    keep_locations: bool,
+    keep_spans: bool,
+) -> Lowered {
     // A statement ending in `;` has about five locations (a field: itself, label, type, name,
     // number), a `{` about two (a message: itself, its name). Sizing the span map from these
     // counts, not from the length of the text (much of it comments), avoids both regrowing it
@@ -59,7 +67,8 @@ pub(crate) fn lower(name: &str, ast: &ast::File, text: &str, keep_locations: boo
         lines: LineIndex::new(if keep_locations { text } else { "" }),
         keep_locations,
         locations: Vec::with_capacity(if keep_locations { estimate } else { 0 }),
-        spans: SpanMap::with_capacity(estimate),
+        keep_spans,
+        spans: SpanMap::with_capacity(if keep_spans { estimate } else { 0 }),
         diagnostics: Vec::new(),
         syntax: Syntax::Proto2,
         edition: None,
@@ -106,6 +115,8 @@ struct Lowerer<'a> {
     /// Whether `locations` is filled (only when the output has source info).
     keep_locations: bool,
     locations: Vec<Location>,
+    /// Whether `spans` is filled (not needed when no later pass reports anything).
+    keep_spans: bool,
     spans: SpanMap,
     diagnostics: Vec<Diagnostic>,
     syntax: Syntax,
@@ -156,7 +167,9 @@ impl Lowerer<'_> {
     /// its index (for attaching comments).
     fn loc_between(&mut self, path: &[i32], start: Span, end: Span) -> usize {
         if !self.keep_locations {
-            self.spans.insert_path(path, start.to(end));
+            if self.keep_spans {
+                self.spans.insert_path(path, start.to(end));
+            }
             return usize::MAX;
         }
         let s = self.lines.line_col(self.text, start.start);
@@ -168,7 +181,9 @@ impl Lowerer<'_> {
             span.push(el);
         }
         span.push(ec);
-        self.spans.insert_path(path, start.to(end));
+        if self.keep_spans {
+            self.spans.insert_path(path, start.to(end));
+        }
         self.locations.push(Location {
             path: path.to_vec(),
             span,
@@ -712,7 +727,8 @@ impl Lowerer<'_> {
             let first_synthetic = msg.oneof_decl.len();
             synthetic_oneofs(msg);
             // Synthetic oneofs have no locations; point their paths at their fields.
-            for (i, f) in msg.field.iter().enumerate() {
+            let fields = if self.keep_spans { &msg.field[..] } else { &[] };
+            for (i, f) in fields.iter().enumerate() {
                 match f.oneof_index {
                     Some(o) if o as usize >= first_synthetic => {
                         let field_path = join(path, &[tag::message::FIELD, idx(i)]);
@@ -914,20 +930,26 @@ impl Lowerer<'_> {
             let entry = self.map_entry(&mut field, key, value);
             // The entry has no locations, but later passes report problems with it (a bad key
             // type, say) at the map field: record spans for its paths.
-            let entry_path = sink.next_path();
-            self.spans.insert_path(&entry_path, f.span);
-            self.spans
-                .insert(join(&entry_path, &[tag::message::NAME]), f.name.span);
-            for (i, ty) in [key, value].into_iter().enumerate() {
-                let fp = join(&entry_path, &[tag::message::FIELD, idx(i)]);
-                self.spans.insert_path(&fp, ty.span());
-                self.spans.insert(join(&fp, &[tag::field::TYPE]), ty.span());
-                self.spans
-                    .insert(join(&fp, &[tag::field::TYPE_NAME]), ty.span());
+            if self.keep_spans {
+                self.map_entry_spans(&sink.next_path(), f, [key, value]);
             }
             sink.types.push(entry);
         }
         field
+    }
+
+    /// Spans for the paths of a map field's entry message, all pointing into the field.
+    fn map_entry_spans(&mut self, entry_path: &[i32], f: &ast::Field, types: [&ast::TypeRef; 2]) {
+        self.spans.insert_path(entry_path, f.span);
+        self.spans
+            .insert(join(entry_path, &[tag::message::NAME]), f.name.span);
+        for (i, ty) in types.into_iter().enumerate() {
+            let fp = join(entry_path, &[tag::message::FIELD, idx(i)]);
+            self.spans.insert_path(&fp, ty.span());
+            self.spans.insert(join(&fp, &[tag::field::TYPE]), ty.span());
+            self.spans
+                .insert(join(&fp, &[tag::field::TYPE_NAME]), ty.span());
+        }
     }
 
     /// The scalar type of `ty` (`None` after an error), or the type name as written.

@@ -439,7 +439,7 @@ fn compare_file(name: &str, text: &str, mut golden: FileDescriptorProto, out: &m
             .push(format!("{name}: parse error {}", d.render_protoc(&map)));
         return;
     }
-    let lowered = lower(name, &ast, map.get(FileId(0)).text(), true);
+    let lowered = lower(name, &ast, map.get(FileId(0)).text(), true, true);
     if let Some(d) = lowered
         .diagnostics
         .iter()
@@ -514,7 +514,7 @@ fn first_error(text: &str) -> Option<String> {
     let (ast, parse_diags, map) = protoforge_parse::parse("t.proto", text);
     let mut diags = parse_diags;
     if let Some(ast) = ast {
-        diags.extend(lower("t.proto", &ast, map.get(FileId(0)).text(), true).diagnostics);
+        diags.extend(lower("t.proto", &ast, map.get(FileId(0)).text(), true, true).diagnostics);
     }
     let d = diags.iter().find(|d| d.severity == Severity::Error)?;
     let rendered = d.render_protoc(&map);
@@ -717,7 +717,7 @@ fn accepts_valid_input_silently() {
     let text = "syntax = \"proto3\";\npackage p;\nmessage A {\n  optional int32 x = 1;\n  map<string, A> m = 2;\n}\n";
     let (ast, _, map) = protoforge_parse::parse("t.proto", text);
     let ast = ast.expect("tree");
-    let lowered = lower("t.proto", &ast, map.get(FileId(0)).text(), true);
+    let lowered = lower("t.proto", &ast, map.get(FileId(0)).text(), true, true);
     assert!(lowered.diagnostics.is_empty(), "{:?}", lowered.diagnostics);
     let msg = &lowered.file.message_type[0];
     assert_eq!(msg.oneof_decl[0].name.as_deref(), Some("_x"));
@@ -762,7 +762,7 @@ fn corpus_sources_lower_without_errors() {
         if parse_diags.iter().any(|d| d.severity == Severity::Error) {
             continue;
         }
-        for d in lower(&name, &ast, map.get(FileId(0)).text(), true).diagnostics {
+        for d in lower(&name, &ast, map.get(FileId(0)).text(), true, true).diagnostics {
             if d.severity == Severity::Error {
                 problems.push(d.render_protoc(&map));
             }
