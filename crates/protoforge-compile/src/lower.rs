@@ -199,6 +199,9 @@ impl Lowerer<'_> {
     /// [`Lowerer::loc`] at `path` followed by `more`, without allocating the joined path
     /// (most locations are the leaves of an element: its name, number, type...).
     fn loc_at(&mut self, path: &[i32], more: &[i32], span: Span) -> usize {
+        if !self.keep_locations && !self.keep_spans {
+            return usize::MAX;
+        }
         let mut buf = [0i32; 24];
         let n = path.len() + more.len();
         match buf.get_mut(..n) {
@@ -635,6 +638,20 @@ impl Lowerer<'_> {
     fn message_body(&mut self, body: &ast::MessageBody, path: &[i32], msg: &mut DescriptorProto) {
         let mut options: Vec<UninterpretedOption> = Vec::new();
         let mut has_options = false;
+        // Descriptors are large: growing their lists copies them, so size the lists first.
+        let (mut fields, mut nested, mut enums) = (0, 0, 0);
+        for item in &body.items {
+            match item {
+                ast::MessageItem::Field(_) => fields += 1,
+                ast::MessageItem::Oneof(o) => fields += o.items.len(),
+                ast::MessageItem::Message(_) => nested += 1,
+                ast::MessageItem::Enum(_) => enums += 1,
+                _ => {}
+            }
+        }
+        msg.field.reserve_exact(fields);
+        msg.nested_type.reserve(nested);
+        msg.enum_type.reserve_exact(enums);
         for item in &body.items {
             match item {
                 ast::MessageItem::Field(f) => {
@@ -1461,6 +1478,7 @@ impl Lowerer<'_> {
         );
         let mut options: Vec<UninterpretedOption> = Vec::new();
         let mut has_options = false;
+        en.value.reserve_exact(e.items.len());
         for item in &e.items {
             match item {
                 ast::EnumItem::Value(v) => {
