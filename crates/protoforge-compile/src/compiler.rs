@@ -522,7 +522,7 @@ impl Build<'_, '_> {
             }
         }
         // Forget lookups made for earlier files; this file's are counted from here.
-        self.pool.take_used_files();
+        self.pool.clear_used_files();
         let conflicts = if self.pool.contains_file(&name) {
             // Not expected (each name is built once); the pool keeps the first file.
             Vec::new()
@@ -966,6 +966,9 @@ struct Queue {
     seen: HashSet<String>,
     /// Names a worker is loading.
     busy: HashSet<String>,
+    /// Queued names the build loaded itself: workers skip them (cheaper than finding them in
+    /// `todo`).
+    taken: HashSet<String>,
     /// Loaded files the build has not taken yet.
     done: HashMap<String, Loaded>,
     /// The next source file id.
@@ -1042,6 +1045,11 @@ impl<'c> Loader<'c> {
                 q.paused = false;
             }
             let next = if q.paused { None } else { q.todo.pop_front() };
+            if let Some(name) = &next
+                && q.taken.remove(name)
+            {
+                continue;
+            }
             let Some(name) = next else {
                 q.idle_workers += 1;
                 q = self.wait(q);
@@ -1087,7 +1095,7 @@ impl<'c> Loader<'c> {
         }
         // No worker has started it: load it here rather than wait.
         if !q.seen.insert(name.to_string()) {
-            q.todo.retain(|n| n != name);
+            q.taken.insert(name.to_string());
         }
         drop(q);
         let loaded = self.load_one(name);

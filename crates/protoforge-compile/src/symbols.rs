@@ -378,11 +378,23 @@ impl Pool {
 
     fn note_use_of(&self, file: u32) {
         if !self.untracked.load(std::sync::atomic::Ordering::Relaxed) {
-            self.used
+            let mut used = self
+                .used
                 .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .push(file);
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            // Lookups in a row mostly find symbols of the same file.
+            if used.last() != Some(&file) {
+                used.push(file);
+            }
         }
+    }
+
+    /// Forgets the files lookups found symbols in so far.
+    pub(crate) fn clear_used_files(&self) {
+        self.used
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
     }
 
     /// Turns the record of used files on (the default) or off.
@@ -393,12 +405,14 @@ impl Pool {
 
     /// The names of the files in which lookups found symbols since the last call.
     pub(crate) fn take_used_files(&self) -> std::collections::HashSet<&str> {
-        let used = std::mem::take(
+        let mut used = std::mem::take(
             &mut *self
                 .used
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
         );
+        used.sort_unstable();
+        used.dedup();
         used.into_iter()
             .filter_map(|i| self.files.get(i as usize)?.name.as_deref())
             .collect()
