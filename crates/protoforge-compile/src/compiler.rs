@@ -936,8 +936,9 @@ const AHEAD: usize = 64;
 /// Reads, parses and lowers files for the build: worker threads take names from a queue (the
 /// build's inputs first, each loaded file's imports pushed to the front, so the queue runs in
 /// nearly the depth-first order the build asks for files) and keep at most [`AHEAD`] results
-/// waiting. The build takes each file when it needs it, waiting when a worker has it in hand
-/// and loading it itself when no worker has started it, so results never depend on timing.
+/// waiting. The build takes each file when it needs it, loading it itself when no worker has
+/// started it, and loading the next queued files while a worker has it in hand, so results
+/// never depend on timing and no core waits while there is a file to load.
 struct Loader<'c> {
     compiler: &'c Compiler,
     include_paths: &'c IncludePaths,
@@ -1088,6 +1089,20 @@ impl<'c> Loader<'c> {
             }
             if !q.busy.contains(name) {
                 break;
+            }
+            // A worker has it in hand (a large file takes a while): load the next queued file
+            // meanwhile rather than wait.
+            if let Some(other) = q.todo.pop_front() {
+                if !q.taken.remove(&other) {
+                    q.busy.insert(other.clone());
+                    drop(q);
+                    let loaded = self.load_one(&other);
+                    q = self.lock();
+                    q.busy.remove(&other);
+                    q.push_imports(&loaded);
+                    q.done.insert(other, loaded);
+                }
+                continue;
             }
             q.build_waiting = true;
             q = self.wait(q);
