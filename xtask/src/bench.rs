@@ -4,8 +4,8 @@
 //! and whether each tool's descriptor set equals protoc's. `cargo xtask bench grpc [ARGS]`
 //! runs the gRPC echo benchmark (`cargo run --release -p grpc-echo-bench -- ARGS`).
 //!
-//! The tools: protoforge runs as the `compile` example of `protoforge-compile` (the library the
-//! CLI wraps, same encoding and output). "protoc (python)" is `python3 -m grpc_tools.protoc`,
+//! The tools: protoforge is the `protoforge` command (package `protoforge-cli`, default
+//! features: what a user installs). "protoc (python)" is `python3 -m grpc_tools.protoc`,
 //! the protoc that made the goldens and the reference for "output"; its row is repeated with
 //! Python's start-up (protoc compiling an empty file) subtracted. "protoc (native)" is a
 //! native protoc binary: `$PROTOC`, else the one `cargo xtask conformance` builds under
@@ -150,8 +150,8 @@ fn compile(root: &Path, options: &Options) -> Result<(), String> {
     let target = std::env::var("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|_| root.join("target"));
-    cargo_build(root, &["-p", "protoforge-compile", "--example", "compile"])?;
-    let protoforge = target.join("release/examples/compile");
+    cargo_build(root, &["-p", "protoforge-cli", "--bin", "protoforge"])?;
+    let protoforge = target.join("release/protoforge");
     let protox = match std::env::var_os("PROTOX") {
         Some(p) => Some(PathBuf::from(p)),
         None => match cargo_build(root, &["-p", "compile-compare", "--features", "protox"]) {
