@@ -703,8 +703,7 @@ fn finish_one(
     let checks = |spans: &SpanMap| {
         let mut diags = check(file, pool, spans, false);
         if !diags.iter().any(Diagnostic::is_error) {
-            let mut copy = file.clone();
-            diags.extend(crate::options::validate(&mut copy, pool, spans));
+            diags.extend(crate::options::validate(file, pool, spans));
         }
         diags
     };
@@ -729,19 +728,38 @@ fn finish_one(
         diags.extend(unused_imports(file, pool, &used, &d.import_spans));
     }
     done.diagnostics = diags;
-    // Stripping an option also drops its source locations: the copies carry the source info.
-    if !compiler.retain_options {
-        let mut copy = file.clone();
-        copy.source_code_info = done.info.take();
-        done.stripped = strip_for_output(compiler, pool, &mut copy);
-        done.info = copy.source_code_info.take();
-        done.file = Some(copy);
-    } else if compiler.stripped_copies {
-        // The pool's version is the output; only the stripped copy is made.
-        let mut copy = file.clone();
-        copy.source_code_info = done.info.clone();
-        strip_source_retention(&mut copy, pool);
-        done.stripped = Some(copy);
+    if !compiler.retain_options || compiler.stripped_copies {
+        // Stripping is worked out on the pool's version, which is copied only when stripping
+        // changes it (most files come out as they went in) or a stripped copy is asked for.
+        // Stripping an option also drops its source locations.
+        let stripping = crate::options::plan_stripping(file, pool);
+        let changed = (!stripping.is_empty()).then(|| {
+            let mut copy = file.clone();
+            stripping.apply(&mut copy);
+            copy
+        });
+        let mut info = done.info.take();
+        if compiler.retain_options {
+            // The pool's version is the output; only the stripped copy is made.
+            let mut copy = changed.unwrap_or_else(|| file.clone());
+            copy.source_code_info = info.clone();
+            if let Some(info) = &mut copy.source_code_info {
+                stripping.strip_locations(info);
+            }
+            done.stripped = Some(copy);
+        } else {
+            if let Some(info) = &mut info {
+                stripping.strip_locations(info);
+            }
+            if compiler.stripped_copies {
+                let mut copy = changed.clone().unwrap_or_else(|| file.clone());
+                copy.source_code_info = info.clone();
+                done.stripped = Some(copy);
+            }
+            // Unchanged files stay `None`: the pool's version is the output.
+            done.file = changed;
+        }
+        done.info = info;
     }
     done
 }

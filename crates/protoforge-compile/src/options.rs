@@ -59,11 +59,11 @@ pub(crate) fn interpret(
 ) -> Vec<Diagnostic> {
     let file_name = file.name.clone().unwrap_or_default();
     let mut targets = Vec::new();
-    visit(file, true, &mut |el| {
+    visit_mut(file, true, &mut |el| {
         let uninterpreted = el.options.take_uninterpreted();
         if !uninterpreted.is_empty() {
             targets.push(Target {
-                options_path: el.options_path,
+                options_path: el.options_path.to_vec(),
                 element_name: el.full_name,
                 type_name: el.options.type_name(),
                 uninterpreted,
@@ -113,7 +113,7 @@ fn apply(file: &mut FileDescriptorProto, pool: &Pool, targets: &[Target], phase:
         .iter()
         .filter(|t| !t.records[phase as usize].is_empty())
         .peekable();
-    visit(file, false, &mut |el| {
+    visit_mut(file, false, &mut |el| {
         let Some(target) = pending.next_if(|t| t.options_path == el.options_path) else {
             return;
         };
@@ -138,6 +138,61 @@ fn apply(file: &mut FileDescriptorProto, pool: &Pool, targets: &[Target], phase:
 /// `retention = RETENTION_SOURCE` (with their `SourceCodeInfo` locations). An options message
 /// that becomes empty is removed.
 pub(crate) fn strip_source_retention(file: &mut FileDescriptorProto, pool: &Pool) {
+    let stripping = plan_stripping(file, pool);
+    stripping.apply(file);
+}
+
+/// What [`strip_source_retention`] would change in a file, found without changing it: most
+/// files come out as they went in, and then need no copy.
+#[derive(Debug, Default)]
+pub(crate) struct Stripping {
+    /// The options that change, by options path in visit order: their new encoding, or `None`
+    /// when they become empty and are removed.
+    changed: Vec<(Vec<i32>, Option<Vec<u8>>)>,
+    /// The paths of the dropped options, whose source locations go with them.
+    stripped: Vec<Vec<i32>>,
+}
+
+impl Stripping {
+    /// Whether stripping leaves the file as it is.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.changed.is_empty() && self.stripped.is_empty()
+    }
+
+    /// Strips `file` (its source info too, if it has any).
+    pub(crate) fn apply(&self, file: &mut FileDescriptorProto) {
+        if self.is_empty() {
+            return;
+        }
+        let mut pending = self.changed.iter().peekable();
+        visit_mut(file, false, &mut |el| {
+            let Some((_, bytes)) = pending.next_if(|(path, _)| path.as_slice() == el.options_path)
+            else {
+                return;
+            };
+            match bytes {
+                Some(bytes) => el.options.replace_from(bytes),
+                None => el.options.clear(),
+            }
+        });
+        if let Some(info) = file.source_code_info.as_mut() {
+            self.strip_locations(info);
+        }
+    }
+
+    /// Drops the source locations of the stripped options from `info`.
+    pub(crate) fn strip_locations(&self, info: &mut protoforge::descriptor::SourceCodeInfo) {
+        if self.stripped.is_empty() {
+            return;
+        }
+        let stripped = &self.stripped;
+        info.location
+            .retain(|loc| !stripped.iter().any(|p| loc.path.starts_with(p)));
+    }
+}
+
+/// What [`strip_source_retention`] changes in `file` (which is in `pool`).
+pub(crate) fn plan_stripping(file: &FileDescriptorProto, pool: &Pool) -> Stripping {
     let dynamic = pool
         .message("google.protobuf.FileDescriptorProto")
         .is_some();
@@ -146,22 +201,19 @@ pub(crate) fn strip_source_retention(file: &mut FileDescriptorProto, pool: &Pool
     } else {
         Mode::Generated
     };
-    let mut stripped: Vec<Vec<i32>> = Vec::new();
-    let file_name = file.name.clone().unwrap_or_default();
+    let mut plan = Stripping::default();
+    let file_name = file.name.as_deref().unwrap_or("");
     // The pool's copy of the file has the same definitions and interpreted options (only
-    // without source info), so lookups read it rather than a copy of `file`.
+    // without source info), so lookups read it.
     let empty = FileDescriptorProto::default();
-    let lookup = PoolLookup::new(pool, pool.file(&file_name).unwrap_or(&empty), &file_name);
+    let lookup = PoolLookup::new(pool, pool.file(file_name).unwrap_or(&empty), file_name);
     visit(file, false, &mut |el| {
-        if !el.options.is_set() {
-            return;
-        }
         let bytes = el.options.encode();
         let Some(records) = wire::parse(&bytes) else {
             return;
         };
         let mut strip = Strip {
-            path: el.options_path.clone(),
+            path: el.options_path.to_vec(),
             stripped: Vec::new(),
         };
         let normalized = normalize(
@@ -171,25 +223,19 @@ pub(crate) fn strip_source_retention(file: &mut FileDescriptorProto, pool: &Pool
             records,
             Some(&mut strip),
         );
-        stripped.append(&mut strip.stripped);
+        plan.stripped.append(&mut strip.stripped);
         if normalized.is_empty() && !bytes.is_empty() {
-            el.options.clear();
-            stripped.push(el.options_path.clone());
+            plan.stripped.push(strip.path.clone());
+            plan.changed.push((strip.path, None));
         } else {
             // Options that come out as they went in (the usual case) need no re-decoding.
             let out = wire::to_bytes(&normalized);
             if out != bytes {
-                el.options.replace_from(&out);
+                plan.changed.push((strip.path, Some(out)));
             }
         }
     });
-    if stripped.is_empty() {
-        return;
-    }
-    if let Some(info) = file.source_code_info.as_mut() {
-        info.location
-            .retain(|loc| !stripped.iter().any(|p| loc.path.starts_with(p)));
-    }
+    plan
 }
 
 /// protoc's checks on interpreted options of a file that compiled without errors: features
@@ -197,22 +243,18 @@ pub(crate) fn strip_source_retention(file: &mut FileDescriptorProto, pool: &Pool
 /// enum values used outside their `feature_support` window (errors, and warnings for
 /// deprecated ones), and option fields set on a kind of element their `targets` exclude.
 pub(crate) fn validate(
-    file: &mut FileDescriptorProto,
+    file: &FileDescriptorProto,
     pool: &Pool,
     spans: &SpanMap,
 ) -> Vec<Diagnostic> {
     let file_name = file.name.clone().unwrap_or_default();
     // Each element's options path, type and records (options that do not parse are skipped).
     let mut elements = Vec::new();
-    // The visit only reads the options; it needs `&mut` because it hands out option handles.
     visit(file, false, &mut |el| {
-        if el.options.is_set()
-            && let Some(records) = wire::parse(&el.options.encode())
-        {
-            elements.push((el.options_path, el.options.type_name(), records));
+        if let Some(records) = wire::parse(&el.options.encode()) {
+            elements.push((el.options_path.to_vec(), el.options.type_name(), records));
         }
     });
-    let file = &*file;
     let edition = features::file_edition(file);
     let legacy = !matches!(file.syntax.as_deref(), Some("editions"));
     let lookup = PoolLookup::new(pool, file, &file_name);
@@ -1677,13 +1719,17 @@ impl Lookup for PoolLookup<'_> {
     }
 }
 
-/// One element's options, whatever their type.
-trait OptionsSlot {
+/// One element's options, whatever their type, read-only.
+trait OptionsRead {
     fn type_name(&self) -> &'static str;
     fn is_set(&self) -> bool;
-    fn take_uninterpreted(&mut self) -> Vec<UninterpretedOption>;
     /// The options as bytes (empty when unset).
     fn encode(&self) -> Vec<u8>;
+}
+
+/// One element's options, whatever their type.
+trait OptionsSlot: OptionsRead {
+    fn take_uninterpreted(&mut self) -> Vec<UninterpretedOption>;
     /// Replaces the options with `bytes` decoded (keeps them when the bytes do not decode).
     fn replace_from(&mut self, bytes: &[u8]);
     fn clear(&mut self);
@@ -1691,18 +1737,20 @@ trait OptionsSlot {
 
 macro_rules! options_slot {
     ($($t:ty => $name:literal),* $(,)?) => {$(
-        impl OptionsSlot for Option<$t> {
+        impl OptionsRead for Option<$t> {
             fn type_name(&self) -> &'static str {
                 $name
             }
             fn is_set(&self) -> bool {
                 self.is_some()
             }
-            fn take_uninterpreted(&mut self) -> Vec<UninterpretedOption> {
-                self.as_mut().map(|o| std::mem::take(&mut o.uninterpreted_option)).unwrap_or_default()
-            }
             fn encode(&self) -> Vec<u8> {
                 self.as_ref().map(|o| o.encode_to_vec()).unwrap_or_default()
+            }
+        }
+        impl OptionsSlot for Option<$t> {
+            fn take_uninterpreted(&mut self) -> Vec<UninterpretedOption> {
+                self.as_mut().map(|o| std::mem::take(&mut o.uninterpreted_option)).unwrap_or_default()
             }
             fn replace_from(&mut self, bytes: &[u8]) {
                 if let Ok(decoded) = <$t>::decode(bytes) {
@@ -1728,218 +1776,249 @@ options_slot!(
     ExtensionRangeOptions => "google.protobuf.ExtensionRangeOptions",
 );
 
-/// One element with options, as handed to a [`visit`] callback.
-struct Element<'a> {
-    /// The path of the element's `options` field.
-    options_path: Vec<i32>,
-    /// protoc's name scope for the element's options.
+/// One element with options, as handed to a [`visit`] or [`visit_mut`] callback.
+struct Element<'a, O> {
+    /// The path of the element's `options` field (borrowed from the walk: copy it to keep it).
+    options_path: &'a [i32],
+    /// protoc's name scope for the element's options (empty unless names were asked for).
     full_name: String,
-    options: &'a mut dyn OptionsSlot,
+    /// The options: `&dyn OptionsRead` or `&mut dyn OptionsSlot`.
+    options: O,
 }
 
-/// [`join`] when `names` is set, else an empty string (for visits that do not use names).
-fn scoped(names: bool, scope: &str, name: &str) -> String {
-    if names {
-        join(scope, name)
-    } else {
-        String::new()
-    }
-}
+/// An element as [`visit`] hands it out.
+type ElementRef<'a> = Element<'a, &'a dyn OptionsRead>;
 
-fn child(path: &[i32], parts: &[i32]) -> Vec<i32> {
-    let mut p = path.to_vec();
-    p.extend_from_slice(parts);
-    p
-}
+/// An element as [`visit_mut`] hands it out.
+type ElementMut<'a> = Element<'a, &'a mut dyn OptionsSlot>;
 
-/// Calls `f` for every element of `file` that has options, in protoc's build order:
-/// messages (their oneofs, fields, enums, extension ranges, extensions, the message itself,
-/// then nested messages), enums (values, then the enum), services (methods, then the
-/// service), extensions, and the file last. Element names are only built when `names` is set
-/// (otherwise they are empty).
-fn visit(file: &mut FileDescriptorProto, names: bool, f: &mut dyn FnMut(Element<'_>)) {
-    let package = file.package.clone().unwrap_or_default();
-    for (i, m) in file.message_type.iter_mut().enumerate() {
-        visit_message(m, &[tag::file::MESSAGE_TYPE, i as i32], &package, names, f);
-    }
-    for (i, e) in file.enum_type.iter_mut().enumerate() {
-        visit_enum(e, &[tag::file::ENUM_TYPE, i as i32], &package, names, f);
-    }
-    for (i, s) in file.service.iter_mut().enumerate() {
-        let path = [tag::file::SERVICE, i as i32];
-        let name = scoped(names, &package, s.name.as_deref().unwrap_or(""));
-        for (j, m) in s.method.iter_mut().enumerate() {
-            emit(
-                f,
-                &mut m.options,
-                || {
-                    child(
-                        &path,
-                        &[tag::service::METHOD, j as i32, tag::method::OPTIONS],
-                    )
-                },
-                || scoped(names, &name, m.name.as_deref().unwrap_or("")),
-            );
-        }
-        emit(
-            f,
-            &mut s.options,
-            || child(&path, &[tag::service::OPTIONS]),
-            || name,
-        );
-    }
-    for (i, x) in file.extension.iter_mut().enumerate() {
-        emit(
-            f,
-            &mut x.options,
-            || vec![tag::file::EXTENSION, i as i32, tag::field::OPTIONS],
-            || scoped(names, &package, x.name.as_deref().unwrap_or("")),
-        );
-    }
-    emit(
-        f,
-        &mut file.options,
-        || vec![tag::file::OPTIONS],
-        || {
-            if names {
-                format!("{package}.dummy")
-            } else {
-                String::new()
-            }
-        },
-    );
-}
-
-/// Calls `f` with one element, if it has options (every caller only looks at those; the path
-/// and name are only built then).
-fn emit(
-    f: &mut dyn FnMut(Element<'_>),
-    options: &mut dyn OptionsSlot,
-    path: impl FnOnce() -> Vec<i32>,
-    name: impl FnOnce() -> String,
-) {
-    if options.is_set() {
-        f(Element {
-            options_path: path(),
-            full_name: name(),
-            options,
-        });
-    }
-}
-
-fn visit_message(
-    m: &mut DescriptorProto,
-    path: &[i32],
-    scope: &str,
+/// The state of a walk over a file: the current path and name scope, each one buffer that
+/// grows as the walk goes in and shrinks as it comes out.
+struct Walk {
+    /// Whether element names are wanted (otherwise `scope` stays empty).
     names: bool,
-    f: &mut dyn FnMut(Element<'_>),
-) {
-    let name = scoped(names, scope, m.name.as_deref().unwrap_or(""));
-    for (i, o) in m.oneof_decl.iter_mut().enumerate() {
-        emit(
-            f,
-            &mut o.options,
-            || {
-                child(
-                    path,
-                    &[tag::message::ONEOF_DECL, i as i32, tag::oneof::OPTIONS],
-                )
-            },
-            || scoped(names, &name, o.name.as_deref().unwrap_or("")),
-        );
-    }
-    for (i, x) in m.field.iter_mut().enumerate() {
-        emit(
-            f,
-            &mut x.options,
-            || child(path, &[tag::message::FIELD, i as i32, tag::field::OPTIONS]),
-            || scoped(names, &name, x.name.as_deref().unwrap_or("")),
-        );
-    }
-    for (i, e) in m.enum_type.iter_mut().enumerate() {
-        visit_enum(
-            e,
-            &child(path, &[tag::message::ENUM_TYPE, i as i32]),
-            &name,
+    path: Vec<i32>,
+    scope: String,
+}
+
+impl Walk {
+    fn new(names: bool, package: Option<&str>) -> Walk {
+        let mut scope = String::new();
+        if names {
+            scope.push_str(package.unwrap_or(""));
+        }
+        Walk {
             names,
-            f,
-        );
+            path: Vec::with_capacity(16),
+            scope,
+        }
     }
-    for (i, r) in m.extension_range.iter_mut().enumerate() {
-        emit(
-            f,
-            &mut r.options,
-            || {
-                child(
-                    path,
+
+    /// Enters the scope of element `name` (when names are wanted); returns what to hand to
+    /// [`Walk::leave`].
+    fn enter(&mut self, name: Option<&str>) -> usize {
+        let len = self.scope.len();
+        if self.names {
+            if !self.scope.is_empty() {
+                self.scope.push('.');
+            }
+            self.scope.push_str(name.unwrap_or(""));
+        }
+        len
+    }
+
+    fn leave(&mut self, len: usize) {
+        self.scope.truncate(len);
+    }
+
+    /// The name of an element in the current scope, built by `name` from the scope (only
+    /// when names are wanted).
+    fn name(&self, name: impl FnOnce(&str) -> String) -> String {
+        if self.names {
+            name(&self.scope)
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// The walk over a file's elements with options, once for shared and once for exclusive
+/// access (`$m` is empty or `mut`; `$iter` is `iter` or `iter_mut`). Both visit in the same
+/// order.
+macro_rules! walker {
+    ($visit:ident, $message:ident, $enum_:ident, $emit:ident, $Elem:ident, $Slot:ident,
+     [$($m:tt)?], $iter:ident) => {
+        /// Calls `f` for every element of `file` that has options, in protoc's build order:
+        /// messages (their oneofs, fields, enums, extension ranges, extensions, the message
+        /// itself, then nested messages), enums (values, then the enum), services (methods,
+        /// then the service), extensions, and the file last. Element names are only built
+        /// when `names` is set (otherwise they are empty).
+        fn $visit(file: &$($m)? FileDescriptorProto, names: bool, f: &mut dyn FnMut($Elem<'_>)) {
+            let mut w = Walk::new(names, file.package.as_deref());
+            for (i, m) in file.message_type.$iter().enumerate() {
+                w.path.extend([tag::file::MESSAGE_TYPE, i as i32]);
+                $message(&mut w, m, f);
+                w.path.clear();
+            }
+            for (i, e) in file.enum_type.$iter().enumerate() {
+                w.path.extend([tag::file::ENUM_TYPE, i as i32]);
+                $enum_(&mut w, e, f);
+                w.path.clear();
+            }
+            for (i, s) in file.service.$iter().enumerate() {
+                w.path.extend([tag::file::SERVICE, i as i32]);
+                let scope = w.enter(s.name.as_deref());
+                for (j, m) in s.method.$iter().enumerate() {
+                    $emit(
+                        &mut w,
+                        f,
+                        &$($m)? m.options,
+                        &[tag::service::METHOD, j as i32, tag::method::OPTIONS],
+                        |s| join(s, m.name.as_deref().unwrap_or("")),
+                    );
+                }
+                $emit(&mut w, f, &$($m)? s.options, &[tag::service::OPTIONS], str::to_string);
+                w.leave(scope);
+                w.path.clear();
+            }
+            for (i, x) in file.extension.$iter().enumerate() {
+                $emit(
+                    &mut w,
+                    f,
+                    &$($m)? x.options,
+                    &[tag::file::EXTENSION, i as i32, tag::field::OPTIONS],
+                    |s| join(s, x.name.as_deref().unwrap_or("")),
+                );
+            }
+            $emit(&mut w, f, &$($m)? file.options, &[tag::file::OPTIONS], |s| {
+                format!("{s}.dummy")
+            });
+        }
+
+        /// Calls `f` with one element, if it has options (every caller only looks at those;
+        /// the path and name are only built then).
+        fn $emit(
+            w: &mut Walk,
+            f: &mut dyn FnMut($Elem<'_>),
+            options: &$($m)? dyn $Slot,
+            parts: &[i32],
+            name: impl FnOnce(&str) -> String,
+        ) {
+            if !options.is_set() {
+                return;
+            }
+            let len = w.path.len();
+            w.path.extend_from_slice(parts);
+            let full_name = w.name(name);
+            f(Element {
+                options_path: &w.path,
+                full_name,
+                options,
+            });
+            w.path.truncate(len);
+        }
+
+        fn $message(w: &mut Walk, m: &$($m)? DescriptorProto, f: &mut dyn FnMut($Elem<'_>)) {
+            let scope = w.enter(m.name.as_deref());
+            for (i, o) in m.oneof_decl.$iter().enumerate() {
+                $emit(
+                    w,
+                    f,
+                    &$($m)? o.options,
+                    &[tag::message::ONEOF_DECL, i as i32, tag::oneof::OPTIONS],
+                    |s| join(s, o.name.as_deref().unwrap_or("")),
+                );
+            }
+            for (i, x) in m.field.$iter().enumerate() {
+                $emit(
+                    w,
+                    f,
+                    &$($m)? x.options,
+                    &[tag::message::FIELD, i as i32, tag::field::OPTIONS],
+                    |s| join(s, x.name.as_deref().unwrap_or("")),
+                );
+            }
+            for (i, e) in m.enum_type.$iter().enumerate() {
+                let len = w.path.len();
+                w.path.extend([tag::message::ENUM_TYPE, i as i32]);
+                $enum_(w, e, f);
+                w.path.truncate(len);
+            }
+            for (i, r) in m.extension_range.$iter().enumerate() {
+                $emit(
+                    w,
+                    f,
+                    &$($m)? r.options,
                     &[
                         tag::message::EXTENSION_RANGE,
                         i as i32,
                         tag::extension_range::OPTIONS,
                     ],
-                )
-            },
-            || name.clone(),
-        );
-    }
-    for (i, x) in m.extension.iter_mut().enumerate() {
-        emit(
-            f,
-            &mut x.options,
-            || {
-                child(
-                    path,
+                    str::to_string,
+                );
+            }
+            for (i, x) in m.extension.$iter().enumerate() {
+                $emit(
+                    w,
+                    f,
+                    &$($m)? x.options,
                     &[tag::message::EXTENSION, i as i32, tag::field::OPTIONS],
-                )
-            },
-            || scoped(names, &name, x.name.as_deref().unwrap_or("")),
-        );
-    }
-    emit(
-        f,
-        &mut m.options,
-        || child(path, &[tag::message::OPTIONS]),
-        || name.clone(),
-    );
-    for (i, n) in m.nested_type.iter_mut().enumerate() {
-        visit_message(
-            n,
-            &child(path, &[tag::message::NESTED_TYPE, i as i32]),
-            &name,
-            names,
-            f,
-        );
-    }
+                    |s| join(s, x.name.as_deref().unwrap_or("")),
+                );
+            }
+            $emit(w, f, &$($m)? m.options, &[tag::message::OPTIONS], str::to_string);
+            for (i, n) in m.nested_type.$iter().enumerate() {
+                let len = w.path.len();
+                w.path.extend([tag::message::NESTED_TYPE, i as i32]);
+                $message(w, n, f);
+                w.path.truncate(len);
+            }
+            w.leave(scope);
+        }
+
+        fn $enum_(w: &mut Walk, e: &$($m)? EnumDescriptorProto, f: &mut dyn FnMut($Elem<'_>)) {
+            for (i, v) in e.value.$iter().enumerate() {
+                // Enum values are siblings of their enum.
+                $emit(
+                    w,
+                    f,
+                    &$($m)? v.options,
+                    &[tag::enum_::VALUE, i as i32, tag::enum_value::OPTIONS],
+                    |s| join(s, v.name.as_deref().unwrap_or("")),
+                );
+            }
+            let scope = w.enter(e.name.as_deref());
+            $emit(w, f, &$($m)? e.options, &[tag::enum_::OPTIONS], str::to_string);
+            w.leave(scope);
+        }
+    };
 }
 
-fn visit_enum(
-    e: &mut EnumDescriptorProto,
-    path: &[i32],
-    scope: &str,
-    names: bool,
-    f: &mut dyn FnMut(Element<'_>),
-) {
-    let name = scoped(names, scope, e.name.as_deref().unwrap_or(""));
-    for (i, v) in e.value.iter_mut().enumerate() {
-        // Enum values are siblings of their enum.
-        emit(
-            f,
-            &mut v.options,
-            || {
-                child(
-                    path,
-                    &[tag::enum_::VALUE, i as i32, tag::enum_value::OPTIONS],
-                )
-            },
-            || scoped(names, scope, v.name.as_deref().unwrap_or("")),
-        );
-    }
-    emit(
-        f,
-        &mut e.options,
-        || child(path, &[tag::enum_::OPTIONS]),
-        || name,
-    );
+walker!(
+    visit,
+    visit_message,
+    visit_enum,
+    emit,
+    ElementRef,
+    OptionsRead,
+    [],
+    iter
+);
+walker!(
+    visit_mut,
+    visit_message_mut,
+    visit_enum_mut,
+    emit_mut,
+    ElementMut,
+    OptionsSlot,
+    [mut],
+    iter_mut
+);
+
+fn child(path: &[i32], parts: &[i32]) -> Vec<i32> {
+    let mut p = path.to_vec();
+    p.extend_from_slice(parts);
+    p
 }
 
 #[cfg(test)]
