@@ -50,6 +50,11 @@ const LINKED_FEATURE_EXTENSIONS: [u32; 3] = [1000, 1001, 1002];
 
 const FEATURE_SET: &str = "google.protobuf.FeatureSet";
 
+/// The first number of the `*Options` messages' extension ranges: their own fields (in the
+/// compiled-in schema and in the generated structs alike) are numbered below it, so a record
+/// numbered from here on is an unknown field to both.
+const FIRST_EXTENSION: u32 = 1000;
+
 /// Interprets every `uninterpreted_option` of `file` (whose types are already linked and which
 /// is already in `pool`), and rewrites its `SourceCodeInfo` option paths like protoc.
 pub(crate) fn interpret(
@@ -96,7 +101,7 @@ pub(crate) fn interpret(
         diagnostics = interp.diagnostics;
         interpreted_paths = interp.interpreted_paths;
         repeated_counts = interp.repeated_counts;
-        apply(file, pool, &targets, phase);
+        apply(file, pool, &mut targets, phase);
     }
     if let Some(info) = file.source_code_info.as_mut() {
         update_source_code_info(&mut info.location, &interpreted_paths);
@@ -106,27 +111,38 @@ pub(crate) fn interpret(
 
 /// Appends the records of `phase` to the options of each target and re-reads them with the
 /// compiled-in schema.
-fn apply(file: &mut FileDescriptorProto, pool: &Pool, targets: &[Target], phase: Phase) {
+fn apply(file: &mut FileDescriptorProto, pool: &Pool, targets: &mut [Target], phase: Phase) {
     let empty = FileDescriptorProto::default();
     let generated = PoolLookup::new(pool, &empty, "");
     let mut pending = targets
-        .iter()
+        .iter_mut()
         .filter(|t| !t.records[phase as usize].is_empty())
         .peekable();
     visit_mut(file, false, &mut |el| {
         let Some(target) = pending.next_if(|t| t.options_path == el.options_path) else {
             return;
         };
+        let type_name = el.options.type_name();
+        // The usual second phase: custom options (extensions, unknown to the compiled-in
+        // schema) appended to options that re-reading leaves as they are (nothing set yet, or
+        // already re-read after the first phase). Re-reading would keep the known fields and
+        // put the new records after the unknown fields already there, in their order: they
+        // can be appended as they are.
+        if phase == Phase::Extensions
+            && (el.options.is_empty_message() || !target.records[Phase::Fields as usize].is_empty())
+            && target.records[phase as usize].iter().all(|r| {
+                r.number >= FIRST_EXTENSION
+                    && generated.generated_field(type_name, r.number).is_none()
+            })
+        {
+            el.options
+                .append_unknown(std::mem::take(&mut target.records[phase as usize]));
+            return;
+        }
         let mut bytes = el.options.encode();
         wire::encode(&target.records[phase as usize], &mut bytes);
         if let Some(records) = wire::parse(&bytes) {
-            let normalized = normalize(
-                &generated,
-                Mode::Generated,
-                el.options.type_name(),
-                records,
-                None,
-            );
+            let normalized = normalize(&generated, Mode::Generated, type_name, records, None);
             el.options.replace_from(&wire::to_bytes(&normalized));
         }
     });
@@ -1725,11 +1741,15 @@ trait OptionsRead {
     fn is_set(&self) -> bool;
     /// The options as bytes (empty when unset).
     fn encode(&self) -> Vec<u8>;
+    /// Whether the options are unset or set to an empty message (nothing would be encoded).
+    fn is_empty_message(&self) -> bool;
 }
 
 /// One element's options, whatever their type.
 trait OptionsSlot: OptionsRead {
     fn take_uninterpreted(&mut self) -> Vec<UninterpretedOption>;
+    /// Appends `records` to the unknown fields (of set options).
+    fn append_unknown(&mut self, records: Vec<Record>);
     /// Replaces the options with `bytes` decoded (keeps them when the bytes do not decode).
     fn replace_from(&mut self, bytes: &[u8]);
     fn clear(&mut self);
@@ -1747,10 +1767,18 @@ macro_rules! options_slot {
             fn encode(&self) -> Vec<u8> {
                 self.as_ref().map(|o| o.encode_to_vec()).unwrap_or_default()
             }
+            fn is_empty_message(&self) -> bool {
+                self.as_ref().is_none_or(|o| o.encoded_len() == 0)
+            }
         }
         impl OptionsSlot for Option<$t> {
             fn take_uninterpreted(&mut self) -> Vec<UninterpretedOption> {
                 self.as_mut().map(|o| std::mem::take(&mut o.uninterpreted_option)).unwrap_or_default()
+            }
+            fn append_unknown(&mut self, records: Vec<Record>) {
+                if let Some(o) = self {
+                    push_unknown(&mut o.unknown_fields, records);
+                }
             }
             fn replace_from(&mut self, bytes: &[u8]) {
                 if let Ok(decoded) = <$t>::decode(bytes) {
@@ -1762,6 +1790,25 @@ macro_rules! options_slot {
             }
         }
     )*};
+}
+
+/// Appends `records` to `unknown` as decoding their encoding would.
+fn push_unknown(unknown: &mut protoforge::UnknownFields, records: Vec<Record>) {
+    use protoforge::UnknownValue;
+    for record in records {
+        let value = match record.value {
+            Raw::Varint(v) => UnknownValue::Varint(v),
+            Raw::Fixed64(v) => UnknownValue::Fixed64(v),
+            Raw::Bytes(b) => UnknownValue::LengthDelimited(b),
+            Raw::Group(inner) => {
+                let mut group = protoforge::UnknownFields::new();
+                push_unknown(&mut group, inner);
+                UnknownValue::Group(group)
+            }
+            Raw::Fixed32(v) => UnknownValue::Fixed32(v),
+        };
+        unknown.push(record.number, value);
+    }
 }
 
 options_slot!(
