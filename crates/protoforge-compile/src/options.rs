@@ -692,26 +692,42 @@ impl Interpreter<'_> {
             return Ok(());
         }
 
-        let mut message = target.type_name.to_string();
         let mut intermediate: Vec<Rc<FieldInfo>> = Vec::new();
-        let mut debug_name = String::new();
-        let mut dest_path = target.options_path.clone();
+        // The name as protoc prints it, e.g. `(a.b).c`, up to part `j` (only for diagnostics).
+        let debug_name = |j: usize| {
+            let mut out = String::new();
+            for part in &option.name[..=j] {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                if part.is_extension == Some(true) {
+                    out.push('(');
+                    out.push_str(part.name_part());
+                    out.push(')');
+                } else {
+                    out.push_str(part.name_part());
+                }
+            }
+            out
+        };
+        let mut dest_path = Vec::with_capacity(target.options_path.len() + option.name.len() + 1);
+        dest_path.extend_from_slice(&target.options_path);
         let mut leaf: Option<Rc<FieldInfo>> = None;
         for (j, part) in option.name.iter().enumerate() {
+            // The message the part names a field of: the options, or the previous part's type.
+            let message = match intermediate.last() {
+                Some(parent) => parent.kind.message_type().unwrap_or_default(),
+                None => target.type_name,
+            };
             let part_name = part.name_part();
-            if !debug_name.is_empty() {
-                debug_name.push('.');
-            }
             let found = if part.is_extension == Some(true) {
-                debug_name.push('(');
-                debug_name.push_str(part_name);
-                debug_name.push(')');
                 match self
                     .lookup
                     .resolve_extension(&target.element_name, part_name)
                 {
                     Ok(f) => Some(f),
                     Err(Some(resolved_to)) => {
+                        let debug_name = debug_name(j);
                         return Err(name_error(
                             self,
                             format!(
@@ -725,24 +741,25 @@ impl Interpreter<'_> {
                     Err(None) => None,
                 }
             } else {
-                debug_name.push_str(part_name);
-                self.lookup.field_by_name_rc(&message, part_name)
+                self.lookup.field_by_name_rc(message, part_name)
             };
             let Some(field) = found else {
                 return Err(name_error(
                     self,
                     format!(
-                        "Option \"{debug_name}\" unknown. Ensure that your proto definition file imports \
-                         the proto which defines the option (i.e. via import option after edition 2024)."
+                        "Option \"{}\" unknown. Ensure that your proto definition file imports \
+                         the proto which defines the option (i.e. via import option after edition 2024).",
+                        debug_name(j)
                     ),
                 ));
             };
             if field.containing_type != message {
-                let short = message.rsplit('.').next().unwrap_or(&message);
+                let short = message.rsplit('.').next().unwrap_or(message);
                 return Err(name_error(
                     self,
                     format!(
-                        "Option field \"{debug_name}\" is not a field or extension of message \"{short}\"."
+                        "Option field \"{}\" is not a field or extension of message \"{short}\".",
+                        debug_name(j)
                     ),
                 ));
             }
@@ -754,27 +771,31 @@ impl Interpreter<'_> {
                 return Err(name_error(
                     self,
                     format!(
-                        "Feature \"{debug_name}\" can't be used in the same file it's defined in."
+                        "Feature \"{}\" can't be used in the same file it's defined in.",
+                        debug_name(j)
                     ),
                 ));
             }
             if j + 1 < option.name.len() {
-                let Some(sub) = field.kind.message_type().map(str::to_string) else {
+                if field.kind.message_type().is_none() {
                     return Err(name_error(
                         self,
-                        format!("Option \"{debug_name}\" is an atomic type, not a message."),
+                        format!(
+                            "Option \"{}\" is an atomic type, not a message.",
+                            debug_name(j)
+                        ),
                     ));
-                };
+                }
                 if field.repeated {
                     return Err(name_error(
                         self,
                         format!(
-                            "Option field \"{debug_name}\" is a repeated message. Repeated message options \
-                             must be initialized using an aggregate value."
+                            "Option field \"{}\" is a repeated message. Repeated message options \
+                             must be initialized using an aggregate value.",
+                            debug_name(j)
                         ),
                     ));
                 }
-                message = sub;
                 intermediate.push(field);
             } else {
                 leaf = Some(field);
@@ -787,7 +808,10 @@ impl Interpreter<'_> {
         if !field.repeated && is_set(&intermediate, &field, &target.records[phase as usize]) {
             return Err(name_error(
                 self,
-                format!("Option \"{debug_name}\" was already set."),
+                format!(
+                    "Option \"{}\" was already set.",
+                    debug_name(option.name.len() - 1)
+                ),
             ));
         }
         let value = match option_value(self.lookup, &field, option) {
@@ -810,7 +834,8 @@ impl Interpreter<'_> {
             *count += 1;
             dest_path.push(index);
         }
-        let mut src_path = target.options_path.clone();
+        let mut src_path = Vec::with_capacity(target.options_path.len() + 2);
+        src_path.extend_from_slice(&target.options_path);
         src_path.extend([tag::UNINTERPRETED_OPTION, i as i32]);
         self.interpreted_paths.insert(src_path, dest_path);
         Ok(())
@@ -1280,8 +1305,7 @@ struct LookupCache {
     extensions: NameMap<String, Option<Rc<FieldInfo>>>,
     /// [`PoolLookup::visible_symbol`] per full name.
     visible: NameMap<String, Option<(SymbolKind, String)>>,
-    /// [`PoolLookup::resolve_extension`] per scope (the name it is relative to, up to its last
-    /// dot) and name.
+    /// [`PoolLookup::resolve_in`] per scope searched first and name.
     resolved: Memo<String, ResolvedExtension>,
 }
 
@@ -1544,61 +1568,48 @@ impl<'a> PoolLookup<'a> {
     /// Scopes are searched from the innermost outwards and the first component decides, like
     /// type names; symbols count when their file is visible from the file being compiled,
     /// through ordinary imports or `import option`.
-    fn resolve_extension(
-        &self,
-        relative_to: &str,
-        name: &str,
-    ) -> Result<Rc<FieldInfo>, Option<String>> {
-        // The answer depends on the scopes around `relative_to`, not on its last component.
-        let scope_key = relative_to
-            .rfind('.')
-            .map_or("", |dot| &relative_to[..=dot]);
+    fn resolve_extension(&self, relative_to: &str, name: &str) -> ResolvedExtension {
+        if let Some(absolute) = name.strip_prefix('.') {
+            return self.extension_symbol(self.visible_symbol(absolute).ok_or(None)?);
+        }
+        // The search starts in the scope around `relative_to`.
+        self.resolve_in(relative_to.rsplit_once('.').map(|(scope, _)| scope), name)
+    }
+
+    /// [`PoolLookup::resolve_extension`] of the relative `name`, searched in `scope` and then
+    /// the scopes around it (`None`: past the outermost one, where only `name` itself is
+    /// left). Answers are memoized per scope, so a new scope costs one lookup before the
+    /// search meets a scope already searched.
+    fn resolve_in(&self, scope: Option<&str>, name: &str) -> ResolvedExtension {
+        let Some(scope) = scope else {
+            return self.extension_symbol(self.visible_symbol(name).ok_or(None)?);
+        };
         self.memoized(
             |c| &mut c.resolved,
-            scope_key,
+            scope,
             name,
-            || self.resolve_extension_uncached(relative_to, name),
+            || {
+                let first = name.split('.').next().unwrap_or(name);
+                let outer = scope.rsplit_once('.').map(|(outer, _)| outer);
+                match self.visible_symbol(&join(scope, first)) {
+                    // A plain name: the symbol found is the answer.
+                    Some(found) if first.len() == name.len() => self.extension_symbol(found),
+                    // A compound name whose first component is an aggregate here: the rest
+                    // must be inside it.
+                    Some((kind, _)) if kind.is_aggregate() => {
+                        let full = join(scope, name);
+                        self.extension_symbol(self.visible_symbol(&full).ok_or(Some(full))?)
+                    }
+                    _ => self.resolve_in(outer, name),
+                }
+            },
         )
     }
 
-    fn resolve_extension_uncached(
-        &self,
-        relative_to: &str,
-        name: &str,
-    ) -> Result<Rc<FieldInfo>, Option<String>> {
-        let found = if let Some(absolute) = name.strip_prefix('.') {
-            self.visible_symbol(absolute).ok_or(None)?
-        } else {
-            let first = name.split('.').next().unwrap_or(name);
-            let compound = first.len() < name.len();
-            let mut scope = relative_to;
-            // One buffer for the candidate names of every scope.
-            let mut candidate = String::with_capacity(relative_to.len() + first.len() + 1);
-            loop {
-                let Some((outer, _)) = scope.rsplit_once('.') else {
-                    break self.visible_symbol(name).ok_or(None)?;
-                };
-                scope = outer;
-                candidate.clear();
-                if !scope.is_empty() {
-                    candidate.push_str(scope);
-                    candidate.push('.');
-                }
-                candidate.push_str(first);
-                let Some(kind) = self.visible_symbol(&candidate).map(|(k, _)| k) else {
-                    continue;
-                };
-                if !compound {
-                    break (kind, candidate);
-                }
-                if kind.is_aggregate() {
-                    let full = join(scope, name);
-                    break self.visible_symbol(&full).ok_or(Some(full))?;
-                }
-            }
-        };
-        match found {
-            (SymbolKind::Extension, full) => self.extension_info(&full).ok_or(None),
+    /// The extension a resolved symbol names, if it is one.
+    fn extension_symbol(&self, (kind, full_name): (SymbolKind, String)) -> ResolvedExtension {
+        match kind {
+            SymbolKind::Extension => self.extension_info(&full_name).ok_or(None),
             _ => Err(None),
         }
     }
