@@ -223,35 +223,66 @@ pub(crate) fn plan_stripping(file: &FileDescriptorProto, pool: &Pool) -> Strippi
     // without source info), so lookups read it.
     let empty = FileDescriptorProto::default();
     let lookup = PoolLookup::new(pool, pool.file(file_name).unwrap_or(&empty), file_name);
+    // Many elements have the same options: each distinct options message (its type and
+    // encoding) is stripped once.
+    let mut seen: NameMap<(&'static str, Vec<u8>), StrippedOptions> = NameMap::default();
     visit(file, false, &mut |el| {
-        let bytes = el.options.encode();
-        let Some(records) = wire::parse(&bytes) else {
-            return;
-        };
-        let mut strip = Strip {
-            path: el.options_path.to_vec(),
-            stripped: Vec::new(),
-        };
-        let normalized = normalize(
-            &lookup,
-            mode,
-            el.options.type_name(),
-            records,
-            Some(&mut strip),
-        );
-        plan.stripped.append(&mut strip.stripped);
-        if normalized.is_empty() && !bytes.is_empty() {
-            plan.stripped.push(strip.path.clone());
-            plan.changed.push((strip.path, None));
-        } else {
-            // Options that come out as they went in (the usual case) need no re-decoding.
-            let out = wire::to_bytes(&normalized);
-            if out != bytes {
-                plan.changed.push((strip.path, Some(out)));
+        let key = (el.options.type_name(), el.options.encode());
+        let options = seen.entry(key).or_insert_with_key(|(type_name, bytes)| {
+            strip_options(&lookup, mode, type_name, bytes)
+        });
+        let path = el.options_path;
+        plan.stripped
+            .extend(options.stripped.iter().map(|below| child(path, below)));
+        match &options.change {
+            None => {}
+            Some(None) => {
+                plan.stripped.push(path.to_vec());
+                plan.changed.push((path.to_vec(), None));
             }
+            Some(Some(out)) => plan.changed.push((path.to_vec(), Some(out.clone()))),
         }
     });
     plan
+}
+
+/// What stripping does to one options message.
+struct StrippedOptions {
+    /// `None` when the options come out as they went in (the usual case, which then needs no
+    /// re-decoding), else their new encoding (`None`: they become empty and are removed).
+    change: Option<Option<Vec<u8>>>,
+    /// The paths of the dropped options, below the options message.
+    stripped: Vec<Vec<i32>>,
+}
+
+/// Strips the options message `bytes` of type `type_name`.
+fn strip_options(
+    lookup: &PoolLookup<'_>,
+    mode: Mode,
+    type_name: &str,
+    bytes: &[u8],
+) -> StrippedOptions {
+    let mut strip = Strip {
+        path: Vec::new(),
+        stripped: Vec::new(),
+    };
+    let Some(records) = wire::parse(bytes) else {
+        return StrippedOptions {
+            change: None,
+            stripped: Vec::new(),
+        };
+    };
+    let normalized = normalize(lookup, mode, type_name, records, Some(&mut strip));
+    let change = if normalized.is_empty() && !bytes.is_empty() {
+        Some(None)
+    } else {
+        let out = wire::to_bytes(&normalized);
+        (out != bytes).then_some(Some(out))
+    };
+    StrippedOptions {
+        change,
+        stripped: strip.stripped,
+    }
 }
 
 /// protoc's checks on interpreted options of a file that compiled without errors: features
@@ -264,12 +295,26 @@ pub(crate) fn validate(
     spans: &SpanMap,
 ) -> Vec<Diagnostic> {
     let file_name = file.name.clone().unwrap_or_default();
-    // Each element's options path, type and records (options that do not parse are skipped).
-    let mut elements = Vec::new();
+    // Each element's options path and options (options that do not parse are skipped). Many
+    // elements have the same options (e.g. `(google.api.field_behavior) = REQUIRED`): each
+    // distinct options message (its type and records) is checked once.
+    let mut elements: Vec<(Vec<i32>, usize)> = Vec::new();
+    let mut distinct: Vec<(&'static str, Vec<Record>)> = Vec::new();
+    let mut seen: NameMap<(&'static str, Vec<u8>), usize> = NameMap::default();
     visit(file, false, &mut |el| {
-        if let Some(records) = wire::parse(&el.options.encode()) {
-            elements.push((el.options_path.to_vec(), el.options.type_name(), records));
-        }
+        let key = (el.options.type_name(), el.options.encode());
+        let options = match seen.get(&key) {
+            Some(&options) => options,
+            None => {
+                let Some(records) = wire::parse(&key.1) else {
+                    return;
+                };
+                distinct.push((key.0, records));
+                seen.insert(key, distinct.len() - 1);
+                distinct.len() - 1
+            }
+        };
+        elements.push((el.options_path.to_vec(), options));
     });
     let edition = features::file_edition(file);
     let legacy = !matches!(file.syntax.as_deref(), Some("editions"));
@@ -307,49 +352,76 @@ pub(crate) fn validate(
     };
     let mut out = Vec::new();
     let features_number = |type_name: &str| builtin_field_number(type_name, "features");
-    for (index, (path, type_name, records)) in elements.iter().enumerate() {
-        let features = features_number(type_name);
-        if legacy && records.iter().any(|r| Some(r.number) == features) {
-            out.push((
-                0,
-                index,
-                at(
-                    path,
-                    "Features are only valid under editions.".to_string(),
-                    false,
-                ),
-            ));
+    if legacy {
+        let has_features: Vec<bool> = distinct
+            .iter()
+            .map(|(type_name, records)| {
+                let features = features_number(type_name);
+                records.iter().any(|r| Some(r.number) == features)
+            })
+            .collect();
+        for (index, (path, options)) in elements.iter().enumerate() {
+            if has_features[*options] {
+                out.push((
+                    0,
+                    index,
+                    at(
+                        path,
+                        "Features are only valid under editions.".to_string(),
+                        false,
+                    ),
+                ));
+            }
         }
     }
     if out.iter().any(|(_, _, d)| d.is_error()) {
         return in_protoc_order(out);
     }
-    let mut problems = Vec::new();
-    for (index, (path, type_name, records)) in elements.iter().enumerate() {
-        // protoc validates the features first, then the rest of the options.
-        let features = features_number(type_name);
-        let (first, rest) = (
-            records.iter().filter(|r| Some(r.number) == features),
-            records.iter().filter(|r| Some(r.number) != features),
-        );
-        for record in first.chain(rest) {
-            lifetime(&lookup, edition, type_name, record, &mut problems);
-        }
-        out.extend(
+    let lifetime_problems: Vec<Vec<(String, bool)>> = distinct
+        .iter()
+        .map(|(type_name, records)| {
+            // protoc validates the features first, then the rest of the options.
+            let features = features_number(type_name);
+            let (first, rest) = (
+                records.iter().filter(|r| Some(r.number) == features),
+                records.iter().filter(|r| Some(r.number) != features),
+            );
+            let mut problems = Vec::new();
+            for record in first.chain(rest) {
+                lifetime(&lookup, edition, type_name, record, &mut problems);
+            }
             problems
-                .drain(..)
-                .map(|(m, warning)| (1, index, at(path, m, warning))),
+        })
+        .collect();
+    for (index, (path, options)) in elements.iter().enumerate() {
+        out.extend(
+            lifetime_problems[*options]
+                .iter()
+                .map(|(m, warning)| (1, index, at(path, m.clone(), *warning))),
         );
     }
-    let mut problems = Vec::new();
-    for (index, (_, type_name, records)) in elements.iter().enumerate() {
-        let target = target_of(type_name);
-        targets(&lookup, type_name, records, target, &mut problems);
-        out.extend(
+    let target_problems: Vec<Vec<String>> = distinct
+        .iter()
+        .map(|(type_name, records)| {
+            let mut problems = Vec::new();
+            targets(
+                &lookup,
+                type_name,
+                records,
+                target_of(type_name),
+                &mut problems,
+            );
             problems
-                .drain(..)
-                .map(|m| (2, index, Diagnostic::file_error(file_name.clone(), m))),
-        );
+        })
+        .collect();
+    for (index, (_, options)) in elements.iter().enumerate() {
+        out.extend(target_problems[*options].iter().map(|m| {
+            (
+                2,
+                index,
+                Diagnostic::file_error(file_name.clone(), m.clone()),
+            )
+        }));
     }
     in_protoc_order(out)
 }
