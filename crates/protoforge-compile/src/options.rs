@@ -1770,19 +1770,17 @@ impl<'a> PoolLookup<'a> {
 }
 
 impl Lookup for PoolLookup<'_> {
-    fn field_by_name(&self, message: &str, name: &str) -> Option<FieldInfo> {
-        self.field_by_name_rc(message, name).map(|f| (*f).clone())
+    fn field_by_name(&self, message: &str, name: &str) -> Option<Rc<FieldInfo>> {
+        self.field_by_name_rc(message, name)
     }
 
-    fn field_by_number(&self, message: &str, number: u32) -> Option<FieldInfo> {
-        self.field_rc(message, number).map(|f| (*f).clone())
+    fn field_by_number(&self, message: &str, number: u32) -> Option<Rc<FieldInfo>> {
+        self.field_rc(message, number)
     }
 
-    fn extension(&self, scope: &str, name: &str) -> Option<FieldInfo> {
+    fn extension(&self, scope: &str, name: &str) -> Option<Rc<FieldInfo>> {
         // Text format resolves `[name]` like protoc's `LookupSymbol(name, message full name)`.
-        self.resolve_extension(scope, name)
-            .ok()
-            .map(|f| (*f).clone())
+        self.resolve_extension(scope, name).ok()
     }
 
     fn has_message(&self, name: &str) -> bool {
