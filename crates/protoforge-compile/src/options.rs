@@ -130,10 +130,9 @@ fn apply(file: &mut FileDescriptorProto, pool: &Pool, targets: &mut [Target], ph
         // can be appended as they are.
         if phase == Phase::Extensions
             && (el.options.is_empty_message() || !target.records[Phase::Fields as usize].is_empty())
-            && target.records[phase as usize].iter().all(|r| {
-                r.number >= FIRST_EXTENSION
-                    && generated.generated_field(type_name, r.number).is_none()
-            })
+            && target.records[phase as usize]
+                .iter()
+                .all(|r| r.number >= FIRST_EXTENSION)
         {
             el.options
                 .append_unknown(std::mem::take(&mut target.records[phase as usize]));
@@ -1375,7 +1374,7 @@ struct LookupCache {
     by_name: Memo<String, MaybeField>,
     /// [`PoolLookup::extension_info`] per full name.
     extensions: NameMap<String, Option<Rc<FieldInfo>>>,
-    /// [`PoolLookup::visible_symbol`] per full name.
+    /// [`PoolLookup::visible_symbol`] per full name (of symbols in the pool).
     visible: NameMap<String, Option<(SymbolKind, String)>>,
     /// [`PoolLookup::resolve_in`] per scope searched first and name.
     resolved: Memo<String, ResolvedExtension>,
@@ -1688,11 +1687,18 @@ impl<'a> PoolLookup<'a> {
 
     /// The symbol `full_name` if the file being compiled may use it in an option.
     fn visible_symbol(&self, full_name: &str) -> Option<(SymbolKind, String)> {
-        self.memoized_by_name(
-            |c| &mut c.visible,
-            full_name,
-            || self.visible_symbol_uncached(full_name),
-        )
+        if let Some(hit) = self.cache.borrow().visible.get(full_name) {
+            return hit.clone();
+        }
+        // Names that are no symbol at all (most candidates of a scope search) are not worth
+        // remembering: the pool answers them as fast.
+        self.pool.lookup(full_name)?;
+        let found = self.visible_symbol_uncached(full_name);
+        self.cache
+            .borrow_mut()
+            .visible
+            .insert(full_name.to_string(), found.clone());
+        found
     }
 
     fn visible_symbol_uncached(&self, full_name: &str) -> Option<(SymbolKind, String)> {
