@@ -700,10 +700,13 @@ fn finish_one(
     let Some(file) = pool.file(&d.name) else {
         return done;
     };
+    // The element options are read once for validation and stripping (when they get there).
+    let options = std::cell::OnceCell::new();
+    let options = || options.get_or_init(|| crate::options::ElementOptions::new(file, file, pool));
     let checks = |spans: &SpanMap| {
         let mut diags = check(file, pool, spans, false);
         if !diags.iter().any(Diagnostic::is_error) {
-            diags.extend(crate::options::validate(file, pool, spans));
+            diags.extend(options().validate(spans));
         }
         diags
     };
@@ -732,7 +735,7 @@ fn finish_one(
         // Stripping is worked out on the pool's version, which is copied only when stripping
         // changes it (most files come out as they went in) or a stripped copy is asked for.
         // Stripping an option also drops its source locations.
-        let stripping = crate::options::plan_stripping(file, pool);
+        let stripping = options().plan_stripping();
         let changed = (!stripping.is_empty()).then(|| {
             let mut copy = file.clone();
             stripping.apply(&mut copy);

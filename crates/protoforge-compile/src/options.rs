@@ -208,41 +208,103 @@ impl Stripping {
 
 /// What [`strip_source_retention`] changes in `file` (which is in `pool`).
 pub(crate) fn plan_stripping(file: &FileDescriptorProto, pool: &Pool) -> Stripping {
-    let dynamic = pool
-        .message("google.protobuf.FileDescriptorProto")
-        .is_some();
-    let mode = if dynamic {
-        Mode::Dynamic
-    } else {
-        Mode::Generated
-    };
-    let mut plan = Stripping::default();
-    let file_name = file.name.as_deref().unwrap_or("");
     // The pool's copy of the file has the same definitions and interpreted options (only
     // without source info), so lookups read it.
-    let empty = FileDescriptorProto::default();
-    let lookup = PoolLookup::new(pool, pool.file(file_name).unwrap_or(&empty), file_name);
-    // Many elements have the same options: each distinct options message (its type and
-    // encoding) is stripped once.
-    let mut seen: NameMap<(&'static str, Vec<u8>), StrippedOptions> = NameMap::default();
-    visit(file, false, &mut |el| {
-        let key = (el.options.type_name(), el.options.encode());
-        let options = seen.entry(key).or_insert_with_key(|(type_name, bytes)| {
-            strip_options(&lookup, mode, type_name, bytes)
+    let in_pool = pool
+        .file(file.name.as_deref().unwrap_or(""))
+        .unwrap_or_else(|| empty_file());
+    ElementOptions::new(file, in_pool, pool).plan_stripping()
+}
+
+/// An empty file, for lookups when the pool lacks the file.
+fn empty_file() -> &'static FileDescriptorProto {
+    static EMPTY: std::sync::OnceLock<FileDescriptorProto> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(FileDescriptorProto::default)
+}
+
+/// The options of a file's elements, read once for the passes over a finished file
+/// ([`ElementOptions::validate`], [`ElementOptions::plan_stripping`]), which share one schema
+/// lookup. Many elements have the same options (e.g. `(google.api.field_behavior) =
+/// REQUIRED`): each distinct options message (its type and encoding) is worked on once.
+pub(crate) struct ElementOptions<'a> {
+    file: &'a FileDescriptorProto,
+    pool: &'a Pool,
+    lookup: PoolLookup<'a>,
+    /// Each element with options, in visit order: its options path and its options (an
+    /// index into `distinct`).
+    elements: Vec<(Vec<i32>, usize)>,
+    /// Each distinct options message: its type, its encoding, and its records (`None` when
+    /// they do not parse; such options are left alone).
+    distinct: Vec<(&'static str, Vec<u8>, Option<Vec<Record>>)>,
+}
+
+impl<'a> ElementOptions<'a> {
+    /// Reads the options of `file`; lookups read `lookup_file` for the file's own symbols
+    /// (the same file, or its copy in `pool`).
+    pub(crate) fn new(
+        file: &'a FileDescriptorProto,
+        lookup_file: &'a FileDescriptorProto,
+        pool: &'a Pool,
+    ) -> Self {
+        let mut elements = Vec::new();
+        let mut distinct = Vec::new();
+        let mut seen: NameMap<(&'static str, Vec<u8>), usize> = NameMap::default();
+        visit(file, false, &mut |el| {
+            let key = (el.options.type_name(), el.options.encode());
+            let options = match seen.get(&key) {
+                Some(&options) => options,
+                None => {
+                    let records = wire::parse(&key.1);
+                    distinct.push((key.0, key.1.clone(), records));
+                    seen.insert(key, distinct.len() - 1);
+                    distinct.len() - 1
+                }
+            };
+            elements.push((el.options_path.to_vec(), options));
         });
-        let path = el.options_path;
-        plan.stripped
-            .extend(options.stripped.iter().map(|below| child(path, below)));
-        match &options.change {
-            None => {}
-            Some(None) => {
-                plan.stripped.push(path.to_vec());
-                plan.changed.push((path.to_vec(), None));
-            }
-            Some(Some(out)) => plan.changed.push((path.to_vec(), Some(out.clone()))),
+        ElementOptions {
+            file,
+            pool,
+            lookup: PoolLookup::new(pool, lookup_file, file.name.as_deref().unwrap_or("")),
+            elements,
+            distinct,
         }
-    });
-    plan
+    }
+
+    /// What [`strip_source_retention`] changes in the file.
+    pub(crate) fn plan_stripping(&self) -> Stripping {
+        let dynamic = self
+            .pool
+            .message("google.protobuf.FileDescriptorProto")
+            .is_some();
+        let mode = if dynamic {
+            Mode::Dynamic
+        } else {
+            Mode::Generated
+        };
+        let outcomes: Vec<StrippedOptions> = self
+            .distinct
+            .iter()
+            .map(|(type_name, bytes, records)| {
+                strip_options(&self.lookup, mode, type_name, bytes, records.clone())
+            })
+            .collect();
+        let mut plan = Stripping::default();
+        for (path, options) in &self.elements {
+            let outcome = &outcomes[*options];
+            plan.stripped
+                .extend(outcome.stripped.iter().map(|below| child(path, below)));
+            match &outcome.change {
+                None => {}
+                Some(None) => {
+                    plan.stripped.push(path.clone());
+                    plan.changed.push((path.clone(), None));
+                }
+                Some(Some(out)) => plan.changed.push((path.clone(), Some(out.clone()))),
+            }
+        }
+        plan
+    }
 }
 
 /// What stripping does to one options message.
@@ -254,18 +316,19 @@ struct StrippedOptions {
     stripped: Vec<Vec<i32>>,
 }
 
-/// Strips the options message `bytes` of type `type_name`.
+/// Strips the options message `bytes` (whose records are `records`) of type `type_name`.
 fn strip_options(
     lookup: &PoolLookup<'_>,
     mode: Mode,
     type_name: &str,
     bytes: &[u8],
+    records: Option<Vec<Record>>,
 ) -> StrippedOptions {
     let mut strip = Strip {
         path: Vec::new(),
         stripped: Vec::new(),
     };
-    let Some(records) = wire::parse(bytes) else {
+    let Some(records) = records else {
         return StrippedOptions {
             change: None,
             stripped: Vec::new(),
@@ -293,136 +356,129 @@ pub(crate) fn validate(
     pool: &Pool,
     spans: &SpanMap,
 ) -> Vec<Diagnostic> {
-    let file_name = file.name.clone().unwrap_or_default();
-    // Each element's options path and options (options that do not parse are skipped). Many
-    // elements have the same options (e.g. `(google.api.field_behavior) = REQUIRED`): each
-    // distinct options message (its type and records) is checked once.
-    let mut elements: Vec<(Vec<i32>, usize)> = Vec::new();
-    let mut distinct: Vec<(&'static str, Vec<Record>)> = Vec::new();
-    let mut seen: NameMap<(&'static str, Vec<u8>), usize> = NameMap::default();
-    visit(file, false, &mut |el| {
-        let key = (el.options.type_name(), el.options.encode());
-        let options = match seen.get(&key) {
-            Some(&options) => options,
-            None => {
-                let Some(records) = wire::parse(&key.1) else {
-                    return;
-                };
-                distinct.push((key.0, records));
-                seen.insert(key, distinct.len() - 1);
-                distinct.len() - 1
+    ElementOptions::new(file, file, pool).validate(spans)
+}
+
+impl ElementOptions<'_> {
+    /// [`validate`] for the file.
+    pub(crate) fn validate(&self, spans: &SpanMap) -> Vec<Diagnostic> {
+        let file = self.file;
+        let file_name = file.name.clone().unwrap_or_default();
+        let (elements, lookup) = (&self.elements, &self.lookup);
+        // Options that do not parse are skipped.
+        let distinct: Vec<(&str, &[Record])> = self
+            .distinct
+            .iter()
+            .map(|(type_name, _, records)| (*type_name, records.as_deref().unwrap_or_default()))
+            .collect();
+        let edition = features::file_edition(file);
+        let legacy = !matches!(file.syntax.as_deref(), Some("editions"));
+        let at = |options_path: &[i32], message: String, warning: bool| {
+            let span = match options_path.split_last() {
+                // The file itself: protoc points at the start of the file's first token.
+                Some((_, [])) | None => spans.get(&[]).map(Span::shrink_to_lo),
+                Some((_, element)) => spans.nearest(&child(element, &[1])),
+            };
+            match (span, warning) {
+                (Some(s), false) => Diagnostic::error(s, message),
+                (Some(s), true) => Diagnostic::warning(s, message),
+                (None, _) => Diagnostic::file_error(file_name.clone(), message),
             }
         };
-        elements.push((el.options_path.to_vec(), options));
-    });
-    let edition = features::file_edition(file);
-    let legacy = !matches!(file.syntax.as_deref(), Some("editions"));
-    let lookup = PoolLookup::new(pool, file, &file_name);
-    let at = |options_path: &[i32], message: String, warning: bool| {
-        let span = match options_path.split_last() {
-            // The file itself: protoc points at the start of the file's first token.
-            Some((_, [])) | None => spans.get(&[]).map(Span::shrink_to_lo),
-            Some((_, element)) => spans.nearest(&child(element, &[1])),
-        };
-        match (span, warning) {
-            (Some(s), false) => Diagnostic::error(s, message),
-            (Some(s), true) => Diagnostic::warning(s, message),
-            (None, _) => Diagnostic::file_error(file_name.clone(), message),
-        }
-    };
-    // protoc validates in `VisitDescriptors` order (each element before its children), one
-    // pass after the other. Elements are visited in build order here, so each diagnostic is
-    // tagged with its pass and element and put in protoc's order at the end (only when there
-    // are diagnostics, which is rare).
-    let in_protoc_order = |mut out: Vec<(u8, usize, Diagnostic)>| -> Vec<Diagnostic> {
-        if out.len() > 1 {
-            let mut order: PathMap<usize> = PathMap::default();
-            for (i, p) in visit_order(file).into_iter().enumerate() {
-                order.entry(p).or_insert(i);
+        // protoc validates in `VisitDescriptors` order (each element before its children), one
+        // pass after the other. Elements are visited in build order here, so each diagnostic is
+        // tagged with its pass and element and put in protoc's order at the end (only when there
+        // are diagnostics, which is rare).
+        let in_protoc_order = |mut out: Vec<(u8, usize, Diagnostic)>| -> Vec<Diagnostic> {
+            if out.len() > 1 {
+                let mut order: PathMap<usize> = PathMap::default();
+                for (i, p) in visit_order(file).into_iter().enumerate() {
+                    order.entry(p).or_insert(i);
+                }
+                let rank: Vec<usize> = elements
+                    .iter()
+                    .map(|(path, ..)| order.get(path).copied().unwrap_or(usize::MAX))
+                    .collect();
+                // Stable: an element's diagnostics stay in the order they were found.
+                out.sort_by_key(|(pass, element, _)| (*pass, rank[*element]));
             }
-            let rank: Vec<usize> = elements
+            out.into_iter().map(|(_, _, d)| d).collect()
+        };
+        let mut out = Vec::new();
+        let features_number = |type_name: &str| builtin_field_number(type_name, "features");
+        if legacy {
+            let has_features: Vec<bool> = distinct
                 .iter()
-                .map(|(path, ..)| order.get(path).copied().unwrap_or(usize::MAX))
+                .map(|(type_name, records)| {
+                    let features = features_number(type_name);
+                    records.iter().any(|r| Some(r.number) == features)
+                })
                 .collect();
-            // Stable: an element's diagnostics stay in the order they were found.
-            out.sort_by_key(|(pass, element, _)| (*pass, rank[*element]));
+            for (index, (path, options)) in elements.iter().enumerate() {
+                if has_features[*options] {
+                    out.push((
+                        0,
+                        index,
+                        at(
+                            path,
+                            "Features are only valid under editions.".to_string(),
+                            false,
+                        ),
+                    ));
+                }
+            }
         }
-        out.into_iter().map(|(_, _, d)| d).collect()
-    };
-    let mut out = Vec::new();
-    let features_number = |type_name: &str| builtin_field_number(type_name, "features");
-    if legacy {
-        let has_features: Vec<bool> = distinct
+        if out.iter().any(|(_, _, d)| d.is_error()) {
+            return in_protoc_order(out);
+        }
+        let lifetime_problems: Vec<Vec<(String, bool)>> = distinct
             .iter()
             .map(|(type_name, records)| {
+                // protoc validates the features first, then the rest of the options.
                 let features = features_number(type_name);
-                records.iter().any(|r| Some(r.number) == features)
+                let (first, rest) = (
+                    records.iter().filter(|r| Some(r.number) == features),
+                    records.iter().filter(|r| Some(r.number) != features),
+                );
+                let mut problems = Vec::new();
+                for record in first.chain(rest) {
+                    lifetime(&lookup, edition, type_name, record, &mut problems);
+                }
+                problems
             })
             .collect();
         for (index, (path, options)) in elements.iter().enumerate() {
-            if has_features[*options] {
-                out.push((
-                    0,
-                    index,
-                    at(
-                        path,
-                        "Features are only valid under editions.".to_string(),
-                        false,
-                    ),
-                ));
-            }
+            out.extend(
+                lifetime_problems[*options]
+                    .iter()
+                    .map(|(m, warning)| (1, index, at(path, m.clone(), *warning))),
+            );
         }
+        let target_problems: Vec<Vec<String>> = distinct
+            .iter()
+            .map(|(type_name, records)| {
+                let mut problems = Vec::new();
+                targets(
+                    &lookup,
+                    type_name,
+                    records,
+                    target_of(type_name),
+                    &mut problems,
+                );
+                problems
+            })
+            .collect();
+        for (index, (_, options)) in elements.iter().enumerate() {
+            out.extend(target_problems[*options].iter().map(|m| {
+                (
+                    2,
+                    index,
+                    Diagnostic::file_error(file_name.clone(), m.clone()),
+                )
+            }));
+        }
+        in_protoc_order(out)
     }
-    if out.iter().any(|(_, _, d)| d.is_error()) {
-        return in_protoc_order(out);
-    }
-    let lifetime_problems: Vec<Vec<(String, bool)>> = distinct
-        .iter()
-        .map(|(type_name, records)| {
-            // protoc validates the features first, then the rest of the options.
-            let features = features_number(type_name);
-            let (first, rest) = (
-                records.iter().filter(|r| Some(r.number) == features),
-                records.iter().filter(|r| Some(r.number) != features),
-            );
-            let mut problems = Vec::new();
-            for record in first.chain(rest) {
-                lifetime(&lookup, edition, type_name, record, &mut problems);
-            }
-            problems
-        })
-        .collect();
-    for (index, (path, options)) in elements.iter().enumerate() {
-        out.extend(
-            lifetime_problems[*options]
-                .iter()
-                .map(|(m, warning)| (1, index, at(path, m.clone(), *warning))),
-        );
-    }
-    let target_problems: Vec<Vec<String>> = distinct
-        .iter()
-        .map(|(type_name, records)| {
-            let mut problems = Vec::new();
-            targets(
-                &lookup,
-                type_name,
-                records,
-                target_of(type_name),
-                &mut problems,
-            );
-            problems
-        })
-        .collect();
-    for (index, (_, options)) in elements.iter().enumerate() {
-        out.extend(target_problems[*options].iter().map(|m| {
-            (
-                2,
-                index,
-                Diagnostic::file_error(file_name.clone(), m.clone()),
-            )
-        }));
-    }
-    in_protoc_order(out)
 }
 
 /// The options paths of every element of `file` in protoc's `VisitDescriptors` order: the file,
