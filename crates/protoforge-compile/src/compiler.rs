@@ -715,11 +715,13 @@ fn finish_one(
     let Some(file) = pool.file(&d.name) else {
         return done;
     };
+    // The element options are read once for validation and stripping (when they get there).
+    let options = std::cell::OnceCell::new();
+    let options = || options.get_or_init(|| crate::options::ElementOptions::new(file, file, pool));
     let checks = |spans: &SpanMap| {
         let mut diags = check(file, pool, spans, false);
         if !diags.iter().any(Diagnostic::is_error) {
-            let mut copy = file.clone();
-            diags.extend(crate::options::validate(&mut copy, pool, spans));
+            diags.extend(options().validate(spans));
         }
         diags
     };
@@ -744,19 +746,38 @@ fn finish_one(
         diags.extend(unused_imports(file, pool, &used, &d.import_spans));
     }
     done.diagnostics = diags;
-    // Stripping an option also drops its source locations: the copies carry the source info.
-    if !compiler.retain_options {
-        let mut copy = file.clone();
-        copy.source_code_info = done.info.take();
-        done.stripped = strip_for_output(compiler, pool, &mut copy);
-        done.info = copy.source_code_info.take();
-        done.file = Some(copy);
-    } else if compiler.stripped_copies {
-        // The pool's version is the output; only the stripped copy is made.
-        let mut copy = file.clone();
-        copy.source_code_info = done.info.clone();
-        strip_source_retention(&mut copy, pool);
-        done.stripped = Some(copy);
+    if !compiler.retain_options || compiler.stripped_copies {
+        // Stripping is worked out on the pool's version, which is copied only when stripping
+        // changes it (most files come out as they went in) or a stripped copy is asked for.
+        // Stripping an option also drops its source locations.
+        let stripping = options().plan_stripping();
+        let changed = (!stripping.is_empty()).then(|| {
+            let mut copy = file.clone();
+            stripping.apply(&mut copy);
+            copy
+        });
+        let mut info = done.info.take();
+        if compiler.retain_options {
+            // The pool's version is the output; only the stripped copy is made.
+            let mut copy = changed.unwrap_or_else(|| file.clone());
+            copy.source_code_info = info.clone();
+            if let Some(info) = &mut copy.source_code_info {
+                stripping.strip_locations(info);
+            }
+            done.stripped = Some(copy);
+        } else {
+            if let Some(info) = &mut info {
+                stripping.strip_locations(info);
+            }
+            if compiler.stripped_copies {
+                let mut copy = changed.clone().unwrap_or_else(|| file.clone());
+                copy.source_code_info = info.clone();
+                done.stripped = Some(copy);
+            }
+            // Unchanged files stay `None`: the pool's version is the output.
+            done.file = changed;
+        }
+        done.info = info;
     }
     done
 }

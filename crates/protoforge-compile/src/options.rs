@@ -50,6 +50,11 @@ const LINKED_FEATURE_EXTENSIONS: [u32; 3] = [1000, 1001, 1002];
 
 const FEATURE_SET: &str = "google.protobuf.FeatureSet";
 
+/// The first number of the `*Options` messages' extension ranges: their own fields (in the
+/// compiled-in schema and in the generated structs alike) are numbered below it, so a record
+/// numbered from here on is an unknown field to both.
+const FIRST_EXTENSION: u32 = 1000;
+
 /// Interprets every `uninterpreted_option` of `file` (whose types are already linked and which
 /// is already in `pool`), and rewrites its `SourceCodeInfo` option paths like protoc.
 pub(crate) fn interpret(
@@ -59,11 +64,11 @@ pub(crate) fn interpret(
 ) -> Vec<Diagnostic> {
     let file_name = file.name.clone().unwrap_or_default();
     let mut targets = Vec::new();
-    visit(file, true, &mut |el| {
+    visit_mut(file, true, &mut |el| {
         let uninterpreted = el.options.take_uninterpreted();
         if !uninterpreted.is_empty() {
             targets.push(Target {
-                options_path: el.options_path,
+                options_path: el.options_path.to_vec(),
                 element_name: el.full_name,
                 type_name: el.options.type_name(),
                 uninterpreted,
@@ -96,7 +101,7 @@ pub(crate) fn interpret(
         diagnostics = interp.diagnostics;
         interpreted_paths = interp.interpreted_paths;
         repeated_counts = interp.repeated_counts;
-        apply(file, pool, &targets, phase);
+        apply(file, pool, &mut targets, phase);
     }
     if let Some(info) = file.source_code_info.as_mut() {
         update_source_code_info(&mut info.location, &interpreted_paths);
@@ -106,27 +111,37 @@ pub(crate) fn interpret(
 
 /// Appends the records of `phase` to the options of each target and re-reads them with the
 /// compiled-in schema.
-fn apply(file: &mut FileDescriptorProto, pool: &Pool, targets: &[Target], phase: Phase) {
+fn apply(file: &mut FileDescriptorProto, pool: &Pool, targets: &mut [Target], phase: Phase) {
     let empty = FileDescriptorProto::default();
     let generated = PoolLookup::new(pool, &empty, "");
     let mut pending = targets
-        .iter()
+        .iter_mut()
         .filter(|t| !t.records[phase as usize].is_empty())
         .peekable();
-    visit(file, false, &mut |el| {
+    visit_mut(file, false, &mut |el| {
         let Some(target) = pending.next_if(|t| t.options_path == el.options_path) else {
             return;
         };
+        let type_name = el.options.type_name();
+        // The usual second phase: custom options (extensions, unknown to the compiled-in
+        // schema) appended to options that re-reading leaves as they are (nothing set yet, or
+        // already re-read after the first phase). Re-reading would keep the known fields and
+        // put the new records after the unknown fields already there, in their order: they
+        // can be appended as they are.
+        if phase == Phase::Extensions
+            && (el.options.is_empty_message() || !target.records[Phase::Fields as usize].is_empty())
+            && target.records[phase as usize]
+                .iter()
+                .all(|r| r.number >= FIRST_EXTENSION)
+        {
+            el.options
+                .append_unknown(std::mem::take(&mut target.records[phase as usize]));
+            return;
+        }
         let mut bytes = el.options.encode();
         wire::encode(&target.records[phase as usize], &mut bytes);
         if let Some(records) = wire::parse(&bytes) {
-            let normalized = normalize(
-                &generated,
-                Mode::Generated,
-                el.options.type_name(),
-                records,
-                None,
-            );
+            let normalized = normalize(&generated, Mode::Generated, type_name, records, None);
             el.options.replace_from(&wire::to_bytes(&normalized));
         }
     });
@@ -138,57 +153,197 @@ fn apply(file: &mut FileDescriptorProto, pool: &Pool, targets: &[Target], phase:
 /// `retention = RETENTION_SOURCE` (with their `SourceCodeInfo` locations). An options message
 /// that becomes empty is removed.
 pub(crate) fn strip_source_retention(file: &mut FileDescriptorProto, pool: &Pool) {
-    let dynamic = pool
-        .message("google.protobuf.FileDescriptorProto")
-        .is_some();
-    let mode = if dynamic {
-        Mode::Dynamic
-    } else {
-        Mode::Generated
-    };
-    let mut stripped: Vec<Vec<i32>> = Vec::new();
-    let file_name = file.name.clone().unwrap_or_default();
-    // The pool's copy of the file has the same definitions and interpreted options (only
-    // without source info), so lookups read it rather than a copy of `file`.
-    let empty = FileDescriptorProto::default();
-    let lookup = PoolLookup::new(pool, pool.file(&file_name).unwrap_or(&empty), &file_name);
-    visit(file, false, &mut |el| {
-        if !el.options.is_set() {
-            return;
-        }
-        let bytes = el.options.encode();
-        let Some(records) = wire::parse(&bytes) else {
-            return;
-        };
-        let mut strip = Strip {
-            path: el.options_path.clone(),
-            stripped: Vec::new(),
-        };
-        let normalized = normalize(
-            &lookup,
-            mode,
-            el.options.type_name(),
-            records,
-            Some(&mut strip),
-        );
-        stripped.append(&mut strip.stripped);
-        if normalized.is_empty() && !bytes.is_empty() {
-            el.options.clear();
-            stripped.push(el.options_path.clone());
-        } else {
-            // Options that come out as they went in (the usual case) need no re-decoding.
-            let out = wire::to_bytes(&normalized);
-            if out != bytes {
-                el.options.replace_from(&out);
-            }
-        }
-    });
-    if stripped.is_empty() {
-        return;
+    let stripping = plan_stripping(file, pool);
+    stripping.apply(file);
+}
+
+/// What [`strip_source_retention`] would change in a file, found without changing it: most
+/// files come out as they went in, and then need no copy.
+#[derive(Debug, Default)]
+pub(crate) struct Stripping {
+    /// The options that change, by options path in visit order: their new encoding, or `None`
+    /// when they become empty and are removed.
+    changed: Vec<(Vec<i32>, Option<Vec<u8>>)>,
+    /// The paths of the dropped options, whose source locations go with them.
+    stripped: Vec<Vec<i32>>,
+}
+
+impl Stripping {
+    /// Whether stripping leaves the file as it is.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.changed.is_empty() && self.stripped.is_empty()
     }
-    if let Some(info) = file.source_code_info.as_mut() {
+
+    /// Strips `file` (its source info too, if it has any).
+    pub(crate) fn apply(&self, file: &mut FileDescriptorProto) {
+        if self.is_empty() {
+            return;
+        }
+        let mut pending = self.changed.iter().peekable();
+        visit_mut(file, false, &mut |el| {
+            let Some((_, bytes)) = pending.next_if(|(path, _)| path.as_slice() == el.options_path)
+            else {
+                return;
+            };
+            match bytes {
+                Some(bytes) => el.options.replace_from(bytes),
+                None => el.options.clear(),
+            }
+        });
+        if let Some(info) = file.source_code_info.as_mut() {
+            self.strip_locations(info);
+        }
+    }
+
+    /// Drops the source locations of the stripped options from `info`.
+    pub(crate) fn strip_locations(&self, info: &mut protoforge::descriptor::SourceCodeInfo) {
+        if self.stripped.is_empty() {
+            return;
+        }
+        let stripped = &self.stripped;
         info.location
             .retain(|loc| !stripped.iter().any(|p| loc.path.starts_with(p)));
+    }
+}
+
+/// What [`strip_source_retention`] changes in `file` (which is in `pool`).
+pub(crate) fn plan_stripping(file: &FileDescriptorProto, pool: &Pool) -> Stripping {
+    // The pool's copy of the file has the same definitions and interpreted options (only
+    // without source info), so lookups read it.
+    let in_pool = pool
+        .file(file.name.as_deref().unwrap_or(""))
+        .unwrap_or_else(|| empty_file());
+    ElementOptions::new(file, in_pool, pool).plan_stripping()
+}
+
+/// An empty file, for lookups when the pool lacks the file.
+fn empty_file() -> &'static FileDescriptorProto {
+    static EMPTY: std::sync::OnceLock<FileDescriptorProto> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(FileDescriptorProto::default)
+}
+
+/// The options of a file's elements, read once for the passes over a finished file
+/// ([`ElementOptions::validate`], [`ElementOptions::plan_stripping`]), which share one schema
+/// lookup. Many elements have the same options (e.g. `(google.api.field_behavior) =
+/// REQUIRED`): each distinct options message (its type and encoding) is worked on once.
+pub(crate) struct ElementOptions<'a> {
+    file: &'a FileDescriptorProto,
+    pool: &'a Pool,
+    lookup: PoolLookup<'a>,
+    /// Each element with options, in visit order: its options path and its options (an
+    /// index into `distinct`).
+    elements: Vec<(Vec<i32>, usize)>,
+    /// Each distinct options message: its type, its encoding, and its records (`None` when
+    /// they do not parse; such options are left alone).
+    distinct: Vec<(&'static str, Vec<u8>, Option<Vec<Record>>)>,
+}
+
+impl<'a> ElementOptions<'a> {
+    /// Reads the options of `file`; lookups read `lookup_file` for the file's own symbols
+    /// (the same file, or its copy in `pool`).
+    pub(crate) fn new(
+        file: &'a FileDescriptorProto,
+        lookup_file: &'a FileDescriptorProto,
+        pool: &'a Pool,
+    ) -> Self {
+        let mut elements = Vec::new();
+        let mut distinct = Vec::new();
+        let mut seen: NameMap<(&'static str, Vec<u8>), usize> = NameMap::default();
+        visit(file, false, &mut |el| {
+            let key = (el.options.type_name(), el.options.encode());
+            let options = match seen.get(&key) {
+                Some(&options) => options,
+                None => {
+                    let records = wire::parse(&key.1);
+                    distinct.push((key.0, key.1.clone(), records));
+                    seen.insert(key, distinct.len() - 1);
+                    distinct.len() - 1
+                }
+            };
+            elements.push((el.options_path.to_vec(), options));
+        });
+        ElementOptions {
+            file,
+            pool,
+            lookup: PoolLookup::new(pool, lookup_file, file.name.as_deref().unwrap_or("")),
+            elements,
+            distinct,
+        }
+    }
+
+    /// What [`strip_source_retention`] changes in the file.
+    pub(crate) fn plan_stripping(&self) -> Stripping {
+        let dynamic = self
+            .pool
+            .message("google.protobuf.FileDescriptorProto")
+            .is_some();
+        let mode = if dynamic {
+            Mode::Dynamic
+        } else {
+            Mode::Generated
+        };
+        let outcomes: Vec<StrippedOptions> = self
+            .distinct
+            .iter()
+            .map(|(type_name, bytes, records)| {
+                strip_options(&self.lookup, mode, type_name, bytes, records.clone())
+            })
+            .collect();
+        let mut plan = Stripping::default();
+        for (path, options) in &self.elements {
+            let outcome = &outcomes[*options];
+            plan.stripped
+                .extend(outcome.stripped.iter().map(|below| child(path, below)));
+            match &outcome.change {
+                None => {}
+                Some(None) => {
+                    plan.stripped.push(path.clone());
+                    plan.changed.push((path.clone(), None));
+                }
+                Some(Some(out)) => plan.changed.push((path.clone(), Some(out.clone()))),
+            }
+        }
+        plan
+    }
+}
+
+/// What stripping does to one options message.
+struct StrippedOptions {
+    /// `None` when the options come out as they went in (the usual case, which then needs no
+    /// re-decoding), else their new encoding (`None`: they become empty and are removed).
+    change: Option<Option<Vec<u8>>>,
+    /// The paths of the dropped options, below the options message.
+    stripped: Vec<Vec<i32>>,
+}
+
+/// Strips the options message `bytes` (whose records are `records`) of type `type_name`.
+fn strip_options(
+    lookup: &PoolLookup<'_>,
+    mode: Mode,
+    type_name: &str,
+    bytes: &[u8],
+    records: Option<Vec<Record>>,
+) -> StrippedOptions {
+    let mut strip = Strip {
+        path: Vec::new(),
+        stripped: Vec::new(),
+    };
+    let Some(records) = records else {
+        return StrippedOptions {
+            change: None,
+            stripped: Vec::new(),
+        };
+    };
+    let normalized = normalize(lookup, mode, type_name, records, Some(&mut strip));
+    let change = if normalized.is_empty() && !bytes.is_empty() {
+        Some(None)
+    } else {
+        let out = wire::to_bytes(&normalized);
+        (out != bytes).then_some(Some(out))
+    };
+    StrippedOptions {
+        change,
+        stripped: strip.stripped,
     }
 }
 
@@ -197,103 +352,133 @@ pub(crate) fn strip_source_retention(file: &mut FileDescriptorProto, pool: &Pool
 /// enum values used outside their `feature_support` window (errors, and warnings for
 /// deprecated ones), and option fields set on a kind of element their `targets` exclude.
 pub(crate) fn validate(
-    file: &mut FileDescriptorProto,
+    file: &FileDescriptorProto,
     pool: &Pool,
     spans: &SpanMap,
 ) -> Vec<Diagnostic> {
-    let file_name = file.name.clone().unwrap_or_default();
-    // Each element's options path, type and records (options that do not parse are skipped).
-    let mut elements = Vec::new();
-    // The visit only reads the options; it needs `&mut` because it hands out option handles.
-    visit(file, false, &mut |el| {
-        if el.options.is_set()
-            && let Some(records) = wire::parse(&el.options.encode())
-        {
-            elements.push((el.options_path, el.options.type_name(), records));
-        }
-    });
-    let file = &*file;
-    let edition = features::file_edition(file);
-    let legacy = !matches!(file.syntax.as_deref(), Some("editions"));
-    let lookup = PoolLookup::new(pool, file, &file_name);
-    let at = |options_path: &[i32], message: String, warning: bool| {
-        let span = match options_path.split_last() {
-            // The file itself: protoc points at the start of the file's first token.
-            Some((_, [])) | None => spans.get(&[]).map(Span::shrink_to_lo),
-            Some((_, element)) => spans.nearest(&child(element, &[1])),
-        };
-        match (span, warning) {
-            (Some(s), false) => Diagnostic::error(s, message),
-            (Some(s), true) => Diagnostic::warning(s, message),
-            (None, _) => Diagnostic::file_error(file_name.clone(), message),
-        }
-    };
-    // protoc validates in `VisitDescriptors` order (each element before its children), one
-    // pass after the other. Elements are visited in build order here, so each diagnostic is
-    // tagged with its pass and element and put in protoc's order at the end (only when there
-    // are diagnostics, which is rare).
-    let in_protoc_order = |mut out: Vec<(u8, usize, Diagnostic)>| -> Vec<Diagnostic> {
-        if out.len() > 1 {
-            let mut order: PathMap<usize> = PathMap::default();
-            for (i, p) in visit_order(file).into_iter().enumerate() {
-                order.entry(p).or_insert(i);
+    ElementOptions::new(file, file, pool).validate(spans)
+}
+
+impl ElementOptions<'_> {
+    /// [`validate`] for the file.
+    pub(crate) fn validate(&self, spans: &SpanMap) -> Vec<Diagnostic> {
+        let file = self.file;
+        let file_name = file.name.clone().unwrap_or_default();
+        let (elements, lookup) = (&self.elements, &self.lookup);
+        // Options that do not parse are skipped.
+        let distinct: Vec<(&str, &[Record])> = self
+            .distinct
+            .iter()
+            .map(|(type_name, _, records)| (*type_name, records.as_deref().unwrap_or_default()))
+            .collect();
+        let edition = features::file_edition(file);
+        let legacy = !matches!(file.syntax.as_deref(), Some("editions"));
+        let at = |options_path: &[i32], message: String, warning: bool| {
+            let span = match options_path.split_last() {
+                // The file itself: protoc points at the start of the file's first token.
+                Some((_, [])) | None => spans.get(&[]).map(Span::shrink_to_lo),
+                Some((_, element)) => spans.nearest(&child(element, &[1])),
+            };
+            match (span, warning) {
+                (Some(s), false) => Diagnostic::error(s, message),
+                (Some(s), true) => Diagnostic::warning(s, message),
+                (None, _) => Diagnostic::file_error(file_name.clone(), message),
             }
-            let rank: Vec<usize> = elements
+        };
+        // protoc validates in `VisitDescriptors` order (each element before its children), one
+        // pass after the other. Elements are visited in build order here, so each diagnostic is
+        // tagged with its pass and element and put in protoc's order at the end (only when there
+        // are diagnostics, which is rare).
+        let in_protoc_order = |mut out: Vec<(u8, usize, Diagnostic)>| -> Vec<Diagnostic> {
+            if out.len() > 1 {
+                let mut order: PathMap<usize> = PathMap::default();
+                for (i, p) in visit_order(file).into_iter().enumerate() {
+                    order.entry(p).or_insert(i);
+                }
+                let rank: Vec<usize> = elements
+                    .iter()
+                    .map(|(path, ..)| order.get(path).copied().unwrap_or(usize::MAX))
+                    .collect();
+                // Stable: an element's diagnostics stay in the order they were found.
+                out.sort_by_key(|(pass, element, _)| (*pass, rank[*element]));
+            }
+            out.into_iter().map(|(_, _, d)| d).collect()
+        };
+        let mut out = Vec::new();
+        let features_number = |type_name: &str| builtin_field_number(type_name, "features");
+        if legacy {
+            let has_features: Vec<bool> = distinct
                 .iter()
-                .map(|(path, ..)| order.get(path).copied().unwrap_or(usize::MAX))
+                .map(|(type_name, records)| {
+                    let features = features_number(type_name);
+                    records.iter().any(|r| Some(r.number) == features)
+                })
                 .collect();
-            // Stable: an element's diagnostics stay in the order they were found.
-            out.sort_by_key(|(pass, element, _)| (*pass, rank[*element]));
+            for (index, (path, options)) in elements.iter().enumerate() {
+                if has_features[*options] {
+                    out.push((
+                        0,
+                        index,
+                        at(
+                            path,
+                            "Features are only valid under editions.".to_string(),
+                            false,
+                        ),
+                    ));
+                }
+            }
         }
-        out.into_iter().map(|(_, _, d)| d).collect()
-    };
-    let mut out = Vec::new();
-    let features_number = |type_name: &str| builtin_field_number(type_name, "features");
-    for (index, (path, type_name, records)) in elements.iter().enumerate() {
-        let features = features_number(type_name);
-        if legacy && records.iter().any(|r| Some(r.number) == features) {
-            out.push((
-                0,
-                index,
-                at(
-                    path,
-                    "Features are only valid under editions.".to_string(),
-                    false,
-                ),
-            ));
+        if out.iter().any(|(_, _, d)| d.is_error()) {
+            return in_protoc_order(out);
         }
-    }
-    if out.iter().any(|(_, _, d)| d.is_error()) {
-        return in_protoc_order(out);
-    }
-    let mut problems = Vec::new();
-    for (index, (path, type_name, records)) in elements.iter().enumerate() {
-        // protoc validates the features first, then the rest of the options.
-        let features = features_number(type_name);
-        let (first, rest) = (
-            records.iter().filter(|r| Some(r.number) == features),
-            records.iter().filter(|r| Some(r.number) != features),
-        );
-        for record in first.chain(rest) {
-            lifetime(&lookup, edition, type_name, record, &mut problems);
+        let lifetime_problems: Vec<Vec<(String, bool)>> = distinct
+            .iter()
+            .map(|(type_name, records)| {
+                // protoc validates the features first, then the rest of the options.
+                let features = features_number(type_name);
+                let (first, rest) = (
+                    records.iter().filter(|r| Some(r.number) == features),
+                    records.iter().filter(|r| Some(r.number) != features),
+                );
+                let mut problems = Vec::new();
+                for record in first.chain(rest) {
+                    lifetime(&lookup, edition, type_name, record, &mut problems);
+                }
+                problems
+            })
+            .collect();
+        for (index, (path, options)) in elements.iter().enumerate() {
+            out.extend(
+                lifetime_problems[*options]
+                    .iter()
+                    .map(|(m, warning)| (1, index, at(path, m.clone(), *warning))),
+            );
         }
-        out.extend(
-            problems
-                .drain(..)
-                .map(|(m, warning)| (1, index, at(path, m, warning))),
-        );
+        let target_problems: Vec<Vec<String>> = distinct
+            .iter()
+            .map(|(type_name, records)| {
+                let mut problems = Vec::new();
+                targets(
+                    &lookup,
+                    type_name,
+                    records,
+                    target_of(type_name),
+                    &mut problems,
+                );
+                problems
+            })
+            .collect();
+        for (index, (_, options)) in elements.iter().enumerate() {
+            out.extend(target_problems[*options].iter().map(|m| {
+                (
+                    2,
+                    index,
+                    Diagnostic::file_error(file_name.clone(), m.clone()),
+                )
+            }));
+        }
+        in_protoc_order(out)
     }
-    let mut problems = Vec::new();
-    for (index, (_, type_name, records)) in elements.iter().enumerate() {
-        let target = target_of(type_name);
-        targets(&lookup, type_name, records, target, &mut problems);
-        out.extend(
-            problems
-                .drain(..)
-                .map(|m| (2, index, Diagnostic::file_error(file_name.clone(), m))),
-        );
-    }
-    in_protoc_order(out)
 }
 
 /// The options paths of every element of `file` in protoc's `VisitDescriptors` order: the file,
@@ -634,26 +819,42 @@ impl Interpreter<'_> {
             return Ok(());
         }
 
-        let mut message = target.type_name.to_string();
         let mut intermediate: Vec<Rc<FieldInfo>> = Vec::new();
-        let mut debug_name = String::new();
-        let mut dest_path = target.options_path.clone();
+        // The name as protoc prints it, e.g. `(a.b).c`, up to part `j` (only for diagnostics).
+        let debug_name = |j: usize| {
+            let mut out = String::new();
+            for part in &option.name[..=j] {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                if part.is_extension == Some(true) {
+                    out.push('(');
+                    out.push_str(part.name_part());
+                    out.push(')');
+                } else {
+                    out.push_str(part.name_part());
+                }
+            }
+            out
+        };
+        let mut dest_path = Vec::with_capacity(target.options_path.len() + option.name.len() + 1);
+        dest_path.extend_from_slice(&target.options_path);
         let mut leaf: Option<Rc<FieldInfo>> = None;
         for (j, part) in option.name.iter().enumerate() {
+            // The message the part names a field of: the options, or the previous part's type.
+            let message = match intermediate.last() {
+                Some(parent) => parent.kind.message_type().unwrap_or_default(),
+                None => target.type_name,
+            };
             let part_name = part.name_part();
-            if !debug_name.is_empty() {
-                debug_name.push('.');
-            }
             let found = if part.is_extension == Some(true) {
-                debug_name.push('(');
-                debug_name.push_str(part_name);
-                debug_name.push(')');
                 match self
                     .lookup
                     .resolve_extension(&target.element_name, part_name)
                 {
                     Ok(f) => Some(f),
                     Err(Some(resolved_to)) => {
+                        let debug_name = debug_name(j);
                         return Err(name_error(
                             self,
                             format!(
@@ -667,24 +868,25 @@ impl Interpreter<'_> {
                     Err(None) => None,
                 }
             } else {
-                debug_name.push_str(part_name);
-                self.lookup.field_by_name_rc(&message, part_name)
+                self.lookup.field_by_name_rc(message, part_name)
             };
             let Some(field) = found else {
                 return Err(name_error(
                     self,
                     format!(
-                        "Option \"{debug_name}\" unknown. Ensure that your proto definition file imports \
-                         the proto which defines the option (i.e. via import option after edition 2024)."
+                        "Option \"{}\" unknown. Ensure that your proto definition file imports \
+                         the proto which defines the option (i.e. via import option after edition 2024).",
+                        debug_name(j)
                     ),
                 ));
             };
             if field.containing_type != message {
-                let short = message.rsplit('.').next().unwrap_or(&message);
+                let short = message.rsplit('.').next().unwrap_or(message);
                 return Err(name_error(
                     self,
                     format!(
-                        "Option field \"{debug_name}\" is not a field or extension of message \"{short}\"."
+                        "Option field \"{}\" is not a field or extension of message \"{short}\".",
+                        debug_name(j)
                     ),
                 ));
             }
@@ -696,27 +898,31 @@ impl Interpreter<'_> {
                 return Err(name_error(
                     self,
                     format!(
-                        "Feature \"{debug_name}\" can't be used in the same file it's defined in."
+                        "Feature \"{}\" can't be used in the same file it's defined in.",
+                        debug_name(j)
                     ),
                 ));
             }
             if j + 1 < option.name.len() {
-                let Some(sub) = field.kind.message_type().map(str::to_string) else {
+                if field.kind.message_type().is_none() {
                     return Err(name_error(
                         self,
-                        format!("Option \"{debug_name}\" is an atomic type, not a message."),
+                        format!(
+                            "Option \"{}\" is an atomic type, not a message.",
+                            debug_name(j)
+                        ),
                     ));
-                };
+                }
                 if field.repeated {
                     return Err(name_error(
                         self,
                         format!(
-                            "Option field \"{debug_name}\" is a repeated message. Repeated message options \
-                             must be initialized using an aggregate value."
+                            "Option field \"{}\" is a repeated message. Repeated message options \
+                             must be initialized using an aggregate value.",
+                            debug_name(j)
                         ),
                     ));
                 }
-                message = sub;
                 intermediate.push(field);
             } else {
                 leaf = Some(field);
@@ -729,7 +935,10 @@ impl Interpreter<'_> {
         if !field.repeated && is_set(&intermediate, &field, &target.records[phase as usize]) {
             return Err(name_error(
                 self,
-                format!("Option \"{debug_name}\" was already set."),
+                format!(
+                    "Option \"{}\" was already set.",
+                    debug_name(option.name.len() - 1)
+                ),
             ));
         }
         let value = match option_value(self.lookup, &field, option) {
@@ -752,7 +961,8 @@ impl Interpreter<'_> {
             *count += 1;
             dest_path.push(index);
         }
-        let mut src_path = target.options_path.clone();
+        let mut src_path = Vec::with_capacity(target.options_path.len() + 2);
+        src_path.extend_from_slice(&target.options_path);
         src_path.extend([tag::UNINTERPRETED_OPTION, i as i32]);
         self.interpreted_paths.insert(src_path, dest_path);
         Ok(())
@@ -1220,10 +1430,9 @@ struct LookupCache {
     by_name: Memo<String, MaybeField>,
     /// [`PoolLookup::extension_info`] per full name.
     extensions: NameMap<String, Option<Rc<FieldInfo>>>,
-    /// [`PoolLookup::visible_symbol`] per full name.
+    /// [`PoolLookup::visible_symbol`] per full name (of symbols in the pool).
     visible: NameMap<String, Option<(SymbolKind, String)>>,
-    /// [`PoolLookup::resolve_extension`] per scope (the name it is relative to, up to its last
-    /// dot) and name.
+    /// [`PoolLookup::resolve_in`] per scope searched first and name.
     resolved: Memo<String, ResolvedExtension>,
 }
 
@@ -1486,72 +1695,66 @@ impl<'a> PoolLookup<'a> {
     /// Scopes are searched from the innermost outwards and the first component decides, like
     /// type names; symbols count when their file is visible from the file being compiled,
     /// through ordinary imports or `import option`.
-    fn resolve_extension(
-        &self,
-        relative_to: &str,
-        name: &str,
-    ) -> Result<Rc<FieldInfo>, Option<String>> {
-        // The answer depends on the scopes around `relative_to`, not on its last component.
-        let scope_key = relative_to
-            .rfind('.')
-            .map_or("", |dot| &relative_to[..=dot]);
+    fn resolve_extension(&self, relative_to: &str, name: &str) -> ResolvedExtension {
+        if let Some(absolute) = name.strip_prefix('.') {
+            return self.extension_symbol(self.visible_symbol(absolute).ok_or(None)?);
+        }
+        // The search starts in the scope around `relative_to`.
+        self.resolve_in(relative_to.rsplit_once('.').map(|(scope, _)| scope), name)
+    }
+
+    /// [`PoolLookup::resolve_extension`] of the relative `name`, searched in `scope` and then
+    /// the scopes around it (`None`: past the outermost one, where only `name` itself is
+    /// left). Answers are memoized per scope, so a new scope costs one lookup before the
+    /// search meets a scope already searched.
+    fn resolve_in(&self, scope: Option<&str>, name: &str) -> ResolvedExtension {
+        let Some(scope) = scope else {
+            return self.extension_symbol(self.visible_symbol(name).ok_or(None)?);
+        };
         self.memoized(
             |c| &mut c.resolved,
-            scope_key,
+            scope,
             name,
-            || self.resolve_extension_uncached(relative_to, name),
+            || {
+                let first = name.split('.').next().unwrap_or(name);
+                let outer = scope.rsplit_once('.').map(|(outer, _)| outer);
+                match self.visible_symbol(&join(scope, first)) {
+                    // A plain name: the symbol found is the answer.
+                    Some(found) if first.len() == name.len() => self.extension_symbol(found),
+                    // A compound name whose first component is an aggregate here: the rest
+                    // must be inside it.
+                    Some((kind, _)) if kind.is_aggregate() => {
+                        let full = join(scope, name);
+                        self.extension_symbol(self.visible_symbol(&full).ok_or(Some(full))?)
+                    }
+                    _ => self.resolve_in(outer, name),
+                }
+            },
         )
     }
 
-    fn resolve_extension_uncached(
-        &self,
-        relative_to: &str,
-        name: &str,
-    ) -> Result<Rc<FieldInfo>, Option<String>> {
-        let found = if let Some(absolute) = name.strip_prefix('.') {
-            self.visible_symbol(absolute).ok_or(None)?
-        } else {
-            let first = name.split('.').next().unwrap_or(name);
-            let compound = first.len() < name.len();
-            let mut scope = relative_to;
-            // One buffer for the candidate names of every scope.
-            let mut candidate = String::with_capacity(relative_to.len() + first.len() + 1);
-            loop {
-                let Some((outer, _)) = scope.rsplit_once('.') else {
-                    break self.visible_symbol(name).ok_or(None)?;
-                };
-                scope = outer;
-                candidate.clear();
-                if !scope.is_empty() {
-                    candidate.push_str(scope);
-                    candidate.push('.');
-                }
-                candidate.push_str(first);
-                let Some(kind) = self.visible_symbol(&candidate).map(|(k, _)| k) else {
-                    continue;
-                };
-                if !compound {
-                    break (kind, candidate);
-                }
-                if kind.is_aggregate() {
-                    let full = join(scope, name);
-                    break self.visible_symbol(&full).ok_or(Some(full))?;
-                }
-            }
-        };
-        match found {
-            (SymbolKind::Extension, full) => self.extension_info(&full).ok_or(None),
+    /// The extension a resolved symbol names, if it is one.
+    fn extension_symbol(&self, (kind, full_name): (SymbolKind, String)) -> ResolvedExtension {
+        match kind {
+            SymbolKind::Extension => self.extension_info(&full_name).ok_or(None),
             _ => Err(None),
         }
     }
 
     /// The symbol `full_name` if the file being compiled may use it in an option.
     fn visible_symbol(&self, full_name: &str) -> Option<(SymbolKind, String)> {
-        self.memoized_by_name(
-            |c| &mut c.visible,
-            full_name,
-            || self.visible_symbol_uncached(full_name),
-        )
+        if let Some(hit) = self.cache.borrow().visible.get(full_name) {
+            return hit.clone();
+        }
+        // Names that are no symbol at all (most candidates of a scope search) are not worth
+        // remembering: the pool answers them as fast.
+        self.pool.lookup(full_name)?;
+        let found = self.visible_symbol_uncached(full_name);
+        self.cache
+            .borrow_mut()
+            .visible
+            .insert(full_name.to_string(), found.clone());
+        found
     }
 
     fn visible_symbol_uncached(&self, full_name: &str) -> Option<(SymbolKind, String)> {
@@ -1629,19 +1832,17 @@ impl<'a> PoolLookup<'a> {
 }
 
 impl Lookup for PoolLookup<'_> {
-    fn field_by_name(&self, message: &str, name: &str) -> Option<FieldInfo> {
-        self.field_by_name_rc(message, name).map(|f| (*f).clone())
+    fn field_by_name(&self, message: &str, name: &str) -> Option<Rc<FieldInfo>> {
+        self.field_by_name_rc(message, name)
     }
 
-    fn field_by_number(&self, message: &str, number: u32) -> Option<FieldInfo> {
-        self.field_rc(message, number).map(|f| (*f).clone())
+    fn field_by_number(&self, message: &str, number: u32) -> Option<Rc<FieldInfo>> {
+        self.field_rc(message, number)
     }
 
-    fn extension(&self, scope: &str, name: &str) -> Option<FieldInfo> {
+    fn extension(&self, scope: &str, name: &str) -> Option<Rc<FieldInfo>> {
         // Text format resolves `[name]` like protoc's `LookupSymbol(name, message full name)`.
-        self.resolve_extension(scope, name)
-            .ok()
-            .map(|f| (*f).clone())
+        self.resolve_extension(scope, name).ok()
     }
 
     fn has_message(&self, name: &str) -> bool {
@@ -1677,13 +1878,21 @@ impl Lookup for PoolLookup<'_> {
     }
 }
 
-/// One element's options, whatever their type.
-trait OptionsSlot {
+/// One element's options, whatever their type, read-only.
+trait OptionsRead {
     fn type_name(&self) -> &'static str;
     fn is_set(&self) -> bool;
-    fn take_uninterpreted(&mut self) -> Vec<UninterpretedOption>;
     /// The options as bytes (empty when unset).
     fn encode(&self) -> Vec<u8>;
+    /// Whether the options are unset or set to an empty message (nothing would be encoded).
+    fn is_empty_message(&self) -> bool;
+}
+
+/// One element's options, whatever their type.
+trait OptionsSlot: OptionsRead {
+    fn take_uninterpreted(&mut self) -> Vec<UninterpretedOption>;
+    /// Appends `records` to the unknown fields (of set options).
+    fn append_unknown(&mut self, records: Vec<Record>);
     /// Replaces the options with `bytes` decoded (keeps them when the bytes do not decode).
     fn replace_from(&mut self, bytes: &[u8]);
     fn clear(&mut self);
@@ -1691,18 +1900,28 @@ trait OptionsSlot {
 
 macro_rules! options_slot {
     ($($t:ty => $name:literal),* $(,)?) => {$(
-        impl OptionsSlot for Option<$t> {
+        impl OptionsRead for Option<$t> {
             fn type_name(&self) -> &'static str {
                 $name
             }
             fn is_set(&self) -> bool {
                 self.is_some()
             }
+            fn encode(&self) -> Vec<u8> {
+                self.as_ref().map(|o| o.encode_to_vec()).unwrap_or_default()
+            }
+            fn is_empty_message(&self) -> bool {
+                self.as_ref().is_none_or(|o| o.encoded_len() == 0)
+            }
+        }
+        impl OptionsSlot for Option<$t> {
             fn take_uninterpreted(&mut self) -> Vec<UninterpretedOption> {
                 self.as_mut().map(|o| std::mem::take(&mut o.uninterpreted_option)).unwrap_or_default()
             }
-            fn encode(&self) -> Vec<u8> {
-                self.as_ref().map(|o| o.encode_to_vec()).unwrap_or_default()
+            fn append_unknown(&mut self, records: Vec<Record>) {
+                if let Some(o) = self {
+                    push_unknown(&mut o.unknown_fields, records);
+                }
             }
             fn replace_from(&mut self, bytes: &[u8]) {
                 if let Ok(decoded) = <$t>::decode(bytes) {
@@ -1714,6 +1933,25 @@ macro_rules! options_slot {
             }
         }
     )*};
+}
+
+/// Appends `records` to `unknown` as decoding their encoding would.
+fn push_unknown(unknown: &mut protoforge::UnknownFields, records: Vec<Record>) {
+    use protoforge::UnknownValue;
+    for record in records {
+        let value = match record.value {
+            Raw::Varint(v) => UnknownValue::Varint(v),
+            Raw::Fixed64(v) => UnknownValue::Fixed64(v),
+            Raw::Bytes(b) => UnknownValue::LengthDelimited(b),
+            Raw::Group(inner) => {
+                let mut group = protoforge::UnknownFields::new();
+                push_unknown(&mut group, inner);
+                UnknownValue::Group(group)
+            }
+            Raw::Fixed32(v) => UnknownValue::Fixed32(v),
+        };
+        unknown.push(record.number, value);
+    }
 }
 
 options_slot!(
@@ -1728,218 +1966,249 @@ options_slot!(
     ExtensionRangeOptions => "google.protobuf.ExtensionRangeOptions",
 );
 
-/// One element with options, as handed to a [`visit`] callback.
-struct Element<'a> {
-    /// The path of the element's `options` field.
-    options_path: Vec<i32>,
-    /// protoc's name scope for the element's options.
+/// One element with options, as handed to a [`visit`] or [`visit_mut`] callback.
+struct Element<'a, O> {
+    /// The path of the element's `options` field (borrowed from the walk: copy it to keep it).
+    options_path: &'a [i32],
+    /// protoc's name scope for the element's options (empty unless names were asked for).
     full_name: String,
-    options: &'a mut dyn OptionsSlot,
+    /// The options: `&dyn OptionsRead` or `&mut dyn OptionsSlot`.
+    options: O,
 }
 
-/// [`join`] when `names` is set, else an empty string (for visits that do not use names).
-fn scoped(names: bool, scope: &str, name: &str) -> String {
-    if names {
-        join(scope, name)
-    } else {
-        String::new()
-    }
-}
+/// An element as [`visit`] hands it out.
+type ElementRef<'a> = Element<'a, &'a dyn OptionsRead>;
 
-fn child(path: &[i32], parts: &[i32]) -> Vec<i32> {
-    let mut p = path.to_vec();
-    p.extend_from_slice(parts);
-    p
-}
+/// An element as [`visit_mut`] hands it out.
+type ElementMut<'a> = Element<'a, &'a mut dyn OptionsSlot>;
 
-/// Calls `f` for every element of `file` that has options, in protoc's build order:
-/// messages (their oneofs, fields, enums, extension ranges, extensions, the message itself,
-/// then nested messages), enums (values, then the enum), services (methods, then the
-/// service), extensions, and the file last. Element names are only built when `names` is set
-/// (otherwise they are empty).
-fn visit(file: &mut FileDescriptorProto, names: bool, f: &mut dyn FnMut(Element<'_>)) {
-    let package = file.package.clone().unwrap_or_default();
-    for (i, m) in file.message_type.iter_mut().enumerate() {
-        visit_message(m, &[tag::file::MESSAGE_TYPE, i as i32], &package, names, f);
-    }
-    for (i, e) in file.enum_type.iter_mut().enumerate() {
-        visit_enum(e, &[tag::file::ENUM_TYPE, i as i32], &package, names, f);
-    }
-    for (i, s) in file.service.iter_mut().enumerate() {
-        let path = [tag::file::SERVICE, i as i32];
-        let name = scoped(names, &package, s.name.as_deref().unwrap_or(""));
-        for (j, m) in s.method.iter_mut().enumerate() {
-            emit(
-                f,
-                &mut m.options,
-                || {
-                    child(
-                        &path,
-                        &[tag::service::METHOD, j as i32, tag::method::OPTIONS],
-                    )
-                },
-                || scoped(names, &name, m.name.as_deref().unwrap_or("")),
-            );
-        }
-        emit(
-            f,
-            &mut s.options,
-            || child(&path, &[tag::service::OPTIONS]),
-            || name,
-        );
-    }
-    for (i, x) in file.extension.iter_mut().enumerate() {
-        emit(
-            f,
-            &mut x.options,
-            || vec![tag::file::EXTENSION, i as i32, tag::field::OPTIONS],
-            || scoped(names, &package, x.name.as_deref().unwrap_or("")),
-        );
-    }
-    emit(
-        f,
-        &mut file.options,
-        || vec![tag::file::OPTIONS],
-        || {
-            if names {
-                format!("{package}.dummy")
-            } else {
-                String::new()
-            }
-        },
-    );
-}
-
-/// Calls `f` with one element, if it has options (every caller only looks at those; the path
-/// and name are only built then).
-fn emit(
-    f: &mut dyn FnMut(Element<'_>),
-    options: &mut dyn OptionsSlot,
-    path: impl FnOnce() -> Vec<i32>,
-    name: impl FnOnce() -> String,
-) {
-    if options.is_set() {
-        f(Element {
-            options_path: path(),
-            full_name: name(),
-            options,
-        });
-    }
-}
-
-fn visit_message(
-    m: &mut DescriptorProto,
-    path: &[i32],
-    scope: &str,
+/// The state of a walk over a file: the current path and name scope, each one buffer that
+/// grows as the walk goes in and shrinks as it comes out.
+struct Walk {
+    /// Whether element names are wanted (otherwise `scope` stays empty).
     names: bool,
-    f: &mut dyn FnMut(Element<'_>),
-) {
-    let name = scoped(names, scope, m.name.as_deref().unwrap_or(""));
-    for (i, o) in m.oneof_decl.iter_mut().enumerate() {
-        emit(
-            f,
-            &mut o.options,
-            || {
-                child(
-                    path,
-                    &[tag::message::ONEOF_DECL, i as i32, tag::oneof::OPTIONS],
-                )
-            },
-            || scoped(names, &name, o.name.as_deref().unwrap_or("")),
-        );
-    }
-    for (i, x) in m.field.iter_mut().enumerate() {
-        emit(
-            f,
-            &mut x.options,
-            || child(path, &[tag::message::FIELD, i as i32, tag::field::OPTIONS]),
-            || scoped(names, &name, x.name.as_deref().unwrap_or("")),
-        );
-    }
-    for (i, e) in m.enum_type.iter_mut().enumerate() {
-        visit_enum(
-            e,
-            &child(path, &[tag::message::ENUM_TYPE, i as i32]),
-            &name,
+    path: Vec<i32>,
+    scope: String,
+}
+
+impl Walk {
+    fn new(names: bool, package: Option<&str>) -> Walk {
+        let mut scope = String::new();
+        if names {
+            scope.push_str(package.unwrap_or(""));
+        }
+        Walk {
             names,
-            f,
-        );
+            path: Vec::with_capacity(16),
+            scope,
+        }
     }
-    for (i, r) in m.extension_range.iter_mut().enumerate() {
-        emit(
-            f,
-            &mut r.options,
-            || {
-                child(
-                    path,
+
+    /// Enters the scope of element `name` (when names are wanted); returns what to hand to
+    /// [`Walk::leave`].
+    fn enter(&mut self, name: Option<&str>) -> usize {
+        let len = self.scope.len();
+        if self.names {
+            if !self.scope.is_empty() {
+                self.scope.push('.');
+            }
+            self.scope.push_str(name.unwrap_or(""));
+        }
+        len
+    }
+
+    fn leave(&mut self, len: usize) {
+        self.scope.truncate(len);
+    }
+
+    /// The name of an element in the current scope, built by `name` from the scope (only
+    /// when names are wanted).
+    fn name(&self, name: impl FnOnce(&str) -> String) -> String {
+        if self.names {
+            name(&self.scope)
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// The walk over a file's elements with options, once for shared and once for exclusive
+/// access (`$m` is empty or `mut`; `$iter` is `iter` or `iter_mut`). Both visit in the same
+/// order.
+macro_rules! walker {
+    ($visit:ident, $message:ident, $enum_:ident, $emit:ident, $Elem:ident, $Slot:ident,
+     [$($m:tt)?], $iter:ident) => {
+        /// Calls `f` for every element of `file` that has options, in protoc's build order:
+        /// messages (their oneofs, fields, enums, extension ranges, extensions, the message
+        /// itself, then nested messages), enums (values, then the enum), services (methods,
+        /// then the service), extensions, and the file last. Element names are only built
+        /// when `names` is set (otherwise they are empty).
+        fn $visit(file: &$($m)? FileDescriptorProto, names: bool, f: &mut dyn FnMut($Elem<'_>)) {
+            let mut w = Walk::new(names, file.package.as_deref());
+            for (i, m) in file.message_type.$iter().enumerate() {
+                w.path.extend([tag::file::MESSAGE_TYPE, i as i32]);
+                $message(&mut w, m, f);
+                w.path.clear();
+            }
+            for (i, e) in file.enum_type.$iter().enumerate() {
+                w.path.extend([tag::file::ENUM_TYPE, i as i32]);
+                $enum_(&mut w, e, f);
+                w.path.clear();
+            }
+            for (i, s) in file.service.$iter().enumerate() {
+                w.path.extend([tag::file::SERVICE, i as i32]);
+                let scope = w.enter(s.name.as_deref());
+                for (j, m) in s.method.$iter().enumerate() {
+                    $emit(
+                        &mut w,
+                        f,
+                        &$($m)? m.options,
+                        &[tag::service::METHOD, j as i32, tag::method::OPTIONS],
+                        |s| join(s, m.name.as_deref().unwrap_or("")),
+                    );
+                }
+                $emit(&mut w, f, &$($m)? s.options, &[tag::service::OPTIONS], str::to_string);
+                w.leave(scope);
+                w.path.clear();
+            }
+            for (i, x) in file.extension.$iter().enumerate() {
+                $emit(
+                    &mut w,
+                    f,
+                    &$($m)? x.options,
+                    &[tag::file::EXTENSION, i as i32, tag::field::OPTIONS],
+                    |s| join(s, x.name.as_deref().unwrap_or("")),
+                );
+            }
+            $emit(&mut w, f, &$($m)? file.options, &[tag::file::OPTIONS], |s| {
+                format!("{s}.dummy")
+            });
+        }
+
+        /// Calls `f` with one element, if it has options (every caller only looks at those;
+        /// the path and name are only built then).
+        fn $emit(
+            w: &mut Walk,
+            f: &mut dyn FnMut($Elem<'_>),
+            options: &$($m)? dyn $Slot,
+            parts: &[i32],
+            name: impl FnOnce(&str) -> String,
+        ) {
+            if !options.is_set() {
+                return;
+            }
+            let len = w.path.len();
+            w.path.extend_from_slice(parts);
+            let full_name = w.name(name);
+            f(Element {
+                options_path: &w.path,
+                full_name,
+                options,
+            });
+            w.path.truncate(len);
+        }
+
+        fn $message(w: &mut Walk, m: &$($m)? DescriptorProto, f: &mut dyn FnMut($Elem<'_>)) {
+            let scope = w.enter(m.name.as_deref());
+            for (i, o) in m.oneof_decl.$iter().enumerate() {
+                $emit(
+                    w,
+                    f,
+                    &$($m)? o.options,
+                    &[tag::message::ONEOF_DECL, i as i32, tag::oneof::OPTIONS],
+                    |s| join(s, o.name.as_deref().unwrap_or("")),
+                );
+            }
+            for (i, x) in m.field.$iter().enumerate() {
+                $emit(
+                    w,
+                    f,
+                    &$($m)? x.options,
+                    &[tag::message::FIELD, i as i32, tag::field::OPTIONS],
+                    |s| join(s, x.name.as_deref().unwrap_or("")),
+                );
+            }
+            for (i, e) in m.enum_type.$iter().enumerate() {
+                let len = w.path.len();
+                w.path.extend([tag::message::ENUM_TYPE, i as i32]);
+                $enum_(w, e, f);
+                w.path.truncate(len);
+            }
+            for (i, r) in m.extension_range.$iter().enumerate() {
+                $emit(
+                    w,
+                    f,
+                    &$($m)? r.options,
                     &[
                         tag::message::EXTENSION_RANGE,
                         i as i32,
                         tag::extension_range::OPTIONS,
                     ],
-                )
-            },
-            || name.clone(),
-        );
-    }
-    for (i, x) in m.extension.iter_mut().enumerate() {
-        emit(
-            f,
-            &mut x.options,
-            || {
-                child(
-                    path,
+                    str::to_string,
+                );
+            }
+            for (i, x) in m.extension.$iter().enumerate() {
+                $emit(
+                    w,
+                    f,
+                    &$($m)? x.options,
                     &[tag::message::EXTENSION, i as i32, tag::field::OPTIONS],
-                )
-            },
-            || scoped(names, &name, x.name.as_deref().unwrap_or("")),
-        );
-    }
-    emit(
-        f,
-        &mut m.options,
-        || child(path, &[tag::message::OPTIONS]),
-        || name.clone(),
-    );
-    for (i, n) in m.nested_type.iter_mut().enumerate() {
-        visit_message(
-            n,
-            &child(path, &[tag::message::NESTED_TYPE, i as i32]),
-            &name,
-            names,
-            f,
-        );
-    }
+                    |s| join(s, x.name.as_deref().unwrap_or("")),
+                );
+            }
+            $emit(w, f, &$($m)? m.options, &[tag::message::OPTIONS], str::to_string);
+            for (i, n) in m.nested_type.$iter().enumerate() {
+                let len = w.path.len();
+                w.path.extend([tag::message::NESTED_TYPE, i as i32]);
+                $message(w, n, f);
+                w.path.truncate(len);
+            }
+            w.leave(scope);
+        }
+
+        fn $enum_(w: &mut Walk, e: &$($m)? EnumDescriptorProto, f: &mut dyn FnMut($Elem<'_>)) {
+            for (i, v) in e.value.$iter().enumerate() {
+                // Enum values are siblings of their enum.
+                $emit(
+                    w,
+                    f,
+                    &$($m)? v.options,
+                    &[tag::enum_::VALUE, i as i32, tag::enum_value::OPTIONS],
+                    |s| join(s, v.name.as_deref().unwrap_or("")),
+                );
+            }
+            let scope = w.enter(e.name.as_deref());
+            $emit(w, f, &$($m)? e.options, &[tag::enum_::OPTIONS], str::to_string);
+            w.leave(scope);
+        }
+    };
 }
 
-fn visit_enum(
-    e: &mut EnumDescriptorProto,
-    path: &[i32],
-    scope: &str,
-    names: bool,
-    f: &mut dyn FnMut(Element<'_>),
-) {
-    let name = scoped(names, scope, e.name.as_deref().unwrap_or(""));
-    for (i, v) in e.value.iter_mut().enumerate() {
-        // Enum values are siblings of their enum.
-        emit(
-            f,
-            &mut v.options,
-            || {
-                child(
-                    path,
-                    &[tag::enum_::VALUE, i as i32, tag::enum_value::OPTIONS],
-                )
-            },
-            || scoped(names, scope, v.name.as_deref().unwrap_or("")),
-        );
-    }
-    emit(
-        f,
-        &mut e.options,
-        || child(path, &[tag::enum_::OPTIONS]),
-        || name,
-    );
+walker!(
+    visit,
+    visit_message,
+    visit_enum,
+    emit,
+    ElementRef,
+    OptionsRead,
+    [],
+    iter
+);
+walker!(
+    visit_mut,
+    visit_message_mut,
+    visit_enum_mut,
+    emit_mut,
+    ElementMut,
+    OptionsSlot,
+    [mut],
+    iter_mut
+);
+
+fn child(path: &[i32], parts: &[i32]) -> Vec<i32> {
+    let mut p = path.to_vec();
+    p.extend_from_slice(parts);
+    p
 }
 
 #[cfg(test)]

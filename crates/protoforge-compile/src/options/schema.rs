@@ -3,6 +3,8 @@
 //! normalisation code does not depend on where descriptors come from (the pool being compiled,
 //! or the built-in `descriptor.proto`).
 
+use std::rc::Rc;
+
 pub(crate) use protoforge_parse::ast::ScalarType;
 
 /// What a field holds.
@@ -75,12 +77,12 @@ pub(crate) struct FieldInfo {
 /// Schema queries. Names are full names without a leading dot.
 pub(crate) trait Lookup {
     /// A field of `message` (not an extension) by name.
-    fn field_by_name(&self, message: &str, name: &str) -> Option<FieldInfo>;
+    fn field_by_name(&self, message: &str, name: &str) -> Option<Rc<FieldInfo>>;
     /// A field or (known) extension of `message` by number.
-    fn field_by_number(&self, message: &str, number: u32) -> Option<FieldInfo>;
+    fn field_by_number(&self, message: &str, number: u32) -> Option<Rc<FieldInfo>>;
     /// An extension named `name` (relative to scope `scope`, or fully qualified with a
     /// leading dot), whatever it extends.
-    fn extension(&self, scope: &str, name: &str) -> Option<FieldInfo>;
+    fn extension(&self, scope: &str, name: &str) -> Option<Rc<FieldInfo>>;
     /// Whether `name` is a message type.
     fn has_message(&self, name: &str) -> bool;
     /// The number of value `value` of enum `enum_name`.

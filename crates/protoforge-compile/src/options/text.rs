@@ -3,6 +3,8 @@
 //! extensions in number order, repeated scalars packed where the field is packed, zero values of
 //! fields without presence left out).
 
+use std::rc::Rc;
+
 use super::schema::{FieldInfo, Kind, Lookup, ScalarType};
 use super::wire::{self, Raw, Record};
 
@@ -119,6 +121,13 @@ fn string_literal(bytes: &[u8], start: usize) -> Result<(Vec<u8>, usize), String
     let mut out = Vec::new();
     let mut i = start + 1;
     loop {
+        // The plain bytes up to the next quote, escape or line end are copied at once.
+        let plain = bytes[i..]
+            .iter()
+            .position(|&b| b == quote || b == b'\\' || b == b'\n')
+            .unwrap_or(bytes.len() - i);
+        out.extend_from_slice(&bytes[i..i + plain]);
+        i += plain;
         let Some(&c) = bytes.get(i) else {
             return Err("Unexpected end of string.".to_string());
         };
@@ -197,7 +206,7 @@ fn string_literal(bytes: &[u8], start: usize) -> Result<(Vec<u8>, usize), String
 /// One parsed message: its fields in the order first seen, each with its raw values.
 #[derive(Default)]
 struct DynMessage {
-    fields: Vec<(FieldInfo, Vec<Raw>)>,
+    fields: Vec<(Rc<FieldInfo>, Vec<Raw>)>,
 }
 
 impl DynMessage {
@@ -359,7 +368,7 @@ impl Parser<'_> {
         add_values(msg, field, values)
     }
 
-    fn named_field(&self, message: &str, name: &str) -> Result<FieldInfo, String> {
+    fn named_field(&self, message: &str, name: &str) -> Result<Rc<FieldInfo>, String> {
         let mut field = self.lookup.field_by_name(message, name);
         if field.is_none() {
             let lower = name.to_ascii_lowercase();
@@ -634,7 +643,7 @@ fn parse_int(text: &str) -> Option<u64> {
     }
 }
 
-fn add_values(msg: &mut DynMessage, field: FieldInfo, values: Vec<Raw>) -> Result<(), String> {
+fn add_values(msg: &mut DynMessage, field: Rc<FieldInfo>, values: Vec<Raw>) -> Result<(), String> {
     if !field.repeated {
         if msg.fields.iter().any(|(f, _)| f.number == field.number) {
             return Err(format!(
@@ -693,26 +702,28 @@ mod tests {
     }
 
     impl Lookup for Fake {
-        fn field_by_name(&self, message: &str, name: &str) -> Option<FieldInfo> {
+        fn field_by_name(&self, message: &str, name: &str) -> Option<Rc<FieldInfo>> {
             if message != "t.M" {
                 return None;
             }
-            Some(match name {
+            Some(Rc::new(match name {
                 "a" => info("a", 1, false, Kind::Scalar(ScalarType::Int32)),
                 "r" => info("r", 2, true, Kind::Scalar(ScalarType::Sint32)),
                 "sub" => info("sub", 3, false, Kind::Message("t.M".into())),
                 "s" => info("s", 4, false, Kind::Scalar(ScalarType::String)),
                 "e" => info("e", 5, false, Kind::Enum("t.E".into())),
                 _ => return None,
-            })
+            }))
         }
-        fn field_by_number(&self, _: &str, _: u32) -> Option<FieldInfo> {
+        fn field_by_number(&self, _: &str, _: u32) -> Option<Rc<FieldInfo>> {
             None
         }
-        fn extension(&self, _: &str, name: &str) -> Option<FieldInfo> {
-            (name == "t.ext").then(|| FieldInfo {
-                is_extension: true,
-                ..info("ext", 100, false, Kind::Scalar(ScalarType::Bool))
+        fn extension(&self, _: &str, name: &str) -> Option<Rc<FieldInfo>> {
+            (name == "t.ext").then(|| {
+                Rc::new(FieldInfo {
+                    is_extension: true,
+                    ..info("ext", 100, false, Kind::Scalar(ScalarType::Bool))
+                })
             })
         }
         fn has_message(&self, name: &str) -> bool {
