@@ -220,7 +220,7 @@ fn describe(tok: &Tok<'_>) -> String {
 }
 
 /// The text of a keyword or symbol token.
-fn token_text(tok: &Tok<'_>) -> &'static str {
+pub(crate) fn token_text(tok: &Tok<'_>) -> &'static str {
     match tok {
         Tok::Syntax => "syntax",
         Tok::Edition => "edition",
@@ -352,28 +352,64 @@ fn error_diag(file: FileId, rec: Rec, e: &ParseError<usize, Tok<'_>, ()>) -> Dia
     }
 }
 
-/// Turns a parsed type name into a type reference: a lone scalar keyword is the scalar.
-pub(crate) fn type_ref(t: TypeName, diags: &mut Vec<Diagnostic>) -> TypeRef {
-    if !t.leading_dot {
-        if let [only] = t.parts.as_slice() {
-            if let Some(s) = ast::ScalarType::from_name(&only.name) {
-                return TypeRef::Scalar(s, t.span);
-            }
-        } else if let [first, second, ..] = t.parts.as_slice()
-            && ast::ScalarType::from_name(&first.name).is_some()
-        {
-            // protoc reads the scalar type and then expects the field name.
-            let dot = Span::new(first.span.file, first.span.end, second.span.start);
-            diags.push(
-                Diagnostic::error(
-                    dot,
-                    format!("expected field name after scalar type `{}`", first.name),
-                )
-                .with_help("a message named like a scalar type needs a leading `.` or its package"),
-            );
-        }
+/// Checks a field's type once the field is read: protoc reads a scalar keyword followed by a
+/// dot (`int32.Foo`) as the scalar and then wants the field name.
+pub(crate) fn type_ref(ty: TypeRef, diags: &mut Vec<Diagnostic>) -> TypeRef {
+    if let TypeRef::Named(t) = &ty
+        && !t.leading_dot
+        && let [first, second, ..] = t.parts.as_slice()
+        && ast::ScalarType::from_name(&first.name).is_some()
+    {
+        let dot = Span::new(first.span.file, first.span.end, second.span.start);
+        diags.push(
+            Diagnostic::error(
+                dot,
+                format!("expected field name after scalar type `{}`", first.name),
+            )
+            .with_help("a message named like a scalar type needs a leading `.` or its package"),
+        );
     }
-    TypeRef::Named(t)
+    ty
+}
+
+/// The type of a field written as one word at `l..r`: the scalar it names, or a type name.
+pub(crate) fn word_type(file: FileId, word: &str, l: usize, r: usize) -> TypeRef {
+    match ast::ScalarType::from_name(word) {
+        Some(s) => TypeRef::Scalar(s, sp(file, l, r)),
+        None => TypeRef::Named(type_name(file, false, l, word, l, r)),
+    }
+}
+
+/// A type name starting at `l` whose first part is `word` at `wl..r`. Room is made for a few
+/// more parts: most dotted names have two to four.
+pub(crate) fn type_name(
+    file: FileId,
+    leading_dot: bool,
+    l: usize,
+    word: &str,
+    wl: usize,
+    r: usize,
+) -> TypeName {
+    let mut parts = Vec::with_capacity(4);
+    parts.push(Ident {
+        name: word.to_string(),
+        span: sp(file, wl, r),
+    });
+    TypeName {
+        leading_dot,
+        parts,
+        span: sp(file, l, r),
+    }
+}
+
+/// `t` followed by `.word`, the word at `l..r`.
+pub(crate) fn dotted(file: FileId, mut t: TypeName, word: &str, l: usize, r: usize) -> TypeName {
+    t.parts.push(Ident {
+        name: word.to_string(),
+        span: sp(file, l, r),
+    });
+    t.span.end = r as u32;
+    t
 }
 
 /// `list` with `item` appended (list rules in the grammar build their vectors with it).
