@@ -187,37 +187,40 @@ impl Tok<'_> {
         )
     }
 
-    /// The keyword token for `text`, if `text` is a keyword.
+    /// The keyword token for `text`, if `text` is a keyword. Length and first letter (and in a
+    /// few cases one more letter) pick the only candidate, so a word costs one comparison.
     fn keyword(text: &str) -> Option<Tok<'static>> {
-        Some(match text {
-            "syntax" => Tok::Syntax,
-            "edition" => Tok::Edition,
-            "package" => Tok::Package,
-            "import" => Tok::Import,
-            "public" => Tok::Public,
-            "weak" => Tok::Weak,
-            "option" => Tok::Option,
-            "message" => Tok::Message,
-            "enum" => Tok::Enum,
-            "service" => Tok::Service,
-            "extend" => Tok::Extend,
-            "rpc" => Tok::Rpc,
-            "returns" => Tok::Returns,
-            "stream" => Tok::Stream,
-            "oneof" => Tok::Oneof,
-            "map" => Tok::Map,
-            "group" => Tok::Group,
-            "optional" => Tok::Optional,
-            "required" => Tok::Required,
-            "repeated" => Tok::Repeated,
-            "extensions" => Tok::Extensions,
-            "reserved" => Tok::Reserved,
-            "to" => Tok::To,
-            "max" => Tok::Max,
-            "export" => Tok::Export,
-            "local" => Tok::Local,
+        let b = text.as_bytes();
+        let (word, tok) = match (b.len(), *b.first()?) {
+            (2, b't') => ("to", Tok::To),
+            (3, b'r') => ("rpc", Tok::Rpc),
+            (3, b'm') if b[2] == b'p' => ("map", Tok::Map),
+            (3, b'm') => ("max", Tok::Max),
+            (4, b'w') => ("weak", Tok::Weak),
+            (4, b'e') => ("enum", Tok::Enum),
+            (5, b'o') => ("oneof", Tok::Oneof),
+            (5, b'g') => ("group", Tok::Group),
+            (5, b'l') => ("local", Tok::Local),
+            (6, b's') if b[1] == b'y' => ("syntax", Tok::Syntax),
+            (6, b's') => ("stream", Tok::Stream),
+            (6, b'i') => ("import", Tok::Import),
+            (6, b'p') => ("public", Tok::Public),
+            (6, b'o') => ("option", Tok::Option),
+            (6, b'e') if b[2] == b't' => ("extend", Tok::Extend),
+            (6, b'e') => ("export", Tok::Export),
+            (7, b'e') => ("edition", Tok::Edition),
+            (7, b'p') => ("package", Tok::Package),
+            (7, b'm') => ("message", Tok::Message),
+            (7, b's') => ("service", Tok::Service),
+            (7, b'r') => ("returns", Tok::Returns),
+            (8, b'o') => ("optional", Tok::Optional),
+            (8, b'r') if b[2] == b'q' => ("required", Tok::Required),
+            (8, b'r') if b[2] == b'p' => ("repeated", Tok::Repeated),
+            (8, b'r') => ("reserved", Tok::Reserved),
+            (10, b'e') => ("extensions", Tok::Extensions),
             _ => return None,
-        })
+        };
+        (text == word).then_some(tok)
     }
 }
 
@@ -494,6 +497,15 @@ pub(crate) enum IntError {
 
 /// Decodes a decimal, `0x` hex or `0` octal integer literal.
 pub(crate) fn parse_int(text: &str) -> Result<u64, IntError> {
+    let bytes = text.as_bytes();
+    // Most literals are short decimal numbers (field numbers); up to 19 digits cannot overflow.
+    if !bytes.is_empty()
+        && bytes.len() <= 19
+        && (bytes[0] != b'0' || bytes.len() == 1)
+        && bytes.iter().all(u8::is_ascii_digit)
+    {
+        return Ok(bytes.iter().fold(0u64, |v, d| v * 10 + u64::from(d - b'0')));
+    }
     let (digits, radix) = if let Some(h) = text.strip_prefix("0x").or(text.strip_prefix("0X")) {
         (h, 16)
     } else if text.len() > 1 && text.starts_with('0') {
@@ -803,6 +815,63 @@ mod tests {
                 Tok::Slash
             ]
         );
+    }
+
+    #[test]
+    fn every_keyword_and_only_keywords() {
+        let words = [
+            "syntax",
+            "edition",
+            "package",
+            "import",
+            "public",
+            "weak",
+            "option",
+            "message",
+            "enum",
+            "service",
+            "extend",
+            "rpc",
+            "returns",
+            "stream",
+            "oneof",
+            "map",
+            "group",
+            "optional",
+            "required",
+            "repeated",
+            "extensions",
+            "reserved",
+            "to",
+            "max",
+            "export",
+            "local",
+        ];
+        for w in words {
+            let tok = Tok::keyword(w);
+            assert!(tok.as_ref().is_some_and(Tok::is_word), "{w}");
+            assert_eq!(crate::parser::token_text(&tok.unwrap_or(Tok::Semi)), w);
+        }
+        for w in [
+            "",
+            "t",
+            "tx",
+            "mat",
+            "mapx",
+            "rpd",
+            "sytax",
+            "strean",
+            "extent",
+            "exports",
+            "requires",
+            "repeater",
+            "reservex",
+            "extensionz",
+            "Message",
+            "_enum",
+        ] {
+            assert_eq!(Tok::keyword(w), None, "{w}");
+        }
     }
 
     #[test]
