@@ -47,22 +47,21 @@ pub(crate) fn parse_file(
     let mut diags = Vec::new();
     let lexed = lexer::lex(file, source, &mut diags);
     let end = source.len();
-    let tokens = lexed.tokens;
+    let mut tokens = lexed.tokens;
     let positions: Vec<(u32, u32)> = tokens
         .iter()
         .map(|(l, _, r)| (*l as u32, *r as u32))
         .collect();
-    let keep = lexer::hash_comments(file, &tokens, &lexed.hashes, &mut diags);
-    let defaults = negated_defaults(&tokens);
+    if !lexed.hashes.is_empty() {
+        let keep = lexer::hash_comments(file, &tokens, &lexed.hashes, &mut diags);
+        let mut kept = keep.iter();
+        tokens.retain(|_| kept.next().copied().unwrap_or(true));
+    }
     let mut parse_diags = Vec::new();
     let result = grammar::FileParser::new().parse(
         file,
         &mut parse_diags,
-        tokens
-            .into_iter()
-            .zip(keep)
-            .filter_map(|(t, keep)| keep.then_some(t))
-            .map(|(l, t, r)| Ok::<_, ()>((l, t, r))),
+        tokens.into_iter().map(Ok::<_, ()>),
     );
     let tree = match result {
         Ok(mut f) => {
@@ -114,8 +113,15 @@ pub(crate) fn parse_file(
     for d in kept.iter_mut() {
         name_what_was_expected(d, source, &positions);
     }
-    for d in diags.iter_mut().chain(kept.iter_mut()) {
-        place_negative_ident(d, &positions, &defaults);
+    if diags
+        .iter()
+        .chain(&kept)
+        .any(|d| d.message.starts_with(NEGATIVE_IDENT))
+    {
+        let defaults = negated_defaults(source, &positions);
+        for d in diags.iter_mut().chain(kept.iter_mut()) {
+            place_negative_ident(d, &positions, &defaults);
+        }
     }
     diags.extend(kept);
     if let Some(f) = &tree {
@@ -132,16 +138,13 @@ pub(crate) fn parse_file(
 }
 
 /// The offsets of the words negated in `default = -word` (protoc checks a default value's
-/// sign and word itself, and reports a bad one at the word).
-fn negated_defaults(tokens: &[(usize, lexer::Tok<'_>, usize)]) -> Vec<usize> {
-    tokens
+/// sign and word itself, and reports a bad one at the word), found from the tokens' text.
+fn negated_defaults(source: &str, positions: &[(u32, u32)]) -> Vec<usize> {
+    let text = |&(l, r): &(u32, u32)| source.get(l as usize..r as usize).unwrap_or("");
+    positions
         .windows(4)
-        .filter(|w| {
-            w[0].1 == lexer::Tok::Ident("default")
-                && w[1].1 == lexer::Tok::Eq
-                && w[2].1 == lexer::Tok::Minus
-        })
-        .map(|w| w[3].0)
+        .filter(|w| text(&w[0]) == "default" && text(&w[1]) == "=" && text(&w[2]) == "-")
+        .map(|w| w[3].0 as usize)
         .collect()
 }
 
