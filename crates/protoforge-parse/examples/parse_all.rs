@@ -2,17 +2,21 @@
 //! root directory), then lexes, parses, checks and attaches comments to each, and prints the
 //! number of files, megabytes, the time and the throughput.
 //!
-//! Usage: `parse_all ROOT @LIST [REPEAT]`, for example
+//! Usage: `parse_all [--no-comments] ROOT @LIST [REPEAT]`, for example
 //! `parse_all ~/.cache/protoforge/googleapis @/tmp/gapi-files.txt`. Reading the files is not
-//! timed; `REPEAT` (default 1) parses the whole set that many times.
+//! timed; `REPEAT` (default 1) parses the whole set that many times. `--no-comments` parses
+//! the way a compilation without source info does (`parse_file_without_comments`).
 
 use std::path::Path;
 use std::time::Instant;
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let before = args.len();
+    args.retain(|a| a != "--no-comments");
+    let comments = args.len() == before;
     let (Some(root), Some(list)) = (args.first(), args.get(1)) else {
-        eprintln!("usage: parse_all ROOT @LIST [REPEAT]");
+        eprintln!("usage: parse_all [--no-comments] ROOT @LIST [REPEAT]");
         std::process::exit(2);
     };
     let repeat: usize = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(1);
@@ -44,7 +48,12 @@ fn main() {
     let mut errors = 0usize;
     for _ in 0..repeat {
         for (i, t) in texts.iter().enumerate() {
-            let (tree, diags) = protoforge_parse::parse_file(protoforge_parse::FileId(i as u32), t);
+            let file = protoforge_parse::FileId(i as u32);
+            let (tree, diags) = if comments {
+                protoforge_parse::parse_file(file, t)
+            } else {
+                protoforge_parse::parse_file_without_comments(file, t)
+            };
             items += tree.map_or(0, |f| f.items.len());
             errors += diags.len();
         }

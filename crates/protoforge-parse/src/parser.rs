@@ -47,22 +47,21 @@ pub(crate) fn parse_file(
     let mut diags = Vec::new();
     let lexed = lexer::lex(file, source, &mut diags);
     let end = source.len();
-    let tokens = lexed.tokens;
+    let mut tokens = lexed.tokens;
     let positions: Vec<(u32, u32)> = tokens
         .iter()
         .map(|(l, _, r)| (*l as u32, *r as u32))
         .collect();
-    let keep = lexer::hash_comments(file, &tokens, &lexed.hashes, &mut diags);
-    let defaults = negated_defaults(&tokens);
+    if !lexed.hashes.is_empty() {
+        let keep = lexer::hash_comments(file, &tokens, &lexed.hashes, &mut diags);
+        let mut kept = keep.iter();
+        tokens.retain(|_| kept.next().copied().unwrap_or(true));
+    }
     let mut parse_diags = Vec::new();
     let result = grammar::FileParser::new().parse(
         file,
         &mut parse_diags,
-        tokens
-            .into_iter()
-            .zip(keep)
-            .filter_map(|(t, keep)| keep.then_some(t))
-            .map(|(l, t, r)| Ok::<_, ()>((l, t, r))),
+        tokens.into_iter().map(Ok::<_, ()>),
     );
     let tree = match result {
         Ok(mut f) => {
@@ -114,8 +113,15 @@ pub(crate) fn parse_file(
     for d in kept.iter_mut() {
         name_what_was_expected(d, source, &positions);
     }
-    for d in diags.iter_mut().chain(kept.iter_mut()) {
-        place_negative_ident(d, &positions, &defaults);
+    if diags
+        .iter()
+        .chain(&kept)
+        .any(|d| d.message.starts_with(NEGATIVE_IDENT))
+    {
+        let defaults = negated_defaults(source, &positions);
+        for d in diags.iter_mut().chain(kept.iter_mut()) {
+            place_negative_ident(d, &positions, &defaults);
+        }
     }
     diags.extend(kept);
     if let Some(f) = &tree {
@@ -132,16 +138,13 @@ pub(crate) fn parse_file(
 }
 
 /// The offsets of the words negated in `default = -word` (protoc checks a default value's
-/// sign and word itself, and reports a bad one at the word).
-fn negated_defaults(tokens: &[(usize, lexer::Tok<'_>, usize)]) -> Vec<usize> {
-    tokens
+/// sign and word itself, and reports a bad one at the word), found from the tokens' text.
+fn negated_defaults(source: &str, positions: &[(u32, u32)]) -> Vec<usize> {
+    let text = |&(l, r): &(u32, u32)| source.get(l as usize..r as usize).unwrap_or("");
+    positions
         .windows(4)
-        .filter(|w| {
-            w[0].1 == lexer::Tok::Ident("default")
-                && w[1].1 == lexer::Tok::Eq
-                && w[2].1 == lexer::Tok::Minus
-        })
-        .map(|w| w[3].0)
+        .filter(|w| text(&w[0]) == "default" && text(&w[1]) == "=" && text(&w[2]) == "-")
+        .map(|w| w[3].0 as usize)
         .collect()
 }
 
@@ -220,7 +223,7 @@ fn describe(tok: &Tok<'_>) -> String {
 }
 
 /// The text of a keyword or symbol token.
-fn token_text(tok: &Tok<'_>) -> &'static str {
+pub(crate) fn token_text(tok: &Tok<'_>) -> &'static str {
     match tok {
         Tok::Syntax => "syntax",
         Tok::Edition => "edition",
@@ -352,28 +355,64 @@ fn error_diag(file: FileId, rec: Rec, e: &ParseError<usize, Tok<'_>, ()>) -> Dia
     }
 }
 
-/// Turns a parsed type name into a type reference: a lone scalar keyword is the scalar.
-pub(crate) fn type_ref(t: TypeName, diags: &mut Vec<Diagnostic>) -> TypeRef {
-    if !t.leading_dot {
-        if let [only] = t.parts.as_slice() {
-            if let Some(s) = ast::ScalarType::from_name(&only.name) {
-                return TypeRef::Scalar(s, t.span);
-            }
-        } else if let [first, second, ..] = t.parts.as_slice()
-            && ast::ScalarType::from_name(&first.name).is_some()
-        {
-            // protoc reads the scalar type and then expects the field name.
-            let dot = Span::new(first.span.file, first.span.end, second.span.start);
-            diags.push(
-                Diagnostic::error(
-                    dot,
-                    format!("expected field name after scalar type `{}`", first.name),
-                )
-                .with_help("a message named like a scalar type needs a leading `.` or its package"),
-            );
-        }
+/// Checks a field's type once the field is read: protoc reads a scalar keyword followed by a
+/// dot (`int32.Foo`) as the scalar and then wants the field name.
+pub(crate) fn type_ref(ty: TypeRef, diags: &mut Vec<Diagnostic>) -> TypeRef {
+    if let TypeRef::Named(t) = &ty
+        && !t.leading_dot
+        && let [first, second, ..] = t.parts.as_slice()
+        && ast::ScalarType::from_name(&first.name).is_some()
+    {
+        let dot = Span::new(first.span.file, first.span.end, second.span.start);
+        diags.push(
+            Diagnostic::error(
+                dot,
+                format!("expected field name after scalar type `{}`", first.name),
+            )
+            .with_help("a message named like a scalar type needs a leading `.` or its package"),
+        );
     }
-    TypeRef::Named(t)
+    ty
+}
+
+/// The type of a field written as one word at `l..r`: the scalar it names, or a type name.
+pub(crate) fn word_type(file: FileId, word: &str, l: usize, r: usize) -> TypeRef {
+    match ast::ScalarType::from_name(word) {
+        Some(s) => TypeRef::Scalar(s, sp(file, l, r)),
+        None => TypeRef::Named(type_name(file, false, l, word, l, r)),
+    }
+}
+
+/// A type name starting at `l` whose first part is `word` at `wl..r`. Room is made for a few
+/// more parts: most dotted names have two to four.
+pub(crate) fn type_name(
+    file: FileId,
+    leading_dot: bool,
+    l: usize,
+    word: &str,
+    wl: usize,
+    r: usize,
+) -> TypeName {
+    let mut parts = Vec::with_capacity(4);
+    parts.push(Ident {
+        name: word.to_string(),
+        span: sp(file, wl, r),
+    });
+    TypeName {
+        leading_dot,
+        parts,
+        span: sp(file, l, r),
+    }
+}
+
+/// `t` followed by `.word`, the word at `l..r`.
+pub(crate) fn dotted(file: FileId, mut t: TypeName, word: &str, l: usize, r: usize) -> TypeName {
+    t.parts.push(Ident {
+        name: word.to_string(),
+        span: sp(file, l, r),
+    });
+    t.span.end = r as u32;
+    t
 }
 
 /// `list` with `item` appended (list rules in the grammar build their vectors with it).
