@@ -1444,6 +1444,8 @@ struct LookupCache {
     visible: NameMap<String, Option<(SymbolKind, String)>>,
     /// [`PoolLookup::resolve_in`] per scope searched first and name.
     resolved: Memo<String, ResolvedExtension>,
+    /// [`Lookup::enum_value`] per enum and value name.
+    enum_values: Memo<String, Option<i32>>,
 }
 
 /// Where a descriptor lives: its file and path, or the built-in `descriptor.proto`.
@@ -1860,11 +1862,18 @@ impl Lookup for PoolLookup<'_> {
     }
 
     fn enum_value(&self, enum_name: &str, value: &str) -> Option<i32> {
-        let (e, _) = self.enum_desc(enum_name)?;
-        e.value
-            .iter()
-            .find(|v| v.name.as_deref() == Some(value))?
-            .number
+        self.memoized(
+            |c| &mut c.enum_values,
+            enum_name,
+            value,
+            || {
+                let (e, _) = self.enum_desc(enum_name)?;
+                e.value
+                    .iter()
+                    .find(|v| v.name.as_deref() == Some(value))?
+                    .number
+            },
+        )
     }
 
     fn enum_has_number(&self, enum_name: &str, number: i32) -> bool {
