@@ -1446,6 +1446,8 @@ struct LookupCache {
     resolved: Memo<String, ResolvedExtension>,
     /// [`Lookup::enum_value`] per enum and value name.
     enum_values: Memo<String, Option<i32>>,
+    /// [`Lookup::is_message_set`] per message.
+    message_sets: NameMap<String, bool>,
 }
 
 /// Where a descriptor lives: its file and path, or the built-in `descriptor.proto`.
@@ -1882,9 +1884,15 @@ impl Lookup for PoolLookup<'_> {
     }
 
     fn is_message_set(&self, message: &str) -> bool {
-        self.message(message).is_some_and(|(m, _)| {
-            m.options.as_ref().and_then(|o| o.message_set_wire_format) == Some(true)
-        })
+        self.memoized_by_name(
+            |c| &mut c.message_sets,
+            message,
+            || {
+                self.message(message).is_some_and(|(m, _)| {
+                    m.options.as_ref().and_then(|o| o.message_set_wire_format) == Some(true)
+                })
+            },
+        )
     }
 
     fn enum_is_closed(&self, enum_name: &str) -> bool {
