@@ -584,7 +584,7 @@ impl Build<'_, '_> {
         diags.extend(check(&file, &self.pool, &spans, earlier_errors));
         // protoc's deferred feature/target validation, for files without errors.
         if !diags.iter().any(Diagnostic::is_error) {
-            diags.extend(crate::options::validate(&mut file, &self.pool, &spans));
+            diags.extend(crate::options::validate(&file, &self.pool, &spans));
         }
         let failed = diags.iter().any(Diagnostic::is_error);
         if !failed && self.inputs.contains(&name) {

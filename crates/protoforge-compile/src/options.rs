@@ -7,7 +7,9 @@
 //! paths. [`strip_source_retention`] is protoc's final pass over the output (unless
 //! `--retain_options`): the options are re-read with the whole pool's schema (custom options
 //! become known, so they are merged and sorted by number) and `retention = RETENTION_SOURCE`
-//! options are dropped.
+//! options are dropped. After the build, a finished file's options are read once
+//! ([`ElementOptions`]) for [`validate`] and for working out what stripping would change
+//! ([`plan_stripping`]): most files come out unchanged and need no copy.
 //!
 //! Like protoc, interpretation runs in two phases over all elements of the file: first the
 //! options whose name starts with a plain field (`java_package`, `features.x`, including
@@ -233,9 +235,16 @@ pub(crate) struct ElementOptions<'a> {
     /// Each element with options, in visit order: its options path and its options (an
     /// index into `distinct`).
     elements: Vec<(Vec<i32>, usize)>,
-    /// Each distinct options message: its type, its encoding, and its records (`None` when
-    /// they do not parse; such options are left alone).
-    distinct: Vec<(&'static str, Vec<u8>, Option<Vec<Record>>)>,
+    /// Each distinct options message.
+    distinct: Vec<DistinctOptions>,
+}
+
+/// One distinct options message of a file.
+struct DistinctOptions {
+    type_name: &'static str,
+    bytes: Vec<u8>,
+    /// The records (`None` when they do not parse; such options are left alone).
+    records: Option<Vec<Record>>,
 }
 
 impl<'a> ElementOptions<'a> {
@@ -254,8 +263,11 @@ impl<'a> ElementOptions<'a> {
             let options = match seen.get(&key) {
                 Some(&options) => options,
                 None => {
-                    let records = wire::parse(&key.1);
-                    distinct.push((key.0, key.1.clone(), records));
+                    distinct.push(DistinctOptions {
+                        type_name: key.0,
+                        bytes: key.1.clone(),
+                        records: wire::parse(&key.1),
+                    });
                     seen.insert(key, distinct.len() - 1);
                     distinct.len() - 1
                 }
@@ -285,9 +297,7 @@ impl<'a> ElementOptions<'a> {
         let outcomes: Vec<StrippedOptions> = self
             .distinct
             .iter()
-            .map(|(type_name, bytes, records)| {
-                strip_options(&self.lookup, mode, type_name, bytes, records.clone())
-            })
+            .map(|d| strip_options(&self.lookup, mode, d.type_name, &d.bytes, d.records.clone()))
             .collect();
         let mut plan = Stripping::default();
         for (path, options) in &self.elements {
@@ -369,7 +379,7 @@ impl ElementOptions<'_> {
         let distinct: Vec<(&str, &[Record])> = self
             .distinct
             .iter()
-            .map(|(type_name, _, records)| (*type_name, records.as_deref().unwrap_or_default()))
+            .map(|d| (d.type_name, d.records.as_deref().unwrap_or_default()))
             .collect();
         let edition = features::file_edition(file);
         let legacy = !matches!(file.syntax.as_deref(), Some("editions"));
@@ -442,7 +452,7 @@ impl ElementOptions<'_> {
                 );
                 let mut problems = Vec::new();
                 for record in first.chain(rest) {
-                    lifetime(&lookup, edition, type_name, record, &mut problems);
+                    lifetime(lookup, edition, type_name, record, &mut problems);
                 }
                 problems
             })
@@ -459,7 +469,7 @@ impl ElementOptions<'_> {
             .map(|(type_name, records)| {
                 let mut problems = Vec::new();
                 targets(
-                    &lookup,
+                    lookup,
                     type_name,
                     records,
                     target_of(type_name),
@@ -1434,6 +1444,10 @@ struct LookupCache {
     visible: NameMap<String, Option<(SymbolKind, String)>>,
     /// [`PoolLookup::resolve_in`] per scope searched first and name.
     resolved: Memo<String, ResolvedExtension>,
+    /// [`Lookup::enum_value`] per enum and value name.
+    enum_values: Memo<String, Option<i32>>,
+    /// [`Lookup::is_message_set`] per message.
+    message_sets: NameMap<String, bool>,
 }
 
 /// Where a descriptor lives: its file and path, or the built-in `descriptor.proto`.
@@ -1850,11 +1864,18 @@ impl Lookup for PoolLookup<'_> {
     }
 
     fn enum_value(&self, enum_name: &str, value: &str) -> Option<i32> {
-        let (e, _) = self.enum_desc(enum_name)?;
-        e.value
-            .iter()
-            .find(|v| v.name.as_deref() == Some(value))?
-            .number
+        self.memoized(
+            |c| &mut c.enum_values,
+            enum_name,
+            value,
+            || {
+                let (e, _) = self.enum_desc(enum_name)?;
+                e.value
+                    .iter()
+                    .find(|v| v.name.as_deref() == Some(value))?
+                    .number
+            },
+        )
     }
 
     fn enum_has_number(&self, enum_name: &str, number: i32) -> bool {
@@ -1863,9 +1884,15 @@ impl Lookup for PoolLookup<'_> {
     }
 
     fn is_message_set(&self, message: &str) -> bool {
-        self.message(message).is_some_and(|(m, _)| {
-            m.options.as_ref().and_then(|o| o.message_set_wire_format) == Some(true)
-        })
+        self.memoized_by_name(
+            |c| &mut c.message_sets,
+            message,
+            || {
+                self.message(message).is_some_and(|(m, _)| {
+                    m.options.as_ref().and_then(|o| o.message_set_wire_format) == Some(true)
+                })
+            },
+        )
     }
 
     fn enum_is_closed(&self, enum_name: &str) -> bool {

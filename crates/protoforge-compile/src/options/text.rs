@@ -27,26 +27,27 @@ pub(crate) fn parse_message(
     Ok(msg.into_records(lookup.is_message_set(message)))
 }
 
+/// One token; names and numbers borrow the option text.
 #[derive(Clone, Debug, PartialEq)]
-enum Tok {
-    Ident(String),
-    Int(String),
-    Float(String),
+enum Tok<'t> {
+    Ident(&'t str),
+    Int(&'t str),
+    Float(&'t str),
     Str(Vec<u8>),
     Sym(char),
 }
 
-impl Tok {
+impl Tok<'_> {
     fn text(&self) -> String {
         match self {
-            Tok::Ident(s) | Tok::Int(s) | Tok::Float(s) => s.clone(),
+            Tok::Ident(s) | Tok::Int(s) | Tok::Float(s) => s.to_string(),
             Tok::Str(b) => format!("\"{}\"", String::from_utf8_lossy(b)),
             Tok::Sym(c) => c.to_string(),
         }
     }
 }
 
-fn tokenize(text: &str) -> Result<Vec<Tok>, String> {
+fn tokenize(text: &str) -> Result<Vec<Tok<'_>>, String> {
     let bytes = text.as_bytes();
     let mut tokens = Vec::new();
     let mut i = 0;
@@ -63,7 +64,7 @@ fn tokenize(text: &str) -> Result<Vec<Tok>, String> {
             while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
                 i += 1;
             }
-            tokens.push(Tok::Ident(text[start..i].to_string()));
+            tokens.push(Tok::Ident(&text[start..i]));
         } else if c.is_ascii_digit()
             || (c == b'.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
         {
@@ -97,7 +98,7 @@ fn tokenize(text: &str) -> Result<Vec<Tok>, String> {
                     i += 1;
                 }
             }
-            let s = text[start..i].to_string();
+            let s = &text[start..i];
             tokens.push(if float { Tok::Float(s) } else { Tok::Int(s) });
         } else if c == b'"' || c == b'\'' {
             let (value, next) = string_literal(bytes, i)?;
@@ -264,12 +265,12 @@ fn is_zero(value: &Raw) -> bool {
 
 struct Parser<'a> {
     lookup: &'a dyn Lookup,
-    tokens: Vec<Tok>,
+    tokens: Vec<Tok<'a>>,
     pos: usize,
 }
 
-impl Parser<'_> {
-    fn peek(&self) -> Option<&Tok> {
+impl<'a> Parser<'a> {
+    fn peek(&self) -> Option<&Tok<'a>> {
         self.tokens.get(self.pos)
     }
 
@@ -300,10 +301,10 @@ impl Parser<'_> {
         }
     }
 
-    fn ident(&mut self) -> Result<String, String> {
+    fn ident(&mut self) -> Result<&'a str, String> {
         match self.peek() {
             Some(Tok::Ident(s)) => {
-                let s = s.clone();
+                let s = *s;
                 self.pos += 1;
                 Ok(s)
             }
@@ -336,17 +337,17 @@ impl Parser<'_> {
 
     fn field(&mut self, message: &str, msg: &mut DynMessage) -> Result<(), String> {
         let field = if self.eat_sym('[') {
-            let mut name = self.ident()?;
+            let mut name = self.ident()?.to_string();
             while self.eat_sym('.') {
                 name.push('.');
-                name.push_str(&self.ident()?);
+                name.push_str(self.ident()?);
             }
             if self.eat_sym('/') {
                 // An expanded `Any`: `[prefix/full.Name] { ... }`.
-                let mut type_name = self.ident()?;
+                let mut type_name = self.ident()?.to_string();
                 while self.eat_sym('.') {
                     type_name.push('.');
-                    type_name.push_str(&self.ident()?);
+                    type_name.push_str(self.ident()?);
                 }
                 self.expect_sym(']')?;
                 return self.any_field(message, &name, &type_name, msg);
@@ -362,7 +363,7 @@ impl Parser<'_> {
             }
         } else {
             let name = self.ident()?;
-            self.named_field(message, &name)?
+            self.named_field(message, name)?
         };
         let values = self.field_values(&field)?;
         add_values(msg, field, values)
@@ -501,12 +502,12 @@ impl Parser<'_> {
             Kind::Scalar(ScalarType::Float) => Ok(Raw::Fixed32((self.double()? as f32).to_bits())),
             Kind::Scalar(ScalarType::Bool) => {
                 let value = match self.peek() {
-                    Some(Tok::Ident(s)) => match s.as_str() {
+                    Some(Tok::Ident(s)) => match *s {
                         "true" | "True" | "t" => Some(1),
                         "false" | "False" | "f" => Some(0),
                         _ => None,
                     },
-                    Some(Tok::Int(s)) => match s.as_str() {
+                    Some(Tok::Int(s)) => match *s {
                         "1" => Some(1),
                         "0" => Some(0),
                         _ => None,
@@ -538,10 +539,9 @@ impl Parser<'_> {
                 Ok(Raw::Bytes(value))
             }
             Kind::Enum(enum_name) => {
-                if let Some(Tok::Ident(name)) = self.peek() {
-                    let name = name.clone();
+                if let Some(&Tok::Ident(name)) = self.peek() {
                     self.pos += 1;
-                    return match self.lookup.enum_value(enum_name, &name) {
+                    return match self.lookup.enum_value(enum_name, name) {
                         Some(n) => Ok(Raw::Varint(i64::from(n) as u64)),
                         None => Err(format!(
                             "Unknown enumeration value of \"{name}\" for field \"{}\".",
@@ -564,12 +564,11 @@ impl Parser<'_> {
     }
 
     fn integer_magnitude(&mut self) -> Result<u64, String> {
-        let Some(Tok::Int(text)) = self.peek() else {
+        let Some(&Tok::Int(text)) = self.peek() else {
             return Err(format!("Expected integer, got: {}", self.found_raw()));
         };
-        let text = text.clone();
         self.pos += 1;
-        parse_int(&text).ok_or_else(|| format!("Integer out of range ({text})"))
+        parse_int(text).ok_or_else(|| format!("Integer out of range ({text})"))
     }
 
     fn signed(&mut self, min: i64, max: i64) -> Result<i64, String> {
@@ -603,7 +602,7 @@ impl Parser<'_> {
         let value = match self.peek().cloned() {
             Some(Tok::Int(text)) => {
                 self.pos += 1;
-                parse_int(&text)
+                parse_int(text)
                     .map(|v| v as f64)
                     .unwrap_or_else(|| text.parse().unwrap_or(f64::INFINITY))
             }
