@@ -243,6 +243,7 @@ impl Compiler {
             redo: false,
             deferred: Vec::new(),
             finished: HashMap::new(),
+            strip_plans: HashMap::new(),
         };
         // Growing the symbol table rehashes every symbol each time it doubles; a file defines
         // 70 symbols on average (googleapis), imports included.
@@ -312,7 +313,12 @@ impl Compiler {
                     files.remove(&name);
                     Some(finished)
                 }
-                None => files.remove(&name),
+                None => files.remove(&name).map(|mut file| {
+                    if let Some(plan) = build.strip_plans.remove(&name) {
+                        plan.apply(&mut file);
+                    }
+                    file
+                }),
             };
             if let Some(mut file) = file {
                 if self.include_source_info {
@@ -375,6 +381,8 @@ struct Build<'c, 'l> {
     deferred: Vec<Deferred>,
     /// Output versions of deferred files that differ from the pool's (options stripped).
     finished: HashMap<String, FileDescriptorProto>,
+    /// What stripping changes in the pool's versions of deferred files to make their output.
+    strip_plans: HashMap<String, crate::options::Stripping>,
 }
 
 /// A file whose checks (protoc's validation, feature and option-target validation, unused
@@ -650,6 +658,9 @@ impl Build<'_, '_> {
             }
             let at = d.slot.min(self.diagnostics.len());
             self.diagnostics.splice(at..at, r.diagnostics);
+            if let Some(plan) = r.strip {
+                self.strip_plans.insert(d.name.clone(), plan);
+            }
             finished.push((d.name.clone(), r.file, r.stripped, r.info));
         }
         for (id, name, text) in &mut self.texts {
@@ -687,6 +698,9 @@ struct Finished {
     diagnostics: Vec<Diagnostic>,
     /// The output version of the file, when it differs from the pool's (options stripped).
     file: Option<FileDescriptorProto>,
+    /// What stripping changes in the pool's version to make the output, when the output is
+    /// made from it (and stripping changes anything).
+    strip: Option<crate::options::Stripping>,
     /// The stripped copy, when asked for.
     stripped: Option<FileDescriptorProto>,
     /// The file's source info, after stripping.
@@ -708,6 +722,7 @@ fn finish_one(
         failed: false,
         diagnostics: Vec::new(),
         file: None,
+        strip: None,
         stripped: None,
         info,
         text: None,
@@ -745,11 +760,27 @@ fn finish_one(
         let used: HashSet<&str> = used.iter().map(String::as_str).collect();
         diags.extend(unused_imports(file, pool, &used, &d.import_spans));
     }
+    // The diagnostics' text is read here, side by side, rather than after every file.
+    if done.text.is_none()
+        && !diags.is_empty()
+        && d.source.is_some()
+        && let Ok(Some(FileContent::Source(text))) = loader.open(&d.name)
+    {
+        done.text = Some(text);
+    }
     done.diagnostics = diags;
-    if !compiler.retain_options || compiler.stripped_copies {
+    if !compiler.retain_options && !compiler.stripped_copies {
+        // The common case: the output is the pool's version stripped, done once the pool is
+        // no longer read (most files come out as they went in). Stripping an option also
+        // drops its source locations.
+        let stripping = options().plan_stripping();
+        if let Some(info) = &mut done.info {
+            stripping.strip_locations(info);
+        }
+        done.strip = (!stripping.is_empty()).then_some(stripping);
+    } else {
         // Stripping is worked out on the pool's version, which is copied only when stripping
-        // changes it (most files come out as they went in) or a stripped copy is asked for.
-        // Stripping an option also drops its source locations.
+        // changes it or a stripped copy is asked for.
         let stripping = options().plan_stripping();
         let changed = (!stripping.is_empty()).then(|| {
             let mut copy = file.clone();
