@@ -10,6 +10,7 @@
 use logos::Logos;
 
 use crate::diagnostic::Diagnostic;
+use crate::scan;
 use crate::span::{FileId, Span};
 
 /// How deep `{`, `[`, `(` and `<` may nest before the lexer gives up on the rest of the file.
@@ -81,11 +82,11 @@ enum Raw {
 
 /// Skips to the end of a line comment (not past the newline), and on through the comment
 /// lines that follow it with only whitespace between: a run of comment lines is one token, as
-/// nothing reads comment tokens. A callback rather than a regex: [`find_newline`] looks for the
+/// nothing reads comment tokens. A callback rather than a regex: [`scan::find_byte`] looks for the
 /// newline a word at a time instead of one byte per automaton step.
 fn line_comment(lex: &mut logos::Lexer<'_, Raw>) {
     let bytes = lex.remainder().as_bytes();
-    let mut end = find_newline(bytes);
+    let mut end = scan::find_byte(bytes, b'\n');
     loop {
         let next = end
             + bytes[end..]
@@ -95,32 +96,9 @@ fn line_comment(lex: &mut logos::Lexer<'_, Raw>) {
         if bytes.get(next..next + 2) != Some(b"//") {
             break;
         }
-        end = next + 2 + find_newline(&bytes[next + 2..]);
+        end = next + 2 + scan::find_byte(&bytes[next + 2..], b'\n');
     }
     lex.bump(end);
-}
-
-/// The offset of the first `\n` in `bytes`, or its length. Comments are most of the bytes of
-/// a typical `.proto` file, so this reads eight bytes at a time (a newline byte becomes a zero
-/// byte, found with the usual borrow trick: the lowest flagged byte is always a true zero).
-fn find_newline(bytes: &[u8]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    const NEWLINES: u64 = ONES * b'\n' as u64;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut at = 0;
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word) ^ NEWLINES;
-        let zeros = x.wrapping_sub(ONES) & !x & HIGHS;
-        if zeros != 0 {
-            return at + (zeros.trailing_zeros() / 8) as usize;
-        }
-        at += 8;
-    }
-    let rest = chunks.remainder();
-    at + rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len())
 }
 
 /// Skips to the end of a block comment; `false` (an unterminated comment) ends the token at
@@ -925,26 +903,6 @@ mod tests {
         assert_eq!(t, vec![Tok::Ident("a"), Tok::Ident("d")]);
         let (t, _) = toks("x / y //");
         assert_eq!(t, vec![Tok::Ident("x"), Tok::Slash, Tok::Ident("y")]);
-    }
-
-    #[test]
-    fn newline_search_finds_the_first_newline() {
-        for len in 0..40 {
-            for nl in 0..=len {
-                let mut bytes = vec![b'a'; len];
-                if nl < len {
-                    bytes[nl] = b'\n';
-                    // A later newline and bytes that differ from `\n` by one bit do not count.
-                    if nl + 3 < len {
-                        bytes[nl + 3] = b'\n';
-                    }
-                    if nl > 0 {
-                        bytes[nl - 1] = b'\n' ^ 0x80;
-                    }
-                }
-                assert_eq!(find_newline(&bytes), nl, "{len} {nl}");
-            }
-        }
     }
 
     #[test]
