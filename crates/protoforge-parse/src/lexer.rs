@@ -572,11 +572,12 @@ pub(crate) fn unescape(file: FileId, at: usize, lit: &str, diags: &mut Vec<Diagn
         (v, n)
     };
     while i < inner.len() {
-        let b = inner[i];
-        if b != b'\\' {
-            out.push(b);
-            i += 1;
-            continue;
+        // Copy the run up to the next backslash in one go (most literals have none).
+        let run = scan::find_byte(&inner[i..], b'\\');
+        out.extend_from_slice(&inner[i..i + run]);
+        i += run;
+        if i == inner.len() {
+            break;
         }
         let Some(&c) = inner.get(i + 1) else {
             err_at(

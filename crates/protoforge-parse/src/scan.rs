@@ -29,6 +29,17 @@ pub(crate) fn find_either(bytes: &[u8], a: u8, b: u8) -> usize {
         at += 8;
     }
     let rest = chunks.remainder();
+    if !rest.is_empty() && bytes.len() >= 8 {
+        // The last eight bytes as one word: the bytes it shares with the last chunk hold no
+        // match, so its first flag is the answer.
+        let x = last_word(bytes);
+        let found = zero_bytes(x ^ wa) | zero_bytes(x ^ wb);
+        return if found == 0 {
+            bytes.len()
+        } else {
+            bytes.len() - 8 + (found.trailing_zeros() / 8) as usize
+        };
+    }
     at + rest
         .iter()
         .position(|&c| c == a || c == b)
@@ -50,7 +61,23 @@ pub(crate) fn find_byte(bytes: &[u8], byte: u8) -> usize {
         at += 8;
     }
     let rest = chunks.remainder();
+    if !rest.is_empty() && bytes.len() >= 8 {
+        // As in `find_either`: the last eight bytes as one word.
+        let found = zero_bytes(last_word(bytes) ^ w);
+        return if found == 0 {
+            bytes.len()
+        } else {
+            bytes.len() - 8 + (found.trailing_zeros() / 8) as usize
+        };
+    }
     at + rest.iter().position(|&c| c == byte).unwrap_or(rest.len())
+}
+
+/// The last eight bytes of `bytes` (at least eight long) as a little-endian word.
+fn last_word(bytes: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&bytes[bytes.len() - 8..]);
+    u64::from_le_bytes(word)
 }
 
 #[cfg(test)]
