@@ -128,8 +128,9 @@ pub(crate) enum Tok<'a> {
     BigInt(f64),
     /// A float literal.
     Float(f64),
-    /// One string literal, decoded.
-    Str(Vec<u8>),
+    /// One string literal, decoded. Boxed, which keeps the token at 24 bytes: the parser's
+    /// stack entries, which must hold a token and its error records, grow with it.
+    Str(Box<[u8]>),
     Syntax,
     Edition,
     Package,
@@ -242,7 +243,7 @@ impl Tok<'_> {
 /// The result of lexing one file.
 pub(crate) struct Lexed<'a> {
     /// Tokens with byte offsets, in order.
-    pub tokens: Vec<(usize, Tok<'a>, usize)>,
+    pub tokens: Vec<(u32, Tok<'a>, u32)>,
     /// Set when nesting went past [`MAX_DEPTH`] and the rest of the text was dropped.
     pub truncated: bool,
     /// Each `#` character: the index of the token after it and its byte offset.
@@ -253,7 +254,7 @@ pub(crate) struct Lexed<'a> {
 pub(crate) fn lex<'a>(file: FileId, text: &'a str, diags: &mut Vec<Diagnostic>) -> Lexed<'a> {
     // Real files have about one token per eight bytes; growing the vector costs more than a
     // slightly generous first guess.
-    let mut tokens: Vec<(usize, Tok<'a>, usize)> = Vec::with_capacity(text.len() / 8 + 16);
+    let mut tokens: Vec<(u32, Tok<'a>, u32)> = Vec::with_capacity(text.len() / 8 + 16);
     let mut depth = 0usize;
     // For every open `{`: whether it opened a message body.
     let mut braces: Vec<bool> = Vec::new();
@@ -328,7 +329,7 @@ pub(crate) fn lex<'a>(file: FileId, text: &'a str, diags: &mut Vec<Diagnostic>) 
                 }
                 Tok::Int(0)
             }
-            Ok(Raw::Str) => Tok::Str(unescape(file, start, slice, diags)),
+            Ok(Raw::Str) => Tok::Str(unescape(file, start, slice, diags).into_boxed_slice()),
             Ok(Raw::UnterminatedStr) => {
                 diags.push(
                     Diagnostic::error(span_of(end..end), "unterminated string literal")
@@ -337,7 +338,7 @@ pub(crate) fn lex<'a>(file: FileId, text: &'a str, diags: &mut Vec<Diagnostic>) 
                 );
                 let mut body = slice.to_string();
                 body.push(slice.as_bytes()[0] as char);
-                Tok::Str(unescape(file, start, &body, &mut Vec::new()))
+                Tok::Str(unescape(file, start, &body, &mut Vec::new()).into_boxed_slice())
             }
             Ok(Raw::Slash) => Tok::Slash,
             Ok(Raw::Semi) => Tok::Semi,
@@ -367,7 +368,7 @@ pub(crate) fn lex<'a>(file: FileId, text: &'a str, diags: &mut Vec<Diagnostic>) 
                         let (ks, _, ke) = tokens[n - 2];
                         diags.push(
                             Diagnostic::error(
-                                span_of(ks..ke),
+                                Span::new(file, ks, ke),
                                 format!(
                                     "messages nest too deeply (more than {MAX_MESSAGE_DEPTH} levels)"
                                 ),
@@ -403,7 +404,7 @@ pub(crate) fn lex<'a>(file: FileId, text: &'a str, diags: &mut Vec<Diagnostic>) 
             }
             _ => {}
         }
-        tokens.push((start, tok, end));
+        tokens.push((start as u32, tok, end as u32));
     }
     Lexed {
         tokens,
@@ -422,7 +423,7 @@ pub(crate) fn lex<'a>(file: FileId, text: &'a str, diags: &mut Vec<Diagnostic>) 
 /// comment cut short is kept, so the value still parses.
 pub(crate) fn hash_comments(
     file: FileId,
-    tokens: &[(usize, Tok<'_>, usize)],
+    tokens: &[(u32, Tok<'_>, u32)],
     hashes: &[(usize, usize)],
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<bool> {
@@ -480,7 +481,7 @@ pub(crate) fn hash_comments(
                 let after_eq = last_kept.is_some_and(|k| tokens[k].1 == Tok::Eq);
                 if after_eq {
                     depth = 1;
-                    open = *start;
+                    open = *start as usize;
                 }
             }
             Tok::RBrace if depth > 0 => {
@@ -759,9 +760,9 @@ mod tests {
         assert_eq!(
             t,
             vec![
-                Tok::Str(b"it".to_vec()),
-                Tok::Str(b"s".to_vec()),
-                Tok::Str(b"a'b".to_vec())
+                Tok::Str(b"it".to_vec().into()),
+                Tok::Str(b"s".to_vec().into()),
+                Tok::Str(b"a'b".to_vec().into())
             ]
         );
     }
@@ -925,7 +926,11 @@ mod tests {
         let (t, d) = toks("x \"abc\ny");
         assert_eq!(
             t,
-            vec![Tok::Ident("x"), Tok::Str(b"abc".to_vec()), Tok::Ident("y")]
+            vec![
+                Tok::Ident("x"),
+                Tok::Str(b"abc".to_vec().into()),
+                Tok::Ident("y")
+            ]
         );
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].message, "unterminated string literal");
