@@ -10,6 +10,7 @@
 use logos::Logos;
 
 use crate::diagnostic::Diagnostic;
+use crate::scan;
 use crate::span::{FileId, Span};
 
 /// How deep `{`, `[`, `(` and `<` may nest before the lexer gives up on the rest of the file.
@@ -81,11 +82,11 @@ enum Raw {
 
 /// Skips to the end of a line comment (not past the newline), and on through the comment
 /// lines that follow it with only whitespace between: a run of comment lines is one token, as
-/// nothing reads comment tokens. A callback rather than a regex: [`find_newline`] looks for the
+/// nothing reads comment tokens. A callback rather than a regex: [`scan::find_byte`] looks for the
 /// newline a word at a time instead of one byte per automaton step.
 fn line_comment(lex: &mut logos::Lexer<'_, Raw>) {
     let bytes = lex.remainder().as_bytes();
-    let mut end = find_newline(bytes);
+    let mut end = scan::find_byte(bytes, b'\n');
     loop {
         let next = end
             + bytes[end..]
@@ -95,32 +96,9 @@ fn line_comment(lex: &mut logos::Lexer<'_, Raw>) {
         if bytes.get(next..next + 2) != Some(b"//") {
             break;
         }
-        end = next + 2 + find_newline(&bytes[next + 2..]);
+        end = next + 2 + scan::find_byte(&bytes[next + 2..], b'\n');
     }
     lex.bump(end);
-}
-
-/// The offset of the first `\n` in `bytes`, or its length. Comments are most of the bytes of
-/// a typical `.proto` file, so this reads eight bytes at a time (a newline byte becomes a zero
-/// byte, found with the usual borrow trick: the lowest flagged byte is always a true zero).
-fn find_newline(bytes: &[u8]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    const NEWLINES: u64 = ONES * b'\n' as u64;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut at = 0;
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word) ^ NEWLINES;
-        let zeros = x.wrapping_sub(ONES) & !x & HIGHS;
-        if zeros != 0 {
-            return at + (zeros.trailing_zeros() / 8) as usize;
-        }
-        at += 8;
-    }
-    let rest = chunks.remainder();
-    at + rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len())
 }
 
 /// Skips to the end of a block comment; `false` (an unterminated comment) ends the token at
@@ -150,8 +128,9 @@ pub(crate) enum Tok<'a> {
     BigInt(f64),
     /// A float literal.
     Float(f64),
-    /// One string literal, decoded.
-    Str(Vec<u8>),
+    /// One string literal, decoded. Boxed, which keeps the token at 24 bytes: the parser's
+    /// stack entries, which must hold a token and its error records, grow with it.
+    Str(Box<[u8]>),
     Syntax,
     Edition,
     Package,
@@ -264,7 +243,7 @@ impl Tok<'_> {
 /// The result of lexing one file.
 pub(crate) struct Lexed<'a> {
     /// Tokens with byte offsets, in order.
-    pub tokens: Vec<(usize, Tok<'a>, usize)>,
+    pub tokens: Vec<(u32, Tok<'a>, u32)>,
     /// Set when nesting went past [`MAX_DEPTH`] and the rest of the text was dropped.
     pub truncated: bool,
     /// Each `#` character: the index of the token after it and its byte offset.
@@ -275,7 +254,7 @@ pub(crate) struct Lexed<'a> {
 pub(crate) fn lex<'a>(file: FileId, text: &'a str, diags: &mut Vec<Diagnostic>) -> Lexed<'a> {
     // Real files have about one token per eight bytes; growing the vector costs more than a
     // slightly generous first guess.
-    let mut tokens: Vec<(usize, Tok<'a>, usize)> = Vec::with_capacity(text.len() / 8 + 16);
+    let mut tokens: Vec<(u32, Tok<'a>, u32)> = Vec::with_capacity(text.len() / 8 + 16);
     let mut depth = 0usize;
     // For every open `{`: whether it opened a message body.
     let mut braces: Vec<bool> = Vec::new();
@@ -350,7 +329,7 @@ pub(crate) fn lex<'a>(file: FileId, text: &'a str, diags: &mut Vec<Diagnostic>) 
                 }
                 Tok::Int(0)
             }
-            Ok(Raw::Str) => Tok::Str(unescape(file, start, slice, diags)),
+            Ok(Raw::Str) => Tok::Str(unescape(file, start, slice, diags).into_boxed_slice()),
             Ok(Raw::UnterminatedStr) => {
                 diags.push(
                     Diagnostic::error(span_of(end..end), "unterminated string literal")
@@ -359,7 +338,7 @@ pub(crate) fn lex<'a>(file: FileId, text: &'a str, diags: &mut Vec<Diagnostic>) 
                 );
                 let mut body = slice.to_string();
                 body.push(slice.as_bytes()[0] as char);
-                Tok::Str(unescape(file, start, &body, &mut Vec::new()))
+                Tok::Str(unescape(file, start, &body, &mut Vec::new()).into_boxed_slice())
             }
             Ok(Raw::Slash) => Tok::Slash,
             Ok(Raw::Semi) => Tok::Semi,
@@ -389,7 +368,7 @@ pub(crate) fn lex<'a>(file: FileId, text: &'a str, diags: &mut Vec<Diagnostic>) 
                         let (ks, _, ke) = tokens[n - 2];
                         diags.push(
                             Diagnostic::error(
-                                span_of(ks..ke),
+                                Span::new(file, ks, ke),
                                 format!(
                                     "messages nest too deeply (more than {MAX_MESSAGE_DEPTH} levels)"
                                 ),
@@ -425,7 +404,7 @@ pub(crate) fn lex<'a>(file: FileId, text: &'a str, diags: &mut Vec<Diagnostic>) 
             }
             _ => {}
         }
-        tokens.push((start, tok, end));
+        tokens.push((start as u32, tok, end as u32));
     }
     Lexed {
         tokens,
@@ -444,7 +423,7 @@ pub(crate) fn lex<'a>(file: FileId, text: &'a str, diags: &mut Vec<Diagnostic>) 
 /// comment cut short is kept, so the value still parses.
 pub(crate) fn hash_comments(
     file: FileId,
-    tokens: &[(usize, Tok<'_>, usize)],
+    tokens: &[(u32, Tok<'_>, u32)],
     hashes: &[(usize, usize)],
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<bool> {
@@ -502,7 +481,7 @@ pub(crate) fn hash_comments(
                 let after_eq = last_kept.is_some_and(|k| tokens[k].1 == Tok::Eq);
                 if after_eq {
                     depth = 1;
-                    open = *start;
+                    open = *start as usize;
                 }
             }
             Tok::RBrace if depth > 0 => {
@@ -594,11 +573,12 @@ pub(crate) fn unescape(file: FileId, at: usize, lit: &str, diags: &mut Vec<Diagn
         (v, n)
     };
     while i < inner.len() {
-        let b = inner[i];
-        if b != b'\\' {
-            out.push(b);
-            i += 1;
-            continue;
+        // Copy the run up to the next backslash in one go (most literals have none).
+        let run = scan::find_byte(&inner[i..], b'\\');
+        out.extend_from_slice(&inner[i..i + run]);
+        i += run;
+        if i == inner.len() {
+            break;
         }
         let Some(&c) = inner.get(i + 1) else {
             err_at(
@@ -780,9 +760,9 @@ mod tests {
         assert_eq!(
             t,
             vec![
-                Tok::Str(b"it".to_vec()),
-                Tok::Str(b"s".to_vec()),
-                Tok::Str(b"a'b".to_vec())
+                Tok::Str(b"it".to_vec().into()),
+                Tok::Str(b"s".to_vec().into()),
+                Tok::Str(b"a'b".to_vec().into())
             ]
         );
     }
@@ -928,26 +908,6 @@ mod tests {
     }
 
     #[test]
-    fn newline_search_finds_the_first_newline() {
-        for len in 0..40 {
-            for nl in 0..=len {
-                let mut bytes = vec![b'a'; len];
-                if nl < len {
-                    bytes[nl] = b'\n';
-                    // A later newline and bytes that differ from `\n` by one bit do not count.
-                    if nl + 3 < len {
-                        bytes[nl + 3] = b'\n';
-                    }
-                    if nl > 0 {
-                        bytes[nl - 1] = b'\n' ^ 0x80;
-                    }
-                }
-                assert_eq!(find_newline(&bytes), nl, "{len} {nl}");
-            }
-        }
-    }
-
-    #[test]
     fn runs_of_comment_lines_are_skipped_whole() {
         let (t, d) = toks("a // x\n  // y\n\t//\n// z\nb // c\n\n  /* d */ // e");
         assert!(d.is_empty());
@@ -966,7 +926,11 @@ mod tests {
         let (t, d) = toks("x \"abc\ny");
         assert_eq!(
             t,
-            vec![Tok::Ident("x"), Tok::Str(b"abc".to_vec()), Tok::Ident("y")]
+            vec![
+                Tok::Ident("x"),
+                Tok::Str(b"abc".to_vec().into()),
+                Tok::Ident("y")
+            ]
         );
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].message, "unterminated string literal");

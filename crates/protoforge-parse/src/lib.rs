@@ -12,6 +12,7 @@ mod comments;
 mod diagnostic;
 mod lexer;
 mod parser;
+mod scan;
 mod span;
 
 pub use diagnostic::{Diagnostic, Label, Severity};

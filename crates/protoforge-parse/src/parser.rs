@@ -34,8 +34,8 @@ pub(crate) enum Rec {
 }
 
 /// The span `l..r` in `file`.
-pub(crate) fn sp(file: FileId, l: usize, r: usize) -> Span {
-    Span::new(file, l as u32, r as u32)
+pub(crate) fn sp(file: FileId, l: u32, r: u32) -> Span {
+    Span::new(file, l, r)
 }
 
 /// Parses one file: tokens, tree, then (when `comments` is set) comments.
@@ -46,12 +46,9 @@ pub(crate) fn parse_file(
 ) -> (Option<ast::File>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let lexed = lexer::lex(file, source, &mut diags);
-    let end = source.len();
+    let end = source.len() as u32;
     let mut tokens = lexed.tokens;
-    let positions: Vec<(u32, u32)> = tokens
-        .iter()
-        .map(|(l, _, r)| (*l as u32, *r as u32))
-        .collect();
+    let positions: Vec<(u32, u32)> = tokens.iter().map(|(l, _, r)| (*l, *r)).collect();
     if !lexed.hashes.is_empty() {
         let keep = lexer::hash_comments(file, &tokens, &lexed.hashes, &mut diags);
         let mut kept = keep.iter();
@@ -203,7 +200,7 @@ const EOF_MARK: u32 = u32::MAX;
 pub(crate) fn recovered<T>(
     file: FileId,
     rec: Rec,
-    e: ErrorRecovery<usize, Tok<'_>, ()>,
+    e: ErrorRecovery<u32, Tok<'_>, ()>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<T> {
     diags.push(error_diag(file, rec, &e.error));
@@ -332,7 +329,7 @@ fn summarize_expected(expected: &[String]) -> String {
 }
 
 /// Turns a lalrpop error into a diagnostic.
-fn error_diag(file: FileId, rec: Rec, e: &ParseError<usize, Tok<'_>, ()>) -> Diagnostic {
+fn error_diag(file: FileId, rec: Rec, e: &ParseError<u32, Tok<'_>, ()>) -> Diagnostic {
     match e {
         ParseError::UnrecognizedToken {
             token: (l, tok, r),
@@ -376,7 +373,7 @@ pub(crate) fn type_ref(ty: TypeRef, diags: &mut Vec<Diagnostic>) -> TypeRef {
 }
 
 /// The type of a field written as one word at `l..r`: the scalar it names, or a type name.
-pub(crate) fn word_type(file: FileId, word: &str, l: usize, r: usize) -> TypeRef {
+pub(crate) fn word_type(file: FileId, word: &str, l: u32, r: u32) -> TypeRef {
     match ast::ScalarType::from_name(word) {
         Some(s) => TypeRef::Scalar(s, sp(file, l, r)),
         None => TypeRef::Named(type_name(file, false, l, word, l, r)),
@@ -388,10 +385,10 @@ pub(crate) fn word_type(file: FileId, word: &str, l: usize, r: usize) -> TypeRef
 pub(crate) fn type_name(
     file: FileId,
     leading_dot: bool,
-    l: usize,
+    l: u32,
     word: &str,
-    wl: usize,
-    r: usize,
+    wl: u32,
+    r: u32,
 ) -> TypeName {
     let mut parts = Vec::with_capacity(4);
     parts.push(Ident {
@@ -406,12 +403,12 @@ pub(crate) fn type_name(
 }
 
 /// `t` followed by `.word`, the word at `l..r`.
-pub(crate) fn dotted(file: FileId, mut t: TypeName, word: &str, l: usize, r: usize) -> TypeName {
+pub(crate) fn dotted(file: FileId, mut t: TypeName, word: &str, l: u32, r: u32) -> TypeName {
     t.parts.push(Ident {
         name: word.to_string(),
         span: sp(file, l, r),
     });
-    t.span.end = r as u32;
+    t.span.end = r;
     t
 }
 
@@ -470,8 +467,8 @@ pub(crate) fn int_value(negative: bool, value: u64) -> ValueKind {
 /// An integer literal that did not fit in `u64`: an error where an integer is required.
 pub(crate) fn number_lit(
     file: FileId,
-    l: usize,
-    r: usize,
+    l: u32,
+    r: u32,
     negative: bool,
     _value: f64,
     diags: &mut Vec<Diagnostic>,

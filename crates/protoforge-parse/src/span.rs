@@ -8,6 +8,8 @@
 use std::fmt;
 use std::sync::OnceLock;
 
+use crate::scan;
+
 /// Identifies one source file inside a [`SourceMap`].
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
 pub struct FileId(pub u32);
@@ -25,12 +27,14 @@ pub struct Span {
 
 impl Span {
     /// Makes a span in `file` covering `start..end`.
+    #[inline]
     pub fn new(file: FileId, start: u32, end: u32) -> Span {
         debug_assert!(start <= end);
         Span { file, start, end }
     }
 
     /// The smallest span covering both `self` and `other` (same file assumed).
+    #[inline]
     pub fn to(self, other: Span) -> Span {
         Span {
             file: self.file,
@@ -40,6 +44,7 @@ impl Span {
     }
 
     /// An empty span at the start of `self`.
+    #[inline]
     pub fn shrink_to_lo(self) -> Span {
         Span {
             end: self.start,
@@ -48,6 +53,7 @@ impl Span {
     }
 
     /// An empty span at the end of `self`.
+    #[inline]
     pub fn shrink_to_hi(self) -> Span {
         Span {
             start: self.end,
@@ -56,6 +62,7 @@ impl Span {
     }
 
     /// The byte range as a `usize` range, for slicing the source text.
+    #[inline]
     pub fn range(self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize
     }
@@ -86,21 +93,27 @@ pub struct LineIndex {
 }
 
 impl LineIndex {
-    /// Indexes `text`.
+    /// Indexes `text`, in one pass that looks for newlines and tabs a word at a time.
     pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
         let mut line_starts = vec![0];
         let mut has_tab = Vec::new();
-        let mut start = 0;
-        // `find` and `contains` on bytes search a word at a time, not byte by byte.
-        while let Some(rest) = text.get(start..) {
-            let Some(n) = rest.find('\n') else {
-                has_tab.push(rest.as_bytes().contains(&b'\t'));
-                break;
-            };
-            has_tab.push(rest.as_bytes()[..n].contains(&b'\t'));
-            start += n + 1;
-            line_starts.push(start as u32);
+        let mut tab = false;
+        let mut at = 0;
+        loop {
+            let i = at + scan::find_either(&bytes[at..], b'\n', b'\t');
+            match bytes.get(i) {
+                Some(b'\t') => tab = true,
+                Some(_) => {
+                    has_tab.push(tab);
+                    tab = false;
+                    line_starts.push((i + 1) as u32);
+                }
+                None => break,
+            }
+            at = i + 1;
         }
+        has_tab.push(tab);
         LineIndex {
             line_starts,
             has_tab,
@@ -149,6 +162,9 @@ impl LineIndex {
     }
 }
 
+/// How far into a file [`SourceFile::line_col`] reads instead of building the file's index.
+const PREFIX_LOOKUP: usize = 8 * 1024;
+
 /// One file known to a [`SourceMap`].
 #[derive(Debug)]
 pub struct SourceFile {
@@ -173,8 +189,16 @@ impl SourceFile {
         self.index.get_or_init(|| LineIndex::new(&self.text))
     }
 
-    /// The protoc line/column of a byte offset.
+    /// The protoc line/column of a byte offset. Before the line index is built, an offset near
+    /// the top of the file (a warning about an import, say) is looked up in an index of only
+    /// the text before it, which gives the same answer without reading the whole file.
     pub fn line_col(&self, offset: u32) -> LineCol {
+        if self.index.get().is_none()
+            && offset as usize <= PREFIX_LOOKUP
+            && let Some(before) = self.text.get(..offset as usize)
+        {
+            return LineIndex::new(before).line_col(before, offset);
+        }
         self.line_index().line_col(&self.text, offset)
     }
 }
@@ -229,6 +253,35 @@ impl SourceMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lookups_before_and_after_the_index_agree() {
+        let mut text = String::new();
+        for i in 0..2000 {
+            text.push_str(["a\tb\n", "\n", "xyz\r\n", "\t\tq\n", "long line of text\n"][i % 5]);
+        }
+        let index = LineIndex::new(&text);
+        let mut map = SourceMap::new();
+        let id = map.add("f", text.as_str());
+        // Counted the plain way: newlines before the offset, then the line's bytes.
+        let plain = |offset: usize| {
+            let before = &text.as_bytes()[..offset];
+            let line = before.iter().filter(|&&b| b == b'\n').count() as u32;
+            let start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |p| p + 1);
+            let col = before[start..]
+                .iter()
+                .fold(0, |c, &b| if b == b'\t' { c + 8 - c % 8 } else { c + 1 });
+            LineCol { line, col }
+        };
+        for offset in (0..text.len() as u32 + 1).step_by(11) {
+            let want = plain(offset as usize);
+            assert_eq!(index.line_col(&text, offset), want, "{offset}");
+            assert_eq!(map.get(id).line_col(offset), want, "{offset}");
+        }
+    }
 
     #[test]
     fn tabs_advance_to_multiples_of_eight() {
