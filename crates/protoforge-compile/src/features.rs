@@ -7,7 +7,6 @@
 //! defaults), with protoc's inference for fields: `required` is `LEGACY_REQUIRED` presence,
 //! groups are `DELIMITED`, `[packed = true]`/`[packed = false]` set the repeated encoding, and
 //! proto3 `optional` is explicit presence.
-#![allow(dead_code)] // The resolution API serves the checks as well as option interpretation.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};

@@ -7,11 +7,9 @@
 //! first message), so a pass can go from a name to the descriptor and, through the file's
 //! `SpanMap`, to the source text. Like protoc, enum values are siblings of their enum
 //! (`pkg.FOO`, not `pkg.E.FOO`).
-#![allow(dead_code)] // The API is shared by several passes; not every pass uses every method.
 
 use protoforge::descriptor::{
-    DescriptorProto, EnumDescriptorProto, EnumValueDescriptorProto, FieldDescriptorProto,
-    FileDescriptorProto, MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto,
+    DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto,
 };
 
 use crate::span_map::{NameMap, NameSet};
@@ -53,21 +51,6 @@ impl SymbolKind {
             self,
             SymbolKind::Package | SymbolKind::Message | SymbolKind::Enum | SymbolKind::Service
         )
-    }
-
-    /// How protoc's messages name the kind ("message", "enum", ...).
-    pub(crate) fn describe(self) -> &'static str {
-        match self {
-            SymbolKind::Package => "package",
-            SymbolKind::Message => "message",
-            SymbolKind::Enum => "enum",
-            SymbolKind::EnumValue => "enum value",
-            SymbolKind::Field => "field",
-            SymbolKind::Oneof => "oneof",
-            SymbolKind::Extension => "extension",
-            SymbolKind::Service => "service",
-            SymbolKind::Method => "method",
-        }
     }
 }
 
@@ -181,11 +164,6 @@ impl Pool {
     /// An empty pool.
     pub(crate) fn new() -> Pool {
         Pool::default()
-    }
-
-    /// Number of files in the pool.
-    pub(crate) fn len(&self) -> usize {
-        self.files.len()
     }
 
     /// All files, in the order they were added (dependencies before dependents).
@@ -536,55 +514,6 @@ impl Pool {
     pub(crate) fn enum_type(&self, full_name: &str) -> Option<&EnumDescriptorProto> {
         let e = self.entry(full_name, SymbolKind::Enum)?;
         enum_at(&self.files[e.file as usize], e.path.as_slice())
-    }
-
-    /// The enum value named `full_name` (a sibling of its enum: `pkg.FOO`), with its enum's
-    /// full name.
-    pub(crate) fn enum_value(&self, full_name: &str) -> Option<&EnumValueDescriptorProto> {
-        let e = self.entry(full_name, SymbolKind::EnumValue)?;
-        let (parent, last) = split_last(e.path.as_slice())?;
-        enum_at(&self.files[e.file as usize], parent)?
-            .value
-            .get(usize::try_from(last).ok()?)
-    }
-
-    /// The extension named `full_name` (no leading dot).
-    pub(crate) fn extension(&self, full_name: &str) -> Option<&FieldDescriptorProto> {
-        let e = self.entry(full_name, SymbolKind::Extension)?;
-        field_at(&self.files[e.file as usize], e.path.as_slice())
-    }
-
-    /// The field named `full_name` (`pkg.Msg.field`, no leading dot); extensions too.
-    pub(crate) fn field(&self, full_name: &str) -> Option<&FieldDescriptorProto> {
-        let e = self.symbols.get(full_name)?;
-        if !matches!(e.kind, SymbolKind::Field | SymbolKind::Extension) {
-            return None;
-        }
-        field_at(&self.files[e.file as usize], e.path.as_slice())
-    }
-
-    /// The oneof named `full_name` (no leading dot).
-    pub(crate) fn oneof(&self, full_name: &str) -> Option<&OneofDescriptorProto> {
-        let e = self.entry(full_name, SymbolKind::Oneof)?;
-        let (parent, last) = split_last(e.path.as_slice())?;
-        message_at(&self.files[e.file as usize], parent)?
-            .oneof_decl
-            .get(usize::try_from(last).ok()?)
-    }
-
-    /// The service named `full_name` (no leading dot).
-    pub(crate) fn service(&self, full_name: &str) -> Option<&ServiceDescriptorProto> {
-        let e = self.entry(full_name, SymbolKind::Service)?;
-        service_at(&self.files[e.file as usize], e.path.as_slice())
-    }
-
-    /// The method named `full_name` (`pkg.Svc.Method`, no leading dot).
-    pub(crate) fn method(&self, full_name: &str) -> Option<&MethodDescriptorProto> {
-        let e = self.entry(full_name, SymbolKind::Method)?;
-        let (parent, last) = split_last(e.path.as_slice())?;
-        service_at(&self.files[e.file as usize], parent)?
-            .method
-            .get(usize::try_from(last).ok()?)
     }
 
     /// Every extension of the message `extendee_full_name` (no leading dot) in the pool whose
@@ -954,14 +883,6 @@ fn in_package(package: Option<&str>, name: &str) -> bool {
     p == name || (p.starts_with(name) && p.as_bytes().get(name.len()) == Some(&b'.'))
 }
 
-fn split_last(path: &[i32]) -> Option<(&[i32], i32)> {
-    // Paths end in `[collection tag, index]`; the parent is what precedes the tag.
-    if path.len() < 2 {
-        return None;
-    }
-    Some((&path[..path.len() - 2], path[path.len() - 1]))
-}
-
 fn idx(i: i32) -> Option<usize> {
     usize::try_from(i).ok()
 }
@@ -1012,20 +933,10 @@ pub(crate) fn field_at<'f>(
     }
 }
 
-/// The service at a descriptor path (`[6, i]`).
-pub(crate) fn service_at<'f>(
-    file: &'f FileDescriptorProto,
-    path: &[i32],
-) -> Option<&'f ServiceDescriptorProto> {
-    match path {
-        [tag::file::SERVICE, i] => file.service.get(idx(*i)?),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use protoforge::descriptor::EnumValueDescriptorProto;
 
     fn msg(name: &str, nested: Vec<DescriptorProto>) -> DescriptorProto {
         DescriptorProto {
