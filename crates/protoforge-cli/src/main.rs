@@ -335,22 +335,23 @@ fn run() -> Result<ExitCode, String> {
                 Err(code) => return Ok(code),
             },
         };
-        let bytes = encode_set(&set);
-        std::fs::write(out_path, bytes).map_err(|e| format!("{out_path}: {e}"))?;
+        let pieces = encode_set(&set);
+        write_pieces(out_path, &pieces).map_err(|e| format!("{out_path}: {e}"))?;
         // The process ends after this: skip freeing every descriptor one by one.
-        std::mem::forget(set);
+        std::mem::forget((set, pieces));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// `set` encoded, its files side by side on every core: a set's encoding is its files'
-/// entries one after another (field 1, length-delimited), then its unknown fields.
-fn encode_set(set: &FileDescriptorSet) -> Vec<u8> {
+/// `set` encoded in pieces to be written one after another, its files side by side on every
+/// core: a set's encoding is its files' entries one after another (field 1, length-delimited),
+/// then its unknown fields.
+fn encode_set(set: &FileDescriptorSet) -> Vec<Vec<u8>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(set.file.len());
     if threads <= 1 {
-        return set.encode_to_vec();
+        return vec![set.encode_to_vec()];
     }
     // Files differ greatly in size: each thread takes the next file until none is left.
     let next = AtomicUsize::new(0);
@@ -382,12 +383,31 @@ fn encode_set(set: &FileDescriptorSet) -> Vec<u8> {
         file: Vec::new(),
         unknown_fields: set.unknown_fields.clone(),
     };
-    let mut out = Vec::with_capacity(entries.iter().map(|(_, e)| e.len()).sum());
-    for (_, entry) in entries {
-        out.extend_from_slice(&entry);
+    let mut pieces: Vec<Vec<u8>> = entries.into_iter().map(|(_, entry)| entry).collect();
+    pieces.push(rest.encode_to_vec());
+    pieces
+}
+
+/// Writes `pieces` one after another to the file `path` (created or truncated), many pieces
+/// per system call and without joining them first.
+fn write_pieces(path: &str, pieces: &[Vec<u8>]) -> std::io::Result<()> {
+    use std::io::IoSlice;
+    let mut file = std::fs::File::create(path)?;
+    let mut slices: Vec<IoSlice<'_>> = pieces
+        .iter()
+        .filter(|p| !p.is_empty())
+        .map(|p| IoSlice::new(p))
+        .collect();
+    let mut rest = &mut slices[..];
+    while !rest.is_empty() {
+        match file.write_vectored(rest) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(n) => IoSlice::advance_slices(&mut rest, n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
     }
-    out.extend_from_slice(&rest.encode_to_vec());
-    out
+    Ok(())
 }
 
 /// The descriptor set `--descriptor_set_out` asks for, cut from `all` (every file with its
