@@ -196,10 +196,13 @@ impl Compiler {
         if include_paths.is_empty() {
             include_paths.add(".");
         }
-        let mut inputs = Vec::new();
-        for f in files {
-            let f = f.as_ref();
-            match include_paths.virtual_name(f) {
+        // Mapping a name asks the file system a few questions: thousands of inputs take a
+        // while, so they are mapped side by side.
+        let files: Vec<&str> = files.iter().map(AsRef::as_ref).collect();
+        let mapped = parallel_map(&files, |f| include_paths.virtual_name(f));
+        let mut inputs = Vec::with_capacity(files.len());
+        for (f, mapped) in files.into_iter().zip(mapped) {
+            match mapped {
                 Ok(v) => inputs.push(v),
                 Err(_) if self.has_descriptor(f) => inputs.push(f.to_string()),
                 Err(e) => return Err(CompileError::bare(e.message(f))),
