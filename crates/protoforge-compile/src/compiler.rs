@@ -244,6 +244,7 @@ impl Compiler {
             deferred: Vec::new(),
             finished: HashMap::new(),
             strip_plans: HashMap::new(),
+            shared_fields: crate::options::SharedFields::default(),
         };
         // Growing the symbol table rehashes every symbol each time it doubles; a file defines
         // 70 symbols on average (googleapis), imports included.
@@ -383,6 +384,8 @@ struct Build<'c, 'l> {
     finished: HashMap<String, FileDescriptorProto>,
     /// What stripping changes in the pool's versions of deferred files to make their output.
     strip_plans: HashMap<String, crate::options::Stripping>,
+    /// Field infos option interpretation keeps from one file to the next.
+    shared_fields: crate::options::SharedFields,
 }
 
 /// A file whose checks (protoc's validation, feature and option-target validation, unused
@@ -551,7 +554,12 @@ impl Build<'_, '_> {
             // Option interpretation reads this file's definitions from `file` itself; from the
             // pool it needs only the extension index, which linking changed.
             self.pool.reindex_extensions(&file);
-            diags.extend(interpret_options(&mut file, &self.pool, &spans));
+            diags.extend(interpret_options(
+                &mut file,
+                &self.pool,
+                &spans,
+                &self.shared_fields,
+            ));
         }
         if self.defer_checks && !diags.is_empty() {
             // The fast path lowered the file without spans, so these diagnostics point nowhere:
@@ -900,8 +908,9 @@ fn interpret_options(
     file: &mut FileDescriptorProto,
     pool: &Pool,
     spans: &SpanMap,
+    shared: &crate::options::SharedFields,
 ) -> Vec<Diagnostic> {
-    crate::options::interpret(file, pool, spans)
+    crate::options::interpret(file, pool, spans, shared)
 }
 
 /// Checks protoc's rules (the `check` pass).

@@ -63,6 +63,7 @@ pub(crate) fn interpret(
     file: &mut FileDescriptorProto,
     pool: &Pool,
     spans: &SpanMap,
+    shared: &SharedFields,
 ) -> Vec<Diagnostic> {
     let file_name = file.name.clone().unwrap_or_default();
     let mut targets = Vec::new();
@@ -88,7 +89,8 @@ pub(crate) fn interpret(
     let mut interpreted_paths = PathMap::default();
     let mut repeated_counts = PathMap::default();
     for phase in [Phase::Fields, Phase::Extensions] {
-        let lookup = PoolLookup::new(pool, &*file, &file_name);
+        let mut lookup = PoolLookup::new(pool, &*file, &file_name);
+        lookup.shared = Some(shared);
         let mut interp = Interpreter {
             lookup: &lookup,
             spans,
@@ -1417,6 +1419,34 @@ struct PoolLookup<'a> {
     file: &'a FileDescriptorProto,
     file_name: &'a str,
     cache: RefCell<LookupCache>,
+    /// Field infos kept from one file to the next of a build (see [`SharedFields`]).
+    shared: Option<&'a SharedFields>,
+}
+
+/// Field infos of messages that stay the same from one file's option interpretation to the
+/// next within a build, so each file's [`PoolLookup`] does not build them again (e.g. the
+/// fields of `google.api.HttpRule` under `(google.api.http)`, or of `FieldOptions`).
+///
+/// Between files the pool only grows: a message defined in a file other than the one being
+/// compiled is final (its file is built and stays as it is), and so are its fields (not its
+/// extensions, which later files may add: those are not kept here). A message not in the
+/// pool is the built-in `descriptor.proto`'s, until a file defining it is built: each entry
+/// remembers the file it was read from and is dropped when the pool names another one.
+#[derive(Default)]
+pub(crate) struct SharedFields {
+    messages: RefCell<NameMap<String, SharedMessage>>,
+}
+
+/// Memoized fields of a [`SharedMessage`], by number or name.
+type SharedList<K> = Vec<(K, MaybeField)>;
+
+/// The memoized fields of one message in [`SharedFields`].
+#[derive(Default)]
+struct SharedMessage {
+    /// The file defining the message (empty for the built-in `descriptor.proto`).
+    file: String,
+    by_number: SharedList<u32>,
+    by_name: SharedList<String>,
 }
 
 /// A memoized field lookup: the field, or that there is none.
@@ -1460,7 +1490,54 @@ impl<'a> PoolLookup<'a> {
             file,
             file_name,
             cache: RefCell::default(),
+            shared: None,
         }
+    }
+
+    /// The field (not extension) of `message` that `pick` selects, known by `key` in the
+    /// list `list` of the shared cache when `message` is defined outside the file being
+    /// compiled.
+    fn shared_field<K>(
+        &self,
+        message: &str,
+        list: fn(&mut SharedMessage) -> &mut SharedList<K::Owned>,
+        key: &K,
+        pick: impl Fn(&FieldDescriptorProto) -> bool,
+    ) -> MaybeField
+    where
+        K: ToOwned + PartialEq + ?Sized,
+        K::Owned: std::borrow::Borrow<K>,
+    {
+        use std::borrow::Borrow as _;
+        let compute = || self.message_field(message, &pick).map(Rc::new);
+        let Some(shared) = self.shared else {
+            return compute();
+        };
+        let file = match self.pool.lookup(message) {
+            Some(symbol) if symbol.file == self.file_name => return compute(),
+            Some(symbol) => symbol.file,
+            None => "",
+        };
+        if let Some(entry) = shared.messages.borrow_mut().get_mut(message)
+            && entry.file == file
+            && let Some((_, hit)) = list(entry).iter().find(|(k, _)| k.borrow() == key)
+        {
+            return hit.clone();
+        }
+        let found = compute();
+        let mut messages = shared.messages.borrow_mut();
+        let entry = match messages.get_mut(message) {
+            Some(entry) => entry,
+            None => messages.entry(message.to_string()).or_default(),
+        };
+        if entry.file != file {
+            *entry = SharedMessage {
+                file: file.to_string(),
+                ..SharedMessage::default()
+            };
+        }
+        list(entry).push((key.to_owned(), found.clone()));
+        found
     }
 
     /// The memoized answer in `pick(cache)` for `outer` and `inner`, computing (outside any
@@ -1522,15 +1599,19 @@ impl<'a> PoolLookup<'a> {
             message,
             &number,
             || {
-                self.message_field(message, |f| f.number == Some(number as i32))
-                    .map(Rc::new)
-                    .or_else(|| {
-                        let (name, _) = self
-                            .pool
-                            .extensions_of(message)
-                            .find(|(_, f)| f.number == Some(number as i32))?;
-                        self.extension_info(name)
-                    })
+                self.shared_field(
+                    message,
+                    |m| &mut m.by_number,
+                    &number,
+                    |f| f.number == Some(number as i32),
+                )
+                .or_else(|| {
+                    let (name, _) = self
+                        .pool
+                        .extensions_of(message)
+                        .find(|(_, f)| f.number == Some(number as i32))?;
+                    self.extension_info(name)
+                })
             },
         )
     }
@@ -1542,8 +1623,12 @@ impl<'a> PoolLookup<'a> {
             message,
             name,
             || {
-                self.message_field(message, |f| f.name.as_deref() == Some(name))
-                    .map(Rc::new)
+                self.shared_field(
+                    message,
+                    |m| &mut m.by_name,
+                    name,
+                    |f| f.name.as_deref() == Some(name),
+                )
             },
         )
     }
@@ -1817,16 +1902,12 @@ impl<'a> PoolLookup<'a> {
                     .find(|(_, f)| f.number == Some(number as i32))
                     .and_then(|(name, _)| self.extension_info(name));
             }
-            let msg = builtin::message(message)?;
-            let (_, field) = msg
-                .field
-                .iter()
-                .enumerate()
-                .find(|(_, f)| f.number == Some(number as i32))?;
-            let full = format!("{message}.{}", field.name.as_deref().unwrap_or(""));
-            return self
-                .info(field, message, full, false, None, None)
-                .map(Rc::new);
+            return builtin_field(message, number, |msg| {
+                let field = msg.field.iter().find(|f| f.number == Some(number as i32))?;
+                let full = format!("{message}.{}", field.name.as_deref().unwrap_or(""));
+                self.info(field, message, full, false, None, None)
+                    .map(Rc::new)
+            });
         }
         self.message_field(message, |f| f.number == Some(number as i32))
             .map(Rc::new)
@@ -1843,6 +1924,29 @@ impl<'a> PoolLookup<'a> {
             .lookup(&sibling)
             .is_some_and(|s| s.kind == SymbolKind::EnumValue)
     }
+}
+
+thread_local! {
+    /// [`builtin_field`]'s answers, by message (its address) and number.
+    static BUILTIN_FIELDS: RefCell<NameMap<(usize, u32), MaybeField>> = RefCell::default();
+}
+
+/// The field numbered `number` of the built-in `descriptor.proto` message `message` (which
+/// exists), made by `make` from the message the first time on this thread: the built-in
+/// schema never changes, so its field infos are shared by every lookup.
+fn builtin_field(
+    message: &str,
+    number: u32,
+    make: impl FnOnce(&'static DescriptorProto) -> MaybeField,
+) -> MaybeField {
+    let msg = builtin::message(message)?;
+    let key = (std::ptr::from_ref(msg) as usize, number);
+    if let Some(hit) = BUILTIN_FIELDS.with_borrow(|fields| fields.get(&key).cloned()) {
+        return hit;
+    }
+    let found = make(msg);
+    BUILTIN_FIELDS.with_borrow_mut(|fields| fields.insert(key, found.clone()));
+    found
 }
 
 impl Lookup for PoolLookup<'_> {
@@ -2390,7 +2494,12 @@ mod tests {
             opt("features.field_presence", V::Ident("EXPLICIT")),
         ]);
         pool.add_file(file.clone());
-        let diagnostics = interpret(&mut file, &pool, &SpanMap::default());
+        let diagnostics = interpret(
+            &mut file,
+            &pool,
+            &SpanMap::default(),
+            &SharedFields::default(),
+        );
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         assert_eq!(
             file.encode_to_vec(),
@@ -2443,7 +2552,12 @@ mod tests {
     #[test]
     fn custom_options_match_protoc_with_retain_options() {
         let (mut file, pool) = input();
-        let diagnostics = interpret(&mut file, &pool, &SpanMap::default());
+        let diagnostics = interpret(
+            &mut file,
+            &pool,
+            &SpanMap::default(),
+            &SharedFields::default(),
+        );
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         let expected = golden(RETAIN);
         assert_eq!(file.options.encode(), expected.options.encode());
@@ -2454,7 +2568,12 @@ mod tests {
     #[test]
     fn stripping_merges_and_sorts_like_protoc() {
         let (mut file, mut pool) = input();
-        interpret(&mut file, &pool, &SpanMap::default());
+        interpret(
+            &mut file,
+            &pool,
+            &SpanMap::default(),
+            &SharedFields::default(),
+        );
         // The build strips after putting the interpreted file back into the pool.
         pool.replace_file(file.clone());
         strip_source_retention(&mut file, &pool);
@@ -2488,7 +2607,12 @@ mod tests {
             location: locations,
             ..Default::default()
         });
-        interpret(&mut file, &pool, &SpanMap::default());
+        interpret(
+            &mut file,
+            &pool,
+            &SpanMap::default(),
+            &SharedFields::default(),
+        );
         // The build strips after putting the interpreted file back into the pool.
         pool.replace_file(file.clone());
         strip_source_retention(&mut file, &pool);
