@@ -118,37 +118,110 @@ pub(crate) fn interpret(
 fn apply(file: &mut FileDescriptorProto, pool: &Pool, targets: &mut [Target], phase: Phase) {
     let empty = FileDescriptorProto::default();
     let generated = PoolLookup::new(pool, &empty, "");
-    let mut pending = targets
+    // Each target's options are reached by their path (a walk over the whole file would
+    // visit every element for the few with options of this phase); the targets are
+    // independent, as re-reading reads nothing of the file.
+    for target in targets
         .iter_mut()
         .filter(|t| !t.records[phase as usize].is_empty())
-        .peekable();
-    visit_mut(file, false, &mut |el| {
-        let Some(target) = pending.next_if(|t| t.options_path == el.options_path) else {
-            return;
+    {
+        let Some(options) = options_at(file, &target.options_path) else {
+            continue;
         };
-        let type_name = el.options.type_name();
+        let type_name = options.type_name();
         // The usual second phase: custom options (extensions, unknown to the compiled-in
         // schema) appended to options that re-reading leaves as they are (nothing set yet, or
         // already re-read after the first phase). Re-reading would keep the known fields and
         // put the new records after the unknown fields already there, in their order: they
         // can be appended as they are.
         if phase == Phase::Extensions
-            && (el.options.is_empty_message() || !target.records[Phase::Fields as usize].is_empty())
+            && (options.is_empty_message() || !target.records[Phase::Fields as usize].is_empty())
             && target.records[phase as usize]
                 .iter()
                 .all(|r| r.number >= FIRST_EXTENSION)
         {
-            el.options
-                .append_unknown(std::mem::take(&mut target.records[phase as usize]));
-            return;
+            options.append_unknown(std::mem::take(&mut target.records[phase as usize]));
+            continue;
         }
-        let mut bytes = el.options.encode();
+        let mut bytes = options.encode();
         wire::encode(&target.records[phase as usize], &mut bytes);
         if let Some(records) = wire::parse(&bytes) {
             let normalized = normalize(&generated, Mode::Generated, type_name, records, None);
-            el.options.replace_from(&wire::to_bytes(&normalized));
+            options.replace_from(&wire::to_bytes(&normalized));
         }
-    });
+    }
+}
+
+/// The options at `path` in `file`: an options path as [`visit_mut`] hands them out.
+fn options_at<'a>(
+    file: &'a mut FileDescriptorProto,
+    path: &[i32],
+) -> Option<&'a mut dyn OptionsSlot> {
+    use tag::file as f;
+    match *path {
+        [f::OPTIONS] => Some(&mut file.options),
+        [f::EXTENSION, i, tag::field::OPTIONS] => Some(&mut item(&mut file.extension, i)?.options),
+        [f::SERVICE, i, ref rest @ ..] => {
+            let service = item(&mut file.service, i)?;
+            match *rest {
+                [tag::service::OPTIONS] => Some(&mut service.options),
+                [tag::service::METHOD, j, tag::method::OPTIONS] => {
+                    Some(&mut item(&mut service.method, j)?.options)
+                }
+                _ => None,
+            }
+        }
+        [f::ENUM_TYPE, i, ref rest @ ..] => enum_options_at(item(&mut file.enum_type, i)?, rest),
+        [f::MESSAGE_TYPE, i, ref rest @ ..] => {
+            message_options_at(item(&mut file.message_type, i)?, rest)
+        }
+        _ => None,
+    }
+}
+
+/// [`options_at`] below a message.
+fn message_options_at<'a>(
+    message: &'a mut DescriptorProto,
+    path: &[i32],
+) -> Option<&'a mut dyn OptionsSlot> {
+    use tag::message as m;
+    match *path {
+        [m::OPTIONS] => Some(&mut message.options),
+        [m::FIELD, i, tag::field::OPTIONS] => Some(&mut item(&mut message.field, i)?.options),
+        [m::EXTENSION, i, tag::field::OPTIONS] => {
+            Some(&mut item(&mut message.extension, i)?.options)
+        }
+        [m::ONEOF_DECL, i, tag::oneof::OPTIONS] => {
+            Some(&mut item(&mut message.oneof_decl, i)?.options)
+        }
+        [m::EXTENSION_RANGE, i, tag::extension_range::OPTIONS] => {
+            Some(&mut item(&mut message.extension_range, i)?.options)
+        }
+        [m::NESTED_TYPE, i, ref rest @ ..] => {
+            message_options_at(item(&mut message.nested_type, i)?, rest)
+        }
+        [m::ENUM_TYPE, i, ref rest @ ..] => enum_options_at(item(&mut message.enum_type, i)?, rest),
+        _ => None,
+    }
+}
+
+/// [`options_at`] below an enum.
+fn enum_options_at<'a>(
+    enum_: &'a mut EnumDescriptorProto,
+    path: &[i32],
+) -> Option<&'a mut dyn OptionsSlot> {
+    match *path {
+        [tag::enum_::OPTIONS] => Some(&mut enum_.options),
+        [tag::enum_::VALUE, i, tag::enum_value::OPTIONS] => {
+            Some(&mut item(&mut enum_.value, i)?.options)
+        }
+        _ => None,
+    }
+}
+
+/// The element numbered `index` in a path of `list`.
+fn item<T>(list: &mut [T], index: i32) -> Option<&mut T> {
+    list.get_mut(usize::try_from(index).ok()?)
 }
 
 /// protoc's `StripSourceRetentionOptions` (what protoc does to every output file unless
