@@ -1501,13 +1501,16 @@ struct PoolLookup<'a> {
 /// fields of `google.api.HttpRule` under `(google.api.http)`, or of `FieldOptions`).
 ///
 /// Between files the pool only grows: a message defined in a file other than the one being
-/// compiled is final (its file is built and stays as it is), and so are its fields (not its
-/// extensions, which later files may add: those are not kept here). A message not in the
-/// pool is the built-in `descriptor.proto`'s, until a file defining it is built: each entry
-/// remembers the file it was read from and is dropped when the pool names another one.
+/// compiled is final (its file is built and stays as it is), and so are its fields (not the
+/// extensions of a message, which later files may add: those are not kept per message) and
+/// the extensions such a file defines. A message not in the pool is the built-in
+/// `descriptor.proto`'s, until a file defining it is built: each entry remembers the file it
+/// was read from and is dropped when the pool names another one.
 #[derive(Default)]
 pub(crate) struct SharedFields {
     messages: RefCell<NameMap<String, SharedMessage>>,
+    /// Extensions by full name, with the file defining them.
+    extensions: RefCell<NameMap<String, (String, MaybeField)>>,
 }
 
 /// Memoized fields of a [`SharedMessage`], by number or name.
@@ -1841,8 +1844,32 @@ impl<'a> PoolLookup<'a> {
         self.memoized_by_name(
             |c| &mut c.extensions,
             full_name,
-            || self.extension_info_uncached(full_name).map(Rc::new),
+            || self.shared_extension(full_name),
         )
+    }
+
+    /// The extension `full_name`, from the shared cache when it is defined outside the file
+    /// being compiled.
+    fn shared_extension(&self, full_name: &str) -> MaybeField {
+        let compute = || self.extension_info_uncached(full_name).map(Rc::new);
+        let Some(shared) = self.shared else {
+            return compute();
+        };
+        let file = match self.pool.lookup(full_name) {
+            Some(symbol) if symbol.file != self.file_name => symbol.file,
+            _ => return compute(),
+        };
+        if let Some((defined_in, hit)) = shared.extensions.borrow().get(full_name)
+            && defined_in == file
+        {
+            return hit.clone();
+        }
+        let found = compute();
+        shared
+            .extensions
+            .borrow_mut()
+            .insert(full_name.to_string(), (file.to_string(), found.clone()));
+        found
     }
 
     fn extension_info_uncached(&self, full_name: &str) -> Option<FieldInfo> {
