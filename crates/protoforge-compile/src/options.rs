@@ -88,6 +88,7 @@ pub(crate) fn interpret(
     let mut diagnostics = Vec::new();
     let mut interpreted_paths = PathMap::default();
     let mut repeated_counts = PathMap::default();
+    let source_paths = file.source_code_info.is_some();
     for phase in [Phase::Fields, Phase::Extensions] {
         let mut lookup = PoolLookup::new(pool, &*file, &file_name);
         lookup.shared = Some(shared);
@@ -96,6 +97,7 @@ pub(crate) fn interpret(
             spans,
             file_name: &file_name,
             diagnostics: std::mem::take(&mut diagnostics),
+            source_paths,
             interpreted_paths: std::mem::take(&mut interpreted_paths),
             repeated_counts: std::mem::take(&mut repeated_counts),
         };
@@ -834,6 +836,9 @@ struct Interpreter<'a> {
     spans: &'a SpanMap,
     file_name: &'a str,
     diagnostics: Vec<Diagnostic>,
+    /// Whether the file has `SourceCodeInfo`, whose option paths are rewritten: only then are
+    /// the interpreted paths recorded.
+    source_paths: bool,
     interpreted_paths: PathMap<Vec<i32>>,
     repeated_counts: PathMap<i32>,
 }
@@ -1040,6 +1045,9 @@ impl Interpreter<'_> {
         }
         target.records[phase as usize].extend(records);
 
+        if !self.source_paths {
+            return Ok(());
+        }
         if field.repeated {
             let count = self.repeated_counts.entry(dest_path.clone()).or_insert(0);
             let index = *count;
