@@ -927,8 +927,12 @@ impl Interpreter<'_> {
             }
             out
         };
-        let mut dest_path = Vec::with_capacity(target.options_path.len() + option.name.len() + 1);
-        dest_path.extend_from_slice(&target.options_path);
+        // The interpreted path (only wanted for source info).
+        let mut dest_path = Vec::new();
+        if self.source_paths {
+            dest_path.reserve_exact(target.options_path.len() + option.name.len() + 1);
+            dest_path.extend_from_slice(&target.options_path);
+        }
         let mut leaf: Option<Rc<FieldInfo>> = None;
         for (j, part) in option.name.iter().enumerate() {
             // The message the part names a field of: the options, or the previous part's type.
@@ -980,7 +984,9 @@ impl Interpreter<'_> {
                     ),
                 ));
             }
-            dest_path.push(field.number as i32);
+            if self.source_paths {
+                dest_path.push(field.number as i32);
+            }
             if field.file == self.file_name
                 && first.name_part() == "features"
                 && !first_is_extension
