@@ -647,10 +647,17 @@ impl Build<'_, '_> {
         self.pool.track_uses(false);
         let loader = self.loader;
         let pool = &self.pool;
+        // Each thread keeps the field infos its files' option checks read (the pool no longer
+        // changes); the helper threads are new, this one forgets what an earlier build kept.
+        thread_local! {
+            static SHARED: crate::options::SharedFields = crate::options::SharedFields::default();
+        }
+        SHARED.with(crate::options::SharedFields::clear);
         let results = parallel_map(&tasks, |(d, info)| {
             let info = info.lock().unwrap_or_else(PoisonError::into_inner).take();
-            finish_one(loader, pool, d, info)
+            SHARED.with(|shared| finish_one(loader, pool, d, info, shared))
         });
+        SHARED.with(crate::options::SharedFields::clear);
         self.pool.track_uses(true);
         if results.iter().any(|r| r.failed) {
             return false;
@@ -724,6 +731,7 @@ fn finish_one(
     pool: &Pool,
     d: &Deferred,
     info: Option<SourceCodeInfo>,
+    shared: &crate::options::SharedFields,
 ) -> Finished {
     let compiler = loader.compiler;
     let mut done = Finished {
@@ -740,7 +748,9 @@ fn finish_one(
     };
     // The element options are read once for validation and stripping (when they get there).
     let options = std::cell::OnceCell::new();
-    let options = || options.get_or_init(|| crate::options::ElementOptions::new(file, file, pool));
+    let options = || {
+        options.get_or_init(|| crate::options::ElementOptions::new(file, file, pool, Some(shared)))
+    };
     let checks = |spans: &SpanMap| {
         let mut diags = check(file, pool, spans, false);
         if !diags.iter().any(Diagnostic::is_error) {

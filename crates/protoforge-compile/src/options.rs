@@ -292,7 +292,7 @@ pub(crate) fn plan_stripping(file: &FileDescriptorProto, pool: &Pool) -> Strippi
     let in_pool = pool
         .file(file.name.as_deref().unwrap_or(""))
         .unwrap_or_else(|| empty_file());
-    ElementOptions::new(file, in_pool, pool).plan_stripping()
+    ElementOptions::new(file, in_pool, pool, None).plan_stripping()
 }
 
 /// An empty file, for lookups when the pool lacks the file.
@@ -326,11 +326,13 @@ struct DistinctOptions {
 
 impl<'a> ElementOptions<'a> {
     /// Reads the options of `file`; lookups read `lookup_file` for the file's own symbols
-    /// (the same file, or its copy in `pool`).
+    /// (the same file, or its copy in `pool`), and `shared` (if any) for what other files'
+    /// lookups found before.
     pub(crate) fn new(
         file: &'a FileDescriptorProto,
         lookup_file: &'a FileDescriptorProto,
         pool: &'a Pool,
+        shared: Option<&'a SharedFields>,
     ) -> Self {
         let mut elements = Vec::new();
         let mut distinct = Vec::new();
@@ -351,10 +353,12 @@ impl<'a> ElementOptions<'a> {
             };
             elements.push((el.options_path.to_vec(), options));
         });
+        let mut lookup = PoolLookup::new(pool, lookup_file, file.name.as_deref().unwrap_or(""));
+        lookup.shared = shared;
         ElementOptions {
             file,
             pool,
-            lookup: PoolLookup::new(pool, lookup_file, file.name.as_deref().unwrap_or("")),
+            lookup,
             elements,
             distinct,
         }
@@ -443,7 +447,7 @@ pub(crate) fn validate(
     pool: &Pool,
     spans: &SpanMap,
 ) -> Vec<Diagnostic> {
-    ElementOptions::new(file, file, pool).validate(spans)
+    ElementOptions::new(file, file, pool, None).validate(spans)
 }
 
 impl ElementOptions<'_> {
@@ -1529,6 +1533,14 @@ pub(crate) struct SharedFields {
 
 /// Memoized fields of a [`SharedMessage`], by number or name.
 type SharedList<K> = Vec<(K, MaybeField)>;
+
+impl SharedFields {
+    /// Forgets everything (the next lookups may read another build's pool).
+    pub(crate) fn clear(&self) {
+        self.messages.borrow_mut().clear();
+        self.extensions.borrow_mut().clear();
+    }
+}
 
 /// The memoized fields of one message in [`SharedFields`].
 #[derive(Default)]
