@@ -9,7 +9,9 @@
 //! become known, so they are merged and sorted by number) and `retention = RETENTION_SOURCE`
 //! options are dropped. After the build, a finished file's options are read once
 //! ([`ElementOptions`]) for [`validate`] and for working out what stripping would change
-//! ([`plan_stripping`]): most files come out unchanged and need no copy.
+//! ([`plan_stripping`]): most files come out unchanged and need no copy. Schema answers that
+//! cannot change from one file to the next (fields of messages and extensions defined in
+//! other, finished files) are kept across files in a [`SharedFields`].
 //!
 //! Like protoc, interpretation runs in two phases over all elements of the file: first the
 //! options whose name starts with a plain field (`java_package`, `features.x`, including
