@@ -247,6 +247,7 @@ impl Compiler {
             deferred: Vec::new(),
             finished: HashMap::new(),
             strip_plans: HashMap::new(),
+            shared_fields: crate::options::SharedFields::default(),
         };
         // Growing the symbol table rehashes every symbol each time it doubles; a file defines
         // 70 symbols on average (googleapis), imports included.
@@ -386,6 +387,8 @@ struct Build<'c, 'l> {
     finished: HashMap<String, FileDescriptorProto>,
     /// What stripping changes in the pool's versions of deferred files to make their output.
     strip_plans: HashMap<String, crate::options::Stripping>,
+    /// Field infos option interpretation keeps from one file to the next.
+    shared_fields: crate::options::SharedFields,
 }
 
 /// A file whose checks (protoc's validation, feature and option-target validation, unused
@@ -554,7 +557,12 @@ impl Build<'_, '_> {
             // Option interpretation reads this file's definitions from `file` itself; from the
             // pool it needs only the extension index, which linking changed.
             self.pool.reindex_extensions(&file);
-            diags.extend(interpret_options(&mut file, &self.pool, &spans));
+            diags.extend(interpret_options(
+                &mut file,
+                &self.pool,
+                &spans,
+                &self.shared_fields,
+            ));
         }
         if self.defer_checks && !diags.is_empty() {
             // The fast path lowered the file without spans, so these diagnostics point nowhere:
@@ -642,10 +650,17 @@ impl Build<'_, '_> {
         self.pool.track_uses(false);
         let loader = self.loader;
         let pool = &self.pool;
+        // Each thread keeps the field infos its files' option checks read (the pool no longer
+        // changes); the helper threads are new, this one forgets what an earlier build kept.
+        thread_local! {
+            static SHARED: crate::options::SharedFields = crate::options::SharedFields::default();
+        }
+        SHARED.with(crate::options::SharedFields::clear);
         let results = parallel_map(&tasks, |(d, info)| {
             let info = info.lock().unwrap_or_else(PoisonError::into_inner).take();
-            finish_one(loader, pool, d, info)
+            SHARED.with(|shared| finish_one(loader, pool, d, info, shared))
         });
+        SHARED.with(crate::options::SharedFields::clear);
         self.pool.track_uses(true);
         if results.iter().any(|r| r.failed) {
             return false;
@@ -719,6 +734,7 @@ fn finish_one(
     pool: &Pool,
     d: &Deferred,
     info: Option<SourceCodeInfo>,
+    shared: &crate::options::SharedFields,
 ) -> Finished {
     let compiler = loader.compiler;
     let mut done = Finished {
@@ -735,7 +751,9 @@ fn finish_one(
     };
     // The element options are read once for validation and stripping (when they get there).
     let options = std::cell::OnceCell::new();
-    let options = || options.get_or_init(|| crate::options::ElementOptions::new(file, file, pool));
+    let options = || {
+        options.get_or_init(|| crate::options::ElementOptions::new(file, file, pool, Some(shared)))
+    };
     let checks = |spans: &SpanMap| {
         let mut diags = check(file, pool, spans, false);
         if !diags.iter().any(Diagnostic::is_error) {
@@ -903,8 +921,9 @@ fn interpret_options(
     file: &mut FileDescriptorProto,
     pool: &Pool,
     spans: &SpanMap,
+    shared: &crate::options::SharedFields,
 ) -> Vec<Diagnostic> {
-    crate::options::interpret(file, pool, spans)
+    crate::options::interpret(file, pool, spans, shared)
 }
 
 /// Checks protoc's rules (the `check` pass).

@@ -9,7 +9,9 @@
 //! become known, so they are merged and sorted by number) and `retention = RETENTION_SOURCE`
 //! options are dropped. After the build, a finished file's options are read once
 //! ([`ElementOptions`]) for [`validate`] and for working out what stripping would change
-//! ([`plan_stripping`]): most files come out unchanged and need no copy.
+//! ([`plan_stripping`]): most files come out unchanged and need no copy. Schema answers that
+//! cannot change from one file to the next (fields of messages and extensions defined in
+//! other, finished files) are kept across files in a [`SharedFields`].
 //!
 //! Like protoc, interpretation runs in two phases over all elements of the file: first the
 //! options whose name starts with a plain field (`java_package`, `features.x`, including
@@ -63,6 +65,7 @@ pub(crate) fn interpret(
     file: &mut FileDescriptorProto,
     pool: &Pool,
     spans: &SpanMap,
+    shared: &SharedFields,
 ) -> Vec<Diagnostic> {
     let file_name = file.name.clone().unwrap_or_default();
     let mut targets = Vec::new();
@@ -87,13 +90,16 @@ pub(crate) fn interpret(
     let mut diagnostics = Vec::new();
     let mut interpreted_paths = PathMap::default();
     let mut repeated_counts = PathMap::default();
+    let source_paths = file.source_code_info.is_some();
     for phase in [Phase::Fields, Phase::Extensions] {
-        let lookup = PoolLookup::new(pool, &*file, &file_name);
+        let mut lookup = PoolLookup::new(pool, &*file, &file_name);
+        lookup.shared = Some(shared);
         let mut interp = Interpreter {
             lookup: &lookup,
             spans,
             file_name: &file_name,
             diagnostics: std::mem::take(&mut diagnostics),
+            source_paths,
             interpreted_paths: std::mem::take(&mut interpreted_paths),
             repeated_counts: std::mem::take(&mut repeated_counts),
         };
@@ -116,37 +122,110 @@ pub(crate) fn interpret(
 fn apply(file: &mut FileDescriptorProto, pool: &Pool, targets: &mut [Target], phase: Phase) {
     let empty = FileDescriptorProto::default();
     let generated = PoolLookup::new(pool, &empty, "");
-    let mut pending = targets
+    // Each target's options are reached by their path (a walk over the whole file would
+    // visit every element for the few with options of this phase); the targets are
+    // independent, as re-reading reads nothing of the file.
+    for target in targets
         .iter_mut()
         .filter(|t| !t.records[phase as usize].is_empty())
-        .peekable();
-    visit_mut(file, false, &mut |el| {
-        let Some(target) = pending.next_if(|t| t.options_path == el.options_path) else {
-            return;
+    {
+        let Some(options) = options_at(file, &target.options_path) else {
+            continue;
         };
-        let type_name = el.options.type_name();
+        let type_name = options.type_name();
         // The usual second phase: custom options (extensions, unknown to the compiled-in
         // schema) appended to options that re-reading leaves as they are (nothing set yet, or
         // already re-read after the first phase). Re-reading would keep the known fields and
         // put the new records after the unknown fields already there, in their order: they
         // can be appended as they are.
         if phase == Phase::Extensions
-            && (el.options.is_empty_message() || !target.records[Phase::Fields as usize].is_empty())
+            && (options.is_empty_message() || !target.records[Phase::Fields as usize].is_empty())
             && target.records[phase as usize]
                 .iter()
                 .all(|r| r.number >= FIRST_EXTENSION)
         {
-            el.options
-                .append_unknown(std::mem::take(&mut target.records[phase as usize]));
-            return;
+            options.append_unknown(std::mem::take(&mut target.records[phase as usize]));
+            continue;
         }
-        let mut bytes = el.options.encode();
+        let mut bytes = options.encode();
         wire::encode(&target.records[phase as usize], &mut bytes);
         if let Some(records) = wire::parse(&bytes) {
             let normalized = normalize(&generated, Mode::Generated, type_name, records, None);
-            el.options.replace_from(&wire::to_bytes(&normalized));
+            options.replace_from(&wire::to_bytes(&normalized));
         }
-    });
+    }
+}
+
+/// The options at `path` in `file`: an options path as [`visit_mut`] hands them out.
+fn options_at<'a>(
+    file: &'a mut FileDescriptorProto,
+    path: &[i32],
+) -> Option<&'a mut dyn OptionsSlot> {
+    use tag::file as f;
+    match *path {
+        [f::OPTIONS] => Some(&mut file.options),
+        [f::EXTENSION, i, tag::field::OPTIONS] => Some(&mut item(&mut file.extension, i)?.options),
+        [f::SERVICE, i, ref rest @ ..] => {
+            let service = item(&mut file.service, i)?;
+            match *rest {
+                [tag::service::OPTIONS] => Some(&mut service.options),
+                [tag::service::METHOD, j, tag::method::OPTIONS] => {
+                    Some(&mut item(&mut service.method, j)?.options)
+                }
+                _ => None,
+            }
+        }
+        [f::ENUM_TYPE, i, ref rest @ ..] => enum_options_at(item(&mut file.enum_type, i)?, rest),
+        [f::MESSAGE_TYPE, i, ref rest @ ..] => {
+            message_options_at(item(&mut file.message_type, i)?, rest)
+        }
+        _ => None,
+    }
+}
+
+/// [`options_at`] below a message.
+fn message_options_at<'a>(
+    message: &'a mut DescriptorProto,
+    path: &[i32],
+) -> Option<&'a mut dyn OptionsSlot> {
+    use tag::message as m;
+    match *path {
+        [m::OPTIONS] => Some(&mut message.options),
+        [m::FIELD, i, tag::field::OPTIONS] => Some(&mut item(&mut message.field, i)?.options),
+        [m::EXTENSION, i, tag::field::OPTIONS] => {
+            Some(&mut item(&mut message.extension, i)?.options)
+        }
+        [m::ONEOF_DECL, i, tag::oneof::OPTIONS] => {
+            Some(&mut item(&mut message.oneof_decl, i)?.options)
+        }
+        [m::EXTENSION_RANGE, i, tag::extension_range::OPTIONS] => {
+            Some(&mut item(&mut message.extension_range, i)?.options)
+        }
+        [m::NESTED_TYPE, i, ref rest @ ..] => {
+            message_options_at(item(&mut message.nested_type, i)?, rest)
+        }
+        [m::ENUM_TYPE, i, ref rest @ ..] => enum_options_at(item(&mut message.enum_type, i)?, rest),
+        _ => None,
+    }
+}
+
+/// [`options_at`] below an enum.
+fn enum_options_at<'a>(
+    enum_: &'a mut EnumDescriptorProto,
+    path: &[i32],
+) -> Option<&'a mut dyn OptionsSlot> {
+    match *path {
+        [tag::enum_::OPTIONS] => Some(&mut enum_.options),
+        [tag::enum_::VALUE, i, tag::enum_value::OPTIONS] => {
+            Some(&mut item(&mut enum_.value, i)?.options)
+        }
+        _ => None,
+    }
+}
+
+/// The element numbered `index` in a path of `list`.
+fn item<T>(list: &mut [T], index: i32) -> Option<&mut T> {
+    list.get_mut(usize::try_from(index).ok()?)
 }
 
 /// protoc's `StripSourceRetentionOptions` (what protoc does to every output file unless
@@ -215,7 +294,7 @@ pub(crate) fn plan_stripping(file: &FileDescriptorProto, pool: &Pool) -> Strippi
     let in_pool = pool
         .file(file.name.as_deref().unwrap_or(""))
         .unwrap_or_else(|| empty_file());
-    ElementOptions::new(file, in_pool, pool).plan_stripping()
+    ElementOptions::new(file, in_pool, pool, None).plan_stripping()
 }
 
 /// An empty file, for lookups when the pool lacks the file.
@@ -249,11 +328,13 @@ struct DistinctOptions {
 
 impl<'a> ElementOptions<'a> {
     /// Reads the options of `file`; lookups read `lookup_file` for the file's own symbols
-    /// (the same file, or its copy in `pool`).
+    /// (the same file, or its copy in `pool`), and `shared` (if any) for what other files'
+    /// lookups found before.
     pub(crate) fn new(
         file: &'a FileDescriptorProto,
         lookup_file: &'a FileDescriptorProto,
         pool: &'a Pool,
+        shared: Option<&'a SharedFields>,
     ) -> Self {
         let mut elements = Vec::new();
         let mut distinct = Vec::new();
@@ -274,10 +355,12 @@ impl<'a> ElementOptions<'a> {
             };
             elements.push((el.options_path.to_vec(), options));
         });
+        let mut lookup = PoolLookup::new(pool, lookup_file, file.name.as_deref().unwrap_or(""));
+        lookup.shared = shared;
         ElementOptions {
             file,
             pool,
-            lookup: PoolLookup::new(pool, lookup_file, file.name.as_deref().unwrap_or("")),
+            lookup,
             elements,
             distinct,
         }
@@ -366,7 +449,7 @@ pub(crate) fn validate(
     pool: &Pool,
     spans: &SpanMap,
 ) -> Vec<Diagnostic> {
-    ElementOptions::new(file, file, pool).validate(spans)
+    ElementOptions::new(file, file, pool, None).validate(spans)
 }
 
 impl ElementOptions<'_> {
@@ -759,6 +842,9 @@ struct Interpreter<'a> {
     spans: &'a SpanMap,
     file_name: &'a str,
     diagnostics: Vec<Diagnostic>,
+    /// Whether the file has `SourceCodeInfo`, whose option paths are rewritten: only then are
+    /// the interpreted paths recorded.
+    source_paths: bool,
     interpreted_paths: PathMap<Vec<i32>>,
     repeated_counts: PathMap<i32>,
 }
@@ -847,8 +933,12 @@ impl Interpreter<'_> {
             }
             out
         };
-        let mut dest_path = Vec::with_capacity(target.options_path.len() + option.name.len() + 1);
-        dest_path.extend_from_slice(&target.options_path);
+        // The interpreted path (only wanted for source info).
+        let mut dest_path = Vec::new();
+        if self.source_paths {
+            dest_path.reserve_exact(target.options_path.len() + option.name.len() + 1);
+            dest_path.extend_from_slice(&target.options_path);
+        }
         let mut leaf: Option<Rc<FieldInfo>> = None;
         for (j, part) in option.name.iter().enumerate() {
             // The message the part names a field of: the options, or the previous part's type.
@@ -900,7 +990,9 @@ impl Interpreter<'_> {
                     ),
                 ));
             }
-            dest_path.push(field.number as i32);
+            if self.source_paths {
+                dest_path.push(field.number as i32);
+            }
             if field.file == self.file_name
                 && first.name_part() == "features"
                 && !first_is_extension
@@ -965,6 +1057,9 @@ impl Interpreter<'_> {
         }
         target.records[phase as usize].extend(records);
 
+        if !self.source_paths {
+            return Ok(());
+        }
         if field.repeated {
             let count = self.repeated_counts.entry(dest_path.clone()).or_insert(0);
             let index = *count;
@@ -1417,6 +1512,45 @@ struct PoolLookup<'a> {
     file: &'a FileDescriptorProto,
     file_name: &'a str,
     cache: RefCell<LookupCache>,
+    /// Field infos kept from one file to the next of a build (see [`SharedFields`]).
+    shared: Option<&'a SharedFields>,
+}
+
+/// Field infos of messages that stay the same from one file's option interpretation to the
+/// next within a build, so each file's [`PoolLookup`] does not build them again (e.g. the
+/// fields of `google.api.HttpRule` under `(google.api.http)`, or of `FieldOptions`).
+///
+/// Between files the pool only grows: a message defined in a file other than the one being
+/// compiled is final (its file is built and stays as it is), and so are its fields (not the
+/// extensions of a message, which later files may add: those are not kept per message) and
+/// the extensions such a file defines. A message not in the pool is the built-in
+/// `descriptor.proto`'s, until a file defining it is built: each entry remembers the file it
+/// was read from and is dropped when the pool names another one.
+#[derive(Default)]
+pub(crate) struct SharedFields {
+    messages: RefCell<NameMap<String, SharedMessage>>,
+    /// Extensions by full name, with the file defining them.
+    extensions: RefCell<NameMap<String, (String, MaybeField)>>,
+}
+
+/// Memoized fields of a [`SharedMessage`], by number or name.
+type SharedList<K> = Vec<(K, MaybeField)>;
+
+impl SharedFields {
+    /// Forgets everything (the next lookups may read another build's pool).
+    pub(crate) fn clear(&self) {
+        self.messages.borrow_mut().clear();
+        self.extensions.borrow_mut().clear();
+    }
+}
+
+/// The memoized fields of one message in [`SharedFields`].
+#[derive(Default)]
+struct SharedMessage {
+    /// The file defining the message (empty for the built-in `descriptor.proto`).
+    file: String,
+    by_number: SharedList<u32>,
+    by_name: SharedList<String>,
 }
 
 /// A memoized field lookup: the field, or that there is none.
@@ -1460,7 +1594,54 @@ impl<'a> PoolLookup<'a> {
             file,
             file_name,
             cache: RefCell::default(),
+            shared: None,
         }
+    }
+
+    /// The field (not extension) of `message` that `pick` selects, known by `key` in the
+    /// list `list` of the shared cache when `message` is defined outside the file being
+    /// compiled.
+    fn shared_field<K>(
+        &self,
+        message: &str,
+        list: fn(&mut SharedMessage) -> &mut SharedList<K::Owned>,
+        key: &K,
+        pick: impl Fn(&FieldDescriptorProto) -> bool,
+    ) -> MaybeField
+    where
+        K: ToOwned + PartialEq + ?Sized,
+        K::Owned: std::borrow::Borrow<K>,
+    {
+        use std::borrow::Borrow as _;
+        let compute = || self.message_field(message, &pick).map(Rc::new);
+        let Some(shared) = self.shared else {
+            return compute();
+        };
+        let file = match self.pool.lookup(message) {
+            Some(symbol) if symbol.file == self.file_name => return compute(),
+            Some(symbol) => symbol.file,
+            None => "",
+        };
+        if let Some(entry) = shared.messages.borrow_mut().get_mut(message)
+            && entry.file == file
+            && let Some((_, hit)) = list(entry).iter().find(|(k, _)| k.borrow() == key)
+        {
+            return hit.clone();
+        }
+        let found = compute();
+        let mut messages = shared.messages.borrow_mut();
+        let entry = match messages.get_mut(message) {
+            Some(entry) => entry,
+            None => messages.entry(message.to_string()).or_default(),
+        };
+        if entry.file != file {
+            *entry = SharedMessage {
+                file: file.to_string(),
+                ..SharedMessage::default()
+            };
+        }
+        list(entry).push((key.to_owned(), found.clone()));
+        found
     }
 
     /// The memoized answer in `pick(cache)` for `outer` and `inner`, computing (outside any
@@ -1522,15 +1703,19 @@ impl<'a> PoolLookup<'a> {
             message,
             &number,
             || {
-                self.message_field(message, |f| f.number == Some(number as i32))
-                    .map(Rc::new)
-                    .or_else(|| {
-                        let (name, _) = self
-                            .pool
-                            .extensions_of(message)
-                            .find(|(_, f)| f.number == Some(number as i32))?;
-                        self.extension_info(name)
-                    })
+                self.shared_field(
+                    message,
+                    |m| &mut m.by_number,
+                    &number,
+                    |f| f.number == Some(number as i32),
+                )
+                .or_else(|| {
+                    let (name, _) = self
+                        .pool
+                        .extensions_of(message)
+                        .find(|(_, f)| f.number == Some(number as i32))?;
+                    self.extension_info(name)
+                })
             },
         )
     }
@@ -1542,8 +1727,12 @@ impl<'a> PoolLookup<'a> {
             message,
             name,
             || {
-                self.message_field(message, |f| f.name.as_deref() == Some(name))
-                    .map(Rc::new)
+                self.shared_field(
+                    message,
+                    |m| &mut m.by_name,
+                    name,
+                    |f| f.name.as_deref() == Some(name),
+                )
             },
         )
     }
@@ -1683,8 +1872,32 @@ impl<'a> PoolLookup<'a> {
         self.memoized_by_name(
             |c| &mut c.extensions,
             full_name,
-            || self.extension_info_uncached(full_name).map(Rc::new),
+            || self.shared_extension(full_name),
         )
+    }
+
+    /// The extension `full_name`, from the shared cache when it is defined outside the file
+    /// being compiled.
+    fn shared_extension(&self, full_name: &str) -> MaybeField {
+        let compute = || self.extension_info_uncached(full_name).map(Rc::new);
+        let Some(shared) = self.shared else {
+            return compute();
+        };
+        let file = match self.pool.lookup(full_name) {
+            Some(symbol) if symbol.file != self.file_name => symbol.file,
+            _ => return compute(),
+        };
+        if let Some((defined_in, hit)) = shared.extensions.borrow().get(full_name)
+            && defined_in == file
+        {
+            return hit.clone();
+        }
+        let found = compute();
+        shared
+            .extensions
+            .borrow_mut()
+            .insert(full_name.to_string(), (file.to_string(), found.clone()));
+        found
     }
 
     fn extension_info_uncached(&self, full_name: &str) -> Option<FieldInfo> {
@@ -1817,16 +2030,12 @@ impl<'a> PoolLookup<'a> {
                     .find(|(_, f)| f.number == Some(number as i32))
                     .and_then(|(name, _)| self.extension_info(name));
             }
-            let msg = builtin::message(message)?;
-            let (_, field) = msg
-                .field
-                .iter()
-                .enumerate()
-                .find(|(_, f)| f.number == Some(number as i32))?;
-            let full = format!("{message}.{}", field.name.as_deref().unwrap_or(""));
-            return self
-                .info(field, message, full, false, None, None)
-                .map(Rc::new);
+            return builtin_field(message, number, |msg| {
+                let field = msg.field.iter().find(|f| f.number == Some(number as i32))?;
+                let full = format!("{message}.{}", field.name.as_deref().unwrap_or(""));
+                self.info(field, message, full, false, None, None)
+                    .map(Rc::new)
+            });
         }
         self.message_field(message, |f| f.number == Some(number as i32))
             .map(Rc::new)
@@ -1843,6 +2052,29 @@ impl<'a> PoolLookup<'a> {
             .lookup(&sibling)
             .is_some_and(|s| s.kind == SymbolKind::EnumValue)
     }
+}
+
+thread_local! {
+    /// [`builtin_field`]'s answers, by message (its address) and number.
+    static BUILTIN_FIELDS: RefCell<NameMap<(usize, u32), MaybeField>> = RefCell::default();
+}
+
+/// The field numbered `number` of the built-in `descriptor.proto` message `message` (which
+/// exists), made by `make` from the message the first time on this thread: the built-in
+/// schema never changes, so its field infos are shared by every lookup.
+fn builtin_field(
+    message: &str,
+    number: u32,
+    make: impl FnOnce(&'static DescriptorProto) -> MaybeField,
+) -> MaybeField {
+    let msg = builtin::message(message)?;
+    let key = (std::ptr::from_ref(msg) as usize, number);
+    if let Some(hit) = BUILTIN_FIELDS.with_borrow(|fields| fields.get(&key).cloned()) {
+        return hit;
+    }
+    let found = make(msg);
+    BUILTIN_FIELDS.with_borrow_mut(|fields| fields.insert(key, found.clone()));
+    found
 }
 
 impl Lookup for PoolLookup<'_> {
@@ -2390,7 +2622,12 @@ mod tests {
             opt("features.field_presence", V::Ident("EXPLICIT")),
         ]);
         pool.add_file(file.clone());
-        let diagnostics = interpret(&mut file, &pool, &SpanMap::default());
+        let diagnostics = interpret(
+            &mut file,
+            &pool,
+            &SpanMap::default(),
+            &SharedFields::default(),
+        );
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         assert_eq!(
             file.encode_to_vec(),
@@ -2443,7 +2680,12 @@ mod tests {
     #[test]
     fn custom_options_match_protoc_with_retain_options() {
         let (mut file, pool) = input();
-        let diagnostics = interpret(&mut file, &pool, &SpanMap::default());
+        let diagnostics = interpret(
+            &mut file,
+            &pool,
+            &SpanMap::default(),
+            &SharedFields::default(),
+        );
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         let expected = golden(RETAIN);
         assert_eq!(file.options.encode(), expected.options.encode());
@@ -2454,7 +2696,12 @@ mod tests {
     #[test]
     fn stripping_merges_and_sorts_like_protoc() {
         let (mut file, mut pool) = input();
-        interpret(&mut file, &pool, &SpanMap::default());
+        interpret(
+            &mut file,
+            &pool,
+            &SpanMap::default(),
+            &SharedFields::default(),
+        );
         // The build strips after putting the interpreted file back into the pool.
         pool.replace_file(file.clone());
         strip_source_retention(&mut file, &pool);
@@ -2488,7 +2735,12 @@ mod tests {
             location: locations,
             ..Default::default()
         });
-        interpret(&mut file, &pool, &SpanMap::default());
+        interpret(
+            &mut file,
+            &pool,
+            &SpanMap::default(),
+            &SharedFields::default(),
+        );
         // The build strips after putting the interpreted file back into the pool.
         pool.replace_file(file.clone());
         strip_source_retention(&mut file, &pool);
