@@ -583,24 +583,7 @@ fn child(path: &[i32], field: i32, index: usize) -> Vec<i32> {
     p
 }
 
-pub(crate) use protoforge::naming::to_json_name;
-
-/// protoc's `ToCamelCase` with an upper-case first letter (map entry names).
-fn to_upper_camel(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper_next = true;
-    for c in name.chars() {
-        if c == '_' {
-            upper_next = true;
-        } else if upper_next {
-            out.push(c.to_ascii_uppercase());
-            upper_next = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+pub(crate) use protoforge::naming::{to_json_name, to_upper_camel};
 
 /// What a descriptor path points at (only the kinds the checks tell apart).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -4,20 +4,9 @@
 
 /// The name protoc gives the entry message of map field `field_name`: camel case plus `Entry`.
 pub(crate) fn map_entry_name(field_name: &str) -> String {
-    let mut out = String::with_capacity(field_name.len() + 5);
-    let mut cap_next = true;
-    for c in field_name.chars() {
-        if c == '_' {
-            cap_next = true;
-        } else if cap_next {
-            out.push(c.to_ascii_uppercase());
-            cap_next = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out.push_str("Entry");
-    out
+    let mut name = protoforge::naming::to_upper_camel(field_name);
+    name.push_str("Entry");
+    name
 }
 
 /// The `aggregate_value` protoc stores for a `{ ... }` option value: the text between the
