@@ -19,47 +19,52 @@ const INLINE: usize = 12;
 /// A descriptor path as a map key: short paths (nearly all) inline, longer ones boxed. A file
 /// has about one path per 16 bytes of text, so a heap allocation per path was most of a
 /// compilation's memory.
+type PathKey = ShortPath<INLINE>;
+
+/// A descriptor path stored inline when it has at most `N` (below 256) elements, as nearly all
+/// do, and boxed otherwise, so keeping one costs no heap allocation of its own. Compares and
+/// hashes as the slice it holds, so maps keyed by it are searched with a `&[i32]`.
 #[derive(Clone, Debug)]
-enum PathKey {
-    Inline(u8, [i32; INLINE]),
+pub(crate) enum ShortPath<const N: usize> {
+    Inline(u8, [i32; N]),
     Boxed(Box<[i32]>),
 }
 
-impl PathKey {
-    fn new(path: &[i32]) -> PathKey {
-        if path.len() <= INLINE {
-            let mut items = [0; INLINE];
+impl<const N: usize> ShortPath<N> {
+    pub(crate) fn new(path: &[i32]) -> Self {
+        if path.len() <= N {
+            let mut items = [0; N];
             items[..path.len()].copy_from_slice(path);
-            PathKey::Inline(path.len() as u8, items)
+            ShortPath::Inline(path.len() as u8, items)
         } else {
-            PathKey::Boxed(path.into())
+            ShortPath::Boxed(path.into())
         }
     }
 
-    fn as_slice(&self) -> &[i32] {
+    pub(crate) fn as_slice(&self) -> &[i32] {
         match self {
-            PathKey::Inline(len, items) => &items[..usize::from(*len)],
-            PathKey::Boxed(items) => items,
+            ShortPath::Inline(len, items) => &items[..usize::from(*len)],
+            ShortPath::Boxed(items) => items,
         }
     }
 }
 
-impl PartialEq for PathKey {
-    fn eq(&self, other: &PathKey) -> bool {
+impl<const N: usize> PartialEq for ShortPath<N> {
+    fn eq(&self, other: &Self) -> bool {
         self.as_slice() == other.as_slice()
     }
 }
 
-impl Eq for PathKey {}
+impl<const N: usize> Eq for ShortPath<N> {}
 
-impl std::hash::Hash for PathKey {
+impl<const N: usize> std::hash::Hash for ShortPath<N> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         // The same hash as the slice, so lookups by `&[i32]` find the key.
         self.as_slice().hash(state);
     }
 }
 
-impl std::borrow::Borrow<[i32]> for PathKey {
+impl<const N: usize> std::borrow::Borrow<[i32]> for ShortPath<N> {
     fn borrow(&self) -> &[i32] {
         self.as_slice()
     }

@@ -12,7 +12,7 @@ use protoforge::descriptor::{
     DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto,
 };
 
-use crate::span_map::{NameMap, NameSet};
+use crate::span_map::{NameMap, NameSet, ShortPath};
 use crate::tag;
 
 /// What a name denotes.
@@ -116,30 +116,7 @@ const INLINE_PATH: usize = 8;
 
 /// A symbol's descriptor path: short paths (nearly all) inline, longer ones boxed, so adding a
 /// symbol costs one allocation (its name) instead of two.
-#[derive(Clone, Debug)]
-enum SymbolPath {
-    Inline(u8, [i32; INLINE_PATH]),
-    Boxed(Box<[i32]>),
-}
-
-impl SymbolPath {
-    fn new(path: &[i32]) -> SymbolPath {
-        if path.len() <= INLINE_PATH {
-            let mut items = [0; INLINE_PATH];
-            items[..path.len()].copy_from_slice(path);
-            SymbolPath::Inline(path.len() as u8, items)
-        } else {
-            SymbolPath::Boxed(path.into())
-        }
-    }
-
-    fn as_slice(&self) -> &[i32] {
-        match self {
-            SymbolPath::Inline(len, items) => &items[..usize::from(*len)],
-            SymbolPath::Boxed(items) => items,
-        }
-    }
-}
+type SymbolPath = ShortPath<INLINE_PATH>;
 
 /// Every file of one compilation and the symbol table over them.
 #[derive(Debug, Default)]
