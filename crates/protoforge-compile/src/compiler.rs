@@ -1120,28 +1120,37 @@ impl<'c> Loader<'c> {
                 q.paused = false;
             }
             let next = if q.paused { None } else { q.todo.pop_front() };
-            if let Some(name) = &next
-                && q.taken.remove(name)
-            {
-                continue;
-            }
             let Some(name) = next else {
                 q.idle_workers += 1;
                 q = self.wait(q);
                 q.idle_workers -= 1;
                 continue;
             };
-            q.busy.insert(name.clone());
-            drop(q);
-            let loaded = self.load_one(&name);
-            q = self.lock();
-            q.busy.remove(&name);
-            q.push_imports(&loaded);
-            q.done.insert(name, loaded);
+            q = self.load_queued(q, name);
             if q.build_waiting {
                 self.changed.notify_all();
             }
         }
+    }
+
+    /// Loads `name`, just taken from the queue, outside the lock and leaves the result for the
+    /// build (unless the build loaded it itself meanwhile); returns the lock again.
+    fn load_queued<'q>(
+        &'q self,
+        mut q: MutexGuard<'q, Queue>,
+        name: String,
+    ) -> MutexGuard<'q, Queue> {
+        if q.taken.remove(&name) {
+            return q;
+        }
+        q.busy.insert(name.clone());
+        drop(q);
+        let loaded = self.load_one(&name);
+        let mut q = self.lock();
+        q.busy.remove(&name);
+        q.push_imports(&loaded);
+        q.done.insert(name, loaded);
+        q
     }
 
     /// Stops the workers.
@@ -1167,15 +1176,7 @@ impl<'c> Loader<'c> {
             // A worker has it in hand (a large file takes a while): load the next queued file
             // meanwhile rather than wait.
             if let Some(other) = q.todo.pop_front() {
-                if !q.taken.remove(&other) {
-                    q.busy.insert(other.clone());
-                    drop(q);
-                    let loaded = self.load_one(&other);
-                    q = self.lock();
-                    q.busy.remove(&other);
-                    q.push_imports(&loaded);
-                    q.done.insert(other, loaded);
-                }
+                q = self.load_queued(q, other);
                 continue;
             }
             q.build_waiting = true;
