@@ -11,13 +11,14 @@ mod rust_gen;
 
 use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::{Parser, ValueEnum};
 use protoforge::Message as _;
 use protoforge::descriptor::FileDescriptorSet;
 use protoforge_compile::resolve::IncludePaths;
-use protoforge_compile::{Compiled, Compiler, ErrorFormat, render_diagnostic};
+use protoforge_compile::{
+    Compiled, Compiler, ErrorFormat, encode_set_in_pieces, render_diagnostic,
+};
 
 use crate::encode_decode::Mode;
 use crate::generate::{Generators, Inputs};
@@ -335,57 +336,12 @@ fn run() -> Result<ExitCode, String> {
                 Err(code) => return Ok(code),
             },
         };
-        let pieces = encode_set(&set);
+        let pieces = encode_set_in_pieces(&set);
         write_pieces(out_path, &pieces).map_err(|e| format!("{out_path}: {e}"))?;
         // The process ends after this: skip freeing every descriptor one by one.
         std::mem::forget((set, pieces));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// `set` encoded in pieces to be written one after another, its files side by side on every
-/// core: a set's encoding is its files' entries one after another (field 1, length-delimited),
-/// then its unknown fields.
-fn encode_set(set: &FileDescriptorSet) -> Vec<Vec<u8>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(set.file.len());
-    if threads <= 1 {
-        return vec![set.encode_to_vec()];
-    }
-    // Files differ greatly in size: each thread takes the next file until none is left.
-    let next = AtomicUsize::new(0);
-    let encode = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(file) = set.file.get(i) else {
-                return done;
-            };
-            let mut entry = vec![0x0a];
-            let _ = file.encode_length_delimited(&mut entry);
-            done.push((i, entry));
-        }
-    };
-    let mut entries: Vec<(usize, Vec<u8>)> = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(encode)).collect();
-        let mut all = encode();
-        for h in helpers {
-            match h.join() {
-                Ok(part) => all.extend(part),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        all
-    });
-    entries.sort_unstable_by_key(|(i, _)| *i);
-    let rest = FileDescriptorSet {
-        file: Vec::new(),
-        unknown_fields: set.unknown_fields.clone(),
-    };
-    let mut pieces: Vec<Vec<u8>> = entries.into_iter().map(|(_, entry)| entry).collect();
-    pieces.push(rest.encode_to_vec());
-    pieces
 }
 
 /// Writes `pieces` one after another to the file `path` (created or truncated), many pieces

@@ -27,6 +27,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
+use protoforge::Message as _;
 use protoforge::descriptor::{
     DescriptorProto, FieldDescriptorProto, FileDescriptorProto, FileDescriptorSet, SourceCodeInfo,
 };
@@ -834,6 +835,24 @@ fn finish_one(
     done
 }
 
+/// `set` encoded in pieces to be written one after another, its files side by side on every
+/// core: a set's encoding is its files' entries (field 1, length-delimited) one after another,
+/// then its unknown fields, so the pieces joined are `set.encode_to_vec()`.
+pub fn encode_set_in_pieces(set: &FileDescriptorSet) -> Vec<Vec<u8>> {
+    let mut pieces = parallel_map(&set.file, |file| {
+        // The key of field 1 with wire type 2 (length-delimited).
+        let mut entry = vec![0x0a];
+        let _ = file.encode_length_delimited(&mut entry);
+        entry
+    });
+    let rest = FileDescriptorSet {
+        file: Vec::new(),
+        unknown_fields: set.unknown_fields.clone(),
+    };
+    pieces.push(rest.encode_to_vec());
+    pieces
+}
+
 /// `f` applied to every item, on as many threads as there are cores, results in item order.
 fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism()
@@ -1338,4 +1357,28 @@ fn fill_json_names(file: &mut FileDescriptorProto) {
         message(m);
     }
     fields(&mut file.extension);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_pieces_join_to_the_set_encoding() {
+        let src = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../testdata/descriptors/protobuf/src"
+        );
+        let compiled = Compiler::new()
+            .include_path(src)
+            .include_imports(true)
+            .compile(&[format!("{src}/google/protobuf/unittest.proto")])
+            .expect("the corpus file compiles");
+        let mut set = compiled.files;
+        assert!(set.file.len() > 2, "unittest.proto has imports");
+        set.unknown_fields
+            .push(99, protoforge::UnknownValue::Varint(7));
+        let joined: Vec<u8> = encode_set_in_pieces(&set).concat();
+        assert_eq!(joined, set.encode_to_vec());
+    }
 }

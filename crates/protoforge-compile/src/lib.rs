@@ -27,5 +27,7 @@ mod span_map;
 mod symbols;
 mod tag;
 
-pub use compiler::{CompileError, Compiled, Compiler, ErrorFormat, render_diagnostic};
+pub use compiler::{
+    CompileError, Compiled, Compiler, ErrorFormat, encode_set_in_pieces, render_diagnostic,
+};
 pub use protoforge_parse::{Diagnostic, Severity, SourceMap};
