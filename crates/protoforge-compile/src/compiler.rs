@@ -588,8 +588,6 @@ impl Build<'_, '_> {
                     .map(String::from)
                     .collect()
             });
-            self.diagnostics.extend(diags);
-            drop(spans);
             self.deferred.push(Deferred {
                 name,
                 import_spans,
