@@ -82,6 +82,19 @@ impl Default for Builder {
     }
 }
 
+/// Writes one `Builder` method per code generation setting, each forwarding to the
+/// [`Config`] setter of the same name, where the setting is documented. A test checks that
+/// the list in `impl Builder` names every `Config` setter.
+macro_rules! config_setters {
+    ($($name:ident($($arg:ident: $ty:ty),*);)*) => {$(
+        #[doc = concat!("Sets [`Config::", stringify!($name), "`]; see there for what it does.")]
+        pub fn $name(mut self, $($arg: $ty),*) -> Self {
+            self.config = self.config.$name($($arg),*);
+            self
+        }
+    )*};
+}
+
 impl Builder {
     /// Replaces the whole code generation configuration, e.g. one parsed with
     /// [`Config::from_options`].
@@ -98,312 +111,29 @@ impl Builder {
         self
     }
 
-    /// Map fields matching any of `paths` become `BTreeMap` (see
-    /// [`Config`] for path syntax).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let builder = protoforge_build::configure().btree_map(["."]);
-    /// # let _ = builder;
-    /// ```
-    pub fn btree_map<I, S>(mut self, paths: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.config = self.config.btree_map(paths);
-        self
-    }
-
-    /// `bytes` fields matching any of `paths` become `bytes::Bytes`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let builder = protoforge_build::configure().bytes([".my.pkg.Blob.data"]);
-    /// # let _ = builder;
-    /// ```
-    pub fn bytes<I, S>(mut self, paths: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.config = self.config.bytes(paths);
-        self
-    }
-
-    /// Adds `attribute` to every message, enum and oneof enum matching `path`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let builder = protoforge_build::configure().type_attribute(".", "#[derive(Hash)]");
-    /// # let _ = builder;
-    /// ```
-    pub fn type_attribute(mut self, path: impl Into<String>, attribute: impl Into<String>) -> Self {
-        self.config = self.config.type_attribute(path, attribute);
-        self
-    }
-
-    /// Adds `attribute` to every message struct matching `path`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let builder = protoforge_build::configure().message_attribute(".", "#[must_use]");
-    /// # let _ = builder;
-    /// ```
-    pub fn message_attribute(
-        mut self,
-        path: impl Into<String>,
-        attribute: impl Into<String>,
-    ) -> Self {
-        self.config = self.config.message_attribute(path, attribute);
-        self
-    }
-
-    /// Adds `attribute` to every enum matching `path`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let builder = protoforge_build::configure().enum_attribute(".", "#[non_exhaustive]");
-    /// # let _ = builder;
-    /// ```
-    pub fn enum_attribute(mut self, path: impl Into<String>, attribute: impl Into<String>) -> Self {
-        self.config = self.config.enum_attribute(path, attribute);
-        self
-    }
-
-    /// Adds `attribute` to every field or oneof variant matching `path`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let builder = protoforge_build::configure().field_attribute("Point.latitude", "#[doc(hidden)]");
-    /// # let _ = builder;
-    /// ```
-    pub fn field_attribute(
-        mut self,
-        path: impl Into<String>,
-        attribute: impl Into<String>,
-    ) -> Self {
-        self.config = self.config.field_attribute(path, attribute);
-        self
-    }
-
-    /// Uses the Rust path `rust_path` for the protobuf package or type `proto_path` instead
-    /// of generating it.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let builder = protoforge_build::configure().extern_path(".common", "::common_types");
-    /// # let _ = builder;
-    /// ```
-    pub fn extern_path(
-        mut self,
-        proto_path: impl Into<String>,
-        rust_path: impl Into<String>,
-    ) -> Self {
-        self.config = self.config.extern_path(proto_path, rust_path);
-        self
-    }
-
-    /// Whether to generate gRPC servers (default on).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let builder = protoforge_build::configure().build_server(false);
-    /// # let _ = builder;
-    /// ```
-    pub fn build_server(mut self, enabled: bool) -> Self {
-        self.config = self.config.build_server(enabled);
-        self
-    }
-
-    /// Whether to generate gRPC clients (default on).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let builder = protoforge_build::configure().build_client(false);
-    /// # let _ = builder;
-    /// ```
-    pub fn build_client(mut self, enabled: bool) -> Self {
-        self.config = self.config.build_client(enabled);
-        self
-    }
-
-    /// The path of the runtime crate in generated code (default `::protoforge`), e.g. a
-    /// re-export from your own crate.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let builder = protoforge_build::configure().runtime_crate("crate::rt");
-    /// # let _ = builder;
-    /// ```
-    pub fn runtime_crate(mut self, path: impl Into<String>) -> Self {
-        self.config = self.config.runtime_crate(path);
-        self
-    }
-
-    /// Also writes `name`, declaring the module tree of every package, to bring everything
-    /// in with one `include!`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let builder = protoforge_build::configure().include_file("protos.rs");
-    /// # let _ = builder;
-    /// ```
-    pub fn include_file(mut self, name: impl Into<String>) -> Self {
-        self.config = self.config.include_file(name);
-        self
-    }
-
-    /// No rustdoc from `.proto` comments for elements matching any of `paths`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let builder = protoforge_build::configure().disable_comments(["."]);
-    /// # let _ = builder;
-    /// ```
-    pub fn disable_comments<I, S>(mut self, paths: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.config = self.config.disable_comments(paths);
-        self
-    }
-
-    /// Writes package files meant for `mod` declarations (the include file, then named
-    /// `mod.rs`, declares them with `#[path]`) instead of `include!` targets.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let builder = protoforge_build::configure().include_file("mod.rs").module_files(true);
-    /// # let _ = builder;
-    /// ```
-    pub fn module_files(mut self, enabled: bool) -> Self {
-        self.config = self.config.module_files(enabled);
-        self
-    }
-
-    /// Whether `google/protobuf/descriptor.proto` types that are not generated come from the
-    /// runtime's `descriptor` module (default on).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let builder = protoforge_build::configure().descriptor_from_runtime(false);
-    /// # let _ = builder;
-    /// ```
-    pub fn descriptor_from_runtime(mut self, enabled: bool) -> Self {
-        self.config = self.config.descriptor_from_runtime(enabled);
-        self
-    }
-
-    /// Whether well-known types that are not generated are expected elsewhere in the same
-    /// generated tree instead of coming from the runtime's `wkt` module (default off).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let builder = protoforge_build::configure().compile_well_known_types(true);
-    /// # let _ = builder;
-    /// ```
-    pub fn compile_well_known_types(mut self, enabled: bool) -> Self {
-        self.config = self.config.compile_well_known_types(enabled);
-        self
-    }
-
-    /// The path of the tonic crate in generated services (default `::tonic`).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let builder = protoforge_build::configure().grpc_transport_path("::my_tonic");
-    /// # let _ = builder;
-    /// ```
-    pub fn grpc_transport_path(mut self, path: impl Into<String>) -> Self {
-        self.config = self.config.grpc_transport_path(path);
-        self
-    }
-
-    /// Whether a missing `required` field makes decoding fail (default off).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let builder = protoforge_build::configure().required_is_decode_error(true);
-    /// # let _ = builder;
-    /// ```
-    pub fn required_is_decode_error(mut self, enabled: bool) -> Self {
-        self.config = self.config.required_is_decode_error(enabled);
-        self
-    }
-
-    /// Generates reflection support (`ReflectMessage` and a `FILE_DESCRIPTOR_SET` constant
-    /// per package; needs the runtime's `reflect` feature).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let builder = protoforge_build::configure().reflect(true);
-    /// # let _ = builder;
-    /// ```
-    pub fn reflect(mut self, enabled: bool) -> Self {
-        self.config = self.config.reflect(enabled);
-        self
-    }
-
-    /// Generates only the `FILE_DESCRIPTOR_SET` constant per package (no runtime feature
-    /// needed).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let builder = protoforge_build::configure().file_descriptor_set(true);
-    /// # let _ = builder;
-    /// ```
-    pub fn file_descriptor_set(mut self, enabled: bool) -> Self {
-        self.config = self.config.file_descriptor_set(enabled);
-        self
-    }
-
-    /// Implements serde's traits through the proto3 JSON mapping (implies `reflect`; needs
-    /// the runtime's `json` feature).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let builder = protoforge_build::configure().serde(true);
-    /// # let _ = builder;
-    /// ```
-    pub fn serde(mut self, enabled: bool) -> Self {
-        self.config = self.config.serde(enabled);
-        self
-    }
-
-    /// Also writes `protoforge_runtime.rs`, the runtime's source, so the generated code needs
-    /// no runtime dependency (see `Config::bundle_runtime`).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let builder = protoforge_build::configure().bundle_runtime(true);
-    /// # let _ = builder;
-    /// ```
-    pub fn bundle_runtime(mut self, enabled: bool) -> Self {
-        self.config = self.config.bundle_runtime(enabled);
-        self
+    config_setters! {
+        btree_map(paths: impl IntoIterator<Item = impl Into<String>>);
+        bytes(paths: impl IntoIterator<Item = impl Into<String>>);
+        unverified_strings_as_bytes(paths: impl IntoIterator<Item = impl Into<String>>);
+        type_attribute(path: impl Into<String>, attribute: impl Into<String>);
+        message_attribute(path: impl Into<String>, attribute: impl Into<String>);
+        enum_attribute(path: impl Into<String>, attribute: impl Into<String>);
+        field_attribute(path: impl Into<String>, attribute: impl Into<String>);
+        extern_path(proto_path: impl Into<String>, rust_path: impl Into<String>);
+        runtime_crate(path: impl Into<String>);
+        include_file(name: impl Into<String>);
+        disable_comments(paths: impl IntoIterator<Item = impl Into<String>>);
+        module_files(enabled: bool);
+        descriptor_from_runtime(enabled: bool);
+        compile_well_known_types(enabled: bool);
+        bundle_runtime(enabled: bool);
+        build_server(enabled: bool);
+        build_client(enabled: bool);
+        grpc_transport_path(path: impl Into<String>);
+        required_is_decode_error(enabled: bool);
+        reflect(enabled: bool);
+        file_descriptor_set(enabled: bool);
+        serde(enabled: bool);
     }
 
     /// Where to write the generated files (default: the `OUT_DIR` cargo sets).
@@ -599,6 +329,42 @@ fn write_if_changed(path: &Path, content: &[u8]) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The names of the `pub fn NAME(mut self, ...) -> Self` setters in a source text.
+    fn setters(source: &str) -> Vec<&str> {
+        source
+            .split("pub fn ")
+            .skip(1)
+            .filter_map(|item| {
+                let signature = item.split('{').next()?;
+                let name = signature.split(['(', '<']).next()?;
+                (signature.contains("mut self") && signature.contains("-> Self")).then_some(name)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn builder_forwards_every_config_setter() {
+        let config = include_str!("../../protoforge-codegen/src/config.rs");
+        let builder = include_str!("lib.rs");
+        let listed: Vec<&str> = builder
+            .split("config_setters! {")
+            .nth(1)
+            .and_then(|list| list.split('}').next())
+            .expect("the config_setters! list")
+            .lines()
+            .filter_map(|line| line.trim().split_once('(').map(|(name, _)| name))
+            .collect();
+        let mut expected = setters(config);
+        expected.sort_unstable();
+        let mut listed_sorted = listed.clone();
+        listed_sorted.sort_unstable();
+        assert!(expected.len() >= 20, "found only {expected:?} in config.rs");
+        assert_eq!(
+            listed_sorted, expected,
+            "Builder's config_setters! list vs Config's setters"
+        );
+    }
 
     #[test]
     fn imports_are_watched_and_bundled_files_are_not() {
