@@ -280,11 +280,10 @@ fn lex(text: &str) -> Vec<Tok> {
         if c == '"' || c == '\'' {
             i += 1;
             while i < bytes.len() && bytes[i] != c as u8 && bytes[i] != b'\n' {
-                i += if bytes[i] == b'\\' && i + 1 < bytes.len() && bytes[i + 1] != b'\n' {
-                    2
-                } else {
-                    1
-                };
+                if bytes[i] == b'\\' && i + 1 < bytes.len() && bytes[i + 1] != b'\n' {
+                    i += 1;
+                }
+                i += text[i..].chars().next().map_or(1, char::len_utf8);
             }
             if i < bytes.len() && bytes[i] == c as u8 {
                 i += 1;
