@@ -4,6 +4,7 @@
 //! converts messages between text and binary (`--encode`, `--decode`, `--decode_raw`), with
 //! protoc's flags, exit codes and error texts, and a rich coloured error format for terminals.
 
+mod check_cmds;
 mod encode_decode;
 mod generate;
 mod output;
@@ -136,6 +137,9 @@ fn expand_args(args: Vec<String>, depth: usize) -> Result<Vec<String>, String> {
 }
 
 fn main() -> ExitCode {
+    if let Some(code) = check_cmds::dispatch() {
+        return code;
+    }
     let code = match run() {
         Ok(code) => code,
         Err(message) => {

@@ -1,0 +1,158 @@
+//! `protoforge format` against real `buf format` (buf 1.75.0 from npm, installed by `.ci/run`):
+//! standard output, `--diff`, `--write`, `--exit-code` and syntax errors, on a small tree.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The buf binary: `$PROTOFORGE_BUF`, or the npm install under `~/.cache/protoforge/npm`.
+fn buf() -> PathBuf {
+    if let Some(p) = std::env::var_os("PROTOFORGE_BUF") {
+        return PathBuf::from(p);
+    }
+    let home = std::env::var_os("HOME").expect("HOME is set");
+    let scope = Path::new(&home).join(".cache/protoforge/npm/node_modules/@bufbuild");
+    if let Ok(entries) = std::fs::read_dir(&scope) {
+        for e in entries.flatten() {
+            let native = e.path().join("bin/buf");
+            if e.file_name().to_string_lossy().starts_with("buf-") && native.exists() {
+                return native;
+            }
+        }
+    }
+    let p = scope.join("buf/bin/buf");
+    assert!(p.exists(), "buf not found at {} (see .ci/run)", p.display());
+    p
+}
+
+fn protoforge(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_protoforge"))
+        .current_dir(dir)
+        .arg("format")
+        .args(args)
+        .output()
+        .expect("run protoforge")
+}
+
+fn run_buf(dir: &Path, args: &[&str]) -> Output {
+    Command::new(buf())
+        .current_dir(dir)
+        .arg("format")
+        .args(args)
+        .output()
+        .expect("run buf")
+}
+
+/// A fresh tree: one formatted file, two that are not.
+fn tree(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir()
+        .join(format!("protoforge-cli-format-{}", std::process::id()))
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("d/sub")).expect("mkdir");
+    let files = [
+        (
+            "d/a.proto",
+            "syntax = \"proto3\";\npackage a;\nmessage M {\n    string k = 1; // key\n\n\n  bytes v = 2;\n}\n",
+        ),
+        (
+            "d/sub/b.proto",
+            "syntax=\"proto3\";\nimport \"z.proto\";\nimport \"a.proto\";\noption java_package = \"x\";\nmessage N {}\n",
+        ),
+        ("d/c.proto", "syntax = \"proto3\";\n\nmessage C {}\n"),
+    ];
+    for (path, text) in files {
+        std::fs::write(dir.join(path), text).expect("write");
+    }
+    dir
+}
+
+/// buf's diff headers carry timestamps; ours do not.
+fn strip_timestamps(diff: &[u8]) -> String {
+    String::from_utf8_lossy(diff)
+        .lines()
+        .map(|l| {
+            if l.starts_with("--- ") || l.starts_with("+++ ") {
+                l.split('\t').next().unwrap_or(l)
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn stdout_and_diff_match_buf() {
+    let dir = tree("stdout");
+    let ours = protoforge(&dir, &["d"]);
+    let theirs = run_buf(&dir, &["d"]);
+    assert!(ours.status.success() && theirs.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&ours.stdout),
+        String::from_utf8_lossy(&theirs.stdout)
+    );
+
+    for file in ["d/a.proto", "d/sub/b.proto"] {
+        let ours = protoforge(&dir, &["-d", file]);
+        let theirs = run_buf(&dir, &["-d", file]);
+        assert_eq!(
+            strip_timestamps(&ours.stdout),
+            strip_timestamps(&theirs.stdout),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn exit_code_and_write_match_buf() {
+    let dir = tree("write");
+    for file in ["d/a.proto", "d/c.proto"] {
+        let ours = protoforge(&dir, &["--exit-code", file]);
+        let theirs = run_buf(&dir, &["--exit-code", file]);
+        assert_eq!(ours.status.code(), theirs.status.code(), "{file}");
+    }
+    assert_eq!(
+        protoforge(&dir, &["--exit-code", "d/a.proto"])
+            .status
+            .code(),
+        Some(100)
+    );
+
+    let buf_dir = tree("write-buf");
+    let ours = protoforge(&dir, &["-w", "d"]);
+    let theirs = run_buf(&buf_dir, &["-w", "d"]);
+    assert!(ours.status.success() && theirs.status.success());
+    assert!(ours.stdout.is_empty());
+    for file in ["d/a.proto", "d/sub/b.proto", "d/c.proto"] {
+        assert_eq!(
+            std::fs::read_to_string(dir.join(file)).expect("ours"),
+            std::fs::read_to_string(buf_dir.join(file)).expect("buf's"),
+            "{file}"
+        );
+    }
+    // Formatted now: nothing changes, exit code 0.
+    let again = protoforge(&dir, &["--exit-code", "-d", "d"]);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(again.stdout.is_empty());
+}
+
+#[test]
+fn a_file_that_does_not_parse_is_an_error_and_nothing_is_written() {
+    let dir = tree("error");
+    let bad = "syntax = \"proto3\";\nmessage {\n}\n";
+    std::fs::write(dir.join("d/bad.proto"), bad).expect("write");
+    let before = std::fs::read_to_string(dir.join("d/a.proto")).expect("read");
+    let out = protoforge(&dir, &["-w", "d"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("d/bad.proto:2:9: "), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        std::fs::read_to_string(dir.join("d/a.proto")).expect("read"),
+        before
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("d/bad.proto")).expect("read"),
+        bad
+    );
+}
