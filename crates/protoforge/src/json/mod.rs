@@ -100,6 +100,7 @@ pub fn to_string_with(msg: &DynamicMessage, options: &PrintOptions) -> Result<St
     Ok(serde_json::to_string(&ser::MessageSer {
         msg,
         options,
+        payloads: &ser::Payloads::default(),
         depth: 0,
     })?)
 }
@@ -132,6 +133,7 @@ impl Serialize for DynamicMessage {
         ser::MessageSer {
             msg: self,
             options: &PrintOptions::default(),
+            payloads: &ser::Payloads::default(),
             depth: 0,
         }
         .serialize(s)
