@@ -5,7 +5,7 @@
 //! editions its response declares. Outputs are kept in memory and written only after every
 //! directive succeeded.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{Read as _, Write as _};
 use std::process::{Command, Stdio};
 
@@ -173,8 +173,15 @@ impl Inputs {
     /// the files to generate), `source_file_descriptors` the files to generate with every
     /// option; `json_name` is left out for the generators that protoc once built in.
     pub fn request(&self, parameter: &str, json_names: bool) -> CodeGeneratorRequest {
-        let generated =
-            |f: &FileDescriptorProto| self.files_to_generate.iter().any(|g| g == f.name());
+        let to_generate: HashSet<&str> =
+            self.files_to_generate.iter().map(String::as_str).collect();
+        let stripped: HashMap<&str, &FileDescriptorProto> = self
+            .stripped
+            .file
+            .iter()
+            .rev()
+            .map(|f| (f.name(), f))
+            .collect();
         let mut request = CodeGeneratorRequest {
             file_to_generate: self.files_to_generate.clone(),
             parameter: (!parameter.is_empty()).then(|| parameter.to_string()),
@@ -188,9 +195,9 @@ impl Inputs {
             ..Default::default()
         };
         for file in &self.retained.file {
-            if generated(file) {
+            if to_generate.contains(file.name()) {
                 request.source_file_descriptors.push(file.clone());
-                let stripped = self.stripped.file.iter().find(|f| f.name() == file.name());
+                let stripped = stripped.get(file.name()).copied();
                 request.proto_file.push(stripped.unwrap_or(file).clone());
             } else {
                 request.proto_file.push(file.clone());
@@ -297,10 +304,17 @@ fn generate_one(
         return Err(response.error().to_string());
     }
     context.apply(&response.file, &generator)?;
+    let retained: HashMap<&str, &FileDescriptorProto> = inputs
+        .retained
+        .file
+        .iter()
+        .rev()
+        .map(|f| (f.name(), f))
+        .collect();
     let generated: Vec<&FileDescriptorProto> = inputs
         .files_to_generate
         .iter()
-        .filter_map(|n| inputs.retained.file.iter().find(|f| f.name() == n))
+        .filter_map(|n| retained.get(n.as_str()).copied())
         .collect();
     let mut ok = check_proto3_optional(&generator, &response, &generated);
     ok &= check_editions(&generator, &response, &generated);

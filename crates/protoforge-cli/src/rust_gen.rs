@@ -4,6 +4,8 @@
 //! a `CodeGeneratorRequest` and answers with a `CodeGeneratorResponse`, exactly as a protoc
 //! plugin does; the command runs them in-process and treats the answer like a plugin's.
 
+use std::collections::{HashMap, HashSet};
+
 use protoforge::descriptor::{Edition, FileDescriptorProto, FileDescriptorSet};
 use protoforge::plugin::code_generator_response::{Feature, File};
 use protoforge::plugin::{CodeGeneratorRequest, CodeGeneratorResponse};
@@ -77,9 +79,13 @@ fn generate(request: &CodeGeneratorRequest, part: Part) -> Result<Vec<File>, Str
 /// `source_file_descriptors` entry (which keeps source-retention options) when present.
 pub fn request_set(request: &CodeGeneratorRequest) -> FileDescriptorSet {
     let mut files = request.proto_file.clone();
+    let mut slots: HashMap<&str, usize> = HashMap::new();
+    for (index, file) in request.proto_file.iter().enumerate() {
+        slots.entry(file.name()).or_insert(index);
+    }
     for source in &request.source_file_descriptors {
-        if let Some(slot) = files.iter_mut().find(|f| f.name() == source.name()) {
-            *slot = source.clone();
+        if let Some(&slot) = slots.get(source.name()) {
+            files[slot] = source.clone();
         }
     }
     FileDescriptorSet {
@@ -109,8 +115,8 @@ pub fn generate_part(
             // then the file itself holding only its services. Descriptor constants,
             // reflection and the bundled runtime file belong to the messages half (the
             // runtime path stays as configured).
-            let is_generated =
-                |f: &FileDescriptorProto| files_to_generate.iter().any(|g| g == f.name());
+            let generated: HashSet<&str> = files_to_generate.iter().map(String::as_str).collect();
+            let is_generated = |f: &FileDescriptorProto| generated.contains(f.name());
             let mut out = FileDescriptorSet::default();
             let mut generate = Vec::new();
             for file in &set.file {

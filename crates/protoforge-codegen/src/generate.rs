@@ -31,7 +31,7 @@
 //! - Group-typed extensions use `codec::Group<T>` with the ordinary extension API.
 //! - `.proto` comments pass through the `docs` module, which makes them rustdoc-safe.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use proc_macro2::{Literal, TokenStream};
 use protoforge::descriptor::field_descriptor_proto::{Label, Type};
@@ -202,41 +202,50 @@ pub(crate) fn run(
 
     // Group the files to generate by package, in order of first appearance.
     let mut packages: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut package_slots: HashMap<String, usize> = HashMap::new();
+    let mut grouped: HashSet<usize> = HashSet::new();
     for name in files_to_generate {
-        let Some(index) = ctx.pool.files.iter().position(|f| f.name() == name) else {
+        let Some(index) = ctx.pool.file_index(name) else {
             return Err(Error::new(format!(
                 "file `{name}` is not in the descriptor set"
             )));
         };
+        if !grouped.insert(index) {
+            continue;
+        }
         let package = ctx.pool.files[index].package().to_string();
-        match packages.iter_mut().find(|(p, _)| *p == package) {
-            Some((_, files)) => {
-                if !files.contains(&index) {
-                    files.push(index);
-                }
+        match package_slots.get(&package) {
+            Some(&slot) => packages[slot].1.push(index),
+            None => {
+                package_slots.insert(package.clone(), packages.len());
+                packages.push((package, vec![index]));
             }
-            None => packages.push((package, vec![index])),
         }
     }
     let mut out = Vec::new();
     for (package, files) in &packages {
-        let mut tokens = ctx.package(package, files)?;
+        // Each message (and every other top-level item group) is formatted on its own and
+        // appended: prettyplease separates items by line breaks only, so the text is the same
+        // as formatting the whole file at once, while only one group's tokens and syntax tree
+        // are alive at a time.
+        let mut content = format!("{}\n", header(config.module_files));
+        ctx.package(package, files, &mut |tokens| {
+            content.push_str(&format_items(tokens)?);
+            Ok(())
+        })?;
         if config.module_files {
             // A module file declares its sub-packages itself: it is their parent module.
-            tokens.extend(sub_package_tree(
+            content.push_str(&format_items(sub_package_tree(
                 package,
                 packages.iter().map(|(p, _)| p.as_str()),
-            ));
+            ))?);
         }
         let name = if package.is_empty() {
             "_.rs".to_string()
         } else {
             format!("{package}.rs")
         };
-        out.push(GeneratedFile {
-            name,
-            content: format_file(tokens, config.module_files)?,
-        });
+        out.push(GeneratedFile { name, content });
     }
     if config.bundle_runtime {
         out.push(crate::bundle::runtime_file(&config.runtime, &out)?);
@@ -256,13 +265,26 @@ pub(crate) fn run(
 
 /// Formats a file's tokens with prettyplease and prepends the header.
 fn format_file(tokens: TokenStream, module_file: bool) -> Result<String, Error> {
+    Ok(format!(
+        "{}\n{}",
+        header(module_file),
+        format_items(tokens)?
+    ))
+}
+
+/// The first line of a generated file.
+fn header(module_file: bool) -> &'static str {
+    if module_file { MODULE_HEADER } else { HEADER }
+}
+
+/// Formats a sequence of items with prettyplease.
+fn format_items(tokens: TokenStream) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::new(format!(
             "internal error: generated code does not parse: {e}"
         ))
     })?;
-    let header = if module_file { MODULE_HEADER } else { HEADER };
-    Ok(format!("{header}\n{}", prettyplease::unparse(&file)))
+    Ok(prettyplease::unparse(&file))
 }
 
 /// A tree of package modules; `file` is set where a package has generated code.
@@ -441,42 +463,48 @@ impl<'a> Ctx<'a> {
         Ok(out)
     }
 
-    /// All items of one package: its files' messages, enums and extensions.
-    fn package(&self, package: &str, files: &[usize]) -> Result<TokenStream, Error> {
+    /// All items of one package: its files' messages, enums and extensions, handed to `emit`
+    /// a group at a time (the package's reflection items, then each message, enum, file's
+    /// services and extension).
+    fn package(
+        &self,
+        package: &str,
+        files: &[usize],
+        emit: &mut dyn FnMut(TokenStream) -> Result<(), Error>,
+    ) -> Result<(), Error> {
         let module = package_module(package);
         let prefix = if package.is_empty() {
             String::new()
         } else {
             format!(".{package}")
         };
-        let mut items = TokenStream::new();
         let mut consts = if self.config.descriptor_set_enabled() {
             Scope::with_reserved(&["FILE_DESCRIPTOR_SET"])
         } else {
             Scope::default()
         };
-        items.extend(self.package_reflection(files)?);
+        emit(self.package_reflection(files)?)?;
         for &file_index in files {
             let file = self.pool.files[file_index];
             for message in &file.message_type {
-                items.extend(self.message(&format!("{prefix}.{}", message.name()))?);
+                emit(self.message(&format!("{prefix}.{}", message.name()))?)?;
             }
             for enumeration in &file.enum_type {
-                items.extend(self.enumeration(&format!("{prefix}.{}", enumeration.name()))?);
+                emit(self.enumeration(&format!("{prefix}.{}", enumeration.name()))?)?;
             }
-            items.extend(service::services(self, file_index)?);
+            emit(service::services(self, file_index)?)?;
             for (i, extension) in file.extension.iter().enumerate() {
-                items.extend(self.extension(
+                emit(self.extension(
                     file_index,
                     &[7, i as i32],
                     extension,
                     &module,
                     &mut consts,
                     &prefix,
-                )?);
+                )?)?;
             }
         }
-        Ok(items)
+        Ok(())
     }
 
     /// The package-level reflection items: `FILE_DESCRIPTOR_SET` and, with reflection on,
@@ -489,16 +517,15 @@ impl<'a> Ctx<'a> {
         fn visit(
             pool: &Pool<'_>,
             index: usize,
-            seen: &mut Vec<usize>,
+            seen: &mut HashSet<usize>,
             order: &mut Vec<protoforge::descriptor::FileDescriptorProto>,
         ) -> Result<(), Error> {
-            if seen.contains(&index) {
+            if !seen.insert(index) {
                 return Ok(());
             }
-            seen.push(index);
             let file = pool.files[index];
             for dependency in &file.dependency {
-                let Some(dep) = pool.files.iter().position(|f| f.name() == dependency) else {
+                let Some(dep) = pool.file_index(dependency) else {
                     return Err(Error::new(format!(
                         "`{}` imports `{dependency}`, which is not in the descriptor set",
                         file.name()
@@ -511,7 +538,7 @@ impl<'a> Ctx<'a> {
             order.push(file);
             Ok(())
         }
-        let mut seen = Vec::new();
+        let mut seen = HashSet::new();
         let mut order = Vec::new();
         for &index in files {
             visit(&self.pool, index, &mut seen, &mut order)?;

@@ -136,6 +136,8 @@ pub(crate) struct TypeInfo<'a> {
 /// The index over one run's descriptors.
 pub(crate) struct Pool<'a> {
     pub(crate) files: Vec<&'a FileDescriptorProto>,
+    /// The index in [`Pool::files`] of each file name (the first file of that name).
+    file_indices: HashMap<&'a str, usize>,
     pub(crate) types: HashMap<String, TypeInfo<'a>>,
     generated: HashSet<String>,
     config: &'a Config,
@@ -150,15 +152,20 @@ impl<'a> Pool<'a> {
         config: &'a Config,
         runtime: TokenStream,
     ) -> Result<Pool<'a>, Error> {
+        let mut file_indices = HashMap::new();
+        for (index, file) in set.file.iter().enumerate() {
+            file_indices.entry(file.name()).or_insert(index);
+        }
         let mut pool = Pool {
             files: set.file.iter().collect(),
+            file_indices,
             types: HashMap::new(),
             generated: files_to_generate.iter().cloned().collect(),
             config,
             runtime,
         };
         for name in files_to_generate {
-            if !set.file.iter().any(|f| f.name() == name) {
+            if pool.file_index(name).is_none() {
                 return Err(Error::new(format!(
                     "file `{name}` is not in the descriptor set"
                 )));
@@ -364,6 +371,11 @@ impl<'a> Pool<'a> {
     }
 
     /// Whether the file called `name` is being generated.
+    /// The index in [`Pool::files`] of the file called `name`.
+    pub(crate) fn file_index(&self, name: &str) -> Option<usize> {
+        self.file_indices.get(name).copied()
+    }
+
     pub(crate) fn is_generated(&self, file: usize) -> bool {
         self.files
             .get(file)

@@ -6,7 +6,6 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use serde::Deserialize;
 use serde::de::{
     DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
@@ -83,8 +82,8 @@ impl<'de> DeserializeSeed<'de> for MessageSeed<'_> {
         let mut msg = DynamicMessage::new(self.desc.clone());
         match wkt {
             WellKnown::Any => {
-                let json = serde_json::Value::deserialize(d)?;
-                return parse_any(&self, json).map_err(D::Error::custom);
+                let object = d.deserialize_map(AnyObjectVisitor)?;
+                return parse_any(&self, object).map_err(D::Error::custom);
             }
             WellKnown::Timestamp | WellKnown::Duration => {
                 let text = d.deserialize_any(StrVisitor)?;
@@ -725,11 +724,40 @@ impl<'de> Visitor<'de> for ValueVisitor<'_> {
     }
 }
 
+/// Buffers the JSON object of an `Any`, whose `@type` may come after the fields it gives the
+/// meaning of. A key given twice is an error, as in a message's object (protobuf's parser
+/// says "repeated @type in Any" for `@type`).
+struct AnyObjectVisitor;
+
+impl<'de> Visitor<'de> for AnyObjectVisitor {
+    type Value = serde_json::Map<String, serde_json::Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object for google.protobuf.Any")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(A::Error::custom(if key == "@type" {
+                    "repeated @type in google.protobuf.Any".to_string()
+                } else {
+                    format!("field `{key}` of google.protobuf.Any appears more than once")
+                }));
+            }
+            let value = map.next_value::<serde_json::Value>()?;
+            object.insert(key, value);
+        }
+        Ok(object)
+    }
+}
+
 /// Builds an `Any` from its buffered JSON object.
-fn parse_any(seed: &MessageSeed<'_>, json: serde_json::Value) -> Result<DynamicMessage, String> {
-    let serde_json::Value::Object(mut object) = json else {
-        return Err("google.protobuf.Any must be a JSON object".into());
-    };
+fn parse_any(
+    seed: &MessageSeed<'_>,
+    mut object: serde_json::Map<String, serde_json::Value>,
+) -> Result<DynamicMessage, String> {
     let mut any = DynamicMessage::new(seed.desc.clone());
     let Some(url) = object.remove("@type") else {
         if object.is_empty() {

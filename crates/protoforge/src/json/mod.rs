@@ -11,8 +11,9 @@
 //! integers as numbers or strings (also `1e3` forms when integral), floats as numbers or
 //! strings, bytes in standard or URL-safe base64 with or without padding, enums by name or
 //! number, and `null` for "absent" (except for `google.protobuf.Value`, where it is the
-//! `NullValue`). Duplicate fields, two members of one oneof, out-of-range numbers and nesting
-//! deeper than 100 messages are errors; bad input is an error, never a panic.
+//! `NullValue`). Duplicate fields (also inside an `Any`'s object, `@type` included), two members
+//! of one oneof, out-of-range numbers and nesting deeper than 100 messages (expanded `Any`s
+//! included, when printing too) are errors; bad input is an error, never a panic.
 //!
 //! ```
 //! use protoforge::reflect::{DescriptorPool, DynamicMessage};
@@ -100,6 +101,7 @@ pub fn to_string_with(msg: &DynamicMessage, options: &PrintOptions) -> Result<St
     Ok(serde_json::to_string(&ser::MessageSer {
         msg,
         options,
+        payloads: &ser::Payloads::default(),
         depth: 0,
     })?)
 }
@@ -132,6 +134,7 @@ impl Serialize for DynamicMessage {
         ser::MessageSer {
             msg: self,
             options: &PrintOptions::default(),
+            payloads: &ser::Payloads::default(),
             depth: 0,
         }
         .serialize(s)

@@ -1,18 +1,27 @@
 //! Printing: `serde::Serialize` views of a [`DynamicMessage`] that write the proto3 JSON
 //! mapping to any serializer, well-known types in their special forms.
 
+use std::cell::RefCell;
+
 use serde::Serialize;
 use serde::ser::{Error as _, SerializeMap, SerializeSeq, Serializer};
 
 use super::format;
 use super::wkt::{WellKnown, well_known};
 use super::{MAX_DEPTH, PrintOptions};
-use crate::reflect::{DynamicMessage, FieldDescriptor, Kind, MapKey, MessageDescriptor, Value};
+use crate::reflect::{
+    AnyPayloads, DynamicMessage, FieldDescriptor, Kind, MapKey, MessageDescriptor, Value,
+};
+
+/// For each `Any` being expanded, the payloads taken out of its decoded value (see
+/// [`AnyPayloads`]); shared by every view of one printing.
+pub(crate) type Payloads = RefCell<Vec<AnyPayloads>>;
 
 /// A message to print, with the options and the nesting depth reached.
 pub(crate) struct MessageSer<'a> {
     pub(crate) msg: &'a DynamicMessage,
     pub(crate) options: &'a PrintOptions,
+    pub(crate) payloads: &'a Payloads,
     pub(crate) depth: usize,
 }
 
@@ -21,6 +30,7 @@ struct SingleSer<'a> {
     kind: &'a Kind,
     value: &'a Value,
     options: &'a PrintOptions,
+    payloads: &'a Payloads,
     depth: usize,
 }
 
@@ -31,6 +41,7 @@ struct FieldSer<'a> {
     is_map: bool,
     value: &'a Value,
     options: &'a PrintOptions,
+    payloads: &'a Payloads,
     depth: usize,
 }
 
@@ -66,6 +77,7 @@ impl<'a> MessageSer<'a> {
         MessageSer {
             msg,
             options: self.options,
+            payloads: self.payloads,
             depth: self.depth + 1,
         }
     }
@@ -95,6 +107,7 @@ impl<'a> MessageSer<'a> {
                     is_map: field.is_map(),
                     value: &value,
                     options: self.options,
+                    payloads: self.payloads,
                     depth: self.depth,
                 },
             )?;
@@ -109,6 +122,7 @@ impl<'a> MessageSer<'a> {
                     is_map: false,
                     value,
                     options: self.options,
+                    payloads: self.payloads,
                     depth: self.depth,
                 },
             )?;
@@ -122,8 +136,17 @@ impl<'a> MessageSer<'a> {
         let value_field = field_of(&desc, 2).map_err(S::Error::custom)?;
         let url = self.msg.get_field(&url_field);
         let url = url.as_str().unwrap_or_default();
-        let bytes = self.msg.get_field(&value_field);
-        let bytes = bytes.as_bytes().cloned().unwrap_or_default();
+        // The payload, taken out of this `Any` if the printer decoded the message holding it.
+        let taken = self
+            .payloads
+            .borrow_mut()
+            .last_mut()
+            .and_then(|p| p.take(self.msg));
+        let field_value = self.msg.get_field(&value_field);
+        let bytes = match &taken {
+            Some(payload) => payload.as_ref(),
+            None => field_value.as_bytes().map_or(&[][..], |b| b.as_ref()),
+        };
         if url.is_empty() {
             if !bytes.is_empty() {
                 return Err(S::Error::custom("Any has a value but no type_url"));
@@ -135,17 +158,27 @@ impl<'a> MessageSer<'a> {
             .parent_pool()
             .get_message_by_name(name)
             .ok_or_else(|| S::Error::custom(format!("cannot resolve Any type `{url}`")))?;
-        let inner = DynamicMessage::decode(inner_desc, &bytes)
+        let mut inner = DynamicMessage::decode(inner_desc, bytes)
             .map_err(|e| S::Error::custom(format!("cannot decode Any of type `{url}`: {e}")))?;
+        // Release the decoded payload before descending, and take the nested `Any`s'
+        // payloads out of the copy so that they too are released level by level.
+        drop(taken);
+        self.payloads
+            .borrow_mut()
+            .push(AnyPayloads::take_from(&mut inner));
         let inner_ser = self.child(&inner);
-        let mut map = s.serialize_map(None)?;
-        map.serialize_entry("@type", url)?;
-        if well_known(inner.descriptor().full_name()).is_some() {
-            map.serialize_entry("value", &inner_ser)?;
-        } else {
-            inner_ser.serialize_fields(&mut map)?;
-        }
-        map.end()
+        let result = (|| {
+            let mut map = s.serialize_map(None)?;
+            map.serialize_entry("@type", url)?;
+            if well_known(inner.descriptor().full_name()).is_some() {
+                map.serialize_entry("value", &inner_ser)?;
+            } else {
+                inner_ser.serialize_fields(&mut map)?;
+            }
+            map.end()
+        })();
+        self.payloads.borrow_mut().pop();
+        result
     }
 
     fn serialize_special<S: Serializer>(&self, wkt: WellKnown, s: S) -> Result<S::Ok, S::Error> {
@@ -229,6 +262,7 @@ impl<'a> MessageSer<'a> {
                     kind: &field.kind(),
                     value: &value,
                     options: self.options,
+                    payloads: self.payloads,
                     depth: self.depth,
                 }
                 .serialize(s)
@@ -244,6 +278,7 @@ impl Serialize for FieldSer<'_> {
             kind,
             value,
             options: self.options,
+            payloads: self.payloads,
             depth: self.depth,
         };
         if self.is_map {
@@ -342,6 +377,7 @@ impl Serialize for SingleSer<'_> {
             Value::Message(m) => MessageSer {
                 msg: m,
                 options: self.options,
+                payloads: self.payloads,
                 depth: self.depth + 1,
             }
             .serialize(s),

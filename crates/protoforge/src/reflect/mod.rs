@@ -25,6 +25,7 @@
 //! through its `add_*` methods, which copy the pool's contents first if handles still share
 //! it, so existing handles keep seeing the files they were made from.
 
+mod any;
 mod descriptors;
 mod dynamic;
 mod features;
@@ -34,6 +35,7 @@ mod wire;
 
 pub use crate::descriptor::{FileDescriptorProto, FileDescriptorSet};
 
+pub(crate) use self::any::AnyPayloads;
 pub use self::descriptors::{
     Cardinality, EnumDescriptor, EnumValueDescriptor, ExtensionDescriptor, FieldDescriptor,
     FileDescriptor, Kind, MessageDescriptor, MethodDescriptor, OneofDescriptor, ServiceDescriptor,

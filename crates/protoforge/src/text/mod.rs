@@ -13,7 +13,10 @@
 //! `{}` or `<>` around messages with an optional `:` before them, `[a, b]` lists, `;` or `,`
 //! after a field, adjacent string literals (concatenated), octal, hex and `\u` escapes,
 //! `inf`/`nan`/`1f`/`.5` floats, hex, octal and negative integers. Messages nested deeper than
-//! 100 levels are an error. Bad input is an error, never a panic.
+//! 100 levels are an error (an expanded `Any` counts as a level). Bad input is an error, never
+//! a panic. The printer expands an `Any` only at nesting depths below 100 and prints deeper
+//! ones as their `type_url` and `value` fields (protoc expands without limit), so output and
+//! memory stay linear in the input however deeply `Any`s nest.
 //!
 //! Three deliberate differences from protoc, all required by the conformance suite: a
 //! `string` field must hold valid UTF-8 (protoc accepts any bytes), `\u`/`\U` escapes of
@@ -77,6 +80,7 @@ pub struct PrintOptions {
     /// Print a `google.protobuf.Any` whose type is in the pool as
     /// `[type.googleapis.com/pkg.T] { ... }` instead of its `type_url` and `value` fields.
     /// [`PrintOptions::new`] turns this on; `Default` leaves it off, like protoc's `Printer`.
+    /// An `Any` met at a nesting depth of 100 or more is printed as its fields regardless.
     pub expand_any: bool,
 }
 

@@ -9,7 +9,9 @@ use super::PrintOptions;
 use super::escape::{c_escape, format_double, format_float};
 use super::field::FieldRef;
 
-use crate::reflect::{DynamicMessage, Kind, MapKey, Value};
+use bytes::Bytes;
+
+use crate::reflect::{AnyPayloads, DynamicMessage, Kind, MapKey, Value};
 use crate::{DecodeError, DecodeErrorKind, UnknownFields, UnknownValue};
 
 /// How deep protoc looks inside length-delimited unknown fields for nested messages.
@@ -18,13 +20,21 @@ const UNKNOWN_FIELD_RECURSION_LIMIT: u32 = 10;
 /// How deeply groups may nest in a message protoc decodes (its default recursion limit).
 const DEFAULT_GROUP_LIMIT: u32 = 100;
 
+/// The nesting depth (the binary decoder's recursion limit) from which an `Any` is printed
+/// as its `type_url` and `value` fields instead of expanded, so that output and memory stay
+/// linear in the input however deeply `Any`s nest.
+const ANY_EXPANSION_LIMIT: usize = crate::encoding::DEFAULT_RECURSION_LIMIT as usize;
+
 /// Text output with protoc's indentation rule: the indent is written before the first
 /// byte of each line, so empty writes never indent.
 struct Writer<'o> {
     out: String,
+    /// The nesting depth: messages opened and not yet closed.
     indent: usize,
     at_line_start: bool,
     options: &'o PrintOptions,
+    /// For each `Any` being expanded, the payloads taken out of its decoded value.
+    payloads: Vec<AnyPayloads>,
 }
 
 impl Writer<'_> {
@@ -76,6 +86,7 @@ pub(crate) fn print_message_to_string(msg: &DynamicMessage, options: &PrintOptio
         indent: 0,
         at_line_start: true,
         options,
+        payloads: Vec::new(),
     };
     print_message(&mut w, msg);
     if options.single_line {
@@ -87,9 +98,15 @@ pub(crate) fn print_message_to_string(msg: &DynamicMessage, options: &PrintOptio
 
 fn print_message(w: &mut Writer<'_>, msg: &DynamicMessage) {
     let desc = msg.descriptor();
-    if w.options.expand_any && desc.full_name() == "google.protobuf.Any" && print_any(w, msg) {
-        return;
+    if w.options.expand_any && desc.full_name() == "google.protobuf.Any" {
+        print_any(w, msg);
+    } else {
+        print_fields(w, msg);
     }
+}
+
+/// Prints the fields of `msg`: regular fields and extensions, then unknown fields.
+fn print_fields(w: &mut Writer<'_>, msg: &DynamicMessage) {
     // Regular fields and extensions, both in number order, merged by number.
     let mut fields = msg.fields().peekable();
     let mut extensions = msg.extensions().peekable();
@@ -116,39 +133,76 @@ fn print_message(w: &mut Writer<'_>, msg: &DynamicMessage) {
     }
 }
 
-/// Prints an `Any` as `[type_url] { ... }` if its type is known and its value decodes.
-fn print_any(w: &mut Writer<'_>, msg: &DynamicMessage) -> bool {
+/// Prints an `Any` as `[type_url] { ... }` if its type is known, its value decodes and the
+/// printer is less than [`ANY_EXPANSION_LIMIT`] levels deep; otherwise as its fields.
+fn print_any(w: &mut Writer<'_>, msg: &DynamicMessage) {
+    let taken = w.payloads.last_mut().and_then(|p| p.take(msg));
+    let Err(taken) = expand_any(w, msg, taken) else {
+        return;
+    };
+    match (taken, msg.descriptor().get_field(2)) {
+        (Some(payload), Some(value_field)) => {
+            // Put back the payload taken out of this `Any` to print it as a field.
+            let mut restored = msg.clone();
+            restored.set_field(&value_field, Value::Bytes(payload));
+            print_fields(w, &restored);
+        }
+        _ => print_fields(w, msg),
+    }
+}
+
+/// Prints `msg`, an `Any` whose payload is `taken` (if the printer took it out) or its
+/// `value` field, in expanded form; gives the taken payload back if it cannot.
+fn expand_any(
+    w: &mut Writer<'_>,
+    msg: &DynamicMessage,
+    taken: Option<Bytes>,
+) -> Result<(), Option<Bytes>> {
     let desc = msg.descriptor();
+    if w.indent >= ANY_EXPANSION_LIMIT {
+        return Err(taken);
+    }
     let (Some(url_field), Some(value_field)) = (desc.get_field(1), desc.get_field(2)) else {
-        return false;
+        return Err(taken);
     };
     let type_url = msg.get_field(&url_field);
-    let value = msg.get_field(&value_field);
-    let (Some(type_url), Some(value)) = (type_url.as_str(), value.as_bytes()) else {
-        return false;
+    let Some(type_url) = type_url.as_str() else {
+        return Err(taken);
     };
     let Some(slash) = type_url.rfind('/') else {
-        return false;
+        return Err(taken);
     };
     let Some(value_desc) = desc
         .parent_pool()
         .get_message_by_name(&type_url[slash + 1..])
     else {
-        return false;
+        return Err(taken);
     };
-    let Ok(value_msg) = DynamicMessage::decode(value_desc, value) else {
-        return false;
+    let decoded = match &taken {
+        Some(payload) => DynamicMessage::decode(value_desc, payload),
+        None => match msg.get_field(&value_field).as_bytes() {
+            Some(payload) => DynamicMessage::decode(value_desc, payload),
+            None => return Err(taken),
+        },
+    };
+    let Ok(mut value_msg) = decoded else {
+        return Err(taken);
     };
     if !value_msg.is_initialized() {
-        return false;
+        return Err(taken);
     }
+    // The payload is decoded: release it before descending, and take the nested `Any`s'
+    // payloads out of the copy so that they too are released level by level.
+    drop(taken);
+    w.payloads.push(AnyPayloads::take_from(&mut value_msg));
     w.write("[");
     w.write(type_url);
     w.write("]");
     w.open_message();
     print_message(w, &value_msg);
     w.close_message();
-    true
+    w.payloads.pop();
+    Ok(())
 }
 
 fn print_field(w: &mut Writer<'_>, field: &FieldRef, value: &Value) {
@@ -406,6 +460,7 @@ pub(crate) fn print_raw(bytes: &[u8]) -> Result<String, DecodeError> {
         indent: 0,
         at_line_start: true,
         options: &options,
+        payloads: Vec::new(),
     };
     print_unknown_fields(&mut w, &fields, UNKNOWN_FIELD_RECURSION_LIMIT);
     Ok(w.out)
