@@ -33,10 +33,11 @@ pub fn run(
     input: &mut dyn Read,
     output: &mut dyn Write,
 ) -> Result<(), String> {
-    let mut bytes = Vec::new();
-    input
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("input: {e}"))?;
+    let bytes = protoforge_compile::resolve::read_limited(
+        input,
+        protoforge_compile::resolve::MAX_MESSAGE_SIZE,
+    )
+    .map_err(|e| format!("input: {e}"))?;
     let out = match mode {
         Mode::DecodeRaw => protoforge::text::print_unknown(&bytes)
             .map_err(|_| FAILED_TO_PARSE.to_owned())?

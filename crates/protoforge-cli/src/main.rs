@@ -16,7 +16,9 @@ use std::process::ExitCode;
 use clap::{Parser, ValueEnum};
 use protoforge::Message as _;
 use protoforge::descriptor::FileDescriptorSet;
-use protoforge_compile::resolve::IncludePaths;
+use protoforge_compile::resolve::{
+    IncludePaths, MAX_MESSAGE_SIZE, MAX_SOURCE_SIZE, read_file_limited,
+};
 use protoforge_compile::{
     Compiled, Compiler, ErrorFormat, encode_set_in_pieces, render_diagnostic,
 };
@@ -121,7 +123,8 @@ fn expand_args(args: Vec<String>, depth: usize) -> Result<Vec<String>, String> {
     for arg in args {
         match arg.strip_prefix('@') {
             Some(path) if depth < 16 => {
-                let text = std::fs::read_to_string(path)
+                let text = read_file_limited(path, MAX_SOURCE_SIZE)
+                    .and_then(|b| String::from_utf8(b).map_err(std::io::Error::other))
                     .map_err(|e| format!("Failed to open argument file: {path}: {e}"))?;
                 let lines = text
                     .lines()
@@ -409,7 +412,8 @@ fn new_compiler(args: &Args) -> Result<Compiler, String> {
     }
     for list in &args.descriptor_set_in {
         for path in list.split(':').filter(|p| !p.is_empty()) {
-            let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+            let bytes =
+                read_file_limited(path, MAX_MESSAGE_SIZE).map_err(|e| format!("{path}: {e}"))?;
             compiler = compiler
                 .descriptor_set_in(&bytes)
                 .map_err(|e| format!("{path}: {e}"))?;
@@ -424,7 +428,8 @@ fn descriptor_sets_in(args: &Args) -> Result<FileDescriptorSet, String> {
     let mut all = FileDescriptorSet::default();
     for list in &args.descriptor_set_in {
         for path in list.split(':').filter(|p| !p.is_empty()) {
-            let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+            let bytes =
+                read_file_limited(path, MAX_MESSAGE_SIZE).map_err(|e| format!("{path}: {e}"))?;
             let set = FileDescriptorSet::decode(&bytes[..]).map_err(|e| format!("{path}: {e}"))?;
             all.file.extend(set.file);
         }

@@ -240,6 +240,7 @@ impl Compiler {
             pool: Pool::new(),
             state: HashMap::new(),
             stack: Vec::new(),
+            on_stack: HashMap::new(),
             source_infos: HashMap::new(),
             stripped: HashMap::new(),
             diagnostics: Vec::new(),
@@ -369,8 +370,10 @@ struct Build<'c, 'l> {
     pool: Pool,
     /// Files already loaded: true when built without errors.
     state: HashMap<String, bool>,
-    /// Files being loaded (protoc's pending files), with their imports and the imports' spans.
-    stack: Vec<(String, Imports)>,
+    /// Files whose imports are being loaded (protoc's pending files), importers first.
+    stack: Vec<Pending>,
+    /// The files on `stack`, by name, with their position there.
+    on_stack: HashMap<String, usize>,
     /// The source info of finished files (their descriptors are in the pool), when wanted.
     source_infos: HashMap<String, SourceCodeInfo>,
     /// Stripped copies of finished files, when asked for.
@@ -392,6 +395,39 @@ struct Build<'c, 'l> {
     shared_fields: crate::options::SharedFields,
 }
 
+/// A lowered file waiting for its imports to be loaded.
+struct Pending {
+    name: String,
+    file: Box<FileDescriptorProto>,
+    spans: SpanMap,
+    imports: Imports,
+    /// Its id and source text (for source files).
+    source: Option<(FileId, String)>,
+    /// Where its diagnostics start in the build's list.
+    first_diagnostic: usize,
+    /// The next import to load: an index into its regular imports, then its option imports.
+    next: usize,
+    /// For each regular import loaded so far: whether it was built without errors.
+    dep_ok: Vec<bool>,
+    /// The option imports (indices into `option_dependency`) that failed.
+    failed_option_imports: Vec<usize>,
+    /// Set when it imports itself: it is then not built.
+    imports_itself: bool,
+}
+
+impl Pending {
+    /// Records the result of the import at `next` and moves on to the next one.
+    fn record(&mut self, ok: bool) {
+        let regular = self.file.dependency.len();
+        if self.next < regular {
+            self.dep_ok.push(ok);
+        } else if !ok {
+            self.failed_option_imports.push(self.next - regular);
+        }
+        self.next += 1;
+    }
+}
+
 /// A file whose checks (protoc's validation, feature and option-target validation, unused
 /// imports) were deferred, and what they need.
 struct Deferred {
@@ -408,30 +444,116 @@ struct Deferred {
 }
 
 impl Build<'_, '_> {
+    /// Appends `name` and, before it, every file it imports (regular and option imports, in
+    /// order, each once) that is in the pool and not in `seen` yet: protoc's output order with
+    /// `--include_imports`. Iterative, so import chains of any length fit on the stack.
     fn post_order(&self, name: &str, seen: &mut HashSet<String>, order: &mut Vec<String>) {
         if !seen.insert(name.to_string()) {
             return;
         }
-        if let Some(f) = self.pool.file(name) {
-            for dep in f.dependency.iter().chain(&f.option_dependency) {
-                self.post_order(dep, seen, order);
+        // Each entry: a file and the index of its next import to visit.
+        let mut walk: Vec<(&str, usize)> = vec![(name, 0)];
+        while let Some((file, next)) = walk.last_mut() {
+            let dep = self.pool.file(file).and_then(|f| {
+                f.dependency
+                    .iter()
+                    .chain(&f.option_dependency)
+                    .nth(*next)
+            });
+            match dep {
+                Some(dep) => {
+                    *next += 1;
+                    if seen.insert(dep.clone()) {
+                        walk.push((dep.as_str(), 0));
+                    }
+                }
+                None => {
+                    order.push((*file).to_string());
+                    walk.pop();
+                }
             }
         }
-        order.push(name.to_string());
     }
 
-    /// Loads, builds and records `name` and (first) its imports. Returns true when the file
-    /// was built without errors.
+    /// Loads, builds and records `name` and (first) its imports, depth first like protoc.
+    /// Returns true when the file was built without errors.
+    ///
+    /// protoc recurses into each import; here the files whose imports are being loaded wait
+    /// on [`Build::stack`] instead, so an import chain of any length needs no more call stack
+    /// than a single file.
     fn load(&mut self, name: &str) -> bool {
         if let Some(&ok) = self.state.get(name) {
             return ok;
         }
+        if let Some(ok) = self.open(name) {
+            return ok;
+        }
+        loop {
+            let Some(top) = self.stack.last() else {
+                return false;
+            };
+            let regular = top.file.dependency.len();
+            let next = top.next;
+            let dep = if next < regular {
+                top.file.dependency.get(next)
+            } else {
+                top.file.option_dependency.get(next - regular)
+            };
+            let Some(dep) = dep.cloned() else {
+                // Every import is loaded: build the file and hand the result to its importer.
+                let Some(pending) = self.stack.pop() else {
+                    return false;
+                };
+                self.on_stack.remove(&pending.name);
+                let ok = self.finish(pending);
+                match self.stack.last_mut() {
+                    Some(importer) => importer.record(ok),
+                    None => return ok,
+                }
+                continue;
+            };
+            let ok = if let Some(&start) = self.on_stack.get(&dep) {
+                // protoc reports a cycle at regular imports; an option import of a pending
+                // file is left alone.
+                if next < regular {
+                    self.cycle_error(start, &dep);
+                    if let Some(top) = self.stack.last_mut()
+                        && top.name == dep
+                    {
+                        // A file importing itself is not built at all: protoc says nothing
+                        // more about it.
+                        top.imports_itself = true;
+                    }
+                    false
+                } else {
+                    true
+                }
+            } else if let Some(&ok) = self.state.get(&dep) {
+                ok
+            } else {
+                match self.open(&dep) {
+                    Some(ok) => ok,
+                    // Its imports come next.
+                    None => continue,
+                }
+            };
+            if let Some(top) = self.stack.last_mut() {
+                top.record(ok);
+            }
+        }
+    }
+
+    /// Takes the loaded file `name` from the loader. A file that failed to load is recorded
+    /// and its result returned; a lowered one is pushed on [`Build::stack`] (`None`), to be
+    /// built once its imports are.
+    fn open(&mut self, name: &str) -> Option<bool> {
         let Loaded { source, outcome } = self.loader.take(name);
         let first_diagnostic = self.diagnostics.len();
-        let ok = match outcome {
+        match outcome {
             Outcome::Failed(diagnostics) => {
                 self.diagnostics.extend(diagnostics);
-                false
+                self.record_done(name, source, first_diagnostic, false);
+                Some(false)
             }
             Outcome::Ready {
                 file,
@@ -440,9 +562,53 @@ impl Build<'_, '_> {
                 diagnostics,
             } => {
                 self.diagnostics.extend(diagnostics);
-                self.load_imports_and_build(name, *file, spans, imports)
+                self.on_stack.insert(name.to_string(), self.stack.len());
+                self.stack.push(Pending {
+                    name: name.to_string(),
+                    file,
+                    spans,
+                    imports,
+                    source,
+                    first_diagnostic,
+                    next: 0,
+                    dep_ok: Vec::new(),
+                    failed_option_imports: Vec::new(),
+                    imports_itself: false,
+                });
+                None
             }
-        };
+        }
+    }
+
+    /// Builds a file whose imports are loaded and records the result.
+    fn finish(&mut self, pending: Pending) -> bool {
+        let Pending {
+            name,
+            file,
+            spans,
+            imports,
+            source,
+            first_diagnostic,
+            dep_ok,
+            failed_option_imports,
+            imports_itself,
+            ..
+        } = pending;
+        let ok = !imports_itself
+            && self.build(*file, spans, imports, &dep_ok, &failed_option_imports);
+        self.record_done(&name, source, first_diagnostic, ok);
+        ok
+    }
+
+    /// Records the result of loading `name`, whose diagnostics start at `first_diagnostic`,
+    /// and keeps its source text if a diagnostic points into it.
+    fn record_done(
+        &mut self,
+        name: &str,
+        source: Option<(FileId, String)>,
+        first_diagnostic: usize,
+        ok: bool,
+    ) {
         self.state.insert(name.to_string(), ok);
         if let Some((id, text)) = source {
             // Keep the text only when a diagnostic points into it (all of them are known now:
@@ -457,48 +623,22 @@ impl Build<'_, '_> {
             }
             self.texts.push((id, name.to_string(), text));
         }
-        ok
-    }
-
-    /// Loads the imports of the lowered file `name`, then builds it.
-    fn load_imports_and_build(
-        &mut self,
-        name: &str,
-        file: FileDescriptorProto,
-        spans: SpanMap,
-        import_spans: Imports,
-    ) -> bool {
-        // Dependencies first, detecting cycles like protoc's pending-file list.
-        self.stack.push((name.to_string(), import_spans));
-        let mut dep_ok = Vec::with_capacity(file.dependency.len());
-        for dep in &file.dependency {
-            if let Some(k) = self.stack.iter().position(|(n, _)| n == dep) {
-                self.cycle_error(k, dep);
-                dep_ok.push(false);
-            } else {
-                dep_ok.push(self.load(dep));
-            }
-        }
-        // `import option` files are loaded too (their extensions are usable in options).
-        for dep in &file.option_dependency {
-            if !self.stack.iter().any(|(n, _)| n == dep) {
-                self.load(dep);
-            }
-        }
-        let import_spans = self.stack.pop().map(|(_, i)| i).unwrap_or_default();
-        self.build(file, spans, import_spans, &dep_ok)
     }
 
     /// protoc's "File recursively imports itself" error, at the import that starts the cycle.
     fn cycle_error(&mut self, start: usize, dep: &str) {
         let mut chain: Vec<&str> = self.stack[start..]
             .iter()
-            .map(|(n, _)| n.as_str())
+            .map(|p| p.name.as_str())
             .collect();
         chain.push(dep);
         let message = format!("File recursively imports itself: {}", chain.join(" -> "));
         // The import in the cycle's first file of the cycle's second file.
-        let (first, imports) = &self.stack[start];
+        let Pending {
+            name: first,
+            imports,
+            ..
+        } = &self.stack[start];
         let next = chain.get(1).copied().unwrap_or(dep);
         let span = imports
             .iter()
@@ -517,6 +657,7 @@ impl Build<'_, '_> {
         spans: SpanMap,
         import_spans: Imports,
         dep_ok: &[bool],
+        failed_option_imports: &[usize],
     ) -> bool {
         let name = file.name.clone().unwrap_or_default();
         let mut diags = Vec::new();
@@ -553,6 +694,25 @@ impl Build<'_, '_> {
         };
         diags.extend(link::conflict_diagnostics(&name, &conflicts, &spans));
         diags.extend(link::link(&mut file, &self.pool, &spans));
+        // A missing option import only matters to a file with options to interpret: protoc
+        // reports it after linking, at the import, and then interprets no option.
+        if !failed_option_imports.is_empty() && crate::options::has_uninterpreted(&file) {
+            for dep in failed_option_imports
+                .iter()
+                .filter_map(|&i| file.option_dependency.get(i))
+            {
+                let span = import_spans
+                    .iter()
+                    .rev()
+                    .find(|(n, _)| n == dep)
+                    .and_then(|(_, s)| *s);
+                let message = format!("Import \"{dep}\" was not found or had errors.");
+                diags.push(match span {
+                    Some(s) => Diagnostic::error(s, message),
+                    None => Diagnostic::file_error(name.clone(), message),
+                });
+            }
+        }
         // Like protoc, options are only interpreted in a file without errors so far.
         if !diags.iter().any(Diagnostic::is_error) {
             // Option interpretation reads this file's definitions from `file` itself; from the
@@ -1246,6 +1406,12 @@ impl<'c> Loader<'c> {
                 }
             }
             Ok(Some(FileContent::Descriptor(file))) => {
+                // protoc builds a file from a descriptor set only if it passes the checks its
+                // parser makes on a source file.
+                let errors = crate::check::descriptor_input(&file);
+                if !errors.is_empty() {
+                    return Loaded::failed(errors);
+                }
                 let imports = file.dependency.iter().map(|d| (d.clone(), None)).collect();
                 Loaded {
                     source: None,

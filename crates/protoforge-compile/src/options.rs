@@ -59,6 +59,14 @@ const FEATURE_SET: &str = "google.protobuf.FeatureSet";
 /// numbered from here on is an unknown field to both.
 const FIRST_EXTENSION: u32 = 1000;
 
+/// True when some element of `file` has options to interpret (protoc's
+/// `options_to_interpret_` is not empty).
+pub(crate) fn has_uninterpreted(file: &FileDescriptorProto) -> bool {
+    let mut found = false;
+    visit(file, false, &mut |el| found |= el.options.has_uninterpreted());
+    found
+}
+
 /// Interprets every `uninterpreted_option` of `file` (whose types are already linked and which
 /// is already in `pool`), and rewrites its `SourceCodeInfo` option paths like protoc.
 pub(crate) fn interpret(
@@ -2145,6 +2153,8 @@ trait OptionsRead {
     fn encode(&self) -> Vec<u8>;
     /// Whether the options are unset or set to an empty message (nothing would be encoded).
     fn is_empty_message(&self) -> bool;
+    /// Whether some options are still uninterpreted.
+    fn has_uninterpreted(&self) -> bool;
 }
 
 /// One element's options, whatever their type.
@@ -2171,6 +2181,9 @@ macro_rules! options_slot {
             }
             fn is_empty_message(&self) -> bool {
                 self.as_ref().is_none_or(|o| o.encoded_len() == 0)
+            }
+            fn has_uninterpreted(&self) -> bool {
+                self.as_ref().is_some_and(|o| !o.uninterpreted_option.is_empty())
             }
         }
         impl OptionsSlot for Option<$t> {

@@ -7,10 +7,54 @@
 //! file outside every include path and for a file shadowed by an earlier include path.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use protoforge::Message as _;
 use protoforge::descriptor::{FileDescriptorProto, FileDescriptorSet};
+
+/// The largest `.proto` source file protoforge reads: 256 MiB. protoc sets no limit of its
+/// own, but nothing that large is a real schema, and compiling it would take several times
+/// its size in memory; the limit keeps `import "zero"` with `-I /dev` from reading forever.
+pub const MAX_SOURCE_SIZE: u64 = 256 << 20;
+
+/// The largest binary input protoforge reads (a `--descriptor_set_in` file, the message on
+/// standard input of `--decode` and `--decode_raw`): protoc's limit for one message, 2 GiB
+/// less one byte.
+pub const MAX_MESSAGE_SIZE: u64 = i32::MAX as u64;
+
+/// Reads `reader` to its end, failing with [`std::io::ErrorKind::FileTooLarge`] once more
+/// than `limit` bytes came (so an endless input such as `/dev/zero` ends too, after at most
+/// `limit` bytes are held in memory).
+pub fn read_limited(reader: impl Read, limit: u64) -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    reader.take(limit.saturating_add(1)).read_to_end(&mut buf)?;
+    if buf.len() as u64 > limit {
+        return Err(too_large(limit));
+    }
+    Ok(buf)
+}
+
+/// The error of an input over `limit` bytes.
+fn too_large(limit: u64) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::FileTooLarge,
+        format!("larger than the limit of {limit} bytes"),
+    )
+}
+
+/// Reads the file at `path` with [`read_limited`]; a regular file over the limit fails
+/// without being read.
+pub fn read_file_limited(path: impl AsRef<Path>, limit: u64) -> std::io::Result<Vec<u8>> {
+    let file = std::fs::File::open(path)?;
+    if let Ok(meta) = file.metadata()
+        && meta.is_file()
+        && meta.len() > limit
+    {
+        return Err(too_large(limit));
+    }
+    read_limited(file, limit)
+}
 
 /// What a resolver found for a virtual name.
 #[derive(Clone, Debug)]
@@ -161,7 +205,7 @@ impl FileResolver for IncludePaths {
                 continue;
             };
             let path = disk_path(&disk);
-            match std::fs::read(&path) {
+            match read_file_limited(&path, MAX_SOURCE_SIZE) {
                 Ok(bytes) => {
                     // Valid UTF-8 (nearly every file) keeps its buffer; only invalid bytes pay
                     // for the lossy copy.
@@ -171,6 +215,9 @@ impl FileResolver for IncludePaths {
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
                     return Err(format!("Read access is denied for file: {disk}"));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
+                    return Err(format!("Unable to read file: {disk}: {e}"));
                 }
                 Err(_) => {}
             }

@@ -277,17 +277,22 @@ impl Pool {
         }
     }
 
+    /// Adds `file` and every file reached from it through `import public` chains to `out`
+    /// (iteratively: a chain may be as long as the compilation).
     fn add_public_closure(&self, file: u32, out: &mut NameSet<u32>) {
-        if !out.insert(file) {
-            return;
-        }
-        let f = &self.files[file as usize];
-        for &p in &f.public_dependency {
-            let Some(dep) = usize::try_from(p).ok().and_then(|p| f.dependency.get(p)) else {
+        let mut todo = vec![file];
+        while let Some(file) = todo.pop() {
+            if !out.insert(file) {
                 continue;
-            };
-            if let Some(&d) = self.by_name.get(dep.as_str()) {
-                self.add_public_closure(d, out);
+            }
+            let f = &self.files[file as usize];
+            for &p in &f.public_dependency {
+                let Some(dep) = usize::try_from(p).ok().and_then(|p| f.dependency.get(p)) else {
+                    continue;
+                };
+                if let Some(&d) = self.by_name.get(dep.as_str()) {
+                    todo.push(d);
+                }
             }
         }
     }

@@ -233,6 +233,49 @@ fn rejected_files_fail_at_protoc_position() {
     );
 }
 
+/// Files protoc rejects because an import is missing or has errors: the whole of protoc's
+/// stderr (the import's own errors, `Import "x" was not found or had errors.` at the import
+/// statement, and only the errors that do not follow from the failed import) must be ours,
+/// byte for byte.
+#[test]
+fn import_failures_match_protoc_stderr_in_full() {
+    let root = corpus().join("protobuf");
+    let dir = "editions/golden/edition2024_transform";
+    let files = [
+        "edition2023.proto",
+        "proto2.proto",
+        "proto3.proto",
+        "test_messages_proto2.proto",
+        "test_messages_proto3.proto",
+    ];
+    let mut report = String::new();
+    for file in files {
+        let file = format!("{dir}/{file}");
+        let stderr_path = root.join("goldens").join(format!("{file}.protoc.stderr"));
+        let expected = std::fs::read_to_string(&stderr_path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", stderr_path.display()));
+        assert!(
+            expected.contains("was not found or had errors."),
+            "{file}: not an import failure"
+        );
+        let compiled = Compiler::new()
+            .include_path(root.join("src").to_string_lossy())
+            .include_imports(true)
+            .compile(&[file.as_str()]);
+        let ours = match compiled {
+            Ok(_) => String::from("(accepted)\n"),
+            Err(e) => e.render(protoforge_compile::ErrorFormat::Gcc),
+        };
+        if ours != expected {
+            report.push_str(&format!(
+                "\n=== {file}:\n{}",
+                line_diff(&expected, &ours)
+            ));
+        }
+    }
+    assert!(report.is_empty(), "stderr differs from protoc's:{report}");
+}
+
 #[test]
 fn position_prefixes() {
     assert_eq!(

@@ -36,11 +36,12 @@ enum Raw {
     #[regex(r"[0-9][0-9A-Za-z_]*", priority = 1)]
     #[regex(r"[0-9]+\.[0-9]*[A-Za-z_][0-9A-Za-z_]*", priority = 1)]
     BadNumber,
-    #[regex(r#""([^"\\\n]|\\[^\n])*""#)]
-    #[regex(r#"'([^'\\\n]|\\[^\n])*'"#)]
+    // A NUL byte ends a string literal, as it does in protoc (which then rejects the NUL).
+    #[regex(r#""([^"\\\n\x00]|\\[^\n\x00])*""#)]
+    #[regex(r#"'([^'\\\n\x00]|\\[^\n\x00])*'"#)]
     Str,
-    #[regex(r#""([^"\\\n]|\\[^\n])*"#, priority = 1)]
-    #[regex(r#"'([^'\\\n]|\\[^\n])*"#, priority = 1)]
+    #[regex(r#""([^"\\\n\x00]|\\[^\n\x00])*"#, priority = 1)]
+    #[regex(r#"'([^'\\\n\x00]|\\[^\n\x00])*"#, priority = 1)]
     UnterminatedStr,
     #[token("//", line_comment)]
     LineComment,
@@ -82,12 +83,13 @@ enum Raw {
 
 /// Skips to the end of a line comment (not past the newline), and on through the comment
 /// lines that follow it with only whitespace between: a run of comment lines is one token, as
-/// nothing reads comment tokens. A callback rather than a regex: [`scan::find_byte`] looks for the
-/// newline a word at a time instead of one byte per automaton step.
+/// nothing reads comment tokens. A callback rather than a regex: [`scan::find_either`] looks for
+/// the newline a word at a time instead of one byte per automaton step. A NUL byte ends the
+/// comment, as in protoc (the NUL itself is then an error).
 fn line_comment(lex: &mut logos::Lexer<'_, Raw>) {
     let bytes = lex.remainder().as_bytes();
-    let mut end = scan::find_byte(bytes, b'\n');
-    loop {
+    let mut end = scan::find_either(bytes, b'\n', 0);
+    while bytes.get(end) == Some(&b'\n') {
         let next = end
             + bytes[end..]
                 .iter()
@@ -96,22 +98,23 @@ fn line_comment(lex: &mut logos::Lexer<'_, Raw>) {
         if bytes.get(next..next + 2) != Some(b"//") {
             break;
         }
-        end = next + 2 + scan::find_byte(&bytes[next + 2..], b'\n');
+        end = next + 2 + scan::find_either(&bytes[next + 2..], b'\n', 0);
     }
     lex.bump(end);
 }
 
 /// Skips to the end of a block comment; `false` (an unterminated comment) ends the token at
-/// the end of the text.
+/// the end of the text, or at a NUL byte, which ends the text for protoc's tokenizer.
 fn block_comment(lex: &mut logos::Lexer<'_, Raw>) -> bool {
-    match lex.remainder().find("*/") {
+    let rest = lex.remainder();
+    let nul = scan::find_either(rest.as_bytes(), 0, 0);
+    match rest[..nul].find("*/") {
         Some(i) => {
             lex.bump(i + 2);
             true
         }
         None => {
-            let n = lex.remainder().len();
-            lex.bump(n);
+            lex.bump(nul);
             false
         }
     }
@@ -276,7 +279,7 @@ pub(crate) fn lex<'a>(file: FileId, text: &'a str, diags: &mut Vec<Diagnostic>) 
                 if slice.starts_with("/*") {
                     diags.push(
                         Diagnostic::error(
-                            span_of(text.len()..text.len()),
+                            span_of(end..end),
                             "unterminated block comment",
                         )
                         .with_label(span_of(start..start + 2), "comment starts here"),
@@ -331,6 +334,14 @@ pub(crate) fn lex<'a>(file: FileId, text: &'a str, diags: &mut Vec<Diagnostic>) 
             }
             Ok(Raw::Str) => Tok::Str(unescape(file, start, slice, diags).into_boxed_slice()),
             Ok(Raw::UnterminatedStr) => {
+                // A backslash before a NUL byte is still read as part of the string (the
+                // string then ends at the NUL, like protoc's).
+                let end = if text.as_bytes()[end..].starts_with(b"\\\0") {
+                    lexer.bump(1);
+                    end + 1
+                } else {
+                    end
+                };
                 diags.push(
                     Diagnostic::error(span_of(end..end), "unterminated string literal")
                         .with_label(span_of(start..start + 1), "string starts here")

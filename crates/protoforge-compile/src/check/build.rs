@@ -29,6 +29,7 @@ impl<'a> Checker<'a> {
         let (messages, enums) = (self.messages, self.enums);
         let m = &messages[index];
         let msg = m.message;
+        self.name_length(&m.path, m.full_name.len());
         for f in m.fields() {
             self.build_field(&f, Some(m));
         }
@@ -111,6 +112,14 @@ impl<'a> Checker<'a> {
                 );
             }
         }
+        if msg.field.len() > MAX_FIELDS_PER_MESSAGE {
+            // protoc records no position for this one.
+            self.file_error(format!(
+                "{} fields in {} exceeds the limit of {MAX_FIELDS_PER_MESSAGE}",
+                msg.field.len(),
+                m.full_name
+            ));
+        }
         let ext_ranges: Vec<(i32, i32)> = msg
             .extension_range
             .iter()
@@ -186,6 +195,9 @@ impl<'a> Checker<'a> {
     /// protoc's `BuildFieldOrExtension` checks. `hint_owner` is the enclosing message (the
     /// extension scope for extensions), which collects the number suggestions.
     fn build_field(&mut self, f: &FieldRef<'a>, hint_owner: Option<&MessageRef<'a>>) {
+        if field_names_too_long(f) {
+            self.error(&f.path(), Loc::Name, "Name too long.".into());
+        }
         let number = f.field.number.unwrap_or(0);
         if number <= 0 {
             let path = f.path();
@@ -239,6 +251,13 @@ impl<'a> Checker<'a> {
     /// protoc's `BuildEnum` checks.
     fn build_enum(&mut self, e: &EnumRef<'a>) {
         let en = e.enum_type;
+        self.name_length(&e.path, e.full_name.len());
+        // An enum value's full name is a sibling of the enum's.
+        let scope = e.full_name.len() - en.name.as_deref().unwrap_or("").len();
+        for (i, v) in en.value.iter().enumerate() {
+            let len = scope + v.name.as_deref().unwrap_or("").len();
+            self.name_length(&child(&e.path, tag::enum_::VALUE, i), len);
+        }
         if en.value.is_empty() {
             self.error(
                 &e.path,
@@ -306,6 +325,14 @@ impl<'a> Checker<'a> {
                     format!("Enum value \"{name}\" is reserved."),
                 );
             }
+        }
+    }
+
+        /// protoc's "Name too long." for an element whose full name is `len` bytes: names are
+    /// stored with 16-bit lengths.
+    fn name_length(&mut self, path: &[i32], len: usize) {
+        if len > MAX_NAME_LENGTH {
+            self.error(path, Loc::Name, "Name too long.".into());
         }
     }
 
@@ -651,6 +678,44 @@ impl<'a> Checker<'a> {
 
 /// The number protoc proposes after a duplicate field number: one past the run of used
 /// numbers (fields, extension ranges, reserved ranges) that starts at 1.
+/// The most fields a message may have.
+const MAX_FIELDS_PER_MESSAGE: usize = 65_535;
+
+/// The longest name protoc stores (its lengths are 16-bit).
+const MAX_NAME_LENGTH: usize = u16::MAX as usize;
+
+/// True when protoc cannot store the names of field `f`: its name, full name, lower-case,
+/// camel-case and JSON names are laid out in one buffer addressed with 16-bit offsets. A name
+/// all in lower case shares one copy for all of them; a snake-case one adds its camel-case
+/// form; any other adds all three.
+fn field_names_too_long(f: &FieldRef<'_>) -> bool {
+    let name = f.field.name.as_deref().unwrap_or("");
+    // A message whose own name is too long goes on as `unknown` in protoc.
+    let scope = if f.parent_name.len() > MAX_NAME_LENGTH {
+        "unknown".len()
+    } else {
+        f.parent_name.len()
+    };
+    let full = scope + usize::from(!f.parent_name.is_empty()) + name.len();
+    let camel = protoforge::naming::to_json_name(name).len();
+    let explicit_json = f
+        .field
+        .json_name
+        .as_deref()
+        .filter(|j| *j != protoforge::naming::to_json_name(name));
+    let lower_start = name.bytes().next().is_none_or(|b| b.is_ascii_lowercase());
+    let has_upper = name.bytes().any(|b| b.is_ascii_uppercase());
+    let last = match explicit_json {
+        None if lower_start && !has_upper && !name.contains('_') => name.len() + 1,
+        None if lower_start && !has_upper => full + camel + 2,
+        _ => {
+            let json = explicit_json.map_or(camel, str::len);
+            full + 1 + (name.len() + 1) + (camel + 1) + (json + 1)
+        }
+    };
+    full > MAX_NAME_LENGTH || last > MAX_NAME_LENGTH
+}
+
 fn next_available_number(m: &MessageRef<'_>) -> i64 {
     let mut used: BTreeSet<(i64, i64)> = BTreeSet::new();
     for f in &m.message.field {

@@ -23,6 +23,7 @@
 mod build;
 mod declarations;
 mod features;
+mod input;
 mod validate;
 
 #[cfg(test)]
@@ -39,6 +40,7 @@ use crate::symbols::{Pool, join};
 use crate::tag;
 
 use features::Features;
+pub(crate) use input::descriptor_input;
 
 /// The largest valid field number (2^29 - 1).
 pub(crate) const MAX_FIELD_NUMBER: i32 = 536_870_911;
@@ -62,6 +64,11 @@ pub(crate) fn check(
     let file_features = Features::for_file(file);
     let index = FileIndex::new(file, file_features);
     let mut checker = Checker::new(file, pool, spans, file_features, &index);
+    if let Some(message) = input::package_limit(file.package.as_deref().unwrap_or("")) {
+        // protoc builds nothing of such a file.
+        checker.error(&[tag::file::PACKAGE], Loc::Element, message.into());
+        return checker.diags;
+    }
     checker.build_phase();
     checker.cross_link_phase();
     checker.suggest_field_numbers();
@@ -71,7 +78,10 @@ pub(crate) fn check(
         checker.validate_phase();
     }
     checker.detect_map_conflicts();
-    checker.implementation_reserved_numbers();
+    // protoc's command line checks these numbers only in files that built.
+    if !earlier_errors && !checker.has_errors() {
+        checker.implementation_reserved_numbers();
+    }
     checker.diags
 }
 
