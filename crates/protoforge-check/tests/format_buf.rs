@@ -1,6 +1,7 @@
 //! `format_source` against real `buf format` (buf 1.75.0 from npm, installed by `.ci/run`):
-//! every `.proto` file of the repository's trees (and of the shared corpus when it is checked
-//! out beside the repository) must come out byte-identical, and formatting must be idempotent.
+//! every `.proto` file of the repository's trees, of `tests/data` (hand-written awkward cases)
+//! and of the shared corpus when it is checked out beside the repository must come out
+//! byte-identical, and formatting must be idempotent.
 //!
 //! buf runs once per tree (`buf format DIR -o OUT`), over a copy holding the files that parse;
 //! files with syntax errors are refused by both and checked separately.
@@ -126,6 +127,11 @@ fn format_matches_buf_on_every_corpus_file() {
     let mut trees = vec![
         ("testdata".to_string(), repo.join("testdata")),
         ("proto".to_string(), repo.join("proto")),
+        // Hand-written cases: ordering, literals, comments in awkward places, BOM, tabs.
+        (
+            "data".to_string(),
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data"),
+        ),
     ];
     for (name, sub) in [("protobuf", "protobuf/src"), ("grpc", "grpc/src")] {
         let dir = repo.join("../shared/corpus").join(sub);

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use protoforge_check::format::format_source;
+use protoforge_compile::parallel_map;
 
 /// The exit code for "files were not formatted" (`--exit-code`), as buf's.
 const EXIT_FINDINGS: u8 = 100;
@@ -71,15 +72,22 @@ fn format_main(argv: &[String]) -> Result<ExitCode, String> {
             files.push(root.clone());
         }
     }
-    // Format everything first: one file that does not parse means nothing is written.
+    // Format everything first (on all cores): one file that does not parse means nothing is
+    // written.
+    let formatted = parallel_map(&files, |file| {
+        let name = display(file);
+        let text = std::fs::read_to_string(file).map_err(|e| vec![format!("{name}: {e}")])?;
+        match format_source(&name, &text) {
+            Ok(formatted) => Ok((file.clone(), name, text, formatted)),
+            Err(e) => Err(e.messages),
+        }
+    });
     let mut results = Vec::with_capacity(files.len());
     let mut errors = Vec::new();
-    for file in &files {
-        let name = display(file);
-        let text = std::fs::read_to_string(file).map_err(|e| format!("{name}: {e}"))?;
-        match format_source(&name, &text) {
-            Ok(formatted) => results.push((file, name, text, formatted)),
-            Err(e) => errors.extend(e.messages),
+    for r in formatted {
+        match r {
+            Ok(r) => results.push(r),
+            Err(messages) => errors.extend(messages),
         }
     }
     if !errors.is_empty() {

@@ -1012,7 +1012,7 @@ pub fn encode_set_in_pieces(set: &FileDescriptorSet) -> Vec<Vec<u8>> {
 }
 
 /// `f` applied to every item, on as many threads as there are cores, results in item order.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(items.len());

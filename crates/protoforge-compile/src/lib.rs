@@ -28,6 +28,7 @@ mod symbols;
 mod tag;
 
 pub use compiler::{
-    CompileError, Compiled, Compiler, ErrorFormat, encode_set_in_pieces, render_diagnostic,
+    CompileError, Compiled, Compiler, ErrorFormat, encode_set_in_pieces, parallel_map,
+    render_diagnostic,
 };
 pub use protoforge_parse::{Diagnostic, Severity, SourceMap};

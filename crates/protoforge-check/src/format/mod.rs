@@ -31,7 +31,10 @@ impl std::error::Error for FormatError {}
 
 /// Formats the text of one file, named `file_name` in error messages.
 pub fn format_source(file_name: &str, text: &str) -> Result<String, FormatError> {
-    let (_, diags, map) = protoforge_parse::parse(file_name, text);
+    // Only the verdict matters here: parse without splitting out comments.
+    let mut map = SourceMap::new();
+    let id = map.add(file_name, text);
+    let (_, diags) = protoforge_parse::parse_file_without_comments(id, text);
     let errors: Vec<String> = diags
         .iter()
         .filter(|d| d.is_error())
@@ -41,7 +44,7 @@ pub fn format_source(file_name: &str, text: &str) -> Result<String, FormatError>
         return Err(FormatError { messages: errors });
     }
     let fail = |offset: usize, message: &str| {
-        let file = map_error(&map, offset, message);
+        let file = map_error(&map, id, offset, message);
         FormatError {
             messages: vec![file],
         }
@@ -52,8 +55,8 @@ pub fn format_source(file_name: &str, text: &str) -> Result<String, FormatError>
     Ok(printer::print_file(&tokens, &trivia, &decls))
 }
 
-/// Renders `message` at byte `offset` of the only file in `map`.
-fn map_error(map: &SourceMap, offset: usize, message: &str) -> String {
-    let span = Span::new(FileId(0), offset as u32, offset as u32);
+/// Renders `message` at byte `offset` of file `id`.
+fn map_error(map: &SourceMap, id: FileId, offset: usize, message: &str) -> String {
+    let span = Span::new(id, offset as u32, offset as u32);
     Diagnostic::error(span, message).render_protoc(map)
 }

@@ -73,7 +73,7 @@ pub(crate) fn print_file(t: &Tokens<'_>, tr: &Trivia, decls: &[Decl]) -> String 
     order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
     let sorted: Vec<&Decl> = order.iter().map(|&i| &decls[i]).collect();
     let src: Vec<isize> = order.iter().map(|&i| i as isize).collect();
-    p.scope_decls(&file_trivia, &sorted, &src, Scope::File);
+    p.scope_decls(file_trivia, &sorted, &src, Scope::File);
     let mut end = Gap::None;
     if !decls.is_empty() || p.pending_has_comments() {
         end = Gap::Newline;
@@ -736,7 +736,7 @@ impl P<'_, '_> {
     fn body(&mut self, body: &Body) {
         let saved = self.ctx;
         self.ctx.line_to_block = false;
-        let trivia = self.tr.scope(body.open);
+        let trivia = { self.tr }.scope(body.open);
         self.token(body.open, Gap::Space);
         let (close_comments, close_trailing) = self.extract_close_comments(body.close);
         let has_content =
@@ -749,7 +749,7 @@ impl P<'_, '_> {
         let decls: Vec<&Decl> = body.decls.iter().collect();
         let src: Vec<isize> = (0..decls.len() as isize).collect();
         self.indent(|p| {
-            p.scope_decls(&trivia, &decls, &src, Scope::Body);
+            p.scope_decls(trivia, &decls, &src, Scope::Body);
             if !close_comments.is_empty() || p.pending_has_comments() {
                 p.emit_close_comments(&close_comments, trivia.blank_before_close);
             }
@@ -760,14 +760,14 @@ impl P<'_, '_> {
     }
 
     fn type_list(&mut self, list: &TypeList, open_gap: Gap) {
-        let trivia = self.tr.scope(list.open);
+        let trivia = { self.tr }.scope(list.open);
         self.group(|p| {
             p.token(list.open, open_gap);
             p.indent(|p| {
                 p.doc.softbreak();
                 let mut gap = Gap::Preserve;
                 for (i, item) in list.items.iter().enumerate() {
-                    p.emit_slot(&trivia, i);
+                    p.emit_slot(trivia, i);
                     if i > 0 {
                         if let Some(&c) = list.commas.get(i - 1) {
                             p.token(c, Gap::Inline);
@@ -776,7 +776,7 @@ impl P<'_, '_> {
                     }
                     p.ty(item, gap);
                 }
-                p.emit_remaining(&trivia, list.items.len());
+                p.emit_remaining(trivia, list.items.len());
                 p.doc.softbreak();
             });
             p.token(list.close, Gap::Preserve);
@@ -792,10 +792,10 @@ impl P<'_, '_> {
             }
             Type::Generic(path, open, close, args, commas) => {
                 self.path(path, gap);
-                let trivia = self.tr.scope(*open);
+                let trivia = { self.tr }.scope(*open);
                 self.token(*open, Gap::Preserve);
                 for (i, arg) in args.iter().enumerate() {
-                    self.emit_slot(&trivia, i);
+                    self.emit_slot(trivia, i);
                     let mut g = Gap::Preserve;
                     if i > 0 {
                         if let Some(&c) = commas.get(i - 1) {
@@ -805,7 +805,7 @@ impl P<'_, '_> {
                     }
                     self.ty(arg, g);
                 }
-                self.emit_remaining(&trivia, args.len());
+                self.emit_remaining(trivia, args.len());
                 self.token(*close, Gap::Preserve);
             }
         }
@@ -837,11 +837,11 @@ impl P<'_, '_> {
             match &comp.name {
                 CompName::Ident(i) => self.token(*i, comp_gap),
                 CompName::Ext(open, close, inner) => {
-                    let trivia = self.tr.scope(*open);
+                    let trivia = { self.tr }.scope(*open);
                     self.token(*open, comp_gap);
-                    self.emit_slot(&trivia, 0);
+                    self.emit_slot(trivia, 0);
                     self.path(inner, Gap::PreserveTight);
-                    self.emit_slot(&trivia, 1);
+                    self.emit_slot(trivia, 1);
                     self.token(*close, Gap::Preserve);
                 }
             }
@@ -853,7 +853,7 @@ impl P<'_, '_> {
         let Some(co) = opts else {
             return;
         };
-        let slots = self.tr.scope(co.open);
+        let slots = { self.tr }.scope(co.open);
         let open_trailing = self.extract_open_trailing(co.open);
         let first_key_comment = co.entries.first().is_some_and(|e| {
             self.tr
@@ -870,9 +870,9 @@ impl P<'_, '_> {
             self.ctx.line_to_block = true;
             let opt = &co.entries[0];
             self.token(co.open, Gap::Space);
-            self.emit_slot(&slots, 0);
+            self.emit_slot(slots, 0);
             self.opt_entry(opt, Gap::None, |c| c.indent_expr = true);
-            self.emit_slot(&slots, 1);
+            self.emit_slot(slots, 1);
             self.emit_trivia(Gap::None);
             self.token(co.close, Gap::None);
             self.ctx = saved;
@@ -883,7 +883,7 @@ impl P<'_, '_> {
             self.group(|p| {
                 p.indent(|p| {
                     p.doc.softbreak();
-                    p.emit_slot(&slots, 0);
+                    p.emit_slot(slots, 0);
                 });
                 p.doc.softbreak();
             });
@@ -905,7 +905,7 @@ impl P<'_, '_> {
                         |p| p.token(c, Gap::Inline),
                     );
                 }
-                p.emit_slot(&slots, i);
+                p.emit_slot(slots, i);
                 let gap = if i > 0 && slots.has_blank_before(i) {
                     Gap::Blankline
                 } else {
@@ -916,7 +916,7 @@ impl P<'_, '_> {
                     c.path_in_value = true;
                 });
             }
-            p.emit_slot(&slots, co.entries.len());
+            p.emit_slot(slots, co.entries.len());
             if !close_comments.is_empty() {
                 p.emit_close_comments(&close_comments, slots.blank_before_close);
             }
@@ -982,7 +982,7 @@ impl P<'_, '_> {
     /// Adjacent string literals: one per line.
     fn compound_string(&mut self, first: usize) {
         let last = self.t.close_of(first).unwrap_or(first);
-        let trivia = self.tr.scope(first);
+        let trivia = { self.tr }.scope(first);
         let parts = self.children(first);
         let vertical = self.line_of(first) != self.line_of(last);
         let indented = self.ctx.indent_expr;
@@ -993,10 +993,10 @@ impl P<'_, '_> {
         let print = |p: &mut Self| {
             p.token(first, Gap::Newline);
             for (i, &part) in parts.iter().enumerate() {
-                p.emit_slot(&trivia, i);
+                p.emit_slot(trivia, i);
                 p.token(part, Gap::Newline);
             }
-            p.emit_remaining(&trivia, parts.len());
+            p.emit_remaining(trivia, parts.len());
             let att = p.tr.token(last);
             match att {
                 Some(att) => {
@@ -1037,7 +1037,7 @@ impl P<'_, '_> {
         let saved = self.ctx;
         self.ctx.line_to_block = false;
         self.ctx.indent_expr = false;
-        let slots = self.tr.scope(open);
+        let slots = { self.tr }.scope(open);
         let has_comments = slots.slots.iter().any(|s| has_comment(self.t, s));
         if elems.is_empty() && !has_comments {
             self.token(open, gap);
@@ -1057,7 +1057,7 @@ impl P<'_, '_> {
                 p.indent(|p| {
                     p.doc.softbreak();
                     for (i, e) in elems.iter().enumerate() {
-                        p.emit_slot(&slots, i);
+                        p.emit_slot(slots, i);
                         let mut g = Gap::None;
                         if i > 0 {
                             if let Some(&c) = commas.get(i - 1) {
@@ -1067,7 +1067,7 @@ impl P<'_, '_> {
                         }
                         p.expr(e, g);
                     }
-                    p.emit_slot(&slots, elems.len());
+                    p.emit_slot(slots, elems.len());
                 });
                 p.doc.softbreak();
             });
@@ -1090,7 +1090,7 @@ impl P<'_, '_> {
                         |p| p.token(c, Gap::Inline),
                     );
                 }
-                p.emit_slot(&slots, i);
+                p.emit_slot(slots, i);
                 let g = if i > 0 && slots.has_blank_before(i) {
                     Gap::Blankline
                 } else {
@@ -1098,7 +1098,7 @@ impl P<'_, '_> {
                 };
                 p.with_ctx(|c| c.path_in_value = true, |p| p.expr(e, g));
             }
-            p.emit_slot(&slots, elems.len());
+            p.emit_slot(slots, elems.len());
             if !close_comments.is_empty() {
                 p.emit_close_comments(&close_comments, slots.blank_before_close);
             }
@@ -1114,7 +1114,7 @@ impl P<'_, '_> {
         let saved = self.ctx;
         self.ctx.line_to_block = false;
         self.ctx.indent_expr = false;
-        let trivia = self.tr.scope(open);
+        let trivia = { self.tr }.scope(open);
         let has_comments = trivia.slots.iter().any(|s| has_comment(self.t, s))
             || self.scope_has_attached_comments(open);
         // A field whose value is itself a literal puts the whole literal on several lines.
@@ -1134,12 +1134,12 @@ impl P<'_, '_> {
                 p.indent(|p| {
                     p.doc.softbreak();
                     for (i, f) in fields.iter().enumerate() {
-                        p.emit_slot(&trivia, i);
+                        p.emit_slot(trivia, i);
                         let g = if i > 0 { Gap::Softline } else { Gap::None };
                         p.expr_field(f, g);
                         p.emit_comma_trivia(f.sep);
                     }
-                    p.emit_slot(&trivia, fields.len());
+                    p.emit_slot(trivia, fields.len());
                 });
                 p.doc.softbreak();
             });
@@ -1170,7 +1170,7 @@ impl P<'_, '_> {
                 p.emit_trivia(Gap::Newline);
             }
             for (i, f) in fields.iter().enumerate() {
-                p.emit_slot(&trivia, i);
+                p.emit_slot(trivia, i);
                 let mut g = Gap::Newline;
                 if i > 0 && (trivia.has_blank_before(i) || p.blank_line_between(&fields[i - 1], f))
                 {
@@ -1191,7 +1191,7 @@ impl P<'_, '_> {
                 p.ctx = s2;
                 p.ctx = s;
             }
-            p.emit_slot(&trivia, fields.len());
+            p.emit_slot(trivia, fields.len());
             if !close_comments.is_empty() {
                 p.emit_close_comments(&close_comments, trivia.blank_before_close);
             }

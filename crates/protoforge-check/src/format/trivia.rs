@@ -66,8 +66,13 @@ impl Trivia {
         t
     }
 
-    pub fn scope(&self, id: usize) -> Detached {
-        self.detached.get(&id).cloned().unwrap_or_default()
+    pub fn scope(&self, id: usize) -> &Detached {
+        static EMPTY: Detached = Detached {
+            slots: Vec::new(),
+            blank_before: Vec::new(),
+            blank_before_close: false,
+        };
+        self.detached.get(&id).unwrap_or(&EMPTY)
     }
 
     pub fn token(&self, id: usize) -> Option<&Attached> {
