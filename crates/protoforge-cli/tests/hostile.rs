@@ -292,7 +292,13 @@ fn endless_special_files_are_read_up_to_a_limit() {
         ),
         (
             "--descriptor_set_in=/dev/zero",
-            &["-I.", "--descriptor_set_in=/dev/zero", "-o", "out.pb", "ok.proto"],
+            &[
+                "-I.",
+                "--descriptor_set_in=/dev/zero",
+                "-o",
+                "out.pb",
+                "ok.proto",
+            ],
             "/dev/zero: larger than the limit of 2147483647 bytes",
         ),
         (

@@ -454,12 +454,10 @@ impl Build<'_, '_> {
         // Each entry: a file and the index of its next import to visit.
         let mut walk: Vec<(&str, usize)> = vec![(name, 0)];
         while let Some((file, next)) = walk.last_mut() {
-            let dep = self.pool.file(file).and_then(|f| {
-                f.dependency
-                    .iter()
-                    .chain(&f.option_dependency)
-                    .nth(*next)
-            });
+            let dep = self
+                .pool
+                .file(file)
+                .and_then(|f| f.dependency.iter().chain(&f.option_dependency).nth(*next));
             match dep {
                 Some(dep) => {
                     *next += 1;
@@ -594,8 +592,8 @@ impl Build<'_, '_> {
             imports_itself,
             ..
         } = pending;
-        let ok = !imports_itself
-            && self.build(*file, spans, imports, &dep_ok, &failed_option_imports);
+        let ok =
+            !imports_itself && self.build(*file, spans, imports, &dep_ok, &failed_option_imports);
         self.record_done(&name, source, first_diagnostic, ok);
         ok
     }

@@ -63,7 +63,9 @@ const FIRST_EXTENSION: u32 = 1000;
 /// `options_to_interpret_` is not empty).
 pub(crate) fn has_uninterpreted(file: &FileDescriptorProto) -> bool {
     let mut found = false;
-    visit(file, false, &mut |el| found |= el.options.has_uninterpreted());
+    visit(file, false, &mut |el| {
+        found |= el.options.has_uninterpreted()
+    });
     found
 }
 

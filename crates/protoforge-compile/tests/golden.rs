@@ -267,10 +267,7 @@ fn import_failures_match_protoc_stderr_in_full() {
             Err(e) => e.render(protoforge_compile::ErrorFormat::Gcc),
         };
         if ours != expected {
-            report.push_str(&format!(
-                "\n=== {file}:\n{}",
-                line_diff(&expected, &ours)
-            ));
+            report.push_str(&format!("\n=== {file}:\n{}", line_diff(&expected, &ours)));
         }
     }
     assert!(report.is_empty(), "stderr differs from protoc's:{report}");

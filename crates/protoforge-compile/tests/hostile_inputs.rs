@@ -71,7 +71,7 @@ fn import_chain(name: &'static str, n: usize, public: bool) -> Case {
 fn wide_file(name: &'static str, n: usize, fields: usize, expect: Expect) -> Case {
     let mut text = String::from("syntax = \"proto3\";\npackage wide;\n");
     for i in 0..n {
-        let _ = write!(text, "message W{i} {{\n");
+        let _ = writeln!(text, "message W{i} {{");
         // Numbers from 1 up, around the range reserved for the implementation.
         for (j, number) in (1..19_000).chain(20_000..).take(fields).enumerate() {
             let _ = writeln!(text, "  int32 f{j} = {number};");
@@ -173,10 +173,8 @@ fn cases() -> Vec<Case> {
 
 /// Writes `case` into a fresh directory.
 fn write_case(case: &Case, index: usize) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "protoforge-hostile-{}-{index}",
-        std::process::id()
-    ));
+    let dir =
+        std::env::temp_dir().join(format!("protoforge-hostile-{}-{index}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create case dir");
     for (name, text) in &case.files {
@@ -207,7 +205,10 @@ fn hostile_child() {
             let text = e.to_string();
             let first = text.lines().next().unwrap_or("").to_string();
             // Diagnostics may quote a long name: keep the report short.
-            let cut = first.char_indices().nth(200).map_or(first.len(), |(i, _)| i);
+            let cut = first
+                .char_indices()
+                .nth(200)
+                .map_or(first.len(), |(i, _)| i);
             format!("error {}", &first[..cut])
         }
     };

@@ -278,11 +278,8 @@ pub(crate) fn lex<'a>(file: FileId, text: &'a str, diags: &mut Vec<Diagnostic>) 
             Err(()) => {
                 if slice.starts_with("/*") {
                     diags.push(
-                        Diagnostic::error(
-                            span_of(end..end),
-                            "unterminated block comment",
-                        )
-                        .with_label(span_of(start..start + 2), "comment starts here"),
+                        Diagnostic::error(span_of(end..end), "unterminated block comment")
+                            .with_label(span_of(start..start + 2), "comment starts here"),
                     );
                 } else if slice == "#" {
                     // Judged once the tokens around it are known (see `hash_comments`).

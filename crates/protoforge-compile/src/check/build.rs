@@ -328,7 +328,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-        /// protoc's "Name too long." for an element whose full name is `len` bytes: names are
+    /// protoc's "Name too long." for an element whose full name is `len` bytes: names are
     /// stored with 16-bit lengths.
     fn name_length(&mut self, path: &[i32], len: usize) {
         if len > MAX_NAME_LENGTH {

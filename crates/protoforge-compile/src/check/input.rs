@@ -18,9 +18,7 @@ const MAX_EDITION: Edition = Edition::Edition2024;
 
 /// protoc's build-time checks of `file` (from a descriptor set), in protoc's order.
 pub(crate) fn descriptor_input(file: &FileDescriptorProto) -> Vec<Diagnostic> {
-    let mut v = Validator {
-        errors: Vec::new(),
-    };
+    let mut v = Validator { errors: Vec::new() };
     v.file(file);
     if !v.errors.is_empty() {
         // protoc goes on to link the file, where an empty oneof is an error too (with no
@@ -173,10 +171,16 @@ impl Validator {
             return;
         };
         let parses = match ty {
-            Type::Int32 | Type::Sint32 | Type::Sfixed32 | Type::Int64 | Type::Sint64
-            | Type::Sfixed64 | Type::Uint32 | Type::Fixed32 | Type::Uint64 | Type::Fixed64 => {
-                parses_as_c_integer(value)
-            }
+            Type::Int32
+            | Type::Sint32
+            | Type::Sfixed32
+            | Type::Int64
+            | Type::Sint64
+            | Type::Sfixed64
+            | Type::Uint32
+            | Type::Fixed32
+            | Type::Uint64
+            | Type::Fixed64 => parses_as_c_integer(value),
             Type::Float | Type::Double => {
                 matches!(value, "inf" | "-inf" | "nan") || parses_as_c_float(value)
             }
@@ -189,7 +193,8 @@ impl Validator {
             }
             Type::Bytes => {
                 if !is_valid_c_escaping(value) {
-                    self.errors.push("Invalid escaping in default value.".into());
+                    self.errors
+                        .push("Invalid escaping in default value.".into());
                 }
                 true
             }
@@ -210,10 +215,7 @@ impl Validator {
     fn symbol_name(&mut self, name: &str) {
         if name.is_empty() {
             self.errors.push("Missing name.".into());
-        } else if !name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        {
+        } else if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
             self.errors
                 .push(format!("\"{name}\" is not a valid identifier."));
         }
