@@ -1028,6 +1028,32 @@ type_module!(
         Ok(())
     }
 
+    /// Reads one occurrence of a `string` extension field `number` of a generated message,
+    /// whose UTF-8 protobuf verifies (proto3, editions' `utf8_validation = VERIFY`), into
+    /// `unknown`, where the message keeps its extensions: a value that is not valid UTF-8 is
+    /// [`DecodeErrorKind::InvalidUtf8`](crate::DecodeErrorKind::InvalidUtf8), as for a
+    /// `string` field. An occurrence of another wire type is kept like any unknown field.
+    pub fn merge_verified_extension(
+        number: u32,
+        wire_type: WireType,
+        buf: &mut impl Buf,
+        ctx: DecodeContext,
+        unknown: &mut crate::unknown::UnknownFields,
+    ) -> Result<(), DecodeError> {
+        if wire_type != WireType::LengthDelimited {
+            return unknown.merge_field(number, wire_type, buf, ctx);
+        }
+        let bytes = read_raw(buf)?;
+        if core::str::from_utf8(&bytes).is_err() {
+            return Err(crate::error::DecodeErrorKind::InvalidUtf8.into());
+        }
+        unknown.push(
+            number,
+            crate::unknown::UnknownValue::LengthDelimited(bytes),
+        );
+        Ok(())
+    }
+
     /// Reads a length prefix and the bytes it announces.
     #[inline]
     fn read_raw(buf: &mut impl Buf) -> Result<Vec<u8>, DecodeError> {
