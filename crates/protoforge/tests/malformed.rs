@@ -58,8 +58,8 @@ fn overlong_varints() {
     );
     let padded = FieldDescriptorProto::decode(&[0x98, 0x80, 0x80, 0x80, 0x00, 0x01][..]).unwrap();
     assert_eq!(padded.number, Some(1));
-    let padded = FieldDescriptorProto::decode(&[0x0a, 0x81, 0x80, 0x80, 0x80, 0x00, b'a'][..])
-        .unwrap();
+    let padded =
+        FieldDescriptorProto::decode(&[0x0a, 0x81, 0x80, 0x80, 0x80, 0x00, b'a'][..]).unwrap();
     assert_eq!(padded.name.as_deref(), Some("a"));
     // A value takes up to ten bytes whatever its type; the tenth byte's bits above bit 63
     // are dropped, as protoc does.
