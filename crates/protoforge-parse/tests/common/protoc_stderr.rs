@@ -67,6 +67,7 @@ pub fn lines(output: &str) -> Vec<Line<'_>> {
 
 /// What must agree besides the number of lines, their files, positions and severities.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[allow(dead_code)] // Each including test uses one variant.
 pub enum Wording {
     /// The messages too, byte for byte.
     Protoc,
