@@ -935,6 +935,7 @@ impl<'a> Ctx<'a> {
                 ));
             }
         }
+        merge.extend(self.verified_string_extension_arms(full_name));
         let mut lens = Vec::new();
         for (_, field) in &plain {
             lens.push(self.len_field(field)?);
@@ -1826,6 +1827,36 @@ impl<'a> Ctx<'a> {
             });
         }
         Ok(out)
+    }
+
+    /// The `merge_field` arms of the `string` extensions of `full_name` declared in the files
+    /// being generated whose UTF-8 protobuf verifies: each occurrence is checked as it is
+    /// read, as a `string` field is, and kept with the other extensions in the unknown
+    /// fields. (Extensions declared in files generated separately are not known here; they are
+    /// checked when read through `Extendable::extension`.)
+    fn verified_string_extension_arms(&self, full_name: &str) -> Vec<TokenStream> {
+        let rt = self.rt();
+        let mut arms = Vec::new();
+        for ext in self.extensions.get(full_name).into_iter().flatten() {
+            let field = ext.desc;
+            if field.r#type() != Type::String
+                || !self
+                    .extension_features(ext.file, &ext.scope, field)
+                    .verify_utf8
+            {
+                continue;
+            }
+            let number = Literal::u32_unsuffixed(field.number() as u32);
+            let ext_full = format!("{}.{}", ext.scope, field.name());
+            let label = format!("({})", &ext_full[1..]);
+            arms.push(quote! {
+                #number => #rt::encoding::string::merge_verified_extension(
+                    number, wire_type, buf, ctx, &mut self.unknown_fields,
+                )
+                .map_err(|error| error.push(NAME, #label)),
+            });
+        }
+        arms
     }
 
     /// Whether a message of type `full_name` can lack a `required` field: it or a message

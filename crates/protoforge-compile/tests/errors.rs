@@ -4,13 +4,20 @@
 //!     `<case>.stderr` (rewrite them with `UPDATE_EXPECT=1`), and
 //! (b) protoc rejects the case too (`<case>.protoc.stderr`, recorded from real protoc, holds at
 //!     least one error) and our first error is at protoc's first error position: same file,
-//!     same line and column (when protoc gives no position, the same file).
+//!     same line and column (when protoc gives no position, the same file), and
+//! (c) our whole output equals protoc's, line by line (file, position, severity and message),
+//!     unless the folder's README lists the case as an intended difference with its reason.
 //!
 //! Adding a case needs no Rust code: drop the files into the folder (see its README.md).
 
 use std::path::{Path, PathBuf};
 
 use protoforge_compile::{Compiler, ErrorFormat};
+
+#[path = "../../protoforge-parse/tests/common/protoc_stderr.rs"]
+mod protoc_stderr;
+
+use protoc_stderr::Wording;
 
 fn cases_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/errors/link")
@@ -114,7 +121,15 @@ fn link_errors_match_expectations_and_protoc() {
     let update = std::env::var_os("UPDATE_EXPECT").is_some_and(|v| v == "1");
     let names = case_names();
     assert!(names.len() >= 60, "only {} cases", names.len());
+    let readme =
+        std::fs::read_to_string(cases_dir().join("README.md")).expect("the folder's README.md");
+    let intended = protoc_stderr::intended_differences(&readme);
     let mut failures = Vec::new();
+    for case in intended.keys() {
+        if !names.contains(case) {
+            failures.push(format!("README.md lists `{case}`, which is not a case"));
+        }
+    }
     for case in &names {
         let dir = cases_dir();
         let (ours, rejected) = compile(case);
@@ -139,6 +154,19 @@ fn link_errors_match_expectations_and_protoc() {
         }
         let protoc =
             std::fs::read_to_string(dir.join(format!("{case}.protoc.stderr"))).unwrap_or_default();
+        match (
+            protoc_stderr::compare(&ours, &protoc, Wording::Protoc),
+            intended.get(case),
+        ) {
+            (Some(difference), None) => failures.push(format!(
+                "{case}: differs from protoc's output (fix it, or list it in README.md with \
+                 the reason)\n{difference}\n--- protoc\n{protoc}--- ours\n{ours}"
+            )),
+            (None, Some(_)) => failures.push(format!(
+                "{case}: README.md lists it as differing from protoc, but it matches now"
+            )),
+            _ => {}
+        }
         let Some(theirs) = first_error(&protoc) else {
             failures.push(format!(
                 "{case}: protoc did not reject it (no error in .protoc.stderr)"

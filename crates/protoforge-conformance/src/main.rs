@@ -47,6 +47,9 @@ const DESCRIPTOR_SETS: &[&[u8]] = &[
     include_bytes!(
         "../../../testdata/descriptors/protobuf/goldens/conformance/test_protos/test_messages_edition2023.proto.pb"
     ),
+    include_bytes!(
+        "../../../testdata/descriptors/protobuf/goldens/conformance/test_protos/test_messages_edition_unstable.proto.pb"
+    ),
 ];
 
 /// The pool of the test messages, built on first use.
@@ -90,6 +93,9 @@ fn binary_round_trip(message_type: &str, payload: &[u8]) -> Option<Outcome> {
         }
         "protobuf_test_messages.editions.TestAllTypesEdition2023" => {
             round_trip::<tm::editions::TestAllTypesEdition2023>(payload)
+        }
+        "protobuf_test_messages.edition_unstable.TestAllTypesEditionUnstable" => {
+            round_trip::<tm::edition_unstable::TestAllTypesEditionUnstable>(payload)
         }
         _ => return None,
     })

@@ -13,6 +13,7 @@ use protoforge_codegen::{Config, generate};
 const SETS: &[&str] = &[
     "conformance/conformance.proto.pb",
     "conformance/test_protos/test_messages_edition2023.proto.pb",
+    "conformance/test_protos/test_messages_edition_unstable.proto.pb",
     "google/protobuf/test_messages_proto2.proto.pb",
     "google/protobuf/test_messages_proto3.proto.pb",
     "editions/golden/test_messages_proto2_editions.proto.pb",

@@ -82,3 +82,38 @@ fn answers_per_protocol() {
     assert_eq!(responses[3][0], PARSE_ERROR << 3 | 2, "{:?}", responses[3]);
     assert_eq!(responses[4][0], SKIPPED << 3 | 2, "{:?}", responses[4]);
 }
+
+/// The requests newer runners send as `Required.EditionUnstable.ProtobufInput.ValidBytes` and
+/// `.ValidMap.Bytes`: binary in, binary and JSON out, for the edition `UNSTABLE` test message.
+#[test]
+fn answers_for_the_unstable_edition_message() {
+    const JSON_PAYLOAD: u8 = 4;
+    let unstable = "protobuf_test_messages.edition_unstable.TestAllTypesEditionUnstable";
+    let json = |payload: &[u8]| {
+        let mut out = field(1, 2, payload);
+        out.extend(field(3, 0, &[2]));
+        out.extend(field(4, 2, unstable.as_bytes()));
+        out
+    };
+    // optional_bytes = "foo"; map_string_bytes { key: "foo" value: "barbaz" }.
+    let bytes = field(13, 2, b"foo");
+    let mut entry = field(1, 2, b"foo");
+    entry.extend(field(2, 2, b"barbaz"));
+    let map = field(15, 2, &entry);
+    let responses = exchange(&[
+        request(1, &bytes, unstable),
+        json(&bytes),
+        request(1, &map, unstable),
+        json(&map),
+    ]);
+    assert_eq!(responses[0], field(PROTOBUF_PAYLOAD, 2, &bytes));
+    assert_eq!(
+        responses[1],
+        field(JSON_PAYLOAD, 2, br#"{"optionalBytes":"Zm9v"}"#)
+    );
+    assert_eq!(responses[2], field(PROTOBUF_PAYLOAD, 2, &map));
+    assert_eq!(
+        responses[3],
+        field(JSON_PAYLOAD, 2, br#"{"mapStringBytes":{"foo":"YmFyYmF6"}}"#)
+    );
+}

@@ -3,10 +3,18 @@
 //! Each case is `<case>.proto` with `<case>.stderr` (our diagnostics in protoc's
 //! `file:line:col: message` form, rewritten with `UPDATE_EXPECT=1`) and `<case>.protoc.stderr`
 //! (recorded from real protoc). Every case must produce errors, our output must equal the
-//! `.stderr` file, and our first error must be at protoc's first error's line and column.
-//! Adding a case needs no Rust code.
+//! `.stderr` file, our first error must be at protoc's first error's line and column, and our
+//! whole output must match protoc's line by line (as many lines, each with protoc's file,
+//! position and severity; the messages are worded our own way), unless the folder's README
+//! lists the case as an intended difference with its reason. Adding a case needs no Rust
+//! code.
 
 use std::path::{Path, PathBuf};
+
+#[path = "common/protoc_stderr.rs"]
+mod protoc_stderr;
+
+use protoc_stderr::Wording;
 
 fn cases_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/errors/parse")
@@ -34,7 +42,14 @@ fn parse_errors_match_expectations_and_protoc_positions() {
         .collect();
     cases.sort();
     assert!(cases.len() >= 40, "only {} cases", cases.len());
+    let readme = std::fs::read_to_string(dir.join("README.md")).expect("the folder's README.md");
+    let intended = protoc_stderr::intended_differences(&readme);
     let mut problems = Vec::new();
+    for case in intended.keys() {
+        if !dir.join(format!("{case}.proto")).exists() {
+            problems.push(format!("README.md lists `{case}`, which is not a case"));
+        }
+    }
     for path in &cases {
         let name = path
             .file_name()
@@ -72,6 +87,20 @@ fn parse_errors_match_expectations_and_protoc_positions() {
         }
         let protoc = std::fs::read_to_string(path.with_extension("protoc.stderr"))
             .expect("every case has a .protoc.stderr");
+        let case = name.trim_end_matches(".proto");
+        match (
+            protoc_stderr::compare(&ours, &protoc, Wording::Own),
+            intended.get(case),
+        ) {
+            (Some(difference), None) => problems.push(format!(
+                "{name}: differs from protoc's output (fix it, or list it in README.md with \
+                 the reason)\n{difference}\n--- protoc\n{protoc}--- ours\n{ours}"
+            )),
+            (None, Some(_)) => problems.push(format!(
+                "{name}: README.md lists it as differing from protoc, but it matches now"
+            )),
+            _ => {}
+        }
         let want = protoc_first_position(&protoc, &name);
         let got = diags.iter().find(|d| d.is_error()).and_then(|d| {
             let span = d.span?;

@@ -153,8 +153,15 @@ pub const fn encoded_len_varint(value: u64) -> usize {
     (bits * 9 + 64) / 64
 }
 
-/// Reads a varint. More than ten bytes is [`DecodeErrorKind::VarintOverflow`]; input that
-/// ends inside the varint is [`DecodeErrorKind::Truncated`].
+/// Reads a varint value (of any scalar type, 32-bit ones included). More than ten bytes is
+/// [`DecodeErrorKind::VarintOverflow`]; input that ends inside the varint is
+/// [`DecodeErrorKind::Truncated`].
+///
+/// These are protoc's rules (the C++ runtime's and upb's parsers): a value may take up to ten
+/// bytes whatever its type, so an over-long `int32`, enum or `bool` padded with `0x80` bytes
+/// is accepted; the bits of the tenth byte above bit 63 are ignored, not an error (protoc
+/// decodes `ff ff ff ff ff ff ff ff ff 7f` as `u64::MAX`), and a 32-bit type keeps the low
+/// 32 bits. Tags and length prefixes are stricter: see [`decode_key`] and [`decode_len`].
 #[inline]
 pub fn decode_varint(buf: &mut impl Buf) -> Result<u64, DecodeError> {
     let chunk = buf.chunk();
@@ -220,10 +227,48 @@ pub const fn key_len(number: u32) -> usize {
     encoded_len_varint((number as u64) << 3)
 }
 
+/// The most bytes a tag or a length prefix may take, as protoc's parsers require.
+const MAX_SHORT_VARINT_LEN: usize = 5;
+
+/// Reads a varint of at most [`MAX_SHORT_VARINT_LEN`] bytes, the encoding of tags and length
+/// prefixes: a longer one is [`DecodeErrorKind::VarintOverflow`] even when its value is small
+/// (padding bytes such as `88 80 80 80 80 00`), input that ends inside it is
+/// [`DecodeErrorKind::Truncated`]. The fast paths of [`decode_key`] and [`decode_len`] handle
+/// the common short encodings before calling this.
+#[cold]
+fn decode_short_varint(buf: &mut impl Buf) -> Result<u64, DecodeError> {
+    let mut value = 0u64;
+    for i in 0..MAX_SHORT_VARINT_LEN {
+        if !buf.has_remaining() {
+            return Err(DecodeErrorKind::Truncated.into());
+        }
+        let byte = buf.get_u8();
+        value |= u64::from(byte & 0x7f) << (7 * i);
+        if byte < 0x80 {
+            return Ok(value);
+        }
+    }
+    Err(DecodeErrorKind::VarintOverflow.into())
+}
+
 /// Reads a tag and checks its field number (1 to 2^29 - 1) and wire type.
+///
+/// As in protoc's parsers, a tag takes at most five bytes: a longer encoding is
+/// [`DecodeErrorKind::VarintOverflow`] even when its value is small, and a five-byte value
+/// above `u32::MAX` is [`DecodeErrorKind::FieldNumberOutOfRange`].
 #[inline]
 pub fn decode_key(buf: &mut impl Buf) -> Result<(u32, WireType), DecodeError> {
-    let key = decode_varint(buf)?;
+    let key = match *buf.chunk() {
+        [first, ..] if first < 0x80 => {
+            buf.advance(1);
+            u64::from(first)
+        }
+        [first, second, ..] if second < 0x80 => {
+            buf.advance(2);
+            u64::from(first & 0x7f) | u64::from(second) << 7
+        }
+        _ => decode_short_varint(buf)?,
+    };
     if key > u64::from(u32::MAX) {
         return Err(DecodeErrorKind::FieldNumberOutOfRange(key >> 3).into());
     }
@@ -249,12 +294,25 @@ pub fn check_wire_type(expected: WireType, actual: WireType) -> Result<(), Decod
     }
 }
 
+/// The largest length prefix protoc's parsers accept, 2^31 - 1 (a length is an `int32`).
+const MAX_LENGTH: u64 = i32::MAX as u64;
+
 /// Reads a length prefix and checks that that many bytes remain.
+///
+/// As in protoc's parsers, a length prefix takes at most five bytes: a longer encoding, even
+/// of a small value, is [`DecodeErrorKind::VarintOverflow`]. A length above 2^31 - 1 or above
+/// what remains is [`DecodeErrorKind::LengthOutOfBounds`].
 #[inline]
 pub fn decode_len(buf: &mut impl Buf) -> Result<usize, DecodeError> {
-    let length = decode_varint(buf)?;
+    let length = match *buf.chunk() {
+        [first, ..] if first < 0x80 => {
+            buf.advance(1);
+            u64::from(first)
+        }
+        _ => decode_short_varint(buf)?,
+    };
     let remaining = buf.remaining();
-    if length > remaining as u64 {
+    if length > remaining as u64 || length > MAX_LENGTH {
         return Err(DecodeErrorKind::LengthOutOfBounds { length, remaining }.into());
     }
     Ok(length as usize)
@@ -967,6 +1025,32 @@ type_module!(
                 crate::unknown::UnknownValue::LengthDelimited(error.into_bytes()),
             ),
         }
+        Ok(())
+    }
+
+    /// Reads one occurrence of a `string` extension field `number` of a generated message,
+    /// whose UTF-8 protobuf verifies (proto3, editions' `utf8_validation = VERIFY`), into
+    /// `unknown`, where the message keeps its extensions: a value that is not valid UTF-8 is
+    /// [`DecodeErrorKind::InvalidUtf8`](crate::DecodeErrorKind::InvalidUtf8), as for a
+    /// `string` field. An occurrence of another wire type is kept like any unknown field.
+    pub fn merge_verified_extension(
+        number: u32,
+        wire_type: WireType,
+        buf: &mut impl Buf,
+        ctx: DecodeContext,
+        unknown: &mut crate::unknown::UnknownFields,
+    ) -> Result<(), DecodeError> {
+        if wire_type != WireType::LengthDelimited {
+            return unknown.merge_field(number, wire_type, buf, ctx);
+        }
+        let bytes = read_raw(buf)?;
+        if core::str::from_utf8(&bytes).is_err() {
+            return Err(crate::error::DecodeErrorKind::InvalidUtf8.into());
+        }
+        unknown.push(
+            number,
+            crate::unknown::UnknownValue::LengthDelimited(bytes),
+        );
         Ok(())
     }
 

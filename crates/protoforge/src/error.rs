@@ -10,7 +10,8 @@ use core::fmt;
 pub enum DecodeErrorKind {
     /// The input ended in the middle of a tag, value or length-delimited field.
     Truncated,
-    /// A varint was longer than 10 bytes or did not fit its type.
+    /// A varint was longer than its place allows: ten bytes for a value, five for a tag or a
+    /// length prefix.
     VarintOverflow,
     /// A tag carried wire type 6 or 7, which do not exist.
     InvalidWireType(u8),
@@ -25,7 +26,8 @@ pub enum DecodeErrorKind {
         /// The wire type found in the tag.
         actual: u8,
     },
-    /// A length prefix pointed past the end of the input (or of the enclosing message).
+    /// A length prefix pointed past the end of the input (or of the enclosing message), or was
+    /// above 2^31 - 1, protobuf's limit.
     LengthOutOfBounds {
         /// The declared length.
         length: u64,

@@ -45,6 +45,31 @@ fn overlong_varints() {
     check_err::<FieldDescriptorProto>(&bytes, DecodeErrorKind::VarintOverflow);
     // An overlong tag.
     check_err::<FieldDescriptorProto>(&[0xff; 11], DecodeErrorKind::VarintOverflow);
+    // Tags and length prefixes take at most five bytes, even when padding keeps the value
+    // small (protoc's rule; `protoforge-conformance`'s `tests/wire_limits.rs` checks every
+    // reader against protoc itself).
+    check_err::<FieldDescriptorProto>(
+        &[0x98, 0x80, 0x80, 0x80, 0x80, 0x00, 0x01],
+        DecodeErrorKind::VarintOverflow,
+    );
+    check_err::<FieldDescriptorProto>(
+        &[0x0a, 0x81, 0x80, 0x80, 0x80, 0x80, 0x00, b'a'],
+        DecodeErrorKind::VarintOverflow,
+    );
+    let padded = FieldDescriptorProto::decode(&[0x98, 0x80, 0x80, 0x80, 0x00, 0x01][..]).unwrap();
+    assert_eq!(padded.number, Some(1));
+    let padded =
+        FieldDescriptorProto::decode(&[0x0a, 0x81, 0x80, 0x80, 0x80, 0x00, b'a'][..]).unwrap();
+    assert_eq!(padded.name.as_deref(), Some("a"));
+    // A value takes up to ten bytes whatever its type; the tenth byte's bits above bit 63
+    // are dropped, as protoc does.
+    let field = FieldDescriptorProto::decode(
+        &[
+            0x18, 0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x7e,
+        ][..],
+    )
+    .unwrap();
+    assert_eq!(field.number, Some(1));
     // Ten bytes is the longest legal varint: -1 as int32 is sign-extended to ten bytes.
     let field = FieldDescriptorProto::decode(
         &[
@@ -120,23 +145,27 @@ fn length_prefix_beyond_input_is_rejected_before_allocating() {
         },
     );
     let mut unknown = vec![0xfa, 0x01];
-    unknown.extend(varint(u64::MAX >> 1));
+    unknown.extend(varint((1 << 31) - 1));
     check_err::<FieldDescriptorProto>(
         &unknown,
         DecodeErrorKind::LengthOutOfBounds {
-            length: u64::MAX >> 1,
+            length: (1 << 31) - 1,
             remaining: 0,
         },
     );
     let mut nested = vec![0x0a];
-    nested.extend(varint(1 << 40));
+    nested.extend(varint(1 << 34));
     check_err::<FileDescriptorSet>(
         &nested,
         DecodeErrorKind::LengthOutOfBounds {
-            length: 1 << 40,
+            length: 1 << 34,
             remaining: 0,
         },
     );
+    // A length prefix longer than five bytes is malformed whatever its value.
+    let mut long = vec![0xfa, 0x01];
+    long.extend(varint(1 << 40));
+    check_err::<FieldDescriptorProto>(&long, DecodeErrorKind::VarintOverflow);
     // Packed values.
     let mut packed = vec![0x0a];
     packed.extend(varint(1 << 30));

@@ -5,6 +5,9 @@
 pub mod conformance;
 #[path = "."]
 pub mod protobuf_test_messages {
+    #[path = "protobuf_test_messages.edition_unstable.rs"]
+    #[rustfmt::skip]
+    pub mod edition_unstable;
     #[path = "protobuf_test_messages.editions.rs"]
     #[rustfmt::skip]
     pub mod editions;

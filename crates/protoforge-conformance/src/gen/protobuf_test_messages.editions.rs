@@ -2,6 +2,73 @@
 
 #[derive(Clone, PartialEq, Default, Debug)]
 #[allow(deprecated)]
+pub struct ComplexMessage {
+    pub d: ::core::option::Option<i32>,
+    /// Fields this message does not know (and extensions), re-emitted on encode.
+    pub unknown_fields: ::protoforge::UnknownFields,
+}
+#[allow(deprecated)]
+impl ComplexMessage {
+    /// The fully qualified protobuf name of this message.
+    pub const FULL_NAME: &'static str = "protobuf_test_messages.editions.ComplexMessage";
+    /// The value of `d`, or its type's default if unset.
+    pub fn d(&self) -> i32 {
+        self.d.unwrap_or_default()
+    }
+    /// Whether every `required` field is set, here and in set sub-messages and
+    /// extensions (those declared in the files generated with this one);
+    /// `Message::check_initialized` says which is missing.
+    pub fn is_initialized(&self) -> bool {
+        true
+    }
+}
+#[allow(deprecated)]
+impl ::protoforge::Message for ComplexMessage {
+    fn encode_raw(&self, buf: &mut impl ::protoforge::bytes::BufMut) {
+        if let ::core::option::Option::Some(value) = &self.d {
+            ::protoforge::encoding::int32::encode(1, value, buf);
+        }
+        self.unknown_fields.encode_raw(buf);
+    }
+    fn merge_field(
+        &mut self,
+        number: u32,
+        wire_type: ::protoforge::encoding::WireType,
+        buf: &mut impl ::protoforge::bytes::Buf,
+        ctx: ::protoforge::encoding::DecodeContext,
+    ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
+        const NAME: &str = "ComplexMessage";
+        match number {
+            1 => {
+                ::protoforge::encoding::int32::merge(
+                        wire_type,
+                        self.d.get_or_insert_default(),
+                        buf,
+                        ctx,
+                    )
+                    .map_err(|error| error.push(NAME, "d"))
+            }
+            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        }
+    }
+    fn encoded_len(&self) -> usize {
+        self.unknown_fields.encoded_len()
+            + self
+                .d
+                .as_ref()
+                .map_or(0, |value| ::protoforge::encoding::int32::encoded_len(1, value))
+    }
+    fn clear(&mut self) {
+        *self = Self::default();
+    }
+}
+#[allow(deprecated)]
+impl ::protoforge::Name for ComplexMessage {
+    const PACKAGE: &'static str = "protobuf_test_messages.editions";
+    const NAME: &'static str = "ComplexMessage";
+}
+#[derive(Clone, PartialEq, Default, Debug)]
+#[allow(deprecated)]
 pub struct TestAllTypesEdition2023 {
     pub optional_int32: ::core::option::Option<i32>,
     pub optional_int64: ::core::option::Option<i64>,
@@ -115,6 +182,7 @@ pub struct TestAllTypesEdition2023 {
     pub delimited_field: ::core::option::Option<
         test_all_types_edition2023::GroupLikeType,
     >,
+    pub map_recursive: ::std::collections::HashMap<i32, TestAllTypesEdition2023>,
     pub oneof_field: ::core::option::Option<test_all_types_edition2023::OneofField>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: ::protoforge::UnknownFields,
@@ -529,6 +597,11 @@ impl ::protoforge::Message for TestAllTypesEdition2023 {
         if let ::core::option::Option::Some(value) = &self.delimited_field {
             ::protoforge::encoding::group::encode(202, value, buf);
         }
+        ::protoforge::encoding::map::encode::<
+            ::protoforge::encoding::codec::Int32,
+            ::protoforge::encoding::codec::Message<TestAllTypesEdition2023>,
+            _,
+        >(301, &self.map_recursive, buf);
         self.unknown_fields.encode_raw(buf);
     }
     fn merge_field(
@@ -1475,6 +1548,31 @@ impl ::protoforge::Message for TestAllTypesEdition2023 {
                     )
                     .map_err(|error| error.push(NAME, "delimited_field"))
             }
+            301 => {
+                let (key, value) = ::protoforge::encoding::map::merge_entry::<
+                    ::protoforge::encoding::codec::Int32,
+                    ::protoforge::encoding::codec::Message<TestAllTypesEdition2023>,
+                >(wire_type, buf, ctx)
+                    .map_err(|error| error.push(NAME, "map_recursive"))?;
+                self.map_recursive.insert(key, value);
+                ::core::result::Result::Ok(())
+            }
+            133 => {
+                ::protoforge::encoding::string::merge_verified_extension(
+                        number,
+                        wire_type,
+                        buf,
+                        ctx,
+                        &mut self.unknown_fields,
+                    )
+                    .map_err(|error| {
+                        error
+                            .push(
+                                NAME,
+                                "(protobuf_test_messages.editions.extension_string)",
+                            )
+                    })
+            }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
@@ -1866,6 +1964,11 @@ impl ::protoforge::Message for TestAllTypesEdition2023 {
                     0,
                     |value| ::protoforge::encoding::group::encoded_len(202, value),
                 )
+            + ::protoforge::encoding::map::encoded_len::<
+                ::protoforge::encoding::codec::Int32,
+                ::protoforge::encoding::codec::Message<TestAllTypesEdition2023>,
+                _,
+            >(301, &self.map_recursive)
             + match &self.oneof_field {
                 ::core::option::Option::Some(
                     test_all_types_edition2023::OneofField::OneofUint32(value),
@@ -2391,6 +2494,16 @@ pub const EXTENSION_INT32: ::protoforge::Extension<
     TestAllTypesEdition2023,
     ::protoforge::encoding::codec::Int32,
 > = ::protoforge::Extension::new(120);
+/// The extension `protobuf_test_messages.editions.extension_string` of `protobuf_test_messages.editions.TestAllTypesEdition2023`.
+pub const EXTENSION_STRING: ::protoforge::Extension<
+    TestAllTypesEdition2023,
+    ::protoforge::encoding::codec::String,
+> = ::protoforge::Extension::new(133);
+/// The extension `protobuf_test_messages.editions.extension_bytes` of `protobuf_test_messages.editions.TestAllTypesEdition2023`.
+pub const EXTENSION_BYTES: ::protoforge::Extension<
+    TestAllTypesEdition2023,
+    ::protoforge::encoding::codec::Bytes,
+> = ::protoforge::Extension::new(134);
 /// The extension `protobuf_test_messages.editions.groupliketype` of `protobuf_test_messages.editions.TestAllTypesEdition2023`.
 pub const GROUPLIKETYPE: ::protoforge::Extension<
     TestAllTypesEdition2023,

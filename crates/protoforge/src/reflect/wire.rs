@@ -82,10 +82,28 @@ fn merge_field(
     }
     if let Some(ext) = inner.extension_by_number(message, number) {
         let field = &inner.extensions[ext as usize];
-        let kind = SlotKind::Extension(ExtensionDescriptor::new(pool.clone(), ext));
-        return merge_into_slot(msg, pool, field, kind, wire_type, buf, ctx);
+        // An extension sent with a wire type its type cannot have is an unknown field, as in
+        // protoc and in generated code (which keeps extensions in the unknown fields).
+        if reads_wire_type(field, wire_type) {
+            let kind = SlotKind::Extension(ExtensionDescriptor::new(pool.clone(), ext));
+            return merge_into_slot(msg, pool, field, kind, wire_type, buf, ctx);
+        }
     }
     msg.unknown.merge_field(number, wire_type, buf, ctx)
+}
+
+/// Whether a value of `field` can arrive with `wire_type`: its type's own, a group's start
+/// for groups and `DELIMITED` messages, or a packed run for packable repeated fields.
+fn reads_wire_type(field: &FieldEntry, wire_type: WireType) -> bool {
+    let own = if field.group {
+        WireType::StartGroup
+    } else {
+        wire_type_of(field.kind)
+    };
+    wire_type == own
+        || (wire_type == WireType::LengthDelimited
+            && field.cardinality == Cardinality::Repeated
+            && field.kind.is_packable())
 }
 
 /// The slot of `kind` with `field`'s number, inserted (after clearing oneof siblings) with
