@@ -276,7 +276,8 @@ impl ServiceGen<'_, '_> {
                         let mut grpc = #t::server::Grpc::new(codec)
                             .apply_compression_config(accept, send)
                             .apply_max_message_size_config(max_decoding, max_encoding);
-                        ::core::result::Result::Ok(grpc.#handle(Handler(inner), request).await)
+                        let call = grpc.#handle(Handler(inner), request);
+                        ::core::result::Result::Ok(#rt::grpc::until_deadline(deadline, call).await)
                     })
                 }
             }
@@ -397,6 +398,9 @@ impl ServiceGen<'_, '_> {
                         // Messages over the limit are refused with RESOURCE_EXHAUSTED from their
                         // frame header, before tonic buffers them.
                         let limit = self.max_decoding_message_size;
+                        // Unused when the service has no methods.
+                        #[allow(unused_variables)]
+                        let deadline = #rt::grpc::request_deadline(request.headers());
                         let request = request.map(|body| #rt::grpc::GuardedBody::limited(body, limit));
                         match request.uri().path() {
                             #(#arms)*

@@ -114,7 +114,7 @@ async fn streaming_failure_before_any_message_is_trailers_only() {
     );
     assert_eq!(
         head.headers.get("grpc-message").map(|v| v.as_bytes()),
-        Some(&b"test status message"[..])
+        Some(&b"test%20status%20message"[..])
     );
     assert!(
         first.is_none(),

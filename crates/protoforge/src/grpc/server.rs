@@ -1,10 +1,16 @@
 //! Helpers of generated servers: a streaming response whose handler fails before its first
 //! message goes out as a Trailers-Only response (status and metadata in the one HEADERS frame),
-//! as grpc-go and grpc-core servers answer and as some clients (tonic's among them) require.
+//! as grpc-go and grpc-core servers answer and as some clients (tonic's among them) require;
+//! and a call whose deadline passes before its response starts is answered
+//! `DEADLINE_EXCEEDED`, as grpc-go does (tonic's transport would say `CANCELLED`).
 
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
+use core::future::Future;
+use std::time::Duration;
+
+use tokio::time::Instant;
 use tokio_stream::{Stream, StreamExt};
 use tonic::Status;
 use tonic::metadata::MetadataMap;
@@ -68,5 +74,32 @@ where
                 extensions,
             ))
         }
+    }
+}
+
+/// The deadline of a call, from its `grpc-timeout` header, a millisecond early so that it
+/// passes before tonic's transport times the call out on the same header. Used by generated
+/// servers.
+#[doc(hidden)]
+pub fn request_deadline(headers: &http::HeaderMap) -> Option<Instant> {
+    let timeout = super::parse_grpc_timeout(headers.get("grpc-timeout")?.as_bytes())?;
+    Instant::now().checked_add(timeout.saturating_sub(Duration::from_millis(1)))
+}
+
+/// Runs a generated server's call; at `deadline`, if its response has not started, answers
+/// `DEADLINE_EXCEEDED` instead (dropping the handler). Used by generated servers.
+#[doc(hidden)]
+pub async fn until_deadline<F>(
+    deadline: Option<Instant>,
+    call: F,
+) -> http::Response<tonic::body::Body>
+where
+    F: Future<Output = http::Response<tonic::body::Body>>,
+{
+    match deadline {
+        None => call.await,
+        Some(deadline) => tokio::time::timeout_at(deadline, call)
+            .await
+            .unwrap_or_else(|_| Status::deadline_exceeded("Deadline Exceeded").into_http()),
     }
 }
