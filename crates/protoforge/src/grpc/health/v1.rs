@@ -38,8 +38,10 @@ impl crate::Message for HealthCheckRequest {
     ) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "HealthCheckRequest";
         match number {
-            1 => crate::encoding::string::merge(wire_type, &mut self.service, buf, ctx)
-                .map_err(|error| error.push(NAME, "service")),
+            1 => {
+                crate::encoding::string::merge(wire_type, &mut self.service, buf, ctx)
+                    .map_err(|error| error.push(NAME, "service"))
+            }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
@@ -95,8 +97,10 @@ impl crate::Message for HealthCheckResponse {
     ) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "HealthCheckResponse";
         match number {
-            1 => crate::encoding::int32::merge(wire_type, &mut self.status, buf, ctx)
-                .map_err(|error| error.push(NAME, "status")),
+            1 => {
+                crate::encoding::int32::merge(wire_type, &mut self.status, buf, ctx)
+                    .map_err(|error| error.push(NAME, "status"))
+            }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
@@ -166,7 +170,9 @@ pub mod health_check_response {
     #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for ServingStatus {
         type Error = crate::UnknownEnumValue;
-        fn try_from(value: i32) -> ::core::result::Result<Self, crate::UnknownEnumValue> {
+        fn try_from(
+            value: i32,
+        ) -> ::core::result::Result<Self, crate::UnknownEnumValue> {
             match value {
                 0 => ::core::result::Result::Ok(Self::Unknown),
                 1 => ::core::result::Result::Ok(Self::Serving),
@@ -244,7 +250,10 @@ pub struct HealthListResponse {
         clippy::doc_overindented_list_items,
         clippy::tabs_in_doc_comments
     )]
-    pub statuses: ::std::collections::HashMap<::std::string::String, HealthCheckResponse>,
+    pub statuses: ::std::collections::HashMap<
+        ::std::string::String,
+        HealthCheckResponse,
+    >,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
@@ -283,7 +292,7 @@ impl crate::Message for HealthListResponse {
                     crate::encoding::codec::String,
                     crate::encoding::codec::Message<HealthCheckResponse>,
                 >(wire_type, buf, ctx)
-                .map_err(|error| error.push(NAME, "statuses"))?;
+                    .map_err(|error| error.push(NAME, "statuses"))?;
                 self.statuses.insert(key, value);
                 ::core::result::Result::Ok(())
             }
@@ -375,9 +384,9 @@ pub mod health_server {
         > + ::core::marker::Send {
             async move {
                 ::core::mem::drop(request);
-                ::core::result::Result::Err(::tonic::Status::unimplemented(
-                    "method `Check` is not implemented",
-                ))
+                ::core::result::Result::Err(
+                    ::tonic::Status::unimplemented("method `Check` is not implemented"),
+                )
             }
         }
         /// List provides a non-atomic snapshot of the health of all the available
@@ -407,9 +416,9 @@ pub mod health_server {
         > + ::core::marker::Send {
             async move {
                 ::core::mem::drop(request);
-                ::core::result::Result::Err(::tonic::Status::unimplemented(
-                    "method `List` is not implemented",
-                ))
+                ::core::result::Result::Err(
+                    ::tonic::Status::unimplemented("method `List` is not implemented"),
+                )
             }
         }
         /// Performs a watch for the serving status of the requested service.
@@ -437,15 +446,17 @@ pub mod health_server {
             request: ::tonic::Request<super::HealthCheckRequest>,
         ) -> impl ::core::future::Future<
             Output = ::core::result::Result<
-                ::tonic::Response<::tonic::codegen::BoxStream<super::HealthCheckResponse>>,
+                ::tonic::Response<
+                    ::tonic::codegen::BoxStream<super::HealthCheckResponse>,
+                >,
                 ::tonic::Status,
             >,
         > + ::core::marker::Send {
             async move {
                 ::core::mem::drop(request);
-                ::core::result::Result::Err(::tonic::Status::unimplemented(
-                    "method `Watch` is not implemented",
-                ))
+                ::core::result::Result::Err(
+                    ::tonic::Status::unimplemented("method `Watch` is not implemented"),
+                )
             }
         }
     }
@@ -486,13 +497,19 @@ pub mod health_server {
         }
         /// Accepts requests compressed with `encoding`.
         #[must_use]
-        pub fn accept_compressed(mut self, encoding: ::tonic::codec::CompressionEncoding) -> Self {
+        pub fn accept_compressed(
+            mut self,
+            encoding: ::tonic::codec::CompressionEncoding,
+        ) -> Self {
             self.accept_compression.enable(encoding);
             self
         }
         /// Compresses responses with `encoding` when the client accepts it.
         #[must_use]
-        pub fn send_compressed(mut self, encoding: ::tonic::codec::CompressionEncoding) -> Self {
+        pub fn send_compressed(
+            mut self,
+            encoding: ::tonic::codec::CompressionEncoding,
+        ) -> Self {
             self.send_compression.enable(encoding);
             self
         }
@@ -521,12 +538,13 @@ pub mod health_server {
             }
         }
     }
-    impl<T, B> ::tonic::codegen::Service<::tonic::codegen::http::Request<B>> for HealthServer<T>
+    impl<T, B> ::tonic::codegen::Service<::tonic::codegen::http::Request<B>>
+    for HealthServer<T>
     where
         T: Health,
         B: ::tonic::codegen::Body + ::core::marker::Send + 'static,
-        B::Error:
-            ::core::convert::Into<::tonic::codegen::StdError> + ::core::marker::Send + 'static,
+        B::Error: ::core::convert::Into<::tonic::codegen::StdError>
+            + ::core::marker::Send + 'static,
     {
         type Response = ::tonic::codegen::http::Response<::tonic::body::Body>;
         type Error = ::core::convert::Infallible;
@@ -539,18 +557,25 @@ pub mod health_server {
         }
         fn call(&mut self, request: ::tonic::codegen::http::Request<B>) -> Self::Future {
             let limit = self.max_decoding_message_size;
-            let request = request.map(|body| crate::grpc::GuardedBody::limited(body, limit));
+            #[allow(unused_variables)]
+            let deadline = crate::grpc::request_deadline(request.headers());
+            let request = request
+                .map(|body| crate::grpc::GuardedBody::limited(body, limit));
             match request.uri().path() {
                 "/grpc.health.v1.Health/Check" => {
                     struct Handler<T>(::std::sync::Arc<T>);
-                    impl<T: Health>
-                        ::tonic::server::ServerStreamingService<super::HealthCheckRequest>
-                        for Handler<T>
-                    {
+                    impl<
+                        T: Health,
+                    > ::tonic::server::ServerStreamingService<super::HealthCheckRequest>
+                    for Handler<T> {
                         type Response = super::HealthCheckResponse;
-                        type ResponseStream = crate::grpc::Once<super::HealthCheckResponse>;
+                        type ResponseStream = crate::grpc::Once<
+                            super::HealthCheckResponse,
+                        >;
                         type Future = ::tonic::codegen::BoxFuture<
-                            ::tonic::Response<crate::grpc::Once<super::HealthCheckResponse>>,
+                            ::tonic::Response<
+                                crate::grpc::Once<super::HealthCheckResponse>,
+                            >,
                             ::tonic::Status,
                         >;
                         fn call(
@@ -578,21 +603,26 @@ pub mod health_server {
                         let mut grpc = ::tonic::server::Grpc::new(codec)
                             .apply_compression_config(accept, send)
                             .apply_max_message_size_config(max_decoding, max_encoding);
+                        let call = grpc.server_streaming(Handler(inner), request);
                         ::core::result::Result::Ok(
-                            grpc.server_streaming(Handler(inner), request).await,
+                            crate::grpc::until_deadline(deadline, call).await,
                         )
                     })
                 }
                 "/grpc.health.v1.Health/List" => {
                     struct Handler<T>(::std::sync::Arc<T>);
-                    impl<T: Health>
-                        ::tonic::server::ServerStreamingService<super::HealthListRequest>
-                        for Handler<T>
-                    {
+                    impl<
+                        T: Health,
+                    > ::tonic::server::ServerStreamingService<super::HealthListRequest>
+                    for Handler<T> {
                         type Response = super::HealthListResponse;
-                        type ResponseStream = crate::grpc::Once<super::HealthListResponse>;
+                        type ResponseStream = crate::grpc::Once<
+                            super::HealthListResponse,
+                        >;
                         type Future = ::tonic::codegen::BoxFuture<
-                            ::tonic::Response<crate::grpc::Once<super::HealthListResponse>>,
+                            ::tonic::Response<
+                                crate::grpc::Once<super::HealthListResponse>,
+                            >,
                             ::tonic::Status,
                         >;
                         fn call(
@@ -620,17 +650,18 @@ pub mod health_server {
                         let mut grpc = ::tonic::server::Grpc::new(codec)
                             .apply_compression_config(accept, send)
                             .apply_max_message_size_config(max_decoding, max_encoding);
+                        let call = grpc.server_streaming(Handler(inner), request);
                         ::core::result::Result::Ok(
-                            grpc.server_streaming(Handler(inner), request).await,
+                            crate::grpc::until_deadline(deadline, call).await,
                         )
                     })
                 }
                 "/grpc.health.v1.Health/Watch" => {
                     struct Handler<T>(::std::sync::Arc<T>);
-                    impl<T: Health>
-                        ::tonic::server::ServerStreamingService<super::HealthCheckRequest>
-                        for Handler<T>
-                    {
+                    impl<
+                        T: Health,
+                    > ::tonic::server::ServerStreamingService<super::HealthCheckRequest>
+                    for Handler<T> {
                         type Response = super::HealthCheckResponse;
                         type ResponseStream = crate::grpc::Peeked<
                             ::tonic::codegen::BoxStream<super::HealthCheckResponse>,
@@ -667,16 +698,20 @@ pub mod health_server {
                         let mut grpc = ::tonic::server::Grpc::new(codec)
                             .apply_compression_config(accept, send)
                             .apply_max_message_size_config(max_decoding, max_encoding);
+                        let call = grpc.server_streaming(Handler(inner), request);
                         ::core::result::Result::Ok(
-                            grpc.server_streaming(Handler(inner), request).await,
+                            crate::grpc::until_deadline(deadline, call).await,
                         )
                     })
                 }
-                _ => ::std::boxed::Box::pin(async move {
-                    ::core::result::Result::Ok(
-                        ::tonic::Status::unimplemented("").into_http::<::tonic::body::Body>(),
-                    )
-                }),
+                _ => {
+                    ::std::boxed::Box::pin(async move {
+                        ::core::result::Result::Ok(
+                            ::tonic::Status::unimplemented("")
+                                .into_http::<::tonic::body::Body>(),
+                        )
+                    })
+                }
             }
         }
     }

@@ -22,7 +22,9 @@ pub struct ServerReflectionRequest {
         clippy::doc_overindented_list_items,
         clippy::tabs_in_doc_comments
     )]
-    pub message_request: ::core::option::Option<server_reflection_request::MessageRequest>,
+    pub message_request: ::core::option::Option<
+        server_reflection_request::MessageRequest,
+    >,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
@@ -84,8 +86,10 @@ impl crate::Message for ServerReflectionRequest {
     ) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "ServerReflectionRequest";
         match number {
-            1 => crate::encoding::string::merge(wire_type, &mut self.host, buf, ctx)
-                .map_err(|error| error.push(NAME, "host")),
+            1 => {
+                crate::encoding::string::merge(wire_type, &mut self.host, buf, ctx)
+                    .map_err(|error| error.push(NAME, "host"))
+            }
             3 => {
                 let mut value = <::std::string::String as ::core::default::Default>::default();
                 crate::encoding::string::merge(wire_type, &mut value, buf, ctx)
@@ -100,13 +104,17 @@ impl crate::Message for ServerReflectionRequest {
                 crate::encoding::string::merge(wire_type, &mut value, buf, ctx)
                     .map_err(|error| error.push(NAME, "file_containing_symbol"))?;
                 self.message_request = ::core::option::Option::Some(
-                    server_reflection_request::MessageRequest::FileContainingSymbol(value),
+                    server_reflection_request::MessageRequest::FileContainingSymbol(
+                        value,
+                    ),
                 );
                 ::core::result::Result::Ok(())
             }
             5 => {
                 if let ::core::option::Option::Some(
-                    server_reflection_request::MessageRequest::FileContainingExtension(value),
+                    server_reflection_request::MessageRequest::FileContainingExtension(
+                        value,
+                    ),
                 ) = &mut self.message_request
                 {
                     crate::encoding::message::merge(wire_type, value, buf, ctx)
@@ -116,7 +124,9 @@ impl crate::Message for ServerReflectionRequest {
                     crate::encoding::message::merge(wire_type, &mut value, buf, ctx)
                         .map_err(|error| error.push(NAME, "file_containing_extension"))?;
                     self.message_request = ::core::option::Option::Some(
-                        server_reflection_request::MessageRequest::FileContainingExtension(value),
+                        server_reflection_request::MessageRequest::FileContainingExtension(
+                            value,
+                        ),
                     );
                     ::core::result::Result::Ok(())
                 }
@@ -126,7 +136,9 @@ impl crate::Message for ServerReflectionRequest {
                 crate::encoding::string::merge(wire_type, &mut value, buf, ctx)
                     .map_err(|error| error.push(NAME, "all_extension_numbers_of_type"))?;
                 self.message_request = ::core::option::Option::Some(
-                    server_reflection_request::MessageRequest::AllExtensionNumbersOfType(value),
+                    server_reflection_request::MessageRequest::AllExtensionNumbersOfType(
+                        value,
+                    ),
                 );
                 ::core::result::Result::Ok(())
             }
@@ -154,13 +166,19 @@ impl crate::Message for ServerReflectionRequest {
                     server_reflection_request::MessageRequest::FileByFilename(value),
                 ) => crate::encoding::string::encoded_len(3, value),
                 ::core::option::Option::Some(
-                    server_reflection_request::MessageRequest::FileContainingSymbol(value),
+                    server_reflection_request::MessageRequest::FileContainingSymbol(
+                        value,
+                    ),
                 ) => crate::encoding::string::encoded_len(4, value),
                 ::core::option::Option::Some(
-                    server_reflection_request::MessageRequest::FileContainingExtension(value),
+                    server_reflection_request::MessageRequest::FileContainingExtension(
+                        value,
+                    ),
                 ) => crate::encoding::message::encoded_len(5, value),
                 ::core::option::Option::Some(
-                    server_reflection_request::MessageRequest::AllExtensionNumbersOfType(value),
+                    server_reflection_request::MessageRequest::AllExtensionNumbersOfType(
+                        value,
+                    ),
                 ) => crate::encoding::string::encoded_len(6, value),
                 ::core::option::Option::Some(
                     server_reflection_request::MessageRequest::ListServices(value),
@@ -283,10 +301,24 @@ impl crate::Message for ExtensionRequest {
     ) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "ExtensionRequest";
         match number {
-            1 => crate::encoding::string::merge(wire_type, &mut self.containing_type, buf, ctx)
-                .map_err(|error| error.push(NAME, "containing_type")),
-            2 => crate::encoding::int32::merge(wire_type, &mut self.extension_number, buf, ctx)
-                .map_err(|error| error.push(NAME, "extension_number")),
+            1 => {
+                crate::encoding::string::merge(
+                        wire_type,
+                        &mut self.containing_type,
+                        buf,
+                        ctx,
+                    )
+                    .map_err(|error| error.push(NAME, "containing_type"))
+            }
+            2 => {
+                crate::encoding::int32::merge(
+                        wire_type,
+                        &mut self.extension_number,
+                        buf,
+                        ctx,
+                    )
+                    .map_err(|error| error.push(NAME, "extension_number"))
+            }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
@@ -330,7 +362,9 @@ pub struct ServerReflectionResponse {
         clippy::doc_overindented_list_items,
         clippy::tabs_in_doc_comments
     )]
-    pub message_response: ::core::option::Option<server_reflection_response::MessageResponse>,
+    pub message_response: ::core::option::Option<
+        server_reflection_response::MessageResponse,
+    >,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
@@ -361,7 +395,9 @@ impl crate::Message for ServerReflectionResponse {
             crate::encoding::message::encode(4, value, buf);
         }
         if let ::core::option::Option::Some(
-            server_reflection_response::MessageResponse::AllExtensionNumbersResponse(value),
+            server_reflection_response::MessageResponse::AllExtensionNumbersResponse(
+                value,
+            ),
         ) = &self.message_response
         {
             crate::encoding::message::encode(5, value, buf);
@@ -389,18 +425,24 @@ impl crate::Message for ServerReflectionResponse {
     ) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "ServerReflectionResponse";
         match number {
-            1 => crate::encoding::string::merge(wire_type, &mut self.valid_host, buf, ctx)
-                .map_err(|error| error.push(NAME, "valid_host")),
-            2 => crate::encoding::message::merge(
-                wire_type,
-                self.original_request.get_or_insert_default(),
-                buf,
-                ctx,
-            )
-            .map_err(|error| error.push(NAME, "original_request")),
+            1 => {
+                crate::encoding::string::merge(wire_type, &mut self.valid_host, buf, ctx)
+                    .map_err(|error| error.push(NAME, "valid_host"))
+            }
+            2 => {
+                crate::encoding::message::merge(
+                        wire_type,
+                        self.original_request.get_or_insert_default(),
+                        buf,
+                        ctx,
+                    )
+                    .map_err(|error| error.push(NAME, "original_request"))
+            }
             4 => {
                 if let ::core::option::Option::Some(
-                    server_reflection_response::MessageResponse::FileDescriptorResponse(value),
+                    server_reflection_response::MessageResponse::FileDescriptorResponse(
+                        value,
+                    ),
                 ) = &mut self.message_response
                 {
                     crate::encoding::message::merge(wire_type, value, buf, ctx)
@@ -410,23 +452,30 @@ impl crate::Message for ServerReflectionResponse {
                     crate::encoding::message::merge(wire_type, &mut value, buf, ctx)
                         .map_err(|error| error.push(NAME, "file_descriptor_response"))?;
                     self.message_response = ::core::option::Option::Some(
-                        server_reflection_response::MessageResponse::FileDescriptorResponse(value),
+                        server_reflection_response::MessageResponse::FileDescriptorResponse(
+                            value,
+                        ),
                     );
                     ::core::result::Result::Ok(())
                 }
             }
             5 => {
                 if let ::core::option::Option::Some(
-                    server_reflection_response::MessageResponse::AllExtensionNumbersResponse(value),
+                    server_reflection_response::MessageResponse::AllExtensionNumbersResponse(
+                        value,
+                    ),
                 ) = &mut self.message_response
                 {
                     crate::encoding::message::merge(wire_type, value, buf, ctx)
-                        .map_err(|error| error.push(NAME, "all_extension_numbers_response"))
+                        .map_err(|error| {
+                            error.push(NAME, "all_extension_numbers_response")
+                        })
                 } else {
-                    let mut value =
-                        <ExtensionNumberResponse as ::core::default::Default>::default();
+                    let mut value = <ExtensionNumberResponse as ::core::default::Default>::default();
                     crate::encoding::message::merge(wire_type, &mut value, buf, ctx)
-                        .map_err(|error| error.push(NAME, "all_extension_numbers_response"))?;
+                        .map_err(|error| {
+                            error.push(NAME, "all_extension_numbers_response")
+                        })?;
                     self.message_response = ::core::option::Option::Some(
                         server_reflection_response::MessageResponse::AllExtensionNumbersResponse(
                             value,
@@ -437,7 +486,9 @@ impl crate::Message for ServerReflectionResponse {
             }
             6 => {
                 if let ::core::option::Option::Some(
-                    server_reflection_response::MessageResponse::ListServicesResponse(value),
+                    server_reflection_response::MessageResponse::ListServicesResponse(
+                        value,
+                    ),
                 ) = &mut self.message_response
                 {
                     crate::encoding::message::merge(wire_type, value, buf, ctx)
@@ -447,7 +498,9 @@ impl crate::Message for ServerReflectionResponse {
                     crate::encoding::message::merge(wire_type, &mut value, buf, ctx)
                         .map_err(|error| error.push(NAME, "list_services_response"))?;
                     self.message_response = ::core::option::Option::Some(
-                        server_reflection_response::MessageResponse::ListServicesResponse(value),
+                        server_reflection_response::MessageResponse::ListServicesResponse(
+                            value,
+                        ),
                     );
                     ::core::result::Result::Ok(())
                 }
@@ -485,13 +538,19 @@ impl crate::Message for ServerReflectionResponse {
                 .map_or(0, |value| crate::encoding::message::encoded_len(2, value))
             + match &self.message_response {
                 ::core::option::Option::Some(
-                    server_reflection_response::MessageResponse::FileDescriptorResponse(value),
+                    server_reflection_response::MessageResponse::FileDescriptorResponse(
+                        value,
+                    ),
                 ) => crate::encoding::message::encoded_len(4, value),
                 ::core::option::Option::Some(
-                    server_reflection_response::MessageResponse::AllExtensionNumbersResponse(value),
+                    server_reflection_response::MessageResponse::AllExtensionNumbersResponse(
+                        value,
+                    ),
                 ) => crate::encoding::message::encoded_len(5, value),
                 ::core::option::Option::Some(
-                    server_reflection_response::MessageResponse::ListServicesResponse(value),
+                    server_reflection_response::MessageResponse::ListServicesResponse(
+                        value,
+                    ),
                 ) => crate::encoding::message::encoded_len(6, value),
                 ::core::option::Option::Some(
                     server_reflection_response::MessageResponse::ErrorResponse(value),
@@ -598,19 +657,24 @@ impl crate::Message for FileDescriptorResponse {
     ) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "FileDescriptorResponse";
         match number {
-            1 => crate::encoding::bytes::merge_repeated(
-                wire_type,
-                &mut self.file_descriptor_proto,
-                buf,
-                ctx,
-            )
-            .map_err(|error| error.push(NAME, "file_descriptor_proto")),
+            1 => {
+                crate::encoding::bytes::merge_repeated(
+                        wire_type,
+                        &mut self.file_descriptor_proto,
+                        buf,
+                        ctx,
+                    )
+                    .map_err(|error| error.push(NAME, "file_descriptor_proto"))
+            }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
     fn encoded_len(&self) -> usize {
         self.unknown_fields.encoded_len()
-            + crate::encoding::bytes::encoded_len_repeated(1, &self.file_descriptor_proto)
+            + crate::encoding::bytes::encoded_len_repeated(
+                1,
+                &self.file_descriptor_proto,
+            )
     }
     fn clear(&mut self) {
         *self = Self::default();
@@ -672,15 +736,24 @@ impl crate::Message for ExtensionNumberResponse {
     ) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "ExtensionNumberResponse";
         match number {
-            1 => crate::encoding::string::merge(wire_type, &mut self.base_type_name, buf, ctx)
-                .map_err(|error| error.push(NAME, "base_type_name")),
-            2 => crate::encoding::int32::merge_repeated(
-                wire_type,
-                &mut self.extension_number,
-                buf,
-                ctx,
-            )
-            .map_err(|error| error.push(NAME, "extension_number")),
+            1 => {
+                crate::encoding::string::merge(
+                        wire_type,
+                        &mut self.base_type_name,
+                        buf,
+                        ctx,
+                    )
+                    .map_err(|error| error.push(NAME, "base_type_name"))
+            }
+            2 => {
+                crate::encoding::int32::merge_repeated(
+                        wire_type,
+                        &mut self.extension_number,
+                        buf,
+                        ctx,
+                    )
+                    .map_err(|error| error.push(NAME, "extension_number"))
+            }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
@@ -690,8 +763,7 @@ impl crate::Message for ExtensionNumberResponse {
                 crate::encoding::string::encoded_len(1, &self.base_type_name)
             } else {
                 0
-            }
-            + crate::encoding::int32::encoded_len_packed(2, &self.extension_number)
+            } + crate::encoding::int32::encoded_len_packed(2, &self.extension_number)
     }
     fn clear(&mut self) {
         *self = Self::default();
@@ -748,8 +820,15 @@ impl crate::Message for ListServiceResponse {
     ) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "ListServiceResponse";
         match number {
-            1 => crate::encoding::message::merge_repeated(wire_type, &mut self.service, buf, ctx)
-                .map_err(|error| error.push(NAME, "service")),
+            1 => {
+                crate::encoding::message::merge_repeated(
+                        wire_type,
+                        &mut self.service,
+                        buf,
+                        ctx,
+                    )
+                    .map_err(|error| error.push(NAME, "service"))
+            }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
@@ -815,8 +894,10 @@ impl crate::Message for ServiceResponse {
     ) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "ServiceResponse";
         match number {
-            1 => crate::encoding::string::merge(wire_type, &mut self.name, buf, ctx)
-                .map_err(|error| error.push(NAME, "name")),
+            1 => {
+                crate::encoding::string::merge(wire_type, &mut self.name, buf, ctx)
+                    .map_err(|error| error.push(NAME, "name"))
+            }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
@@ -888,10 +969,19 @@ impl crate::Message for ErrorResponse {
     ) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "ErrorResponse";
         match number {
-            1 => crate::encoding::int32::merge(wire_type, &mut self.error_code, buf, ctx)
-                .map_err(|error| error.push(NAME, "error_code")),
-            2 => crate::encoding::string::merge(wire_type, &mut self.error_message, buf, ctx)
-                .map_err(|error| error.push(NAME, "error_message")),
+            1 => {
+                crate::encoding::int32::merge(wire_type, &mut self.error_code, buf, ctx)
+                    .map_err(|error| error.push(NAME, "error_code"))
+            }
+            2 => {
+                crate::encoding::string::merge(
+                        wire_type,
+                        &mut self.error_message,
+                        buf,
+                        ctx,
+                    )
+                    .map_err(|error| error.push(NAME, "error_message"))
+            }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
@@ -924,14 +1014,16 @@ pub mod server_reflection_server {
     /// The service and its methods (names, full paths, message types, streaming).
     pub const SERVICE: crate::grpc::ServiceDescriptor = crate::grpc::ServiceDescriptor {
         name: SERVICE_NAME,
-        methods: &[crate::grpc::MethodDescriptor {
-            name: "ServerReflectionInfo",
-            path: "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
-            input_type: "grpc.reflection.v1.ServerReflectionRequest",
-            output_type: "grpc.reflection.v1.ServerReflectionResponse",
-            client_streaming: true,
-            server_streaming: true,
-        }],
+        methods: &[
+            crate::grpc::MethodDescriptor {
+                name: "ServerReflectionInfo",
+                path: "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
+                input_type: "grpc.reflection.v1.ServerReflectionRequest",
+                output_type: "grpc.reflection.v1.ServerReflectionResponse",
+                client_streaming: true,
+                server_streaming: true,
+            },
+        ],
     };
     ///
     ///The server side of `grpc.reflection.v1.ServerReflection`: implement the methods you serve; the others answer `UNIMPLEMENTED`.
@@ -948,15 +1040,19 @@ pub mod server_reflection_server {
             request: ::tonic::Request<::tonic::Streaming<super::ServerReflectionRequest>>,
         ) -> impl ::core::future::Future<
             Output = ::core::result::Result<
-                ::tonic::Response<::tonic::codegen::BoxStream<super::ServerReflectionResponse>>,
+                ::tonic::Response<
+                    ::tonic::codegen::BoxStream<super::ServerReflectionResponse>,
+                >,
                 ::tonic::Status,
             >,
         > + ::core::marker::Send {
             async move {
                 ::core::mem::drop(request);
-                ::core::result::Result::Err(::tonic::Status::unimplemented(
-                    "method `ServerReflectionInfo` is not implemented",
-                ))
+                ::core::result::Result::Err(
+                    ::tonic::Status::unimplemented(
+                        "method `ServerReflectionInfo` is not implemented",
+                    ),
+                )
             }
         }
     }
@@ -997,13 +1093,19 @@ pub mod server_reflection_server {
         }
         /// Accepts requests compressed with `encoding`.
         #[must_use]
-        pub fn accept_compressed(mut self, encoding: ::tonic::codec::CompressionEncoding) -> Self {
+        pub fn accept_compressed(
+            mut self,
+            encoding: ::tonic::codec::CompressionEncoding,
+        ) -> Self {
             self.accept_compression.enable(encoding);
             self
         }
         /// Compresses responses with `encoding` when the client accepts it.
         #[must_use]
-        pub fn send_compressed(mut self, encoding: ::tonic::codec::CompressionEncoding) -> Self {
+        pub fn send_compressed(
+            mut self,
+            encoding: ::tonic::codec::CompressionEncoding,
+        ) -> Self {
             self.send_compression.enable(encoding);
             self
         }
@@ -1033,12 +1135,12 @@ pub mod server_reflection_server {
         }
     }
     impl<T, B> ::tonic::codegen::Service<::tonic::codegen::http::Request<B>>
-        for ServerReflectionServer<T>
+    for ServerReflectionServer<T>
     where
         T: ServerReflection,
         B: ::tonic::codegen::Body + ::core::marker::Send + 'static,
-        B::Error:
-            ::core::convert::Into<::tonic::codegen::StdError> + ::core::marker::Send + 'static,
+        B::Error: ::core::convert::Into<::tonic::codegen::StdError>
+            + ::core::marker::Send + 'static,
     {
         type Response = ::tonic::codegen::http::Response<::tonic::body::Body>;
         type Error = ::core::convert::Infallible;
@@ -1051,14 +1153,17 @@ pub mod server_reflection_server {
         }
         fn call(&mut self, request: ::tonic::codegen::http::Request<B>) -> Self::Future {
             let limit = self.max_decoding_message_size;
-            let request = request.map(|body| crate::grpc::GuardedBody::limited(body, limit));
+            #[allow(unused_variables)]
+            let deadline = crate::grpc::request_deadline(request.headers());
+            let request = request
+                .map(|body| crate::grpc::GuardedBody::limited(body, limit));
             match request.uri().path() {
                 "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo" => {
                     struct Handler<T>(::std::sync::Arc<T>);
-                    impl<T: ServerReflection>
-                        ::tonic::server::StreamingService<super::ServerReflectionRequest>
-                        for Handler<T>
-                    {
+                    impl<
+                        T: ServerReflection,
+                    > ::tonic::server::StreamingService<super::ServerReflectionRequest>
+                    for Handler<T> {
                         type Response = super::ServerReflectionResponse;
                         type ResponseStream = crate::grpc::Peeked<
                             ::tonic::codegen::BoxStream<super::ServerReflectionResponse>,
@@ -1080,9 +1185,10 @@ pub mod server_reflection_server {
                             let inner = ::std::sync::Arc::clone(&self.0);
                             ::std::boxed::Box::pin(async move {
                                 let response = <T as ServerReflection>::server_reflection_info(
-                                    &inner, request,
-                                )
-                                .await?;
+                                        &inner,
+                                        request,
+                                    )
+                                    .await?;
                                 crate::grpc::trailers_only(response).await
                             })
                         }
@@ -1100,14 +1206,20 @@ pub mod server_reflection_server {
                         let mut grpc = ::tonic::server::Grpc::new(codec)
                             .apply_compression_config(accept, send)
                             .apply_max_message_size_config(max_decoding, max_encoding);
-                        ::core::result::Result::Ok(grpc.streaming(Handler(inner), request).await)
+                        let call = grpc.streaming(Handler(inner), request);
+                        ::core::result::Result::Ok(
+                            crate::grpc::until_deadline(deadline, call).await,
+                        )
                     })
                 }
-                _ => ::std::boxed::Box::pin(async move {
-                    ::core::result::Result::Ok(
-                        ::tonic::Status::unimplemented("").into_http::<::tonic::body::Body>(),
-                    )
-                }),
+                _ => {
+                    ::std::boxed::Box::pin(async move {
+                        ::core::result::Result::Ok(
+                            ::tonic::Status::unimplemented("")
+                                .into_http::<::tonic::body::Body>(),
+                        )
+                    })
+                }
             }
         }
     }
