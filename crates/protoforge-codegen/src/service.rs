@@ -18,6 +18,7 @@ const RESERVED: &[&str] = &[
     "new",
     "connect",
     "with_origin",
+    "with_interceptor",
     "from_arc",
     "send_compressed",
     "accept_compressed",
@@ -237,12 +238,20 @@ impl ServiceGen<'_, '_> {
                     quote!(server_streaming),
                 )
             };
-            let (stream, wrap) = if m.server_streaming {
-                (quote!(#t::codegen::BoxStream<#output>), TokenStream::new())
+            // A streaming response that fails before its first message is sent as
+            // Trailers-Only, as grpc-go does.
+            let (stream, body) = if m.server_streaming {
+                (
+                    quote!(#rt::grpc::Peeked<#t::codegen::BoxStream<#output>>),
+                    quote! {
+                        let response = <T as #trait_name>::#name(&inner, request).await?;
+                        #rt::grpc::trailers_only(response).await
+                    },
+                )
             } else {
                 (
                     quote!(#rt::grpc::Once<#output>),
-                    quote!(.map(#rt::grpc::once)),
+                    quote!(<T as #trait_name>::#name(&inner, request).await.map(#rt::grpc::once)),
                 )
             };
             quote! {
@@ -254,9 +263,7 @@ impl ServiceGen<'_, '_> {
                         type Future = #t::codegen::BoxFuture<#t::Response<#stream>, #t::Status>;
                         fn call(&mut self, request: #request) -> Self::Future {
                             let inner = ::std::sync::Arc::clone(&self.0);
-                            ::std::boxed::Box::pin(async move {
-                                <T as #trait_name>::#name(&inner, request).await #wrap
-                            })
+                            ::std::boxed::Box::pin(async move { #body })
                         }
                     }
                     let inner = ::std::sync::Arc::clone(&self.inner);
@@ -269,7 +276,8 @@ impl ServiceGen<'_, '_> {
                         let mut grpc = #t::server::Grpc::new(codec)
                             .apply_compression_config(accept, send)
                             .apply_max_message_size_config(max_decoding, max_encoding);
-                        ::core::result::Result::Ok(grpc.#handle(Handler(inner), request).await)
+                        let call = grpc.#handle(Handler(inner), request);
+                        ::core::result::Result::Ok(#rt::grpc::until_deadline(deadline, call).await)
                     })
                 }
             }
@@ -304,6 +312,18 @@ impl ServiceGen<'_, '_> {
                         Self::from_arc(::std::sync::Arc::new(inner))
                     }
 
+                    /// Wraps the implementation behind `interceptor`, which sees every request
+                    /// first and may refuse it with a status.
+                    pub fn with_interceptor<F>(
+                        inner: T,
+                        interceptor: F,
+                    ) -> #t::codegen::InterceptedService<Self, F>
+                    where
+                        F: #t::service::Interceptor,
+                    {
+                        #t::codegen::InterceptedService::new(Self::new(inner), interceptor)
+                    }
+
                     /// Wraps a shared implementation.
                     pub fn from_arc(inner: ::std::sync::Arc<T>) -> Self {
                         Self {
@@ -329,7 +349,8 @@ impl ServiceGen<'_, '_> {
                         self
                     }
 
-                    /// Limits the size of a decoded request message (default 4 MiB).
+                    /// Limits the size of a decoded request message (default 4 MiB); a longer one
+                    /// is refused with `RESOURCE_EXHAUSTED`.
                     #[must_use]
                     pub fn max_decoding_message_size(mut self, limit: usize) -> Self {
                         self.max_decoding_message_size = ::core::option::Option::Some(limit);
@@ -374,6 +395,13 @@ impl ServiceGen<'_, '_> {
                     }
 
                     fn call(&mut self, request: #t::codegen::http::Request<B>) -> Self::Future {
+                        // Messages over the limit are refused with RESOURCE_EXHAUSTED from their
+                        // frame header, before tonic buffers them.
+                        let limit = self.max_decoding_message_size;
+                        // Unused when the service has no methods.
+                        #[allow(unused_variables)]
+                        let deadline = #rt::grpc::request_deadline(request.headers());
+                        let request = request.map(|body| #rt::grpc::GuardedBody::limited(body, limit));
                         match request.uri().path() {
                             #(#arms)*
                             _ => ::std::boxed::Box::pin(async move {
@@ -447,6 +475,9 @@ impl ServiceGen<'_, '_> {
                     request
                         .extensions_mut()
                         .insert(#t::GrpcMethod::new(#service_name, #method_name));
+                    request.extensions_mut().insert(#rt::grpc::MaxDecodingMessageSize(
+                        self.max_decoding_message_size,
+                    ));
                     self.inner.#call(request, path, codec).await
                 }
             }
@@ -459,9 +490,14 @@ impl ServiceGen<'_, '_> {
                 #descriptor
 
                 #docs
+                #[doc = ""]
+                #[doc = " Every call ends with `DEADLINE_EXCEEDED` once its deadline"]
+                #[doc = " (`Request::set_timeout`) passes, wherever it is: waiting for headers,"]
+                #[doc = " reading or writing messages."]
                 #[derive(Debug, Clone)]
                 pub struct #client_name<T> {
-                    inner: #t::client::Grpc<T>,
+                    inner: #t::client::Grpc<#rt::grpc::CallGuard<T>>,
+                    max_decoding_message_size: usize,
                 }
 
                 impl #client_name<#t::transport::Channel> {
@@ -485,12 +521,36 @@ impl ServiceGen<'_, '_> {
                 {
                     /// A client sending requests through `inner` (a channel or any gRPC service).
                     pub fn new(inner: T) -> Self {
-                        Self { inner: #t::client::Grpc::new(inner) }
+                        Self {
+                            inner: #t::client::Grpc::new(#rt::grpc::CallGuard::new(inner)),
+                            max_decoding_message_size: #rt::grpc::DEFAULT_MAX_DECODING_MESSAGE_SIZE,
+                        }
                     }
 
                     /// Like [`Self::new`], with the origin (scheme and authority) requests use.
                     pub fn with_origin(inner: T, origin: #t::codegen::http::Uri) -> Self {
-                        Self { inner: #t::client::Grpc::with_origin(inner, origin) }
+                        Self {
+                            inner: #t::client::Grpc::with_origin(#rt::grpc::CallGuard::new(inner), origin),
+                            max_decoding_message_size: #rt::grpc::DEFAULT_MAX_DECODING_MESSAGE_SIZE,
+                        }
+                    }
+
+                    /// A client whose requests pass through `interceptor` (to add metadata such
+                    /// as credentials, or refuse them) before `inner`.
+                    pub fn with_interceptor<F>(
+                        inner: T,
+                        interceptor: F,
+                    ) -> #client_name<#t::codegen::InterceptedService<T, F>>
+                    where
+                        F: #t::service::Interceptor,
+                        T: #t::codegen::Service<
+                            #t::codegen::http::Request<#t::body::Body>,
+                            Response = #t::codegen::http::Response<T::ResponseBody>,
+                        >,
+                        <T as #t::codegen::Service<#t::codegen::http::Request<#t::body::Body>>>::Error:
+                            ::core::convert::Into<#t::codegen::StdError> + ::core::marker::Send + ::core::marker::Sync,
+                    {
+                        #client_name::new(#t::codegen::InterceptedService::new(inner, interceptor))
                     }
 
                     /// Compresses requests with `encoding`.
@@ -507,10 +567,12 @@ impl ServiceGen<'_, '_> {
                         self
                     }
 
-                    /// Limits the size of a decoded response message (default 4 MiB).
+                    /// Limits the size of a decoded response message (default 4 MiB); a longer
+                    /// one fails the call with `RESOURCE_EXHAUSTED`.
                     #[must_use]
                     pub fn max_decoding_message_size(mut self, limit: usize) -> Self {
                         self.inner = self.inner.max_decoding_message_size(limit);
+                        self.max_decoding_message_size = limit;
                         self
                     }
 

@@ -1,8 +1,14 @@
 """A gRPC interop peer on Python grpcio: the standard TestService server and client cases.
 
 Usage:
-  interop_peer.py server --proto_root DIR --stub_dir DIR --port N
+  interop_peer.py server --proto_root DIR --stub_dir DIR --port N [TLS] [--compression gzip]
   interop_peer.py client --proto_root DIR --stub_dir DIR --server_port N --test_case NAME|all
+                  [TLS] [--compression gzip]
+
+TLS: `--use_tls true --tls_dir DIR` serves with DIR/server1.pem and DIR/server1.key, or
+connects trusting DIR/ca.pem and checking the name `--server_host_override` (default
+foo.test.google.fr). `--compression gzip` compresses every message sent (grpcio's channel or
+server default compression).
 
 Stubs are generated into --stub_dir with grpc_tools.protoc from grpc/testing/{test,messages,
 empty}.proto under --proto_root. Their top-level package `grpc` would shadow grpcio itself, so
@@ -53,7 +59,16 @@ def load():
 
 # ---------------------------------------------------------------- server
 
-def serve(port):
+def read(directory, name):
+    with open(os.path.join(directory, name), "rb") as f:
+        return f.read()
+
+
+def compression(grpc, name):
+    return grpc.Compression.Gzip if name == "gzip" else grpc.Compression.NoCompression
+
+
+def serve(port, args):
     grpc, empty_pb2, messages_pb2, test_pb2_grpc = load()
 
     def echo(context):
@@ -103,9 +118,15 @@ def serve(port):
                         time.sleep(parameters.interval_us / 1e6)
                     yield messages_pb2.StreamingOutputCallResponse(payload=payload(parameters.size))
 
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8),
+                         compression=compression(grpc, args.compression))
     test_pb2_grpc.add_TestServiceServicer_to_server(Service(), server)
-    bound = server.add_insecure_port("127.0.0.1:%d" % port)
+    if args.use_tls == "true":
+        credentials = grpc.ssl_server_credentials(
+            [(read(args.tls_dir, "server1.key"), read(args.tls_dir, "server1.pem"))])
+        bound = server.add_secure_port("127.0.0.1:%d" % port, credentials)
+    else:
+        bound = server.add_insecure_port("127.0.0.1:%d" % port)
     if bound == 0:
         raise SystemExit("cannot bind 127.0.0.1:%d" % port)
     server.start()
@@ -132,9 +153,16 @@ def check(condition, message):
         raise CaseFailure(message)
 
 
-def run_client(port, cases):
+def run_client(port, cases, args):
     grpc, empty_pb2, messages_pb2, test_pb2_grpc = load()
-    channel = grpc.insecure_channel("127.0.0.1:%d" % port)
+    target = "127.0.0.1:%d" % port
+    if args.use_tls == "true":
+        credentials = grpc.ssl_channel_credentials(root_certificates=read(args.tls_dir, "ca.pem"))
+        options = (("grpc.ssl_target_name_override", args.server_host_override),)
+        channel = grpc.secure_channel(target, credentials, options=options,
+                                      compression=compression(grpc, args.compression))
+    else:
+        channel = grpc.insecure_channel(target, compression=compression(grpc, args.compression))
     grpc.channel_ready_future(channel).result(timeout=10)
     stub = test_pb2_grpc.TestServiceStub(channel)
     step = 10
@@ -318,13 +346,16 @@ def main():
     parser.add_argument("--server_port", type=int)
     parser.add_argument("--test_case", default="all")
     parser.add_argument("--use_tls", default="false")
+    parser.add_argument("--tls_dir")
+    parser.add_argument("--server_host_override", default="foo.test.google.fr")
+    parser.add_argument("--compression", default="none", choices=["none", "gzip"])
     args = parser.parse_args()
     generate_stubs(args.proto_root, args.stub_dir)
     if args.role == "server":
-        serve(args.port)
+        serve(args.port, args)
         return 0
     cases = CASES if args.test_case == "all" else args.test_case.split(",")
-    return 1 if run_client(args.server_port, cases) else 0
+    return 1 if run_client(args.server_port, cases, args) else 0
 
 
 if __name__ == "__main__":

@@ -2,10 +2,10 @@
 //! (payloads of the requested sizes, echoed status, echoed initial and trailing metadata,
 //! timed streaming responses), served with tonic on one address.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use protoforge::grpc::Trailers;
+use protoforge::grpc::transport::{self, MAX_MESSAGE_SIZE};
 use tokio::sync::mpsc;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::ReceiverStream;
@@ -174,13 +174,43 @@ impl TestService for Interop {
     }
 }
 
-/// Serves the interop service on `addr` until `shutdown` completes.
+/// The test server's TLS identity: the certificate and key of `testdata/grpc-tls`, which the
+/// test CA there signed for `*.test.google.fr`.
+pub fn test_identity() -> tonic::transport::Identity {
+    tonic::transport::Identity::from_pem(
+        include_bytes!("../../../testdata/grpc-tls/server1.pem"),
+        include_bytes!("../../../testdata/grpc-tls/server1.key"),
+    )
+}
+
+/// The interop service as `interop-server` serves it: gzip accepted, the default message size
+/// limits of [`protoforge::grpc::transport`].
+pub fn service() -> TestServiceServer<Interop> {
+    TestServiceServer::new(Interop)
+        .accept_compressed(tonic::codec::CompressionEncoding::Gzip)
+        .max_decoding_message_size(MAX_MESSAGE_SIZE)
+        .max_encoding_message_size(MAX_MESSAGE_SIZE)
+}
+
+/// Serves `service` on `listener` with protoforge's server defaults (keepalive, a handshake
+/// timeout, a cap on concurrent streams), over TLS with [`test_identity`] when `tls` is set,
+/// until `shutdown` completes.
 pub async fn serve(
-    addr: SocketAddr,
+    service: TestServiceServer<Interop>,
+    listener: tokio::net::TcpListener,
+    tls: bool,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), tonic::transport::Error> {
-    tonic::transport::Server::builder()
-        .add_service(TestServiceServer::new(Interop))
-        .serve_with_shutdown(addr, shutdown)
+    let mut builder = transport::server_builder();
+    if tls {
+        builder = builder.tls_config(
+            tonic::transport::ServerTlsConfig::new()
+                .identity(test_identity())
+                .timeout(transport::HANDSHAKE_TIMEOUT),
+        )?;
+    }
+    builder
+        .add_service(service)
+        .serve_with_incoming_shutdown(transport::incoming(listener), shutdown)
         .await
 }

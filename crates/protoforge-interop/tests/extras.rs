@@ -1,7 +1,8 @@
 //! Beyond the standard interop cases, against Python grpcio (`python/extras_peer.py`): rich
 //! error details (an encoded `google.rpc.Status` holding a `google.rpc.ErrorInfo`, in
 //! `grpc-status-details-bin`) pass through untouched in both directions, and the generated
-//! client's and server's compression and message-size options take effect on the wire.
+//! client's and server's compression and message-size options take effect on the wire
+//! (an oversized message is `RESOURCE_EXHAUSTED`, as in grpc-go).
 //! Python decodes details with the real googleapis types; we use the wire-compatible mirrors
 //! of `proto/rich_status.proto`. Everything binds 127.0.0.1 and every wait is bounded.
 
@@ -335,15 +336,16 @@ async fn client_options_take_effect_against_python_server() {
         Some(50_000)
     );
 
-    // Message size limits: a response over the decoding limit, a request over the encoding
-    // one. tonic reports both as OUT_OF_RANGE (grpc-core says RESOURCE_EXHAUSTED).
+    // Message size limits: a response over the decoding limit is RESOURCE_EXHAUSTED, as in
+    // grpc-go and grpc-core (tonic alone says OUT_OF_RANGE); then a request over the encoding
+    // one.
     let status = client()
         .max_decoding_message_size(1_000)
         .unary_call(request(0, 2_000))
         .await
         .expect_err("response over the limit");
-    assert_eq!(status.code(), Code::OutOfRange, "{status:?}");
-    assert!(status.message().contains("too large"), "{status:?}");
+    assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
+    assert!(status.message().contains("larger than max"), "{status:?}");
     let status = client()
         .max_encoding_message_size(1_000)
         .unary_call(request(2_000, 0))
@@ -384,12 +386,12 @@ async fn server_options_take_effect_against_python_client() {
     assert_eq!(python_client(addr.port(), "gzip", 1000).await, ["ok 1000"]);
     gzip.abort();
 
-    // tonic answers a request over the decoding limit with OUT_OF_RANGE.
+    // A request over the decoding limit is refused with RESOURCE_EXHAUSTED, as grpc-go does.
     let (addr, limited) =
         serve(TestServiceServer::new(Interop).max_decoding_message_size(500)).await;
     assert_eq!(
         python_client(addr.port(), "plain", 1000).await,
-        ["error OUT_OF_RANGE"]
+        ["error RESOURCE_EXHAUSTED"]
     );
     limited.abort();
 }

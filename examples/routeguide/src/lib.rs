@@ -1,6 +1,8 @@
 //! `routeguide-example`: the gRPC RouteGuide example on protoforge. `build.rs` generates
 //! the code with `protoforge-build`; this crate adds a tiny in-memory feature database used by
-//! the server, and the example's binaries and test run the client against the server.
+//! the server, the server set-up the binaries share (protoforge's server defaults, health,
+//! reflection, optional TLS and bearer-token authentication), and the example's binaries and
+//! tests run the client against the server.
 
 /// The generated code of package `routeguide` (messages, `route_guide_server`,
 /// `route_guide_client`).
@@ -14,29 +16,138 @@ pub mod routeguide {
 pub const FILE_DESCRIPTOR_SET: &[u8] =
     include_bytes!(concat!(env!("OUT_DIR"), "/route_guide_descriptor.bin"));
 
-/// Adds the RouteGuide service, answered by `guide`, and server reflection (both the `v1` and
-/// the older `v1alpha` protocol, which many clients still use) describing it to `server`.
-pub fn add_services(
-    server: &mut tonic::transport::Server,
+/// The example's TLS certificate (for `localhost`, `127.0.0.1` and `*.test.google.fr`) and
+/// key, and the test CA that signed it: gRPC's public test credentials from
+/// `testdata/grpc-tls`. Never use them outside tests and examples.
+pub mod tls {
+    /// The test CA clients trust.
+    pub const CA: &[u8] = include_bytes!("../../../testdata/grpc-tls/ca.pem");
+
+    /// The server's identity (certificate and key).
+    pub fn identity() -> tonic::transport::Identity {
+        tonic::transport::Identity::from_pem(
+            include_bytes!("../../../testdata/grpc-tls/server1.pem"),
+            include_bytes!("../../../testdata/grpc-tls/server1.key"),
+        )
+    }
+}
+
+/// A server interceptor that admits requests carrying `authorization: Bearer TOKEN` and
+/// refuses every other one with `UNAUTHENTICATED`.
+#[derive(Clone, Debug)]
+pub struct RequireBearer {
+    expected: tonic::metadata::MetadataValue<tonic::metadata::Ascii>,
+}
+
+impl RequireBearer {
+    /// Admits requests with bearer token `token`; `None` if the token cannot be a header value.
+    pub fn new(token: &str) -> Option<RequireBearer> {
+        let expected = format!("Bearer {token}").parse().ok()?;
+        Some(RequireBearer { expected })
+    }
+}
+
+impl tonic::service::Interceptor for RequireBearer {
+    fn call(&mut self, request: Request<()>) -> Result<Request<()>, Status> {
+        match request.metadata().get("authorization") {
+            Some(value) if *value == self.expected => Ok(request),
+            Some(_) => Err(Status::unauthenticated("invalid bearer token")),
+            None => Err(Status::unauthenticated("missing bearer token")),
+        }
+    }
+}
+
+/// A client interceptor that adds `authorization: Bearer TOKEN` to every request (or,
+/// as its `Default`, nothing).
+#[derive(Clone, Debug, Default)]
+pub struct SendBearer {
+    value: Option<tonic::metadata::MetadataValue<tonic::metadata::Ascii>>,
+}
+
+impl SendBearer {
+    /// Sends bearer token `token`; `None` if the token cannot be a header value.
+    pub fn new(token: &str) -> Option<SendBearer> {
+        let value = format!("Bearer {token}").parse().ok()?;
+        Some(SendBearer { value: Some(value) })
+    }
+}
+
+impl tonic::service::Interceptor for SendBearer {
+    fn call(&mut self, mut request: Request<()>) -> Result<Request<()>, Status> {
+        if let Some(value) = &self.value {
+            request
+                .metadata_mut()
+                .insert("authorization", value.clone());
+        }
+        Ok(request)
+    }
+}
+
+/// How [`router`] serves.
+#[derive(Clone, Debug, Default)]
+pub struct ServeOptions {
+    /// Serve TLS with [`tls::identity`].
+    pub tls: bool,
+    /// Require this bearer token on RouteGuide calls (health and reflection stay open).
+    pub token: Option<String>,
+}
+
+/// The RouteGuide server (answered by `guide`) with health (`grpc.health.v1`, RouteGuide
+/// marked serving) and reflection (`v1` and `v1alpha`, describing `route_guide.proto`), on a
+/// tonic server with protoforge's defaults ([`protoforge::grpc::transport`]: keepalive, a cap
+/// on concurrent streams, 4 MiB messages both ways); serve it with
+/// `serve_with_incoming(protoforge::grpc::transport::incoming(listener))`, which also closes
+/// connections that do not finish the HTTP/2 handshake in time. Returns the router and the
+/// health reporter.
+pub fn router(
     guide: Guide,
-) -> Result<tonic::transport::server::Router, tonic_reflection::server::Error> {
-    let reflection = || {
-        tonic_reflection::server::Builder::configure()
-            .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
+    options: &ServeOptions,
+) -> Result<(Router, HealthReporter), Box<dyn std::error::Error + Send + Sync>> {
+    use protoforge::grpc::transport::{self, MAX_MESSAGE_SIZE};
+    use routeguide::route_guide_server::{RouteGuideServer, SERVICE_NAME};
+
+    let mut server = transport::server_builder();
+    if options.tls {
+        server = server.tls_config(
+            tonic::transport::ServerTlsConfig::new()
+                .identity(tls::identity())
+                .timeout(transport::HANDSHAKE_TIMEOUT),
+        )?;
+    }
+    let reflection = protoforge::grpc::reflection::Builder::new()
+        .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)?;
+    let (reporter, health) = protoforge::grpc::health::service();
+    reporter.set_serving(SERVICE_NAME);
+    let guide = RouteGuideServer::new(guide)
+        .max_decoding_message_size(MAX_MESSAGE_SIZE)
+        .max_encoding_message_size(MAX_MESSAGE_SIZE);
+    // With a token, RouteGuide calls pass through the bearer check first.
+    let (open, guarded) = match &options.token {
+        Some(token) => {
+            let check = RequireBearer::new(token).ok_or("the token is not a valid header value")?;
+            (None, Some(InterceptedService::new(guide, check)))
+        }
+        None => (Some(guide), None),
     };
-    Ok(server
-        .add_service(routeguide::route_guide_server::RouteGuideServer::new(guide))
-        .add_service(reflection().build_v1()?)
-        .add_service(reflection().build_v1alpha()?))
+    let router = server
+        .add_service(health)
+        .add_optional_service(open)
+        .add_optional_service(guarded)
+        .add_service(reflection.build_v1())
+        .add_service(reflection.build_v1alpha());
+    Ok((router, reporter))
 }
 
 use std::collections::HashMap;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
+use protoforge::grpc::health::HealthReporter;
 use routeguide::route_guide_server::RouteGuide;
 use routeguide::{Feature, Point, Rectangle, RouteNote, RouteSummary};
 use tokio_stream::{Stream, StreamExt};
+use tonic::codegen::InterceptedService;
+use tonic::transport::server::Router;
 use tonic::{Request, Response, Status, Streaming};
 
 /// A stream of gRPC results, as the generated server trait wants it.

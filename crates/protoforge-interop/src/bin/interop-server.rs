@@ -1,28 +1,86 @@
-//! `interop-server --port N [--use_tls=false]`: serves the gRPC interop `TestService` on
-//! 127.0.0.1 until interrupted (or its standard input closes, so a parent that dies takes it
-//! along).
+//! `interop-server --port=N [--use_tls=true|false]`: serves the gRPC interop `TestService` on
+//! 127.0.0.1 until it receives SIGINT or SIGTERM. It never reads its standard input.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
-fn main() -> ExitCode {
-    let mut port: Option<u16> = None;
-    for arg in std::env::args().skip(1) {
-        let (key, value) = arg.split_once('=').unwrap_or((arg.as_str(), ""));
-        match key {
-            "--port" => port = value.parse().ok(),
-            "--use_tls" if value == "false" => {}
-            _ => {
-                eprintln!(
-                    "interop-server: unsupported argument `{arg}` (usage: --port=N [--use_tls=false])"
-                );
-                return ExitCode::from(2);
+const USAGE: &str = "usage: interop-server --port=N [--use_tls=true|false]
+
+Serves the gRPC interop TestService on 127.0.0.1:N until interrupted (SIGINT or SIGTERM).
+  --port=N, --port N          the port to listen on (required; 0 picks a free one)
+  --use_tls=true|false        serve TLS with the test credentials of testdata/grpc-tls
+                              (default false)
+  --help                      print this help";
+
+struct Args {
+    port: u16,
+    tls: bool,
+}
+
+/// Parses the flags, accepting `--flag=value` and `--flag value`.
+fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Args>, String> {
+    let mut port = None;
+    let mut tls = false;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        if arg == "--help" || arg == "-h" {
+            return Ok(None);
+        }
+        let (key, value) = match arg.split_once('=') {
+            Some((key, value)) => (key.to_string(), value.to_string()),
+            None if arg == "--use_tls" => (arg, "true".to_string()),
+            None => {
+                let value = args
+                    .next()
+                    .ok_or_else(|| format!("`{arg}` needs a value"))?;
+                (arg, value)
             }
+        };
+        match key.as_str() {
+            "--port" => {
+                port = Some(value.parse().map_err(|_| format!("bad port `{value}`"))?);
+            }
+            "--use_tls" => {
+                tls = match value.as_str() {
+                    "true" => true,
+                    "false" => false,
+                    _ => return Err(format!("bad value `{value}` for --use_tls")),
+                };
+            }
+            _ => return Err(format!("unsupported argument `{key}`")),
         }
     }
-    let Some(port) = port else {
-        eprintln!("interop-server: --port=N is required");
-        return ExitCode::from(2);
+    let port = port.ok_or("--port=N is required")?;
+    Ok(Some(Args { port, tls }))
+}
+
+/// Completes on SIGINT or SIGTERM.
+async fn signalled() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => (),
+        () = terminate => (),
+    }
+}
+
+fn main() -> ExitCode {
+    let args = match parse(std::env::args().skip(1)) {
+        Ok(Some(args)) => args,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("interop-server: {e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -31,19 +89,23 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    let shutdown = async {
-        // Stop when standard input reaches its end or the process is interrupted.
-        let stdin = tokio::task::spawn_blocking(|| {
-            let mut sink = Vec::new();
-            let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut sink);
-        });
-        tokio::select! {
-            _ = stdin => (),
-            _ = tokio::signal::ctrl_c() => (),
-        }
-    };
-    match runtime.block_on(protoforge_interop::server::serve(addr, shutdown)) {
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
+    let result = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        let bound = listener.local_addr().map_err(|e| e.to_string())?;
+        println!("interop-server listening on {bound}");
+        protoforge_interop::server::serve(
+            protoforge_interop::server::service(),
+            listener,
+            args.tls,
+            signalled(),
+        )
+        .await
+        .map_err(|e| e.to_string())
+    });
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("interop-server: {e}");

@@ -1,16 +1,47 @@
-//! `routeguide-client [URL]`: asks the server at `URL` (default `http://127.0.0.1:10000`)
-//! for the feature at one point and for the features in a rectangle, and prints them.
+//! `routeguide-client [URL] [--tls] [--token TOKEN]`: asks the server at `URL` (default
+//! `http://127.0.0.1:10000`, or `https://localhost:10000` with `--tls`, trusting the example's
+//! test CA) for the feature at one point and for the features in a rectangle, and prints them.
+//! `--token` sends `authorization: Bearer TOKEN` with every call.
 
 use routeguide_example::routeguide::route_guide_client::RouteGuideClient;
 use routeguide_example::routeguide::{Point, Rectangle};
+use routeguide_example::{SendBearer, tls};
 use tokio_stream::StreamExt;
+use tonic::transport::{Certificate, ClientTlsConfig, Endpoint};
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let url = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "http://127.0.0.1:10000".to_string());
-    let mut client = RouteGuideClient::connect(url).await?;
+async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let mut url = None;
+    let mut secure = false;
+    let mut token = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--tls" => secure = true,
+            "--token" => token = Some(args.next().ok_or("--token needs a value")?),
+            _ if !arg.starts_with('-') => url = Some(arg),
+            _ => return Err(format!("unknown flag `{arg}`").into()),
+        }
+    }
+    let default = if secure {
+        "https://localhost:10000"
+    } else {
+        "http://127.0.0.1:10000"
+    };
+    let mut endpoint = Endpoint::from_shared(url.unwrap_or_else(|| default.to_string()))?;
+    if secure {
+        endpoint = endpoint.tls_config(
+            ClientTlsConfig::new()
+                .ca_certificate(Certificate::from_pem(tls::CA))
+                .domain_name("localhost"),
+        )?;
+    }
+    let channel = endpoint.connect().await?;
+    let bearer = match token {
+        Some(token) => SendBearer::new(&token).ok_or("the token is not a valid header value")?,
+        None => SendBearer::default(),
+    };
+    let mut client = RouteGuideClient::with_interceptor(channel, bearer);
     let point = |latitude, longitude| Point {
         latitude,
         longitude,

@@ -1,15 +1,28 @@
-//! `routeguide-server [ADDR]`: serves RouteGuide (with two sample features) and gRPC server
-//! reflection on `ADDR` (default `127.0.0.1:10000`) until interrupted.
+//! `routeguide-server [ADDR] [--tls] [--token TOKEN]`: serves RouteGuide (with two sample
+//! features), gRPC health and server reflection on `ADDR` (default `127.0.0.1:10000`) until
+//! interrupted, with protoforge's server defaults. `--tls` serves TLS with the example's test
+//! certificate; `--token` requires `authorization: Bearer TOKEN` on RouteGuide calls.
 
 use routeguide_example::routeguide::{Feature, Point};
-use routeguide_example::{Guide, add_services};
+use routeguide_example::{Guide, ServeOptions, router};
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let addr = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "127.0.0.1:10000".to_string())
-        .parse()?;
+async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let mut addr = "127.0.0.1:10000".to_string();
+    let mut options = ServeOptions::default();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--tls" => options.tls = true,
+            "--token" => options.token = Some(args.next().ok_or("--token needs a value")?),
+            "--help" => {
+                println!("usage: routeguide-server [ADDR] [--tls] [--token TOKEN]");
+                return Ok(());
+            }
+            _ if !arg.starts_with('-') => addr = arg,
+            _ => return Err(format!("unknown flag `{arg}`").into()),
+        }
+    }
     let feature = |name: &str, latitude, longitude| Feature {
         name: name.to_string(),
         location: Some(Point {
@@ -23,9 +36,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         feature("Patriots Path", 407_838_351, -746_143_763),
         feature("Berkshire Valley", 408_122_808, -743_999_179),
     ]);
-    println!("routeguide-server listening on {addr}");
-    add_services(&mut tonic::transport::Server::builder(), guide)?
-        .serve(addr)
+    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    println!("routeguide-server listening on {}", listener.local_addr()?);
+    let (router, _health) = router(guide, &options)?;
+    router
+        .serve_with_incoming_shutdown(protoforge::grpc::transport::incoming(listener), async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
         .await?;
     Ok(())
 }

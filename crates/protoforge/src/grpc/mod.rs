@@ -1,7 +1,25 @@
 //! gRPC support (feature `grpc`): [`Codec`], the `tonic` codec that generated service code
-//! uses to put protoforge messages on the wire, and [`ServiceDescriptor`], the static
-//! description of a service that generated modules expose as `SERVICE`. Messages are encoded
-//! straight into tonic's frame buffer and decoded straight from it, with no intermediate copy.
+//! uses to put protoforge messages on the wire; [`ServiceDescriptor`], the static description
+//! of a service that generated modules expose as `SERVICE`; and what generated clients and
+//! servers wrap around tonic so that they behave as grpc-go's do: [`CallGuard`] (deadlines
+//! enforced for the whole call, `RESOURCE_EXHAUSTED` for oversized messages) and Trailers-Only
+//! error responses. Messages are encoded straight into tonic's frame buffer and decoded
+//! straight from it, with no intermediate copy.
+
+mod call;
+#[cfg(feature = "grpc-health")]
+pub mod health;
+#[cfg(feature = "grpc-reflection")]
+pub mod reflection;
+mod server;
+#[cfg(feature = "grpc-transport")]
+pub mod transport;
+
+pub use call::{
+    BoxError, CallGuard, DEFAULT_MAX_DECODING_MESSAGE_SIZE, GuardedBody, MaxDecodingMessageSize,
+    ResponseFuture, parse_grpc_timeout,
+};
+pub use server::{Peeked, request_deadline, trailers_only, until_deadline};
 
 use core::fmt;
 use core::marker::PhantomData;
