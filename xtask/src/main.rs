@@ -8,6 +8,7 @@ use std::process::ExitCode;
 mod bench;
 mod bootstrap;
 mod conformance;
+mod fuzz;
 mod goldens;
 mod tidy;
 
@@ -25,6 +26,7 @@ fn main() -> ExitCode {
         "bootstrap" => bootstrap::run(&root(), rest),
         "goldens" => goldens::run(&root(), rest),
         "bench" => bench::run(&root(), rest),
+        "fuzz" => fuzz::run(&root(), rest),
         _ => Err(format!("unknown job `{job}`\n\njobs:\n{JOBS}")),
     };
     let _ = rest;
@@ -43,7 +45,8 @@ const JOBS: &str = "  tidy          check module docs and formatting\n  \
   bootstrap [--check]  regenerate the runtime's descriptor.rs, plugin.rs and wkt\n  \
   goldens [SET..]  regenerate testdata/descriptors goldens with real protoc\n  \
   bench compile [--googleapis DIR] [--runs N]  time protoforge against protoc and protox\n  \
-  bench grpc [ARGS]  gRPC echo benchmark (cargo run --release -p grpc-echo-bench)\n";
+  bench grpc [ARGS]  gRPC echo benchmark (cargo run --release -p grpc-echo-bench)\n  \
+  fuzz [TARGET] [--time S]  run the fuzz targets with libFuzzer (cargo fuzz)\n";
 
 /// The workspace root (the parent of this crate).
 fn root() -> PathBuf {

@@ -1873,6 +1873,16 @@ impl<'a> Ctx<'a> {
             if !seen.insert(name.clone()) {
                 continue;
             }
+            // A type already answered: `false` covers everything it reaches.
+            let known = self.required_memo.borrow().get(&name).copied();
+            match known {
+                Some(true) => {
+                    found = true;
+                    break;
+                }
+                Some(false) => continue,
+                None => {}
+            }
             let Ok(message) = self.pool.message(&name) else {
                 continue;
             };
@@ -1900,9 +1910,16 @@ impl<'a> Ctx<'a> {
                 break;
             }
         }
-        self.required_memo
-            .borrow_mut()
-            .insert(full_name.to_string(), found);
+        let mut memo = self.required_memo.borrow_mut();
+        if found {
+            memo.insert(full_name.to_string(), true);
+        } else {
+            // Nothing reachable from `full_name` is required, so nothing reachable from the
+            // types visited on the way either.
+            for name in seen {
+                memo.insert(name, false);
+            }
+        }
         found
     }
 

@@ -2,6 +2,7 @@
 //! name to its descriptor, file, resolved features and Rust name and module, resolves
 //! editions features per scope, finds map entries, and decides where recursion needs `Box`.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use proc_macro2::TokenStream;
@@ -142,6 +143,9 @@ pub(crate) struct Pool<'a> {
     generated: HashSet<String>,
     config: &'a Config,
     runtime: TokenStream,
+    /// For [`Pool::needs_box`]: the strongly connected component of each message in the graph
+    /// of singular message fields, computed on first use.
+    components: OnceCell<HashMap<String, usize>>,
 }
 
 impl<'a> Pool<'a> {
@@ -163,6 +167,7 @@ impl<'a> Pool<'a> {
             generated: files_to_generate.iter().cloned().collect(),
             config,
             runtime,
+            components: OnceCell::new(),
         };
         for name in files_to_generate {
             if pool.file_index(name).is_none() {
@@ -417,29 +422,99 @@ impl<'a> Pool<'a> {
     }
 
     /// Whether a singular field of message type `target` inside `holder` must be boxed:
-    /// `holder` is reachable from `target` through singular message fields.
+    /// `holder` is reachable from `target` through singular message fields. The field itself
+    /// leads from `holder` to `target`, so that is when both are in one strongly connected
+    /// component of that graph.
     pub(crate) fn needs_box(&self, holder: &str, target: &str) -> bool {
-        let mut seen = HashSet::new();
-        let mut stack = vec![target.to_string()];
-        while let Some(name) = stack.pop() {
-            if name == holder {
-                return true;
-            }
-            if !seen.insert(name.clone()) {
+        let components = self.components.get_or_init(|| self.singular_components());
+        match (components.get(holder), components.get(target)) {
+            (Some(a), Some(b)) => a == b,
+            _ => holder == target,
+        }
+    }
+
+    /// The strongly connected components of the graph whose nodes are the messages and whose
+    /// edges are their singular message fields (Tarjan's algorithm, without recursion).
+    fn singular_components(&self) -> HashMap<String, usize> {
+        let names: Vec<&str> = self
+            .types
+            .iter()
+            .filter(|(_, info)| matches!(info.kind, Kind::Message(_)))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let index_of: HashMap<&str, usize> =
+            names.iter().enumerate().map(|(i, name)| (*name, i)).collect();
+        let edges: Vec<Vec<usize>> = names
+            .iter()
+            .map(|name| match self.message(name) {
+                Ok(message) => message
+                    .field
+                    .iter()
+                    .filter(|f| {
+                        f.label() != Label::Repeated
+                            && matches!(f.r#type(), Type::Message | Type::Group)
+                    })
+                    .filter_map(|f| index_of.get(f.type_name()).copied())
+                    .collect(),
+                Err(_) => Vec::new(),
+            })
+            .collect();
+        const UNSEEN: usize = usize::MAX;
+        let n = names.len();
+        let (mut order, mut low) = (vec![UNSEEN; n], vec![0; n]);
+        let mut on_stack = vec![false; n];
+        let mut component = vec![0; n];
+        let (mut next_order, mut next_component) = (0, 0);
+        let mut stack = Vec::new();
+        for root in 0..n {
+            if order[root] != UNSEEN {
                 continue;
             }
-            let Ok(message) = self.message(&name) else {
-                continue;
-            };
-            for field in &message.field {
-                if field.label() != Label::Repeated
-                    && matches!(field.r#type(), Type::Message | Type::Group)
-                {
-                    stack.push(field.type_name().to_string());
+            // (node, index of its next edge to follow)
+            let mut calls = vec![(root, 0)];
+            order[root] = next_order;
+            low[root] = next_order;
+            next_order += 1;
+            stack.push(root);
+            on_stack[root] = true;
+            while let Some(&(v, edge)) = calls.last() {
+                if let Some(&w) = edges[v].get(edge) {
+                    if let Some(top) = calls.last_mut() {
+                        top.1 += 1;
+                    }
+                    if order[w] == UNSEEN {
+                        order[w] = next_order;
+                        low[w] = next_order;
+                        next_order += 1;
+                        stack.push(w);
+                        on_stack[w] = true;
+                        calls.push((w, 0));
+                    } else if on_stack[w] {
+                        low[v] = low[v].min(order[w]);
+                    }
+                    continue;
+                }
+                calls.pop();
+                if let Some(&(u, _)) = calls.last() {
+                    low[u] = low[u].min(low[v]);
+                }
+                if low[v] == order[v] {
+                    while let Some(w) = stack.pop() {
+                        on_stack[w] = false;
+                        component[w] = next_component;
+                        if w == v {
+                            break;
+                        }
+                    }
+                    next_component += 1;
                 }
             }
         }
-        false
+        names
+            .iter()
+            .zip(component)
+            .map(|(name, c)| (name.to_string(), c))
+            .collect()
     }
 
     /// The Rust path of type `full_name` as seen from module `from`.
