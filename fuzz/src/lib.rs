@@ -14,8 +14,11 @@ use protoforge::Message;
 use protoforge::descriptor::FileDescriptorSet;
 use protoforge::reflect::{DescriptorPool, DynamicMessage, MessageDescriptor};
 
+/// A target's body.
+pub type Body = fn(&[u8]);
+
 /// Every target: its name (the binary's and the seed directory's) and its body.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Body)] = &[
     ("parse", parse),
     ("decode_descriptor_set", decode_descriptor_set),
     ("compile", compile),

@@ -442,8 +442,11 @@ impl<'a> Pool<'a> {
             .filter(|(_, info)| matches!(info.kind, Kind::Message(_)))
             .map(|(name, _)| name.as_str())
             .collect();
-        let index_of: HashMap<&str, usize> =
-            names.iter().enumerate().map(|(i, name)| (*name, i)).collect();
+        let index_of: HashMap<&str, usize> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (*name, i))
+            .collect();
         let edges: Vec<Vec<usize>> = names
             .iter()
             .map(|name| match self.message(name) {
