@@ -15,10 +15,14 @@
 //! # Ok::<(), protoforge::DecodeError>(())
 //! ```
 
-// Generated from grpc's .proto files, whose fields are not all documented.
+// Generated from grpc's .proto files (kept as the generator writes them, which a test
+// checks), whose fields are not all documented.
+#[rustfmt::skip]
 #[allow(missing_docs)]
 pub mod v1;
-// Generated from grpc's .proto files, whose fields are not all documented.
+// Generated from grpc's .proto files (kept as the generator writes them, which a test
+// checks), whose fields are not all documented.
+#[rustfmt::skip]
 #[allow(missing_docs)]
 pub mod v1alpha;
 
