@@ -4,6 +4,7 @@
 //! case logic; it must not contain generated code by hand (that comes from `build.rs`).
 
 pub mod client;
+pub mod flags;
 pub mod server;
 
 /// The generated code of the interop protos (package `grpc.testing`).

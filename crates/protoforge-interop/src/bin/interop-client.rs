@@ -5,6 +5,7 @@
 use std::process::ExitCode;
 
 use protoforge_interop::client::{Settings, TEST_CASES, run};
+use protoforge_interop::flags::{Flag, Flags, boolean};
 
 const USAGE: &str = "usage: interop-client --server_port N [flags]
 
@@ -20,14 +21,6 @@ Runs gRPC interop test cases against a server; prints `CASE: PASS` or `CASE: FAI
 
 Flags take `--flag=value` or `--flag value`.";
 
-fn boolean(key: &str, value: &str) -> Result<bool, String> {
-    match value {
-        "true" => Ok(true),
-        "false" => Ok(false),
-        _ => Err(format!("bad value `{value}` for {key}")),
-    }
-}
-
 /// The parsed flags: the address, the cases and the connection settings.
 fn parse(
     args: impl IntoIterator<Item = String>,
@@ -36,20 +29,10 @@ fn parse(
     let mut port: Option<u16> = None;
     let mut case = "large_unary".to_string();
     let mut settings = Settings::default();
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        if arg == "--help" || arg == "-h" {
-            return Ok(None);
-        }
-        let (key, value) = match arg.split_once('=') {
-            Some((key, value)) => (key.to_string(), value.to_string()),
-            None if arg == "--use_tls" || arg == "--use_test_ca" => (arg, "true".to_string()),
-            None => {
-                let value = args
-                    .next()
-                    .ok_or_else(|| format!("`{arg}` needs a value"))?;
-                (arg, value)
-            }
+    for flag in Flags::new(args, &["--use_tls", "--use_test_ca"]) {
+        let (key, value) = match flag? {
+            Flag::Help => return Ok(None),
+            Flag::Value(key, value) => (key, value),
         };
         match key.as_str() {
             "--server_host" => host = value,

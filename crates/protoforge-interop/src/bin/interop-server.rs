@@ -4,6 +4,8 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
+use protoforge_interop::flags::{Flag, Flags, boolean};
+
 const USAGE: &str = "usage: interop-server --port=N [--use_tls=true|false]
 
 Serves the gRPC interop TestService on 127.0.0.1:N until interrupted (SIGINT or SIGTERM).
@@ -21,32 +23,16 @@ struct Args {
 fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Args>, String> {
     let mut port = None;
     let mut tls = false;
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        if arg == "--help" || arg == "-h" {
-            return Ok(None);
-        }
-        let (key, value) = match arg.split_once('=') {
-            Some((key, value)) => (key.to_string(), value.to_string()),
-            None if arg == "--use_tls" => (arg, "true".to_string()),
-            None => {
-                let value = args
-                    .next()
-                    .ok_or_else(|| format!("`{arg}` needs a value"))?;
-                (arg, value)
-            }
+    for flag in Flags::new(args, &["--use_tls"]) {
+        let (key, value) = match flag? {
+            Flag::Help => return Ok(None),
+            Flag::Value(key, value) => (key, value),
         };
         match key.as_str() {
             "--port" => {
                 port = Some(value.parse().map_err(|_| format!("bad port `{value}`"))?);
             }
-            "--use_tls" => {
-                tls = match value.as_str() {
-                    "true" => true,
-                    "false" => false,
-                    _ => return Err(format!("bad value `{value}` for --use_tls")),
-                };
-            }
+            "--use_tls" => tls = boolean(&key, &value)?,
             _ => return Err(format!("unsupported argument `{key}`")),
         }
     }
