@@ -48,16 +48,9 @@ struct FormatArgs {
 }
 
 fn format_main(argv: &[String]) -> Result<ExitCode, String> {
-    let args = match FormatArgs::try_parse_from(argv) {
+    let args = match crate::parse_args::<FormatArgs>(argv.iter().cloned()) {
         Ok(a) => a,
-        Err(e) => {
-            let _ = e.print();
-            return Ok(if e.use_stderr() {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            });
-        }
+        Err(code) => return Ok(code),
     };
     let roots = if args.paths.is_empty() {
         vec![PathBuf::from(".")]

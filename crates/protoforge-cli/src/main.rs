@@ -184,16 +184,9 @@ fn run() -> Result<ExitCode, String> {
     }
     let mut expanded = vec![program];
     expanded.extend(rest);
-    let args = match Args::try_parse_from(expanded) {
+    let args = match parse_args::<Args>(expanded) {
         Ok(a) => a,
-        Err(e) => {
-            let _ = e.print();
-            return Ok(if e.use_stderr() {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            });
-        }
+        Err(code) => return Ok(code),
     };
     if args.version {
         println!(
@@ -489,4 +482,17 @@ fn codec(mode: &Mode, pool: &FileDescriptorSet) -> Result<ExitCode, String> {
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// Parses a command line with clap. On failure, or for `--help` and `--version`, prints what
+/// clap has to say and gives the exit code: failure for errors, success for help.
+fn parse_args<T: Parser>(argv: impl IntoIterator<Item = String>) -> Result<T, ExitCode> {
+    T::try_parse_from(argv).map_err(|e| {
+        let _ = e.print();
+        if e.use_stderr() {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        }
+    })
 }
