@@ -11,30 +11,8 @@ use std::process::Command;
 
 use protoforge_check::format::format_source;
 
-/// The buf binary: `$PROTOFORGE_BUF`, or the npm install under `~/.cache/protoforge/npm`
-/// (the platform package's native binary, which skips the node launcher).
 fn buf() -> PathBuf {
-    if let Some(p) = std::env::var_os("PROTOFORGE_BUF") {
-        return PathBuf::from(p);
-    }
-    let home = std::env::var_os("HOME").expect("HOME is set");
-    let scope = Path::new(&home).join(".cache/protoforge/npm/node_modules/@bufbuild");
-    if let Ok(entries) = std::fs::read_dir(&scope) {
-        for e in entries.flatten() {
-            let native = e.path().join("bin/buf");
-            if e.file_name().to_string_lossy().starts_with("buf-") && native.exists() {
-                return native;
-            }
-        }
-    }
-    let p = scope.join("buf/bin/buf");
-    assert!(
-        p.exists(),
-        "buf not found at {} (run `npm install --prefix ~/.cache/protoforge/npm \\
-         @bufbuild/buf@1.75.0` or set PROTOFORGE_BUF)",
-        p.display()
-    );
-    p
+    protoforge_test_support::buf_path()
 }
 
 fn repo() -> PathBuf {

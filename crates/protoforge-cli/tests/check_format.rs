@@ -4,24 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The buf binary: `$PROTOFORGE_BUF`, or the npm install under `~/.cache/protoforge/npm`.
 fn buf() -> PathBuf {
-    if let Some(p) = std::env::var_os("PROTOFORGE_BUF") {
-        return PathBuf::from(p);
-    }
-    let home = std::env::var_os("HOME").expect("HOME is set");
-    let scope = Path::new(&home).join(".cache/protoforge/npm/node_modules/@bufbuild");
-    if let Ok(entries) = std::fs::read_dir(&scope) {
-        for e in entries.flatten() {
-            let native = e.path().join("bin/buf");
-            if e.file_name().to_string_lossy().starts_with("buf-") && native.exists() {
-                return native;
-            }
-        }
-    }
-    let p = scope.join("buf/bin/buf");
-    assert!(p.exists(), "buf not found at {} (see .ci/run)", p.display());
-    p
+    protoforge_test_support::buf_path()
 }
 
 fn protoforge(dir: &Path, args: &[&str]) -> Output {
