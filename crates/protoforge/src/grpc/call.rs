@@ -118,7 +118,7 @@ where
             None => request,
         };
         ResponseFuture {
-            inner: Box::pin(self.inner.call(request)),
+            inner: self.inner.call(request),
             sleep: deadline.map(|deadline| Box::pin(tokio::time::sleep_until(deadline))),
             deadline,
             limit,
@@ -126,12 +126,16 @@ where
     }
 }
 
-/// The response future of [`CallGuard`].
-pub struct ResponseFuture<F> {
-    inner: Pin<Box<F>>,
-    sleep: Option<Pin<Box<Sleep>>>,
-    deadline: Option<Instant>,
-    limit: usize,
+pin_project_lite::pin_project! {
+    /// The response future of [`CallGuard`].
+    pub struct ResponseFuture<F> {
+        #[pin]
+        inner: F,
+        // Boxed so that calls without a deadline carry no timer.
+        sleep: Option<Pin<Box<Sleep>>>,
+        deadline: Option<Instant>,
+        limit: usize,
+    }
 }
 
 impl<F> core::fmt::Debug for ResponseFuture<F> {
@@ -150,20 +154,20 @@ where
     type Output = Result<http::Response<GuardedBody<B>>, BoxError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.get_mut();
+        let this = self.project();
         // The deadline first: when it and the channel's own timeout expire together, the call
         // reports DEADLINE_EXCEEDED rather than the channel's CANCELLED.
-        if let Some(sleep) = &mut this.sleep
+        if let Some(sleep) = this.sleep
             && sleep.as_mut().poll(cx).is_ready()
         {
             return Poll::Ready(Err(Box::new(deadline_exceeded())));
         }
-        let result = ready!(this.inner.as_mut().poll(cx));
+        let result = ready!(this.inner.poll(cx));
         Poll::Ready(match result {
             Ok(response) => {
-                let (deadline, sleep, limit) = (this.deadline, this.sleep.take(), this.limit);
+                let (deadline, sleep, limit) = (*this.deadline, this.sleep.take(), *this.limit);
                 Ok(response.map(|body| GuardedBody {
-                    inner: Some(Box::pin(body)),
+                    inner: Inner::Live { body },
                     deadline,
                     sleep,
                     frames: FrameLimit::new(limit),
@@ -241,16 +245,28 @@ impl FrameLimit {
     }
 }
 
-/// A message body read by generated code: it fails with `DEADLINE_EXCEEDED` at its deadline
-/// and with `RESOURCE_EXHAUSTED` at the header of a message longer than its limit (after
-/// passing on the messages before it).
-pub struct GuardedBody<B> {
-    inner: Option<Pin<Box<B>>>,
-    deadline: Option<Instant>,
-    sleep: Option<Pin<Box<Sleep>>>,
-    frames: FrameLimit,
-    /// An error to report after the data preceding it.
-    pending: Option<Status>,
+pin_project_lite::pin_project! {
+    /// A message body read by generated code: it fails with `DEADLINE_EXCEEDED` at its deadline
+    /// and with `RESOURCE_EXHAUSTED` at the header of a message longer than its limit (after
+    /// passing on the messages before it).
+    pub struct GuardedBody<B> {
+        #[pin]
+        inner: Inner<B>,
+        deadline: Option<Instant>,
+        sleep: Option<Pin<Box<Sleep>>>,
+        frames: FrameLimit,
+        // An error to report after the data preceding it.
+        pending: Option<Status>,
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The body a [`GuardedBody`] reads until it ends or fails; then it is dropped in place.
+    #[project = InnerProj]
+    enum Inner<B> {
+        Live { #[pin] body: B },
+        Done,
+    }
 }
 
 impl<B> core::fmt::Debug for GuardedBody<B> {
@@ -267,7 +283,7 @@ impl<B> GuardedBody<B> {
     /// (`usize::MAX` for none).
     pub fn new(inner: B, deadline: Option<Instant>, limit: usize) -> Self {
         GuardedBody {
-            inner: Some(Box::pin(inner)),
+            inner: Inner::Live { body: inner },
             deadline,
             sleep: deadline.map(|d| Box::pin(tokio::time::sleep_until(d))),
             frames: FrameLimit::new(limit),
@@ -287,10 +303,19 @@ impl<B> GuardedBody<B> {
     }
 
     /// Ends the body with `status`.
-    fn fail(&mut self, status: Status) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
-        self.inner = None;
-        self.sleep = None;
+    fn fail(
+        mut self: Pin<&mut Self>,
+        status: Status,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        self.as_mut().finish();
         Poll::Ready(Some(Err(Box::new(status))))
+    }
+
+    /// Drops the inner body and the timer.
+    fn finish(self: Pin<&mut Self>) {
+        let mut this = self.project();
+        this.inner.set(Inner::Done);
+        *this.sleep = None;
     }
 }
 
@@ -303,63 +328,64 @@ where
     type Error = BoxError;
 
     fn poll_frame(
-        self: Pin<&mut Self>,
+        mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
-        let this = self.get_mut();
+        let this = self.as_mut().project();
         if let Some(status) = this.pending.take() {
-            return this.fail(status);
+            return self.fail(status);
         }
-        if let Some(sleep) = &mut this.sleep
+        if let Some(sleep) = this.sleep
             && sleep.as_mut().poll(cx).is_ready()
         {
-            return this.fail(deadline_exceeded());
+            return self.fail(deadline_exceeded());
         }
-        let Some(inner) = &mut this.inner else {
+        let InnerProj::Live { body } = this.inner.project() else {
             return Poll::Ready(None);
         };
-        let frame = match ready!(inner.as_mut().poll_frame(cx)) {
+        let frame = match ready!(body.poll_frame(cx)) {
             None => {
-                this.inner = None;
-                this.sleep = None;
+                self.finish();
                 return Poll::Ready(None);
             }
             Some(Err(e)) => {
                 let e: BoxError = e.into();
                 if this.deadline.is_some_and(|d| Instant::now() >= d) {
-                    return this.fail(deadline_exceeded());
+                    return self.fail(deadline_exceeded());
                 }
-                this.inner = None;
+                self.project().inner.set(Inner::Done);
                 return Poll::Ready(Some(Err(e)));
             }
             Some(Ok(frame)) => frame,
         };
-        let mut data = match frame.into_data() {
-            Ok(mut data) => data.copy_to_bytes(data.remaining()),
-            Err(frame) => {
-                return Poll::Ready(Some(Ok(
-                    frame.map_data(|mut d| d.copy_to_bytes(d.remaining()))
-                )));
-            }
+        let frame = frame.map_data(|mut d| d.copy_to_bytes(d.remaining()));
+        let Some(data) = frame.data_ref() else {
+            // Trailers.
+            return Poll::Ready(Some(Ok(frame)));
         };
-        match this.frames.scan(&data) {
-            None => Poll::Ready(Some(Ok(Frame::data(data)))),
-            Some((0, status)) => this.fail(status),
+        match this.frames.scan(data) {
+            None => Poll::Ready(Some(Ok(frame))),
+            Some((0, status)) => self.fail(status),
             Some((start, status)) => {
+                let mut data = frame.into_data().unwrap_or_default();
                 data.truncate(start);
-                this.pending = Some(status);
+                *this.pending = Some(status);
                 Poll::Ready(Some(Ok(Frame::data(data))))
             }
         }
     }
 
     fn is_end_stream(&self) -> bool {
-        self.pending.is_none() && self.inner.as_ref().is_none_or(|b| b.is_end_stream())
+        self.pending.is_none()
+            && match &self.inner {
+                Inner::Live { body } => body.is_end_stream(),
+                Inner::Done => true,
+            }
     }
 
     fn size_hint(&self) -> SizeHint {
         match &self.inner {
-            Some(inner) if self.pending.is_none() => inner.size_hint(),
+            Inner::Live { body } if self.pending.is_none() => body.size_hint(),
             _ => SizeHint::default(),
         }
     }

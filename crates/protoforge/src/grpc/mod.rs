@@ -19,7 +19,7 @@ pub use call::{
     BoxError, CallGuard, DEFAULT_MAX_DECODING_MESSAGE_SIZE, GuardedBody, MaxDecodingMessageSize,
     ResponseFuture, parse_grpc_timeout,
 };
-pub use server::{Peeked, request_deadline, trailers_only, until_deadline};
+pub use server::{Peeked, UntilDeadline, request_deadline, trailers_only, until_deadline};
 
 use core::fmt;
 use core::marker::PhantomData;

@@ -86,20 +86,49 @@ pub fn request_deadline(headers: &http::HeaderMap) -> Option<Instant> {
     Instant::now().checked_add(timeout.saturating_sub(Duration::from_millis(1)))
 }
 
-/// Runs a generated server's call; at `deadline`, if its response has not started, answers
-/// `DEADLINE_EXCEEDED` instead (dropping the handler). Used by generated servers.
+pin_project_lite::pin_project! {
+    /// A generated server's call that, at its deadline, if its response has not started, answers
+    /// `DEADLINE_EXCEEDED` instead (dropping the handler). A plain struct rather than an
+    /// `async fn`, so that the call's (large) future is stored once, not moved again on every
+    /// request.
+    #[doc(hidden)]
+    #[derive(Debug)]
+    pub struct UntilDeadline<F> {
+        #[pin]
+        call: F,
+        // Boxed so that calls without a deadline carry no timer.
+        sleep: Option<Pin<Box<tokio::time::Sleep>>>,
+    }
+}
+
+/// Runs `call` until `deadline` (see [`UntilDeadline`]). Used by generated servers.
 #[doc(hidden)]
-pub async fn until_deadline<F>(
-    deadline: Option<Instant>,
-    call: F,
-) -> http::Response<tonic::body::Body>
+pub fn until_deadline<F>(deadline: Option<Instant>, call: F) -> UntilDeadline<F>
 where
     F: Future<Output = http::Response<tonic::body::Body>>,
 {
-    match deadline {
-        None => call.await,
-        Some(deadline) => tokio::time::timeout_at(deadline, call)
-            .await
-            .unwrap_or_else(|_| Status::deadline_exceeded("Deadline Exceeded").into_http()),
+    UntilDeadline {
+        call,
+        sleep: deadline.map(|d| Box::pin(tokio::time::sleep_until(d))),
+    }
+}
+
+impl<F> Future for UntilDeadline<F>
+where
+    F: Future<Output = http::Response<tonic::body::Body>>,
+{
+    type Output = http::Response<tonic::body::Body>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        if let Poll::Ready(response) = this.call.poll(cx) {
+            return Poll::Ready(response);
+        }
+        if let Some(sleep) = this.sleep
+            && sleep.as_mut().poll(cx).is_ready()
+        {
+            return Poll::Ready(Status::deadline_exceeded("Deadline Exceeded").into_http());
+        }
+        Poll::Pending
     }
 }
