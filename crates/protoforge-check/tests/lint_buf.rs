@@ -1,7 +1,8 @@
 //! `protoforge_check::lint` against real `buf lint` (buf 1.75.0 from npm, installed by
 //! `.ci/run`): the full finding lists (rule, location, message, order) must be equal.
 //!
-//! - every case of buf's own lint test data, copied to `tests/data/lint/` with its `buf.yaml`;
+//! - every case of buf's own lint test data, copied to `tests/data/lint/` with its `buf.yaml`,
+//!   and the hand-written cases of `tests/data/lint_extra/`;
 //! - the shared corpus trees (protobuf's and gRPC's `.proto` files) under each lint category,
 //!   one `buf.yaml` per category in a copy of the tree holding the files buf can compile.
 //!
@@ -115,15 +116,20 @@ fn check(unexpected: Vec<String>) {
     );
 }
 
-/// The directories of buf's lint test data.
+/// The directories of buf's lint test data, then the hand-written cases of
+/// `tests/data/lint_extra` (editions, proto2 shapes, v2 workspaces, no `buf.yaml`).
 fn cases() -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(data())
-        .expect("tests/data/lint")
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
+    let mut all = Vec::new();
+    for root in [data(), data().with_file_name("lint_extra")] {
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+            .expect("lint test data")
+            .map(|e| e.expect("dir entry").path())
+            .filter(|p| p.is_dir())
+            .collect();
+        dirs.sort();
+        all.extend(dirs);
+    }
+    all
 }
 
 /// Runs buf in each case directory (the workspace is the case, or its `buf.yaml` parent).
