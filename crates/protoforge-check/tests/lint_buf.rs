@@ -3,8 +3,9 @@
 //!
 //! - every case of buf's own lint test data, copied to `tests/data/lint/` with its `buf.yaml`,
 //!   and the hand-written cases of `tests/data/lint_extra/`;
-//! - the shared corpus trees (protobuf's and gRPC's `.proto` files) under each lint category,
-//!   one `buf.yaml` per category in a copy of the tree holding the files buf can compile.
+//! - the shared corpus trees (protobuf's and gRPC's `.proto` files) under each lint category of
+//!   v2, v1 and v1beta1, one `buf.yaml` each, in a copy of the tree holding the files buf can
+//!   compile.
 //!
 //! A difference fails the test unless `tests/data/lint/README.md` lists it (one line each, with
 //! its reason).
@@ -239,14 +240,24 @@ fn copy_tree(from: &Path, to: &Path, rel: &str, skip: &[&str]) {
     }
 }
 
-/// Every category of a v2 `buf.yaml`, and the uncategorised rule by id.
-const CATEGORIES: &[&str] = &[
-    "MINIMAL",
-    "BASIC",
-    "STANDARD",
-    "COMMENTS",
-    "UNARY_RPC",
-    "STABLE_PACKAGE_NO_IMPORT_UNSTABLE",
+/// The `buf.yaml` files each corpus tree is linted under: every category of v2 (and its
+/// uncategorised rule by id), then v1's and v1beta1's categories, whose rule sets and comment
+/// ignore defaults differ.
+const CONFIGS: &[(&str, &str)] = &[
+    ("v2", "MINIMAL"),
+    ("v2", "BASIC"),
+    ("v2", "STANDARD"),
+    ("v2", "COMMENTS"),
+    ("v2", "UNARY_RPC"),
+    ("v2", "STABLE_PACKAGE_NO_IMPORT_UNSTABLE"),
+    (
+        "v1",
+        "MINIMAL, BASIC, STANDARD, COMMENTS, UNARY_RPC, PACKAGE_NO_IMPORT_CYCLE",
+    ),
+    (
+        "v1beta1",
+        "FILE_LAYOUT, PACKAGE_AFFINITY, SENSIBLE, STYLE_BASIC, STYLE_STANDARD, COMMENTS, UNARY_RPC, OTHER",
+    ),
 ];
 
 /// Lints the corpus tree `name` (copied without `skip`) under each category, with buf and us.
@@ -257,20 +268,20 @@ fn corpus_tree(name: &str, skip: &[&str]) -> Vec<String> {
     copy_tree(&src, &root, "", skip);
     let image = Image::build(&root, &[]).expect("corpus tree compiles");
     let mut unexpected = Vec::new();
-    for category in CATEGORIES {
-        let yaml = format!("version: v2\nlint:\n  use:\n    - {category}\n");
+    for (version, categories) in CONFIGS {
+        let yaml = format!("version: {version}\nlint:\n  use: [{categories}]\n");
         std::fs::write(root.join("buf.yaml"), &yaml).expect("write buf.yaml");
         let out = protoforge_test_support::buf(&root, &["lint", "--error-format=json"]);
         let code = out.status.code().unwrap_or(-1);
         assert!(
             code == 0 || code == 100,
-            "buf lint failed on {name} ({category}): {}",
+            "buf lint failed on {name} ({version} {categories}): {}",
             String::from_utf8_lossy(&out.stderr)
         );
         let config = BufConfig::parse(&yaml).expect("valid buf.yaml");
         let module = &config.modules[0];
         let report = lint(&image, &module.lint, &config.version).expect("lint runs");
-        let case = format!("{name}/{category}");
+        let case = format!("{name}/{version}/{categories}");
         let buf_lines = theirs(&out.stdout, "");
         eprintln!(
             "{case}: buf {} findings, protoforge {}",
