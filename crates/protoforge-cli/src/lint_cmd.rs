@@ -1,6 +1,7 @@
 //! `protoforge lint`: buf's lint, with buf's output formats and exit codes. The checks are
 //! `protoforge_check::lint`; this module picks the input, reads `--config` and prints.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -22,6 +23,8 @@ enum OutputFormat {
     Msvs,
     /// GitHub Actions workflow commands.
     GithubActions,
+    /// A `buf.yaml` whose `ignore_only` silences every finding.
+    ConfigIgnoreYaml,
 }
 
 /// Lint .proto files like `buf lint`.
@@ -112,9 +115,14 @@ pub fn lint_main(argv: &[String]) -> Result<ExitCode, String> {
         })
         .collect();
     let mut out = String::new();
-    for f in &findings {
-        out.push_str(&render(f, args.error_format));
-        out.push('\n');
+    if args.error_format == OutputFormat::ConfigIgnoreYaml {
+        let modules = module_paths(&dir, config.as_ref());
+        out = ignore_yaml(&findings, &prefix, &modules);
+    } else {
+        for f in &findings {
+            out.push_str(&render(f, args.error_format));
+            out.push('\n');
+        }
     }
     print!("{out}");
     Ok(if findings.is_empty() {
@@ -122,6 +130,57 @@ pub fn lint_main(argv: &[String]) -> Result<ExitCode, String> {
     } else {
         ExitCode::from(EXIT_FINDINGS)
     })
+}
+
+/// The module directories of the workspace at `dir` (relative to it), longest first.
+fn module_paths(dir: &Path, config: Option<&BufConfig>) -> Vec<String> {
+    let loaded;
+    let config = match config {
+        Some(c) => Some(c),
+        None => {
+            loaded = BufConfig::load(dir).ok().flatten();
+            loaded.as_ref()
+        }
+    };
+    let mut paths: Vec<String> = config
+        .map(|c| {
+            c.modules
+                .iter()
+                .map(|m| normal(&m.path.to_string_lossy()))
+                .filter(|p| p != ".")
+                .collect()
+        })
+        .unwrap_or_default();
+    paths.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    paths
+}
+
+/// The `buf.yaml` (v1 form, as buf prints it) whose `ignore_only` lists, per rule, the files
+/// with findings, relative to their module root; empty without findings.
+fn ignore_yaml(findings: &[Finding], prefix: &str, modules: &[String]) -> String {
+    let mut by_rule: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for f in findings {
+        let path = f.path.strip_prefix(prefix).unwrap_or(&f.path);
+        let path = modules
+            .iter()
+            .find_map(|m| {
+                path.strip_prefix(m.as_str())
+                    .and_then(|r| r.strip_prefix('/'))
+            })
+            .unwrap_or(path);
+        by_rule.entry(f.rule).or_default().insert(path.to_string());
+    }
+    if by_rule.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("version: v1\nlint:\n  ignore_only:\n");
+    for (rule, paths) in by_rule {
+        out.push_str(&format!("    {rule}:\n"));
+        for p in paths {
+            out.push_str(&format!("      - {p}\n"));
+        }
+    }
+    out
 }
 
 /// A path without `./` in front or `/` behind.
@@ -159,7 +218,7 @@ fn render(f: &Finding, format: OutputFormat) -> String {
             "{}({},{}) : error {} : {}",
             f.path, f.start_line, f.start_column, f.rule, f.message
         ),
-        OutputFormat::GithubActions => format!(
+        OutputFormat::GithubActions | OutputFormat::ConfigIgnoreYaml => format!(
             "::error file={},line={},col={},endLine={},endColumn={}::{}",
             f.path, f.start_line, f.start_column, f.end_line, f.end_column, f.message
         ),

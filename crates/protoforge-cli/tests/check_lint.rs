@@ -54,7 +54,13 @@ fn findings_print_like_buf_in_every_format() {
             ),
         ],
     );
-    for format in ["text", "json", "msvs", "github-actions"] {
+    for format in [
+        "text",
+        "json",
+        "msvs",
+        "github-actions",
+        "config-ignore-yaml",
+    ] {
         same(&dir, &["d", &format!("--error-format={format}")]);
     }
     // A v2 --config describes the current directory: buf refuses a subdirectory as
@@ -108,4 +114,15 @@ fn clean_and_broken_trees_exit_like_buf() {
         String::from_utf8_lossy(&bad_config.stderr),
         "Failure: \"NOPE\" is not a known rule or category ID\n"
     );
+}
+
+#[test]
+fn workspaces_print_like_buf() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../protoforge-check/tests/data");
+    for case in ["lint/v2/ignores", "lint_extra/comment_ignores_v2"] {
+        let dir = data.join(case);
+        for format in ["text", "config-ignore-yaml"] {
+            same(&dir, &[&format!("--error-format={format}")]);
+        }
+    }
 }
