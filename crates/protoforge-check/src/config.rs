@@ -161,6 +161,41 @@ impl BufConfig {
     }
 }
 
+/// The module directories a `buf.work.yaml` (v1 workspaces) in `dir` lists; `Ok(None)` when
+/// there is none.
+pub fn load_workspace_dirs(dir: &Path) -> Result<Option<Vec<PathBuf>>, String> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Work {
+        version: Option<String>,
+        directories: Option<Vec<String>>,
+    }
+    for name in ["buf.work.yaml", "buf.work.yml"] {
+        let path = dir.join(name);
+        if !path.is_file() {
+            continue;
+        }
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("read {}: {e}", path.display()))?;
+        let work: Work = strict(&text).map_err(|e| format!("decode {name}: {e}"))?;
+        match work.version.as_deref() {
+            Some("v1") => {}
+            None | Some("") => {
+                return Err(format!(
+                    "decode {name}: \"version\" is not set. Please add \"version: v1\""
+                ));
+            }
+            Some(v) => return Err(format!("decode {name}: unknown file version: {v:?}")),
+        }
+        let mut dirs = Vec::new();
+        for d in work.directories.unwrap_or_default() {
+            dirs.push(PathBuf::from(normalize("directories", &d)?));
+        }
+        return Ok(Some(dirs));
+    }
+    Ok(None)
+}
+
 fn strict<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, String> {
     serde_yaml_ng::from_str(text).map_err(|e| format!("yaml: {e}"))
 }

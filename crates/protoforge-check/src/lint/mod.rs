@@ -18,7 +18,7 @@ mod values;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use crate::config::{BufConfig, LintConfig, ModuleConfig};
+use crate::config::{BufConfig, LintConfig, ModuleConfig, load_workspace_dirs};
 use crate::image::Image;
 pub use rules::rule_ids;
 use source::{FileView, associated_paths};
@@ -305,26 +305,71 @@ fn ignored_by_comment(f: &FileView<'_>, path: &[i32], rule: &str) -> bool {
     })
 }
 
-/// Lints `dir` like `buf lint DIR`: reads `dir/buf.yaml` unless `config` is given (no file:
-/// one v2 module at `dir` with buf's defaults), builds each module and checks it. Finding paths
-/// are relative to `dir`.
+/// Lints `dir` like `buf lint DIR`: reads `dir/buf.yaml` unless `config` is given (without
+/// one, the modules a `buf.work.yaml` lists, or else one v2 module at `dir` with buf's
+/// defaults), builds each module (imports are also found in the other modules) and checks it.
+/// Finding paths are relative to `dir`.
 pub fn lint_dir(dir: &Path, config: Option<&BufConfig>) -> Result<Report, LintError> {
     let loaded;
     let config = match config {
-        Some(c) => c,
+        Some(c) => Some(c),
         None => {
             loaded = BufConfig::load(dir).map_err(LintError::Config)?;
-            match &loaded {
-                Some(c) => c,
-                None => {
-                    return lint_module(dir, &ModuleConfig::default_v2(), "v2");
-                }
-            }
+            loaded.as_ref()
         }
     };
+    // (module, buf.yaml version), module paths relative to `dir`.
+    let mut modules: Vec<(ModuleConfig, String)> = Vec::new();
+    match config {
+        Some(c) => {
+            for m in &c.modules {
+                modules.push((m.clone(), c.version.clone()));
+            }
+        }
+        None => match load_workspace_dirs(dir).map_err(LintError::Config)? {
+            Some(dirs) => {
+                for d in dirs {
+                    let own = BufConfig::load(&dir.join(&d)).map_err(LintError::Config)?;
+                    let (mut m, version) = match own {
+                        Some(c) => {
+                            let version = c.version.clone();
+                            let m = c
+                                .modules
+                                .into_iter()
+                                .next()
+                                .unwrap_or_else(ModuleConfig::default_v2);
+                            (m, version)
+                        }
+                        None => {
+                            let mut m = ModuleConfig::default_v2();
+                            m.lint = LintConfig::default_for("v1");
+                            (m, "v1".to_string())
+                        }
+                    };
+                    m.path = if m.path.as_os_str() == "." {
+                        d
+                    } else {
+                        d.join(&m.path)
+                    };
+                    modules.push((m, version));
+                }
+            }
+            None => modules.push((ModuleConfig::default_v2(), "v2".to_string())),
+        },
+    }
+    let roots: Vec<PathBuf> = modules
+        .iter()
+        .map(|(m, _)| module_root(dir, &m.path))
+        .collect();
     let mut report = Report::default();
-    for module in &config.modules {
-        let r = lint_module(dir, module, &config.version)?;
+    for (i, (module, version)) in modules.iter().enumerate() {
+        let others: Vec<PathBuf> = roots
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, r)| r.clone())
+            .collect();
+        let r = lint_module(dir, module, version, &others)?;
         report.findings.extend(r.findings);
         for w in r.warnings {
             if !report.warnings.contains(&w) {
@@ -336,21 +381,31 @@ pub fn lint_dir(dir: &Path, config: Option<&BufConfig>) -> Result<Report, LintEr
     Ok(report)
 }
 
-/// Builds and lints one module of the workspace at `dir`.
-fn lint_module(dir: &Path, module: &ModuleConfig, version: &str) -> Result<Report, LintError> {
-    let root = if module.path.as_os_str() == "." {
+/// The directory of module `path` of the workspace at `dir`.
+fn module_root(dir: &Path, path: &Path) -> PathBuf {
+    if path.as_os_str() == "." {
         dir.to_path_buf()
     } else {
-        dir.join(&module.path)
-    };
+        dir.join(path)
+    }
+}
+
+/// Builds and lints one module of the workspace at `dir`.
+fn lint_module(
+    dir: &Path,
+    module: &ModuleConfig,
+    version: &str,
+    others: &[PathBuf],
+) -> Result<Report, LintError> {
+    let root = module_root(dir, &module.path);
     if !root.is_dir() {
         return Err(LintError::Other(format!(
             "Module \"path: \"{}\"\" had no .proto files",
             module.path.display()
         )));
     }
-    let image =
-        Image::build(&root, &module.excludes).map_err(|e| compile_error(&e, &module.path))?;
+    let image = Image::build_in_workspace(&root, &module.excludes, others)
+        .map_err(|e| compile_error(&e, &module.path))?;
     if !image.is_target.iter().any(|&t| t) {
         return Err(LintError::Other(format!(
             "Module \"path: \"{}\"\" had no .proto files",
