@@ -23,14 +23,75 @@ pub(crate) fn import_no_public(ctx: &Ctx<'_>, out: &mut Out) {
     }
 }
 
-/// `IMPORT_USED`: the imports the compiler found unused.
+/// `IMPORT_USED`. A type a file refers to credits the import that defines it, or else the
+/// first import that re-exports it through `import public`; an import with public imports of
+/// its own is unused when nothing credits it, any other import when the compiler found no use
+/// of it (which also sees custom options). Public imports are never unused.
 pub(crate) fn import_used(ctx: &Ctx<'_>, out: &mut Out) {
-    for (fi, f) in ctx.targets() {
-        let Some(unused) = ctx.unused.get(fi) else {
-            continue;
+    let by_name: HashMap<&str, usize> = ctx
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.name, i))
+        .collect();
+    let mut defined_in: HashMap<String, usize> = HashMap::new();
+    for (i, f) in ctx.files.iter().enumerate() {
+        let pkg = f.package();
+        let mut add = |name: String| {
+            defined_in.entry(name).or_insert(i);
         };
+        for m in &f.messages {
+            add(full_name(pkg, &m.path, f));
+        }
+        for e in &f.enums {
+            add(full_name(pkg, &e.path, f));
+        }
+    }
+    for (fi, f) in ctx.targets() {
+        let unused_by_compiler = ctx.unused.get(fi);
+        let mut refs: Vec<&str> = Vec::new();
+        for field in &f.fields {
+            refs.extend(field.d.type_name.as_deref());
+            refs.extend(field.d.extendee.as_deref());
+        }
+        for s in &f.fd.service {
+            for m in &s.method {
+                refs.extend(m.input_type.as_deref());
+                refs.extend(m.output_type.as_deref());
+            }
+        }
+        let deps: Vec<Option<usize>> =
+            f.fd.dependency
+                .iter()
+                .map(|d| by_name.get(d.as_str()).copied())
+                .collect();
+        let closures: Vec<BTreeSet<usize>> = deps
+            .iter()
+            .map(|d| d.map(|d| public_closure(ctx, d)).unwrap_or_default())
+            .collect();
+        let mut credited = vec![false; deps.len()];
+        for r in refs {
+            let Some(&def) = defined_in.get(r.trim_start_matches('.')) else {
+                continue;
+            };
+            if let Some(i) = deps.iter().position(|d| *d == Some(def)) {
+                credited[i] = true;
+            } else if let Some(i) = closures.iter().position(|c| c.contains(&def)) {
+                credited[i] = true;
+            }
+        }
         for (i, dep) in f.fd.dependency.iter().enumerate() {
-            if unused.contains(dep) {
+            if f.fd.public_dependency.contains(&index(i)) {
+                // A public import is there for the importers' sake.
+                continue;
+            }
+            let reexports = deps[i].is_some_and(|d| !ctx.files[d].fd.public_dependency.is_empty());
+            let unused = if reexports {
+                !credited[i]
+            } else {
+                unused_by_compiler.is_some_and(|u| u.contains(dep))
+            };
+            if unused {
                 out.add(
                     fi,
                     f.at(&[3, index(i)]),
@@ -39,6 +100,56 @@ pub(crate) fn import_used(ctx: &Ctx<'_>, out: &mut Out) {
             }
         }
     }
+}
+
+/// The full name of the message or enum at `path` in `f`.
+fn full_name(pkg: &str, path: &[i32], f: &super::source::FileView<'_>) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    let mut msg: Option<&protoforge::descriptor::DescriptorProto> = None;
+    for pair in path.chunks(2) {
+        let &[tag, idx] = pair else { break };
+        let idx = usize::try_from(idx).unwrap_or(usize::MAX);
+        let name = match (msg, tag) {
+            (None, 4) => {
+                msg = f.fd.message_type.get(idx);
+                msg.and_then(|m| m.name.as_deref())
+            }
+            (Some(m), 3) => {
+                msg = m.nested_type.get(idx);
+                msg.and_then(|m| m.name.as_deref())
+            }
+            (None, 5) => f.fd.enum_type.get(idx).and_then(|e| e.name.as_deref()),
+            (Some(m), 4) => m.enum_type.get(idx).and_then(|e| e.name.as_deref()),
+            _ => None,
+        };
+        names.extend(name);
+    }
+    let nested = names.join(".");
+    if pkg.is_empty() {
+        nested
+    } else {
+        format!("{pkg}.{nested}")
+    }
+}
+
+/// File `i` and the files it re-exports through `import public`, transitively.
+fn public_closure(ctx: &Ctx<'_>, i: usize) -> BTreeSet<usize> {
+    let mut seen = BTreeSet::from([i]);
+    let mut stack = vec![i];
+    while let Some(f) = stack.pop() {
+        let fd = ctx.files[f].fd;
+        for &p in &fd.public_dependency {
+            let Some(dep) = usize::try_from(p).ok().and_then(|p| fd.dependency.get(p)) else {
+                continue;
+            };
+            if let Some(j) = ctx.files.iter().position(|x| x.name == dep.as_str())
+                && seen.insert(j)
+            {
+                stack.push(j);
+            }
+        }
+    }
+    seen
 }
 
 /// One import: the importing file (index into the image) and the import's index.
