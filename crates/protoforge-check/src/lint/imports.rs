@@ -47,17 +47,43 @@ pub(crate) fn import_used(ctx: &Ctx<'_>, out: &mut Out) {
             add(full_name(pkg, &e.path, f));
         }
     }
+    // (options message, extension number) -> the file declaring the extension.
+    let mut extensions: HashMap<(&str, u32), usize> = HashMap::new();
+    for (i, f) in ctx.files.iter().enumerate() {
+        for field in &f.fields {
+            if let (Some(extendee), Some(number)) = (field.d.extendee.as_deref(), field.d.number)
+                && let Ok(number) = u32::try_from(number)
+            {
+                extensions
+                    .entry((extendee.trim_start_matches('.'), number))
+                    .or_insert(i);
+            }
+        }
+    }
     for (fi, f) in ctx.targets() {
         let unused_by_compiler = ctx.unused.get(fi);
-        let mut refs: Vec<&str> = Vec::new();
+        // The files whose declarations this file uses: types, extendees, custom options.
+        let mut refs: Vec<usize> = Vec::new();
+        let mut add = |name: Option<&str>| {
+            if let Some(&def) = name.and_then(|n| defined_in.get(n.trim_start_matches('.'))) {
+                refs.push(def);
+            }
+        };
         for field in &f.fields {
-            refs.extend(field.d.type_name.as_deref());
-            refs.extend(field.d.extendee.as_deref());
+            add(field.d.type_name.as_deref());
+            add(field.d.extendee.as_deref());
         }
         for s in &f.fd.service {
             for m in &s.method {
-                refs.extend(m.input_type.as_deref());
-                refs.extend(m.output_type.as_deref());
+                add(m.input_type.as_deref());
+                add(m.output_type.as_deref());
+            }
+        }
+        for (options, unknown) in option_sets(f) {
+            for u in unknown.iter() {
+                if let Some(&def) = extensions.get(&(options, u.number)) {
+                    refs.push(def);
+                }
             }
         }
         let deps: Vec<Option<usize>> =
@@ -70,10 +96,7 @@ pub(crate) fn import_used(ctx: &Ctx<'_>, out: &mut Out) {
             .map(|d| d.map(|d| public_closure(ctx, d)).unwrap_or_default())
             .collect();
         let mut credited = vec![false; deps.len()];
-        for r in refs {
-            let Some(&def) = defined_in.get(r.trim_start_matches('.')) else {
-                continue;
-            };
+        for def in refs {
             if let Some(i) = deps.iter().position(|d| *d == Some(def)) {
                 credited[i] = true;
             } else if let Some(i) = closures.iter().position(|c| c.contains(&def)) {
@@ -100,6 +123,47 @@ pub(crate) fn import_used(ctx: &Ctx<'_>, out: &mut Out) {
             }
         }
     }
+}
+
+/// The unknown fields (custom option values) of every options message in `f`, with the
+/// options message's name.
+fn option_sets<'a>(
+    f: &super::source::FileView<'a>,
+) -> Vec<(&'static str, &'a protoforge::UnknownFields)> {
+    let mut out = Vec::new();
+    if let Some(o) = &f.fd.options {
+        out.push(("google.protobuf.FileOptions", &o.unknown_fields));
+    }
+    for m in &f.messages {
+        if let Some(o) = &m.d.options {
+            out.push(("google.protobuf.MessageOptions", &o.unknown_fields));
+        }
+    }
+    for field in &f.fields {
+        if let Some(o) = &field.d.options {
+            out.push(("google.protobuf.FieldOptions", &o.unknown_fields));
+        }
+    }
+    for o in f.oneofs.iter().filter_map(|o| o.d.options.as_ref()) {
+        out.push(("google.protobuf.OneofOptions", &o.unknown_fields));
+    }
+    for e in &f.enums {
+        if let Some(o) = &e.d.options {
+            out.push(("google.protobuf.EnumOptions", &o.unknown_fields));
+        }
+        for o in e.d.value.iter().filter_map(|v| v.options.as_ref()) {
+            out.push(("google.protobuf.EnumValueOptions", &o.unknown_fields));
+        }
+    }
+    for s in &f.fd.service {
+        if let Some(o) = &s.options {
+            out.push(("google.protobuf.ServiceOptions", &o.unknown_fields));
+        }
+        for o in s.method.iter().filter_map(|m| m.options.as_ref()) {
+            out.push(("google.protobuf.MethodOptions", &o.unknown_fields));
+        }
+    }
+    out
 }
 
 /// The full name of the message or enum at `path` in `f`.
