@@ -124,7 +124,8 @@ pub fn lint_main(argv: &[String]) -> Result<ExitCode, String> {
             out.push('\n');
         }
     }
-    print!("{out}");
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes());
     Ok(if findings.is_empty() {
         ExitCode::SUCCESS
     } else {
