@@ -110,6 +110,24 @@ fn clean_and_broken_trees_exit_like_buf() {
         &["--config", "version: v2\nlint:\n  use: [NOPE]\n"],
     );
     assert_eq!(bad_config.status.code(), Some(1));
+    let unknown_key = tree(
+        "unknown_key",
+        &[
+            ("buf.yaml", "version: v2\nlint:\n  foo: 1\n"),
+            ("a.proto", "syntax = \"proto3\";\n"),
+        ],
+    );
+    let ours = run(
+        Path::new(env!("CARGO_BIN_EXE_protoforge")),
+        &unknown_key,
+        &[],
+    );
+    let theirs = run(&protoforge_test_support::buf_path(), &unknown_key, &[]);
+    assert_eq!(ours.status.code(), theirs.status.code());
+    assert_eq!(
+        String::from_utf8_lossy(&ours.stderr),
+        String::from_utf8_lossy(&theirs.stderr)
+    );
     assert_eq!(
         String::from_utf8_lossy(&bad_config.stderr),
         "Failure: \"NOPE\" is not a known rule or category ID\n"
