@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 use protoforge_check::config::BufConfig;
-use protoforge_check::lint::{Finding, LintError, lint_dir};
+use protoforge_check::lint::{Finding, LintError, lint_dir_paths};
 
 /// The exit code for "there are findings" (and for files that do not compile), as buf's.
 const EXIT_FINDINGS: u8 = 100;
@@ -37,8 +37,15 @@ struct LintArgs {
     /// How findings are printed.
     #[arg(long = "error-format", value_enum, default_value = "text")]
     error_format: OutputFormat,
+    /// Check only these files or directories (repeatable); the rest of the input is compiled
+    /// as imports.
+    #[arg(long = "path")]
+    path: Vec<String>,
+    /// Do not check these files or directories (repeatable).
+    #[arg(long = "exclude-path")]
+    exclude_path: Vec<String>,
     /// The directory to lint (default `.`), or .proto files of the module in the current
-    /// directory to report on.
+    /// directory to check (as with `--path`).
     paths: Vec<PathBuf>,
 }
 
@@ -96,7 +103,18 @@ pub fn lint_main(argv: &[String]) -> Result<ExitCode, String> {
             format!("{d}/")
         }
     };
-    let (findings, warnings) = match lint_dir(&dir, config.as_ref()) {
+    // --path and --exclude-path name files as seen from the current directory.
+    let relative = |p: &String| {
+        let p = normal(p);
+        match p.strip_prefix(prefix.as_str()) {
+            Some(rest) if !prefix.is_empty() => rest.to_string(),
+            _ => p,
+        }
+    };
+    let mut paths: Vec<String> = args.path.iter().map(relative).collect();
+    paths.extend(only);
+    let excludes: Vec<String> = args.exclude_path.iter().map(relative).collect();
+    let (findings, warnings) = match lint_dir_paths(&dir, config.as_ref(), &paths, &excludes) {
         Ok(report) => (report.findings, report.warnings),
         Err(LintError::Compile(list)) => (list, Vec::new()),
         Err(LintError::Config(m)) | Err(LintError::Other(m)) => {
@@ -108,7 +126,6 @@ pub fn lint_main(argv: &[String]) -> Result<ExitCode, String> {
     }
     let findings: Vec<Finding> = findings
         .into_iter()
-        .filter(|f| only.is_empty() || only.contains(&f.path))
         .map(|mut f| {
             f.path = format!("{prefix}{}", f.path);
             f

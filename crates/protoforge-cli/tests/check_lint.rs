@@ -54,6 +54,8 @@ fn findings_print_like_buf_in_every_format() {
             ),
         ],
     );
+    same(&dir, &["d", "--path", "d/x", "--path", "d/a.proto"]);
+    same(&dir, &["d", "--exclude-path", "d/sub"]);
     for format in [
         "text",
         "json",
@@ -94,6 +96,24 @@ fn clean_and_broken_trees_exit_like_buf() {
         )],
     );
     same(&clean, &[]);
+    // Checking some files: the others are only imports, so rules comparing files see fewer.
+    let two = tree(
+        "two_packages",
+        &[
+            (
+                "a.proto",
+                "syntax = \"proto3\";\npackage a.v1;\nmessage A {}\n",
+            ),
+            (
+                "b.proto",
+                "syntax = \"proto3\";\npackage b.v1;\nmessage B {}\n",
+            ),
+        ],
+    );
+    same(&two, &[]);
+    same(&two, &["a.proto"]);
+    same(&two, &["--path", "a.proto"]);
+    same(&two, &["--exclude-path", "a.proto"]);
     let broken = tree(
         "broken",
         &[(
