@@ -62,7 +62,20 @@ impl Image {
                     .map(|n| root.join(n).to_string_lossy().into_owned())
                     .collect::<Vec<_>>(),
             )
-            .map_err(|e| e.render(ErrorFormat::Gcc).trim_end().to_string())?;
+            .map_err(|e| {
+                // Errors only: the warnings (unused imports) are lint's business.
+                let lines: Vec<String> = e
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.is_error())
+                    .map(|d| {
+                        protoforge_compile::render_diagnostic(d, &e.sources, ErrorFormat::Gcc)
+                            .trim_end()
+                            .to_string()
+                    })
+                    .collect();
+                lines.join("\n")
+            })?;
         let targets: HashSet<&str> = names.iter().map(String::as_str).collect();
         let mut unused: HashMap<String, Vec<String>> = HashMap::new();
         for w in &compiled.warnings {
