@@ -157,6 +157,13 @@ fn clean_and_broken_trees_exit_like_buf() {
 #[test]
 fn workspaces_print_like_buf() {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../protoforge-check/tests/data");
+    // A module of a workspace as the input, from outside and from inside; an input inside a
+    // module is an error.
+    let extra = data.join("lint_extra");
+    same(&extra, &["work_v2/proto"]);
+    same(&extra, &["work_v2/other/bar"]);
+    same(&extra.join("work_v1/proto"), &[]);
+    same(&extra.join("work_v1"), &["proto/foo"]);
     for case in ["lint/v2/ignores", "lint_extra/comment_ignores_v2"] {
         let dir = data.join(case);
         for format in ["text", "config-ignore-yaml"] {
