@@ -132,8 +132,16 @@ fn walk(
         let kind = entry
             .file_type()
             .map_err(|e| format!("{}: {e}", path.display()))?;
-        if kind.is_dir() || (kind.is_symlink() && path.is_dir()) {
+        if kind.is_dir() {
             walk(root, &path, excludes, out)?;
+        } else if kind.is_symlink() && path.is_dir() {
+            // A linked directory is followed unless it leads back above itself (a loop).
+            let (Ok(target), Ok(here)) = (path.canonicalize(), dir.canonicalize()) else {
+                continue;
+            };
+            if !here.starts_with(&target) {
+                walk(root, &path, excludes, out)?;
+            }
         } else if path.extension().is_some_and(|x| x == "proto")
             && let Ok(rel) = path.strip_prefix(root)
         {

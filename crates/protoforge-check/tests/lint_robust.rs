@@ -128,3 +128,19 @@ fn directories_that_cannot_be_linted_are_errors() {
         other => panic!("expected a compile error, got {other:?}"),
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_do_not_hang_the_build() {
+    let dir = protoforge_test_support::temp_dir("check-lint-robust", "loop");
+    protoforge_test_support::write_files(
+        &dir,
+        &[(
+            "a/v1/a.proto",
+            "syntax = \"proto3\";\npackage a.v1;\nmessage A {}\n",
+        )],
+    );
+    std::os::unix::fs::symlink(&dir, dir.join("a/v1/back")).expect("symlink");
+    let image = Image::build(&dir, &[]).expect("builds");
+    assert_eq!(image.is_target.iter().filter(|&&t| t).count(), 1);
+}
