@@ -412,21 +412,20 @@ fn lint_module(
     (paths, exclude_paths): (&[String], &[String]),
 ) -> Result<Report, LintError> {
     let root = module_root(dir, &module.path);
-    if !root.is_dir() {
-        return Err(LintError::Other(format!(
+    let no_files = || {
+        LintError::Other(format!(
             "Module \"path: \"{}\"\" had no .proto files",
-            module.path.display()
-        )));
+            root.display()
+        ))
+    };
+    if !root.is_dir() {
+        return Err(no_files());
     }
-    let image = Image::build_in_workspace(&root, &module.excludes, others)
+    let mut image = Image::build_in_workspace(&root, &module.excludes, others)
         .map_err(|e| compile_error(&e, &module.path))?;
     if !image.is_target.iter().any(|&t| t) {
-        return Err(LintError::Other(format!(
-            "Module \"path: \"{}\"\" had no .proto files",
-            dir.join(&module.path).display()
-        )));
+        return Err(no_files());
     }
-    let mut image = image;
     let prefix: PathBuf = module.path.clone();
     if !paths.is_empty() || !exclude_paths.is_empty() {
         let selected = |name: &str| {
