@@ -3,6 +3,7 @@
 //! - [`format`]: `buf format`'s output, byte for byte.
 //! - [`config`]: `buf.yaml` (v1 and v2).
 //! - [`image`]: the compiled files lint and breaking look at.
+//! - [`lint`]: `buf lint`'s rules, findings and order.
 //!
 //! The command-line front end (`protoforge format`) only reads files and prints; everything a
 //! `build.rs` would need is here.
@@ -10,3 +11,4 @@
 pub mod config;
 pub mod format;
 pub mod image;
+pub mod lint;

@@ -7,6 +7,7 @@
 mod check_cmds;
 mod encode_decode;
 mod generate;
+mod lint_cmd;
 mod output;
 mod rust_gen;
 
