@@ -13,7 +13,7 @@ use protoforge::Message as _;
 use protoforge::descriptor::field_descriptor_proto::{Label, Type};
 use protoforge::descriptor::{
     DescriptorProto, Edition, FieldDescriptorProto, FileDescriptorProto, FileDescriptorSet,
-    OneofDescriptorProto,
+    MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto,
 };
 
 fn args(list: &[&str]) -> Vec<String> {
@@ -135,6 +135,31 @@ fn descriptor_set_inputs_are_validated_like_protoc() {
         ("name too long", "proto3", |f| {
             f.message_type[0].name = Some("M".repeat(70_000));
         }),
+        ("service name too long", "proto3", |f| {
+            f.service.push(ServiceDescriptorProto {
+                name: Some("S".repeat(70_000)),
+                ..Default::default()
+            });
+        }),
+        ("method name too long", "proto3", |f| {
+            f.service.push(ServiceDescriptorProto {
+                name: Some("S".into()),
+                method: vec![MethodDescriptorProto {
+                    name: Some("R".repeat(70_000)),
+                    input_type: Some(".p.M".into()),
+                    output_type: Some(".p.M".into()),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            });
+        }),
+        ("oneof name too long", "proto3", |f| {
+            f.message_type[0].oneof_decl.push(OneofDescriptorProto {
+                name: Some("o".repeat(70_000)),
+                ..Default::default()
+            });
+            f.message_type[0].field[0].oneof_index = Some(0);
+        }),
         ("65,536 fields", "proto3", |f| {
             let template = f.message_type[0].field[0].clone();
             f.message_type[0].field = (1..=65_536)
@@ -205,12 +230,57 @@ fn sources_over_protocs_limits_are_rejected_like_protoc() {
         "syntax = \"proto3\";\npackage {};\nmessage M {{}}\n",
         "p".repeat(512)
     );
+    let long = "a".repeat(65_536);
+    // Full names over the limit only through their scope: 65,531 + 1 + 6 bytes.
+    let scope = "a".repeat(65_530);
     let cases = [
         ("a 512-byte package name", long_package),
         ("a 1 MB field name", long_field),
         ("a message name of 65,534 bytes", long_message),
         ("an enum value name of 70,000 bytes", long_value),
         ("a message with 65,536 fields", many),
+        (
+            "a service name",
+            format!("syntax = \"proto3\";\nservice S{long} {{}}\n"),
+        ),
+        (
+            "a method name",
+            format!(
+                "syntax = \"proto3\";\nmessage M {{}}\nservice S {{ rpc R{long}(M) returns (M); }}\n"
+            ),
+        ),
+        (
+            "a method full name through its service's",
+            format!(
+                "syntax = \"proto3\";\nmessage M {{}}\nservice S{scope} {{ rpc Rxxxxx(M) returns (M); }}\n"
+            ),
+        ),
+        (
+            "a service name and a method in it",
+            format!(
+                "syntax = \"proto3\";\nmessage M {{}}\nservice S{long} {{ rpc R(M) returns (M); }}\n"
+            ),
+        ),
+        (
+            "a oneof name",
+            format!("syntax = \"proto3\";\nmessage M {{ oneof o{long} {{ int32 x = 1; }} }}\n"),
+        ),
+        (
+            "a oneof full name through its message's",
+            format!(
+                "syntax = \"proto3\";\nmessage M{scope} {{ oneof oooooo {{ int32 x = 1; }} }}\n"
+            ),
+        ),
+        (
+            "an extension name",
+            format!(
+                "syntax = \"proto2\";\nmessage M {{ extensions 1 to 10; }}\nextend M {{ optional int32 x{long} = 1; }}\n"
+            ),
+        ),
+        (
+            "a field full name through its message's",
+            format!("syntax = \"proto2\";\nmessage M{scope} {{ optional int32 fieldxx = 1; }}\n"),
+        ),
     ];
     for (what, text) in cases {
         std::fs::write(dir.join("a.proto"), text).expect("write source");
