@@ -10,6 +10,7 @@ use std::process::{Command, Output, Stdio};
 
 use common::{protoc, protoforge, temp};
 use protoforge::Message as _;
+use protoforge::descriptor::descriptor_proto::ExtensionRange;
 use protoforge::descriptor::field_descriptor_proto::{Label, Type};
 use protoforge::descriptor::{
     DescriptorProto, Edition, FieldDescriptorProto, FileDescriptorProto, FileDescriptorSet,
@@ -134,6 +135,54 @@ fn descriptor_set_inputs_are_validated_like_protoc() {
         }),
         ("name too long", "proto3", |f| {
             f.message_type[0].name = Some("M".repeat(70_000));
+        }),
+        ("empty oneof", "proto3", |f| {
+            f.message_type[0].oneof_decl.push(OneofDescriptorProto {
+                name: Some("o".into()),
+                ..Default::default()
+            });
+        }),
+        (
+            "extension with a oneof_index, beside an empty oneof",
+            "proto2",
+            |f| {
+                f.message_type[0].oneof_decl.push(OneofDescriptorProto {
+                    name: Some("o".into()),
+                    ..Default::default()
+                });
+                f.message_type[0].extension_range.push(ExtensionRange {
+                    start: Some(10),
+                    end: Some(20),
+                    ..Default::default()
+                });
+                f.extension.push(FieldDescriptorProto {
+                    name: Some("e".into()),
+                    number: Some(10),
+                    label: Some(Label::Optional),
+                    r#type: Some(Type::Int32),
+                    extendee: Some(".p.M".into()),
+                    json_name: Some("e".into()),
+                    oneof_index: Some(0),
+                    ..Default::default()
+                });
+            },
+        ),
+        ("extension with a oneof_index", "proto2", |f| {
+            f.message_type[0].extension_range.push(ExtensionRange {
+                start: Some(10),
+                end: Some(20),
+                ..Default::default()
+            });
+            f.message_type[0].extension.push(FieldDescriptorProto {
+                name: Some("e".into()),
+                number: Some(10),
+                label: Some(Label::Optional),
+                r#type: Some(Type::Int32),
+                extendee: Some(".p.M".into()),
+                json_name: Some("e".into()),
+                oneof_index: Some(0),
+                ..Default::default()
+            });
         }),
         ("service name too long", "proto3", |f| {
             f.service.push(ServiceDescriptorProto {
