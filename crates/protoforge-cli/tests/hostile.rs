@@ -437,3 +437,39 @@ fn endless_special_files_are_read_up_to_a_limit() {
         );
     }
 }
+
+/// Whether `needle` occurs in `haystack`.
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Bytes that are not UTF-8 inside string literals: protoc keeps them in the descriptor as
+/// they are; protoforge reads a source as UTF-8 text and keeps descriptor strings as `String`,
+/// so each invalid sequence becomes U+FFFD (a known difference, described in the README).
+/// Pinned on both sides, so that neither changes unnoticed.
+#[test]
+fn bytes_that_are_not_utf8_in_string_literals_become_u_fffd() {
+    let dir = temp("not-utf8");
+    std::fs::write(
+        dir.join("u.proto"),
+        b"syntax = \"proto2\";\npackage p;\noption java_package = \"a\xffb\";\nmessage M {\n  \
+          optional string s = 1 [default = \"x\xfey\"];\n  \
+          optional bytes b = 2 [default = \"x\xfey\"];\n}\n",
+    )
+    .expect("write source");
+    let theirs = protoc(&dir, &args(&["-I.", "-o", "protoc.pb", "u.proto"]));
+    assert!(theirs.status.success(), "protoc accepts it");
+    let ours = protoforge(&dir, &args(&["-I.", "-o", "ours.pb", "u.proto"]));
+    assert!(ours.status.success(), "protoforge accepts it");
+    let theirs = std::fs::read(dir.join("protoc.pb")).expect("protoc's output");
+    let ours = std::fs::read(dir.join("ours.pb")).expect("our output");
+    // protoc: the raw bytes in strings, the byte escaped in the `bytes` default.
+    assert!(contains(&theirs, b"a\xffb"));
+    assert!(contains(&theirs, b"x\xfey"));
+    assert!(contains(&theirs, b"x\\376y"));
+    // protoforge: U+FFFD (EF BF BD) for each, escaped byte by byte in the `bytes` default.
+    assert!(contains(&ours, "a\u{fffd}b".as_bytes()));
+    assert!(contains(&ours, "x\u{fffd}y".as_bytes()));
+    assert!(contains(&ours, b"x\\357\\277\\275y"));
+    assert!(!contains(&ours, b"a\xffb") && !contains(&ours, b"x\xfey"));
+}
