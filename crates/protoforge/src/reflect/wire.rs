@@ -259,12 +259,27 @@ fn merge_into_slot(
         return Ok(());
     }
     check_wire_type(wire_type_of(field.kind), wire_type)?;
-    match read_scalar(inner, field, buf)? {
+    let scalar = read_scalar(inner, field, buf)?;
+    // A singular string the field does not verify: the last occurrence wins whether it is
+    // UTF-8 (kept in the slot) or not (kept raw in the unknown fields), so each occurrence
+    // drops the earlier ones from both places, as generated code does.
+    let unverified_string = field.kind == KindIndex::String && !field.verify_utf8;
+    if unverified_string && !msg.unknown.is_empty() {
+        msg.unknown.remove(number);
+    }
+    match scalar {
         Scalar::Value(v) => {
             let slot = slot_mut(msg, field, &kind, || Value::Bool(false));
             *slot = v;
         }
-        Scalar::Unknown(raw) => msg.unknown.push(number, raw),
+        Scalar::Unknown(raw) => {
+            if unverified_string
+                && let Ok(at) = msg.slots.binary_search_by_key(&number, |s| s.number)
+            {
+                msg.slots.remove(at);
+            }
+            msg.unknown.push(number, raw);
+        }
     }
     Ok(())
 }
