@@ -554,6 +554,11 @@ fn unverified_singular_string_last_occurrence_wins() {
     let input = [0x72, 0x01, 0xff, 0xf8, 0x63, 0x01, 0x72, 0x01, b'b'];
     let msg = DynamicMessage::decode(p2.clone(), &input).expect("proto2 strings");
     assert_eq!(msg.encode_to_vec(), [0x72, 0x01, b'b', 0xf8, 0x63, 0x01]);
+    // A oneof member arriving after a string member kept raw replaces it: oneof_string (113)
+    // not UTF-8, then oneof_uint32 (111) = 5.
+    let input = [0x8a, 0x07, 0x01, 0xff, 0xf8, 0x06, 0x05];
+    let msg = DynamicMessage::decode(p2.clone(), &input).expect("proto2 oneof");
+    assert_eq!(msg.encode_to_vec(), [0xf8, 0x06, 0x05]);
     // The same input through generated code (FileDescriptorProto's package, field 2).
     let file = message("google.protobuf.FileDescriptorProto");
     let input = [0x12, 0x01, b'a', 0xf8, 0x63, 0x01, 0x12, 0x01, 0xff];

@@ -178,6 +178,11 @@ fn merge_into_slot(
 ) -> Result<(), DecodeError> {
     let inner = &pool.inner;
     let number = field.number;
+    if let (SlotKind::Field(index), Some(oneof)) = (&kind, field.oneof)
+        && !msg.unknown.is_empty()
+    {
+        drop_raw_oneof_siblings(inner, msg, *index, oneof);
+    }
     if field.is_map {
         let KindIndex::Message(entry_type) = field.kind else {
             return msg.unknown.merge_field(number, wire_type, buf, ctx);
@@ -282,6 +287,26 @@ fn merge_into_slot(
         }
     }
     Ok(())
+}
+
+/// A member of a oneof arriving replaces a sibling kept raw in the unknown fields (a string
+/// member that is not UTF-8 in a oneof that does not verify it), so that the last member on
+/// the wire still wins when the raw one is re-emitted after the known fields, as in generated
+/// code.
+fn drop_raw_oneof_siblings(inner: &PoolInner, msg: &mut DynamicMessage, index: u32, oneof: u32) {
+    let entry = &inner.messages[msg.desc.index as usize];
+    let Some(oneof) = entry.oneofs.get(oneof as usize) else {
+        return;
+    };
+    if oneof.synthetic {
+        return;
+    }
+    for &f in &oneof.fields {
+        let sibling = &entry.fields[f as usize];
+        if f != index && sibling.kind == KindIndex::String && !sibling.verify_utf8 {
+            msg.unknown.remove(sibling.number);
+        }
+    }
 }
 
 /// Decodes a sub-message (length-prefixed or group, as `field` says) into `sub`.
