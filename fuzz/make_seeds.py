@@ -10,7 +10,6 @@ content. The input formats are the ones `fuzz/src/lib.rs` documents per target.
 import hashlib
 import os
 import re
-import shutil
 import struct
 import subprocess
 import sys
@@ -78,10 +77,14 @@ def compile_seed(dirname, files):
 
 
 def main():
-    shutil.rmtree(SEEDS, ignore_errors=True)
+    # Generated seeds are rewritten; fixed fuzz findings (`finding-*`) are kept.
     for target in ["parse", "compile", "decode_descriptor_set", "descriptor_set_in", "text",
                    "json", "dynamic", "plugin", "grpc_frames"]:
-        os.makedirs(os.path.join(SEEDS, target))
+        directory = os.path.join(SEEDS, target)
+        os.makedirs(directory, exist_ok=True)
+        for name in os.listdir(directory):
+            if not name.startswith("finding-"):
+                os.remove(os.path.join(directory, name))
 
     small = protos(4000)
     step = max(1, len(small) // 60)

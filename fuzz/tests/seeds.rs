@@ -37,3 +37,31 @@ fn every_target_has_a_binary() {
         );
     }
 }
+
+/// Open findings (`fuzz/findings/<target>-<what>.bin`, inputs a fuzzer found that break a
+/// target) are bugs: each must pass its target's body once fixed, and then moves to
+/// `seeds/<target>/finding-<what>.bin`, which `make_seeds.py` keeps.
+#[test]
+fn every_finding_passes_its_target() {
+    let findings = Path::new(env!("CARGO_MANIFEST_DIR")).join("findings");
+    let Ok(entries) = std::fs::read_dir(&findings) else {
+        return;
+    };
+    for entry in entries {
+        let path = entry.expect("a directory entry").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let Some((_, body)) = protoforge_fuzz::TARGETS
+            .iter()
+            .filter(|(target, _)| name.starts_with(&format!("{target}-")))
+            .max_by_key(|(target, _)| target.len())
+        else {
+            panic!("{}: names no target", path.display());
+        };
+        let data = std::fs::read(&path).expect("read a finding");
+        let result = std::panic::catch_unwind(|| body(&data));
+        assert!(result.is_ok(), "open finding {}", path.display());
+    }
+}

@@ -273,15 +273,11 @@ fn run() -> Result<ExitCode, String> {
     if include_paths.is_empty() {
         include_paths.add(".");
     }
-    let mut files_to_generate: Vec<String> = Vec::new();
-    for file in &args.files {
-        let name = include_paths
+    let files_to_generate = unique_in_order(args.files.iter().map(|file| {
+        include_paths
             .virtual_name(file)
-            .unwrap_or_else(|_| file.clone());
-        if !files_to_generate.contains(&name) {
-            files_to_generate.push(name);
-        }
-    }
+            .unwrap_or_else(|_| file.clone())
+    }));
 
     // One compilation serves the plugins and the descriptor set: everything with source info,
     // options retained and stripped copies; the descriptor set is cut down from it.
@@ -380,13 +376,9 @@ fn descriptor_set_from(
         set = all;
     } else {
         // Without imports protoc writes the named files in command-line order.
-        let mut all = all.file;
-        for name in inputs {
-            if let Some(i) = all.iter().position(|f| f.name() == name) {
-                set.file.push(all.swap_remove(i));
-            }
-        }
-        std::mem::forget(all);
+        let (named, rest) = select_in_order(all.file, |f| f.name(), inputs);
+        set.file = named;
+        std::mem::forget(rest);
     }
     if !args.include_source_info {
         for f in &mut set.file {
@@ -394,6 +386,36 @@ fn descriptor_set_from(
         }
     }
     set
+}
+
+/// `names` without repeats, each where it first appears.
+fn unique_in_order(names: impl Iterator<Item = String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    names.filter(|name| seen.insert(name.clone())).collect()
+}
+
+/// The items of `all` named (by `name`) in `inputs`, in the order of `inputs` (the first item
+/// of each name, once per name), and the other items. Linear in `all` and `inputs`: each
+/// item's name is read once.
+fn select_in_order<'n, T>(
+    all: Vec<T>,
+    name: impl Fn(&T) -> &str,
+    inputs: &'n [String],
+) -> (Vec<T>, Vec<T>) {
+    let mut wanted: std::collections::HashMap<&'n str, usize> =
+        std::collections::HashMap::with_capacity(inputs.len());
+    for (i, input) in inputs.iter().enumerate() {
+        wanted.entry(input.as_str()).or_insert(i);
+    }
+    let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None).take(inputs.len()).collect();
+    let mut rest = Vec::new();
+    for item in all {
+        match wanted.get(name(&item)) {
+            Some(&i) if slots[i].is_none() => slots[i] = Some(item),
+            _ => rest.push(item),
+        }
+    }
+    (slots.into_iter().flatten().collect(), rest)
 }
 
 /// A compiler set up with the command line's include paths and descriptor sets.
@@ -496,4 +518,42 @@ fn parse_args<T: Parser>(argv: impl IntoIterator<Item = String>) -> Result<T, Ex
             ExitCode::SUCCESS
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::{select_in_order, unique_in_order};
+
+    #[test]
+    fn inputs_lose_repeats_and_keep_their_order() {
+        let names = ["b", "a", "b", "c", "a"].map(String::from);
+        assert_eq!(unique_in_order(names.into_iter()), ["b", "a", "c"]);
+    }
+
+    #[test]
+    fn named_files_are_picked_in_input_order_reading_each_name_once() {
+        let n = 20_000;
+        let all: Vec<String> = (0..n).map(|i| format!("f{i}.proto")).collect();
+        // Every other file, last first, and one name twice.
+        let mut inputs: Vec<String> = (0..n)
+            .rev()
+            .step_by(2)
+            .map(|i| format!("f{i}.proto"))
+            .collect();
+        inputs.push("f1.proto".into());
+        let reads = Cell::new(0usize);
+        let (named, rest) = select_in_order(
+            all,
+            |f: &String| {
+                reads.set(reads.get() + 1);
+                f.as_str()
+            },
+            &inputs,
+        );
+        assert_eq!(named, inputs[..n / 2]);
+        assert_eq!(rest.len(), n / 2);
+        assert_eq!(reads.get(), n, "one read of each file's name");
+    }
 }

@@ -10,10 +10,11 @@ use std::process::{Command, Output, Stdio};
 
 use common::{protoc, protoforge, temp};
 use protoforge::Message as _;
+use protoforge::descriptor::descriptor_proto::ExtensionRange;
 use protoforge::descriptor::field_descriptor_proto::{Label, Type};
 use protoforge::descriptor::{
     DescriptorProto, Edition, FieldDescriptorProto, FileDescriptorProto, FileDescriptorSet,
-    OneofDescriptorProto,
+    MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto,
 };
 
 fn args(list: &[&str]) -> Vec<String> {
@@ -135,6 +136,79 @@ fn descriptor_set_inputs_are_validated_like_protoc() {
         ("name too long", "proto3", |f| {
             f.message_type[0].name = Some("M".repeat(70_000));
         }),
+        ("empty oneof", "proto3", |f| {
+            f.message_type[0].oneof_decl.push(OneofDescriptorProto {
+                name: Some("o".into()),
+                ..Default::default()
+            });
+        }),
+        (
+            "extension with a oneof_index, beside an empty oneof",
+            "proto2",
+            |f| {
+                f.message_type[0].oneof_decl.push(OneofDescriptorProto {
+                    name: Some("o".into()),
+                    ..Default::default()
+                });
+                f.message_type[0].extension_range.push(ExtensionRange {
+                    start: Some(10),
+                    end: Some(20),
+                    ..Default::default()
+                });
+                f.extension.push(FieldDescriptorProto {
+                    name: Some("e".into()),
+                    number: Some(10),
+                    label: Some(Label::Optional),
+                    r#type: Some(Type::Int32),
+                    extendee: Some(".p.M".into()),
+                    json_name: Some("e".into()),
+                    oneof_index: Some(0),
+                    ..Default::default()
+                });
+            },
+        ),
+        ("extension with a oneof_index", "proto2", |f| {
+            f.message_type[0].extension_range.push(ExtensionRange {
+                start: Some(10),
+                end: Some(20),
+                ..Default::default()
+            });
+            f.message_type[0].extension.push(FieldDescriptorProto {
+                name: Some("e".into()),
+                number: Some(10),
+                label: Some(Label::Optional),
+                r#type: Some(Type::Int32),
+                extendee: Some(".p.M".into()),
+                json_name: Some("e".into()),
+                oneof_index: Some(0),
+                ..Default::default()
+            });
+        }),
+        ("service name too long", "proto3", |f| {
+            f.service.push(ServiceDescriptorProto {
+                name: Some("S".repeat(70_000)),
+                ..Default::default()
+            });
+        }),
+        ("method name too long", "proto3", |f| {
+            f.service.push(ServiceDescriptorProto {
+                name: Some("S".into()),
+                method: vec![MethodDescriptorProto {
+                    name: Some("R".repeat(70_000)),
+                    input_type: Some(".p.M".into()),
+                    output_type: Some(".p.M".into()),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            });
+        }),
+        ("oneof name too long", "proto3", |f| {
+            f.message_type[0].oneof_decl.push(OneofDescriptorProto {
+                name: Some("o".repeat(70_000)),
+                ..Default::default()
+            });
+            f.message_type[0].field[0].oneof_index = Some(0);
+        }),
         ("65,536 fields", "proto3", |f| {
             let template = f.message_type[0].field[0].clone();
             f.message_type[0].field = (1..=65_536)
@@ -205,12 +279,57 @@ fn sources_over_protocs_limits_are_rejected_like_protoc() {
         "syntax = \"proto3\";\npackage {};\nmessage M {{}}\n",
         "p".repeat(512)
     );
+    let long = "a".repeat(65_536);
+    // Full names over the limit only through their scope: 65,531 + 1 + 6 bytes.
+    let scope = "a".repeat(65_530);
     let cases = [
         ("a 512-byte package name", long_package),
         ("a 1 MB field name", long_field),
         ("a message name of 65,534 bytes", long_message),
         ("an enum value name of 70,000 bytes", long_value),
         ("a message with 65,536 fields", many),
+        (
+            "a service name",
+            format!("syntax = \"proto3\";\nservice S{long} {{}}\n"),
+        ),
+        (
+            "a method name",
+            format!(
+                "syntax = \"proto3\";\nmessage M {{}}\nservice S {{ rpc R{long}(M) returns (M); }}\n"
+            ),
+        ),
+        (
+            "a method full name through its service's",
+            format!(
+                "syntax = \"proto3\";\nmessage M {{}}\nservice S{scope} {{ rpc Rxxxxx(M) returns (M); }}\n"
+            ),
+        ),
+        (
+            "a service name and a method in it",
+            format!(
+                "syntax = \"proto3\";\nmessage M {{}}\nservice S{long} {{ rpc R(M) returns (M); }}\n"
+            ),
+        ),
+        (
+            "a oneof name",
+            format!("syntax = \"proto3\";\nmessage M {{ oneof o{long} {{ int32 x = 1; }} }}\n"),
+        ),
+        (
+            "a oneof full name through its message's",
+            format!(
+                "syntax = \"proto3\";\nmessage M{scope} {{ oneof oooooo {{ int32 x = 1; }} }}\n"
+            ),
+        ),
+        (
+            "an extension name",
+            format!(
+                "syntax = \"proto2\";\nmessage M {{ extensions 1 to 10; }}\nextend M {{ optional int32 x{long} = 1; }}\n"
+            ),
+        ),
+        (
+            "a field full name through its message's",
+            format!("syntax = \"proto2\";\nmessage M{scope} {{ optional int32 fieldxx = 1; }}\n"),
+        ),
     ];
     for (what, text) in cases {
         std::fs::write(dir.join("a.proto"), text).expect("write source");
@@ -317,4 +436,40 @@ fn endless_special_files_are_read_up_to_a_limit() {
             "{what}: expected {message:?}, got {stderr}"
         );
     }
+}
+
+/// Whether `needle` occurs in `haystack`.
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Bytes that are not UTF-8 inside string literals: protoc keeps them in the descriptor as
+/// they are; protoforge reads a source as UTF-8 text and keeps descriptor strings as `String`,
+/// so each invalid sequence becomes U+FFFD (a known difference, described in the README).
+/// Pinned on both sides, so that neither changes unnoticed.
+#[test]
+fn bytes_that_are_not_utf8_in_string_literals_become_u_fffd() {
+    let dir = temp("not-utf8");
+    std::fs::write(
+        dir.join("u.proto"),
+        b"syntax = \"proto2\";\npackage p;\noption java_package = \"a\xffb\";\nmessage M {\n  \
+          optional string s = 1 [default = \"x\xfey\"];\n  \
+          optional bytes b = 2 [default = \"x\xfey\"];\n}\n",
+    )
+    .expect("write source");
+    let theirs = protoc(&dir, &args(&["-I.", "-o", "protoc.pb", "u.proto"]));
+    assert!(theirs.status.success(), "protoc accepts it");
+    let ours = protoforge(&dir, &args(&["-I.", "-o", "ours.pb", "u.proto"]));
+    assert!(ours.status.success(), "protoforge accepts it");
+    let theirs = std::fs::read(dir.join("protoc.pb")).expect("protoc's output");
+    let ours = std::fs::read(dir.join("ours.pb")).expect("our output");
+    // protoc: the raw bytes in strings, the byte escaped in the `bytes` default.
+    assert!(contains(&theirs, b"a\xffb"));
+    assert!(contains(&theirs, b"x\xfey"));
+    assert!(contains(&theirs, b"x\\376y"));
+    // protoforge: U+FFFD (EF BF BD) for each, escaped byte by byte in the `bytes` default.
+    assert!(contains(&ours, "a\u{fffd}b".as_bytes()));
+    assert!(contains(&ours, "x\u{fffd}y".as_bytes()));
+    assert!(contains(&ours, b"x\\357\\277\\275y"));
+    assert!(!contains(&ours, b"a\xffb") && !contains(&ours, b"x\xfey"));
 }

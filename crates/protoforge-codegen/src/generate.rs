@@ -513,35 +513,37 @@ impl<'a> Ctx<'a> {
         if !self.config.descriptor_set_enabled() {
             return Ok(TokenStream::new());
         }
-        // The package's files and everything they import, dependencies first.
-        fn visit(
-            pool: &Pool<'_>,
-            index: usize,
-            seen: &mut HashSet<usize>,
-            order: &mut Vec<protoforge::descriptor::FileDescriptorProto>,
-        ) -> Result<(), Error> {
-            if !seen.insert(index) {
-                return Ok(());
+        // The package's files and everything they import, dependencies first: a depth-first
+        // walk with an explicit stack (file, next dependency to visit), so that a chain of
+        // imports as long as the input allows cannot overflow the call stack.
+        let pool = &self.pool;
+        let mut seen = HashSet::new();
+        let mut order = Vec::new();
+        let mut stack: Vec<(usize, usize)> = Vec::new();
+        for &root in files {
+            if seen.insert(root) {
+                stack.push((root, 0));
             }
-            let file = pool.files[index];
-            for dependency in &file.dependency {
+            while let Some((index, next)) = stack.last_mut() {
+                let file = pool.files[*index];
+                let Some(dependency) = file.dependency.get(*next) else {
+                    let mut file = file.clone();
+                    file.source_code_info = None;
+                    order.push(file);
+                    stack.pop();
+                    continue;
+                };
+                *next += 1;
                 let Some(dep) = pool.file_index(dependency) else {
                     return Err(Error::new(format!(
                         "`{}` imports `{dependency}`, which is not in the descriptor set",
                         file.name()
                     )));
                 };
-                visit(pool, dep, seen, order)?;
+                if seen.insert(dep) {
+                    stack.push((dep, 0));
+                }
             }
-            let mut file = file.clone();
-            file.source_code_info = None;
-            order.push(file);
-            Ok(())
-        }
-        let mut seen = HashSet::new();
-        let mut order = Vec::new();
-        for &index in files {
-            visit(&self.pool, index, &mut seen, &mut order)?;
         }
         let bytes = protoforge::Message::encode_to_vec(&FileDescriptorSet {
             file: order,

@@ -118,15 +118,30 @@ const INLINE_PATH: usize = 8;
 /// symbol costs one allocation (its name) instead of two.
 type SymbolPath = ShortPath<INLINE_PATH>;
 
+/// The imports of one file of a [`Pool`], as indices of pool files.
+#[derive(Debug, Default)]
+struct FileImports {
+    /// Its imports (plain, public and weak) that are in the pool.
+    all: Box<[u32]>,
+    /// Its public imports that are in the pool.
+    public: Box<[u32]>,
+}
+
 /// Every file of one compilation and the symbol table over them.
 #[derive(Debug, Default)]
 pub(crate) struct Pool {
     files: Vec<FileDescriptorProto>,
     by_name: NameMap<String, u32>,
     symbols: NameMap<Box<str>, Entry>,
-    /// For each file: the files it may use symbols from (itself, its direct imports and their
-    /// `import public` chains), as indices into `files`.
-    visible: Vec<NameSet<u32>>,
+    /// For each file: its direct imports and its public imports found in the pool when it was
+    /// added, as indices into `files`. The files a file may use symbols from (itself, its
+    /// direct imports and their `import public` chains) follow from these; they are only
+    /// materialized for the file added last ([`Pool::last_visible`]), which is the one being
+    /// linked: storing them for every file would cost memory quadratic in an `import public`
+    /// chain (each file of the chain sees all the files after it).
+    imports: Vec<FileImports>,
+    /// The files the file added last may use symbols from (index of that file, set).
+    last_visible: Option<(u32, NameSet<u32>)>,
     /// Extendee full name (no dot) -> its extensions, in pool order.
     extensions: NameMap<String, Vec<Extension>>,
     /// The files in which name lookups found a symbol (protoc's record of used imports, for
@@ -183,14 +198,21 @@ impl Pool {
             return Vec::new();
         }
         let index = self.files.len() as u32;
-        let mut visible = NameSet::default();
-        visible.insert(index);
-        for dep in &file.dependency {
-            if let Some(&d) = self.by_name.get(dep.as_str()) {
-                self.add_public_closure(d, &mut visible);
-            }
-        }
-        self.visible.push(visible);
+        let imports = FileImports {
+            all: file
+                .dependency
+                .iter()
+                .filter_map(|dep| self.by_name.get(dep.as_str()).copied())
+                .collect(),
+            public: file
+                .public_dependency
+                .iter()
+                .filter_map(|&p| file.dependency.get(usize::try_from(p).ok()?))
+                .filter_map(|dep| self.by_name.get(dep.as_str()).copied())
+                .collect(),
+        };
+        self.imports.push(imports);
+        self.last_visible = Some((index, self.compute_visible(index)));
         self.by_name.insert(name, index);
         let mut adder = Adder {
             pool: self,
@@ -266,7 +288,8 @@ impl Pool {
     pub(crate) fn remove_last_file(&mut self) {
         let Some(file) = self.files.pop() else { return };
         let index = self.files.len() as u32;
-        self.visible.pop();
+        self.imports.pop();
+        self.last_visible = None;
         if let Some(name) = &file.name {
             self.by_name.remove(name);
         }
@@ -277,23 +300,27 @@ impl Pool {
         }
     }
 
-    /// Adds `file` and every file reached from it through `import public` chains to `out`
-    /// (iteratively: a chain may be as long as the compilation).
-    fn add_public_closure(&self, file: u32, out: &mut NameSet<u32>) {
-        let mut todo = vec![file];
-        while let Some(file) = todo.pop() {
-            if !out.insert(file) {
-                continue;
+    /// The files `file` may use symbols from: itself, its direct imports and every file
+    /// reached from those through `import public` chains (walked iteratively: a chain may be
+    /// as long as the compilation).
+    fn compute_visible(&self, file: u32) -> NameSet<u32> {
+        let mut out = NameSet::default();
+        out.insert(file);
+        let mut todo: Vec<u32> = self.imports[file as usize].all.to_vec();
+        while let Some(f) = todo.pop() {
+            if out.insert(f) {
+                todo.extend_from_slice(&self.imports[f as usize].public);
             }
-            let f = &self.files[file as usize];
-            for &p in &f.public_dependency {
-                let Some(dep) = usize::try_from(p).ok().and_then(|p| f.dependency.get(p)) else {
-                    continue;
-                };
-                if let Some(&d) = self.by_name.get(dep.as_str()) {
-                    todo.push(d);
-                }
-            }
+        }
+        out
+    }
+
+    /// The files `file` may use symbols from (see [`Pool::compute_visible`]): kept for the
+    /// file added last, computed for any other.
+    fn visible_from(&self, file: u32) -> std::borrow::Cow<'_, NameSet<u32>> {
+        match &self.last_visible {
+            Some((last, set)) if *last == file => std::borrow::Cow::Borrowed(set),
+            _ => std::borrow::Cow::Owned(self.compute_visible(file)),
         }
     }
 
@@ -382,7 +409,7 @@ impl Pool {
     /// a file reached from a direct import through `import public` chains.
     pub(crate) fn is_visible(&self, from_file: &str, to_file: &str) -> bool {
         match (self.by_name.get(from_file), self.by_name.get(to_file)) {
-            (Some(&from), Some(&to)) => self.visible[from as usize].contains(&to),
+            (Some(&from), Some(&to)) => self.visible_from(from).contains(&to),
             _ => false,
         }
     }
@@ -398,7 +425,7 @@ impl Pool {
         let (key, e) = self.symbols.get_key_value(name)?;
         let found = Some((&**key, e));
         let Some(from) = from else { return found };
-        let visible = &self.visible[from as usize];
+        let visible = self.visible_from(from);
         if visible.contains(&e.file) {
             self.note_use_of(e.file);
             return found;

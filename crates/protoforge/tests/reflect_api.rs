@@ -535,6 +535,39 @@ fn malformed_input_is_an_error() {
 }
 
 #[test]
+fn unverified_singular_string_last_occurrence_wins() {
+    // optional_string (14) valid, an unknown field between, then not UTF-8: only the last
+    // occurrence is kept (raw, in the unknown fields), as in generated code.
+    let p2 = message(P2);
+    let input = [0x72, 0x01, b'a', 0xf8, 0x63, 0x01, 0x72, 0x01, 0xff];
+    let msg = DynamicMessage::decode(p2.clone(), &input).expect("proto2 strings");
+    let field = p2
+        .get_field_by_name("optional_string")
+        .expect("optional_string");
+    assert!(!msg.has_field(&field));
+    assert_eq!(
+        msg.encode_to_vec(),
+        [0xf8, 0x63, 0x01, 0x72, 0x01, 0xff],
+        "the earlier, valid value is dropped"
+    );
+    // Not UTF-8, then valid: the raw occurrence is dropped.
+    let input = [0x72, 0x01, 0xff, 0xf8, 0x63, 0x01, 0x72, 0x01, b'b'];
+    let msg = DynamicMessage::decode(p2.clone(), &input).expect("proto2 strings");
+    assert_eq!(msg.encode_to_vec(), [0x72, 0x01, b'b', 0xf8, 0x63, 0x01]);
+    // A oneof member arriving after a string member kept raw replaces it: oneof_string (113)
+    // not UTF-8, then oneof_uint32 (111) = 5.
+    let input = [0x8a, 0x07, 0x01, 0xff, 0xf8, 0x06, 0x05];
+    let msg = DynamicMessage::decode(p2.clone(), &input).expect("proto2 oneof");
+    assert_eq!(msg.encode_to_vec(), [0xf8, 0x06, 0x05]);
+    // The same input through generated code (FileDescriptorProto's package, field 2).
+    let file = message("google.protobuf.FileDescriptorProto");
+    let input = [0x12, 0x01, b'a', 0xf8, 0x63, 0x01, 0x12, 0x01, 0xff];
+    let generated = FileDescriptorProto::decode(&input[..]).expect("generated");
+    let dynamic = DynamicMessage::decode(file, &input).expect("dynamic");
+    assert_eq!(dynamic.encode_to_vec(), generated.encode_to_vec());
+}
+
+#[test]
 fn recursion_limit_is_100() {
     let m = message(P3);
     // recursive_message (27) nested `depth` times.

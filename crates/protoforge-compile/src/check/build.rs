@@ -16,13 +16,45 @@ use crate::span_map::{NameMap, NameSet};
 use crate::tag;
 
 impl<'a> Checker<'a> {
-    /// protoc's `BuildFile` checks, in its order: each top-level message (its fields, nested
-    /// enums, extension ranges, extensions, reserved ranges, nested messages, then the
-    /// message-wide range checks), then top-level enums, then top-level extensions.
+    /// protoc's `BuildFile` checks, in its order: each top-level message (its oneofs, fields,
+    /// nested enums, extension ranges, extensions, reserved ranges, nested messages, then the
+    /// message-wide range checks), then top-level enums, then services (each with its
+    /// methods), then top-level extensions.
     pub(super) fn build_phase(&mut self) {
-        self.walk_top_level(Self::build_message, Self::build_enum, |c, f| {
-            c.build_field(f, None)
-        });
+        let messages = self.messages;
+        for (i, _) in messages.iter().enumerate().filter(|(_, m)| m.top_level) {
+            self.build_message(i);
+        }
+        let enums = self.enums;
+        for e in enums.iter().filter(|e| e.path.len() == 2) {
+            self.build_enum(e);
+        }
+        self.build_services();
+        for f in self.file_extensions() {
+            self.build_field(&f, None);
+        }
+    }
+
+    /// protoc's `BuildService` and `BuildMethod` name checks: a service's full name, and each
+    /// method's (in a service whose name is too long, protoc goes on with `unknown`).
+    fn build_services(&mut self) {
+        let file = self.file;
+        let package = self.package;
+        for (i, service) in file.service.iter().enumerate() {
+            let path = vec![tag::file::SERVICE, i as i32];
+            let name = service.name.as_deref().unwrap_or("");
+            let full = scoped_len(package.len(), name);
+            self.name_length(&path, full);
+            let scope = if full > MAX_NAME_LENGTH {
+                "unknown".len()
+            } else {
+                full
+            };
+            for (j, method) in service.method.iter().enumerate() {
+                let len = scoped_len(scope, method.name.as_deref().unwrap_or(""));
+                self.name_length(&child(&path, tag::service::METHOD, j), len);
+            }
+        }
     }
 
     fn build_message(&mut self, index: usize) {
@@ -30,6 +62,18 @@ impl<'a> Checker<'a> {
         let m = &messages[index];
         let msg = m.message;
         self.name_length(&m.path, m.full_name.len());
+        // Oneofs are built first. protoc reports a oneof name that is too long without a
+        // position.
+        let scope = if m.full_name.len() > MAX_NAME_LENGTH {
+            "unknown".len()
+        } else {
+            m.full_name.len()
+        };
+        for o in &msg.oneof_decl {
+            if scoped_len(scope, o.name.as_deref().unwrap_or("")) > MAX_NAME_LENGTH {
+                self.file_error("Name too long.".into());
+            }
+        }
         for f in m.fields() {
             self.build_field(&f, Some(m));
         }
@@ -683,6 +727,12 @@ const MAX_FIELDS_PER_MESSAGE: usize = 65_535;
 
 /// The longest name protoc stores (its lengths are 16-bit).
 const MAX_NAME_LENGTH: usize = u16::MAX as usize;
+
+/// The length of the full name of `name` declared in a scope whose full name is `scope` bytes
+/// long (none when 0).
+fn scoped_len(scope: usize, name: &str) -> usize {
+    scope + usize::from(scope > 0) + name.len()
+}
 
 /// True when protoc cannot store the names of field `f`: its name, full name, lower-case,
 /// camel-case and JSON names are laid out in one buffer addressed with 16-bit offsets. A name

@@ -167,6 +167,10 @@ impl Validator {
                 m.name.as_deref().unwrap_or("")
             ));
         }
+        if parent.is_none() && f.oneof_index.is_some() {
+            self.errors
+                .push("FieldDescriptorProto.oneof_index should not be set for extensions.".into());
+        }
         let (Some(value), Some(ty)) = (f.default_value.as_deref(), f.r#type) else {
             return;
         };

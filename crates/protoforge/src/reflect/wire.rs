@@ -178,6 +178,11 @@ fn merge_into_slot(
 ) -> Result<(), DecodeError> {
     let inner = &pool.inner;
     let number = field.number;
+    if let (SlotKind::Field(index), Some(oneof)) = (&kind, field.oneof)
+        && !msg.unknown.is_empty()
+    {
+        drop_raw_oneof_siblings(inner, msg, *index, oneof);
+    }
     if field.is_map {
         let KindIndex::Message(entry_type) = field.kind else {
             return msg.unknown.merge_field(number, wire_type, buf, ctx);
@@ -259,14 +264,49 @@ fn merge_into_slot(
         return Ok(());
     }
     check_wire_type(wire_type_of(field.kind), wire_type)?;
-    match read_scalar(inner, field, buf)? {
+    let scalar = read_scalar(inner, field, buf)?;
+    // A singular string the field does not verify: the last occurrence wins whether it is
+    // UTF-8 (kept in the slot) or not (kept raw in the unknown fields), so each occurrence
+    // drops the earlier ones from both places, as generated code does.
+    let unverified_string = field.kind == KindIndex::String && !field.verify_utf8;
+    if unverified_string && !msg.unknown.is_empty() {
+        msg.unknown.remove(number);
+    }
+    match scalar {
         Scalar::Value(v) => {
             let slot = slot_mut(msg, field, &kind, || Value::Bool(false));
             *slot = v;
         }
-        Scalar::Unknown(raw) => msg.unknown.push(number, raw),
+        Scalar::Unknown(raw) => {
+            if unverified_string
+                && let Ok(at) = msg.slots.binary_search_by_key(&number, |s| s.number)
+            {
+                msg.slots.remove(at);
+            }
+            msg.unknown.push(number, raw);
+        }
     }
     Ok(())
+}
+
+/// A member of a oneof arriving replaces a sibling kept raw in the unknown fields (a string
+/// member that is not UTF-8 in a oneof that does not verify it), so that the last member on
+/// the wire still wins when the raw one is re-emitted after the known fields, as in generated
+/// code.
+fn drop_raw_oneof_siblings(inner: &PoolInner, msg: &mut DynamicMessage, index: u32, oneof: u32) {
+    let entry = &inner.messages[msg.desc.index as usize];
+    let Some(oneof) = entry.oneofs.get(oneof as usize) else {
+        return;
+    };
+    if oneof.synthetic {
+        return;
+    }
+    for &f in &oneof.fields {
+        let sibling = &entry.fields[f as usize];
+        if f != index && sibling.kind == KindIndex::String && !sibling.verify_utf8 {
+            msg.unknown.remove(sibling.number);
+        }
+    }
 }
 
 /// Decodes a sub-message (length-prefixed or group, as `field` says) into `sub`.
