@@ -1,0 +1,64 @@
+//! `protoforge_check::breaking` against real `buf breaking` (buf 1.75.0 from npm, installed by
+//! `.ci/run`): the full finding lists (rule, location, message, order) must be identical.
+//!
+//! - buf's own breaking test data (`tests/data/breaking/{current,previous}/CASE`, copied from
+//!   buf's repository), each case with its `buf.yaml`;
+//! - mutation pairs made from the shared corpus trees (`/work/shared/corpus`, or
+//!   `$PROTOFORGE_CORPUS`) when they are there: many edits batched into one copy of a tree,
+//!   checked with every rule on (see `breaking_mutations`).
+//!
+//! Intended differences are listed in `tests/data/breaking/README.md`, one per line as
+//! `` - `CASE` `RULE`: reason ``; any other difference fails.
+
+mod breaking_support;
+
+use std::path::{Path, PathBuf};
+
+use breaking_support::{
+    Outcome, allowed_differences, compare, data_dir, ours_for_dirs, theirs_for_dirs,
+};
+
+/// Cases of buf's test data that need what protoforge does not do (custom plugins and
+/// policies are not copied at all).
+const SKIPPED: &[&str] = &[];
+
+#[test]
+fn buf_testdata_cases() {
+    let root = data_dir();
+    let allowed = allowed_differences();
+    let mut names: Vec<String> = std::fs::read_dir(root.join("current"))
+        .expect("read current")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for name in &names {
+        if SKIPPED.contains(&name.as_str()) {
+            continue;
+        }
+        let cur = root.join("current").join(name);
+        let prev = root.join("previous").join(name);
+        let theirs = theirs_for_dirs(&cur, &prev);
+        let ours = ours_for_dirs(&cur, &prev);
+        compared += 1;
+        if let Outcome::Differs(diff) = compare(name, &theirs, &ours, &allowed) {
+            failures.push(diff);
+        }
+    }
+    assert!(compared > 40, "only {compared} cases compared");
+    assert!(
+        failures.is_empty(),
+        "{} of {compared} cases differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The corpus root, when present.
+pub fn corpus() -> Option<PathBuf> {
+    let p = std::env::var_os("PROTOFORGE_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/work/shared/corpus"));
+    Path::new(&p).join("protobuf/src").is_dir().then_some(p)
+}
