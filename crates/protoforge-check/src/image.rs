@@ -1,6 +1,10 @@
 //! An image: the compiled files of a module with source info, what lint and breaking check.
 
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
 use protoforge::descriptor::FileDescriptorProto;
+use protoforge_compile::ErrorFormat;
 
 /// The compiled files of one module, with source info, imports included.
 #[derive(Clone, Debug, Default)]
@@ -9,4 +13,110 @@ pub struct Image {
     pub files: Vec<FileDescriptorProto>,
     /// Which of `files` belong to the module and are checked (the others are only imports).
     pub is_target: Vec<bool>,
+    /// For each of `files`, the imports the compiler found unused (`Import x is unused.`), by
+    /// name; empty when unknown (images not made by [`Image::build`]).
+    pub unused_imports: Vec<Vec<String>>,
+}
+
+impl Image {
+    /// Compiles every `.proto` file under `root` (in path order, minus those under
+    /// `excludes`, which are relative to `root` or absolute) with `root` as the include path,
+    /// source info on and imports included. The files under `root` are the targets.
+    ///
+    /// Errors are the compiler's diagnostics, rendered protoc-style (`file:line:col: message`).
+    pub fn build(root: &Path, excludes: &[PathBuf]) -> Result<Image, String> {
+        let excludes: Vec<PathBuf> = excludes
+            .iter()
+            .map(|e| {
+                if e.is_absolute() {
+                    e.clone()
+                } else {
+                    root.join(e)
+                }
+            })
+            .collect();
+        let mut names = Vec::new();
+        walk(root, root, &excludes, &mut names)?;
+        names.sort();
+        let root_str = root.to_string_lossy();
+        let compiled = protoforge_compile::Compiler::new()
+            .include_path(root_str.as_ref())
+            .include_source_info(true)
+            .include_imports(true)
+            .compile(
+                &names
+                    .iter()
+                    .map(|n| root.join(n).to_string_lossy().into_owned())
+                    .collect::<Vec<_>>(),
+            )
+            .map_err(|e| e.render(ErrorFormat::Gcc).trim_end().to_string())?;
+        let targets: HashSet<&str> = names.iter().map(String::as_str).collect();
+        let mut unused: HashMap<String, Vec<String>> = HashMap::new();
+        for w in &compiled.warnings {
+            let dep = w
+                .message
+                .strip_prefix("Import ")
+                .and_then(|m| m.strip_suffix(" is unused."));
+            let file = match (&w.span, &w.file_name) {
+                (Some(span), _) => compiled
+                    .sources
+                    .try_get(span.file)
+                    .map(|f| f.name().to_string()),
+                (None, name) => name.clone(),
+            };
+            if let (Some(dep), Some(file)) = (dep, file) {
+                unused.entry(file).or_default().push(dep.to_string());
+            }
+        }
+        let files = compiled.files.file;
+        let unused_imports = files
+            .iter()
+            .map(|f| {
+                unused
+                    .remove(f.name.as_deref().unwrap_or(""))
+                    .unwrap_or_default()
+            })
+            .collect();
+        let is_target = files
+            .iter()
+            .map(|f| targets.contains(f.name.as_deref().unwrap_or("")))
+            .collect();
+        Ok(Image {
+            files,
+            is_target,
+            unused_imports,
+        })
+    }
+}
+
+/// Collects the `.proto` files under `dir` as `/`-separated paths relative to `root`.
+fn walk(
+    root: &Path,
+    dir: &Path,
+    excludes: &[PathBuf],
+    out: &mut Vec<String>,
+) -> Result<(), String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("{}: {e}", dir.display()))?;
+        let path = entry.path();
+        if excludes.iter().any(|e| path.starts_with(e)) {
+            continue;
+        }
+        let kind = entry
+            .file_type()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        if kind.is_dir() || (kind.is_symlink() && path.is_dir()) {
+            walk(root, &path, excludes, out)?;
+        } else if path.extension().is_some_and(|x| x == "proto")
+            && let Ok(rel) = path.strip_prefix(root)
+        {
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            out.push(parts.join("/"));
+        }
+    }
+    Ok(())
 }

@@ -3,11 +3,10 @@
 
 #![allow(dead_code)]
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use protoforge_check::breaking::{Finding, RuleVersion, check_version};
-use protoforge_check::config::BreakingConfig;
+use protoforge_check::config::{BreakingConfig, BufConfig, ModuleConfig};
 use protoforge_check::image::Image;
 
 /// `tests/data/breaking`.
@@ -94,10 +93,10 @@ pub fn theirs_for_dirs(cur: &Path, prev: &Path) -> Vec<String> {
 
 /// protoforge's findings for `cur` against `prev`, with `cur`'s `buf.yaml`.
 pub fn ours_for_dirs(cur: &Path, prev: &Path) -> Vec<String> {
-    let (version, config, root) = load_config(cur);
-    let (_, _, prev_root) = load_config(prev);
-    let current = build_image(&cur.join(&root));
-    let previous = build_image(&prev.join(&prev_root));
+    let (version, config, root, excludes) = load_config(cur);
+    let (_, _, prev_root, prev_excludes) = load_config(prev);
+    let current = build_image(&cur.join(&root), &excludes);
+    let previous = build_image(&prev.join(&prev_root), &prev_excludes);
     let mut findings = check_version(&current, &previous, &config, version).expect("known rules");
     if root != Path::new(".") {
         for f in &mut findings {
@@ -164,90 +163,19 @@ pub fn compare(case: &str, theirs: &[String], ours: &[String], allowed: &[Allowe
     Outcome::Differs(report)
 }
 
-/// Every `.proto` file under `dir`, relative, sorted.
-pub fn protos(dir: &Path, rel: &Path, out: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir.join(rel)) else {
-        return;
-    };
-    let mut names: Vec<PathBuf> = entries.map(|e| e.expect("entry").path()).collect();
-    names.sort();
-    for p in names {
-        let r = rel.join(p.file_name().expect("name"));
-        if p.is_dir() {
-            protos(dir, &r, out);
-        } else if p.extension().is_some_and(|e| e == "proto") {
-            out.push(r.to_string_lossy().into_owned());
-        }
-    }
+/// Compiles the module under `root`.
+pub fn build_image(root: &Path, excludes: &[PathBuf]) -> Image {
+    Image::build(root, excludes).unwrap_or_else(|e| panic!("compile {}: {e}", root.display()))
 }
 
-/// Compiles every file under `root` with source info and imports.
-pub fn build_image(root: &Path) -> Image {
-    let mut files = Vec::new();
-    protos(root, Path::new(""), &mut files);
-    let compiled = protoforge_compile::Compiler::new()
-        .include_path(root.to_string_lossy())
-        .include_source_info(true)
-        .include_imports(true)
-        .compile(&files)
-        .unwrap_or_else(|e| panic!("compile {}: {e}", root.display()));
-    let is_target = compiled
-        .files
-        .file
-        .iter()
-        .map(|f| files.iter().any(|n| n == f.name()))
-        .collect();
-    Image {
-        files: compiled.files.file,
-        is_target,
+/// The rule version, breaking settings, module root and excludes of `dir/buf.yaml` (buf's
+/// defaults without one).
+pub fn load_config(dir: &Path) -> (RuleVersion, BreakingConfig, PathBuf, Vec<PathBuf>) {
+    match BufConfig::load(dir).expect("valid buf.yaml") {
+        Some(c) => {
+            let m = c.modules.into_iter().next().unwrap_or_else(ModuleConfig::default_v2);
+            (RuleVersion::from_config_version(&c.version), m.breaking, m.path, m.excludes)
+        }
+        None => (RuleVersion::V2, BreakingConfig::default(), PathBuf::from("."), Vec::new()),
     }
-}
-
-/// The rule version, breaking settings and module root of `dir/buf.yaml` (the few keys the
-/// test data uses).
-pub fn load_config(dir: &Path) -> (RuleVersion, BreakingConfig, PathBuf) {
-    let text = std::fs::read_to_string(dir.join("buf.yaml")).unwrap_or_default();
-    let mut config = BreakingConfig {
-        use_: Vec::new(),
-        except: Vec::new(),
-        ignore: Vec::new(),
-        ignore_only: BTreeMap::new(),
-        ignore_unstable_packages: false,
-    };
-    let mut version = RuleVersion::V1;
-    let mut root = PathBuf::from(".");
-    let (mut section, mut key) = (String::new(), String::new());
-    for l in text.lines() {
-        let indent = l.len() - l.trim_start().len();
-        let t = l.trim();
-        if t.is_empty() || t.starts_with('#') {
-            continue;
-        }
-        if indent == 0 {
-            if let Some(v) = t.strip_prefix("version:") {
-                version = RuleVersion::from_config_version(v.trim());
-            }
-            section = t.trim_end_matches(':').to_string();
-            continue;
-        }
-        if let Some(item) = t.strip_prefix("- ") {
-            match (section.as_str(), key.as_str()) {
-                ("breaking", "use") => config.use_.push(item.to_string()),
-                ("breaking", "except") => config.except.push(item.to_string()),
-                ("breaking", "ignore") => config.ignore.push(PathBuf::from(item)),
-                ("build", "roots") => root = PathBuf::from(item),
-                _ => {}
-            }
-            continue;
-        }
-        let (k, v) = t.split_once(':').unwrap_or((t, ""));
-        key = k.to_string();
-        if section == "breaking" && k == "ignore_unstable_packages" {
-            config.ignore_unstable_packages = v.trim() == "true";
-        }
-    }
-    if text.is_empty() {
-        version = RuleVersion::V1;
-    }
-    (version, config, root)
 }
