@@ -14,8 +14,10 @@ mod breaking_support;
 
 use std::path::{Path, PathBuf};
 
+use breaking_support::mutations::{PROTOBUF_DELETED, PROTOBUF_EDITS, PROTOBUF_EXCLUDED};
 use breaking_support::{
-    Outcome, allowed_differences, compare, data_dir, ours_for_dirs, theirs_for_dirs,
+    Outcome, allowed_differences, compare, copy_tree, data_dir, edit, ours_for_dirs,
+    theirs_for_dirs,
 };
 
 /// Cases of buf's test data that need what protoforge does not do (custom plugins and
@@ -61,4 +63,53 @@ pub fn corpus() -> Option<PathBuf> {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/work/shared/corpus"));
     Path::new(&p).join("protobuf/src").is_dir().then_some(p)
+}
+
+/// The `breaking:` section of the `buf.yaml` of each mutation run, by name.
+const MUTATION_CONFIGS: &[(&str, &str)] = &[
+    ("all", "use: [FILE, PACKAGE, WIRE_JSON, WIRE]"),
+    ("file", "use: [FILE]"),
+    ("package", "use: [PACKAGE]"),
+    ("wire_json", "use: [WIRE_JSON]"),
+    ("wire", "use: [WIRE]"),
+    (
+        "ignores",
+        "use: [PACKAGE, WIRE]\n    except: [FIELD_SAME_DEFAULT]\n    ignore_unstable_packages: true\n    ignore: [google/protobuf/unittest.proto]\n    ignore_only:\n      FIELD_SAME_TYPE: [google/protobuf/test_messages_proto3.proto]\n      WIRE: [google/protobuf/compiler]",
+    ),
+];
+
+#[test]
+fn protobuf_corpus_mutations() {
+    let Some(corpus) = corpus() else {
+        eprintln!("corpus not found; skipping");
+        return;
+    };
+    let src = corpus.join("protobuf/src");
+    let base = protoforge_test_support::temp_dir("check", "breaking-protobuf");
+    let (prev, cur) = (base.join("previous"), base.join("current"));
+    copy_tree(&src, &prev, PROTOBUF_EXCLUDED);
+    copy_tree(&src, &cur, PROTOBUF_EXCLUDED);
+    for (file, old, new) in PROTOBUF_EDITS {
+        edit(&cur, file, old, new);
+    }
+    for file in PROTOBUF_DELETED {
+        std::fs::remove_file(cur.join(file)).expect("delete mutated file");
+    }
+    let allowed = allowed_differences();
+    let mut failures = Vec::new();
+    let mut findings = 0;
+    for (name, section) in MUTATION_CONFIGS {
+        let yaml = format!("version: v2\nbreaking:\n    {section}\n");
+        std::fs::write(cur.join("buf.yaml"), &yaml).expect("write buf.yaml");
+        std::fs::write(prev.join("buf.yaml"), &yaml).expect("write buf.yaml");
+        let theirs = theirs_for_dirs(&cur, &prev);
+        let ours = ours_for_dirs(&cur, &prev);
+        findings += theirs.len();
+        let case = format!("protobuf_mutations_{name}");
+        if let Outcome::Differs(diff) = compare(&case, &theirs, &ours, &allowed) {
+            failures.push(diff);
+        }
+    }
+    assert!(findings > 100, "only {findings} findings from buf");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -7,6 +7,7 @@ use std::process::Command;
 use protoforge::descriptor::FileDescriptorSet;
 use protoforge::{Message, UnknownValue};
 
+use crate::config::{BufConfig, ModuleConfig};
 use crate::image::Image;
 
 /// Field number of buf's `ImageFileExtension` on each file of an image.
@@ -207,4 +208,49 @@ pub fn export_git(
     } else {
         dest.join(subdir)
     })
+}
+
+/// The module of a directory: its `buf.yaml` (buf's v2 defaults without one) and its first
+/// module, whose root is relative to `dir`.
+pub fn module_of(dir: &Path) -> Result<(String, ModuleConfig), String> {
+    match BufConfig::load(dir)? {
+        Some(c) => {
+            let m = c
+                .modules
+                .into_iter()
+                .next()
+                .unwrap_or_else(ModuleConfig::default_v2);
+            Ok((c.version, m))
+        }
+        None => Ok(("v2".to_string(), ModuleConfig::default_v2())),
+    }
+}
+
+/// Builds the image of the module in `dir` (as its `buf.yaml` describes it).
+pub fn build_dir(dir: &Path) -> Result<Image, String> {
+    if !dir.is_dir() {
+        return Err(format!("{}: does not exist", dir.display()));
+    }
+    let (_, module) = module_of(dir)?;
+    Image::build(&dir.join(&module.path), &module.excludes)
+}
+
+/// Loads the previous image `against` names; `scratch` is an empty directory git trees are
+/// written to.
+pub fn load(against: &Against, scratch: &Path) -> Result<Image, String> {
+    match against {
+        Against::ImageFile(p) => {
+            let bytes = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            read_image(&bytes)
+        }
+        Against::Dir(p) => build_dir(p),
+        Against::Git {
+            repo,
+            reference,
+            subdir,
+        } => {
+            let dir = export_git(repo, reference, subdir, scratch)?;
+            build_dir(&dir)
+        }
+    }
 }

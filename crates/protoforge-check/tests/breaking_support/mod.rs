@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod mutations;
+
 use std::path::{Path, PathBuf};
 
 use protoforge_check::breaking::{Finding, RuleVersion, check_version};
@@ -121,12 +123,12 @@ pub fn compare(case: &str, theirs: &[String], ours: &[String], allowed: &[Allowe
     let skip = |l: &String| {
         allowed
             .iter()
-            .any(|(c, r, loc)| !loc && c == case && l.contains(&format!(":{r}:")))
+            .any(|(c, r, loc)| !loc && (c == case || c == "*") && l.contains(&format!(":{r}:")))
     };
     let strip = |l: &String| -> String {
         let located = allowed
             .iter()
-            .any(|(c, r, loc)| *loc && c == case && l.contains(&format!(":{r}:")));
+            .any(|(c, r, loc)| *loc && (c == case || c == "*") && l.contains(&format!(":{r}:")));
         if !located {
             return l.clone();
         }
@@ -173,9 +175,69 @@ pub fn build_image(root: &Path, excludes: &[PathBuf]) -> Image {
 pub fn load_config(dir: &Path) -> (RuleVersion, BreakingConfig, PathBuf, Vec<PathBuf>) {
     match BufConfig::load(dir).expect("valid buf.yaml") {
         Some(c) => {
-            let m = c.modules.into_iter().next().unwrap_or_else(ModuleConfig::default_v2);
-            (RuleVersion::from_config_version(&c.version), m.breaking, m.path, m.excludes)
+            let m = c
+                .modules
+                .into_iter()
+                .next()
+                .unwrap_or_else(ModuleConfig::default_v2);
+            (
+                RuleVersion::from_config_version(&c.version),
+                m.breaking,
+                m.path,
+                m.excludes,
+            )
         }
-        None => (RuleVersion::V2, BreakingConfig::default(), PathBuf::from("."), Vec::new()),
+        None => (
+            RuleVersion::V2,
+            BreakingConfig::default(),
+            PathBuf::from("."),
+            Vec::new(),
+        ),
     }
+}
+
+/// Copies the `.proto` files under `src` to `dest`, leaving out `excluded` (relative paths of
+/// files or directories) and turning MessageSets into plain messages (buf's breaking check
+/// refuses images with MessageSets).
+pub fn copy_tree(src: &Path, dest: &Path, excluded: &[&str]) {
+    let mut files = Vec::new();
+    protos(src, Path::new(""), &mut files);
+    for f in files {
+        if excluded
+            .iter()
+            .any(|e| f == *e || f.strip_prefix(e).is_some_and(|r| r.starts_with('/')))
+        {
+            continue;
+        }
+        let to = dest.join(&f);
+        std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+        let text = std::fs::read_to_string(src.join(&f)).expect("read proto");
+        let text = text.replace("option message_set_wire_format = true;", "");
+        std::fs::write(&to, text).expect("copy proto");
+    }
+}
+
+/// Every `.proto` file under `dir/rel`, relative to `dir`, sorted.
+pub fn protos(dir: &Path, rel: &Path, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir.join(rel)) else {
+        return;
+    };
+    let mut names: Vec<PathBuf> = entries.map(|e| e.expect("entry").path()).collect();
+    names.sort();
+    for p in names {
+        let r = rel.join(p.file_name().expect("name"));
+        if p.is_dir() {
+            protos(dir, &r, out);
+        } else if p.extension().is_some_and(|e| e == "proto") {
+            out.push(r.to_string_lossy().into_owned());
+        }
+    }
+}
+
+/// Replaces the first `old` in `root/file` with `new`; fails when `old` is not there.
+pub fn edit(root: &Path, file: &str, old: &str, new: &str) {
+    let path = root.join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
+    assert!(text.contains(old), "{file}: {old:?} not found");
+    std::fs::write(&path, text.replacen(old, new, 1)).expect("write edited file");
 }
