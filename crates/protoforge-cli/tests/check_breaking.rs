@@ -1,0 +1,124 @@
+//! `protoforge breaking` against real `buf breaking` (buf 1.75.0 from npm, installed by
+//! `.ci/run`): standard output, standard error's absence, exit codes, `--error-format=json`,
+//! `--config`, and `--against` as a directory, an image from `buf build -o`, and a git ref.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn protoforge(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_protoforge"))
+        .current_dir(dir)
+        .arg("breaking")
+        .args(args)
+        .output()
+        .expect("run protoforge")
+}
+
+fn buf(dir: &Path, args: &[&str]) -> Output {
+    protoforge_test_support::buf(dir, args)
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.email=t@example.com", "-c", "user.name=t"])
+        .args(args)
+        .output()
+        .expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+const BEFORE: &[(&str, &str)] = &[
+    (
+        "proto/shop/v1/order.proto",
+        "syntax = \"proto3\";\n\npackage shop.v1;\n\nimport \"google/protobuf/timestamp.proto\";\n\nmessage Order {\n  string id = 1;\n  int32 total = 2;\n  string note = 3;\n  google.protobuf.Timestamp at = 4;\n  oneof pay {\n    string card = 5;\n  }\n}\n\nenum State {\n  STATE_UNSPECIFIED = 0;\n  STATE_OPEN = 1;\n}\n\nservice Orders {\n  rpc Get(Order) returns (Order);\n  rpc List(Order) returns (stream Order);\n}\n",
+    ),
+    (
+        "proto/shop/v1/gone.proto",
+        "syntax = \"proto3\";\n\npackage shop.v1;\n\nmessage Gone {}\n",
+    ),
+];
+
+const AFTER: &[(&str, &str)] = &[(
+    "proto/shop/v1/order.proto",
+    "syntax = \"proto3\";\n\npackage shop.v1;\n\nmessage Order {\n  string id = 1 [json_name = \"ident\"];\n  string total = 2;\n  int64 at = 4;\n  string card = 5;\n}\n\nenum State {\n  STATE_UNSPECIFIED = 0;\n}\n\nservice Orders {\n  rpc Get(stream Order) returns (Order);\n}\n",
+)];
+
+/// A git repository whose `main` has `BEFORE` and whose work tree has `AFTER`, plus the
+/// previous tree as a directory and a buf image.
+fn repo() -> PathBuf {
+    let dir = protoforge_test_support::temp_dir("cli", "breaking");
+    protoforge_test_support::write_files(&dir.join("before"), BEFORE);
+    git(&dir, &["init", "-q", "-b", "main"]);
+    protoforge_test_support::write_files(&dir, BEFORE);
+    git(&dir, &["add", "proto"]);
+    git(&dir, &["commit", "-q", "-m", "before"]);
+    std::fs::remove_file(dir.join("proto/shop/v1/gone.proto")).expect("delete");
+    protoforge_test_support::write_files(&dir, AFTER);
+    let out = buf(&dir, &["build", "before/proto", "-o", "before.binpb"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir
+}
+
+fn same(dir: &Path, args: &[&str]) -> String {
+    let ours = protoforge(dir, args);
+    let mut buf_args = vec!["breaking"];
+    buf_args.extend_from_slice(args);
+    let theirs = buf(dir, &buf_args);
+    let (o, t) = (
+        String::from_utf8_lossy(&ours.stdout),
+        String::from_utf8_lossy(&theirs.stdout),
+    );
+    assert_eq!(
+        o,
+        t,
+        "stdout of {args:?}; stderr {}",
+        String::from_utf8_lossy(&ours.stderr)
+    );
+    assert_eq!(
+        ours.status.code(),
+        theirs.status.code(),
+        "exit code of {args:?}"
+    );
+    assert!(
+        ours.stderr.is_empty(),
+        "stderr: {}",
+        String::from_utf8_lossy(&ours.stderr)
+    );
+    o.into_owned()
+}
+
+#[test]
+fn against_directory_image_and_git_ref() {
+    let dir = repo();
+    let text = same(&dir, &["proto", "--against", "before/proto"]);
+    assert!(text.lines().count() >= 8, "{text}");
+    assert!(
+        text.contains("<input>:1:1:Previously present file"),
+        "{text}"
+    );
+    same(&dir, &["proto", "--against", "before.binpb"]);
+    same(
+        &dir,
+        &["proto", "--against", ".git#branch=main,subdir=proto"],
+    );
+    same(
+        &dir,
+        &["proto", "--against", "before/proto", "--error-format=json"],
+    );
+    let config = "version: v1\nbreaking:\n  use: [WIRE]\n";
+    same(
+        &dir,
+        &["proto", "--against", "before/proto", "--config", config],
+    );
+    let unchanged = same(&dir, &["before/proto", "--against", "before/proto"]);
+    assert!(unchanged.is_empty());
+}
