@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 
 use breaking_support::mutations::{PROTOBUF_DELETED, PROTOBUF_EDITS, PROTOBUF_EXCLUDED};
 use breaking_support::{
-    Outcome, allowed_differences, compare, copy_tree, data_dir, edit, ours_for_dirs,
-    theirs_for_dirs,
+    Outcome, allowed_differences, build_image, compare, copy_tree, data_dir, edit, ours_for_dirs,
+    ours_for_images, theirs_for_dirs,
 };
 
 /// Cases of buf's test data that need what protoforge does not do (custom plugins and
@@ -98,12 +98,14 @@ fn protobuf_corpus_mutations() {
     let allowed = allowed_differences();
     let mut failures = Vec::new();
     let mut findings = 0;
+    let current = build_image(&cur, &[]);
+    let previous = build_image(&prev, &[]);
     for (name, section) in MUTATION_CONFIGS {
         let yaml = format!("version: v2\nbreaking:\n    {section}\n");
         std::fs::write(cur.join("buf.yaml"), &yaml).expect("write buf.yaml");
         std::fs::write(prev.join("buf.yaml"), &yaml).expect("write buf.yaml");
         let theirs = theirs_for_dirs(&cur, &prev);
-        let ours = ours_for_dirs(&cur, &prev);
+        let ours = ours_for_images(&cur, &current, &previous);
         findings += theirs.len();
         let case = format!("protobuf_mutations_{name}");
         if let Outcome::Differs(diff) = compare(&case, &theirs, &ours, &allowed) {
@@ -112,4 +114,119 @@ fn protobuf_corpus_mutations() {
     }
     assert!(findings > 100, "only {findings} findings from buf");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Releases of protobuf whose `src` trees the corpus (v35.1) is checked against, when a git
+/// repository of protobuf is available (`$PROTOFORGE_PROTOBUF_GIT`, or the mirror path).
+const RELEASES: &[&str] = &["v25.0"];
+
+#[test]
+fn protobuf_release_history() {
+    let Some(corpus) = corpus() else {
+        eprintln!("corpus not found; skipping");
+        return;
+    };
+    let git = std::env::var_os("PROTOFORGE_PROTOBUF_GIT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/work/.mirror/protocolbuffers+protobuf/repo"));
+    if !git.exists() {
+        eprintln!("no protobuf git repository; skipping");
+        return;
+    }
+    let allowed = allowed_differences();
+    let mut failures = Vec::new();
+    let mut findings = 0;
+    for tag in RELEASES {
+        let base = protoforge_test_support::temp_dir("check", &format!("breaking-{tag}"));
+        let raw = base.join("raw");
+        let Some(()) = export_tag(&git, tag, &raw) else {
+            eprintln!("{tag} not in {}; skipping it", git.display());
+            continue;
+        };
+        let (prev, cur) = (base.join("previous"), base.join("current"));
+        copy_tree(&raw.join("src"), &prev, PROTOBUF_EXCLUDED);
+        copy_tree(&corpus.join("protobuf/src"), &cur, PROTOBUF_EXCLUDED);
+        drop_unbuildable(&prev, &cur);
+        let yaml = "version: v2\nbreaking:\n  use: [FILE, PACKAGE, WIRE_JSON, WIRE]\n";
+        std::fs::write(cur.join("buf.yaml"), yaml).expect("write buf.yaml");
+        std::fs::write(prev.join("buf.yaml"), yaml).expect("write buf.yaml");
+        let theirs = theirs_for_dirs(&cur, &prev);
+        let ours = ours_for_dirs(&cur, &prev);
+        findings += theirs.len();
+        if let Outcome::Differs(diff) =
+            compare(&format!("protobuf_{tag}"), &theirs, &ours, &allowed)
+        {
+            failures.push(diff);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    eprintln!("{findings} findings from protobuf's release history compared");
+}
+
+/// Writes the tree of `tag` into `dest` with `git archive`.
+fn export_tag(git: &Path, tag: &str, dest: &Path) -> Option<()> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(git)
+        .args(["archive", "--format=tar", tag, "src"])
+        .output()
+        .ok()?;
+    if !out.status.success() && out.stdout.is_empty() {
+        return None;
+    }
+    let tar = dest.with_extension("tar");
+    std::fs::write(&tar, &out.stdout).ok()?;
+    std::fs::create_dir_all(dest).ok()?;
+    let ok = std::process::Command::new("tar")
+        .arg("-xf")
+        .arg(&tar)
+        .arg("-C")
+        .arg(dest)
+        .status()
+        .ok()?
+        .success();
+    ok.then_some(())
+}
+
+/// Removes the files real buf cannot build from `prev`, then the files protoforge's compiler
+/// (protoc 35.1's rules, stricter than buf's on old files) refuses from both trees.
+fn drop_unbuildable(prev: &Path, cur: &Path) {
+    for _ in 0..6 {
+        let out = protoforge_test_support::buf(prev, &["build", ".", "-o", "/dev/null"]);
+        let text = String::from_utf8_lossy(&out.stderr).into_owned();
+        let bad = failing_files(&text);
+        if bad.is_empty() {
+            break;
+        }
+        for f in bad {
+            let _ = std::fs::remove_file(prev.join(f));
+        }
+    }
+    for _ in 0..10 {
+        let mut bad = Vec::new();
+        for dir in [prev, cur] {
+            if let Err(e) = protoforge_check::image::Image::build(dir, &[]) {
+                bad.extend(failing_files(&e));
+            }
+        }
+        if bad.is_empty() {
+            break;
+        }
+        for f in bad {
+            let _ = std::fs::remove_file(prev.join(&f));
+            let _ = std::fs::remove_file(cur.join(&f));
+        }
+    }
+}
+
+/// The `.proto` files named at the start of `file:line:col: message` lines.
+fn failing_files(text: &str) -> Vec<String> {
+    let mut v: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.split_once(".proto:").map(|(f, _)| format!("{f}.proto")))
+        .map(|f| f.trim_start_matches("./").to_string())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
 }

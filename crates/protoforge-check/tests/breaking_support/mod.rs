@@ -95,11 +95,18 @@ pub fn theirs_for_dirs(cur: &Path, prev: &Path) -> Vec<String> {
 
 /// protoforge's findings for `cur` against `prev`, with `cur`'s `buf.yaml`.
 pub fn ours_for_dirs(cur: &Path, prev: &Path) -> Vec<String> {
-    let (version, config, root, excludes) = load_config(cur);
+    let (_, _, root, excludes) = load_config(cur);
     let (_, _, prev_root, prev_excludes) = load_config(prev);
     let current = build_image(&cur.join(&root), &excludes);
     let previous = build_image(&prev.join(&prev_root), &prev_excludes);
-    let mut findings = check_version(&current, &previous, &config, version).expect("known rules");
+    ours_for_images(cur, &current, &previous)
+}
+
+/// protoforge's findings for images already built from `cur` and its previous version,
+/// with `cur`'s `buf.yaml`.
+pub fn ours_for_images(cur: &Path, current: &Image, previous: &Image) -> Vec<String> {
+    let (version, config, root, _) = load_config(cur);
+    let mut findings = check_version(current, previous, &config, version).expect("known rules");
     if root != Path::new(".") {
         for f in &mut findings {
             if !f.path.is_empty() {
