@@ -122,3 +122,28 @@ fn against_directory_image_and_git_ref() {
     let unchanged = same(&dir, &["before/proto", "--against", "before/proto"]);
     assert!(unchanged.is_empty());
 }
+
+#[test]
+fn without_buf_yaml_the_v1_rules_apply() {
+    let dir = protoforge_test_support::temp_dir("cli", "breaking-v1");
+    protoforge_test_support::write_files(
+        &dir,
+        &[
+            (
+                "b/x.proto",
+                "syntax = \"proto2\";\npackage p;\nmessage M { extensions 10 to 20; optional int32 x = 1 [default = 3]; }\nextend M { optional int32 e = 10; }\n",
+            ),
+            (
+                "a/x.proto",
+                "syntax = \"proto2\";\npackage p;\nmessage M { extensions 10 to 20; optional int32 x = 1 [default = 4]; }\n",
+            ),
+        ],
+    );
+    // v1 has neither EXTENSION_NO_DELETE nor FIELD_SAME_DEFAULT.
+    let out = same(&dir, &["a", "--against", "b"]);
+    assert!(out.is_empty(), "{out}");
+    let v2 = "version: v2\nbreaking:\n  use: [EXTENSION_NO_DELETE]\n";
+    std::fs::write(dir.join("a/buf.yaml"), v2).expect("write buf.yaml");
+    let out = same(&dir, &["a", "--against", "b"]);
+    assert_eq!(out.lines().count(), 1, "{out}");
+}

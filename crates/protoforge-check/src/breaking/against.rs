@@ -210,8 +210,8 @@ pub fn export_git(
     })
 }
 
-/// The module of a directory: its `buf.yaml` (buf's v2 defaults without one) and its first
-/// module, whose root is relative to `dir`.
+/// The configuration version and first module of a directory's `buf.yaml` (module root
+/// relative to `dir`). Without one, buf checks the directory with the v1 rule set.
 pub fn module_of(dir: &Path) -> Result<(String, ModuleConfig), String> {
     match BufConfig::load(dir)? {
         Some(c) => {
@@ -222,7 +222,7 @@ pub fn module_of(dir: &Path) -> Result<(String, ModuleConfig), String> {
                 .unwrap_or_else(ModuleConfig::default_v2);
             Ok((c.version, m))
         }
-        None => Ok(("v2".to_string(), ModuleConfig::default_v2())),
+        None => Ok(("v1".to_string(), ModuleConfig::default_v2())),
     }
 }
 

@@ -178,7 +178,7 @@ pub fn build_image(root: &Path, excludes: &[PathBuf]) -> Image {
 }
 
 /// The rule version, breaking settings, module root and excludes of `dir/buf.yaml` (buf's
-/// defaults without one).
+/// defaults, with the v1 rule set, without one).
 pub fn load_config(dir: &Path) -> (RuleVersion, BreakingConfig, PathBuf, Vec<PathBuf>) {
     match BufConfig::load(dir).expect("valid buf.yaml") {
         Some(c) => {
@@ -195,7 +195,7 @@ pub fn load_config(dir: &Path) -> (RuleVersion, BreakingConfig, PathBuf, Vec<Pat
             )
         }
         None => (
-            RuleVersion::V2,
+            RuleVersion::V1,
             BreakingConfig::default(),
             PathBuf::from("."),
             Vec::new(),
