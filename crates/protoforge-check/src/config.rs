@@ -161,8 +161,59 @@ impl BufConfig {
     }
 }
 
+/// The module directories a `buf.work.yaml` (v1 workspaces) in `dir` lists; `Ok(None)` when
+/// there is none.
+pub fn load_workspace_dirs(dir: &Path) -> Result<Option<Vec<PathBuf>>, String> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Work {
+        version: Option<String>,
+        directories: Option<Vec<String>>,
+    }
+    for name in ["buf.work.yaml", "buf.work.yml"] {
+        let path = dir.join(name);
+        if !path.is_file() {
+            continue;
+        }
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("read {}: {e}", path.display()))?;
+        let work: Work = strict(&text).map_err(|e| format!("decode {name}: {e}"))?;
+        match work.version.as_deref() {
+            Some("v1") => {}
+            None | Some("") => {
+                return Err(format!(
+                    "decode {name}: \"version\" is not set. Please add \"version: v1\""
+                ));
+            }
+            Some(v) => return Err(format!("decode {name}: unknown file version: {v:?}")),
+        }
+        let mut dirs = Vec::new();
+        for d in work.directories.unwrap_or_default() {
+            dirs.push(PathBuf::from(normalize("directories", &d)?));
+        }
+        return Ok(Some(dirs));
+    }
+    Ok(None)
+}
+
 fn strict<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, String> {
-    serde_yaml_ng::from_str(text).map_err(|e| format!("yaml: {e}"))
+    serde_yaml_ng::from_str(text).map_err(|e| {
+        let message = e.to_string();
+        // An unknown key reads as buf words it: `line N: field KEY not found`.
+        let unknown = message
+            .split_once("unknown field `")
+            .and_then(|(_, rest)| rest.split_once('`'))
+            .map(|(key, _)| key.to_string());
+        match (unknown, e.location()) {
+            (Some(key), Some(at)) => {
+                format!(
+                    "yaml: unmarshal errors:\n  line {}: field {key} not found",
+                    at.line()
+                )
+            }
+            _ => format!("yaml: {message}"),
+        }
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -287,7 +338,9 @@ fn parse_v1(text: &str, version: &str) -> Result<BufConfig, String> {
     let build = ext.build.unwrap_or_default();
     let lint = ext.lint.unwrap_or_default();
     if lint.disallow_comment_ignores.is_some() {
-        return Err("yaml: field disallow_comment_ignores not found".to_string());
+        return Err(
+            "yaml: unmarshal errors:\n  field disallow_comment_ignores not found".to_string(),
+        );
     }
     let breaking = ext.breaking.unwrap_or_default();
     let roots = build.roots.unwrap_or_default();
@@ -335,7 +388,7 @@ fn parse_v2(text: &str) -> Result<BufConfig, String> {
     let ext: ExtV2 = strict(text)?;
     let top_lint = ext.lint.unwrap_or_default();
     if top_lint.allow_comment_ignores.is_some() {
-        return Err("yaml: field allow_comment_ignores not found".to_string());
+        return Err("yaml: unmarshal errors:\n  field allow_comment_ignores not found".to_string());
     }
     let top_breaking = ext.breaking.unwrap_or_default();
     let ext_modules = match ext.modules {
@@ -396,7 +449,9 @@ fn parse_v2(text: &str) -> Result<BufConfig, String> {
             _ => (top_lint.clone(), false),
         };
         if lint.allow_comment_ignores.is_some() {
-            return Err("yaml: field allow_comment_ignores not found".to_string());
+            return Err(
+                "yaml: unmarshal errors:\n  field allow_comment_ignores not found".to_string(),
+            );
         }
         let (breaking, breaking_own) = match m.breaking {
             Some(b) if !b.is_empty() => (b, true),
@@ -577,7 +632,7 @@ mod tests {
     #[test]
     fn errors_read_like_bufs() {
         let e = BufConfig::parse("version: v2\nlint:\n  foo: 1\n").expect_err("unknown key");
-        assert!(e.contains("foo"), "{e}");
+        assert_eq!(e, "yaml: unmarshal errors:\n  line 3: field foo not found");
         let e = BufConfig::parse("lint: {}\n").expect_err("no version");
         assert!(e.contains("\"version\" is not set"), "{e}");
         let e = BufConfig::parse("version: v3\n").expect_err("bad version");

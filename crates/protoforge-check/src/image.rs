@@ -25,6 +25,16 @@ impl Image {
     ///
     /// Errors are the compiler's diagnostics, rendered protoc-style (`file:line:col: message`).
     pub fn build(root: &Path, excludes: &[PathBuf]) -> Result<Image, String> {
+        Image::build_in_workspace(root, excludes, &[])
+    }
+
+    /// [`Image::build`] for a module of a workspace: imports are also looked up under the
+    /// roots of the other modules, `others` (after `root`); their files are not targets.
+    pub fn build_in_workspace(
+        root: &Path,
+        excludes: &[PathBuf],
+        others: &[PathBuf],
+    ) -> Result<Image, String> {
         let excludes: Vec<PathBuf> = excludes
             .iter()
             .map(|e| {
@@ -39,8 +49,11 @@ impl Image {
         walk(root, root, &excludes, &mut names)?;
         names.sort();
         let root_str = root.to_string_lossy();
-        let compiled = protoforge_compile::Compiler::new()
-            .include_path(root_str.as_ref())
+        let mut compiler = protoforge_compile::Compiler::new().include_path(root_str.as_ref());
+        for other in others {
+            compiler = compiler.include_path(other.to_string_lossy().as_ref());
+        }
+        let compiled = compiler
             .include_source_info(true)
             .include_imports(true)
             .compile(

@@ -8,6 +8,7 @@ mod breaking_cmd;
 mod check_cmds;
 mod encode_decode;
 mod generate;
+mod lint_cmd;
 mod output;
 mod rust_gen;
 

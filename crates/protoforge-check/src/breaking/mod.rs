@@ -27,26 +27,7 @@ use crate::image::Image;
 use model::{Side, Span};
 pub use rules::{RuleVersion, all_rules};
 
-/// One breaking change, located as buf locates it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Finding {
-    /// The rule id (`FIELD_NO_DELETE`).
-    pub rule: &'static str,
-    /// The file in the current image the finding points into (image-relative); empty when
-    /// the change has no place there (a deleted file or package), which buf prints as
-    /// `<input>`.
-    pub path: String,
-    /// 1-based start line (1 when the finding names only a file).
-    pub start_line: i32,
-    /// 1-based start column.
-    pub start_column: i32,
-    /// 1-based end line.
-    pub end_line: i32,
-    /// 1-based end column.
-    pub end_column: i32,
-    /// What changed, in buf's words.
-    pub message: String,
-}
+pub use crate::finding::Finding;
 
 /// A finding before the `ignore` settings are applied: it also remembers the file of the
 /// previous image it came from.
@@ -437,15 +418,17 @@ fn to_finding(cur: &Side<'_>, r: Raw) -> Finding {
         None => (String::new(), None),
     };
     let [sl, sc, el, ec] = span
-        .map(|s| [s[0] + 1, s[1] + 1, s[2] + 1, s[3] + 1])
+        .map(|s| {
+            [s[0], s[1], s[2], s[3]].map(|v| u32::try_from(v.saturating_add(1)).unwrap_or(0).max(1))
+        })
         .unwrap_or([1; 4]);
     Finding {
         rule: r.rule,
         path,
-        start_line: sl.max(1),
-        start_column: sc.max(1),
-        end_line: el.max(1),
-        end_column: ec.max(1),
+        start_line: sl,
+        start_column: sc,
+        end_line: el,
+        end_column: ec,
         message: r.message,
     }
 }

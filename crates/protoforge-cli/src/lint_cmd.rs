@@ -1,0 +1,266 @@
+//! `protoforge lint`: buf's lint, with buf's output formats and exit codes. The checks are
+//! `protoforge_check::lint`; this module picks the input, reads `--config` and prints.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, ValueEnum};
+use protoforge_check::config::BufConfig;
+use protoforge_check::lint::{Finding, LintError, lint_dir};
+
+/// The exit code for "there are findings" (and for files that do not compile), as buf's.
+const EXIT_FINDINGS: u8 = 100;
+
+/// How findings are printed (`--error-format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum OutputFormat {
+    /// `path:line:column:message`.
+    Text,
+    /// One JSON object per line.
+    Json,
+    /// `path(line,column) : error RULE : message`.
+    Msvs,
+    /// GitHub Actions workflow commands.
+    GithubActions,
+    /// A `buf.yaml` whose `ignore_only` silences every finding.
+    ConfigIgnoreYaml,
+}
+
+/// Lint .proto files like `buf lint`.
+#[derive(Debug, Parser)]
+#[command(name = "protoforge lint")]
+struct LintArgs {
+    /// A buf.yaml file, or its contents as YAML or JSON, used instead of the input's own.
+    #[arg(long = "config")]
+    config: Option<String>,
+    /// How findings are printed.
+    #[arg(long = "error-format", value_enum, default_value = "text")]
+    error_format: OutputFormat,
+    /// The directory to lint (default `.`), or .proto files of the module in the current
+    /// directory to report on.
+    paths: Vec<PathBuf>,
+}
+
+/// Runs `protoforge lint ARGS` (`argv[0]` is `lint`).
+pub fn lint_main(argv: &[String]) -> Result<ExitCode, String> {
+    let args = match crate::parse_args::<LintArgs>(argv.iter().cloned()) {
+        Ok(a) => a,
+        Err(code) => return Ok(code),
+    };
+    // One directory input, or files of the module at `.`.
+    let (dir, only): (PathBuf, Vec<String>) = match args.paths.as_slice() {
+        [] => (PathBuf::from("."), Vec::new()),
+        [one] if one.is_dir() => (one.clone(), Vec::new()),
+        files => {
+            for f in files {
+                if !f.is_file() {
+                    return Err(format!(
+                        "Failure: Module \"path: \"{}\"\" had no .proto files",
+                        normal(&f.to_string_lossy())
+                    ));
+                }
+            }
+            (
+                PathBuf::from("."),
+                files.iter().map(|f| normal(&f.to_string_lossy())).collect(),
+            )
+        }
+    };
+    let config = match &args.config {
+        None => None,
+        Some(value) => {
+            let text = if Path::new(value).is_file() {
+                std::fs::read_to_string(value).map_err(|e| format!("Failure: {value}: {e}"))?
+            } else {
+                value.clone()
+            };
+            let config =
+                BufConfig::parse(&text).map_err(|e| format!("Failure: decode config file: {e}"))?;
+            let input = normal(&dir.to_string_lossy());
+            if config.version == "v2" && input != "." {
+                // A v2 configuration describes the current directory as a workspace; a
+                // subdirectory of it is not a module of its own.
+                return Err(format!(
+                    "Failure: failed to build input \"{input}\" because it is contained by module at path \".\" specified in your configuration, you must provide the workspace or module as the input, and filter to this path using --path"
+                ));
+            }
+            Some(config)
+        }
+    };
+    let prefix = {
+        let d = normal(&dir.to_string_lossy());
+        if d == "." {
+            String::new()
+        } else {
+            format!("{d}/")
+        }
+    };
+    let (findings, warnings) = match lint_dir(&dir, config.as_ref()) {
+        Ok(report) => (report.findings, report.warnings),
+        Err(LintError::Compile(list)) => (list, Vec::new()),
+        Err(LintError::Config(m)) | Err(LintError::Other(m)) => {
+            return Err(format!("Failure: {m}"));
+        }
+    };
+    for w in &warnings {
+        eprintln!("WARN\t{w}");
+    }
+    let findings: Vec<Finding> = findings
+        .into_iter()
+        .filter(|f| only.is_empty() || only.contains(&f.path))
+        .map(|mut f| {
+            f.path = format!("{prefix}{}", f.path);
+            f
+        })
+        .collect();
+    let mut out = String::new();
+    if args.error_format == OutputFormat::ConfigIgnoreYaml {
+        let modules = module_paths(&dir, config.as_ref());
+        out = ignore_yaml(&findings, &prefix, &modules);
+    } else {
+        for f in &findings {
+            out.push_str(&render(f, args.error_format));
+            out.push('\n');
+        }
+    }
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes());
+    Ok(if findings.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_FINDINGS)
+    })
+}
+
+/// The module directories of the workspace at `dir` (relative to it), longest first.
+fn module_paths(dir: &Path, config: Option<&BufConfig>) -> Vec<String> {
+    let loaded;
+    let config = match config {
+        Some(c) => Some(c),
+        None => {
+            loaded = BufConfig::load(dir).ok().flatten();
+            loaded.as_ref()
+        }
+    };
+    let mut paths: Vec<String> = config
+        .map(|c| {
+            c.modules
+                .iter()
+                .map(|m| normal(&m.path.to_string_lossy()))
+                .filter(|p| p != ".")
+                .collect()
+        })
+        .unwrap_or_default();
+    paths.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    paths
+}
+
+/// The `buf.yaml` (v1 form, as buf prints it) whose `ignore_only` lists, per rule, the files
+/// with findings, relative to their module root; empty without findings.
+fn ignore_yaml(findings: &[Finding], prefix: &str, modules: &[String]) -> String {
+    let mut by_rule: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for f in findings {
+        let path = f.path.strip_prefix(prefix).unwrap_or(&f.path);
+        let path = modules
+            .iter()
+            .find_map(|m| {
+                path.strip_prefix(m.as_str())
+                    .and_then(|r| r.strip_prefix('/'))
+            })
+            .unwrap_or(path);
+        by_rule.entry(f.rule).or_default().insert(path.to_string());
+    }
+    if by_rule.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("version: v1\nlint:\n  ignore_only:\n");
+    for (rule, paths) in by_rule {
+        out.push_str(&format!("    {rule}:\n"));
+        for p in paths {
+            out.push_str(&format!("      - {p}\n"));
+        }
+    }
+    out
+}
+
+/// A path without `./` in front or `/` behind.
+fn normal(p: &str) -> String {
+    let mut s = p;
+    while let Some(rest) = s.strip_prefix("./") {
+        s = rest;
+    }
+    let s = s.trim_end_matches('/');
+    if s.is_empty() {
+        ".".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// One finding in `format`, without the newline.
+fn render(f: &Finding, format: OutputFormat) -> String {
+    match format {
+        OutputFormat::Text => format!(
+            "{}:{}:{}:{}",
+            f.path, f.start_line, f.start_column, f.message
+        ),
+        OutputFormat::Json => format!(
+            "{{\"path\":{},\"start_line\":{},\"start_column\":{},\"end_line\":{},\"end_column\":{},\"type\":{},\"message\":{}}}",
+            json(&f.path),
+            f.start_line,
+            f.start_column,
+            f.end_line,
+            f.end_column,
+            json(f.rule),
+            json(&f.message)
+        ),
+        OutputFormat::Msvs => format!(
+            "{}({},{}) : error {} : {}",
+            f.path, f.start_line, f.start_column, f.rule, f.message
+        ),
+        OutputFormat::GithubActions | OutputFormat::ConfigIgnoreYaml => format!(
+            "::error file={},line={},col={},endLine={},endColumn={}::{}",
+            f.path, f.start_line, f.start_column, f.end_line, f.end_column, f.message
+        ),
+    }
+}
+
+/// `s` as a JSON string, escaped like Go's `encoding/json` (HTML characters too).
+fn json(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            }
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_escapes_like_go() {
+        assert_eq!(json("a\"<b>&\n"), "\"a\\\"\\u003cb\\u003e\\u0026\\n\"");
+    }
+
+    #[test]
+    fn paths_are_normalised() {
+        assert_eq!(normal("./a/b/"), "a/b");
+        assert_eq!(normal("./"), ".");
+        assert_eq!(normal("/x"), "/x");
+    }
+}

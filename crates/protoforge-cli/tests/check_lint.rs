@@ -1,0 +1,146 @@
+//! `protoforge lint` against real `buf lint` (buf 1.75.0 from npm, installed by `.ci/run`):
+//! standard output and exit code for each output format, a `--config`, a clean tree and a tree
+//! that does not compile.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn run(program: &Path, dir: &Path, args: &[&str]) -> Output {
+    Command::new(program)
+        .current_dir(dir)
+        .arg("lint")
+        .args(args)
+        .output()
+        .expect("run lint")
+}
+
+/// A fresh directory `name` holding `files`.
+fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = protoforge_test_support::temp_dir("cli-lint", name);
+    protoforge_test_support::write_files(&dir, files);
+    dir
+}
+
+/// Runs both tools on `args` in `dir`; stdout and exit code must be equal.
+fn same(dir: &Path, args: &[&str]) {
+    let ours = run(Path::new(env!("CARGO_BIN_EXE_protoforge")), dir, args);
+    let theirs = run(&protoforge_test_support::buf_path(), dir, args);
+    assert_eq!(
+        String::from_utf8_lossy(&ours.stdout),
+        String::from_utf8_lossy(&theirs.stdout),
+        "stdout of lint {args:?}; our stderr: {}",
+        String::from_utf8_lossy(&ours.stderr)
+    );
+    assert_eq!(
+        ours.status.code(),
+        theirs.status.code(),
+        "exit code of lint {args:?}"
+    );
+}
+
+#[test]
+fn findings_print_like_buf_in_every_format() {
+    let dir = tree(
+        "findings",
+        &[
+            (
+                "d/a.proto",
+                "package foo.v1;\nimport \"sub/Other.proto\";\nmessage m { optional string Baz = 1; }\n",
+            ),
+            ("d/sub/Other.proto", "syntax = \"proto3\";\nmessage X {}\n"),
+            (
+                "d/x/v1/c.proto",
+                "syntax = \"proto3\";\npackage x.v1;\n// Svc.\nservice S { rpc Get(M) returns (stream M); }\nmessage M { string s = 1; }\n",
+            ),
+        ],
+    );
+    for format in [
+        "text",
+        "json",
+        "msvs",
+        "github-actions",
+        "config-ignore-yaml",
+    ] {
+        same(&dir, &["d", &format!("--error-format={format}")]);
+    }
+    // A v2 --config describes the current directory: buf refuses a subdirectory as
+    // input, and lints the current directory.
+    same(&dir, &["d", "--config", "version: v2\n"]);
+    let d = dir.join("d");
+    same(
+        &d,
+        &[
+            "--config",
+            "version: v2\nlint:\n  use: [COMMENTS, UNARY_RPC]\n  except: [COMMENT_FIELD]\n",
+        ],
+    );
+    same(
+        &dir,
+        &[
+            "d",
+            "--config",
+            "{\"version\":\"v1\",\"lint\":{\"use\":[\"BASIC\"],\"ignore\":[\"sub\"]}}",
+        ],
+    );
+}
+
+#[test]
+fn clean_and_broken_trees_exit_like_buf() {
+    let clean = tree(
+        "clean",
+        &[(
+            "a/v1/a.proto",
+            "syntax = \"proto3\";\n\npackage a.v1;\n\nmessage Thing {\n  string name = 1;\n}\n",
+        )],
+    );
+    same(&clean, &[]);
+    let broken = tree(
+        "broken",
+        &[(
+            "a.proto",
+            "syntax = \"proto3\";\nmessage M { Foo f = 1; }\n",
+        )],
+    );
+    let ours = run(Path::new(env!("CARGO_BIN_EXE_protoforge")), &broken, &[]);
+    assert_eq!(ours.status.code(), Some(100));
+    assert!(String::from_utf8_lossy(&ours.stdout).starts_with("a.proto:2:13:"));
+    let bad_config = run(
+        Path::new(env!("CARGO_BIN_EXE_protoforge")),
+        &clean,
+        &["--config", "version: v2\nlint:\n  use: [NOPE]\n"],
+    );
+    assert_eq!(bad_config.status.code(), Some(1));
+    let unknown_key = tree(
+        "unknown_key",
+        &[
+            ("buf.yaml", "version: v2\nlint:\n  foo: 1\n"),
+            ("a.proto", "syntax = \"proto3\";\n"),
+        ],
+    );
+    let ours = run(
+        Path::new(env!("CARGO_BIN_EXE_protoforge")),
+        &unknown_key,
+        &[],
+    );
+    let theirs = run(&protoforge_test_support::buf_path(), &unknown_key, &[]);
+    assert_eq!(ours.status.code(), theirs.status.code());
+    assert_eq!(
+        String::from_utf8_lossy(&ours.stderr),
+        String::from_utf8_lossy(&theirs.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&bad_config.stderr),
+        "Failure: \"NOPE\" is not a known rule or category ID\n"
+    );
+}
+
+#[test]
+fn workspaces_print_like_buf() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../protoforge-check/tests/data");
+    for case in ["lint/v2/ignores", "lint_extra/comment_ignores_v2"] {
+        let dir = data.join(case);
+        for format in ["text", "config-ignore-yaml"] {
+            same(&dir, &[&format!("--error-format={format}")]);
+        }
+    }
+}
