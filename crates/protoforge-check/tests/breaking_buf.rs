@@ -14,7 +14,9 @@ mod breaking_support;
 
 use std::path::{Path, PathBuf};
 
-use breaking_support::mutations::{PROTOBUF_DELETED, PROTOBUF_EDITS, PROTOBUF_EXCLUDED};
+use breaking_support::mutations::{
+    GRPC_EDITS, GRPC_EXCLUDED, PROTOBUF_DELETED, PROTOBUF_EDITS, PROTOBUF_EXCLUDED,
+};
 use breaking_support::{
     Outcome, allowed_differences, build_image, compare, copy_tree, data_dir, edit, ours_for_dirs,
     ours_for_images, theirs_for_dirs,
@@ -113,6 +115,55 @@ fn protobuf_corpus_mutations() {
         }
     }
     assert!(findings > 100, "only {findings} findings from buf");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn grpc_corpus_mutations() {
+    let Some(corpus) = corpus() else {
+        eprintln!("corpus not found; skipping");
+        return;
+    };
+    let src = corpus.join("grpc/src");
+    if !src.is_dir() {
+        eprintln!("no grpc tree; skipping");
+        return;
+    }
+    let base = protoforge_test_support::temp_dir("check", "breaking-grpc");
+    let (prev, cur) = (base.join("previous"), base.join("current"));
+    copy_tree(&src, &prev, GRPC_EXCLUDED);
+    copy_tree(&src, &cur, GRPC_EXCLUDED);
+    for (file, old, new) in GRPC_EDITS {
+        edit(&cur, file, old, new);
+    }
+    let current = build_image(&cur, &[]);
+    let previous = build_image(&prev, &[]);
+    let allowed = allowed_differences();
+    let mut failures = Vec::new();
+    let runs = [
+        ("all", "use: [FILE, PACKAGE, WIRE_JSON, WIRE]"),
+        (
+            "unstable",
+            "use: [FILE, PACKAGE]\n    ignore_unstable_packages: true",
+        ),
+    ];
+    for (name, section) in runs {
+        let yaml = format!("version: v2\nbreaking:\n    {section}\n");
+        std::fs::write(cur.join("buf.yaml"), &yaml).expect("write buf.yaml");
+        std::fs::write(prev.join("buf.yaml"), &yaml).expect("write buf.yaml");
+        let theirs = theirs_for_dirs(&cur, &prev);
+        let ours = ours_for_images(&cur, &current, &previous);
+        assert!(
+            theirs.len() > 5,
+            "{name}: only {} findings from buf",
+            theirs.len()
+        );
+        if let Outcome::Differs(diff) =
+            compare(&format!("grpc_mutations_{name}"), &theirs, &ours, &allowed)
+        {
+            failures.push(diff);
+        }
+    }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

@@ -251,3 +251,60 @@ pub const PROTOBUF_DELETED: &[&str] = &[
     "google/protobuf/compiler/cpp/test_large_enum_value.proto",
     "google/protobuf/bridge/message_set.proto",
 ];
+
+/// Files of `grpc/src` left out of both trees (an import the tree does not have).
+pub const GRPC_EXCLUDED: &[&str] = &["grpc/service_config/service_config.proto"];
+
+/// The edits of the gRPC tree: services and RPCs above all, some in unstable packages.
+pub const GRPC_EDITS: &[(&str, &str, &str)] = &[
+    (
+        "grpc/health/v1/health.proto",
+        "rpc Watch(HealthCheckRequest) returns (stream HealthCheckResponse);",
+        "rpc Watch(HealthCheckRequest) returns (HealthCheckResponse);",
+    ),
+    (
+        "grpc/channelz/v1/channelz.proto",
+        "  rpc GetSocket(GetSocketRequest) returns (GetSocketResponse);\n",
+        "",
+    ),
+    (
+        "grpc/channelz/v1/channelz.proto",
+        "rpc GetServer(GetServerRequest)",
+        "rpc GetServer(GetChannelRequest)",
+    ),
+    (
+        "grpc/channelz/v1/channelz.proto",
+        "rpc GetChannel(GetChannelRequest) returns (GetChannelResponse);",
+        "rpc GetChannel(GetChannelRequest) returns (GetServerResponse) {\n    option idempotency_level = NO_SIDE_EFFECTS;\n  }",
+    ),
+    (
+        "grpc/reflection/v1alpha/reflection.proto",
+        "  string host = 1;\n",
+        "",
+    ),
+    (
+        "grpc/reflection/v1alpha/reflection.proto",
+        "option java_package = \"io.grpc.reflection.v1alpha\";",
+        "option java_package = \"io.grpc.reflection.v1alpha.renamed\";",
+    ),
+    (
+        "grpc/lb/v1/load_balancer.proto",
+        "    InitialLoadBalanceRequest initial_request = 1;",
+        "    ClientStats initial_request = 1;",
+    ),
+    (
+        "grpc/binlog/v1/binarylog.proto",
+        "    EVENT_TYPE_CANCEL = 7;",
+        "    EVENT_TYPE_CANCELLED = 7;",
+    ),
+    (
+        "grpc/examples/helloworld.proto",
+        "package helloworld;",
+        "package helloworld.v2;",
+    ),
+    (
+        "grpc/testing/benchmark_service.proto",
+        "rpc StreamingFromClient(stream SimpleRequest)",
+        "rpc StreamingFromClient(SimpleRequest)",
+    ),
+];
