@@ -74,7 +74,8 @@ pub fn main(argv: &[String]) -> Result<ExitCode, String> {
         &previous,
         &module.breaking,
         RuleVersion::from_config_version(&version),
-    )?;
+    )
+    .map_err(|e| format!("Failure: {e}"))?;
     let prefix = display_prefix(&root);
     let mut out = String::new();
     for f in &findings {

@@ -147,3 +147,29 @@ fn without_buf_yaml_the_v1_rules_apply() {
     let out = same(&dir, &["a", "--against", "b"]);
     assert_eq!(out.lines().count(), 1, "{out}");
 }
+
+#[test]
+fn unknown_rule_is_a_failure_worded_as_buf_words_it() {
+    let dir = protoforge_test_support::temp_dir("cli", "breaking-unknown");
+    protoforge_test_support::write_files(
+        &dir,
+        &[
+            (
+                "a/x.proto",
+                "syntax = \"proto3\";\npackage p;\nmessage M {}\n",
+            ),
+            ("a/buf.yaml", "version: v2\nbreaking:\n  use: [FOO]\n"),
+            (
+                "b/x.proto",
+                "syntax = \"proto3\";\npackage p;\nmessage M {}\n",
+            ),
+        ],
+    );
+    let ours = protoforge(&dir, &["a", "--against", "b"]);
+    let theirs = buf(&dir, &["breaking", "a", "--against", "b"]);
+    assert_eq!(ours.status.code(), theirs.status.code());
+    assert_eq!(
+        String::from_utf8_lossy(&ours.stderr),
+        String::from_utf8_lossy(&theirs.stderr)
+    );
+}

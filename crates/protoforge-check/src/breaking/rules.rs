@@ -166,7 +166,7 @@ pub(crate) fn expand(name: &str, version: RuleVersion) -> Result<Vec<&'static st
         .map(|r| r.id)
         .collect();
     if in_cat.is_empty() {
-        return Err(format!("unknown rule or category: {name}"));
+        return Err(format!("{name:?} is not a known rule or category ID"));
     }
     Ok(in_cat)
 }
