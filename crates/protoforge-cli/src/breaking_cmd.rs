@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
-use protoforge_check::breaking::{Finding, RuleVersion, against, check_version};
-use protoforge_check::config::BufConfig;
+use protoforge_check::breaking::{Finding, RuleVersion, against, check_version, sort_findings};
+use protoforge_check::config::{BufConfig, ModuleConfig};
+use protoforge_check::image::Image;
 
 /// The exit code when breaking changes were found, as buf's.
 const EXIT_FINDINGS: u8 = 100;
@@ -45,7 +46,7 @@ pub fn main(argv: &[String]) -> Result<ExitCode, String> {
         ));
     }
     let input = args.input.clone().unwrap_or_else(|| PathBuf::from("."));
-    let (version, module) = match &args.config {
+    let modules = match &args.config {
         Some(c) => {
             let text = if Path::new(c).is_file() {
                 std::fs::read_to_string(c).map_err(|e| format!("{c}: {e}"))?
@@ -53,37 +54,72 @@ pub fn main(argv: &[String]) -> Result<ExitCode, String> {
                 c.clone()
             };
             let config = BufConfig::parse(&text)?;
-            let m = config
+            let version = config.version.clone();
+            let mut modules: Vec<(String, ModuleConfig)> = config
                 .modules
                 .into_iter()
-                .next()
-                .unwrap_or_else(protoforge_check::config::ModuleConfig::default_v2);
-            (config.version, m)
+                .map(|m| (version.clone(), m))
+                .collect();
+            if modules.is_empty() {
+                modules.push((version, ModuleConfig::default_v2()));
+            }
+            modules
         }
-        None => against::module_of(&input)?,
+        None => against::workspace_modules(&input)?,
     };
-    let root = input.join(&module.path);
-    let current = protoforge_check::image::Image::build(&root, &module.excludes)?;
+    let mut current = Vec::with_capacity(modules.len());
+    for i in 0..modules.len() {
+        current.push(against::build_module(&input, &modules, i)?);
+    }
     let spec = against::parse(&args.against)?;
     let scratch = std::env::temp_dir().join(format!("protoforge-breaking-{}", std::process::id()));
-    let previous = against::load(&spec, &scratch);
+    let previous = against::load_all(&spec, &scratch);
     let _ = std::fs::remove_dir_all(&scratch);
     let previous = previous?;
-    let findings = check_version(
-        &current,
-        &previous,
-        &module.breaking,
-        RuleVersion::from_config_version(&version),
-    )
-    .map_err(|e| format!("Failure: {e}"))?;
-    let prefix = display_prefix(&root);
+    let mut pairs: Vec<usize> = (0..modules.len()).collect();
+    if pairs.len() > previous.len() && same_breaking_configs(&modules) {
+        pairs = modules_in(&current, &previous);
+    }
+    if pairs.len() != previous.len() {
+        return Err(format!(
+            "Failure: input contained {} images, whereas against contained {} images",
+            pairs.len(),
+            previous.len()
+        ));
+    }
+    // Each file is shown under the module it belongs to, also where another module imports it.
+    let mut owner: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
+    for (image, (_, module)) in current.iter().zip(&modules) {
+        let prefix = display_prefix(&input.join(&module.path));
+        for (f, target) in image.files.iter().zip(&image.is_target) {
+            if *target {
+                owner.entry(f.name()).or_insert_with(|| prefix.clone());
+            }
+        }
+    }
+    let mut findings = Vec::new();
+    for (&m, prev) in pairs.iter().zip(&previous) {
+        let (version, module) = &modules[m];
+        let mut found = check_version(
+            &current[m],
+            prev,
+            &module.breaking,
+            RuleVersion::from_config_version(version),
+        )
+        .map_err(|e| format!("Failure: {e}"))?;
+        let prefix = display_prefix(&input.join(&module.path));
+        for f in &mut found {
+            if !f.path.is_empty() {
+                let shown = owner.get(f.path.as_str()).unwrap_or(&prefix);
+                f.path = format!("{shown}{}", f.path);
+            }
+        }
+        findings.extend(found);
+    }
+    sort_findings(&mut findings);
     let mut out = String::new();
     for f in &findings {
-        let path = if f.path.is_empty() {
-            String::new()
-        } else {
-            format!("{prefix}{}", f.path)
-        };
+        let path = f.path.clone();
         if args.error_format == "json" {
             out.push_str(&json_line(f, &path));
         } else {
@@ -101,6 +137,47 @@ pub fn main(argv: &[String]) -> Result<ExitCode, String> {
     } else {
         ExitCode::from(EXIT_FINDINGS)
     })
+}
+
+/// Whether every module has the same breaking settings (then modules the against side does
+/// not have are left out, as buf does).
+fn same_breaking_configs(modules: &[(String, ModuleConfig)]) -> bool {
+    modules
+        .windows(2)
+        .all(|w| w[0].0 == w[1].0 && w[0].1.breaking == w[1].1.breaking)
+}
+
+/// The modules (indexes into `current`) with a target file that is also a target of one of
+/// the `previous` images, each previous image used once, in module order.
+fn modules_in(current: &[Image], previous: &[Image]) -> Vec<usize> {
+    let mut used = vec![false; previous.len()];
+    let mut kept = Vec::new();
+    for (m, image) in current.iter().enumerate() {
+        let targets = image
+            .files
+            .iter()
+            .zip(&image.is_target)
+            .filter(|(_, t)| **t)
+            .map(|(f, _)| f.name());
+        'files: for name in targets {
+            for (i, prev) in previous.iter().enumerate() {
+                if used[i] {
+                    continue;
+                }
+                let hit = prev
+                    .files
+                    .iter()
+                    .zip(&prev.is_target)
+                    .any(|(f, t)| *t && f.name() == name);
+                if hit {
+                    used[i] = true;
+                    kept.push(m);
+                    break 'files;
+                }
+            }
+        }
+    }
+    kept
 }
 
 /// How buf shows paths of a module at `root`: relative to the current directory, `./`

@@ -173,3 +173,39 @@ fn unknown_rule_is_a_failure_worded_as_buf_words_it() {
         String::from_utf8_lossy(&theirs.stderr)
     );
 }
+
+#[test]
+fn v2_workspace_modules_each_with_their_rules() {
+    let dir = protoforge_test_support::temp_dir("cli", "breaking-workspace");
+    let yaml =
+        "version: v2\nmodules:\n  - path: a\n  - path: b\n    breaking:\n      use: [WIRE]\n";
+    protoforge_test_support::write_files(
+        &dir,
+        &[
+            ("before/buf.yaml", yaml),
+            (
+                "before/a/pa/a.proto",
+                "syntax = \"proto3\";\npackage pa;\nmessage A { int32 x = 1; string y = 2; }\n",
+            ),
+            (
+                "before/b/pb/b.proto",
+                "syntax = \"proto3\";\npackage pb;\nimport \"pa/a.proto\";\nmessage B { pa.A a = 1; int64 z = 2; }\n",
+            ),
+            ("after/buf.yaml", yaml),
+            (
+                "after/a/pa/a.proto",
+                "syntax = \"proto3\";\npackage pa;\nmessage A { int64 x = 1; }\n",
+            ),
+            (
+                "after/b/pb/b.proto",
+                "syntax = \"proto3\";\npackage pb;\nimport \"pa/a.proto\";\nmessage B { pa.A a = 1; string z = 2; }\n",
+            ),
+        ],
+    );
+    let text = same(&dir, &["after", "--against", "before"]);
+    assert_eq!(text.lines().count(), 4, "{text}");
+    same(
+        &dir.join("after"),
+        &["--against", "../before", "--error-format=json"],
+    );
+}

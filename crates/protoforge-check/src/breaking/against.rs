@@ -7,7 +7,7 @@ use std::process::Command;
 use protoforge::descriptor::FileDescriptorSet;
 use protoforge::{Message, UnknownValue};
 
-use crate::config::{BufConfig, ModuleConfig};
+use crate::config::{BufConfig, ModuleConfig, load_workspace_dirs};
 use crate::image::Image;
 
 /// Field number of buf's `ImageFileExtension` on each file of an image.
@@ -253,4 +253,73 @@ pub fn load(against: &Against, scratch: &Path) -> Result<Image, String> {
             build_dir(&dir)
         }
     }
+}
+
+/// Every module of the workspace or module in `dir`, with its configuration version, module
+/// paths relative to `dir`: v2 `modules:`, v1 `buf.work.yaml` directories (each with its own
+/// `buf.yaml` or none), or `dir` itself.
+pub fn workspace_modules(dir: &Path) -> Result<Vec<(String, ModuleConfig)>, String> {
+    if let Some(c) = BufConfig::load(dir)? {
+        let version = c.version.clone();
+        let modules: Vec<(String, ModuleConfig)> = c
+            .modules
+            .into_iter()
+            .map(|m| (version.clone(), m))
+            .collect();
+        if !modules.is_empty() {
+            return Ok(modules);
+        }
+        return Ok(vec![(version, ModuleConfig::default_v2())]);
+    }
+    let Some(dirs) = load_workspace_dirs(dir)? else {
+        return Ok(vec![("v1".to_string(), ModuleConfig::default_v2())]);
+    };
+    let mut modules = Vec::new();
+    for d in dirs {
+        let (version, mut m) = module_of(&dir.join(&d))?;
+        m.path = if m.path.as_os_str() == "." {
+            d
+        } else {
+            d.join(&m.path)
+        };
+        modules.push((version, m));
+    }
+    Ok(modules)
+}
+
+/// Builds module `index` of `modules` (relative to `dir`), finding imports in the others.
+pub fn build_module(
+    dir: &Path,
+    modules: &[(String, ModuleConfig)],
+    index: usize,
+) -> Result<Image, String> {
+    let (_, m) = &modules[index];
+    let others: Vec<PathBuf> = modules
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != index)
+        .map(|(_, (_, o))| dir.join(&o.path))
+        .collect();
+    Image::build_in_workspace(&dir.join(&m.path), &m.excludes, &others)
+}
+
+/// The previous images `against` names, one per module of its workspace (one for an image
+/// file); `scratch` is an empty directory git trees are written to.
+pub fn load_all(against: &Against, scratch: &Path) -> Result<Vec<Image>, String> {
+    let dir = match against {
+        Against::ImageFile(_) => return Ok(vec![load(against, scratch)?]),
+        Against::Dir(p) => p.clone(),
+        Against::Git {
+            repo,
+            reference,
+            subdir,
+        } => export_git(repo, reference, subdir, scratch)?,
+    };
+    if !dir.is_dir() {
+        return Err(format!("{}: does not exist", dir.display()));
+    }
+    let modules = workspace_modules(&dir)?;
+    (0..modules.len())
+        .map(|i| build_module(&dir, &modules, i))
+        .collect()
 }

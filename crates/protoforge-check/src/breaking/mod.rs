@@ -162,6 +162,12 @@ pub fn check_version(
         .filter(|r| !ignored(config, &ignore, &ignore_only, &cur, &prev, r))
         .map(|r| to_finding(&cur, r))
         .collect();
+    sort_findings(&mut findings);
+    Ok(findings)
+}
+
+/// Sorts findings in buf's order (path, start, rule, message, end) and drops duplicates.
+pub fn sort_findings(findings: &mut Vec<Finding>) {
     findings.sort_by(|a, b| {
         (
             a.path.as_str(),
@@ -180,7 +186,6 @@ pub fn check_version(
             .then((a.end_line, a.end_column).cmp(&(b.end_line, b.end_column)))
     });
     findings.dedup();
-    Ok(findings)
 }
 
 type Runner = fn(&mut Out<'_, '_>);
