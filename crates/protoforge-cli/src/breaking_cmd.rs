@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
-use protoforge_check::breaking::{Finding, RuleVersion, against, check_version, sort_findings};
+use protoforge_check::breaking::{
+    Finding, RuleVersion, against, check_with_sources, sort_findings,
+};
 use protoforge_check::config::{BufConfig, ModuleConfig};
 use protoforge_check::image::Image;
 
@@ -100,11 +102,12 @@ pub fn main(argv: &[String]) -> Result<ExitCode, String> {
     let mut findings = Vec::new();
     for (&m, prev) in pairs.iter().zip(&previous) {
         let (version, module) = &modules[m];
-        let mut found = check_version(
+        let mut found = check_with_sources(
             &current[m],
             prev,
             &module.breaking,
             RuleVersion::from_config_version(version),
+            Some(&input.join(&module.path)),
         )
         .map_err(|e| format!("Failure: {e}"))?;
         let prefix = display_prefix(&input.join(&module.path));

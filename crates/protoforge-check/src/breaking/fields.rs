@@ -15,7 +15,7 @@ use super::kinds::{
     wire_group, wire_json_group,
 };
 use super::messages::{enclosing, file_msgs, msg_pairs, synthetic_oneof};
-use super::model::{Fld, Side};
+use super::model::{Fld, Side, Span};
 use super::{Out, q};
 
 /// Every field of the previous image paired with the current field of the same number in
@@ -533,9 +533,56 @@ pub(crate) fn same_default(out: &mut Out<'_, '_>) {
                 pd.printable(),
                 cd.printable()
             );
-            add_at_option(out, c, p, &[7], msg);
+            let (cp, pp) = (sub(c, &[7]), sub(p, &[7]));
+            let cur = match out.cur.files[c.file].loc(&cp) {
+                Some(span) => Some(with_keyword(out, c.file, span)),
+                None => out.cur.files[c.file].loc(&c.path),
+            };
+            let prev = out.prev.files[p.file]
+                .loc(&pp)
+                .or_else(|| out.prev.files[p.file].loc(&p.path));
+            let file = file_of(out.cur, c);
+            out.add_span(
+                cur.map(|s| (c.file, s)),
+                prev.map(|s| (p.file, s)),
+                file,
+                msg,
+            );
         }
     });
+}
+
+/// A default value's span widened to start at the `default` keyword before it on the same
+/// line, when the current file's text is at hand.
+fn with_keyword(out: &Out<'_, '_>, file: usize, span: Span) -> Span {
+    let Some(root) = out.cur_root else {
+        return span;
+    };
+    let Ok(text) = std::fs::read_to_string(root.join(out.cur.files[file].path())) else {
+        return span;
+    };
+    let Some(line) = usize::try_from(span[0])
+        .ok()
+        .and_then(|l| text.lines().nth(l))
+    else {
+        return span;
+    };
+    let Some(head) = usize::try_from(span[1]).ok().and_then(|c| line.get(..c)) else {
+        return span;
+    };
+    let head = head.trim_end();
+    let Some(head) = head.strip_suffix('=') else {
+        return span;
+    };
+    let head = head.trim_end();
+    match head.strip_suffix("default") {
+        Some(before) if !before.ends_with(|c: char| c.is_alphanumeric() || c == '_') => {
+            let mut s = span;
+            s[1] = i32::try_from(before.len()).unwrap_or(s[1]);
+            s
+        }
+        _ => span,
+    }
 }
 
 /// The name of the (non-synthetic) oneof a field is in.

@@ -44,6 +44,8 @@ pub(crate) struct Raw {
 pub(crate) struct Out<'s, 'a> {
     pub cur: &'s Side<'a>,
     pub prev: &'s Side<'a>,
+    /// Where the current image's files are on disk, when known.
+    pub cur_root: Option<&'s Path>,
     rule: &'static str,
     raws: Vec<Raw>,
 }
@@ -139,12 +141,26 @@ pub fn check_version(
     config: &BreakingConfig,
     version: RuleVersion,
 ) -> Result<Vec<Finding>, String> {
+    check_with_sources(current, previous, config, version, None)
+}
+
+/// [`check_version`] for a current image compiled from the directory `current_root`: with
+/// the source text at hand, findings on `[default = ...]` start at `default`, as buf's do
+/// (protoc's source info, which protoforge's compiler follows, spans only the value).
+pub fn check_with_sources(
+    current: &Image,
+    previous: &Image,
+    config: &BreakingConfig,
+    version: RuleVersion,
+    current_root: Option<&Path>,
+) -> Result<Vec<Finding>, String> {
     let on = rules::selected(config, version)?;
     let cur = Side::new(current);
     let prev = Side::new(previous);
     let mut out = Out {
         cur: &cur,
         prev: &prev,
+        cur_root: current_root,
         rule: "",
         raws: Vec::new(),
     };

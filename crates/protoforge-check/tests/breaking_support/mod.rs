@@ -7,7 +7,7 @@ pub mod mutations;
 
 use std::path::{Path, PathBuf};
 
-use protoforge_check::breaking::{Finding, RuleVersion, check_version};
+use protoforge_check::breaking::{Finding, RuleVersion, check_with_sources};
 use protoforge_check::config::{BreakingConfig, BufConfig, ModuleConfig};
 use protoforge_check::image::Image;
 
@@ -106,7 +106,9 @@ pub fn ours_for_dirs(cur: &Path, prev: &Path) -> Vec<String> {
 /// with `cur`'s `buf.yaml`.
 pub fn ours_for_images(cur: &Path, current: &Image, previous: &Image) -> Vec<String> {
     let (version, config, root, _) = load_config(cur);
-    let mut findings = check_version(current, previous, &config, version).expect("known rules");
+    let mut findings =
+        check_with_sources(current, previous, &config, version, Some(&cur.join(&root)))
+            .expect("known rules");
     if root != Path::new(".") {
         for f in &mut findings {
             if !f.path.is_empty() {
