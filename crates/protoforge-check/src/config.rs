@@ -374,8 +374,9 @@ fn parse_v1(text: &str, version: &str) -> Result<BufConfig, String> {
         modules.push(ModuleConfig {
             path: PathBuf::from(root),
             excludes: module_excludes,
-            lint: lint_config(version, &lint, root, false)?,
-            breaking: breaking_config(&breaking, root, false)?,
+            // v1 paths are relative to each root already.
+            lint: lint_config(version, &lint, ".", false)?,
+            breaking: breaking_config(&breaking, ".", false)?,
         });
     }
     Ok(BufConfig {

@@ -53,16 +53,28 @@ impl Image {
         for other in others {
             compiler = compiler.include_path(other.to_string_lossy().as_ref());
         }
-        let compiled = compiler
-            .include_source_info(true)
-            .include_imports(true)
-            .compile(
-                &names
-                    .iter()
-                    .map(|n| root.join(n).to_string_lossy().into_owned())
-                    .collect::<Vec<_>>(),
-            )
-            .map_err(|e| e.render(ErrorFormat::Gcc).trim_end().to_string())?;
+        let compiler = compiler.include_source_info(true).include_imports(true);
+        let disk = |n: &String| root.join(n).to_string_lossy().into_owned();
+        let compiled = match compiler.compile(&names.iter().map(disk).collect::<Vec<_>>()) {
+            Ok(c) => c,
+            Err(e) if names.len() < 2 => return Err(errors(&e).join("\n")),
+            Err(_) => {
+                // The compiler stops at the first file in error; compiling each file on its
+                // own reports every file's errors, as buf does.
+                let per_file = protoforge_compile::parallel_map(&names, |n| {
+                    compiler.compile(&[disk(n)]).err().map(|e| errors(&e))
+                });
+                let mut seen = HashSet::new();
+                let mut lines: Vec<String> = per_file
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .filter(|l| seen.insert(l.clone()))
+                    .collect();
+                lines.sort_by_key(|l| position(l));
+                return Err(lines.join("\n"));
+            }
+        };
         let targets: HashSet<&str> = names.iter().map(String::as_str).collect();
         let mut unused: HashMap<String, Vec<String>> = HashMap::new();
         for w in &compiled.warnings {
@@ -102,6 +114,30 @@ impl Image {
     }
 }
 
+/// The errors (not warnings: unused imports are lint's business) of a failed compilation,
+/// one rendered line each.
+fn errors(e: &protoforge_compile::CompileError) -> Vec<String> {
+    e.diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| {
+            protoforge_compile::render_diagnostic(d, &e.sources, ErrorFormat::Gcc)
+                .trim_end()
+                .to_string()
+        })
+        .collect()
+}
+
+/// The sort key of a rendered `file:line:col: message` line: file, line, column.
+fn position(line: &str) -> (String, u64, u64) {
+    let mut parts = line.splitn(4, ':');
+    let file = parts.next().unwrap_or("").to_string();
+    let mut number = || parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    let l = number();
+    let c = number();
+    (file, l, c)
+}
+
 /// Collects the `.proto` files under `dir` as `/`-separated paths relative to `root`.
 fn walk(
     root: &Path,
@@ -119,8 +155,16 @@ fn walk(
         let kind = entry
             .file_type()
             .map_err(|e| format!("{}: {e}", path.display()))?;
-        if kind.is_dir() || (kind.is_symlink() && path.is_dir()) {
+        if kind.is_dir() {
             walk(root, &path, excludes, out)?;
+        } else if kind.is_symlink() && path.is_dir() {
+            // A linked directory is followed unless it leads back above itself (a loop).
+            let (Ok(target), Ok(here)) = (path.canonicalize(), dir.canonicalize()) else {
+                continue;
+            };
+            if !here.starts_with(&target) {
+                walk(root, &path, excludes, out)?;
+            }
         } else if path.extension().is_some_and(|x| x == "proto")
             && let Ok(rel) = path.strip_prefix(root)
         {

@@ -128,3 +128,45 @@ fn directories_that_cannot_be_linted_are_errors() {
         other => panic!("expected a compile error, got {other:?}"),
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_do_not_hang_the_build() {
+    let dir = protoforge_test_support::temp_dir("check-lint-robust", "loop");
+    protoforge_test_support::write_files(
+        &dir,
+        &[(
+            "a/v1/a.proto",
+            "syntax = \"proto3\";\npackage a.v1;\nmessage A {}\n",
+        )],
+    );
+    std::os::unix::fs::symlink(&dir, dir.join("a/v1/back")).expect("symlink");
+    let image = Image::build(&dir, &[]).expect("builds");
+    assert_eq!(image.is_target.iter().filter(|&&t| t).count(), 1);
+}
+
+#[test]
+fn every_broken_file_is_reported() {
+    let dir = protoforge_test_support::temp_dir("check-lint-robust", "broken");
+    protoforge_test_support::write_files(
+        &dir,
+        &[
+            (
+                "a.proto",
+                "syntax = \"proto3\";\nmessage M { Foo f = 1; }\n",
+            ),
+            (
+                "b.proto",
+                "syntax = \"proto3\";\nmessage N { Bar f = 1; }\n",
+            ),
+            ("c.proto", "syntax = \"proto3\";\nmessage Fine {}\n"),
+        ],
+    );
+    match lint_dir(&dir, None) {
+        Err(LintError::Compile(list)) => {
+            let files: Vec<&str> = list.iter().map(|f| f.path.as_str()).collect();
+            assert_eq!(files, ["a.proto", "b.proto"]);
+        }
+        other => panic!("expected compile errors, got {other:?}"),
+    }
+}

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 use protoforge_check::config::BufConfig;
-use protoforge_check::lint::{Finding, LintError, lint_dir};
+use protoforge_check::lint::{Finding, LintError, lint_dir_paths};
 
 /// The exit code for "there are findings" (and for files that do not compile), as buf's.
 const EXIT_FINDINGS: u8 = 100;
@@ -37,8 +37,15 @@ struct LintArgs {
     /// How findings are printed.
     #[arg(long = "error-format", value_enum, default_value = "text")]
     error_format: OutputFormat,
+    /// Check only these files or directories (repeatable); the rest of the input is compiled
+    /// as imports.
+    #[arg(long = "path")]
+    path: Vec<String>,
+    /// Do not check these files or directories (repeatable).
+    #[arg(long = "exclude-path")]
+    exclude_path: Vec<String>,
     /// The directory to lint (default `.`), or .proto files of the module in the current
-    /// directory to report on.
+    /// directory to check (as with `--path`).
     paths: Vec<PathBuf>,
 }
 
@@ -96,7 +103,42 @@ pub fn lint_main(argv: &[String]) -> Result<ExitCode, String> {
             format!("{d}/")
         }
     };
-    let (findings, warnings) = match lint_dir(&dir, config.as_ref()) {
+    // --path and --exclude-path name files as seen from the current directory.
+    let relative = |p: &String| {
+        let p = normal(p);
+        match p.strip_prefix(prefix.as_str()) {
+            Some(rest) if !prefix.is_empty() => rest.to_string(),
+            _ => p,
+        }
+    };
+    let mut paths: Vec<String> = args.path.iter().map(relative).collect();
+    paths.extend(only);
+    let excludes: Vec<String> = args.exclude_path.iter().map(relative).collect();
+    // An input inside a workspace (a buf.yaml or buf.work.yaml above it) is linted as the
+    // module it is, with the workspace's other modules to import from.
+    let enclosing = match &config {
+        Some(_) => None,
+        None => enclosing_workspace(&dir)?,
+    };
+    let result = match &enclosing {
+        Some((root, module)) => {
+            let mut within: Vec<String> = paths.iter().map(|p| format!("{module}/{p}")).collect();
+            if within.is_empty() {
+                within.push(module.clone());
+            }
+            let excludes: Vec<String> = excludes.iter().map(|p| format!("{module}/{p}")).collect();
+            lint_dir_paths(root, None, &within, &excludes).map(|mut report| {
+                for f in &mut report.findings {
+                    if let Some(rest) = f.path.strip_prefix(&format!("{module}/")) {
+                        f.path = rest.to_string();
+                    }
+                }
+                report
+            })
+        }
+        None => lint_dir_paths(&dir, config.as_ref(), &paths, &excludes),
+    };
+    let (findings, warnings) = match result {
         Ok(report) => (report.findings, report.warnings),
         Err(LintError::Compile(list)) => (list, Vec::new()),
         Err(LintError::Config(m)) | Err(LintError::Other(m)) => {
@@ -108,7 +150,6 @@ pub fn lint_main(argv: &[String]) -> Result<ExitCode, String> {
     }
     let findings: Vec<Finding> = findings
         .into_iter()
-        .filter(|f| only.is_empty() || only.contains(&f.path))
         .map(|mut f| {
             f.path = format!("{prefix}{}", f.path);
             f
@@ -131,6 +172,62 @@ pub fn lint_main(argv: &[String]) -> Result<ExitCode, String> {
     } else {
         ExitCode::from(EXIT_FINDINGS)
     })
+}
+
+/// When `dir` lies in a workspace rooted above it (a `buf.work.yaml`, or a v2 `buf.yaml`, in
+/// `dir` or above; else a v1 `buf.yaml` strictly above): that workspace's directory and the
+/// module `dir` is (its path in the workspace). An input inside a module, rather than a
+/// module, is buf's error.
+fn enclosing_workspace(dir: &Path) -> Result<Option<(PathBuf, String)>, String> {
+    let is_workspace = |d: &Path| {
+        d.join("buf.work.yaml").is_file()
+            || d.join("buf.work.yml").is_file()
+            || matches!(BufConfig::load(d), Ok(Some(c)) if c.version == "v2")
+    };
+    let has_module = |d: &Path| d.join("buf.yaml").is_file() || d.join("buf.yml").is_file();
+    let Ok(abs) = dir.canonicalize() else {
+        return Ok(None);
+    };
+    let root = match abs.ancestors().find(|a| is_workspace(a)) {
+        Some(w) => w,
+        None => match abs.ancestors().skip(1).find(|a| has_module(a)) {
+            Some(m) => m,
+            None => return Ok(None),
+        },
+    };
+    if root == abs {
+        return Ok(None);
+    }
+    let Ok(rel) = abs.strip_prefix(root) else {
+        return Ok(None);
+    };
+    let rel = rel.to_string_lossy().replace('\\', "/");
+    let modules: Vec<String> = match BufConfig::load(root) {
+        Ok(Some(c)) => c
+            .modules
+            .iter()
+            .map(|m| normal(&m.path.to_string_lossy()))
+            .collect(),
+        Ok(None) => protoforge_check::config::load_workspace_dirs(root)
+            .map_err(|e| format!("Failure: {e}"))?
+            .unwrap_or_default()
+            .iter()
+            .map(|p| normal(&p.to_string_lossy()))
+            .collect(),
+        Err(e) => return Err(format!("Failure: {e}")),
+    };
+    if modules.contains(&rel) {
+        return Ok(Some((root.to_path_buf(), rel)));
+    }
+    match modules
+        .iter()
+        .find(|m| *m == "." || rel.starts_with(&format!("{m}/")))
+    {
+        Some(m) => Err(format!(
+            "Failure: failed to build input \"{rel}\" because it is contained by module at path \"{m}\" specified in your configuration, you must provide the workspace or module as the input, and filter to this path using --path"
+        )),
+        None => Ok(None),
+    }
 }
 
 /// The module directories of the workspace at `dir` (relative to it), longest first.

@@ -54,6 +54,8 @@ fn findings_print_like_buf_in_every_format() {
             ),
         ],
     );
+    same(&dir, &["d", "--path", "d/x", "--path", "d/a.proto"]);
+    same(&dir, &["d", "--exclude-path", "d/sub"]);
     for format in [
         "text",
         "json",
@@ -94,6 +96,24 @@ fn clean_and_broken_trees_exit_like_buf() {
         )],
     );
     same(&clean, &[]);
+    // Checking some files: the others are only imports, so rules comparing files see fewer.
+    let two = tree(
+        "two_packages",
+        &[
+            (
+                "a.proto",
+                "syntax = \"proto3\";\npackage a.v1;\nmessage A {}\n",
+            ),
+            (
+                "b.proto",
+                "syntax = \"proto3\";\npackage b.v1;\nmessage B {}\n",
+            ),
+        ],
+    );
+    same(&two, &[]);
+    same(&two, &["a.proto"]);
+    same(&two, &["--path", "a.proto"]);
+    same(&two, &["--exclude-path", "a.proto"]);
     let broken = tree(
         "broken",
         &[(
@@ -137,6 +157,13 @@ fn clean_and_broken_trees_exit_like_buf() {
 #[test]
 fn workspaces_print_like_buf() {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../protoforge-check/tests/data");
+    // A module of a workspace as the input, from outside and from inside; an input inside a
+    // module is an error.
+    let extra = data.join("lint_extra");
+    same(&extra, &["work_v2/proto"]);
+    same(&extra, &["work_v2/other/bar"]);
+    same(&extra.join("work_v1/proto"), &[]);
+    same(&extra.join("work_v1"), &["proto/foo"]);
     for case in ["lint/v2/ignores", "lint_extra/comment_ignores_v2"] {
         let dir = data.join(case);
         for format in ["text", "config-ignore-yaml"] {

@@ -291,6 +291,19 @@ fn ignored_by_comment(f: &FileView<'_>, path: &[i32], rule: &str) -> bool {
 /// defaults), builds each module (imports are also found in the other modules) and checks it.
 /// Finding paths are relative to `dir`.
 pub fn lint_dir(dir: &Path, config: Option<&BufConfig>) -> Result<Report, LintError> {
+    lint_dir_paths(dir, config, &[], &[])
+}
+
+/// [`lint_dir`] checking only the files under `paths` (all when empty) and not under
+/// `exclude_paths` (both relative to `dir`), as buf's `--path` and `--exclude-path` do: the
+/// other files are still compiled, as imports, so rules that compare files see only the
+/// checked ones.
+pub fn lint_dir_paths(
+    dir: &Path,
+    config: Option<&BufConfig>,
+    paths: &[String],
+    exclude_paths: &[String],
+) -> Result<Report, LintError> {
     let loaded;
     let config = match config {
         Some(c) => Some(c),
@@ -350,7 +363,7 @@ pub fn lint_dir(dir: &Path, config: Option<&BufConfig>) -> Result<Report, LintEr
             .filter(|(j, _)| *j != i)
             .map(|(_, r)| r.clone())
             .collect();
-        let r = lint_module(dir, module, version, &others)?;
+        let r = lint_module(dir, module, version, &others, (paths, exclude_paths))?;
         report.findings.extend(r.findings);
         for w in r.warnings {
             if !report.warnings.contains(&w) {
@@ -377,24 +390,39 @@ fn lint_module(
     module: &ModuleConfig,
     version: &str,
     others: &[PathBuf],
+    (paths, exclude_paths): (&[String], &[String]),
 ) -> Result<Report, LintError> {
     let root = module_root(dir, &module.path);
-    if !root.is_dir() {
-        return Err(LintError::Other(format!(
+    let no_files = || {
+        LintError::Other(format!(
             "Module \"path: \"{}\"\" had no .proto files",
-            module.path.display()
-        )));
+            root.display()
+        ))
+    };
+    if !root.is_dir() {
+        return Err(no_files());
     }
-    let image = Image::build_in_workspace(&root, &module.excludes, others)
+    let mut image = Image::build_in_workspace(&root, &module.excludes, others)
         .map_err(|e| compile_error(&e, &module.path))?;
     if !image.is_target.iter().any(|&t| t) {
-        return Err(LintError::Other(format!(
-            "Module \"path: \"{}\"\" had no .proto files",
-            dir.join(&module.path).display()
-        )));
+        return Err(no_files());
+    }
+    let prefix: PathBuf = module.path.clone();
+    if !paths.is_empty() || !exclude_paths.is_empty() {
+        let selected = |name: &str| {
+            let full = if prefix.as_os_str() == "." {
+                name.to_string()
+            } else {
+                format!("{}/{name}", prefix.to_string_lossy())
+            };
+            let within = |p: &String| under(&full, Path::new(p));
+            (paths.is_empty() || paths.iter().any(within)) && !exclude_paths.iter().any(within)
+        };
+        for (file, target) in image.files.iter().zip(image.is_target.iter_mut()) {
+            *target = *target && selected(file.name.as_deref().unwrap_or(""));
+        }
     }
     let mut report = lint(&image, &module.lint, version).map_err(LintError::Config)?;
-    let prefix: PathBuf = module.path.clone();
     if prefix.as_os_str() != "." {
         for f in &mut report.findings {
             f.path = format!("{}/{}", prefix.to_string_lossy(), f.path);
