@@ -223,6 +223,27 @@ pub const PROTOBUF_EDITS: &[(&str, &str, &str)] = &[
         "  ForeignEnum required_enum = 1 [\n    features.field_presence = LEGACY_REQUIRED\n  ];",
         "  ForeignEnum required_enum = 1;",
     ),
+    // More file options, a whole oneof, enum reserved ranges and names, enum JSON format.
+    (
+        P3,
+        "option objc_class_prefix = \"Proto3\";",
+        "option objc_class_prefix = \"Proto3\";\noption csharp_namespace = \"Example.Proto3\";\noption java_outer_classname = \"Outer\";\noption php_class_prefix = \"P3\";\noption php_metadata_namespace = \"Meta\\\\Proto3\";\noption php_namespace = \"Example\\\\Proto3\";\noption ruby_package = \"Example::Proto3\";\noption swift_prefix = \"P3\";\noption cc_generic_services = true;\noption java_generic_services = true;\noption py_generic_services = true;",
+    ),
+    (
+        P2,
+        "    oneof oneof_field {\n      int32 a = 1;\n      int32 b = 2;\n    }",
+        "    optional int32 a = 1;\n    optional int32 b = 2;",
+    ),
+    (
+        ED,
+        "  UNKNOWN = 0;\n\n  reserved 2, 15, 9 to 11;\n\n  reserved bar, baz;",
+        "  UNKNOWN = 0;\n\n  reserved 2, 9 to 10;\n\n  reserved bar;",
+    ),
+    (
+        ED,
+        "enum ForeignEnum {\n  FOREIGN_FOO = 4;",
+        "enum ForeignEnum {\n  option features.json_format = LEGACY_BEST_EFFORT;\n  FOREIGN_FOO = 4;",
+    ),
     // Files: syntax and package changed, services and files deleted.
     (
         "google/protobuf/unittest_empty.proto",
