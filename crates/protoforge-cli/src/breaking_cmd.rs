@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use protoforge_check::breaking::{
-    Finding, RuleVersion, against, check_with_sources, sort_findings,
+    Finding, RuleVersion, against, check_with_sources, deprecation_warnings, sort_findings,
 };
 use protoforge_check::config::{BufConfig, ModuleConfig};
 use protoforge_check::image::Image;
@@ -69,6 +69,11 @@ pub fn main(argv: &[String]) -> Result<ExitCode, String> {
         }
         None => against::workspace_modules(&input)?,
     };
+    for (_, module) in &modules {
+        for w in deprecation_warnings(&module.breaking) {
+            eprintln!("WARN\t{w}");
+        }
+    }
     let mut current = Vec::with_capacity(modules.len());
     for i in 0..modules.len() {
         current.push(against::build_module(&input, &modules, i)?);

@@ -209,3 +209,34 @@ fn v2_workspace_modules_each_with_their_rules() {
         &["--against", "../before", "--error-format=json"],
     );
 }
+
+#[test]
+fn deprecated_rules_warn_as_buf_does() {
+    let dir = protoforge_test_support::temp_dir("cli", "breaking-deprecated");
+    protoforge_test_support::write_files(
+        &dir,
+        &[
+            (
+                "a/x.proto",
+                "syntax = \"proto3\";\npackage p;\nmessage M { repeated int32 x = 1; }\n",
+            ),
+            (
+                "a/buf.yaml",
+                "version: v1\nbreaking:\n  use: [FIELD_SAME_LABEL, FILE_SAME_PHP_GENERIC_SERVICES]\n",
+            ),
+            (
+                "b/x.proto",
+                "syntax = \"proto3\";\npackage p;\nmessage M { int32 x = 1; }\n",
+            ),
+        ],
+    );
+    let ours = protoforge(&dir, &["a", "--against", "b"]);
+    let theirs = buf(&dir, &["breaking", "a", "--against", "b"]);
+    assert_eq!(ours.stdout, theirs.stdout);
+    assert_eq!(ours.status.code(), theirs.status.code());
+    // buf colours `WARN` even when stderr is not a terminal; protoforge does not.
+    let plain = String::from_utf8_lossy(&theirs.stderr)
+        .replace("\u{1b}[33m", "")
+        .replace("\u{1b}[0m", "");
+    assert_eq!(String::from_utf8_lossy(&ours.stderr), plain);
+}

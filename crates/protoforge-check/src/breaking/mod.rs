@@ -25,7 +25,7 @@ use std::path::Path;
 use crate::config::BreakingConfig;
 use crate::image::Image;
 use model::{Side, Span};
-pub use rules::{RuleVersion, all_rules};
+pub use rules::{RuleVersion, all_rules, deprecation_warnings};
 
 pub use crate::finding::Finding;
 

@@ -207,3 +207,26 @@ pub fn all_rules(version: RuleVersion) -> Vec<(&'static str, Vec<&'static str>, 
         })
         .collect()
 }
+
+/// buf's warnings for deprecated rule ids named in `use` and `except` (each printed after
+/// `WARN` and a tab; continuation lines start with a tab).
+pub fn deprecation_warnings(config: &BreakingConfig) -> Vec<String> {
+    let mut out = Vec::new();
+    for name in config.use_.iter().chain(&config.except) {
+        let Some((id, repl)) = DEPRECATED.iter().find(|(id, _)| id == name) else {
+            continue;
+        };
+        let replaced = match repl.len() {
+            0 => String::new(),
+            1 => format!(" It has been replaced by rule {}.", repl[0]),
+            _ => format!(" It has been replaced by rules {}.", repl.join(", ")),
+        };
+        let w = format!(
+            "Rule {id} referenced in your buf.yaml is deprecated.{replaced}\n\tAs with all buf changes, this change is backwards-compatible: {id} will continue to work.\n\tWe recommend replacing {id} in your buf.yaml, but no action is immediately necessary."
+        );
+        if !out.contains(&w) {
+            out.push(w);
+        }
+    }
+    out
+}
