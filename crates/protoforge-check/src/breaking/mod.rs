@@ -4,7 +4,7 @@
 //! [`check`] compares a current image with a previous one under a [`BreakingConfig`];
 //! [`against`] loads the previous side from a directory, an image file or a git ref.
 //!
-//! Rules are grouped by the element they look at: [`files`] (files, packages and file
+//! Rules are grouped by the element they look at: `files` (files, packages and file
 //! options), `messages`, `fields`, `enums` and `services`.
 
 pub mod against;
