@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use protoforge_check::breaking::{
-    Finding, RuleVersion, against, check_with_sources, deprecation_warnings, sort_findings,
+    Finding, Options, RuleVersion, against, check_with, deprecation_warnings, sort_findings,
 };
 use protoforge_check::config::{BufConfig, ModuleConfig};
 use protoforge_check::image::Image;
@@ -31,6 +31,9 @@ struct BreakingArgs {
     /// `text` (default) or `json`.
     #[arg(long = "error-format", default_value = "text")]
     error_format: String,
+    /// Leave out changes in imported files that are not part of the module.
+    #[arg(long = "exclude-imports")]
+    exclude_imports: bool,
     /// The module directory to check; defaults to the current directory.
     input: Option<PathBuf>,
 }
@@ -107,14 +110,14 @@ pub fn main(argv: &[String]) -> Result<ExitCode, String> {
     let mut findings = Vec::new();
     for (&m, prev) in pairs.iter().zip(&previous) {
         let (version, module) = &modules[m];
-        let mut found = check_with_sources(
-            &current[m],
-            prev,
-            &module.breaking,
-            RuleVersion::from_config_version(version),
-            Some(&input.join(&module.path)),
-        )
-        .map_err(|e| format!("Failure: {e}"))?;
+        let root = input.join(&module.path);
+        let options = Options {
+            version: RuleVersion::from_config_version(version),
+            current_root: Some(&root),
+            exclude_imports: args.exclude_imports,
+        };
+        let mut found = check_with(&current[m], prev, &module.breaking, &options)
+            .map_err(|e| format!("Failure: {e}"))?;
         let prefix = display_prefix(&input.join(&module.path));
         for f in &mut found {
             if !f.path.is_empty() {

@@ -119,6 +119,11 @@ fn against_directory_image_and_git_ref() {
         &dir,
         &["proto", "--against", "before/proto", "--config", config],
     );
+    let without_imports = same(
+        &dir,
+        &["proto", "--against", "before.binpb", "--exclude-imports"],
+    );
+    assert!(!without_imports.contains("timestamp.proto"), "{without_imports}");
     let unchanged = same(&dir, &["before/proto", "--against", "before/proto"]);
     assert!(unchanged.is_empty());
 }
@@ -204,6 +209,7 @@ fn v2_workspace_modules_each_with_their_rules() {
     );
     let text = same(&dir, &["after", "--against", "before"]);
     assert_eq!(text.lines().count(), 4, "{text}");
+    same(&dir, &["after", "--against", "before", "--exclude-imports"]);
     same(
         &dir.join("after"),
         &["--against", "../before", "--error-format=json"],

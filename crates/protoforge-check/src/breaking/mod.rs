@@ -154,6 +154,34 @@ pub fn check_with_sources(
     version: RuleVersion,
     current_root: Option<&Path>,
 ) -> Result<Vec<Finding>, String> {
+    let options = Options {
+        version,
+        current_root,
+        exclude_imports: false,
+    };
+    check_with(current, previous, config, &options)
+}
+
+/// How [`check_with`] runs.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options<'a> {
+    /// The rule set.
+    pub version: RuleVersion,
+    /// The directory the current image was compiled from, when known (see
+    /// [`check_with_sources`]).
+    pub current_root: Option<&'a Path>,
+    /// Leave out findings in files that are only imports (`--exclude-imports`).
+    pub exclude_imports: bool,
+}
+
+/// Compares `current` with `previous` under `config` as `options` say.
+pub fn check_with(
+    current: &Image,
+    previous: &Image,
+    config: &BreakingConfig,
+    options: &Options<'_>,
+) -> Result<Vec<Finding>, String> {
+    let (version, current_root) = (options.version, options.current_root);
     let on = rules::selected(config, version)?;
     let cur = Side::new(current);
     let prev = Side::new(previous);
@@ -176,6 +204,7 @@ pub fn check_with_sources(
     let mut findings: Vec<Finding> = raws
         .into_iter()
         .filter(|r| !ignored(config, &ignore, &ignore_only, &cur, &prev, r))
+        .filter(|r| !options.exclude_imports || in_targets(&cur, &prev, r))
         .map(|r| to_finding(&cur, r))
         .collect();
     sort_findings(&mut findings);
@@ -396,6 +425,12 @@ fn ignored(
         }
     }
     false
+}
+
+/// Whether a finding's files (current and previous) belong to the modules, not only to their
+/// imports.
+fn in_targets(cur: &Side<'_>, prev: &Side<'_>, r: &Raw) -> bool {
+    r.cur.is_none_or(|(f, _)| cur.files[f].target) && r.prev.is_none_or(|f| prev.files[f].target)
 }
 
 /// Whether a package's last component is a version below stable (`v1alpha1`, `v2beta1`,

@@ -24,6 +24,8 @@ pub(crate) struct FileIx<'a> {
     /// Map entry messages (by path) and the span of the `map<K, V>` type they stand for:
     /// buf places everything inside a map entry there.
     pub map_entries: HashMap<Vec<i32>, Span>,
+    /// Whether the file belongs to the module (not only imported by it).
+    pub target: bool,
 }
 
 impl<'a> FileIx<'a> {
@@ -45,6 +47,7 @@ impl<'a> FileIx<'a> {
             locs,
             feats,
             map_entries: HashMap::new(),
+            target: true,
         }
     }
 
@@ -176,7 +179,8 @@ impl<'a> Side<'a> {
         };
         for fd in &image.files {
             let fi = side.files.len();
-            let ix = FileIx::new(fd);
+            let mut ix = FileIx::new(fd);
+            ix.target = image.is_target.get(fi).copied().unwrap_or(true);
             let feats = ix.feats;
             side.file_by_path.entry(fd.name()).or_insert(fi);
             side.files.push(ix);
