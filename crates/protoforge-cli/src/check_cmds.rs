@@ -17,6 +17,7 @@ pub fn dispatch() -> Option<ExitCode> {
     match args.get(1).map(String::as_str) {
         Some("format") => Some(report(format_main(&args[1..]))),
         Some("lint") => Some(report(crate::lint_cmd::lint_main(&args[1..]))),
+        Some("breaking") => Some(report(crate::breaking_cmd::main(&args[1..]))),
         _ => None,
     }
 }

@@ -4,6 +4,7 @@
 //! converts messages between text and binary (`--encode`, `--decode`, `--decode_raw`), with
 //! protoc's flags, exit codes and error texts, and a rich coloured error format for terminals.
 
+mod breaking_cmd;
 mod check_cmds;
 mod encode_decode;
 mod generate;

@@ -26,26 +26,7 @@ use source::{FileView, associated_paths};
 /// The comment directive that switches a rule off for a declaration.
 pub(crate) const IGNORE_PREFIX: &str = "buf:lint:ignore";
 
-/// One problem found, located like buf locates it (1-based lines and columns; the end column
-/// is one past the last character). Findings without a place in the file are at 1:1.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Finding {
-    /// The rule id, e.g. `FIELD_LOWER_SNAKE_CASE`.
-    pub rule: &'static str,
-    /// The file, relative to the module root ([`lint`]) or to the directory linted
-    /// ([`lint_dir`]).
-    pub path: String,
-    /// First line.
-    pub start_line: u32,
-    /// First column.
-    pub start_column: u32,
-    /// Last line.
-    pub end_line: u32,
-    /// One past the last column.
-    pub end_column: u32,
-    /// What is wrong, as buf words it.
-    pub message: String,
-}
+pub use crate::finding::Finding;
 
 /// What a lint run produced besides its findings.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -1,0 +1,325 @@
+//! The previous side of `buf breaking --against`: an image file (`buf build -o` or a
+//! protoc-style descriptor set), a directory, or a git ref of the current repository.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use protoforge::descriptor::FileDescriptorSet;
+use protoforge::{Message, UnknownValue};
+
+use crate::config::{BufConfig, ModuleConfig, load_workspace_dirs};
+use crate::image::Image;
+
+/// Field number of buf's `ImageFileExtension` on each file of an image.
+const IMAGE_FILE_EXTENSION: u32 = 8042;
+
+/// What `--against` names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Against {
+    /// An encoded image or `FileDescriptorSet` (`.binpb`, `.bin`, `.pb`...).
+    ImageFile(PathBuf),
+    /// A directory of `.proto` files.
+    Dir(PathBuf),
+    /// A git ref of the repository at `repo` (`.git#branch=main,subdir=proto`), and the
+    /// directory inside the tree to use.
+    Git {
+        /// The repository (a directory holding `.git`, or `.git` itself).
+        repo: PathBuf,
+        /// Branch, tag, commit or other ref.
+        reference: String,
+        /// Directory inside the tree (`subdir=`), empty for the root.
+        subdir: String,
+    },
+}
+
+/// Reads an `--against` value: `PATH#branch=X`, `#tag=`, `#ref=`, `#commit=` with optional
+/// `subdir=` name a git ref; a file is an image; anything else a directory.
+pub fn parse(spec: &str) -> Result<Against, String> {
+    if let Some((path, opts)) = spec.split_once('#') {
+        let mut reference = None;
+        let mut subdir = String::new();
+        let mut format = None;
+        for kv in opts.split(',').filter(|s| !s.is_empty()) {
+            let (k, v) = kv
+                .split_once('=')
+                .ok_or_else(|| format!("invalid input option {kv:?} in {spec:?}"))?;
+            match k {
+                "branch" | "tag" | "ref" | "commit" => reference = Some(v.to_string()),
+                "subdir" => subdir = v.trim_matches('/').to_string(),
+                "format" => format = Some(v.to_string()),
+                "depth" | "recurse_submodules" => {}
+                _ => return Err(format!("unknown input option {k:?} in {spec:?}")),
+            }
+        }
+        let path = if path.is_empty() { "." } else { path };
+        match format.as_deref() {
+            Some("binpb" | "bin") => return Ok(Against::ImageFile(PathBuf::from(path))),
+            Some("dir") => return Ok(Against::Dir(PathBuf::from(path))),
+            Some("git") | None => {}
+            Some(f) => return Err(format!("unsupported input format {f:?}")),
+        }
+        let reference = reference.unwrap_or_else(|| "HEAD".to_string());
+        return Ok(Against::Git {
+            repo: PathBuf::from(path),
+            reference,
+            subdir,
+        });
+    }
+    let p = PathBuf::from(spec);
+    if spec.ends_with(".git") {
+        return Ok(Against::Git {
+            repo: p,
+            reference: "HEAD".to_string(),
+            subdir: String::new(),
+        });
+    }
+    if p.is_file() {
+        Ok(Against::ImageFile(p))
+    } else {
+        Ok(Against::Dir(p))
+    }
+}
+
+/// Decodes an image file: a `FileDescriptorSet`, where buf's per-file extension marks the
+/// imports (files without it are all checked).
+pub fn read_image(bytes: &[u8]) -> Result<Image, String> {
+    let set = FileDescriptorSet::decode(bytes).map_err(|e| format!("decode image: {e}"))?;
+    let mut image = Image::default();
+    for fd in set.file {
+        let is_import = fd
+            .unknown_fields
+            .get(IMAGE_FILE_EXTENSION)
+            .any(|v| match v {
+                UnknownValue::LengthDelimited(b) => is_import_flag(b),
+                _ => false,
+            });
+        image.is_target.push(!is_import);
+        image.files.push(fd);
+    }
+    Ok(image)
+}
+
+/// Reads `is_import` (field 1, varint) from an encoded `ImageFileExtension`.
+fn is_import_flag(mut b: &[u8]) -> bool {
+    let mut flag = false;
+    while !b.is_empty() {
+        let Some((key, rest)) = varint(b) else {
+            return flag;
+        };
+        b = rest;
+        match key & 7 {
+            0 => {
+                let Some((v, rest)) = varint(b) else {
+                    return flag;
+                };
+                if key >> 3 == 1 {
+                    flag = v != 0;
+                }
+                b = rest;
+            }
+            1 => b = b.get(8..).unwrap_or(&[]),
+            5 => b = b.get(4..).unwrap_or(&[]),
+            2 => {
+                let Some((len, rest)) = varint(b) else {
+                    return flag;
+                };
+                b = usize::try_from(len)
+                    .ok()
+                    .and_then(|l| rest.get(l..))
+                    .unwrap_or(&[]);
+            }
+            _ => return flag,
+        }
+    }
+    flag
+}
+
+fn varint(b: &[u8]) -> Option<(u64, &[u8])> {
+    let mut v = 0u64;
+    for (i, byte) in b.iter().enumerate().take(10) {
+        v |= u64::from(byte & 0x7f) << (7 * i);
+        if byte & 0x80 == 0 {
+            return Some((v, &b[i + 1..]));
+        }
+    }
+    None
+}
+
+/// Writes the tree of `reference` (only `subdir` when set) of the repository at `repo` into
+/// `dest`, with the git command line; returns the directory holding the files.
+pub fn export_git(
+    repo: &Path,
+    reference: &str,
+    subdir: &str,
+    dest: &Path,
+) -> Result<PathBuf, String> {
+    let repo_dir = if repo.file_name().is_some_and(|n| n == ".git") {
+        repo.parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."))
+    } else {
+        repo.to_path_buf()
+    };
+    let repo_dir = if repo_dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        repo_dir
+    };
+    std::fs::create_dir_all(dest).map_err(|e| format!("create {}: {e}", dest.display()))?;
+    let mut args = vec![
+        "archive".to_string(),
+        "--format=tar".to_string(),
+        reference.to_string(),
+    ];
+    if !subdir.is_empty() {
+        args.push("--".to_string());
+        args.push(subdir.to_string());
+    }
+    let archive = Command::new("git")
+        .arg("-C")
+        .arg(&repo_dir)
+        .args(&args)
+        .output()
+        .map_err(|e| format!("run git: {e}"))?;
+    if !archive.status.success() {
+        return Err(format!(
+            "git archive {reference}: {}",
+            String::from_utf8_lossy(&archive.stderr).trim()
+        ));
+    }
+    let tar = dest.join(".against.tar");
+    std::fs::write(&tar, &archive.stdout).map_err(|e| format!("write {}: {e}", tar.display()))?;
+    let untar = Command::new("tar")
+        .arg("-xf")
+        .arg(&tar)
+        .arg("-C")
+        .arg(dest)
+        .output()
+        .map_err(|e| format!("run tar: {e}"))?;
+    let _ = std::fs::remove_file(&tar);
+    if !untar.status.success() {
+        return Err(format!(
+            "tar: {}",
+            String::from_utf8_lossy(&untar.stderr).trim()
+        ));
+    }
+    Ok(if subdir.is_empty() {
+        dest.to_path_buf()
+    } else {
+        dest.join(subdir)
+    })
+}
+
+/// The configuration version and first module of a directory's `buf.yaml` (module root
+/// relative to `dir`). Without one, buf checks the directory with the v1 rule set.
+pub fn module_of(dir: &Path) -> Result<(String, ModuleConfig), String> {
+    match BufConfig::load(dir)? {
+        Some(c) => {
+            let m = c
+                .modules
+                .into_iter()
+                .next()
+                .unwrap_or_else(ModuleConfig::default_v2);
+            Ok((c.version, m))
+        }
+        None => Ok(("v1".to_string(), ModuleConfig::default_v2())),
+    }
+}
+
+/// Builds the image of the module in `dir` (as its `buf.yaml` describes it).
+pub fn build_dir(dir: &Path) -> Result<Image, String> {
+    if !dir.is_dir() {
+        return Err(format!("{}: does not exist", dir.display()));
+    }
+    let (_, module) = module_of(dir)?;
+    Image::build(&dir.join(&module.path), &module.excludes)
+}
+
+/// Loads the previous image `against` names; `scratch` is an empty directory git trees are
+/// written to.
+pub fn load(against: &Against, scratch: &Path) -> Result<Image, String> {
+    match against {
+        Against::ImageFile(p) => {
+            let bytes = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            read_image(&bytes)
+        }
+        Against::Dir(p) => build_dir(p),
+        Against::Git {
+            repo,
+            reference,
+            subdir,
+        } => {
+            let dir = export_git(repo, reference, subdir, scratch)?;
+            build_dir(&dir)
+        }
+    }
+}
+
+/// Every module of the workspace or module in `dir`, with its configuration version, module
+/// paths relative to `dir`: v2 `modules:`, v1 `buf.work.yaml` directories (each with its own
+/// `buf.yaml` or none), or `dir` itself.
+pub fn workspace_modules(dir: &Path) -> Result<Vec<(String, ModuleConfig)>, String> {
+    if let Some(c) = BufConfig::load(dir)? {
+        let version = c.version.clone();
+        let modules: Vec<(String, ModuleConfig)> = c
+            .modules
+            .into_iter()
+            .map(|m| (version.clone(), m))
+            .collect();
+        if !modules.is_empty() {
+            return Ok(modules);
+        }
+        return Ok(vec![(version, ModuleConfig::default_v2())]);
+    }
+    let Some(dirs) = load_workspace_dirs(dir)? else {
+        return Ok(vec![("v1".to_string(), ModuleConfig::default_v2())]);
+    };
+    let mut modules = Vec::new();
+    for d in dirs {
+        let (version, mut m) = module_of(&dir.join(&d))?;
+        m.path = if m.path.as_os_str() == "." {
+            d
+        } else {
+            d.join(&m.path)
+        };
+        modules.push((version, m));
+    }
+    Ok(modules)
+}
+
+/// Builds module `index` of `modules` (relative to `dir`), finding imports in the others.
+pub fn build_module(
+    dir: &Path,
+    modules: &[(String, ModuleConfig)],
+    index: usize,
+) -> Result<Image, String> {
+    let (_, m) = &modules[index];
+    let others: Vec<PathBuf> = modules
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != index)
+        .map(|(_, (_, o))| dir.join(&o.path))
+        .collect();
+    Image::build_in_workspace(&dir.join(&m.path), &m.excludes, &others)
+}
+
+/// The previous images `against` names, one per module of its workspace (one for an image
+/// file); `scratch` is an empty directory git trees are written to.
+pub fn load_all(against: &Against, scratch: &Path) -> Result<Vec<Image>, String> {
+    let dir = match against {
+        Against::ImageFile(_) => return Ok(vec![load(against, scratch)?]),
+        Against::Dir(p) => p.clone(),
+        Against::Git {
+            repo,
+            reference,
+            subdir,
+        } => export_git(repo, reference, subdir, scratch)?,
+    };
+    if !dir.is_dir() {
+        return Err(format!("{}: does not exist", dir.display()));
+    }
+    let modules = workspace_modules(&dir)?;
+    (0..modules.len())
+        .map(|i| build_module(&dir, &modules, i))
+        .collect()
+}

@@ -1,0 +1,183 @@
+//! The features several rules compare (field presence, open or closed enums, UTF-8
+//! validation, JSON format, message encoding), resolved from a file's syntax or edition and
+//! the `features` options on the way down to an element.
+
+use protoforge::UnknownValue;
+use protoforge::descriptor::feature_set::{
+    EnumType, FieldPresence, JsonFormat, MessageEncoding, Utf8Validation,
+};
+use protoforge::descriptor::{Edition, FeatureSet, FileDescriptorProto};
+
+/// Resolved feature values of one element.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Resolved {
+    pub presence: FieldPresence,
+    pub enum_type: EnumType,
+    pub utf8: Utf8Validation,
+    pub json: JsonFormat,
+    pub encoding: MessageEncoding,
+    /// The file uses `edition = ...` (not `syntax`).
+    pub editions: bool,
+    /// The file is proto2 (explicit `syntax = "proto2"` or none).
+    pub proto2: bool,
+    /// The edition is 2024 or later.
+    pub edition_2024: bool,
+    /// `(pb.cpp).string_type`: 1 `VIEW`, 2 `CORD`, 3 `STRING`.
+    pub cpp_string_type: u64,
+    /// `(pb.java).utf8_validation`: 1 `DEFAULT`, 2 `VERIFY`.
+    pub java_utf8: u64,
+}
+
+/// Field numbers of the C++ and Java feature extensions of `FeatureSet`.
+const CPP_FEATURES: u32 = 1000;
+const JAVA_FEATURES: u32 = 1001;
+
+/// The defaults of a file's syntax or edition, with the file's own `features` applied.
+pub(crate) fn for_file(fd: &FileDescriptorProto) -> Resolved {
+    let syntax = fd.syntax.as_deref().unwrap_or("");
+    let base = match syntax {
+        "proto3" => Resolved {
+            presence: FieldPresence::Implicit,
+            enum_type: EnumType::Open,
+            utf8: Utf8Validation::Verify,
+            json: JsonFormat::Allow,
+            encoding: MessageEncoding::LengthPrefixed,
+            editions: false,
+            proto2: false,
+            edition_2024: false,
+            cpp_string_type: 3,
+            java_utf8: 1,
+        },
+        "editions" => Resolved {
+            presence: FieldPresence::Explicit,
+            enum_type: EnumType::Open,
+            utf8: Utf8Validation::Verify,
+            json: JsonFormat::Allow,
+            encoding: MessageEncoding::LengthPrefixed,
+            editions: true,
+            proto2: false,
+            edition_2024: fd.edition.unwrap_or(Edition::Unknown) as i32
+                >= Edition::Edition2024 as i32,
+            cpp_string_type: 3,
+            java_utf8: 1,
+        },
+        _ => Resolved {
+            presence: FieldPresence::Explicit,
+            enum_type: EnumType::Closed,
+            utf8: Utf8Validation::None,
+            json: JsonFormat::LegacyBestEffort,
+            encoding: MessageEncoding::LengthPrefixed,
+            editions: false,
+            proto2: true,
+            edition_2024: false,
+            cpp_string_type: 3,
+            java_utf8: 1,
+        },
+    };
+    let mut base = base;
+    if base.edition_2024 {
+        base.cpp_string_type = 1;
+    }
+    merge(base, fd.options.as_ref().and_then(|o| o.features.as_ref()))
+}
+
+/// `parent` with the features set in `own` overriding it.
+pub(crate) fn merge(parent: Resolved, own: Option<&FeatureSet>) -> Resolved {
+    let Some(f) = own else {
+        return parent;
+    };
+    let mut r = parent;
+    if let Some(v) = f.field_presence.filter(|v| *v != FieldPresence::Unknown) {
+        r.presence = v;
+    }
+    if let Some(v) = f.enum_type.filter(|v| *v != EnumType::Unknown) {
+        r.enum_type = v;
+    }
+    if let Some(v) = f.utf8_validation.filter(|v| *v != Utf8Validation::Unknown) {
+        r.utf8 = v;
+    }
+    if let Some(v) = f.json_format.filter(|v| *v != JsonFormat::Unknown) {
+        r.json = v;
+    }
+    if let Some(v) = f
+        .message_encoding
+        .filter(|v| *v != MessageEncoding::Unknown)
+    {
+        r.encoding = v;
+    }
+    if let Some(v) = custom_feature(f, CPP_FEATURES, 2) {
+        r.cpp_string_type = v;
+    }
+    if let Some(v) = custom_feature(f, JAVA_FEATURES, 2) {
+        r.java_utf8 = v;
+    }
+    r
+}
+
+/// A varint field `field` of the feature extension `ext` set on `f` (the last one wins).
+fn custom_feature(f: &FeatureSet, ext: u32, field: u64) -> Option<u64> {
+    let mut found = None;
+    for v in f.unknown_fields.get(ext) {
+        if let UnknownValue::LengthDelimited(b) = v
+            && let Some(x) = varint_field(b, field)
+        {
+            found = Some(x);
+        }
+    }
+    found.filter(|v| *v != 0)
+}
+
+/// The last value of varint field `field` in an encoded message.
+pub(crate) fn varint_field(mut b: &[u8], field: u64) -> Option<u64> {
+    let mut found = None;
+    while !b.is_empty() {
+        let (key, rest) = varint(b)?;
+        b = rest;
+        match key & 7 {
+            0 => {
+                let (v, rest) = varint(b)?;
+                if key >> 3 == field {
+                    found = Some(v);
+                }
+                b = rest;
+            }
+            1 => b = b.get(8..)?,
+            5 => b = b.get(4..)?,
+            2 => {
+                let (len, rest) = varint(b)?;
+                b = rest.get(usize::try_from(len).ok()?..)?;
+            }
+            _ => return found,
+        }
+    }
+    found
+}
+
+fn varint(b: &[u8]) -> Option<(u64, &[u8])> {
+    let mut v = 0u64;
+    for (i, byte) in b.iter().enumerate().take(10) {
+        v |= u64::from(byte & 0x7f) << (7 * i);
+        if byte & 0x80 == 0 {
+            return Some((v, &b[i + 1..]));
+        }
+    }
+    None
+}
+
+/// buf's spelling of a UTF-8 validation mode.
+pub(crate) fn utf8_name(v: Utf8Validation) -> &'static str {
+    match v {
+        Utf8Validation::Verify => "VERIFY",
+        Utf8Validation::None => "NONE",
+        _ => "UTF8_VALIDATION_UNKNOWN",
+    }
+}
+
+/// buf's spelling of a JSON format.
+pub(crate) fn json_name(v: JsonFormat) -> &'static str {
+    match v {
+        JsonFormat::Allow => "ALLOW",
+        JsonFormat::LegacyBestEffort => "LEGACY_BEST_EFFORT",
+        _ => "JSON_FORMAT_UNKNOWN",
+    }
+}

@@ -1,0 +1,248 @@
+//! `protoforge breaking` against real `buf breaking` (buf 1.75.0 from npm, installed by
+//! `.ci/run`): standard output, standard error's absence, exit codes, `--error-format=json`,
+//! `--config`, and `--against` as a directory, an image from `buf build -o`, and a git ref.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn protoforge(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_protoforge"))
+        .current_dir(dir)
+        .arg("breaking")
+        .args(args)
+        .output()
+        .expect("run protoforge")
+}
+
+fn buf(dir: &Path, args: &[&str]) -> Output {
+    protoforge_test_support::buf(dir, args)
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.email=t@example.com", "-c", "user.name=t"])
+        .args(args)
+        .output()
+        .expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+const BEFORE: &[(&str, &str)] = &[
+    (
+        "proto/shop/v1/order.proto",
+        "syntax = \"proto3\";\n\npackage shop.v1;\n\nimport \"google/protobuf/timestamp.proto\";\n\nmessage Order {\n  string id = 1;\n  int32 total = 2;\n  string note = 3;\n  google.protobuf.Timestamp at = 4;\n  oneof pay {\n    string card = 5;\n  }\n}\n\nenum State {\n  STATE_UNSPECIFIED = 0;\n  STATE_OPEN = 1;\n}\n\nservice Orders {\n  rpc Get(Order) returns (Order);\n  rpc List(Order) returns (stream Order);\n}\n",
+    ),
+    (
+        "proto/shop/v1/gone.proto",
+        "syntax = \"proto3\";\n\npackage shop.v1;\n\nmessage Gone {}\n",
+    ),
+];
+
+const AFTER: &[(&str, &str)] = &[(
+    "proto/shop/v1/order.proto",
+    "syntax = \"proto3\";\n\npackage shop.v1;\n\nmessage Order {\n  string id = 1 [json_name = \"ident\"];\n  string total = 2;\n  int64 at = 4;\n  string card = 5;\n}\n\nenum State {\n  STATE_UNSPECIFIED = 0;\n}\n\nservice Orders {\n  rpc Get(stream Order) returns (Order);\n}\n",
+)];
+
+/// A git repository whose `main` has `BEFORE` and whose work tree has `AFTER`, plus the
+/// previous tree as a directory and a buf image.
+fn repo() -> PathBuf {
+    let dir = protoforge_test_support::temp_dir("cli", "breaking");
+    protoforge_test_support::write_files(&dir.join("before"), BEFORE);
+    git(&dir, &["init", "-q", "-b", "main"]);
+    protoforge_test_support::write_files(&dir, BEFORE);
+    git(&dir, &["add", "proto"]);
+    git(&dir, &["commit", "-q", "-m", "before"]);
+    std::fs::remove_file(dir.join("proto/shop/v1/gone.proto")).expect("delete");
+    protoforge_test_support::write_files(&dir, AFTER);
+    let out = buf(&dir, &["build", "before/proto", "-o", "before.binpb"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir
+}
+
+fn same(dir: &Path, args: &[&str]) -> String {
+    let ours = protoforge(dir, args);
+    let mut buf_args = vec!["breaking"];
+    buf_args.extend_from_slice(args);
+    let theirs = buf(dir, &buf_args);
+    let (o, t) = (
+        String::from_utf8_lossy(&ours.stdout),
+        String::from_utf8_lossy(&theirs.stdout),
+    );
+    assert_eq!(
+        o,
+        t,
+        "stdout of {args:?}; stderr {}",
+        String::from_utf8_lossy(&ours.stderr)
+    );
+    assert_eq!(
+        ours.status.code(),
+        theirs.status.code(),
+        "exit code of {args:?}"
+    );
+    assert!(
+        ours.stderr.is_empty(),
+        "stderr: {}",
+        String::from_utf8_lossy(&ours.stderr)
+    );
+    o.into_owned()
+}
+
+#[test]
+fn against_directory_image_and_git_ref() {
+    let dir = repo();
+    let text = same(&dir, &["proto", "--against", "before/proto"]);
+    assert!(text.lines().count() >= 8, "{text}");
+    assert!(
+        text.contains("<input>:1:1:Previously present file"),
+        "{text}"
+    );
+    same(&dir, &["proto", "--against", "before.binpb"]);
+    same(
+        &dir,
+        &["proto", "--against", ".git#branch=main,subdir=proto"],
+    );
+    same(
+        &dir,
+        &["proto", "--against", "before/proto", "--error-format=json"],
+    );
+    let config = "version: v1\nbreaking:\n  use: [WIRE]\n";
+    same(
+        &dir,
+        &["proto", "--against", "before/proto", "--config", config],
+    );
+    let without_imports = same(
+        &dir,
+        &["proto", "--against", "before.binpb", "--exclude-imports"],
+    );
+    assert!(!without_imports.contains("timestamp.proto"), "{without_imports}");
+    let unchanged = same(&dir, &["before/proto", "--against", "before/proto"]);
+    assert!(unchanged.is_empty());
+}
+
+#[test]
+fn without_buf_yaml_the_v1_rules_apply() {
+    let dir = protoforge_test_support::temp_dir("cli", "breaking-v1");
+    protoforge_test_support::write_files(
+        &dir,
+        &[
+            (
+                "b/x.proto",
+                "syntax = \"proto2\";\npackage p;\nmessage M { extensions 10 to 20; optional int32 x = 1 [default = 3]; }\nextend M { optional int32 e = 10; }\n",
+            ),
+            (
+                "a/x.proto",
+                "syntax = \"proto2\";\npackage p;\nmessage M { extensions 10 to 20; optional int32 x = 1 [default = 4]; }\n",
+            ),
+        ],
+    );
+    // v1 has neither EXTENSION_NO_DELETE nor FIELD_SAME_DEFAULT.
+    let out = same(&dir, &["a", "--against", "b"]);
+    assert!(out.is_empty(), "{out}");
+    let v2 = "version: v2\nbreaking:\n  use: [EXTENSION_NO_DELETE]\n";
+    std::fs::write(dir.join("a/buf.yaml"), v2).expect("write buf.yaml");
+    let out = same(&dir, &["a", "--against", "b"]);
+    assert_eq!(out.lines().count(), 1, "{out}");
+}
+
+#[test]
+fn unknown_rule_is_a_failure_worded_as_buf_words_it() {
+    let dir = protoforge_test_support::temp_dir("cli", "breaking-unknown");
+    protoforge_test_support::write_files(
+        &dir,
+        &[
+            (
+                "a/x.proto",
+                "syntax = \"proto3\";\npackage p;\nmessage M {}\n",
+            ),
+            ("a/buf.yaml", "version: v2\nbreaking:\n  use: [FOO]\n"),
+            (
+                "b/x.proto",
+                "syntax = \"proto3\";\npackage p;\nmessage M {}\n",
+            ),
+        ],
+    );
+    let ours = protoforge(&dir, &["a", "--against", "b"]);
+    let theirs = buf(&dir, &["breaking", "a", "--against", "b"]);
+    assert_eq!(ours.status.code(), theirs.status.code());
+    assert_eq!(
+        String::from_utf8_lossy(&ours.stderr),
+        String::from_utf8_lossy(&theirs.stderr)
+    );
+}
+
+#[test]
+fn v2_workspace_modules_each_with_their_rules() {
+    let dir = protoforge_test_support::temp_dir("cli", "breaking-workspace");
+    let yaml =
+        "version: v2\nmodules:\n  - path: a\n  - path: b\n    breaking:\n      use: [WIRE]\n";
+    protoforge_test_support::write_files(
+        &dir,
+        &[
+            ("before/buf.yaml", yaml),
+            (
+                "before/a/pa/a.proto",
+                "syntax = \"proto3\";\npackage pa;\nmessage A { int32 x = 1; string y = 2; }\n",
+            ),
+            (
+                "before/b/pb/b.proto",
+                "syntax = \"proto3\";\npackage pb;\nimport \"pa/a.proto\";\nmessage B { pa.A a = 1; int64 z = 2; }\n",
+            ),
+            ("after/buf.yaml", yaml),
+            (
+                "after/a/pa/a.proto",
+                "syntax = \"proto3\";\npackage pa;\nmessage A { int64 x = 1; }\n",
+            ),
+            (
+                "after/b/pb/b.proto",
+                "syntax = \"proto3\";\npackage pb;\nimport \"pa/a.proto\";\nmessage B { pa.A a = 1; string z = 2; }\n",
+            ),
+        ],
+    );
+    let text = same(&dir, &["after", "--against", "before"]);
+    assert_eq!(text.lines().count(), 4, "{text}");
+    same(&dir, &["after", "--against", "before", "--exclude-imports"]);
+    same(
+        &dir.join("after"),
+        &["--against", "../before", "--error-format=json"],
+    );
+}
+
+#[test]
+fn deprecated_rules_warn_as_buf_does() {
+    let dir = protoforge_test_support::temp_dir("cli", "breaking-deprecated");
+    protoforge_test_support::write_files(
+        &dir,
+        &[
+            (
+                "a/x.proto",
+                "syntax = \"proto3\";\npackage p;\nmessage M { repeated int32 x = 1; }\n",
+            ),
+            (
+                "a/buf.yaml",
+                "version: v1\nbreaking:\n  use: [FIELD_SAME_LABEL, FILE_SAME_PHP_GENERIC_SERVICES]\n",
+            ),
+            (
+                "b/x.proto",
+                "syntax = \"proto3\";\npackage p;\nmessage M { int32 x = 1; }\n",
+            ),
+        ],
+    );
+    let ours = protoforge(&dir, &["a", "--against", "b"]);
+    let theirs = buf(&dir, &["breaking", "a", "--against", "b"]);
+    assert_eq!(ours.stdout, theirs.stdout);
+    assert_eq!(ours.status.code(), theirs.status.code());
+    // buf colours `WARN` even when stderr is not a terminal; protoforge does not.
+    let plain = String::from_utf8_lossy(&theirs.stderr)
+        .replace("\u{1b}[33m", "")
+        .replace("\u{1b}[0m", "");
+    assert_eq!(String::from_utf8_lossy(&ours.stderr), plain);
+}
