@@ -1,5 +1,6 @@
-//! The buf-compatible subcommands of `protoforge`: `protoforge format`. The work is done by
-//! `protoforge-check`; this module reads files, prints and picks the exit code.
+//! The buf-compatible subcommands of `protoforge`: `format` here, `lint` in `lint_cmd.rs` and
+//! `breaking` in `breaking_cmd.rs`. The work is done by `protoforge-check`; these modules read
+//! files, print and pick the exit code.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
