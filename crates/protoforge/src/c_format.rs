@@ -285,7 +285,10 @@ mod tests {
             read_escape(b"u12", 0, Dialect::Tokenizer),
             (Escape::ShortUnicode(0x12), 3)
         );
-        assert_eq!(read_escape(b"Xg", 0, Dialect::Tokenizer), (Escape::EmptyHex, 1));
+        assert_eq!(
+            read_escape(b"Xg", 0, Dialect::Tokenizer),
+            (Escape::EmptyHex, 1)
+        );
     }
 
     #[test]
