@@ -3,7 +3,6 @@
 //! descriptor set file with protoc's, the error text with protoc's stderr.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use protoforge::Message;
 use protoforge::descriptor::FileDescriptorSet;
@@ -60,17 +59,10 @@ fn compile_errors_carry_protocs_message() {
         "syntax = \"proto3\";\nimport \"missing.proto\";\nmessage A { Missing m = 1; }\n",
     )
     .expect("write proto");
-    let protoc = Command::new("python3")
-        .current_dir(&dir)
-        .args([
-            "-m",
-            "grpc_tools.protoc",
-            "-I.",
-            "--descriptor_set_out=/dev/null",
-            "bad.proto",
-        ])
-        .output()
-        .expect("run protoc");
+    let protoc = protoforge_test_support::protoc(
+        &dir,
+        &["-I.", "--descriptor_set_out=/dev/null", "bad.proto"],
+    );
     assert!(!protoc.status.success());
     let protoc_stderr = String::from_utf8_lossy(&protoc.stderr);
     let err = protoforge_build::configure()

@@ -46,9 +46,8 @@ fn descriptor_set_beside_a_generator_matches_protoc() {
             .status()
             .expect("run protoforge");
         assert!(status.success(), "protoforge failed with {flags:?}");
-        let status = Command::new("python3")
-            .current_dir(src())
-            .args(["-m", "grpc_tools.protoc", "-I."])
+        let status = protoforge_test_support::protoc_command(&src())
+            .arg("-I.")
             .args(&flags)
             .arg(format!("--descriptor_set_out={}", theirs.display()))
             .arg(FILE)

@@ -16,9 +16,7 @@ use common::corpus;
 /// Runs protoc (through python3) or protoforge in `cwd` with `args`, feeding `stdin`.
 fn run(protoc: bool, cwd: &Path, args: &[&str], stdin: &[u8]) -> Output {
     let mut command = if protoc {
-        let mut c = Command::new("python3");
-        c.args(["-m", "grpc_tools.protoc"]);
-        c
+        protoforge_test_support::protoc_command(cwd)
     } else {
         Command::new(env!("CARGO_BIN_EXE_protoforge"))
     };

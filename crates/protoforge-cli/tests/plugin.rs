@@ -29,17 +29,18 @@ fn temp(name: &str) -> PathBuf {
 /// Runs real protoc on `file` of `corpus` with our plugin writing to `out` (the `out_arg`
 /// may carry a `PARAM:` prefix).
 fn protoc(corpus_name: &str, file: &str, out_arg: &str) -> Output {
-    Command::new("python3")
-        .current_dir(corpus().join(corpus_name).join("src"))
-        .args(["-m", "grpc_tools.protoc", "-I."])
-        .arg(format!(
-            "--plugin=protoc-gen-protoforge={}",
-            env!("CARGO_BIN_EXE_protoc-gen-protoforge")
-        ))
-        .arg(format!("--protoforge_out={out_arg}"))
-        .arg(file)
-        .output()
-        .expect("run python3 -m grpc_tools.protoc")
+    protoforge_test_support::protoc(
+        &corpus().join(corpus_name).join("src"),
+        &[
+            "-I.".to_string(),
+            format!(
+                "--plugin=protoc-gen-protoforge={}",
+                env!("CARGO_BIN_EXE_protoc-gen-protoforge")
+            ),
+            format!("--protoforge_out={out_arg}"),
+            file.to_string(),
+        ],
+    )
 }
 
 /// Every file under `dir`, by path relative to `dir`.

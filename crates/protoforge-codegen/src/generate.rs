@@ -700,9 +700,11 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The resolved features of `field` inside a message with `scope` features.
+    /// The resolved features of `field` inside a message with `scope` features, declared in
+    /// file `file`.
     fn field_features(
         &self,
+        file: usize,
         message: &DescriptorProto,
         field: &FieldDescriptorProto,
         scope: Features,
@@ -710,25 +712,39 @@ impl<'a> Ctx<'a> {
         let mut features = scope;
         if let Some(index) = field.oneof_index {
             let oneof = message.oneof_decl.get(index as usize);
-            features = features.apply(
+            features = features.overlay(
                 oneof
                     .and_then(|o| o.options.as_ref())
                     .and_then(|o| o.features.as_ref()),
             );
         }
-        features = features.apply(field.options.as_ref().and_then(|o| o.features.as_ref()));
-        if let Some(packed) = field.options.as_ref().and_then(|o| o.packed) {
-            features.packed = packed;
-        }
-        if field.label() == Label::Required {
-            features.presence = Presence::Required;
-        }
-        if (field.proto3_optional() || matches!(field.r#type(), Type::Message | Type::Group))
+        features = self.declared_field_features(file, field, features);
+        if matches!(field.r#type(), Type::Message | Type::Group)
             && features.presence == Presence::Implicit
         {
             features.presence = Presence::Explicit;
         }
         features
+    }
+
+    /// `features` with the field's own `features` laid over them and, in a proto2 or proto3
+    /// file, protoc's legacy inference for it.
+    fn declared_field_features(
+        &self,
+        file: usize,
+        field: &FieldDescriptorProto,
+        features: Features,
+    ) -> Features {
+        let features = features.overlay(field.options.as_ref().and_then(|o| o.features.as_ref()));
+        match self
+            .pool
+            .files
+            .get(file)
+            .and_then(|f| protoforge::features::legacy_syntax(f))
+        {
+            Some(proto3) => features.infer_legacy(field, proto3),
+            None => features,
+        }
     }
 
     /// The struct, impls and nested module of the message `full_name`.
@@ -759,7 +775,7 @@ impl<'a> Ctx<'a> {
         let mut oneof_fields: HashMap<usize, usize> = HashMap::new();
         let mut variant_scopes: HashMap<usize, Scope> = HashMap::new();
         for (i, field) in message.field.iter().enumerate() {
-            let field_features = self.field_features(message, field, features);
+            let field_features = self.field_features(file, message, field, features);
             let field_full = format!("{full_name}.{}", field.name());
             let real_oneof = field.oneof_index.filter(|_| !field.proto3_optional());
             match real_oneof {
@@ -1739,7 +1755,7 @@ impl<'a> Ctx<'a> {
         let field_name = field.desc.name();
         let err = quote!(.map_err(|error| error.push(NAME, #field_name))?;);
         let mut out = Vec::new();
-        if field.features.presence == Presence::Required {
+        if field.features.presence == Presence::LegacyRequired {
             out.push(quote! {
                 if self.#name.is_none() {
                     return ::core::result::Result::Err(
@@ -2180,11 +2196,7 @@ impl<'a> Ctx<'a> {
                 .map(crate::pool::file_features)
                 .unwrap_or_else(crate::pool::proto2_features),
         };
-        let mut features = scope.apply(field.options.as_ref().and_then(|o| o.features.as_ref()));
-        if let Some(packed) = field.options.as_ref().and_then(|o| o.packed) {
-            features.packed = packed;
-        }
-        features
+        self.declared_field_features(file, field, scope)
     }
 }
 

@@ -8,104 +8,15 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use proc_macro2::TokenStream;
 use protoforge::descriptor::field_descriptor_proto::{Label, Type};
 use protoforge::descriptor::{
-    DescriptorProto, Edition, EnumDescriptorProto, FeatureSet, FieldDescriptorProto,
-    FileDescriptorProto, FileDescriptorSet, feature_set,
+    DescriptorProto, Edition, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto,
+    FileDescriptorSet,
 };
+pub(crate) use protoforge::features::{Features, Presence};
 use quote::quote;
 
 use crate::Error;
 use crate::config::Config;
 use crate::names::{Scope, camel, escape, ident, snake};
-
-/// Field presence after features are resolved.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Presence {
-    /// Has-bit semantics: `Option<T>`.
-    Explicit,
-    /// No presence: a plain value, written when not the default.
-    Implicit,
-    /// proto2 `required` / editions `LEGACY_REQUIRED`: `Option<T>`, checked by
-    /// `is_initialized`.
-    Required,
-}
-
-/// The features that change generated code, resolved for one scope.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) struct Features {
-    pub(crate) presence: Presence,
-    pub(crate) closed_enum: bool,
-    pub(crate) packed: bool,
-    pub(crate) delimited: bool,
-    /// Whether `string` values must be valid UTF-8 on decode (proto3, editions `VERIFY`).
-    pub(crate) verify_utf8: bool,
-}
-
-impl Features {
-    /// The defaults of a file's syntax or edition.
-    fn for_file(file: &FileDescriptorProto) -> Features {
-        let proto3 = Features {
-            presence: Presence::Implicit,
-            closed_enum: false,
-            packed: true,
-            delimited: false,
-            verify_utf8: true,
-        };
-        match file.syntax() {
-            "proto3" => proto3,
-            "editions" => match file.edition() {
-                Edition::Proto2 => Features::proto2(),
-                Edition::Proto3 => proto3,
-                _ => Features {
-                    presence: Presence::Explicit,
-                    ..proto3
-                },
-            },
-            _ => Features::proto2(),
-        }
-    }
-
-    fn proto2() -> Features {
-        Features {
-            presence: Presence::Explicit,
-            closed_enum: true,
-            packed: false,
-            delimited: false,
-            verify_utf8: false,
-        }
-    }
-
-    /// These features with the ones set in `set` applied.
-    pub(crate) fn apply(mut self, set: Option<&FeatureSet>) -> Features {
-        let Some(set) = set else { return self };
-        match set.field_presence {
-            Some(feature_set::FieldPresence::Explicit) => self.presence = Presence::Explicit,
-            Some(feature_set::FieldPresence::Implicit) => self.presence = Presence::Implicit,
-            Some(feature_set::FieldPresence::LegacyRequired) => self.presence = Presence::Required,
-            _ => {}
-        }
-        match set.enum_type {
-            Some(feature_set::EnumType::Open) => self.closed_enum = false,
-            Some(feature_set::EnumType::Closed) => self.closed_enum = true,
-            _ => {}
-        }
-        match set.repeated_field_encoding {
-            Some(feature_set::RepeatedFieldEncoding::Packed) => self.packed = true,
-            Some(feature_set::RepeatedFieldEncoding::Expanded) => self.packed = false,
-            _ => {}
-        }
-        match set.utf8_validation {
-            Some(feature_set::Utf8Validation::Verify) => self.verify_utf8 = true,
-            Some(feature_set::Utf8Validation::None) => self.verify_utf8 = false,
-            _ => {}
-        }
-        match set.message_encoding {
-            Some(feature_set::MessageEncoding::Delimited) => self.delimited = true,
-            Some(feature_set::MessageEncoding::LengthPrefixed) => self.delimited = false,
-            _ => {}
-        }
-        self
-    }
-}
 
 /// A message or an enum.
 #[derive(Clone, Copy)]
@@ -212,13 +123,12 @@ impl<'a> Pool<'a> {
             let mut messages = Vec::new();
             for &file_index in file_indices {
                 let file = pool.files[file_index];
-                let features = Features::for_file(file)
-                    .apply(file.options.as_ref().and_then(|o| o.features.as_ref()));
+                let features = file_features(file);
                 for (i, message) in file.message_type.iter().enumerate() {
                     messages.push((file_index, message, features, vec![4, i as i32]));
                 }
                 for (i, enumeration) in file.enum_type.iter().enumerate() {
-                    let features = features.apply(
+                    let features = features.overlay(
                         enumeration
                             .options
                             .as_ref()
@@ -278,7 +188,7 @@ impl<'a> Pool<'a> {
         for (file_index, message, scope_features, source_path) in messages {
             let full_name = format!("{prefix}.{}", message.name());
             let features =
-                scope_features.apply(message.options.as_ref().and_then(|o| o.features.as_ref()));
+                scope_features.overlay(message.options.as_ref().and_then(|o| o.features.as_ref()));
             if self.types.contains_key(&full_name) {
                 return Err(Error::new(format!("duplicate type `{full_name}`")));
             }
@@ -331,7 +241,7 @@ impl<'a> Pool<'a> {
                         module: inner_module.clone(),
                         rust_name: String::new(),
                         nested_module: String::new(),
-                        features: features.apply(
+                        features: features.overlay(
                             enumeration
                                 .options
                                 .as_ref()
@@ -609,12 +519,19 @@ pub(crate) fn package_module(package: &str) -> Vec<String> {
         .collect()
 }
 
-/// The features of a file's scope: its syntax or edition defaults plus its own features.
+/// The features of a file's scope: its syntax or edition defaults plus its own features. An
+/// `editions` file of an edition before proto2 (which protoc rejects) generates as 2023.
 pub(crate) fn file_features(file: &FileDescriptorProto) -> Features {
-    Features::for_file(file).apply(file.options.as_ref().and_then(|o| o.features.as_ref()))
+    let edition = protoforge::features::file_edition(file) as i32;
+    let edition = if edition < Edition::Proto2 as i32 {
+        Edition::Edition2023 as i32
+    } else {
+        edition
+    };
+    Features::for_edition(edition).overlay(file.options.as_ref().and_then(|o| o.features.as_ref()))
 }
 
 /// The proto2 defaults.
 pub(crate) fn proto2_features() -> Features {
-    Features::proto2()
+    Features::for_edition(Edition::Proto2 as i32)
 }

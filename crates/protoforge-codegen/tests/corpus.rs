@@ -88,22 +88,14 @@ fn snapshot_inputs() -> FileDescriptorSet {
         .filter(|name| name.ends_with(".proto"))
         .collect();
     protos.sort();
-    let out = std::env::temp_dir().join(format!("protoforge-corpus-{}.pb", std::process::id()));
-    let status = Command::new("python3")
-        .args([
-            "-m",
-            "grpc_tools.protoc",
-            "--include_imports",
-            "--include_source_info",
-        ])
-        .arg(format!("-I{}", dir.display()))
-        .arg(format!("--descriptor_set_out={}", out.display()))
-        .args(&protos)
-        .status()
-        .expect("python3 -m grpc_tools.protoc must be installed");
-    assert!(status.success(), "protoc rejected testdata/codegen");
-    let bytes = std::fs::read(&out).unwrap();
-    let _ = std::fs::remove_file(&out);
+    let mut args = vec![
+        "--include_imports".to_string(),
+        "--include_source_info".to_string(),
+        format!("-I{}", dir.display()),
+    ];
+    args.extend(protos);
+    let (ok, stderr, bytes) = protoforge_test_support::protoc_descriptor_set(&dir, &args);
+    assert!(ok, "protoc rejected testdata/codegen: {stderr:?}");
     FileDescriptorSet::decode(&bytes[..]).unwrap()
 }
 

@@ -27,26 +27,14 @@ fn workspace_root() -> PathBuf {
 
 /// Compiles `files` (in `dir`) with real protoc into a descriptor set with source info.
 fn protoc(dir: &Path, files: &[&str]) -> FileDescriptorSet {
-    let out = std::env::temp_dir().join(format!(
-        "protoforge-semantics-{}-{}.pb",
-        std::process::id(),
-        files[0].replace('/', "_")
-    ));
-    let status = Command::new("python3")
-        .args([
-            "-m",
-            "grpc_tools.protoc",
-            "--include_imports",
-            "--include_source_info",
-        ])
-        .arg(format!("-I{}", dir.display()))
-        .arg(format!("--descriptor_set_out={}", out.display()))
-        .args(files)
-        .status()
-        .expect("python3 -m grpc_tools.protoc must be installed");
-    assert!(status.success(), "protoc rejected {files:?}");
-    let bytes = std::fs::read(&out).unwrap();
-    let _ = std::fs::remove_file(&out);
+    let mut args = vec![
+        "--include_imports".to_string(),
+        "--include_source_info".to_string(),
+        format!("-I{}", dir.display()),
+    ];
+    args.extend(files.iter().map(|f| f.to_string()));
+    let (ok, stderr, bytes) = protoforge_test_support::protoc_descriptor_set(dir, &args);
+    assert!(ok, "protoc rejected {files:?}: {stderr:?}");
     FileDescriptorSet::decode(&bytes[..]).unwrap()
 }
 

@@ -3,7 +3,6 @@
 //! compiler can produce them.
 
 use std::path::Path;
-use std::process::Command;
 
 use protoforge::Message;
 use protoforge::descriptor::FileDescriptorSet;
@@ -13,25 +12,16 @@ use protoforge_codegen::{Config, generate};
 fn protoc(path: &Path) -> FileDescriptorSet {
     let dir = path.parent().unwrap();
     let name = path.file_name().unwrap().to_str().unwrap();
-    let out = std::env::temp_dir().join(format!(
-        "protoforge-codegen-{}-{name}.pb",
-        std::process::id()
-    ));
-    let status = Command::new("python3")
-        .args([
-            "-m",
-            "grpc_tools.protoc",
-            "--include_imports",
-            "--include_source_info",
-        ])
-        .arg(format!("-I{}", dir.display()))
-        .arg(format!("--descriptor_set_out={}", out.display()))
-        .arg(name)
-        .status()
-        .expect("python3 -m grpc_tools.protoc must be installed (pip install grpcio-tools)");
-    assert!(status.success(), "protoc rejected {}", path.display());
-    let bytes = std::fs::read(&out).unwrap();
-    let _ = std::fs::remove_file(&out);
+    let (ok, stderr, bytes) = protoforge_test_support::protoc_descriptor_set(
+        dir,
+        &[
+            "--include_imports".to_string(),
+            "--include_source_info".to_string(),
+            format!("-I{}", dir.display()),
+            name.to_string(),
+        ],
+    );
+    assert!(ok, "protoc rejected {}: {stderr:?}", path.display());
     FileDescriptorSet::decode(&bytes[..]).unwrap()
 }
 

@@ -34,7 +34,6 @@ use protoforge::descriptor::{
     DescriptorProto, EnumDescriptorProto, EnumOptions, EnumValueOptions, ExtensionRangeOptions,
     FieldDescriptorProto, FieldOptions, FileDescriptorProto, FileOptions, MessageOptions,
     MethodOptions, OneofOptions, ServiceOptions, UninterpretedOption,
-    feature_set::{EnumType, FieldPresence, RepeatedFieldEncoding},
     field_descriptor_proto::{Label, Type},
     field_options::OptionRetention,
 };
@@ -1816,9 +1815,8 @@ impl<'a> PoolLookup<'a> {
         let (packed, implicit_presence, file) = match &loc {
             Some((file, path)) => {
                 let resolved = features::resolve_at(file, path);
-                let packed = kind.is_packable()
-                    && resolved.repeated_field_encoding == Some(RepeatedFieldEncoding::Packed);
-                let implicit = resolved.field_presence == Some(FieldPresence::Implicit)
+                let packed = kind.is_packable() && resolved.packed;
+                let implicit = resolved.presence == features::Presence::Implicit
                     && !repeated
                     && kind.message_type().is_none()
                     && !is_extension
@@ -2139,9 +2137,7 @@ impl Lookup for PoolLookup<'_> {
 
     fn enum_is_closed(&self, enum_name: &str) -> bool {
         match self.enum_desc(enum_name) {
-            Some((_, Some((file, path)))) => {
-                features::resolve_at(file, &path).enum_type == Some(EnumType::Closed)
-            }
+            Some((_, Some((file, path)))) => features::resolve_at(file, &path).closed_enum,
             _ => true,
         }
     }

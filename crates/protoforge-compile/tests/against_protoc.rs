@@ -5,7 +5,6 @@
 //! `#` comments (byte for byte).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use protoforge::Message;
 use protoforge_compile::{Compiler, ErrorFormat, render_diagnostic};
@@ -27,23 +26,9 @@ fn write_case(name: &str, files: &[(&str, &str)]) -> PathBuf {
 
 /// protoc's stderr lines and output for `inputs` compiled in `dir`.
 fn protoc(dir: &Path, inputs: &[&str]) -> (bool, Vec<String>, Vec<u8>) {
-    let out = dir.join("protoc.pb");
-    let run = Command::new("python3")
-        .current_dir(dir)
-        .args(["-m", "grpc_tools.protoc", "-I.", "--include_imports"])
-        .arg(format!("--descriptor_set_out={}", out.display()))
-        .args(inputs)
-        .output()
-        .expect("python3 -m grpc_tools.protoc runs");
-    let lines = String::from_utf8_lossy(&run.stderr)
-        .lines()
-        .map(String::from)
-        .collect();
-    (
-        run.status.success(),
-        lines,
-        std::fs::read(&out).unwrap_or_default(),
-    )
+    let mut args = vec!["-I.", "--include_imports"];
+    args.extend_from_slice(inputs);
+    protoforge_test_support::protoc_descriptor_set(dir, &args)
 }
 
 /// protoforge's diagnostics (protoc form) and output for `inputs` compiled in `dir`.

@@ -38,12 +38,10 @@ fn python_modules() -> PathBuf {
     for (from, to) in copies {
         std::fs::copy(src.join(from), dir.join(to)).unwrap();
     }
-    let status = Command::new("python3")
-        .args(["-m", "grpc_tools.protoc"])
+    let status = protoforge_test_support::protoc_command(&dir)
         .arg(format!("-I{}", dir.display()))
         .arg(format!("--python_out={}", dir.display()))
         .args(copies.iter().map(|(_, to)| *to))
-        .current_dir(&dir)
         .status()
         .expect("python3 with grpcio-tools must be installed");
     assert!(status.success(), "protoc --python_out failed");

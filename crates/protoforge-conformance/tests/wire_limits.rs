@@ -141,19 +141,10 @@ fn include_root() -> PathBuf {
 /// Runs protoc (`python3 -m grpc_tools.protoc`) with `args` on `input`; its standard output
 /// if it succeeds.
 fn protoc(args: &[String], input: &[u8]) -> Option<Vec<u8>> {
-    let mut child = Command::new("python3")
-        .args(["-m", "grpc_tools.protoc", "-I."])
-        .args(args)
-        .current_dir(include_root())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("python3 with grpcio-tools must be installed");
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    let mut out = Vec::new();
-    child.stdout.take().unwrap().read_to_end(&mut out).unwrap();
-    child.wait().unwrap().success().then_some(out)
+    let mut argv = vec!["-I.".to_string()];
+    argv.extend_from_slice(args);
+    let output = protoforge_test_support::protoc_with_input(&include_root(), &argv, input);
+    output.status.success().then_some(output.stdout)
 }
 
 /// The text protoc decodes `bytes` to, if it accepts them.

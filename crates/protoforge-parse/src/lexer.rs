@@ -8,6 +8,7 @@
 //! them with protoc's rules.
 
 use logos::Logos;
+use protoforge::c_format::{Dialect, Escape, read_escape};
 
 use crate::diagnostic::Diagnostic;
 use crate::scan;
@@ -566,20 +567,6 @@ pub(crate) fn unescape(file: FileId, at: usize, lit: &str, diags: &mut Vec<Diagn
         let e = (at + 1 + to.min(inner.len())) as u32;
         diags.push(Diagnostic::error(Span::new(file, s, e), msg));
     };
-    let hex_run = |from: usize, max: usize| -> (u32, usize) {
-        let mut v = 0u32;
-        let mut n = 0;
-        while n < max {
-            match inner.get(from + n).and_then(|b| (*b as char).to_digit(16)) {
-                Some(d) => {
-                    v = v * 16 + d;
-                    n += 1;
-                }
-                None => break,
-            }
-        }
-        (v, n)
-    };
     while i < inner.len() {
         // Copy the run up to the next backslash in one go (most literals have none).
         let run = scan::find_byte(&inner[i..], b'\\');
@@ -597,75 +584,37 @@ pub(crate) fn unescape(file: FileId, at: usize, lit: &str, diags: &mut Vec<Diagn
             );
             break;
         };
-        let simple = match c {
-            b'a' => Some(7),
-            b'b' => Some(8),
-            b'f' => Some(12),
-            b'n' => Some(b'\n'),
-            b'r' => Some(b'\r'),
-            b't' => Some(b'\t'),
-            b'v' => Some(11),
-            b'\\' | b'\'' | b'"' | b'?' => Some(c),
-            _ => None,
-        };
-        if let Some(v) = simple {
-            out.push(v);
-            i += 2;
-            continue;
-        }
-        match c {
-            b'0'..=b'7' => {
-                let mut v = 0u32;
-                let mut n = 0;
-                while n < 3 {
-                    match inner.get(i + 1 + n) {
-                        Some(d @ b'0'..=b'7') => {
-                            v = v * 8 + u32::from(d - b'0');
-                            n += 1;
-                        }
-                        _ => break,
-                    }
-                }
-                out.push((v & 0xFF) as u8);
-                i += 1 + n;
+        let (escape, len) = read_escape(inner, i + 1, Dialect::Tokenizer);
+        let mut end = i + 1 + len;
+        match escape {
+            Escape::Byte(v) => out.push(v),
+            Escape::EmptyHex => {
+                err_at(diags, i + 2, i + 2, "expected hex digits after `\\x`");
+                out.push(0);
             }
-            b'x' | b'X' => {
-                let (v, n) = hex_run(i + 2, 2);
-                if n == 0 {
-                    err_at(diags, i + 2, i + 2, "expected hex digits after `\\x`");
-                }
-                out.push(v as u8);
-                i += 2 + n;
-            }
-            b'u' | b'U' => {
-                let want = if c == b'u' { 4 } else { 8 };
-                let (mut v, n) = hex_run(i + 2, want);
-                let mut len = 2 + n;
-                if n < want || v > 0x10FFFF {
-                    let msg = if c == b'u' {
-                        "expected four hex digits for `\\u` escape sequence"
-                    } else {
-                        "expected eight hex digits up to 10ffff for `\\U` escape sequence"
-                    };
-                    err_at(diags, i + len, i + len, msg);
-                    i += len;
-                    continue;
-                }
+            Escape::Unicode(mut v) if v <= 0x10FFFF => {
                 // A high surrogate followed by an escaped low surrogate is one code point.
                 if (0xD800..0xDC00).contains(&v)
-                    && inner.get(i + len) == Some(&b'\\')
-                    && inner.get(i + len + 1) == Some(&b'u')
+                    && inner.get(end) == Some(&b'\\')
+                    && inner.get(end + 1) == Some(&b'u')
+                    && let (Escape::Unicode(lo), 5) =
+                        read_escape(inner, end + 1, Dialect::Tokenizer)
+                    && (0xDC00..0xE000).contains(&lo)
                 {
-                    let (lo, m) = hex_run(i + len + 2, 4);
-                    if m == 4 && (0xDC00..0xE000).contains(&lo) {
-                        v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00);
-                        len += 6;
-                    }
+                    v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00);
+                    end += 6;
                 }
                 push_code_point(&mut out, v);
-                i += len;
             }
-            _ => {
+            Escape::Unicode(_) | Escape::ShortUnicode(_) => {
+                let msg = if c == b'u' {
+                    "expected four hex digits for `\\u` escape sequence"
+                } else {
+                    "expected eight hex digits up to 10ffff for `\\U` escape sequence"
+                };
+                err_at(diags, end, end, msg);
+            }
+            Escape::Unknown(c) => {
                 err_at(
                     diags,
                     i + 1,
@@ -676,9 +625,9 @@ pub(crate) fn unescape(file: FileId, at: usize, lit: &str, diags: &mut Vec<Diagn
                     ),
                 );
                 out.push(c);
-                i += 2;
             }
         }
+        i = end;
     }
     out
 }

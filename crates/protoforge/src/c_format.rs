@@ -1,7 +1,12 @@
-//! protoc's spelling of values in text: `CEscape` for bytes and strings, and `SimpleDtoa`/
+//! protoc's spelling of values in text: `CEscape` for bytes and strings, the escape sequences
+//! of quoted strings ([`read_escape`]: protoc's tokenizer and `CUnescape`), and `SimpleDtoa`/
 //! `SimpleFtoa` for floating point (`%.15g`/`%.6g`, or `%.17g`/`%.9g` when the short form does
-//! not read back to the same value). One implementation for the text format printer and for
-//! the `default_value` strings protoforge-compile writes into descriptors. Not a stable API.
+//! not read back to the same value). One implementation for the text format printer and
+//! parser, the `.proto` lexer (protoforge-parse depends on this crate, with no optional
+//! feature, for it), the option values and the `default_value` strings protoforge-compile
+//! reads and writes, and the byte literals protoforge-codegen emits. It lives here because the
+//! runtime, at the bottom of the crate graph, needs it for the text format and may depend on
+//! nothing of ours. Not a stable API.
 
 use core::fmt::Write as _;
 
@@ -25,7 +30,8 @@ pub fn c_escape(bytes: &[u8], out: &mut String) {
 }
 
 /// protoc's `CUnescape`, as for `bytes` default values: undoes [`c_escape`] (`\n`, `\\`,
-/// `\'`, `\"`, octal, hex).
+/// `\'`, `\"`, octal, hex; an unknown escape keeps its character, a trailing backslash
+/// stays).
 pub fn c_unescape(text: &str) -> Vec<u8> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -37,40 +43,104 @@ pub fn c_unescape(text: &str) -> Vec<u8> {
             out.push(b);
             continue;
         }
-        let c = bytes[i];
-        i += 1;
-        match c {
-            b'n' => out.push(b'\n'),
-            b'r' => out.push(b'\r'),
-            b't' => out.push(b'\t'),
-            b'a' => out.push(0x07),
-            b'b' => out.push(0x08),
-            b'f' => out.push(0x0c),
-            b'v' => out.push(0x0b),
-            b'0'..=b'7' => {
-                let mut value = u32::from(c - b'0');
-                let mut digits = 1;
-                while digits < 3 && i < bytes.len() && (b'0'..=b'7').contains(&bytes[i]) {
-                    value = value * 8 + u32::from(bytes[i] - b'0');
-                    i += 1;
-                    digits += 1;
-                }
-                out.push(value as u8);
-            }
-            b'x' => {
-                let mut value = 0u32;
-                let mut digits = 0;
-                while digits < 2 && i < bytes.len() && bytes[i].is_ascii_hexdigit() {
-                    value = value * 16 + (bytes[i] as char).to_digit(16).unwrap_or(0);
-                    i += 1;
-                    digits += 1;
-                }
-                out.push(value as u8);
-            }
-            other => out.push(other),
-        }
+        let (escape, len) = read_escape(bytes, i, Dialect::CUnescape);
+        i += len;
+        out.push(match escape {
+            Escape::Byte(b) | Escape::Unknown(b) => b,
+            // `\x` alone is a zero byte (and this dialect reads no Unicode escape).
+            Escape::EmptyHex | Escape::Unicode(_) | Escape::ShortUnicode(_) => 0,
+        });
     }
     out
+}
+
+/// What one escape sequence of a quoted string says, as [`read_escape`] reads it. protoc's
+/// tokenizer (`.proto` files, text format) and its `CUnescape` read the same forms; what an
+/// incomplete or unknown escape means is each caller's to decide (an error with a position,
+/// an error message, or a byte kept as it is).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Escape {
+    /// One byte: a one-character escape (`\n`, `\\`, `\?`, ...), up to three octal digits
+    /// (above `\377` the low eight bits, as in C), or `\x` with one or two hex digits.
+    Byte(u8),
+    /// `\x` with no hex digit after it.
+    EmptyHex,
+    /// `\u` with four or `\U` with eight hex digits: their value, not checked to be a `char`.
+    Unicode(u32),
+    /// `\u` or `\U` with fewer hex digits than that: the value of those there are.
+    ShortUnicode(u32),
+    /// A backslash before a byte that starts no escape: that byte.
+    Unknown(u8),
+}
+
+/// The escape forms [`read_escape`] knows beyond the C ones (one-character, octal, `\x`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Dialect {
+    /// protoc's tokenizer, for `.proto` string literals and the text format: `\X` as well as
+    /// `\x`, and `\u`/`\U`.
+    Tokenizer,
+    /// protoc's `CUnescape`, for `bytes` default values: `\x` only, no Unicode escapes.
+    CUnescape,
+}
+
+/// Reads the escape sequence whose first byte after the backslash is `text[at]`: what it
+/// says and how many bytes it takes from `at` on (at least one). `at` must be in bounds.
+pub fn read_escape(text: &[u8], at: usize, dialect: Dialect) -> (Escape, usize) {
+    let c = text[at];
+    let tokenizer = dialect == Dialect::Tokenizer;
+    // Up to `max` hex digits from `from`: their value and count.
+    let hex_run = |from: usize, max: usize| -> (u32, usize) {
+        let mut value = 0u32;
+        let mut n = 0;
+        while n < max {
+            match text.get(from + n).and_then(|b| (*b as char).to_digit(16)) {
+                Some(d) => {
+                    value = value * 16 + d;
+                    n += 1;
+                }
+                None => break,
+            }
+        }
+        (value, n)
+    };
+    match c {
+        b'a' => (Escape::Byte(0x07), 1),
+        b'b' => (Escape::Byte(0x08), 1),
+        b'f' => (Escape::Byte(0x0c), 1),
+        b'n' => (Escape::Byte(b'\n'), 1),
+        b'r' => (Escape::Byte(b'\r'), 1),
+        b't' => (Escape::Byte(b'\t'), 1),
+        b'v' => (Escape::Byte(0x0b), 1),
+        b'\\' | b'\'' | b'"' | b'?' => (Escape::Byte(c), 1),
+        b'0'..=b'7' => {
+            let mut value = u32::from(c - b'0');
+            let mut n = 1;
+            while n < 3 {
+                match text.get(at + n) {
+                    Some(&d @ b'0'..=b'7') => {
+                        value = value * 8 + u32::from(d - b'0');
+                        n += 1;
+                    }
+                    _ => break,
+                }
+            }
+            (Escape::Byte((value & 0xff) as u8), n)
+        }
+        b'x' | b'X' if c == b'x' || tokenizer => match hex_run(at + 1, 2) {
+            (_, 0) => (Escape::EmptyHex, 1),
+            (value, n) => (Escape::Byte(value as u8), 1 + n),
+        },
+        b'u' | b'U' if tokenizer => {
+            let want = if c == b'u' { 4 } else { 8 };
+            let (value, n) = hex_run(at + 1, want);
+            if n == want {
+                (Escape::Unicode(value), 1 + n)
+            } else {
+                (Escape::ShortUnicode(value), 1 + n)
+            }
+        }
+        _ => (Escape::Unknown(c), 1),
+    }
 }
 
 /// [`c_escape`] into a new string.
@@ -197,6 +267,28 @@ mod tests {
         // A subnormal float takes the long form (protoc 35.1 writes this for
         // `[default = 1e-40]` on a `float` field).
         assert_eq!(format_float(1e-40), "9.9999461e-41");
+    }
+
+    #[test]
+    fn unescapes_like_cunescape() {
+        // No `\X` and no Unicode escapes; `\x` alone is a zero byte; unknown escapes and a
+        // trailing backslash keep their characters.
+        assert_eq!(
+            c_unescape(r"\X41\u00e9\x\q\101\777\"),
+            b"X41u00e9\0qA\xff\\"
+        );
+        assert_eq!(
+            read_escape(b"U0001F600", 0, Dialect::Tokenizer),
+            (Escape::Unicode(0x1F600), 9)
+        );
+        assert_eq!(
+            read_escape(b"u12", 0, Dialect::Tokenizer),
+            (Escape::ShortUnicode(0x12), 3)
+        );
+        assert_eq!(
+            read_escape(b"Xg", 0, Dialect::Tokenizer),
+            (Escape::EmptyHex, 1)
+        );
     }
 
     #[test]

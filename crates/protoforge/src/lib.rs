@@ -41,6 +41,8 @@ pub mod descriptor;
 pub mod encoding;
 mod error;
 mod extension;
+#[doc(hidden)]
+pub mod features;
 #[cfg(feature = "grpc")]
 pub mod grpc;
 #[cfg(feature = "json")]

@@ -10,7 +10,6 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use bytes::{Buf, BufMut};
 use proptest::prelude::*;
@@ -306,22 +305,10 @@ fn scrambled_maps_match_protoc_deterministic_output() {
     let inputs: Vec<Vec<u8>> = inputs.iter().map(|bytes| descending(bytes)).collect();
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/descriptors/protobuf/src");
     let protoc = |args: &[&str], stdin: &[u8]| -> Vec<u8> {
-        let mut child = Command::new("python3")
-            .args(["-m", "grpc_tools.protoc", "-I."])
-            .args(args)
-            .arg("google/protobuf/test_messages_proto3.proto")
-            .current_dir(&src)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("running protoc");
-        {
-            use std::io::Write;
-            let mut pipe = child.stdin.take().unwrap();
-            pipe.write_all(stdin).unwrap();
-        }
-        let output = child.wait_with_output().unwrap();
+        let mut argv = vec!["-I."];
+        argv.extend_from_slice(args);
+        argv.push("google/protobuf/test_messages_proto3.proto");
+        let output = protoforge_test_support::protoc_with_input(&src, &argv, stdin);
         assert!(
             output.status.success(),
             "{}",

@@ -46,13 +46,7 @@ pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// Real protoc with `args`, run in `cwd`.
 pub fn protoc(cwd: &Path, args: &[String]) -> Output {
-    Command::new("python3")
-        .current_dir(cwd)
-        .args(["-m", "grpc_tools.protoc"])
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run python3 -m grpc_tools.protoc")
+    protoforge_test_support::protoc(cwd, args)
 }
 
 /// Our `protoforge` with `args`, run in `cwd`.

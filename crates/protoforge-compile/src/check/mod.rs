@@ -22,7 +22,6 @@
 
 mod build;
 mod declarations;
-mod features;
 mod input;
 mod validate;
 
@@ -39,7 +38,7 @@ use crate::span_map::{NameMap, SpanMap};
 use crate::symbols::{Pool, join};
 use crate::tag;
 
-use features::Features;
+use crate::features::{Features, Presence};
 pub(crate) use input::descriptor_input;
 
 /// The largest valid field number (2^29 - 1).
@@ -61,7 +60,7 @@ pub(crate) fn check(
     spans: &SpanMap,
     earlier_errors: bool,
 ) -> Vec<Diagnostic> {
-    let file_features = Features::for_file(file);
+    let file_features = crate::features::resolve_at(file, &[]);
     let index = FileIndex::new(file, file_features);
     let mut checker = Checker::new(file, pool, spans, file_features, &index);
     if let Some(message) = input::package_limit(file.package.as_deref().unwrap_or("")) {
@@ -192,8 +191,8 @@ impl<'a> MessageRef<'a> {
                 .and_then(|o| o.features.as_ref());
             let features = self
                 .features
-                .merged(oneof_features)
-                .merged(f.options.as_ref().and_then(|o| o.features.as_ref()));
+                .overlay(oneof_features)
+                .overlay(f.options.as_ref().and_then(|o| o.features.as_ref()));
             FieldRef {
                 field: f,
                 scope_path: &self.path,
@@ -223,7 +222,7 @@ impl<'a> MessageRef<'a> {
                 is_extension: true,
                 features: self
                     .features
-                    .merged(f.options.as_ref().and_then(|o| o.features.as_ref())),
+                    .overlay(f.options.as_ref().and_then(|o| o.features.as_ref())),
             })
     }
 }
@@ -303,7 +302,7 @@ impl<'a> FileIndex<'a> {
     ) -> usize {
         let full_name = join(scope, message.name.as_deref().unwrap_or(""));
         let features =
-            parent_features.merged(message.options.as_ref().and_then(|o| o.features.as_ref()));
+            parent_features.overlay(message.options.as_ref().and_then(|o| o.features.as_ref()));
         let me = self.messages.len();
         self.message_index.insert(full_name.clone(), me);
         let mut nested_enums = Vec::with_capacity(message.enum_type.len());
@@ -346,7 +345,7 @@ impl<'a> FileIndex<'a> {
     ) -> usize {
         let full_name = join(scope, enum_type.name.as_deref().unwrap_or(""));
         let features =
-            parent_features.merged(enum_type.options.as_ref().and_then(|o| o.features.as_ref()));
+            parent_features.overlay(enum_type.options.as_ref().and_then(|o| o.features.as_ref()));
         let me = self.enums.len();
         self.enum_index.insert(full_name.clone(), me);
         self.enums.push(EnumRef {
@@ -444,7 +443,7 @@ impl<'a> Checker<'a> {
                 parent_name: package,
                 is_extension: true,
                 features: file_features
-                    .merged(f.options.as_ref().and_then(|o| o.features.as_ref())),
+                    .overlay(f.options.as_ref().and_then(|o| o.features.as_ref())),
             })
     }
 
@@ -543,13 +542,13 @@ impl<'a> Checker<'a> {
         let name = name.strip_prefix('.').unwrap_or(name);
         if let Some(&i) = self.enum_index.get(name) {
             let e = &self.enums[i];
-            return Some((e.enum_type, e.features.is_closed_enum()));
+            return Some((e.enum_type, e.features.closed_enum));
         }
         let pool: &'a Pool = self.pool;
         let enum_type = pool.enum_type(name)?;
         let symbol = pool.lookup(name)?;
         let file = pool.file(symbol.file)?;
-        let closed = features::enum_features_at(file, symbol.path).is_closed_enum();
+        let closed = crate::features::resolve_at(file, symbol.path).closed_enum;
         Some((enum_type, closed))
     }
 }
@@ -567,7 +566,7 @@ fn is_repeated(f: &FieldDescriptorProto) -> bool {
 /// True for `required` fields (proto2 label; editions use `LEGACY_REQUIRED` presence).
 fn is_required(f: &FieldDescriptorProto, features: Features) -> bool {
     f.label == Some(Label::Required)
-        || (f.label != Some(Label::Repeated) && features.is_legacy_required())
+        || (f.label != Some(Label::Repeated) && features.presence == Presence::LegacyRequired)
 }
 
 /// True for message and group fields.

@@ -11,6 +11,7 @@ use super::{
     Checker, EnumRef, FieldRef, Loc, MAX_FIELD_NUMBER, MessageRef, Syntax, child, field_type,
     is_message_like, is_packable, is_repeated, is_required, to_json_name, to_upper_camel,
 };
+use crate::features::Presence;
 use crate::span_map::NameMap;
 use crate::tag;
 
@@ -40,7 +41,7 @@ impl<'a> Checker<'a> {
 
     fn validate_file(&mut self) {
         if self.syntax == Syntax::Editions
-            && super::features::Features::for_file(self.file).is_legacy_required()
+            && crate::features::resolve_at(self.file, &[]).presence == Presence::LegacyRequired
         {
             self.edition_error("Required presence can't be specified by default.".into());
         }
@@ -302,7 +303,7 @@ impl<'a> Checker<'a> {
                 );
                 let involves_default = !is_custom || !other_custom;
                 let path = child(&m.path, tag::message::FIELD, i);
-                if m.features.is_legacy_json() && involves_default {
+                if m.features.legacy_json && involves_default {
                     self.warning(&path, Loc::Name, message);
                 } else {
                     self.error(&path, Loc::Name, message);
@@ -526,7 +527,7 @@ impl<'a> Checker<'a> {
             && (is_message_like(f.field)
                 || in_oneof
                 || f.is_extension
-                || !f.features.is_implicit_presence());
+                || f.features.presence != Presence::Implicit);
         if !is_repeated(f.field) && !has_presence {
             if f.field.default_value.is_some() {
                 self.error(
@@ -704,7 +705,7 @@ impl<'a> Checker<'a> {
                 Some(_) => {}
             }
         }
-        if !e.features.is_closed_enum()
+        if !e.features.closed_enum
             && let Some(first) = en.value.first()
             && first.number.unwrap_or(0) != 0
         {

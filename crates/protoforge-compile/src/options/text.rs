@@ -5,6 +5,8 @@
 
 use std::rc::Rc;
 
+use protoforge::c_format::{Dialect, Escape, read_escape};
+
 use super::schema::{FieldInfo, Kind, Lookup, ScalarType};
 use super::wire::{self, Raw, Record};
 
@@ -115,6 +117,9 @@ fn tokenize(text: &str) -> Result<Vec<Tok<'_>>, String> {
     Ok(tokens)
 }
 
+/// protoc's error for a `\u`/`\U` escape without its hex digits or of no code point.
+const BAD_UNICODE: &str = "Expected four hex digits for \\u escape sequence.";
+
 /// Reads the quoted literal starting at `start` and returns its unescaped bytes and the index
 /// after the closing quote.
 fn string_literal(bytes: &[u8], start: usize) -> Result<(Vec<u8>, usize), String> {
@@ -143,63 +148,24 @@ fn string_literal(bytes: &[u8], start: usize) -> Result<(Vec<u8>, usize), String
             out.push(c);
             continue;
         }
-        let Some(&e) = bytes.get(i) else {
+        if i >= bytes.len() {
             return Err("Unexpected end of string.".to_string());
-        };
-        i += 1;
-        match e {
-            b'a' => out.push(7),
-            b'b' => out.push(8),
-            b'f' => out.push(12),
-            b'n' => out.push(b'\n'),
-            b'r' => out.push(b'\r'),
-            b't' => out.push(b'\t'),
-            b'v' => out.push(11),
-            b'0'..=b'7' => {
-                let mut value = u32::from(e - b'0');
-                for _ in 0..2 {
-                    match bytes.get(i) {
-                        Some(&d @ b'0'..=b'7') => {
-                            value = value * 8 + u32::from(d - b'0');
-                            i += 1;
-                        }
-                        _ => break,
-                    }
-                }
-                out.push(value as u8);
+        }
+        let (escape, len) = read_escape(bytes, i, Dialect::Tokenizer);
+        i += len;
+        match escape {
+            Escape::Byte(b) | Escape::Unknown(b) => out.push(b),
+            Escape::EmptyHex => {
+                return Err("Expected hex digits for escape sequence.".to_string());
             }
-            b'x' | b'X' => {
-                let mut value = 0u32;
-                let mut digits = 0;
-                while digits < 2 {
-                    match bytes.get(i).and_then(|d| (*d as char).to_digit(16)) {
-                        Some(d) => {
-                            value = value * 16 + d;
-                            i += 1;
-                            digits += 1;
-                        }
-                        None => break,
-                    }
-                }
-                if digits == 0 {
-                    return Err("Expected hex digits for escape sequence.".to_string());
-                }
-                out.push(value as u8);
-            }
-            b'u' | b'U' => {
-                let len = if e == b'u' { 4 } else { 8 };
-                let hex = bytes
-                    .get(i..i + len)
-                    .and_then(|h| std::str::from_utf8(h).ok())
-                    .and_then(|h| u32::from_str_radix(h, 16).ok());
-                let Some(code) = hex.and_then(char::from_u32) else {
-                    return Err("Expected four hex digits for \\u escape sequence.".to_string());
+            Escape::Unicode(code) => {
+                let Some(code) = char::from_u32(code) else {
+                    return Err(BAD_UNICODE.to_string());
                 };
-                i += len;
                 let mut buf = [0u8; 4];
                 out.extend_from_slice(code.encode_utf8(&mut buf).as_bytes());
             }
-            other => out.push(other),
+            Escape::ShortUnicode(_) => return Err(BAD_UNICODE.to_string()),
         }
     }
 }

@@ -28,7 +28,6 @@
 mod any;
 mod descriptors;
 mod dynamic;
-mod features;
 mod pool;
 mod value;
 mod wire;

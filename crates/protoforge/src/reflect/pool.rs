@@ -20,8 +20,8 @@ use super::descriptors::{
     EnumDescriptor, ExtensionDescriptor, FileDescriptor, MessageDescriptor, ServiceDescriptor,
     Syntax,
 };
-use super::features::{Features, Presence};
 use super::value::Value;
+use crate::features::{Features, Presence};
 
 /// A set of files with their types indexed by full name. Cheap to clone (an `Arc` inside).
 #[derive(Clone, Default)]
@@ -614,6 +614,12 @@ fn order_by_dependencies(
     Ok(order.into_iter().filter_map(|i| slots[i].take()).collect())
 }
 
+/// The edition whose defaults a file of `edition` starts from: editions before
+/// `EDITION_LEGACY` (which protoc rejects) read as proto2.
+fn lenient_edition(edition: i32) -> i32 {
+    edition.max(crate::descriptor::Edition::Legacy as i32)
+}
+
 fn file_syntax(file: &FileDescriptorProto) -> Syntax {
     match file.syntax.as_deref() {
         Some("proto3") => Syntax::Proto3,
@@ -695,7 +701,7 @@ impl Builder<'_> {
             Syntax::Proto3 => crate::descriptor::Edition::Proto3 as i32,
             Syntax::Editions(e) => e,
         };
-        let file_features = Features::defaults(edition)
+        let file_features = Features::for_edition(lenient_edition(edition))
             .overlay(proto.options.as_ref().and_then(|o| o.features.as_ref()));
         let mut entry = FileEntry {
             proto: FileDescriptorProto::default(),
@@ -1333,7 +1339,7 @@ impl Builder<'_> {
                     Syntax::Proto3 => crate::descriptor::Edition::Proto3 as i32,
                     Syntax::Editions(e) => e,
                 };
-                let features = Features::defaults(edition)
+                let features = Features::for_edition(lenient_edition(edition))
                     .overlay(f.proto.options.as_ref().and_then(|o| o.features.as_ref()));
                 (f.proto.package().to_owned(), features)
             }

@@ -1,26 +1,10 @@
 //! Value spelling shared by printing and parsing: unescaping of string literals (protoc's
-//! `Tokenizer::ParseStringAppend`, stricter about Unicode escapes). Escaping and float
-//! formatting (protoc's `CEscape`, `SimpleDtoa`, `SimpleFtoa`) live in `crate::c_format`,
-//! which the compiler's `default_value` strings use too.
+//! `Tokenizer::ParseStringAppend`, stricter about Unicode escapes). The escape sequences
+//! themselves, escaping and float formatting (protoc's `CEscape`, `SimpleDtoa`, `SimpleFtoa`)
+//! live in `crate::c_format`, which the compiler and the `.proto` lexer use too.
 
+use crate::c_format::{Dialect, Escape, read_escape};
 pub(crate) use crate::c_format::{c_escape, format_double, format_float};
-
-fn hex_value(c: u8) -> u32 {
-    (c as char).to_digit(16).unwrap_or(0)
-}
-
-fn is_octal(c: u8) -> bool {
-    (b'0'..=b'7').contains(&c)
-}
-
-/// Reads `len` hex digits at `text[at..]`, if they are all there.
-fn read_hex(text: &[u8], at: usize, len: usize) -> Option<u32> {
-    let digits = text.get(at..at + len)?;
-    digits
-        .iter()
-        .all(u8::is_ascii_hexdigit)
-        .then(|| digits.iter().fold(0, |acc, &c| (acc << 4) | hex_value(c)))
-}
 
 /// Appends the value of one string-literal token (quotes included) to `out`.
 ///
@@ -46,69 +30,31 @@ pub(crate) fn unescape_append(token: &[u8], out: &mut Vec<u8>) -> Result<(), Str
             continue;
         }
         i += 1;
-        let e = body[i];
-        if is_octal(e) {
-            let mut code = u32::from(e - b'0');
-            i += 1;
-            for _ in 0..2 {
-                match body.get(i) {
-                    Some(&d) if is_octal(d) => {
-                        code = code * 8 + u32::from(d - b'0');
-                        i += 1;
+        let (escape, len) = read_escape(body, i, Dialect::Tokenizer);
+        match escape {
+            Escape::Byte(b) => out.push(b),
+            Escape::EmptyHex => out.push(0),
+            Escape::Unicode(code) => {
+                let ch = char::from_u32(code).ok_or_else(|| {
+                    if (0xd800..0xe000).contains(&code) {
+                        format!("Invalid Unicode escape: surrogate code point {code:#x}.")
+                    } else {
+                        format!("Invalid Unicode escape: {code:#x} is above 0x10ffff.")
                     }
-                    _ => break,
-                }
+                })?;
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
             }
-            // Like C, values above 0o377 keep their low eight bits.
-            out.push((code & 0xff) as u8);
-        } else if e == b'x' || e == b'X' {
-            let mut code = 0;
-            i += 1;
-            for _ in 0..2 {
-                match body.get(i) {
-                    Some(d) if d.is_ascii_hexdigit() => {
-                        code = code * 16 + hex_value(*d);
-                        i += 1;
-                    }
-                    _ => break,
-                }
+            Escape::ShortUnicode(_) => {
+                // protoc keeps the letter itself; the tokenizer has reported the error.
+                out.push(body[i]);
+                i += 1;
+                continue;
             }
-            out.push(code as u8);
-        } else if e == b'u' || e == b'U' {
-            let len = if e == b'u' { 4 } else { 8 };
-            match read_hex(body, i + 1, len) {
-                Some(code) => {
-                    i += 1 + len;
-                    let ch = char::from_u32(code).ok_or_else(|| {
-                        if (0xd800..0xe000).contains(&code) {
-                            format!("Invalid Unicode escape: surrogate code point {code:#x}.")
-                        } else {
-                            format!("Invalid Unicode escape: {code:#x} is above 0x10ffff.")
-                        }
-                    })?;
-                    let mut buf = [0u8; 4];
-                    out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
-                }
-                None => {
-                    // protoc keeps the letter itself; the tokenizer has reported the error.
-                    out.push(e);
-                    i += 1;
-                }
-            }
-        } else {
-            out.push(match e {
-                b'a' => 0x07,
-                b'b' => 0x08,
-                b'f' => 0x0c,
-                b'n' => b'\n',
-                b'r' => b'\r',
-                b't' => b'\t',
-                b'v' => 0x0b,
-                b'\\' | b'?' | b'\'' | b'"' => e,
-                _ => b'?',
-            });
-            i += 1;
+            // Like protoc's `TranslateEscape`.
+            Escape::Unknown(_) => out.push(b'?'),
         }
+        i += len;
     }
     Ok(())
 }
