@@ -97,7 +97,18 @@ impl Drop for Running {
 pub async fn serve(which: Impl) -> std::io::Result<Running> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener);
+    // TCP_NODELAY on every accepted connection, as servers built with `Server::bind` get it:
+    // without it a small response can wait for the client's delayed ACK (40 ms), and those
+    // waits, not the generated code, would decide the tail latencies.
+    let incoming = tokio_stream::StreamExt::map(
+        tokio_stream::wrappers::TcpListenerStream::new(listener),
+        |conn| {
+            conn.and_then(|stream| {
+                stream.set_nodelay(true)?;
+                Ok(stream)
+            })
+        },
+    );
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let shutdown = async move {
         let _ = stopped.await;

@@ -123,7 +123,10 @@ fn against_directory_image_and_git_ref() {
         &dir,
         &["proto", "--against", "before.binpb", "--exclude-imports"],
     );
-    assert!(!without_imports.contains("timestamp.proto"), "{without_imports}");
+    assert!(
+        !without_imports.contains("timestamp.proto"),
+        "{without_imports}"
+    );
     let unchanged = same(&dir, &["before/proto", "--against", "before/proto"]);
     assert!(unchanged.is_empty());
 }

@@ -92,14 +92,20 @@ async fn per_call(which: Impl, calls: u64, payload: &[u8]) -> Result<(f64, f64),
         .await
         .map_err(|e| e.to_string())?;
     for _ in 0..100 {
-        client.echo("hello", payload).await.map_err(|s| s.to_string())?;
+        client
+            .echo("hello", payload)
+            .await
+            .map_err(|s| s.to_string())?;
     }
     let (a0, b0) = (
         ALLOCATIONS.load(Ordering::Relaxed),
         BYTES.load(Ordering::Relaxed),
     );
     for _ in 0..calls {
-        client.echo("hello", payload).await.map_err(|s| s.to_string())?;
+        client
+            .echo("hello", payload)
+            .await
+            .map_err(|s| s.to_string())?;
     }
     let (a1, b1) = (
         ALLOCATIONS.load(Ordering::Relaxed),

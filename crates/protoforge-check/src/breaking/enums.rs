@@ -110,8 +110,8 @@ pub(crate) fn same_type(out: &mut Out<'_, '_>) {
     for (ci, pi) in enum_pairs(out) {
         let (c, p) = (&out.cur.enums[ci], &out.prev.enums[pi]);
         let (pc, cc) = (
-            p.feats.enum_type == EnumType::Closed,
-            c.feats.enum_type == EnumType::Closed,
+            p.feats.enum_type() == EnumType::Closed,
+            c.feats.enum_type() == EnumType::Closed,
         );
         if pc != cc {
             let (from, to) = if cc {
@@ -128,12 +128,12 @@ pub(crate) fn same_type(out: &mut Out<'_, '_>) {
 pub(crate) fn same_json_format(out: &mut Out<'_, '_>) {
     for (ci, pi) in enum_pairs(out) {
         let (c, p) = (&out.cur.enums[ci], &out.prev.enums[pi]);
-        if p.feats.json == JsonFormat::Allow && c.feats.json != JsonFormat::Allow {
+        if p.feats.json() == JsonFormat::Allow && c.feats.json() != JsonFormat::Allow {
             let msg = format!(
                 "Enum {} JSON format support changed from {} to {}.",
                 q(c.d.name()),
-                json_name(p.feats.json),
-                json_name(c.feats.json)
+                json_name(p.feats.json()),
+                json_name(c.feats.json())
             );
             at_feature(out, c, p, 6, msg);
         }

@@ -1,21 +1,22 @@
 //! The features several rules compare (field presence, open or closed enums, UTF-8
 //! validation, JSON format, message encoding), resolved from a file's syntax or edition and
-//! the `features` options on the way down to an element.
+//! the `features` options on the way down to an element. The standard features come from the
+//! one resolver the compiler and code generator use ([`protoforge::features`]); this module
+//! adds the C++ and Java feature extensions buf also compares, which that resolver does not
+//! read.
 
 use protoforge::UnknownValue;
 use protoforge::descriptor::feature_set::{
     EnumType, FieldPresence, JsonFormat, MessageEncoding, Utf8Validation,
 };
 use protoforge::descriptor::{Edition, FeatureSet, FileDescriptorProto};
+use protoforge::features::{Features, Presence, file_edition};
 
 /// Resolved feature values of one element.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Resolved {
-    pub presence: FieldPresence,
-    pub enum_type: EnumType,
-    pub utf8: Utf8Validation,
-    pub json: JsonFormat,
-    pub encoding: MessageEncoding,
+    /// The standard features.
+    core: Features,
     /// The file uses `edition = ...` (not `syntax`).
     pub editions: bool,
     /// The file is proto2 (explicit `syntax = "proto2"` or none).
@@ -28,56 +29,77 @@ pub(crate) struct Resolved {
     pub java_utf8: u64,
 }
 
+impl Resolved {
+    /// `field_presence`.
+    pub fn presence(&self) -> FieldPresence {
+        match self.core.presence {
+            Presence::Explicit => FieldPresence::Explicit,
+            Presence::Implicit => FieldPresence::Implicit,
+            Presence::LegacyRequired => FieldPresence::LegacyRequired,
+        }
+    }
+
+    /// `enum_type`.
+    pub fn enum_type(&self) -> EnumType {
+        if self.core.closed_enum {
+            EnumType::Closed
+        } else {
+            EnumType::Open
+        }
+    }
+
+    /// `utf8_validation`.
+    pub fn utf8(&self) -> Utf8Validation {
+        if self.core.verify_utf8 {
+            Utf8Validation::Verify
+        } else {
+            Utf8Validation::None
+        }
+    }
+
+    /// `json_format`.
+    pub fn json(&self) -> JsonFormat {
+        if self.core.legacy_json {
+            JsonFormat::LegacyBestEffort
+        } else {
+            JsonFormat::Allow
+        }
+    }
+
+    /// `message_encoding`.
+    pub fn encoding(&self) -> MessageEncoding {
+        if self.core.delimited {
+            MessageEncoding::Delimited
+        } else {
+            MessageEncoding::LengthPrefixed
+        }
+    }
+}
+
 /// Field numbers of the C++ and Java feature extensions of `FeatureSet`.
 const CPP_FEATURES: u32 = 1000;
 const JAVA_FEATURES: u32 = 1001;
 
 /// The defaults of a file's syntax or edition, with the file's own `features` applied.
 pub(crate) fn for_file(fd: &FileDescriptorProto) -> Resolved {
-    let syntax = fd.syntax.as_deref().unwrap_or("");
-    let base = match syntax {
-        "proto3" => Resolved {
-            presence: FieldPresence::Implicit,
-            enum_type: EnumType::Open,
-            utf8: Utf8Validation::Verify,
-            json: JsonFormat::Allow,
-            encoding: MessageEncoding::LengthPrefixed,
-            editions: false,
-            proto2: false,
-            edition_2024: false,
-            cpp_string_type: 3,
-            java_utf8: 1,
-        },
-        "editions" => Resolved {
-            presence: FieldPresence::Explicit,
-            enum_type: EnumType::Open,
-            utf8: Utf8Validation::Verify,
-            json: JsonFormat::Allow,
-            encoding: MessageEncoding::LengthPrefixed,
-            editions: true,
-            proto2: false,
-            edition_2024: fd.edition.unwrap_or(Edition::Unknown) as i32
-                >= Edition::Edition2024 as i32,
-            cpp_string_type: 3,
-            java_utf8: 1,
-        },
-        _ => Resolved {
-            presence: FieldPresence::Explicit,
-            enum_type: EnumType::Closed,
-            utf8: Utf8Validation::None,
-            json: JsonFormat::LegacyBestEffort,
-            encoding: MessageEncoding::LengthPrefixed,
-            editions: false,
-            proto2: true,
-            edition_2024: false,
-            cpp_string_type: 3,
-            java_utf8: 1,
-        },
+    let edition = file_edition(fd);
+    let editions = fd.syntax.as_deref() == Some("editions");
+    // An `editions` file without a known edition (which protoc rejects) reads as 2023.
+    let edition = if editions && (edition as i32) < Edition::Edition2023 as i32 {
+        Edition::Edition2023
+    } else {
+        edition
     };
-    let mut base = base;
-    if base.edition_2024 {
-        base.cpp_string_type = 1;
-    }
+    let edition_2024 = edition as i32 >= Edition::Edition2024 as i32;
+    let base = Resolved {
+        core: Features::for_edition(edition as i32),
+        editions,
+        proto2: edition == Edition::Proto2,
+        edition_2024,
+        // `string_type` defaults to `VIEW` from edition 2024 on, `STRING` before.
+        cpp_string_type: if edition_2024 { 1 } else { 3 },
+        java_utf8: 1,
+    };
     merge(base, fd.options.as_ref().and_then(|o| o.features.as_ref()))
 }
 
@@ -87,24 +109,7 @@ pub(crate) fn merge(parent: Resolved, own: Option<&FeatureSet>) -> Resolved {
         return parent;
     };
     let mut r = parent;
-    if let Some(v) = f.field_presence.filter(|v| *v != FieldPresence::Unknown) {
-        r.presence = v;
-    }
-    if let Some(v) = f.enum_type.filter(|v| *v != EnumType::Unknown) {
-        r.enum_type = v;
-    }
-    if let Some(v) = f.utf8_validation.filter(|v| *v != Utf8Validation::Unknown) {
-        r.utf8 = v;
-    }
-    if let Some(v) = f.json_format.filter(|v| *v != JsonFormat::Unknown) {
-        r.json = v;
-    }
-    if let Some(v) = f
-        .message_encoding
-        .filter(|v| *v != MessageEncoding::Unknown)
-    {
-        r.encoding = v;
-    }
+    r.core = r.core.overlay(Some(f));
     if let Some(v) = custom_feature(f, CPP_FEATURES, 2) {
         r.cpp_string_type = v;
     }

@@ -450,13 +450,13 @@ fn java_utf8(side: &Side<'_>, f: &Fld<'_>) -> Utf8Validation {
         return if check == Some(true) {
             Utf8Validation::Verify
         } else {
-            f.feats.utf8
+            f.feats.utf8()
         };
     }
     if f.feats.java_utf8 == 2 {
         Utf8Validation::Verify
     } else {
-        f.feats.utf8
+        f.feats.utf8()
     }
 }
 
@@ -501,12 +501,12 @@ pub(crate) fn same_utf8_validation(out: &mut Out<'_, '_>) {
         if kind(p) != Type::String || kind(c) != Type::String {
             return;
         }
-        if p.feats.utf8 != c.feats.utf8 {
+        if p.feats.utf8() != c.feats.utf8() {
             let msg = format!(
                 "{} changed UTF8 validation from {} to {}.",
                 describe(out.cur, c),
-                utf8_name(p.feats.utf8),
-                utf8_name(c.feats.utf8)
+                utf8_name(p.feats.utf8()),
+                utf8_name(c.feats.utf8())
             );
             let (cp, pp) = (sub(c, &[8, 21, 4]), sub(p, &[8, 21, 4]));
             let cur = out.cur_option(c.file, &cp, c.path.len() + 2, &c.path);

@@ -10,7 +10,7 @@ use super::q;
 /// A field's kind: its declared type, with edition-style delimited messages as groups.
 pub(crate) fn kind(f: &Fld<'_>) -> Type {
     let t = f.d.r#type();
-    if t == Type::Message && f.feats.editions && f.feats.encoding == MessageEncoding::Delimited {
+    if t == Type::Message && f.feats.editions && f.feats.encoding() == MessageEncoding::Delimited {
         return Type::Group;
     }
     t
@@ -99,7 +99,7 @@ pub(crate) fn cardinality(side: &Side<'_>, f: &Fld<'_>) -> Cardinality {
         };
     }
     if f.d.label() == Label::Required
-        || (f.feats.editions && f.feats.presence == FieldPresence::LegacyRequired)
+        || (f.feats.editions && f.feats.presence() == FieldPresence::LegacyRequired)
     {
         return Cardinality::Required;
     }
@@ -108,7 +108,7 @@ pub(crate) fn cardinality(side: &Side<'_>, f: &Fld<'_>) -> Cardinality {
         || message
         || f.d.oneof_index.is_some()
         || matches!(
-            f.feats.presence,
+            f.feats.presence(),
             FieldPresence::Explicit | FieldPresence::LegacyRequired
         );
     if presence {

@@ -151,7 +151,7 @@ pub(crate) fn no_remove_standard_descriptor_accessor(out: &mut Out<'_, '_>) {
 pub(crate) fn same_json_format(out: &mut Out<'_, '_>) {
     for (ci, pi) in msg_pairs(out) {
         let (cm, pm) = (&out.cur.msgs[ci], &out.prev.msgs[pi]);
-        if pm.feats.json == JsonFormat::Allow && cm.feats.json != JsonFormat::Allow {
+        if pm.feats.json() == JsonFormat::Allow && cm.feats.json() != JsonFormat::Allow {
             let (cf, pf) = (opt_path(cm, &[7, 12, 6]), opt_path(pm, &[7, 12, 6]));
             let cur = out.cur_option(cm.file, &cf, cm.path.len() + 2, &cm.path);
             let prev = out.prev_option(pm.file, &pf, pm.path.len() + 2, &pm.path);
@@ -159,8 +159,8 @@ pub(crate) fn same_json_format(out: &mut Out<'_, '_>) {
             let msg = format!(
                 "Message {} JSON format support changed from {} to {}.",
                 q(cm.d.name()),
-                json_name(pm.feats.json),
-                json_name(cm.feats.json)
+                json_name(pm.feats.json()),
+                json_name(cm.feats.json())
             );
             out.add_span(cur, prev, file, msg);
         }
