@@ -174,14 +174,11 @@ impl TestService for Interop {
     }
 }
 
-/// The test server's TLS identity: the certificate and key of `testdata/grpc-tls`, which the
-/// test CA there signed for `*.test.google.fr`.
-pub fn test_identity() -> tonic::transport::Identity {
-    tonic::transport::Identity::from_pem(
-        include_bytes!("../../../testdata/grpc-tls/server1.pem"),
-        include_bytes!("../../../testdata/grpc-tls/server1.key"),
-    )
-}
+/// The test server's certificate and key (PEM): those of `testdata/grpc-tls`, which the test CA
+/// there signed for `*.test.google.fr`.
+pub const TEST_CERT: &[u8] = include_bytes!("../../../testdata/grpc-tls/server1.pem");
+/// See [`TEST_CERT`].
+pub const TEST_KEY: &[u8] = include_bytes!("../../../testdata/grpc-tls/server1.key");
 
 /// The interop service as `interop-server` serves it: gzip accepted, the default message size
 /// limits of [`protoforge::grpc::transport`].
@@ -193,24 +190,25 @@ pub fn service() -> TestServiceServer<Interop> {
 }
 
 /// Serves `service` on `listener` with protoforge's server defaults (keepalive, a handshake
-/// timeout, a cap on concurrent streams), over TLS with [`test_identity`] when `tls` is set,
-/// until `shutdown` completes.
+/// timeout, a cap on concurrent streams), over TLS with [`TEST_CERT`] when `tls` is set (the
+/// handshake timeout then covers the TLS handshake and the HTTP/2 preface together), until
+/// `shutdown` completes.
 pub async fn serve(
     service: TestServiceServer<Interop>,
     listener: tokio::net::TcpListener,
     tls: bool,
     shutdown: impl Future<Output = ()>,
-) -> Result<(), tonic::transport::Error> {
-    let mut builder = transport::server_builder();
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let router = transport::server_builder().add_service(service);
     if tls {
-        builder = builder.tls_config(
-            tonic::transport::ServerTlsConfig::new()
-                .identity(test_identity())
-                .timeout(transport::HANDSHAKE_TIMEOUT),
-        )?;
+        let config = transport::server_tls_config(TEST_CERT, TEST_KEY)?;
+        router
+            .serve_with_incoming_shutdown(transport::incoming_tls(listener, config), shutdown)
+            .await?;
+    } else {
+        router
+            .serve_with_incoming_shutdown(transport::incoming(listener), shutdown)
+            .await?;
     }
-    builder
-        .add_service(service)
-        .serve_with_incoming_shutdown(transport::incoming(listener), shutdown)
-        .await
+    Ok(())
 }

@@ -2,7 +2,8 @@
 //! responses: a streaming handler that fails before its first message answers Trailers-Only
 //! (the status in the one HEADERS frame, as grpc-go does), a request larger than the limit is
 //! refused with `RESOURCE_EXHAUSTED` (not tonic's `OUT_OF_RANGE`), and a connection that never
-//! completes the HTTP/2 preface is closed after the handshake timeout.
+//! completes the HTTP/2 preface is closed after the handshake timeout, over TLS too (where the
+//! timeout covers the TLS handshake and the preface together).
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -208,4 +209,96 @@ async fn half_open_connections_are_closed_after_the_handshake_timeout() {
         .unary_call(SimpleRequest::default())
         .await
         .expect("served after the handshake timeout passed");
+}
+
+/// Reads from `stream` until the server closes it (end of stream or an error); `false` if it is
+/// still open after 5 s.
+async fn closed_by_server(mut stream: impl tokio::io::AsyncRead + Unpin) -> bool {
+    let mut buf = [0; 256];
+    tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await
+    .is_ok()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_connections_that_stop_inside_the_preface_are_closed() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let config = protoforge::grpc::transport::server_tls_config(
+        protoforge_interop::server::TEST_CERT,
+        protoforge_interop::server::TEST_KEY,
+    )
+    .expect("test certificate");
+    let incoming = protoforge::grpc::transport::incoming_tls_with_timeout(
+        listener,
+        config,
+        Duration::from_millis(300),
+    );
+    tokio::spawn(
+        protoforge::grpc::transport::server_builder()
+            .add_service(protoforge_interop::server::service())
+            .serve_with_incoming(incoming),
+    );
+
+    // A client that finishes the TLS handshake, then sends half the HTTP/2 preface.
+    let mut roots = rustls::RootCertStore::empty();
+    let ca = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/grpc-tls/ca.pem"),
+    )
+    .expect("test CA");
+    for cert in rustls::pki_types::pem::PemObject::pem_slice_iter(&ca) {
+        roots.add(cert.expect("CA certificate")).expect("root");
+    }
+    let mut client = rustls::ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    client.alpn_protocols = vec![b"h2".to_vec()];
+    let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(client));
+    let name = rustls::pki_types::ServerName::try_from("foo.test.google.fr").expect("name");
+    let tcp = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let mut tls = connector
+        .connect(name.clone(), tcp)
+        .await
+        .expect("TLS handshake");
+    tls.write_all(b"PRI * HTTP/2.0\r\n")
+        .await
+        .expect("half a preface");
+    tls.flush().await.expect("flush");
+    assert!(
+        closed_by_server(tls).await,
+        "a TLS connection holding half a preface is still open after 5 s"
+    );
+
+    // A client that stalls inside the TLS handshake itself (a bare TCP connection) is closed too.
+    let tcp = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    assert!(
+        closed_by_server(tcp).await,
+        "a connection without a TLS handshake is still open after 5 s"
+    );
+
+    // A client that completes both is served, after the timeout has passed.
+    let tcp = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let mut tls = connector.connect(name, tcp).await.expect("TLS handshake");
+    tls.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
+        .await
+        .expect("preface");
+    tls.write_all(&[0, 0, 0, 4, 0, 0, 0, 0, 0])
+        .await
+        .expect("SETTINGS");
+    tls.flush().await.expect("flush");
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let mut head = [0; 9];
+    tls.read_exact(&mut head)
+        .await
+        .expect("the server's SETTINGS");
+    assert_eq!(head[3], 4, "the server's first frame is SETTINGS: {head:?}");
 }

@@ -23,13 +23,10 @@ pub mod tls {
     /// The test CA clients trust.
     pub const CA: &[u8] = include_bytes!("../../../testdata/grpc-tls/ca.pem");
 
-    /// The server's identity (certificate and key).
-    pub fn identity() -> tonic::transport::Identity {
-        tonic::transport::Identity::from_pem(
-            include_bytes!("../../../testdata/grpc-tls/server1.pem"),
-            include_bytes!("../../../testdata/grpc-tls/server1.key"),
-        )
-    }
+    /// The server's certificate (PEM).
+    pub const CERT: &[u8] = include_bytes!("../../../testdata/grpc-tls/server1.pem");
+    /// The server's private key (PEM).
+    pub const KEY: &[u8] = include_bytes!("../../../testdata/grpc-tls/server1.key");
 }
 
 /// A server interceptor that admits requests carrying `authorization: Bearer TOKEN` and
@@ -86,7 +83,7 @@ impl tonic::service::Interceptor for SendBearer {
 /// How [`router`] serves.
 #[derive(Clone, Debug, Default)]
 pub struct ServeOptions {
-    /// Serve TLS with [`tls::identity`].
+    /// Serve TLS with [`tls::CERT`] and [`tls::KEY`].
     pub tls: bool,
     /// Require this bearer token on RouteGuide calls (health and reflection stay open).
     pub token: Option<String>,
@@ -95,10 +92,8 @@ pub struct ServeOptions {
 /// The RouteGuide server (answered by `guide`) with health (`grpc.health.v1`, RouteGuide
 /// marked serving) and reflection (`v1` and `v1alpha`, describing `route_guide.proto`), on a
 /// tonic server with protoforge's defaults ([`protoforge::grpc::transport`]: keepalive, a cap
-/// on concurrent streams, 4 MiB messages both ways); serve it with
-/// `serve_with_incoming(protoforge::grpc::transport::incoming(listener))`, which also closes
-/// connections that do not finish the HTTP/2 handshake in time. Returns the router and the
-/// health reporter.
+/// on concurrent streams, 4 MiB messages both ways); run it with [`serve`]. Returns the router
+/// and the health reporter.
 pub fn router(
     guide: Guide,
     options: &ServeOptions,
@@ -107,13 +102,6 @@ pub fn router(
     use routeguide::route_guide_server::{RouteGuideServer, SERVICE_NAME};
 
     let mut server = transport::server_builder();
-    if options.tls {
-        server = server.tls_config(
-            tonic::transport::ServerTlsConfig::new()
-                .identity(tls::identity())
-                .timeout(transport::HANDSHAKE_TIMEOUT),
-        )?;
-    }
     let reflection = protoforge::grpc::reflection::Builder::new()
         .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)?;
     let (reporter, health) = protoforge::grpc::health::service();
@@ -136,6 +124,30 @@ pub fn router(
         .add_service(reflection.build_v1())
         .add_service(reflection.build_v1alpha());
     Ok((router, reporter))
+}
+
+/// Serves `router` on `listener` until `shutdown` completes: over TLS with [`tls::CERT`] when
+/// `options.tls` is set, and closing every connection that does not finish its handshake (TLS
+/// and the HTTP/2 preface) within [`protoforge::grpc::transport::HANDSHAKE_TIMEOUT`].
+pub async fn serve(
+    router: Router,
+    listener: tokio::net::TcpListener,
+    options: &ServeOptions,
+    shutdown: impl core::future::Future<Output = ()>,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    use protoforge::grpc::transport;
+
+    if options.tls {
+        let config = transport::server_tls_config(tls::CERT, tls::KEY)?;
+        router
+            .serve_with_incoming_shutdown(transport::incoming_tls(listener, config), shutdown)
+            .await?;
+    } else {
+        router
+            .serve_with_incoming_shutdown(transport::incoming(listener), shutdown)
+            .await?;
+    }
+    Ok(())
 }
 
 use std::collections::HashMap;

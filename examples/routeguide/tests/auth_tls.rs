@@ -15,7 +15,11 @@ async fn serve(options: ServeOptions) -> u16 {
         .expect("bind");
     let port = listener.local_addr().expect("address").port();
     let (router, _health) = router(Guide::new(vec![]), &options).expect("router");
-    tokio::spawn(router.serve_with_incoming(protoforge::grpc::transport::incoming(listener)));
+    tokio::spawn(async move {
+        routeguide_example::serve(router, listener, &options, std::future::pending())
+            .await
+            .expect("serve");
+    });
     port
 }
 

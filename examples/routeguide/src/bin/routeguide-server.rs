@@ -4,7 +4,7 @@
 //! certificate; `--token` requires `authorization: Bearer TOKEN` on RouteGuide calls.
 
 use routeguide_example::routeguide::{Feature, Point};
-use routeguide_example::{Guide, ServeOptions, router};
+use routeguide_example::{Guide, ServeOptions, router, serve};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
@@ -39,10 +39,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("routeguide-server listening on {}", listener.local_addr()?);
     let (router, _health) = router(guide, &options)?;
-    router
-        .serve_with_incoming_shutdown(protoforge::grpc::transport::incoming(listener), async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    serve(router, listener, &options, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }

@@ -6,7 +6,8 @@
 //! connection; [`incoming`] accepts TCP connections that must send the 24-byte HTTP/2 client
 //! preface within [`HANDSHAKE_TIMEOUT`] or are closed; [`MAX_MESSAGE_SIZE`] is the limit to give
 //! generated servers for both directions (an oversized request is refused with
-//! `RESOURCE_EXHAUSTED`).
+//! `RESOURCE_EXHAUSTED`). With feature `grpc-tls`, [`incoming_tls`] does the same for TLS
+//! connections, with one deadline for the TLS handshake and the preface.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -28,8 +29,13 @@ use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::time::Sleep;
+use tokio::time::{Instant, Sleep};
 use tokio_stream::{Stream, StreamExt};
+
+#[cfg(feature = "grpc-tls")]
+mod tls;
+#[cfg(feature = "grpc-tls")]
+pub use tls::{incoming_tls, incoming_tls_with_timeout, server_tls_config};
 
 /// How long a new connection has to send the HTTP/2 client preface (its first 24 bytes).
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -56,8 +62,8 @@ pub fn server_builder() -> tonic::transport::Server {
 }
 
 /// The connections `listener` accepts, each closed unless it sends the HTTP/2 preface within
-/// [`HANDSHAKE_TIMEOUT`]; for `serve_with_incoming`. (With TLS, the timeout covers the first
-/// bytes of the TLS handshake; give `ServerTlsConfig::timeout` a bound for the rest.)
+/// [`HANDSHAKE_TIMEOUT`]; for `serve_with_incoming`. For TLS use `incoming_tls` (feature
+/// `grpc-tls`): under tonic's own `tls_config` this timer would see only encrypted bytes.
 pub fn incoming(
     listener: TcpListener,
 ) -> impl Stream<Item = io::Result<Handshake<TcpStream>>> + Send + 'static {
@@ -81,9 +87,14 @@ pub struct Handshake<IO> {
 impl<IO> Handshake<IO> {
     /// Wraps `io`, which must deliver its first 24 bytes within `timeout`.
     pub fn new(io: IO, timeout: Duration) -> Self {
+        Handshake::until(io, Instant::now() + timeout)
+    }
+
+    /// Wraps `io`, which must deliver its first 24 bytes by `deadline`.
+    pub fn until(io: IO, deadline: Instant) -> Self {
         Handshake {
             io,
-            timer: Some(Box::pin(tokio::time::sleep(timeout))),
+            timer: Some(Box::pin(tokio::time::sleep_until(deadline))),
             read: 0,
         }
     }
