@@ -171,3 +171,18 @@ fn workspaces_print_like_buf() {
         }
     }
 }
+
+#[test]
+fn a_tree_without_buf_yaml_gets_v1_defaults_like_buf() {
+    // v2's STANDARD has FIELD_NOT_REQUIRED and the comment-ignore default of v2; buf checks a
+    // directory without a buf.yaml as a v1 module, which has neither.
+    let dir = tree(
+        "no-config",
+        &[(
+            "foo/v1/a.proto",
+            "syntax = \"proto2\";\npackage foo.v1;\n\n// buf:lint:ignore FIELD_LOWER_SNAKE_CASE\nmessage Req { required string Name = 1; }\n",
+        )],
+    );
+    same(&dir, &[]);
+    same(&dir, &["--error-format=json"]);
+}

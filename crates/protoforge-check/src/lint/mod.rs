@@ -294,6 +294,14 @@ pub fn lint_dir(dir: &Path, config: Option<&BufConfig>) -> Result<Report, LintEr
     lint_dir_paths(dir, config, &[], &[])
 }
 
+/// The module buf assumes for a directory without a `buf.yaml`: the whole directory, with v1's
+/// default lint settings.
+fn v1_default_module() -> (ModuleConfig, String) {
+    let mut m = ModuleConfig::default_v2();
+    m.lint = LintConfig::default_for("v1");
+    (m, "v1".to_string())
+}
+
 /// [`lint_dir`] checking only the files under `paths` (all when empty) and not under
 /// `exclude_paths` (both relative to `dir`), as buf's `--path` and `--exclude-path` do: the
 /// other files are still compiled, as imports, so rules that compare files see only the
@@ -334,11 +342,7 @@ pub fn lint_dir_paths(
                                 .unwrap_or_else(ModuleConfig::default_v2);
                             (m, version)
                         }
-                        None => {
-                            let mut m = ModuleConfig::default_v2();
-                            m.lint = LintConfig::default_for("v1");
-                            (m, "v1".to_string())
-                        }
+                        None => v1_default_module(),
                     };
                     m.path = if m.path.as_os_str() == "." {
                         d
@@ -348,7 +352,9 @@ pub fn lint_dir_paths(
                     modules.push((m, version));
                 }
             }
-            None => modules.push((ModuleConfig::default_v2(), "v2".to_string())),
+            // No buf.yaml at all: buf checks the directory as a v1 module with v1's defaults
+            // (v1's STANDARD, which lacks v2's newer rules such as FIELD_NOT_REQUIRED).
+            None => modules.push(v1_default_module()),
         },
     }
     let roots: Vec<PathBuf> = modules
