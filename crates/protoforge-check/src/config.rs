@@ -75,7 +75,7 @@ pub struct BufConfig {
 }
 
 impl Default for LintConfig {
-    /// buf's defaults for a v2 `buf.yaml` (and for a directory without one).
+    /// buf's defaults for a v2 `buf.yaml` (a directory without one gets v1's instead).
     fn default() -> Self {
         LintConfig::default_for("v2")
     }
