@@ -7,6 +7,7 @@ use std::process::Command;
 use protoforge::descriptor::FileDescriptorSet;
 use protoforge::{Message, UnknownValue};
 
+use super::features::varint_field;
 use crate::config::{BufConfig, ModuleConfig, load_workspace_dirs};
 use crate::image::Image;
 
@@ -90,59 +91,14 @@ pub fn read_image(bytes: &[u8]) -> Result<Image, String> {
             .unknown_fields
             .get(IMAGE_FILE_EXTENSION)
             .any(|v| match v {
-                UnknownValue::LengthDelimited(b) => is_import_flag(b),
+                // `is_import`, field 1 of `ImageFileExtension`.
+                UnknownValue::LengthDelimited(b) => varint_field(b, 1).is_some_and(|v| v != 0),
                 _ => false,
             });
         image.is_target.push(!is_import);
         image.files.push(fd);
     }
     Ok(image)
-}
-
-/// Reads `is_import` (field 1, varint) from an encoded `ImageFileExtension`.
-fn is_import_flag(mut b: &[u8]) -> bool {
-    let mut flag = false;
-    while !b.is_empty() {
-        let Some((key, rest)) = varint(b) else {
-            return flag;
-        };
-        b = rest;
-        match key & 7 {
-            0 => {
-                let Some((v, rest)) = varint(b) else {
-                    return flag;
-                };
-                if key >> 3 == 1 {
-                    flag = v != 0;
-                }
-                b = rest;
-            }
-            1 => b = b.get(8..).unwrap_or(&[]),
-            5 => b = b.get(4..).unwrap_or(&[]),
-            2 => {
-                let Some((len, rest)) = varint(b) else {
-                    return flag;
-                };
-                b = usize::try_from(len)
-                    .ok()
-                    .and_then(|l| rest.get(l..))
-                    .unwrap_or(&[]);
-            }
-            _ => return flag,
-        }
-    }
-    flag
-}
-
-fn varint(b: &[u8]) -> Option<(u64, &[u8])> {
-    let mut v = 0u64;
-    for (i, byte) in b.iter().enumerate().take(10) {
-        v |= u64::from(byte & 0x7f) << (7 * i);
-        if byte & 0x80 == 0 {
-            return Some((v, &b[i + 1..]));
-        }
-    }
-    None
 }
 
 /// Writes the tree of `reference` (only `subdir` when set) of the repository at `repo` into

@@ -5,12 +5,13 @@
 //! adds the C++ and Java feature extensions buf also compares, which that resolver does not
 //! read.
 
-use protoforge::UnknownValue;
 use protoforge::descriptor::feature_set::{
     EnumType, FieldPresence, JsonFormat, MessageEncoding, Utf8Validation,
 };
 use protoforge::descriptor::{Edition, FeatureSet, FileDescriptorProto};
+use protoforge::encoding::{DecodeContext, decode_key};
 use protoforge::features::{Features, Presence, file_edition};
+use protoforge::{UnknownFields, UnknownValue};
 
 /// Resolved feature values of one element.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -120,7 +121,7 @@ pub(crate) fn merge(parent: Resolved, own: Option<&FeatureSet>) -> Resolved {
 }
 
 /// A varint field `field` of the feature extension `ext` set on `f` (the last one wins).
-fn custom_feature(f: &FeatureSet, ext: u32, field: u64) -> Option<u64> {
+fn custom_feature(f: &FeatureSet, ext: u32, field: u32) -> Option<u64> {
     let mut found = None;
     for v in f.unknown_fields.get(ext) {
         if let UnknownValue::LengthDelimited(b) = v
@@ -132,41 +133,28 @@ fn custom_feature(f: &FeatureSet, ext: u32, field: u64) -> Option<u64> {
     found.filter(|v| *v != 0)
 }
 
-/// The last value of varint field `field` in an encoded message.
-pub(crate) fn varint_field(mut b: &[u8], field: u64) -> Option<u64> {
-    let mut found = None;
+/// The last value of varint field `field` in an encoded message, read with the runtime's wire
+/// decoder; a malformed tail ends the reading (the values before it count).
+pub(crate) fn varint_field(mut b: &[u8], field: u32) -> Option<u64> {
+    let mut fields = UnknownFields::default();
     while !b.is_empty() {
-        let (key, rest) = varint(b)?;
-        b = rest;
-        match key & 7 {
-            0 => {
-                let (v, rest) = varint(b)?;
-                if key >> 3 == field {
-                    found = Some(v);
-                }
-                b = rest;
-            }
-            1 => b = b.get(8..)?,
-            5 => b = b.get(4..)?,
-            2 => {
-                let (len, rest) = varint(b)?;
-                b = rest.get(usize::try_from(len).ok()?..)?;
-            }
-            _ => return found,
+        let Ok((number, wire_type)) = decode_key(&mut b) else {
+            break;
+        };
+        if fields
+            .merge_field(number, wire_type, &mut b, DecodeContext::default())
+            .is_err()
+        {
+            break;
         }
     }
-    found
-}
-
-fn varint(b: &[u8]) -> Option<(u64, &[u8])> {
-    let mut v = 0u64;
-    for (i, byte) in b.iter().enumerate().take(10) {
-        v |= u64::from(byte & 0x7f) << (7 * i);
-        if byte & 0x80 == 0 {
-            return Some((v, &b[i + 1..]));
-        }
-    }
-    None
+    fields
+        .get(field)
+        .filter_map(|v| match v {
+            UnknownValue::Varint(x) => Some(*x),
+            _ => None,
+        })
+        .last()
 }
 
 /// buf's spelling of a UTF-8 validation mode.
