@@ -397,8 +397,9 @@ impl Config {
     /// Whether decoding fails with `DecodeErrorKind::MissingRequired` (and the path of the
     /// missing field) when a `required` field, here or in a sub-message, is unset after
     /// the top-level decode or merge (default off, as in prost; protobuf's own runtimes
-    /// check). Either way every message has `is_initialized()` and
-    /// `Message::check_initialized()`, which also check the message-typed extension values
+    /// check). Either way every message that can lack a required field has
+    /// `is_initialized()`, and every message `Message::check_initialized()`, which also
+    /// check the message-typed extension values
     /// a message holds, for the extensions declared in the files generated with it (as
     /// protobuf's C++ runtime checks the extensions it knows).
     ///

@@ -82,6 +82,36 @@ pub(crate) fn doc_lines(text: &str) -> Vec<String> {
     out
 }
 
+/// The clippy lints on Markdown style that `lines` may trip: the comment's author wrote for
+/// `.proto` readers, so their list and quote layout and their tabs are not ours to lint.
+/// Lines that start no list item or block quote and hold no tab need no allowance.
+pub(crate) fn style_lints(lines: &[String]) -> Vec<&'static str> {
+    let mut lints = Vec::new();
+    if lines.iter().any(|line| line.contains('\t')) {
+        lints.push("tabs_in_doc_comments");
+    }
+    if lines.iter().any(|line| starts_block(line.trim_start())) {
+        lints.extend(["doc_lazy_continuation", "doc_overindented_list_items"]);
+    }
+    lints
+}
+
+/// Whether `line` (without indentation) opens a Markdown list item or block quote.
+fn starts_block(line: &str) -> bool {
+    let bullet = |c: char| matches!(c, '-' | '*' | '+');
+    let mut chars = line.chars();
+    match chars.next() {
+        Some('>') => true,
+        Some(c) if bullet(c) => chars.next().is_none_or(char::is_whitespace),
+        Some(c) if c.is_ascii_digit() => {
+            let rest = line.trim_start_matches(|c: char| c.is_ascii_digit());
+            let mut rest = rest.chars();
+            matches!(rest.next(), Some('.' | ')')) && rest.next().is_none_or(char::is_whitespace)
+        }
+        _ => false,
+    }
+}
+
 /// The closing marker if `line` opens a fenced code block (three or more backticks or
 /// tildes).
 fn fence_marker(line: &str) -> Option<String> {

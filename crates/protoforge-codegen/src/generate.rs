@@ -93,6 +93,9 @@ struct Ctx<'a> {
     config: &'a Config,
     pool: Pool<'a>,
     runtime: TokenStream,
+    /// How function bodies name the runtime's `encoding` module: `encoding`, imported at the
+    /// top of each body, unless a generated item of that name could be shadowed by it.
+    enc: TokenStream,
     comments: HashMap<usize, HashMap<Vec<i32>, String>>,
     /// Memo of [`Ctx::may_miss_required`].
     required_memo: std::cell::RefCell<HashMap<String, bool>>,
@@ -191,9 +194,20 @@ pub(crate) fn run(
         comments.insert(index, map);
     }
     let extensions = extensions_by_extendee(&pool);
+    let shadowed = pool.types.values().any(|info| {
+        info.nested_module == "encoding"
+            || info.rust_name == "encoding"
+            || info.module.iter().any(|m| m == "encoding")
+    });
+    let enc = if shadowed {
+        quote!(#runtime::encoding)
+    } else {
+        quote!(encoding)
+    };
     let ctx = Ctx {
         config,
         pool,
+        enc,
         runtime,
         comments,
         required_memo: std::cell::RefCell::new(HashMap::new()),
@@ -372,8 +386,8 @@ enum ValueKind {
         codec: &'static str,
         ty: TokenStream,
     },
-    /// A value of an open enum, stored as `i32`.
-    OpenEnum,
+    /// A value of an open enum, stored as `EnumValue` of the Rust enum.
+    OpenEnum(TokenStream),
     /// A value of a closed enum, stored as the Rust enum.
     ClosedEnum(TokenStream),
     /// A message (`group` when delimited); `boxed` when recursion needs it.
@@ -390,7 +404,7 @@ impl ValueKind {
             ValueKind::Scalar { module, .. } => {
                 !matches!(*module, "string" | "bytes" | "bytes_shared")
             }
-            ValueKind::OpenEnum | ValueKind::ClosedEnum(_) => true,
+            ValueKind::OpenEnum(_) | ValueKind::ClosedEnum(_) => true,
             ValueKind::Message { .. } => false,
         }
     }
@@ -431,7 +445,9 @@ impl<'a> Ctx<'a> {
         let Some(text) = self.comments.get(&file).and_then(|m| m.get(path)) else {
             return TokenStream::new();
         };
-        let lines = docs::doc_lines(text).into_iter().map(|line| {
+        let lines = docs::doc_lines(text);
+        let lints = docs::style_lints(&lines);
+        let lines = lines.into_iter().map(|line| {
             let line = if line.is_empty() {
                 line
             } else {
@@ -439,11 +455,13 @@ impl<'a> Ctx<'a> {
             };
             quote!(#[doc = #line])
         });
-        // Comments are the .proto author's text, not Rust docs: their markdown style is
-        // not ours to lint.
+        let allow = (!lints.is_empty()).then(|| {
+            let lints = lints.iter().map(|lint| format_ident!("{}", lint));
+            quote!(#[allow(#(clippy::#lints),*)])
+        });
         quote! {
             #(#lines)*
-            #[allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::tabs_in_doc_comments)]
+            #allow
         }
     }
 
@@ -587,6 +605,7 @@ impl<'a> Ctx<'a> {
         module: &[String],
         package: &str,
         bare_name: &str,
+        allow_deprecated: &Option<TokenStream>,
     ) -> TokenStream {
         if !self.config.reflect_enabled() {
             return TokenStream::new();
@@ -596,7 +615,7 @@ impl<'a> Ctx<'a> {
         let supers = (0..depth).map(|_| quote!(super::));
         let missing = format!("`{bare_name}` is missing from the generated FILE_DESCRIPTOR_SET");
         let mut out = quote! {
-            #[allow(deprecated)]
+            #allow_deprecated
             impl #rt::reflect::ReflectMessage for #name {
                 /// The descriptor of this message from the package's `descriptor_pool()`.
                 ///
@@ -613,7 +632,7 @@ impl<'a> Ctx<'a> {
         };
         if self.config.serde {
             out.extend(quote! {
-                #[allow(deprecated)]
+                #allow_deprecated
                 impl ::serde::Serialize for #name {
                     fn serialize<S: ::serde::Serializer>(
                         &self,
@@ -623,7 +642,7 @@ impl<'a> Ctx<'a> {
                     }
                 }
 
-                #[allow(deprecated)]
+                #allow_deprecated
                 impl<'de> ::serde::Deserialize<'de> for #name {
                     fn deserialize<D: ::serde::Deserializer<'de>>(
                         deserializer: D,
@@ -681,12 +700,11 @@ impl<'a> Ctx<'a> {
             Type::Sint64 => scalar("sint64", "SInt64", quote!(i64)),
             Type::Enum => {
                 let info = self.pool.get(field.type_name())?;
+                let path = self.pool.type_path(from, field.type_name())?;
                 if info.features.closed_enum {
-                    Ok(ValueKind::ClosedEnum(
-                        self.pool.type_path(from, field.type_name())?,
-                    ))
+                    Ok(ValueKind::ClosedEnum(path))
                 } else {
-                    Ok(ValueKind::OpenEnum)
+                    Ok(ValueKind::OpenEnum(path))
                 }
             }
             Type::Message | Type::Group => {
@@ -904,24 +922,53 @@ impl<'a> Ctx<'a> {
             }
         }
 
-        // encode_raw, encoded_len, merge_field: fields in number order.
+        // encode_with, encoded_len_with, merge_field: fields in number order. A oneof whose
+        // members are adjacent in that order is written by one `match`.
+        let order: Vec<(usize, usize)> = field_entries.values().copied().collect();
+        let adjacent: Vec<bool> = (1..=oneofs.len())
+            .map(|kind| {
+                let at: Vec<usize> = (0..order.len()).filter(|&i| order[i].0 == kind).collect();
+                at.last()
+                    .zip(at.first())
+                    .is_some_and(|(l, f)| l - f + 1 == at.len())
+            })
+            .collect();
+        let mut field_names: Vec<(u32, String)> = Vec::new();
+        let mut lens = Vec::new();
         let mut encode = Vec::new();
         let mut merge = Vec::new();
-        for &(kind, slot) in field_entries.values() {
+        for (position, &(kind, slot)) in order.iter().enumerate() {
             if kind == 0 {
                 let field = &plain[slot].1;
+                field_names.push((field.desc.number() as u32, field.desc.name().to_string()));
+                lens.push(self.len_field(field)?);
                 encode.push(self.encode_field(field)?);
                 merge.push(self.merge_field(field, proto_name)?);
             } else {
                 let (_, oneof_field, members) = &oneofs[kind - 1];
                 let enum_name = self.oneof_enum_name(full_name, oneofs[kind - 1].0, oneof_field)?;
                 let field = &members[slot].1;
-                encode.push(self.encode_oneof_member(
-                    field,
-                    oneof_field,
-                    &nested_ident,
-                    &enum_name,
-                ));
+                field_names.push((field.desc.number() as u32, field.desc.name().to_string()));
+                if !adjacent[kind - 1] {
+                    let member = std::slice::from_ref(&members[slot]);
+                    lens.push(self.len_oneof(oneof_field, &nested_ident, &enum_name, member));
+                    encode.push(self.encode_oneof(
+                        oneof_field,
+                        &nested_ident,
+                        &enum_name,
+                        member,
+                        true,
+                    ));
+                } else if position == 0 || order[position - 1].0 != kind {
+                    lens.push(self.len_oneof(oneof_field, &nested_ident, &enum_name, members));
+                    encode.push(self.encode_oneof(
+                        oneof_field,
+                        &nested_ident,
+                        &enum_name,
+                        members,
+                        false,
+                    ));
+                }
                 // A oneof member that arrives replaces a member kept raw because it was not
                 // valid UTF-8, so that the last member on the wire still wins when the raw
                 // one is re-emitted after the known fields.
@@ -953,20 +1000,15 @@ impl<'a> Ctx<'a> {
                 ));
             }
         }
-        merge.extend(self.verified_string_extension_arms(full_name));
-        let mut lens = Vec::new();
-        for (_, field) in &plain {
-            lens.push(self.len_field(field)?);
+        for (arm, number, label) in self.verified_string_extension_arms(full_name) {
+            merge.push(arm);
+            field_names.push((number, label));
         }
-        for (index, oneof_field, members) in &oneofs {
-            let enum_name = self.oneof_enum_name(full_name, *index, oneof_field)?;
-            lens.push(self.len_oneof(oneof_field, &nested_ident, &enum_name, members));
-        }
+        field_names.sort();
         let merge_body = if merge.is_empty() {
             quote!(self.unknown_fields.merge_field(number, wire_type, buf, ctx))
         } else {
             quote! {
-                const NAME: &str = #proto_name;
                 match number {
                     #(#merge)*
                     _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
@@ -1003,10 +1045,17 @@ impl<'a> Ctx<'a> {
         }
         checks.extend(self.extension_checks(full_name, &module)?);
         let (is_initialized, check_initialized) = if checks.is_empty() {
-            (quote!(true), TokenStream::new())
+            (TokenStream::new(), TokenStream::new())
         } else {
             (
-                quote!(#rt::Message::check_initialized(self).is_ok()),
+                quote! {
+                    /// Whether every `required` field is set, here and in set sub-messages
+                    /// and extensions (those declared in the files generated with this one);
+                    /// `Message::check_initialized` says which is missing.
+                    pub fn is_initialized(&self) -> bool {
+                        #rt::Message::check_initialized(self).is_ok()
+                    }
+                },
                 quote! {
                     fn check_initialized(&self) -> ::core::result::Result<(), #rt::DecodeError> {
                         const NAME: &str = #proto_name;
@@ -1027,18 +1076,17 @@ impl<'a> Ctx<'a> {
             .options
             .as_ref()
             .is_some_and(|o| o.message_set_wire_format());
-        let name_const = (!merge.is_empty()).then(|| quote!(const NAME: &str = #proto_name;));
+        let enc = &self.enc;
         let (encode_unknown, len_unknown, merge_body) = if message_set {
             // MessageSet: extensions travel as `Item` groups (see `encoding::message_set`).
             (
-                quote!(#rt::encoding::message_set::encode_unknown(&self.unknown_fields, buf);),
-                quote!(#rt::encoding::message_set::encoded_len_unknown(&self.unknown_fields)),
+                quote!(#enc::message_set::encode_unknown(&self.unknown_fields, buf);),
+                quote!(#enc::message_set::encoded_len_unknown(&self.unknown_fields)),
                 quote! {
-                    #name_const
                     match number {
                         #(#merge)*
-                        #rt::encoding::message_set::ITEM if wire_type == #rt::encoding::WireType::StartGroup => {
-                            #rt::encoding::message_set::merge_item(wire_type, buf, ctx, &mut self.unknown_fields)
+                        #enc::message_set::ITEM if wire_type == #enc::WireType::StartGroup => {
+                            #enc::message_set::merge_item(wire_type, buf, ctx, &mut self.unknown_fields)
                         }
                         _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
                     }
@@ -1052,7 +1100,51 @@ impl<'a> Ctx<'a> {
             )
         };
 
-        let docs = self.docs(file, &source_path, full_name);
+        // Lengths of sub-messages go through the size cache; a message without any leaves
+        // the argument unnamed.
+        let sizes = if message.field.iter().any(|f| {
+            matches!(f.r#type(), Type::Message | Type::Group) && self.pool.map_entry(f).is_none()
+        }) {
+            quote!(sizes)
+        } else {
+            quote!(_sizes)
+        };
+        let encode_body = quote!(#(#encode)* #encode_unknown);
+        let len_body = quote!(#len_unknown #(+ #lens)*);
+        let (encode_body, len_body, merge_body) = (
+            self.import_encoding(encode_body),
+            self.import_encoding(len_body),
+            self.import_encoding(merge_body),
+        );
+        let field_names_const = (!field_names.is_empty()).then(|| {
+            let entries = field_names.iter().map(|(number, name)| {
+                let number = Literal::u32_unsuffixed(*number);
+                quote!((#number, #name))
+            });
+            quote! {
+                const FIELD_NAMES: #rt::encoding::FieldNames =
+                    #rt::encoding::FieldNames::new(#proto_name, &[#(#entries),*]);
+            }
+        });
+        let allow_deprecated = self
+            .message_touches_deprecated(message)
+            .then(|| quote!(#[allow(deprecated)]));
+        let inherent = if getters.iter().all(TokenStream::is_empty) && is_initialized.is_empty() {
+            TokenStream::new()
+        } else {
+            quote! {
+                #allow_deprecated
+                impl #name {
+                    #(#getters)*
+                    #is_initialized
+                }
+            }
+        };
+        let mut docs = self.docs(file, &source_path, full_name);
+        if docs.is_empty() {
+            let doc = format!(" The protobuf message `{bare_name}`.");
+            docs = quote!(#[doc = #doc]);
+        }
         let type_attrs = self.attributes(&self.config.type_attributes, full_name)?;
         let message_attrs = self.attributes(&self.config.message_attributes, full_name)?;
         let deprecated = deprecated(message.options.as_ref().and_then(|o| o.deprecated));
@@ -1060,7 +1152,7 @@ impl<'a> Ctx<'a> {
             TokenStream::new()
         } else {
             quote! {
-                #[allow(deprecated)]
+                #allow_deprecated
                 impl #rt::Extendable for #name {
                     const FULL_NAME: &'static str = #bare_name;
                     fn extension_fields(&self) -> &#rt::UnknownFields {
@@ -1074,7 +1166,8 @@ impl<'a> Ctx<'a> {
         };
 
         let package = self.pool.files[file].package();
-        let reflection = self.message_reflection(&name, &module, package, bare_name);
+        let reflection =
+            self.message_reflection(&name, &module, package, bare_name, &allow_deprecated);
 
         // The nested module: nested types, oneof enums, extensions declared in the message.
         let mut nested = TokenStream::new();
@@ -1123,7 +1216,7 @@ impl<'a> Ctx<'a> {
                 .unwrap_or(bare_name)
         };
         let name_impl = quote! {
-            #[allow(deprecated)]
+            #allow_deprecated
             impl #rt::Name for #name {
                 const PACKAGE: &'static str = #package;
                 const NAME: &'static str = #name_in_package;
@@ -1136,35 +1229,30 @@ impl<'a> Ctx<'a> {
             #[derive(Clone, PartialEq, Default, Debug)]
             #type_attrs
             #message_attrs
-            #[allow(deprecated)]
+            #allow_deprecated
             pub struct #name {
                 #(#struct_fields)*
                 /// Fields this message does not know (and extensions), re-emitted on encode.
                 pub unknown_fields: #rt::UnknownFields,
             }
 
-            #[allow(deprecated)]
-            impl #name {
-                /// The fully qualified protobuf name of this message.
-                pub const FULL_NAME: &'static str = #bare_name;
+            #inherent
 
-                #(#getters)*
-
-                /// Whether every `required` field is set, here and in set sub-messages and
-                /// extensions (those declared in the files generated with this one);
-                /// `Message::check_initialized` says which is missing.
-                pub fn is_initialized(&self) -> bool {
-                    #is_initialized
-                }
-            }
-
-            #[allow(deprecated)]
+            #allow_deprecated
             impl #rt::Message for #name {
                 #required_is_error
+                #field_names_const
 
-                fn encode_raw(&self, buf: &mut impl #rt::bytes::BufMut) {
-                    #(#encode)*
-                    #encode_unknown
+                fn encode_with(
+                    &self,
+                    buf: &mut impl #rt::bytes::BufMut,
+                    #sizes: &mut #rt::encoding::SizeCache,
+                ) {
+                    #encode_body
+                }
+
+                fn encoded_len_with(&self, #sizes: &mut #rt::encoding::SizeCache) -> usize {
+                    #len_body
                 }
 
                 fn merge_field(
@@ -1175,14 +1263,6 @@ impl<'a> Ctx<'a> {
                     ctx: #rt::encoding::DecodeContext,
                 ) -> ::core::result::Result<(), #rt::DecodeError> {
                     #merge_body
-                }
-
-                fn encoded_len(&self) -> usize {
-                    #len_unknown #(+ #lens)*
-                }
-
-                fn clear(&mut self) {
-                    *self = Self::default();
                 }
 
                 #check_initialized
@@ -1209,7 +1289,10 @@ impl<'a> Ctx<'a> {
     fn value_type(&self, value: &ValueKind) -> TokenStream {
         match value {
             ValueKind::Scalar { ty, .. } => ty.clone(),
-            ValueKind::OpenEnum => quote!(i32),
+            ValueKind::OpenEnum(path) => {
+                let rt = self.rt();
+                quote!(#rt::EnumValue<#path>)
+            }
             ValueKind::ClosedEnum(path) => path.clone(),
             ValueKind::Message {
                 ty, boxed: true, ..
@@ -1218,31 +1301,31 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The codec type of one value (for maps).
-    fn codec(&self, value: &ValueKind) -> TokenStream {
-        let rt = self.rt();
+    /// The codec type of one value (for maps and extensions), under `encoding` (the
+    /// runtime's module, as the use site names it).
+    fn codec(&self, value: &ValueKind, encoding: &TokenStream) -> TokenStream {
         match value {
             ValueKind::Scalar { codec, .. } => {
                 let codec = format_ident!("{}", codec);
-                quote!(#rt::encoding::codec::#codec)
+                quote!(#encoding::codec::#codec)
             }
-            ValueKind::OpenEnum => quote!(#rt::encoding::codec::Int32),
-            ValueKind::ClosedEnum(path) => quote!(#rt::encoding::codec::Enum<#path>),
-            ValueKind::Message { ty, .. } => quote!(#rt::encoding::codec::Message<#ty>),
+            ValueKind::OpenEnum(path) => quote!(#encoding::codec::OpenEnum<#path>),
+            ValueKind::ClosedEnum(path) => quote!(#encoding::codec::Enum<#path>),
+            ValueKind::Message { ty, .. } => quote!(#encoding::codec::Message<#ty>),
         }
     }
 
     /// The `encoding` module of one value.
     fn module(&self, value: &ValueKind) -> TokenStream {
-        let rt = self.rt();
+        let enc = &self.enc;
         let module = match value {
             ValueKind::Scalar { module, .. } => format_ident!("{}", module),
-            ValueKind::OpenEnum => format_ident!("int32"),
+            ValueKind::OpenEnum(_) => format_ident!("open_enum"),
             ValueKind::ClosedEnum(_) => format_ident!("enumeration"),
             ValueKind::Message { group: true, .. } => format_ident!("group"),
             ValueKind::Message { .. } => format_ident!("message"),
         };
-        quote!(#rt::encoding::#module)
+        quote!(#enc::#module)
     }
 
     /// The map key and value of a map field, classified.
@@ -1297,6 +1380,39 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// Whether the impls of `message` name something deprecated: the message itself, one of
+    /// its fields, or a field's message or enum type.
+    fn message_touches_deprecated(&self, message: &DescriptorProto) -> bool {
+        message.options.as_ref().and_then(|o| o.deprecated) == Some(true)
+            || message.field.iter().any(|field| {
+                field.options.as_ref().and_then(|o| o.deprecated) == Some(true)
+                    || (field.type_name.is_some()
+                        && self
+                            .pool
+                            .get(field.type_name())
+                            .is_ok_and(|info| match info.kind {
+                                Kind::Message(m) => {
+                                    m.options.as_ref().and_then(|o| o.deprecated) == Some(true)
+                                        || (m.options.as_ref().is_some_and(|o| o.map_entry())
+                                            && self.message_touches_deprecated(m))
+                                }
+                                Kind::Enum(e) => {
+                                    e.options.as_ref().and_then(|o| o.deprecated) == Some(true)
+                                }
+                            }))
+            })
+    }
+
+    /// `body` preceded by `use <runtime>::encoding;` when it names the module that way.
+    fn import_encoding(&self, body: TokenStream) -> TokenStream {
+        let rt = self.rt();
+        if self.enc.to_string() == "encoding" && body.to_string().contains("encoding ::") {
+            quote!(use #rt::encoding; #body)
+        } else {
+            body
+        }
+    }
+
     /// The `number` literal of a field.
     fn number(field: &FieldGen<'_>) -> Literal {
         Literal::u32_unsuffixed(field.desc.number() as u32)
@@ -1308,31 +1424,29 @@ impl<'a> Ctx<'a> {
         let number = Self::number(field);
         let module = self.module(&field.value);
         if let Some((key, value)) = self.map_kinds(field, &field.from)? {
-            let rt = self.rt();
-            let (key, value) = (self.codec(&key), self.codec(&value));
-            return Ok(
-                quote!(#rt::encoding::map::encode::<#key, #value, _>(#number, &self.#name, buf);),
-            );
+            let enc = &self.enc;
+            let (key, value) = (self.codec(&key, enc), self.codec(&value, enc));
+            return Ok(quote!(#enc::map::encode::<#key, #value, _>(#number, &self.#name, buf);));
         }
+        let sized = matches!(field.value, ValueKind::Message { .. });
         if field.desc.label() == Label::Repeated {
             return Ok(if field.features.packed && field.value.packable() {
                 quote!(#module::encode_packed(#number, &self.#name, buf);)
+            } else if sized {
+                quote!(#module::encode_repeated(#number, &self.#name, buf, sizes);)
             } else {
                 quote!(#module::encode_repeated(#number, &self.#name, buf);)
             });
         }
-        if field.features.presence == Presence::Implicit {
-            let cond = implicit_condition(&field.value, &name);
-            return Ok(quote!(if #cond { #module::encode(#number, &self.#name, buf); }));
-        }
-        let value = match field.value {
-            ValueKind::Message { boxed: true, .. } => quote!(&**value),
-            _ => quote!(value),
-        };
-        Ok(quote! {
-            if let ::core::option::Option::Some(value) = &self.#name {
-                #module::encode(#number, #value, buf);
+        Ok(match &field.value {
+            ValueKind::Message { boxed, .. } => {
+                let value = optional_message(&name, *boxed);
+                quote!(#module::encode_optional(#number, #value, buf, sizes);)
             }
+            _ if field.features.presence == Presence::Implicit => {
+                quote!(#module::encode_implicit(#number, &self.#name, buf);)
+            }
+            _ => quote!(#module::encode_optional(#number, &self.#name, buf);),
         })
     }
 
@@ -1342,28 +1456,30 @@ impl<'a> Ctx<'a> {
         let number = Self::number(field);
         let module = self.module(&field.value);
         if let Some((key, value)) = self.map_kinds(field, &field.from)? {
-            let rt = self.rt();
-            let (key, value) = (self.codec(&key), self.codec(&value));
-            return Ok(
-                quote!(#rt::encoding::map::encoded_len::<#key, #value, _>(#number, &self.#name)),
-            );
+            let enc = &self.enc;
+            let (key, value) = (self.codec(&key, enc), self.codec(&value, enc));
+            return Ok(quote!(#enc::map::encoded_len::<#key, #value, _>(#number, &self.#name)));
         }
+        let sized = matches!(field.value, ValueKind::Message { .. });
         if field.desc.label() == Label::Repeated {
             return Ok(if field.features.packed && field.value.packable() {
                 quote!(#module::encoded_len_packed(#number, &self.#name))
+            } else if sized {
+                quote!(#module::encoded_len_repeated(#number, &self.#name, sizes))
             } else {
                 quote!(#module::encoded_len_repeated(#number, &self.#name))
             });
         }
-        if field.features.presence == Presence::Implicit {
-            let cond = implicit_condition(&field.value, &name);
-            return Ok(quote!(if #cond { #module::encoded_len(#number, &self.#name) } else { 0 }));
-        }
-        let value = match field.value {
-            ValueKind::Message { boxed: true, .. } => quote!(&**value),
-            _ => quote!(value),
-        };
-        Ok(quote!(self.#name.as_ref().map_or(0, |value| #module::encoded_len(#number, #value))))
+        Ok(match &field.value {
+            ValueKind::Message { boxed, .. } => {
+                let value = optional_message(&name, *boxed);
+                quote!(#module::encoded_len_optional(#number, #value, sizes))
+            }
+            _ if field.features.presence == Presence::Implicit => {
+                quote!(#module::encoded_len_implicit(#number, &self.#name))
+            }
+            _ => quote!(#module::encoded_len_optional(#number, &self.#name)),
+        })
     }
 
     /// The arm of `merge_field` for a plain field.
@@ -1372,29 +1488,28 @@ impl<'a> Ctx<'a> {
         let name = ident(&field.name);
         let number = Self::number(field);
         let module = self.module(&field.value);
-        let field_name = field.desc.name();
-        let err = quote!(.map_err(|error| error.push(NAME, #field_name)));
+        // Errors get the field's name in their path from `Message::FIELD_NAMES`.
+        let err = TokenStream::new();
         if let Some((key, value)) = self.map_kinds(field, &field.from)? {
             let rt = self.rt();
             // Maps whose string key or value protobuf does not verify keep an entry that is
             // not valid UTF-8, whole, as an unknown field.
             let unverified = !field.features.verify_utf8 && (is_string(&key) || is_string(&value));
-            let key_codec = self.codec(&key);
+            let enc = &self.enc;
+            let key_codec = self.codec(&key, enc);
             let (value_codec, closed) = match &value {
-                ValueKind::ClosedEnum(path) => {
-                    (quote!(#rt::encoding::codec::Int32), Some(path.clone()))
-                }
-                other => (self.codec(other), None),
+                ValueKind::ClosedEnum(path) => (quote!(#enc::codec::Int32), Some(path.clone())),
+                other => (self.codec(other, enc), None),
             };
             let decode = if unverified {
                 quote! {
-                    let ::core::option::Option::Some((key, value)) = #rt::encoding::map::merge_entry_unverified::<#key_codec, #value_codec>(number, wire_type, buf, ctx, &mut self.unknown_fields) #err? else {
+                    let ::core::option::Option::Some((key, value)) = #enc::map::merge_entry_unverified::<#key_codec, #value_codec>(number, wire_type, buf, ctx, &mut self.unknown_fields) #err? else {
                         return ::core::result::Result::Ok(());
                     };
                 }
             } else {
                 quote! {
-                    let (key, value) = #rt::encoding::map::merge_entry::<#key_codec, #value_codec>(wire_type, buf, ctx) #err?;
+                    let (key, value) = #enc::map::merge_entry::<#key_codec, #value_codec>(wire_type, buf, ctx) #err?;
                 }
             };
             let Some(path) = closed else {
@@ -1418,8 +1533,8 @@ impl<'a> Ctx<'a> {
                         }
                         ::core::option::Option::None => {
                             let mut entry = ::std::vec::Vec::new();
-                            <#key_codec as #rt::encoding::Codec>::encode(1, &key, &mut entry);
-                            <#rt::encoding::codec::Int32 as #rt::encoding::Codec>::encode(2, &value, &mut entry);
+                            <#key_codec as #enc::Codec>::encode(1, &key, &mut entry);
+                            <#enc::codec::Int32 as #enc::Codec>::encode(2, &value, &mut entry);
                             self.unknown_fields.push(number, #rt::UnknownValue::LengthDelimited(entry));
                         }
                     }
@@ -1481,31 +1596,66 @@ impl<'a> Ctx<'a> {
         Ok(quote!(#number => #call #err,))
     }
 
-    /// The statement of `encode_raw` for one member of a oneof, at its number's position.
-    fn encode_oneof_member(
-        &self,
-        field: &FieldGen<'_>,
-        oneof_field: &str,
-        nested: &proc_macro2::Ident,
-        enum_name: &str,
-    ) -> TokenStream {
-        let oneof = ident(oneof_field);
-        let enum_ident = ident(enum_name);
-        let variant = ident(&field.name);
+    /// The call writing (`len` false) or sizing (`len` true) one oneof member held in
+    /// `value`.
+    fn oneof_member_call(&self, field: &FieldGen<'_>, len: bool) -> TokenStream {
         let number = Self::number(field);
         let module = self.module(&field.value);
         let value = match field.value {
             ValueKind::Message { boxed: true, .. } => quote!(&**value),
             _ => quote!(value),
         };
+        match (&field.value, len) {
+            (ValueKind::Message { .. }, false) => {
+                quote!(#module::encode(#number, #value, buf, sizes))
+            }
+            (ValueKind::Message { .. }, true) => {
+                quote!(#module::encoded_len(#number, #value, sizes))
+            }
+            (_, false) => quote!(#module::encode(#number, #value, buf)),
+            (_, true) => quote!(#module::encoded_len(#number, #value)),
+        }
+    }
+
+    /// The statement of `encode_with` for `members` of a oneof (all of them, or one whose
+    /// number is not next to the others').
+    fn encode_oneof(
+        &self,
+        oneof_field: &str,
+        nested: &proc_macro2::Ident,
+        enum_name: &str,
+        members: &[(usize, FieldGen<'_>)],
+        partial: bool,
+    ) -> TokenStream {
+        let oneof = ident(oneof_field);
+        let enum_ident = ident(enum_name);
+        if let [(_, field)] = members {
+            let variant = ident(&field.name);
+            let call = self.oneof_member_call(field, false);
+            return quote! {
+                if let ::core::option::Option::Some(#nested::#enum_ident::#variant(value)) = &self.#oneof {
+                    #call;
+                }
+            };
+        }
+        let arms = members.iter().map(|(_, field)| {
+            let variant = ident(&field.name);
+            let call = self.oneof_member_call(field, false);
+            quote!(#nested::#enum_ident::#variant(value) => #call,)
+        });
+        // Members written apart from the others leave them to their own statements.
+        let rest = partial.then(|| quote!(_ => {}));
         quote! {
-            if let ::core::option::Option::Some(#nested::#enum_ident::#variant(value)) = &self.#oneof {
-                #module::encode(#number, #value, buf);
+            if let ::core::option::Option::Some(oneof) = &self.#oneof {
+                match oneof {
+                    #(#arms)*
+                    #rest
+                }
             }
         }
     }
 
-    /// The term of `encoded_len` for a whole oneof.
+    /// The term of `encoded_len_with` for `members` of a oneof.
     fn len_oneof(
         &self,
         oneof_field: &str,
@@ -1517,15 +1667,10 @@ impl<'a> Ctx<'a> {
         let enum_ident = ident(enum_name);
         let arms = members.iter().map(|(_, field)| {
             let variant = ident(&field.name);
-            let number = Self::number(field);
-            let module = self.module(&field.value);
-            let value = match field.value {
-                ValueKind::Message { boxed: true, .. } => quote!(&**value),
-                _ => quote!(value),
-            };
-            quote!(::core::option::Option::Some(#nested::#enum_ident::#variant(value)) => #module::encoded_len(#number, #value),)
+            let call = self.oneof_member_call(field, true);
+            quote!(::core::option::Option::Some(#nested::#enum_ident::#variant(value)) => #call,)
         });
-        quote!(match &self.#oneof { #(#arms)* ::core::option::Option::None => 0 })
+        quote!(match &self.#oneof { #(#arms)* _ => 0 })
     }
 
     /// The arm of `merge_field` for one member of a oneof.
@@ -1544,8 +1689,7 @@ impl<'a> Ctx<'a> {
         let variant = ident(&field.name);
         let number = Self::number(field);
         let module = self.module(&field.value);
-        let field_name = field.desc.name();
-        let err = quote!(.map_err(|error| error.push(NAME, #field_name)));
+        let err = TokenStream::new();
         let path = quote!(#nested::#enum_ident::#variant);
         if is_string(&field.value) && !field.features.verify_utf8 {
             return quote! {
@@ -1719,18 +1863,19 @@ impl<'a> Ctx<'a> {
                     None => (ty.clone(), quote!(self.#name.unwrap_or_default())),
                 },
             },
-            ValueKind::OpenEnum => match default {
-                Some(text) => {
-                    let number = self.enum_value_number(field.desc.type_name(), text)?;
-                    let lit = Literal::i32_unsuffixed(number);
-                    (quote!(i32), quote!(self.#name.unwrap_or(#lit)))
+            ValueKind::OpenEnum(path) => {
+                let rt = self.rt();
+                let ty = quote!(#rt::EnumValue<#path>);
+                match default {
+                    Some(text) => {
+                        let variant = self.enum_variant_for(field.desc.type_name(), text)?;
+                        let known = quote!(#rt::EnumValue::Known(#path::#variant));
+                        (ty, quote!(self.#name.unwrap_or(#known)))
+                    }
+                    // The enum's default is its first value, as protobuf's is.
+                    None => (ty, quote!(self.#name.unwrap_or_default())),
                 }
-                None => {
-                    let first = self.enum_first_number(field.desc.type_name())?;
-                    let lit = Literal::i32_unsuffixed(first);
-                    (quote!(i32), quote!(self.#name.unwrap_or(#lit)))
-                }
-            },
+            }
             ValueKind::ClosedEnum(path) => match default {
                 Some(text) => {
                     let variant = self.enum_variant_for(field.desc.type_name(), text)?;
@@ -1852,8 +1997,10 @@ impl<'a> Ctx<'a> {
     /// read, as a `string` field is, and kept with the other extensions in the unknown
     /// fields. (Extensions declared in files generated separately are not known here; they are
     /// checked when read through `Extendable::extension`.)
-    fn verified_string_extension_arms(&self, full_name: &str) -> Vec<TokenStream> {
-        let rt = self.rt();
+    /// The `merge_field` arms of the verified-`string` extensions of `full_name`, with the
+    /// number and the `(name)` each adds to an error's path.
+    fn verified_string_extension_arms(&self, full_name: &str) -> Vec<(TokenStream, u32, String)> {
+        let enc = &self.enc;
         let mut arms = Vec::new();
         for ext in self.extensions.get(full_name).into_iter().flatten() {
             let field = ext.desc;
@@ -1867,12 +2014,12 @@ impl<'a> Ctx<'a> {
             let number = Literal::u32_unsuffixed(field.number() as u32);
             let ext_full = format!("{}.{}", ext.scope, field.name());
             let label = format!("({})", &ext_full[1..]);
-            arms.push(quote! {
-                #number => #rt::encoding::string::merge_verified_extension(
+            let arm = quote! {
+                #number => #enc::string::merge_verified_extension(
                     number, wire_type, buf, ctx, &mut self.unknown_fields,
-                )
-                .map_err(|error| error.push(NAME, #label)),
-            });
+                ),
+            };
+            arms.push((arm, field.number() as u32, label));
         }
         arms
     }
@@ -1957,14 +2104,6 @@ impl<'a> Ctx<'a> {
             .ok_or_else(|| Error::new(format!("enum `{full_name}` has no value `{value}`")))
     }
 
-    fn enum_first_number(&self, full_name: &str) -> Result<i32, Error> {
-        Ok(self
-            .enum_descriptor(full_name)?
-            .value
-            .first()
-            .map_or(0, |v| v.number()))
-    }
-
     /// The variant ident standing for value `value` (by name) of enum `full_name`.
     fn enum_variant_for(&self, full_name: &str, value: &str) -> Result<proc_macro2::Ident, Error> {
         let number = self.enum_value_number(full_name, value)?;
@@ -1999,7 +2138,7 @@ impl<'a> Ctx<'a> {
             let value_full = format!("{full_name}.{}", value.name());
             let mut docs = self.docs(info.file, &path, &value_full);
             if docs.is_empty() {
-                let doc = format!(" `{}`.", value.name());
+                let doc = format!(" The value `{}` ({number}).", value.name());
                 docs = quote!(#[doc = #doc]);
             }
             let deprecated = deprecated(value.options.as_ref().and_then(|o| o.deprecated));
@@ -2043,7 +2182,14 @@ impl<'a> Ctx<'a> {
         let docs = {
             let docs = self.docs(info.file, &info.source_path, full_name);
             if docs.is_empty() {
-                let doc = format!(" The enum `{bare_name}`.");
+                let doc = if info.features.closed_enum {
+                    format!(" The protobuf enum `{bare_name}` (closed).")
+                } else {
+                    format!(
+                        " The protobuf enum `{bare_name}` (open: fields hold it as `EnumValue`, \
+                         which keeps numbers it does not name)."
+                    )
+                };
                 quote!(#[doc = #doc])
             } else {
                 docs
@@ -2106,16 +2252,7 @@ impl<'a> Ctx<'a> {
                 }
             }
 
-            #[allow(deprecated)]
-            impl #rt::Enumeration for #name {
-                fn from_i32(value: i32) -> ::core::option::Option<Self> {
-                    <Self as ::core::convert::TryFrom<i32>>::try_from(value).ok()
-                }
-
-                fn to_i32(self) -> i32 {
-                    self as i32
-                }
-            }
+            impl #rt::Enumeration for #name {}
         })
     }
 
@@ -2174,7 +2311,7 @@ impl<'a> Ctx<'a> {
             value if is_string(value) && !features.verify_utf8 => {
                 quote!(#rt::encoding::codec::UnverifiedString)
             }
-            other => self.codec(other),
+            other => self.codec(other, &quote!(#rt::encoding)),
         }
     }
 
@@ -2200,17 +2337,12 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// The condition under which an implicit-presence field is written.
-fn implicit_condition(value: &ValueKind, name: &proc_macro2::Ident) -> TokenStream {
-    match value {
-        ValueKind::Scalar { module, .. } => match *module {
-            "string" | "bytes" | "bytes_shared" => quote!(!self.#name.is_empty()),
-            "bool" => quote!(self.#name),
-            "float" | "double" => quote!(self.#name.to_bits() != 0),
-            _ => quote!(self.#name != 0),
-        },
-        ValueKind::OpenEnum => quote!(self.#name != 0),
-        ValueKind::ClosedEnum(_) | ValueKind::Message { .. } => quote!(true),
+/// An optional sub-message field as the `Option<&M>` the `encoding` functions take.
+fn optional_message(name: &proc_macro2::Ident, boxed: bool) -> TokenStream {
+    if boxed {
+        quote!(self.#name.as_deref())
+    } else {
+        quote!(self.#name.as_ref())
     }
 }
 

@@ -110,7 +110,7 @@ fn handle(request: &ConformanceRequest) -> Outcome {
         return Outcome::ProtobufPayload(Vec::new());
     }
     let output = request.requested_output_format;
-    if output == WireFormat::Protobuf as i32
+    if output == WireFormat::Protobuf
         && let Payload::ProtobufPayload(bytes) = payload
         && let Some(outcome) = binary_round_trip(&request.message_type, bytes)
     {
@@ -132,9 +132,12 @@ fn handle(request: &ConformanceRequest) -> Outcome {
         WireFormat::TextFormat,
     ]
     .iter()
-    .any(|f| *f as i32 == output);
+    .any(|f| output == *f);
     if !supported_output {
-        return Outcome::Skipped(format!("output format {output} is not supported"));
+        return Outcome::Skipped(format!(
+            "output format {} is not supported",
+            output.to_i32()
+        ));
     }
     let message = match payload {
         Payload::ProtobufPayload(bytes) => {
@@ -143,7 +146,7 @@ fn handle(request: &ConformanceRequest) -> Outcome {
         Payload::JsonPayload(text) => {
             let options = ParseOptions {
                 ignore_unknown_fields: request.test_category
-                    == TestCategory::JsonIgnoreUnknownParsingTest as i32,
+                    == TestCategory::JsonIgnoreUnknownParsingTest,
             };
             protoforge::json::from_str_with(desc, text, &options).map_err(|e| e.to_string())
         }
@@ -156,12 +159,12 @@ fn handle(request: &ConformanceRequest) -> Outcome {
         Ok(message) => message,
         Err(error) => return Outcome::ParseError(error),
     };
-    if output == WireFormat::Json as i32 {
+    if output == WireFormat::Json {
         match protoforge::json::to_string_with(&message, &PrintOptions::default()) {
             Ok(json) => Outcome::JsonPayload(json),
             Err(error) => Outcome::SerializeError(error.to_string()),
         }
-    } else if output == WireFormat::TextFormat as i32 {
+    } else if output == WireFormat::TextFormat {
         Outcome::TextPayload(text_format::print_text(
             &message,
             request.print_unknown_fields,

@@ -6,34 +6,38 @@
 
 /// The protocol compiler can output a FileDescriptorSet containing the .proto
 /// files it parses.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct FileDescriptorSet {
     pub file: ::std::vec::Vec<FileDescriptorProto>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
 impl FileDescriptorSet {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.FileDescriptorSet";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
 }
-#[allow(deprecated)]
 impl crate::Message for FileDescriptorSet {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        crate::encoding::message::encode_repeated(1, &self.file, buf);
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "FileDescriptorSet",
+        &[(1, "file")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::message::encode_repeated(1, &self.file, buf, sizes);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::message::encoded_len_repeated(1, &self.file, sizes)
     }
     fn merge_field(
         &mut self,
@@ -42,26 +46,11 @@ impl crate::Message for FileDescriptorSet {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "FileDescriptorSet";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.file,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "file"))
-            }
+            1 => encoding::message::merge_repeated(wire_type, &mut self.file, buf, ctx),
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
-    }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + crate::encoding::message::encoded_len_repeated(1, &self.file)
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "FileDescriptorSet";
@@ -72,7 +61,6 @@ impl crate::Message for FileDescriptorSet {
         ::core::result::Result::Ok(())
     }
 }
-#[allow(deprecated)]
 impl crate::Extendable for FileDescriptorSet {
     const FULL_NAME: &'static str = "google.protobuf.FileDescriptorSet";
     fn extension_fields(&self) -> &crate::UnknownFields {
@@ -82,70 +70,28 @@ impl crate::Extendable for FileDescriptorSet {
         &mut self.unknown_fields
     }
 }
-#[allow(deprecated)]
 impl crate::Name for FileDescriptorSet {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "FileDescriptorSet";
 }
 /// Describes a complete .proto file.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct FileDescriptorProto {
     /// file name, relative to root of source tree
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub name: ::core::option::Option<::std::string::String>,
     /// e.g. "foo", "foo.bar", etc.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub package: ::core::option::Option<::std::string::String>,
     /// Names of files imported by this file.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub dependency: ::std::vec::Vec<::std::string::String>,
     /// Indexes of the public imported files in the dependency list above.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub public_dependency: ::std::vec::Vec<i32>,
     /// Indexes of the weak imported files in the dependency list.
     /// For Google-internal migration only. Do not use.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub weak_dependency: ::std::vec::Vec<i32>,
     /// Names of files imported by this file purely for the purpose of providing
     /// option extensions. These are excluded from the dependency list above.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub option_dependency: ::std::vec::Vec<::std::string::String>,
     /// All top-level definitions in this file.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub message_type: ::std::vec::Vec<DescriptorProto>,
     pub enum_type: ::std::vec::Vec<EnumDescriptorProto>,
     pub service: ::std::vec::Vec<ServiceDescriptorProto>,
@@ -155,11 +101,6 @@ pub struct FileDescriptorProto {
     /// You may safely remove this entire field without harming runtime
     /// functionality of the descriptors -- the information is needed only by
     /// development tools.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub source_code_info: ::core::option::Option<SourceCodeInfo>,
     /// The syntax of the proto file.
     /// The supported values are "proto2", "proto3", and "editions".
@@ -168,29 +109,16 @@ pub struct FileDescriptorProto {
     /// WARNING: This field should only be used by protobuf plugins or special
     /// cases like the proto compiler. Other uses are discouraged and
     /// developers should rely on the protoreflect APIs for their client language.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub syntax: ::core::option::Option<::std::string::String>,
     /// The edition of the proto file.
     /// WARNING: This field should only be used by protobuf plugins or special
     /// cases like the proto compiler. Other uses are discouraged and
     /// developers should rely on the protoreflect APIs for their client language.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub edition: ::core::option::Option<Edition>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
 impl FileDescriptorProto {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.FileDescriptorProto";
     /// The value of `name`, or its type's default if unset.
     pub fn name(&self) -> &str {
         self.name.as_deref().unwrap_or("")
@@ -207,43 +135,80 @@ impl FileDescriptorProto {
     pub fn edition(&self) -> Edition {
         self.edition.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
 }
-#[allow(deprecated)]
 impl crate::Message for FileDescriptorProto {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if let ::core::option::Option::Some(value) = &self.name {
-            crate::encoding::string::encode(1, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.package {
-            crate::encoding::string::encode(2, value, buf);
-        }
-        crate::encoding::string::encode_repeated(3, &self.dependency, buf);
-        crate::encoding::message::encode_repeated(4, &self.message_type, buf);
-        crate::encoding::message::encode_repeated(5, &self.enum_type, buf);
-        crate::encoding::message::encode_repeated(6, &self.service, buf);
-        crate::encoding::message::encode_repeated(7, &self.extension, buf);
-        if let ::core::option::Option::Some(value) = &self.options {
-            crate::encoding::message::encode(8, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.source_code_info {
-            crate::encoding::message::encode(9, value, buf);
-        }
-        crate::encoding::int32::encode_repeated(10, &self.public_dependency, buf);
-        crate::encoding::int32::encode_repeated(11, &self.weak_dependency, buf);
-        if let ::core::option::Option::Some(value) = &self.syntax {
-            crate::encoding::string::encode(12, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.edition {
-            crate::encoding::enumeration::encode(14, value, buf);
-        }
-        crate::encoding::string::encode_repeated(15, &self.option_dependency, buf);
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "FileDescriptorProto",
+        &[
+            (1, "name"),
+            (2, "package"),
+            (3, "dependency"),
+            (4, "message_type"),
+            (5, "enum_type"),
+            (6, "service"),
+            (7, "extension"),
+            (8, "options"),
+            (9, "source_code_info"),
+            (10, "public_dependency"),
+            (11, "weak_dependency"),
+            (12, "syntax"),
+            (14, "edition"),
+            (15, "option_dependency"),
+        ],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::string::encode_optional(1, &self.name, buf);
+        encoding::string::encode_optional(2, &self.package, buf);
+        encoding::string::encode_repeated(3, &self.dependency, buf);
+        encoding::message::encode_repeated(4, &self.message_type, buf, sizes);
+        encoding::message::encode_repeated(5, &self.enum_type, buf, sizes);
+        encoding::message::encode_repeated(6, &self.service, buf, sizes);
+        encoding::message::encode_repeated(7, &self.extension, buf, sizes);
+        encoding::message::encode_optional(8, self.options.as_ref(), buf, sizes);
+        encoding::message::encode_optional(
+            9,
+            self.source_code_info.as_ref(),
+            buf,
+            sizes,
+        );
+        encoding::int32::encode_repeated(10, &self.public_dependency, buf);
+        encoding::int32::encode_repeated(11, &self.weak_dependency, buf);
+        encoding::string::encode_optional(12, &self.syntax, buf);
+        encoding::enumeration::encode_optional(14, &self.edition, buf);
+        encoding::string::encode_repeated(15, &self.option_dependency, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::string::encoded_len_optional(1, &self.name)
+            + encoding::string::encoded_len_optional(2, &self.package)
+            + encoding::string::encoded_len_repeated(3, &self.dependency)
+            + encoding::message::encoded_len_repeated(4, &self.message_type, sizes)
+            + encoding::message::encoded_len_repeated(5, &self.enum_type, sizes)
+            + encoding::message::encoded_len_repeated(6, &self.service, sizes)
+            + encoding::message::encoded_len_repeated(7, &self.extension, sizes)
+            + encoding::message::encoded_len_optional(8, self.options.as_ref(), sizes)
+            + encoding::message::encoded_len_optional(
+                9,
+                self.source_code_info.as_ref(),
+                sizes,
+            ) + encoding::int32::encoded_len_repeated(10, &self.public_dependency)
+            + encoding::int32::encoded_len_repeated(11, &self.weak_dependency)
+            + encoding::string::encoded_len_optional(12, &self.syntax)
+            + encoding::enumeration::encoded_len_optional(14, &self.edition)
+            + encoding::string::encoded_len_repeated(15, &self.option_dependency)
     }
     fn merge_field(
         &mut self,
@@ -252,181 +217,124 @@ impl crate::Message for FileDescriptorProto {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "FileDescriptorProto";
+        use crate::encoding;
         match number {
             1 => {
-                self.name = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "name"))?;
+                self.name = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
             2 => {
-                self.package = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "package"))?;
+                self.package = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
             3 => {
-                crate::encoding::string::merge_repeated_unverified(
-                        number,
-                        wire_type,
-                        &mut self.dependency,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "dependency"))
+                encoding::string::merge_repeated_unverified(
+                    number,
+                    wire_type,
+                    &mut self.dependency,
+                    buf,
+                    &mut self.unknown_fields,
+                )
             }
             4 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.message_type,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "message_type"))
+                encoding::message::merge_repeated(
+                    wire_type,
+                    &mut self.message_type,
+                    buf,
+                    ctx,
+                )
             }
             5 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.enum_type,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "enum_type"))
+                encoding::message::merge_repeated(
+                    wire_type,
+                    &mut self.enum_type,
+                    buf,
+                    ctx,
+                )
             }
             6 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.service,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "service"))
+                encoding::message::merge_repeated(wire_type, &mut self.service, buf, ctx)
             }
             7 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.extension,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "extension"))
+                encoding::message::merge_repeated(
+                    wire_type,
+                    &mut self.extension,
+                    buf,
+                    ctx,
+                )
             }
             8 => {
-                crate::encoding::message::merge(
-                        wire_type,
-                        self.options.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "options"))
+                encoding::message::merge(
+                    wire_type,
+                    self.options.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             9 => {
-                crate::encoding::message::merge(
-                        wire_type,
-                        self.source_code_info.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "source_code_info"))
+                encoding::message::merge(
+                    wire_type,
+                    self.source_code_info.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             10 => {
-                crate::encoding::int32::merge_repeated(
-                        wire_type,
-                        &mut self.public_dependency,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "public_dependency"))
+                encoding::int32::merge_repeated(
+                    wire_type,
+                    &mut self.public_dependency,
+                    buf,
+                    ctx,
+                )
             }
             11 => {
-                crate::encoding::int32::merge_repeated(
-                        wire_type,
-                        &mut self.weak_dependency,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "weak_dependency"))
+                encoding::int32::merge_repeated(
+                    wire_type,
+                    &mut self.weak_dependency,
+                    buf,
+                    ctx,
+                )
             }
             12 => {
-                self.syntax = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "syntax"))?;
+                self.syntax = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
             14 => {
-                crate::encoding::enumeration::merge_closed(
-                        number,
-                        wire_type,
-                        &mut self.edition,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "edition"))
+                encoding::enumeration::merge_closed(
+                    number,
+                    wire_type,
+                    &mut self.edition,
+                    buf,
+                    ctx,
+                    &mut self.unknown_fields,
+                )
             }
             15 => {
-                crate::encoding::string::merge_repeated_unverified(
-                        number,
-                        wire_type,
-                        &mut self.option_dependency,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "option_dependency"))
+                encoding::string::merge_repeated_unverified(
+                    number,
+                    wire_type,
+                    &mut self.option_dependency,
+                    buf,
+                    &mut self.unknown_fields,
+                )
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
-    }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + self
-                .name
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(1, value))
-            + self
-                .package
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(2, value))
-            + crate::encoding::string::encoded_len_repeated(3, &self.dependency)
-            + crate::encoding::int32::encoded_len_repeated(10, &self.public_dependency)
-            + crate::encoding::int32::encoded_len_repeated(11, &self.weak_dependency)
-            + crate::encoding::string::encoded_len_repeated(15, &self.option_dependency)
-            + crate::encoding::message::encoded_len_repeated(4, &self.message_type)
-            + crate::encoding::message::encoded_len_repeated(5, &self.enum_type)
-            + crate::encoding::message::encoded_len_repeated(6, &self.service)
-            + crate::encoding::message::encoded_len_repeated(7, &self.extension)
-            + self
-                .options
-                .as_ref()
-                .map_or(0, |value| crate::encoding::message::encoded_len(8, value))
-            + self
-                .source_code_info
-                .as_ref()
-                .map_or(0, |value| crate::encoding::message::encoded_len(9, value))
-            + self
-                .syntax
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(12, value))
-            + self
-                .edition
-                .as_ref()
-                .map_or(0, |value| crate::encoding::enumeration::encoded_len(14, value))
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "FileDescriptorProto";
@@ -453,19 +361,12 @@ impl crate::Message for FileDescriptorProto {
         ::core::result::Result::Ok(())
     }
 }
-#[allow(deprecated)]
 impl crate::Name for FileDescriptorProto {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "FileDescriptorProto";
 }
 /// Describes a message type.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct DescriptorProto {
     pub name: ::core::option::Option<::std::string::String>,
     pub field: ::std::vec::Vec<FieldDescriptorProto>,
@@ -478,26 +379,13 @@ pub struct DescriptorProto {
     pub reserved_range: ::std::vec::Vec<descriptor_proto::ReservedRange>,
     /// Reserved field names, which may not be used by fields in the same message.
     /// A given name may only be reserved once.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub reserved_name: ::std::vec::Vec<::std::string::String>,
     /// Support for `export` and `local` keywords on enums.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub visibility: ::core::option::Option<SymbolVisibility>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
 impl DescriptorProto {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.DescriptorProto";
     /// The value of `name`, or its type's default if unset.
     pub fn name(&self) -> &str {
         self.name.as_deref().unwrap_or("")
@@ -506,34 +394,63 @@ impl DescriptorProto {
     pub fn visibility(&self) -> SymbolVisibility {
         self.visibility.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
 }
-#[allow(deprecated)]
 impl crate::Message for DescriptorProto {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if let ::core::option::Option::Some(value) = &self.name {
-            crate::encoding::string::encode(1, value, buf);
-        }
-        crate::encoding::message::encode_repeated(2, &self.field, buf);
-        crate::encoding::message::encode_repeated(3, &self.nested_type, buf);
-        crate::encoding::message::encode_repeated(4, &self.enum_type, buf);
-        crate::encoding::message::encode_repeated(5, &self.extension_range, buf);
-        crate::encoding::message::encode_repeated(6, &self.extension, buf);
-        if let ::core::option::Option::Some(value) = &self.options {
-            crate::encoding::message::encode(7, value, buf);
-        }
-        crate::encoding::message::encode_repeated(8, &self.oneof_decl, buf);
-        crate::encoding::message::encode_repeated(9, &self.reserved_range, buf);
-        crate::encoding::string::encode_repeated(10, &self.reserved_name, buf);
-        if let ::core::option::Option::Some(value) = &self.visibility {
-            crate::encoding::enumeration::encode(11, value, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "DescriptorProto",
+        &[
+            (1, "name"),
+            (2, "field"),
+            (3, "nested_type"),
+            (4, "enum_type"),
+            (5, "extension_range"),
+            (6, "extension"),
+            (7, "options"),
+            (8, "oneof_decl"),
+            (9, "reserved_range"),
+            (10, "reserved_name"),
+            (11, "visibility"),
+        ],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::string::encode_optional(1, &self.name, buf);
+        encoding::message::encode_repeated(2, &self.field, buf, sizes);
+        encoding::message::encode_repeated(3, &self.nested_type, buf, sizes);
+        encoding::message::encode_repeated(4, &self.enum_type, buf, sizes);
+        encoding::message::encode_repeated(5, &self.extension_range, buf, sizes);
+        encoding::message::encode_repeated(6, &self.extension, buf, sizes);
+        encoding::message::encode_optional(7, self.options.as_ref(), buf, sizes);
+        encoding::message::encode_repeated(8, &self.oneof_decl, buf, sizes);
+        encoding::message::encode_repeated(9, &self.reserved_range, buf, sizes);
+        encoding::string::encode_repeated(10, &self.reserved_name, buf);
+        encoding::enumeration::encode_optional(11, &self.visibility, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::string::encoded_len_optional(1, &self.name)
+            + encoding::message::encoded_len_repeated(2, &self.field, sizes)
+            + encoding::message::encoded_len_repeated(3, &self.nested_type, sizes)
+            + encoding::message::encoded_len_repeated(4, &self.enum_type, sizes)
+            + encoding::message::encoded_len_repeated(5, &self.extension_range, sizes)
+            + encoding::message::encoded_len_repeated(6, &self.extension, sizes)
+            + encoding::message::encoded_len_optional(7, self.options.as_ref(), sizes)
+            + encoding::message::encoded_len_repeated(8, &self.oneof_decl, sizes)
+            + encoding::message::encoded_len_repeated(9, &self.reserved_range, sizes)
+            + encoding::string::encoded_len_repeated(10, &self.reserved_name)
+            + encoding::enumeration::encoded_len_optional(11, &self.visibility)
     }
     fn merge_field(
         &mut self,
@@ -542,139 +459,95 @@ impl crate::Message for DescriptorProto {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "DescriptorProto";
+        use crate::encoding;
         match number {
             1 => {
-                self.name = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "name"))?;
+                self.name = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
-            2 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.field,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "field"))
-            }
+            2 => encoding::message::merge_repeated(wire_type, &mut self.field, buf, ctx),
             3 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.nested_type,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "nested_type"))
+                encoding::message::merge_repeated(
+                    wire_type,
+                    &mut self.nested_type,
+                    buf,
+                    ctx,
+                )
             }
             4 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.enum_type,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "enum_type"))
+                encoding::message::merge_repeated(
+                    wire_type,
+                    &mut self.enum_type,
+                    buf,
+                    ctx,
+                )
             }
             5 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.extension_range,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "extension_range"))
+                encoding::message::merge_repeated(
+                    wire_type,
+                    &mut self.extension_range,
+                    buf,
+                    ctx,
+                )
             }
             6 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.extension,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "extension"))
+                encoding::message::merge_repeated(
+                    wire_type,
+                    &mut self.extension,
+                    buf,
+                    ctx,
+                )
             }
             7 => {
-                crate::encoding::message::merge(
-                        wire_type,
-                        self.options.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "options"))
+                encoding::message::merge(
+                    wire_type,
+                    self.options.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             8 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.oneof_decl,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "oneof_decl"))
+                encoding::message::merge_repeated(
+                    wire_type,
+                    &mut self.oneof_decl,
+                    buf,
+                    ctx,
+                )
             }
             9 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.reserved_range,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "reserved_range"))
+                encoding::message::merge_repeated(
+                    wire_type,
+                    &mut self.reserved_range,
+                    buf,
+                    ctx,
+                )
             }
             10 => {
-                crate::encoding::string::merge_repeated_unverified(
-                        number,
-                        wire_type,
-                        &mut self.reserved_name,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "reserved_name"))
+                encoding::string::merge_repeated_unverified(
+                    number,
+                    wire_type,
+                    &mut self.reserved_name,
+                    buf,
+                    &mut self.unknown_fields,
+                )
             }
             11 => {
-                crate::encoding::enumeration::merge_closed(
-                        number,
-                        wire_type,
-                        &mut self.visibility,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "visibility"))
+                encoding::enumeration::merge_closed(
+                    number,
+                    wire_type,
+                    &mut self.visibility,
+                    buf,
+                    ctx,
+                    &mut self.unknown_fields,
+                )
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
-    }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + self
-                .name
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(1, value))
-            + crate::encoding::message::encoded_len_repeated(2, &self.field)
-            + crate::encoding::message::encoded_len_repeated(6, &self.extension)
-            + crate::encoding::message::encoded_len_repeated(3, &self.nested_type)
-            + crate::encoding::message::encoded_len_repeated(4, &self.enum_type)
-            + crate::encoding::message::encoded_len_repeated(5, &self.extension_range)
-            + crate::encoding::message::encoded_len_repeated(8, &self.oneof_decl)
-            + self
-                .options
-                .as_ref()
-                .map_or(0, |value| crate::encoding::message::encoded_len(7, value))
-            + crate::encoding::message::encoded_len_repeated(9, &self.reserved_range)
-            + crate::encoding::string::encoded_len_repeated(10, &self.reserved_name)
-            + self
-                .visibility
-                .as_ref()
-                .map_or(0, |value| crate::encoding::enumeration::encoded_len(11, value))
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "DescriptorProto";
@@ -711,38 +584,24 @@ impl crate::Message for DescriptorProto {
         ::core::result::Result::Ok(())
     }
 }
-#[allow(deprecated)]
 impl crate::Name for DescriptorProto {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "DescriptorProto";
 }
 /// Nested types of `google.protobuf.DescriptorProto`.
 pub mod descriptor_proto {
+    /// The protobuf message `google.protobuf.DescriptorProto.ExtensionRange`.
     #[derive(Clone, PartialEq, Default, Debug)]
-    #[allow(deprecated)]
     pub struct ExtensionRange {
         /// Inclusive.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         pub start: ::core::option::Option<i32>,
         /// Exclusive.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         pub end: ::core::option::Option<i32>,
         pub options: ::core::option::Option<super::ExtensionRangeOptions>,
         /// Fields this message does not know (and extensions), re-emitted on encode.
         pub unknown_fields: crate::UnknownFields,
     }
-    #[allow(deprecated)]
     impl ExtensionRange {
-        /// The fully qualified protobuf name of this message.
-        pub const FULL_NAME: &'static str = "google.protobuf.DescriptorProto.ExtensionRange";
         /// The value of `start`, or its type's default if unset.
         pub fn start(&self) -> i32 {
             self.start.unwrap_or_default()
@@ -751,26 +610,39 @@ pub mod descriptor_proto {
         pub fn end(&self) -> i32 {
             self.end.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in set sub-messages and
-        /// extensions (those declared in the files generated with this one);
+        /// Whether every `required` field is set, here and in set sub-messages
+        /// and extensions (those declared in the files generated with this one);
         /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             crate::Message::check_initialized(self).is_ok()
         }
     }
-    #[allow(deprecated)]
     impl crate::Message for ExtensionRange {
-        fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-            if let ::core::option::Option::Some(value) = &self.start {
-                crate::encoding::int32::encode(1, value, buf);
-            }
-            if let ::core::option::Option::Some(value) = &self.end {
-                crate::encoding::int32::encode(2, value, buf);
-            }
-            if let ::core::option::Option::Some(value) = &self.options {
-                crate::encoding::message::encode(3, value, buf);
-            }
+        const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+            "ExtensionRange",
+            &[(1, "start"), (2, "end"), (3, "options")],
+        );
+        fn encode_with(
+            &self,
+            buf: &mut impl crate::bytes::BufMut,
+            sizes: &mut crate::encoding::SizeCache,
+        ) {
+            use crate::encoding;
+            encoding::int32::encode_optional(1, &self.start, buf);
+            encoding::int32::encode_optional(2, &self.end, buf);
+            encoding::message::encode_optional(3, self.options.as_ref(), buf, sizes);
             self.unknown_fields.encode_raw(buf);
+        }
+        fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+            use crate::encoding;
+            self.unknown_fields.encoded_len()
+                + encoding::int32::encoded_len_optional(1, &self.start)
+                + encoding::int32::encoded_len_optional(2, &self.end)
+                + encoding::message::encoded_len_optional(
+                    3,
+                    self.options.as_ref(),
+                    sizes,
+                )
         }
         fn merge_field(
             &mut self,
@@ -779,55 +651,34 @@ pub mod descriptor_proto {
             buf: &mut impl crate::bytes::Buf,
             ctx: crate::encoding::DecodeContext,
         ) -> ::core::result::Result<(), crate::DecodeError> {
-            const NAME: &str = "ExtensionRange";
+            use crate::encoding;
             match number {
                 1 => {
-                    crate::encoding::int32::merge(
-                            wire_type,
-                            self.start.get_or_insert_default(),
-                            buf,
-                            ctx,
-                        )
-                        .map_err(|error| error.push(NAME, "start"))
+                    encoding::int32::merge(
+                        wire_type,
+                        self.start.get_or_insert_default(),
+                        buf,
+                        ctx,
+                    )
                 }
                 2 => {
-                    crate::encoding::int32::merge(
-                            wire_type,
-                            self.end.get_or_insert_default(),
-                            buf,
-                            ctx,
-                        )
-                        .map_err(|error| error.push(NAME, "end"))
+                    encoding::int32::merge(
+                        wire_type,
+                        self.end.get_or_insert_default(),
+                        buf,
+                        ctx,
+                    )
                 }
                 3 => {
-                    crate::encoding::message::merge(
-                            wire_type,
-                            self.options.get_or_insert_default(),
-                            buf,
-                            ctx,
-                        )
-                        .map_err(|error| error.push(NAME, "options"))
+                    encoding::message::merge(
+                        wire_type,
+                        self.options.get_or_insert_default(),
+                        buf,
+                        ctx,
+                    )
                 }
                 _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
             }
-        }
-        fn encoded_len(&self) -> usize {
-            self.unknown_fields.encoded_len()
-                + self
-                    .start
-                    .as_ref()
-                    .map_or(0, |value| crate::encoding::int32::encoded_len(1, value))
-                + self
-                    .end
-                    .as_ref()
-                    .map_or(0, |value| crate::encoding::int32::encoded_len(2, value))
-                + self
-                    .options
-                    .as_ref()
-                    .map_or(0, |value| crate::encoding::message::encoded_len(3, value))
-        }
-        fn clear(&mut self) {
-            *self = Self::default();
         }
         fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
             const NAME: &str = "ExtensionRange";
@@ -840,7 +691,6 @@ pub mod descriptor_proto {
             ::core::result::Result::Ok(())
         }
     }
-    #[allow(deprecated)]
     impl crate::Name for ExtensionRange {
         const PACKAGE: &'static str = "google.protobuf";
         const NAME: &'static str = "DescriptorProto.ExtensionRange";
@@ -848,35 +698,16 @@ pub mod descriptor_proto {
     /// Range of reserved tag numbers. Reserved tag numbers may not be used by
     /// fields or extension ranges in the same message. Reserved ranges may
     /// not overlap.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     #[derive(Clone, PartialEq, Default, Debug)]
-    #[allow(deprecated)]
     pub struct ReservedRange {
         /// Inclusive.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         pub start: ::core::option::Option<i32>,
         /// Exclusive.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         pub end: ::core::option::Option<i32>,
         /// Fields this message does not know (and extensions), re-emitted on encode.
         pub unknown_fields: crate::UnknownFields,
     }
-    #[allow(deprecated)]
     impl ReservedRange {
-        /// The fully qualified protobuf name of this message.
-        pub const FULL_NAME: &'static str = "google.protobuf.DescriptorProto.ReservedRange";
         /// The value of `start`, or its type's default if unset.
         pub fn start(&self) -> i32 {
             self.start.unwrap_or_default()
@@ -885,23 +716,27 @@ pub mod descriptor_proto {
         pub fn end(&self) -> i32 {
             self.end.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in set sub-messages and
-        /// extensions (those declared in the files generated with this one);
-        /// `Message::check_initialized` says which is missing.
-        pub fn is_initialized(&self) -> bool {
-            true
-        }
     }
-    #[allow(deprecated)]
     impl crate::Message for ReservedRange {
-        fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-            if let ::core::option::Option::Some(value) = &self.start {
-                crate::encoding::int32::encode(1, value, buf);
-            }
-            if let ::core::option::Option::Some(value) = &self.end {
-                crate::encoding::int32::encode(2, value, buf);
-            }
+        const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+            "ReservedRange",
+            &[(1, "start"), (2, "end")],
+        );
+        fn encode_with(
+            &self,
+            buf: &mut impl crate::bytes::BufMut,
+            _sizes: &mut crate::encoding::SizeCache,
+        ) {
+            use crate::encoding;
+            encoding::int32::encode_optional(1, &self.start, buf);
+            encoding::int32::encode_optional(2, &self.end, buf);
             self.unknown_fields.encode_raw(buf);
+        }
+        fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+            use crate::encoding;
+            self.unknown_fields.encoded_len()
+                + encoding::int32::encoded_len_optional(1, &self.start)
+                + encoding::int32::encoded_len_optional(2, &self.end)
         }
         fn merge_field(
             &mut self,
@@ -910,116 +745,97 @@ pub mod descriptor_proto {
             buf: &mut impl crate::bytes::Buf,
             ctx: crate::encoding::DecodeContext,
         ) -> ::core::result::Result<(), crate::DecodeError> {
-            const NAME: &str = "ReservedRange";
+            use crate::encoding;
             match number {
                 1 => {
-                    crate::encoding::int32::merge(
-                            wire_type,
-                            self.start.get_or_insert_default(),
-                            buf,
-                            ctx,
-                        )
-                        .map_err(|error| error.push(NAME, "start"))
+                    encoding::int32::merge(
+                        wire_type,
+                        self.start.get_or_insert_default(),
+                        buf,
+                        ctx,
+                    )
                 }
                 2 => {
-                    crate::encoding::int32::merge(
-                            wire_type,
-                            self.end.get_or_insert_default(),
-                            buf,
-                            ctx,
-                        )
-                        .map_err(|error| error.push(NAME, "end"))
+                    encoding::int32::merge(
+                        wire_type,
+                        self.end.get_or_insert_default(),
+                        buf,
+                        ctx,
+                    )
                 }
                 _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
             }
         }
-        fn encoded_len(&self) -> usize {
-            self.unknown_fields.encoded_len()
-                + self
-                    .start
-                    .as_ref()
-                    .map_or(0, |value| crate::encoding::int32::encoded_len(1, value))
-                + self
-                    .end
-                    .as_ref()
-                    .map_or(0, |value| crate::encoding::int32::encoded_len(2, value))
-        }
-        fn clear(&mut self) {
-            *self = Self::default();
-        }
     }
-    #[allow(deprecated)]
     impl crate::Name for ReservedRange {
         const PACKAGE: &'static str = "google.protobuf";
         const NAME: &'static str = "DescriptorProto.ReservedRange";
     }
 }
+/// The protobuf message `google.protobuf.ExtensionRangeOptions`.
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct ExtensionRangeOptions {
     /// The parser stores options it doesn't recognize here. See above.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub uninterpreted_option: ::std::vec::Vec<UninterpretedOption>,
     /// For external users: DO NOT USE. We are in the process of open sourcing
     /// extension declaration and executing internal cleanups before it can be
     /// used externally.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub declaration: ::std::vec::Vec<extension_range_options::Declaration>,
     /// Any features defined in the specific edition.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub features: ::core::option::Option<FeatureSet>,
     /// The verification state of the range.
     /// TODO: flip the default to DECLARATION once all empty ranges
     /// are marked as UNVERIFIED.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub verification: ::core::option::Option<extension_range_options::VerificationState>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
 impl ExtensionRangeOptions {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.ExtensionRangeOptions";
     /// The value of `verification`, or its default (`UNVERIFIED`) if unset.
     pub fn verification(&self) -> extension_range_options::VerificationState {
         self.verification
             .unwrap_or(extension_range_options::VerificationState::Unverified)
     }
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
 }
-#[allow(deprecated)]
 impl crate::Message for ExtensionRangeOptions {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        crate::encoding::message::encode_repeated(2, &self.declaration, buf);
-        if let ::core::option::Option::Some(value) = &self.verification {
-            crate::encoding::enumeration::encode(3, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.features {
-            crate::encoding::message::encode(50, value, buf);
-        }
-        crate::encoding::message::encode_repeated(999, &self.uninterpreted_option, buf);
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "ExtensionRangeOptions",
+        &[
+            (2, "declaration"),
+            (3, "verification"),
+            (50, "features"),
+            (999, "uninterpreted_option"),
+        ],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::message::encode_repeated(2, &self.declaration, buf, sizes);
+        encoding::enumeration::encode_optional(3, &self.verification, buf);
+        encoding::message::encode_optional(50, self.features.as_ref(), buf, sizes);
+        encoding::message::encode_repeated(999, &self.uninterpreted_option, buf, sizes);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::message::encoded_len_repeated(2, &self.declaration, sizes)
+            + encoding::enumeration::encoded_len_optional(3, &self.verification)
+            + encoding::message::encoded_len_optional(50, self.features.as_ref(), sizes)
+            + encoding::message::encoded_len_repeated(
+                999,
+                &self.uninterpreted_option,
+                sizes,
+            )
     }
     fn merge_field(
         &mut self,
@@ -1028,66 +844,44 @@ impl crate::Message for ExtensionRangeOptions {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "ExtensionRangeOptions";
+        use crate::encoding;
         match number {
             2 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.declaration,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "declaration"))
+                encoding::message::merge_repeated(
+                    wire_type,
+                    &mut self.declaration,
+                    buf,
+                    ctx,
+                )
             }
             3 => {
-                crate::encoding::enumeration::merge_closed(
-                        number,
-                        wire_type,
-                        &mut self.verification,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "verification"))
+                encoding::enumeration::merge_closed(
+                    number,
+                    wire_type,
+                    &mut self.verification,
+                    buf,
+                    ctx,
+                    &mut self.unknown_fields,
+                )
             }
             50 => {
-                crate::encoding::message::merge(
-                        wire_type,
-                        self.features.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "features"))
+                encoding::message::merge(
+                    wire_type,
+                    self.features.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             999 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.uninterpreted_option,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "uninterpreted_option"))
+                encoding::message::merge_repeated(
+                    wire_type,
+                    &mut self.uninterpreted_option,
+                    buf,
+                    ctx,
+                )
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
-    }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + crate::encoding::message::encoded_len_repeated(
-                999,
-                &self.uninterpreted_option,
-            ) + crate::encoding::message::encoded_len_repeated(2, &self.declaration)
-            + self
-                .features
-                .as_ref()
-                .map_or(0, |value| crate::encoding::message::encoded_len(50, value))
-            + self
-                .verification
-                .as_ref()
-                .map_or(0, |value| crate::encoding::enumeration::encoded_len(3, value))
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "ExtensionRangeOptions";
@@ -1098,7 +892,6 @@ impl crate::Message for ExtensionRangeOptions {
         ::core::result::Result::Ok(())
     }
 }
-#[allow(deprecated)]
 impl crate::Extendable for ExtensionRangeOptions {
     const FULL_NAME: &'static str = "google.protobuf.ExtensionRangeOptions";
     fn extension_fields(&self) -> &crate::UnknownFields {
@@ -1108,64 +901,35 @@ impl crate::Extendable for ExtensionRangeOptions {
         &mut self.unknown_fields
     }
 }
-#[allow(deprecated)]
 impl crate::Name for ExtensionRangeOptions {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "ExtensionRangeOptions";
 }
 /// Nested types of `google.protobuf.ExtensionRangeOptions`.
 pub mod extension_range_options {
+    /// The protobuf message `google.protobuf.ExtensionRangeOptions.Declaration`.
     #[derive(Clone, PartialEq, Default, Debug)]
-    #[allow(deprecated)]
     pub struct Declaration {
         /// The extension number declared within the extension range.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         pub number: ::core::option::Option<i32>,
         /// The fully-qualified name of the extension field. There must be a leading
         /// dot in front of the full name.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         pub full_name: ::core::option::Option<::std::string::String>,
         /// The fully-qualified type name of the extension field. Unlike
         /// Metadata.type, Declaration.type must have a leading dot for messages
         /// and enums.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         pub r#type: ::core::option::Option<::std::string::String>,
         /// If true, indicates that the number is reserved in the extension range,
         /// and any extension field with the number will fail to compile. Set this
         /// when a declared extension field is deleted.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         pub reserved: ::core::option::Option<bool>,
         /// If true, indicates that the extension must be defined as repeated.
         /// Otherwise the extension must be defined as optional.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         pub repeated: ::core::option::Option<bool>,
         /// Fields this message does not know (and extensions), re-emitted on encode.
         pub unknown_fields: crate::UnknownFields,
     }
-    #[allow(deprecated)]
     impl Declaration {
-        /// The fully qualified protobuf name of this message.
-        pub const FULL_NAME: &'static str = "google.protobuf.ExtensionRangeOptions.Declaration";
         /// The value of `number`, or its type's default if unset.
         pub fn number(&self) -> i32 {
             self.number.unwrap_or_default()
@@ -1186,32 +950,39 @@ pub mod extension_range_options {
         pub fn repeated(&self) -> bool {
             self.repeated.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in set sub-messages and
-        /// extensions (those declared in the files generated with this one);
-        /// `Message::check_initialized` says which is missing.
-        pub fn is_initialized(&self) -> bool {
-            true
-        }
     }
-    #[allow(deprecated)]
     impl crate::Message for Declaration {
-        fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-            if let ::core::option::Option::Some(value) = &self.number {
-                crate::encoding::int32::encode(1, value, buf);
-            }
-            if let ::core::option::Option::Some(value) = &self.full_name {
-                crate::encoding::string::encode(2, value, buf);
-            }
-            if let ::core::option::Option::Some(value) = &self.r#type {
-                crate::encoding::string::encode(3, value, buf);
-            }
-            if let ::core::option::Option::Some(value) = &self.reserved {
-                crate::encoding::bool::encode(5, value, buf);
-            }
-            if let ::core::option::Option::Some(value) = &self.repeated {
-                crate::encoding::bool::encode(6, value, buf);
-            }
+        const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+            "Declaration",
+            &[
+                (1, "number"),
+                (2, "full_name"),
+                (3, "type"),
+                (5, "reserved"),
+                (6, "repeated"),
+            ],
+        );
+        fn encode_with(
+            &self,
+            buf: &mut impl crate::bytes::BufMut,
+            _sizes: &mut crate::encoding::SizeCache,
+        ) {
+            use crate::encoding;
+            encoding::int32::encode_optional(1, &self.number, buf);
+            encoding::string::encode_optional(2, &self.full_name, buf);
+            encoding::string::encode_optional(3, &self.r#type, buf);
+            encoding::bool::encode_optional(5, &self.reserved, buf);
+            encoding::bool::encode_optional(6, &self.repeated, buf);
             self.unknown_fields.encode_raw(buf);
+        }
+        fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+            use crate::encoding;
+            self.unknown_fields.encoded_len()
+                + encoding::int32::encoded_len_optional(1, &self.number)
+                + encoding::string::encoded_len_optional(2, &self.full_name)
+                + encoding::string::encoded_len_optional(3, &self.r#type)
+                + encoding::bool::encoded_len_optional(5, &self.reserved)
+                + encoding::bool::encoded_len_optional(6, &self.repeated)
         }
         fn merge_field(
             &mut self,
@@ -1220,109 +991,67 @@ pub mod extension_range_options {
             buf: &mut impl crate::bytes::Buf,
             ctx: crate::encoding::DecodeContext,
         ) -> ::core::result::Result<(), crate::DecodeError> {
-            const NAME: &str = "Declaration";
+            use crate::encoding;
             match number {
                 1 => {
-                    crate::encoding::int32::merge(
-                            wire_type,
-                            self.number.get_or_insert_default(),
-                            buf,
-                            ctx,
-                        )
-                        .map_err(|error| error.push(NAME, "number"))
+                    encoding::int32::merge(
+                        wire_type,
+                        self.number.get_or_insert_default(),
+                        buf,
+                        ctx,
+                    )
                 }
                 2 => {
-                    self.full_name = crate::encoding::string::decode_unverified(
-                            number,
-                            wire_type,
-                            buf,
-                            &mut self.unknown_fields,
-                        )
-                        .map_err(|error| error.push(NAME, "full_name"))?;
+                    self.full_name = encoding::string::decode_unverified(
+                        number,
+                        wire_type,
+                        buf,
+                        &mut self.unknown_fields,
+                    )?;
                     ::core::result::Result::Ok(())
                 }
                 3 => {
-                    self.r#type = crate::encoding::string::decode_unverified(
-                            number,
-                            wire_type,
-                            buf,
-                            &mut self.unknown_fields,
-                        )
-                        .map_err(|error| error.push(NAME, "type"))?;
+                    self.r#type = encoding::string::decode_unverified(
+                        number,
+                        wire_type,
+                        buf,
+                        &mut self.unknown_fields,
+                    )?;
                     ::core::result::Result::Ok(())
                 }
                 5 => {
-                    crate::encoding::bool::merge(
-                            wire_type,
-                            self.reserved.get_or_insert_default(),
-                            buf,
-                            ctx,
-                        )
-                        .map_err(|error| error.push(NAME, "reserved"))
+                    encoding::bool::merge(
+                        wire_type,
+                        self.reserved.get_or_insert_default(),
+                        buf,
+                        ctx,
+                    )
                 }
                 6 => {
-                    crate::encoding::bool::merge(
-                            wire_type,
-                            self.repeated.get_or_insert_default(),
-                            buf,
-                            ctx,
-                        )
-                        .map_err(|error| error.push(NAME, "repeated"))
+                    encoding::bool::merge(
+                        wire_type,
+                        self.repeated.get_or_insert_default(),
+                        buf,
+                        ctx,
+                    )
                 }
                 _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
             }
         }
-        fn encoded_len(&self) -> usize {
-            self.unknown_fields.encoded_len()
-                + self
-                    .number
-                    .as_ref()
-                    .map_or(0, |value| crate::encoding::int32::encoded_len(1, value))
-                + self
-                    .full_name
-                    .as_ref()
-                    .map_or(0, |value| crate::encoding::string::encoded_len(2, value))
-                + self
-                    .r#type
-                    .as_ref()
-                    .map_or(0, |value| crate::encoding::string::encoded_len(3, value))
-                + self
-                    .reserved
-                    .as_ref()
-                    .map_or(0, |value| crate::encoding::bool::encoded_len(5, value))
-                + self
-                    .repeated
-                    .as_ref()
-                    .map_or(0, |value| crate::encoding::bool::encoded_len(6, value))
-        }
-        fn clear(&mut self) {
-            *self = Self::default();
-        }
     }
-    #[allow(deprecated)]
     impl crate::Name for Declaration {
         const PACKAGE: &'static str = "google.protobuf";
         const NAME: &'static str = "ExtensionRangeOptions.Declaration";
     }
     /// The verification state of the extension range.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
     #[repr(i32)]
     #[allow(clippy::enum_variant_names)]
     pub enum VerificationState {
         /// All the extensions of the range must be declared.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         #[default]
         Declaration = 0,
-        /// `UNVERIFIED`.
+        /// The value `UNVERIFIED` (1).
         Unverified = 1,
     }
     #[allow(deprecated)]
@@ -1364,82 +1093,38 @@ pub mod extension_range_options {
             value as i32
         }
     }
-    #[allow(deprecated)]
-    impl crate::Enumeration for VerificationState {
-        fn from_i32(value: i32) -> ::core::option::Option<Self> {
-            <Self as ::core::convert::TryFrom<i32>>::try_from(value).ok()
-        }
-        fn to_i32(self) -> i32 {
-            self as i32
-        }
-    }
+    impl crate::Enumeration for VerificationState {}
 }
 /// Describes a field within a message.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct FieldDescriptorProto {
     pub name: ::core::option::Option<::std::string::String>,
     pub number: ::core::option::Option<i32>,
     pub label: ::core::option::Option<field_descriptor_proto::Label>,
     /// If type_name is set, this need not be set.  If both this and type_name
     /// are set, this must be one of TYPE_ENUM, TYPE_MESSAGE or TYPE_GROUP.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub r#type: ::core::option::Option<field_descriptor_proto::Type>,
     /// For message and enum types, this is the name of the type.  If the name
     /// starts with a '.', it is fully-qualified.  Otherwise, C++-like scoping
     /// rules are used to find the type (i.e. first the nested types within this
     /// message are searched, then within the parent, on up to the root
     /// namespace).
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub type_name: ::core::option::Option<::std::string::String>,
     /// For extensions, this is the name of the type being extended.  It is
     /// resolved in the same manner as type_name.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub extendee: ::core::option::Option<::std::string::String>,
     /// For numeric types, contains the original text representation of the value.
     /// For booleans, "true" or "false".
     /// For strings, contains the default text contents (not escaped in any way).
     /// For bytes, contains the C escaped value.  All bytes &gt;= 128 are escaped.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub default_value: ::core::option::Option<::std::string::String>,
     /// If set, gives the index of a oneof in the containing type's oneof_decl
     /// list.  This field is a member of that oneof.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub oneof_index: ::core::option::Option<i32>,
     /// JSON name of this field. The value is set by protocol compiler. If the
     /// user has set a "json_name" option on this field, that option's value
     /// will be used. Otherwise, it's deduced from the field's name by converting
     /// it to camelCase.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub json_name: ::core::option::Option<::std::string::String>,
     pub options: ::core::option::Option<FieldOptions>,
     /// If true, this is a proto3 "optional". When a proto3 field is optional, it
@@ -1463,19 +1148,11 @@ pub struct FieldDescriptorProto {
     ///
     /// Proto2 optional fields do not set this flag, because they already indicate
     /// optional with `LABEL_OPTIONAL`.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub proto3_optional: ::core::option::Option<bool>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
 impl FieldDescriptorProto {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.FieldDescriptorProto";
     /// The value of `name`, or its type's default if unset.
     pub fn name(&self) -> &str {
         self.name.as_deref().unwrap_or("")
@@ -1516,50 +1193,63 @@ impl FieldDescriptorProto {
     pub fn proto3_optional(&self) -> bool {
         self.proto3_optional.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
 }
-#[allow(deprecated)]
 impl crate::Message for FieldDescriptorProto {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if let ::core::option::Option::Some(value) = &self.name {
-            crate::encoding::string::encode(1, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.extendee {
-            crate::encoding::string::encode(2, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.number {
-            crate::encoding::int32::encode(3, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.label {
-            crate::encoding::enumeration::encode(4, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.r#type {
-            crate::encoding::enumeration::encode(5, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.type_name {
-            crate::encoding::string::encode(6, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.default_value {
-            crate::encoding::string::encode(7, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.options {
-            crate::encoding::message::encode(8, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.oneof_index {
-            crate::encoding::int32::encode(9, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.json_name {
-            crate::encoding::string::encode(10, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.proto3_optional {
-            crate::encoding::bool::encode(17, value, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "FieldDescriptorProto",
+        &[
+            (1, "name"),
+            (2, "extendee"),
+            (3, "number"),
+            (4, "label"),
+            (5, "type"),
+            (6, "type_name"),
+            (7, "default_value"),
+            (8, "options"),
+            (9, "oneof_index"),
+            (10, "json_name"),
+            (17, "proto3_optional"),
+        ],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::string::encode_optional(1, &self.name, buf);
+        encoding::string::encode_optional(2, &self.extendee, buf);
+        encoding::int32::encode_optional(3, &self.number, buf);
+        encoding::enumeration::encode_optional(4, &self.label, buf);
+        encoding::enumeration::encode_optional(5, &self.r#type, buf);
+        encoding::string::encode_optional(6, &self.type_name, buf);
+        encoding::string::encode_optional(7, &self.default_value, buf);
+        encoding::message::encode_optional(8, self.options.as_ref(), buf, sizes);
+        encoding::int32::encode_optional(9, &self.oneof_index, buf);
+        encoding::string::encode_optional(10, &self.json_name, buf);
+        encoding::bool::encode_optional(17, &self.proto3_optional, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::string::encoded_len_optional(1, &self.name)
+            + encoding::string::encoded_len_optional(2, &self.extendee)
+            + encoding::int32::encoded_len_optional(3, &self.number)
+            + encoding::enumeration::encoded_len_optional(4, &self.label)
+            + encoding::enumeration::encoded_len_optional(5, &self.r#type)
+            + encoding::string::encoded_len_optional(6, &self.type_name)
+            + encoding::string::encoded_len_optional(7, &self.default_value)
+            + encoding::message::encoded_len_optional(8, self.options.as_ref(), sizes)
+            + encoding::int32::encoded_len_optional(9, &self.oneof_index)
+            + encoding::string::encoded_len_optional(10, &self.json_name)
+            + encoding::bool::encoded_len_optional(17, &self.proto3_optional)
     }
     fn merge_field(
         &mut self,
@@ -1568,168 +1258,107 @@ impl crate::Message for FieldDescriptorProto {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "FieldDescriptorProto";
+        use crate::encoding;
         match number {
             1 => {
-                self.name = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "name"))?;
+                self.name = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
             2 => {
-                self.extendee = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "extendee"))?;
+                self.extendee = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
             3 => {
-                crate::encoding::int32::merge(
-                        wire_type,
-                        self.number.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "number"))
+                encoding::int32::merge(
+                    wire_type,
+                    self.number.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             4 => {
-                crate::encoding::enumeration::merge_closed(
-                        number,
-                        wire_type,
-                        &mut self.label,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "label"))
+                encoding::enumeration::merge_closed(
+                    number,
+                    wire_type,
+                    &mut self.label,
+                    buf,
+                    ctx,
+                    &mut self.unknown_fields,
+                )
             }
             5 => {
-                crate::encoding::enumeration::merge_closed(
-                        number,
-                        wire_type,
-                        &mut self.r#type,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "type"))
+                encoding::enumeration::merge_closed(
+                    number,
+                    wire_type,
+                    &mut self.r#type,
+                    buf,
+                    ctx,
+                    &mut self.unknown_fields,
+                )
             }
             6 => {
-                self.type_name = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "type_name"))?;
+                self.type_name = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
             7 => {
-                self.default_value = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "default_value"))?;
+                self.default_value = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
             8 => {
-                crate::encoding::message::merge(
-                        wire_type,
-                        self.options.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "options"))
+                encoding::message::merge(
+                    wire_type,
+                    self.options.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             9 => {
-                crate::encoding::int32::merge(
-                        wire_type,
-                        self.oneof_index.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "oneof_index"))
+                encoding::int32::merge(
+                    wire_type,
+                    self.oneof_index.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             10 => {
-                self.json_name = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "json_name"))?;
+                self.json_name = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
             17 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self.proto3_optional.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "proto3_optional"))
+                encoding::bool::merge(
+                    wire_type,
+                    self.proto3_optional.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
-    }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + self
-                .name
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(1, value))
-            + self
-                .number
-                .as_ref()
-                .map_or(0, |value| crate::encoding::int32::encoded_len(3, value))
-            + self
-                .label
-                .as_ref()
-                .map_or(0, |value| crate::encoding::enumeration::encoded_len(4, value))
-            + self
-                .r#type
-                .as_ref()
-                .map_or(0, |value| crate::encoding::enumeration::encoded_len(5, value))
-            + self
-                .type_name
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(6, value))
-            + self
-                .extendee
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(2, value))
-            + self
-                .default_value
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(7, value))
-            + self
-                .oneof_index
-                .as_ref()
-                .map_or(0, |value| crate::encoding::int32::encoded_len(9, value))
-            + self
-                .json_name
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(10, value))
-            + self
-                .options
-                .as_ref()
-                .map_or(0, |value| crate::encoding::message::encoded_len(8, value))
-            + self
-                .proto3_optional
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(17, value))
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "FieldDescriptorProto";
@@ -1740,101 +1369,60 @@ impl crate::Message for FieldDescriptorProto {
         ::core::result::Result::Ok(())
     }
 }
-#[allow(deprecated)]
 impl crate::Name for FieldDescriptorProto {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "FieldDescriptorProto";
 }
 /// Nested types of `google.protobuf.FieldDescriptorProto`.
 pub mod field_descriptor_proto {
-    /// The enum `google.protobuf.FieldDescriptorProto.Type`.
+    /// The protobuf enum `google.protobuf.FieldDescriptorProto.Type` (closed).
     #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
     #[repr(i32)]
     #[allow(clippy::enum_variant_names)]
     pub enum Type {
         /// 0 is reserved for errors.
         /// Order is weird for historical reasons.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         #[default]
         Double = 1,
-        /// `TYPE_FLOAT`.
+        /// The value `TYPE_FLOAT` (2).
         Float = 2,
         /// Not ZigZag encoded.  Negative numbers take 10 bytes.  Use TYPE_SINT64 if
         /// negative values are likely.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         Int64 = 3,
-        /// `TYPE_UINT64`.
+        /// The value `TYPE_UINT64` (4).
         Uint64 = 4,
         /// Not ZigZag encoded.  Negative numbers take 10 bytes.  Use TYPE_SINT32 if
         /// negative values are likely.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         Int32 = 5,
-        /// `TYPE_FIXED64`.
+        /// The value `TYPE_FIXED64` (6).
         Fixed64 = 6,
-        /// `TYPE_FIXED32`.
+        /// The value `TYPE_FIXED32` (7).
         Fixed32 = 7,
-        /// `TYPE_BOOL`.
+        /// The value `TYPE_BOOL` (8).
         Bool = 8,
-        /// `TYPE_STRING`.
+        /// The value `TYPE_STRING` (9).
         String = 9,
         /// Tag-delimited aggregate.
         /// Group type is deprecated and not supported after google.protobuf. However, Proto3
         /// implementations should still be able to parse the group wire format and
         /// treat group fields as unknown fields.  In Editions, the group wire format
         /// can be enabled via the `message_encoding` feature.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         Group = 10,
         /// Length-delimited aggregate.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         Message = 11,
         /// New in version 2.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         Bytes = 12,
-        /// `TYPE_UINT32`.
+        /// The value `TYPE_UINT32` (13).
         Uint32 = 13,
-        /// `TYPE_ENUM`.
+        /// The value `TYPE_ENUM` (14).
         Enum = 14,
-        /// `TYPE_SFIXED32`.
+        /// The value `TYPE_SFIXED32` (15).
         Sfixed32 = 15,
-        /// `TYPE_SFIXED64`.
+        /// The value `TYPE_SFIXED64` (16).
         Sfixed64 = 16,
         /// Uses ZigZag encoding.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         Sint32 = 17,
         /// Uses ZigZag encoding.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         Sint64 = 18,
     }
     #[allow(deprecated)]
@@ -1924,38 +1512,20 @@ pub mod field_descriptor_proto {
             value as i32
         }
     }
-    #[allow(deprecated)]
-    impl crate::Enumeration for Type {
-        fn from_i32(value: i32) -> ::core::option::Option<Self> {
-            <Self as ::core::convert::TryFrom<i32>>::try_from(value).ok()
-        }
-        fn to_i32(self) -> i32 {
-            self as i32
-        }
-    }
-    /// The enum `google.protobuf.FieldDescriptorProto.Label`.
+    impl crate::Enumeration for Type {}
+    /// The protobuf enum `google.protobuf.FieldDescriptorProto.Label` (closed).
     #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
     #[repr(i32)]
     #[allow(clippy::enum_variant_names)]
     pub enum Label {
         /// 0 is reserved for errors
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         #[default]
         Optional = 1,
-        /// `LABEL_REPEATED`.
+        /// The value `LABEL_REPEATED` (3).
         Repeated = 3,
         /// The required label is only allowed in google.protobuf.  In proto3 and Editions
         /// it's explicitly prohibited.  In Editions, the `field_presence` feature
         /// can be used to get this behavior.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         Required = 2,
     }
     #[allow(deprecated)]
@@ -2000,55 +1570,48 @@ pub mod field_descriptor_proto {
             value as i32
         }
     }
-    #[allow(deprecated)]
-    impl crate::Enumeration for Label {
-        fn from_i32(value: i32) -> ::core::option::Option<Self> {
-            <Self as ::core::convert::TryFrom<i32>>::try_from(value).ok()
-        }
-        fn to_i32(self) -> i32 {
-            self as i32
-        }
-    }
+    impl crate::Enumeration for Label {}
 }
 /// Describes a oneof.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct OneofDescriptorProto {
     pub name: ::core::option::Option<::std::string::String>,
     pub options: ::core::option::Option<OneofOptions>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
 impl OneofDescriptorProto {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.OneofDescriptorProto";
     /// The value of `name`, or its type's default if unset.
     pub fn name(&self) -> &str {
         self.name.as_deref().unwrap_or("")
     }
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
 }
-#[allow(deprecated)]
 impl crate::Message for OneofDescriptorProto {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if let ::core::option::Option::Some(value) = &self.name {
-            crate::encoding::string::encode(1, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.options {
-            crate::encoding::message::encode(2, value, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "OneofDescriptorProto",
+        &[(1, "name"), (2, "options")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::string::encode_optional(1, &self.name, buf);
+        encoding::message::encode_optional(2, self.options.as_ref(), buf, sizes);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::string::encoded_len_optional(1, &self.name)
+            + encoding::message::encoded_len_optional(2, self.options.as_ref(), sizes)
     }
     fn merge_field(
         &mut self,
@@ -2057,43 +1620,27 @@ impl crate::Message for OneofDescriptorProto {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "OneofDescriptorProto";
+        use crate::encoding;
         match number {
             1 => {
-                self.name = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "name"))?;
+                self.name = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
             2 => {
-                crate::encoding::message::merge(
-                        wire_type,
-                        self.options.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "options"))
+                encoding::message::merge(
+                    wire_type,
+                    self.options.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
-    }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + self
-                .name
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(1, value))
-            + self
-                .options
-                .as_ref()
-                .map_or(0, |value| crate::encoding::message::encoded_len(2, value))
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "OneofDescriptorProto";
@@ -2104,19 +1651,12 @@ impl crate::Message for OneofDescriptorProto {
         ::core::result::Result::Ok(())
     }
 }
-#[allow(deprecated)]
 impl crate::Name for OneofDescriptorProto {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "OneofDescriptorProto";
 }
 /// Describes an enum type.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct EnumDescriptorProto {
     pub name: ::core::option::Option<::std::string::String>,
     pub value: ::std::vec::Vec<EnumValueDescriptorProto>,
@@ -2124,34 +1664,16 @@ pub struct EnumDescriptorProto {
     /// Range of reserved numeric values. Reserved numeric values may not be used
     /// by enum values in the same enum declaration. Reserved ranges may not
     /// overlap.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub reserved_range: ::std::vec::Vec<enum_descriptor_proto::EnumReservedRange>,
     /// Reserved enum value names, which may not be reused. A given name may only
     /// be reserved once.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub reserved_name: ::std::vec::Vec<::std::string::String>,
     /// Support for `export` and `local` keywords on enums.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub visibility: ::core::option::Option<SymbolVisibility>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
 impl EnumDescriptorProto {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.EnumDescriptorProto";
     /// The value of `name`, or its type's default if unset.
     pub fn name(&self) -> &str {
         self.name.as_deref().unwrap_or("")
@@ -2160,29 +1682,48 @@ impl EnumDescriptorProto {
     pub fn visibility(&self) -> SymbolVisibility {
         self.visibility.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
 }
-#[allow(deprecated)]
 impl crate::Message for EnumDescriptorProto {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if let ::core::option::Option::Some(value) = &self.name {
-            crate::encoding::string::encode(1, value, buf);
-        }
-        crate::encoding::message::encode_repeated(2, &self.value, buf);
-        if let ::core::option::Option::Some(value) = &self.options {
-            crate::encoding::message::encode(3, value, buf);
-        }
-        crate::encoding::message::encode_repeated(4, &self.reserved_range, buf);
-        crate::encoding::string::encode_repeated(5, &self.reserved_name, buf);
-        if let ::core::option::Option::Some(value) = &self.visibility {
-            crate::encoding::enumeration::encode(6, value, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "EnumDescriptorProto",
+        &[
+            (1, "name"),
+            (2, "value"),
+            (3, "options"),
+            (4, "reserved_range"),
+            (5, "reserved_name"),
+            (6, "visibility"),
+        ],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::string::encode_optional(1, &self.name, buf);
+        encoding::message::encode_repeated(2, &self.value, buf, sizes);
+        encoding::message::encode_optional(3, self.options.as_ref(), buf, sizes);
+        encoding::message::encode_repeated(4, &self.reserved_range, buf, sizes);
+        encoding::string::encode_repeated(5, &self.reserved_name, buf);
+        encoding::enumeration::encode_optional(6, &self.visibility, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::string::encoded_len_optional(1, &self.name)
+            + encoding::message::encoded_len_repeated(2, &self.value, sizes)
+            + encoding::message::encoded_len_optional(3, self.options.as_ref(), sizes)
+            + encoding::message::encoded_len_repeated(4, &self.reserved_range, sizes)
+            + encoding::string::encoded_len_repeated(5, &self.reserved_name)
+            + encoding::enumeration::encoded_len_optional(6, &self.visibility)
     }
     fn merge_field(
         &mut self,
@@ -2191,89 +1732,55 @@ impl crate::Message for EnumDescriptorProto {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "EnumDescriptorProto";
+        use crate::encoding;
         match number {
             1 => {
-                self.name = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "name"))?;
+                self.name = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
-            2 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.value,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "value"))
-            }
+            2 => encoding::message::merge_repeated(wire_type, &mut self.value, buf, ctx),
             3 => {
-                crate::encoding::message::merge(
-                        wire_type,
-                        self.options.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "options"))
+                encoding::message::merge(
+                    wire_type,
+                    self.options.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             4 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.reserved_range,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "reserved_range"))
+                encoding::message::merge_repeated(
+                    wire_type,
+                    &mut self.reserved_range,
+                    buf,
+                    ctx,
+                )
             }
             5 => {
-                crate::encoding::string::merge_repeated_unverified(
-                        number,
-                        wire_type,
-                        &mut self.reserved_name,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "reserved_name"))
+                encoding::string::merge_repeated_unverified(
+                    number,
+                    wire_type,
+                    &mut self.reserved_name,
+                    buf,
+                    &mut self.unknown_fields,
+                )
             }
             6 => {
-                crate::encoding::enumeration::merge_closed(
-                        number,
-                        wire_type,
-                        &mut self.visibility,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "visibility"))
+                encoding::enumeration::merge_closed(
+                    number,
+                    wire_type,
+                    &mut self.visibility,
+                    buf,
+                    ctx,
+                    &mut self.unknown_fields,
+                )
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
-    }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + self
-                .name
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(1, value))
-            + crate::encoding::message::encoded_len_repeated(2, &self.value)
-            + self
-                .options
-                .as_ref()
-                .map_or(0, |value| crate::encoding::message::encoded_len(3, value))
-            + crate::encoding::message::encoded_len_repeated(4, &self.reserved_range)
-            + crate::encoding::string::encoded_len_repeated(5, &self.reserved_name)
-            + self
-                .visibility
-                .as_ref()
-                .map_or(0, |value| crate::encoding::enumeration::encoded_len(6, value))
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "EnumDescriptorProto";
@@ -2288,7 +1795,6 @@ impl crate::Message for EnumDescriptorProto {
         ::core::result::Result::Ok(())
     }
 }
-#[allow(deprecated)]
 impl crate::Name for EnumDescriptorProto {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "EnumDescriptorProto";
@@ -2301,35 +1807,16 @@ pub mod enum_descriptor_proto {
     /// Note that this is distinct from DescriptorProto.ReservedRange in that it
     /// is inclusive such that it can appropriately represent the entire int32
     /// domain.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     #[derive(Clone, PartialEq, Default, Debug)]
-    #[allow(deprecated)]
     pub struct EnumReservedRange {
         /// Inclusive.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         pub start: ::core::option::Option<i32>,
         /// Inclusive.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         pub end: ::core::option::Option<i32>,
         /// Fields this message does not know (and extensions), re-emitted on encode.
         pub unknown_fields: crate::UnknownFields,
     }
-    #[allow(deprecated)]
     impl EnumReservedRange {
-        /// The fully qualified protobuf name of this message.
-        pub const FULL_NAME: &'static str = "google.protobuf.EnumDescriptorProto.EnumReservedRange";
         /// The value of `start`, or its type's default if unset.
         pub fn start(&self) -> i32 {
             self.start.unwrap_or_default()
@@ -2338,23 +1825,27 @@ pub mod enum_descriptor_proto {
         pub fn end(&self) -> i32 {
             self.end.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in set sub-messages and
-        /// extensions (those declared in the files generated with this one);
-        /// `Message::check_initialized` says which is missing.
-        pub fn is_initialized(&self) -> bool {
-            true
-        }
     }
-    #[allow(deprecated)]
     impl crate::Message for EnumReservedRange {
-        fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-            if let ::core::option::Option::Some(value) = &self.start {
-                crate::encoding::int32::encode(1, value, buf);
-            }
-            if let ::core::option::Option::Some(value) = &self.end {
-                crate::encoding::int32::encode(2, value, buf);
-            }
+        const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+            "EnumReservedRange",
+            &[(1, "start"), (2, "end")],
+        );
+        fn encode_with(
+            &self,
+            buf: &mut impl crate::bytes::BufMut,
+            _sizes: &mut crate::encoding::SizeCache,
+        ) {
+            use crate::encoding;
+            encoding::int32::encode_optional(1, &self.start, buf);
+            encoding::int32::encode_optional(2, &self.end, buf);
             self.unknown_fields.encode_raw(buf);
+        }
+        fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+            use crate::encoding;
+            self.unknown_fields.encoded_len()
+                + encoding::int32::encoded_len_optional(1, &self.start)
+                + encoding::int32::encoded_len_optional(2, &self.end)
         }
         fn merge_field(
             &mut self,
@@ -2363,58 +1854,35 @@ pub mod enum_descriptor_proto {
             buf: &mut impl crate::bytes::Buf,
             ctx: crate::encoding::DecodeContext,
         ) -> ::core::result::Result<(), crate::DecodeError> {
-            const NAME: &str = "EnumReservedRange";
+            use crate::encoding;
             match number {
                 1 => {
-                    crate::encoding::int32::merge(
-                            wire_type,
-                            self.start.get_or_insert_default(),
-                            buf,
-                            ctx,
-                        )
-                        .map_err(|error| error.push(NAME, "start"))
+                    encoding::int32::merge(
+                        wire_type,
+                        self.start.get_or_insert_default(),
+                        buf,
+                        ctx,
+                    )
                 }
                 2 => {
-                    crate::encoding::int32::merge(
-                            wire_type,
-                            self.end.get_or_insert_default(),
-                            buf,
-                            ctx,
-                        )
-                        .map_err(|error| error.push(NAME, "end"))
+                    encoding::int32::merge(
+                        wire_type,
+                        self.end.get_or_insert_default(),
+                        buf,
+                        ctx,
+                    )
                 }
                 _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
             }
         }
-        fn encoded_len(&self) -> usize {
-            self.unknown_fields.encoded_len()
-                + self
-                    .start
-                    .as_ref()
-                    .map_or(0, |value| crate::encoding::int32::encoded_len(1, value))
-                + self
-                    .end
-                    .as_ref()
-                    .map_or(0, |value| crate::encoding::int32::encoded_len(2, value))
-        }
-        fn clear(&mut self) {
-            *self = Self::default();
-        }
     }
-    #[allow(deprecated)]
     impl crate::Name for EnumReservedRange {
         const PACKAGE: &'static str = "google.protobuf";
         const NAME: &'static str = "EnumDescriptorProto.EnumReservedRange";
     }
 }
 /// Describes a value within an enum.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct EnumValueDescriptorProto {
     pub name: ::core::option::Option<::std::string::String>,
     pub number: ::core::option::Option<i32>,
@@ -2422,10 +1890,7 @@ pub struct EnumValueDescriptorProto {
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
 impl EnumValueDescriptorProto {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.EnumValueDescriptorProto";
     /// The value of `name`, or its type's default if unset.
     pub fn name(&self) -> &str {
         self.name.as_deref().unwrap_or("")
@@ -2434,26 +1899,35 @@ impl EnumValueDescriptorProto {
     pub fn number(&self) -> i32 {
         self.number.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
 }
-#[allow(deprecated)]
 impl crate::Message for EnumValueDescriptorProto {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if let ::core::option::Option::Some(value) = &self.name {
-            crate::encoding::string::encode(1, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.number {
-            crate::encoding::int32::encode(2, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.options {
-            crate::encoding::message::encode(3, value, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "EnumValueDescriptorProto",
+        &[(1, "name"), (2, "number"), (3, "options")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::string::encode_optional(1, &self.name, buf);
+        encoding::int32::encode_optional(2, &self.number, buf);
+        encoding::message::encode_optional(3, self.options.as_ref(), buf, sizes);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::string::encoded_len_optional(1, &self.name)
+            + encoding::int32::encoded_len_optional(2, &self.number)
+            + encoding::message::encoded_len_optional(3, self.options.as_ref(), sizes)
     }
     fn merge_field(
         &mut self,
@@ -2462,56 +1936,35 @@ impl crate::Message for EnumValueDescriptorProto {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "EnumValueDescriptorProto";
+        use crate::encoding;
         match number {
             1 => {
-                self.name = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "name"))?;
+                self.name = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
             2 => {
-                crate::encoding::int32::merge(
-                        wire_type,
-                        self.number.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "number"))
+                encoding::int32::merge(
+                    wire_type,
+                    self.number.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             3 => {
-                crate::encoding::message::merge(
-                        wire_type,
-                        self.options.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "options"))
+                encoding::message::merge(
+                    wire_type,
+                    self.options.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
-    }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + self
-                .name
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(1, value))
-            + self
-                .number
-                .as_ref()
-                .map_or(0, |value| crate::encoding::int32::encoded_len(2, value))
-            + self
-                .options
-                .as_ref()
-                .map_or(0, |value| crate::encoding::message::encoded_len(3, value))
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "EnumValueDescriptorProto";
@@ -2522,19 +1975,12 @@ impl crate::Message for EnumValueDescriptorProto {
         ::core::result::Result::Ok(())
     }
 }
-#[allow(deprecated)]
 impl crate::Name for EnumValueDescriptorProto {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "EnumValueDescriptorProto";
 }
 /// Describes a service.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct ServiceDescriptorProto {
     pub name: ::core::option::Option<::std::string::String>,
     pub method: ::std::vec::Vec<MethodDescriptorProto>,
@@ -2542,32 +1988,40 @@ pub struct ServiceDescriptorProto {
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
 impl ServiceDescriptorProto {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.ServiceDescriptorProto";
     /// The value of `name`, or its type's default if unset.
     pub fn name(&self) -> &str {
         self.name.as_deref().unwrap_or("")
     }
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
 }
-#[allow(deprecated)]
 impl crate::Message for ServiceDescriptorProto {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if let ::core::option::Option::Some(value) = &self.name {
-            crate::encoding::string::encode(1, value, buf);
-        }
-        crate::encoding::message::encode_repeated(2, &self.method, buf);
-        if let ::core::option::Option::Some(value) = &self.options {
-            crate::encoding::message::encode(3, value, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "ServiceDescriptorProto",
+        &[(1, "name"), (2, "method"), (3, "options")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::string::encode_optional(1, &self.name, buf);
+        encoding::message::encode_repeated(2, &self.method, buf, sizes);
+        encoding::message::encode_optional(3, self.options.as_ref(), buf, sizes);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::string::encoded_len_optional(1, &self.name)
+            + encoding::message::encoded_len_repeated(2, &self.method, sizes)
+            + encoding::message::encoded_len_optional(3, self.options.as_ref(), sizes)
     }
     fn merge_field(
         &mut self,
@@ -2576,53 +2030,28 @@ impl crate::Message for ServiceDescriptorProto {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "ServiceDescriptorProto";
+        use crate::encoding;
         match number {
             1 => {
-                self.name = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "name"))?;
+                self.name = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
-            2 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.method,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "method"))
-            }
+            2 => encoding::message::merge_repeated(wire_type, &mut self.method, buf, ctx),
             3 => {
-                crate::encoding::message::merge(
-                        wire_type,
-                        self.options.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "options"))
+                encoding::message::merge(
+                    wire_type,
+                    self.options.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
-    }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + self
-                .name
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(1, value))
-            + crate::encoding::message::encoded_len_repeated(2, &self.method)
-            + self
-                .options
-                .as_ref()
-                .map_or(0, |value| crate::encoding::message::encoded_len(3, value))
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "ServiceDescriptorProto";
@@ -2637,52 +2066,27 @@ impl crate::Message for ServiceDescriptorProto {
         ::core::result::Result::Ok(())
     }
 }
-#[allow(deprecated)]
 impl crate::Name for ServiceDescriptorProto {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "ServiceDescriptorProto";
 }
 /// Describes a method of a service.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct MethodDescriptorProto {
     pub name: ::core::option::Option<::std::string::String>,
     /// Input and output type names.  These are resolved in the same way as
     /// FieldDescriptorProto.type_name, but must refer to a message type.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub input_type: ::core::option::Option<::std::string::String>,
     pub output_type: ::core::option::Option<::std::string::String>,
     pub options: ::core::option::Option<MethodOptions>,
     /// Identifies if client streams multiple client messages
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub client_streaming: ::core::option::Option<bool>,
     /// Identifies if server streams multiple server messages
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub server_streaming: ::core::option::Option<bool>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
 impl MethodDescriptorProto {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.MethodDescriptorProto";
     /// The value of `name`, or its type's default if unset.
     pub fn name(&self) -> &str {
         self.name.as_deref().unwrap_or("")
@@ -2703,35 +2107,48 @@ impl MethodDescriptorProto {
     pub fn server_streaming(&self) -> bool {
         self.server_streaming.unwrap_or(false)
     }
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
 }
-#[allow(deprecated)]
 impl crate::Message for MethodDescriptorProto {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if let ::core::option::Option::Some(value) = &self.name {
-            crate::encoding::string::encode(1, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.input_type {
-            crate::encoding::string::encode(2, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.output_type {
-            crate::encoding::string::encode(3, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.options {
-            crate::encoding::message::encode(4, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.client_streaming {
-            crate::encoding::bool::encode(5, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.server_streaming {
-            crate::encoding::bool::encode(6, value, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "MethodDescriptorProto",
+        &[
+            (1, "name"),
+            (2, "input_type"),
+            (3, "output_type"),
+            (4, "options"),
+            (5, "client_streaming"),
+            (6, "server_streaming"),
+        ],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::string::encode_optional(1, &self.name, buf);
+        encoding::string::encode_optional(2, &self.input_type, buf);
+        encoding::string::encode_optional(3, &self.output_type, buf);
+        encoding::message::encode_optional(4, self.options.as_ref(), buf, sizes);
+        encoding::bool::encode_optional(5, &self.client_streaming, buf);
+        encoding::bool::encode_optional(6, &self.server_streaming, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::string::encoded_len_optional(1, &self.name)
+            + encoding::string::encoded_len_optional(2, &self.input_type)
+            + encoding::string::encoded_len_optional(3, &self.output_type)
+            + encoding::message::encoded_len_optional(4, self.options.as_ref(), sizes)
+            + encoding::bool::encoded_len_optional(5, &self.client_streaming)
+            + encoding::bool::encoded_len_optional(6, &self.server_streaming)
     }
     fn merge_field(
         &mut self,
@@ -2740,97 +2157,61 @@ impl crate::Message for MethodDescriptorProto {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "MethodDescriptorProto";
+        use crate::encoding;
         match number {
             1 => {
-                self.name = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "name"))?;
+                self.name = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
             2 => {
-                self.input_type = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "input_type"))?;
+                self.input_type = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
             3 => {
-                self.output_type = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "output_type"))?;
+                self.output_type = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
             4 => {
-                crate::encoding::message::merge(
-                        wire_type,
-                        self.options.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "options"))
+                encoding::message::merge(
+                    wire_type,
+                    self.options.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             5 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self.client_streaming.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "client_streaming"))
+                encoding::bool::merge(
+                    wire_type,
+                    self.client_streaming.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             6 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self.server_streaming.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "server_streaming"))
+                encoding::bool::merge(
+                    wire_type,
+                    self.server_streaming.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
-    }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + self
-                .name
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(1, value))
-            + self
-                .input_type
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(2, value))
-            + self
-                .output_type
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(3, value))
-            + self
-                .options
-                .as_ref()
-                .map_or(0, |value| crate::encoding::message::encoded_len(4, value))
-            + self
-                .client_streaming
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(5, value))
-            + self
-                .server_streaming
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(6, value))
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "MethodDescriptorProto";
@@ -2841,11 +2222,11 @@ impl crate::Message for MethodDescriptorProto {
         ::core::result::Result::Ok(())
     }
 }
-#[allow(deprecated)]
 impl crate::Name for MethodDescriptorProto {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "MethodDescriptorProto";
 }
+/// The protobuf message `google.protobuf.FileOptions`.
 #[derive(Clone, PartialEq, Default, Debug)]
 #[allow(deprecated)]
 pub struct FileOptions {
@@ -2853,22 +2234,12 @@ pub struct FileOptions {
     /// placed.  By default, the proto package is used, but this is often
     /// inappropriate because proto packages do not normally start with backwards
     /// domain names.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub java_package: ::core::option::Option<::std::string::String>,
     /// Controls the name of the wrapper Java class generated for the .proto file.
     /// That class will always contain the .proto file's getDescriptor() method as
     /// well as any top-level extensions defined in the .proto file.
     /// If java_multiple_files is disabled, then all the other classes from the
     /// .proto file will be nested inside the single wrapper outer class.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub java_outer_classname: ::core::option::Option<::std::string::String>,
     /// If enabled, then the Java code generator will generate a separate .java
     /// file for each top-level message, enum, and service defined in the .proto
@@ -2876,18 +2247,8 @@ pub struct FileOptions {
     /// named by java_outer_classname.  However, the wrapper class will still be
     /// generated to contain the file's getDescriptor() method as well as any
     /// top-level extensions defined in the file.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub java_multiple_files: ::core::option::Option<bool>,
     /// This option does nothing.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     #[deprecated]
     pub java_generate_equals_and_hash: ::core::option::Option<bool>,
     /// A proto2 file can set this to true to opt in to UTF-8 checking for Java,
@@ -2900,11 +2261,6 @@ pub struct FileOptions {
     /// Proto3 files already perform these checks. Setting the option explicitly to
     /// false has no effect: it cannot be used to opt proto3 files out of UTF-8
     /// checks.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub java_string_check_utf8: ::core::option::Option<bool>,
     pub optimize_for: ::core::option::Option<file_options::OptimizeMode>,
     /// Sets the Go package where structs generated from this .proto will be
@@ -2912,11 +2268,7 @@ pub struct FileOptions {
     ///   - The basename of the package import path, if provided.
     ///   - Otherwise, the package statement in the .proto file, if present.
     ///   - Otherwise, the basename of the .proto file, without extension.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
+    #[allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
     pub go_package: ::core::option::Option<::std::string::String>,
     /// Should generic services be generated in each language?  "Generic" services
     /// are not specific to any particular RPC system.  They are generated by the
@@ -2928,11 +2280,6 @@ pub struct FileOptions {
     /// that generate code specific to your particular RPC system.  Therefore,
     /// these default to false.  Old code which depends on generic services should
     /// explicitly set them to true.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub cc_generic_services: ::core::option::Option<bool>,
     pub java_generic_services: ::core::option::Option<bool>,
     pub py_generic_services: ::core::option::Option<bool>,
@@ -2940,105 +2287,48 @@ pub struct FileOptions {
     /// Depending on the target platform, this can emit Deprecated annotations
     /// for everything in the file, or it will be completely ignored; in the very
     /// least, this is a formalization for deprecating files.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub deprecated: ::core::option::Option<bool>,
     /// Enables the use of arenas for the proto messages in this file. This applies
     /// only to generated classes for C++.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub cc_enable_arenas: ::core::option::Option<bool>,
     /// Sets the objective c class prefix which is prepended to all objective c
     /// generated classes from this .proto. There is no default.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub objc_class_prefix: ::core::option::Option<::std::string::String>,
     /// Namespace for generated classes; defaults to the package.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub csharp_namespace: ::core::option::Option<::std::string::String>,
     /// By default Swift generators will take the proto package and CamelCase it
     /// replacing '.' with underscore and use that to prefix the types/symbols
     /// defined. When this options is provided, they will use this value instead
     /// to prefix the types/symbols defined.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub swift_prefix: ::core::option::Option<::std::string::String>,
     /// Sets the php class prefix which is prepended to all php generated classes
     /// from this .proto. Default is empty.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub php_class_prefix: ::core::option::Option<::std::string::String>,
     /// Use this option to change the namespace of php generated classes. Default
     /// is empty. When this option is empty, the package name will be used for
     /// determining the namespace.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub php_namespace: ::core::option::Option<::std::string::String>,
     /// Use this option to change the namespace of php generated metadata classes.
     /// Default is empty. When this option is empty, the proto file name will be
     /// used for determining the namespace.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub php_metadata_namespace: ::core::option::Option<::std::string::String>,
     /// Use this option to change the package of ruby generated classes. Default
     /// is empty. When this option is not set, the package name will be used for
     /// determining the ruby package.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub ruby_package: ::core::option::Option<::std::string::String>,
     /// Any features defined in the specific edition.
     /// WARNING: This field should only be used by protobuf plugins or special
     /// cases like the proto compiler. Other uses are discouraged and
     /// developers should rely on the protoreflect APIs for their client language.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub features: ::core::option::Option<FeatureSet>,
     /// The parser stores options it doesn't recognize here.
     /// See the documentation for the "Options" section above.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub uninterpreted_option: ::std::vec::Vec<UninterpretedOption>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
 #[allow(deprecated)]
 impl FileOptions {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.FileOptions";
     /// The value of `java_package`, or its type's default if unset.
     pub fn java_package(&self) -> &str {
         self.java_package.as_deref().unwrap_or("")
@@ -3115,8 +2405,8 @@ impl FileOptions {
     pub fn ruby_package(&self) -> &str {
         self.ruby_package.as_deref().unwrap_or("")
     }
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
@@ -3124,70 +2414,91 @@ impl FileOptions {
 }
 #[allow(deprecated)]
 impl crate::Message for FileOptions {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if let ::core::option::Option::Some(value) = &self.java_package {
-            crate::encoding::string::encode(1, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.java_outer_classname {
-            crate::encoding::string::encode(8, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.optimize_for {
-            crate::encoding::enumeration::encode(9, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.java_multiple_files {
-            crate::encoding::bool::encode(10, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.go_package {
-            crate::encoding::string::encode(11, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.cc_generic_services {
-            crate::encoding::bool::encode(16, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.java_generic_services {
-            crate::encoding::bool::encode(17, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.py_generic_services {
-            crate::encoding::bool::encode(18, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.java_generate_equals_and_hash
-        {
-            crate::encoding::bool::encode(20, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.deprecated {
-            crate::encoding::bool::encode(23, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.java_string_check_utf8 {
-            crate::encoding::bool::encode(27, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.cc_enable_arenas {
-            crate::encoding::bool::encode(31, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.objc_class_prefix {
-            crate::encoding::string::encode(36, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.csharp_namespace {
-            crate::encoding::string::encode(37, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.swift_prefix {
-            crate::encoding::string::encode(39, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.php_class_prefix {
-            crate::encoding::string::encode(40, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.php_namespace {
-            crate::encoding::string::encode(41, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.php_metadata_namespace {
-            crate::encoding::string::encode(44, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.ruby_package {
-            crate::encoding::string::encode(45, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.features {
-            crate::encoding::message::encode(50, value, buf);
-        }
-        crate::encoding::message::encode_repeated(999, &self.uninterpreted_option, buf);
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "FileOptions",
+        &[
+            (1, "java_package"),
+            (8, "java_outer_classname"),
+            (9, "optimize_for"),
+            (10, "java_multiple_files"),
+            (11, "go_package"),
+            (16, "cc_generic_services"),
+            (17, "java_generic_services"),
+            (18, "py_generic_services"),
+            (20, "java_generate_equals_and_hash"),
+            (23, "deprecated"),
+            (27, "java_string_check_utf8"),
+            (31, "cc_enable_arenas"),
+            (36, "objc_class_prefix"),
+            (37, "csharp_namespace"),
+            (39, "swift_prefix"),
+            (40, "php_class_prefix"),
+            (41, "php_namespace"),
+            (44, "php_metadata_namespace"),
+            (45, "ruby_package"),
+            (50, "features"),
+            (999, "uninterpreted_option"),
+        ],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::string::encode_optional(1, &self.java_package, buf);
+        encoding::string::encode_optional(8, &self.java_outer_classname, buf);
+        encoding::enumeration::encode_optional(9, &self.optimize_for, buf);
+        encoding::bool::encode_optional(10, &self.java_multiple_files, buf);
+        encoding::string::encode_optional(11, &self.go_package, buf);
+        encoding::bool::encode_optional(16, &self.cc_generic_services, buf);
+        encoding::bool::encode_optional(17, &self.java_generic_services, buf);
+        encoding::bool::encode_optional(18, &self.py_generic_services, buf);
+        encoding::bool::encode_optional(20, &self.java_generate_equals_and_hash, buf);
+        encoding::bool::encode_optional(23, &self.deprecated, buf);
+        encoding::bool::encode_optional(27, &self.java_string_check_utf8, buf);
+        encoding::bool::encode_optional(31, &self.cc_enable_arenas, buf);
+        encoding::string::encode_optional(36, &self.objc_class_prefix, buf);
+        encoding::string::encode_optional(37, &self.csharp_namespace, buf);
+        encoding::string::encode_optional(39, &self.swift_prefix, buf);
+        encoding::string::encode_optional(40, &self.php_class_prefix, buf);
+        encoding::string::encode_optional(41, &self.php_namespace, buf);
+        encoding::string::encode_optional(44, &self.php_metadata_namespace, buf);
+        encoding::string::encode_optional(45, &self.ruby_package, buf);
+        encoding::message::encode_optional(50, self.features.as_ref(), buf, sizes);
+        encoding::message::encode_repeated(999, &self.uninterpreted_option, buf, sizes);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::string::encoded_len_optional(1, &self.java_package)
+            + encoding::string::encoded_len_optional(8, &self.java_outer_classname)
+            + encoding::enumeration::encoded_len_optional(9, &self.optimize_for)
+            + encoding::bool::encoded_len_optional(10, &self.java_multiple_files)
+            + encoding::string::encoded_len_optional(11, &self.go_package)
+            + encoding::bool::encoded_len_optional(16, &self.cc_generic_services)
+            + encoding::bool::encoded_len_optional(17, &self.java_generic_services)
+            + encoding::bool::encoded_len_optional(18, &self.py_generic_services)
+            + encoding::bool::encoded_len_optional(
+                20,
+                &self.java_generate_equals_and_hash,
+            ) + encoding::bool::encoded_len_optional(23, &self.deprecated)
+            + encoding::bool::encoded_len_optional(27, &self.java_string_check_utf8)
+            + encoding::bool::encoded_len_optional(31, &self.cc_enable_arenas)
+            + encoding::string::encoded_len_optional(36, &self.objc_class_prefix)
+            + encoding::string::encoded_len_optional(37, &self.csharp_namespace)
+            + encoding::string::encoded_len_optional(39, &self.swift_prefix)
+            + encoding::string::encoded_len_optional(40, &self.php_class_prefix)
+            + encoding::string::encoded_len_optional(41, &self.php_namespace)
+            + encoding::string::encoded_len_optional(44, &self.php_metadata_namespace)
+            + encoding::string::encoded_len_optional(45, &self.ruby_package)
+            + encoding::message::encoded_len_optional(50, self.features.as_ref(), sizes)
+            + encoding::message::encoded_len_repeated(
+                999,
+                &self.uninterpreted_option,
+                sizes,
+            )
     }
     fn merge_field(
         &mut self,
@@ -3196,301 +2507,190 @@ impl crate::Message for FileOptions {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "FileOptions";
+        use crate::encoding;
         match number {
             1 => {
-                self.java_package = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "java_package"))?;
+                self.java_package = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
             8 => {
-                self.java_outer_classname = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "java_outer_classname"))?;
+                self.java_outer_classname = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
             9 => {
-                crate::encoding::enumeration::merge_closed(
-                        number,
-                        wire_type,
-                        &mut self.optimize_for,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "optimize_for"))
+                encoding::enumeration::merge_closed(
+                    number,
+                    wire_type,
+                    &mut self.optimize_for,
+                    buf,
+                    ctx,
+                    &mut self.unknown_fields,
+                )
             }
             10 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self.java_multiple_files.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "java_multiple_files"))
+                encoding::bool::merge(
+                    wire_type,
+                    self.java_multiple_files.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             11 => {
-                self.go_package = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "go_package"))?;
+                self.go_package = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
             16 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self.cc_generic_services.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "cc_generic_services"))
+                encoding::bool::merge(
+                    wire_type,
+                    self.cc_generic_services.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             17 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self.java_generic_services.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "java_generic_services"))
+                encoding::bool::merge(
+                    wire_type,
+                    self.java_generic_services.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             18 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self.py_generic_services.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "py_generic_services"))
+                encoding::bool::merge(
+                    wire_type,
+                    self.py_generic_services.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             20 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self.java_generate_equals_and_hash.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "java_generate_equals_and_hash"))
+                encoding::bool::merge(
+                    wire_type,
+                    self.java_generate_equals_and_hash.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             23 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self.deprecated.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "deprecated"))
+                encoding::bool::merge(
+                    wire_type,
+                    self.deprecated.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             27 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self.java_string_check_utf8.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "java_string_check_utf8"))
+                encoding::bool::merge(
+                    wire_type,
+                    self.java_string_check_utf8.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             31 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self.cc_enable_arenas.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "cc_enable_arenas"))
+                encoding::bool::merge(
+                    wire_type,
+                    self.cc_enable_arenas.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             36 => {
-                self.objc_class_prefix = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "objc_class_prefix"))?;
+                self.objc_class_prefix = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
             37 => {
-                self.csharp_namespace = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "csharp_namespace"))?;
+                self.csharp_namespace = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
             39 => {
-                self.swift_prefix = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "swift_prefix"))?;
+                self.swift_prefix = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
             40 => {
-                self.php_class_prefix = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "php_class_prefix"))?;
+                self.php_class_prefix = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
             41 => {
-                self.php_namespace = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "php_namespace"))?;
+                self.php_namespace = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
             44 => {
-                self.php_metadata_namespace = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "php_metadata_namespace"))?;
+                self.php_metadata_namespace = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
             45 => {
-                self.ruby_package = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "ruby_package"))?;
+                self.ruby_package = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
             50 => {
-                crate::encoding::message::merge(
-                        wire_type,
-                        self.features.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "features"))
+                encoding::message::merge(
+                    wire_type,
+                    self.features.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             999 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.uninterpreted_option,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "uninterpreted_option"))
+                encoding::message::merge_repeated(
+                    wire_type,
+                    &mut self.uninterpreted_option,
+                    buf,
+                    ctx,
+                )
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
-    }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + self
-                .java_package
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(1, value))
-            + self
-                .java_outer_classname
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(8, value))
-            + self
-                .java_multiple_files
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(10, value))
-            + self
-                .java_generate_equals_and_hash
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(20, value))
-            + self
-                .java_string_check_utf8
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(27, value))
-            + self
-                .optimize_for
-                .as_ref()
-                .map_or(0, |value| crate::encoding::enumeration::encoded_len(9, value))
-            + self
-                .go_package
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(11, value))
-            + self
-                .cc_generic_services
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(16, value))
-            + self
-                .java_generic_services
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(17, value))
-            + self
-                .py_generic_services
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(18, value))
-            + self
-                .deprecated
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(23, value))
-            + self
-                .cc_enable_arenas
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(31, value))
-            + self
-                .objc_class_prefix
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(36, value))
-            + self
-                .csharp_namespace
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(37, value))
-            + self
-                .swift_prefix
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(39, value))
-            + self
-                .php_class_prefix
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(40, value))
-            + self
-                .php_namespace
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(41, value))
-            + self
-                .php_metadata_namespace
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(44, value))
-            + self
-                .ruby_package
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(45, value))
-            + self
-                .features
-                .as_ref()
-                .map_or(0, |value| crate::encoding::message::encoded_len(50, value))
-            + crate::encoding::message::encoded_len_repeated(
-                999,
-                &self.uninterpreted_option,
-            )
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "FileOptions";
@@ -3519,38 +2719,18 @@ impl crate::Name for FileOptions {
 /// Nested types of `google.protobuf.FileOptions`.
 pub mod file_options {
     /// Generated classes can be optimized for speed or code size.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
     #[repr(i32)]
     #[allow(clippy::enum_variant_names)]
     pub enum OptimizeMode {
         /// Generate complete code for parsing, serialization,
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         #[default]
         Speed = 1,
         /// etc.
         ///
         /// Use ReflectionOps to implement these methods.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         CodeSize = 2,
         /// Generate code using MessageLite and the lite runtime.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         LiteRuntime = 3,
     }
     #[allow(deprecated)]
@@ -3595,16 +2775,9 @@ pub mod file_options {
             value as i32
         }
     }
-    #[allow(deprecated)]
-    impl crate::Enumeration for OptimizeMode {
-        fn from_i32(value: i32) -> ::core::option::Option<Self> {
-            <Self as ::core::convert::TryFrom<i32>>::try_from(value).ok()
-        }
-        fn to_i32(self) -> i32 {
-            self as i32
-        }
-    }
+    impl crate::Enumeration for OptimizeMode {}
 }
+/// The protobuf message `google.protobuf.MessageOptions`.
 #[derive(Clone, PartialEq, Default, Debug)]
 #[allow(deprecated)]
 pub struct MessageOptions {
@@ -3626,30 +2799,15 @@ pub struct MessageOptions {
     ///
     /// Because this is an option, the above two restrictions are not enforced by
     /// the protocol compiler.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub message_set_wire_format: ::core::option::Option<bool>,
     /// Disables the generation of the standard "descriptor()" accessor, which can
     /// conflict with a field of the same name.  This is meant to make migration
     /// from proto1 easier; new code should avoid fields named "descriptor".
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub no_standard_descriptor_accessor: ::core::option::Option<bool>,
     /// Is this message deprecated?
     /// Depending on the target platform, this can emit Deprecated annotations
     /// for the message, or it will be completely ignored; in the very least,
     /// this is a formalization for deprecating messages.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub deprecated: ::core::option::Option<bool>,
     /// Whether the message is an automatically generated map entry type for the
     /// maps field.
@@ -3672,11 +2830,6 @@ pub struct MessageOptions {
     /// NOTE: Do not set the option in .proto files. Always use the maps syntax
     /// instead. The option should only be implicitly set by the proto compiler
     /// parser.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub map_entry: ::core::option::Option<bool>,
     /// Enable the legacy handling of JSON field name conflicts.  This lowercases
     /// and strips underscored from the fields before comparison in proto3 only.
@@ -3688,37 +2841,20 @@ pub struct MessageOptions {
     ///
     /// TODO This is legacy behavior we plan to remove once downstream
     /// teams have had time to migrate.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     #[deprecated]
     pub deprecated_legacy_json_field_conflicts: ::core::option::Option<bool>,
     /// Any features defined in the specific edition.
     /// WARNING: This field should only be used by protobuf plugins or special
     /// cases like the proto compiler. Other uses are discouraged and
     /// developers should rely on the protoreflect APIs for their client language.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub features: ::core::option::Option<FeatureSet>,
     /// The parser stores options it doesn't recognize here. See above.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub uninterpreted_option: ::std::vec::Vec<UninterpretedOption>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
 #[allow(deprecated)]
 impl MessageOptions {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.MessageOptions";
     /// The value of `message_set_wire_format`, or its default (`false`) if unset.
     pub fn message_set_wire_format(&self) -> bool {
         self.message_set_wire_format.unwrap_or(false)
@@ -3739,8 +2875,8 @@ impl MessageOptions {
     pub fn deprecated_legacy_json_field_conflicts(&self) -> bool {
         self.deprecated_legacy_json_field_conflicts.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
@@ -3748,31 +2884,56 @@ impl MessageOptions {
 }
 #[allow(deprecated)]
 impl crate::Message for MessageOptions {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if let ::core::option::Option::Some(value) = &self.message_set_wire_format {
-            crate::encoding::bool::encode(1, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self
-            .no_standard_descriptor_accessor
-        {
-            crate::encoding::bool::encode(2, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.deprecated {
-            crate::encoding::bool::encode(3, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.map_entry {
-            crate::encoding::bool::encode(7, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self
-            .deprecated_legacy_json_field_conflicts
-        {
-            crate::encoding::bool::encode(11, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.features {
-            crate::encoding::message::encode(12, value, buf);
-        }
-        crate::encoding::message::encode_repeated(999, &self.uninterpreted_option, buf);
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "MessageOptions",
+        &[
+            (1, "message_set_wire_format"),
+            (2, "no_standard_descriptor_accessor"),
+            (3, "deprecated"),
+            (7, "map_entry"),
+            (11, "deprecated_legacy_json_field_conflicts"),
+            (12, "features"),
+            (999, "uninterpreted_option"),
+        ],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::bool::encode_optional(1, &self.message_set_wire_format, buf);
+        encoding::bool::encode_optional(2, &self.no_standard_descriptor_accessor, buf);
+        encoding::bool::encode_optional(3, &self.deprecated, buf);
+        encoding::bool::encode_optional(7, &self.map_entry, buf);
+        encoding::bool::encode_optional(
+            11,
+            &self.deprecated_legacy_json_field_conflicts,
+            buf,
+        );
+        encoding::message::encode_optional(12, self.features.as_ref(), buf, sizes);
+        encoding::message::encode_repeated(999, &self.uninterpreted_option, buf, sizes);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::bool::encoded_len_optional(1, &self.message_set_wire_format)
+            + encoding::bool::encoded_len_optional(
+                2,
+                &self.no_standard_descriptor_accessor,
+            ) + encoding::bool::encoded_len_optional(3, &self.deprecated)
+            + encoding::bool::encoded_len_optional(7, &self.map_entry)
+            + encoding::bool::encoded_len_optional(
+                11,
+                &self.deprecated_legacy_json_field_conflicts,
+            )
+            + encoding::message::encoded_len_optional(12, self.features.as_ref(), sizes)
+            + encoding::message::encoded_len_repeated(
+                999,
+                &self.uninterpreted_option,
+                sizes,
+            )
     }
     fn merge_field(
         &mut self,
@@ -3781,111 +2942,66 @@ impl crate::Message for MessageOptions {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "MessageOptions";
+        use crate::encoding;
         match number {
             1 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self.message_set_wire_format.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "message_set_wire_format"))
+                encoding::bool::merge(
+                    wire_type,
+                    self.message_set_wire_format.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             2 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self.no_standard_descriptor_accessor.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "no_standard_descriptor_accessor"))
+                encoding::bool::merge(
+                    wire_type,
+                    self.no_standard_descriptor_accessor.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             3 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self.deprecated.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "deprecated"))
+                encoding::bool::merge(
+                    wire_type,
+                    self.deprecated.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             7 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self.map_entry.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "map_entry"))
+                encoding::bool::merge(
+                    wire_type,
+                    self.map_entry.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             11 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self
-                            .deprecated_legacy_json_field_conflicts
-                            .get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| {
-                        error.push(NAME, "deprecated_legacy_json_field_conflicts")
-                    })
+                encoding::bool::merge(
+                    wire_type,
+                    self.deprecated_legacy_json_field_conflicts.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             12 => {
-                crate::encoding::message::merge(
-                        wire_type,
-                        self.features.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "features"))
+                encoding::message::merge(
+                    wire_type,
+                    self.features.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             999 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.uninterpreted_option,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "uninterpreted_option"))
+                encoding::message::merge_repeated(
+                    wire_type,
+                    &mut self.uninterpreted_option,
+                    buf,
+                    ctx,
+                )
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
-    }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + self
-                .message_set_wire_format
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(1, value))
-            + self
-                .no_standard_descriptor_accessor
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(2, value))
-            + self
-                .deprecated
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(3, value))
-            + self
-                .map_entry
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(7, value))
-            + self
-                .deprecated_legacy_json_field_conflicts
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(11, value))
-            + self
-                .features
-                .as_ref()
-                .map_or(0, |value| crate::encoding::message::encoded_len(12, value))
-            + crate::encoding::message::encoded_len_repeated(
-                999,
-                &self.uninterpreted_option,
-            )
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "MessageOptions";
@@ -3911,6 +3027,7 @@ impl crate::Name for MessageOptions {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "MessageOptions";
 }
+/// The protobuf message `google.protobuf.FieldOptions`.
 #[derive(Clone, PartialEq, Default, Debug)]
 #[allow(deprecated)]
 pub struct FieldOptions {
@@ -3921,11 +3038,6 @@ pub struct FieldOptions {
     /// \[ctype=CORD\] and \[ctype=STRING\] (the default) on non-repeated fields of
     /// type "bytes" in the open source release.
     /// TODO: make ctype actually deprecated.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub ctype: ::core::option::Option<field_options::CType>,
     /// The packed option can be enabled for repeated primitive fields to enable
     /// a more efficient representation on the wire. Rather than repeatedly
@@ -3934,11 +3046,6 @@ pub struct FieldOptions {
     /// false will avoid using packed encoding.  This option is prohibited in
     /// Editions, but the `repeated_field_encoding` feature can be used to control
     /// the behavior.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub packed: ::core::option::Option<bool>,
     /// The jstype option determines the JavaScript type used for values of the
     /// field.  The option is permitted only for 64 bit integral and fixed types
@@ -3951,11 +3058,6 @@ pub struct FieldOptions {
     ///
     /// This option is an enum to permit additional types to be added, e.g.
     /// goog.math.Integer.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub jstype: ::core::option::Option<field_options::JsType>,
     /// Should this field be parsed lazily?  Lazy applies only to message-type
     /// fields.  It means that when the outer message is initially parsed, the
@@ -3979,47 +3081,22 @@ pub struct FieldOptions {
     /// on the outer message would fail if the inner message has missing required
     /// fields. Failed verification would result in parsing failure (except when
     /// uninitialized messages are acceptable).
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub lazy: ::core::option::Option<bool>,
     /// unverified_lazy does no correctness checks on the byte stream. This should
     /// only be used where lazy with verification is prohibitive for performance
     /// reasons.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub unverified_lazy: ::core::option::Option<bool>,
     /// Is this field deprecated?
     /// Depending on the target platform, this can emit Deprecated annotations
     /// for accessors, or it will be completely ignored; in the very least, this
     /// is a formalization for deprecating fields.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub deprecated: ::core::option::Option<bool>,
     /// DEPRECATED. DO NOT USE!
     /// For Google-internal migration only. Do not use.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     #[deprecated]
     pub weak: ::core::option::Option<bool>,
     /// Indicate that the field value should not be printed out when using debug
     /// formats, e.g. when the field contains sensitive credentials.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub debug_redact: ::core::option::Option<bool>,
     pub retention: ::core::option::Option<field_options::OptionRetention>,
     pub targets: ::std::vec::Vec<field_options::OptionTargetType>,
@@ -4028,27 +3105,15 @@ pub struct FieldOptions {
     /// WARNING: This field should only be used by protobuf plugins or special
     /// cases like the proto compiler. Other uses are discouraged and
     /// developers should rely on the protoreflect APIs for their client language.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub features: ::core::option::Option<FeatureSet>,
     pub feature_support: ::core::option::Option<field_options::FeatureSupport>,
     /// The parser stores options it doesn't recognize here. See above.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub uninterpreted_option: ::std::vec::Vec<UninterpretedOption>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
 #[allow(deprecated)]
 impl FieldOptions {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.FieldOptions";
     /// The value of `ctype`, or its default (`STRING`) if unset.
     pub fn ctype(&self) -> field_options::CType {
         self.ctype.unwrap_or(field_options::CType::String)
@@ -4085,8 +3150,8 @@ impl FieldOptions {
     pub fn retention(&self) -> field_options::OptionRetention {
         self.retention.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
@@ -4094,44 +3159,77 @@ impl FieldOptions {
 }
 #[allow(deprecated)]
 impl crate::Message for FieldOptions {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if let ::core::option::Option::Some(value) = &self.ctype {
-            crate::encoding::enumeration::encode(1, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.packed {
-            crate::encoding::bool::encode(2, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.deprecated {
-            crate::encoding::bool::encode(3, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.lazy {
-            crate::encoding::bool::encode(5, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.jstype {
-            crate::encoding::enumeration::encode(6, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.weak {
-            crate::encoding::bool::encode(10, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.unverified_lazy {
-            crate::encoding::bool::encode(15, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.debug_redact {
-            crate::encoding::bool::encode(16, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.retention {
-            crate::encoding::enumeration::encode(17, value, buf);
-        }
-        crate::encoding::enumeration::encode_repeated(19, &self.targets, buf);
-        crate::encoding::message::encode_repeated(20, &self.edition_defaults, buf);
-        if let ::core::option::Option::Some(value) = &self.features {
-            crate::encoding::message::encode(21, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.feature_support {
-            crate::encoding::message::encode(22, value, buf);
-        }
-        crate::encoding::message::encode_repeated(999, &self.uninterpreted_option, buf);
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "FieldOptions",
+        &[
+            (1, "ctype"),
+            (2, "packed"),
+            (3, "deprecated"),
+            (5, "lazy"),
+            (6, "jstype"),
+            (10, "weak"),
+            (15, "unverified_lazy"),
+            (16, "debug_redact"),
+            (17, "retention"),
+            (19, "targets"),
+            (20, "edition_defaults"),
+            (21, "features"),
+            (22, "feature_support"),
+            (999, "uninterpreted_option"),
+        ],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::enumeration::encode_optional(1, &self.ctype, buf);
+        encoding::bool::encode_optional(2, &self.packed, buf);
+        encoding::bool::encode_optional(3, &self.deprecated, buf);
+        encoding::bool::encode_optional(5, &self.lazy, buf);
+        encoding::enumeration::encode_optional(6, &self.jstype, buf);
+        encoding::bool::encode_optional(10, &self.weak, buf);
+        encoding::bool::encode_optional(15, &self.unverified_lazy, buf);
+        encoding::bool::encode_optional(16, &self.debug_redact, buf);
+        encoding::enumeration::encode_optional(17, &self.retention, buf);
+        encoding::enumeration::encode_repeated(19, &self.targets, buf);
+        encoding::message::encode_repeated(20, &self.edition_defaults, buf, sizes);
+        encoding::message::encode_optional(21, self.features.as_ref(), buf, sizes);
+        encoding::message::encode_optional(
+            22,
+            self.feature_support.as_ref(),
+            buf,
+            sizes,
+        );
+        encoding::message::encode_repeated(999, &self.uninterpreted_option, buf, sizes);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::enumeration::encoded_len_optional(1, &self.ctype)
+            + encoding::bool::encoded_len_optional(2, &self.packed)
+            + encoding::bool::encoded_len_optional(3, &self.deprecated)
+            + encoding::bool::encoded_len_optional(5, &self.lazy)
+            + encoding::enumeration::encoded_len_optional(6, &self.jstype)
+            + encoding::bool::encoded_len_optional(10, &self.weak)
+            + encoding::bool::encoded_len_optional(15, &self.unverified_lazy)
+            + encoding::bool::encoded_len_optional(16, &self.debug_redact)
+            + encoding::enumeration::encoded_len_optional(17, &self.retention)
+            + encoding::enumeration::encoded_len_repeated(19, &self.targets)
+            + encoding::message::encoded_len_repeated(20, &self.edition_defaults, sizes)
+            + encoding::message::encoded_len_optional(21, self.features.as_ref(), sizes)
+            + encoding::message::encoded_len_optional(
+                22,
+                self.feature_support.as_ref(),
+                sizes,
+            )
+            + encoding::message::encoded_len_repeated(
+                999,
+                &self.uninterpreted_option,
+                sizes,
+            )
     }
     fn merge_field(
         &mut self,
@@ -4140,200 +3238,130 @@ impl crate::Message for FieldOptions {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "FieldOptions";
+        use crate::encoding;
         match number {
             1 => {
-                crate::encoding::enumeration::merge_closed(
-                        number,
-                        wire_type,
-                        &mut self.ctype,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "ctype"))
+                encoding::enumeration::merge_closed(
+                    number,
+                    wire_type,
+                    &mut self.ctype,
+                    buf,
+                    ctx,
+                    &mut self.unknown_fields,
+                )
             }
             2 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self.packed.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "packed"))
+                encoding::bool::merge(
+                    wire_type,
+                    self.packed.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             3 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self.deprecated.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "deprecated"))
+                encoding::bool::merge(
+                    wire_type,
+                    self.deprecated.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             5 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self.lazy.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "lazy"))
+                encoding::bool::merge(
+                    wire_type,
+                    self.lazy.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             6 => {
-                crate::encoding::enumeration::merge_closed(
-                        number,
-                        wire_type,
-                        &mut self.jstype,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "jstype"))
+                encoding::enumeration::merge_closed(
+                    number,
+                    wire_type,
+                    &mut self.jstype,
+                    buf,
+                    ctx,
+                    &mut self.unknown_fields,
+                )
             }
             10 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self.weak.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "weak"))
+                encoding::bool::merge(
+                    wire_type,
+                    self.weak.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             15 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self.unverified_lazy.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "unverified_lazy"))
+                encoding::bool::merge(
+                    wire_type,
+                    self.unverified_lazy.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             16 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self.debug_redact.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "debug_redact"))
+                encoding::bool::merge(
+                    wire_type,
+                    self.debug_redact.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             17 => {
-                crate::encoding::enumeration::merge_closed(
-                        number,
-                        wire_type,
-                        &mut self.retention,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "retention"))
+                encoding::enumeration::merge_closed(
+                    number,
+                    wire_type,
+                    &mut self.retention,
+                    buf,
+                    ctx,
+                    &mut self.unknown_fields,
+                )
             }
             19 => {
-                crate::encoding::enumeration::merge_closed_repeated(
-                        number,
-                        wire_type,
-                        &mut self.targets,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "targets"))
+                encoding::enumeration::merge_closed_repeated(
+                    number,
+                    wire_type,
+                    &mut self.targets,
+                    buf,
+                    ctx,
+                    &mut self.unknown_fields,
+                )
             }
             20 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.edition_defaults,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "edition_defaults"))
+                encoding::message::merge_repeated(
+                    wire_type,
+                    &mut self.edition_defaults,
+                    buf,
+                    ctx,
+                )
             }
             21 => {
-                crate::encoding::message::merge(
-                        wire_type,
-                        self.features.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "features"))
+                encoding::message::merge(
+                    wire_type,
+                    self.features.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             22 => {
-                crate::encoding::message::merge(
-                        wire_type,
-                        self.feature_support.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "feature_support"))
+                encoding::message::merge(
+                    wire_type,
+                    self.feature_support.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             999 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.uninterpreted_option,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "uninterpreted_option"))
+                encoding::message::merge_repeated(
+                    wire_type,
+                    &mut self.uninterpreted_option,
+                    buf,
+                    ctx,
+                )
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
-    }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + self
-                .ctype
-                .as_ref()
-                .map_or(0, |value| crate::encoding::enumeration::encoded_len(1, value))
-            + self
-                .packed
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(2, value))
-            + self
-                .jstype
-                .as_ref()
-                .map_or(0, |value| crate::encoding::enumeration::encoded_len(6, value))
-            + self
-                .lazy
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(5, value))
-            + self
-                .unverified_lazy
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(15, value))
-            + self
-                .deprecated
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(3, value))
-            + self
-                .weak
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(10, value))
-            + self
-                .debug_redact
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(16, value))
-            + self
-                .retention
-                .as_ref()
-                .map_or(0, |value| crate::encoding::enumeration::encoded_len(17, value))
-            + crate::encoding::enumeration::encoded_len_repeated(19, &self.targets)
-            + crate::encoding::message::encoded_len_repeated(20, &self.edition_defaults)
-            + self
-                .features
-                .as_ref()
-                .map_or(0, |value| crate::encoding::message::encoded_len(21, value))
-            + self
-                .feature_support
-                .as_ref()
-                .map_or(0, |value| crate::encoding::message::encoded_len(22, value))
-            + crate::encoding::message::encoded_len_repeated(
-                999,
-                &self.uninterpreted_option,
-            )
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "FieldOptions";
@@ -4361,24 +3389,16 @@ impl crate::Name for FieldOptions {
 }
 /// Nested types of `google.protobuf.FieldOptions`.
 pub mod field_options {
+    /// The protobuf message `google.protobuf.FieldOptions.EditionDefault`.
     #[derive(Clone, PartialEq, Default, Debug)]
-    #[allow(deprecated)]
     pub struct EditionDefault {
         pub edition: ::core::option::Option<super::Edition>,
         /// Textproto value.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         pub value: ::core::option::Option<::std::string::String>,
         /// Fields this message does not know (and extensions), re-emitted on encode.
         pub unknown_fields: crate::UnknownFields,
     }
-    #[allow(deprecated)]
     impl EditionDefault {
-        /// The fully qualified protobuf name of this message.
-        pub const FULL_NAME: &'static str = "google.protobuf.FieldOptions.EditionDefault";
         /// The value of `edition`, or its type's default if unset.
         pub fn edition(&self) -> super::Edition {
             self.edition.unwrap_or_default()
@@ -4387,23 +3407,27 @@ pub mod field_options {
         pub fn value(&self) -> &str {
             self.value.as_deref().unwrap_or("")
         }
-        /// Whether every `required` field is set, here and in set sub-messages and
-        /// extensions (those declared in the files generated with this one);
-        /// `Message::check_initialized` says which is missing.
-        pub fn is_initialized(&self) -> bool {
-            true
-        }
     }
-    #[allow(deprecated)]
     impl crate::Message for EditionDefault {
-        fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-            if let ::core::option::Option::Some(value) = &self.value {
-                crate::encoding::string::encode(2, value, buf);
-            }
-            if let ::core::option::Option::Some(value) = &self.edition {
-                crate::encoding::enumeration::encode(3, value, buf);
-            }
+        const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+            "EditionDefault",
+            &[(2, "value"), (3, "edition")],
+        );
+        fn encode_with(
+            &self,
+            buf: &mut impl crate::bytes::BufMut,
+            _sizes: &mut crate::encoding::SizeCache,
+        ) {
+            use crate::encoding;
+            encoding::string::encode_optional(2, &self.value, buf);
+            encoding::enumeration::encode_optional(3, &self.edition, buf);
             self.unknown_fields.encode_raw(buf);
+        }
+        fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+            use crate::encoding;
+            self.unknown_fields.encoded_len()
+                + encoding::string::encoded_len_optional(2, &self.value)
+                + encoding::enumeration::encoded_len_optional(3, &self.edition)
         }
         fn merge_field(
             &mut self,
@@ -4412,113 +3436,59 @@ pub mod field_options {
             buf: &mut impl crate::bytes::Buf,
             ctx: crate::encoding::DecodeContext,
         ) -> ::core::result::Result<(), crate::DecodeError> {
-            const NAME: &str = "EditionDefault";
+            use crate::encoding;
             match number {
                 2 => {
-                    self.value = crate::encoding::string::decode_unverified(
-                            number,
-                            wire_type,
-                            buf,
-                            &mut self.unknown_fields,
-                        )
-                        .map_err(|error| error.push(NAME, "value"))?;
+                    self.value = encoding::string::decode_unverified(
+                        number,
+                        wire_type,
+                        buf,
+                        &mut self.unknown_fields,
+                    )?;
                     ::core::result::Result::Ok(())
                 }
                 3 => {
-                    crate::encoding::enumeration::merge_closed(
-                            number,
-                            wire_type,
-                            &mut self.edition,
-                            buf,
-                            ctx,
-                            &mut self.unknown_fields,
-                        )
-                        .map_err(|error| error.push(NAME, "edition"))
+                    encoding::enumeration::merge_closed(
+                        number,
+                        wire_type,
+                        &mut self.edition,
+                        buf,
+                        ctx,
+                        &mut self.unknown_fields,
+                    )
                 }
                 _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
             }
         }
-        fn encoded_len(&self) -> usize {
-            self.unknown_fields.encoded_len()
-                + self
-                    .edition
-                    .as_ref()
-                    .map_or(
-                        0,
-                        |value| crate::encoding::enumeration::encoded_len(3, value),
-                    )
-                + self
-                    .value
-                    .as_ref()
-                    .map_or(0, |value| crate::encoding::string::encoded_len(2, value))
-        }
-        fn clear(&mut self) {
-            *self = Self::default();
-        }
     }
-    #[allow(deprecated)]
     impl crate::Name for EditionDefault {
         const PACKAGE: &'static str = "google.protobuf";
         const NAME: &'static str = "FieldOptions.EditionDefault";
     }
     /// Information about the support window of a feature.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     #[derive(Clone, PartialEq, Default, Debug)]
-    #[allow(deprecated)]
     pub struct FeatureSupport {
         /// The edition that this feature was first available in.  In editions
         /// earlier than this one, the default assigned to EDITION_LEGACY will be
         /// used, and proto files will not be able to override it.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         pub edition_introduced: ::core::option::Option<super::Edition>,
         /// The edition this feature becomes deprecated in.  Using this after this
         /// edition may trigger warnings.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         pub edition_deprecated: ::core::option::Option<super::Edition>,
         /// The deprecation warning text if this feature is used after the edition it
         /// was marked deprecated in.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         pub deprecation_warning: ::core::option::Option<::std::string::String>,
         /// The edition this feature is no longer available in.  In editions after
         /// this one, the last default assigned will be used, and proto files will
         /// not be able to override it.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         pub edition_removed: ::core::option::Option<super::Edition>,
         /// The removal error text if this feature is used after the edition it was
         /// removed in.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         pub removal_error: ::core::option::Option<::std::string::String>,
         /// Fields this message does not know (and extensions), re-emitted on encode.
         pub unknown_fields: crate::UnknownFields,
     }
-    #[allow(deprecated)]
     impl FeatureSupport {
-        /// The fully qualified protobuf name of this message.
-        pub const FULL_NAME: &'static str = "google.protobuf.FieldOptions.FeatureSupport";
         /// The value of `edition_introduced`, or its type's default if unset.
         pub fn edition_introduced(&self) -> super::Edition {
             self.edition_introduced.unwrap_or_default()
@@ -4539,32 +3509,44 @@ pub mod field_options {
         pub fn removal_error(&self) -> &str {
             self.removal_error.as_deref().unwrap_or("")
         }
-        /// Whether every `required` field is set, here and in set sub-messages and
-        /// extensions (those declared in the files generated with this one);
-        /// `Message::check_initialized` says which is missing.
-        pub fn is_initialized(&self) -> bool {
-            true
-        }
     }
-    #[allow(deprecated)]
     impl crate::Message for FeatureSupport {
-        fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-            if let ::core::option::Option::Some(value) = &self.edition_introduced {
-                crate::encoding::enumeration::encode(1, value, buf);
-            }
-            if let ::core::option::Option::Some(value) = &self.edition_deprecated {
-                crate::encoding::enumeration::encode(2, value, buf);
-            }
-            if let ::core::option::Option::Some(value) = &self.deprecation_warning {
-                crate::encoding::string::encode(3, value, buf);
-            }
-            if let ::core::option::Option::Some(value) = &self.edition_removed {
-                crate::encoding::enumeration::encode(4, value, buf);
-            }
-            if let ::core::option::Option::Some(value) = &self.removal_error {
-                crate::encoding::string::encode(5, value, buf);
-            }
+        const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+            "FeatureSupport",
+            &[
+                (1, "edition_introduced"),
+                (2, "edition_deprecated"),
+                (3, "deprecation_warning"),
+                (4, "edition_removed"),
+                (5, "removal_error"),
+            ],
+        );
+        fn encode_with(
+            &self,
+            buf: &mut impl crate::bytes::BufMut,
+            _sizes: &mut crate::encoding::SizeCache,
+        ) {
+            use crate::encoding;
+            encoding::enumeration::encode_optional(1, &self.edition_introduced, buf);
+            encoding::enumeration::encode_optional(2, &self.edition_deprecated, buf);
+            encoding::string::encode_optional(3, &self.deprecation_warning, buf);
+            encoding::enumeration::encode_optional(4, &self.edition_removed, buf);
+            encoding::string::encode_optional(5, &self.removal_error, buf);
             self.unknown_fields.encode_raw(buf);
+        }
+        fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+            use crate::encoding;
+            self.unknown_fields.encoded_len()
+                + encoding::enumeration::encoded_len_optional(
+                    1,
+                    &self.edition_introduced,
+                )
+                + encoding::enumeration::encoded_len_optional(
+                    2,
+                    &self.edition_deprecated,
+                ) + encoding::string::encoded_len_optional(3, &self.deprecation_warning)
+                + encoding::enumeration::encoded_len_optional(4, &self.edition_removed)
+                + encoding::string::encoded_len_optional(5, &self.removal_error)
         }
         fn merge_field(
             &mut self,
@@ -4573,116 +3555,70 @@ pub mod field_options {
             buf: &mut impl crate::bytes::Buf,
             ctx: crate::encoding::DecodeContext,
         ) -> ::core::result::Result<(), crate::DecodeError> {
-            const NAME: &str = "FeatureSupport";
+            use crate::encoding;
             match number {
                 1 => {
-                    crate::encoding::enumeration::merge_closed(
-                            number,
-                            wire_type,
-                            &mut self.edition_introduced,
-                            buf,
-                            ctx,
-                            &mut self.unknown_fields,
-                        )
-                        .map_err(|error| error.push(NAME, "edition_introduced"))
+                    encoding::enumeration::merge_closed(
+                        number,
+                        wire_type,
+                        &mut self.edition_introduced,
+                        buf,
+                        ctx,
+                        &mut self.unknown_fields,
+                    )
                 }
                 2 => {
-                    crate::encoding::enumeration::merge_closed(
-                            number,
-                            wire_type,
-                            &mut self.edition_deprecated,
-                            buf,
-                            ctx,
-                            &mut self.unknown_fields,
-                        )
-                        .map_err(|error| error.push(NAME, "edition_deprecated"))
+                    encoding::enumeration::merge_closed(
+                        number,
+                        wire_type,
+                        &mut self.edition_deprecated,
+                        buf,
+                        ctx,
+                        &mut self.unknown_fields,
+                    )
                 }
                 3 => {
-                    self.deprecation_warning = crate::encoding::string::decode_unverified(
-                            number,
-                            wire_type,
-                            buf,
-                            &mut self.unknown_fields,
-                        )
-                        .map_err(|error| error.push(NAME, "deprecation_warning"))?;
+                    self.deprecation_warning = encoding::string::decode_unverified(
+                        number,
+                        wire_type,
+                        buf,
+                        &mut self.unknown_fields,
+                    )?;
                     ::core::result::Result::Ok(())
                 }
                 4 => {
-                    crate::encoding::enumeration::merge_closed(
-                            number,
-                            wire_type,
-                            &mut self.edition_removed,
-                            buf,
-                            ctx,
-                            &mut self.unknown_fields,
-                        )
-                        .map_err(|error| error.push(NAME, "edition_removed"))
+                    encoding::enumeration::merge_closed(
+                        number,
+                        wire_type,
+                        &mut self.edition_removed,
+                        buf,
+                        ctx,
+                        &mut self.unknown_fields,
+                    )
                 }
                 5 => {
-                    self.removal_error = crate::encoding::string::decode_unverified(
-                            number,
-                            wire_type,
-                            buf,
-                            &mut self.unknown_fields,
-                        )
-                        .map_err(|error| error.push(NAME, "removal_error"))?;
+                    self.removal_error = encoding::string::decode_unverified(
+                        number,
+                        wire_type,
+                        buf,
+                        &mut self.unknown_fields,
+                    )?;
                     ::core::result::Result::Ok(())
                 }
                 _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
             }
         }
-        fn encoded_len(&self) -> usize {
-            self.unknown_fields.encoded_len()
-                + self
-                    .edition_introduced
-                    .as_ref()
-                    .map_or(
-                        0,
-                        |value| crate::encoding::enumeration::encoded_len(1, value),
-                    )
-                + self
-                    .edition_deprecated
-                    .as_ref()
-                    .map_or(
-                        0,
-                        |value| crate::encoding::enumeration::encoded_len(2, value),
-                    )
-                + self
-                    .deprecation_warning
-                    .as_ref()
-                    .map_or(0, |value| crate::encoding::string::encoded_len(3, value))
-                + self
-                    .edition_removed
-                    .as_ref()
-                    .map_or(
-                        0,
-                        |value| crate::encoding::enumeration::encoded_len(4, value),
-                    )
-                + self
-                    .removal_error
-                    .as_ref()
-                    .map_or(0, |value| crate::encoding::string::encoded_len(5, value))
-        }
-        fn clear(&mut self) {
-            *self = Self::default();
-        }
     }
-    #[allow(deprecated)]
     impl crate::Name for FeatureSupport {
         const PACKAGE: &'static str = "google.protobuf";
         const NAME: &'static str = "FieldOptions.FeatureSupport";
     }
-    /// The enum `google.protobuf.FieldOptions.CType`.
+    /// The protobuf enum `google.protobuf.FieldOptions.CType` (closed).
     #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
     #[repr(i32)]
     #[allow(clippy::enum_variant_names)]
     pub enum CType {
         /// Default mode.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         #[default]
         String = 0,
         /// The option \[ctype=CORD\] may be applied to a non-repeated field of type
@@ -4691,13 +3627,8 @@ pub mod field_options {
         /// fragmentation. It may also allow better performance when parsing from a
         /// Cord, or when parsing with aliasing enabled, as the parsed Cord may then
         /// alias the original buffer.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         Cord = 1,
-        /// `STRING_PIECE`.
+        /// The value `STRING_PIECE` (2).
         StringPiece = 2,
     }
     #[allow(deprecated)]
@@ -4742,41 +3673,18 @@ pub mod field_options {
             value as i32
         }
     }
-    #[allow(deprecated)]
-    impl crate::Enumeration for CType {
-        fn from_i32(value: i32) -> ::core::option::Option<Self> {
-            <Self as ::core::convert::TryFrom<i32>>::try_from(value).ok()
-        }
-        fn to_i32(self) -> i32 {
-            self as i32
-        }
-    }
-    /// The enum `google.protobuf.FieldOptions.JSType`.
+    impl crate::Enumeration for CType {}
+    /// The protobuf enum `google.protobuf.FieldOptions.JSType` (closed).
     #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
     #[repr(i32)]
     #[allow(clippy::enum_variant_names)]
     pub enum JsType {
         /// Use the default type.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         #[default]
         JsNormal = 0,
         /// Use JavaScript strings.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         JsString = 1,
         /// Use JavaScript numbers.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         JsNumber = 2,
     }
     #[allow(deprecated)]
@@ -4821,31 +3729,18 @@ pub mod field_options {
             value as i32
         }
     }
-    #[allow(deprecated)]
-    impl crate::Enumeration for JsType {
-        fn from_i32(value: i32) -> ::core::option::Option<Self> {
-            <Self as ::core::convert::TryFrom<i32>>::try_from(value).ok()
-        }
-        fn to_i32(self) -> i32 {
-            self as i32
-        }
-    }
+    impl crate::Enumeration for JsType {}
     /// If set to RETENTION_SOURCE, the option will be omitted from the binary.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
     #[repr(i32)]
     #[allow(clippy::enum_variant_names)]
     pub enum OptionRetention {
-        /// `RETENTION_UNKNOWN`.
+        /// The value `RETENTION_UNKNOWN` (0).
         #[default]
         RetentionUnknown = 0,
-        /// `RETENTION_RUNTIME`.
+        /// The value `RETENTION_RUNTIME` (1).
         RetentionRuntime = 1,
-        /// `RETENTION_SOURCE`.
+        /// The value `RETENTION_SOURCE` (2).
         RetentionSource = 2,
     }
     #[allow(deprecated)]
@@ -4894,47 +3789,34 @@ pub mod field_options {
             value as i32
         }
     }
-    #[allow(deprecated)]
-    impl crate::Enumeration for OptionRetention {
-        fn from_i32(value: i32) -> ::core::option::Option<Self> {
-            <Self as ::core::convert::TryFrom<i32>>::try_from(value).ok()
-        }
-        fn to_i32(self) -> i32 {
-            self as i32
-        }
-    }
+    impl crate::Enumeration for OptionRetention {}
     /// This indicates the types of entities that the field may apply to when used
     /// as an option. If it is unset, then the field may be freely used as an
     /// option on any kind of entity.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
     #[repr(i32)]
     #[allow(clippy::enum_variant_names)]
     pub enum OptionTargetType {
-        /// `TARGET_TYPE_UNKNOWN`.
+        /// The value `TARGET_TYPE_UNKNOWN` (0).
         #[default]
         TargetTypeUnknown = 0,
-        /// `TARGET_TYPE_FILE`.
+        /// The value `TARGET_TYPE_FILE` (1).
         TargetTypeFile = 1,
-        /// `TARGET_TYPE_EXTENSION_RANGE`.
+        /// The value `TARGET_TYPE_EXTENSION_RANGE` (2).
         TargetTypeExtensionRange = 2,
-        /// `TARGET_TYPE_MESSAGE`.
+        /// The value `TARGET_TYPE_MESSAGE` (3).
         TargetTypeMessage = 3,
-        /// `TARGET_TYPE_FIELD`.
+        /// The value `TARGET_TYPE_FIELD` (4).
         TargetTypeField = 4,
-        /// `TARGET_TYPE_ONEOF`.
+        /// The value `TARGET_TYPE_ONEOF` (5).
         TargetTypeOneof = 5,
-        /// `TARGET_TYPE_ENUM`.
+        /// The value `TARGET_TYPE_ENUM` (6).
         TargetTypeEnum = 6,
-        /// `TARGET_TYPE_ENUM_ENTRY`.
+        /// The value `TARGET_TYPE_ENUM_ENTRY` (7).
         TargetTypeEnumEntry = 7,
-        /// `TARGET_TYPE_SERVICE`.
+        /// The value `TARGET_TYPE_SERVICE` (8).
         TargetTypeService = 8,
-        /// `TARGET_TYPE_METHOD`.
+        /// The value `TARGET_TYPE_METHOD` (9).
         TargetTypeMethod = 9,
     }
     #[allow(deprecated)]
@@ -5016,58 +3898,53 @@ pub mod field_options {
             value as i32
         }
     }
-    #[allow(deprecated)]
-    impl crate::Enumeration for OptionTargetType {
-        fn from_i32(value: i32) -> ::core::option::Option<Self> {
-            <Self as ::core::convert::TryFrom<i32>>::try_from(value).ok()
-        }
-        fn to_i32(self) -> i32 {
-            self as i32
-        }
-    }
+    impl crate::Enumeration for OptionTargetType {}
 }
+/// The protobuf message `google.protobuf.OneofOptions`.
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct OneofOptions {
     /// Any features defined in the specific edition.
     /// WARNING: This field should only be used by protobuf plugins or special
     /// cases like the proto compiler. Other uses are discouraged and
     /// developers should rely on the protoreflect APIs for their client language.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub features: ::core::option::Option<FeatureSet>,
     /// The parser stores options it doesn't recognize here. See above.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub uninterpreted_option: ::std::vec::Vec<UninterpretedOption>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
 impl OneofOptions {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.OneofOptions";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
 }
-#[allow(deprecated)]
 impl crate::Message for OneofOptions {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if let ::core::option::Option::Some(value) = &self.features {
-            crate::encoding::message::encode(1, value, buf);
-        }
-        crate::encoding::message::encode_repeated(999, &self.uninterpreted_option, buf);
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "OneofOptions",
+        &[(1, "features"), (999, "uninterpreted_option")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::message::encode_optional(1, self.features.as_ref(), buf, sizes);
+        encoding::message::encode_repeated(999, &self.uninterpreted_option, buf, sizes);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::message::encoded_len_optional(1, self.features.as_ref(), sizes)
+            + encoding::message::encoded_len_repeated(
+                999,
+                &self.uninterpreted_option,
+                sizes,
+            )
     }
     fn merge_field(
         &mut self,
@@ -5076,42 +3953,26 @@ impl crate::Message for OneofOptions {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "OneofOptions";
+        use crate::encoding;
         match number {
             1 => {
-                crate::encoding::message::merge(
-                        wire_type,
-                        self.features.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "features"))
+                encoding::message::merge(
+                    wire_type,
+                    self.features.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             999 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.uninterpreted_option,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "uninterpreted_option"))
+                encoding::message::merge_repeated(
+                    wire_type,
+                    &mut self.uninterpreted_option,
+                    buf,
+                    ctx,
+                )
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
-    }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + self
-                .features
-                .as_ref()
-                .map_or(0, |value| crate::encoding::message::encoded_len(1, value))
-            + crate::encoding::message::encoded_len_repeated(
-                999,
-                &self.uninterpreted_option,
-            )
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "OneofOptions";
@@ -5122,7 +3983,6 @@ impl crate::Message for OneofOptions {
         ::core::result::Result::Ok(())
     }
 }
-#[allow(deprecated)]
 impl crate::Extendable for OneofOptions {
     const FULL_NAME: &'static str = "google.protobuf.OneofOptions";
     fn extension_fields(&self) -> &crate::UnknownFields {
@@ -5132,31 +3992,21 @@ impl crate::Extendable for OneofOptions {
         &mut self.unknown_fields
     }
 }
-#[allow(deprecated)]
 impl crate::Name for OneofOptions {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "OneofOptions";
 }
+/// The protobuf message `google.protobuf.EnumOptions`.
 #[derive(Clone, PartialEq, Default, Debug)]
 #[allow(deprecated)]
 pub struct EnumOptions {
     /// Set this option to true to allow mapping different tag names to the same
     /// value.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub allow_alias: ::core::option::Option<bool>,
     /// Is this enum deprecated?
     /// Depending on the target platform, this can emit Deprecated annotations
     /// for the enum, or it will be completely ignored; in the very least, this
     /// is a formalization for deprecating enums.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub deprecated: ::core::option::Option<bool>,
     /// Enable the legacy handling of JSON field name conflicts.  This lowercases
     /// and strips underscored from the fields before comparison in proto3 only.
@@ -5164,37 +4014,20 @@ pub struct EnumOptions {
     /// well.
     /// TODO Remove this legacy behavior once downstream teams have
     /// had time to migrate.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     #[deprecated]
     pub deprecated_legacy_json_field_conflicts: ::core::option::Option<bool>,
     /// Any features defined in the specific edition.
     /// WARNING: This field should only be used by protobuf plugins or special
     /// cases like the proto compiler. Other uses are discouraged and
     /// developers should rely on the protoreflect APIs for their client language.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub features: ::core::option::Option<FeatureSet>,
     /// The parser stores options it doesn't recognize here. See above.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub uninterpreted_option: ::std::vec::Vec<UninterpretedOption>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
 #[allow(deprecated)]
 impl EnumOptions {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.EnumOptions";
     /// The value of `allow_alias`, or its type's default if unset.
     pub fn allow_alias(&self) -> bool {
         self.allow_alias.unwrap_or_default()
@@ -5207,8 +4040,8 @@ impl EnumOptions {
     pub fn deprecated_legacy_json_field_conflicts(&self) -> bool {
         self.deprecated_legacy_json_field_conflicts.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
@@ -5216,23 +4049,47 @@ impl EnumOptions {
 }
 #[allow(deprecated)]
 impl crate::Message for EnumOptions {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if let ::core::option::Option::Some(value) = &self.allow_alias {
-            crate::encoding::bool::encode(2, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.deprecated {
-            crate::encoding::bool::encode(3, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self
-            .deprecated_legacy_json_field_conflicts
-        {
-            crate::encoding::bool::encode(6, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.features {
-            crate::encoding::message::encode(7, value, buf);
-        }
-        crate::encoding::message::encode_repeated(999, &self.uninterpreted_option, buf);
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "EnumOptions",
+        &[
+            (2, "allow_alias"),
+            (3, "deprecated"),
+            (6, "deprecated_legacy_json_field_conflicts"),
+            (7, "features"),
+            (999, "uninterpreted_option"),
+        ],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::bool::encode_optional(2, &self.allow_alias, buf);
+        encoding::bool::encode_optional(3, &self.deprecated, buf);
+        encoding::bool::encode_optional(
+            6,
+            &self.deprecated_legacy_json_field_conflicts,
+            buf,
+        );
+        encoding::message::encode_optional(7, self.features.as_ref(), buf, sizes);
+        encoding::message::encode_repeated(999, &self.uninterpreted_option, buf, sizes);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::bool::encoded_len_optional(2, &self.allow_alias)
+            + encoding::bool::encoded_len_optional(3, &self.deprecated)
+            + encoding::bool::encoded_len_optional(
+                6,
+                &self.deprecated_legacy_json_field_conflicts,
+            ) + encoding::message::encoded_len_optional(7, self.features.as_ref(), sizes)
+            + encoding::message::encoded_len_repeated(
+                999,
+                &self.uninterpreted_option,
+                sizes,
+            )
     }
     fn merge_field(
         &mut self,
@@ -5241,85 +4098,50 @@ impl crate::Message for EnumOptions {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "EnumOptions";
+        use crate::encoding;
         match number {
             2 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self.allow_alias.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "allow_alias"))
+                encoding::bool::merge(
+                    wire_type,
+                    self.allow_alias.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             3 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self.deprecated.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "deprecated"))
+                encoding::bool::merge(
+                    wire_type,
+                    self.deprecated.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             6 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self
-                            .deprecated_legacy_json_field_conflicts
-                            .get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| {
-                        error.push(NAME, "deprecated_legacy_json_field_conflicts")
-                    })
+                encoding::bool::merge(
+                    wire_type,
+                    self.deprecated_legacy_json_field_conflicts.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             7 => {
-                crate::encoding::message::merge(
-                        wire_type,
-                        self.features.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "features"))
+                encoding::message::merge(
+                    wire_type,
+                    self.features.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             999 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.uninterpreted_option,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "uninterpreted_option"))
+                encoding::message::merge_repeated(
+                    wire_type,
+                    &mut self.uninterpreted_option,
+                    buf,
+                    ctx,
+                )
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
-    }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + self
-                .allow_alias
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(2, value))
-            + self
-                .deprecated
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(3, value))
-            + self
-                .deprecated_legacy_json_field_conflicts
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(6, value))
-            + self
-                .features
-                .as_ref()
-                .map_or(0, |value| crate::encoding::message::encoded_len(7, value))
-            + crate::encoding::message::encoded_len_repeated(
-                999,
-                &self.uninterpreted_option,
-            )
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "EnumOptions";
@@ -5345,59 +4167,31 @@ impl crate::Name for EnumOptions {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "EnumOptions";
 }
+/// The protobuf message `google.protobuf.EnumValueOptions`.
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct EnumValueOptions {
     /// Is this enum value deprecated?
     /// Depending on the target platform, this can emit Deprecated annotations
     /// for the enum value, or it will be completely ignored; in the very least,
     /// this is a formalization for deprecating enum values.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub deprecated: ::core::option::Option<bool>,
     /// Any features defined in the specific edition.
     /// WARNING: This field should only be used by protobuf plugins or special
     /// cases like the proto compiler. Other uses are discouraged and
     /// developers should rely on the protoreflect APIs for their client language.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub features: ::core::option::Option<FeatureSet>,
     /// Indicate that fields annotated with this enum value should not be printed
     /// out when using debug formats, e.g. when the field contains sensitive
     /// credentials.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub debug_redact: ::core::option::Option<bool>,
     /// Information about the support window of a feature value.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub feature_support: ::core::option::Option<field_options::FeatureSupport>,
     /// The parser stores options it doesn't recognize here. See above.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub uninterpreted_option: ::std::vec::Vec<UninterpretedOption>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
 impl EnumValueOptions {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.EnumValueOptions";
     /// The value of `deprecated`, or its default (`false`) if unset.
     pub fn deprecated(&self) -> bool {
         self.deprecated.unwrap_or(false)
@@ -5406,30 +4200,53 @@ impl EnumValueOptions {
     pub fn debug_redact(&self) -> bool {
         self.debug_redact.unwrap_or(false)
     }
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
 }
-#[allow(deprecated)]
 impl crate::Message for EnumValueOptions {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if let ::core::option::Option::Some(value) = &self.deprecated {
-            crate::encoding::bool::encode(1, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.features {
-            crate::encoding::message::encode(2, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.debug_redact {
-            crate::encoding::bool::encode(3, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.feature_support {
-            crate::encoding::message::encode(4, value, buf);
-        }
-        crate::encoding::message::encode_repeated(999, &self.uninterpreted_option, buf);
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "EnumValueOptions",
+        &[
+            (1, "deprecated"),
+            (2, "features"),
+            (3, "debug_redact"),
+            (4, "feature_support"),
+            (999, "uninterpreted_option"),
+        ],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::bool::encode_optional(1, &self.deprecated, buf);
+        encoding::message::encode_optional(2, self.features.as_ref(), buf, sizes);
+        encoding::bool::encode_optional(3, &self.debug_redact, buf);
+        encoding::message::encode_optional(4, self.feature_support.as_ref(), buf, sizes);
+        encoding::message::encode_repeated(999, &self.uninterpreted_option, buf, sizes);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::bool::encoded_len_optional(1, &self.deprecated)
+            + encoding::message::encoded_len_optional(2, self.features.as_ref(), sizes)
+            + encoding::bool::encoded_len_optional(3, &self.debug_redact)
+            + encoding::message::encoded_len_optional(
+                4,
+                self.feature_support.as_ref(),
+                sizes,
+            )
+            + encoding::message::encoded_len_repeated(
+                999,
+                &self.uninterpreted_option,
+                sizes,
+            )
     }
     fn merge_field(
         &mut self,
@@ -5438,81 +4255,50 @@ impl crate::Message for EnumValueOptions {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "EnumValueOptions";
+        use crate::encoding;
         match number {
             1 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self.deprecated.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "deprecated"))
+                encoding::bool::merge(
+                    wire_type,
+                    self.deprecated.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             2 => {
-                crate::encoding::message::merge(
-                        wire_type,
-                        self.features.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "features"))
+                encoding::message::merge(
+                    wire_type,
+                    self.features.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             3 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self.debug_redact.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "debug_redact"))
+                encoding::bool::merge(
+                    wire_type,
+                    self.debug_redact.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             4 => {
-                crate::encoding::message::merge(
-                        wire_type,
-                        self.feature_support.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "feature_support"))
+                encoding::message::merge(
+                    wire_type,
+                    self.feature_support.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             999 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.uninterpreted_option,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "uninterpreted_option"))
+                encoding::message::merge_repeated(
+                    wire_type,
+                    &mut self.uninterpreted_option,
+                    buf,
+                    ctx,
+                )
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
-    }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + self
-                .deprecated
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(1, value))
-            + self
-                .features
-                .as_ref()
-                .map_or(0, |value| crate::encoding::message::encoded_len(2, value))
-            + self
-                .debug_redact
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(3, value))
-            + self
-                .feature_support
-                .as_ref()
-                .map_or(0, |value| crate::encoding::message::encoded_len(4, value))
-            + crate::encoding::message::encoded_len_repeated(
-                999,
-                &self.uninterpreted_option,
-            )
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "EnumValueOptions";
@@ -5523,7 +4309,6 @@ impl crate::Message for EnumValueOptions {
         ::core::result::Result::Ok(())
     }
 }
-#[allow(deprecated)]
 impl crate::Extendable for EnumValueOptions {
     const FULL_NAME: &'static str = "google.protobuf.EnumValueOptions";
     fn extension_fields(&self) -> &crate::UnknownFields {
@@ -5533,70 +4318,66 @@ impl crate::Extendable for EnumValueOptions {
         &mut self.unknown_fields
     }
 }
-#[allow(deprecated)]
 impl crate::Name for EnumValueOptions {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "EnumValueOptions";
 }
+/// The protobuf message `google.protobuf.ServiceOptions`.
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct ServiceOptions {
     /// Any features defined in the specific edition.
     /// WARNING: This field should only be used by protobuf plugins or special
     /// cases like the proto compiler. Other uses are discouraged and
     /// developers should rely on the protoreflect APIs for their client language.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub features: ::core::option::Option<FeatureSet>,
     /// Is this service deprecated?
     /// Depending on the target platform, this can emit Deprecated annotations
     /// for the service, or it will be completely ignored; in the very least,
     /// this is a formalization for deprecating services.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub deprecated: ::core::option::Option<bool>,
     /// The parser stores options it doesn't recognize here. See above.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub uninterpreted_option: ::std::vec::Vec<UninterpretedOption>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
 impl ServiceOptions {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.ServiceOptions";
     /// The value of `deprecated`, or its default (`false`) if unset.
     pub fn deprecated(&self) -> bool {
         self.deprecated.unwrap_or(false)
     }
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
 }
-#[allow(deprecated)]
 impl crate::Message for ServiceOptions {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if let ::core::option::Option::Some(value) = &self.deprecated {
-            crate::encoding::bool::encode(33, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.features {
-            crate::encoding::message::encode(34, value, buf);
-        }
-        crate::encoding::message::encode_repeated(999, &self.uninterpreted_option, buf);
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "ServiceOptions",
+        &[(33, "deprecated"), (34, "features"), (999, "uninterpreted_option")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::bool::encode_optional(33, &self.deprecated, buf);
+        encoding::message::encode_optional(34, self.features.as_ref(), buf, sizes);
+        encoding::message::encode_repeated(999, &self.uninterpreted_option, buf, sizes);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::bool::encoded_len_optional(33, &self.deprecated)
+            + encoding::message::encoded_len_optional(34, self.features.as_ref(), sizes)
+            + encoding::message::encoded_len_repeated(
+                999,
+                &self.uninterpreted_option,
+                sizes,
+            )
     }
     fn merge_field(
         &mut self,
@@ -5605,55 +4386,34 @@ impl crate::Message for ServiceOptions {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "ServiceOptions";
+        use crate::encoding;
         match number {
             33 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self.deprecated.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "deprecated"))
+                encoding::bool::merge(
+                    wire_type,
+                    self.deprecated.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             34 => {
-                crate::encoding::message::merge(
-                        wire_type,
-                        self.features.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "features"))
+                encoding::message::merge(
+                    wire_type,
+                    self.features.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             999 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.uninterpreted_option,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "uninterpreted_option"))
+                encoding::message::merge_repeated(
+                    wire_type,
+                    &mut self.uninterpreted_option,
+                    buf,
+                    ctx,
+                )
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
-    }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + self
-                .features
-                .as_ref()
-                .map_or(0, |value| crate::encoding::message::encoded_len(34, value))
-            + self
-                .deprecated
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(33, value))
-            + crate::encoding::message::encoded_len_repeated(
-                999,
-                &self.uninterpreted_option,
-            )
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "ServiceOptions";
@@ -5664,7 +4424,6 @@ impl crate::Message for ServiceOptions {
         ::core::result::Result::Ok(())
     }
 }
-#[allow(deprecated)]
 impl crate::Extendable for ServiceOptions {
     const FULL_NAME: &'static str = "google.protobuf.ServiceOptions";
     fn extension_fields(&self) -> &crate::UnknownFields {
@@ -5674,49 +4433,30 @@ impl crate::Extendable for ServiceOptions {
         &mut self.unknown_fields
     }
 }
-#[allow(deprecated)]
 impl crate::Name for ServiceOptions {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "ServiceOptions";
 }
+/// The protobuf message `google.protobuf.MethodOptions`.
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct MethodOptions {
     /// Is this method deprecated?
     /// Depending on the target platform, this can emit Deprecated annotations
     /// for the method, or it will be completely ignored; in the very least,
     /// this is a formalization for deprecating methods.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub deprecated: ::core::option::Option<bool>,
     pub idempotency_level: ::core::option::Option<method_options::IdempotencyLevel>,
     /// Any features defined in the specific edition.
     /// WARNING: This field should only be used by protobuf plugins or special
     /// cases like the proto compiler. Other uses are discouraged and
     /// developers should rely on the protoreflect APIs for their client language.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub features: ::core::option::Option<FeatureSet>,
     /// The parser stores options it doesn't recognize here. See above.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub uninterpreted_option: ::std::vec::Vec<UninterpretedOption>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
 impl MethodOptions {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.MethodOptions";
     /// The value of `deprecated`, or its default (`false`) if unset.
     pub fn deprecated(&self) -> bool {
         self.deprecated.unwrap_or(false)
@@ -5726,27 +4466,46 @@ impl MethodOptions {
         self.idempotency_level
             .unwrap_or(method_options::IdempotencyLevel::IdempotencyUnknown)
     }
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
 }
-#[allow(deprecated)]
 impl crate::Message for MethodOptions {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if let ::core::option::Option::Some(value) = &self.deprecated {
-            crate::encoding::bool::encode(33, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.idempotency_level {
-            crate::encoding::enumeration::encode(34, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.features {
-            crate::encoding::message::encode(35, value, buf);
-        }
-        crate::encoding::message::encode_repeated(999, &self.uninterpreted_option, buf);
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "MethodOptions",
+        &[
+            (33, "deprecated"),
+            (34, "idempotency_level"),
+            (35, "features"),
+            (999, "uninterpreted_option"),
+        ],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::bool::encode_optional(33, &self.deprecated, buf);
+        encoding::enumeration::encode_optional(34, &self.idempotency_level, buf);
+        encoding::message::encode_optional(35, self.features.as_ref(), buf, sizes);
+        encoding::message::encode_repeated(999, &self.uninterpreted_option, buf, sizes);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::bool::encoded_len_optional(33, &self.deprecated)
+            + encoding::enumeration::encoded_len_optional(34, &self.idempotency_level)
+            + encoding::message::encoded_len_optional(35, self.features.as_ref(), sizes)
+            + encoding::message::encoded_len_repeated(
+                999,
+                &self.uninterpreted_option,
+                sizes,
+            )
     }
     fn merge_field(
         &mut self,
@@ -5755,70 +4514,44 @@ impl crate::Message for MethodOptions {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "MethodOptions";
+        use crate::encoding;
         match number {
             33 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        self.deprecated.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "deprecated"))
+                encoding::bool::merge(
+                    wire_type,
+                    self.deprecated.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             34 => {
-                crate::encoding::enumeration::merge_closed(
-                        number,
-                        wire_type,
-                        &mut self.idempotency_level,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "idempotency_level"))
+                encoding::enumeration::merge_closed(
+                    number,
+                    wire_type,
+                    &mut self.idempotency_level,
+                    buf,
+                    ctx,
+                    &mut self.unknown_fields,
+                )
             }
             35 => {
-                crate::encoding::message::merge(
-                        wire_type,
-                        self.features.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "features"))
+                encoding::message::merge(
+                    wire_type,
+                    self.features.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             999 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.uninterpreted_option,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "uninterpreted_option"))
+                encoding::message::merge_repeated(
+                    wire_type,
+                    &mut self.uninterpreted_option,
+                    buf,
+                    ctx,
+                )
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
-    }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + self
-                .deprecated
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bool::encoded_len(33, value))
-            + self
-                .idempotency_level
-                .as_ref()
-                .map_or(0, |value| crate::encoding::enumeration::encoded_len(34, value))
-            + self
-                .features
-                .as_ref()
-                .map_or(0, |value| crate::encoding::message::encoded_len(35, value))
-            + crate::encoding::message::encoded_len_repeated(
-                999,
-                &self.uninterpreted_option,
-            )
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "MethodOptions";
@@ -5829,7 +4562,6 @@ impl crate::Message for MethodOptions {
         ::core::result::Result::Ok(())
     }
 }
-#[allow(deprecated)]
 impl crate::Extendable for MethodOptions {
     const FULL_NAME: &'static str = "google.protobuf.MethodOptions";
     fn extension_fields(&self) -> &crate::UnknownFields {
@@ -5839,7 +4571,6 @@ impl crate::Extendable for MethodOptions {
         &mut self.unknown_fields
     }
 }
-#[allow(deprecated)]
 impl crate::Name for MethodOptions {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "MethodOptions";
@@ -5849,31 +4580,16 @@ pub mod method_options {
     /// Is this method side-effect-free (or safe in HTTP parlance), or idempotent,
     /// or neither? HTTP based RPC implementation may choose GET verb for safe
     /// methods, and PUT verb for idempotent methods instead of the default POST.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
     #[repr(i32)]
     #[allow(clippy::enum_variant_names)]
     pub enum IdempotencyLevel {
-        /// `IDEMPOTENCY_UNKNOWN`.
+        /// The value `IDEMPOTENCY_UNKNOWN` (0).
         #[default]
         IdempotencyUnknown = 0,
         /// implies idempotent
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         NoSideEffects = 1,
         /// idempotent, but may have side effects
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         Idempotent = 2,
     }
     #[allow(deprecated)]
@@ -5920,15 +4636,7 @@ pub mod method_options {
             value as i32
         }
     }
-    #[allow(deprecated)]
-    impl crate::Enumeration for IdempotencyLevel {
-        fn from_i32(value: i32) -> ::core::option::Option<Self> {
-            <Self as ::core::convert::TryFrom<i32>>::try_from(value).ok()
-        }
-        fn to_i32(self) -> i32 {
-            self as i32
-        }
-    }
+    impl crate::Enumeration for IdempotencyLevel {}
 }
 /// A message representing a option the parser does not recognize. This only
 /// appears in options protos created by the compiler::Parser class.
@@ -5936,22 +4644,11 @@ pub mod method_options {
 /// options protos in descriptor objects (e.g. returned by Descriptor::options(),
 /// or produced by Descriptor::CopyTo()) will never have UninterpretedOptions
 /// in them.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct UninterpretedOption {
     pub name: ::std::vec::Vec<uninterpreted_option::NamePart>,
     /// The value of the uninterpreted option, in whatever type the tokenizer
     /// identified it as during parsing. Exactly one of these should be set.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub identifier_value: ::core::option::Option<::std::string::String>,
     pub positive_int_value: ::core::option::Option<u64>,
     pub negative_int_value: ::core::option::Option<i64>,
@@ -5961,10 +4658,7 @@ pub struct UninterpretedOption {
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
 impl UninterpretedOption {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.UninterpretedOption";
     /// The value of `identifier_value`, or its type's default if unset.
     pub fn identifier_value(&self) -> &str {
         self.identifier_value.as_deref().unwrap_or("")
@@ -5989,36 +4683,51 @@ impl UninterpretedOption {
     pub fn aggregate_value(&self) -> &str {
         self.aggregate_value.as_deref().unwrap_or("")
     }
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
+    /// Whether every `required` field is set, here and in set sub-messages
+    /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
     pub fn is_initialized(&self) -> bool {
         crate::Message::check_initialized(self).is_ok()
     }
 }
-#[allow(deprecated)]
 impl crate::Message for UninterpretedOption {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        crate::encoding::message::encode_repeated(2, &self.name, buf);
-        if let ::core::option::Option::Some(value) = &self.identifier_value {
-            crate::encoding::string::encode(3, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.positive_int_value {
-            crate::encoding::uint64::encode(4, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.negative_int_value {
-            crate::encoding::int64::encode(5, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.double_value {
-            crate::encoding::double::encode(6, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.string_value {
-            crate::encoding::bytes::encode(7, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.aggregate_value {
-            crate::encoding::string::encode(8, value, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "UninterpretedOption",
+        &[
+            (2, "name"),
+            (3, "identifier_value"),
+            (4, "positive_int_value"),
+            (5, "negative_int_value"),
+            (6, "double_value"),
+            (7, "string_value"),
+            (8, "aggregate_value"),
+        ],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::message::encode_repeated(2, &self.name, buf, sizes);
+        encoding::string::encode_optional(3, &self.identifier_value, buf);
+        encoding::uint64::encode_optional(4, &self.positive_int_value, buf);
+        encoding::int64::encode_optional(5, &self.negative_int_value, buf);
+        encoding::double::encode_optional(6, &self.double_value, buf);
+        encoding::bytes::encode_optional(7, &self.string_value, buf);
+        encoding::string::encode_optional(8, &self.aggregate_value, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::message::encoded_len_repeated(2, &self.name, sizes)
+            + encoding::string::encoded_len_optional(3, &self.identifier_value)
+            + encoding::uint64::encoded_len_optional(4, &self.positive_int_value)
+            + encoding::int64::encoded_len_optional(5, &self.negative_int_value)
+            + encoding::double::encoded_len_optional(6, &self.double_value)
+            + encoding::bytes::encoded_len_optional(7, &self.string_value)
+            + encoding::string::encoded_len_optional(8, &self.aggregate_value)
     }
     fn merge_field(
         &mut self,
@@ -6027,106 +4736,61 @@ impl crate::Message for UninterpretedOption {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "UninterpretedOption";
+        use crate::encoding;
         match number {
-            2 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.name,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "name"))
-            }
+            2 => encoding::message::merge_repeated(wire_type, &mut self.name, buf, ctx),
             3 => {
-                self.identifier_value = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "identifier_value"))?;
+                self.identifier_value = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
             4 => {
-                crate::encoding::uint64::merge(
-                        wire_type,
-                        self.positive_int_value.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "positive_int_value"))
+                encoding::uint64::merge(
+                    wire_type,
+                    self.positive_int_value.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             5 => {
-                crate::encoding::int64::merge(
-                        wire_type,
-                        self.negative_int_value.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "negative_int_value"))
+                encoding::int64::merge(
+                    wire_type,
+                    self.negative_int_value.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             6 => {
-                crate::encoding::double::merge(
-                        wire_type,
-                        self.double_value.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "double_value"))
+                encoding::double::merge(
+                    wire_type,
+                    self.double_value.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             7 => {
-                crate::encoding::bytes::merge(
-                        wire_type,
-                        self.string_value.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "string_value"))
+                encoding::bytes::merge(
+                    wire_type,
+                    self.string_value.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             8 => {
-                self.aggregate_value = crate::encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "aggregate_value"))?;
+                self.aggregate_value = encoding::string::decode_unverified(
+                    number,
+                    wire_type,
+                    buf,
+                    &mut self.unknown_fields,
+                )?;
                 ::core::result::Result::Ok(())
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
-    }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + crate::encoding::message::encoded_len_repeated(2, &self.name)
-            + self
-                .identifier_value
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(3, value))
-            + self
-                .positive_int_value
-                .as_ref()
-                .map_or(0, |value| crate::encoding::uint64::encoded_len(4, value))
-            + self
-                .negative_int_value
-                .as_ref()
-                .map_or(0, |value| crate::encoding::int64::encoded_len(5, value))
-            + self
-                .double_value
-                .as_ref()
-                .map_or(0, |value| crate::encoding::double::encoded_len(6, value))
-            + self
-                .string_value
-                .as_ref()
-                .map_or(0, |value| crate::encoding::bytes::encoded_len(7, value))
-            + self
-                .aggregate_value
-                .as_ref()
-                .map_or(0, |value| crate::encoding::string::encoded_len(8, value))
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "UninterpretedOption";
@@ -6137,7 +4801,6 @@ impl crate::Message for UninterpretedOption {
         ::core::result::Result::Ok(())
     }
 }
-#[allow(deprecated)]
 impl crate::Name for UninterpretedOption {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "UninterpretedOption";
@@ -6149,23 +4812,14 @@ pub mod uninterpreted_option {
     /// extension (denoted with parentheses in options specs in .proto files).
     /// E.g.,{ \["foo", false\], \["bar.baz", true\], \["moo", false\] } represents
     /// "foo.(bar.baz).moo".
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     #[derive(Clone, PartialEq, Default, Debug)]
-    #[allow(deprecated)]
     pub struct NamePart {
         pub name_part: ::core::option::Option<::std::string::String>,
         pub is_extension: ::core::option::Option<bool>,
         /// Fields this message does not know (and extensions), re-emitted on encode.
         pub unknown_fields: crate::UnknownFields,
     }
-    #[allow(deprecated)]
     impl NamePart {
-        /// The fully qualified protobuf name of this message.
-        pub const FULL_NAME: &'static str = "google.protobuf.UninterpretedOption.NamePart";
         /// The value of `name_part`, or its type's default if unset.
         pub fn name_part(&self) -> &str {
             self.name_part.as_deref().unwrap_or("")
@@ -6174,23 +4828,33 @@ pub mod uninterpreted_option {
         pub fn is_extension(&self) -> bool {
             self.is_extension.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in set sub-messages and
-        /// extensions (those declared in the files generated with this one);
+        /// Whether every `required` field is set, here and in set sub-messages
+        /// and extensions (those declared in the files generated with this one);
         /// `Message::check_initialized` says which is missing.
         pub fn is_initialized(&self) -> bool {
             crate::Message::check_initialized(self).is_ok()
         }
     }
-    #[allow(deprecated)]
     impl crate::Message for NamePart {
-        fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-            if let ::core::option::Option::Some(value) = &self.name_part {
-                crate::encoding::string::encode(1, value, buf);
-            }
-            if let ::core::option::Option::Some(value) = &self.is_extension {
-                crate::encoding::bool::encode(2, value, buf);
-            }
+        const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+            "NamePart",
+            &[(1, "name_part"), (2, "is_extension")],
+        );
+        fn encode_with(
+            &self,
+            buf: &mut impl crate::bytes::BufMut,
+            _sizes: &mut crate::encoding::SizeCache,
+        ) {
+            use crate::encoding;
+            encoding::string::encode_optional(1, &self.name_part, buf);
+            encoding::bool::encode_optional(2, &self.is_extension, buf);
             self.unknown_fields.encode_raw(buf);
+        }
+        fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+            use crate::encoding;
+            self.unknown_fields.encoded_len()
+                + encoding::string::encoded_len_optional(1, &self.name_part)
+                + encoding::bool::encoded_len_optional(2, &self.is_extension)
         }
         fn merge_field(
             &mut self,
@@ -6199,43 +4863,27 @@ pub mod uninterpreted_option {
             buf: &mut impl crate::bytes::Buf,
             ctx: crate::encoding::DecodeContext,
         ) -> ::core::result::Result<(), crate::DecodeError> {
-            const NAME: &str = "NamePart";
+            use crate::encoding;
             match number {
                 1 => {
-                    self.name_part = crate::encoding::string::decode_unverified(
-                            number,
-                            wire_type,
-                            buf,
-                            &mut self.unknown_fields,
-                        )
-                        .map_err(|error| error.push(NAME, "name_part"))?;
+                    self.name_part = encoding::string::decode_unverified(
+                        number,
+                        wire_type,
+                        buf,
+                        &mut self.unknown_fields,
+                    )?;
                     ::core::result::Result::Ok(())
                 }
                 2 => {
-                    crate::encoding::bool::merge(
-                            wire_type,
-                            self.is_extension.get_or_insert_default(),
-                            buf,
-                            ctx,
-                        )
-                        .map_err(|error| error.push(NAME, "is_extension"))
+                    encoding::bool::merge(
+                        wire_type,
+                        self.is_extension.get_or_insert_default(),
+                        buf,
+                        ctx,
+                    )
                 }
                 _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
             }
-        }
-        fn encoded_len(&self) -> usize {
-            self.unknown_fields.encoded_len()
-                + self
-                    .name_part
-                    .as_ref()
-                    .map_or(0, |value| crate::encoding::string::encoded_len(1, value))
-                + self
-                    .is_extension
-                    .as_ref()
-                    .map_or(0, |value| crate::encoding::bool::encoded_len(2, value))
-        }
-        fn clear(&mut self) {
-            *self = Self::default();
         }
         fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
             const NAME: &str = "NamePart";
@@ -6254,7 +4902,6 @@ pub mod uninterpreted_option {
             ::core::result::Result::Ok(())
         }
     }
-    #[allow(deprecated)]
     impl crate::Name for NamePart {
         const PACKAGE: &'static str = "google.protobuf";
         const NAME: &'static str = "UninterpretedOption.NamePart";
@@ -6266,13 +4913,7 @@ pub mod uninterpreted_option {
 /// readability, but leave us very open to this scenario.  A future feature will
 /// be designed and implemented to handle this, hopefully before we ever hit a
 /// conflict here.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct FeatureSet {
     pub field_presence: ::core::option::Option<feature_set::FieldPresence>,
     pub enum_type: ::core::option::Option<feature_set::EnumType>,
@@ -6289,10 +4930,7 @@ pub struct FeatureSet {
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
 impl FeatureSet {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.FeatureSet";
     /// The value of `field_presence`, or its type's default if unset.
     pub fn field_presence(&self) -> feature_set::FieldPresence {
         self.field_presence.unwrap_or_default()
@@ -6327,41 +4965,53 @@ impl FeatureSet {
     ) -> feature_set::visibility_feature::DefaultSymbolVisibility {
         self.default_symbol_visibility.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
 }
-#[allow(deprecated)]
 impl crate::Message for FeatureSet {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if let ::core::option::Option::Some(value) = &self.field_presence {
-            crate::encoding::enumeration::encode(1, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.enum_type {
-            crate::encoding::enumeration::encode(2, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.repeated_field_encoding {
-            crate::encoding::enumeration::encode(3, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.utf8_validation {
-            crate::encoding::enumeration::encode(4, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.message_encoding {
-            crate::encoding::enumeration::encode(5, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.json_format {
-            crate::encoding::enumeration::encode(6, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.enforce_naming_style {
-            crate::encoding::enumeration::encode(7, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.default_symbol_visibility {
-            crate::encoding::enumeration::encode(8, value, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "FeatureSet",
+        &[
+            (1, "field_presence"),
+            (2, "enum_type"),
+            (3, "repeated_field_encoding"),
+            (4, "utf8_validation"),
+            (5, "message_encoding"),
+            (6, "json_format"),
+            (7, "enforce_naming_style"),
+            (8, "default_symbol_visibility"),
+        ],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        _sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::enumeration::encode_optional(1, &self.field_presence, buf);
+        encoding::enumeration::encode_optional(2, &self.enum_type, buf);
+        encoding::enumeration::encode_optional(3, &self.repeated_field_encoding, buf);
+        encoding::enumeration::encode_optional(4, &self.utf8_validation, buf);
+        encoding::enumeration::encode_optional(5, &self.message_encoding, buf);
+        encoding::enumeration::encode_optional(6, &self.json_format, buf);
+        encoding::enumeration::encode_optional(7, &self.enforce_naming_style, buf);
+        encoding::enumeration::encode_optional(8, &self.default_symbol_visibility, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::enumeration::encoded_len_optional(1, &self.field_presence)
+            + encoding::enumeration::encoded_len_optional(2, &self.enum_type)
+            + encoding::enumeration::encoded_len_optional(
+                3,
+                &self.repeated_field_encoding,
+            ) + encoding::enumeration::encoded_len_optional(4, &self.utf8_validation)
+            + encoding::enumeration::encoded_len_optional(5, &self.message_encoding)
+            + encoding::enumeration::encoded_len_optional(6, &self.json_format)
+            + encoding::enumeration::encoded_len_optional(7, &self.enforce_naming_style)
+            + encoding::enumeration::encoded_len_optional(
+                8,
+                &self.default_symbol_visibility,
+            )
     }
     fn merge_field(
         &mut self,
@@ -6370,139 +5020,92 @@ impl crate::Message for FeatureSet {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "FeatureSet";
+        use crate::encoding;
         match number {
             1 => {
-                crate::encoding::enumeration::merge_closed(
-                        number,
-                        wire_type,
-                        &mut self.field_presence,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "field_presence"))
+                encoding::enumeration::merge_closed(
+                    number,
+                    wire_type,
+                    &mut self.field_presence,
+                    buf,
+                    ctx,
+                    &mut self.unknown_fields,
+                )
             }
             2 => {
-                crate::encoding::enumeration::merge_closed(
-                        number,
-                        wire_type,
-                        &mut self.enum_type,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "enum_type"))
+                encoding::enumeration::merge_closed(
+                    number,
+                    wire_type,
+                    &mut self.enum_type,
+                    buf,
+                    ctx,
+                    &mut self.unknown_fields,
+                )
             }
             3 => {
-                crate::encoding::enumeration::merge_closed(
-                        number,
-                        wire_type,
-                        &mut self.repeated_field_encoding,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "repeated_field_encoding"))
+                encoding::enumeration::merge_closed(
+                    number,
+                    wire_type,
+                    &mut self.repeated_field_encoding,
+                    buf,
+                    ctx,
+                    &mut self.unknown_fields,
+                )
             }
             4 => {
-                crate::encoding::enumeration::merge_closed(
-                        number,
-                        wire_type,
-                        &mut self.utf8_validation,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "utf8_validation"))
+                encoding::enumeration::merge_closed(
+                    number,
+                    wire_type,
+                    &mut self.utf8_validation,
+                    buf,
+                    ctx,
+                    &mut self.unknown_fields,
+                )
             }
             5 => {
-                crate::encoding::enumeration::merge_closed(
-                        number,
-                        wire_type,
-                        &mut self.message_encoding,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "message_encoding"))
+                encoding::enumeration::merge_closed(
+                    number,
+                    wire_type,
+                    &mut self.message_encoding,
+                    buf,
+                    ctx,
+                    &mut self.unknown_fields,
+                )
             }
             6 => {
-                crate::encoding::enumeration::merge_closed(
-                        number,
-                        wire_type,
-                        &mut self.json_format,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "json_format"))
+                encoding::enumeration::merge_closed(
+                    number,
+                    wire_type,
+                    &mut self.json_format,
+                    buf,
+                    ctx,
+                    &mut self.unknown_fields,
+                )
             }
             7 => {
-                crate::encoding::enumeration::merge_closed(
-                        number,
-                        wire_type,
-                        &mut self.enforce_naming_style,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "enforce_naming_style"))
+                encoding::enumeration::merge_closed(
+                    number,
+                    wire_type,
+                    &mut self.enforce_naming_style,
+                    buf,
+                    ctx,
+                    &mut self.unknown_fields,
+                )
             }
             8 => {
-                crate::encoding::enumeration::merge_closed(
-                        number,
-                        wire_type,
-                        &mut self.default_symbol_visibility,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "default_symbol_visibility"))
+                encoding::enumeration::merge_closed(
+                    number,
+                    wire_type,
+                    &mut self.default_symbol_visibility,
+                    buf,
+                    ctx,
+                    &mut self.unknown_fields,
+                )
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + self
-                .field_presence
-                .as_ref()
-                .map_or(0, |value| crate::encoding::enumeration::encoded_len(1, value))
-            + self
-                .enum_type
-                .as_ref()
-                .map_or(0, |value| crate::encoding::enumeration::encoded_len(2, value))
-            + self
-                .repeated_field_encoding
-                .as_ref()
-                .map_or(0, |value| crate::encoding::enumeration::encoded_len(3, value))
-            + self
-                .utf8_validation
-                .as_ref()
-                .map_or(0, |value| crate::encoding::enumeration::encoded_len(4, value))
-            + self
-                .message_encoding
-                .as_ref()
-                .map_or(0, |value| crate::encoding::enumeration::encoded_len(5, value))
-            + self
-                .json_format
-                .as_ref()
-                .map_or(0, |value| crate::encoding::enumeration::encoded_len(6, value))
-            + self
-                .enforce_naming_style
-                .as_ref()
-                .map_or(0, |value| crate::encoding::enumeration::encoded_len(7, value))
-            + self
-                .default_symbol_visibility
-                .as_ref()
-                .map_or(0, |value| crate::encoding::enumeration::encoded_len(8, value))
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Extendable for FeatureSet {
     const FULL_NAME: &'static str = "google.protobuf.FeatureSet";
     fn extension_fields(&self) -> &crate::UnknownFields {
@@ -6512,34 +5115,28 @@ impl crate::Extendable for FeatureSet {
         &mut self.unknown_fields
     }
 }
-#[allow(deprecated)]
 impl crate::Name for FeatureSet {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "FeatureSet";
 }
 /// Nested types of `google.protobuf.FeatureSet`.
 pub mod feature_set {
+    /// The protobuf message `google.protobuf.FeatureSet.VisibilityFeature`.
     #[derive(Clone, PartialEq, Default, Debug)]
-    #[allow(deprecated)]
     pub struct VisibilityFeature {
         /// Fields this message does not know (and extensions), re-emitted on encode.
         pub unknown_fields: crate::UnknownFields,
     }
-    #[allow(deprecated)]
-    impl VisibilityFeature {
-        /// The fully qualified protobuf name of this message.
-        pub const FULL_NAME: &'static str = "google.protobuf.FeatureSet.VisibilityFeature";
-        /// Whether every `required` field is set, here and in set sub-messages and
-        /// extensions (those declared in the files generated with this one);
-        /// `Message::check_initialized` says which is missing.
-        pub fn is_initialized(&self) -> bool {
-            true
-        }
-    }
-    #[allow(deprecated)]
     impl crate::Message for VisibilityFeature {
-        fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
+        fn encode_with(
+            &self,
+            buf: &mut impl crate::bytes::BufMut,
+            _sizes: &mut crate::encoding::SizeCache,
+        ) {
             self.unknown_fields.encode_raw(buf);
+        }
+        fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+            self.unknown_fields.encoded_len()
         }
         fn merge_field(
             &mut self,
@@ -6550,57 +5147,30 @@ pub mod feature_set {
         ) -> ::core::result::Result<(), crate::DecodeError> {
             self.unknown_fields.merge_field(number, wire_type, buf, ctx)
         }
-        fn encoded_len(&self) -> usize {
-            self.unknown_fields.encoded_len()
-        }
-        fn clear(&mut self) {
-            *self = Self::default();
-        }
     }
-    #[allow(deprecated)]
     impl crate::Name for VisibilityFeature {
         const PACKAGE: &'static str = "google.protobuf";
         const NAME: &'static str = "FeatureSet.VisibilityFeature";
     }
     /// Nested types of `google.protobuf.FeatureSet.VisibilityFeature`.
     pub mod visibility_feature {
-        /// The enum `google.protobuf.FeatureSet.VisibilityFeature.DefaultSymbolVisibility`.
+        /// The protobuf enum `google.protobuf.FeatureSet.VisibilityFeature.DefaultSymbolVisibility` (closed).
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
         #[repr(i32)]
         #[allow(clippy::enum_variant_names)]
         pub enum DefaultSymbolVisibility {
-            /// `DEFAULT_SYMBOL_VISIBILITY_UNKNOWN`.
+            /// The value `DEFAULT_SYMBOL_VISIBILITY_UNKNOWN` (0).
             #[default]
             Unknown = 0,
             /// Default pre-EDITION_2024, all UNSET visibility are export.
-            #[allow(
-                clippy::doc_lazy_continuation,
-                clippy::doc_overindented_list_items,
-                clippy::tabs_in_doc_comments
-            )]
             ExportAll = 1,
             /// All top-level symbols default to export, nested default to local.
-            #[allow(
-                clippy::doc_lazy_continuation,
-                clippy::doc_overindented_list_items,
-                clippy::tabs_in_doc_comments
-            )]
             ExportTopLevel = 2,
             /// All symbols default to local.
-            #[allow(
-                clippy::doc_lazy_continuation,
-                clippy::doc_overindented_list_items,
-                clippy::tabs_in_doc_comments
-            )]
             LocalAll = 3,
             /// All symbols local by default. Nested types cannot be exported.
             /// With special case caveat for message { enum {} reserved 1 to max; }
             /// This is the recommended setting for new protos.
-            #[allow(
-                clippy::doc_lazy_continuation,
-                clippy::doc_overindented_list_items,
-                clippy::tabs_in_doc_comments
-            )]
             Strict = 4,
         }
         #[allow(deprecated)]
@@ -6655,29 +5225,21 @@ pub mod feature_set {
                 value as i32
             }
         }
-        #[allow(deprecated)]
-        impl crate::Enumeration for DefaultSymbolVisibility {
-            fn from_i32(value: i32) -> ::core::option::Option<Self> {
-                <Self as ::core::convert::TryFrom<i32>>::try_from(value).ok()
-            }
-            fn to_i32(self) -> i32 {
-                self as i32
-            }
-        }
+        impl crate::Enumeration for DefaultSymbolVisibility {}
     }
-    /// The enum `google.protobuf.FeatureSet.FieldPresence`.
+    /// The protobuf enum `google.protobuf.FeatureSet.FieldPresence` (closed).
     #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
     #[repr(i32)]
     #[allow(clippy::enum_variant_names)]
     pub enum FieldPresence {
-        /// `FIELD_PRESENCE_UNKNOWN`.
+        /// The value `FIELD_PRESENCE_UNKNOWN` (0).
         #[default]
         Unknown = 0,
-        /// `EXPLICIT`.
+        /// The value `EXPLICIT` (1).
         Explicit = 1,
-        /// `IMPLICIT`.
+        /// The value `IMPLICIT` (2).
         Implicit = 2,
-        /// `LEGACY_REQUIRED`.
+        /// The value `LEGACY_REQUIRED` (3).
         LegacyRequired = 3,
     }
     #[allow(deprecated)]
@@ -6725,26 +5287,18 @@ pub mod feature_set {
             value as i32
         }
     }
-    #[allow(deprecated)]
-    impl crate::Enumeration for FieldPresence {
-        fn from_i32(value: i32) -> ::core::option::Option<Self> {
-            <Self as ::core::convert::TryFrom<i32>>::try_from(value).ok()
-        }
-        fn to_i32(self) -> i32 {
-            self as i32
-        }
-    }
-    /// The enum `google.protobuf.FeatureSet.EnumType`.
+    impl crate::Enumeration for FieldPresence {}
+    /// The protobuf enum `google.protobuf.FeatureSet.EnumType` (closed).
     #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
     #[repr(i32)]
     #[allow(clippy::enum_variant_names)]
     pub enum EnumType {
-        /// `ENUM_TYPE_UNKNOWN`.
+        /// The value `ENUM_TYPE_UNKNOWN` (0).
         #[default]
         Unknown = 0,
-        /// `OPEN`.
+        /// The value `OPEN` (1).
         Open = 1,
-        /// `CLOSED`.
+        /// The value `CLOSED` (2).
         Closed = 2,
     }
     #[allow(deprecated)]
@@ -6789,26 +5343,18 @@ pub mod feature_set {
             value as i32
         }
     }
-    #[allow(deprecated)]
-    impl crate::Enumeration for EnumType {
-        fn from_i32(value: i32) -> ::core::option::Option<Self> {
-            <Self as ::core::convert::TryFrom<i32>>::try_from(value).ok()
-        }
-        fn to_i32(self) -> i32 {
-            self as i32
-        }
-    }
-    /// The enum `google.protobuf.FeatureSet.RepeatedFieldEncoding`.
+    impl crate::Enumeration for EnumType {}
+    /// The protobuf enum `google.protobuf.FeatureSet.RepeatedFieldEncoding` (closed).
     #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
     #[repr(i32)]
     #[allow(clippy::enum_variant_names)]
     pub enum RepeatedFieldEncoding {
-        /// `REPEATED_FIELD_ENCODING_UNKNOWN`.
+        /// The value `REPEATED_FIELD_ENCODING_UNKNOWN` (0).
         #[default]
         Unknown = 0,
-        /// `PACKED`.
+        /// The value `PACKED` (1).
         Packed = 1,
-        /// `EXPANDED`.
+        /// The value `EXPANDED` (2).
         Expanded = 2,
     }
     #[allow(deprecated)]
@@ -6855,26 +5401,18 @@ pub mod feature_set {
             value as i32
         }
     }
-    #[allow(deprecated)]
-    impl crate::Enumeration for RepeatedFieldEncoding {
-        fn from_i32(value: i32) -> ::core::option::Option<Self> {
-            <Self as ::core::convert::TryFrom<i32>>::try_from(value).ok()
-        }
-        fn to_i32(self) -> i32 {
-            self as i32
-        }
-    }
-    /// The enum `google.protobuf.FeatureSet.Utf8Validation`.
+    impl crate::Enumeration for RepeatedFieldEncoding {}
+    /// The protobuf enum `google.protobuf.FeatureSet.Utf8Validation` (closed).
     #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
     #[repr(i32)]
     #[allow(clippy::enum_variant_names)]
     pub enum Utf8Validation {
-        /// `UTF8_VALIDATION_UNKNOWN`.
+        /// The value `UTF8_VALIDATION_UNKNOWN` (0).
         #[default]
         Unknown = 0,
-        /// `VERIFY`.
+        /// The value `VERIFY` (2).
         Verify = 2,
-        /// `NONE`.
+        /// The value `NONE` (3).
         None = 3,
     }
     #[allow(deprecated)]
@@ -6919,26 +5457,18 @@ pub mod feature_set {
             value as i32
         }
     }
-    #[allow(deprecated)]
-    impl crate::Enumeration for Utf8Validation {
-        fn from_i32(value: i32) -> ::core::option::Option<Self> {
-            <Self as ::core::convert::TryFrom<i32>>::try_from(value).ok()
-        }
-        fn to_i32(self) -> i32 {
-            self as i32
-        }
-    }
-    /// The enum `google.protobuf.FeatureSet.MessageEncoding`.
+    impl crate::Enumeration for Utf8Validation {}
+    /// The protobuf enum `google.protobuf.FeatureSet.MessageEncoding` (closed).
     #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
     #[repr(i32)]
     #[allow(clippy::enum_variant_names)]
     pub enum MessageEncoding {
-        /// `MESSAGE_ENCODING_UNKNOWN`.
+        /// The value `MESSAGE_ENCODING_UNKNOWN` (0).
         #[default]
         Unknown = 0,
-        /// `LENGTH_PREFIXED`.
+        /// The value `LENGTH_PREFIXED` (1).
         LengthPrefixed = 1,
-        /// `DELIMITED`.
+        /// The value `DELIMITED` (2).
         Delimited = 2,
     }
     #[allow(deprecated)]
@@ -6983,26 +5513,18 @@ pub mod feature_set {
             value as i32
         }
     }
-    #[allow(deprecated)]
-    impl crate::Enumeration for MessageEncoding {
-        fn from_i32(value: i32) -> ::core::option::Option<Self> {
-            <Self as ::core::convert::TryFrom<i32>>::try_from(value).ok()
-        }
-        fn to_i32(self) -> i32 {
-            self as i32
-        }
-    }
-    /// The enum `google.protobuf.FeatureSet.JsonFormat`.
+    impl crate::Enumeration for MessageEncoding {}
+    /// The protobuf enum `google.protobuf.FeatureSet.JsonFormat` (closed).
     #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
     #[repr(i32)]
     #[allow(clippy::enum_variant_names)]
     pub enum JsonFormat {
-        /// `JSON_FORMAT_UNKNOWN`.
+        /// The value `JSON_FORMAT_UNKNOWN` (0).
         #[default]
         Unknown = 0,
-        /// `ALLOW`.
+        /// The value `ALLOW` (1).
         Allow = 1,
-        /// `LEGACY_BEST_EFFORT`.
+        /// The value `LEGACY_BEST_EFFORT` (2).
         LegacyBestEffort = 2,
     }
     #[allow(deprecated)]
@@ -7049,28 +5571,20 @@ pub mod feature_set {
             value as i32
         }
     }
-    #[allow(deprecated)]
-    impl crate::Enumeration for JsonFormat {
-        fn from_i32(value: i32) -> ::core::option::Option<Self> {
-            <Self as ::core::convert::TryFrom<i32>>::try_from(value).ok()
-        }
-        fn to_i32(self) -> i32 {
-            self as i32
-        }
-    }
-    /// The enum `google.protobuf.FeatureSet.EnforceNamingStyle`.
+    impl crate::Enumeration for JsonFormat {}
+    /// The protobuf enum `google.protobuf.FeatureSet.EnforceNamingStyle` (closed).
     #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
     #[repr(i32)]
     #[allow(clippy::enum_variant_names)]
     pub enum EnforceNamingStyle {
-        /// `ENFORCE_NAMING_STYLE_UNKNOWN`.
+        /// The value `ENFORCE_NAMING_STYLE_UNKNOWN` (0).
         #[default]
         Unknown = 0,
-        /// `STYLE2024`.
+        /// The value `STYLE2024` (1).
         Style2024 = 1,
-        /// `STYLE_LEGACY`.
+        /// The value `STYLE_LEGACY` (2).
         StyleLegacy = 2,
-        /// `STYLE2026`.
+        /// The value `STYLE2026` (3).
         Style2026 = 3,
     }
     #[allow(deprecated)]
@@ -7120,52 +5634,25 @@ pub mod feature_set {
             value as i32
         }
     }
-    #[allow(deprecated)]
-    impl crate::Enumeration for EnforceNamingStyle {
-        fn from_i32(value: i32) -> ::core::option::Option<Self> {
-            <Self as ::core::convert::TryFrom<i32>>::try_from(value).ok()
-        }
-        fn to_i32(self) -> i32 {
-            self as i32
-        }
-    }
+    impl crate::Enumeration for EnforceNamingStyle {}
 }
 /// A compiled specification for the defaults of a set of features.  These
 /// messages are generated from FeatureSet extensions and can be used to seed
 /// feature resolution. The resolution with this object becomes a simple search
 /// for the closest matching edition, followed by proto merges.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct FeatureSetDefaults {
     pub defaults: ::std::vec::Vec<feature_set_defaults::FeatureSetEditionDefault>,
     /// The minimum supported edition (inclusive) when this was constructed.
     /// Editions before this will not have defaults.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub minimum_edition: ::core::option::Option<Edition>,
     /// The maximum known edition (inclusive) when this was constructed. Editions
     /// after this will not have reliable defaults.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub maximum_edition: ::core::option::Option<Edition>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
 impl FeatureSetDefaults {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.FeatureSetDefaults";
     /// The value of `minimum_edition`, or its type's default if unset.
     pub fn minimum_edition(&self) -> Edition {
         self.minimum_edition.unwrap_or_default()
@@ -7174,24 +5661,29 @@ impl FeatureSetDefaults {
     pub fn maximum_edition(&self) -> Edition {
         self.maximum_edition.unwrap_or_default()
     }
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
 }
-#[allow(deprecated)]
 impl crate::Message for FeatureSetDefaults {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        crate::encoding::message::encode_repeated(1, &self.defaults, buf);
-        if let ::core::option::Option::Some(value) = &self.minimum_edition {
-            crate::encoding::enumeration::encode(4, value, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.maximum_edition {
-            crate::encoding::enumeration::encode(5, value, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "FeatureSetDefaults",
+        &[(1, "defaults"), (4, "minimum_edition"), (5, "maximum_edition")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::message::encode_repeated(1, &self.defaults, buf, sizes);
+        encoding::enumeration::encode_optional(4, &self.minimum_edition, buf);
+        encoding::enumeration::encode_optional(5, &self.maximum_edition, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::message::encoded_len_repeated(1, &self.defaults, sizes)
+            + encoding::enumeration::encoded_len_optional(4, &self.minimum_edition)
+            + encoding::enumeration::encoded_len_optional(5, &self.maximum_edition)
     }
     fn merge_field(
         &mut self,
@@ -7200,59 +5692,40 @@ impl crate::Message for FeatureSetDefaults {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "FeatureSetDefaults";
+        use crate::encoding;
         match number {
             1 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.defaults,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "defaults"))
+                encoding::message::merge_repeated(
+                    wire_type,
+                    &mut self.defaults,
+                    buf,
+                    ctx,
+                )
             }
             4 => {
-                crate::encoding::enumeration::merge_closed(
-                        number,
-                        wire_type,
-                        &mut self.minimum_edition,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "minimum_edition"))
+                encoding::enumeration::merge_closed(
+                    number,
+                    wire_type,
+                    &mut self.minimum_edition,
+                    buf,
+                    ctx,
+                    &mut self.unknown_fields,
+                )
             }
             5 => {
-                crate::encoding::enumeration::merge_closed(
-                        number,
-                        wire_type,
-                        &mut self.maximum_edition,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
-                    .map_err(|error| error.push(NAME, "maximum_edition"))
+                encoding::enumeration::merge_closed(
+                    number,
+                    wire_type,
+                    &mut self.maximum_edition,
+                    buf,
+                    ctx,
+                    &mut self.unknown_fields,
+                )
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + crate::encoding::message::encoded_len_repeated(1, &self.defaults)
-            + self
-                .minimum_edition
-                .as_ref()
-                .map_or(0, |value| crate::encoding::enumeration::encoded_len(4, value))
-            + self
-                .maximum_edition
-                .as_ref()
-                .map_or(0, |value| crate::encoding::enumeration::encoded_len(5, value))
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for FeatureSetDefaults {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "FeatureSetDefaults";
@@ -7263,60 +5736,62 @@ pub mod feature_set_defaults {
     /// defaults. Not all editions may be contained here.  For a given edition,
     /// the defaults at the closest matching edition ordered at or before it should
     /// be used.  This field must be in strict ascending order by edition.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     #[derive(Clone, PartialEq, Default, Debug)]
-    #[allow(deprecated)]
     pub struct FeatureSetEditionDefault {
         pub edition: ::core::option::Option<super::Edition>,
         /// Defaults of features that can be overridden in this edition.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         pub overridable_features: ::core::option::Option<super::FeatureSet>,
         /// Defaults of features that can't be overridden in this edition.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         pub fixed_features: ::core::option::Option<super::FeatureSet>,
         /// Fields this message does not know (and extensions), re-emitted on encode.
         pub unknown_fields: crate::UnknownFields,
     }
-    #[allow(deprecated)]
     impl FeatureSetEditionDefault {
-        /// The fully qualified protobuf name of this message.
-        pub const FULL_NAME: &'static str = "google.protobuf.FeatureSetDefaults.FeatureSetEditionDefault";
         /// The value of `edition`, or its type's default if unset.
         pub fn edition(&self) -> super::Edition {
             self.edition.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in set sub-messages and
-        /// extensions (those declared in the files generated with this one);
-        /// `Message::check_initialized` says which is missing.
-        pub fn is_initialized(&self) -> bool {
-            true
-        }
     }
-    #[allow(deprecated)]
     impl crate::Message for FeatureSetEditionDefault {
-        fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-            if let ::core::option::Option::Some(value) = &self.edition {
-                crate::encoding::enumeration::encode(3, value, buf);
-            }
-            if let ::core::option::Option::Some(value) = &self.overridable_features {
-                crate::encoding::message::encode(4, value, buf);
-            }
-            if let ::core::option::Option::Some(value) = &self.fixed_features {
-                crate::encoding::message::encode(5, value, buf);
-            }
+        const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+            "FeatureSetEditionDefault",
+            &[(3, "edition"), (4, "overridable_features"), (5, "fixed_features")],
+        );
+        fn encode_with(
+            &self,
+            buf: &mut impl crate::bytes::BufMut,
+            sizes: &mut crate::encoding::SizeCache,
+        ) {
+            use crate::encoding;
+            encoding::enumeration::encode_optional(3, &self.edition, buf);
+            encoding::message::encode_optional(
+                4,
+                self.overridable_features.as_ref(),
+                buf,
+                sizes,
+            );
+            encoding::message::encode_optional(
+                5,
+                self.fixed_features.as_ref(),
+                buf,
+                sizes,
+            );
             self.unknown_fields.encode_raw(buf);
+        }
+        fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+            use crate::encoding;
+            self.unknown_fields.encoded_len()
+                + encoding::enumeration::encoded_len_optional(3, &self.edition)
+                + encoding::message::encoded_len_optional(
+                    4,
+                    self.overridable_features.as_ref(),
+                    sizes,
+                )
+                + encoding::message::encoded_len_optional(
+                    5,
+                    self.fixed_features.as_ref(),
+                    sizes,
+                )
         }
         fn merge_field(
             &mut self,
@@ -7325,63 +5800,38 @@ pub mod feature_set_defaults {
             buf: &mut impl crate::bytes::Buf,
             ctx: crate::encoding::DecodeContext,
         ) -> ::core::result::Result<(), crate::DecodeError> {
-            const NAME: &str = "FeatureSetEditionDefault";
+            use crate::encoding;
             match number {
                 3 => {
-                    crate::encoding::enumeration::merge_closed(
-                            number,
-                            wire_type,
-                            &mut self.edition,
-                            buf,
-                            ctx,
-                            &mut self.unknown_fields,
-                        )
-                        .map_err(|error| error.push(NAME, "edition"))
+                    encoding::enumeration::merge_closed(
+                        number,
+                        wire_type,
+                        &mut self.edition,
+                        buf,
+                        ctx,
+                        &mut self.unknown_fields,
+                    )
                 }
                 4 => {
-                    crate::encoding::message::merge(
-                            wire_type,
-                            self.overridable_features.get_or_insert_default(),
-                            buf,
-                            ctx,
-                        )
-                        .map_err(|error| error.push(NAME, "overridable_features"))
+                    encoding::message::merge(
+                        wire_type,
+                        self.overridable_features.get_or_insert_default(),
+                        buf,
+                        ctx,
+                    )
                 }
                 5 => {
-                    crate::encoding::message::merge(
-                            wire_type,
-                            self.fixed_features.get_or_insert_default(),
-                            buf,
-                            ctx,
-                        )
-                        .map_err(|error| error.push(NAME, "fixed_features"))
+                    encoding::message::merge(
+                        wire_type,
+                        self.fixed_features.get_or_insert_default(),
+                        buf,
+                        ctx,
+                    )
                 }
                 _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
             }
         }
-        fn encoded_len(&self) -> usize {
-            self.unknown_fields.encoded_len()
-                + self
-                    .edition
-                    .as_ref()
-                    .map_or(
-                        0,
-                        |value| crate::encoding::enumeration::encoded_len(3, value),
-                    )
-                + self
-                    .overridable_features
-                    .as_ref()
-                    .map_or(0, |value| crate::encoding::message::encoded_len(4, value))
-                + self
-                    .fixed_features
-                    .as_ref()
-                    .map_or(0, |value| crate::encoding::message::encoded_len(5, value))
-        }
-        fn clear(&mut self) {
-            *self = Self::default();
-        }
     }
-    #[allow(deprecated)]
     impl crate::Name for FeatureSetEditionDefault {
         const PACKAGE: &'static str = "google.protobuf";
         const NAME: &'static str = "FeatureSetDefaults.FeatureSetEditionDefault";
@@ -7389,13 +5839,7 @@ pub mod feature_set_defaults {
 }
 /// Encapsulates information about the original source file from which a
 /// FileDescriptorProto was generated.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct SourceCodeInfo {
     /// A Location identifies a piece of source code in a .proto file which
     /// corresponds to a particular definition.  This information is intended
@@ -7440,31 +5884,29 @@ pub struct SourceCodeInfo {
     /// - Code which tries to interpret locations should probably be designed to
     ///   ignore those that it doesn't understand, as more types of locations could
     ///   be recorded in the future.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
+    #[allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
     pub location: ::std::vec::Vec<source_code_info::Location>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl SourceCodeInfo {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.SourceCodeInfo";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for SourceCodeInfo {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        crate::encoding::message::encode_repeated(1, &self.location, buf);
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "SourceCodeInfo",
+        &[(1, "location")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::message::encode_repeated(1, &self.location, buf, sizes);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::message::encoded_len_repeated(1, &self.location, sizes)
     }
     fn merge_field(
         &mut self,
@@ -7473,29 +5915,20 @@ impl crate::Message for SourceCodeInfo {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "SourceCodeInfo";
+        use crate::encoding;
         match number {
             1 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.location,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "location"))
+                encoding::message::merge_repeated(
+                    wire_type,
+                    &mut self.location,
+                    buf,
+                    ctx,
+                )
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + crate::encoding::message::encoded_len_repeated(1, &self.location)
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Extendable for SourceCodeInfo {
     const FULL_NAME: &'static str = "google.protobuf.SourceCodeInfo";
     fn extension_fields(&self) -> &crate::UnknownFields {
@@ -7505,15 +5938,14 @@ impl crate::Extendable for SourceCodeInfo {
         &mut self.unknown_fields
     }
 }
-#[allow(deprecated)]
 impl crate::Name for SourceCodeInfo {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "SourceCodeInfo";
 }
 /// Nested types of `google.protobuf.SourceCodeInfo`.
 pub mod source_code_info {
+    /// The protobuf message `google.protobuf.SourceCodeInfo.Location`.
     #[derive(Clone, PartialEq, Default, Debug)]
-    #[allow(deprecated)]
     pub struct Location {
         /// Identifies which part of the FileDescriptorProto was defined at this
         /// location.
@@ -7538,22 +5970,12 @@ pub mod source_code_info {
         ///   \[ 4, 3, 2, 7 \]
         /// this path refers to the whole field declaration (from the beginning
         /// of the label to the terminating semicolon).
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         pub path: ::std::vec::Vec<i32>,
         /// Always has exactly three or four elements: start line, start column,
         /// end line (optional, otherwise assumed same as start line), end column.
         /// These are packed into a single field for efficiency.  Note that line
         /// and column numbers are zero-based -- typically you will want to add
         /// 1 to each before displaying to a user.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         pub span: ::std::vec::Vec<i32>,
         /// If this SourceCodeInfo represents a complete declaration, these are any
         /// comments appearing before and after the declaration which appear to be
@@ -7602,21 +6024,14 @@ pub mod source_code_info {
         ///   optional int32 grault = 6;
         ///
         ///   // ignored detached comments.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
+        #[allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
         pub leading_comments: ::core::option::Option<::std::string::String>,
         pub trailing_comments: ::core::option::Option<::std::string::String>,
         pub leading_detached_comments: ::std::vec::Vec<::std::string::String>,
         /// Fields this message does not know (and extensions), re-emitted on encode.
         pub unknown_fields: crate::UnknownFields,
     }
-    #[allow(deprecated)]
     impl Location {
-        /// The fully qualified protobuf name of this message.
-        pub const FULL_NAME: &'static str = "google.protobuf.SourceCodeInfo.Location";
         /// The value of `leading_comments`, or its type's default if unset.
         pub fn leading_comments(&self) -> &str {
             self.leading_comments.as_deref().unwrap_or("")
@@ -7625,30 +6040,42 @@ pub mod source_code_info {
         pub fn trailing_comments(&self) -> &str {
             self.trailing_comments.as_deref().unwrap_or("")
         }
-        /// Whether every `required` field is set, here and in set sub-messages and
-        /// extensions (those declared in the files generated with this one);
-        /// `Message::check_initialized` says which is missing.
-        pub fn is_initialized(&self) -> bool {
-            true
-        }
     }
-    #[allow(deprecated)]
     impl crate::Message for Location {
-        fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-            crate::encoding::int32::encode_packed(1, &self.path, buf);
-            crate::encoding::int32::encode_packed(2, &self.span, buf);
-            if let ::core::option::Option::Some(value) = &self.leading_comments {
-                crate::encoding::string::encode(3, value, buf);
-            }
-            if let ::core::option::Option::Some(value) = &self.trailing_comments {
-                crate::encoding::string::encode(4, value, buf);
-            }
-            crate::encoding::string::encode_repeated(
-                6,
-                &self.leading_detached_comments,
-                buf,
-            );
+        const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+            "Location",
+            &[
+                (1, "path"),
+                (2, "span"),
+                (3, "leading_comments"),
+                (4, "trailing_comments"),
+                (6, "leading_detached_comments"),
+            ],
+        );
+        fn encode_with(
+            &self,
+            buf: &mut impl crate::bytes::BufMut,
+            _sizes: &mut crate::encoding::SizeCache,
+        ) {
+            use crate::encoding;
+            encoding::int32::encode_packed(1, &self.path, buf);
+            encoding::int32::encode_packed(2, &self.span, buf);
+            encoding::string::encode_optional(3, &self.leading_comments, buf);
+            encoding::string::encode_optional(4, &self.trailing_comments, buf);
+            encoding::string::encode_repeated(6, &self.leading_detached_comments, buf);
             self.unknown_fields.encode_raw(buf);
+        }
+        fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+            use crate::encoding;
+            self.unknown_fields.encoded_len()
+                + encoding::int32::encoded_len_packed(1, &self.path)
+                + encoding::int32::encoded_len_packed(2, &self.span)
+                + encoding::string::encoded_len_optional(3, &self.leading_comments)
+                + encoding::string::encoded_len_optional(4, &self.trailing_comments)
+                + encoding::string::encoded_len_repeated(
+                    6,
+                    &self.leading_detached_comments,
+                )
         }
         fn merge_field(
             &mut self,
@@ -7657,81 +6084,41 @@ pub mod source_code_info {
             buf: &mut impl crate::bytes::Buf,
             ctx: crate::encoding::DecodeContext,
         ) -> ::core::result::Result<(), crate::DecodeError> {
-            const NAME: &str = "Location";
+            use crate::encoding;
             match number {
-                1 => {
-                    crate::encoding::int32::merge_repeated(
-                            wire_type,
-                            &mut self.path,
-                            buf,
-                            ctx,
-                        )
-                        .map_err(|error| error.push(NAME, "path"))
-                }
-                2 => {
-                    crate::encoding::int32::merge_repeated(
-                            wire_type,
-                            &mut self.span,
-                            buf,
-                            ctx,
-                        )
-                        .map_err(|error| error.push(NAME, "span"))
-                }
+                1 => encoding::int32::merge_repeated(wire_type, &mut self.path, buf, ctx),
+                2 => encoding::int32::merge_repeated(wire_type, &mut self.span, buf, ctx),
                 3 => {
-                    self.leading_comments = crate::encoding::string::decode_unverified(
-                            number,
-                            wire_type,
-                            buf,
-                            &mut self.unknown_fields,
-                        )
-                        .map_err(|error| error.push(NAME, "leading_comments"))?;
+                    self.leading_comments = encoding::string::decode_unverified(
+                        number,
+                        wire_type,
+                        buf,
+                        &mut self.unknown_fields,
+                    )?;
                     ::core::result::Result::Ok(())
                 }
                 4 => {
-                    self.trailing_comments = crate::encoding::string::decode_unverified(
-                            number,
-                            wire_type,
-                            buf,
-                            &mut self.unknown_fields,
-                        )
-                        .map_err(|error| error.push(NAME, "trailing_comments"))?;
+                    self.trailing_comments = encoding::string::decode_unverified(
+                        number,
+                        wire_type,
+                        buf,
+                        &mut self.unknown_fields,
+                    )?;
                     ::core::result::Result::Ok(())
                 }
                 6 => {
-                    crate::encoding::string::merge_repeated_unverified(
-                            number,
-                            wire_type,
-                            &mut self.leading_detached_comments,
-                            buf,
-                            &mut self.unknown_fields,
-                        )
-                        .map_err(|error| error.push(NAME, "leading_detached_comments"))
+                    encoding::string::merge_repeated_unverified(
+                        number,
+                        wire_type,
+                        &mut self.leading_detached_comments,
+                        buf,
+                        &mut self.unknown_fields,
+                    )
                 }
                 _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
             }
         }
-        fn encoded_len(&self) -> usize {
-            self.unknown_fields.encoded_len()
-                + crate::encoding::int32::encoded_len_packed(1, &self.path)
-                + crate::encoding::int32::encoded_len_packed(2, &self.span)
-                + self
-                    .leading_comments
-                    .as_ref()
-                    .map_or(0, |value| crate::encoding::string::encoded_len(3, value))
-                + self
-                    .trailing_comments
-                    .as_ref()
-                    .map_or(0, |value| crate::encoding::string::encoded_len(4, value))
-                + crate::encoding::string::encoded_len_repeated(
-                    6,
-                    &self.leading_detached_comments,
-                )
-        }
-        fn clear(&mut self) {
-            *self = Self::default();
-        }
     }
-    #[allow(deprecated)]
     impl crate::Name for Location {
         const PACKAGE: &'static str = "google.protobuf";
         const NAME: &'static str = "SourceCodeInfo.Location";
@@ -7740,41 +6127,32 @@ pub mod source_code_info {
 /// Describes the relationship between generated code and its original source
 /// file. A GeneratedCodeInfo message is associated with only one generated
 /// source file, but may contain references to different source .proto files.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct GeneratedCodeInfo {
     /// An Annotation connects some span of text in generated code to an element
     /// of its generating .proto file.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub annotation: ::std::vec::Vec<generated_code_info::Annotation>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl GeneratedCodeInfo {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.GeneratedCodeInfo";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for GeneratedCodeInfo {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        crate::encoding::message::encode_repeated(1, &self.annotation, buf);
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "GeneratedCodeInfo",
+        &[(1, "annotation")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::message::encode_repeated(1, &self.annotation, buf, sizes);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::message::encoded_len_repeated(1, &self.annotation, sizes)
     }
     fn merge_field(
         &mut self,
@@ -7783,78 +6161,46 @@ impl crate::Message for GeneratedCodeInfo {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "GeneratedCodeInfo";
+        use crate::encoding;
         match number {
             1 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.annotation,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "annotation"))
+                encoding::message::merge_repeated(
+                    wire_type,
+                    &mut self.annotation,
+                    buf,
+                    ctx,
+                )
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + crate::encoding::message::encoded_len_repeated(1, &self.annotation)
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for GeneratedCodeInfo {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "GeneratedCodeInfo";
 }
 /// Nested types of `google.protobuf.GeneratedCodeInfo`.
 pub mod generated_code_info {
+    /// The protobuf message `google.protobuf.GeneratedCodeInfo.Annotation`.
     #[derive(Clone, PartialEq, Default, Debug)]
-    #[allow(deprecated)]
     pub struct Annotation {
         /// Identifies the element in the original source .proto file. This field
         /// is formatted the same as SourceCodeInfo.Location.path.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         pub path: ::std::vec::Vec<i32>,
         /// Identifies the filesystem path to the original source .proto.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         pub source_file: ::core::option::Option<::std::string::String>,
         /// Identifies the starting offset in bytes in the generated code
         /// that relates to the identified object.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         pub begin: ::core::option::Option<i32>,
         /// Identifies the ending offset in bytes in the generated code that
         /// relates to the identified object. The end offset should be one past
         /// the last relevant byte (so the length of the text = end - begin).
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         pub end: ::core::option::Option<i32>,
         pub semantic: ::core::option::Option<annotation::Semantic>,
         /// Fields this message does not know (and extensions), re-emitted on encode.
         pub unknown_fields: crate::UnknownFields,
     }
-    #[allow(deprecated)]
     impl Annotation {
-        /// The fully qualified protobuf name of this message.
-        pub const FULL_NAME: &'static str = "google.protobuf.GeneratedCodeInfo.Annotation";
         /// The value of `source_file`, or its type's default if unset.
         pub fn source_file(&self) -> &str {
             self.source_file.as_deref().unwrap_or("")
@@ -7871,30 +6217,33 @@ pub mod generated_code_info {
         pub fn semantic(&self) -> annotation::Semantic {
             self.semantic.unwrap_or_default()
         }
-        /// Whether every `required` field is set, here and in set sub-messages and
-        /// extensions (those declared in the files generated with this one);
-        /// `Message::check_initialized` says which is missing.
-        pub fn is_initialized(&self) -> bool {
-            true
-        }
     }
-    #[allow(deprecated)]
     impl crate::Message for Annotation {
-        fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-            crate::encoding::int32::encode_packed(1, &self.path, buf);
-            if let ::core::option::Option::Some(value) = &self.source_file {
-                crate::encoding::string::encode(2, value, buf);
-            }
-            if let ::core::option::Option::Some(value) = &self.begin {
-                crate::encoding::int32::encode(3, value, buf);
-            }
-            if let ::core::option::Option::Some(value) = &self.end {
-                crate::encoding::int32::encode(4, value, buf);
-            }
-            if let ::core::option::Option::Some(value) = &self.semantic {
-                crate::encoding::enumeration::encode(5, value, buf);
-            }
+        const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+            "Annotation",
+            &[(1, "path"), (2, "source_file"), (3, "begin"), (4, "end"), (5, "semantic")],
+        );
+        fn encode_with(
+            &self,
+            buf: &mut impl crate::bytes::BufMut,
+            _sizes: &mut crate::encoding::SizeCache,
+        ) {
+            use crate::encoding;
+            encoding::int32::encode_packed(1, &self.path, buf);
+            encoding::string::encode_optional(2, &self.source_file, buf);
+            encoding::int32::encode_optional(3, &self.begin, buf);
+            encoding::int32::encode_optional(4, &self.end, buf);
+            encoding::enumeration::encode_optional(5, &self.semantic, buf);
             self.unknown_fields.encode_raw(buf);
+        }
+        fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+            use crate::encoding;
+            self.unknown_fields.encoded_len()
+                + encoding::int32::encoded_len_packed(1, &self.path)
+                + encoding::string::encoded_len_optional(2, &self.source_file)
+                + encoding::int32::encoded_len_optional(3, &self.begin)
+                + encoding::int32::encoded_len_optional(4, &self.end)
+                + encoding::enumeration::encoded_len_optional(5, &self.semantic)
         }
         fn merge_field(
             &mut self,
@@ -7903,87 +6252,48 @@ pub mod generated_code_info {
             buf: &mut impl crate::bytes::Buf,
             ctx: crate::encoding::DecodeContext,
         ) -> ::core::result::Result<(), crate::DecodeError> {
-            const NAME: &str = "Annotation";
+            use crate::encoding;
             match number {
-                1 => {
-                    crate::encoding::int32::merge_repeated(
-                            wire_type,
-                            &mut self.path,
-                            buf,
-                            ctx,
-                        )
-                        .map_err(|error| error.push(NAME, "path"))
-                }
+                1 => encoding::int32::merge_repeated(wire_type, &mut self.path, buf, ctx),
                 2 => {
-                    self.source_file = crate::encoding::string::decode_unverified(
-                            number,
-                            wire_type,
-                            buf,
-                            &mut self.unknown_fields,
-                        )
-                        .map_err(|error| error.push(NAME, "source_file"))?;
+                    self.source_file = encoding::string::decode_unverified(
+                        number,
+                        wire_type,
+                        buf,
+                        &mut self.unknown_fields,
+                    )?;
                     ::core::result::Result::Ok(())
                 }
                 3 => {
-                    crate::encoding::int32::merge(
-                            wire_type,
-                            self.begin.get_or_insert_default(),
-                            buf,
-                            ctx,
-                        )
-                        .map_err(|error| error.push(NAME, "begin"))
+                    encoding::int32::merge(
+                        wire_type,
+                        self.begin.get_or_insert_default(),
+                        buf,
+                        ctx,
+                    )
                 }
                 4 => {
-                    crate::encoding::int32::merge(
-                            wire_type,
-                            self.end.get_or_insert_default(),
-                            buf,
-                            ctx,
-                        )
-                        .map_err(|error| error.push(NAME, "end"))
+                    encoding::int32::merge(
+                        wire_type,
+                        self.end.get_or_insert_default(),
+                        buf,
+                        ctx,
+                    )
                 }
                 5 => {
-                    crate::encoding::enumeration::merge_closed(
-                            number,
-                            wire_type,
-                            &mut self.semantic,
-                            buf,
-                            ctx,
-                            &mut self.unknown_fields,
-                        )
-                        .map_err(|error| error.push(NAME, "semantic"))
+                    encoding::enumeration::merge_closed(
+                        number,
+                        wire_type,
+                        &mut self.semantic,
+                        buf,
+                        ctx,
+                        &mut self.unknown_fields,
+                    )
                 }
                 _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
             }
         }
-        fn encoded_len(&self) -> usize {
-            self.unknown_fields.encoded_len()
-                + crate::encoding::int32::encoded_len_packed(1, &self.path)
-                + self
-                    .source_file
-                    .as_ref()
-                    .map_or(0, |value| crate::encoding::string::encoded_len(2, value))
-                + self
-                    .begin
-                    .as_ref()
-                    .map_or(0, |value| crate::encoding::int32::encoded_len(3, value))
-                + self
-                    .end
-                    .as_ref()
-                    .map_or(0, |value| crate::encoding::int32::encoded_len(4, value))
-                + self
-                    .semantic
-                    .as_ref()
-                    .map_or(
-                        0,
-                        |value| crate::encoding::enumeration::encoded_len(5, value),
-                    )
-        }
-        fn clear(&mut self) {
-            *self = Self::default();
-        }
     }
-    #[allow(deprecated)]
     impl crate::Name for Annotation {
         const PACKAGE: &'static str = "google.protobuf";
         const NAME: &'static str = "GeneratedCodeInfo.Annotation";
@@ -7992,36 +6302,16 @@ pub mod generated_code_info {
     pub mod annotation {
         /// Represents the identified object's effect on the element in the original
         /// .proto file.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
         #[repr(i32)]
         #[allow(clippy::enum_variant_names)]
         pub enum Semantic {
             /// There is no effect or the effect is indescribable.
-            #[allow(
-                clippy::doc_lazy_continuation,
-                clippy::doc_overindented_list_items,
-                clippy::tabs_in_doc_comments
-            )]
             #[default]
             None = 0,
             /// The element is set or otherwise mutated.
-            #[allow(
-                clippy::doc_lazy_continuation,
-                clippy::doc_overindented_list_items,
-                clippy::tabs_in_doc_comments
-            )]
             Set = 1,
             /// An alias to the element is returned.
-            #[allow(
-                clippy::doc_lazy_continuation,
-                clippy::doc_overindented_list_items,
-                clippy::tabs_in_doc_comments
-            )]
             Alias = 2,
         }
         #[allow(deprecated)]
@@ -8066,99 +6356,51 @@ pub mod generated_code_info {
                 value as i32
             }
         }
-        #[allow(deprecated)]
-        impl crate::Enumeration for Semantic {
-            fn from_i32(value: i32) -> ::core::option::Option<Self> {
-                <Self as ::core::convert::TryFrom<i32>>::try_from(value).ok()
-            }
-            fn to_i32(self) -> i32 {
-                self as i32
-            }
-        }
+        impl crate::Enumeration for Semantic {}
     }
 }
 /// The full set of known editions.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
 #[repr(i32)]
 #[allow(clippy::enum_variant_names)]
 pub enum Edition {
     /// A placeholder for an unknown edition value.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     #[default]
     Unknown = 0,
     /// A placeholder edition for specifying default behaviors *before* a feature
     /// was first introduced.  This is effectively an "infinite past".
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     Legacy = 900,
     /// Legacy syntax "editions".  These pre-date editions, but behave much like
     /// distinct editions.  These can't be used to specify the edition of proto
     /// files, but feature definitions must supply proto2/proto3 defaults for
     /// backwards compatibility.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     Proto2 = 998,
-    /// `EDITION_PROTO3`.
+    /// The value `EDITION_PROTO3` (999).
     Proto3 = 999,
     /// Editions that have been released.  The specific values are arbitrary and
     /// should not be depended on, but they will always be time-ordered for easy
     /// comparison.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     Edition2023 = 1000,
-    /// `EDITION_2024`.
+    /// The value `EDITION_2024` (1001).
     Edition2024 = 1001,
-    /// `EDITION_2026`.
+    /// The value `EDITION_2026` (1002).
     Edition2026 = 1002,
     /// A placeholder edition for developing and testing unscheduled features.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     Unstable = 9999,
     /// Placeholder editions for testing feature resolution.  These should not be
     /// used or relied on outside of tests.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     Edition1TestOnly = 1,
-    /// `EDITION_2_TEST_ONLY`.
+    /// The value `EDITION_2_TEST_ONLY` (2).
     Edition2TestOnly = 2,
-    /// `EDITION_99997_TEST_ONLY`.
+    /// The value `EDITION_99997_TEST_ONLY` (99997).
     Edition99997TestOnly = 99997,
-    /// `EDITION_99998_TEST_ONLY`.
+    /// The value `EDITION_99998_TEST_ONLY` (99998).
     Edition99998TestOnly = 99998,
-    /// `EDITION_99999_TEST_ONLY`.
+    /// The value `EDITION_99999_TEST_ONLY` (99999).
     Edition99999TestOnly = 99999,
     /// Placeholder for specifying unbounded edition support.  This should only
     /// ever be used by plugins that can expect to never require any changes to
     /// support a new edition.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     Max = 2147483647,
 }
 #[allow(deprecated)]
@@ -8240,35 +6482,22 @@ impl ::core::convert::From<Edition> for i32 {
         value as i32
     }
 }
-#[allow(deprecated)]
-impl crate::Enumeration for Edition {
-    fn from_i32(value: i32) -> ::core::option::Option<Self> {
-        <Self as ::core::convert::TryFrom<i32>>::try_from(value).ok()
-    }
-    fn to_i32(self) -> i32 {
-        self as i32
-    }
-}
+impl crate::Enumeration for Edition {}
 /// Describes the 'visibility' of a symbol with respect to the proto import
 /// system. Symbols can only be imported when the visibility rules do not prevent
 /// it (ex: local symbols cannot be imported).  Visibility modifiers can only set
 /// on `message` and `enum` as they are the only types available to be referenced
 /// from other files.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
 #[repr(i32)]
 #[allow(clippy::enum_variant_names)]
 pub enum SymbolVisibility {
-    /// `VISIBILITY_UNSET`.
+    /// The value `VISIBILITY_UNSET` (0).
     #[default]
     VisibilityUnset = 0,
-    /// `VISIBILITY_LOCAL`.
+    /// The value `VISIBILITY_LOCAL` (1).
     VisibilityLocal = 1,
-    /// `VISIBILITY_EXPORT`.
+    /// The value `VISIBILITY_EXPORT` (2).
     VisibilityExport = 2,
 }
 #[allow(deprecated)]
@@ -8311,12 +6540,4 @@ impl ::core::convert::From<SymbolVisibility> for i32 {
         value as i32
     }
 }
-#[allow(deprecated)]
-impl crate::Enumeration for SymbolVisibility {
-    fn from_i32(value: i32) -> ::core::option::Option<Self> {
-        <Self as ::core::convert::TryFrom<i32>>::try_from(value).ok()
-    }
-    fn to_i32(self) -> i32 {
-        self as i32
-    }
-}
+impl crate::Enumeration for SymbolVisibility {}

@@ -3,31 +3,38 @@
 //!
 //! # How generated code uses this module
 //!
-//! A message implements [`Message`] with four required methods; everything else
-//! (`encode`, `decode`, `merge`, length-delimited framing) is provided by the trait.
+//! A message implements [`Message`] with three required methods; everything else
+//! (`encode`, `decode`, `merge`, `clear`, length-delimited framing) is provided by the trait.
+//! Bodies import this module (`use ::protoforge::encoding;`) and make one call per field.
 //!
-//! - `encode_raw(&self, buf)` writes the known fields in field-number order, then
-//!   `self.unknown_fields.encode_raw(buf)`. Each field is one call into a type module below:
-//!   `if let Some(v) = &self.name { encoding::string::encode(1, v, buf) }`,
-//!   `encoding::message::encode_repeated(4, &self.message_type, buf)`,
-//!   `encoding::int32::encode_packed(1, &self.path, buf)` (an empty slice writes nothing),
-//!   `encoding::enumeration::encode(5, &v, buf)` for a typed enum value.
-//! - `encoded_len(&self)` is the sum of the matching `encoded_len*` functions
-//!   (`encoding::string::encoded_len(1, v)`, `encoded_len_repeated`, `encoded_len_packed`) plus
-//!   `self.unknown_fields.encoded_len()`. It is exact: `encode_raw` writes that many bytes.
+//! - `encode_with(&self, buf, sizes)` writes the known fields in field-number order, then
+//!   `self.unknown_fields.encode_raw(buf)`. Each field is one call into a type module below,
+//!   whose name says the field's presence: `encoding::string::encode_implicit(1, &self.name,
+//!   buf)` (skips the default value), `encoding::int64::encode_optional(2, &self.id, buf)`
+//!   (an `Option`), `encoding::int32::encode_packed(3, &self.path, buf)` (an empty slice
+//!   writes nothing), `encoding::enumeration::encode(5, &v, buf)` for a closed enum and
+//!   `encoding::open_enum::*` for an [`EnumValue`](crate::EnumValue). Sub-messages take the
+//!   [`SizeCache`] too: `encoding::message::encode_repeated(4, &self.items, buf, sizes)`,
+//!   `encoding::message::encode_optional(6, self.child.as_ref(), buf, sizes)`.
+//! - `encoded_len_with(&self, sizes)` is the sum of the matching `encoded_len*` functions,
+//!   called in the same field order (sub-messages record their lengths in `sizes` as they
+//!   go), plus `self.unknown_fields.encoded_len()`. It is exact: `encode_with` writes that
+//!   many bytes.
 //! - `merge_field(&mut self, number, wire_type, buf, ctx)` matches on `number` and calls the
 //!   type module's `merge` (`encoding::string::merge(wire_type, self.name.get_or_insert_default(),
 //!   buf, ctx)`), `merge_repeated` (accepts packed and unpacked input for numeric types) or, for
 //!   closed enums, `encoding::enumeration::merge_closed(number, wire_type, &mut self.field, buf,
-//!   ctx, &mut self.unknown_fields)` (unknown numbers go to the unknown fields). Errors get the
-//!   field added to their path with `.map_err(|e| e.push("MessageName", "field_name"))`. The
-//!   fallback arm is `_ => self.unknown_fields.merge_field(number, wire_type, buf, ctx)`.
-//! - `clear(&mut self)` resets every field and the unknown fields.
+//!   ctx, &mut self.unknown_fields)` (unknown numbers go to the unknown fields). The fallback
+//!   arm is `_ => self.unknown_fields.merge_field(number, wire_type, buf, ctx)`. Errors get
+//!   the field added to their path by the decode loop, from the message's
+//!   `const FIELD_NAMES: FieldNames = FieldNames::new("Message", &[(1, "name"), ...])`.
 //!
 //! Other shapes:
-//! - A boxed sub-message `Option<Box<M>>` passes `&**boxed` to `encode`/`encoded_len` and
-//!   `&mut **self.field.get_or_insert_default()` to `merge`.
-//! - Groups: `encoding::group::encode(number, &msg, buf)`, `encoded_len(number, &msg)`, and
+//! - A boxed sub-message `Option<Box<M>>` passes `self.field.as_deref()` to
+//!   `encode_optional`/`encoded_len_optional` and `&mut **self.field.get_or_insert_default()`
+//!   to `merge`.
+//! - Groups: `encoding::group::encode(number, &msg, buf, sizes)`, `encoded_len(number, &msg,
+//!   sizes)`, and
 //!   `encoding::group::merge(number, wire_type, msg, buf, ctx)` (the number checks the
 //!   end-group tag).
 //! - Maps: `encoding::map::encode::<codec::String, codec::Int32, _>(number, &self.map, buf)`
@@ -35,18 +42,18 @@
 //!   deterministic output), `map::encoded_len::<K, V, _>(number, &self.map)`, and in
 //!   `merge_field`
 //!   `map::merge_entry::<K, V>(wire_type, buf, ctx).map(|(k, v)| { self.map.insert(k, v); })`.
-//! - Oneofs stored as `Option<OneofEnum>`: encode the set variant with its type module; to
-//!   merge, reuse the value when the same variant is already set (so sub-messages merge),
-//!   otherwise decode into a default value and then set the variant.
-//! - Open enums stored as `i32` use [`int32`]; typed enum values use [`enumeration`].
-//! - Proto3 implicit-presence scalars are written only when not the default value
-//!   (`if self.x != 0 { encoding::int32::encode(1, &self.x, buf) }`).
+//! - Oneofs stored as `Option<OneofEnum>`: encode the set variant with its type module (one
+//!   `match` when the members' numbers are adjacent); to merge, reuse the value when the
+//!   same variant is already set (so sub-messages merge), otherwise decode into a default
+//!   value and then set the variant.
+//! - Open-enum fields ([`EnumValue`](crate::EnumValue)) use [`open_enum`]; closed-enum fields
+//!   (the Rust enum itself) use [`enumeration`].
 //!
 //! Type modules: [`int32`], [`int64`], [`uint32`], [`uint64`], [`sint32`], [`sint64`],
 //! [`fixed32`], [`fixed64`], [`sfixed32`], [`sfixed64`], [`float`], [`double`], [`bool`],
 //! [`string`] (`String`), [`bytes`] (`Vec<u8>`), [`bytes_shared`] (`bytes::Bytes`),
 //! [`message`], [`group`] (takes the field number in `merge` too, for the end-group tag),
-//! [`enumeration`] (typed enums implementing [`Enumeration`](crate::Enumeration)) and
+//! [`open_enum`] and [`enumeration`] (enums implementing [`Enumeration`](crate::Enumeration)) and
 //! [`map`]. Each wraps a zero-sized [`Codec`] from [`codec`]; the codecs are also what
 //! extensions and maps are parameterised with.
 //!
@@ -56,8 +63,11 @@
 
 use ::bytes::{Buf, BufMut};
 
+#[doc(hidden)]
+pub use crate::error::FieldNames;
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::message::Message;
+pub use crate::sizes::SizeCache;
 
 /// The largest valid field number, 2^29 - 1.
 pub const MAX_FIELD_NUMBER: u32 = (1 << 29) - 1;
@@ -332,7 +342,9 @@ pub fn merge_until<M: Message>(
         if wire_type == WireType::EndGroup {
             return Err(DecodeErrorKind::UnexpectedEndGroup(number).into());
         }
-        msg.merge_field(number, wire_type, buf, ctx)?;
+        if let Err(error) = msg.merge_field(number, wire_type, buf, ctx) {
+            return Err(M::FIELD_NAMES.push(error, number));
+        }
     }
     if buf.remaining() != limit {
         return Err(DecodeErrorKind::Truncated.into());
@@ -362,7 +374,9 @@ pub fn merge_group_body<M: Message>(
             }
             return Ok(());
         }
-        msg.merge_field(field, wire_type, buf, ctx)?;
+        if let Err(error) = msg.merge_field(field, wire_type, buf, ctx) {
+            return Err(M::FIELD_NAMES.push(error, field));
+        }
     }
 }
 
@@ -401,6 +415,48 @@ pub trait Codec {
     #[inline]
     fn encoded_len(number: u32, value: &Self::Value) -> usize {
         key_len(number) + Self::value_len(value)
+    }
+
+    /// Whether `value` is the type's default, which an implicit-presence field does not
+    /// write. Only scalar codecs answer `true`; sub-messages always have presence.
+    #[inline]
+    fn is_default(value: &Self::Value) -> bool {
+        let _ = value;
+        false
+    }
+
+    /// Writes an implicit-presence field unless `value` is the default.
+    #[inline]
+    fn encode_implicit(number: u32, value: &Self::Value, buf: &mut impl BufMut) {
+        if !Self::is_default(value) {
+            Self::encode(number, value, buf);
+        }
+    }
+
+    /// The length `encode_implicit` writes.
+    #[inline]
+    fn encoded_len_implicit(number: u32, value: &Self::Value) -> usize {
+        if Self::is_default(value) {
+            0
+        } else {
+            Self::encoded_len(number, value)
+        }
+    }
+
+    /// Writes an explicit-presence field if it is set.
+    #[inline]
+    fn encode_optional(number: u32, value: &Option<Self::Value>, buf: &mut impl BufMut) {
+        if let Some(value) = value {
+            Self::encode(number, value, buf);
+        }
+    }
+
+    /// The length `encode_optional` writes.
+    #[inline]
+    fn encoded_len_optional(number: u32, value: &Option<Self::Value>) -> usize {
+        value
+            .as_ref()
+            .map_or(0, |value| Self::encoded_len(number, value))
     }
 
     /// Writes each value as its own field (unpacked).
@@ -510,8 +566,9 @@ pub mod codec {
         Codec, DecodeContext, WireType, decode_len, decode_varint, encode_varint,
         encoded_len_varint, merge_until,
     };
+    use crate::enumeration::{EnumValue, Enumeration};
     use crate::error::{DecodeError, DecodeErrorKind};
-    use crate::message::{Enumeration, Message as MessageTrait};
+    use crate::message::Message as MessageTrait;
 
     macro_rules! varint_codec {
         ($(#[$doc:meta])* $name:ident, $ty:ty, |$e:ident| $encode:expr, |$d:ident| $decode:expr) => {
@@ -523,6 +580,11 @@ pub mod codec {
                 type Value = $ty;
                 const WIRE_TYPE: WireType = WireType::Varint;
                 const PACKABLE: bool = true;
+
+                #[inline]
+                fn is_default(value: &$ty) -> bool {
+                    *value == <$ty>::default()
+                }
 
                 #[inline]
                 fn encode_value(value: &$ty, buf: &mut impl BufMut) {
@@ -592,6 +654,12 @@ pub mod codec {
                 const WIRE_TYPE: WireType = WireType::$wire;
                 const PACKABLE: bool = true;
                 const FIXED_LEN: usize = $len;
+
+                /// Zero bits: `-0.0` is not the default and is written.
+                #[inline]
+                fn is_default(value: &$ty) -> bool {
+                    value.to_le_bytes() == [0; $len]
+                }
 
                 #[inline]
                 fn encode_value(value: &$ty, buf: &mut impl BufMut) {
@@ -668,6 +736,11 @@ pub mod codec {
         const WIRE_TYPE: WireType = WireType::LengthDelimited;
 
         #[inline]
+        fn is_default(value: &std::string::String) -> bool {
+            value.is_empty()
+        }
+
+        #[inline]
         fn encode_value(value: &std::string::String, buf: &mut impl BufMut) {
             encode_varint(value.len() as u64, buf);
             buf.put_slice(value.as_bytes());
@@ -711,6 +784,11 @@ pub mod codec {
         const WIRE_TYPE: WireType = WireType::LengthDelimited;
 
         #[inline]
+        fn is_default(value: &Vec<u8>) -> bool {
+            value.is_empty()
+        }
+
+        #[inline]
         fn encode_value(value: &Vec<u8>, buf: &mut impl BufMut) {
             encode_varint(value.len() as u64, buf);
             buf.put_slice(value);
@@ -740,6 +818,11 @@ pub mod codec {
     impl Codec for BytesShared {
         type Value = ::bytes::Bytes;
         const WIRE_TYPE: WireType = WireType::LengthDelimited;
+
+        #[inline]
+        fn is_default(value: &::bytes::Bytes) -> bool {
+            value.is_empty()
+        }
 
         #[inline]
         fn encode_value(value: &::bytes::Bytes, buf: &mut impl BufMut) {
@@ -820,6 +903,11 @@ pub mod codec {
         const PACKABLE: bool = true;
 
         #[inline]
+        fn is_default(value: &E) -> bool {
+            value.to_i32() == 0
+        }
+
+        #[inline]
         fn encode_value(value: &E, buf: &mut impl BufMut) {
             encode_varint(value.to_i32() as i64 as u64, buf);
         }
@@ -839,6 +927,40 @@ pub mod codec {
             if let Some(known) = E::from_i32(number) {
                 *value = known;
             }
+            Ok(())
+        }
+    }
+    /// An open enum `E`, stored as [`EnumValue<E>`](crate::EnumValue) and encoded as `int32`:
+    /// every number is kept, known or not.
+    pub struct OpenEnum<E>(PhantomData<fn() -> E>);
+
+    impl<E: Enumeration> Codec for OpenEnum<E> {
+        type Value = EnumValue<E>;
+        const WIRE_TYPE: WireType = WireType::Varint;
+        const PACKABLE: bool = true;
+
+        #[inline]
+        fn is_default(value: &EnumValue<E>) -> bool {
+            value.to_i32() == 0
+        }
+
+        #[inline]
+        fn encode_value(value: &EnumValue<E>, buf: &mut impl BufMut) {
+            encode_varint(value.to_i32() as i64 as u64, buf);
+        }
+
+        #[inline]
+        fn value_len(value: &EnumValue<E>) -> usize {
+            encoded_len_varint(value.to_i32() as i64 as u64)
+        }
+
+        #[inline]
+        fn merge_value(
+            value: &mut EnumValue<E>,
+            buf: &mut impl Buf,
+            _ctx: DecodeContext,
+        ) -> Result<(), DecodeError> {
+            *value = EnumValue::from(decode_varint(buf)? as i32);
             Ok(())
         }
     }
@@ -863,6 +985,30 @@ macro_rules! type_module {
             #[inline]
             pub fn encoded_len(number: u32, value: &$value) -> usize {
                 <$codec>::encoded_len(number, value)
+            }
+
+            /// Writes an implicit-presence field unless `value` is the default.
+            #[inline]
+            pub fn encode_implicit(number: u32, value: &$value, buf: &mut impl BufMut) {
+                <$codec>::encode_implicit(number, value, buf)
+            }
+
+            /// The length `encode_implicit` writes.
+            #[inline]
+            pub fn encoded_len_implicit(number: u32, value: &$value) -> usize {
+                <$codec>::encoded_len_implicit(number, value)
+            }
+
+            /// Writes an explicit-presence field if it is set.
+            #[inline]
+            pub fn encode_optional(number: u32, value: &Option<$value>, buf: &mut impl BufMut) {
+                <$codec>::encode_optional(number, value, buf)
+            }
+
+            /// The length `encode_optional` writes.
+            #[inline]
+            pub fn encoded_len_optional(number: u32, value: &Option<$value>) -> usize {
+                <$codec>::encoded_len_optional(number, value)
             }
 
             /// Writes each value as its own field.
@@ -1079,37 +1225,79 @@ type_module!(
     bytes_shared, super::codec::BytesShared, ::bytes::Bytes
 );
 
-/// Sub-message fields (length-delimited).
+/// Sub-message fields (length-delimited). Lengths come from the [`SizeCache`] the
+/// message's `encoded_len_with` filled: `encoded_len*` record them, `encode*` read them back
+/// in the same order.
 pub mod message {
     use ::bytes::{Buf, BufMut};
 
     use super::codec::Message as MessageCodec;
-    use super::{Codec, DecodeContext, WireType};
+    use super::{
+        Codec, DecodeContext, SizeCache, WireType, encode_key, encode_varint, encoded_len_varint,
+        key_len,
+    };
     use crate::error::DecodeError;
     use crate::message::Message;
 
     /// Writes field `number` with `msg`.
     #[inline]
-    pub fn encode<M: Message>(number: u32, msg: &M, buf: &mut impl BufMut) {
-        MessageCodec::<M>::encode(number, msg, buf)
+    pub fn encode<M: Message>(number: u32, msg: &M, buf: &mut impl BufMut, sizes: &mut SizeCache) {
+        encode_key(number, WireType::LengthDelimited, buf);
+        encode_varint(sizes.next() as u64, buf);
+        msg.encode_with(buf, sizes);
     }
 
-    /// The length `encode` writes.
+    /// The length `encode` writes; records `msg`'s length in `sizes`.
     #[inline]
-    pub fn encoded_len<M: Message>(number: u32, msg: &M) -> usize {
-        MessageCodec::<M>::encoded_len(number, msg)
+    pub fn encoded_len<M: Message>(number: u32, msg: &M, sizes: &mut SizeCache) -> usize {
+        let len = sizes.record(|sizes| msg.encoded_len_with(sizes));
+        key_len(number) + encoded_len_varint(len as u64) + len
+    }
+
+    /// Writes `msg`, if set.
+    #[inline]
+    pub fn encode_optional<M: Message>(
+        number: u32,
+        msg: Option<&M>,
+        buf: &mut impl BufMut,
+        sizes: &mut SizeCache,
+    ) {
+        if let Some(msg) = msg {
+            encode(number, msg, buf, sizes);
+        }
+    }
+
+    /// The length `encode_optional` writes.
+    #[inline]
+    pub fn encoded_len_optional<M: Message>(
+        number: u32,
+        msg: Option<&M>,
+        sizes: &mut SizeCache,
+    ) -> usize {
+        msg.map_or(0, |msg| encoded_len(number, msg, sizes))
     }
 
     /// Writes each message as its own field.
     #[inline]
-    pub fn encode_repeated<M: Message>(number: u32, msgs: &[M], buf: &mut impl BufMut) {
-        MessageCodec::<M>::encode_repeated(number, msgs, buf)
+    pub fn encode_repeated<M: Message>(
+        number: u32,
+        msgs: &[M],
+        buf: &mut impl BufMut,
+        sizes: &mut SizeCache,
+    ) {
+        for msg in msgs {
+            encode(number, msg, buf, sizes);
+        }
     }
 
     /// The length `encode_repeated` writes.
     #[inline]
-    pub fn encoded_len_repeated<M: Message>(number: u32, msgs: &[M]) -> usize {
-        MessageCodec::<M>::encoded_len_repeated(number, msgs)
+    pub fn encoded_len_repeated<M: Message>(
+        number: u32,
+        msgs: &[M],
+        sizes: &mut SizeCache,
+    ) -> usize {
+        msgs.iter().map(|msg| encoded_len(number, msg, sizes)).sum()
     }
 
     /// Merges one occurrence into `msg` (a repeated occurrence of a singular message field
@@ -1136,40 +1324,75 @@ pub mod message {
     }
 }
 
-/// Group fields (start-group tag, fields, end-group tag with the same number).
+/// Group fields (start-group tag, fields, end-group tag with the same number). A group has
+/// no length prefix; its sub-messages' lengths still go through the [`SizeCache`].
 pub mod group {
     use ::bytes::{Buf, BufMut};
 
-    use super::{DecodeContext, WireType, check_wire_type, encode_key, key_len, merge_group_body};
+    use super::{
+        DecodeContext, SizeCache, WireType, check_wire_type, encode_key, key_len, merge_group_body,
+    };
     use crate::error::DecodeError;
     use crate::message::Message;
 
     /// Writes group field `number` with `msg`.
     #[inline]
-    pub fn encode<M: Message>(number: u32, msg: &M, buf: &mut impl BufMut) {
+    pub fn encode<M: Message>(number: u32, msg: &M, buf: &mut impl BufMut, sizes: &mut SizeCache) {
         encode_key(number, WireType::StartGroup, buf);
-        msg.encode_raw(buf);
+        msg.encode_with(buf, sizes);
         encode_key(number, WireType::EndGroup, buf);
     }
 
     /// The length `encode` writes.
     #[inline]
-    pub fn encoded_len<M: Message>(number: u32, msg: &M) -> usize {
-        2 * key_len(number) + msg.encoded_len()
+    pub fn encoded_len<M: Message>(number: u32, msg: &M, sizes: &mut SizeCache) -> usize {
+        2 * key_len(number) + msg.encoded_len_with(sizes)
+    }
+
+    /// Writes `msg`, if set.
+    #[inline]
+    pub fn encode_optional<M: Message>(
+        number: u32,
+        msg: Option<&M>,
+        buf: &mut impl BufMut,
+        sizes: &mut SizeCache,
+    ) {
+        if let Some(msg) = msg {
+            encode(number, msg, buf, sizes);
+        }
+    }
+
+    /// The length `encode_optional` writes.
+    #[inline]
+    pub fn encoded_len_optional<M: Message>(
+        number: u32,
+        msg: Option<&M>,
+        sizes: &mut SizeCache,
+    ) -> usize {
+        msg.map_or(0, |msg| encoded_len(number, msg, sizes))
     }
 
     /// Writes each message as its own group.
     #[inline]
-    pub fn encode_repeated<M: Message>(number: u32, msgs: &[M], buf: &mut impl BufMut) {
+    pub fn encode_repeated<M: Message>(
+        number: u32,
+        msgs: &[M],
+        buf: &mut impl BufMut,
+        sizes: &mut SizeCache,
+    ) {
         for msg in msgs {
-            encode(number, msg, buf);
+            encode(number, msg, buf, sizes);
         }
     }
 
     /// The length `encode_repeated` writes.
     #[inline]
-    pub fn encoded_len_repeated<M: Message>(number: u32, msgs: &[M]) -> usize {
-        2 * key_len(number) * msgs.len() + msgs.iter().map(Message::encoded_len).sum::<usize>()
+    pub fn encoded_len_repeated<M: Message>(
+        number: u32,
+        msgs: &[M],
+        sizes: &mut SizeCache,
+    ) -> usize {
+        msgs.iter().map(|msg| encoded_len(number, msg, sizes)).sum()
     }
 
     /// Merges one occurrence of group field `number` into `msg`.
@@ -1201,6 +1424,118 @@ pub mod group {
     }
 }
 
+/// Open-enum fields ([`EnumValue<E>`](crate::EnumValue)), written as `int32`. Every number
+/// read is stored, known to `E` or not.
+pub mod open_enum {
+    use ::bytes::{Buf, BufMut};
+
+    use super::codec::OpenEnum;
+    use super::{Codec, DecodeContext, WireType};
+    use crate::enumeration::{EnumValue, Enumeration};
+    use crate::error::DecodeError;
+
+    /// Writes field `number` with `value`.
+    #[inline]
+    pub fn encode<E: Enumeration>(number: u32, value: &EnumValue<E>, buf: &mut impl BufMut) {
+        OpenEnum::<E>::encode(number, value, buf)
+    }
+
+    /// The length `encode` writes.
+    #[inline]
+    pub fn encoded_len<E: Enumeration>(number: u32, value: &EnumValue<E>) -> usize {
+        OpenEnum::<E>::encoded_len(number, value)
+    }
+
+    /// Writes an implicit-presence field unless `value` is zero.
+    #[inline]
+    pub fn encode_implicit<E: Enumeration>(
+        number: u32,
+        value: &EnumValue<E>,
+        buf: &mut impl BufMut,
+    ) {
+        OpenEnum::<E>::encode_implicit(number, value, buf)
+    }
+
+    /// The length `encode_implicit` writes.
+    #[inline]
+    pub fn encoded_len_implicit<E: Enumeration>(number: u32, value: &EnumValue<E>) -> usize {
+        OpenEnum::<E>::encoded_len_implicit(number, value)
+    }
+
+    /// Writes an explicit-presence field if it is set.
+    #[inline]
+    pub fn encode_optional<E: Enumeration>(
+        number: u32,
+        value: &Option<EnumValue<E>>,
+        buf: &mut impl BufMut,
+    ) {
+        OpenEnum::<E>::encode_optional(number, value, buf)
+    }
+
+    /// The length `encode_optional` writes.
+    #[inline]
+    pub fn encoded_len_optional<E: Enumeration>(
+        number: u32,
+        value: &Option<EnumValue<E>>,
+    ) -> usize {
+        OpenEnum::<E>::encoded_len_optional(number, value)
+    }
+
+    /// Writes each value as its own field.
+    #[inline]
+    pub fn encode_repeated<E: Enumeration>(
+        number: u32,
+        values: &[EnumValue<E>],
+        buf: &mut impl BufMut,
+    ) {
+        OpenEnum::<E>::encode_repeated(number, values, buf)
+    }
+
+    /// The length `encode_repeated` writes.
+    #[inline]
+    pub fn encoded_len_repeated<E: Enumeration>(number: u32, values: &[EnumValue<E>]) -> usize {
+        OpenEnum::<E>::encoded_len_repeated(number, values)
+    }
+
+    /// Writes all values as one packed field; an empty slice writes nothing.
+    #[inline]
+    pub fn encode_packed<E: Enumeration>(
+        number: u32,
+        values: &[EnumValue<E>],
+        buf: &mut impl BufMut,
+    ) {
+        OpenEnum::<E>::encode_packed(number, values, buf)
+    }
+
+    /// The length `encode_packed` writes.
+    #[inline]
+    pub fn encoded_len_packed<E: Enumeration>(number: u32, values: &[EnumValue<E>]) -> usize {
+        OpenEnum::<E>::encoded_len_packed(number, values)
+    }
+
+    /// Merges one occurrence of a singular field.
+    #[inline]
+    pub fn merge<E: Enumeration>(
+        wire_type: WireType,
+        value: &mut EnumValue<E>,
+        buf: &mut impl Buf,
+        ctx: DecodeContext,
+    ) -> Result<(), DecodeError> {
+        OpenEnum::<E>::merge(wire_type, value, buf, ctx)
+    }
+
+    /// Appends one occurrence of a repeated field (packed or not).
+    #[inline]
+    pub fn merge_repeated<E: Enumeration>(
+        wire_type: WireType,
+        values: &mut Vec<EnumValue<E>>,
+        buf: &mut impl Buf,
+        ctx: DecodeContext,
+    ) -> Result<(), DecodeError> {
+        OpenEnum::<E>::merge_repeated(wire_type, values, buf, ctx)
+    }
+}
+
 /// Typed enum fields. Values are written as `int32`; closed enums route numbers they do not
 /// know to the message's unknown fields, as protobuf requires.
 pub mod enumeration {
@@ -1208,8 +1543,8 @@ pub mod enumeration {
 
     use super::codec::Enum;
     use super::{Codec, DecodeContext, WireType, check_wire_type, decode_len, decode_varint};
+    use crate::enumeration::Enumeration;
     use crate::error::{DecodeError, DecodeErrorKind};
-    use crate::message::Enumeration;
     use crate::unknown::{UnknownFields, UnknownValue};
 
     /// Writes field `number` with `value`.
@@ -1222,6 +1557,18 @@ pub mod enumeration {
     #[inline]
     pub fn encoded_len<E: Enumeration>(number: u32, value: &E) -> usize {
         Enum::<E>::encoded_len(number, value)
+    }
+
+    /// Writes an explicit-presence field if it is set.
+    #[inline]
+    pub fn encode_optional<E: Enumeration>(number: u32, value: &Option<E>, buf: &mut impl BufMut) {
+        Enum::<E>::encode_optional(number, value, buf)
+    }
+
+    /// The length `encode_optional` writes.
+    #[inline]
+    pub fn encoded_len_optional<E: Enumeration>(number: u32, value: &Option<E>) -> usize {
+        Enum::<E>::encoded_len_optional(number, value)
     }
 
     /// Writes each value as its own field.

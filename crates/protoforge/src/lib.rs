@@ -5,8 +5,11 @@
 //! the compiler or code generation.
 //!
 //! - [`Message`]: encode, decode, merge, `encoded_len`, `clear`; generated code implements
-//!   four methods by calling into [`encoding`] (whose module doc is the contract for the
-//!   code generator).
+//!   three methods by calling into [`encoding`] (whose module doc is the contract for the
+//!   code generator). Encoding sizes every sub-message once ([`encoding::SizeCache`]), so
+//!   it costs O(size), however deep the nesting.
+//! - [`EnumValue`]: the value of an open-enum field, a variant or a number the enum does not
+//!   name; [`Enumeration`] is what every generated enum implements.
 //! - [`UnknownFields`]: every message keeps the fields it does not know (extensions
 //!   included) and writes them back after its known fields, so nothing is lost.
 //! - [`Extendable`], [`Extension`], [`RepeatedExtension`]: typed access to extensions.
@@ -39,6 +42,7 @@ pub mod naming;
 #[allow(missing_docs)] // Generated: fields without a .proto comment have no docs.
 pub mod descriptor;
 pub mod encoding;
+mod enumeration;
 mod error;
 mod extension;
 #[doc(hidden)]
@@ -54,6 +58,7 @@ mod name;
 pub mod plugin;
 #[cfg(feature = "reflect")]
 pub mod reflect;
+mod sizes;
 #[cfg(feature = "text")]
 pub mod text;
 mod unknown;
@@ -70,10 +75,12 @@ pub mod bundle_source {
     /// The core modules, in the order they are emitted: name, source.
     pub const CORE: &[(&str, &str)] = &[
         ("encoding", include_str!("encoding.rs")),
+        ("enumeration", include_str!("enumeration.rs")),
         ("error", include_str!("error.rs")),
         ("extension", include_str!("extension.rs")),
         ("message", include_str!("message.rs")),
         ("name", include_str!("name.rs")),
+        ("sizes", include_str!("sizes.rs")),
         ("unknown", include_str!("unknown.rs")),
     ];
     /// `src/wkt/mod.rs`.
@@ -95,8 +102,9 @@ pub mod bundle_source {
 
 pub use ::bytes;
 
+pub use crate::enumeration::{EnumValue, Enumeration, UnknownEnumValue};
 pub use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 pub use crate::extension::{Extendable, Extension, ExtensionCodec, RepeatedExtension};
-pub use crate::message::{DecodeOptions, Enumeration, Message, UnknownEnumValue};
+pub use crate::message::{DecodeOptions, Message};
 pub use crate::name::Name;
 pub use crate::unknown::{UnknownField, UnknownFields, UnknownValue};

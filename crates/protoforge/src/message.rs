@@ -1,7 +1,7 @@
-//! The [`Message`] trait every generated message implements, the [`Enumeration`] trait of
-//! generated enums, and [`DecodeOptions`] for decoding with a non-default recursion limit.
+//! The [`Message`] trait every generated message implements and [`DecodeOptions`] for
+//! decoding with a non-default recursion limit.
 
-use core::fmt::{self, Debug};
+use core::fmt::Debug;
 
 use ::bytes::{Buf, BufMut};
 
@@ -9,18 +9,24 @@ use crate::encoding::{
     DEFAULT_RECURSION_LIMIT, DecodeContext, WireType, decode_len, encode_varint,
     encoded_len_varint, merge_until,
 };
-use crate::error::{DecodeError, EncodeError};
+use crate::error::{DecodeError, EncodeError, FieldNames};
+use crate::sizes::SizeCache;
 
 /// A protobuf message.
 ///
-/// Implementations (generated code) provide [`encode_raw`](Message::encode_raw),
-/// [`merge_field`](Message::merge_field), [`encoded_len`](Message::encoded_len) and
-/// [`clear`](Message::clear); see the [`encoding`](crate::encoding) module for how. The other
-/// methods are provided.
+/// Implementations (generated code) provide [`encode_with`](Message::encode_with),
+/// [`encoded_len_with`](Message::encoded_len_with) and [`merge_field`](Message::merge_field);
+/// see the [`encoding`](crate::encoding) module for how. The other methods are provided.
 pub trait Message: Default + Clone + PartialEq + Debug + Send + Sync {
-    /// Writes the fields (known fields in field-number order, then the unknown fields).
-    /// The buffer must have room for [`encoded_len`](Message::encoded_len) bytes.
-    fn encode_raw(&self, buf: &mut impl BufMut);
+    /// Writes the fields (known fields in field-number order, then the unknown fields),
+    /// taking each sub-message's length from `sizes`, which
+    /// [`encoded_len_with`](Message::encoded_len_with) filled just before. The buffer must
+    /// have room for that many bytes.
+    fn encode_with(&self, buf: &mut impl BufMut, sizes: &mut SizeCache);
+
+    /// The exact number of bytes [`encode_with`](Message::encode_with) writes, recording the
+    /// length of every sub-message in `sizes` (in the order `encode_with` reads them).
+    fn encoded_len_with(&self, sizes: &mut SizeCache) -> usize;
 
     /// Decodes the value of field `number`, whose tag has just been read, and merges it
     /// into `self`.
@@ -32,11 +38,28 @@ pub trait Message: Default + Clone + PartialEq + Debug + Send + Sync {
         ctx: DecodeContext,
     ) -> Result<(), DecodeError>;
 
+    /// The message's name and its fields' names by number, which decoding adds to the path
+    /// of an error in a field. Generated code sets it.
+    #[doc(hidden)]
+    const FIELD_NAMES: FieldNames = FieldNames::NONE;
+
+    /// Writes the fields (known fields in field-number order, then the unknown fields).
+    /// The buffer must have room for [`encoded_len`](Message::encoded_len) bytes.
+    fn encode_raw(&self, buf: &mut impl BufMut) {
+        let mut sizes = SizeCache::new();
+        self.encoded_len_with(&mut sizes);
+        self.encode_with(buf, &mut sizes);
+    }
+
     /// The exact number of bytes [`encode_raw`](Message::encode_raw) writes.
-    fn encoded_len(&self) -> usize;
+    fn encoded_len(&self) -> usize {
+        self.encoded_len_with(&mut SizeCache::discard())
+    }
 
     /// Resets every field to its default and drops the unknown fields.
-    fn clear(&mut self);
+    fn clear(&mut self) {
+        *self = Self::default();
+    }
 
     /// Whether the top-level decode and merge methods fail with
     /// [`DecodeErrorKind::MissingRequired`](crate::DecodeErrorKind::MissingRequired) when a
@@ -58,41 +81,45 @@ pub trait Message: Default + Clone + PartialEq + Debug + Send + Sync {
 
     /// Writes the message, or fails without writing if `buf` has too little room.
     fn encode(&self, buf: &mut impl BufMut) -> Result<(), EncodeError> {
-        let required = self.encoded_len();
+        let mut sizes = SizeCache::new();
+        let required = self.encoded_len_with(&mut sizes);
         let remaining = buf.remaining_mut();
         if required > remaining {
             return Err(EncodeError::new(required, remaining));
         }
-        self.encode_raw(buf);
+        self.encode_with(buf, &mut sizes);
         Ok(())
     }
 
     /// Encodes the message into a new vector of exactly the right size.
     fn encode_to_vec(&self) -> Vec<u8> {
-        let mut buf = Vec::with_capacity(self.encoded_len());
-        self.encode_raw(&mut buf);
+        let mut sizes = SizeCache::new();
+        let mut buf = Vec::with_capacity(self.encoded_len_with(&mut sizes));
+        self.encode_with(&mut buf, &mut sizes);
         buf
     }
 
     /// Writes the message preceded by its length as a varint.
     fn encode_length_delimited(&self, buf: &mut impl BufMut) -> Result<(), EncodeError> {
-        let len = self.encoded_len();
+        let mut sizes = SizeCache::new();
+        let len = self.encoded_len_with(&mut sizes);
         let required = encoded_len_varint(len as u64) + len;
         let remaining = buf.remaining_mut();
         if required > remaining {
             return Err(EncodeError::new(required, remaining));
         }
         encode_varint(len as u64, buf);
-        self.encode_raw(buf);
+        self.encode_with(buf, &mut sizes);
         Ok(())
     }
 
     /// Encodes the message, preceded by its length, into a new vector.
     fn encode_length_delimited_to_vec(&self) -> Vec<u8> {
-        let len = self.encoded_len();
+        let mut sizes = SizeCache::new();
+        let len = self.encoded_len_with(&mut sizes);
         let mut buf = Vec::with_capacity(encoded_len_varint(len as u64) + len);
         encode_varint(len as u64, &mut buf);
-        self.encode_raw(&mut buf);
+        self.encode_with(&mut buf, &mut sizes);
         buf
     }
 
@@ -181,23 +208,3 @@ impl DecodeOptions {
         check_required(msg)
     }
 }
-
-/// A generated protobuf enum: a Rust enum with one variant per distinct number.
-pub trait Enumeration: Copy + Default + Eq + Debug + Send + Sync + 'static {
-    /// The variant with this number, if any.
-    fn from_i32(value: i32) -> Option<Self>;
-    /// The number of this variant.
-    fn to_i32(self) -> i32;
-}
-
-/// The error of `TryFrom<i32>` for a generated enum: the number is not one of its values.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct UnknownEnumValue(pub i32);
-
-impl fmt::Display for UnknownEnumValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown enum value {}", self.0)
-    }
-}
-
-impl std::error::Error for UnknownEnumValue {}

@@ -24,21 +24,27 @@ enum Color {
     Negative = -7,
 }
 
-impl Enumeration for Color {
-    fn from_i32(value: i32) -> Option<Self> {
+impl TryFrom<i32> for Color {
+    type Error = protoforge::UnknownEnumValue;
+
+    fn try_from(value: i32) -> Result<Self, Self::Error> {
         match value {
-            0 => Some(Color::Red),
-            1 => Some(Color::Green),
-            2 => Some(Color::Blue),
-            -7 => Some(Color::Negative),
-            _ => None,
+            0 => Ok(Color::Red),
+            1 => Ok(Color::Green),
+            2 => Ok(Color::Blue),
+            -7 => Ok(Color::Negative),
+            _ => Err(protoforge::UnknownEnumValue(value)),
         }
     }
+}
 
-    fn to_i32(self) -> i32 {
-        self as i32
+impl From<Color> for i32 {
+    fn from(value: Color) -> i32 {
+        value as i32
     }
 }
+
+impl Enumeration for Color {}
 
 /// The group `G` of `AllTypes`.
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -49,7 +55,7 @@ struct G {
 }
 
 impl Message for G {
-    fn encode_raw(&self, buf: &mut impl BufMut) {
+    fn encode_with(&self, buf: &mut impl BufMut, _sizes: &mut protoforge::encoding::SizeCache) {
         if let Some(v) = &self.g_a {
             encoding::int32::encode(71, v, buf);
         }
@@ -75,7 +81,7 @@ impl Message for G {
         }
     }
 
-    fn encoded_len(&self) -> usize {
+    fn encoded_len_with(&self, _sizes: &mut protoforge::encoding::SizeCache) -> usize {
         self.g_a
             .as_ref()
             .map_or(0, |v| encoding::int32::encoded_len(71, v))
@@ -350,18 +356,18 @@ macro_rules! all_types {
         }
 
         impl Message for AllTypes {
-            fn encode_raw(&self, buf: &mut impl BufMut) {
+            fn encode_with(&self, buf: &mut impl BufMut, sizes: &mut protoforge::encoding::SizeCache) {
                 $(if let Some(v) = &self.$s { encoding::$smod::encode($sn, v, buf); })*
                 if let Some(v) = &self.f_enum { encoding::enumeration::encode(16, v, buf); }
-                if let Some(v) = &self.f_child { encoding::message::encode(17, &**v, buf); }
+                if let Some(v) = &self.f_child { encoding::message::encode(17, &**v, buf, sizes); }
                 $(encoding::$pmod::encode_packed($pn, &self.$p, buf);)*
                 $(encoding::$umod::encode_repeated($un, &self.$u, buf);)*
                 encoding::enumeration::encode_repeated(56, &self.u_enum, buf);
                 encoding::enumeration::encode_packed(57, &self.p_enum, buf);
-                encoding::message::encode_repeated(58, &self.r_child, buf);
+                encoding::message::encode_repeated(58, &self.r_child, buf, sizes);
                 encoding::map::encode::<codec::String, codec::Int32, _>(60, &self.m_str_int, buf);
                 encoding::map::encode::<codec::SInt64, codec::String, _>(61, &self.m_int_str, buf);
-                if let Some(v) = &self.g { encoding::group::encode(70, v, buf); }
+                if let Some(v) = &self.g { encoding::group::encode(70, v, buf, sizes); }
                 self.unknown_fields.encode_raw(buf);
             }
 
@@ -402,18 +408,18 @@ macro_rules! all_types {
                 }
             }
 
-            fn encoded_len(&self) -> usize {
+            fn encoded_len_with(&self, sizes: &mut protoforge::encoding::SizeCache) -> usize {
                 0 $(+ self.$s.as_ref().map_or(0, |v| encoding::$smod::encoded_len($sn, v)))*
                     + self.f_enum.as_ref().map_or(0, |v| encoding::enumeration::encoded_len(16, v))
-                    + self.f_child.as_ref().map_or(0, |v| encoding::message::encoded_len(17, &**v))
+                    + self.f_child.as_ref().map_or(0, |v| encoding::message::encoded_len(17, &**v, sizes))
                     $(+ encoding::$pmod::encoded_len_packed($pn, &self.$p))*
                     $(+ encoding::$umod::encoded_len_repeated($un, &self.$u))*
                     + encoding::enumeration::encoded_len_repeated(56, &self.u_enum)
                     + encoding::enumeration::encoded_len_packed(57, &self.p_enum)
-                    + encoding::message::encoded_len_repeated(58, &self.r_child)
+                    + encoding::message::encoded_len_repeated(58, &self.r_child, sizes)
                     + encoding::map::encoded_len::<codec::String, codec::Int32, _>(60, &self.m_str_int)
                     + encoding::map::encoded_len::<codec::SInt64, codec::String, _>(61, &self.m_int_str)
-                    + self.g.as_ref().map_or(0, |v| encoding::group::encoded_len(70, v))
+                    + self.g.as_ref().map_or(0, |v| encoding::group::encoded_len(70, v, sizes))
                     + self.unknown_fields.encoded_len()
             }
 

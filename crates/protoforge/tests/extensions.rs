@@ -20,7 +20,7 @@ struct ComplexOptionType1 {
 }
 
 impl Message for ComplexOptionType1 {
-    fn encode_raw(&self, buf: &mut impl BufMut) {
+    fn encode_with(&self, buf: &mut impl BufMut, _sizes: &mut protoforge::encoding::SizeCache) {
         if let Some(v) = &self.foo {
             encoding::int32::encode(1, v, buf);
         }
@@ -55,7 +55,7 @@ impl Message for ComplexOptionType1 {
         }
     }
 
-    fn encoded_len(&self) -> usize {
+    fn encoded_len_with(&self, _sizes: &mut protoforge::encoding::SizeCache) -> usize {
         self.foo
             .as_ref()
             .map_or(0, |v| encoding::int32::encoded_len(1, v))

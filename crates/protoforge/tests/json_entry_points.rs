@@ -53,7 +53,7 @@ struct Msg {
 }
 
 impl Message for Msg {
-    fn encode_raw(&self, buf: &mut impl BufMut) {
+    fn encode_with(&self, buf: &mut impl BufMut, sizes: &mut protoforge::encoding::SizeCache) {
         if self.optional_int32 != 0 {
             encoding::int32::encode(1, &self.optional_int32, buf);
         }
@@ -70,7 +70,7 @@ impl Message for Msg {
             encoding::bytes::encode(15, &self.optional_bytes, buf);
         }
         if let Some(m) = &self.optional_nested_message {
-            encoding::message::encode(18, m, buf);
+            encoding::message::encode(18, m, buf, sizes);
         }
         if self.optional_nested_enum != 0 {
             encoding::int32::encode(21, &self.optional_nested_enum, buf);
@@ -114,7 +114,7 @@ impl Message for Msg {
         }
     }
 
-    fn encoded_len(&self) -> usize {
+    fn encoded_len_with(&self, sizes: &mut protoforge::encoding::SizeCache) -> usize {
         let mut len = 0;
         if self.optional_int32 != 0 {
             len += encoding::int32::encoded_len(1, &self.optional_int32);
@@ -132,7 +132,7 @@ impl Message for Msg {
             len += encoding::bytes::encoded_len(15, &self.optional_bytes);
         }
         if let Some(m) = &self.optional_nested_message {
-            len += encoding::message::encoded_len(18, m);
+            len += encoding::message::encoded_len(18, m, sizes);
         }
         if self.optional_nested_enum != 0 {
             len += encoding::int32::encoded_len(21, &self.optional_nested_enum);

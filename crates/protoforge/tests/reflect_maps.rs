@@ -91,7 +91,7 @@ macro_rules! maps {
         }
 
         impl Message for Maps {
-            fn encode_raw(&self, buf: &mut impl BufMut) {
+            fn encode_with(&self, buf: &mut impl BufMut, _sizes: &mut protoforge::encoding::SizeCache) {
                 $(encoding::map::encode::<$kc, $vc, _>($number, &self.$field, buf);)*
                 self.unknown_fields.encode_raw(buf);
             }
@@ -114,7 +114,7 @@ macro_rules! maps {
                 }
             }
 
-            fn encoded_len(&self) -> usize {
+            fn encoded_len_with(&self, _sizes: &mut protoforge::encoding::SizeCache) -> usize {
                 0 $(+ encoding::map::encoded_len::<$kc, $vc, _>($number, &self.$field))*
                     + self.unknown_fields.encoded_len()
             }

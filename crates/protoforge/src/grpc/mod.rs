@@ -100,10 +100,11 @@ impl<T: Message> tonic::codec::Encoder for Encoder<T> {
     type Error = Status;
 
     fn encode(&mut self, item: T, dst: &mut EncodeBuf<'_>) -> Result<(), Status> {
-        // One length pass: reserve exactly, then write without `encode`'s second size check
+        // One sizing pass: reserve exactly, then write without `encode`'s room check
         // (tonic's frame buffer grows on demand, so it can never be too small).
-        dst.reserve(item.encoded_len());
-        item.encode_raw(dst);
+        let mut sizes = crate::encoding::SizeCache::new();
+        dst.reserve(item.encoded_len_with(&mut sizes));
+        item.encode_with(dst, &mut sizes);
         Ok(())
     }
 }

@@ -34,13 +34,8 @@
 /// The text format representation of an `Any` is like a message with one field
 /// whose name is the type URL in brackets. For example, an `Any` containing a
 /// `foo.Bar` message may be written `[type.googleapis.com/foo.Bar] { a: 2 }`.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
+#[allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct Any {
     /// Identifies the type of the serialized Protobuf message with a URI reference
     /// consisting of a prefix ending in a slash and the fully-qualified type name.
@@ -71,43 +66,32 @@ pub struct Any {
     /// resolution service at these type URLs was considered but Protobuf never
     /// implemented one and considers contacting these URLs to be problematic and
     /// a potential security issue. Do not attempt to contact type URLs.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub type_url: ::std::string::String,
     /// Holds a Protobuf serialization of the type described by type_url.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub value: ::std::vec::Vec<u8>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl Any {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.Any";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for Any {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if !self.type_url.is_empty() {
-            crate::encoding::string::encode(1, &self.type_url, buf);
-        }
-        if !self.value.is_empty() {
-            crate::encoding::bytes::encode(2, &self.value, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "Any",
+        &[(1, "type_url"), (2, "value")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        _sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::string::encode_implicit(1, &self.type_url, buf);
+        encoding::bytes::encode_implicit(2, &self.value, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::string::encoded_len_implicit(1, &self.type_url)
+            + encoding::bytes::encoded_len_implicit(2, &self.value)
     }
     fn merge_field(
         &mut self,
@@ -116,37 +100,14 @@ impl crate::Message for Any {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "Any";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::string::merge(wire_type, &mut self.type_url, buf, ctx)
-                    .map_err(|error| error.push(NAME, "type_url"))
-            }
-            2 => {
-                crate::encoding::bytes::merge(wire_type, &mut self.value, buf, ctx)
-                    .map_err(|error| error.push(NAME, "value"))
-            }
+            1 => encoding::string::merge(wire_type, &mut self.type_url, buf, ctx),
+            2 => encoding::bytes::merge(wire_type, &mut self.value, buf, ctx),
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + if !self.type_url.is_empty() {
-                crate::encoding::string::encoded_len(1, &self.type_url)
-            } else {
-                0
-            }
-            + if !self.value.is_empty() {
-                crate::encoding::bytes::encoded_len(2, &self.value)
-            } else {
-                0
-            }
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for Any {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "Any";
@@ -165,35 +126,14 @@ impl crate::Name for Any {
 /// strongly discouraged. This message does not reliability preserve all
 /// information necessary to model the schema and preserve semantics. Instead
 /// make use of FileDescriptorSet which preserves the necessary information.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct Api {
     /// The fully qualified name of this interface, including package name
     /// followed by the interface's simple name.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub name: ::std::string::String,
     /// The methods of this interface, in unspecified order.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub methods: ::std::vec::Vec<Method>,
     /// Any metadata attached to the interface.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub options: ::std::vec::Vec<Option>,
     /// A version string for this interface. If specified, must have the form
     /// `major-version.minor-version`, as in `1.10`. If the minor version is
@@ -214,77 +154,63 @@ pub struct Api {
     /// `google.feature.v1`. For major versions 0 and 1, the suffix can
     /// be omitted. Zero major versions must only be used for
     /// experimental, non-GA interfaces.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub version: ::std::string::String,
     /// Source context for the protocol buffer service represented by this
     /// message.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub source_context: ::core::option::Option<SourceContext>,
     /// Included interfaces. See \[Mixin\]\[\].
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub mixins: ::std::vec::Vec<Mixin>,
     /// The source syntax of the service.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
-    pub syntax: i32,
+    pub syntax: crate::EnumValue<Syntax>,
     /// The source edition string, only valid when syntax is SYNTAX_EDITIONS.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub edition: ::std::string::String,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl Api {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.Api";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for Api {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if !self.name.is_empty() {
-            crate::encoding::string::encode(1, &self.name, buf);
-        }
-        crate::encoding::message::encode_repeated(2, &self.methods, buf);
-        crate::encoding::message::encode_repeated(3, &self.options, buf);
-        if !self.version.is_empty() {
-            crate::encoding::string::encode(4, &self.version, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.source_context {
-            crate::encoding::message::encode(5, value, buf);
-        }
-        crate::encoding::message::encode_repeated(6, &self.mixins, buf);
-        if self.syntax != 0 {
-            crate::encoding::int32::encode(7, &self.syntax, buf);
-        }
-        if !self.edition.is_empty() {
-            crate::encoding::string::encode(8, &self.edition, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "Api",
+        &[
+            (1, "name"),
+            (2, "methods"),
+            (3, "options"),
+            (4, "version"),
+            (5, "source_context"),
+            (6, "mixins"),
+            (7, "syntax"),
+            (8, "edition"),
+        ],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::string::encode_implicit(1, &self.name, buf);
+        encoding::message::encode_repeated(2, &self.methods, buf, sizes);
+        encoding::message::encode_repeated(3, &self.options, buf, sizes);
+        encoding::string::encode_implicit(4, &self.version, buf);
+        encoding::message::encode_optional(5, self.source_context.as_ref(), buf, sizes);
+        encoding::message::encode_repeated(6, &self.mixins, buf, sizes);
+        encoding::open_enum::encode_implicit(7, &self.syntax, buf);
+        encoding::string::encode_implicit(8, &self.edition, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::string::encoded_len_implicit(1, &self.name)
+            + encoding::message::encoded_len_repeated(2, &self.methods, sizes)
+            + encoding::message::encoded_len_repeated(3, &self.options, sizes)
+            + encoding::string::encoded_len_implicit(4, &self.version)
+            + encoding::message::encoded_len_optional(
+                5,
+                self.source_context.as_ref(),
+                sizes,
+            ) + encoding::message::encoded_len_repeated(6, &self.mixins, sizes)
+            + encoding::open_enum::encoded_len_implicit(7, &self.syntax)
+            + encoding::string::encoded_len_implicit(8, &self.edition)
     }
     fn merge_field(
         &mut self,
@@ -293,97 +219,31 @@ impl crate::Message for Api {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "Api";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::string::merge(wire_type, &mut self.name, buf, ctx)
-                    .map_err(|error| error.push(NAME, "name"))
-            }
+            1 => encoding::string::merge(wire_type, &mut self.name, buf, ctx),
             2 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.methods,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "methods"))
+                encoding::message::merge_repeated(wire_type, &mut self.methods, buf, ctx)
             }
             3 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.options,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "options"))
+                encoding::message::merge_repeated(wire_type, &mut self.options, buf, ctx)
             }
-            4 => {
-                crate::encoding::string::merge(wire_type, &mut self.version, buf, ctx)
-                    .map_err(|error| error.push(NAME, "version"))
-            }
+            4 => encoding::string::merge(wire_type, &mut self.version, buf, ctx),
             5 => {
-                crate::encoding::message::merge(
-                        wire_type,
-                        self.source_context.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "source_context"))
+                encoding::message::merge(
+                    wire_type,
+                    self.source_context.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
-            6 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.mixins,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "mixins"))
-            }
-            7 => {
-                crate::encoding::int32::merge(wire_type, &mut self.syntax, buf, ctx)
-                    .map_err(|error| error.push(NAME, "syntax"))
-            }
-            8 => {
-                crate::encoding::string::merge(wire_type, &mut self.edition, buf, ctx)
-                    .map_err(|error| error.push(NAME, "edition"))
-            }
+            6 => encoding::message::merge_repeated(wire_type, &mut self.mixins, buf, ctx),
+            7 => encoding::open_enum::merge(wire_type, &mut self.syntax, buf, ctx),
+            8 => encoding::string::merge(wire_type, &mut self.edition, buf, ctx),
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + if !self.name.is_empty() {
-                crate::encoding::string::encoded_len(1, &self.name)
-            } else {
-                0
-            } + crate::encoding::message::encoded_len_repeated(2, &self.methods)
-            + crate::encoding::message::encoded_len_repeated(3, &self.options)
-            + if !self.version.is_empty() {
-                crate::encoding::string::encoded_len(4, &self.version)
-            } else {
-                0
-            }
-            + self
-                .source_context
-                .as_ref()
-                .map_or(0, |value| crate::encoding::message::encoded_len(5, value))
-            + crate::encoding::message::encoded_len_repeated(6, &self.mixins)
-            + if self.syntax != 0 {
-                crate::encoding::int32::encoded_len(7, &self.syntax)
-            } else {
-                0
-            }
-            + if !self.edition.is_empty() {
-                crate::encoding::string::encoded_len(8, &self.edition)
-            } else {
-                0
-            }
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for Api {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "Api";
@@ -394,118 +254,78 @@ impl crate::Name for Api {
 /// strongly discouraged. This message does not reliability preserve all
 /// information necessary to model the schema and preserve semantics. Instead
 /// make use of FileDescriptorSet which preserves the necessary information.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
 #[allow(deprecated)]
 pub struct Method {
     /// The simple name of this method.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub name: ::std::string::String,
     /// A URL of the input message type.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub request_type_url: ::std::string::String,
     /// If true, the request is streamed.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub request_streaming: bool,
     /// The URL of the output message type.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub response_type_url: ::std::string::String,
     /// If true, the response is streamed.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub response_streaming: bool,
     /// Any metadata attached to the method.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub options: ::std::vec::Vec<Option>,
     /// The source syntax of this method.
     ///
     /// This field should be ignored, instead the syntax should be inherited from
     /// Api. This is similar to Field and EnumValue.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     #[deprecated]
-    pub syntax: i32,
+    pub syntax: crate::EnumValue<Syntax>,
     /// The source edition string, only valid when syntax is SYNTAX_EDITIONS.
     ///
     /// This field should be ignored, instead the edition should be inherited from
     /// Api. This is similar to Field and EnumValue.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     #[deprecated]
     pub edition: ::std::string::String,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
 #[allow(deprecated)]
-impl Method {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.Method";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for Method {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if !self.name.is_empty() {
-            crate::encoding::string::encode(1, &self.name, buf);
-        }
-        if !self.request_type_url.is_empty() {
-            crate::encoding::string::encode(2, &self.request_type_url, buf);
-        }
-        if self.request_streaming {
-            crate::encoding::bool::encode(3, &self.request_streaming, buf);
-        }
-        if !self.response_type_url.is_empty() {
-            crate::encoding::string::encode(4, &self.response_type_url, buf);
-        }
-        if self.response_streaming {
-            crate::encoding::bool::encode(5, &self.response_streaming, buf);
-        }
-        crate::encoding::message::encode_repeated(6, &self.options, buf);
-        if self.syntax != 0 {
-            crate::encoding::int32::encode(7, &self.syntax, buf);
-        }
-        if !self.edition.is_empty() {
-            crate::encoding::string::encode(8, &self.edition, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "Method",
+        &[
+            (1, "name"),
+            (2, "request_type_url"),
+            (3, "request_streaming"),
+            (4, "response_type_url"),
+            (5, "response_streaming"),
+            (6, "options"),
+            (7, "syntax"),
+            (8, "edition"),
+        ],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::string::encode_implicit(1, &self.name, buf);
+        encoding::string::encode_implicit(2, &self.request_type_url, buf);
+        encoding::bool::encode_implicit(3, &self.request_streaming, buf);
+        encoding::string::encode_implicit(4, &self.response_type_url, buf);
+        encoding::bool::encode_implicit(5, &self.response_streaming, buf);
+        encoding::message::encode_repeated(6, &self.options, buf, sizes);
+        encoding::open_enum::encode_implicit(7, &self.syntax, buf);
+        encoding::string::encode_implicit(8, &self.edition, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::string::encoded_len_implicit(1, &self.name)
+            + encoding::string::encoded_len_implicit(2, &self.request_type_url)
+            + encoding::bool::encoded_len_implicit(3, &self.request_streaming)
+            + encoding::string::encoded_len_implicit(4, &self.response_type_url)
+            + encoding::bool::encoded_len_implicit(5, &self.response_streaming)
+            + encoding::message::encoded_len_repeated(6, &self.options, sizes)
+            + encoding::open_enum::encoded_len_implicit(7, &self.syntax)
+            + encoding::string::encoded_len_implicit(8, &self.edition)
     }
     fn merge_field(
         &mut self,
@@ -514,108 +334,22 @@ impl crate::Message for Method {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "Method";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::string::merge(wire_type, &mut self.name, buf, ctx)
-                    .map_err(|error| error.push(NAME, "name"))
-            }
-            2 => {
-                crate::encoding::string::merge(
-                        wire_type,
-                        &mut self.request_type_url,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "request_type_url"))
-            }
-            3 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        &mut self.request_streaming,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "request_streaming"))
-            }
+            1 => encoding::string::merge(wire_type, &mut self.name, buf, ctx),
+            2 => encoding::string::merge(wire_type, &mut self.request_type_url, buf, ctx),
+            3 => encoding::bool::merge(wire_type, &mut self.request_streaming, buf, ctx),
             4 => {
-                crate::encoding::string::merge(
-                        wire_type,
-                        &mut self.response_type_url,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "response_type_url"))
+                encoding::string::merge(wire_type, &mut self.response_type_url, buf, ctx)
             }
-            5 => {
-                crate::encoding::bool::merge(
-                        wire_type,
-                        &mut self.response_streaming,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "response_streaming"))
-            }
+            5 => encoding::bool::merge(wire_type, &mut self.response_streaming, buf, ctx),
             6 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.options,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "options"))
+                encoding::message::merge_repeated(wire_type, &mut self.options, buf, ctx)
             }
-            7 => {
-                crate::encoding::int32::merge(wire_type, &mut self.syntax, buf, ctx)
-                    .map_err(|error| error.push(NAME, "syntax"))
-            }
-            8 => {
-                crate::encoding::string::merge(wire_type, &mut self.edition, buf, ctx)
-                    .map_err(|error| error.push(NAME, "edition"))
-            }
+            7 => encoding::open_enum::merge(wire_type, &mut self.syntax, buf, ctx),
+            8 => encoding::string::merge(wire_type, &mut self.edition, buf, ctx),
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
-    }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + if !self.name.is_empty() {
-                crate::encoding::string::encoded_len(1, &self.name)
-            } else {
-                0
-            }
-            + if !self.request_type_url.is_empty() {
-                crate::encoding::string::encoded_len(2, &self.request_type_url)
-            } else {
-                0
-            }
-            + if self.request_streaming {
-                crate::encoding::bool::encoded_len(3, &self.request_streaming)
-            } else {
-                0
-            }
-            + if !self.response_type_url.is_empty() {
-                crate::encoding::string::encoded_len(4, &self.response_type_url)
-            } else {
-                0
-            }
-            + if self.response_streaming {
-                crate::encoding::bool::encoded_len(5, &self.response_streaming)
-            } else {
-                0
-            } + crate::encoding::message::encoded_len_repeated(6, &self.options)
-            + if self.syntax != 0 {
-                crate::encoding::int32::encoded_len(7, &self.syntax)
-            } else {
-                0
-            }
-            + if !self.edition.is_empty() {
-                crate::encoding::string::encoded_len(8, &self.edition)
-            } else {
-                0
-            }
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
     }
 }
 #[allow(deprecated)]
@@ -711,53 +445,37 @@ impl crate::Name for Method {
 ///   ...
 /// }
 /// ```
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
+#[allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct Mixin {
     /// The fully qualified name of the interface which is included.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub name: ::std::string::String,
     /// If non-empty specifies a path under which inherited HTTP paths
     /// are rooted.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub root: ::std::string::String,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl Mixin {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.Mixin";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for Mixin {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if !self.name.is_empty() {
-            crate::encoding::string::encode(1, &self.name, buf);
-        }
-        if !self.root.is_empty() {
-            crate::encoding::string::encode(2, &self.root, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "Mixin",
+        &[(1, "name"), (2, "root")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        _sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::string::encode_implicit(1, &self.name, buf);
+        encoding::string::encode_implicit(2, &self.root, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::string::encoded_len_implicit(1, &self.name)
+            + encoding::string::encoded_len_implicit(2, &self.root)
     }
     fn merge_field(
         &mut self,
@@ -766,37 +484,14 @@ impl crate::Message for Mixin {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "Mixin";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::string::merge(wire_type, &mut self.name, buf, ctx)
-                    .map_err(|error| error.push(NAME, "name"))
-            }
-            2 => {
-                crate::encoding::string::merge(wire_type, &mut self.root, buf, ctx)
-                    .map_err(|error| error.push(NAME, "root"))
-            }
+            1 => encoding::string::merge(wire_type, &mut self.name, buf, ctx),
+            2 => encoding::string::merge(wire_type, &mut self.root, buf, ctx),
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + if !self.name.is_empty() {
-                crate::encoding::string::encoded_len(1, &self.name)
-            } else {
-                0
-            }
-            + if !self.root.is_empty() {
-                crate::encoding::string::encoded_len(2, &self.root)
-            } else {
-                0
-            }
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for Mixin {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "Mixin";
@@ -865,22 +560,11 @@ impl crate::Name for Mixin {
 /// encoded in JSON format as "3s", while 3 seconds and 1 nanosecond should
 /// be expressed in JSON format as "3.000000001s", and 3 seconds and 1
 /// microsecond should be expressed in JSON format as "3.000001s".
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct Duration {
     /// Signed seconds of the span of time. Must be from -315,576,000,000
     /// to +315,576,000,000 inclusive. Note: these bounds are computed from:
     /// 60 sec/min * 60 min/hr * 24 hr/day * 365.25 days/year * 10000 years
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub seconds: i64,
     /// Signed fractions of a second at nanosecond resolution of the span
     /// of time. Durations less than one second are represented with a 0
@@ -888,36 +572,30 @@ pub struct Duration {
     /// of one second or more, a non-zero value for the `nanos` field must be
     /// of the same sign as the `seconds` field. Must be from -999,999,999
     /// to +999,999,999 inclusive.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub nanos: i32,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl Duration {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.Duration";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for Duration {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if self.seconds != 0 {
-            crate::encoding::int64::encode(1, &self.seconds, buf);
-        }
-        if self.nanos != 0 {
-            crate::encoding::int32::encode(2, &self.nanos, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "Duration",
+        &[(1, "seconds"), (2, "nanos")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        _sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::int64::encode_implicit(1, &self.seconds, buf);
+        encoding::int32::encode_implicit(2, &self.nanos, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::int64::encoded_len_implicit(1, &self.seconds)
+            + encoding::int32::encoded_len_implicit(2, &self.nanos)
     }
     fn merge_field(
         &mut self,
@@ -926,37 +604,14 @@ impl crate::Message for Duration {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "Duration";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::int64::merge(wire_type, &mut self.seconds, buf, ctx)
-                    .map_err(|error| error.push(NAME, "seconds"))
-            }
-            2 => {
-                crate::encoding::int32::merge(wire_type, &mut self.nanos, buf, ctx)
-                    .map_err(|error| error.push(NAME, "nanos"))
-            }
+            1 => encoding::int64::merge(wire_type, &mut self.seconds, buf, ctx),
+            2 => encoding::int32::merge(wire_type, &mut self.nanos, buf, ctx),
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + if self.seconds != 0 {
-                crate::encoding::int64::encoded_len(1, &self.seconds)
-            } else {
-                0
-            }
-            + if self.nanos != 0 {
-                crate::encoding::int32::encoded_len(2, &self.nanos)
-            } else {
-                0
-            }
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for Duration {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "Duration";
@@ -970,32 +625,21 @@ impl crate::Name for Duration {
 ///   rpc Bar(google.protobuf.Empty) returns (google.protobuf.Empty);
 /// }
 /// ```
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct Empty {
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl Empty {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.Empty";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for Empty {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        _sizes: &mut crate::encoding::SizeCache,
+    ) {
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+        self.unknown_fields.encoded_len()
     }
     fn merge_field(
         &mut self,
@@ -1006,14 +650,7 @@ impl crate::Message for Empty {
     ) -> ::core::result::Result<(), crate::DecodeError> {
         self.unknown_fields.merge_field(number, wire_type, buf, ctx)
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for Empty {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "Empty";
@@ -1239,40 +876,32 @@ impl crate::Name for Empty {
 /// The implementation of any API method which has a FieldMask type field in the
 /// request should verify the included field paths, and return an
 /// `INVALID_ARGUMENT` error if any path is unmappable.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
+#[allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct FieldMask {
     /// The set of field mask paths.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub paths: ::std::vec::Vec<::std::string::String>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl FieldMask {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.FieldMask";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for FieldMask {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        crate::encoding::string::encode_repeated(1, &self.paths, buf);
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "FieldMask",
+        &[(1, "paths")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        _sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::string::encode_repeated(1, &self.paths, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::string::encoded_len_repeated(1, &self.paths)
     }
     fn merge_field(
         &mut self,
@@ -1281,72 +910,45 @@ impl crate::Message for FieldMask {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "FieldMask";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::string::merge_repeated(
-                        wire_type,
-                        &mut self.paths,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "paths"))
-            }
+            1 => encoding::string::merge_repeated(wire_type, &mut self.paths, buf, ctx),
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + crate::encoding::string::encoded_len_repeated(1, &self.paths)
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for FieldMask {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "FieldMask";
 }
 /// `SourceContext` represents information about the source of a
 /// protobuf element, like the file in which it is defined.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct SourceContext {
     /// The path-qualified name of the .proto file that contained the associated
     /// protobuf element.  For example: `"google/protobuf/source_context.proto"`.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub file_name: ::std::string::String,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl SourceContext {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.SourceContext";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for SourceContext {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if !self.file_name.is_empty() {
-            crate::encoding::string::encode(1, &self.file_name, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "SourceContext",
+        &[(1, "file_name")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        _sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::string::encode_implicit(1, &self.file_name, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::string::encoded_len_implicit(1, &self.file_name)
     }
     fn merge_field(
         &mut self,
@@ -1355,28 +957,13 @@ impl crate::Message for SourceContext {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "SourceContext";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::string::merge(wire_type, &mut self.file_name, buf, ctx)
-                    .map_err(|error| error.push(NAME, "file_name"))
-            }
+            1 => encoding::string::merge(wire_type, &mut self.file_name, buf, ctx),
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + if !self.file_name.is_empty() {
-                crate::encoding::string::encoded_len(1, &self.file_name)
-            } else {
-                0
-            }
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for SourceContext {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "SourceContext";
@@ -1394,44 +981,39 @@ impl crate::Name for SourceContext {
 ///
 /// If you do not intend to parse arbitrary JSON into your message, a custom
 /// typed message should be preferred instead of using this type.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct Struct {
     /// Unordered map of dynamically typed values.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub fields: ::std::collections::HashMap<::std::string::String, Value>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl Struct {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.Struct";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for Struct {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        crate::encoding::map::encode::<
-            crate::encoding::codec::String,
-            crate::encoding::codec::Message<Value>,
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "Struct",
+        &[(1, "fields")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        _sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::map::encode::<
+            encoding::codec::String,
+            encoding::codec::Message<Value>,
             _,
         >(1, &self.fields, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::map::encoded_len::<
+                encoding::codec::String,
+                encoding::codec::Message<Value>,
+                _,
+            >(1, &self.fields)
     }
     fn merge_field(
         &mut self,
@@ -1440,33 +1022,20 @@ impl crate::Message for Struct {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "Struct";
+        use crate::encoding;
         match number {
             1 => {
-                let (key, value) = crate::encoding::map::merge_entry::<
-                    crate::encoding::codec::String,
-                    crate::encoding::codec::Message<Value>,
-                >(wire_type, buf, ctx)
-                    .map_err(|error| error.push(NAME, "fields"))?;
+                let (key, value) = encoding::map::merge_entry::<
+                    encoding::codec::String,
+                    encoding::codec::Message<Value>,
+                >(wire_type, buf, ctx)?;
                 self.fields.insert(key, value);
                 ::core::result::Result::Ok(())
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + crate::encoding::map::encoded_len::<
-                crate::encoding::codec::String,
-                crate::encoding::codec::Message<Value>,
-                _,
-            >(1, &self.fields)
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for Struct {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "Struct";
@@ -1477,60 +1046,77 @@ impl crate::Name for Struct {
 /// null, a number, a string, a boolean, a recursive struct value, or a
 /// list of values. A producer of value is expected to set one of these
 /// variants. Absence of any variant is an invalid state.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct Value {
     /// The kind of value.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub kind: ::core::option::Option<value::Kind>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl Value {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.Value";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for Value {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if let ::core::option::Option::Some(value::Kind::NullValue(value)) = &self.kind {
-            crate::encoding::int32::encode(1, value, buf);
-        }
-        if let ::core::option::Option::Some(value::Kind::NumberValue(value)) = &self.kind
-        {
-            crate::encoding::double::encode(2, value, buf);
-        }
-        if let ::core::option::Option::Some(value::Kind::StringValue(value)) = &self.kind
-        {
-            crate::encoding::string::encode(3, value, buf);
-        }
-        if let ::core::option::Option::Some(value::Kind::BoolValue(value)) = &self.kind {
-            crate::encoding::bool::encode(4, value, buf);
-        }
-        if let ::core::option::Option::Some(value::Kind::StructValue(value)) = &self.kind
-        {
-            crate::encoding::message::encode(5, value, buf);
-        }
-        if let ::core::option::Option::Some(value::Kind::ListValue(value)) = &self.kind {
-            crate::encoding::message::encode(6, value, buf);
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "Value",
+        &[
+            (1, "null_value"),
+            (2, "number_value"),
+            (3, "string_value"),
+            (4, "bool_value"),
+            (5, "struct_value"),
+            (6, "list_value"),
+        ],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        if let ::core::option::Option::Some(oneof) = &self.kind {
+            match oneof {
+                value::Kind::NullValue(value) => {
+                    encoding::open_enum::encode(1, value, buf)
+                }
+                value::Kind::NumberValue(value) => {
+                    encoding::double::encode(2, value, buf)
+                }
+                value::Kind::StringValue(value) => {
+                    encoding::string::encode(3, value, buf)
+                }
+                value::Kind::BoolValue(value) => encoding::bool::encode(4, value, buf),
+                value::Kind::StructValue(value) => {
+                    encoding::message::encode(5, value, buf, sizes)
+                }
+                value::Kind::ListValue(value) => {
+                    encoding::message::encode(6, value, buf, sizes)
+                }
+            }
         }
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + match &self.kind {
+                ::core::option::Option::Some(value::Kind::NullValue(value)) => {
+                    encoding::open_enum::encoded_len(1, value)
+                }
+                ::core::option::Option::Some(value::Kind::NumberValue(value)) => {
+                    encoding::double::encoded_len(2, value)
+                }
+                ::core::option::Option::Some(value::Kind::StringValue(value)) => {
+                    encoding::string::encoded_len(3, value)
+                }
+                ::core::option::Option::Some(value::Kind::BoolValue(value)) => {
+                    encoding::bool::encoded_len(4, value)
+                }
+                ::core::option::Option::Some(value::Kind::StructValue(value)) => {
+                    encoding::message::encoded_len(5, value, sizes)
+                }
+                ::core::option::Option::Some(value::Kind::ListValue(value)) => {
+                    encoding::message::encoded_len(6, value, sizes)
+                }
+                _ => 0,
+            }
     }
     fn merge_field(
         &mut self,
@@ -1539,19 +1125,19 @@ impl crate::Message for Value {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "Value";
+        use crate::encoding;
         match number {
             1 => {
-                let mut value = <i32 as ::core::default::Default>::default();
-                crate::encoding::int32::merge(wire_type, &mut value, buf, ctx)
-                    .map_err(|error| error.push(NAME, "null_value"))?;
+                let mut value = <crate::EnumValue<
+                    NullValue,
+                > as ::core::default::Default>::default();
+                encoding::open_enum::merge(wire_type, &mut value, buf, ctx)?;
                 self.kind = ::core::option::Option::Some(value::Kind::NullValue(value));
                 ::core::result::Result::Ok(())
             }
             2 => {
                 let mut value = <f64 as ::core::default::Default>::default();
-                crate::encoding::double::merge(wire_type, &mut value, buf, ctx)
-                    .map_err(|error| error.push(NAME, "number_value"))?;
+                encoding::double::merge(wire_type, &mut value, buf, ctx)?;
                 self.kind = ::core::option::Option::Some(
                     value::Kind::NumberValue(value),
                 );
@@ -1559,8 +1145,7 @@ impl crate::Message for Value {
             }
             3 => {
                 let mut value = <::std::string::String as ::core::default::Default>::default();
-                crate::encoding::string::merge(wire_type, &mut value, buf, ctx)
-                    .map_err(|error| error.push(NAME, "string_value"))?;
+                encoding::string::merge(wire_type, &mut value, buf, ctx)?;
                 self.kind = ::core::option::Option::Some(
                     value::Kind::StringValue(value),
                 );
@@ -1568,8 +1153,7 @@ impl crate::Message for Value {
             }
             4 => {
                 let mut value = <bool as ::core::default::Default>::default();
-                crate::encoding::bool::merge(wire_type, &mut value, buf, ctx)
-                    .map_err(|error| error.push(NAME, "bool_value"))?;
+                encoding::bool::merge(wire_type, &mut value, buf, ctx)?;
                 self.kind = ::core::option::Option::Some(value::Kind::BoolValue(value));
                 ::core::result::Result::Ok(())
             }
@@ -1577,12 +1161,10 @@ impl crate::Message for Value {
                 if let ::core::option::Option::Some(value::Kind::StructValue(value)) = &mut self
                     .kind
                 {
-                    crate::encoding::message::merge(wire_type, value, buf, ctx)
-                        .map_err(|error| error.push(NAME, "struct_value"))
+                    encoding::message::merge(wire_type, value, buf, ctx)
                 } else {
                     let mut value = <Struct as ::core::default::Default>::default();
-                    crate::encoding::message::merge(wire_type, &mut value, buf, ctx)
-                        .map_err(|error| error.push(NAME, "struct_value"))?;
+                    encoding::message::merge(wire_type, &mut value, buf, ctx)?;
                     self.kind = ::core::option::Option::Some(
                         value::Kind::StructValue(value),
                     );
@@ -1593,12 +1175,10 @@ impl crate::Message for Value {
                 if let ::core::option::Option::Some(value::Kind::ListValue(value)) = &mut self
                     .kind
                 {
-                    crate::encoding::message::merge(wire_type, value, buf, ctx)
-                        .map_err(|error| error.push(NAME, "list_value"))
+                    encoding::message::merge(wire_type, value, buf, ctx)
                 } else {
                     let mut value = <ListValue as ::core::default::Default>::default();
-                    crate::encoding::message::merge(wire_type, &mut value, buf, ctx)
-                        .map_err(|error| error.push(NAME, "list_value"))?;
+                    encoding::message::merge(wire_type, &mut value, buf, ctx)?;
                     self.kind = ::core::option::Option::Some(
                         value::Kind::ListValue(value),
                     );
@@ -1608,35 +1188,7 @@ impl crate::Message for Value {
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + match &self.kind {
-                ::core::option::Option::Some(value::Kind::NullValue(value)) => {
-                    crate::encoding::int32::encoded_len(1, value)
-                }
-                ::core::option::Option::Some(value::Kind::NumberValue(value)) => {
-                    crate::encoding::double::encoded_len(2, value)
-                }
-                ::core::option::Option::Some(value::Kind::StringValue(value)) => {
-                    crate::encoding::string::encoded_len(3, value)
-                }
-                ::core::option::Option::Some(value::Kind::BoolValue(value)) => {
-                    crate::encoding::bool::encoded_len(4, value)
-                }
-                ::core::option::Option::Some(value::Kind::StructValue(value)) => {
-                    crate::encoding::message::encoded_len(5, value)
-                }
-                ::core::option::Option::Some(value::Kind::ListValue(value)) => {
-                    crate::encoding::message::encoded_len(6, value)
-                }
-                ::core::option::Option::None => 0,
-            }
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for Value {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "Value";
@@ -1648,87 +1200,48 @@ pub mod value {
     #[allow(deprecated, clippy::large_enum_variant, clippy::enum_variant_names)]
     pub enum Kind {
         /// Represents a JSON `null`.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
-        NullValue(i32),
+        NullValue(crate::EnumValue<super::NullValue>),
         /// Represents a JSON number. Must not be `NaN`, `Infinity` or
         /// `-Infinity`, since those are not supported in JSON. This also cannot
         /// represent large Int64 values, since JSON format generally does not
         /// support them in its number type.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         NumberValue(f64),
         /// Represents a JSON string.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         StringValue(::std::string::String),
         /// Represents a JSON boolean (`true` or `false` literal in JSON).
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         BoolValue(bool),
         /// Represents a JSON object.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         StructValue(super::Struct),
         /// Represents a JSON array.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         ListValue(super::ListValue),
     }
 }
 /// Represents a JSON array.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct ListValue {
     /// Repeated field of dynamically typed values.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub values: ::std::vec::Vec<Value>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl ListValue {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.ListValue";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for ListValue {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        crate::encoding::message::encode_repeated(1, &self.values, buf);
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "ListValue",
+        &[(1, "values")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::message::encode_repeated(1, &self.values, buf, sizes);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::message::encoded_len_repeated(1, &self.values, sizes)
     }
     fn merge_field(
         &mut self,
@@ -1737,29 +1250,13 @@ impl crate::Message for ListValue {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "ListValue";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.values,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "values"))
-            }
+            1 => encoding::message::merge_repeated(wire_type, &mut self.values, buf, ctx),
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + crate::encoding::message::encoded_len_repeated(1, &self.values)
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for ListValue {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "ListValue";
@@ -1773,21 +1270,11 @@ impl crate::Name for ListValue {
 /// invalid. Most ProtoJSON serializers will emit a Value with a `null_value` set
 /// as a JSON `null` regardless of the integer value, and so will round trip to
 /// a `0` value.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
 #[repr(i32)]
 #[allow(clippy::enum_variant_names)]
 pub enum NullValue {
     /// Null value.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     #[default]
     NullValue = 0,
 }
@@ -1825,15 +1312,7 @@ impl ::core::convert::From<NullValue> for i32 {
         value as i32
     }
 }
-#[allow(deprecated)]
-impl crate::Enumeration for NullValue {
-    fn from_i32(value: i32) -> ::core::option::Option<Self> {
-        <Self as ::core::convert::TryFrom<i32>>::try_from(value).ok()
-    }
-    fn to_i32(self) -> i32 {
-        self as i32
-    }
-}
+impl crate::Enumeration for NullValue {}
 /// A Timestamp represents a point in time independent of any time zone or local
 /// calendar, encoded as a count of seconds and fractions of seconds at
 /// nanosecond resolution. The count is relative to an epoch at UTC midnight on
@@ -1935,58 +1414,41 @@ impl crate::Enumeration for NullValue {
 /// the Joda Time's \[`ISODateTimeFormat.dateTime()`\](
 /// <http://joda-time.sourceforge.net/apidocs/org/joda/time/format/ISODateTimeFormat.html#dateTime()>
 /// ) to obtain a formatter capable of generating timestamps in this format.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct Timestamp {
     /// Represents seconds of UTC time since Unix epoch 1970-01-01T00:00:00Z. Must
     /// be between -62135596800 and 253402300799 inclusive (which corresponds to
     /// 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z).
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub seconds: i64,
     /// Non-negative fractions of a second at nanosecond resolution. This field is
     /// the nanosecond portion of the duration, not an alternative to seconds.
     /// Negative second values with fractions must still have non-negative nanos
     /// values that count forward in time. Must be between 0 and 999,999,999
     /// inclusive.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub nanos: i32,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl Timestamp {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.Timestamp";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for Timestamp {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if self.seconds != 0 {
-            crate::encoding::int64::encode(1, &self.seconds, buf);
-        }
-        if self.nanos != 0 {
-            crate::encoding::int32::encode(2, &self.nanos, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "Timestamp",
+        &[(1, "seconds"), (2, "nanos")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        _sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::int64::encode_implicit(1, &self.seconds, buf);
+        encoding::int32::encode_implicit(2, &self.nanos, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::int64::encoded_len_implicit(1, &self.seconds)
+            + encoding::int32::encoded_len_implicit(2, &self.nanos)
     }
     fn merge_field(
         &mut self,
@@ -1995,37 +1457,14 @@ impl crate::Message for Timestamp {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "Timestamp";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::int64::merge(wire_type, &mut self.seconds, buf, ctx)
-                    .map_err(|error| error.push(NAME, "seconds"))
-            }
-            2 => {
-                crate::encoding::int32::merge(wire_type, &mut self.nanos, buf, ctx)
-                    .map_err(|error| error.push(NAME, "nanos"))
-            }
+            1 => encoding::int64::merge(wire_type, &mut self.seconds, buf, ctx),
+            2 => encoding::int32::merge(wire_type, &mut self.nanos, buf, ctx),
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + if self.seconds != 0 {
-                crate::encoding::int64::encoded_len(1, &self.seconds)
-            } else {
-                0
-            }
-            + if self.nanos != 0 {
-                crate::encoding::int32::encoded_len(2, &self.nanos)
-            } else {
-                0
-            }
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for Timestamp {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "Timestamp";
@@ -2036,96 +1475,66 @@ impl crate::Name for Timestamp {
 /// discouraged. This message does not reliability preserve all information
 /// necessary to model the schema and preserve semantics. Instead make use of
 /// FileDescriptorSet which preserves the necessary information.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct Type {
     /// The fully qualified message name.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub name: ::std::string::String,
     /// The list of fields.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub fields: ::std::vec::Vec<Field>,
     /// The list of types appearing in `oneof` definitions in this type.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub oneofs: ::std::vec::Vec<::std::string::String>,
     /// The protocol buffer options.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub options: ::std::vec::Vec<Option>,
     /// The source context.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub source_context: ::core::option::Option<SourceContext>,
     /// The source syntax.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
-    pub syntax: i32,
+    pub syntax: crate::EnumValue<Syntax>,
     /// The source edition string, only valid when syntax is SYNTAX_EDITIONS.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub edition: ::std::string::String,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl Type {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.Type";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for Type {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if !self.name.is_empty() {
-            crate::encoding::string::encode(1, &self.name, buf);
-        }
-        crate::encoding::message::encode_repeated(2, &self.fields, buf);
-        crate::encoding::string::encode_repeated(3, &self.oneofs, buf);
-        crate::encoding::message::encode_repeated(4, &self.options, buf);
-        if let ::core::option::Option::Some(value) = &self.source_context {
-            crate::encoding::message::encode(5, value, buf);
-        }
-        if self.syntax != 0 {
-            crate::encoding::int32::encode(6, &self.syntax, buf);
-        }
-        if !self.edition.is_empty() {
-            crate::encoding::string::encode(7, &self.edition, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "Type",
+        &[
+            (1, "name"),
+            (2, "fields"),
+            (3, "oneofs"),
+            (4, "options"),
+            (5, "source_context"),
+            (6, "syntax"),
+            (7, "edition"),
+        ],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::string::encode_implicit(1, &self.name, buf);
+        encoding::message::encode_repeated(2, &self.fields, buf, sizes);
+        encoding::string::encode_repeated(3, &self.oneofs, buf);
+        encoding::message::encode_repeated(4, &self.options, buf, sizes);
+        encoding::message::encode_optional(5, self.source_context.as_ref(), buf, sizes);
+        encoding::open_enum::encode_implicit(6, &self.syntax, buf);
+        encoding::string::encode_implicit(7, &self.edition, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::string::encoded_len_implicit(1, &self.name)
+            + encoding::message::encoded_len_repeated(2, &self.fields, sizes)
+            + encoding::string::encoded_len_repeated(3, &self.oneofs)
+            + encoding::message::encoded_len_repeated(4, &self.options, sizes)
+            + encoding::message::encoded_len_optional(
+                5,
+                self.source_context.as_ref(),
+                sizes,
+            ) + encoding::open_enum::encoded_len_implicit(6, &self.syntax)
+            + encoding::string::encoded_len_implicit(7, &self.edition)
     }
     fn merge_field(
         &mut self,
@@ -2134,88 +1543,28 @@ impl crate::Message for Type {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "Type";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::string::merge(wire_type, &mut self.name, buf, ctx)
-                    .map_err(|error| error.push(NAME, "name"))
-            }
-            2 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.fields,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "fields"))
-            }
-            3 => {
-                crate::encoding::string::merge_repeated(
-                        wire_type,
-                        &mut self.oneofs,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "oneofs"))
-            }
+            1 => encoding::string::merge(wire_type, &mut self.name, buf, ctx),
+            2 => encoding::message::merge_repeated(wire_type, &mut self.fields, buf, ctx),
+            3 => encoding::string::merge_repeated(wire_type, &mut self.oneofs, buf, ctx),
             4 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.options,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "options"))
+                encoding::message::merge_repeated(wire_type, &mut self.options, buf, ctx)
             }
             5 => {
-                crate::encoding::message::merge(
-                        wire_type,
-                        self.source_context.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "source_context"))
+                encoding::message::merge(
+                    wire_type,
+                    self.source_context.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
-            6 => {
-                crate::encoding::int32::merge(wire_type, &mut self.syntax, buf, ctx)
-                    .map_err(|error| error.push(NAME, "syntax"))
-            }
-            7 => {
-                crate::encoding::string::merge(wire_type, &mut self.edition, buf, ctx)
-                    .map_err(|error| error.push(NAME, "edition"))
-            }
+            6 => encoding::open_enum::merge(wire_type, &mut self.syntax, buf, ctx),
+            7 => encoding::string::merge(wire_type, &mut self.edition, buf, ctx),
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + if !self.name.is_empty() {
-                crate::encoding::string::encoded_len(1, &self.name)
-            } else {
-                0
-            } + crate::encoding::message::encoded_len_repeated(2, &self.fields)
-            + crate::encoding::string::encoded_len_repeated(3, &self.oneofs)
-            + crate::encoding::message::encoded_len_repeated(4, &self.options)
-            + self
-                .source_context
-                .as_ref()
-                .map_or(0, |value| crate::encoding::message::encoded_len(5, value))
-            + if self.syntax != 0 {
-                crate::encoding::int32::encoded_len(6, &self.syntax)
-            } else {
-                0
-            }
-            + if !self.edition.is_empty() {
-                crate::encoding::string::encoded_len(7, &self.edition)
-            } else {
-                0
-            }
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for Type {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "Type";
@@ -2226,132 +1575,80 @@ impl crate::Name for Type {
 /// strongly discouraged. This message does not reliability preserve all
 /// information necessary to model the schema and preserve semantics. Instead
 /// make use of FileDescriptorSet which preserves the necessary information.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct Field {
     /// The field type.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
-    pub kind: i32,
+    pub kind: crate::EnumValue<field::Kind>,
     /// The field cardinality.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
-    pub cardinality: i32,
+    pub cardinality: crate::EnumValue<field::Cardinality>,
     /// The field number.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub number: i32,
     /// The field name.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub name: ::std::string::String,
     /// The field type URL, without the scheme, for message or enumeration
     /// types. Example: `"type.googleapis.com/google.protobuf.Timestamp"`.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub type_url: ::std::string::String,
     /// The index of the field type in `Type.oneofs`, for message or enumeration
     /// types. The first type has index 1; zero means the type is not in the list.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub oneof_index: i32,
     /// Whether to use alternative packed wire representation.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub packed: bool,
     /// The protocol buffer options.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub options: ::std::vec::Vec<Option>,
     /// The field JSON name.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub json_name: ::std::string::String,
     /// The string value of the default value of this field. Proto2 syntax only.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub default_value: ::std::string::String,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl Field {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.Field";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for Field {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if self.kind != 0 {
-            crate::encoding::int32::encode(1, &self.kind, buf);
-        }
-        if self.cardinality != 0 {
-            crate::encoding::int32::encode(2, &self.cardinality, buf);
-        }
-        if self.number != 0 {
-            crate::encoding::int32::encode(3, &self.number, buf);
-        }
-        if !self.name.is_empty() {
-            crate::encoding::string::encode(4, &self.name, buf);
-        }
-        if !self.type_url.is_empty() {
-            crate::encoding::string::encode(6, &self.type_url, buf);
-        }
-        if self.oneof_index != 0 {
-            crate::encoding::int32::encode(7, &self.oneof_index, buf);
-        }
-        if self.packed {
-            crate::encoding::bool::encode(8, &self.packed, buf);
-        }
-        crate::encoding::message::encode_repeated(9, &self.options, buf);
-        if !self.json_name.is_empty() {
-            crate::encoding::string::encode(10, &self.json_name, buf);
-        }
-        if !self.default_value.is_empty() {
-            crate::encoding::string::encode(11, &self.default_value, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "Field",
+        &[
+            (1, "kind"),
+            (2, "cardinality"),
+            (3, "number"),
+            (4, "name"),
+            (6, "type_url"),
+            (7, "oneof_index"),
+            (8, "packed"),
+            (9, "options"),
+            (10, "json_name"),
+            (11, "default_value"),
+        ],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::open_enum::encode_implicit(1, &self.kind, buf);
+        encoding::open_enum::encode_implicit(2, &self.cardinality, buf);
+        encoding::int32::encode_implicit(3, &self.number, buf);
+        encoding::string::encode_implicit(4, &self.name, buf);
+        encoding::string::encode_implicit(6, &self.type_url, buf);
+        encoding::int32::encode_implicit(7, &self.oneof_index, buf);
+        encoding::bool::encode_implicit(8, &self.packed, buf);
+        encoding::message::encode_repeated(9, &self.options, buf, sizes);
+        encoding::string::encode_implicit(10, &self.json_name, buf);
+        encoding::string::encode_implicit(11, &self.default_value, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::open_enum::encoded_len_implicit(1, &self.kind)
+            + encoding::open_enum::encoded_len_implicit(2, &self.cardinality)
+            + encoding::int32::encoded_len_implicit(3, &self.number)
+            + encoding::string::encoded_len_implicit(4, &self.name)
+            + encoding::string::encoded_len_implicit(6, &self.type_url)
+            + encoding::int32::encoded_len_implicit(7, &self.oneof_index)
+            + encoding::bool::encoded_len_implicit(8, &self.packed)
+            + encoding::message::encoded_len_repeated(9, &self.options, sizes)
+            + encoding::string::encoded_len_implicit(10, &self.json_name)
+            + encoding::string::encoded_len_implicit(11, &self.default_value)
     }
     fn merge_field(
         &mut self,
@@ -2360,114 +1657,24 @@ impl crate::Message for Field {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "Field";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::int32::merge(wire_type, &mut self.kind, buf, ctx)
-                    .map_err(|error| error.push(NAME, "kind"))
-            }
-            2 => {
-                crate::encoding::int32::merge(wire_type, &mut self.cardinality, buf, ctx)
-                    .map_err(|error| error.push(NAME, "cardinality"))
-            }
-            3 => {
-                crate::encoding::int32::merge(wire_type, &mut self.number, buf, ctx)
-                    .map_err(|error| error.push(NAME, "number"))
-            }
-            4 => {
-                crate::encoding::string::merge(wire_type, &mut self.name, buf, ctx)
-                    .map_err(|error| error.push(NAME, "name"))
-            }
-            6 => {
-                crate::encoding::string::merge(wire_type, &mut self.type_url, buf, ctx)
-                    .map_err(|error| error.push(NAME, "type_url"))
-            }
-            7 => {
-                crate::encoding::int32::merge(wire_type, &mut self.oneof_index, buf, ctx)
-                    .map_err(|error| error.push(NAME, "oneof_index"))
-            }
-            8 => {
-                crate::encoding::bool::merge(wire_type, &mut self.packed, buf, ctx)
-                    .map_err(|error| error.push(NAME, "packed"))
-            }
+            1 => encoding::open_enum::merge(wire_type, &mut self.kind, buf, ctx),
+            2 => encoding::open_enum::merge(wire_type, &mut self.cardinality, buf, ctx),
+            3 => encoding::int32::merge(wire_type, &mut self.number, buf, ctx),
+            4 => encoding::string::merge(wire_type, &mut self.name, buf, ctx),
+            6 => encoding::string::merge(wire_type, &mut self.type_url, buf, ctx),
+            7 => encoding::int32::merge(wire_type, &mut self.oneof_index, buf, ctx),
+            8 => encoding::bool::merge(wire_type, &mut self.packed, buf, ctx),
             9 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.options,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "options"))
+                encoding::message::merge_repeated(wire_type, &mut self.options, buf, ctx)
             }
-            10 => {
-                crate::encoding::string::merge(wire_type, &mut self.json_name, buf, ctx)
-                    .map_err(|error| error.push(NAME, "json_name"))
-            }
-            11 => {
-                crate::encoding::string::merge(
-                        wire_type,
-                        &mut self.default_value,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "default_value"))
-            }
+            10 => encoding::string::merge(wire_type, &mut self.json_name, buf, ctx),
+            11 => encoding::string::merge(wire_type, &mut self.default_value, buf, ctx),
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + if self.kind != 0 {
-                crate::encoding::int32::encoded_len(1, &self.kind)
-            } else {
-                0
-            }
-            + if self.cardinality != 0 {
-                crate::encoding::int32::encoded_len(2, &self.cardinality)
-            } else {
-                0
-            }
-            + if self.number != 0 {
-                crate::encoding::int32::encoded_len(3, &self.number)
-            } else {
-                0
-            }
-            + if !self.name.is_empty() {
-                crate::encoding::string::encoded_len(4, &self.name)
-            } else {
-                0
-            }
-            + if !self.type_url.is_empty() {
-                crate::encoding::string::encoded_len(6, &self.type_url)
-            } else {
-                0
-            }
-            + if self.oneof_index != 0 {
-                crate::encoding::int32::encoded_len(7, &self.oneof_index)
-            } else {
-                0
-            }
-            + if self.packed {
-                crate::encoding::bool::encoded_len(8, &self.packed)
-            } else {
-                0
-            } + crate::encoding::message::encoded_len_repeated(9, &self.options)
-            + if !self.json_name.is_empty() {
-                crate::encoding::string::encoded_len(10, &self.json_name)
-            } else {
-                0
-            }
-            + if !self.default_value.is_empty() {
-                crate::encoding::string::encoded_len(11, &self.default_value)
-            } else {
-                0
-            }
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for Field {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "Field";
@@ -2475,148 +1682,48 @@ impl crate::Name for Field {
 /// Nested types of `google.protobuf.Field`.
 pub mod field {
     /// Basic field types.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
     #[repr(i32)]
     #[allow(clippy::enum_variant_names)]
     pub enum Kind {
         /// Field type unknown.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         #[default]
         TypeUnknown = 0,
         /// Field type double.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         TypeDouble = 1,
         /// Field type float.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         TypeFloat = 2,
         /// Field type int64.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         TypeInt64 = 3,
         /// Field type uint64.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         TypeUint64 = 4,
         /// Field type int32.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         TypeInt32 = 5,
         /// Field type fixed64.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         TypeFixed64 = 6,
         /// Field type fixed32.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         TypeFixed32 = 7,
         /// Field type bool.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         TypeBool = 8,
         /// Field type string.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         TypeString = 9,
         /// Field type group. Proto2 syntax only, and deprecated.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         TypeGroup = 10,
         /// Field type message.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         TypeMessage = 11,
         /// Field type bytes.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         TypeBytes = 12,
         /// Field type uint32.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         TypeUint32 = 13,
         /// Field type enum.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         TypeEnum = 14,
         /// Field type sfixed32.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         TypeSfixed32 = 15,
         /// Field type sfixed64.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         TypeSfixed64 = 16,
         /// Field type sint32.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         TypeSint32 = 17,
         /// Field type sint64.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         TypeSint64 = 18,
     }
     #[allow(deprecated)]
@@ -2709,53 +1816,20 @@ pub mod field {
             value as i32
         }
     }
-    #[allow(deprecated)]
-    impl crate::Enumeration for Kind {
-        fn from_i32(value: i32) -> ::core::option::Option<Self> {
-            <Self as ::core::convert::TryFrom<i32>>::try_from(value).ok()
-        }
-        fn to_i32(self) -> i32 {
-            self as i32
-        }
-    }
+    impl crate::Enumeration for Kind {}
     /// Whether a field is optional, required, or repeated.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
     #[repr(i32)]
     #[allow(clippy::enum_variant_names)]
     pub enum Cardinality {
         /// For fields with unknown cardinality.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         #[default]
         Unknown = 0,
         /// For optional fields.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         Optional = 1,
         /// For required fields. Proto2 syntax only.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         Required = 2,
         /// For repeated fields.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         Repeated = 3,
     }
     #[allow(deprecated)]
@@ -2803,15 +1877,7 @@ pub mod field {
             value as i32
         }
     }
-    #[allow(deprecated)]
-    impl crate::Enumeration for Cardinality {
-        fn from_i32(value: i32) -> ::core::option::Option<Self> {
-            <Self as ::core::convert::TryFrom<i32>>::try_from(value).ok()
-        }
-        fn to_i32(self) -> i32 {
-            self as i32
-        }
-    }
+    impl crate::Enumeration for Cardinality {}
 }
 /// Enum type definition.
 ///
@@ -2819,88 +1885,61 @@ pub mod field {
 /// strongly discouraged. This message does not reliability preserve all
 /// information necessary to model the schema and preserve semantics. Instead
 /// make use of FileDescriptorSet which preserves the necessary information.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct Enum {
     /// Enum type name.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub name: ::std::string::String,
     /// Enum value definitions.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub enumvalue: ::std::vec::Vec<EnumValue>,
     /// Protocol buffer options.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub options: ::std::vec::Vec<Option>,
     /// The source context.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub source_context: ::core::option::Option<SourceContext>,
     /// The source syntax.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
-    pub syntax: i32,
+    pub syntax: crate::EnumValue<Syntax>,
     /// The source edition string, only valid when syntax is SYNTAX_EDITIONS.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub edition: ::std::string::String,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl Enum {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.Enum";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for Enum {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if !self.name.is_empty() {
-            crate::encoding::string::encode(1, &self.name, buf);
-        }
-        crate::encoding::message::encode_repeated(2, &self.enumvalue, buf);
-        crate::encoding::message::encode_repeated(3, &self.options, buf);
-        if let ::core::option::Option::Some(value) = &self.source_context {
-            crate::encoding::message::encode(4, value, buf);
-        }
-        if self.syntax != 0 {
-            crate::encoding::int32::encode(5, &self.syntax, buf);
-        }
-        if !self.edition.is_empty() {
-            crate::encoding::string::encode(6, &self.edition, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "Enum",
+        &[
+            (1, "name"),
+            (2, "enumvalue"),
+            (3, "options"),
+            (4, "source_context"),
+            (5, "syntax"),
+            (6, "edition"),
+        ],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::string::encode_implicit(1, &self.name, buf);
+        encoding::message::encode_repeated(2, &self.enumvalue, buf, sizes);
+        encoding::message::encode_repeated(3, &self.options, buf, sizes);
+        encoding::message::encode_optional(4, self.source_context.as_ref(), buf, sizes);
+        encoding::open_enum::encode_implicit(5, &self.syntax, buf);
+        encoding::string::encode_implicit(6, &self.edition, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::string::encoded_len_implicit(1, &self.name)
+            + encoding::message::encoded_len_repeated(2, &self.enumvalue, sizes)
+            + encoding::message::encoded_len_repeated(3, &self.options, sizes)
+            + encoding::message::encoded_len_optional(
+                4,
+                self.source_context.as_ref(),
+                sizes,
+            ) + encoding::open_enum::encoded_len_implicit(5, &self.syntax)
+            + encoding::string::encoded_len_implicit(6, &self.edition)
     }
     fn merge_field(
         &mut self,
@@ -2909,78 +1948,34 @@ impl crate::Message for Enum {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "Enum";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::string::merge(wire_type, &mut self.name, buf, ctx)
-                    .map_err(|error| error.push(NAME, "name"))
-            }
+            1 => encoding::string::merge(wire_type, &mut self.name, buf, ctx),
             2 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.enumvalue,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "enumvalue"))
+                encoding::message::merge_repeated(
+                    wire_type,
+                    &mut self.enumvalue,
+                    buf,
+                    ctx,
+                )
             }
             3 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.options,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "options"))
+                encoding::message::merge_repeated(wire_type, &mut self.options, buf, ctx)
             }
             4 => {
-                crate::encoding::message::merge(
-                        wire_type,
-                        self.source_context.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "source_context"))
+                encoding::message::merge(
+                    wire_type,
+                    self.source_context.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
-            5 => {
-                crate::encoding::int32::merge(wire_type, &mut self.syntax, buf, ctx)
-                    .map_err(|error| error.push(NAME, "syntax"))
-            }
-            6 => {
-                crate::encoding::string::merge(wire_type, &mut self.edition, buf, ctx)
-                    .map_err(|error| error.push(NAME, "edition"))
-            }
+            5 => encoding::open_enum::merge(wire_type, &mut self.syntax, buf, ctx),
+            6 => encoding::string::merge(wire_type, &mut self.edition, buf, ctx),
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + if !self.name.is_empty() {
-                crate::encoding::string::encoded_len(1, &self.name)
-            } else {
-                0
-            } + crate::encoding::message::encoded_len_repeated(2, &self.enumvalue)
-            + crate::encoding::message::encoded_len_repeated(3, &self.options)
-            + self
-                .source_context
-                .as_ref()
-                .map_or(0, |value| crate::encoding::message::encoded_len(4, value))
-            + if self.syntax != 0 {
-                crate::encoding::int32::encoded_len(5, &self.syntax)
-            } else {
-                0
-            }
-            + if !self.edition.is_empty() {
-                crate::encoding::string::encoded_len(6, &self.edition)
-            } else {
-                0
-            }
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for Enum {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "Enum";
@@ -2991,60 +1986,39 @@ impl crate::Name for Enum {
 /// strongly discouraged. This message does not reliability preserve all
 /// information necessary to model the schema and preserve semantics. Instead
 /// make use of FileDescriptorSet which preserves the necessary information.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct EnumValue {
     /// Enum value name.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub name: ::std::string::String,
     /// Enum value number.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub number: i32,
     /// Protocol buffer options.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub options: ::std::vec::Vec<Option>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl EnumValue {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.EnumValue";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for EnumValue {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if !self.name.is_empty() {
-            crate::encoding::string::encode(1, &self.name, buf);
-        }
-        if self.number != 0 {
-            crate::encoding::int32::encode(2, &self.number, buf);
-        }
-        crate::encoding::message::encode_repeated(3, &self.options, buf);
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "EnumValue",
+        &[(1, "name"), (2, "number"), (3, "options")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::string::encode_implicit(1, &self.name, buf);
+        encoding::int32::encode_implicit(2, &self.number, buf);
+        encoding::message::encode_repeated(3, &self.options, buf, sizes);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::string::encoded_len_implicit(1, &self.name)
+            + encoding::int32::encoded_len_implicit(2, &self.number)
+            + encoding::message::encoded_len_repeated(3, &self.options, sizes)
     }
     fn merge_field(
         &mut self,
@@ -3053,46 +2027,17 @@ impl crate::Message for EnumValue {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "EnumValue";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::string::merge(wire_type, &mut self.name, buf, ctx)
-                    .map_err(|error| error.push(NAME, "name"))
-            }
-            2 => {
-                crate::encoding::int32::merge(wire_type, &mut self.number, buf, ctx)
-                    .map_err(|error| error.push(NAME, "number"))
-            }
+            1 => encoding::string::merge(wire_type, &mut self.name, buf, ctx),
+            2 => encoding::int32::merge(wire_type, &mut self.number, buf, ctx),
             3 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.options,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "options"))
+                encoding::message::merge_repeated(wire_type, &mut self.options, buf, ctx)
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + if !self.name.is_empty() {
-                crate::encoding::string::encoded_len(1, &self.name)
-            } else {
-                0
-            }
-            + if self.number != 0 {
-                crate::encoding::int32::encoded_len(2, &self.number)
-            } else {
-                0
-            } + crate::encoding::message::encoded_len_repeated(3, &self.options)
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for EnumValue {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "EnumValue";
@@ -3103,58 +2048,41 @@ impl crate::Name for EnumValue {
 /// New usages of this message as an alternative to FileOptions, MessageOptions,
 /// FieldOptions, EnumOptions, EnumValueOptions, ServiceOptions, or MethodOptions
 /// are strongly discouraged.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct Option {
     /// The option's name. For protobuf built-in options (options defined in
     /// descriptor.proto), this is the short name. For example, `"map_entry"`.
     /// For custom options, it should be the fully-qualified name. For example,
     /// `"google.api.http"`.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub name: ::std::string::String,
     /// The option's value packed in an Any message. If the value is a primitive,
     /// the corresponding wrapper type defined in google/protobuf/wrappers.proto
     /// should be used. If the value is an enum, it should be stored as an int32
     /// value using the google.protobuf.Int32Value type.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub value: ::core::option::Option<Any>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl Option {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.Option";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for Option {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if !self.name.is_empty() {
-            crate::encoding::string::encode(1, &self.name, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.value {
-            crate::encoding::message::encode(2, value, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "Option",
+        &[(1, "name"), (2, "value")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::string::encode_implicit(1, &self.name, buf);
+        encoding::message::encode_optional(2, self.value.as_ref(), buf, sizes);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::string::encoded_len_implicit(1, &self.name)
+            + encoding::message::encoded_len_optional(2, self.value.as_ref(), sizes)
     }
     fn merge_field(
         &mut self,
@@ -3163,76 +2091,36 @@ impl crate::Message for Option {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "Option";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::string::merge(wire_type, &mut self.name, buf, ctx)
-                    .map_err(|error| error.push(NAME, "name"))
-            }
+            1 => encoding::string::merge(wire_type, &mut self.name, buf, ctx),
             2 => {
-                crate::encoding::message::merge(
-                        wire_type,
-                        self.value.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "value"))
+                encoding::message::merge(
+                    wire_type,
+                    self.value.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + if !self.name.is_empty() {
-                crate::encoding::string::encoded_len(1, &self.name)
-            } else {
-                0
-            }
-            + self
-                .value
-                .as_ref()
-                .map_or(0, |value| crate::encoding::message::encoded_len(2, value))
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for Option {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "Option";
 }
 /// The syntax in which a protocol buffer element is defined.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
 #[repr(i32)]
 #[allow(clippy::enum_variant_names)]
 pub enum Syntax {
     /// Syntax `proto2`.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     #[default]
     Proto2 = 0,
     /// Syntax `proto3`.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     Proto3 = 1,
     /// Syntax `editions`.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     Editions = 2,
 }
 #[allow(deprecated)]
@@ -3275,57 +2163,38 @@ impl ::core::convert::From<Syntax> for i32 {
         value as i32
     }
 }
-#[allow(deprecated)]
-impl crate::Enumeration for Syntax {
-    fn from_i32(value: i32) -> ::core::option::Option<Self> {
-        <Self as ::core::convert::TryFrom<i32>>::try_from(value).ok()
-    }
-    fn to_i32(self) -> i32 {
-        self as i32
-    }
-}
+impl crate::Enumeration for Syntax {}
 /// Wrapper message for `double`.
 ///
 /// The JSON representation for `DoubleValue` is JSON number.
 ///
 /// Not recommended for use in new APIs, but still useful for legacy APIs and
 /// has no plan to be removed.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct DoubleValue {
     /// The double value.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub value: f64,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl DoubleValue {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.DoubleValue";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for DoubleValue {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if self.value.to_bits() != 0 {
-            crate::encoding::double::encode(1, &self.value, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "DoubleValue",
+        &[(1, "value")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        _sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::double::encode_implicit(1, &self.value, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::double::encoded_len_implicit(1, &self.value)
     }
     fn merge_field(
         &mut self,
@@ -3334,28 +2203,13 @@ impl crate::Message for DoubleValue {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "DoubleValue";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::double::merge(wire_type, &mut self.value, buf, ctx)
-                    .map_err(|error| error.push(NAME, "value"))
-            }
+            1 => encoding::double::merge(wire_type, &mut self.value, buf, ctx),
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + if self.value.to_bits() != 0 {
-                crate::encoding::double::encoded_len(1, &self.value)
-            } else {
-                0
-            }
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for DoubleValue {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "DoubleValue";
@@ -3366,42 +2220,31 @@ impl crate::Name for DoubleValue {
 ///
 /// Not recommended for use in new APIs, but still useful for legacy APIs and
 /// has no plan to be removed.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct FloatValue {
     /// The float value.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub value: f32,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl FloatValue {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.FloatValue";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for FloatValue {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if self.value.to_bits() != 0 {
-            crate::encoding::float::encode(1, &self.value, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "FloatValue",
+        &[(1, "value")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        _sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::float::encode_implicit(1, &self.value, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::float::encoded_len_implicit(1, &self.value)
     }
     fn merge_field(
         &mut self,
@@ -3410,28 +2253,13 @@ impl crate::Message for FloatValue {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "FloatValue";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::float::merge(wire_type, &mut self.value, buf, ctx)
-                    .map_err(|error| error.push(NAME, "value"))
-            }
+            1 => encoding::float::merge(wire_type, &mut self.value, buf, ctx),
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + if self.value.to_bits() != 0 {
-                crate::encoding::float::encoded_len(1, &self.value)
-            } else {
-                0
-            }
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for FloatValue {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "FloatValue";
@@ -3442,42 +2270,31 @@ impl crate::Name for FloatValue {
 ///
 /// Not recommended for use in new APIs, but still useful for legacy APIs and
 /// has no plan to be removed.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct Int64Value {
     /// The int64 value.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub value: i64,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl Int64Value {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.Int64Value";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for Int64Value {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if self.value != 0 {
-            crate::encoding::int64::encode(1, &self.value, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "Int64Value",
+        &[(1, "value")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        _sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::int64::encode_implicit(1, &self.value, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::int64::encoded_len_implicit(1, &self.value)
     }
     fn merge_field(
         &mut self,
@@ -3486,28 +2303,13 @@ impl crate::Message for Int64Value {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "Int64Value";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::int64::merge(wire_type, &mut self.value, buf, ctx)
-                    .map_err(|error| error.push(NAME, "value"))
-            }
+            1 => encoding::int64::merge(wire_type, &mut self.value, buf, ctx),
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + if self.value != 0 {
-                crate::encoding::int64::encoded_len(1, &self.value)
-            } else {
-                0
-            }
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for Int64Value {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "Int64Value";
@@ -3518,42 +2320,31 @@ impl crate::Name for Int64Value {
 ///
 /// Not recommended for use in new APIs, but still useful for legacy APIs and
 /// has no plan to be removed.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct UInt64Value {
     /// The uint64 value.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub value: u64,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl UInt64Value {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.UInt64Value";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for UInt64Value {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if self.value != 0 {
-            crate::encoding::uint64::encode(1, &self.value, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "UInt64Value",
+        &[(1, "value")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        _sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::uint64::encode_implicit(1, &self.value, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::uint64::encoded_len_implicit(1, &self.value)
     }
     fn merge_field(
         &mut self,
@@ -3562,28 +2353,13 @@ impl crate::Message for UInt64Value {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "UInt64Value";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::uint64::merge(wire_type, &mut self.value, buf, ctx)
-                    .map_err(|error| error.push(NAME, "value"))
-            }
+            1 => encoding::uint64::merge(wire_type, &mut self.value, buf, ctx),
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + if self.value != 0 {
-                crate::encoding::uint64::encoded_len(1, &self.value)
-            } else {
-                0
-            }
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for UInt64Value {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "UInt64Value";
@@ -3594,42 +2370,31 @@ impl crate::Name for UInt64Value {
 ///
 /// Not recommended for use in new APIs, but still useful for legacy APIs and
 /// has no plan to be removed.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct Int32Value {
     /// The int32 value.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub value: i32,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl Int32Value {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.Int32Value";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for Int32Value {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if self.value != 0 {
-            crate::encoding::int32::encode(1, &self.value, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "Int32Value",
+        &[(1, "value")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        _sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::int32::encode_implicit(1, &self.value, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::int32::encoded_len_implicit(1, &self.value)
     }
     fn merge_field(
         &mut self,
@@ -3638,28 +2403,13 @@ impl crate::Message for Int32Value {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "Int32Value";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::int32::merge(wire_type, &mut self.value, buf, ctx)
-                    .map_err(|error| error.push(NAME, "value"))
-            }
+            1 => encoding::int32::merge(wire_type, &mut self.value, buf, ctx),
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + if self.value != 0 {
-                crate::encoding::int32::encoded_len(1, &self.value)
-            } else {
-                0
-            }
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for Int32Value {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "Int32Value";
@@ -3670,42 +2420,31 @@ impl crate::Name for Int32Value {
 ///
 /// Not recommended for use in new APIs, but still useful for legacy APIs and
 /// has no plan to be removed.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct UInt32Value {
     /// The uint32 value.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub value: u32,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl UInt32Value {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.UInt32Value";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for UInt32Value {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if self.value != 0 {
-            crate::encoding::uint32::encode(1, &self.value, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "UInt32Value",
+        &[(1, "value")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        _sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::uint32::encode_implicit(1, &self.value, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::uint32::encoded_len_implicit(1, &self.value)
     }
     fn merge_field(
         &mut self,
@@ -3714,28 +2453,13 @@ impl crate::Message for UInt32Value {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "UInt32Value";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::uint32::merge(wire_type, &mut self.value, buf, ctx)
-                    .map_err(|error| error.push(NAME, "value"))
-            }
+            1 => encoding::uint32::merge(wire_type, &mut self.value, buf, ctx),
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + if self.value != 0 {
-                crate::encoding::uint32::encoded_len(1, &self.value)
-            } else {
-                0
-            }
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for UInt32Value {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "UInt32Value";
@@ -3746,42 +2470,31 @@ impl crate::Name for UInt32Value {
 ///
 /// Not recommended for use in new APIs, but still useful for legacy APIs and
 /// has no plan to be removed.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct BoolValue {
     /// The bool value.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub value: bool,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl BoolValue {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.BoolValue";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for BoolValue {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if self.value {
-            crate::encoding::bool::encode(1, &self.value, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "BoolValue",
+        &[(1, "value")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        _sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::bool::encode_implicit(1, &self.value, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::bool::encoded_len_implicit(1, &self.value)
     }
     fn merge_field(
         &mut self,
@@ -3790,28 +2503,13 @@ impl crate::Message for BoolValue {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "BoolValue";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::bool::merge(wire_type, &mut self.value, buf, ctx)
-                    .map_err(|error| error.push(NAME, "value"))
-            }
+            1 => encoding::bool::merge(wire_type, &mut self.value, buf, ctx),
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + if self.value {
-                crate::encoding::bool::encoded_len(1, &self.value)
-            } else {
-                0
-            }
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for BoolValue {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "BoolValue";
@@ -3822,42 +2520,31 @@ impl crate::Name for BoolValue {
 ///
 /// Not recommended for use in new APIs, but still useful for legacy APIs and
 /// has no plan to be removed.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct StringValue {
     /// The string value.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub value: ::std::string::String,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl StringValue {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.StringValue";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for StringValue {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if !self.value.is_empty() {
-            crate::encoding::string::encode(1, &self.value, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "StringValue",
+        &[(1, "value")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        _sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::string::encode_implicit(1, &self.value, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::string::encoded_len_implicit(1, &self.value)
     }
     fn merge_field(
         &mut self,
@@ -3866,28 +2553,13 @@ impl crate::Message for StringValue {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "StringValue";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::string::merge(wire_type, &mut self.value, buf, ctx)
-                    .map_err(|error| error.push(NAME, "value"))
-            }
+            1 => encoding::string::merge(wire_type, &mut self.value, buf, ctx),
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + if !self.value.is_empty() {
-                crate::encoding::string::encoded_len(1, &self.value)
-            } else {
-                0
-            }
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for StringValue {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "StringValue";
@@ -3898,42 +2570,31 @@ impl crate::Name for StringValue {
 ///
 /// Not recommended for use in new APIs, but still useful for legacy APIs and
 /// has no plan to be removed.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct BytesValue {
     /// The bytes value.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub value: ::std::vec::Vec<u8>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl BytesValue {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "google.protobuf.BytesValue";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for BytesValue {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if !self.value.is_empty() {
-            crate::encoding::bytes::encode(1, &self.value, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "BytesValue",
+        &[(1, "value")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        _sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::bytes::encode_implicit(1, &self.value, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::bytes::encoded_len_implicit(1, &self.value)
     }
     fn merge_field(
         &mut self,
@@ -3942,28 +2603,13 @@ impl crate::Message for BytesValue {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "BytesValue";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::bytes::merge(wire_type, &mut self.value, buf, ctx)
-                    .map_err(|error| error.push(NAME, "value"))
-            }
+            1 => encoding::bytes::merge(wire_type, &mut self.value, buf, ctx),
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + if !self.value.is_empty() {
-                crate::encoding::bytes::encoded_len(1, &self.value)
-            } else {
-                0
-            }
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for BytesValue {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "BytesValue";

@@ -70,7 +70,7 @@ impl From<Kind> for Value {
 
 impl From<NullValue> for Value {
     fn from(null: NullValue) -> Value {
-        Value::from(Kind::NullValue(null as i32))
+        Value::from(Kind::NullValue(null.into()))
     }
 }
 

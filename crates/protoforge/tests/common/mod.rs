@@ -39,7 +39,7 @@ pub struct Nested {
 }
 
 impl Message for Nested {
-    fn encode_raw(&self, buf: &mut impl BufMut) {
+    fn encode_with(&self, buf: &mut impl BufMut, _sizes: &mut protoforge::encoding::SizeCache) {
         if self.a != 0 {
             encoding::int32::encode(1, &self.a, buf);
         }
@@ -59,7 +59,7 @@ impl Message for Nested {
         }
     }
 
-    fn encoded_len(&self) -> usize {
+    fn encoded_len_with(&self, _sizes: &mut protoforge::encoding::SizeCache) -> usize {
         let a = if self.a != 0 {
             encoding::int32::encoded_len(1, &self.a)
         } else {

@@ -95,7 +95,7 @@ pub fn service() -> (HealthReporter, HealthServer<HealthService>) {
 
 fn response(status: ServingStatus) -> HealthCheckResponse {
     HealthCheckResponse {
-        status: status as i32,
+        status: status.into(),
         ..Default::default()
     }
 }

@@ -5,77 +5,86 @@
 //! `UPDATE_EXPECT=1 cargo test -p protoforge --test grpc_generated_fresh` regenerates it.
 
 /// The message sent by the client when calling ServerReflectionInfo method.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct ServerReflectionRequest {
     pub host: ::std::string::String,
     /// To use reflection service, the client should set one of the following
     /// fields in message_request. The server distinguishes requests by their
     /// defined field and then handles them using corresponding methods.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub message_request: ::core::option::Option<
         server_reflection_request::MessageRequest,
     >,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl ServerReflectionRequest {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "grpc.reflection.v1.ServerReflectionRequest";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for ServerReflectionRequest {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if !self.host.is_empty() {
-            crate::encoding::string::encode(1, &self.host, buf);
-        }
-        if let ::core::option::Option::Some(
-            server_reflection_request::MessageRequest::FileByFilename(value),
-        ) = &self.message_request
-        {
-            crate::encoding::string::encode(3, value, buf);
-        }
-        if let ::core::option::Option::Some(
-            server_reflection_request::MessageRequest::FileContainingSymbol(value),
-        ) = &self.message_request
-        {
-            crate::encoding::string::encode(4, value, buf);
-        }
-        if let ::core::option::Option::Some(
-            server_reflection_request::MessageRequest::FileContainingExtension(value),
-        ) = &self.message_request
-        {
-            crate::encoding::message::encode(5, value, buf);
-        }
-        if let ::core::option::Option::Some(
-            server_reflection_request::MessageRequest::AllExtensionNumbersOfType(value),
-        ) = &self.message_request
-        {
-            crate::encoding::string::encode(6, value, buf);
-        }
-        if let ::core::option::Option::Some(
-            server_reflection_request::MessageRequest::ListServices(value),
-        ) = &self.message_request
-        {
-            crate::encoding::string::encode(7, value, buf);
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "ServerReflectionRequest",
+        &[
+            (1, "host"),
+            (3, "file_by_filename"),
+            (4, "file_containing_symbol"),
+            (5, "file_containing_extension"),
+            (6, "all_extension_numbers_of_type"),
+            (7, "list_services"),
+        ],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::string::encode_implicit(1, &self.host, buf);
+        if let ::core::option::Option::Some(oneof) = &self.message_request {
+            match oneof {
+                server_reflection_request::MessageRequest::FileByFilename(value) => {
+                    encoding::string::encode(3, value, buf)
+                }
+                server_reflection_request::MessageRequest::FileContainingSymbol(
+                    value,
+                ) => encoding::string::encode(4, value, buf),
+                server_reflection_request::MessageRequest::FileContainingExtension(
+                    value,
+                ) => encoding::message::encode(5, value, buf, sizes),
+                server_reflection_request::MessageRequest::AllExtensionNumbersOfType(
+                    value,
+                ) => encoding::string::encode(6, value, buf),
+                server_reflection_request::MessageRequest::ListServices(value) => {
+                    encoding::string::encode(7, value, buf)
+                }
+            }
         }
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::string::encoded_len_implicit(1, &self.host)
+            + match &self.message_request {
+                ::core::option::Option::Some(
+                    server_reflection_request::MessageRequest::FileByFilename(value),
+                ) => encoding::string::encoded_len(3, value),
+                ::core::option::Option::Some(
+                    server_reflection_request::MessageRequest::FileContainingSymbol(
+                        value,
+                    ),
+                ) => encoding::string::encoded_len(4, value),
+                ::core::option::Option::Some(
+                    server_reflection_request::MessageRequest::FileContainingExtension(
+                        value,
+                    ),
+                ) => encoding::message::encoded_len(5, value, sizes),
+                ::core::option::Option::Some(
+                    server_reflection_request::MessageRequest::AllExtensionNumbersOfType(
+                        value,
+                    ),
+                ) => encoding::string::encoded_len(6, value),
+                ::core::option::Option::Some(
+                    server_reflection_request::MessageRequest::ListServices(value),
+                ) => encoding::string::encoded_len(7, value),
+                _ => 0,
+            }
     }
     fn merge_field(
         &mut self,
@@ -84,16 +93,12 @@ impl crate::Message for ServerReflectionRequest {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "ServerReflectionRequest";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::string::merge(wire_type, &mut self.host, buf, ctx)
-                    .map_err(|error| error.push(NAME, "host"))
-            }
+            1 => encoding::string::merge(wire_type, &mut self.host, buf, ctx),
             3 => {
                 let mut value = <::std::string::String as ::core::default::Default>::default();
-                crate::encoding::string::merge(wire_type, &mut value, buf, ctx)
-                    .map_err(|error| error.push(NAME, "file_by_filename"))?;
+                encoding::string::merge(wire_type, &mut value, buf, ctx)?;
                 self.message_request = ::core::option::Option::Some(
                     server_reflection_request::MessageRequest::FileByFilename(value),
                 );
@@ -101,8 +106,7 @@ impl crate::Message for ServerReflectionRequest {
             }
             4 => {
                 let mut value = <::std::string::String as ::core::default::Default>::default();
-                crate::encoding::string::merge(wire_type, &mut value, buf, ctx)
-                    .map_err(|error| error.push(NAME, "file_containing_symbol"))?;
+                encoding::string::merge(wire_type, &mut value, buf, ctx)?;
                 self.message_request = ::core::option::Option::Some(
                     server_reflection_request::MessageRequest::FileContainingSymbol(
                         value,
@@ -117,12 +121,10 @@ impl crate::Message for ServerReflectionRequest {
                     ),
                 ) = &mut self.message_request
                 {
-                    crate::encoding::message::merge(wire_type, value, buf, ctx)
-                        .map_err(|error| error.push(NAME, "file_containing_extension"))
+                    encoding::message::merge(wire_type, value, buf, ctx)
                 } else {
                     let mut value = <ExtensionRequest as ::core::default::Default>::default();
-                    crate::encoding::message::merge(wire_type, &mut value, buf, ctx)
-                        .map_err(|error| error.push(NAME, "file_containing_extension"))?;
+                    encoding::message::merge(wire_type, &mut value, buf, ctx)?;
                     self.message_request = ::core::option::Option::Some(
                         server_reflection_request::MessageRequest::FileContainingExtension(
                             value,
@@ -133,8 +135,7 @@ impl crate::Message for ServerReflectionRequest {
             }
             6 => {
                 let mut value = <::std::string::String as ::core::default::Default>::default();
-                crate::encoding::string::merge(wire_type, &mut value, buf, ctx)
-                    .map_err(|error| error.push(NAME, "all_extension_numbers_of_type"))?;
+                encoding::string::merge(wire_type, &mut value, buf, ctx)?;
                 self.message_request = ::core::option::Option::Some(
                     server_reflection_request::MessageRequest::AllExtensionNumbersOfType(
                         value,
@@ -144,8 +145,7 @@ impl crate::Message for ServerReflectionRequest {
             }
             7 => {
                 let mut value = <::std::string::String as ::core::default::Default>::default();
-                crate::encoding::string::merge(wire_type, &mut value, buf, ctx)
-                    .map_err(|error| error.push(NAME, "list_services"))?;
+                encoding::string::merge(wire_type, &mut value, buf, ctx)?;
                 self.message_request = ::core::option::Option::Some(
                     server_reflection_request::MessageRequest::ListServices(value),
                 );
@@ -154,43 +154,7 @@ impl crate::Message for ServerReflectionRequest {
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + if !self.host.is_empty() {
-                crate::encoding::string::encoded_len(1, &self.host)
-            } else {
-                0
-            }
-            + match &self.message_request {
-                ::core::option::Option::Some(
-                    server_reflection_request::MessageRequest::FileByFilename(value),
-                ) => crate::encoding::string::encoded_len(3, value),
-                ::core::option::Option::Some(
-                    server_reflection_request::MessageRequest::FileContainingSymbol(
-                        value,
-                    ),
-                ) => crate::encoding::string::encoded_len(4, value),
-                ::core::option::Option::Some(
-                    server_reflection_request::MessageRequest::FileContainingExtension(
-                        value,
-                    ),
-                ) => crate::encoding::message::encoded_len(5, value),
-                ::core::option::Option::Some(
-                    server_reflection_request::MessageRequest::AllExtensionNumbersOfType(
-                        value,
-                    ),
-                ) => crate::encoding::string::encoded_len(6, value),
-                ::core::option::Option::Some(
-                    server_reflection_request::MessageRequest::ListServices(value),
-                ) => crate::encoding::string::encoded_len(7, value),
-                ::core::option::Option::None => 0,
-            }
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for ServerReflectionRequest {
     const PACKAGE: &'static str = "grpc.reflection.v1";
     const NAME: &'static str = "ServerReflectionRequest";
@@ -202,28 +166,13 @@ pub mod server_reflection_request {
     #[allow(deprecated, clippy::large_enum_variant, clippy::enum_variant_names)]
     pub enum MessageRequest {
         /// Find a proto file by the file name.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         FileByFilename(::std::string::String),
         /// Find the proto file that declares the given fully-qualified symbol name.
         /// This field should be a fully-qualified symbol name
         /// (e.g. &lt;package&gt;.&lt;service&gt;\[.&lt;method&gt;\] or &lt;package&gt;.&lt;type&gt;).
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         FileContainingSymbol(::std::string::String),
         /// Find the proto file which defines an extension extending the given
         /// message type with the given field number.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         FileContainingExtension(super::ExtensionRequest),
         /// Finds the tag numbers used by all known extensions of the given message
         /// type, and appends them to ExtensionNumberResponse in an undefined order.
@@ -233,64 +182,42 @@ pub mod server_reflection_request {
         /// StatusCode::UNIMPLEMENTED if it's not implemented.
         /// This field should be a fully-qualified type name. The format is
         /// &lt;package&gt;.&lt;type&gt;
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         AllExtensionNumbersOfType(::std::string::String),
         /// List the full names of registered services. The content will not be
         /// checked.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         ListServices(::std::string::String),
     }
 }
 /// The type name and extension number sent by the client when requesting
 /// file_containing_extension.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct ExtensionRequest {
     /// Fully-qualified type name. The format should be &lt;package&gt;.&lt;type&gt;
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub containing_type: ::std::string::String,
     pub extension_number: i32,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl ExtensionRequest {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "grpc.reflection.v1.ExtensionRequest";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for ExtensionRequest {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if !self.containing_type.is_empty() {
-            crate::encoding::string::encode(1, &self.containing_type, buf);
-        }
-        if self.extension_number != 0 {
-            crate::encoding::int32::encode(2, &self.extension_number, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "ExtensionRequest",
+        &[(1, "containing_type"), (2, "extension_number")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        _sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::string::encode_implicit(1, &self.containing_type, buf);
+        encoding::int32::encode_implicit(2, &self.extension_number, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::string::encoded_len_implicit(1, &self.containing_type)
+            + encoding::int32::encoded_len_implicit(2, &self.extension_number)
     }
     fn merge_field(
         &mut self,
@@ -299,122 +226,104 @@ impl crate::Message for ExtensionRequest {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "ExtensionRequest";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::string::merge(
-                        wire_type,
-                        &mut self.containing_type,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "containing_type"))
-            }
-            2 => {
-                crate::encoding::int32::merge(
-                        wire_type,
-                        &mut self.extension_number,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "extension_number"))
-            }
+            1 => encoding::string::merge(wire_type, &mut self.containing_type, buf, ctx),
+            2 => encoding::int32::merge(wire_type, &mut self.extension_number, buf, ctx),
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + if !self.containing_type.is_empty() {
-                crate::encoding::string::encoded_len(1, &self.containing_type)
-            } else {
-                0
-            }
-            + if self.extension_number != 0 {
-                crate::encoding::int32::encoded_len(2, &self.extension_number)
-            } else {
-                0
-            }
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for ExtensionRequest {
     const PACKAGE: &'static str = "grpc.reflection.v1";
     const NAME: &'static str = "ExtensionRequest";
 }
 /// The message sent by the server to answer ServerReflectionInfo method.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct ServerReflectionResponse {
     pub valid_host: ::std::string::String,
     pub original_request: ::core::option::Option<ServerReflectionRequest>,
     /// The server sets one of the following fields according to the message_request
     /// in the request.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub message_response: ::core::option::Option<
         server_reflection_response::MessageResponse,
     >,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl ServerReflectionResponse {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "grpc.reflection.v1.ServerReflectionResponse";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for ServerReflectionResponse {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if !self.valid_host.is_empty() {
-            crate::encoding::string::encode(1, &self.valid_host, buf);
-        }
-        if let ::core::option::Option::Some(value) = &self.original_request {
-            crate::encoding::message::encode(2, value, buf);
-        }
-        if let ::core::option::Option::Some(
-            server_reflection_response::MessageResponse::FileDescriptorResponse(value),
-        ) = &self.message_response
-        {
-            crate::encoding::message::encode(4, value, buf);
-        }
-        if let ::core::option::Option::Some(
-            server_reflection_response::MessageResponse::AllExtensionNumbersResponse(
-                value,
-            ),
-        ) = &self.message_response
-        {
-            crate::encoding::message::encode(5, value, buf);
-        }
-        if let ::core::option::Option::Some(
-            server_reflection_response::MessageResponse::ListServicesResponse(value),
-        ) = &self.message_response
-        {
-            crate::encoding::message::encode(6, value, buf);
-        }
-        if let ::core::option::Option::Some(
-            server_reflection_response::MessageResponse::ErrorResponse(value),
-        ) = &self.message_response
-        {
-            crate::encoding::message::encode(7, value, buf);
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "ServerReflectionResponse",
+        &[
+            (1, "valid_host"),
+            (2, "original_request"),
+            (4, "file_descriptor_response"),
+            (5, "all_extension_numbers_response"),
+            (6, "list_services_response"),
+            (7, "error_response"),
+        ],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::string::encode_implicit(1, &self.valid_host, buf);
+        encoding::message::encode_optional(
+            2,
+            self.original_request.as_ref(),
+            buf,
+            sizes,
+        );
+        if let ::core::option::Option::Some(oneof) = &self.message_response {
+            match oneof {
+                server_reflection_response::MessageResponse::FileDescriptorResponse(
+                    value,
+                ) => encoding::message::encode(4, value, buf, sizes),
+                server_reflection_response::MessageResponse::AllExtensionNumbersResponse(
+                    value,
+                ) => encoding::message::encode(5, value, buf, sizes),
+                server_reflection_response::MessageResponse::ListServicesResponse(
+                    value,
+                ) => encoding::message::encode(6, value, buf, sizes),
+                server_reflection_response::MessageResponse::ErrorResponse(value) => {
+                    encoding::message::encode(7, value, buf, sizes)
+                }
+            }
         }
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::string::encoded_len_implicit(1, &self.valid_host)
+            + encoding::message::encoded_len_optional(
+                2,
+                self.original_request.as_ref(),
+                sizes,
+            )
+            + match &self.message_response {
+                ::core::option::Option::Some(
+                    server_reflection_response::MessageResponse::FileDescriptorResponse(
+                        value,
+                    ),
+                ) => encoding::message::encoded_len(4, value, sizes),
+                ::core::option::Option::Some(
+                    server_reflection_response::MessageResponse::AllExtensionNumbersResponse(
+                        value,
+                    ),
+                ) => encoding::message::encoded_len(5, value, sizes),
+                ::core::option::Option::Some(
+                    server_reflection_response::MessageResponse::ListServicesResponse(
+                        value,
+                    ),
+                ) => encoding::message::encoded_len(6, value, sizes),
+                ::core::option::Option::Some(
+                    server_reflection_response::MessageResponse::ErrorResponse(value),
+                ) => encoding::message::encoded_len(7, value, sizes),
+                _ => 0,
+            }
     }
     fn merge_field(
         &mut self,
@@ -423,20 +332,16 @@ impl crate::Message for ServerReflectionResponse {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "ServerReflectionResponse";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::string::merge(wire_type, &mut self.valid_host, buf, ctx)
-                    .map_err(|error| error.push(NAME, "valid_host"))
-            }
+            1 => encoding::string::merge(wire_type, &mut self.valid_host, buf, ctx),
             2 => {
-                crate::encoding::message::merge(
-                        wire_type,
-                        self.original_request.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "original_request"))
+                encoding::message::merge(
+                    wire_type,
+                    self.original_request.get_or_insert_default(),
+                    buf,
+                    ctx,
+                )
             }
             4 => {
                 if let ::core::option::Option::Some(
@@ -445,12 +350,10 @@ impl crate::Message for ServerReflectionResponse {
                     ),
                 ) = &mut self.message_response
                 {
-                    crate::encoding::message::merge(wire_type, value, buf, ctx)
-                        .map_err(|error| error.push(NAME, "file_descriptor_response"))
+                    encoding::message::merge(wire_type, value, buf, ctx)
                 } else {
                     let mut value = <FileDescriptorResponse as ::core::default::Default>::default();
-                    crate::encoding::message::merge(wire_type, &mut value, buf, ctx)
-                        .map_err(|error| error.push(NAME, "file_descriptor_response"))?;
+                    encoding::message::merge(wire_type, &mut value, buf, ctx)?;
                     self.message_response = ::core::option::Option::Some(
                         server_reflection_response::MessageResponse::FileDescriptorResponse(
                             value,
@@ -466,16 +369,10 @@ impl crate::Message for ServerReflectionResponse {
                     ),
                 ) = &mut self.message_response
                 {
-                    crate::encoding::message::merge(wire_type, value, buf, ctx)
-                        .map_err(|error| {
-                            error.push(NAME, "all_extension_numbers_response")
-                        })
+                    encoding::message::merge(wire_type, value, buf, ctx)
                 } else {
                     let mut value = <ExtensionNumberResponse as ::core::default::Default>::default();
-                    crate::encoding::message::merge(wire_type, &mut value, buf, ctx)
-                        .map_err(|error| {
-                            error.push(NAME, "all_extension_numbers_response")
-                        })?;
+                    encoding::message::merge(wire_type, &mut value, buf, ctx)?;
                     self.message_response = ::core::option::Option::Some(
                         server_reflection_response::MessageResponse::AllExtensionNumbersResponse(
                             value,
@@ -491,12 +388,10 @@ impl crate::Message for ServerReflectionResponse {
                     ),
                 ) = &mut self.message_response
                 {
-                    crate::encoding::message::merge(wire_type, value, buf, ctx)
-                        .map_err(|error| error.push(NAME, "list_services_response"))
+                    encoding::message::merge(wire_type, value, buf, ctx)
                 } else {
                     let mut value = <ListServiceResponse as ::core::default::Default>::default();
-                    crate::encoding::message::merge(wire_type, &mut value, buf, ctx)
-                        .map_err(|error| error.push(NAME, "list_services_response"))?;
+                    encoding::message::merge(wire_type, &mut value, buf, ctx)?;
                     self.message_response = ::core::option::Option::Some(
                         server_reflection_response::MessageResponse::ListServicesResponse(
                             value,
@@ -510,12 +405,10 @@ impl crate::Message for ServerReflectionResponse {
                     server_reflection_response::MessageResponse::ErrorResponse(value),
                 ) = &mut self.message_response
                 {
-                    crate::encoding::message::merge(wire_type, value, buf, ctx)
-                        .map_err(|error| error.push(NAME, "error_response"))
+                    encoding::message::merge(wire_type, value, buf, ctx)
                 } else {
                     let mut value = <ErrorResponse as ::core::default::Default>::default();
-                    crate::encoding::message::merge(wire_type, &mut value, buf, ctx)
-                        .map_err(|error| error.push(NAME, "error_response"))?;
+                    encoding::message::merge(wire_type, &mut value, buf, ctx)?;
                     self.message_response = ::core::option::Option::Some(
                         server_reflection_response::MessageResponse::ErrorResponse(value),
                     );
@@ -525,44 +418,7 @@ impl crate::Message for ServerReflectionResponse {
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + if !self.valid_host.is_empty() {
-                crate::encoding::string::encoded_len(1, &self.valid_host)
-            } else {
-                0
-            }
-            + self
-                .original_request
-                .as_ref()
-                .map_or(0, |value| crate::encoding::message::encoded_len(2, value))
-            + match &self.message_response {
-                ::core::option::Option::Some(
-                    server_reflection_response::MessageResponse::FileDescriptorResponse(
-                        value,
-                    ),
-                ) => crate::encoding::message::encoded_len(4, value),
-                ::core::option::Option::Some(
-                    server_reflection_response::MessageResponse::AllExtensionNumbersResponse(
-                        value,
-                    ),
-                ) => crate::encoding::message::encoded_len(5, value),
-                ::core::option::Option::Some(
-                    server_reflection_response::MessageResponse::ListServicesResponse(
-                        value,
-                    ),
-                ) => crate::encoding::message::encoded_len(6, value),
-                ::core::option::Option::Some(
-                    server_reflection_response::MessageResponse::ErrorResponse(value),
-                ) => crate::encoding::message::encoded_len(7, value),
-                ::core::option::Option::None => 0,
-            }
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for ServerReflectionResponse {
     const PACKAGE: &'static str = "grpc.reflection.v1";
     const NAME: &'static str = "ServerReflectionResponse";
@@ -579,74 +435,45 @@ pub mod server_reflection_response {
         /// FileDescriptorResponse message to encapsulate the repeated fields.
         /// The reflection service is allowed to avoid sending FileDescriptorProtos
         /// that were previously sent in response to earlier requests in the stream.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         FileDescriptorResponse(super::FileDescriptorResponse),
         /// This message is used to answer all_extension_numbers_of_type requests.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         AllExtensionNumbersResponse(super::ExtensionNumberResponse),
         /// This message is used to answer list_services requests.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         ListServicesResponse(super::ListServiceResponse),
         /// This message is used when an error occurs.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         ErrorResponse(super::ErrorResponse),
     }
 }
 /// Serialized FileDescriptorProto messages sent by the server answering
 /// a file_by_filename, file_containing_symbol, or file_containing_extension
 /// request.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct FileDescriptorResponse {
     /// Serialized FileDescriptorProto messages. We avoid taking a dependency on
     /// descriptor.proto, which uses proto2 only features, by making them opaque
     /// bytes instead.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub file_descriptor_proto: ::std::vec::Vec<::std::vec::Vec<u8>>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl FileDescriptorResponse {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "grpc.reflection.v1.FileDescriptorResponse";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for FileDescriptorResponse {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        crate::encoding::bytes::encode_repeated(1, &self.file_descriptor_proto, buf);
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "FileDescriptorResponse",
+        &[(1, "file_descriptor_proto")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        _sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::bytes::encode_repeated(1, &self.file_descriptor_proto, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::bytes::encoded_len_repeated(1, &self.file_descriptor_proto)
     }
     fn merge_field(
         &mut self,
@@ -655,77 +482,55 @@ impl crate::Message for FileDescriptorResponse {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "FileDescriptorResponse";
+        use crate::encoding;
         match number {
             1 => {
-                crate::encoding::bytes::merge_repeated(
-                        wire_type,
-                        &mut self.file_descriptor_proto,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "file_descriptor_proto"))
+                encoding::bytes::merge_repeated(
+                    wire_type,
+                    &mut self.file_descriptor_proto,
+                    buf,
+                    ctx,
+                )
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + crate::encoding::bytes::encoded_len_repeated(
-                1,
-                &self.file_descriptor_proto,
-            )
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for FileDescriptorResponse {
     const PACKAGE: &'static str = "grpc.reflection.v1";
     const NAME: &'static str = "FileDescriptorResponse";
 }
 /// A list of extension numbers sent by the server answering
 /// all_extension_numbers_of_type request.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct ExtensionNumberResponse {
     /// Full name of the base type, including the package name. The format
     /// is &lt;package&gt;.&lt;type&gt;
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub base_type_name: ::std::string::String,
     pub extension_number: ::std::vec::Vec<i32>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl ExtensionNumberResponse {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "grpc.reflection.v1.ExtensionNumberResponse";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for ExtensionNumberResponse {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if !self.base_type_name.is_empty() {
-            crate::encoding::string::encode(1, &self.base_type_name, buf);
-        }
-        crate::encoding::int32::encode_packed(2, &self.extension_number, buf);
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "ExtensionNumberResponse",
+        &[(1, "base_type_name"), (2, "extension_number")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        _sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::string::encode_implicit(1, &self.base_type_name, buf);
+        encoding::int32::encode_packed(2, &self.extension_number, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::string::encoded_len_implicit(1, &self.base_type_name)
+            + encoding::int32::encoded_len_packed(2, &self.extension_number)
     }
     fn merge_field(
         &mut self,
@@ -734,82 +539,52 @@ impl crate::Message for ExtensionNumberResponse {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "ExtensionNumberResponse";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::string::merge(
-                        wire_type,
-                        &mut self.base_type_name,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "base_type_name"))
-            }
+            1 => encoding::string::merge(wire_type, &mut self.base_type_name, buf, ctx),
             2 => {
-                crate::encoding::int32::merge_repeated(
-                        wire_type,
-                        &mut self.extension_number,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "extension_number"))
+                encoding::int32::merge_repeated(
+                    wire_type,
+                    &mut self.extension_number,
+                    buf,
+                    ctx,
+                )
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + if !self.base_type_name.is_empty() {
-                crate::encoding::string::encoded_len(1, &self.base_type_name)
-            } else {
-                0
-            } + crate::encoding::int32::encoded_len_packed(2, &self.extension_number)
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for ExtensionNumberResponse {
     const PACKAGE: &'static str = "grpc.reflection.v1";
     const NAME: &'static str = "ExtensionNumberResponse";
 }
 /// A list of ServiceResponse sent by the server answering list_services request.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct ListServiceResponse {
     /// The information of each service may be expanded in the future, so we use
     /// ServiceResponse message to encapsulate it.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub service: ::std::vec::Vec<ServiceResponse>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl ListServiceResponse {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "grpc.reflection.v1.ListServiceResponse";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for ListServiceResponse {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        crate::encoding::message::encode_repeated(1, &self.service, buf);
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "ListServiceResponse",
+        &[(1, "service")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::message::encode_repeated(1, &self.service, buf, sizes);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::message::encoded_len_repeated(1, &self.service, sizes)
     }
     fn merge_field(
         &mut self,
@@ -818,72 +593,47 @@ impl crate::Message for ListServiceResponse {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "ListServiceResponse";
+        use crate::encoding;
         match number {
             1 => {
-                crate::encoding::message::merge_repeated(
-                        wire_type,
-                        &mut self.service,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "service"))
+                encoding::message::merge_repeated(wire_type, &mut self.service, buf, ctx)
             }
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + crate::encoding::message::encoded_len_repeated(1, &self.service)
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for ListServiceResponse {
     const PACKAGE: &'static str = "grpc.reflection.v1";
     const NAME: &'static str = "ListServiceResponse";
 }
 /// The information of a single service used by ListServiceResponse to answer
 /// list_services request.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct ServiceResponse {
     /// Full name of a registered service, including its package name. The format
     /// is &lt;package&gt;.&lt;service&gt;
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub name: ::std::string::String,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl ServiceResponse {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "grpc.reflection.v1.ServiceResponse";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for ServiceResponse {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if !self.name.is_empty() {
-            crate::encoding::string::encode(1, &self.name, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "ServiceResponse",
+        &[(1, "name")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        _sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::string::encode_implicit(1, &self.name, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::string::encoded_len_implicit(1, &self.name)
     }
     fn merge_field(
         &mut self,
@@ -892,73 +642,46 @@ impl crate::Message for ServiceResponse {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "ServiceResponse";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::string::merge(wire_type, &mut self.name, buf, ctx)
-                    .map_err(|error| error.push(NAME, "name"))
-            }
+            1 => encoding::string::merge(wire_type, &mut self.name, buf, ctx),
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + if !self.name.is_empty() {
-                crate::encoding::string::encoded_len(1, &self.name)
-            } else {
-                0
-            }
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for ServiceResponse {
     const PACKAGE: &'static str = "grpc.reflection.v1";
     const NAME: &'static str = "ServiceResponse";
 }
 /// The error code and error message sent by the server when an error occurs.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
 #[derive(Clone, PartialEq, Default, Debug)]
-#[allow(deprecated)]
 pub struct ErrorResponse {
     /// This field uses the error codes defined in grpc::StatusCode.
-    #[allow(
-        clippy::doc_lazy_continuation,
-        clippy::doc_overindented_list_items,
-        clippy::tabs_in_doc_comments
-    )]
     pub error_code: i32,
     pub error_message: ::std::string::String,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
-#[allow(deprecated)]
-impl ErrorResponse {
-    /// The fully qualified protobuf name of this message.
-    pub const FULL_NAME: &'static str = "grpc.reflection.v1.ErrorResponse";
-    /// Whether every `required` field is set, here and in set sub-messages and
-    /// extensions (those declared in the files generated with this one);
-    /// `Message::check_initialized` says which is missing.
-    pub fn is_initialized(&self) -> bool {
-        true
-    }
-}
-#[allow(deprecated)]
 impl crate::Message for ErrorResponse {
-    fn encode_raw(&self, buf: &mut impl crate::bytes::BufMut) {
-        if self.error_code != 0 {
-            crate::encoding::int32::encode(1, &self.error_code, buf);
-        }
-        if !self.error_message.is_empty() {
-            crate::encoding::string::encode(2, &self.error_message, buf);
-        }
+    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
+        "ErrorResponse",
+        &[(1, "error_code"), (2, "error_message")],
+    );
+    fn encode_with(
+        &self,
+        buf: &mut impl crate::bytes::BufMut,
+        _sizes: &mut crate::encoding::SizeCache,
+    ) {
+        use crate::encoding;
+        encoding::int32::encode_implicit(1, &self.error_code, buf);
+        encoding::string::encode_implicit(2, &self.error_message, buf);
         self.unknown_fields.encode_raw(buf);
+    }
+    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
+        use crate::encoding;
+        self.unknown_fields.encoded_len()
+            + encoding::int32::encoded_len_implicit(1, &self.error_code)
+            + encoding::string::encoded_len_implicit(2, &self.error_message)
     }
     fn merge_field(
         &mut self,
@@ -967,42 +690,14 @@ impl crate::Message for ErrorResponse {
         buf: &mut impl crate::bytes::Buf,
         ctx: crate::encoding::DecodeContext,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        const NAME: &str = "ErrorResponse";
+        use crate::encoding;
         match number {
-            1 => {
-                crate::encoding::int32::merge(wire_type, &mut self.error_code, buf, ctx)
-                    .map_err(|error| error.push(NAME, "error_code"))
-            }
-            2 => {
-                crate::encoding::string::merge(
-                        wire_type,
-                        &mut self.error_message,
-                        buf,
-                        ctx,
-                    )
-                    .map_err(|error| error.push(NAME, "error_message"))
-            }
+            1 => encoding::int32::merge(wire_type, &mut self.error_code, buf, ctx),
+            2 => encoding::string::merge(wire_type, &mut self.error_message, buf, ctx),
             _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
         }
     }
-    fn encoded_len(&self) -> usize {
-        self.unknown_fields.encoded_len()
-            + if self.error_code != 0 {
-                crate::encoding::int32::encoded_len(1, &self.error_code)
-            } else {
-                0
-            }
-            + if !self.error_message.is_empty() {
-                crate::encoding::string::encoded_len(2, &self.error_message)
-            } else {
-                0
-            }
-    }
-    fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
-#[allow(deprecated)]
 impl crate::Name for ErrorResponse {
     const PACKAGE: &'static str = "grpc.reflection.v1";
     const NAME: &'static str = "ErrorResponse";
@@ -1030,11 +725,6 @@ pub mod server_reflection_server {
     pub trait ServerReflection: ::core::marker::Send + ::core::marker::Sync + 'static {
         /// The reflection service is structured as a bidirectional stream, ensuring
         /// all related requests go to a single server.
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         fn server_reflection_info(
             &self,
             request: ::tonic::Request<::tonic::Streaming<super::ServerReflectionRequest>>,
