@@ -12,7 +12,10 @@
 //! generator call: compile, generate, write into `OUT_DIR`, which it empties first, so every
 //! run writes as a clean build does) with `std::time::Instant`, writing the time to a report
 //! file whose path changes every run (`cargo:rerun-if-env-changed`), so cargo reruns the
-//! script without rebuilding it: compiling the generator is never timed. Generation is timed
+//! script without rebuilding it: compiling the generator is never timed. It also reports the
+//! CPU time of that body (user + system of the script's process, all threads, and of the
+//! children it waited for, i.e. protoc, from `/proc/self/stat`), which a loaded machine
+//! disturbs less than wall time. Generation is timed
 //! with the generator built as cargo builds build-script dependencies by default
 //! (`build-override` opt-level 0) and, for context, with `--config
 //! profile.dev.build-override.opt-level=3`. prost-build runs a native protoc: `$PROTOC`, else
@@ -27,7 +30,7 @@
 //! with `CARGO_INCREMENTAL=0` so the rebuild compiles the crate fully. Last, linearity: the
 //! largest set (aiplatform with `--googleapis`, else OpenTelemetry) is copied 1, 2 and 4 times
 //! into distinct packages (`copyN.` before each package, `copyN/` before each path) and
-//! generated at build-override opt-level 0.
+//! generated at build-override opt-level 0; the growth from x1 is given in CPU time.
 //!
 //! Input sets: protobuf's `test_messages_proto3.proto` (from `testdata/`), OpenTelemetry's
 //! trace, metrics and logs protos with their collector services (vendored in
@@ -84,9 +87,6 @@ enum GenProfile {
     /// `[profile.dev.build-override] opt-level = 3`.
     Optimized,
 }
-
-/// The metric of generation at cargo's default optimization of build-script dependencies.
-const GEN_DEFAULT: &str = "generation, build deps opt-level 0";
 
 /// The unit a row's values are in.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -220,27 +220,22 @@ impl Bench {
         let mut out_dirs: [Option<PathBuf>; 2] = [None, None];
         for profile in [GenProfile::Default, GenProfile::Optimized] {
             let results = self.generate(&set.name, &spec, profile, failed);
-            let mut cells = [Cell::Missing("-"), Cell::Missing("-")];
             for tool in TOOLS {
                 match &results[tool.index()] {
-                    Some(Ok((time, out))) => {
-                        cells[tool.index()] = Cell::Value(time.as_secs_f64());
-                        if profile == GenProfile::Default {
-                            out_dirs[tool.index()] = Some(out.clone());
-                        }
+                    Some(Ok(t)) if profile == GenProfile::Default => {
+                        out_dirs[tool.index()] = Some(t.out.clone());
                     }
-                    Some(Err(_)) => {
-                        failed[tool.index()] = true;
-                        cells[tool.index()] = Cell::Missing("fails");
-                    }
-                    None => {}
+                    Some(Err(_)) => failed[tool.index()] = true,
+                    _ => {}
                 }
             }
-            let metric = match profile {
-                GenProfile::Default => GEN_DEFAULT,
-                GenProfile::Optimized => "generation, build deps opt-level 3",
+            let level = match profile {
+                GenProfile::Default => 0,
+                GenProfile::Optimized => 3,
             };
-            rows.push(row(&input, metric, Unit::Seconds, cells));
+            let [wall, cpu] = time_cells(&results);
+            rows.push(row(&input, &gen_metric("", level), Unit::Seconds, wall));
+            rows.push(row(&input, &gen_metric(" CPU", level), Unit::Seconds, cpu));
         }
 
         // Sizes, and the generated files copied into the code crates.
@@ -292,29 +287,25 @@ impl Bench {
             );
             let spec = self.write_spec(&copied, &format!("{}-x{copies}", slug(&set.name)))?;
             let results = self.generate(&copied.name, &spec, GenProfile::Default, failed);
-            let mut cells = [Cell::Missing("-"), Cell::Missing("-")];
             for tool in TOOLS {
-                match &results[tool.index()] {
-                    Some(Ok((time, _))) => {
-                        let t = time.as_secs_f64();
-                        first[tool.index()].get_or_insert(t);
-                        cells[tool.index()] = Cell::Value(t);
-                    }
-                    Some(Err(_)) => {
-                        failed[tool.index()] = true;
-                        cells[tool.index()] = Cell::Missing("fails");
-                    }
-                    None => {}
+                if matches!(results[tool.index()], Some(Err(_))) {
+                    failed[tool.index()] = true;
                 }
             }
-            let input = format!("{} x{copies} ({} files)", set.name, copied.files.len());
-            let growth = TOOLS.map(|t| match (&cells[t.index()], first[t.index()]) {
+            let [wall, cpu] = time_cells(&results);
+            let growth = TOOLS.map(|t| match (&cpu[t.index()], first[t.index()]) {
                 (Cell::Value(v), Some(one)) if one > 0.0 => Cell::Value(v / one),
+                (Cell::Value(v), None) => {
+                    first[t.index()] = Some(*v);
+                    Cell::Value(1.0)
+                }
                 _ => Cell::Missing("-"),
             });
-            rows.push(row(&input, GEN_DEFAULT, Unit::Seconds, cells));
-            rows.push(row(&input, "generation time / x1's", Unit::Factor, growth));
-            eprintln!("{}", table(&rows[rows.len() - 2..]));
+            let input = format!("{} x{copies} ({} files)", set.name, copied.files.len());
+            rows.push(row(&input, &gen_metric("", 0), Unit::Seconds, wall));
+            rows.push(row(&input, &gen_metric(" CPU", 0), Unit::Seconds, cpu));
+            rows.push(row(&input, "generation CPU / x1's", Unit::Factor, growth));
+            eprintln!("{}", table(&rows[rows.len() - 3..]));
         }
         Ok(rows)
     }
@@ -328,8 +319,8 @@ impl Bench {
         spec: &Path,
         profile: GenProfile,
         skip: [bool; 2],
-    ) -> [Option<Result<(Duration, PathBuf), String>>; 2] {
-        let mut results: [Option<Result<(Duration, PathBuf), String>>; 2] = [None, None];
+    ) -> [Option<Result<GenTime, String>>; 2] {
+        let mut results: [Option<Result<GenTime, String>>; 2] = [None, None];
         for round in 0..=self.runs {
             for tool in TOOLS {
                 let i = tool.index();
@@ -337,12 +328,16 @@ impl Bench {
                     continue;
                 }
                 match self.generate_once(tool, spec, profile) {
-                    Ok((time, out)) if round > 0 => {
+                    Ok(t) if round > 0 => {
                         let best = match &results[i] {
-                            Some(Ok((b, _))) => (*b).min(time),
-                            _ => time,
+                            Some(Ok(b)) => GenTime {
+                                wall: b.wall.min(t.wall),
+                                cpu: b.cpu.min(t.cpu),
+                                out: t.out,
+                            },
+                            _ => t,
                         };
-                        results[i] = Some(Ok((best, out)));
+                        results[i] = Some(Ok(best));
                     }
                     Ok(_) => {}
                     Err(e) => {
@@ -356,13 +351,13 @@ impl Bench {
         results
     }
 
-    /// One rerun of a generator's build script: its reported time and `OUT_DIR`.
+    /// One rerun of a generator's build script: its reported times and `OUT_DIR`.
     fn generate_once(
         &self,
         tool: Tool,
         spec: &Path,
         profile: GenProfile,
-    ) -> Result<(Duration, PathBuf), String> {
+    ) -> Result<GenTime, String> {
         if tool == Tool::Prost && self.protoc.is_none() {
             return Err("no native protoc".into());
         }
@@ -389,9 +384,7 @@ impl Bench {
         let text = std::fs::read_to_string(&report)
             .map_err(|e| format!("no report from the build script ({e})"))?;
         let _ = std::fs::remove_file(&report);
-        let (secs, out) = text.trim_end().split_once(' ').ok_or("malformed report")?;
-        let secs: f64 = secs.parse().map_err(|_| "malformed report")?;
-        Ok((Duration::from_secs_f64(secs), PathBuf::from(out)))
+        parse_report(&text).ok_or_else(|| format!("malformed report `{}`", text.trim_end()))
     }
 
     /// Times `cargo build [--release]` of both code crates after touching their `lib.rs`;
@@ -601,6 +594,44 @@ impl Bench {
         }
         Err(first_error(&String::from_utf8_lossy(&out.stderr)).unwrap_or_else(failed))
     }
+}
+
+/// What one generator run cost: wall and CPU time (its process and the processes it
+/// waited for, i.e. protoc), and where it wrote.
+struct GenTime {
+    wall: Duration,
+    cpu: Duration,
+    out: PathBuf,
+}
+
+/// Reads a build script's report: `WALL CPU OUT_DIR` (seconds, seconds, path).
+fn parse_report(text: &str) -> Option<GenTime> {
+    let mut parts = text.trim_end().splitn(3, ' ');
+    let mut secs = || {
+        parts
+            .next()?
+            .parse::<f64>()
+            .ok()
+            .map(Duration::from_secs_f64)
+    };
+    let (wall, cpu) = (secs()?, secs()?);
+    let out = PathBuf::from(parts.next().filter(|p| !p.is_empty())?);
+    Some(GenTime { wall, cpu, out })
+}
+
+/// The wall and CPU cells of both tools' generation results.
+fn time_cells(results: &[Option<Result<GenTime, String>>; 2]) -> [[Cell; 2]; 2] {
+    let cell = |r: &Option<Result<GenTime, String>>, cpu: bool| match r {
+        Some(Ok(t)) => Cell::Value(if cpu { t.cpu } else { t.wall }.as_secs_f64()),
+        Some(Err(_)) => Cell::Missing("fails"),
+        None => Cell::Missing("-"),
+    };
+    [false, true].map(|cpu| [cell(&results[0], cpu), cell(&results[1], cpu)])
+}
+
+/// `generation[ CPU], build deps opt-level N`.
+fn gen_metric(what: &str, level: u8) -> String {
+    format!("generation{what}, build deps opt-level {level}")
 }
 
 /// Total lines and bytes of generated files.
@@ -867,11 +898,25 @@ fn main() -> std::io::Result<()> {
             std::fs::remove_file(path)?;
         }
     }
+    let cpu_before = cpu_seconds();
     let start = std::time::Instant::now();
 @GENERATE@
     let elapsed = start.elapsed();
+    let cpu = cpu_seconds() - cpu_before;
     let _ = (&protoc_include, &protoc);
-    std::fs::write(report, format!("{} {}\n", elapsed.as_secs_f64(), out_dir.display()))
+    let line = format!("{} {cpu} {}\n", elapsed.as_secs_f64(), out_dir.display());
+    std::fs::write(report, line)
+}
+
+/// User and system time of this process (all its threads) and of the children it waited for,
+/// from `/proc/self/stat` (0 where there is none), in seconds.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime, stime, cutime, cstime: fields 14 to 17 of the line, in USER_HZ (100) ticks.
+    let ticks: u64 = (11..=14).filter_map(|i| fields.get(i)?.parse::<u64>().ok()).sum();
+    ticks as f64 / 100.0
 }
 "#;
 
@@ -957,6 +1002,17 @@ mod tests {
              | otel (8 files) | crate build, debug | 1.50 s | fails | - |\n\
              | otel x2 (16 files) | generation time / x1's | 2.00x | 1.50x | - |"
         );
+    }
+
+    #[test]
+    fn reports_parse_and_reject() {
+        let t = parse_report("1.5 2.25 /t/out dir\n");
+        assert_eq!(
+            t.map(|t| (t.wall.as_secs_f64(), t.cpu.as_secs_f64(), t.out)),
+            Some((1.5, 2.25, PathBuf::from("/t/out dir")))
+        );
+        assert!(parse_report("1.5 /t/out").is_none());
+        assert!(parse_report("1.5 2").is_none());
     }
 
     #[test]
