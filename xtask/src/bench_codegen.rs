@@ -213,7 +213,7 @@ impl Bench {
     /// Size, generation and build rows of one input set.
     fn measure_set(&mut self, set: &InputSet) -> Result<Vec<Row>, String> {
         eprintln!("bench codegen: {} ({} files)", set.name, set.files.len());
-        let input = format!("{} ({} files)", set.name, set.files.len());
+        let input = format!("{} ({})", set.name, file_count(set.files.len()));
         let spec = self.write_spec(set, &slug(&set.name))?;
         let mut rows = Vec::new();
         let mut failed = [false; 2];
@@ -301,7 +301,11 @@ impl Bench {
                 }
                 _ => Cell::Missing("-"),
             });
-            let input = format!("{} x{copies} ({} files)", set.name, copied.files.len());
+            let input = format!(
+                "{} x{copies} ({})",
+                set.name,
+                file_count(copied.files.len())
+            );
             rows.push(row(&input, &gen_metric("", 0), Unit::Seconds, wall));
             rows.push(row(&input, &gen_metric(" CPU", 0), Unit::Seconds, cpu));
             rows.push(row(&input, "generation CPU / x1's", Unit::Factor, growth));
@@ -743,6 +747,11 @@ fn first_error(stderr: &str) -> Option<String> {
         Some(d) => format!("{error} ({d})"),
         None => error.to_string(),
     })
+}
+
+/// `1 file`, `8 files`.
+fn file_count(n: usize) -> String {
+    format!("{n} file{}", if n == 1 { "" } else { "s" })
 }
 
 fn slug(name: &str) -> String {
