@@ -2,7 +2,9 @@
 //! protoforge, protoc and protox compiling the same files, one invocation each, printed as a
 //! table of wall time, CPU time (user + system) and peak RSS per tool, the ratios to protoc,
 //! and whether each tool's descriptor set equals protoc's. `cargo xtask bench grpc [ARGS]`
-//! runs the gRPC echo benchmark (`cargo run --release -p grpc-echo-bench -- ARGS`).
+//! runs the gRPC echo benchmark (`cargo run --release -p grpc-echo-bench -- ARGS`), and
+//! `cargo xtask bench codegen` the generated-code comparison of `bench_codegen.rs`, which
+//! shares this file's options and its way of finding protoc.
 //!
 //! The tools: protoforge is the `protoforge` command (package `protoforge-cli`, default
 //! features: what a user installs). "protoc (python)" is `python3 -m grpc_tools.protoc`,
@@ -36,14 +38,15 @@ use std::time::{Duration, Instant};
 use protoforge::Message;
 use protoforge::descriptor::FileDescriptorSet;
 
-/// Runs the benchmark named by `args[0]`: `compile` (the default) or `grpc`.
+/// Runs the benchmark named by `args[0]`: `compile` (the default), `codegen` or `grpc`.
 pub(crate) fn run(root: &Path, args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
-        Some("compile") => compile(root, &Options::parse(&args[1..])?),
-        None => compile(root, &Options::parse(&[])?),
+        Some("compile") => compile(root, &Options::parse(&args[1..], 5)?),
+        None => compile(root, &Options::parse(&[], 5)?),
+        Some("codegen") => crate::bench_codegen::run(root, &Options::parse(&args[1..], 3)?),
         Some("grpc") => grpc(root, &args[1..]),
         Some(other) => Err(format!(
-            "unknown benchmark `{other}` (try `compile` or `grpc`)"
+            "unknown benchmark `{other}` (try `compile`, `codegen` or `grpc`)"
         )),
     }
 }
@@ -63,17 +66,18 @@ fn grpc(root: &Path, args: &[String]) -> Result<(), String> {
     }
 }
 
-/// The options of `bench compile`.
-struct Options {
-    googleapis: Option<PathBuf>,
-    runs: usize,
+/// The options of `bench compile` and `bench codegen`.
+pub(crate) struct Options {
+    pub(crate) googleapis: Option<PathBuf>,
+    pub(crate) runs: usize,
 }
 
 impl Options {
-    fn parse(args: &[String]) -> Result<Options, String> {
+    /// Parses `--googleapis DIR` and `--runs N` (`runs` when not given).
+    pub(crate) fn parse(args: &[String], runs: usize) -> Result<Options, String> {
         let mut options = Options {
             googleapis: None,
-            runs: 5,
+            runs,
         };
         let mut it = args.iter();
         while let Some(a) = it.next() {
@@ -409,7 +413,7 @@ fn cargo_build(root: &Path, args: &[&str]) -> Result<(), String> {
 }
 
 /// The native protoc: `$PROTOC`, else the protobuf 27.2 build `cargo xtask conformance` caches.
-fn native_protoc() -> Option<PathBuf> {
+pub(crate) fn native_protoc() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("PROTOC") {
         return Some(PathBuf::from(p));
     }
@@ -421,7 +425,7 @@ fn native_protoc() -> Option<PathBuf> {
 }
 
 /// grpc_tools' directory of bundled `.proto` files (`google/protobuf/*.proto`).
-fn grpc_tools_include() -> Option<PathBuf> {
+pub(crate) fn grpc_tools_include() -> Option<PathBuf> {
     let out = Command::new("python3")
         .args([
             "-c",
@@ -436,7 +440,7 @@ fn grpc_tools_include() -> Option<PathBuf> {
 }
 
 /// The version a protoc prints for `--version` (`libprotoc 27.1` → `27.1`), or `?`.
-fn version(command: &mut Command) -> String {
+pub(crate) fn version(command: &mut Command) -> String {
     command
         .arg("--version")
         .output()
@@ -674,14 +678,14 @@ mod tests {
     #[test]
     fn options_parse_and_reject() {
         let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let o = Options::parse(&args(&["--googleapis", "/g", "--runs", "7"]));
+        let o = Options::parse(&args(&["--googleapis", "/g", "--runs", "7"]), 5);
         assert_eq!(
             o.map(|o| (o.googleapis, o.runs)),
             Ok((Some(PathBuf::from("/g")), 7))
         );
-        assert_eq!(Options::parse(&[]).map(|o| o.runs), Ok(5));
-        assert!(Options::parse(&args(&["--runs", "0"])).is_err());
-        assert!(Options::parse(&args(&["--googleapis"])).is_err());
-        assert!(Options::parse(&args(&["--fast"])).is_err());
+        assert_eq!(Options::parse(&[], 5).map(|o| o.runs), Ok(5));
+        assert!(Options::parse(&args(&["--runs", "0"]), 5).is_err());
+        assert!(Options::parse(&args(&["--googleapis"]), 5).is_err());
+        assert!(Options::parse(&args(&["--fast"]), 5).is_err());
     }
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod bench;
+mod bench_codegen;
 mod bootstrap;
 mod conformance;
 mod fuzz;
@@ -45,6 +46,7 @@ const JOBS: &str = "  tidy          check module docs and formatting\n  \
   bootstrap [--check]  regenerate the runtime's descriptor.rs, plugin.rs and wkt\n  \
   goldens [SET..]  regenerate testdata/descriptors goldens with real protoc\n  \
   bench compile [--googleapis DIR] [--runs N]  time protoforge against protoc and protox\n  \
+  bench codegen [--googleapis DIR] [--runs N]  generated code size and cost vs prost+tonic\n  \
   bench grpc [ARGS]  gRPC echo benchmark (cargo run --release -p grpc-echo-bench)\n  \
   fuzz [TARGET] [--time S]  run the fuzz targets with libFuzzer (cargo fuzz)\n";
 
