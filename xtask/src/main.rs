@@ -46,6 +46,7 @@ const JOBS: &str = "  tidy          check module docs and formatting\n  \
   goldens [SET..]  regenerate testdata/descriptors goldens with real protoc\n  \
   bench compile [--googleapis DIR] [--runs N]  time protoforge against protoc and protox\n  \
   bench grpc [ARGS]  gRPC echo benchmark (cargo run --release -p grpc-echo-bench)\n  \
+  bench codec [FILTER] [--no-run]  decode/encode/encoded_len vs prost and buffa (cargo bench -p codec-compare)\n  \
   fuzz [TARGET] [--time S]  run the fuzz targets with libFuzzer (cargo fuzz)\n";
 
 /// The workspace root (the parent of this crate).
