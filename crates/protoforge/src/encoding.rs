@@ -488,6 +488,10 @@ pub trait Codec {
                     return Err(DecodeErrorKind::InvalidPackedLength.into());
                 }
                 values.reserve(len / Self::FIXED_LEN);
+            } else if let Some(body) = buf.chunk().get(..len) {
+                // Each varint ends with the one byte below 0x80: one allocation for the run
+                // instead of the vector's doublings (source locations' paths and spans).
+                values.reserve(body.iter().filter(|&&b| b < 0x80).count());
             }
             let limit = buf.remaining() - len;
             while buf.remaining() > limit {
