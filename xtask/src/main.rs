@@ -48,6 +48,7 @@ const JOBS: &str = "  tidy          check module docs and formatting\n  \
   bench compile [--googleapis DIR] [--runs N]  time protoforge against protoc and protox\n  \
   bench codegen [--googleapis DIR] [--runs N]  generated code size and cost vs prost+tonic\n  \
   bench grpc [ARGS]  gRPC echo benchmark (cargo run --release -p grpc-echo-bench)\n  \
+  bench codec [FILTER] [--no-run]  decode/encode/encoded_len vs prost and buffa (cargo bench -p codec-compare)\n  \
   fuzz [TARGET] [--time S]  run the fuzz targets with libFuzzer (cargo fuzz)\n";
 
 /// The workspace root (the parent of this crate).

@@ -95,6 +95,7 @@ pub enum WireType {
 
 impl WireType {
     /// Maps the low three bits of a tag to a wire type.
+    #[inline]
     pub fn from_bits(bits: u8) -> Result<WireType, DecodeError> {
         Ok(match bits {
             0 => WireType::Varint,
@@ -115,6 +116,7 @@ pub struct DecodeContext {
 }
 
 impl Default for DecodeContext {
+    #[inline]
     fn default() -> Self {
         DecodeContext::new(DEFAULT_RECURSION_LIMIT)
     }
@@ -122,6 +124,7 @@ impl Default for DecodeContext {
 
 impl DecodeContext {
     /// A context that allows `recursion_limit` levels of nested messages below the top one.
+    #[inline]
     pub const fn new(recursion_limit: u32) -> Self {
         DecodeContext {
             depth_remaining: recursion_limit,
@@ -268,26 +271,31 @@ fn decode_short_varint(buf: &mut impl Buf) -> Result<u64, DecodeError> {
 /// above `u32::MAX` is [`DecodeErrorKind::FieldNumberOutOfRange`].
 #[inline]
 pub fn decode_key(buf: &mut impl Buf) -> Result<(u32, WireType), DecodeError> {
+    // One- and two-byte tags (field numbers below 2048) cannot exceed `u32::MAX`.
     let key = match *buf.chunk() {
         [first, ..] if first < 0x80 => {
             buf.advance(1);
-            u64::from(first)
+            u32::from(first)
         }
         [first, second, ..] if second < 0x80 => {
             buf.advance(2);
-            u64::from(first & 0x7f) | u64::from(second) << 7
+            u32::from(first & 0x7f) | u32::from(second) << 7
         }
-        _ => decode_short_varint(buf)?,
+        _ => decode_long_key(buf)?,
     };
-    if key > u64::from(u32::MAX) {
-        return Err(DecodeErrorKind::FieldNumberOutOfRange(key >> 3).into());
-    }
     let wire_type = WireType::from_bits((key & 7) as u8)?;
-    let number = (key >> 3) as u32;
+    let number = key >> 3;
     if number == 0 {
         return Err(DecodeErrorKind::ZeroFieldNumber.into());
     }
     Ok((number, wire_type))
+}
+
+/// A tag of three to five bytes (or a truncated or overlong one), checked to fit in 32 bits.
+#[cold]
+fn decode_long_key(buf: &mut impl Buf) -> Result<u32, DecodeError> {
+    let key = decode_short_varint(buf)?;
+    u32::try_from(key).map_err(|_| DecodeErrorKind::FieldNumberOutOfRange(key >> 3).into())
 }
 
 /// Fails unless `actual` is the `expected` wire type.
@@ -536,6 +544,10 @@ pub trait Codec {
                     return Err(DecodeErrorKind::InvalidPackedLength.into());
                 }
                 values.reserve(len / Self::FIXED_LEN);
+            } else if let Some(body) = buf.chunk().get(..len) {
+                // Each varint ends with the one byte below 0x80: one allocation for the run
+                // instead of the vector's doublings (source locations' paths and spans).
+                values.reserve(body.iter().filter(|&&b| b < 0x80).count());
             }
             let limit = buf.remaining() - len;
             while buf.remaining() > limit {
@@ -549,9 +561,13 @@ pub trait Codec {
             return Ok(());
         }
         check_wire_type(Self::WIRE_TYPE, wire_type)?;
-        let mut value = Self::Value::default();
-        Self::merge_value(&mut value, buf, ctx)?;
-        values.push(value);
+        // Decoded in place: a large message is not moved into the vector afterwards.
+        values.push(Self::Value::default());
+        let last = values.len() - 1;
+        if let Err(e) = Self::merge_value(&mut values[last], buf, ctx) {
+            values.pop();
+            return Err(e);
+        }
         Ok(())
     }
 }
