@@ -18,6 +18,8 @@
 //!   types in [`wkt`]: proto2 optional fields as `Option<T>`, repeated as `Vec<T>`, closed
 //!   enums typed, nested types in a snake_case module named after their message.
 //! - [`Name`]: the protobuf name of a generated message, for `Any` type URLs.
+//! - [`view`]: zero-copy borrowed views (`FooView<'a>`, generated with `Config::views`) and
+//!   their [`MessageView`] trait.
 //!
 //! ```
 //! use protoforge::Message;
@@ -57,6 +59,7 @@ pub mod reflect;
 #[cfg(feature = "text")]
 pub mod text;
 mod unknown;
+pub mod view;
 pub mod wkt;
 
 /// The runtime's own source files as text, for protoforge-codegen's bundled runtime
@@ -75,6 +78,7 @@ pub mod bundle_source {
         ("message", include_str!("message.rs")),
         ("name", include_str!("name.rs")),
         ("unknown", include_str!("unknown.rs")),
+        ("view", include_str!("view.rs")),
     ];
     /// `src/wkt/mod.rs`.
     pub const WKT: &str = include_str!("wkt/mod.rs");
@@ -100,3 +104,4 @@ pub use crate::extension::{Extendable, Extension, ExtensionCodec, RepeatedExtens
 pub use crate::message::{DecodeOptions, Enumeration, Message, UnknownEnumValue};
 pub use crate::name::Name;
 pub use crate::unknown::{UnknownField, UnknownFields, UnknownValue};
+pub use crate::view::MessageView;
