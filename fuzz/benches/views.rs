@@ -4,7 +4,9 @@
 //! `view+walk` also reads every string of the view, for a fair comparison with the owned
 //! message, whose strings are ready to use.
 
-use criterion::{Criterion, black_box, criterion_group, criterion_main};
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
 use protoforge::Message;
 use protoforge_fuzz::views::proto3::{TestAllTypesProto3, TestAllTypesProto3View};
 

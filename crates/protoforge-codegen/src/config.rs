@@ -675,15 +675,15 @@ mod tests {
             "required_is_error=true,reflect,file_descriptor_set=false,serde=false",
         )
         .unwrap();
-        assert!(c.views.is_empty());
-        let c = super::Config::from_options("views=.a.B,views=.c").unwrap();
-        assert_eq!(c.views, [".a.B", ".c"]);
         assert!(c.required_is_decode_error && c.reflect && !c.file_descriptor_set && !c.serde);
         assert!(c.reflect_enabled() && c.descriptor_set_enabled());
         let c = super::Config::from_options("serde").unwrap();
         assert!(c.reflect_enabled());
         let c = super::Config::from_options("file_descriptor_set").unwrap();
         assert!(!c.reflect_enabled() && c.descriptor_set_enabled());
+        assert!(c.views.is_empty());
+        let c = super::Config::from_options("views=.a.B,views=.c").unwrap();
+        assert_eq!(c.views, [".a.B", ".c"]);
         assert!(super::Config::from_options("").is_ok());
         for bad in [
             "nope=1",

@@ -571,8 +571,10 @@ impl<'p, 'a> Emitter<'p, 'a> {
                     Val::Message { .. } => self.to_owned(&value, quote!(&value)),
                     _ => self.to_owned(&value, quote!(value)),
                 };
-                owned_fields.push(quote! {
-                    #name: self.#name.iter().map(|(key, value)| (#k, #v)).collect(),
+                owned_fields.push(if k.to_string() == "key" && v.to_string() == "value" {
+                    quote!(#name: self.#name.iter().collect(),)
+                } else {
+                    quote!(#name: self.#name.iter().map(|(key, value)| (#k, #v)).collect(),)
                 });
                 continue;
             }
@@ -616,8 +618,10 @@ impl<'p, 'a> Emitter<'p, 'a> {
                     Val::Message { .. } => self.to_owned(&value, quote!(&value)),
                     _ => self.to_owned(&value, quote!(value)),
                 };
-                owned_fields.push(quote! {
-                    #name: self.#name.iter().map(|value| #v).collect(),
+                owned_fields.push(if v.to_string() == "value" {
+                    quote!(#name: self.#name.iter().collect(),)
+                } else {
+                    quote!(#name: self.#name.iter().map(|value| #v).collect(),)
                 });
                 continue;
             }
@@ -799,7 +803,7 @@ impl<'p, 'a> Emitter<'p, 'a> {
                 variants.push(quote!(#[doc = #doc] #variant(#ty),));
                 let path = quote!(#nested_ident::#view_enum::#variant);
                 let owned_path = quote!(#nested_ident::#enum_ident::#variant);
-                let is_copy = !matches!(outer, Val::Message { .. });
+                let is_copy = !matches!(outer, Val::Message { .. } | Val::Bytes { .. });
                 let v = if is_copy {
                     self.to_owned(&outer, quote!(*value))
                 } else {
@@ -1001,7 +1005,7 @@ impl<'p, 'a> Emitter<'p, 'a> {
                 __records: #rt::view::Records<'a>,
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::manual_range_patterns)]
             impl<'a> #view_name<'a> {
                 /// Decodes a view of all of `buf`, checking every byte up front as the owned
                 /// decoder does (see `protoforge::view::MessageView::decode`).
@@ -1032,7 +1036,7 @@ impl<'p, 'a> Emitter<'p, 'a> {
                 }
             }
 
-            #[allow(deprecated, clippy::redundant_closure)]
+            #[allow(deprecated, clippy::redundant_closure, clippy::single_match)]
             impl<'a> #rt::view::MessageView<'a> for #view_name<'a> {
                 type Owned = #owned_name;
 

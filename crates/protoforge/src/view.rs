@@ -578,7 +578,7 @@ pub mod codec {
                 }
 
                 fn check_packed(body: &'a [u8]) -> Result<(), DecodeError> {
-                    if body.len() % $len != 0 {
+                    if !body.len().is_multiple_of($len) {
                         return Err(DecodeErrorKind::InvalidPackedLength.into());
                     }
                     Ok(())
