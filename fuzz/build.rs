@@ -12,7 +12,8 @@ use protoforge::descriptor::FileDescriptorSet;
 use protoforge_codegen::{Config, generate};
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/descriptors/protobuf/goldens/google/protobuf");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../testdata/descriptors/protobuf/goldens/google/protobuf");
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let codegen = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/codegen");
     protoforge_build::configure()
@@ -20,7 +21,10 @@ fn main() {
         .out_dir(&out)
         .compile_protos(&[codegen.join("views.proto")], &[&codegen])
         .expect("compile views.proto");
-    for name in ["test_messages_proto3.proto.pb", "test_messages_proto2.proto.pb"] {
+    for name in [
+        "test_messages_proto3.proto.pb",
+        "test_messages_proto2.proto.pb",
+    ] {
         let path = root.join(name);
         println!("cargo:rerun-if-changed={}", path.display());
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

@@ -313,11 +313,17 @@ pub fn grpc_frames(data: &[u8]) {
 pub mod views {
     /// `protobuf_test_messages.proto3`.
     pub mod proto3 {
-        include!(concat!(env!("OUT_DIR"), "/protobuf_test_messages.proto3.rs"));
+        include!(concat!(
+            env!("OUT_DIR"),
+            "/protobuf_test_messages.proto3.rs"
+        ));
     }
     /// `protobuf_test_messages.proto2`.
     pub mod proto2 {
-        include!(concat!(env!("OUT_DIR"), "/protobuf_test_messages.proto2.rs"));
+        include!(concat!(
+            env!("OUT_DIR"),
+            "/protobuf_test_messages.proto2.rs"
+        ));
     }
 }
 

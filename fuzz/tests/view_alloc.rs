@@ -70,7 +70,9 @@ fn decoding_a_view_allocates_nothing() {
         repeated_int32: (0..100).collect(),
         unpacked_int64: vec![1, 2, 3],
         repeated_nested_message: vec![NestedMessage::default(); 5],
-        map_string_string: (0..20).map(|i| (format!("k{i}"), format!("v{i}"))).collect(),
+        map_string_string: (0..20)
+            .map(|i| (format!("k{i}"), format!("v{i}")))
+            .collect(),
         map_int32_int32: HashMap::from([(1, 2)]),
         oneof_field: Some(OneofField::OneofString("oneof".into())),
         ..Default::default()

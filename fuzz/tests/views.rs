@@ -222,10 +222,7 @@ fn view_fields_hold_the_values() {
         view.repeated_string.iter().collect::<Vec<_>>(),
         ["a", "", "ünïcode"]
     );
-    assert_eq!(
-        view.packed_int32.iter().collect::<Vec<_>>(),
-        [-1, 2, 3]
-    );
+    assert_eq!(view.packed_int32.iter().collect::<Vec<_>>(), [-1, 2, 3]);
     let nested = view.optional_nested_message.as_ref().unwrap().get();
     assert_eq!(nested.a, 17);
     let deep = nested.corecursive.as_ref().unwrap().get();
@@ -246,7 +243,10 @@ fn view_fields_hold_the_values() {
     assert_eq!(view.repeated_int32.len(), 8);
     let nested = view.optional_nested_message.as_ref().unwrap().get();
     let deep = nested.corecursive.as_ref().unwrap().get();
-    assert_eq!(deep.repeated_int32.iter().collect::<Vec<_>>(), [1, 2, 3, 1, 2, 3]);
+    assert_eq!(
+        deep.repeated_int32.iter().collect::<Vec<_>>(),
+        [1, 2, 3, 1, 2, 3]
+    );
     // Unknown fields stay raw and survive `to_owned_message`.
     let mut with_unknown = twice.clone();
     with_unknown.extend([0xf8, 0xff, 0x03, 0x2a]); // field 8191 (unknown), varint 42
@@ -319,13 +319,28 @@ fn known_edge_cases_agree() {
     for case in cases {
         both(case);
     }
-    let mut deep = Vec::new();
-    for _ in 0..120 {
-        let mut outer = vec![0xda, 0x01];
-        protoforge::encoding::encode_varint(deep.len() as u64, &mut outer);
-        outer.extend(deep);
-        deep = outer;
-    }
+    // recursive_message (27) nested past the recursion limit, and just within it.
+    let nest = |levels: usize| {
+        let mut deep = vec![0x08, 0x01];
+        for _ in 0..levels {
+            let mut outer = vec![0xda, 0x01];
+            protoforge::encoding::encode_varint(deep.len() as u64, &mut outer);
+            outer.extend(deep);
+            deep = outer;
+        }
+        deep
+    };
+    let too_deep = nest(120);
+    both(&too_deep);
+    assert!(proto3::TestAllTypesProto3View::decode(&too_deep).is_err());
+    let deep = nest(100);
     both(&deep);
-    assert!(proto3::TestAllTypesProto3View::decode(&deep).is_err());
+    let view = proto3::TestAllTypesProto3View::decode(&deep).unwrap();
+    let mut level = view.recursive_message.as_ref().map(|m| m.get());
+    let mut depth = 1;
+    while let Some(inner) = level {
+        depth += 1;
+        level = inner.recursive_message.as_ref().map(|m| m.get());
+    }
+    assert_eq!(depth, 101);
 }

@@ -534,7 +534,10 @@ impl<'p, 'a> Emitter<'p, 'a> {
             let field_name = field.desc.name();
             let err = quote!(.map_err(|error| error.push(NAME, #field_name))?);
             known_numbers.push(number.clone());
-            let doc = format!(" The field `{field_name}` (number {}).", field.desc.number());
+            let doc = format!(
+                " The field `{field_name}` (number {}).",
+                field.desc.number()
+            );
             if let Some((key, value)) = self.map_vals(field, &module)? {
                 let (kc, vc) = (self.codec(&key), self.codec(&value));
                 let unverified = matches!(key, Val::Str { verified: false })
@@ -843,7 +846,9 @@ impl<'p, 'a> Emitter<'p, 'a> {
                         });
                         let merged = match repr {
                             MessageRepr::Lazy(_) => quote!(#rt::view::LazyView::new(merged)),
-                            _ => quote!(<#inline as #rt::view::MessageView<'a>>::parse(merged, ctx.enter()?) #err),
+                            _ => {
+                                quote!(<#inline as #rt::view::MessageView<'a>>::parse(merged, ctx.enter()?) #err)
+                            }
                         };
                         split_arms.push(quote! {
                             ::core::option::Option::Some(#path(value)) => {
@@ -900,7 +905,10 @@ impl<'p, 'a> Emitter<'p, 'a> {
                     }
                 });
             }
-            let enum_doc = format!(" A borrowed view of the oneof `{}.{oneof_name}`.", bare_name);
+            let enum_doc = format!(
+                " A borrowed view of the oneof `{}.{oneof_name}`.",
+                bare_name
+            );
             nested.extend(quote! {
                 #[doc = #enum_doc]
                 #[derive(Clone, Debug)]
@@ -995,7 +1003,10 @@ impl<'p, 'a> Emitter<'p, 'a> {
         } else {
             quote!(mut)
         };
-        let owned_doc = format!(" The owned [`{}`] with the same content.", info.rust_name.trim_start_matches("r#"));
+        let owned_doc = format!(
+            " The owned [`{}`] with the same content.",
+            info.rust_name.trim_start_matches("r#")
+        );
         let outer = quote! {
             #[doc = #struct_doc]
             #[derive(Clone, Debug)]
