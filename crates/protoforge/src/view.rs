@@ -1275,7 +1275,8 @@ mod tests {
         assert_eq!(group[0].value, [0x08, 0x07]);
         assert_eq!(group[0].raw, [0x08, 0x07, 0x1c]);
         let bad = [0x0b, 0x08, 0x07, 0x24];
-        let mut scan = Records::new(&bad).scan(DecodeContext::default());
+        let bad = Records::new(&bad);
+        let mut scan = bad.scan(DecodeContext::default());
         assert!(scan.next().is_err());
     }
 }
