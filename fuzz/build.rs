@@ -1,9 +1,10 @@
-//! Generates protobuf's conformance test messages (`test_messages_proto3.proto` and
-//! `test_messages_proto2.proto`, from the golden descriptor sets in `testdata/`) with zero-copy
-//! views on (`Config::views(["."])`) into `OUT_DIR`, for the `decode_view` target and the view
-//! tests, so the generated views are always today's. Also compiles `testdata/codegen/views.proto`
-//! (every element documented) through `protoforge_build::Builder::views`, for a module that
-//! denies all warnings, missing docs and clippy's default lints.
+//! Generates protobuf's conformance test messages (`test_messages_proto3.proto`,
+//! `test_messages_proto2.proto` and their editions forms, from the golden descriptor sets in
+//! `testdata/`) with zero-copy views on (`Config::views(["."])`) into `OUT_DIR`, for the
+//! `decode_view` target and the view tests, so the generated views are always today's. Also
+//! compiles `testdata/codegen/views.proto` (every element documented) through
+//! `protoforge_build::Builder::views`, for a module that denies all warnings, missing docs and
+//! clippy's default lints.
 
 use std::path::Path;
 
@@ -12,8 +13,8 @@ use protoforge::descriptor::FileDescriptorSet;
 use protoforge_codegen::{Config, generate};
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../testdata/descriptors/protobuf/goldens/google/protobuf");
+    let root =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/descriptors/protobuf/goldens");
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let codegen = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/codegen");
     protoforge_build::configure()
@@ -22,8 +23,10 @@ fn main() {
         .compile_protos(&[codegen.join("views.proto")], &[&codegen])
         .expect("compile views.proto");
     for name in [
-        "test_messages_proto3.proto.pb",
-        "test_messages_proto2.proto.pb",
+        "google/protobuf/test_messages_proto3.proto.pb",
+        "google/protobuf/test_messages_proto2.proto.pb",
+        "editions/golden/test_messages_proto2_editions.proto.pb",
+        "editions/golden/test_messages_proto3_editions.proto.pb",
     ] {
         let path = root.join(name);
         println!("cargo:rerun-if-changed={}", path.display());

@@ -145,7 +145,8 @@ def main():
     p2.optional_nested_message.a = 2
     messages = [(0, p3), (1, p2), (0, cls(FORMAT_TYPES[0])(optional_sint64=-9))]
 
-    # decode_view: an even first byte reads TestAllTypesProto3, an odd one TestAllTypesProto2.
+    # decode_view: the first byte modulo 4 reads TestAllTypesProto3, TestAllTypesProto2, then
+    # their editions forms.
     p2_more = cls(FORMAT_TYPES[1])()
     p2_more.optional_string = "two"
     p2_more.repeated_string.extend(["a", "b"])
@@ -160,7 +161,7 @@ def main():
         write("decode_view", bytes([index]) + data)
         # Twice: sub-messages merge, repeated fields append.
         write("decode_view", bytes([index]) + data + data)
-        # The other syntax's reading of the same bytes.
+        # Another message type's reading of the same bytes.
         write("decode_view", bytes([index + 1]) + data)
 
     for index, msg in messages:

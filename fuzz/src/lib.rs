@@ -308,7 +308,8 @@ pub fn grpc_frames(data: &[u8]) {
 }
 
 /// protobuf's conformance test messages (`test_messages_proto3.proto`,
-/// `test_messages_proto2.proto`) generated with zero-copy views by `build.rs`.
+/// `test_messages_proto2.proto` and their editions forms) generated with zero-copy views by
+/// `build.rs`.
 #[allow(missing_docs)] // Fields without a .proto comment have no docs.
 pub mod views {
     /// `protobuf_test_messages.proto3`.
@@ -325,6 +326,20 @@ pub mod views {
             "/protobuf_test_messages.proto2.rs"
         ));
     }
+    /// `protobuf_test_messages.editions.proto2` (edition 2023, proto2 semantics).
+    pub mod editions_proto2 {
+        include!(concat!(
+            env!("OUT_DIR"),
+            "/protobuf_test_messages.editions.proto2.rs"
+        ));
+    }
+    /// `protobuf_test_messages.editions.proto3` (edition 2023, proto3 semantics).
+    pub mod editions_proto3 {
+        include!(concat!(
+            env!("OUT_DIR"),
+            "/protobuf_test_messages.editions.proto3.rs"
+        ));
+    }
 }
 
 /// `testdata/codegen/views.proto`, generated with views through `protoforge_build`: every
@@ -334,18 +349,20 @@ pub mod snap_views {
     include!(concat!(env!("OUT_DIR"), "/snap.views.rs"));
 }
 
-/// Bytes decoded both as a zero-copy view and as an owned message (`TestAllTypesProto3`
-/// for an even first byte, `TestAllTypesProto2` for an odd one): both fail or both succeed,
+/// Bytes decoded both as a zero-copy view and as an owned message (by the first byte modulo
+/// 4: `TestAllTypesProto3`, `TestAllTypesProto2`, then their editions forms, whose groups are
+/// delimited fields): both fail or both succeed,
 /// and then the view's owned message equals the decoded one and every lazy field of the view
 /// can be walked.
 pub fn decode_view(data: &[u8]) {
     let Some((&first, rest)) = data.split_first() else {
         return;
     };
-    if first % 2 == 0 {
-        view_differential::<views::proto3::TestAllTypesProto3View<'_>>(rest);
-    } else {
-        view_differential::<views::proto2::TestAllTypesProto2View<'_>>(rest);
+    match first % 4 {
+        0 => view_differential::<views::proto3::TestAllTypesProto3View<'_>>(rest),
+        1 => view_differential::<views::proto2::TestAllTypesProto2View<'_>>(rest),
+        2 => view_differential::<views::editions_proto3::TestAllTypesProto3View<'_>>(rest),
+        _ => view_differential::<views::editions_proto2::TestAllTypesProto2View<'_>>(rest),
     }
 }
 

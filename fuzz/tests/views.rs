@@ -2,7 +2,8 @@
 //! `Config::views(["."])`) against the owned decoder, the independent truth: on real payloads
 //! (richly filled messages, concatenations of them, so sub-messages and repeated fields arrive
 //! split and merge, proto2 bytes read as proto3 so packed fields arrive unpacked) and on
-//! hostile bytes (random inputs and random mutations of the real ones), `FooView::decode` and
+//! hostile bytes (random inputs and random mutations of the real ones), read as each of
+//! `TestAllTypesProto3`, `TestAllTypesProto2` and their editions forms, `FooView::decode` and
 //! `Foo::decode` both fail or both succeed, and then `to_owned_message()` equals the decoded
 //! message.
 
@@ -179,10 +180,14 @@ impl Rng {
     }
 }
 
-/// Runs the property on `bytes` for both message types.
+/// Runs the property on `bytes` for all four message types (the editions forms read the
+/// same field numbers, with delimited fields where proto2 has groups).
 fn both(bytes: &[u8]) {
+    use protoforge_fuzz::views::{editions_proto2, editions_proto3};
     view_differential::<proto3::TestAllTypesProto3View<'_>>(bytes);
     view_differential::<proto2::TestAllTypesProto2View<'_>>(bytes);
+    view_differential::<editions_proto3::TestAllTypesProto3View<'_>>(bytes);
+    view_differential::<editions_proto2::TestAllTypesProto2View<'_>>(bytes);
 }
 
 /// The real payloads: rich messages, their concatenations, and bytes of one syntax for the
