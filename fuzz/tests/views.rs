@@ -47,8 +47,9 @@ fn rich3(seed: u32) -> proto3::TestAllTypesProto3 {
             })),
             ..Default::default()
         })),
+        // Differs by seed, so concatenations show whether occurrences merge.
         optional_foreign_message: Some(proto3::ForeignMessage {
-            c: 3,
+            c: 3 + s,
             ..Default::default()
         }),
         optional_nested_enum: 2,
@@ -110,7 +111,7 @@ fn rich3(seed: u32) -> proto3::TestAllTypesProto3 {
             ..Default::default()
         }],
         optional_timestamp: Some(wkt::Timestamp {
-            seconds: 1_700_000_000,
+            seconds: 1_700_000_000 + i64::from(seed),
             nanos: 5,
             ..Default::default()
         }),
