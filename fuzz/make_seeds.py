@@ -79,7 +79,7 @@ def compile_seed(dirname, files):
 def main():
     # Generated seeds are rewritten; fixed fuzz findings (`finding-*`) are kept.
     for target in ["parse", "compile", "decode_descriptor_set", "descriptor_set_in", "text",
-                   "json", "dynamic", "plugin", "grpc_frames"]:
+                   "json", "dynamic", "plugin", "grpc_frames", "decode_view"]:
         directory = os.path.join(SEEDS, target)
         os.makedirs(directory, exist_ok=True)
         for name in os.listdir(directory):
@@ -144,6 +144,25 @@ def main():
     p2.repeated_nested_enum.extend([1, 2])
     p2.optional_nested_message.a = 2
     messages = [(0, p3), (1, p2), (0, cls(FORMAT_TYPES[0])(optional_sint64=-9))]
+
+    # decode_view: the first byte modulo 4 reads TestAllTypesProto3, TestAllTypesProto2, then
+    # their editions forms.
+    p2_more = cls(FORMAT_TYPES[1])()
+    p2_more.optional_string = "two"
+    p2_more.repeated_string.extend(["a", "b"])
+    p2_more.packed_int32.extend([1, -2, 3])
+    p2_more.unpacked_int32.extend([4, 5])
+    p2_more.map_string_nested_enum["e"] = 1
+    p2_more.recursive_message.optional_nested_message.a = 9
+    p2_more.oneof_nested_message.a = 3
+    p2_more.data.group_uint32 = 6
+    for index, msg in messages + [(1, p2_more)]:
+        data = msg.SerializeToString()
+        write("decode_view", bytes([index]) + data)
+        # Twice: sub-messages merge, repeated fields append.
+        write("decode_view", bytes([index]) + data + data)
+        # Another message type's reading of the same bytes.
+        write("decode_view", bytes([index + 1]) + data)
 
     for index, msg in messages:
         sel = bytes([index])

@@ -134,6 +134,7 @@ impl Builder {
         reflect(enabled: bool);
         file_descriptor_set(enabled: bool);
         serde(enabled: bool);
+        views(paths: impl IntoIterator<Item = impl Into<String>>);
     }
 
     /// Where to write the generated files (default: the `OUT_DIR` cargo sets).

@@ -38,6 +38,7 @@ pub struct Config {
     pub(crate) reflect: bool,
     pub(crate) file_descriptor_set: bool,
     pub(crate) serde: bool,
+    pub(crate) views: Vec<String>,
 }
 
 impl Default for Config {
@@ -73,6 +74,7 @@ impl Config {
             reflect: false,
             file_descriptor_set: false,
             serde: false,
+            views: Vec::new(),
         }
     }
 
@@ -460,6 +462,30 @@ impl Config {
         self
     }
 
+    /// Messages matching any of `paths` (with their nested messages) also get a zero-copy
+    /// view `FooView<'a>` beside `Foo` (default: none). A view borrows from the encoded
+    /// bytes: scalars by value, `string` as `&'a str`, `bytes` as `&'a [u8]`, sub-messages as
+    /// their views, repeated fields and maps as lazy iterators, unknown fields raw.
+    /// `FooView::decode(&bytes)` checks everything the owned decoder checks up front and
+    /// allocates nothing for strings, bytes or repeated fields; `to_owned_message()` gives
+    /// exactly what `Foo::decode` gives. Oneof views are `KindView<'a>` enums in the
+    /// message's nested module. See `protoforge::view`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = protoforge_codegen::Config::new().views([".my.pkg.Event"]);
+    /// # let _ = config;
+    /// ```
+    pub fn views<I, S>(mut self, paths: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.views.extend(paths.into_iter().map(Into::into));
+        self
+    }
+
     /// Whether reflection code (descriptor pool, `ReflectMessage`) is generated.
     pub(crate) fn reflect_enabled(&self) -> bool {
         self.reflect || self.serde
@@ -478,6 +504,7 @@ impl Config {
     ///
     /// Keys (each named after the builder method it calls; list keys may repeat):
     /// `btree_map=PATH`, `bytes=PATH`, `unverified_strings_as_bytes=PATH`, `disable_comments=PATH`,
+    /// `views=PATH`,
     /// `type_attribute=PATH=ATTR`, `message_attribute=PATH=ATTR`, `enum_attribute=PATH=ATTR`,
     /// `field_attribute=PATH=ATTR`, `extern_path=PROTO_PATH=RUST_PATH`, `include_file=NAME`,
     /// `runtime_crate=PATH`, `grpc_transport_path=PATH`, and the switches
@@ -536,6 +563,7 @@ impl Config {
                 "bytes" => config.bytes([need(value)?]),
                 "unverified_strings_as_bytes" => config.unverified_strings_as_bytes([need(value)?]),
                 "disable_comments" => config.disable_comments([need(value)?]),
+                "views" => config.views([need(value)?]),
                 "type_attribute" => {
                     let (p, a) = pair(value)?;
                     config.type_attribute(p, a)
@@ -654,11 +682,15 @@ mod tests {
         assert!(c.reflect_enabled());
         let c = super::Config::from_options("file_descriptor_set").unwrap();
         assert!(!c.reflect_enabled() && c.descriptor_set_enabled());
+        assert!(c.views.is_empty());
+        let c = super::Config::from_options("views=.a.B,views=.c").unwrap();
+        assert_eq!(c.views, [".a.B", ".c"]);
         assert!(super::Config::from_options("").is_ok());
         for bad in [
             "nope=1",
             "bytes",
             "unverified_strings_as_bytes",
+            "views",
             "extern_path=.g",
             "build_client=maybe",
         ] {

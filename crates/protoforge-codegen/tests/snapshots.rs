@@ -1,6 +1,7 @@
 //! insta snapshots of the Rust generated for each `testdata/codegen/*.proto`. The
 //! descriptors come from real protoc (`python3 -m grpc_tools.protoc`) until the native
-//! compiler can produce them.
+//! compiler can produce them. A case's header comment may hold an `// options: k=v,...` line,
+//! parsed as `--rust_opt` is (`Config::from_options`).
 
 use std::path::Path;
 
@@ -29,7 +30,14 @@ fn protoc(path: &Path) -> FileDescriptorSet {
 fn check_codegen(path: &Path) -> String {
     let set = protoc(path);
     let name = path.file_name().unwrap().to_str().unwrap().to_string();
-    let files = generate(&set, &[name], &Config::new()).unwrap();
+    let text = std::fs::read_to_string(path).unwrap();
+    let options = text
+        .lines()
+        .take_while(|line| line.starts_with("//"))
+        .find_map(|line| line.strip_prefix("// options:"))
+        .unwrap_or_default();
+    let config = Config::from_options(options.trim()).unwrap();
+    let files = generate(&set, &[name], &config).unwrap();
     let mut out = String::new();
     for file in files {
         assert!(file.content.starts_with("// @generated"));

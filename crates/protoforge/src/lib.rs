@@ -21,6 +21,8 @@
 //!   types in [`wkt`]: proto2 optional fields as `Option<T>`, repeated as `Vec<T>`, closed
 //!   enums typed, nested types in a snake_case module named after their message.
 //! - [`Name`]: the protobuf name of a generated message, for `Any` type URLs.
+//! - [`view`]: zero-copy borrowed views (`FooView<'a>`, generated with `Config::views`) and
+//!   their [`MessageView`] trait.
 //!
 //! ```
 //! use protoforge::Message;
@@ -62,6 +64,7 @@ mod sizes;
 #[cfg(feature = "text")]
 pub mod text;
 mod unknown;
+pub mod view;
 pub mod wkt;
 
 /// The runtime's own source files as text, for protoforge-codegen's bundled runtime
@@ -82,6 +85,7 @@ pub mod bundle_source {
         ("name", include_str!("name.rs")),
         ("sizes", include_str!("sizes.rs")),
         ("unknown", include_str!("unknown.rs")),
+        ("view", include_str!("view.rs")),
     ];
     /// `src/wkt/mod.rs`.
     pub const WKT: &str = include_str!("wkt/mod.rs");
@@ -108,3 +112,4 @@ pub use crate::extension::{Extendable, Extension, ExtensionCodec, RepeatedExtens
 pub use crate::message::{DecodeOptions, Message};
 pub use crate::name::Name;
 pub use crate::unknown::{UnknownField, UnknownFields, UnknownValue};
+pub use crate::view::MessageView;
