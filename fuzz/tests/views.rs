@@ -9,8 +9,8 @@
 
 use std::collections::HashMap;
 
-use protoforge::Message;
 use protoforge::wkt;
+use protoforge::{EnumValue, Message};
 use protoforge_fuzz::views::{proto2, proto3};
 use protoforge_fuzz::{same_message, view_differential};
 
@@ -52,8 +52,8 @@ fn rich3(seed: u32) -> proto3::TestAllTypesProto3 {
             c: 3 + s,
             ..Default::default()
         }),
-        optional_nested_enum: 2,
-        optional_foreign_enum: 99,
+        optional_nested_enum: 2.into(),
+        optional_foreign_enum: 99.into(),
         optional_string_piece: "piece".into(),
         recursive_message: Some(Box::new(proto3::TestAllTypesProto3 {
             optional_int32: 1,
@@ -81,13 +81,13 @@ fn rich3(seed: u32) -> proto3::TestAllTypesProto3 {
             c: 5,
             ..Default::default()
         }],
-        repeated_nested_enum: vec![0, 1, 2, -1, 1000],
+        repeated_nested_enum: [0, 1, 2, -1, 1000].map(EnumValue::from).to_vec(),
         packed_int32: vec![-1, 2, 3],
         packed_double: vec![1.0, 2.0],
         packed_bool: vec![true],
         unpacked_int32: vec![4, 5, -6],
         unpacked_fixed64: vec![7, 8],
-        unpacked_nested_enum: vec![1, 2],
+        unpacked_nested_enum: vec![1.into(), 2.into()],
         map_int32_int32: HashMap::from([(1, 2), (-3, 4)]),
         map_bool_bool: HashMap::from([(true, false)]),
         map_string_string: HashMap::from([
@@ -97,7 +97,7 @@ fn rich3(seed: u32) -> proto3::TestAllTypesProto3 {
         map_string_bytes: HashMap::from([("b".to_string(), vec![9, 9])]),
         map_string_nested_message: HashMap::from([("n".to_string(), nested(8))]),
         map_int32_double: HashMap::from([(1, 0.1)]),
-        map_string_nested_enum: HashMap::from([("e".to_string(), 2)]),
+        map_string_nested_enum: HashMap::from([("e".to_string(), 2.into())]),
         optional_int32_wrapper: Some(wkt::Int32Value {
             value: 5,
             ..Default::default()

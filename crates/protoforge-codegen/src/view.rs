@@ -39,15 +39,16 @@ pub(crate) struct MessageViews {
     pub(crate) nested: TokenStream,
 }
 
-/// The Rust type of an open-enum value in a view, and the conversion to the owned field's
-/// type: one place, so views can follow owned messages to a typed enum value later.
+/// The Rust type of an open-enum value in a view: the number as it was on the wire (a view
+/// reads, it does not classify), and the conversion to the owned field's
+/// [`EnumValue`](protoforge::EnumValue).
 fn open_enum_type() -> TokenStream {
     quote!(i32)
 }
 
 /// Converts an open-enum view value (`value`) to the owned field's type.
-fn open_enum_to_owned(value: TokenStream) -> TokenStream {
-    value
+fn open_enum_to_owned(rt: &TokenStream, value: TokenStream) -> TokenStream {
+    quote!(#rt::EnumValue::from(#value))
 }
 
 /// Generates the view of message `full_name` if [`Config::views`] selects it.
@@ -394,7 +395,7 @@ impl<'p, 'a> Emitter<'p, 'a> {
         let rt = self.rt;
         match value {
             Val::Scalar(..) | Val::ClosedEnum(_) => v,
-            Val::OpenEnum => open_enum_to_owned(v),
+            Val::OpenEnum => open_enum_to_owned(self.rt, v),
             Val::Str { .. } => quote!(::std::string::String::from(#v)),
             Val::Bytes { shared: false } => quote!(<[u8]>::to_vec(#v)),
             Val::Bytes { shared: true } => quote!(#rt::bytes::Bytes::from(<[u8]>::to_vec(#v))),

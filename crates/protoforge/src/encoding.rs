@@ -1259,7 +1259,7 @@ pub mod message {
     #[inline]
     pub fn encode<M: Message>(number: u32, msg: &M, buf: &mut impl BufMut, sizes: &mut SizeCache) {
         encode_key(number, WireType::LengthDelimited, buf);
-        encode_varint(sizes.next() as u64, buf);
+        encode_varint(sizes.next_len() as u64, buf);
         msg.encode_with(buf, sizes);
     }
 

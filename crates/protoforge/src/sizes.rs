@@ -15,7 +15,7 @@ pub struct SizeCache {
     lengths: Vec<u32>,
     /// Whether lengths are kept (false: a plain `encoded_len`, which needs none).
     record: bool,
-    /// The next length `next` returns.
+    /// The next length `next_len` returns.
     read: usize,
 }
 
@@ -55,7 +55,7 @@ impl SizeCache {
     /// The next recorded length, in the order `record` was called. A cache that recorded
     /// nothing (or ran out) answers 0, which only a caller that skipped sizing can see.
     #[inline]
-    pub fn next(&mut self) -> usize {
+    pub fn next_len(&mut self) -> usize {
         let value = self.lengths.get(self.read).copied().unwrap_or(0);
         self.read += 1;
         value as usize

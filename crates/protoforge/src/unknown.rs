@@ -53,6 +53,8 @@ pub struct UnknownField {
 /// small messages is that much smaller, which shows in the time of walking it.
 #[derive(Clone, Default)]
 pub struct UnknownFields {
+    // The box is the point: one word in every message, the Vec's three only when needed.
+    #[allow(clippy::box_collection)]
     fields: Option<Box<Vec<UnknownField>>>,
 }
 

@@ -494,8 +494,8 @@ pub mod codec {
         varint,
     };
     use crate::encoding::{DecodeContext, WireType};
+    use crate::enumeration::Enumeration;
     use crate::error::{DecodeError, DecodeErrorKind};
-    use crate::message::Enumeration;
 
     macro_rules! varint_codec {
         ($(#[$doc:meta])* $name:ident, $ty:ty, |$u:ident| $decode:expr) => {
