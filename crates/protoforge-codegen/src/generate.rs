@@ -98,6 +98,8 @@ struct Ctx<'a> {
     /// How function bodies name the runtime's `encoding` module: `encoding`, imported at the
     /// top of each body, unless a generated item of that name could be shadowed by it.
     enc: TokenStream,
+    /// Whether `enc` is the imported short name.
+    enc_imported: bool,
     comments: HashMap<usize, HashMap<Vec<i32>, String>>,
     /// Memo of [`Ctx::may_miss_required`].
     required_memo: std::cell::RefCell<HashMap<String, bool>>,
@@ -210,6 +212,7 @@ pub(crate) fn run(
         config,
         pool,
         enc,
+        enc_imported: !shadowed,
         runtime,
         comments,
         required_memo: std::cell::RefCell::new(HashMap::new()),
@@ -945,7 +948,7 @@ impl<'a> Ctx<'a> {
                 field_names.push((field.desc.number() as u32, field.desc.name().to_string()));
                 lens.push(self.len_field(field)?);
                 encode.push(self.encode_field(field)?);
-                merge.push(self.merge_field(field, proto_name)?);
+                merge.push(self.merge_field(field)?);
             } else {
                 let (_, oneof_field, members) = &oneofs[kind - 1];
                 let enum_name = self.oneof_enum_name(full_name, oneofs[kind - 1].0, oneof_field)?;
@@ -997,7 +1000,6 @@ impl<'a> Ctx<'a> {
                     oneof_field,
                     &nested_ident,
                     &enum_name,
-                    proto_name,
                     &cleanup,
                 ));
             }
@@ -1411,7 +1413,7 @@ impl<'a> Ctx<'a> {
     /// `body` preceded by `use <runtime>::encoding;` when it names the module that way.
     fn import_encoding(&self, body: TokenStream) -> TokenStream {
         let rt = self.rt();
-        if self.enc.to_string() == "encoding" && body.to_string().contains("encoding ::") {
+        if self.enc_imported && body.to_string().contains("encoding ::") {
             quote!(use #rt::encoding; #body)
         } else {
             body
@@ -1488,13 +1490,12 @@ impl<'a> Ctx<'a> {
     }
 
     /// The arm of `merge_field` for a plain field.
-    fn merge_field(&self, field: &FieldGen<'_>, proto_name: &str) -> Result<TokenStream, Error> {
-        let _ = proto_name;
+    fn merge_field(&self, field: &FieldGen<'_>) -> Result<TokenStream, Error> {
         let name = ident(&field.name);
         let number = Self::number(field);
         let module = self.module(&field.value);
-        // Errors get the field's name in their path from `Message::FIELD_NAMES`.
-        let err = TokenStream::new();
+        // Errors get the field's name in their path from `Message::FIELD_NAMES`, added by
+        // the decode loop, so the arms return them as they are.
         if let Some((key, value)) = self.map_kinds(field, &field.from)? {
             let rt = self.rt();
             // Maps whose string key or value protobuf does not verify keep an entry that is
@@ -1508,13 +1509,13 @@ impl<'a> Ctx<'a> {
             };
             let decode = if unverified {
                 quote! {
-                    let ::core::option::Option::Some((key, value)) = #enc::map::merge_entry_unverified::<#key_codec, #value_codec>(number, wire_type, buf, ctx, &mut self.unknown_fields) #err? else {
+                    let ::core::option::Option::Some((key, value)) = #enc::map::merge_entry_unverified::<#key_codec, #value_codec>(number, wire_type, buf, ctx, &mut self.unknown_fields)? else {
                         return ::core::result::Result::Ok(());
                     };
                 }
             } else {
                 quote! {
-                    let (key, value) = #enc::map::merge_entry::<#key_codec, #value_codec>(wire_type, buf, ctx) #err?;
+                    let (key, value) = #enc::map::merge_entry::<#key_codec, #value_codec>(wire_type, buf, ctx)?;
                 }
             };
             let Some(path) = closed else {
@@ -1551,14 +1552,14 @@ impl<'a> Ctx<'a> {
         if is_string(&field.value) && !field.features.verify_utf8 {
             return Ok(if repeated {
                 quote! {
-                    #number => #module::merge_repeated_unverified(number, wire_type, &mut self.#name, buf, &mut self.unknown_fields) #err,
+                    #number => #module::merge_repeated_unverified(number, wire_type, &mut self.#name, buf, &mut self.unknown_fields),
                 }
             } else {
                 let or_default = (field.features.presence == Presence::Implicit)
                     .then(|| quote!(.unwrap_or_default()));
                 quote! {
                     #number => {
-                        self.#name = #module::decode_unverified(number, wire_type, buf, &mut self.unknown_fields) #err? #or_default;
+                        self.#name = #module::decode_unverified(number, wire_type, buf, &mut self.unknown_fields)? #or_default;
                         ::core::result::Result::Ok(())
                     }
                 }
@@ -1598,7 +1599,7 @@ impl<'a> Ctx<'a> {
                 quote!(#module::merge(wire_type, self.#name.get_or_insert_default(), buf, ctx))
             }
         };
-        Ok(quote!(#number => #call #err,))
+        Ok(quote!(#number => #call,))
     }
 
     /// The call writing (`len` false) or sizing (`len` true) one oneof member held in
@@ -1685,22 +1686,19 @@ impl<'a> Ctx<'a> {
         oneof_field: &str,
         nested: &proc_macro2::Ident,
         enum_name: &str,
-        proto_name: &str,
         cleanup: &TokenStream,
     ) -> TokenStream {
-        let _ = proto_name;
         let oneof = ident(oneof_field);
         let enum_ident = ident(enum_name);
         let variant = ident(&field.name);
         let number = Self::number(field);
         let module = self.module(&field.value);
-        let err = TokenStream::new();
         let path = quote!(#nested::#enum_ident::#variant);
         if is_string(&field.value) && !field.features.verify_utf8 {
             return quote! {
                 #number => {
                     #cleanup
-                    match #module::decode_unverified(number, wire_type, buf, &mut self.unknown_fields) #err? {
+                    match #module::decode_unverified(number, wire_type, buf, &mut self.unknown_fields)? {
                         ::core::option::Option::Some(value) => {
                             self.#oneof = ::core::option::Option::Some(#path(value));
                         }
@@ -1719,7 +1717,7 @@ impl<'a> Ctx<'a> {
                 #number => {
                     #cleanup
                     let mut value = ::core::option::Option::None;
-                    #module::merge_closed(number, wire_type, &mut value, buf, ctx, &mut self.unknown_fields) #err?;
+                    #module::merge_closed(number, wire_type, &mut value, buf, ctx, &mut self.unknown_fields)?;
                     if let ::core::option::Option::Some(value) = value {
                         self.#oneof = ::core::option::Option::Some(#path(value));
                     }
@@ -1745,10 +1743,10 @@ impl<'a> Ctx<'a> {
                     #number => {
                     #cleanup
                         if let ::core::option::Option::Some(#path(value)) = &mut self.#oneof {
-                            #module::merge(#number_arg wire_type, #existing, buf, ctx) #err
+                            #module::merge(#number_arg wire_type, #existing, buf, ctx)
                         } else {
                             let mut value = <#fresh_ty as ::core::default::Default>::default();
-                            #module::merge(#number_arg wire_type, #fresh_ref, buf, ctx) #err?;
+                            #module::merge(#number_arg wire_type, #fresh_ref, buf, ctx)?;
                             self.#oneof = ::core::option::Option::Some(#path(value));
                             ::core::result::Result::Ok(())
                         }
@@ -1761,7 +1759,7 @@ impl<'a> Ctx<'a> {
                     #number => {
                     #cleanup
                         let mut value = <#ty as ::core::default::Default>::default();
-                        #module::merge(wire_type, &mut value, buf, ctx) #err?;
+                        #module::merge(wire_type, &mut value, buf, ctx)?;
                         self.#oneof = ::core::option::Option::Some(#path(value));
                         ::core::result::Result::Ok(())
                     }
