@@ -186,8 +186,8 @@ pub(crate) fn runtime_file(
          // code needs no dependency. Do not edit by hand.\n",
     );
     out.push_str(&format!("{ALLOW}\npub mod bytes {{{BYTES_SHIM}}}\n"));
-    for (name, source) in CORE {
-        out.push_str(&module(name, &rewrite(source, runtime), &[], runtime)?);
+    for (name, source, children) in CORE {
+        out.push_str(&module(name, &rewrite(source, runtime), children, runtime)?);
     }
     if uses("wkt") {
         out.push_str(&module("wkt", &rewrite(WKT, runtime), WKT_FILES, runtime)?);

@@ -95,11 +95,15 @@ struct Ctx<'a> {
     config: &'a Config,
     pool: Pool<'a>,
     runtime: TokenStream,
-    /// How function bodies name the runtime's `encoding` module: `encoding`, imported at the
-    /// top of each body, unless a generated item of that name could be shadowed by it.
-    enc: TokenStream,
-    /// Whether `enc` is the imported short name.
-    enc_imported: bool,
+    /// How method bodies name the runtime's `encoding::codec` module: `codec`, imported at
+    /// the top of each body that uses it, unless a generated item of that name could be
+    /// shadowed by the import.
+    codec_path: TokenStream,
+    /// Whether `codec_path` is the imported short name.
+    codec_imported: bool,
+    /// Set when a body names a codec (see [`Ctx::body_codec`]), so the import is emitted only
+    /// where it is used.
+    codec_used: std::cell::Cell<bool>,
     comments: HashMap<usize, HashMap<Vec<i32>, String>>,
     /// Memo of [`Ctx::may_miss_required`].
     required_memo: std::cell::RefCell<HashMap<String, bool>>,
@@ -199,20 +203,21 @@ pub(crate) fn run(
     }
     let extensions = extensions_by_extendee(&pool);
     let shadowed = pool.types.values().any(|info| {
-        info.nested_module == "encoding"
-            || info.rust_name == "encoding"
-            || info.module.iter().any(|m| m == "encoding")
+        info.nested_module == "codec"
+            || info.rust_name == "codec"
+            || info.module.iter().any(|m| m == "codec")
     });
-    let enc = if shadowed {
-        quote!(#runtime::encoding)
+    let codec_path = if shadowed {
+        quote!(#runtime::encoding::codec)
     } else {
-        quote!(encoding)
+        quote!(codec)
     };
     let ctx = Ctx {
         config,
         pool,
-        enc,
-        enc_imported: !shadowed,
+        codec_path,
+        codec_imported: !shadowed,
+        codec_used: std::cell::Cell::new(false),
         runtime,
         comments,
         required_memo: std::cell::RefCell::new(HashMap::new()),
@@ -927,7 +932,7 @@ impl<'a> Ctx<'a> {
             }
         }
 
-        // encode_with, encoded_len_with, merge_field: fields in number order. A oneof whose
+        // visit_fields, merge_field: fields in number order. A oneof whose
         // members are adjacent in that order is written by one `match`.
         let order: Vec<(usize, usize)> = field_entries.values().copied().collect();
         let adjacent: Vec<bool> = (1..=oneofs.len())
@@ -939,16 +944,16 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         let mut field_names: Vec<(u32, String)> = Vec::new();
-        let mut lens = Vec::new();
-        let mut encode = Vec::new();
+        let mut visit = Vec::new();
         let mut merge = Vec::new();
+        // Whether each body names a codec, for its import.
+        let (mut visit_codec, mut merge_codec) = (false, false);
         for (position, &(kind, slot)) in order.iter().enumerate() {
             if kind == 0 {
                 let field = &plain[slot].1;
                 field_names.push((field.desc.number() as u32, field.desc.name().to_string()));
-                lens.push(self.len_field(field)?);
-                encode.push(self.encode_field(field)?);
-                merge.push(self.merge_field(field)?);
+                visit.push(self.tracking_codec(&mut visit_codec, || self.visit_field(field))?);
+                merge.push(self.tracking_codec(&mut merge_codec, || self.merge_field(field))?);
             } else {
                 let (_, oneof_field, members) = &oneofs[kind - 1];
                 let enum_name = self.oneof_enum_name(full_name, oneofs[kind - 1].0, oneof_field)?;
@@ -956,23 +961,13 @@ impl<'a> Ctx<'a> {
                 field_names.push((field.desc.number() as u32, field.desc.name().to_string()));
                 if !adjacent[kind - 1] {
                     let member = std::slice::from_ref(&members[slot]);
-                    lens.push(self.len_oneof(oneof_field, &nested_ident, &enum_name, member));
-                    encode.push(self.encode_oneof(
-                        oneof_field,
-                        &nested_ident,
-                        &enum_name,
-                        member,
-                        true,
-                    ));
+                    visit.push(self.tracking_codec(&mut visit_codec, || {
+                        self.visit_oneof(oneof_field, &nested_ident, &enum_name, member, true)
+                    }));
                 } else if position == 0 || order[position - 1].0 != kind {
-                    lens.push(self.len_oneof(oneof_field, &nested_ident, &enum_name, members));
-                    encode.push(self.encode_oneof(
-                        oneof_field,
-                        &nested_ident,
-                        &enum_name,
-                        members,
-                        false,
-                    ));
+                    visit.push(self.tracking_codec(&mut visit_codec, || {
+                        self.visit_oneof(oneof_field, &nested_ident, &enum_name, members, false)
+                    }));
                 }
                 // A oneof member that arrives replaces a member kept raw because it was not
                 // valid UTF-8, so that the last member on the wire still wins when the raw
@@ -995,13 +990,9 @@ impl<'a> Ctx<'a> {
                         }
                     }
                 };
-                merge.push(self.merge_oneof_member(
-                    field,
-                    oneof_field,
-                    &nested_ident,
-                    &enum_name,
-                    &cleanup,
-                ));
+                merge.push(self.tracking_codec(&mut merge_codec, || {
+                    self.merge_oneof_member(field, oneof_field, &nested_ident, &enum_name, &cleanup)
+                }));
             }
         }
         for (arm, number, label) in self.verified_string_extension_arms(full_name) {
@@ -1009,16 +1000,6 @@ impl<'a> Ctx<'a> {
             field_names.push((number, label));
         }
         field_names.sort();
-        let merge_body = if merge.is_empty() {
-            quote!(self.unknown_fields.merge_field(number, wire_type, buf, ctx))
-        } else {
-            quote! {
-                match number {
-                    #(#merge)*
-                    _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
-                }
-            }
-        };
 
         // Getters and the required-field check.
         let mut getters = Vec::new();
@@ -1076,59 +1057,44 @@ impl<'a> Ctx<'a> {
         } else {
             TokenStream::new()
         };
+        // MessageSet: extensions travel as `Item` groups (see `encoding::message_set`).
         let message_set = message
             .options
             .as_ref()
             .is_some_and(|o| o.message_set_wire_format());
-        let enc = &self.enc;
-        let (encode_unknown, len_unknown, merge_body) = if message_set {
-            // MessageSet: extensions travel as `Item` groups (see `encoding::message_set`).
+        let (visit_unknown, merge_unknown) = if message_set {
             (
-                quote!(#enc::message_set::encode_unknown(&self.unknown_fields, buf);),
-                quote!(#enc::message_set::encoded_len_unknown(&self.unknown_fields)),
-                quote! {
-                    match number {
-                        #(#merge)*
-                        #enc::message_set::ITEM if wire_type == #enc::WireType::StartGroup => {
-                            #enc::message_set::merge_item(wire_type, buf, ctx, &mut self.unknown_fields)
-                        }
-                        _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
-                    }
-                },
+                quote!(v.message_set(&self.unknown_fields);),
+                quote!(field.message_set(&mut self.unknown_fields)),
             )
         } else {
             (
-                quote!(self.unknown_fields.encode_raw(buf);),
-                quote!(self.unknown_fields.encoded_len()),
-                merge_body,
+                quote!(v.unknown(&self.unknown_fields);),
+                quote!(field.unknown(&mut self.unknown_fields)),
             )
         };
-
-        // Lengths of sub-messages go through the size cache; a message without any leaves
-        // the argument unnamed.
-        let sizes = if message.field.iter().any(|f| {
-            matches!(f.r#type(), Type::Message | Type::Group) && self.pool.map_entry(f).is_none()
-        }) {
-            quote!(sizes)
+        let visit_import = self.codec_import(visit_codec);
+        let visit_body = quote!(#visit_import #(#visit)* #visit_unknown);
+        let merge_import = self.codec_import(merge_codec);
+        let merge_body = if merge.is_empty() {
+            merge_unknown
         } else {
-            quote!(_sizes)
-        };
-        let encode_body = quote!(#(#encode)* #encode_unknown);
-        let len_body = quote!(#len_unknown #(+ #lens)*);
-        let (encode_body, len_body, merge_body) = (
-            self.import_encoding(encode_body),
-            self.import_encoding(len_body),
-            self.import_encoding(merge_body),
-        );
-        let field_names_const = (!field_names.is_empty()).then(|| {
-            let entries = field_names.iter().map(|(number, name)| {
-                let number = Literal::u32_unsuffixed(*number);
-                quote!((#number, #name))
-            });
             quote! {
-                const FIELD_NAMES: #rt::encoding::FieldNames =
-                    #rt::encoding::FieldNames::new(#proto_name, &[#(#entries),*]);
+                #merge_import
+                match field.number() {
+                    #(#merge)*
+                    _ => #merge_unknown,
+                }
             }
+        };
+        // Decode errors name the field they happened in: `"Node: label=1 weight=2"`.
+        let field_names_const = (!field_names.is_empty()).then(|| {
+            let entries: Vec<String> = field_names
+                .iter()
+                .map(|(number, name)| format!("{name}={number}"))
+                .collect();
+            let text = format!("{proto_name}: {}", entries.join(" "));
+            quote!(const FIELD_NAMES: &'static str = #text;)
         });
         let allow_deprecated = self
             .message_touches_deprecated(message)
@@ -1249,24 +1215,13 @@ impl<'a> Ctx<'a> {
                 #required_is_error
                 #field_names_const
 
-                fn encode_with(
-                    &self,
-                    buf: &mut impl #rt::bytes::BufMut,
-                    #sizes: &mut #rt::encoding::SizeCache,
-                ) {
-                    #encode_body
-                }
-
-                fn encoded_len_with(&self, #sizes: &mut #rt::encoding::SizeCache) -> usize {
-                    #len_body
+                fn visit_fields(&self, v: &mut impl #rt::encoding::Visitor) {
+                    #visit_body
                 }
 
                 fn merge_field(
                     &mut self,
-                    number: u32,
-                    wire_type: #rt::encoding::WireType,
-                    buf: &mut impl #rt::bytes::Buf,
-                    ctx: #rt::encoding::DecodeContext,
+                    field: #rt::encoding::FieldInput<'_, impl #rt::bytes::Buf>,
                 ) -> ::core::result::Result<(), #rt::DecodeError> {
                     #merge_body
                 }
@@ -1308,31 +1263,44 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The codec type of one value (for maps and extensions), under `encoding` (the
-    /// runtime's module, as the use site names it).
-    fn codec(&self, value: &ValueKind, encoding: &TokenStream) -> TokenStream {
+    /// The codec type of one value, under `codec` (the runtime's `encoding::codec` module,
+    /// as the use site names it).
+    fn codec(&self, value: &ValueKind, codec: &TokenStream) -> TokenStream {
         match value {
-            ValueKind::Scalar { codec, .. } => {
-                let codec = format_ident!("{}", codec);
-                quote!(#encoding::codec::#codec)
+            ValueKind::Scalar { codec: name, .. } => {
+                let name = format_ident!("{}", name);
+                quote!(#codec::#name)
             }
-            ValueKind::OpenEnum(path) => quote!(#encoding::codec::OpenEnum<#path>),
-            ValueKind::ClosedEnum(path) => quote!(#encoding::codec::Enum<#path>),
-            ValueKind::Message { ty, .. } => quote!(#encoding::codec::Message<#ty>),
+            ValueKind::OpenEnum(path) => quote!(#codec::OpenEnum<#path>),
+            ValueKind::ClosedEnum(path) => quote!(#codec::Enum<#path>),
+            ValueKind::Message { ty, .. } => quote!(#codec::Message<#ty>),
         }
     }
 
-    /// The `encoding` module of one value.
-    fn module(&self, value: &ValueKind) -> TokenStream {
-        let enc = &self.enc;
-        let module = match value {
-            ValueKind::Scalar { module, .. } => format_ident!("{}", module),
-            ValueKind::OpenEnum(_) => format_ident!("open_enum"),
-            ValueKind::ClosedEnum(_) => format_ident!("enumeration"),
-            ValueKind::Message { group: true, .. } => format_ident!("group"),
-            ValueKind::Message { .. } => format_ident!("message"),
-        };
-        quote!(#enc::#module)
+    /// The codec type of one value as a message's method bodies name it; notes that the
+    /// body uses the `codec` module.
+    fn body_codec(&self, value: &ValueKind) -> TokenStream {
+        self.codec_used.set(true);
+        self.codec(value, &self.codec_path)
+    }
+
+    /// Runs `emit`, setting `*used` if what it emits names a codec.
+    fn tracking_codec<T>(&self, used: &mut bool, emit: impl FnOnce() -> T) -> T {
+        self.codec_used.set(false);
+        let out = emit();
+        *used |= self.codec_used.get();
+        out
+    }
+
+    /// The import a method body starts with: `use <runtime>::encoding::codec;` when the body
+    /// names codecs by the short name.
+    fn codec_import(&self, used: bool) -> TokenStream {
+        let rt = self.rt();
+        if used && self.codec_imported {
+            quote!(use #rt::encoding::codec;)
+        } else {
+            TokenStream::new()
+        }
     }
 
     /// The map key and value of a map field, classified.
@@ -1410,222 +1378,162 @@ impl<'a> Ctx<'a> {
             })
     }
 
-    /// `body` preceded by `use <runtime>::encoding;` when it names the module that way.
-    fn import_encoding(&self, body: TokenStream) -> TokenStream {
-        let rt = self.rt();
-        if self.enc_imported && body.to_string().contains("encoding ::") {
-            quote!(use #rt::encoding; #body)
-        } else {
-            body
-        }
-    }
-
     /// The `number` literal of a field.
     fn number(field: &FieldGen<'_>) -> Literal {
         Literal::u32_unsuffixed(field.desc.number() as u32)
     }
 
-    /// The statement of `encode_raw` for a plain field.
-    fn encode_field(&self, field: &FieldGen<'_>) -> Result<TokenStream, Error> {
+    /// The statement of `visit_fields` for a plain field.
+    fn visit_field(&self, field: &FieldGen<'_>) -> Result<TokenStream, Error> {
         let name = ident(&field.name);
         let number = Self::number(field);
-        let module = self.module(&field.value);
         if let Some((key, value)) = self.map_kinds(field, &field.from)? {
-            let enc = &self.enc;
-            let (key, value) = (self.codec(&key, enc), self.codec(&value, enc));
-            return Ok(quote!(#enc::map::encode::<#key, #value, _>(#number, &self.#name, buf);));
+            let (key, value) = (self.body_codec(&key), self.body_codec(&value));
+            return Ok(quote!(v.map::<#key, #value, _>(#number, &self.#name);));
         }
-        let sized = matches!(field.value, ValueKind::Message { .. });
-        if field.desc.label() == Label::Repeated {
-            return Ok(if field.features.packed && field.value.packable() {
-                quote!(#module::encode_packed(#number, &self.#name, buf);)
-            } else if sized {
-                quote!(#module::encode_repeated(#number, &self.#name, buf, sizes);)
-            } else {
-                quote!(#module::encode_repeated(#number, &self.#name, buf);)
-            });
-        }
-        Ok(match &field.value {
-            ValueKind::Message { boxed, .. } => {
+        let repeated = field.desc.label() == Label::Repeated;
+        Ok(match (&field.value, repeated) {
+            (ValueKind::Message { group: false, .. }, true) => {
+                quote!(v.messages(#number, &self.#name);)
+            }
+            (ValueKind::Message { group: true, .. }, true) => {
+                quote!(v.groups(#number, &self.#name);)
+            }
+            (ValueKind::Message { group, boxed, .. }, false) => {
                 let value = optional_message(&name, *boxed);
-                quote!(#module::encode_optional(#number, #value, buf, sizes);)
+                if *group {
+                    quote!(v.optional_group(#number, #value);)
+                } else {
+                    quote!(v.optional_message(#number, #value);)
+                }
             }
-            _ if field.features.presence == Presence::Implicit => {
-                quote!(#module::encode_implicit(#number, &self.#name, buf);)
+            (value, true) => {
+                let codec = self.body_codec(value);
+                if field.features.packed && value.packable() {
+                    quote!(v.packed::<#codec>(#number, &self.#name);)
+                } else {
+                    quote!(v.repeated::<#codec>(#number, &self.#name);)
+                }
             }
-            _ => quote!(#module::encode_optional(#number, &self.#name, buf);),
+            (value, false) => {
+                let codec = self.body_codec(value);
+                if field.features.presence == Presence::Implicit {
+                    quote!(v.implicit::<#codec>(#number, &self.#name);)
+                } else {
+                    quote!(v.optional::<#codec>(#number, &self.#name);)
+                }
+            }
         })
     }
 
-    /// The term of `encoded_len` for a plain field.
-    fn len_field(&self, field: &FieldGen<'_>) -> Result<TokenStream, Error> {
-        let name = ident(&field.name);
-        let number = Self::number(field);
-        let module = self.module(&field.value);
-        if let Some((key, value)) = self.map_kinds(field, &field.from)? {
-            let enc = &self.enc;
-            let (key, value) = (self.codec(&key, enc), self.codec(&value, enc));
-            return Ok(quote!(#enc::map::encoded_len::<#key, #value, _>(#number, &self.#name)));
-        }
-        let sized = matches!(field.value, ValueKind::Message { .. });
-        if field.desc.label() == Label::Repeated {
-            return Ok(if field.features.packed && field.value.packable() {
-                quote!(#module::encoded_len_packed(#number, &self.#name))
-            } else if sized {
-                quote!(#module::encoded_len_repeated(#number, &self.#name, sizes))
-            } else {
-                quote!(#module::encoded_len_repeated(#number, &self.#name))
-            });
-        }
-        Ok(match &field.value {
-            ValueKind::Message { boxed, .. } => {
-                let value = optional_message(&name, *boxed);
-                quote!(#module::encoded_len_optional(#number, #value, sizes))
-            }
-            _ if field.features.presence == Presence::Implicit => {
-                quote!(#module::encoded_len_implicit(#number, &self.#name))
-            }
-            _ => quote!(#module::encoded_len_optional(#number, &self.#name)),
-        })
-    }
-
-    /// The arm of `merge_field` for a plain field.
+    /// The arm of `merge_field` for a plain field. Errors get the field's name in their path
+    /// from `Message::FIELD_NAMES`, added by the decode loop, so the arms return them as they
+    /// are.
     fn merge_field(&self, field: &FieldGen<'_>) -> Result<TokenStream, Error> {
         let name = ident(&field.name);
         let number = Self::number(field);
-        let module = self.module(&field.value);
-        // Errors get the field's name in their path from `Message::FIELD_NAMES`, added by
-        // the decode loop, so the arms return them as they are.
         if let Some((key, value)) = self.map_kinds(field, &field.from)? {
-            let rt = self.rt();
             // Maps whose string key or value protobuf does not verify keep an entry that is
-            // not valid UTF-8, whole, as an unknown field.
-            let unverified = !field.features.verify_utf8 && (is_string(&key) || is_string(&value));
-            let enc = &self.enc;
-            let key_codec = self.codec(&key, enc);
-            let (value_codec, closed) = match &value {
-                ValueKind::ClosedEnum(path) => (quote!(#enc::codec::Int32), Some(path.clone())),
-                other => (self.codec(other, enc), None),
-            };
-            let decode = if unverified {
-                quote! {
-                    let ::core::option::Option::Some((key, value)) = #enc::map::merge_entry_unverified::<#key_codec, #value_codec>(number, wire_type, buf, ctx, &mut self.unknown_fields)? else {
-                        return ::core::result::Result::Ok(());
-                    };
+            // not valid UTF-8, whole, as an unknown field; so do closed-enum maps for an entry
+            // whose value the enum does not know.
+            let verify = field.features.verify_utf8 || !(is_string(&key) || is_string(&value));
+            let key_codec = self.body_codec(&key);
+            let call = match &value {
+                ValueKind::ClosedEnum(path) => quote! {
+                    field.closed_enum_map::<#key_codec, #path>(&mut self.#name, &mut self.unknown_fields, #verify)
+                },
+                other if verify => {
+                    let value_codec = self.body_codec(other);
+                    quote!(field.map::<#key_codec, #value_codec>(&mut self.#name))
                 }
-            } else {
-                quote! {
-                    let (key, value) = #enc::map::merge_entry::<#key_codec, #value_codec>(wire_type, buf, ctx)?;
-                }
-            };
-            let Some(path) = closed else {
-                return Ok(quote! {
-                    #number => {
-                        #decode
-                        self.#name.insert(key, value);
-                        ::core::result::Result::Ok(())
+                other => {
+                    let value_codec = self.body_codec(other);
+                    quote! {
+                        field.unverified_map::<#key_codec, #value_codec>(&mut self.#name, &mut self.unknown_fields)
                     }
-                });
-            };
-            // An entry whose value the closed enum does not know is kept, whole, as an
-            // unknown field, as protobuf requires. An absent value decodes as 0, which protoc
-            // requires to be the first value of an enum used as a map value.
-            return Ok(quote! {
-                #number => {
-                    #decode
-                    match <#path as #rt::Enumeration>::from_i32(value) {
-                        ::core::option::Option::Some(known) => {
-                            self.#name.insert(key, known);
-                        }
-                        ::core::option::Option::None => {
-                            let mut entry = ::std::vec::Vec::new();
-                            <#key_codec as #enc::Codec>::encode(1, &key, &mut entry);
-                            <#enc::codec::Int32 as #enc::Codec>::encode(2, &value, &mut entry);
-                            self.unknown_fields.push(number, #rt::UnknownValue::LengthDelimited(entry));
-                        }
-                    }
-                    ::core::result::Result::Ok(())
                 }
-            });
+            };
+            return Ok(quote!(#number => #call,));
         }
         let repeated = field.desc.label() == Label::Repeated;
-        if is_string(&field.value) && !field.features.verify_utf8 {
-            return Ok(if repeated {
-                quote! {
-                    #number => #module::merge_repeated_unverified(number, wire_type, &mut self.#name, buf, &mut self.unknown_fields),
-                }
-            } else {
-                let or_default = (field.features.presence == Presence::Implicit)
-                    .then(|| quote!(.unwrap_or_default()));
-                quote! {
-                    #number => {
-                        self.#name = #module::decode_unverified(number, wire_type, buf, &mut self.unknown_fields)? #or_default;
-                        ::core::result::Result::Ok(())
-                    }
-                }
-            });
-        }
-        let call = match (&field.value, repeated) {
-            (ValueKind::ClosedEnum(_), true) => quote! {
-                #module::merge_closed_repeated(number, wire_type, &mut self.#name, buf, ctx, &mut self.unknown_fields)
-            },
-            (ValueKind::ClosedEnum(_), false) => quote! {
-                #module::merge_closed(number, wire_type, &mut self.#name, buf, ctx, &mut self.unknown_fields)
-            },
-            (ValueKind::Message { group: true, .. }, true) => {
-                quote!(#module::merge_repeated(number, wire_type, &mut self.#name, buf, ctx))
-            }
-            (
-                ValueKind::Message {
-                    group: true, boxed, ..
-                },
-                false,
-            ) => {
-                let target = if *boxed {
-                    quote!(&mut **self.#name.get_or_insert_default())
+        let implicit = field.features.presence == Presence::Implicit;
+        let call = match &field.value {
+            value if is_string(value) && !field.features.verify_utf8 => {
+                let method = if repeated {
+                    "unverified_strings"
+                } else if implicit {
+                    "unverified_implicit_string"
                 } else {
-                    quote!(self.#name.get_or_insert_default())
+                    "unverified_string"
                 };
-                quote!(#module::merge(number, wire_type, #target, buf, ctx))
+                let method = format_ident!("{}", method);
+                quote!(field.#method(&mut self.#name, &mut self.unknown_fields))
             }
-            (ValueKind::Message { boxed: true, .. }, false) => {
-                quote!(#module::merge(wire_type, &mut **self.#name.get_or_insert_default(), buf, ctx))
+            ValueKind::ClosedEnum(_) => {
+                let method = format_ident!(
+                    "{}",
+                    if repeated {
+                        "closed_enums"
+                    } else {
+                        "closed_enum"
+                    }
+                );
+                quote!(field.#method(&mut self.#name, &mut self.unknown_fields))
             }
-            (_, true) => quote!(#module::merge_repeated(wire_type, &mut self.#name, buf, ctx)),
-            (_, false) if field.features.presence == Presence::Implicit => {
-                quote!(#module::merge(wire_type, &mut self.#name, buf, ctx))
+            ValueKind::Message { group, boxed, .. } => {
+                let method = match (group, boxed, repeated) {
+                    (false, _, true) => "messages",
+                    (true, _, true) => "groups",
+                    (false, false, false) => "optional_message",
+                    (false, true, false) => "boxed_message",
+                    (true, false, false) => "optional_group",
+                    (true, true, false) => "boxed_group",
+                };
+                let method = format_ident!("{}", method);
+                quote!(field.#method(&mut self.#name))
             }
-            (_, false) => {
-                quote!(#module::merge(wire_type, self.#name.get_or_insert_default(), buf, ctx))
+            value => {
+                let codec = self.body_codec(value);
+                let method = if repeated {
+                    "merge_repeated"
+                } else if implicit {
+                    "merge"
+                } else {
+                    "merge_optional"
+                };
+                let method = format_ident!("{}", method);
+                quote!(field.#method::<#codec>(&mut self.#name))
             }
         };
         Ok(quote!(#number => #call,))
     }
 
-    /// The call writing (`len` false) or sizing (`len` true) one oneof member held in
-    /// `value`.
-    fn oneof_member_call(&self, field: &FieldGen<'_>, len: bool) -> TokenStream {
+    /// The call visiting one oneof member held in `value`.
+    fn visit_oneof_member(&self, field: &FieldGen<'_>) -> TokenStream {
         let number = Self::number(field);
-        let module = self.module(&field.value);
-        let value = match field.value {
-            ValueKind::Message { boxed: true, .. } => quote!(&**value),
-            _ => quote!(value),
-        };
-        match (&field.value, len) {
-            (ValueKind::Message { .. }, false) => {
-                quote!(#module::encode(#number, #value, buf, sizes))
+        match &field.value {
+            ValueKind::Message { group, boxed, .. } => {
+                let value = if *boxed {
+                    quote!(&**value)
+                } else {
+                    quote!(value)
+                };
+                if *group {
+                    quote!(v.group(#number, #value))
+                } else {
+                    quote!(v.message(#number, #value))
+                }
             }
-            (ValueKind::Message { .. }, true) => {
-                quote!(#module::encoded_len(#number, #value, sizes))
+            other => {
+                let codec = self.body_codec(other);
+                quote!(v.value::<#codec>(#number, value))
             }
-            (_, false) => quote!(#module::encode(#number, #value, buf)),
-            (_, true) => quote!(#module::encoded_len(#number, #value)),
         }
     }
 
-    /// The statement of `encode_with` for `members` of a oneof (all of them, or one whose
+    /// The statement of `visit_fields` for `members` of a oneof (all of them, or one whose
     /// number is not next to the others').
-    fn encode_oneof(
+    fn visit_oneof(
         &self,
         oneof_field: &str,
         nested: &proc_macro2::Ident,
@@ -1637,7 +1545,7 @@ impl<'a> Ctx<'a> {
         let enum_ident = ident(enum_name);
         if let [(_, field)] = members {
             let variant = ident(&field.name);
-            let call = self.oneof_member_call(field, false);
+            let call = self.visit_oneof_member(field);
             return quote! {
                 if let ::core::option::Option::Some(#nested::#enum_ident::#variant(value)) = &self.#oneof {
                     #call;
@@ -1646,7 +1554,7 @@ impl<'a> Ctx<'a> {
         }
         let arms = members.iter().map(|(_, field)| {
             let variant = ident(&field.name);
-            let call = self.oneof_member_call(field, false);
+            let call = self.visit_oneof_member(field);
             quote!(#nested::#enum_ident::#variant(value) => #call,)
         });
         // Members written apart from the others leave them to their own statements.
@@ -1659,24 +1567,6 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-    }
-
-    /// The term of `encoded_len_with` for `members` of a oneof.
-    fn len_oneof(
-        &self,
-        oneof_field: &str,
-        nested: &proc_macro2::Ident,
-        enum_name: &str,
-        members: &[(usize, FieldGen<'_>)],
-    ) -> TokenStream {
-        let oneof = ident(oneof_field);
-        let enum_ident = ident(enum_name);
-        let arms = members.iter().map(|(_, field)| {
-            let variant = ident(&field.name);
-            let call = self.oneof_member_call(field, true);
-            quote!(::core::option::Option::Some(#nested::#enum_ident::#variant(value)) => #call,)
-        });
-        quote!(match &self.#oneof { #(#arms)* _ => 0 })
     }
 
     /// The arm of `merge_field` for one member of a oneof.
@@ -1692,79 +1582,50 @@ impl<'a> Ctx<'a> {
         let enum_ident = ident(enum_name);
         let variant = ident(&field.name);
         let number = Self::number(field);
-        let module = self.module(&field.value);
         let path = quote!(#nested::#enum_ident::#variant);
-        if is_string(&field.value) && !field.features.verify_utf8 {
-            return quote! {
-                #number => {
-                    #cleanup
-                    match #module::decode_unverified(number, wire_type, buf, &mut self.unknown_fields)? {
-                        ::core::option::Option::Some(value) => {
-                            self.#oneof = ::core::option::Option::Some(#path(value));
-                        }
-                        ::core::option::Option::None => {
-                            if ::core::matches!(self.#oneof, ::core::option::Option::Some(#path(_))) {
-                                self.#oneof = ::core::option::Option::None;
-                            }
-                        }
-                    }
-                    ::core::result::Result::Ok(())
-                }
-            };
-        }
-        match &field.value {
-            ValueKind::ClosedEnum(_) => quote! {
-                #number => {
-                    #cleanup
-                    let mut value = ::core::option::Option::None;
-                    #module::merge_closed(number, wire_type, &mut value, buf, ctx, &mut self.unknown_fields)?;
-                    if let ::core::option::Option::Some(value) = value {
-                        self.#oneof = ::core::option::Option::Some(#path(value));
-                    }
-                    ::core::result::Result::Ok(())
-                }
+        let call = match &field.value {
+            value if is_string(value) && !field.features.verify_utf8 => quote! {
+                field.oneof_unverified_string(
+                    &mut self.#oneof,
+                    #path,
+                    |member| ::core::matches!(member, #path(_)),
+                    &mut self.unknown_fields,
+                )
             },
-            ValueKind::Message { ty, group, boxed } => {
-                let (existing, fresh_ty, fresh_ref) = if *boxed {
-                    (
-                        quote!(&mut **value),
-                        quote!(::std::boxed::Box<#ty>),
-                        quote!(&mut *value),
-                    )
-                } else {
-                    (quote!(value), ty.clone(), quote!(&mut value))
+            ValueKind::ClosedEnum(_) => quote! {
+                field.oneof_closed_enum(&mut self.#oneof, #path, &mut self.unknown_fields)
+            },
+            // A member that is already set is merged into; another one is read fresh.
+            ValueKind::Message { group, boxed, .. } => {
+                let (merge, fresh) = match (group, boxed) {
+                    (false, false) => ("message", "oneof_message"),
+                    (false, true) => ("message", "oneof_boxed_message"),
+                    (true, false) => ("group", "oneof_group"),
+                    (true, true) => ("group", "oneof_boxed_group"),
                 };
-                let number_arg = if *group {
-                    quote!(number,)
+                let (merge, fresh) = (format_ident!("{}", merge), format_ident!("{}", fresh));
+                let existing = if *boxed {
+                    quote!(&mut **value)
                 } else {
-                    TokenStream::new()
+                    quote!(value)
                 };
                 quote! {
-                    #number => {
-                    #cleanup
-                        if let ::core::option::Option::Some(#path(value)) = &mut self.#oneof {
-                            #module::merge(#number_arg wire_type, #existing, buf, ctx)
-                        } else {
-                            let mut value = <#fresh_ty as ::core::default::Default>::default();
-                            #module::merge(#number_arg wire_type, #fresh_ref, buf, ctx)?;
-                            self.#oneof = ::core::option::Option::Some(#path(value));
-                            ::core::result::Result::Ok(())
-                        }
+                    if let ::core::option::Option::Some(#path(value)) = &mut self.#oneof {
+                        field.#merge(#existing)
+                    } else {
+                        field.#fresh(&mut self.#oneof, #path)
                     }
                 }
             }
             value => {
-                let ty = self.value_type(value);
-                quote! {
-                    #number => {
-                    #cleanup
-                        let mut value = <#ty as ::core::default::Default>::default();
-                        #module::merge(wire_type, &mut value, buf, ctx)?;
-                        self.#oneof = ::core::option::Option::Some(#path(value));
-                        ::core::result::Result::Ok(())
-                    }
-                }
+                let codec = self.body_codec(value);
+                quote!(field.oneof::<#codec, _>(&mut self.#oneof, #path))
             }
+        };
+        if cleanup.is_empty() {
+            quote!(#number => #call,)
+        } else {
+            quote!(#number => { #cleanup #call })
         }
     }
 
@@ -2003,7 +1864,6 @@ impl<'a> Ctx<'a> {
     /// The `merge_field` arms of the verified-`string` extensions of `full_name`, with the
     /// number and the `(name)` each adds to an error's path.
     fn verified_string_extension_arms(&self, full_name: &str) -> Vec<(TokenStream, u32, String)> {
-        let enc = &self.enc;
         let mut arms = Vec::new();
         for ext in self.extensions.get(full_name).into_iter().flatten() {
             let field = ext.desc;
@@ -2018,9 +1878,7 @@ impl<'a> Ctx<'a> {
             let ext_full = format!("{}.{}", ext.scope, field.name());
             let label = format!("({})", &ext_full[1..]);
             let arm = quote! {
-                #number => #enc::string::merge_verified_extension(
-                    number, wire_type, buf, ctx, &mut self.unknown_fields,
-                ),
+                #number => field.verified_string_extension(&mut self.unknown_fields),
             };
             arms.push((arm, field.number() as u32, label));
         }
@@ -2314,7 +2172,7 @@ impl<'a> Ctx<'a> {
             value if is_string(value) && !features.verify_utf8 => {
                 quote!(#rt::encoding::codec::UnverifiedString)
             }
-            other => self.codec(other, &quote!(#rt::encoding)),
+            other => self.codec(other, &quote!(#rt::encoding::codec)),
         }
     }
 

@@ -21,35 +21,18 @@ impl FileDescriptorSet {
     }
 }
 impl crate::Message for FileDescriptorSet {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "FileDescriptorSet",
-        &[(1, "file")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::message::encode_repeated(1, &self.file, buf, sizes);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::message::encoded_len_repeated(1, &self.file, sizes)
+    const FIELD_NAMES: &'static str = "FileDescriptorSet: file=1";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        v.messages(1, &self.file);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::message::merge_repeated(wire_type, &mut self.file, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        match field.number() {
+            1 => field.messages(&mut self.file),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
@@ -143,197 +126,52 @@ impl FileDescriptorProto {
     }
 }
 impl crate::Message for FileDescriptorProto {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "FileDescriptorProto",
-        &[
-            (1, "name"),
-            (2, "package"),
-            (3, "dependency"),
-            (4, "message_type"),
-            (5, "enum_type"),
-            (6, "service"),
-            (7, "extension"),
-            (8, "options"),
-            (9, "source_code_info"),
-            (10, "public_dependency"),
-            (11, "weak_dependency"),
-            (12, "syntax"),
-            (14, "edition"),
-            (15, "option_dependency"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_optional(1, &self.name, buf);
-        encoding::string::encode_optional(2, &self.package, buf);
-        encoding::string::encode_repeated(3, &self.dependency, buf);
-        encoding::message::encode_repeated(4, &self.message_type, buf, sizes);
-        encoding::message::encode_repeated(5, &self.enum_type, buf, sizes);
-        encoding::message::encode_repeated(6, &self.service, buf, sizes);
-        encoding::message::encode_repeated(7, &self.extension, buf, sizes);
-        encoding::message::encode_optional(8, self.options.as_ref(), buf, sizes);
-        encoding::message::encode_optional(
-            9,
-            self.source_code_info.as_ref(),
-            buf,
-            sizes,
-        );
-        encoding::int32::encode_repeated(10, &self.public_dependency, buf);
-        encoding::int32::encode_repeated(11, &self.weak_dependency, buf);
-        encoding::string::encode_optional(12, &self.syntax, buf);
-        encoding::enumeration::encode_optional(14, &self.edition, buf);
-        encoding::string::encode_repeated(15, &self.option_dependency, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_optional(1, &self.name)
-            + encoding::string::encoded_len_optional(2, &self.package)
-            + encoding::string::encoded_len_repeated(3, &self.dependency)
-            + encoding::message::encoded_len_repeated(4, &self.message_type, sizes)
-            + encoding::message::encoded_len_repeated(5, &self.enum_type, sizes)
-            + encoding::message::encoded_len_repeated(6, &self.service, sizes)
-            + encoding::message::encoded_len_repeated(7, &self.extension, sizes)
-            + encoding::message::encoded_len_optional(8, self.options.as_ref(), sizes)
-            + encoding::message::encoded_len_optional(
-                9,
-                self.source_code_info.as_ref(),
-                sizes,
-            ) + encoding::int32::encoded_len_repeated(10, &self.public_dependency)
-            + encoding::int32::encoded_len_repeated(11, &self.weak_dependency)
-            + encoding::string::encoded_len_optional(12, &self.syntax)
-            + encoding::enumeration::encoded_len_optional(14, &self.edition)
-            + encoding::string::encoded_len_repeated(15, &self.option_dependency)
+    const FIELD_NAMES: &'static str = "FileDescriptorProto: name=1 package=2 dependency=3 message_type=4 enum_type=5 service=6 extension=7 options=8 source_code_info=9 public_dependency=10 weak_dependency=11 syntax=12 edition=14 option_dependency=15";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.optional::<codec::String>(1, &self.name);
+        v.optional::<codec::String>(2, &self.package);
+        v.repeated::<codec::String>(3, &self.dependency);
+        v.messages(4, &self.message_type);
+        v.messages(5, &self.enum_type);
+        v.messages(6, &self.service);
+        v.messages(7, &self.extension);
+        v.optional_message(8, self.options.as_ref());
+        v.optional_message(9, self.source_code_info.as_ref());
+        v.repeated::<codec::Int32>(10, &self.public_dependency);
+        v.repeated::<codec::Int32>(11, &self.weak_dependency);
+        v.optional::<codec::String>(12, &self.syntax);
+        v.optional::<codec::Enum<Edition>>(14, &self.edition);
+        v.repeated::<codec::String>(15, &self.option_dependency);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => {
-                self.name = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
-            }
-            2 => {
-                self.package = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
-            }
-            3 => {
-                encoding::string::merge_repeated_unverified(
-                    number,
-                    wire_type,
-                    &mut self.dependency,
-                    buf,
-                    &mut self.unknown_fields,
-                )
-            }
-            4 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.message_type,
-                    buf,
-                    ctx,
-                )
-            }
-            5 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.enum_type,
-                    buf,
-                    ctx,
-                )
-            }
-            6 => {
-                encoding::message::merge_repeated(wire_type, &mut self.service, buf, ctx)
-            }
-            7 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.extension,
-                    buf,
-                    ctx,
-                )
-            }
-            8 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.options.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            9 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.source_code_info.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            10 => {
-                encoding::int32::merge_repeated(
-                    wire_type,
-                    &mut self.public_dependency,
-                    buf,
-                    ctx,
-                )
-            }
-            11 => {
-                encoding::int32::merge_repeated(
-                    wire_type,
-                    &mut self.weak_dependency,
-                    buf,
-                    ctx,
-                )
-            }
-            12 => {
-                self.syntax = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
-            }
-            14 => {
-                encoding::enumeration::merge_closed(
-                    number,
-                    wire_type,
-                    &mut self.edition,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
-            }
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.unverified_string(&mut self.name, &mut self.unknown_fields),
+            2 => field.unverified_string(&mut self.package, &mut self.unknown_fields),
+            3 => field.unverified_strings(&mut self.dependency, &mut self.unknown_fields),
+            4 => field.messages(&mut self.message_type),
+            5 => field.messages(&mut self.enum_type),
+            6 => field.messages(&mut self.service),
+            7 => field.messages(&mut self.extension),
+            8 => field.optional_message(&mut self.options),
+            9 => field.optional_message(&mut self.source_code_info),
+            10 => field.merge_repeated::<codec::Int32>(&mut self.public_dependency),
+            11 => field.merge_repeated::<codec::Int32>(&mut self.weak_dependency),
+            12 => field.unverified_string(&mut self.syntax, &mut self.unknown_fields),
+            14 => field.closed_enum(&mut self.edition, &mut self.unknown_fields),
             15 => {
-                encoding::string::merge_repeated_unverified(
-                    number,
-                    wire_type,
-                    &mut self.option_dependency,
-                    buf,
-                    &mut self.unknown_fields,
-                )
+                field
+                    .unverified_strings(
+                        &mut self.option_dependency,
+                        &mut self.unknown_fields,
+                    )
             }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
@@ -402,151 +240,45 @@ impl DescriptorProto {
     }
 }
 impl crate::Message for DescriptorProto {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "DescriptorProto",
-        &[
-            (1, "name"),
-            (2, "field"),
-            (3, "nested_type"),
-            (4, "enum_type"),
-            (5, "extension_range"),
-            (6, "extension"),
-            (7, "options"),
-            (8, "oneof_decl"),
-            (9, "reserved_range"),
-            (10, "reserved_name"),
-            (11, "visibility"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_optional(1, &self.name, buf);
-        encoding::message::encode_repeated(2, &self.field, buf, sizes);
-        encoding::message::encode_repeated(3, &self.nested_type, buf, sizes);
-        encoding::message::encode_repeated(4, &self.enum_type, buf, sizes);
-        encoding::message::encode_repeated(5, &self.extension_range, buf, sizes);
-        encoding::message::encode_repeated(6, &self.extension, buf, sizes);
-        encoding::message::encode_optional(7, self.options.as_ref(), buf, sizes);
-        encoding::message::encode_repeated(8, &self.oneof_decl, buf, sizes);
-        encoding::message::encode_repeated(9, &self.reserved_range, buf, sizes);
-        encoding::string::encode_repeated(10, &self.reserved_name, buf);
-        encoding::enumeration::encode_optional(11, &self.visibility, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_optional(1, &self.name)
-            + encoding::message::encoded_len_repeated(2, &self.field, sizes)
-            + encoding::message::encoded_len_repeated(3, &self.nested_type, sizes)
-            + encoding::message::encoded_len_repeated(4, &self.enum_type, sizes)
-            + encoding::message::encoded_len_repeated(5, &self.extension_range, sizes)
-            + encoding::message::encoded_len_repeated(6, &self.extension, sizes)
-            + encoding::message::encoded_len_optional(7, self.options.as_ref(), sizes)
-            + encoding::message::encoded_len_repeated(8, &self.oneof_decl, sizes)
-            + encoding::message::encoded_len_repeated(9, &self.reserved_range, sizes)
-            + encoding::string::encoded_len_repeated(10, &self.reserved_name)
-            + encoding::enumeration::encoded_len_optional(11, &self.visibility)
+    const FIELD_NAMES: &'static str = "DescriptorProto: name=1 field=2 nested_type=3 enum_type=4 extension_range=5 extension=6 options=7 oneof_decl=8 reserved_range=9 reserved_name=10 visibility=11";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.optional::<codec::String>(1, &self.name);
+        v.messages(2, &self.field);
+        v.messages(3, &self.nested_type);
+        v.messages(4, &self.enum_type);
+        v.messages(5, &self.extension_range);
+        v.messages(6, &self.extension);
+        v.optional_message(7, self.options.as_ref());
+        v.messages(8, &self.oneof_decl);
+        v.messages(9, &self.reserved_range);
+        v.repeated::<codec::String>(10, &self.reserved_name);
+        v.optional::<codec::Enum<SymbolVisibility>>(11, &self.visibility);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => {
-                self.name = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
-            }
-            2 => encoding::message::merge_repeated(wire_type, &mut self.field, buf, ctx),
-            3 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.nested_type,
-                    buf,
-                    ctx,
-                )
-            }
-            4 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.enum_type,
-                    buf,
-                    ctx,
-                )
-            }
-            5 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.extension_range,
-                    buf,
-                    ctx,
-                )
-            }
-            6 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.extension,
-                    buf,
-                    ctx,
-                )
-            }
-            7 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.options.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            8 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.oneof_decl,
-                    buf,
-                    ctx,
-                )
-            }
-            9 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.reserved_range,
-                    buf,
-                    ctx,
-                )
-            }
+        match field.number() {
+            1 => field.unverified_string(&mut self.name, &mut self.unknown_fields),
+            2 => field.messages(&mut self.field),
+            3 => field.messages(&mut self.nested_type),
+            4 => field.messages(&mut self.enum_type),
+            5 => field.messages(&mut self.extension_range),
+            6 => field.messages(&mut self.extension),
+            7 => field.optional_message(&mut self.options),
+            8 => field.messages(&mut self.oneof_decl),
+            9 => field.messages(&mut self.reserved_range),
             10 => {
-                encoding::string::merge_repeated_unverified(
-                    number,
-                    wire_type,
-                    &mut self.reserved_name,
-                    buf,
-                    &mut self.unknown_fields,
-                )
+                field
+                    .unverified_strings(
+                        &mut self.reserved_name,
+                        &mut self.unknown_fields,
+                    )
             }
-            11 => {
-                encoding::enumeration::merge_closed(
-                    number,
-                    wire_type,
-                    &mut self.visibility,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            11 => field.closed_enum(&mut self.visibility, &mut self.unknown_fields),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
@@ -618,66 +350,24 @@ pub mod descriptor_proto {
         }
     }
     impl crate::Message for ExtensionRange {
-        const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-            "ExtensionRange",
-            &[(1, "start"), (2, "end"), (3, "options")],
-        );
-        fn encode_with(
-            &self,
-            buf: &mut impl crate::bytes::BufMut,
-            sizes: &mut crate::encoding::SizeCache,
-        ) {
-            use crate::encoding;
-            encoding::int32::encode_optional(1, &self.start, buf);
-            encoding::int32::encode_optional(2, &self.end, buf);
-            encoding::message::encode_optional(3, self.options.as_ref(), buf, sizes);
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-            use crate::encoding;
-            self.unknown_fields.encoded_len()
-                + encoding::int32::encoded_len_optional(1, &self.start)
-                + encoding::int32::encoded_len_optional(2, &self.end)
-                + encoding::message::encoded_len_optional(
-                    3,
-                    self.options.as_ref(),
-                    sizes,
-                )
+        const FIELD_NAMES: &'static str = "ExtensionRange: start=1 end=2 options=3";
+        fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+            use crate::encoding::codec;
+            v.optional::<codec::Int32>(1, &self.start);
+            v.optional::<codec::Int32>(2, &self.end);
+            v.optional_message(3, self.options.as_ref());
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: crate::encoding::WireType,
-            buf: &mut impl crate::bytes::Buf,
-            ctx: crate::encoding::DecodeContext,
+            field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
         ) -> ::core::result::Result<(), crate::DecodeError> {
-            use crate::encoding;
-            match number {
-                1 => {
-                    encoding::int32::merge(
-                        wire_type,
-                        self.start.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                2 => {
-                    encoding::int32::merge(
-                        wire_type,
-                        self.end.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                3 => {
-                    encoding::message::merge(
-                        wire_type,
-                        self.options.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            use crate::encoding::codec;
+            match field.number() {
+                1 => field.merge_optional::<codec::Int32>(&mut self.start),
+                2 => field.merge_optional::<codec::Int32>(&mut self.end),
+                3 => field.optional_message(&mut self.options),
+                _ => field.unknown(&mut self.unknown_fields),
             }
         }
         fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
@@ -718,52 +408,22 @@ pub mod descriptor_proto {
         }
     }
     impl crate::Message for ReservedRange {
-        const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-            "ReservedRange",
-            &[(1, "start"), (2, "end")],
-        );
-        fn encode_with(
-            &self,
-            buf: &mut impl crate::bytes::BufMut,
-            _sizes: &mut crate::encoding::SizeCache,
-        ) {
-            use crate::encoding;
-            encoding::int32::encode_optional(1, &self.start, buf);
-            encoding::int32::encode_optional(2, &self.end, buf);
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-            use crate::encoding;
-            self.unknown_fields.encoded_len()
-                + encoding::int32::encoded_len_optional(1, &self.start)
-                + encoding::int32::encoded_len_optional(2, &self.end)
+        const FIELD_NAMES: &'static str = "ReservedRange: start=1 end=2";
+        fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+            use crate::encoding::codec;
+            v.optional::<codec::Int32>(1, &self.start);
+            v.optional::<codec::Int32>(2, &self.end);
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: crate::encoding::WireType,
-            buf: &mut impl crate::bytes::Buf,
-            ctx: crate::encoding::DecodeContext,
+            field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
         ) -> ::core::result::Result<(), crate::DecodeError> {
-            use crate::encoding;
-            match number {
-                1 => {
-                    encoding::int32::merge(
-                        wire_type,
-                        self.start.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                2 => {
-                    encoding::int32::merge(
-                        wire_type,
-                        self.end.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            use crate::encoding::codec;
+            match field.number() {
+                1 => field.merge_optional::<codec::Int32>(&mut self.start),
+                2 => field.merge_optional::<codec::Int32>(&mut self.end),
+                _ => field.unknown(&mut self.unknown_fields),
             }
         }
     }
@@ -804,83 +464,27 @@ impl ExtensionRangeOptions {
     }
 }
 impl crate::Message for ExtensionRangeOptions {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "ExtensionRangeOptions",
-        &[
-            (2, "declaration"),
-            (3, "verification"),
-            (50, "features"),
-            (999, "uninterpreted_option"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::message::encode_repeated(2, &self.declaration, buf, sizes);
-        encoding::enumeration::encode_optional(3, &self.verification, buf);
-        encoding::message::encode_optional(50, self.features.as_ref(), buf, sizes);
-        encoding::message::encode_repeated(999, &self.uninterpreted_option, buf, sizes);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::message::encoded_len_repeated(2, &self.declaration, sizes)
-            + encoding::enumeration::encoded_len_optional(3, &self.verification)
-            + encoding::message::encoded_len_optional(50, self.features.as_ref(), sizes)
-            + encoding::message::encoded_len_repeated(
-                999,
-                &self.uninterpreted_option,
-                sizes,
-            )
+    const FIELD_NAMES: &'static str = "ExtensionRangeOptions: declaration=2 verification=3 features=50 uninterpreted_option=999";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.messages(2, &self.declaration);
+        v.optional::<
+                codec::Enum<extension_range_options::VerificationState>,
+            >(3, &self.verification);
+        v.optional_message(50, self.features.as_ref());
+        v.messages(999, &self.uninterpreted_option);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            2 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.declaration,
-                    buf,
-                    ctx,
-                )
-            }
-            3 => {
-                encoding::enumeration::merge_closed(
-                    number,
-                    wire_type,
-                    &mut self.verification,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
-            }
-            50 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.features.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            999 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.uninterpreted_option,
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        match field.number() {
+            2 => field.messages(&mut self.declaration),
+            3 => field.closed_enum(&mut self.verification, &mut self.unknown_fields),
+            50 => field.optional_message(&mut self.features),
+            999 => field.messages(&mut self.uninterpreted_option),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
@@ -952,90 +556,31 @@ pub mod extension_range_options {
         }
     }
     impl crate::Message for Declaration {
-        const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-            "Declaration",
-            &[
-                (1, "number"),
-                (2, "full_name"),
-                (3, "type"),
-                (5, "reserved"),
-                (6, "repeated"),
-            ],
-        );
-        fn encode_with(
-            &self,
-            buf: &mut impl crate::bytes::BufMut,
-            _sizes: &mut crate::encoding::SizeCache,
-        ) {
-            use crate::encoding;
-            encoding::int32::encode_optional(1, &self.number, buf);
-            encoding::string::encode_optional(2, &self.full_name, buf);
-            encoding::string::encode_optional(3, &self.r#type, buf);
-            encoding::bool::encode_optional(5, &self.reserved, buf);
-            encoding::bool::encode_optional(6, &self.repeated, buf);
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-            use crate::encoding;
-            self.unknown_fields.encoded_len()
-                + encoding::int32::encoded_len_optional(1, &self.number)
-                + encoding::string::encoded_len_optional(2, &self.full_name)
-                + encoding::string::encoded_len_optional(3, &self.r#type)
-                + encoding::bool::encoded_len_optional(5, &self.reserved)
-                + encoding::bool::encoded_len_optional(6, &self.repeated)
+        const FIELD_NAMES: &'static str = "Declaration: number=1 full_name=2 type=3 reserved=5 repeated=6";
+        fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+            use crate::encoding::codec;
+            v.optional::<codec::Int32>(1, &self.number);
+            v.optional::<codec::String>(2, &self.full_name);
+            v.optional::<codec::String>(3, &self.r#type);
+            v.optional::<codec::Bool>(5, &self.reserved);
+            v.optional::<codec::Bool>(6, &self.repeated);
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: crate::encoding::WireType,
-            buf: &mut impl crate::bytes::Buf,
-            ctx: crate::encoding::DecodeContext,
+            field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
         ) -> ::core::result::Result<(), crate::DecodeError> {
-            use crate::encoding;
-            match number {
-                1 => {
-                    encoding::int32::merge(
-                        wire_type,
-                        self.number.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
+            use crate::encoding::codec;
+            match field.number() {
+                1 => field.merge_optional::<codec::Int32>(&mut self.number),
                 2 => {
-                    self.full_name = encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )?;
-                    ::core::result::Result::Ok(())
+                    field
+                        .unverified_string(&mut self.full_name, &mut self.unknown_fields)
                 }
-                3 => {
-                    self.r#type = encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )?;
-                    ::core::result::Result::Ok(())
-                }
-                5 => {
-                    encoding::bool::merge(
-                        wire_type,
-                        self.reserved.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                6 => {
-                    encoding::bool::merge(
-                        wire_type,
-                        self.repeated.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+                3 => field.unverified_string(&mut self.r#type, &mut self.unknown_fields),
+                5 => field.merge_optional::<codec::Bool>(&mut self.reserved),
+                6 => field.merge_optional::<codec::Bool>(&mut self.repeated),
+                _ => field.unknown(&mut self.unknown_fields),
             }
         }
     }
@@ -1201,163 +746,43 @@ impl FieldDescriptorProto {
     }
 }
 impl crate::Message for FieldDescriptorProto {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "FieldDescriptorProto",
-        &[
-            (1, "name"),
-            (2, "extendee"),
-            (3, "number"),
-            (4, "label"),
-            (5, "type"),
-            (6, "type_name"),
-            (7, "default_value"),
-            (8, "options"),
-            (9, "oneof_index"),
-            (10, "json_name"),
-            (17, "proto3_optional"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_optional(1, &self.name, buf);
-        encoding::string::encode_optional(2, &self.extendee, buf);
-        encoding::int32::encode_optional(3, &self.number, buf);
-        encoding::enumeration::encode_optional(4, &self.label, buf);
-        encoding::enumeration::encode_optional(5, &self.r#type, buf);
-        encoding::string::encode_optional(6, &self.type_name, buf);
-        encoding::string::encode_optional(7, &self.default_value, buf);
-        encoding::message::encode_optional(8, self.options.as_ref(), buf, sizes);
-        encoding::int32::encode_optional(9, &self.oneof_index, buf);
-        encoding::string::encode_optional(10, &self.json_name, buf);
-        encoding::bool::encode_optional(17, &self.proto3_optional, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_optional(1, &self.name)
-            + encoding::string::encoded_len_optional(2, &self.extendee)
-            + encoding::int32::encoded_len_optional(3, &self.number)
-            + encoding::enumeration::encoded_len_optional(4, &self.label)
-            + encoding::enumeration::encoded_len_optional(5, &self.r#type)
-            + encoding::string::encoded_len_optional(6, &self.type_name)
-            + encoding::string::encoded_len_optional(7, &self.default_value)
-            + encoding::message::encoded_len_optional(8, self.options.as_ref(), sizes)
-            + encoding::int32::encoded_len_optional(9, &self.oneof_index)
-            + encoding::string::encoded_len_optional(10, &self.json_name)
-            + encoding::bool::encoded_len_optional(17, &self.proto3_optional)
+    const FIELD_NAMES: &'static str = "FieldDescriptorProto: name=1 extendee=2 number=3 label=4 type=5 type_name=6 default_value=7 options=8 oneof_index=9 json_name=10 proto3_optional=17";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.optional::<codec::String>(1, &self.name);
+        v.optional::<codec::String>(2, &self.extendee);
+        v.optional::<codec::Int32>(3, &self.number);
+        v.optional::<codec::Enum<field_descriptor_proto::Label>>(4, &self.label);
+        v.optional::<codec::Enum<field_descriptor_proto::Type>>(5, &self.r#type);
+        v.optional::<codec::String>(6, &self.type_name);
+        v.optional::<codec::String>(7, &self.default_value);
+        v.optional_message(8, self.options.as_ref());
+        v.optional::<codec::Int32>(9, &self.oneof_index);
+        v.optional::<codec::String>(10, &self.json_name);
+        v.optional::<codec::Bool>(17, &self.proto3_optional);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => {
-                self.name = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
-            }
-            2 => {
-                self.extendee = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
-            }
-            3 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.number.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            4 => {
-                encoding::enumeration::merge_closed(
-                    number,
-                    wire_type,
-                    &mut self.label,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
-            }
-            5 => {
-                encoding::enumeration::merge_closed(
-                    number,
-                    wire_type,
-                    &mut self.r#type,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
-            }
-            6 => {
-                self.type_name = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
-            }
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.unverified_string(&mut self.name, &mut self.unknown_fields),
+            2 => field.unverified_string(&mut self.extendee, &mut self.unknown_fields),
+            3 => field.merge_optional::<codec::Int32>(&mut self.number),
+            4 => field.closed_enum(&mut self.label, &mut self.unknown_fields),
+            5 => field.closed_enum(&mut self.r#type, &mut self.unknown_fields),
+            6 => field.unverified_string(&mut self.type_name, &mut self.unknown_fields),
             7 => {
-                self.default_value = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
+                field
+                    .unverified_string(&mut self.default_value, &mut self.unknown_fields)
             }
-            8 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.options.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            9 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.oneof_index.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            10 => {
-                self.json_name = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
-            }
-            17 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.proto3_optional.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            8 => field.optional_message(&mut self.options),
+            9 => field.merge_optional::<codec::Int32>(&mut self.oneof_index),
+            10 => field.unverified_string(&mut self.json_name, &mut self.unknown_fields),
+            17 => field.merge_optional::<codec::Bool>(&mut self.proto3_optional),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
@@ -1593,53 +1018,21 @@ impl OneofDescriptorProto {
     }
 }
 impl crate::Message for OneofDescriptorProto {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "OneofDescriptorProto",
-        &[(1, "name"), (2, "options")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_optional(1, &self.name, buf);
-        encoding::message::encode_optional(2, self.options.as_ref(), buf, sizes);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_optional(1, &self.name)
-            + encoding::message::encoded_len_optional(2, self.options.as_ref(), sizes)
+    const FIELD_NAMES: &'static str = "OneofDescriptorProto: name=1 options=2";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.optional::<codec::String>(1, &self.name);
+        v.optional_message(2, self.options.as_ref());
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => {
-                self.name = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
-            }
-            2 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.options.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        match field.number() {
+            1 => field.unverified_string(&mut self.name, &mut self.unknown_fields),
+            2 => field.optional_message(&mut self.options),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
@@ -1690,96 +1083,35 @@ impl EnumDescriptorProto {
     }
 }
 impl crate::Message for EnumDescriptorProto {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "EnumDescriptorProto",
-        &[
-            (1, "name"),
-            (2, "value"),
-            (3, "options"),
-            (4, "reserved_range"),
-            (5, "reserved_name"),
-            (6, "visibility"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_optional(1, &self.name, buf);
-        encoding::message::encode_repeated(2, &self.value, buf, sizes);
-        encoding::message::encode_optional(3, self.options.as_ref(), buf, sizes);
-        encoding::message::encode_repeated(4, &self.reserved_range, buf, sizes);
-        encoding::string::encode_repeated(5, &self.reserved_name, buf);
-        encoding::enumeration::encode_optional(6, &self.visibility, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_optional(1, &self.name)
-            + encoding::message::encoded_len_repeated(2, &self.value, sizes)
-            + encoding::message::encoded_len_optional(3, self.options.as_ref(), sizes)
-            + encoding::message::encoded_len_repeated(4, &self.reserved_range, sizes)
-            + encoding::string::encoded_len_repeated(5, &self.reserved_name)
-            + encoding::enumeration::encoded_len_optional(6, &self.visibility)
+    const FIELD_NAMES: &'static str = "EnumDescriptorProto: name=1 value=2 options=3 reserved_range=4 reserved_name=5 visibility=6";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.optional::<codec::String>(1, &self.name);
+        v.messages(2, &self.value);
+        v.optional_message(3, self.options.as_ref());
+        v.messages(4, &self.reserved_range);
+        v.repeated::<codec::String>(5, &self.reserved_name);
+        v.optional::<codec::Enum<SymbolVisibility>>(6, &self.visibility);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => {
-                self.name = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
-            }
-            2 => encoding::message::merge_repeated(wire_type, &mut self.value, buf, ctx),
-            3 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.options.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            4 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.reserved_range,
-                    buf,
-                    ctx,
-                )
-            }
+        match field.number() {
+            1 => field.unverified_string(&mut self.name, &mut self.unknown_fields),
+            2 => field.messages(&mut self.value),
+            3 => field.optional_message(&mut self.options),
+            4 => field.messages(&mut self.reserved_range),
             5 => {
-                encoding::string::merge_repeated_unverified(
-                    number,
-                    wire_type,
-                    &mut self.reserved_name,
-                    buf,
-                    &mut self.unknown_fields,
-                )
+                field
+                    .unverified_strings(
+                        &mut self.reserved_name,
+                        &mut self.unknown_fields,
+                    )
             }
-            6 => {
-                encoding::enumeration::merge_closed(
-                    number,
-                    wire_type,
-                    &mut self.visibility,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            6 => field.closed_enum(&mut self.visibility, &mut self.unknown_fields),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
@@ -1827,52 +1159,22 @@ pub mod enum_descriptor_proto {
         }
     }
     impl crate::Message for EnumReservedRange {
-        const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-            "EnumReservedRange",
-            &[(1, "start"), (2, "end")],
-        );
-        fn encode_with(
-            &self,
-            buf: &mut impl crate::bytes::BufMut,
-            _sizes: &mut crate::encoding::SizeCache,
-        ) {
-            use crate::encoding;
-            encoding::int32::encode_optional(1, &self.start, buf);
-            encoding::int32::encode_optional(2, &self.end, buf);
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-            use crate::encoding;
-            self.unknown_fields.encoded_len()
-                + encoding::int32::encoded_len_optional(1, &self.start)
-                + encoding::int32::encoded_len_optional(2, &self.end)
+        const FIELD_NAMES: &'static str = "EnumReservedRange: start=1 end=2";
+        fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+            use crate::encoding::codec;
+            v.optional::<codec::Int32>(1, &self.start);
+            v.optional::<codec::Int32>(2, &self.end);
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: crate::encoding::WireType,
-            buf: &mut impl crate::bytes::Buf,
-            ctx: crate::encoding::DecodeContext,
+            field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
         ) -> ::core::result::Result<(), crate::DecodeError> {
-            use crate::encoding;
-            match number {
-                1 => {
-                    encoding::int32::merge(
-                        wire_type,
-                        self.start.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                2 => {
-                    encoding::int32::merge(
-                        wire_type,
-                        self.end.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            use crate::encoding::codec;
+            match field.number() {
+                1 => field.merge_optional::<codec::Int32>(&mut self.start),
+                2 => field.merge_optional::<codec::Int32>(&mut self.end),
+                _ => field.unknown(&mut self.unknown_fields),
             }
         }
     }
@@ -1907,63 +1209,24 @@ impl EnumValueDescriptorProto {
     }
 }
 impl crate::Message for EnumValueDescriptorProto {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "EnumValueDescriptorProto",
-        &[(1, "name"), (2, "number"), (3, "options")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_optional(1, &self.name, buf);
-        encoding::int32::encode_optional(2, &self.number, buf);
-        encoding::message::encode_optional(3, self.options.as_ref(), buf, sizes);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_optional(1, &self.name)
-            + encoding::int32::encoded_len_optional(2, &self.number)
-            + encoding::message::encoded_len_optional(3, self.options.as_ref(), sizes)
+    const FIELD_NAMES: &'static str = "EnumValueDescriptorProto: name=1 number=2 options=3";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.optional::<codec::String>(1, &self.name);
+        v.optional::<codec::Int32>(2, &self.number);
+        v.optional_message(3, self.options.as_ref());
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => {
-                self.name = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
-            }
-            2 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.number.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            3 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.options.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.unverified_string(&mut self.name, &mut self.unknown_fields),
+            2 => field.merge_optional::<codec::Int32>(&mut self.number),
+            3 => field.optional_message(&mut self.options),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
@@ -2001,56 +1264,23 @@ impl ServiceDescriptorProto {
     }
 }
 impl crate::Message for ServiceDescriptorProto {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "ServiceDescriptorProto",
-        &[(1, "name"), (2, "method"), (3, "options")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_optional(1, &self.name, buf);
-        encoding::message::encode_repeated(2, &self.method, buf, sizes);
-        encoding::message::encode_optional(3, self.options.as_ref(), buf, sizes);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_optional(1, &self.name)
-            + encoding::message::encoded_len_repeated(2, &self.method, sizes)
-            + encoding::message::encoded_len_optional(3, self.options.as_ref(), sizes)
+    const FIELD_NAMES: &'static str = "ServiceDescriptorProto: name=1 method=2 options=3";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.optional::<codec::String>(1, &self.name);
+        v.messages(2, &self.method);
+        v.optional_message(3, self.options.as_ref());
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => {
-                self.name = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
-            }
-            2 => encoding::message::merge_repeated(wire_type, &mut self.method, buf, ctx),
-            3 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.options.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        match field.number() {
+            1 => field.unverified_string(&mut self.name, &mut self.unknown_fields),
+            2 => field.messages(&mut self.method),
+            3 => field.optional_message(&mut self.options),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
@@ -2115,102 +1345,30 @@ impl MethodDescriptorProto {
     }
 }
 impl crate::Message for MethodDescriptorProto {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "MethodDescriptorProto",
-        &[
-            (1, "name"),
-            (2, "input_type"),
-            (3, "output_type"),
-            (4, "options"),
-            (5, "client_streaming"),
-            (6, "server_streaming"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_optional(1, &self.name, buf);
-        encoding::string::encode_optional(2, &self.input_type, buf);
-        encoding::string::encode_optional(3, &self.output_type, buf);
-        encoding::message::encode_optional(4, self.options.as_ref(), buf, sizes);
-        encoding::bool::encode_optional(5, &self.client_streaming, buf);
-        encoding::bool::encode_optional(6, &self.server_streaming, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_optional(1, &self.name)
-            + encoding::string::encoded_len_optional(2, &self.input_type)
-            + encoding::string::encoded_len_optional(3, &self.output_type)
-            + encoding::message::encoded_len_optional(4, self.options.as_ref(), sizes)
-            + encoding::bool::encoded_len_optional(5, &self.client_streaming)
-            + encoding::bool::encoded_len_optional(6, &self.server_streaming)
+    const FIELD_NAMES: &'static str = "MethodDescriptorProto: name=1 input_type=2 output_type=3 options=4 client_streaming=5 server_streaming=6";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.optional::<codec::String>(1, &self.name);
+        v.optional::<codec::String>(2, &self.input_type);
+        v.optional::<codec::String>(3, &self.output_type);
+        v.optional_message(4, self.options.as_ref());
+        v.optional::<codec::Bool>(5, &self.client_streaming);
+        v.optional::<codec::Bool>(6, &self.server_streaming);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => {
-                self.name = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
-            }
-            2 => {
-                self.input_type = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
-            }
-            3 => {
-                self.output_type = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
-            }
-            4 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.options.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            5 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.client_streaming.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            6 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.server_streaming.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.unverified_string(&mut self.name, &mut self.unknown_fields),
+            2 => field.unverified_string(&mut self.input_type, &mut self.unknown_fields),
+            3 => field.unverified_string(&mut self.output_type, &mut self.unknown_fields),
+            4 => field.optional_message(&mut self.options),
+            5 => field.merge_optional::<codec::Bool>(&mut self.client_streaming),
+            6 => field.merge_optional::<codec::Bool>(&mut self.server_streaming),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
@@ -2414,282 +1572,104 @@ impl FileOptions {
 }
 #[allow(deprecated)]
 impl crate::Message for FileOptions {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "FileOptions",
-        &[
-            (1, "java_package"),
-            (8, "java_outer_classname"),
-            (9, "optimize_for"),
-            (10, "java_multiple_files"),
-            (11, "go_package"),
-            (16, "cc_generic_services"),
-            (17, "java_generic_services"),
-            (18, "py_generic_services"),
-            (20, "java_generate_equals_and_hash"),
-            (23, "deprecated"),
-            (27, "java_string_check_utf8"),
-            (31, "cc_enable_arenas"),
-            (36, "objc_class_prefix"),
-            (37, "csharp_namespace"),
-            (39, "swift_prefix"),
-            (40, "php_class_prefix"),
-            (41, "php_namespace"),
-            (44, "php_metadata_namespace"),
-            (45, "ruby_package"),
-            (50, "features"),
-            (999, "uninterpreted_option"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_optional(1, &self.java_package, buf);
-        encoding::string::encode_optional(8, &self.java_outer_classname, buf);
-        encoding::enumeration::encode_optional(9, &self.optimize_for, buf);
-        encoding::bool::encode_optional(10, &self.java_multiple_files, buf);
-        encoding::string::encode_optional(11, &self.go_package, buf);
-        encoding::bool::encode_optional(16, &self.cc_generic_services, buf);
-        encoding::bool::encode_optional(17, &self.java_generic_services, buf);
-        encoding::bool::encode_optional(18, &self.py_generic_services, buf);
-        encoding::bool::encode_optional(20, &self.java_generate_equals_and_hash, buf);
-        encoding::bool::encode_optional(23, &self.deprecated, buf);
-        encoding::bool::encode_optional(27, &self.java_string_check_utf8, buf);
-        encoding::bool::encode_optional(31, &self.cc_enable_arenas, buf);
-        encoding::string::encode_optional(36, &self.objc_class_prefix, buf);
-        encoding::string::encode_optional(37, &self.csharp_namespace, buf);
-        encoding::string::encode_optional(39, &self.swift_prefix, buf);
-        encoding::string::encode_optional(40, &self.php_class_prefix, buf);
-        encoding::string::encode_optional(41, &self.php_namespace, buf);
-        encoding::string::encode_optional(44, &self.php_metadata_namespace, buf);
-        encoding::string::encode_optional(45, &self.ruby_package, buf);
-        encoding::message::encode_optional(50, self.features.as_ref(), buf, sizes);
-        encoding::message::encode_repeated(999, &self.uninterpreted_option, buf, sizes);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_optional(1, &self.java_package)
-            + encoding::string::encoded_len_optional(8, &self.java_outer_classname)
-            + encoding::enumeration::encoded_len_optional(9, &self.optimize_for)
-            + encoding::bool::encoded_len_optional(10, &self.java_multiple_files)
-            + encoding::string::encoded_len_optional(11, &self.go_package)
-            + encoding::bool::encoded_len_optional(16, &self.cc_generic_services)
-            + encoding::bool::encoded_len_optional(17, &self.java_generic_services)
-            + encoding::bool::encoded_len_optional(18, &self.py_generic_services)
-            + encoding::bool::encoded_len_optional(
-                20,
-                &self.java_generate_equals_and_hash,
-            ) + encoding::bool::encoded_len_optional(23, &self.deprecated)
-            + encoding::bool::encoded_len_optional(27, &self.java_string_check_utf8)
-            + encoding::bool::encoded_len_optional(31, &self.cc_enable_arenas)
-            + encoding::string::encoded_len_optional(36, &self.objc_class_prefix)
-            + encoding::string::encoded_len_optional(37, &self.csharp_namespace)
-            + encoding::string::encoded_len_optional(39, &self.swift_prefix)
-            + encoding::string::encoded_len_optional(40, &self.php_class_prefix)
-            + encoding::string::encoded_len_optional(41, &self.php_namespace)
-            + encoding::string::encoded_len_optional(44, &self.php_metadata_namespace)
-            + encoding::string::encoded_len_optional(45, &self.ruby_package)
-            + encoding::message::encoded_len_optional(50, self.features.as_ref(), sizes)
-            + encoding::message::encoded_len_repeated(
-                999,
-                &self.uninterpreted_option,
-                sizes,
-            )
+    const FIELD_NAMES: &'static str = "FileOptions: java_package=1 java_outer_classname=8 optimize_for=9 java_multiple_files=10 go_package=11 cc_generic_services=16 java_generic_services=17 py_generic_services=18 java_generate_equals_and_hash=20 deprecated=23 java_string_check_utf8=27 cc_enable_arenas=31 objc_class_prefix=36 csharp_namespace=37 swift_prefix=39 php_class_prefix=40 php_namespace=41 php_metadata_namespace=44 ruby_package=45 features=50 uninterpreted_option=999";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.optional::<codec::String>(1, &self.java_package);
+        v.optional::<codec::String>(8, &self.java_outer_classname);
+        v.optional::<codec::Enum<file_options::OptimizeMode>>(9, &self.optimize_for);
+        v.optional::<codec::Bool>(10, &self.java_multiple_files);
+        v.optional::<codec::String>(11, &self.go_package);
+        v.optional::<codec::Bool>(16, &self.cc_generic_services);
+        v.optional::<codec::Bool>(17, &self.java_generic_services);
+        v.optional::<codec::Bool>(18, &self.py_generic_services);
+        v.optional::<codec::Bool>(20, &self.java_generate_equals_and_hash);
+        v.optional::<codec::Bool>(23, &self.deprecated);
+        v.optional::<codec::Bool>(27, &self.java_string_check_utf8);
+        v.optional::<codec::Bool>(31, &self.cc_enable_arenas);
+        v.optional::<codec::String>(36, &self.objc_class_prefix);
+        v.optional::<codec::String>(37, &self.csharp_namespace);
+        v.optional::<codec::String>(39, &self.swift_prefix);
+        v.optional::<codec::String>(40, &self.php_class_prefix);
+        v.optional::<codec::String>(41, &self.php_namespace);
+        v.optional::<codec::String>(44, &self.php_metadata_namespace);
+        v.optional::<codec::String>(45, &self.ruby_package);
+        v.optional_message(50, self.features.as_ref());
+        v.messages(999, &self.uninterpreted_option);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
+        use crate::encoding::codec;
+        match field.number() {
             1 => {
-                self.java_package = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
+                field.unverified_string(&mut self.java_package, &mut self.unknown_fields)
             }
             8 => {
-                self.java_outer_classname = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
+                field
+                    .unverified_string(
+                        &mut self.java_outer_classname,
+                        &mut self.unknown_fields,
+                    )
             }
-            9 => {
-                encoding::enumeration::merge_closed(
-                    number,
-                    wire_type,
-                    &mut self.optimize_for,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
-            }
-            10 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.java_multiple_files.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            11 => {
-                self.go_package = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
-            }
-            16 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.cc_generic_services.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            17 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.java_generic_services.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            18 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.py_generic_services.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
+            9 => field.closed_enum(&mut self.optimize_for, &mut self.unknown_fields),
+            10 => field.merge_optional::<codec::Bool>(&mut self.java_multiple_files),
+            11 => field.unverified_string(&mut self.go_package, &mut self.unknown_fields),
+            16 => field.merge_optional::<codec::Bool>(&mut self.cc_generic_services),
+            17 => field.merge_optional::<codec::Bool>(&mut self.java_generic_services),
+            18 => field.merge_optional::<codec::Bool>(&mut self.py_generic_services),
             20 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.java_generate_equals_and_hash.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
+                field
+                    .merge_optional::<
+                        codec::Bool,
+                    >(&mut self.java_generate_equals_and_hash)
             }
-            23 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.deprecated.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            27 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.java_string_check_utf8.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            31 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.cc_enable_arenas.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
+            23 => field.merge_optional::<codec::Bool>(&mut self.deprecated),
+            27 => field.merge_optional::<codec::Bool>(&mut self.java_string_check_utf8),
+            31 => field.merge_optional::<codec::Bool>(&mut self.cc_enable_arenas),
             36 => {
-                self.objc_class_prefix = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
+                field
+                    .unverified_string(
+                        &mut self.objc_class_prefix,
+                        &mut self.unknown_fields,
+                    )
             }
             37 => {
-                self.csharp_namespace = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
+                field
+                    .unverified_string(
+                        &mut self.csharp_namespace,
+                        &mut self.unknown_fields,
+                    )
             }
             39 => {
-                self.swift_prefix = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
+                field.unverified_string(&mut self.swift_prefix, &mut self.unknown_fields)
             }
             40 => {
-                self.php_class_prefix = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
+                field
+                    .unverified_string(
+                        &mut self.php_class_prefix,
+                        &mut self.unknown_fields,
+                    )
             }
             41 => {
-                self.php_namespace = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
+                field
+                    .unverified_string(&mut self.php_namespace, &mut self.unknown_fields)
             }
             44 => {
-                self.php_metadata_namespace = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
+                field
+                    .unverified_string(
+                        &mut self.php_metadata_namespace,
+                        &mut self.unknown_fields,
+                    )
             }
             45 => {
-                self.ruby_package = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
+                field.unverified_string(&mut self.ruby_package, &mut self.unknown_fields)
             }
-            50 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.features.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            999 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.uninterpreted_option,
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            50 => field.optional_message(&mut self.features),
+            999 => field.messages(&mut self.uninterpreted_option),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
@@ -2884,123 +1864,42 @@ impl MessageOptions {
 }
 #[allow(deprecated)]
 impl crate::Message for MessageOptions {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "MessageOptions",
-        &[
-            (1, "message_set_wire_format"),
-            (2, "no_standard_descriptor_accessor"),
-            (3, "deprecated"),
-            (7, "map_entry"),
-            (11, "deprecated_legacy_json_field_conflicts"),
-            (12, "features"),
-            (999, "uninterpreted_option"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::bool::encode_optional(1, &self.message_set_wire_format, buf);
-        encoding::bool::encode_optional(2, &self.no_standard_descriptor_accessor, buf);
-        encoding::bool::encode_optional(3, &self.deprecated, buf);
-        encoding::bool::encode_optional(7, &self.map_entry, buf);
-        encoding::bool::encode_optional(
-            11,
-            &self.deprecated_legacy_json_field_conflicts,
-            buf,
-        );
-        encoding::message::encode_optional(12, self.features.as_ref(), buf, sizes);
-        encoding::message::encode_repeated(999, &self.uninterpreted_option, buf, sizes);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::bool::encoded_len_optional(1, &self.message_set_wire_format)
-            + encoding::bool::encoded_len_optional(
-                2,
-                &self.no_standard_descriptor_accessor,
-            ) + encoding::bool::encoded_len_optional(3, &self.deprecated)
-            + encoding::bool::encoded_len_optional(7, &self.map_entry)
-            + encoding::bool::encoded_len_optional(
-                11,
-                &self.deprecated_legacy_json_field_conflicts,
-            )
-            + encoding::message::encoded_len_optional(12, self.features.as_ref(), sizes)
-            + encoding::message::encoded_len_repeated(
-                999,
-                &self.uninterpreted_option,
-                sizes,
-            )
+    const FIELD_NAMES: &'static str = "MessageOptions: message_set_wire_format=1 no_standard_descriptor_accessor=2 deprecated=3 map_entry=7 deprecated_legacy_json_field_conflicts=11 features=12 uninterpreted_option=999";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.optional::<codec::Bool>(1, &self.message_set_wire_format);
+        v.optional::<codec::Bool>(2, &self.no_standard_descriptor_accessor);
+        v.optional::<codec::Bool>(3, &self.deprecated);
+        v.optional::<codec::Bool>(7, &self.map_entry);
+        v.optional::<codec::Bool>(11, &self.deprecated_legacy_json_field_conflicts);
+        v.optional_message(12, self.features.as_ref());
+        v.messages(999, &self.uninterpreted_option);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.message_set_wire_format.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge_optional::<codec::Bool>(&mut self.message_set_wire_format),
             2 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.no_standard_descriptor_accessor.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
+                field
+                    .merge_optional::<
+                        codec::Bool,
+                    >(&mut self.no_standard_descriptor_accessor)
             }
-            3 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.deprecated.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            7 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.map_entry.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
+            3 => field.merge_optional::<codec::Bool>(&mut self.deprecated),
+            7 => field.merge_optional::<codec::Bool>(&mut self.map_entry),
             11 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.deprecated_legacy_json_field_conflicts.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
+                field
+                    .merge_optional::<
+                        codec::Bool,
+                    >(&mut self.deprecated_legacy_json_field_conflicts)
             }
-            12 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.features.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            999 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.uninterpreted_option,
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            12 => field.optional_message(&mut self.features),
+            999 => field.messages(&mut self.uninterpreted_option),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
@@ -3159,208 +2058,46 @@ impl FieldOptions {
 }
 #[allow(deprecated)]
 impl crate::Message for FieldOptions {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "FieldOptions",
-        &[
-            (1, "ctype"),
-            (2, "packed"),
-            (3, "deprecated"),
-            (5, "lazy"),
-            (6, "jstype"),
-            (10, "weak"),
-            (15, "unverified_lazy"),
-            (16, "debug_redact"),
-            (17, "retention"),
-            (19, "targets"),
-            (20, "edition_defaults"),
-            (21, "features"),
-            (22, "feature_support"),
-            (999, "uninterpreted_option"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::enumeration::encode_optional(1, &self.ctype, buf);
-        encoding::bool::encode_optional(2, &self.packed, buf);
-        encoding::bool::encode_optional(3, &self.deprecated, buf);
-        encoding::bool::encode_optional(5, &self.lazy, buf);
-        encoding::enumeration::encode_optional(6, &self.jstype, buf);
-        encoding::bool::encode_optional(10, &self.weak, buf);
-        encoding::bool::encode_optional(15, &self.unverified_lazy, buf);
-        encoding::bool::encode_optional(16, &self.debug_redact, buf);
-        encoding::enumeration::encode_optional(17, &self.retention, buf);
-        encoding::enumeration::encode_repeated(19, &self.targets, buf);
-        encoding::message::encode_repeated(20, &self.edition_defaults, buf, sizes);
-        encoding::message::encode_optional(21, self.features.as_ref(), buf, sizes);
-        encoding::message::encode_optional(
-            22,
-            self.feature_support.as_ref(),
-            buf,
-            sizes,
-        );
-        encoding::message::encode_repeated(999, &self.uninterpreted_option, buf, sizes);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::enumeration::encoded_len_optional(1, &self.ctype)
-            + encoding::bool::encoded_len_optional(2, &self.packed)
-            + encoding::bool::encoded_len_optional(3, &self.deprecated)
-            + encoding::bool::encoded_len_optional(5, &self.lazy)
-            + encoding::enumeration::encoded_len_optional(6, &self.jstype)
-            + encoding::bool::encoded_len_optional(10, &self.weak)
-            + encoding::bool::encoded_len_optional(15, &self.unverified_lazy)
-            + encoding::bool::encoded_len_optional(16, &self.debug_redact)
-            + encoding::enumeration::encoded_len_optional(17, &self.retention)
-            + encoding::enumeration::encoded_len_repeated(19, &self.targets)
-            + encoding::message::encoded_len_repeated(20, &self.edition_defaults, sizes)
-            + encoding::message::encoded_len_optional(21, self.features.as_ref(), sizes)
-            + encoding::message::encoded_len_optional(
-                22,
-                self.feature_support.as_ref(),
-                sizes,
-            )
-            + encoding::message::encoded_len_repeated(
-                999,
-                &self.uninterpreted_option,
-                sizes,
-            )
+    const FIELD_NAMES: &'static str = "FieldOptions: ctype=1 packed=2 deprecated=3 lazy=5 jstype=6 weak=10 unverified_lazy=15 debug_redact=16 retention=17 targets=19 edition_defaults=20 features=21 feature_support=22 uninterpreted_option=999";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.optional::<codec::Enum<field_options::CType>>(1, &self.ctype);
+        v.optional::<codec::Bool>(2, &self.packed);
+        v.optional::<codec::Bool>(3, &self.deprecated);
+        v.optional::<codec::Bool>(5, &self.lazy);
+        v.optional::<codec::Enum<field_options::JsType>>(6, &self.jstype);
+        v.optional::<codec::Bool>(10, &self.weak);
+        v.optional::<codec::Bool>(15, &self.unverified_lazy);
+        v.optional::<codec::Bool>(16, &self.debug_redact);
+        v.optional::<codec::Enum<field_options::OptionRetention>>(17, &self.retention);
+        v.repeated::<codec::Enum<field_options::OptionTargetType>>(19, &self.targets);
+        v.messages(20, &self.edition_defaults);
+        v.optional_message(21, self.features.as_ref());
+        v.optional_message(22, self.feature_support.as_ref());
+        v.messages(999, &self.uninterpreted_option);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => {
-                encoding::enumeration::merge_closed(
-                    number,
-                    wire_type,
-                    &mut self.ctype,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
-            }
-            2 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.packed.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            3 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.deprecated.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            5 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.lazy.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            6 => {
-                encoding::enumeration::merge_closed(
-                    number,
-                    wire_type,
-                    &mut self.jstype,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
-            }
-            10 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.weak.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            15 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.unverified_lazy.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            16 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.debug_redact.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            17 => {
-                encoding::enumeration::merge_closed(
-                    number,
-                    wire_type,
-                    &mut self.retention,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
-            }
-            19 => {
-                encoding::enumeration::merge_closed_repeated(
-                    number,
-                    wire_type,
-                    &mut self.targets,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
-            }
-            20 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.edition_defaults,
-                    buf,
-                    ctx,
-                )
-            }
-            21 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.features.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            22 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.feature_support.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            999 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.uninterpreted_option,
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.closed_enum(&mut self.ctype, &mut self.unknown_fields),
+            2 => field.merge_optional::<codec::Bool>(&mut self.packed),
+            3 => field.merge_optional::<codec::Bool>(&mut self.deprecated),
+            5 => field.merge_optional::<codec::Bool>(&mut self.lazy),
+            6 => field.closed_enum(&mut self.jstype, &mut self.unknown_fields),
+            10 => field.merge_optional::<codec::Bool>(&mut self.weak),
+            15 => field.merge_optional::<codec::Bool>(&mut self.unverified_lazy),
+            16 => field.merge_optional::<codec::Bool>(&mut self.debug_redact),
+            17 => field.closed_enum(&mut self.retention, &mut self.unknown_fields),
+            19 => field.closed_enums(&mut self.targets, &mut self.unknown_fields),
+            20 => field.messages(&mut self.edition_defaults),
+            21 => field.optional_message(&mut self.features),
+            22 => field.optional_message(&mut self.feature_support),
+            999 => field.messages(&mut self.uninterpreted_option),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
@@ -3409,55 +2146,21 @@ pub mod field_options {
         }
     }
     impl crate::Message for EditionDefault {
-        const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-            "EditionDefault",
-            &[(2, "value"), (3, "edition")],
-        );
-        fn encode_with(
-            &self,
-            buf: &mut impl crate::bytes::BufMut,
-            _sizes: &mut crate::encoding::SizeCache,
-        ) {
-            use crate::encoding;
-            encoding::string::encode_optional(2, &self.value, buf);
-            encoding::enumeration::encode_optional(3, &self.edition, buf);
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-            use crate::encoding;
-            self.unknown_fields.encoded_len()
-                + encoding::string::encoded_len_optional(2, &self.value)
-                + encoding::enumeration::encoded_len_optional(3, &self.edition)
+        const FIELD_NAMES: &'static str = "EditionDefault: value=2 edition=3";
+        fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+            use crate::encoding::codec;
+            v.optional::<codec::String>(2, &self.value);
+            v.optional::<codec::Enum<super::Edition>>(3, &self.edition);
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: crate::encoding::WireType,
-            buf: &mut impl crate::bytes::Buf,
-            ctx: crate::encoding::DecodeContext,
+            field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
         ) -> ::core::result::Result<(), crate::DecodeError> {
-            use crate::encoding;
-            match number {
-                2 => {
-                    self.value = encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )?;
-                    ::core::result::Result::Ok(())
-                }
-                3 => {
-                    encoding::enumeration::merge_closed(
-                        number,
-                        wire_type,
-                        &mut self.edition,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
-                }
-                _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            match field.number() {
+                2 => field.unverified_string(&mut self.value, &mut self.unknown_fields),
+                3 => field.closed_enum(&mut self.edition, &mut self.unknown_fields),
+                _ => field.unknown(&mut self.unknown_fields),
             }
         }
     }
@@ -3511,101 +2214,54 @@ pub mod field_options {
         }
     }
     impl crate::Message for FeatureSupport {
-        const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-            "FeatureSupport",
-            &[
-                (1, "edition_introduced"),
-                (2, "edition_deprecated"),
-                (3, "deprecation_warning"),
-                (4, "edition_removed"),
-                (5, "removal_error"),
-            ],
-        );
-        fn encode_with(
-            &self,
-            buf: &mut impl crate::bytes::BufMut,
-            _sizes: &mut crate::encoding::SizeCache,
-        ) {
-            use crate::encoding;
-            encoding::enumeration::encode_optional(1, &self.edition_introduced, buf);
-            encoding::enumeration::encode_optional(2, &self.edition_deprecated, buf);
-            encoding::string::encode_optional(3, &self.deprecation_warning, buf);
-            encoding::enumeration::encode_optional(4, &self.edition_removed, buf);
-            encoding::string::encode_optional(5, &self.removal_error, buf);
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-            use crate::encoding;
-            self.unknown_fields.encoded_len()
-                + encoding::enumeration::encoded_len_optional(
-                    1,
-                    &self.edition_introduced,
-                )
-                + encoding::enumeration::encoded_len_optional(
-                    2,
-                    &self.edition_deprecated,
-                ) + encoding::string::encoded_len_optional(3, &self.deprecation_warning)
-                + encoding::enumeration::encoded_len_optional(4, &self.edition_removed)
-                + encoding::string::encoded_len_optional(5, &self.removal_error)
+        const FIELD_NAMES: &'static str = "FeatureSupport: edition_introduced=1 edition_deprecated=2 deprecation_warning=3 edition_removed=4 removal_error=5";
+        fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+            use crate::encoding::codec;
+            v.optional::<codec::Enum<super::Edition>>(1, &self.edition_introduced);
+            v.optional::<codec::Enum<super::Edition>>(2, &self.edition_deprecated);
+            v.optional::<codec::String>(3, &self.deprecation_warning);
+            v.optional::<codec::Enum<super::Edition>>(4, &self.edition_removed);
+            v.optional::<codec::String>(5, &self.removal_error);
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: crate::encoding::WireType,
-            buf: &mut impl crate::bytes::Buf,
-            ctx: crate::encoding::DecodeContext,
+            field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
         ) -> ::core::result::Result<(), crate::DecodeError> {
-            use crate::encoding;
-            match number {
+            match field.number() {
                 1 => {
-                    encoding::enumeration::merge_closed(
-                        number,
-                        wire_type,
-                        &mut self.edition_introduced,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
+                    field
+                        .closed_enum(
+                            &mut self.edition_introduced,
+                            &mut self.unknown_fields,
+                        )
                 }
                 2 => {
-                    encoding::enumeration::merge_closed(
-                        number,
-                        wire_type,
-                        &mut self.edition_deprecated,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
+                    field
+                        .closed_enum(
+                            &mut self.edition_deprecated,
+                            &mut self.unknown_fields,
+                        )
                 }
                 3 => {
-                    self.deprecation_warning = encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )?;
-                    ::core::result::Result::Ok(())
+                    field
+                        .unverified_string(
+                            &mut self.deprecation_warning,
+                            &mut self.unknown_fields,
+                        )
                 }
                 4 => {
-                    encoding::enumeration::merge_closed(
-                        number,
-                        wire_type,
-                        &mut self.edition_removed,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
+                    field
+                        .closed_enum(&mut self.edition_removed, &mut self.unknown_fields)
                 }
                 5 => {
-                    self.removal_error = encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )?;
-                    ::core::result::Result::Ok(())
+                    field
+                        .unverified_string(
+                            &mut self.removal_error,
+                            &mut self.unknown_fields,
+                        )
                 }
-                _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+                _ => field.unknown(&mut self.unknown_fields),
             }
         }
     }
@@ -3922,56 +2578,20 @@ impl OneofOptions {
     }
 }
 impl crate::Message for OneofOptions {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "OneofOptions",
-        &[(1, "features"), (999, "uninterpreted_option")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::message::encode_optional(1, self.features.as_ref(), buf, sizes);
-        encoding::message::encode_repeated(999, &self.uninterpreted_option, buf, sizes);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::message::encoded_len_optional(1, self.features.as_ref(), sizes)
-            + encoding::message::encoded_len_repeated(
-                999,
-                &self.uninterpreted_option,
-                sizes,
-            )
+    const FIELD_NAMES: &'static str = "OneofOptions: features=1 uninterpreted_option=999";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        v.optional_message(1, self.features.as_ref());
+        v.messages(999, &self.uninterpreted_option);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.features.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            999 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.uninterpreted_option,
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        match field.number() {
+            1 => field.optional_message(&mut self.features),
+            999 => field.messages(&mut self.uninterpreted_option),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
@@ -4049,98 +2669,33 @@ impl EnumOptions {
 }
 #[allow(deprecated)]
 impl crate::Message for EnumOptions {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "EnumOptions",
-        &[
-            (2, "allow_alias"),
-            (3, "deprecated"),
-            (6, "deprecated_legacy_json_field_conflicts"),
-            (7, "features"),
-            (999, "uninterpreted_option"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::bool::encode_optional(2, &self.allow_alias, buf);
-        encoding::bool::encode_optional(3, &self.deprecated, buf);
-        encoding::bool::encode_optional(
-            6,
-            &self.deprecated_legacy_json_field_conflicts,
-            buf,
-        );
-        encoding::message::encode_optional(7, self.features.as_ref(), buf, sizes);
-        encoding::message::encode_repeated(999, &self.uninterpreted_option, buf, sizes);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::bool::encoded_len_optional(2, &self.allow_alias)
-            + encoding::bool::encoded_len_optional(3, &self.deprecated)
-            + encoding::bool::encoded_len_optional(
-                6,
-                &self.deprecated_legacy_json_field_conflicts,
-            ) + encoding::message::encoded_len_optional(7, self.features.as_ref(), sizes)
-            + encoding::message::encoded_len_repeated(
-                999,
-                &self.uninterpreted_option,
-                sizes,
-            )
+    const FIELD_NAMES: &'static str = "EnumOptions: allow_alias=2 deprecated=3 deprecated_legacy_json_field_conflicts=6 features=7 uninterpreted_option=999";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.optional::<codec::Bool>(2, &self.allow_alias);
+        v.optional::<codec::Bool>(3, &self.deprecated);
+        v.optional::<codec::Bool>(6, &self.deprecated_legacy_json_field_conflicts);
+        v.optional_message(7, self.features.as_ref());
+        v.messages(999, &self.uninterpreted_option);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            2 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.allow_alias.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            3 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.deprecated.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
+        use crate::encoding::codec;
+        match field.number() {
+            2 => field.merge_optional::<codec::Bool>(&mut self.allow_alias),
+            3 => field.merge_optional::<codec::Bool>(&mut self.deprecated),
             6 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.deprecated_legacy_json_field_conflicts.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
+                field
+                    .merge_optional::<
+                        codec::Bool,
+                    >(&mut self.deprecated_legacy_json_field_conflicts)
             }
-            7 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.features.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            999 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.uninterpreted_option,
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            7 => field.optional_message(&mut self.features),
+            999 => field.messages(&mut self.uninterpreted_option),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
@@ -4208,96 +2763,28 @@ impl EnumValueOptions {
     }
 }
 impl crate::Message for EnumValueOptions {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "EnumValueOptions",
-        &[
-            (1, "deprecated"),
-            (2, "features"),
-            (3, "debug_redact"),
-            (4, "feature_support"),
-            (999, "uninterpreted_option"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::bool::encode_optional(1, &self.deprecated, buf);
-        encoding::message::encode_optional(2, self.features.as_ref(), buf, sizes);
-        encoding::bool::encode_optional(3, &self.debug_redact, buf);
-        encoding::message::encode_optional(4, self.feature_support.as_ref(), buf, sizes);
-        encoding::message::encode_repeated(999, &self.uninterpreted_option, buf, sizes);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::bool::encoded_len_optional(1, &self.deprecated)
-            + encoding::message::encoded_len_optional(2, self.features.as_ref(), sizes)
-            + encoding::bool::encoded_len_optional(3, &self.debug_redact)
-            + encoding::message::encoded_len_optional(
-                4,
-                self.feature_support.as_ref(),
-                sizes,
-            )
-            + encoding::message::encoded_len_repeated(
-                999,
-                &self.uninterpreted_option,
-                sizes,
-            )
+    const FIELD_NAMES: &'static str = "EnumValueOptions: deprecated=1 features=2 debug_redact=3 feature_support=4 uninterpreted_option=999";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.optional::<codec::Bool>(1, &self.deprecated);
+        v.optional_message(2, self.features.as_ref());
+        v.optional::<codec::Bool>(3, &self.debug_redact);
+        v.optional_message(4, self.feature_support.as_ref());
+        v.messages(999, &self.uninterpreted_option);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.deprecated.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            2 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.features.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            3 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.debug_redact.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            4 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.feature_support.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            999 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.uninterpreted_option,
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge_optional::<codec::Bool>(&mut self.deprecated),
+            2 => field.optional_message(&mut self.features),
+            3 => field.merge_optional::<codec::Bool>(&mut self.debug_redact),
+            4 => field.optional_message(&mut self.feature_support),
+            999 => field.messages(&mut self.uninterpreted_option),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
@@ -4353,66 +2840,24 @@ impl ServiceOptions {
     }
 }
 impl crate::Message for ServiceOptions {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "ServiceOptions",
-        &[(33, "deprecated"), (34, "features"), (999, "uninterpreted_option")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::bool::encode_optional(33, &self.deprecated, buf);
-        encoding::message::encode_optional(34, self.features.as_ref(), buf, sizes);
-        encoding::message::encode_repeated(999, &self.uninterpreted_option, buf, sizes);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::bool::encoded_len_optional(33, &self.deprecated)
-            + encoding::message::encoded_len_optional(34, self.features.as_ref(), sizes)
-            + encoding::message::encoded_len_repeated(
-                999,
-                &self.uninterpreted_option,
-                sizes,
-            )
+    const FIELD_NAMES: &'static str = "ServiceOptions: deprecated=33 features=34 uninterpreted_option=999";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.optional::<codec::Bool>(33, &self.deprecated);
+        v.optional_message(34, self.features.as_ref());
+        v.messages(999, &self.uninterpreted_option);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            33 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.deprecated.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            34 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.features.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            999 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.uninterpreted_option,
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            33 => field.merge_optional::<codec::Bool>(&mut self.deprecated),
+            34 => field.optional_message(&mut self.features),
+            999 => field.messages(&mut self.uninterpreted_option),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
@@ -4474,83 +2919,30 @@ impl MethodOptions {
     }
 }
 impl crate::Message for MethodOptions {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "MethodOptions",
-        &[
-            (33, "deprecated"),
-            (34, "idempotency_level"),
-            (35, "features"),
-            (999, "uninterpreted_option"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::bool::encode_optional(33, &self.deprecated, buf);
-        encoding::enumeration::encode_optional(34, &self.idempotency_level, buf);
-        encoding::message::encode_optional(35, self.features.as_ref(), buf, sizes);
-        encoding::message::encode_repeated(999, &self.uninterpreted_option, buf, sizes);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::bool::encoded_len_optional(33, &self.deprecated)
-            + encoding::enumeration::encoded_len_optional(34, &self.idempotency_level)
-            + encoding::message::encoded_len_optional(35, self.features.as_ref(), sizes)
-            + encoding::message::encoded_len_repeated(
-                999,
-                &self.uninterpreted_option,
-                sizes,
-            )
+    const FIELD_NAMES: &'static str = "MethodOptions: deprecated=33 idempotency_level=34 features=35 uninterpreted_option=999";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.optional::<codec::Bool>(33, &self.deprecated);
+        v.optional::<
+                codec::Enum<method_options::IdempotencyLevel>,
+            >(34, &self.idempotency_level);
+        v.optional_message(35, self.features.as_ref());
+        v.messages(999, &self.uninterpreted_option);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            33 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.deprecated.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
+        use crate::encoding::codec;
+        match field.number() {
+            33 => field.merge_optional::<codec::Bool>(&mut self.deprecated),
             34 => {
-                encoding::enumeration::merge_closed(
-                    number,
-                    wire_type,
-                    &mut self.idempotency_level,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
+                field.closed_enum(&mut self.idempotency_level, &mut self.unknown_fields)
             }
-            35 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.features.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            999 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.uninterpreted_option,
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            35 => field.optional_message(&mut self.features),
+            999 => field.messages(&mut self.uninterpreted_option),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
@@ -4691,105 +3083,44 @@ impl UninterpretedOption {
     }
 }
 impl crate::Message for UninterpretedOption {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "UninterpretedOption",
-        &[
-            (2, "name"),
-            (3, "identifier_value"),
-            (4, "positive_int_value"),
-            (5, "negative_int_value"),
-            (6, "double_value"),
-            (7, "string_value"),
-            (8, "aggregate_value"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::message::encode_repeated(2, &self.name, buf, sizes);
-        encoding::string::encode_optional(3, &self.identifier_value, buf);
-        encoding::uint64::encode_optional(4, &self.positive_int_value, buf);
-        encoding::int64::encode_optional(5, &self.negative_int_value, buf);
-        encoding::double::encode_optional(6, &self.double_value, buf);
-        encoding::bytes::encode_optional(7, &self.string_value, buf);
-        encoding::string::encode_optional(8, &self.aggregate_value, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::message::encoded_len_repeated(2, &self.name, sizes)
-            + encoding::string::encoded_len_optional(3, &self.identifier_value)
-            + encoding::uint64::encoded_len_optional(4, &self.positive_int_value)
-            + encoding::int64::encoded_len_optional(5, &self.negative_int_value)
-            + encoding::double::encoded_len_optional(6, &self.double_value)
-            + encoding::bytes::encoded_len_optional(7, &self.string_value)
-            + encoding::string::encoded_len_optional(8, &self.aggregate_value)
+    const FIELD_NAMES: &'static str = "UninterpretedOption: name=2 identifier_value=3 positive_int_value=4 negative_int_value=5 double_value=6 string_value=7 aggregate_value=8";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.messages(2, &self.name);
+        v.optional::<codec::String>(3, &self.identifier_value);
+        v.optional::<codec::UInt64>(4, &self.positive_int_value);
+        v.optional::<codec::Int64>(5, &self.negative_int_value);
+        v.optional::<codec::Double>(6, &self.double_value);
+        v.optional::<codec::Bytes>(7, &self.string_value);
+        v.optional::<codec::String>(8, &self.aggregate_value);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            2 => encoding::message::merge_repeated(wire_type, &mut self.name, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            2 => field.messages(&mut self.name),
             3 => {
-                self.identifier_value = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
+                field
+                    .unverified_string(
+                        &mut self.identifier_value,
+                        &mut self.unknown_fields,
+                    )
             }
-            4 => {
-                encoding::uint64::merge(
-                    wire_type,
-                    self.positive_int_value.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            5 => {
-                encoding::int64::merge(
-                    wire_type,
-                    self.negative_int_value.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            6 => {
-                encoding::double::merge(
-                    wire_type,
-                    self.double_value.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            7 => {
-                encoding::bytes::merge(
-                    wire_type,
-                    self.string_value.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
+            4 => field.merge_optional::<codec::UInt64>(&mut self.positive_int_value),
+            5 => field.merge_optional::<codec::Int64>(&mut self.negative_int_value),
+            6 => field.merge_optional::<codec::Double>(&mut self.double_value),
+            7 => field.merge_optional::<codec::Bytes>(&mut self.string_value),
             8 => {
-                self.aggregate_value = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
+                field
+                    .unverified_string(
+                        &mut self.aggregate_value,
+                        &mut self.unknown_fields,
+                    )
             }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
@@ -4836,53 +3167,25 @@ pub mod uninterpreted_option {
         }
     }
     impl crate::Message for NamePart {
-        const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-            "NamePart",
-            &[(1, "name_part"), (2, "is_extension")],
-        );
-        fn encode_with(
-            &self,
-            buf: &mut impl crate::bytes::BufMut,
-            _sizes: &mut crate::encoding::SizeCache,
-        ) {
-            use crate::encoding;
-            encoding::string::encode_optional(1, &self.name_part, buf);
-            encoding::bool::encode_optional(2, &self.is_extension, buf);
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-            use crate::encoding;
-            self.unknown_fields.encoded_len()
-                + encoding::string::encoded_len_optional(1, &self.name_part)
-                + encoding::bool::encoded_len_optional(2, &self.is_extension)
+        const FIELD_NAMES: &'static str = "NamePart: name_part=1 is_extension=2";
+        fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+            use crate::encoding::codec;
+            v.optional::<codec::String>(1, &self.name_part);
+            v.optional::<codec::Bool>(2, &self.is_extension);
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: crate::encoding::WireType,
-            buf: &mut impl crate::bytes::Buf,
-            ctx: crate::encoding::DecodeContext,
+            field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
         ) -> ::core::result::Result<(), crate::DecodeError> {
-            use crate::encoding;
-            match number {
+            use crate::encoding::codec;
+            match field.number() {
                 1 => {
-                    self.name_part = encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )?;
-                    ::core::result::Result::Ok(())
+                    field
+                        .unverified_string(&mut self.name_part, &mut self.unknown_fields)
                 }
-                2 => {
-                    encoding::bool::merge(
-                        wire_type,
-                        self.is_extension.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+                2 => field.merge_optional::<codec::Bool>(&mut self.is_extension),
+                _ => field.unknown(&mut self.unknown_fields),
             }
         }
         fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
@@ -4967,142 +3270,59 @@ impl FeatureSet {
     }
 }
 impl crate::Message for FeatureSet {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "FeatureSet",
-        &[
-            (1, "field_presence"),
-            (2, "enum_type"),
-            (3, "repeated_field_encoding"),
-            (4, "utf8_validation"),
-            (5, "message_encoding"),
-            (6, "json_format"),
-            (7, "enforce_naming_style"),
-            (8, "default_symbol_visibility"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::enumeration::encode_optional(1, &self.field_presence, buf);
-        encoding::enumeration::encode_optional(2, &self.enum_type, buf);
-        encoding::enumeration::encode_optional(3, &self.repeated_field_encoding, buf);
-        encoding::enumeration::encode_optional(4, &self.utf8_validation, buf);
-        encoding::enumeration::encode_optional(5, &self.message_encoding, buf);
-        encoding::enumeration::encode_optional(6, &self.json_format, buf);
-        encoding::enumeration::encode_optional(7, &self.enforce_naming_style, buf);
-        encoding::enumeration::encode_optional(8, &self.default_symbol_visibility, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::enumeration::encoded_len_optional(1, &self.field_presence)
-            + encoding::enumeration::encoded_len_optional(2, &self.enum_type)
-            + encoding::enumeration::encoded_len_optional(
-                3,
-                &self.repeated_field_encoding,
-            ) + encoding::enumeration::encoded_len_optional(4, &self.utf8_validation)
-            + encoding::enumeration::encoded_len_optional(5, &self.message_encoding)
-            + encoding::enumeration::encoded_len_optional(6, &self.json_format)
-            + encoding::enumeration::encoded_len_optional(7, &self.enforce_naming_style)
-            + encoding::enumeration::encoded_len_optional(
-                8,
-                &self.default_symbol_visibility,
-            )
+    const FIELD_NAMES: &'static str = "FeatureSet: field_presence=1 enum_type=2 repeated_field_encoding=3 utf8_validation=4 message_encoding=5 json_format=6 enforce_naming_style=7 default_symbol_visibility=8";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.optional::<codec::Enum<feature_set::FieldPresence>>(1, &self.field_presence);
+        v.optional::<codec::Enum<feature_set::EnumType>>(2, &self.enum_type);
+        v.optional::<
+                codec::Enum<feature_set::RepeatedFieldEncoding>,
+            >(3, &self.repeated_field_encoding);
+        v.optional::<codec::Enum<feature_set::Utf8Validation>>(4, &self.utf8_validation);
+        v.optional::<
+                codec::Enum<feature_set::MessageEncoding>,
+            >(5, &self.message_encoding);
+        v.optional::<codec::Enum<feature_set::JsonFormat>>(6, &self.json_format);
+        v.optional::<
+                codec::Enum<feature_set::EnforceNamingStyle>,
+            >(7, &self.enforce_naming_style);
+        v.optional::<
+                codec::Enum<feature_set::visibility_feature::DefaultSymbolVisibility>,
+            >(8, &self.default_symbol_visibility);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => {
-                encoding::enumeration::merge_closed(
-                    number,
-                    wire_type,
-                    &mut self.field_presence,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
-            }
-            2 => {
-                encoding::enumeration::merge_closed(
-                    number,
-                    wire_type,
-                    &mut self.enum_type,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
-            }
+        match field.number() {
+            1 => field.closed_enum(&mut self.field_presence, &mut self.unknown_fields),
+            2 => field.closed_enum(&mut self.enum_type, &mut self.unknown_fields),
             3 => {
-                encoding::enumeration::merge_closed(
-                    number,
-                    wire_type,
-                    &mut self.repeated_field_encoding,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
+                field
+                    .closed_enum(
+                        &mut self.repeated_field_encoding,
+                        &mut self.unknown_fields,
+                    )
             }
-            4 => {
-                encoding::enumeration::merge_closed(
-                    number,
-                    wire_type,
-                    &mut self.utf8_validation,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
-            }
-            5 => {
-                encoding::enumeration::merge_closed(
-                    number,
-                    wire_type,
-                    &mut self.message_encoding,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
-            }
-            6 => {
-                encoding::enumeration::merge_closed(
-                    number,
-                    wire_type,
-                    &mut self.json_format,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
-            }
+            4 => field.closed_enum(&mut self.utf8_validation, &mut self.unknown_fields),
+            5 => field.closed_enum(&mut self.message_encoding, &mut self.unknown_fields),
+            6 => field.closed_enum(&mut self.json_format, &mut self.unknown_fields),
             7 => {
-                encoding::enumeration::merge_closed(
-                    number,
-                    wire_type,
-                    &mut self.enforce_naming_style,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
+                field
+                    .closed_enum(
+                        &mut self.enforce_naming_style,
+                        &mut self.unknown_fields,
+                    )
             }
             8 => {
-                encoding::enumeration::merge_closed(
-                    number,
-                    wire_type,
-                    &mut self.default_symbol_visibility,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
+                field
+                    .closed_enum(
+                        &mut self.default_symbol_visibility,
+                        &mut self.unknown_fields,
+                    )
             }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -5128,24 +3348,14 @@ pub mod feature_set {
         pub unknown_fields: crate::UnknownFields,
     }
     impl crate::Message for VisibilityFeature {
-        fn encode_with(
-            &self,
-            buf: &mut impl crate::bytes::BufMut,
-            _sizes: &mut crate::encoding::SizeCache,
-        ) {
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-            self.unknown_fields.encoded_len()
+        fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: crate::encoding::WireType,
-            buf: &mut impl crate::bytes::Buf,
-            ctx: crate::encoding::DecodeContext,
+            field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
         ) -> ::core::result::Result<(), crate::DecodeError> {
-            self.unknown_fields.merge_field(number, wire_type, buf, ctx)
+            field.unknown(&mut self.unknown_fields)
         }
     }
     impl crate::Name for VisibilityFeature {
@@ -5663,66 +3873,23 @@ impl FeatureSetDefaults {
     }
 }
 impl crate::Message for FeatureSetDefaults {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "FeatureSetDefaults",
-        &[(1, "defaults"), (4, "minimum_edition"), (5, "maximum_edition")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::message::encode_repeated(1, &self.defaults, buf, sizes);
-        encoding::enumeration::encode_optional(4, &self.minimum_edition, buf);
-        encoding::enumeration::encode_optional(5, &self.maximum_edition, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::message::encoded_len_repeated(1, &self.defaults, sizes)
-            + encoding::enumeration::encoded_len_optional(4, &self.minimum_edition)
-            + encoding::enumeration::encoded_len_optional(5, &self.maximum_edition)
+    const FIELD_NAMES: &'static str = "FeatureSetDefaults: defaults=1 minimum_edition=4 maximum_edition=5";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.messages(1, &self.defaults);
+        v.optional::<codec::Enum<Edition>>(4, &self.minimum_edition);
+        v.optional::<codec::Enum<Edition>>(5, &self.maximum_edition);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.defaults,
-                    buf,
-                    ctx,
-                )
-            }
-            4 => {
-                encoding::enumeration::merge_closed(
-                    number,
-                    wire_type,
-                    &mut self.minimum_edition,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
-            }
-            5 => {
-                encoding::enumeration::merge_closed(
-                    number,
-                    wire_type,
-                    &mut self.maximum_edition,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        match field.number() {
+            1 => field.messages(&mut self.defaults),
+            4 => field.closed_enum(&mut self.minimum_edition, &mut self.unknown_fields),
+            5 => field.closed_enum(&mut self.maximum_edition, &mut self.unknown_fields),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -5753,82 +3920,23 @@ pub mod feature_set_defaults {
         }
     }
     impl crate::Message for FeatureSetEditionDefault {
-        const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-            "FeatureSetEditionDefault",
-            &[(3, "edition"), (4, "overridable_features"), (5, "fixed_features")],
-        );
-        fn encode_with(
-            &self,
-            buf: &mut impl crate::bytes::BufMut,
-            sizes: &mut crate::encoding::SizeCache,
-        ) {
-            use crate::encoding;
-            encoding::enumeration::encode_optional(3, &self.edition, buf);
-            encoding::message::encode_optional(
-                4,
-                self.overridable_features.as_ref(),
-                buf,
-                sizes,
-            );
-            encoding::message::encode_optional(
-                5,
-                self.fixed_features.as_ref(),
-                buf,
-                sizes,
-            );
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-            use crate::encoding;
-            self.unknown_fields.encoded_len()
-                + encoding::enumeration::encoded_len_optional(3, &self.edition)
-                + encoding::message::encoded_len_optional(
-                    4,
-                    self.overridable_features.as_ref(),
-                    sizes,
-                )
-                + encoding::message::encoded_len_optional(
-                    5,
-                    self.fixed_features.as_ref(),
-                    sizes,
-                )
+        const FIELD_NAMES: &'static str = "FeatureSetEditionDefault: edition=3 overridable_features=4 fixed_features=5";
+        fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+            use crate::encoding::codec;
+            v.optional::<codec::Enum<super::Edition>>(3, &self.edition);
+            v.optional_message(4, self.overridable_features.as_ref());
+            v.optional_message(5, self.fixed_features.as_ref());
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: crate::encoding::WireType,
-            buf: &mut impl crate::bytes::Buf,
-            ctx: crate::encoding::DecodeContext,
+            field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
         ) -> ::core::result::Result<(), crate::DecodeError> {
-            use crate::encoding;
-            match number {
-                3 => {
-                    encoding::enumeration::merge_closed(
-                        number,
-                        wire_type,
-                        &mut self.edition,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
-                }
-                4 => {
-                    encoding::message::merge(
-                        wire_type,
-                        self.overridable_features.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                5 => {
-                    encoding::message::merge(
-                        wire_type,
-                        self.fixed_features.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            match field.number() {
+                3 => field.closed_enum(&mut self.edition, &mut self.unknown_fields),
+                4 => field.optional_message(&mut self.overridable_features),
+                5 => field.optional_message(&mut self.fixed_features),
+                _ => field.unknown(&mut self.unknown_fields),
             }
         }
     }
@@ -5890,42 +3998,18 @@ pub struct SourceCodeInfo {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for SourceCodeInfo {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "SourceCodeInfo",
-        &[(1, "location")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::message::encode_repeated(1, &self.location, buf, sizes);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::message::encoded_len_repeated(1, &self.location, sizes)
+    const FIELD_NAMES: &'static str = "SourceCodeInfo: location=1";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        v.messages(1, &self.location);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.location,
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        match field.number() {
+            1 => field.messages(&mut self.location),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -6042,80 +4126,46 @@ pub mod source_code_info {
         }
     }
     impl crate::Message for Location {
-        const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-            "Location",
-            &[
-                (1, "path"),
-                (2, "span"),
-                (3, "leading_comments"),
-                (4, "trailing_comments"),
-                (6, "leading_detached_comments"),
-            ],
-        );
-        fn encode_with(
-            &self,
-            buf: &mut impl crate::bytes::BufMut,
-            _sizes: &mut crate::encoding::SizeCache,
-        ) {
-            use crate::encoding;
-            encoding::int32::encode_packed(1, &self.path, buf);
-            encoding::int32::encode_packed(2, &self.span, buf);
-            encoding::string::encode_optional(3, &self.leading_comments, buf);
-            encoding::string::encode_optional(4, &self.trailing_comments, buf);
-            encoding::string::encode_repeated(6, &self.leading_detached_comments, buf);
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-            use crate::encoding;
-            self.unknown_fields.encoded_len()
-                + encoding::int32::encoded_len_packed(1, &self.path)
-                + encoding::int32::encoded_len_packed(2, &self.span)
-                + encoding::string::encoded_len_optional(3, &self.leading_comments)
-                + encoding::string::encoded_len_optional(4, &self.trailing_comments)
-                + encoding::string::encoded_len_repeated(
-                    6,
-                    &self.leading_detached_comments,
-                )
+        const FIELD_NAMES: &'static str = "Location: path=1 span=2 leading_comments=3 trailing_comments=4 leading_detached_comments=6";
+        fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+            use crate::encoding::codec;
+            v.packed::<codec::Int32>(1, &self.path);
+            v.packed::<codec::Int32>(2, &self.span);
+            v.optional::<codec::String>(3, &self.leading_comments);
+            v.optional::<codec::String>(4, &self.trailing_comments);
+            v.repeated::<codec::String>(6, &self.leading_detached_comments);
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: crate::encoding::WireType,
-            buf: &mut impl crate::bytes::Buf,
-            ctx: crate::encoding::DecodeContext,
+            field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
         ) -> ::core::result::Result<(), crate::DecodeError> {
-            use crate::encoding;
-            match number {
-                1 => encoding::int32::merge_repeated(wire_type, &mut self.path, buf, ctx),
-                2 => encoding::int32::merge_repeated(wire_type, &mut self.span, buf, ctx),
+            use crate::encoding::codec;
+            match field.number() {
+                1 => field.merge_repeated::<codec::Int32>(&mut self.path),
+                2 => field.merge_repeated::<codec::Int32>(&mut self.span),
                 3 => {
-                    self.leading_comments = encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )?;
-                    ::core::result::Result::Ok(())
+                    field
+                        .unverified_string(
+                            &mut self.leading_comments,
+                            &mut self.unknown_fields,
+                        )
                 }
                 4 => {
-                    self.trailing_comments = encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )?;
-                    ::core::result::Result::Ok(())
+                    field
+                        .unverified_string(
+                            &mut self.trailing_comments,
+                            &mut self.unknown_fields,
+                        )
                 }
                 6 => {
-                    encoding::string::merge_repeated_unverified(
-                        number,
-                        wire_type,
-                        &mut self.leading_detached_comments,
-                        buf,
-                        &mut self.unknown_fields,
-                    )
+                    field
+                        .unverified_strings(
+                            &mut self.leading_detached_comments,
+                            &mut self.unknown_fields,
+                        )
                 }
-                _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+                _ => field.unknown(&mut self.unknown_fields),
             }
         }
     }
@@ -6136,42 +4186,18 @@ pub struct GeneratedCodeInfo {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for GeneratedCodeInfo {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "GeneratedCodeInfo",
-        &[(1, "annotation")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::message::encode_repeated(1, &self.annotation, buf, sizes);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::message::encoded_len_repeated(1, &self.annotation, sizes)
+    const FIELD_NAMES: &'static str = "GeneratedCodeInfo: annotation=1";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        v.messages(1, &self.annotation);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.annotation,
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        match field.number() {
+            1 => field.messages(&mut self.annotation),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -6219,78 +4245,34 @@ pub mod generated_code_info {
         }
     }
     impl crate::Message for Annotation {
-        const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-            "Annotation",
-            &[(1, "path"), (2, "source_file"), (3, "begin"), (4, "end"), (5, "semantic")],
-        );
-        fn encode_with(
-            &self,
-            buf: &mut impl crate::bytes::BufMut,
-            _sizes: &mut crate::encoding::SizeCache,
-        ) {
-            use crate::encoding;
-            encoding::int32::encode_packed(1, &self.path, buf);
-            encoding::string::encode_optional(2, &self.source_file, buf);
-            encoding::int32::encode_optional(3, &self.begin, buf);
-            encoding::int32::encode_optional(4, &self.end, buf);
-            encoding::enumeration::encode_optional(5, &self.semantic, buf);
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-            use crate::encoding;
-            self.unknown_fields.encoded_len()
-                + encoding::int32::encoded_len_packed(1, &self.path)
-                + encoding::string::encoded_len_optional(2, &self.source_file)
-                + encoding::int32::encoded_len_optional(3, &self.begin)
-                + encoding::int32::encoded_len_optional(4, &self.end)
-                + encoding::enumeration::encoded_len_optional(5, &self.semantic)
+        const FIELD_NAMES: &'static str = "Annotation: path=1 source_file=2 begin=3 end=4 semantic=5";
+        fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+            use crate::encoding::codec;
+            v.packed::<codec::Int32>(1, &self.path);
+            v.optional::<codec::String>(2, &self.source_file);
+            v.optional::<codec::Int32>(3, &self.begin);
+            v.optional::<codec::Int32>(4, &self.end);
+            v.optional::<codec::Enum<annotation::Semantic>>(5, &self.semantic);
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: crate::encoding::WireType,
-            buf: &mut impl crate::bytes::Buf,
-            ctx: crate::encoding::DecodeContext,
+            field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
         ) -> ::core::result::Result<(), crate::DecodeError> {
-            use crate::encoding;
-            match number {
-                1 => encoding::int32::merge_repeated(wire_type, &mut self.path, buf, ctx),
+            use crate::encoding::codec;
+            match field.number() {
+                1 => field.merge_repeated::<codec::Int32>(&mut self.path),
                 2 => {
-                    self.source_file = encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )?;
-                    ::core::result::Result::Ok(())
+                    field
+                        .unverified_string(
+                            &mut self.source_file,
+                            &mut self.unknown_fields,
+                        )
                 }
-                3 => {
-                    encoding::int32::merge(
-                        wire_type,
-                        self.begin.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                4 => {
-                    encoding::int32::merge(
-                        wire_type,
-                        self.end.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                5 => {
-                    encoding::enumeration::merge_closed(
-                        number,
-                        wire_type,
-                        &mut self.semantic,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
-                }
-                _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+                3 => field.merge_optional::<codec::Int32>(&mut self.begin),
+                4 => field.merge_optional::<codec::Int32>(&mut self.end),
+                5 => field.closed_enum(&mut self.semantic, &mut self.unknown_fields),
+                _ => field.unknown(&mut self.unknown_fields),
             }
         }
     }

@@ -3,51 +3,31 @@
 //!
 //! # How generated code uses this module
 //!
-//! A message implements [`Message`] with three required methods; everything else
-//! (`encode`, `decode`, `merge`, `clear`, length-delimited framing) is provided by the trait.
-//! Bodies import this module (`use ::protoforge::encoding;`) and make one call per field.
+//! A message implements [`Message`] with two methods; everything else (`encode`, `decode`,
+//! `merge`, `clear`, length-delimited framing) is provided by the trait. Bodies name field
+//! types by their zero-sized [`Codec`] (`use ::protoforge::encoding::codec;`) and make one
+//! call per field.
 //!
-//! - `encode_with(&self, buf, sizes)` writes the known fields in field-number order, then
-//!   `self.unknown_fields.encode_raw(buf)`. Each field is one call into a type module below,
-//!   whose name says the field's presence: `encoding::string::encode_implicit(1, &self.name,
-//!   buf)` (skips the default value), `encoding::int64::encode_optional(2, &self.id, buf)`
-//!   (an `Option`), `encoding::int32::encode_packed(3, &self.path, buf)` (an empty slice
-//!   writes nothing), `encoding::enumeration::encode(5, &v, buf)` for a closed enum and
-//!   `encoding::open_enum::*` for an [`EnumValue`](crate::EnumValue). Sub-messages take the
-//!   [`SizeCache`] too: `encoding::message::encode_repeated(4, &self.items, buf, sizes)`,
-//!   `encoding::message::encode_optional(6, self.child.as_ref(), buf, sizes)`.
-//! - `encoded_len_with(&self, sizes)` is the sum of the matching `encoded_len*` functions,
-//!   called in the same field order (sub-messages record their lengths in `sizes` as they
-//!   go), plus `self.unknown_fields.encoded_len()`. It is exact: `encode_with` writes that
-//!   many bytes.
-//! - `merge_field(&mut self, number, wire_type, buf, ctx)` matches on `number` and calls the
-//!   type module's `merge` (`encoding::string::merge(wire_type, self.name.get_or_insert_default(),
-//!   buf, ctx)`), `merge_repeated` (accepts packed and unpacked input for numeric types) or, for
-//!   closed enums, `encoding::enumeration::merge_closed(number, wire_type, &mut self.field, buf,
-//!   ctx, &mut self.unknown_fields)` (unknown numbers go to the unknown fields). The fallback
-//!   arm is `_ => self.unknown_fields.merge_field(number, wire_type, buf, ctx)`. Errors get
-//!   the field added to their path by the decode loop, from the message's
-//!   `const FIELD_NAMES: FieldNames = FieldNames::new("Message", &[(1, "name"), ...])`.
-//!
-//! Other shapes:
-//! - A boxed sub-message `Option<Box<M>>` passes `self.field.as_deref()` to
-//!   `encode_optional`/`encoded_len_optional` and `&mut **self.field.get_or_insert_default()`
-//!   to `merge`.
-//! - Groups: `encoding::group::encode(number, &msg, buf, sizes)`, `encoded_len(number, &msg,
-//!   sizes)`, and
-//!   `encoding::group::merge(number, wire_type, msg, buf, ctx)` (the number checks the
-//!   end-group tag).
-//! - Maps: `encoding::map::encode::<codec::String, codec::Int32, _>(number, &self.map, buf)`
-//!   (any `IntoIterator` of `(&K, &V)`, so `HashMap` and `BTreeMap` both work; sort first for
-//!   deterministic output), `map::encoded_len::<K, V, _>(number, &self.map)`, and in
-//!   `merge_field`
-//!   `map::merge_entry::<K, V>(wire_type, buf, ctx).map(|(k, v)| { self.map.insert(k, v); })`.
-//! - Oneofs stored as `Option<OneofEnum>`: encode the set variant with its type module (one
-//!   `match` when the members' numbers are adjacent); to merge, reuse the value when the
-//!   same variant is already set (so sub-messages merge), otherwise decode into a default
-//!   value and then set the variant.
-//! - Open-enum fields ([`EnumValue`](crate::EnumValue)) use [`open_enum`]; closed-enum fields
-//!   (the Rust enum itself) use [`enumeration`].
+//! - `visit_fields(&self, v)` shows each field to a [`Visitor`] in field-number order, then
+//!   the unknown fields: `v.implicit::<codec::String>(1, &self.name)` (skips the default
+//!   value), `v.optional::<codec::Int64>(2, &self.id)` (an `Option`),
+//!   `v.packed::<codec::Int32>(3, &self.path)`, `v.repeated::<codec::String>(4, &self.tags)`,
+//!   `v.messages(5, &self.items)`, `v.optional_message(6, self.child.as_ref())` (a boxed
+//!   child passes `as_deref()`), `v.map::<codec::String, codec::Int32, _>(7, &self.counts)`
+//!   (any `IntoIterator` of `(&K, &V)`, so `HashMap` and `BTreeMap` both work), a set oneof
+//!   member `v.value::<C>(n, value)` or `v.message(n, value)`, and last
+//!   `v.unknown(&self.unknown_fields)`. The provided `encoded_len_with` runs it with a
+//!   [`Sizer`] (sub-messages record their lengths in the [`SizeCache`]) and `encode_with`
+//!   with an [`Encoder`] (which reads them back), so the two passes cannot disagree.
+//! - `merge_field(&mut self, field)` matches on [`FieldInput::number`] and calls the one
+//!   [`FieldInput`] method that fits the field's storage: `field.merge::<codec::String>(&mut
+//!   self.name)`, `merge_optional`, `merge_repeated` (packed and unpacked input alike),
+//!   `optional_message`, `messages`, `map::<K, V>`, closed enums with
+//!   `field.closed_enum(&mut self.kind, &mut self.unknown_fields)` (unknown numbers go to the
+//!   unknown fields), oneof members with `field.oneof::<C, _>(&mut self.choice,
+//!   Choice::Member)`, and `_ => field.unknown(&mut self.unknown_fields)`. Errors get the
+//!   field added to their path by the decode loop, from the message's
+//!   `const FIELD_NAMES: &'static str = "Message: name=1 id=2"`.
 //!
 //! Type modules: [`int32`], [`int64`], [`uint32`], [`uint64`], [`sint32`], [`sint64`],
 //! [`fixed32`], [`fixed64`], [`sfixed32`], [`sfixed64`], [`float`], [`double`], [`bool`],
@@ -63,11 +43,15 @@
 
 use ::bytes::{Buf, BufMut};
 
-#[doc(hidden)]
-pub use crate::error::FieldNames;
-use crate::error::{DecodeError, DecodeErrorKind};
+use crate::error::{DecodeError, DecodeErrorKind, push_field_name};
 use crate::message::Message;
 pub use crate::sizes::SizeCache;
+
+mod input;
+mod visit;
+
+pub use input::FieldInput;
+pub use visit::{Encoder, Sizer, Visitor};
 
 /// The largest valid field number, 2^29 - 1.
 pub const MAX_FIELD_NUMBER: u32 = (1 << 29) - 1;
@@ -350,8 +334,8 @@ pub fn merge_until<M: Message>(
         if wire_type == WireType::EndGroup {
             return Err(DecodeErrorKind::UnexpectedEndGroup(number).into());
         }
-        if let Err(error) = msg.merge_field(number, wire_type, buf, ctx) {
-            return Err(M::FIELD_NAMES.push(error, number));
+        if let Err(error) = msg.merge_field(FieldInput::new(number, wire_type, buf, ctx)) {
+            return Err(push_field_name(M::FIELD_NAMES, error, number));
         }
     }
     if buf.remaining() != limit {
@@ -382,8 +366,8 @@ pub fn merge_group_body<M: Message>(
             }
             return Ok(());
         }
-        if let Err(error) = msg.merge_field(field, wire_type, buf, ctx) {
-            return Err(M::FIELD_NAMES.push(error, field));
+        if let Err(error) = msg.merge_field(FieldInput::new(field, wire_type, buf, ctx)) {
+            return Err(push_field_name(M::FIELD_NAMES, error, field));
         }
     }
 }

@@ -199,31 +199,20 @@ impl fmt::Display for EncodeError {
 
 impl std::error::Error for EncodeError {}
 
-/// A message's name and its fields' `(number, name)` pairs in number order: what decoding
-/// adds to the path of a [`DecodeError`] raised in one of its fields. Generated code sets
-/// [`Message::FIELD_NAMES`](crate::Message::FIELD_NAMES); not a stable API.
-#[doc(hidden)]
-#[derive(Clone, Copy, Debug)]
-pub struct FieldNames {
-    message: &'static str,
-    fields: &'static [(u32, &'static str)],
-}
-
-impl FieldNames {
-    /// No names: errors keep their path as it is.
-    pub const NONE: FieldNames = FieldNames::new("", &[]);
-
-    /// The names of message `message`'s `fields`, sorted by number.
-    pub const fn new(message: &'static str, fields: &'static [(u32, &'static str)]) -> Self {
-        FieldNames { message, fields }
-    }
-
-    /// `error` with field `number` of this message added to its path, if it has that field.
-    #[cold]
-    pub fn push(&self, error: DecodeError, number: u32) -> DecodeError {
-        match self.fields.binary_search_by_key(&number, |&(n, _)| n) {
-            Ok(index) => error.push(self.message, self.fields[index].1),
-            Err(_) => error,
-        }
+/// `error` with field `number` of a message added to its path, if `names` (the message's
+/// [`Message::FIELD_NAMES`](crate::Message::FIELD_NAMES): `"Node: label=1 weight=2"`) has
+/// that field.
+#[cold]
+pub(crate) fn push_field_name(names: &'static str, error: DecodeError, number: u32) -> DecodeError {
+    let Some((message, fields)) = names.split_once(": ") else {
+        return error;
+    };
+    let field = fields.split(' ').find_map(|entry| {
+        let (name, n) = entry.rsplit_once('=')?;
+        (n.parse() == Ok(number)).then_some(name)
+    });
+    match field {
+        Some(name) => error.push(message, name),
+        None => error,
     }
 }

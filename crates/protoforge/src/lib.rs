@@ -75,17 +75,30 @@ pub mod wkt;
 pub mod bundle_source {
     /// `src/lib.rs`, for its re-exports.
     pub const LIB: &str = include_str!("lib.rs");
-    /// The core modules, in the order they are emitted: name, source.
-    pub const CORE: &[(&str, &str)] = &[
-        ("encoding", include_str!("encoding.rs")),
-        ("enumeration", include_str!("enumeration.rs")),
-        ("error", include_str!("error.rs")),
-        ("extension", include_str!("extension.rs")),
-        ("message", include_str!("message.rs")),
-        ("name", include_str!("name.rs")),
-        ("sizes", include_str!("sizes.rs")),
-        ("unknown", include_str!("unknown.rs")),
-        ("view", include_str!("view.rs")),
+    /// A module's name, its source and its child modules' (name, source).
+    pub type Module = (
+        &'static str,
+        &'static str,
+        &'static [(&'static str, &'static str)],
+    );
+    /// The core modules, in the order they are emitted.
+    pub const CORE: &[Module] = &[
+        (
+            "encoding",
+            include_str!("encoding.rs"),
+            &[
+                ("input", include_str!("encoding/input.rs")),
+                ("visit", include_str!("encoding/visit.rs")),
+            ],
+        ),
+        ("enumeration", include_str!("enumeration.rs"), &[]),
+        ("error", include_str!("error.rs"), &[]),
+        ("extension", include_str!("extension.rs"), &[]),
+        ("message", include_str!("message.rs"), &[]),
+        ("name", include_str!("name.rs"), &[]),
+        ("sizes", include_str!("sizes.rs"), &[]),
+        ("unknown", include_str!("unknown.rs"), &[]),
+        ("view", include_str!("view.rs"), &[]),
     ];
     /// `src/wkt/mod.rs`.
     pub const WKT: &str = include_str!("wkt/mod.rs");

@@ -6,42 +6,50 @@ use core::fmt::Debug;
 use ::bytes::{Buf, BufMut};
 
 use crate::encoding::{
-    DEFAULT_RECURSION_LIMIT, DecodeContext, WireType, decode_len, encode_varint,
-    encoded_len_varint, merge_until,
+    DEFAULT_RECURSION_LIMIT, DecodeContext, Encoder, FieldInput, Sizer, Visitor, decode_len,
+    encode_varint, encoded_len_varint, merge_until,
 };
-use crate::error::{DecodeError, EncodeError, FieldNames};
+use crate::error::{DecodeError, EncodeError};
 use crate::sizes::SizeCache;
 
 /// A protobuf message.
 ///
-/// Implementations (generated code) provide [`encode_with`](Message::encode_with),
-/// [`encoded_len_with`](Message::encoded_len_with) and [`merge_field`](Message::merge_field);
-/// see the [`encoding`](crate::encoding) module for how. The other methods are provided.
+/// Implementations (generated code) provide [`visit_fields`](Message::visit_fields) and
+/// [`merge_field`](Message::merge_field); see the [`encoding`](crate::encoding) module for
+/// how. The other methods are provided.
 pub trait Message: Default + Clone + PartialEq + Debug + Send + Sync {
+    /// Shows each field that has something to write to `visitor`, in field-number order,
+    /// then the unknown fields: the one walk behind both encoding passes
+    /// ([`encoded_len_with`](Message::encoded_len_with) and
+    /// [`encode_with`](Message::encode_with)).
+    fn visit_fields(&self, visitor: &mut impl Visitor);
+
+    /// Merges one field, whose tag has just been read, into `self`.
+    fn merge_field(&mut self, field: FieldInput<'_, impl Buf>) -> Result<(), DecodeError>;
+
+    /// The message's name and its fields' names with their numbers
+    /// (`"Node: label=1 weight=2"`), which decoding adds to the path of an error in a
+    /// field. Generated code sets it.
+    #[doc(hidden)]
+    const FIELD_NAMES: &'static str = "";
+
     /// Writes the fields (known fields in field-number order, then the unknown fields),
     /// taking each sub-message's length from `sizes`, which
     /// [`encoded_len_with`](Message::encoded_len_with) filled just before. The buffer must
     /// have room for that many bytes.
-    fn encode_with(&self, buf: &mut impl BufMut, sizes: &mut SizeCache);
+    #[inline]
+    fn encode_with(&self, buf: &mut impl BufMut, sizes: &mut SizeCache) {
+        self.visit_fields(&mut Encoder::new(buf, sizes));
+    }
 
     /// The exact number of bytes [`encode_with`](Message::encode_with) writes, recording the
     /// length of every sub-message in `sizes` (in the order `encode_with` reads them).
-    fn encoded_len_with(&self, sizes: &mut SizeCache) -> usize;
-
-    /// Decodes the value of field `number`, whose tag has just been read, and merges it
-    /// into `self`.
-    fn merge_field(
-        &mut self,
-        number: u32,
-        wire_type: WireType,
-        buf: &mut impl Buf,
-        ctx: DecodeContext,
-    ) -> Result<(), DecodeError>;
-
-    /// The message's name and its fields' names by number, which decoding adds to the path
-    /// of an error in a field. Generated code sets it.
-    #[doc(hidden)]
-    const FIELD_NAMES: FieldNames = FieldNames::NONE;
+    #[inline]
+    fn encoded_len_with(&self, sizes: &mut SizeCache) -> usize {
+        let mut sizer = Sizer::new(sizes);
+        self.visit_fields(&mut sizer);
+        sizer.total()
+    }
 
     /// Writes the fields (known fields in field-number order, then the unknown fields).
     /// The buffer must have room for [`encoded_len`](Message::encoded_len) bytes.

@@ -35,73 +35,26 @@ impl Version {
     }
 }
 impl crate::Message for Version {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "Version",
-        &[(1, "major"), (2, "minor"), (3, "patch"), (4, "suffix")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::int32::encode_optional(1, &self.major, buf);
-        encoding::int32::encode_optional(2, &self.minor, buf);
-        encoding::int32::encode_optional(3, &self.patch, buf);
-        encoding::string::encode_optional(4, &self.suffix, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::int32::encoded_len_optional(1, &self.major)
-            + encoding::int32::encoded_len_optional(2, &self.minor)
-            + encoding::int32::encoded_len_optional(3, &self.patch)
-            + encoding::string::encoded_len_optional(4, &self.suffix)
+    const FIELD_NAMES: &'static str = "Version: major=1 minor=2 patch=3 suffix=4";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.optional::<codec::Int32>(1, &self.major);
+        v.optional::<codec::Int32>(2, &self.minor);
+        v.optional::<codec::Int32>(3, &self.patch);
+        v.optional::<codec::String>(4, &self.suffix);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.major.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            2 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.minor.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            3 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.patch.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            4 => {
-                self.suffix = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge_optional::<codec::Int32>(&mut self.major),
+            2 => field.merge_optional::<codec::Int32>(&mut self.minor),
+            3 => field.merge_optional::<codec::Int32>(&mut self.patch),
+            4 => field.unverified_string(&mut self.suffix, &mut self.unknown_fields),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -160,107 +113,33 @@ impl CodeGeneratorRequest {
     }
 }
 impl crate::Message for CodeGeneratorRequest {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "CodeGeneratorRequest",
-        &[
-            (1, "file_to_generate"),
-            (2, "parameter"),
-            (3, "compiler_version"),
-            (15, "proto_file"),
-            (17, "source_file_descriptors"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_repeated(1, &self.file_to_generate, buf);
-        encoding::string::encode_optional(2, &self.parameter, buf);
-        encoding::message::encode_optional(
-            3,
-            self.compiler_version.as_ref(),
-            buf,
-            sizes,
-        );
-        encoding::message::encode_repeated(15, &self.proto_file, buf, sizes);
-        encoding::message::encode_repeated(
-            17,
-            &self.source_file_descriptors,
-            buf,
-            sizes,
-        );
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_repeated(1, &self.file_to_generate)
-            + encoding::string::encoded_len_optional(2, &self.parameter)
-            + encoding::message::encoded_len_optional(
-                3,
-                self.compiler_version.as_ref(),
-                sizes,
-            ) + encoding::message::encoded_len_repeated(15, &self.proto_file, sizes)
-            + encoding::message::encoded_len_repeated(
-                17,
-                &self.source_file_descriptors,
-                sizes,
-            )
+    const FIELD_NAMES: &'static str = "CodeGeneratorRequest: file_to_generate=1 parameter=2 compiler_version=3 proto_file=15 source_file_descriptors=17";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.repeated::<codec::String>(1, &self.file_to_generate);
+        v.optional::<codec::String>(2, &self.parameter);
+        v.optional_message(3, self.compiler_version.as_ref());
+        v.messages(15, &self.proto_file);
+        v.messages(17, &self.source_file_descriptors);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
+        match field.number() {
             1 => {
-                encoding::string::merge_repeated_unverified(
-                    number,
-                    wire_type,
-                    &mut self.file_to_generate,
-                    buf,
-                    &mut self.unknown_fields,
-                )
+                field
+                    .unverified_strings(
+                        &mut self.file_to_generate,
+                        &mut self.unknown_fields,
+                    )
             }
-            2 => {
-                self.parameter = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
-            }
-            3 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.compiler_version.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            15 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.proto_file,
-                    buf,
-                    ctx,
-                )
-            }
-            17 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.source_file_descriptors,
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            2 => field.unverified_string(&mut self.parameter, &mut self.unknown_fields),
+            3 => field.optional_message(&mut self.compiler_version),
+            15 => field.messages(&mut self.proto_file),
+            17 => field.messages(&mut self.source_file_descriptors),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
@@ -332,82 +211,28 @@ impl CodeGeneratorResponse {
     }
 }
 impl crate::Message for CodeGeneratorResponse {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "CodeGeneratorResponse",
-        &[
-            (1, "error"),
-            (2, "supported_features"),
-            (3, "minimum_edition"),
-            (4, "maximum_edition"),
-            (15, "file"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_optional(1, &self.error, buf);
-        encoding::uint64::encode_optional(2, &self.supported_features, buf);
-        encoding::int32::encode_optional(3, &self.minimum_edition, buf);
-        encoding::int32::encode_optional(4, &self.maximum_edition, buf);
-        encoding::message::encode_repeated(15, &self.file, buf, sizes);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_optional(1, &self.error)
-            + encoding::uint64::encoded_len_optional(2, &self.supported_features)
-            + encoding::int32::encoded_len_optional(3, &self.minimum_edition)
-            + encoding::int32::encoded_len_optional(4, &self.maximum_edition)
-            + encoding::message::encoded_len_repeated(15, &self.file, sizes)
+    const FIELD_NAMES: &'static str = "CodeGeneratorResponse: error=1 supported_features=2 minimum_edition=3 maximum_edition=4 file=15";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.optional::<codec::String>(1, &self.error);
+        v.optional::<codec::UInt64>(2, &self.supported_features);
+        v.optional::<codec::Int32>(3, &self.minimum_edition);
+        v.optional::<codec::Int32>(4, &self.maximum_edition);
+        v.messages(15, &self.file);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => {
-                self.error = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
-            }
-            2 => {
-                encoding::uint64::merge(
-                    wire_type,
-                    self.supported_features.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            3 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.minimum_edition.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            4 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.maximum_edition.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            15 => encoding::message::merge_repeated(wire_type, &mut self.file, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.unverified_string(&mut self.error, &mut self.unknown_fields),
+            2 => field.merge_optional::<codec::UInt64>(&mut self.supported_features),
+            3 => field.merge_optional::<codec::Int32>(&mut self.minimum_edition),
+            4 => field.merge_optional::<codec::Int32>(&mut self.maximum_edition),
+            15 => field.messages(&mut self.file),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -496,89 +321,33 @@ pub mod code_generator_response {
         }
     }
     impl crate::Message for File {
-        const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-            "File",
-            &[
-                (1, "name"),
-                (2, "insertion_point"),
-                (15, "content"),
-                (16, "generated_code_info"),
-            ],
-        );
-        fn encode_with(
-            &self,
-            buf: &mut impl crate::bytes::BufMut,
-            sizes: &mut crate::encoding::SizeCache,
-        ) {
-            use crate::encoding;
-            encoding::string::encode_optional(1, &self.name, buf);
-            encoding::string::encode_optional(2, &self.insertion_point, buf);
-            encoding::string::encode_optional(15, &self.content, buf);
-            encoding::message::encode_optional(
-                16,
-                self.generated_code_info.as_ref(),
-                buf,
-                sizes,
-            );
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-            use crate::encoding;
-            self.unknown_fields.encoded_len()
-                + encoding::string::encoded_len_optional(1, &self.name)
-                + encoding::string::encoded_len_optional(2, &self.insertion_point)
-                + encoding::string::encoded_len_optional(15, &self.content)
-                + encoding::message::encoded_len_optional(
-                    16,
-                    self.generated_code_info.as_ref(),
-                    sizes,
-                )
+        const FIELD_NAMES: &'static str = "File: name=1 insertion_point=2 content=15 generated_code_info=16";
+        fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+            use crate::encoding::codec;
+            v.optional::<codec::String>(1, &self.name);
+            v.optional::<codec::String>(2, &self.insertion_point);
+            v.optional::<codec::String>(15, &self.content);
+            v.optional_message(16, self.generated_code_info.as_ref());
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: crate::encoding::WireType,
-            buf: &mut impl crate::bytes::Buf,
-            ctx: crate::encoding::DecodeContext,
+            field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
         ) -> ::core::result::Result<(), crate::DecodeError> {
-            use crate::encoding;
-            match number {
-                1 => {
-                    self.name = encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )?;
-                    ::core::result::Result::Ok(())
-                }
+            match field.number() {
+                1 => field.unverified_string(&mut self.name, &mut self.unknown_fields),
                 2 => {
-                    self.insertion_point = encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )?;
-                    ::core::result::Result::Ok(())
+                    field
+                        .unverified_string(
+                            &mut self.insertion_point,
+                            &mut self.unknown_fields,
+                        )
                 }
                 15 => {
-                    self.content = encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )?;
-                    ::core::result::Result::Ok(())
+                    field.unverified_string(&mut self.content, &mut self.unknown_fields)
                 }
-                16 => {
-                    encoding::message::merge(
-                        wire_type,
-                        self.generated_code_info.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+                16 => field.optional_message(&mut self.generated_code_info),
+                _ => field.unknown(&mut self.unknown_fields),
             }
         }
     }

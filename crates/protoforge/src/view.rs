@@ -29,7 +29,8 @@ use core::marker::PhantomData;
 use std::sync::Arc;
 
 use crate::encoding::{
-    DecodeContext, WireType, check_wire_type, decode_key, decode_len, decode_varint, merge_until,
+    DecodeContext, FieldInput, WireType, check_wire_type, decode_key, decode_len, decode_varint,
+    merge_until,
 };
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::message::Message;
@@ -1176,7 +1177,8 @@ pub fn replay<M: Message>(owned: &mut M, records: &Records<'_>, replay: fn(u32) 
         if replay(record.number) {
             let mut raw = record.raw;
             // The records were checked, so this cannot fail.
-            let _ = owned.merge_field(record.number, record.wire_type, &mut raw, UNLIMITED);
+            let field = FieldInput::new(record.number, record.wire_type, &mut raw, UNLIMITED);
+            let _ = owned.merge_field(field);
         }
     }
 }

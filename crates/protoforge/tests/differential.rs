@@ -10,8 +10,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 
-use bytes::{Buf, BufMut};
-use protoforge::encoding::{self, DecodeContext, WireType, codec};
+use bytes::Buf;
+use protoforge::encoding::{self, FieldInput, Visitor, codec};
 use protoforge::{DecodeError, Enumeration, Message, UnknownFields};
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
@@ -55,41 +55,20 @@ struct G {
 }
 
 impl Message for G {
-    fn encode_with(&self, buf: &mut impl BufMut, _sizes: &mut protoforge::encoding::SizeCache) {
-        if let Some(v) = &self.g_a {
-            encoding::int32::encode(71, v, buf);
-        }
-        if let Some(v) = &self.g_b {
-            encoding::string::encode(72, v, buf);
-        }
-        self.unknown_fields.encode_raw(buf);
+    const FIELD_NAMES: &'static str = "G: g_a=71 g_b=72";
+
+    fn visit_fields(&self, v: &mut impl Visitor) {
+        v.optional::<codec::Int32>(71, &self.g_a);
+        v.optional::<codec::String>(72, &self.g_b);
+        v.unknown(&self.unknown_fields);
     }
 
-    fn merge_field(
-        &mut self,
-        number: u32,
-        wire_type: WireType,
-        buf: &mut impl Buf,
-        ctx: DecodeContext,
-    ) -> Result<(), DecodeError> {
-        match number {
-            71 => encoding::int32::merge(wire_type, self.g_a.get_or_insert_default(), buf, ctx)
-                .map_err(|e| e.push("G", "g_a")),
-            72 => encoding::string::merge(wire_type, self.g_b.get_or_insert_default(), buf, ctx)
-                .map_err(|e| e.push("G", "g_b")),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+    fn merge_field(&mut self, field: FieldInput<'_, impl Buf>) -> Result<(), DecodeError> {
+        match field.number() {
+            71 => field.merge_optional::<codec::Int32>(&mut self.g_a),
+            72 => field.merge_optional::<codec::String>(&mut self.g_b),
+            _ => field.unknown(&mut self.unknown_fields),
         }
-    }
-
-    fn encoded_len_with(&self, _sizes: &mut protoforge::encoding::SizeCache) -> usize {
-        self.g_a
-            .as_ref()
-            .map_or(0, |v| encoding::int32::encoded_len(71, v))
-            + self
-                .g_b
-                .as_ref()
-                .map_or(0, |v| encoding::string::encoded_len(72, v))
-            + self.unknown_fields.encoded_len()
     }
 
     fn clear(&mut self) {
@@ -356,71 +335,45 @@ macro_rules! all_types {
         }
 
         impl Message for AllTypes {
-            fn encode_with(&self, buf: &mut impl BufMut, sizes: &mut protoforge::encoding::SizeCache) {
-                $(if let Some(v) = &self.$s { encoding::$smod::encode($sn, v, buf); })*
-                if let Some(v) = &self.f_enum { encoding::enumeration::encode(16, v, buf); }
-                if let Some(v) = &self.f_child { encoding::message::encode(17, &**v, buf, sizes); }
-                $(encoding::$pmod::encode_packed($pn, &self.$p, buf);)*
-                $(encoding::$umod::encode_repeated($un, &self.$u, buf);)*
-                encoding::enumeration::encode_repeated(56, &self.u_enum, buf);
-                encoding::enumeration::encode_packed(57, &self.p_enum, buf);
-                encoding::message::encode_repeated(58, &self.r_child, buf, sizes);
-                encoding::map::encode::<codec::String, codec::Int32, _>(60, &self.m_str_int, buf);
-                encoding::map::encode::<codec::SInt64, codec::String, _>(61, &self.m_int_str, buf);
-                if let Some(v) = &self.g { encoding::group::encode(70, v, buf, sizes); }
-                self.unknown_fields.encode_raw(buf);
+            const FIELD_NAMES: &'static str = concat!(
+                "AllTypes:",
+                $(" ", stringify!($s), "=", $sn,)*
+                " f_enum=16 f_child=17",
+                $(" ", stringify!($p), "=", $pn,)*
+                $(" ", stringify!($u), "=", $un,)*
+                " u_enum=56 p_enum=57 r_child=58 m_str_int=60 m_int_str=61 g=70",
+            );
+
+            fn visit_fields(&self, v: &mut impl Visitor) {
+                $(v.optional::<codec::$smod>($sn, &self.$s);)*
+                v.optional::<codec::Enum<Color>>(16, &self.f_enum);
+                v.optional_message(17, self.f_child.as_deref());
+                $(v.packed::<codec::$pmod>($pn, &self.$p);)*
+                $(v.repeated::<codec::$umod>($un, &self.$u);)*
+                v.repeated::<codec::Enum<Color>>(56, &self.u_enum);
+                v.packed::<codec::Enum<Color>>(57, &self.p_enum);
+                v.messages(58, &self.r_child);
+                v.map::<codec::String, codec::Int32, _>(60, &self.m_str_int);
+                v.map::<codec::SInt64, codec::String, _>(61, &self.m_int_str);
+                v.optional_group(70, self.g.as_ref());
+                v.unknown(&self.unknown_fields);
             }
 
-            fn merge_field(
-                &mut self,
-                number: u32,
-                wire_type: WireType,
-                buf: &mut impl Buf,
-                ctx: DecodeContext,
-            ) -> Result<(), DecodeError> {
-                const NAME: &str = "AllTypes";
-                match number {
-                    $($sn => encoding::$smod::merge(wire_type, self.$s.get_or_insert_default(), buf, ctx)
-                        .map_err(|e| e.push(NAME, stringify!($s))),)*
-                    16 => encoding::enumeration::merge_closed(number, wire_type, &mut self.f_enum, buf, ctx, &mut self.unknown_fields)
-                        .map_err(|e| e.push(NAME, "f_enum")),
-                    17 => encoding::message::merge(wire_type, &mut **self.f_child.get_or_insert_default(), buf, ctx)
-                        .map_err(|e| e.push(NAME, "f_child")),
-                    $($pn => encoding::$pmod::merge_repeated(wire_type, &mut self.$p, buf, ctx)
-                        .map_err(|e| e.push(NAME, stringify!($p))),)*
-                    $($un => encoding::$umod::merge_repeated(wire_type, &mut self.$u, buf, ctx)
-                        .map_err(|e| e.push(NAME, stringify!($u))),)*
-                    56 => encoding::enumeration::merge_closed_repeated(number, wire_type, &mut self.u_enum, buf, ctx, &mut self.unknown_fields)
-                        .map_err(|e| e.push(NAME, "u_enum")),
-                    57 => encoding::enumeration::merge_closed_repeated(number, wire_type, &mut self.p_enum, buf, ctx, &mut self.unknown_fields)
-                        .map_err(|e| e.push(NAME, "p_enum")),
-                    58 => encoding::message::merge_repeated(wire_type, &mut self.r_child, buf, ctx)
-                        .map_err(|e| e.push(NAME, "r_child")),
-                    60 => encoding::map::merge_entry::<codec::String, codec::Int32>(wire_type, buf, ctx)
-                        .map(|(k, v)| { self.m_str_int.insert(k, v); })
-                        .map_err(|e| e.push(NAME, "m_str_int")),
-                    61 => encoding::map::merge_entry::<codec::SInt64, codec::String>(wire_type, buf, ctx)
-                        .map(|(k, v)| { self.m_int_str.insert(k, v); })
-                        .map_err(|e| e.push(NAME, "m_int_str")),
-                    70 => encoding::group::merge(number, wire_type, self.g.get_or_insert_default(), buf, ctx)
-                        .map_err(|e| e.push(NAME, "g")),
-                    _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            fn merge_field(&mut self, field: FieldInput<'_, impl Buf>) -> Result<(), DecodeError> {
+                match field.number() {
+                    $($sn => field.merge_optional::<codec::$smod>(&mut self.$s),)*
+                    16 => field.closed_enum(&mut self.f_enum, &mut self.unknown_fields),
+                    17 => field.boxed_message(&mut self.f_child),
+                    $($pn => field.merge_repeated::<codec::$pmod>(&mut self.$p),)*
+                    $($un => field.merge_repeated::<codec::$umod>(&mut self.$u),)*
+                    56 => field.closed_enums(&mut self.u_enum, &mut self.unknown_fields),
+                    57 => field.closed_enums(&mut self.p_enum, &mut self.unknown_fields),
+                    58 => field.messages(&mut self.r_child),
+                    60 => field.map::<codec::String, codec::Int32>(&mut self.m_str_int),
+                    61 => field.map::<codec::SInt64, codec::String>(&mut self.m_int_str),
+                    70 => field.optional_group(&mut self.g),
+                    _ => field.unknown(&mut self.unknown_fields),
                 }
-            }
-
-            fn encoded_len_with(&self, sizes: &mut protoforge::encoding::SizeCache) -> usize {
-                0 $(+ self.$s.as_ref().map_or(0, |v| encoding::$smod::encoded_len($sn, v)))*
-                    + self.f_enum.as_ref().map_or(0, |v| encoding::enumeration::encoded_len(16, v))
-                    + self.f_child.as_ref().map_or(0, |v| encoding::message::encoded_len(17, &**v, sizes))
-                    $(+ encoding::$pmod::encoded_len_packed($pn, &self.$p))*
-                    $(+ encoding::$umod::encoded_len_repeated($un, &self.$u))*
-                    + encoding::enumeration::encoded_len_repeated(56, &self.u_enum)
-                    + encoding::enumeration::encoded_len_packed(57, &self.p_enum)
-                    + encoding::message::encoded_len_repeated(58, &self.r_child, sizes)
-                    + encoding::map::encoded_len::<codec::String, codec::Int32, _>(60, &self.m_str_int)
-                    + encoding::map::encoded_len::<codec::SInt64, codec::String, _>(61, &self.m_int_str)
-                    + self.g.as_ref().map_or(0, |v| encoding::group::encoded_len(70, v, sizes))
-                    + self.unknown_fields.encoded_len()
             }
 
             fn clear(&mut self) {
@@ -485,53 +438,53 @@ macro_rules! all_types {
 
 all_types! {
     singular {
-        f_int32: int32, i32 = 1;
-        f_int64: int64, i64 = 2;
-        f_uint32: uint32, u32 = 3;
-        f_uint64: uint64, u64 = 4;
-        f_sint32: sint32, i32 = 5;
-        f_sint64: sint64, i64 = 6;
-        f_fixed32: fixed32, u32 = 7;
-        f_fixed64: fixed64, u64 = 8;
-        f_sfixed32: sfixed32, i32 = 9;
-        f_sfixed64: sfixed64, i64 = 10;
-        f_float: float, f32 = 11;
-        f_double: double, f64 = 12;
-        f_bool: bool, bool = 13;
-        f_string: string, String = 14;
-        f_bytes: bytes, Vec<u8> = 15;
+        f_int32: Int32, i32 = 1;
+        f_int64: Int64, i64 = 2;
+        f_uint32: UInt32, u32 = 3;
+        f_uint64: UInt64, u64 = 4;
+        f_sint32: SInt32, i32 = 5;
+        f_sint64: SInt64, i64 = 6;
+        f_fixed32: Fixed32, u32 = 7;
+        f_fixed64: Fixed64, u64 = 8;
+        f_sfixed32: SFixed32, i32 = 9;
+        f_sfixed64: SFixed64, i64 = 10;
+        f_float: Float, f32 = 11;
+        f_double: Double, f64 = 12;
+        f_bool: Bool, bool = 13;
+        f_string: String, String = 14;
+        f_bytes: Bytes, Vec<u8> = 15;
     }
     packed {
-        p_int32: int32, i32 = 21;
-        p_int64: int64, i64 = 22;
-        p_uint32: uint32, u32 = 23;
-        p_uint64: uint64, u64 = 24;
-        p_sint32: sint32, i32 = 25;
-        p_sint64: sint64, i64 = 26;
-        p_fixed32: fixed32, u32 = 27;
-        p_fixed64: fixed64, u64 = 28;
-        p_sfixed32: sfixed32, i32 = 29;
-        p_sfixed64: sfixed64, i64 = 30;
-        p_float: float, f32 = 31;
-        p_double: double, f64 = 32;
-        p_bool: bool, bool = 33;
+        p_int32: Int32, i32 = 21;
+        p_int64: Int64, i64 = 22;
+        p_uint32: UInt32, u32 = 23;
+        p_uint64: UInt64, u64 = 24;
+        p_sint32: SInt32, i32 = 25;
+        p_sint64: SInt64, i64 = 26;
+        p_fixed32: Fixed32, u32 = 27;
+        p_fixed64: Fixed64, u64 = 28;
+        p_sfixed32: SFixed32, i32 = 29;
+        p_sfixed64: SFixed64, i64 = 30;
+        p_float: Float, f32 = 31;
+        p_double: Double, f64 = 32;
+        p_bool: Bool, bool = 33;
     }
     unpacked {
-        u_int32: int32, i32 = 41;
-        u_int64: int64, i64 = 42;
-        u_uint32: uint32, u32 = 43;
-        u_uint64: uint64, u64 = 44;
-        u_sint32: sint32, i32 = 45;
-        u_sint64: sint64, i64 = 46;
-        u_fixed32: fixed32, u32 = 47;
-        u_fixed64: fixed64, u64 = 48;
-        u_sfixed32: sfixed32, i32 = 49;
-        u_sfixed64: sfixed64, i64 = 50;
-        u_float: float, f32 = 51;
-        u_double: double, f64 = 52;
-        u_bool: bool, bool = 53;
-        u_string: string, String = 54;
-        u_bytes: bytes, Vec<u8> = 55;
+        u_int32: Int32, i32 = 41;
+        u_int64: Int64, i64 = 42;
+        u_uint32: UInt32, u32 = 43;
+        u_uint64: UInt64, u64 = 44;
+        u_sint32: SInt32, i32 = 45;
+        u_sint64: SInt64, i64 = 46;
+        u_fixed32: Fixed32, u32 = 47;
+        u_fixed64: Fixed64, u64 = 48;
+        u_sfixed32: SFixed32, i32 = 49;
+        u_sfixed64: SFixed64, i64 = 50;
+        u_float: Float, f32 = 51;
+        u_double: Double, f64 = 52;
+        u_bool: Bool, bool = 53;
+        u_string: String, String = 54;
+        u_bytes: Bytes, Vec<u8> = 55;
     }
 }
 

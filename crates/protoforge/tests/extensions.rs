@@ -2,11 +2,11 @@
 //! custom options protoc compiled from `unittest_custom_options.proto` (whose values are
 //! in that file's source).
 
-use bytes::{Buf, BufMut};
+use bytes::Buf;
 use protoforge::descriptor::{
     DescriptorProto, FileDescriptorProto, FileDescriptorSet, FileOptions, MessageOptions,
 };
-use protoforge::encoding::{self, DecodeContext, WireType, codec};
+use protoforge::encoding::{FieldInput, Visitor, codec};
 use protoforge::{DecodeError, Extendable, Extension, Message, RepeatedExtension, UnknownFields};
 
 /// `proto2_unittest.ComplexOptionType1`, written the way generated code will be.
@@ -20,55 +20,24 @@ struct ComplexOptionType1 {
 }
 
 impl Message for ComplexOptionType1 {
-    fn encode_with(&self, buf: &mut impl BufMut, _sizes: &mut protoforge::encoding::SizeCache) {
-        if let Some(v) = &self.foo {
-            encoding::int32::encode(1, v, buf);
-        }
-        if let Some(v) = &self.foo2 {
-            encoding::int32::encode(2, v, buf);
-        }
-        if let Some(v) = &self.foo3 {
-            encoding::int32::encode(3, v, buf);
-        }
-        encoding::int32::encode_repeated(4, &self.foo4, buf);
-        self.unknown_fields.encode_raw(buf);
+    const FIELD_NAMES: &'static str = "ComplexOptionType1: foo=1 foo2=2 foo3=3 foo4=4";
+
+    fn visit_fields(&self, v: &mut impl Visitor) {
+        v.optional::<codec::Int32>(1, &self.foo);
+        v.optional::<codec::Int32>(2, &self.foo2);
+        v.optional::<codec::Int32>(3, &self.foo3);
+        v.repeated::<codec::Int32>(4, &self.foo4);
+        v.unknown(&self.unknown_fields);
     }
 
-    fn merge_field(
-        &mut self,
-        number: u32,
-        wire_type: WireType,
-        buf: &mut impl Buf,
-        ctx: DecodeContext,
-    ) -> Result<(), DecodeError> {
-        const NAME: &str = "ComplexOptionType1";
-        match number {
-            1 => encoding::int32::merge(wire_type, self.foo.get_or_insert_default(), buf, ctx)
-                .map_err(|e| e.push(NAME, "foo")),
-            2 => encoding::int32::merge(wire_type, self.foo2.get_or_insert_default(), buf, ctx)
-                .map_err(|e| e.push(NAME, "foo2")),
-            3 => encoding::int32::merge(wire_type, self.foo3.get_or_insert_default(), buf, ctx)
-                .map_err(|e| e.push(NAME, "foo3")),
-            4 => encoding::int32::merge_repeated(wire_type, &mut self.foo4, buf, ctx)
-                .map_err(|e| e.push(NAME, "foo4")),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+    fn merge_field(&mut self, field: FieldInput<'_, impl Buf>) -> Result<(), DecodeError> {
+        match field.number() {
+            1 => field.merge_optional::<codec::Int32>(&mut self.foo),
+            2 => field.merge_optional::<codec::Int32>(&mut self.foo2),
+            3 => field.merge_optional::<codec::Int32>(&mut self.foo3),
+            4 => field.merge_repeated::<codec::Int32>(&mut self.foo4),
+            _ => field.unknown(&mut self.unknown_fields),
         }
-    }
-
-    fn encoded_len_with(&self, _sizes: &mut protoforge::encoding::SizeCache) -> usize {
-        self.foo
-            .as_ref()
-            .map_or(0, |v| encoding::int32::encoded_len(1, v))
-            + self
-                .foo2
-                .as_ref()
-                .map_or(0, |v| encoding::int32::encoded_len(2, v))
-            + self
-                .foo3
-                .as_ref()
-                .map_or(0, |v| encoding::int32::encoded_len(3, v))
-            + encoding::int32::encoded_len_repeated(4, &self.foo4)
-            + self.unknown_fields.encoded_len()
     }
 
     fn clear(&mut self) {

@@ -14,8 +14,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use bytes::{Buf, BufMut};
-use protoforge::encoding::{self, DecodeContext, WireType, codec};
+use bytes::Buf;
+use protoforge::encoding::{FieldInput, Visitor, codec};
 use protoforge::reflect::{DynamicMessage, MessageDescriptor, ReflectMessage};
 use protoforge::{DecodeError, Message, UnknownFields};
 use serde::Serialize;
@@ -53,97 +53,34 @@ struct Msg {
 }
 
 impl Message for Msg {
-    fn encode_with(&self, buf: &mut impl BufMut, sizes: &mut protoforge::encoding::SizeCache) {
-        if self.optional_int32 != 0 {
-            encoding::int32::encode(1, &self.optional_int32, buf);
-        }
-        if self.optional_int64 != 0 {
-            encoding::int64::encode(2, &self.optional_int64, buf);
-        }
-        if self.optional_uint64 != 0 {
-            encoding::uint64::encode(4, &self.optional_uint64, buf);
-        }
-        if !self.optional_string.is_empty() {
-            encoding::string::encode(14, &self.optional_string, buf);
-        }
-        if !self.optional_bytes.is_empty() {
-            encoding::bytes::encode(15, &self.optional_bytes, buf);
-        }
-        if let Some(m) = &self.optional_nested_message {
-            encoding::message::encode(18, m, buf, sizes);
-        }
-        if self.optional_nested_enum != 0 {
-            encoding::int32::encode(21, &self.optional_nested_enum, buf);
-        }
-        encoding::int32::encode_packed(31, &self.repeated_int32, buf);
-        encoding::string::encode_repeated(44, &self.repeated_string, buf);
-        encoding::map::encode::<codec::String, codec::String, _>(69, &self.map_string_string, buf);
-        self.unknown_fields.encode_raw(buf);
+    fn visit_fields(&self, v: &mut impl Visitor) {
+        v.implicit::<codec::Int32>(1, &self.optional_int32);
+        v.implicit::<codec::Int64>(2, &self.optional_int64);
+        v.implicit::<codec::UInt64>(4, &self.optional_uint64);
+        v.implicit::<codec::String>(14, &self.optional_string);
+        v.implicit::<codec::Bytes>(15, &self.optional_bytes);
+        v.optional_message(18, self.optional_nested_message.as_ref());
+        v.implicit::<codec::Int32>(21, &self.optional_nested_enum);
+        v.packed::<codec::Int32>(31, &self.repeated_int32);
+        v.repeated::<codec::String>(44, &self.repeated_string);
+        v.map::<codec::String, codec::String, _>(69, &self.map_string_string);
+        v.unknown(&self.unknown_fields);
     }
 
-    fn merge_field(
-        &mut self,
-        number: u32,
-        wire_type: WireType,
-        buf: &mut impl Buf,
-        ctx: DecodeContext,
-    ) -> Result<(), DecodeError> {
-        match number {
-            1 => encoding::int32::merge(wire_type, &mut self.optional_int32, buf, ctx),
-            2 => encoding::int64::merge(wire_type, &mut self.optional_int64, buf, ctx),
-            4 => encoding::uint64::merge(wire_type, &mut self.optional_uint64, buf, ctx),
-            14 => encoding::string::merge(wire_type, &mut self.optional_string, buf, ctx),
-            15 => encoding::bytes::merge(wire_type, &mut self.optional_bytes, buf, ctx),
-            18 => encoding::message::merge(
-                wire_type,
-                self.optional_nested_message.get_or_insert_default(),
-                buf,
-                ctx,
-            ),
-            21 => encoding::int32::merge(wire_type, &mut self.optional_nested_enum, buf, ctx),
-            31 => encoding::int32::merge_repeated(wire_type, &mut self.repeated_int32, buf, ctx),
-            44 => encoding::string::merge_repeated(wire_type, &mut self.repeated_string, buf, ctx),
-            69 => {
-                let (key, value) = encoding::map::merge_entry::<codec::String, codec::String>(
-                    wire_type, buf, ctx,
-                )?;
-                self.map_string_string.insert(key, value);
-                Ok(())
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+    fn merge_field(&mut self, field: FieldInput<'_, impl Buf>) -> Result<(), DecodeError> {
+        match field.number() {
+            1 => field.merge::<codec::Int32>(&mut self.optional_int32),
+            2 => field.merge::<codec::Int64>(&mut self.optional_int64),
+            4 => field.merge::<codec::UInt64>(&mut self.optional_uint64),
+            14 => field.merge::<codec::String>(&mut self.optional_string),
+            15 => field.merge::<codec::Bytes>(&mut self.optional_bytes),
+            18 => field.optional_message(&mut self.optional_nested_message),
+            21 => field.merge::<codec::Int32>(&mut self.optional_nested_enum),
+            31 => field.merge_repeated::<codec::Int32>(&mut self.repeated_int32),
+            44 => field.merge_repeated::<codec::String>(&mut self.repeated_string),
+            69 => field.map::<codec::String, codec::String>(&mut self.map_string_string),
+            _ => field.unknown(&mut self.unknown_fields),
         }
-    }
-
-    fn encoded_len_with(&self, sizes: &mut protoforge::encoding::SizeCache) -> usize {
-        let mut len = 0;
-        if self.optional_int32 != 0 {
-            len += encoding::int32::encoded_len(1, &self.optional_int32);
-        }
-        if self.optional_int64 != 0 {
-            len += encoding::int64::encoded_len(2, &self.optional_int64);
-        }
-        if self.optional_uint64 != 0 {
-            len += encoding::uint64::encoded_len(4, &self.optional_uint64);
-        }
-        if !self.optional_string.is_empty() {
-            len += encoding::string::encoded_len(14, &self.optional_string);
-        }
-        if !self.optional_bytes.is_empty() {
-            len += encoding::bytes::encoded_len(15, &self.optional_bytes);
-        }
-        if let Some(m) = &self.optional_nested_message {
-            len += encoding::message::encoded_len(18, m, sizes);
-        }
-        if self.optional_nested_enum != 0 {
-            len += encoding::int32::encoded_len(21, &self.optional_nested_enum);
-        }
-        len + encoding::int32::encoded_len_packed(31, &self.repeated_int32)
-            + encoding::string::encoded_len_repeated(44, &self.repeated_string)
-            + encoding::map::encoded_len::<codec::String, codec::String, _>(
-                69,
-                &self.map_string_string,
-            )
-            + self.unknown_fields.encoded_len()
     }
 
     fn clear(&mut self) {

@@ -11,11 +11,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use bytes::{Buf, BufMut};
+use bytes::Buf;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use protoforge::encoding::{
-    self, Codec, DecodeContext, WireType, codec, encode_key, encode_varint,
+    Codec, FieldInput, Visitor, WireType, codec, encode_key, encode_varint,
 };
 use protoforge::reflect::{DynamicMessage, MapKey, Value};
 use protoforge::{DecodeError, Message, UnknownFields};
@@ -91,32 +91,16 @@ macro_rules! maps {
         }
 
         impl Message for Maps {
-            fn encode_with(&self, buf: &mut impl BufMut, _sizes: &mut protoforge::encoding::SizeCache) {
-                $(encoding::map::encode::<$kc, $vc, _>($number, &self.$field, buf);)*
-                self.unknown_fields.encode_raw(buf);
+            fn visit_fields(&self, v: &mut impl Visitor) {
+                $(v.map::<$kc, $vc, _>($number, &self.$field);)*
+                v.unknown(&self.unknown_fields);
             }
 
-            fn merge_field(
-                &mut self,
-                number: u32,
-                wire_type: WireType,
-                buf: &mut impl Buf,
-                ctx: DecodeContext,
-            ) -> Result<(), DecodeError> {
-                match number {
-                    $($number => {
-                        let (key, value) =
-                            encoding::map::merge_entry::<$kc, $vc>(wire_type, buf, ctx)?;
-                        self.$field.insert(key, value);
-                        Ok(())
-                    })*
-                    _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            fn merge_field(&mut self, field: FieldInput<'_, impl Buf>) -> Result<(), DecodeError> {
+                match field.number() {
+                    $($number => field.map::<$kc, $vc>(&mut self.$field),)*
+                    _ => field.unknown(&mut self.unknown_fields),
                 }
-            }
-
-            fn encoded_len_with(&self, _sizes: &mut protoforge::encoding::SizeCache) -> usize {
-                0 $(+ encoding::map::encoded_len::<$kc, $vc, _>($number, &self.$field))*
-                    + self.unknown_fields.encoded_len()
             }
 
             fn clear(&mut self) {

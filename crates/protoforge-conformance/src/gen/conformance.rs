@@ -10,41 +10,24 @@ pub struct TestStatus {
     pub unknown_fields: ::protoforge::UnknownFields,
 }
 impl ::protoforge::Message for TestStatus {
-    const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-        "TestStatus",
-        &[(1, "name"), (2, "failure_message"), (3, "matched_name")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl ::protoforge::bytes::BufMut,
-        _sizes: &mut ::protoforge::encoding::SizeCache,
-    ) {
-        use ::protoforge::encoding;
-        encoding::string::encode_implicit(1, &self.name, buf);
-        encoding::string::encode_implicit(2, &self.failure_message, buf);
-        encoding::string::encode_implicit(3, &self.matched_name, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut ::protoforge::encoding::SizeCache) -> usize {
-        use ::protoforge::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_implicit(1, &self.name)
-            + encoding::string::encoded_len_implicit(2, &self.failure_message)
-            + encoding::string::encoded_len_implicit(3, &self.matched_name)
+    const FIELD_NAMES: &'static str = "TestStatus: name=1 failure_message=2 matched_name=3";
+    fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+        use ::protoforge::encoding::codec;
+        v.implicit::<codec::String>(1, &self.name);
+        v.implicit::<codec::String>(2, &self.failure_message);
+        v.implicit::<codec::String>(3, &self.matched_name);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: ::protoforge::encoding::WireType,
-        buf: &mut impl ::protoforge::bytes::Buf,
-        ctx: ::protoforge::encoding::DecodeContext,
+        field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-        use ::protoforge::encoding;
-        match number {
-            1 => encoding::string::merge(wire_type, &mut self.name, buf, ctx),
-            2 => encoding::string::merge(wire_type, &mut self.failure_message, buf, ctx),
-            3 => encoding::string::merge(wire_type, &mut self.matched_name, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use ::protoforge::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::String>(&mut self.name),
+            2 => field.merge::<codec::String>(&mut self.failure_message),
+            3 => field.merge::<codec::String>(&mut self.matched_name),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -60,35 +43,18 @@ pub struct FailureSet {
     pub unknown_fields: ::protoforge::UnknownFields,
 }
 impl ::protoforge::Message for FailureSet {
-    const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-        "FailureSet",
-        &[(2, "test")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl ::protoforge::bytes::BufMut,
-        sizes: &mut ::protoforge::encoding::SizeCache,
-    ) {
-        use ::protoforge::encoding;
-        encoding::message::encode_repeated(2, &self.test, buf, sizes);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut ::protoforge::encoding::SizeCache) -> usize {
-        use ::protoforge::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::message::encoded_len_repeated(2, &self.test, sizes)
+    const FIELD_NAMES: &'static str = "FailureSet: test=2";
+    fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+        v.messages(2, &self.test);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: ::protoforge::encoding::WireType,
-        buf: &mut impl ::protoforge::bytes::Buf,
-        ctx: ::protoforge::encoding::DecodeContext,
+        field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-        use ::protoforge::encoding;
-        match number {
-            2 => encoding::message::merge_repeated(wire_type, &mut self.test, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        match field.number() {
+            2 => field.messages(&mut self.test),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -109,168 +75,85 @@ pub struct ConformanceRequest {
     pub unknown_fields: ::protoforge::UnknownFields,
 }
 impl ::protoforge::Message for ConformanceRequest {
-    const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-        "ConformanceRequest",
-        &[
-            (1, "protobuf_payload"),
-            (2, "json_payload"),
-            (3, "requested_output_format"),
-            (4, "message_type"),
-            (5, "test_category"),
-            (6, "jspb_encoding_options"),
-            (7, "jspb_payload"),
-            (8, "text_payload"),
-            (9, "print_unknown_fields"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl ::protoforge::bytes::BufMut,
-        sizes: &mut ::protoforge::encoding::SizeCache,
-    ) {
-        use ::protoforge::encoding;
+    const FIELD_NAMES: &'static str = "ConformanceRequest: protobuf_payload=1 json_payload=2 requested_output_format=3 message_type=4 test_category=5 jspb_encoding_options=6 jspb_payload=7 text_payload=8 print_unknown_fields=9";
+    fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+        use ::protoforge::encoding::codec;
         if let ::core::option::Option::Some(
             conformance_request::Payload::ProtobufPayload(value),
         ) = &self.payload
         {
-            encoding::bytes::encode(1, value, buf);
+            v.value::<codec::Bytes>(1, value);
         }
         if let ::core::option::Option::Some(
             conformance_request::Payload::JsonPayload(value),
         ) = &self.payload
         {
-            encoding::string::encode(2, value, buf);
+            v.value::<codec::String>(2, value);
         }
-        encoding::open_enum::encode_implicit(3, &self.requested_output_format, buf);
-        encoding::string::encode_implicit(4, &self.message_type, buf);
-        encoding::open_enum::encode_implicit(5, &self.test_category, buf);
-        encoding::message::encode_optional(
-            6,
-            self.jspb_encoding_options.as_ref(),
-            buf,
-            sizes,
-        );
+        v.implicit::<codec::OpenEnum<WireFormat>>(3, &self.requested_output_format);
+        v.implicit::<codec::String>(4, &self.message_type);
+        v.implicit::<codec::OpenEnum<TestCategory>>(5, &self.test_category);
+        v.optional_message(6, self.jspb_encoding_options.as_ref());
         if let ::core::option::Option::Some(
             conformance_request::Payload::JspbPayload(value),
         ) = &self.payload
         {
-            encoding::string::encode(7, value, buf);
+            v.value::<codec::String>(7, value);
         }
         if let ::core::option::Option::Some(
             conformance_request::Payload::TextPayload(value),
         ) = &self.payload
         {
-            encoding::string::encode(8, value, buf);
+            v.value::<codec::String>(8, value);
         }
-        encoding::bool::encode_implicit(9, &self.print_unknown_fields, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut ::protoforge::encoding::SizeCache) -> usize {
-        use ::protoforge::encoding;
-        self.unknown_fields.encoded_len()
-            + match &self.payload {
-                ::core::option::Option::Some(
-                    conformance_request::Payload::ProtobufPayload(value),
-                ) => encoding::bytes::encoded_len(1, value),
-                _ => 0,
-            }
-            + match &self.payload {
-                ::core::option::Option::Some(
-                    conformance_request::Payload::JsonPayload(value),
-                ) => encoding::string::encoded_len(2, value),
-                _ => 0,
-            }
-            + encoding::open_enum::encoded_len_implicit(3, &self.requested_output_format)
-            + encoding::string::encoded_len_implicit(4, &self.message_type)
-            + encoding::open_enum::encoded_len_implicit(5, &self.test_category)
-            + encoding::message::encoded_len_optional(
-                6,
-                self.jspb_encoding_options.as_ref(),
-                sizes,
-            )
-            + match &self.payload {
-                ::core::option::Option::Some(
-                    conformance_request::Payload::JspbPayload(value),
-                ) => encoding::string::encoded_len(7, value),
-                _ => 0,
-            }
-            + match &self.payload {
-                ::core::option::Option::Some(
-                    conformance_request::Payload::TextPayload(value),
-                ) => encoding::string::encoded_len(8, value),
-                _ => 0,
-            } + encoding::bool::encoded_len_implicit(9, &self.print_unknown_fields)
+        v.implicit::<codec::Bool>(9, &self.print_unknown_fields);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: ::protoforge::encoding::WireType,
-        buf: &mut impl ::protoforge::bytes::Buf,
-        ctx: ::protoforge::encoding::DecodeContext,
+        field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-        use ::protoforge::encoding;
-        match number {
+        use ::protoforge::encoding::codec;
+        match field.number() {
             1 => {
-                let mut value = <::std::vec::Vec<
-                    u8,
-                > as ::core::default::Default>::default();
-                encoding::bytes::merge(wire_type, &mut value, buf, ctx)?;
-                self.payload = ::core::option::Option::Some(
-                    conformance_request::Payload::ProtobufPayload(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::Bytes,
+                        _,
+                    >(&mut self.payload, conformance_request::Payload::ProtobufPayload)
             }
             2 => {
-                let mut value = <::std::string::String as ::core::default::Default>::default();
-                encoding::string::merge(wire_type, &mut value, buf, ctx)?;
-                self.payload = ::core::option::Option::Some(
-                    conformance_request::Payload::JsonPayload(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::String,
+                        _,
+                    >(&mut self.payload, conformance_request::Payload::JsonPayload)
             }
             3 => {
-                encoding::open_enum::merge(
-                    wire_type,
-                    &mut self.requested_output_format,
-                    buf,
-                    ctx,
-                )
+                field
+                    .merge::<
+                        codec::OpenEnum<WireFormat>,
+                    >(&mut self.requested_output_format)
             }
-            4 => encoding::string::merge(wire_type, &mut self.message_type, buf, ctx),
-            5 => encoding::open_enum::merge(wire_type, &mut self.test_category, buf, ctx),
-            6 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.jspb_encoding_options.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
+            4 => field.merge::<codec::String>(&mut self.message_type),
+            5 => field.merge::<codec::OpenEnum<TestCategory>>(&mut self.test_category),
+            6 => field.optional_message(&mut self.jspb_encoding_options),
             7 => {
-                let mut value = <::std::string::String as ::core::default::Default>::default();
-                encoding::string::merge(wire_type, &mut value, buf, ctx)?;
-                self.payload = ::core::option::Option::Some(
-                    conformance_request::Payload::JspbPayload(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::String,
+                        _,
+                    >(&mut self.payload, conformance_request::Payload::JspbPayload)
             }
             8 => {
-                let mut value = <::std::string::String as ::core::default::Default>::default();
-                encoding::string::merge(wire_type, &mut value, buf, ctx)?;
-                self.payload = ::core::option::Option::Some(
-                    conformance_request::Payload::TextPayload(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::String,
+                        _,
+                    >(&mut self.payload, conformance_request::Payload::TextPayload)
             }
-            9 => {
-                encoding::bool::merge(
-                    wire_type,
-                    &mut self.print_unknown_fields,
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            9 => field.merge::<codec::Bool>(&mut self.print_unknown_fields),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -298,177 +181,112 @@ pub struct ConformanceResponse {
     pub unknown_fields: ::protoforge::UnknownFields,
 }
 impl ::protoforge::Message for ConformanceResponse {
-    const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-        "ConformanceResponse",
-        &[
-            (1, "parse_error"),
-            (2, "runtime_error"),
-            (3, "protobuf_payload"),
-            (4, "json_payload"),
-            (5, "skipped"),
-            (6, "serialize_error"),
-            (7, "jspb_payload"),
-            (8, "text_payload"),
-            (9, "timeout_error"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl ::protoforge::bytes::BufMut,
-        _sizes: &mut ::protoforge::encoding::SizeCache,
-    ) {
-        use ::protoforge::encoding;
+    const FIELD_NAMES: &'static str = "ConformanceResponse: parse_error=1 runtime_error=2 protobuf_payload=3 json_payload=4 skipped=5 serialize_error=6 jspb_payload=7 text_payload=8 timeout_error=9";
+    fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+        use ::protoforge::encoding::codec;
         if let ::core::option::Option::Some(oneof) = &self.result {
             match oneof {
                 conformance_response::Result::ParseError(value) => {
-                    encoding::string::encode(1, value, buf)
+                    v.value::<codec::String>(1, value)
                 }
                 conformance_response::Result::SerializeError(value) => {
-                    encoding::string::encode(6, value, buf)
+                    v.value::<codec::String>(6, value)
                 }
                 conformance_response::Result::TimeoutError(value) => {
-                    encoding::string::encode(9, value, buf)
+                    v.value::<codec::String>(9, value)
                 }
                 conformance_response::Result::RuntimeError(value) => {
-                    encoding::string::encode(2, value, buf)
+                    v.value::<codec::String>(2, value)
                 }
                 conformance_response::Result::ProtobufPayload(value) => {
-                    encoding::bytes::encode(3, value, buf)
+                    v.value::<codec::Bytes>(3, value)
                 }
                 conformance_response::Result::JsonPayload(value) => {
-                    encoding::string::encode(4, value, buf)
+                    v.value::<codec::String>(4, value)
                 }
                 conformance_response::Result::Skipped(value) => {
-                    encoding::string::encode(5, value, buf)
+                    v.value::<codec::String>(5, value)
                 }
                 conformance_response::Result::JspbPayload(value) => {
-                    encoding::string::encode(7, value, buf)
+                    v.value::<codec::String>(7, value)
                 }
                 conformance_response::Result::TextPayload(value) => {
-                    encoding::string::encode(8, value, buf)
+                    v.value::<codec::String>(8, value)
                 }
             }
         }
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut ::protoforge::encoding::SizeCache) -> usize {
-        use ::protoforge::encoding;
-        self.unknown_fields.encoded_len()
-            + match &self.result {
-                ::core::option::Option::Some(
-                    conformance_response::Result::ParseError(value),
-                ) => encoding::string::encoded_len(1, value),
-                ::core::option::Option::Some(
-                    conformance_response::Result::SerializeError(value),
-                ) => encoding::string::encoded_len(6, value),
-                ::core::option::Option::Some(
-                    conformance_response::Result::TimeoutError(value),
-                ) => encoding::string::encoded_len(9, value),
-                ::core::option::Option::Some(
-                    conformance_response::Result::RuntimeError(value),
-                ) => encoding::string::encoded_len(2, value),
-                ::core::option::Option::Some(
-                    conformance_response::Result::ProtobufPayload(value),
-                ) => encoding::bytes::encoded_len(3, value),
-                ::core::option::Option::Some(
-                    conformance_response::Result::JsonPayload(value),
-                ) => encoding::string::encoded_len(4, value),
-                ::core::option::Option::Some(
-                    conformance_response::Result::Skipped(value),
-                ) => encoding::string::encoded_len(5, value),
-                ::core::option::Option::Some(
-                    conformance_response::Result::JspbPayload(value),
-                ) => encoding::string::encoded_len(7, value),
-                ::core::option::Option::Some(
-                    conformance_response::Result::TextPayload(value),
-                ) => encoding::string::encoded_len(8, value),
-                _ => 0,
-            }
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: ::protoforge::encoding::WireType,
-        buf: &mut impl ::protoforge::bytes::Buf,
-        ctx: ::protoforge::encoding::DecodeContext,
+        field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-        use ::protoforge::encoding;
-        match number {
+        use ::protoforge::encoding::codec;
+        match field.number() {
             1 => {
-                let mut value = <::std::string::String as ::core::default::Default>::default();
-                encoding::string::merge(wire_type, &mut value, buf, ctx)?;
-                self.result = ::core::option::Option::Some(
-                    conformance_response::Result::ParseError(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::String,
+                        _,
+                    >(&mut self.result, conformance_response::Result::ParseError)
             }
             2 => {
-                let mut value = <::std::string::String as ::core::default::Default>::default();
-                encoding::string::merge(wire_type, &mut value, buf, ctx)?;
-                self.result = ::core::option::Option::Some(
-                    conformance_response::Result::RuntimeError(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::String,
+                        _,
+                    >(&mut self.result, conformance_response::Result::RuntimeError)
             }
             3 => {
-                let mut value = <::std::vec::Vec<
-                    u8,
-                > as ::core::default::Default>::default();
-                encoding::bytes::merge(wire_type, &mut value, buf, ctx)?;
-                self.result = ::core::option::Option::Some(
-                    conformance_response::Result::ProtobufPayload(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::Bytes,
+                        _,
+                    >(&mut self.result, conformance_response::Result::ProtobufPayload)
             }
             4 => {
-                let mut value = <::std::string::String as ::core::default::Default>::default();
-                encoding::string::merge(wire_type, &mut value, buf, ctx)?;
-                self.result = ::core::option::Option::Some(
-                    conformance_response::Result::JsonPayload(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::String,
+                        _,
+                    >(&mut self.result, conformance_response::Result::JsonPayload)
             }
             5 => {
-                let mut value = <::std::string::String as ::core::default::Default>::default();
-                encoding::string::merge(wire_type, &mut value, buf, ctx)?;
-                self.result = ::core::option::Option::Some(
-                    conformance_response::Result::Skipped(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::String,
+                        _,
+                    >(&mut self.result, conformance_response::Result::Skipped)
             }
             6 => {
-                let mut value = <::std::string::String as ::core::default::Default>::default();
-                encoding::string::merge(wire_type, &mut value, buf, ctx)?;
-                self.result = ::core::option::Option::Some(
-                    conformance_response::Result::SerializeError(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::String,
+                        _,
+                    >(&mut self.result, conformance_response::Result::SerializeError)
             }
             7 => {
-                let mut value = <::std::string::String as ::core::default::Default>::default();
-                encoding::string::merge(wire_type, &mut value, buf, ctx)?;
-                self.result = ::core::option::Option::Some(
-                    conformance_response::Result::JspbPayload(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::String,
+                        _,
+                    >(&mut self.result, conformance_response::Result::JspbPayload)
             }
             8 => {
-                let mut value = <::std::string::String as ::core::default::Default>::default();
-                encoding::string::merge(wire_type, &mut value, buf, ctx)?;
-                self.result = ::core::option::Option::Some(
-                    conformance_response::Result::TextPayload(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::String,
+                        _,
+                    >(&mut self.result, conformance_response::Result::TextPayload)
             }
             9 => {
-                let mut value = <::std::string::String as ::core::default::Default>::default();
-                encoding::string::merge(wire_type, &mut value, buf, ctx)?;
-                self.result = ::core::option::Option::Some(
-                    conformance_response::Result::TimeoutError(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::String,
+                        _,
+                    >(&mut self.result, conformance_response::Result::TimeoutError)
             }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -501,42 +319,20 @@ pub struct JspbEncodingConfig {
     pub unknown_fields: ::protoforge::UnknownFields,
 }
 impl ::protoforge::Message for JspbEncodingConfig {
-    const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-        "JspbEncodingConfig",
-        &[(1, "use_jspb_array_any_format")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl ::protoforge::bytes::BufMut,
-        _sizes: &mut ::protoforge::encoding::SizeCache,
-    ) {
-        use ::protoforge::encoding;
-        encoding::bool::encode_implicit(1, &self.use_jspb_array_any_format, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut ::protoforge::encoding::SizeCache) -> usize {
-        use ::protoforge::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::bool::encoded_len_implicit(1, &self.use_jspb_array_any_format)
+    const FIELD_NAMES: &'static str = "JspbEncodingConfig: use_jspb_array_any_format=1";
+    fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+        use ::protoforge::encoding::codec;
+        v.implicit::<codec::Bool>(1, &self.use_jspb_array_any_format);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: ::protoforge::encoding::WireType,
-        buf: &mut impl ::protoforge::bytes::Buf,
-        ctx: ::protoforge::encoding::DecodeContext,
+        field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-        use ::protoforge::encoding;
-        match number {
-            1 => {
-                encoding::bool::merge(
-                    wire_type,
-                    &mut self.use_jspb_array_any_format,
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use ::protoforge::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::Bool>(&mut self.use_jspb_array_any_format),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }

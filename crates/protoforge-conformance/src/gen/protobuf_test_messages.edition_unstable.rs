@@ -14,42 +14,20 @@ impl ComplexMessage {
     }
 }
 impl ::protoforge::Message for ComplexMessage {
-    const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-        "ComplexMessage",
-        &[(1, "d")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl ::protoforge::bytes::BufMut,
-        _sizes: &mut ::protoforge::encoding::SizeCache,
-    ) {
-        use ::protoforge::encoding;
-        encoding::sfixed32::encode_optional(1, &self.d, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut ::protoforge::encoding::SizeCache) -> usize {
-        use ::protoforge::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::sfixed32::encoded_len_optional(1, &self.d)
+    const FIELD_NAMES: &'static str = "ComplexMessage: d=1";
+    fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+        use ::protoforge::encoding::codec;
+        v.optional::<codec::SFixed32>(1, &self.d);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: ::protoforge::encoding::WireType,
-        buf: &mut impl ::protoforge::bytes::Buf,
-        ctx: ::protoforge::encoding::DecodeContext,
+        field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-        use ::protoforge::encoding;
-        match number {
-            1 => {
-                encoding::sfixed32::merge(
-                    wire_type,
-                    self.d.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use ::protoforge::encoding::codec;
+        match field.number() {
+            1 => field.merge_optional::<codec::SFixed32>(&mut self.d),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -113,270 +91,82 @@ impl TestAllTypesEditionUnstable {
     }
 }
 impl ::protoforge::Message for TestAllTypesEditionUnstable {
-    const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-        "TestAllTypesEditionUnstable",
-        &[
-            (1, "optional_int32"),
-            (2, "optional_foreign_message"),
-            (3, "optional_foreign_enum"),
-            (4, "recursive_message"),
-            (5, "repeated_int32"),
-            (6, "repeated_foreign_message"),
-            (7, "repeated_foreign_enum"),
-            (8, "map_int32_int32"),
-            (9, "map_bool_bool"),
-            (10, "map_string_string"),
-            (11, "map_string_foreign_message"),
-            (12, "map_string_foreign_enum"),
-            (13, "optional_bytes"),
-            (14, "repeated_bytes"),
-            (15, "map_string_bytes"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl ::protoforge::bytes::BufMut,
-        sizes: &mut ::protoforge::encoding::SizeCache,
-    ) {
-        use ::protoforge::encoding;
-        encoding::sfixed32::encode_optional(1, &self.optional_int32, buf);
-        encoding::message::encode_optional(
-            2,
-            self.optional_foreign_message.as_ref(),
-            buf,
-            sizes,
-        );
-        encoding::open_enum::encode_optional(3, &self.optional_foreign_enum, buf);
-        encoding::message::encode_optional(
-            4,
-            self.recursive_message.as_deref(),
-            buf,
-            sizes,
-        );
-        encoding::sfixed32::encode_packed(5, &self.repeated_int32, buf);
-        encoding::message::encode_repeated(
-            6,
-            &self.repeated_foreign_message,
-            buf,
-            sizes,
-        );
-        encoding::open_enum::encode_packed(7, &self.repeated_foreign_enum, buf);
-        encoding::map::encode::<
-            encoding::codec::SFixed32,
-            encoding::codec::SFixed32,
-            _,
-        >(8, &self.map_int32_int32, buf);
-        encoding::map::encode::<
-            encoding::codec::Bool,
-            encoding::codec::Bool,
-            _,
-        >(9, &self.map_bool_bool, buf);
-        encoding::map::encode::<
-            encoding::codec::String,
-            encoding::codec::String,
-            _,
-        >(10, &self.map_string_string, buf);
-        encoding::map::encode::<
-            encoding::codec::String,
-            encoding::codec::Message<ForeignMessageEditionUnstable>,
-            _,
-        >(11, &self.map_string_foreign_message, buf);
-        encoding::map::encode::<
-            encoding::codec::String,
-            encoding::codec::OpenEnum<ForeignEnumEditionUnstable>,
-            _,
-        >(12, &self.map_string_foreign_enum, buf);
-        encoding::bytes::encode_optional(13, &self.optional_bytes, buf);
-        encoding::bytes::encode_repeated(14, &self.repeated_bytes, buf);
-        encoding::map::encode::<
-            encoding::codec::String,
-            encoding::codec::Bytes,
-            _,
-        >(15, &self.map_string_bytes, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut ::protoforge::encoding::SizeCache) -> usize {
-        use ::protoforge::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::sfixed32::encoded_len_optional(1, &self.optional_int32)
-            + encoding::message::encoded_len_optional(
-                2,
-                self.optional_foreign_message.as_ref(),
-                sizes,
-            ) + encoding::open_enum::encoded_len_optional(3, &self.optional_foreign_enum)
-            + encoding::message::encoded_len_optional(
-                4,
-                self.recursive_message.as_deref(),
-                sizes,
-            ) + encoding::sfixed32::encoded_len_packed(5, &self.repeated_int32)
-            + encoding::message::encoded_len_repeated(
-                6,
-                &self.repeated_foreign_message,
-                sizes,
-            ) + encoding::open_enum::encoded_len_packed(7, &self.repeated_foreign_enum)
-            + encoding::map::encoded_len::<
-                encoding::codec::SFixed32,
-                encoding::codec::SFixed32,
+    const FIELD_NAMES: &'static str = "TestAllTypesEditionUnstable: optional_int32=1 optional_foreign_message=2 optional_foreign_enum=3 recursive_message=4 repeated_int32=5 repeated_foreign_message=6 repeated_foreign_enum=7 map_int32_int32=8 map_bool_bool=9 map_string_string=10 map_string_foreign_message=11 map_string_foreign_enum=12 optional_bytes=13 repeated_bytes=14 map_string_bytes=15";
+    fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+        use ::protoforge::encoding::codec;
+        v.optional::<codec::SFixed32>(1, &self.optional_int32);
+        v.optional_message(2, self.optional_foreign_message.as_ref());
+        v.optional::<
+                codec::OpenEnum<ForeignEnumEditionUnstable>,
+            >(3, &self.optional_foreign_enum);
+        v.optional_message(4, self.recursive_message.as_deref());
+        v.packed::<codec::SFixed32>(5, &self.repeated_int32);
+        v.messages(6, &self.repeated_foreign_message);
+        v.packed::<
+                codec::OpenEnum<ForeignEnumEditionUnstable>,
+            >(7, &self.repeated_foreign_enum);
+        v.map::<codec::SFixed32, codec::SFixed32, _>(8, &self.map_int32_int32);
+        v.map::<codec::Bool, codec::Bool, _>(9, &self.map_bool_bool);
+        v.map::<codec::String, codec::String, _>(10, &self.map_string_string);
+        v.map::<
+                codec::String,
+                codec::Message<ForeignMessageEditionUnstable>,
                 _,
-            >(8, &self.map_int32_int32)
-            + encoding::map::encoded_len::<
-                encoding::codec::Bool,
-                encoding::codec::Bool,
+            >(11, &self.map_string_foreign_message);
+        v.map::<
+                codec::String,
+                codec::OpenEnum<ForeignEnumEditionUnstable>,
                 _,
-            >(9, &self.map_bool_bool)
-            + encoding::map::encoded_len::<
-                encoding::codec::String,
-                encoding::codec::String,
-                _,
-            >(10, &self.map_string_string)
-            + encoding::map::encoded_len::<
-                encoding::codec::String,
-                encoding::codec::Message<ForeignMessageEditionUnstable>,
-                _,
-            >(11, &self.map_string_foreign_message)
-            + encoding::map::encoded_len::<
-                encoding::codec::String,
-                encoding::codec::OpenEnum<ForeignEnumEditionUnstable>,
-                _,
-            >(12, &self.map_string_foreign_enum)
-            + encoding::bytes::encoded_len_optional(13, &self.optional_bytes)
-            + encoding::bytes::encoded_len_repeated(14, &self.repeated_bytes)
-            + encoding::map::encoded_len::<
-                encoding::codec::String,
-                encoding::codec::Bytes,
-                _,
-            >(15, &self.map_string_bytes)
+            >(12, &self.map_string_foreign_enum);
+        v.optional::<codec::Bytes>(13, &self.optional_bytes);
+        v.repeated::<codec::Bytes>(14, &self.repeated_bytes);
+        v.map::<codec::String, codec::Bytes, _>(15, &self.map_string_bytes);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: ::protoforge::encoding::WireType,
-        buf: &mut impl ::protoforge::bytes::Buf,
-        ctx: ::protoforge::encoding::DecodeContext,
+        field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-        use ::protoforge::encoding;
-        match number {
-            1 => {
-                encoding::sfixed32::merge(
-                    wire_type,
-                    self.optional_int32.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            2 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.optional_foreign_message.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
+        use ::protoforge::encoding::codec;
+        match field.number() {
+            1 => field.merge_optional::<codec::SFixed32>(&mut self.optional_int32),
+            2 => field.optional_message(&mut self.optional_foreign_message),
             3 => {
-                encoding::open_enum::merge(
-                    wire_type,
-                    self.optional_foreign_enum.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
+                field
+                    .merge_optional::<
+                        codec::OpenEnum<ForeignEnumEditionUnstable>,
+                    >(&mut self.optional_foreign_enum)
             }
-            4 => {
-                encoding::message::merge(
-                    wire_type,
-                    &mut **self.recursive_message.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            5 => {
-                encoding::sfixed32::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_int32,
-                    buf,
-                    ctx,
-                )
-            }
-            6 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_foreign_message,
-                    buf,
-                    ctx,
-                )
-            }
+            4 => field.boxed_message(&mut self.recursive_message),
+            5 => field.merge_repeated::<codec::SFixed32>(&mut self.repeated_int32),
+            6 => field.messages(&mut self.repeated_foreign_message),
             7 => {
-                encoding::open_enum::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_foreign_enum,
-                    buf,
-                    ctx,
-                )
+                field
+                    .merge_repeated::<
+                        codec::OpenEnum<ForeignEnumEditionUnstable>,
+                    >(&mut self.repeated_foreign_enum)
             }
-            8 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::SFixed32,
-                    encoding::codec::SFixed32,
-                >(wire_type, buf, ctx)?;
-                self.map_int32_int32.insert(key, value);
-                ::core::result::Result::Ok(())
-            }
-            9 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::Bool,
-                    encoding::codec::Bool,
-                >(wire_type, buf, ctx)?;
-                self.map_bool_bool.insert(key, value);
-                ::core::result::Result::Ok(())
-            }
-            10 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::String,
-                    encoding::codec::String,
-                >(wire_type, buf, ctx)?;
-                self.map_string_string.insert(key, value);
-                ::core::result::Result::Ok(())
-            }
+            8 => field.map::<codec::SFixed32, codec::SFixed32>(&mut self.map_int32_int32),
+            9 => field.map::<codec::Bool, codec::Bool>(&mut self.map_bool_bool),
+            10 => field.map::<codec::String, codec::String>(&mut self.map_string_string),
             11 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::String,
-                    encoding::codec::Message<ForeignMessageEditionUnstable>,
-                >(wire_type, buf, ctx)?;
-                self.map_string_foreign_message.insert(key, value);
-                ::core::result::Result::Ok(())
+                field
+                    .map::<
+                        codec::String,
+                        codec::Message<ForeignMessageEditionUnstable>,
+                    >(&mut self.map_string_foreign_message)
             }
             12 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::String,
-                    encoding::codec::OpenEnum<ForeignEnumEditionUnstable>,
-                >(wire_type, buf, ctx)?;
-                self.map_string_foreign_enum.insert(key, value);
-                ::core::result::Result::Ok(())
+                field
+                    .map::<
+                        codec::String,
+                        codec::OpenEnum<ForeignEnumEditionUnstable>,
+                    >(&mut self.map_string_foreign_enum)
             }
-            13 => {
-                encoding::bytes::merge(
-                    wire_type,
-                    self.optional_bytes.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            14 => {
-                encoding::bytes::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_bytes,
-                    buf,
-                    ctx,
-                )
-            }
-            15 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::String,
-                    encoding::codec::Bytes,
-                >(wire_type, buf, ctx)?;
-                self.map_string_bytes.insert(key, value);
-                ::core::result::Result::Ok(())
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            13 => field.merge_optional::<codec::Bytes>(&mut self.optional_bytes),
+            14 => field.merge_repeated::<codec::Bytes>(&mut self.repeated_bytes),
+            15 => field.map::<codec::String, codec::Bytes>(&mut self.map_string_bytes),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -407,42 +197,20 @@ impl ForeignMessageEditionUnstable {
     }
 }
 impl ::protoforge::Message for ForeignMessageEditionUnstable {
-    const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-        "ForeignMessageEditionUnstable",
-        &[(1, "c")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl ::protoforge::bytes::BufMut,
-        _sizes: &mut ::protoforge::encoding::SizeCache,
-    ) {
-        use ::protoforge::encoding;
-        encoding::sfixed32::encode_optional(1, &self.c, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut ::protoforge::encoding::SizeCache) -> usize {
-        use ::protoforge::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::sfixed32::encoded_len_optional(1, &self.c)
+    const FIELD_NAMES: &'static str = "ForeignMessageEditionUnstable: c=1";
+    fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+        use ::protoforge::encoding::codec;
+        v.optional::<codec::SFixed32>(1, &self.c);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: ::protoforge::encoding::WireType,
-        buf: &mut impl ::protoforge::bytes::Buf,
-        ctx: ::protoforge::encoding::DecodeContext,
+        field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-        use ::protoforge::encoding;
-        match number {
-            1 => {
-                encoding::sfixed32::merge(
-                    wire_type,
-                    self.c.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use ::protoforge::encoding::codec;
+        match field.number() {
+            1 => field.merge_optional::<codec::SFixed32>(&mut self.c),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }

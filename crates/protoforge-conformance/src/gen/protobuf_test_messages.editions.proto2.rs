@@ -373,1543 +373,434 @@ impl TestAllTypesProto2 {
     }
 }
 impl ::protoforge::Message for TestAllTypesProto2 {
-    const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-        "TestAllTypesProto2",
-        &[
-            (1, "optional_int32"),
-            (2, "optional_int64"),
-            (3, "optional_uint32"),
-            (4, "optional_uint64"),
-            (5, "optional_sint32"),
-            (6, "optional_sint64"),
-            (7, "optional_fixed32"),
-            (8, "optional_fixed64"),
-            (9, "optional_sfixed32"),
-            (10, "optional_sfixed64"),
-            (11, "optional_float"),
-            (12, "optional_double"),
-            (13, "optional_bool"),
-            (14, "optional_string"),
-            (15, "optional_bytes"),
-            (18, "optional_nested_message"),
-            (19, "optional_foreign_message"),
-            (21, "optional_nested_enum"),
-            (22, "optional_foreign_enum"),
-            (24, "optional_string_piece"),
-            (25, "optional_cord"),
-            (27, "recursive_message"),
-            (31, "repeated_int32"),
-            (32, "repeated_int64"),
-            (33, "repeated_uint32"),
-            (34, "repeated_uint64"),
-            (35, "repeated_sint32"),
-            (36, "repeated_sint64"),
-            (37, "repeated_fixed32"),
-            (38, "repeated_fixed64"),
-            (39, "repeated_sfixed32"),
-            (40, "repeated_sfixed64"),
-            (41, "repeated_float"),
-            (42, "repeated_double"),
-            (43, "repeated_bool"),
-            (44, "repeated_string"),
-            (45, "repeated_bytes"),
-            (48, "repeated_nested_message"),
-            (49, "repeated_foreign_message"),
-            (51, "repeated_nested_enum"),
-            (52, "repeated_foreign_enum"),
-            (54, "repeated_string_piece"),
-            (55, "repeated_cord"),
-            (56, "map_int32_int32"),
-            (57, "map_int64_int64"),
-            (58, "map_uint32_uint32"),
-            (59, "map_uint64_uint64"),
-            (60, "map_sint32_sint32"),
-            (61, "map_sint64_sint64"),
-            (62, "map_fixed32_fixed32"),
-            (63, "map_fixed64_fixed64"),
-            (64, "map_sfixed32_sfixed32"),
-            (65, "map_sfixed64_sfixed64"),
-            (66, "map_int32_float"),
-            (67, "map_int32_double"),
-            (68, "map_bool_bool"),
-            (69, "map_string_string"),
-            (70, "map_string_bytes"),
-            (71, "map_string_nested_message"),
-            (72, "map_string_foreign_message"),
-            (73, "map_string_nested_enum"),
-            (74, "map_string_foreign_enum"),
-            (75, "packed_int32"),
-            (76, "packed_int64"),
-            (77, "packed_uint32"),
-            (78, "packed_uint64"),
-            (79, "packed_sint32"),
-            (80, "packed_sint64"),
-            (81, "packed_fixed32"),
-            (82, "packed_fixed64"),
-            (83, "packed_sfixed32"),
-            (84, "packed_sfixed64"),
-            (85, "packed_float"),
-            (86, "packed_double"),
-            (87, "packed_bool"),
-            (88, "packed_nested_enum"),
-            (89, "unpacked_int32"),
-            (90, "unpacked_int64"),
-            (91, "unpacked_uint32"),
-            (92, "unpacked_uint64"),
-            (93, "unpacked_sint32"),
-            (94, "unpacked_sint64"),
-            (95, "unpacked_fixed32"),
-            (96, "unpacked_fixed64"),
-            (97, "unpacked_sfixed32"),
-            (98, "unpacked_sfixed64"),
-            (99, "unpacked_float"),
-            (100, "unpacked_double"),
-            (101, "unpacked_bool"),
-            (102, "unpacked_nested_enum"),
-            (103, "map_int32_nested_message"),
-            (104, "map_int32_bool"),
-            (111, "oneof_uint32"),
-            (112, "oneof_nested_message"),
-            (113, "oneof_string"),
-            (114, "oneof_bytes"),
-            (115, "oneof_bool"),
-            (116, "oneof_uint64"),
-            (117, "oneof_float"),
-            (118, "oneof_double"),
-            (119, "oneof_enum"),
-            (201, "data"),
-            (204, "multiwordgroupfield"),
-            (241, "default_int32"),
-            (242, "default_int64"),
-            (243, "default_uint32"),
-            (244, "default_uint64"),
-            (245, "default_sint32"),
-            (246, "default_sint64"),
-            (247, "default_fixed32"),
-            (248, "default_fixed64"),
-            (249, "default_sfixed32"),
-            (250, "default_sfixed64"),
-            (251, "default_float"),
-            (252, "default_double"),
-            (253, "default_bool"),
-            (254, "default_string"),
-            (255, "default_bytes"),
-            (401, "fieldname1"),
-            (402, "field_name2"),
-            (403, "_field_name3"),
-            (404, "field__name4_"),
-            (405, "field0name5"),
-            (406, "field_0_name6"),
-            (407, "fieldName7"),
-            (408, "FieldName8"),
-            (409, "field_Name9"),
-            (410, "Field_Name10"),
-            (411, "FIELD_NAME11"),
-            (412, "FIELD_name12"),
-            (413, "__field_name13"),
-            (414, "__Field_name14"),
-            (415, "field__name15"),
-            (416, "field__Name16"),
-            (417, "field_name17__"),
-            (418, "Field_name18__"),
-            (500, "message_set_correct"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl ::protoforge::bytes::BufMut,
-        sizes: &mut ::protoforge::encoding::SizeCache,
-    ) {
-        use ::protoforge::encoding;
-        encoding::int32::encode_optional(1, &self.optional_int32, buf);
-        encoding::int64::encode_optional(2, &self.optional_int64, buf);
-        encoding::uint32::encode_optional(3, &self.optional_uint32, buf);
-        encoding::uint64::encode_optional(4, &self.optional_uint64, buf);
-        encoding::sint32::encode_optional(5, &self.optional_sint32, buf);
-        encoding::sint64::encode_optional(6, &self.optional_sint64, buf);
-        encoding::fixed32::encode_optional(7, &self.optional_fixed32, buf);
-        encoding::fixed64::encode_optional(8, &self.optional_fixed64, buf);
-        encoding::sfixed32::encode_optional(9, &self.optional_sfixed32, buf);
-        encoding::sfixed64::encode_optional(10, &self.optional_sfixed64, buf);
-        encoding::float::encode_optional(11, &self.optional_float, buf);
-        encoding::double::encode_optional(12, &self.optional_double, buf);
-        encoding::bool::encode_optional(13, &self.optional_bool, buf);
-        encoding::string::encode_optional(14, &self.optional_string, buf);
-        encoding::bytes::encode_optional(15, &self.optional_bytes, buf);
-        encoding::message::encode_optional(
-            18,
-            self.optional_nested_message.as_deref(),
-            buf,
-            sizes,
-        );
-        encoding::message::encode_optional(
-            19,
-            self.optional_foreign_message.as_ref(),
-            buf,
-            sizes,
-        );
-        encoding::enumeration::encode_optional(21, &self.optional_nested_enum, buf);
-        encoding::enumeration::encode_optional(22, &self.optional_foreign_enum, buf);
-        encoding::string::encode_optional(24, &self.optional_string_piece, buf);
-        encoding::string::encode_optional(25, &self.optional_cord, buf);
-        encoding::message::encode_optional(
-            27,
-            self.recursive_message.as_deref(),
-            buf,
-            sizes,
-        );
-        encoding::int32::encode_repeated(31, &self.repeated_int32, buf);
-        encoding::int64::encode_repeated(32, &self.repeated_int64, buf);
-        encoding::uint32::encode_repeated(33, &self.repeated_uint32, buf);
-        encoding::uint64::encode_repeated(34, &self.repeated_uint64, buf);
-        encoding::sint32::encode_repeated(35, &self.repeated_sint32, buf);
-        encoding::sint64::encode_repeated(36, &self.repeated_sint64, buf);
-        encoding::fixed32::encode_repeated(37, &self.repeated_fixed32, buf);
-        encoding::fixed64::encode_repeated(38, &self.repeated_fixed64, buf);
-        encoding::sfixed32::encode_repeated(39, &self.repeated_sfixed32, buf);
-        encoding::sfixed64::encode_repeated(40, &self.repeated_sfixed64, buf);
-        encoding::float::encode_repeated(41, &self.repeated_float, buf);
-        encoding::double::encode_repeated(42, &self.repeated_double, buf);
-        encoding::bool::encode_repeated(43, &self.repeated_bool, buf);
-        encoding::string::encode_repeated(44, &self.repeated_string, buf);
-        encoding::bytes::encode_repeated(45, &self.repeated_bytes, buf);
-        encoding::message::encode_repeated(
-            48,
-            &self.repeated_nested_message,
-            buf,
-            sizes,
-        );
-        encoding::message::encode_repeated(
-            49,
-            &self.repeated_foreign_message,
-            buf,
-            sizes,
-        );
-        encoding::enumeration::encode_repeated(51, &self.repeated_nested_enum, buf);
-        encoding::enumeration::encode_repeated(52, &self.repeated_foreign_enum, buf);
-        encoding::string::encode_repeated(54, &self.repeated_string_piece, buf);
-        encoding::string::encode_repeated(55, &self.repeated_cord, buf);
-        encoding::map::encode::<
-            encoding::codec::Int32,
-            encoding::codec::Int32,
-            _,
-        >(56, &self.map_int32_int32, buf);
-        encoding::map::encode::<
-            encoding::codec::Int64,
-            encoding::codec::Int64,
-            _,
-        >(57, &self.map_int64_int64, buf);
-        encoding::map::encode::<
-            encoding::codec::UInt32,
-            encoding::codec::UInt32,
-            _,
-        >(58, &self.map_uint32_uint32, buf);
-        encoding::map::encode::<
-            encoding::codec::UInt64,
-            encoding::codec::UInt64,
-            _,
-        >(59, &self.map_uint64_uint64, buf);
-        encoding::map::encode::<
-            encoding::codec::SInt32,
-            encoding::codec::SInt32,
-            _,
-        >(60, &self.map_sint32_sint32, buf);
-        encoding::map::encode::<
-            encoding::codec::SInt64,
-            encoding::codec::SInt64,
-            _,
-        >(61, &self.map_sint64_sint64, buf);
-        encoding::map::encode::<
-            encoding::codec::Fixed32,
-            encoding::codec::Fixed32,
-            _,
-        >(62, &self.map_fixed32_fixed32, buf);
-        encoding::map::encode::<
-            encoding::codec::Fixed64,
-            encoding::codec::Fixed64,
-            _,
-        >(63, &self.map_fixed64_fixed64, buf);
-        encoding::map::encode::<
-            encoding::codec::SFixed32,
-            encoding::codec::SFixed32,
-            _,
-        >(64, &self.map_sfixed32_sfixed32, buf);
-        encoding::map::encode::<
-            encoding::codec::SFixed64,
-            encoding::codec::SFixed64,
-            _,
-        >(65, &self.map_sfixed64_sfixed64, buf);
-        encoding::map::encode::<
-            encoding::codec::Int32,
-            encoding::codec::Float,
-            _,
-        >(66, &self.map_int32_float, buf);
-        encoding::map::encode::<
-            encoding::codec::Int32,
-            encoding::codec::Double,
-            _,
-        >(67, &self.map_int32_double, buf);
-        encoding::map::encode::<
-            encoding::codec::Bool,
-            encoding::codec::Bool,
-            _,
-        >(68, &self.map_bool_bool, buf);
-        encoding::map::encode::<
-            encoding::codec::String,
-            encoding::codec::String,
-            _,
-        >(69, &self.map_string_string, buf);
-        encoding::map::encode::<
-            encoding::codec::String,
-            encoding::codec::Bytes,
-            _,
-        >(70, &self.map_string_bytes, buf);
-        encoding::map::encode::<
-            encoding::codec::String,
-            encoding::codec::Message<test_all_types_proto2::NestedMessage>,
-            _,
-        >(71, &self.map_string_nested_message, buf);
-        encoding::map::encode::<
-            encoding::codec::String,
-            encoding::codec::Message<ForeignMessageProto2>,
-            _,
-        >(72, &self.map_string_foreign_message, buf);
-        encoding::map::encode::<
-            encoding::codec::String,
-            encoding::codec::Enum<test_all_types_proto2::NestedEnum>,
-            _,
-        >(73, &self.map_string_nested_enum, buf);
-        encoding::map::encode::<
-            encoding::codec::String,
-            encoding::codec::Enum<ForeignEnumProto2>,
-            _,
-        >(74, &self.map_string_foreign_enum, buf);
-        encoding::int32::encode_packed(75, &self.packed_int32, buf);
-        encoding::int64::encode_packed(76, &self.packed_int64, buf);
-        encoding::uint32::encode_packed(77, &self.packed_uint32, buf);
-        encoding::uint64::encode_packed(78, &self.packed_uint64, buf);
-        encoding::sint32::encode_packed(79, &self.packed_sint32, buf);
-        encoding::sint64::encode_packed(80, &self.packed_sint64, buf);
-        encoding::fixed32::encode_packed(81, &self.packed_fixed32, buf);
-        encoding::fixed64::encode_packed(82, &self.packed_fixed64, buf);
-        encoding::sfixed32::encode_packed(83, &self.packed_sfixed32, buf);
-        encoding::sfixed64::encode_packed(84, &self.packed_sfixed64, buf);
-        encoding::float::encode_packed(85, &self.packed_float, buf);
-        encoding::double::encode_packed(86, &self.packed_double, buf);
-        encoding::bool::encode_packed(87, &self.packed_bool, buf);
-        encoding::enumeration::encode_packed(88, &self.packed_nested_enum, buf);
-        encoding::int32::encode_repeated(89, &self.unpacked_int32, buf);
-        encoding::int64::encode_repeated(90, &self.unpacked_int64, buf);
-        encoding::uint32::encode_repeated(91, &self.unpacked_uint32, buf);
-        encoding::uint64::encode_repeated(92, &self.unpacked_uint64, buf);
-        encoding::sint32::encode_repeated(93, &self.unpacked_sint32, buf);
-        encoding::sint64::encode_repeated(94, &self.unpacked_sint64, buf);
-        encoding::fixed32::encode_repeated(95, &self.unpacked_fixed32, buf);
-        encoding::fixed64::encode_repeated(96, &self.unpacked_fixed64, buf);
-        encoding::sfixed32::encode_repeated(97, &self.unpacked_sfixed32, buf);
-        encoding::sfixed64::encode_repeated(98, &self.unpacked_sfixed64, buf);
-        encoding::float::encode_repeated(99, &self.unpacked_float, buf);
-        encoding::double::encode_repeated(100, &self.unpacked_double, buf);
-        encoding::bool::encode_repeated(101, &self.unpacked_bool, buf);
-        encoding::enumeration::encode_repeated(102, &self.unpacked_nested_enum, buf);
-        encoding::map::encode::<
-            encoding::codec::Int32,
-            encoding::codec::Message<test_all_types_proto2::NestedMessage>,
-            _,
-        >(103, &self.map_int32_nested_message, buf);
-        encoding::map::encode::<
-            encoding::codec::Int32,
-            encoding::codec::Bool,
-            _,
-        >(104, &self.map_int32_bool, buf);
+    const FIELD_NAMES: &'static str = "TestAllTypesProto2: optional_int32=1 optional_int64=2 optional_uint32=3 optional_uint64=4 optional_sint32=5 optional_sint64=6 optional_fixed32=7 optional_fixed64=8 optional_sfixed32=9 optional_sfixed64=10 optional_float=11 optional_double=12 optional_bool=13 optional_string=14 optional_bytes=15 optional_nested_message=18 optional_foreign_message=19 optional_nested_enum=21 optional_foreign_enum=22 optional_string_piece=24 optional_cord=25 recursive_message=27 repeated_int32=31 repeated_int64=32 repeated_uint32=33 repeated_uint64=34 repeated_sint32=35 repeated_sint64=36 repeated_fixed32=37 repeated_fixed64=38 repeated_sfixed32=39 repeated_sfixed64=40 repeated_float=41 repeated_double=42 repeated_bool=43 repeated_string=44 repeated_bytes=45 repeated_nested_message=48 repeated_foreign_message=49 repeated_nested_enum=51 repeated_foreign_enum=52 repeated_string_piece=54 repeated_cord=55 map_int32_int32=56 map_int64_int64=57 map_uint32_uint32=58 map_uint64_uint64=59 map_sint32_sint32=60 map_sint64_sint64=61 map_fixed32_fixed32=62 map_fixed64_fixed64=63 map_sfixed32_sfixed32=64 map_sfixed64_sfixed64=65 map_int32_float=66 map_int32_double=67 map_bool_bool=68 map_string_string=69 map_string_bytes=70 map_string_nested_message=71 map_string_foreign_message=72 map_string_nested_enum=73 map_string_foreign_enum=74 packed_int32=75 packed_int64=76 packed_uint32=77 packed_uint64=78 packed_sint32=79 packed_sint64=80 packed_fixed32=81 packed_fixed64=82 packed_sfixed32=83 packed_sfixed64=84 packed_float=85 packed_double=86 packed_bool=87 packed_nested_enum=88 unpacked_int32=89 unpacked_int64=90 unpacked_uint32=91 unpacked_uint64=92 unpacked_sint32=93 unpacked_sint64=94 unpacked_fixed32=95 unpacked_fixed64=96 unpacked_sfixed32=97 unpacked_sfixed64=98 unpacked_float=99 unpacked_double=100 unpacked_bool=101 unpacked_nested_enum=102 map_int32_nested_message=103 map_int32_bool=104 oneof_uint32=111 oneof_nested_message=112 oneof_string=113 oneof_bytes=114 oneof_bool=115 oneof_uint64=116 oneof_float=117 oneof_double=118 oneof_enum=119 data=201 multiwordgroupfield=204 default_int32=241 default_int64=242 default_uint32=243 default_uint64=244 default_sint32=245 default_sint64=246 default_fixed32=247 default_fixed64=248 default_sfixed32=249 default_sfixed64=250 default_float=251 default_double=252 default_bool=253 default_string=254 default_bytes=255 fieldname1=401 field_name2=402 _field_name3=403 field__name4_=404 field0name5=405 field_0_name6=406 fieldName7=407 FieldName8=408 field_Name9=409 Field_Name10=410 FIELD_NAME11=411 FIELD_name12=412 __field_name13=413 __Field_name14=414 field__name15=415 field__Name16=416 field_name17__=417 Field_name18__=418 message_set_correct=500";
+    fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+        use ::protoforge::encoding::codec;
+        v.optional::<codec::Int32>(1, &self.optional_int32);
+        v.optional::<codec::Int64>(2, &self.optional_int64);
+        v.optional::<codec::UInt32>(3, &self.optional_uint32);
+        v.optional::<codec::UInt64>(4, &self.optional_uint64);
+        v.optional::<codec::SInt32>(5, &self.optional_sint32);
+        v.optional::<codec::SInt64>(6, &self.optional_sint64);
+        v.optional::<codec::Fixed32>(7, &self.optional_fixed32);
+        v.optional::<codec::Fixed64>(8, &self.optional_fixed64);
+        v.optional::<codec::SFixed32>(9, &self.optional_sfixed32);
+        v.optional::<codec::SFixed64>(10, &self.optional_sfixed64);
+        v.optional::<codec::Float>(11, &self.optional_float);
+        v.optional::<codec::Double>(12, &self.optional_double);
+        v.optional::<codec::Bool>(13, &self.optional_bool);
+        v.optional::<codec::String>(14, &self.optional_string);
+        v.optional::<codec::Bytes>(15, &self.optional_bytes);
+        v.optional_message(18, self.optional_nested_message.as_deref());
+        v.optional_message(19, self.optional_foreign_message.as_ref());
+        v.optional::<
+                codec::Enum<test_all_types_proto2::NestedEnum>,
+            >(21, &self.optional_nested_enum);
+        v.optional::<codec::Enum<ForeignEnumProto2>>(22, &self.optional_foreign_enum);
+        v.optional::<codec::String>(24, &self.optional_string_piece);
+        v.optional::<codec::String>(25, &self.optional_cord);
+        v.optional_message(27, self.recursive_message.as_deref());
+        v.repeated::<codec::Int32>(31, &self.repeated_int32);
+        v.repeated::<codec::Int64>(32, &self.repeated_int64);
+        v.repeated::<codec::UInt32>(33, &self.repeated_uint32);
+        v.repeated::<codec::UInt64>(34, &self.repeated_uint64);
+        v.repeated::<codec::SInt32>(35, &self.repeated_sint32);
+        v.repeated::<codec::SInt64>(36, &self.repeated_sint64);
+        v.repeated::<codec::Fixed32>(37, &self.repeated_fixed32);
+        v.repeated::<codec::Fixed64>(38, &self.repeated_fixed64);
+        v.repeated::<codec::SFixed32>(39, &self.repeated_sfixed32);
+        v.repeated::<codec::SFixed64>(40, &self.repeated_sfixed64);
+        v.repeated::<codec::Float>(41, &self.repeated_float);
+        v.repeated::<codec::Double>(42, &self.repeated_double);
+        v.repeated::<codec::Bool>(43, &self.repeated_bool);
+        v.repeated::<codec::String>(44, &self.repeated_string);
+        v.repeated::<codec::Bytes>(45, &self.repeated_bytes);
+        v.messages(48, &self.repeated_nested_message);
+        v.messages(49, &self.repeated_foreign_message);
+        v.repeated::<
+                codec::Enum<test_all_types_proto2::NestedEnum>,
+            >(51, &self.repeated_nested_enum);
+        v.repeated::<codec::Enum<ForeignEnumProto2>>(52, &self.repeated_foreign_enum);
+        v.repeated::<codec::String>(54, &self.repeated_string_piece);
+        v.repeated::<codec::String>(55, &self.repeated_cord);
+        v.map::<codec::Int32, codec::Int32, _>(56, &self.map_int32_int32);
+        v.map::<codec::Int64, codec::Int64, _>(57, &self.map_int64_int64);
+        v.map::<codec::UInt32, codec::UInt32, _>(58, &self.map_uint32_uint32);
+        v.map::<codec::UInt64, codec::UInt64, _>(59, &self.map_uint64_uint64);
+        v.map::<codec::SInt32, codec::SInt32, _>(60, &self.map_sint32_sint32);
+        v.map::<codec::SInt64, codec::SInt64, _>(61, &self.map_sint64_sint64);
+        v.map::<codec::Fixed32, codec::Fixed32, _>(62, &self.map_fixed32_fixed32);
+        v.map::<codec::Fixed64, codec::Fixed64, _>(63, &self.map_fixed64_fixed64);
+        v.map::<codec::SFixed32, codec::SFixed32, _>(64, &self.map_sfixed32_sfixed32);
+        v.map::<codec::SFixed64, codec::SFixed64, _>(65, &self.map_sfixed64_sfixed64);
+        v.map::<codec::Int32, codec::Float, _>(66, &self.map_int32_float);
+        v.map::<codec::Int32, codec::Double, _>(67, &self.map_int32_double);
+        v.map::<codec::Bool, codec::Bool, _>(68, &self.map_bool_bool);
+        v.map::<codec::String, codec::String, _>(69, &self.map_string_string);
+        v.map::<codec::String, codec::Bytes, _>(70, &self.map_string_bytes);
+        v.map::<
+                codec::String,
+                codec::Message<test_all_types_proto2::NestedMessage>,
+                _,
+            >(71, &self.map_string_nested_message);
+        v.map::<
+                codec::String,
+                codec::Message<ForeignMessageProto2>,
+                _,
+            >(72, &self.map_string_foreign_message);
+        v.map::<
+                codec::String,
+                codec::Enum<test_all_types_proto2::NestedEnum>,
+                _,
+            >(73, &self.map_string_nested_enum);
+        v.map::<
+                codec::String,
+                codec::Enum<ForeignEnumProto2>,
+                _,
+            >(74, &self.map_string_foreign_enum);
+        v.packed::<codec::Int32>(75, &self.packed_int32);
+        v.packed::<codec::Int64>(76, &self.packed_int64);
+        v.packed::<codec::UInt32>(77, &self.packed_uint32);
+        v.packed::<codec::UInt64>(78, &self.packed_uint64);
+        v.packed::<codec::SInt32>(79, &self.packed_sint32);
+        v.packed::<codec::SInt64>(80, &self.packed_sint64);
+        v.packed::<codec::Fixed32>(81, &self.packed_fixed32);
+        v.packed::<codec::Fixed64>(82, &self.packed_fixed64);
+        v.packed::<codec::SFixed32>(83, &self.packed_sfixed32);
+        v.packed::<codec::SFixed64>(84, &self.packed_sfixed64);
+        v.packed::<codec::Float>(85, &self.packed_float);
+        v.packed::<codec::Double>(86, &self.packed_double);
+        v.packed::<codec::Bool>(87, &self.packed_bool);
+        v.packed::<
+                codec::Enum<test_all_types_proto2::NestedEnum>,
+            >(88, &self.packed_nested_enum);
+        v.repeated::<codec::Int32>(89, &self.unpacked_int32);
+        v.repeated::<codec::Int64>(90, &self.unpacked_int64);
+        v.repeated::<codec::UInt32>(91, &self.unpacked_uint32);
+        v.repeated::<codec::UInt64>(92, &self.unpacked_uint64);
+        v.repeated::<codec::SInt32>(93, &self.unpacked_sint32);
+        v.repeated::<codec::SInt64>(94, &self.unpacked_sint64);
+        v.repeated::<codec::Fixed32>(95, &self.unpacked_fixed32);
+        v.repeated::<codec::Fixed64>(96, &self.unpacked_fixed64);
+        v.repeated::<codec::SFixed32>(97, &self.unpacked_sfixed32);
+        v.repeated::<codec::SFixed64>(98, &self.unpacked_sfixed64);
+        v.repeated::<codec::Float>(99, &self.unpacked_float);
+        v.repeated::<codec::Double>(100, &self.unpacked_double);
+        v.repeated::<codec::Bool>(101, &self.unpacked_bool);
+        v.repeated::<
+                codec::Enum<test_all_types_proto2::NestedEnum>,
+            >(102, &self.unpacked_nested_enum);
+        v.map::<
+                codec::Int32,
+                codec::Message<test_all_types_proto2::NestedMessage>,
+                _,
+            >(103, &self.map_int32_nested_message);
+        v.map::<codec::Int32, codec::Bool, _>(104, &self.map_int32_bool);
         if let ::core::option::Option::Some(oneof) = &self.oneof_field {
             match oneof {
                 test_all_types_proto2::OneofField::OneofUint32(value) => {
-                    encoding::uint32::encode(111, value, buf)
+                    v.value::<codec::UInt32>(111, value)
                 }
                 test_all_types_proto2::OneofField::OneofNestedMessage(value) => {
-                    encoding::message::encode(112, &**value, buf, sizes)
+                    v.message(112, &**value)
                 }
                 test_all_types_proto2::OneofField::OneofString(value) => {
-                    encoding::string::encode(113, value, buf)
+                    v.value::<codec::String>(113, value)
                 }
                 test_all_types_proto2::OneofField::OneofBytes(value) => {
-                    encoding::bytes::encode(114, value, buf)
+                    v.value::<codec::Bytes>(114, value)
                 }
                 test_all_types_proto2::OneofField::OneofBool(value) => {
-                    encoding::bool::encode(115, value, buf)
+                    v.value::<codec::Bool>(115, value)
                 }
                 test_all_types_proto2::OneofField::OneofUint64(value) => {
-                    encoding::uint64::encode(116, value, buf)
+                    v.value::<codec::UInt64>(116, value)
                 }
                 test_all_types_proto2::OneofField::OneofFloat(value) => {
-                    encoding::float::encode(117, value, buf)
+                    v.value::<codec::Float>(117, value)
                 }
                 test_all_types_proto2::OneofField::OneofDouble(value) => {
-                    encoding::double::encode(118, value, buf)
+                    v.value::<codec::Double>(118, value)
                 }
                 test_all_types_proto2::OneofField::OneofEnum(value) => {
-                    encoding::enumeration::encode(119, value, buf)
+                    v.value::<codec::Enum<test_all_types_proto2::NestedEnum>>(119, value)
                 }
             }
         }
-        encoding::group::encode_optional(201, self.data.as_ref(), buf, sizes);
-        encoding::group::encode_optional(
-            204,
-            self.multiwordgroupfield.as_ref(),
-            buf,
-            sizes,
-        );
-        encoding::int32::encode_optional(241, &self.default_int32, buf);
-        encoding::int64::encode_optional(242, &self.default_int64, buf);
-        encoding::uint32::encode_optional(243, &self.default_uint32, buf);
-        encoding::uint64::encode_optional(244, &self.default_uint64, buf);
-        encoding::sint32::encode_optional(245, &self.default_sint32, buf);
-        encoding::sint64::encode_optional(246, &self.default_sint64, buf);
-        encoding::fixed32::encode_optional(247, &self.default_fixed32, buf);
-        encoding::fixed64::encode_optional(248, &self.default_fixed64, buf);
-        encoding::sfixed32::encode_optional(249, &self.default_sfixed32, buf);
-        encoding::sfixed64::encode_optional(250, &self.default_sfixed64, buf);
-        encoding::float::encode_optional(251, &self.default_float, buf);
-        encoding::double::encode_optional(252, &self.default_double, buf);
-        encoding::bool::encode_optional(253, &self.default_bool, buf);
-        encoding::string::encode_optional(254, &self.default_string, buf);
-        encoding::bytes::encode_optional(255, &self.default_bytes, buf);
-        encoding::int32::encode_optional(401, &self.fieldname1, buf);
-        encoding::int32::encode_optional(402, &self.field_name2, buf);
-        encoding::int32::encode_optional(403, &self.field_name3, buf);
-        encoding::int32::encode_optional(404, &self.field_name4, buf);
-        encoding::int32::encode_optional(405, &self.field0name5, buf);
-        encoding::int32::encode_optional(406, &self.field_0_name6, buf);
-        encoding::int32::encode_optional(407, &self.field_name7, buf);
-        encoding::int32::encode_optional(408, &self.field_name8, buf);
-        encoding::int32::encode_optional(409, &self.field_name9, buf);
-        encoding::int32::encode_optional(410, &self.field_name10, buf);
-        encoding::int32::encode_optional(411, &self.field_name11, buf);
-        encoding::int32::encode_optional(412, &self.field_name12, buf);
-        encoding::int32::encode_optional(413, &self.field_name13, buf);
-        encoding::int32::encode_optional(414, &self.field_name14, buf);
-        encoding::int32::encode_optional(415, &self.field_name15, buf);
-        encoding::int32::encode_optional(416, &self.field_name16, buf);
-        encoding::int32::encode_optional(417, &self.field_name17, buf);
-        encoding::int32::encode_optional(418, &self.field_name18, buf);
-        encoding::message::encode_optional(
-            500,
-            self.message_set_correct.as_ref(),
-            buf,
-            sizes,
-        );
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut ::protoforge::encoding::SizeCache) -> usize {
-        use ::protoforge::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::int32::encoded_len_optional(1, &self.optional_int32)
-            + encoding::int64::encoded_len_optional(2, &self.optional_int64)
-            + encoding::uint32::encoded_len_optional(3, &self.optional_uint32)
-            + encoding::uint64::encoded_len_optional(4, &self.optional_uint64)
-            + encoding::sint32::encoded_len_optional(5, &self.optional_sint32)
-            + encoding::sint64::encoded_len_optional(6, &self.optional_sint64)
-            + encoding::fixed32::encoded_len_optional(7, &self.optional_fixed32)
-            + encoding::fixed64::encoded_len_optional(8, &self.optional_fixed64)
-            + encoding::sfixed32::encoded_len_optional(9, &self.optional_sfixed32)
-            + encoding::sfixed64::encoded_len_optional(10, &self.optional_sfixed64)
-            + encoding::float::encoded_len_optional(11, &self.optional_float)
-            + encoding::double::encoded_len_optional(12, &self.optional_double)
-            + encoding::bool::encoded_len_optional(13, &self.optional_bool)
-            + encoding::string::encoded_len_optional(14, &self.optional_string)
-            + encoding::bytes::encoded_len_optional(15, &self.optional_bytes)
-            + encoding::message::encoded_len_optional(
-                18,
-                self.optional_nested_message.as_deref(),
-                sizes,
-            )
-            + encoding::message::encoded_len_optional(
-                19,
-                self.optional_foreign_message.as_ref(),
-                sizes,
-            )
-            + encoding::enumeration::encoded_len_optional(21, &self.optional_nested_enum)
-            + encoding::enumeration::encoded_len_optional(
-                22,
-                &self.optional_foreign_enum,
-            ) + encoding::string::encoded_len_optional(24, &self.optional_string_piece)
-            + encoding::string::encoded_len_optional(25, &self.optional_cord)
-            + encoding::message::encoded_len_optional(
-                27,
-                self.recursive_message.as_deref(),
-                sizes,
-            ) + encoding::int32::encoded_len_repeated(31, &self.repeated_int32)
-            + encoding::int64::encoded_len_repeated(32, &self.repeated_int64)
-            + encoding::uint32::encoded_len_repeated(33, &self.repeated_uint32)
-            + encoding::uint64::encoded_len_repeated(34, &self.repeated_uint64)
-            + encoding::sint32::encoded_len_repeated(35, &self.repeated_sint32)
-            + encoding::sint64::encoded_len_repeated(36, &self.repeated_sint64)
-            + encoding::fixed32::encoded_len_repeated(37, &self.repeated_fixed32)
-            + encoding::fixed64::encoded_len_repeated(38, &self.repeated_fixed64)
-            + encoding::sfixed32::encoded_len_repeated(39, &self.repeated_sfixed32)
-            + encoding::sfixed64::encoded_len_repeated(40, &self.repeated_sfixed64)
-            + encoding::float::encoded_len_repeated(41, &self.repeated_float)
-            + encoding::double::encoded_len_repeated(42, &self.repeated_double)
-            + encoding::bool::encoded_len_repeated(43, &self.repeated_bool)
-            + encoding::string::encoded_len_repeated(44, &self.repeated_string)
-            + encoding::bytes::encoded_len_repeated(45, &self.repeated_bytes)
-            + encoding::message::encoded_len_repeated(
-                48,
-                &self.repeated_nested_message,
-                sizes,
-            )
-            + encoding::message::encoded_len_repeated(
-                49,
-                &self.repeated_foreign_message,
-                sizes,
-            )
-            + encoding::enumeration::encoded_len_repeated(51, &self.repeated_nested_enum)
-            + encoding::enumeration::encoded_len_repeated(
-                52,
-                &self.repeated_foreign_enum,
-            ) + encoding::string::encoded_len_repeated(54, &self.repeated_string_piece)
-            + encoding::string::encoded_len_repeated(55, &self.repeated_cord)
-            + encoding::map::encoded_len::<
-                encoding::codec::Int32,
-                encoding::codec::Int32,
-                _,
-            >(56, &self.map_int32_int32)
-            + encoding::map::encoded_len::<
-                encoding::codec::Int64,
-                encoding::codec::Int64,
-                _,
-            >(57, &self.map_int64_int64)
-            + encoding::map::encoded_len::<
-                encoding::codec::UInt32,
-                encoding::codec::UInt32,
-                _,
-            >(58, &self.map_uint32_uint32)
-            + encoding::map::encoded_len::<
-                encoding::codec::UInt64,
-                encoding::codec::UInt64,
-                _,
-            >(59, &self.map_uint64_uint64)
-            + encoding::map::encoded_len::<
-                encoding::codec::SInt32,
-                encoding::codec::SInt32,
-                _,
-            >(60, &self.map_sint32_sint32)
-            + encoding::map::encoded_len::<
-                encoding::codec::SInt64,
-                encoding::codec::SInt64,
-                _,
-            >(61, &self.map_sint64_sint64)
-            + encoding::map::encoded_len::<
-                encoding::codec::Fixed32,
-                encoding::codec::Fixed32,
-                _,
-            >(62, &self.map_fixed32_fixed32)
-            + encoding::map::encoded_len::<
-                encoding::codec::Fixed64,
-                encoding::codec::Fixed64,
-                _,
-            >(63, &self.map_fixed64_fixed64)
-            + encoding::map::encoded_len::<
-                encoding::codec::SFixed32,
-                encoding::codec::SFixed32,
-                _,
-            >(64, &self.map_sfixed32_sfixed32)
-            + encoding::map::encoded_len::<
-                encoding::codec::SFixed64,
-                encoding::codec::SFixed64,
-                _,
-            >(65, &self.map_sfixed64_sfixed64)
-            + encoding::map::encoded_len::<
-                encoding::codec::Int32,
-                encoding::codec::Float,
-                _,
-            >(66, &self.map_int32_float)
-            + encoding::map::encoded_len::<
-                encoding::codec::Int32,
-                encoding::codec::Double,
-                _,
-            >(67, &self.map_int32_double)
-            + encoding::map::encoded_len::<
-                encoding::codec::Bool,
-                encoding::codec::Bool,
-                _,
-            >(68, &self.map_bool_bool)
-            + encoding::map::encoded_len::<
-                encoding::codec::String,
-                encoding::codec::String,
-                _,
-            >(69, &self.map_string_string)
-            + encoding::map::encoded_len::<
-                encoding::codec::String,
-                encoding::codec::Bytes,
-                _,
-            >(70, &self.map_string_bytes)
-            + encoding::map::encoded_len::<
-                encoding::codec::String,
-                encoding::codec::Message<test_all_types_proto2::NestedMessage>,
-                _,
-            >(71, &self.map_string_nested_message)
-            + encoding::map::encoded_len::<
-                encoding::codec::String,
-                encoding::codec::Message<ForeignMessageProto2>,
-                _,
-            >(72, &self.map_string_foreign_message)
-            + encoding::map::encoded_len::<
-                encoding::codec::String,
-                encoding::codec::Enum<test_all_types_proto2::NestedEnum>,
-                _,
-            >(73, &self.map_string_nested_enum)
-            + encoding::map::encoded_len::<
-                encoding::codec::String,
-                encoding::codec::Enum<ForeignEnumProto2>,
-                _,
-            >(74, &self.map_string_foreign_enum)
-            + encoding::int32::encoded_len_packed(75, &self.packed_int32)
-            + encoding::int64::encoded_len_packed(76, &self.packed_int64)
-            + encoding::uint32::encoded_len_packed(77, &self.packed_uint32)
-            + encoding::uint64::encoded_len_packed(78, &self.packed_uint64)
-            + encoding::sint32::encoded_len_packed(79, &self.packed_sint32)
-            + encoding::sint64::encoded_len_packed(80, &self.packed_sint64)
-            + encoding::fixed32::encoded_len_packed(81, &self.packed_fixed32)
-            + encoding::fixed64::encoded_len_packed(82, &self.packed_fixed64)
-            + encoding::sfixed32::encoded_len_packed(83, &self.packed_sfixed32)
-            + encoding::sfixed64::encoded_len_packed(84, &self.packed_sfixed64)
-            + encoding::float::encoded_len_packed(85, &self.packed_float)
-            + encoding::double::encoded_len_packed(86, &self.packed_double)
-            + encoding::bool::encoded_len_packed(87, &self.packed_bool)
-            + encoding::enumeration::encoded_len_packed(88, &self.packed_nested_enum)
-            + encoding::int32::encoded_len_repeated(89, &self.unpacked_int32)
-            + encoding::int64::encoded_len_repeated(90, &self.unpacked_int64)
-            + encoding::uint32::encoded_len_repeated(91, &self.unpacked_uint32)
-            + encoding::uint64::encoded_len_repeated(92, &self.unpacked_uint64)
-            + encoding::sint32::encoded_len_repeated(93, &self.unpacked_sint32)
-            + encoding::sint64::encoded_len_repeated(94, &self.unpacked_sint64)
-            + encoding::fixed32::encoded_len_repeated(95, &self.unpacked_fixed32)
-            + encoding::fixed64::encoded_len_repeated(96, &self.unpacked_fixed64)
-            + encoding::sfixed32::encoded_len_repeated(97, &self.unpacked_sfixed32)
-            + encoding::sfixed64::encoded_len_repeated(98, &self.unpacked_sfixed64)
-            + encoding::float::encoded_len_repeated(99, &self.unpacked_float)
-            + encoding::double::encoded_len_repeated(100, &self.unpacked_double)
-            + encoding::bool::encoded_len_repeated(101, &self.unpacked_bool)
-            + encoding::enumeration::encoded_len_repeated(
-                102,
-                &self.unpacked_nested_enum,
-            )
-            + encoding::map::encoded_len::<
-                encoding::codec::Int32,
-                encoding::codec::Message<test_all_types_proto2::NestedMessage>,
-                _,
-            >(103, &self.map_int32_nested_message)
-            + encoding::map::encoded_len::<
-                encoding::codec::Int32,
-                encoding::codec::Bool,
-                _,
-            >(104, &self.map_int32_bool)
-            + match &self.oneof_field {
-                ::core::option::Option::Some(
-                    test_all_types_proto2::OneofField::OneofUint32(value),
-                ) => encoding::uint32::encoded_len(111, value),
-                ::core::option::Option::Some(
-                    test_all_types_proto2::OneofField::OneofNestedMessage(value),
-                ) => encoding::message::encoded_len(112, &**value, sizes),
-                ::core::option::Option::Some(
-                    test_all_types_proto2::OneofField::OneofString(value),
-                ) => encoding::string::encoded_len(113, value),
-                ::core::option::Option::Some(
-                    test_all_types_proto2::OneofField::OneofBytes(value),
-                ) => encoding::bytes::encoded_len(114, value),
-                ::core::option::Option::Some(
-                    test_all_types_proto2::OneofField::OneofBool(value),
-                ) => encoding::bool::encoded_len(115, value),
-                ::core::option::Option::Some(
-                    test_all_types_proto2::OneofField::OneofUint64(value),
-                ) => encoding::uint64::encoded_len(116, value),
-                ::core::option::Option::Some(
-                    test_all_types_proto2::OneofField::OneofFloat(value),
-                ) => encoding::float::encoded_len(117, value),
-                ::core::option::Option::Some(
-                    test_all_types_proto2::OneofField::OneofDouble(value),
-                ) => encoding::double::encoded_len(118, value),
-                ::core::option::Option::Some(
-                    test_all_types_proto2::OneofField::OneofEnum(value),
-                ) => encoding::enumeration::encoded_len(119, value),
-                _ => 0,
-            } + encoding::group::encoded_len_optional(201, self.data.as_ref(), sizes)
-            + encoding::group::encoded_len_optional(
-                204,
-                self.multiwordgroupfield.as_ref(),
-                sizes,
-            ) + encoding::int32::encoded_len_optional(241, &self.default_int32)
-            + encoding::int64::encoded_len_optional(242, &self.default_int64)
-            + encoding::uint32::encoded_len_optional(243, &self.default_uint32)
-            + encoding::uint64::encoded_len_optional(244, &self.default_uint64)
-            + encoding::sint32::encoded_len_optional(245, &self.default_sint32)
-            + encoding::sint64::encoded_len_optional(246, &self.default_sint64)
-            + encoding::fixed32::encoded_len_optional(247, &self.default_fixed32)
-            + encoding::fixed64::encoded_len_optional(248, &self.default_fixed64)
-            + encoding::sfixed32::encoded_len_optional(249, &self.default_sfixed32)
-            + encoding::sfixed64::encoded_len_optional(250, &self.default_sfixed64)
-            + encoding::float::encoded_len_optional(251, &self.default_float)
-            + encoding::double::encoded_len_optional(252, &self.default_double)
-            + encoding::bool::encoded_len_optional(253, &self.default_bool)
-            + encoding::string::encoded_len_optional(254, &self.default_string)
-            + encoding::bytes::encoded_len_optional(255, &self.default_bytes)
-            + encoding::int32::encoded_len_optional(401, &self.fieldname1)
-            + encoding::int32::encoded_len_optional(402, &self.field_name2)
-            + encoding::int32::encoded_len_optional(403, &self.field_name3)
-            + encoding::int32::encoded_len_optional(404, &self.field_name4)
-            + encoding::int32::encoded_len_optional(405, &self.field0name5)
-            + encoding::int32::encoded_len_optional(406, &self.field_0_name6)
-            + encoding::int32::encoded_len_optional(407, &self.field_name7)
-            + encoding::int32::encoded_len_optional(408, &self.field_name8)
-            + encoding::int32::encoded_len_optional(409, &self.field_name9)
-            + encoding::int32::encoded_len_optional(410, &self.field_name10)
-            + encoding::int32::encoded_len_optional(411, &self.field_name11)
-            + encoding::int32::encoded_len_optional(412, &self.field_name12)
-            + encoding::int32::encoded_len_optional(413, &self.field_name13)
-            + encoding::int32::encoded_len_optional(414, &self.field_name14)
-            + encoding::int32::encoded_len_optional(415, &self.field_name15)
-            + encoding::int32::encoded_len_optional(416, &self.field_name16)
-            + encoding::int32::encoded_len_optional(417, &self.field_name17)
-            + encoding::int32::encoded_len_optional(418, &self.field_name18)
-            + encoding::message::encoded_len_optional(
-                500,
-                self.message_set_correct.as_ref(),
-                sizes,
-            )
+        v.optional_group(201, self.data.as_ref());
+        v.optional_group(204, self.multiwordgroupfield.as_ref());
+        v.optional::<codec::Int32>(241, &self.default_int32);
+        v.optional::<codec::Int64>(242, &self.default_int64);
+        v.optional::<codec::UInt32>(243, &self.default_uint32);
+        v.optional::<codec::UInt64>(244, &self.default_uint64);
+        v.optional::<codec::SInt32>(245, &self.default_sint32);
+        v.optional::<codec::SInt64>(246, &self.default_sint64);
+        v.optional::<codec::Fixed32>(247, &self.default_fixed32);
+        v.optional::<codec::Fixed64>(248, &self.default_fixed64);
+        v.optional::<codec::SFixed32>(249, &self.default_sfixed32);
+        v.optional::<codec::SFixed64>(250, &self.default_sfixed64);
+        v.optional::<codec::Float>(251, &self.default_float);
+        v.optional::<codec::Double>(252, &self.default_double);
+        v.optional::<codec::Bool>(253, &self.default_bool);
+        v.optional::<codec::String>(254, &self.default_string);
+        v.optional::<codec::Bytes>(255, &self.default_bytes);
+        v.optional::<codec::Int32>(401, &self.fieldname1);
+        v.optional::<codec::Int32>(402, &self.field_name2);
+        v.optional::<codec::Int32>(403, &self.field_name3);
+        v.optional::<codec::Int32>(404, &self.field_name4);
+        v.optional::<codec::Int32>(405, &self.field0name5);
+        v.optional::<codec::Int32>(406, &self.field_0_name6);
+        v.optional::<codec::Int32>(407, &self.field_name7);
+        v.optional::<codec::Int32>(408, &self.field_name8);
+        v.optional::<codec::Int32>(409, &self.field_name9);
+        v.optional::<codec::Int32>(410, &self.field_name10);
+        v.optional::<codec::Int32>(411, &self.field_name11);
+        v.optional::<codec::Int32>(412, &self.field_name12);
+        v.optional::<codec::Int32>(413, &self.field_name13);
+        v.optional::<codec::Int32>(414, &self.field_name14);
+        v.optional::<codec::Int32>(415, &self.field_name15);
+        v.optional::<codec::Int32>(416, &self.field_name16);
+        v.optional::<codec::Int32>(417, &self.field_name17);
+        v.optional::<codec::Int32>(418, &self.field_name18);
+        v.optional_message(500, self.message_set_correct.as_ref());
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: ::protoforge::encoding::WireType,
-        buf: &mut impl ::protoforge::bytes::Buf,
-        ctx: ::protoforge::encoding::DecodeContext,
+        field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-        use ::protoforge::encoding;
-        match number {
-            1 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.optional_int32.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            2 => {
-                encoding::int64::merge(
-                    wire_type,
-                    self.optional_int64.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            3 => {
-                encoding::uint32::merge(
-                    wire_type,
-                    self.optional_uint32.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            4 => {
-                encoding::uint64::merge(
-                    wire_type,
-                    self.optional_uint64.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            5 => {
-                encoding::sint32::merge(
-                    wire_type,
-                    self.optional_sint32.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            6 => {
-                encoding::sint64::merge(
-                    wire_type,
-                    self.optional_sint64.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            7 => {
-                encoding::fixed32::merge(
-                    wire_type,
-                    self.optional_fixed32.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            8 => {
-                encoding::fixed64::merge(
-                    wire_type,
-                    self.optional_fixed64.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            9 => {
-                encoding::sfixed32::merge(
-                    wire_type,
-                    self.optional_sfixed32.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            10 => {
-                encoding::sfixed64::merge(
-                    wire_type,
-                    self.optional_sfixed64.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            11 => {
-                encoding::float::merge(
-                    wire_type,
-                    self.optional_float.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            12 => {
-                encoding::double::merge(
-                    wire_type,
-                    self.optional_double.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            13 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.optional_bool.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
+        use ::protoforge::encoding::codec;
+        match field.number() {
+            1 => field.merge_optional::<codec::Int32>(&mut self.optional_int32),
+            2 => field.merge_optional::<codec::Int64>(&mut self.optional_int64),
+            3 => field.merge_optional::<codec::UInt32>(&mut self.optional_uint32),
+            4 => field.merge_optional::<codec::UInt64>(&mut self.optional_uint64),
+            5 => field.merge_optional::<codec::SInt32>(&mut self.optional_sint32),
+            6 => field.merge_optional::<codec::SInt64>(&mut self.optional_sint64),
+            7 => field.merge_optional::<codec::Fixed32>(&mut self.optional_fixed32),
+            8 => field.merge_optional::<codec::Fixed64>(&mut self.optional_fixed64),
+            9 => field.merge_optional::<codec::SFixed32>(&mut self.optional_sfixed32),
+            10 => field.merge_optional::<codec::SFixed64>(&mut self.optional_sfixed64),
+            11 => field.merge_optional::<codec::Float>(&mut self.optional_float),
+            12 => field.merge_optional::<codec::Double>(&mut self.optional_double),
+            13 => field.merge_optional::<codec::Bool>(&mut self.optional_bool),
             14 => {
-                self.optional_string = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
+                field
+                    .unverified_string(
+                        &mut self.optional_string,
+                        &mut self.unknown_fields,
+                    )
             }
-            15 => {
-                encoding::bytes::merge(
-                    wire_type,
-                    self.optional_bytes.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            18 => {
-                encoding::message::merge(
-                    wire_type,
-                    &mut **self.optional_nested_message.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            19 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.optional_foreign_message.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
+            15 => field.merge_optional::<codec::Bytes>(&mut self.optional_bytes),
+            18 => field.boxed_message(&mut self.optional_nested_message),
+            19 => field.optional_message(&mut self.optional_foreign_message),
             21 => {
-                encoding::enumeration::merge_closed(
-                    number,
-                    wire_type,
-                    &mut self.optional_nested_enum,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
+                field
+                    .closed_enum(
+                        &mut self.optional_nested_enum,
+                        &mut self.unknown_fields,
+                    )
             }
             22 => {
-                encoding::enumeration::merge_closed(
-                    number,
-                    wire_type,
-                    &mut self.optional_foreign_enum,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
+                field
+                    .closed_enum(
+                        &mut self.optional_foreign_enum,
+                        &mut self.unknown_fields,
+                    )
             }
             24 => {
-                self.optional_string_piece = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
+                field
+                    .unverified_string(
+                        &mut self.optional_string_piece,
+                        &mut self.unknown_fields,
+                    )
             }
             25 => {
-                self.optional_cord = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
+                field
+                    .unverified_string(&mut self.optional_cord, &mut self.unknown_fields)
             }
-            27 => {
-                encoding::message::merge(
-                    wire_type,
-                    &mut **self.recursive_message.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            31 => {
-                encoding::int32::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_int32,
-                    buf,
-                    ctx,
-                )
-            }
-            32 => {
-                encoding::int64::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_int64,
-                    buf,
-                    ctx,
-                )
-            }
-            33 => {
-                encoding::uint32::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_uint32,
-                    buf,
-                    ctx,
-                )
-            }
-            34 => {
-                encoding::uint64::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_uint64,
-                    buf,
-                    ctx,
-                )
-            }
-            35 => {
-                encoding::sint32::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_sint32,
-                    buf,
-                    ctx,
-                )
-            }
-            36 => {
-                encoding::sint64::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_sint64,
-                    buf,
-                    ctx,
-                )
-            }
-            37 => {
-                encoding::fixed32::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_fixed32,
-                    buf,
-                    ctx,
-                )
-            }
-            38 => {
-                encoding::fixed64::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_fixed64,
-                    buf,
-                    ctx,
-                )
-            }
-            39 => {
-                encoding::sfixed32::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_sfixed32,
-                    buf,
-                    ctx,
-                )
-            }
-            40 => {
-                encoding::sfixed64::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_sfixed64,
-                    buf,
-                    ctx,
-                )
-            }
-            41 => {
-                encoding::float::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_float,
-                    buf,
-                    ctx,
-                )
-            }
-            42 => {
-                encoding::double::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_double,
-                    buf,
-                    ctx,
-                )
-            }
-            43 => {
-                encoding::bool::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_bool,
-                    buf,
-                    ctx,
-                )
-            }
+            27 => field.boxed_message(&mut self.recursive_message),
+            31 => field.merge_repeated::<codec::Int32>(&mut self.repeated_int32),
+            32 => field.merge_repeated::<codec::Int64>(&mut self.repeated_int64),
+            33 => field.merge_repeated::<codec::UInt32>(&mut self.repeated_uint32),
+            34 => field.merge_repeated::<codec::UInt64>(&mut self.repeated_uint64),
+            35 => field.merge_repeated::<codec::SInt32>(&mut self.repeated_sint32),
+            36 => field.merge_repeated::<codec::SInt64>(&mut self.repeated_sint64),
+            37 => field.merge_repeated::<codec::Fixed32>(&mut self.repeated_fixed32),
+            38 => field.merge_repeated::<codec::Fixed64>(&mut self.repeated_fixed64),
+            39 => field.merge_repeated::<codec::SFixed32>(&mut self.repeated_sfixed32),
+            40 => field.merge_repeated::<codec::SFixed64>(&mut self.repeated_sfixed64),
+            41 => field.merge_repeated::<codec::Float>(&mut self.repeated_float),
+            42 => field.merge_repeated::<codec::Double>(&mut self.repeated_double),
+            43 => field.merge_repeated::<codec::Bool>(&mut self.repeated_bool),
             44 => {
-                encoding::string::merge_repeated_unverified(
-                    number,
-                    wire_type,
-                    &mut self.repeated_string,
-                    buf,
-                    &mut self.unknown_fields,
-                )
+                field
+                    .unverified_strings(
+                        &mut self.repeated_string,
+                        &mut self.unknown_fields,
+                    )
             }
-            45 => {
-                encoding::bytes::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_bytes,
-                    buf,
-                    ctx,
-                )
-            }
-            48 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_nested_message,
-                    buf,
-                    ctx,
-                )
-            }
-            49 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_foreign_message,
-                    buf,
-                    ctx,
-                )
-            }
+            45 => field.merge_repeated::<codec::Bytes>(&mut self.repeated_bytes),
+            48 => field.messages(&mut self.repeated_nested_message),
+            49 => field.messages(&mut self.repeated_foreign_message),
             51 => {
-                encoding::enumeration::merge_closed_repeated(
-                    number,
-                    wire_type,
-                    &mut self.repeated_nested_enum,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
+                field
+                    .closed_enums(
+                        &mut self.repeated_nested_enum,
+                        &mut self.unknown_fields,
+                    )
             }
             52 => {
-                encoding::enumeration::merge_closed_repeated(
-                    number,
-                    wire_type,
-                    &mut self.repeated_foreign_enum,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
+                field
+                    .closed_enums(
+                        &mut self.repeated_foreign_enum,
+                        &mut self.unknown_fields,
+                    )
             }
             54 => {
-                encoding::string::merge_repeated_unverified(
-                    number,
-                    wire_type,
-                    &mut self.repeated_string_piece,
-                    buf,
-                    &mut self.unknown_fields,
-                )
+                field
+                    .unverified_strings(
+                        &mut self.repeated_string_piece,
+                        &mut self.unknown_fields,
+                    )
             }
             55 => {
-                encoding::string::merge_repeated_unverified(
-                    number,
-                    wire_type,
-                    &mut self.repeated_cord,
-                    buf,
-                    &mut self.unknown_fields,
-                )
+                field
+                    .unverified_strings(
+                        &mut self.repeated_cord,
+                        &mut self.unknown_fields,
+                    )
             }
-            56 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::Int32,
-                    encoding::codec::Int32,
-                >(wire_type, buf, ctx)?;
-                self.map_int32_int32.insert(key, value);
-                ::core::result::Result::Ok(())
-            }
-            57 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::Int64,
-                    encoding::codec::Int64,
-                >(wire_type, buf, ctx)?;
-                self.map_int64_int64.insert(key, value);
-                ::core::result::Result::Ok(())
-            }
-            58 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::UInt32,
-                    encoding::codec::UInt32,
-                >(wire_type, buf, ctx)?;
-                self.map_uint32_uint32.insert(key, value);
-                ::core::result::Result::Ok(())
-            }
-            59 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::UInt64,
-                    encoding::codec::UInt64,
-                >(wire_type, buf, ctx)?;
-                self.map_uint64_uint64.insert(key, value);
-                ::core::result::Result::Ok(())
-            }
-            60 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::SInt32,
-                    encoding::codec::SInt32,
-                >(wire_type, buf, ctx)?;
-                self.map_sint32_sint32.insert(key, value);
-                ::core::result::Result::Ok(())
-            }
-            61 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::SInt64,
-                    encoding::codec::SInt64,
-                >(wire_type, buf, ctx)?;
-                self.map_sint64_sint64.insert(key, value);
-                ::core::result::Result::Ok(())
-            }
+            56 => field.map::<codec::Int32, codec::Int32>(&mut self.map_int32_int32),
+            57 => field.map::<codec::Int64, codec::Int64>(&mut self.map_int64_int64),
+            58 => field.map::<codec::UInt32, codec::UInt32>(&mut self.map_uint32_uint32),
+            59 => field.map::<codec::UInt64, codec::UInt64>(&mut self.map_uint64_uint64),
+            60 => field.map::<codec::SInt32, codec::SInt32>(&mut self.map_sint32_sint32),
+            61 => field.map::<codec::SInt64, codec::SInt64>(&mut self.map_sint64_sint64),
             62 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::Fixed32,
-                    encoding::codec::Fixed32,
-                >(wire_type, buf, ctx)?;
-                self.map_fixed32_fixed32.insert(key, value);
-                ::core::result::Result::Ok(())
+                field
+                    .map::<codec::Fixed32, codec::Fixed32>(&mut self.map_fixed32_fixed32)
             }
             63 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::Fixed64,
-                    encoding::codec::Fixed64,
-                >(wire_type, buf, ctx)?;
-                self.map_fixed64_fixed64.insert(key, value);
-                ::core::result::Result::Ok(())
+                field
+                    .map::<codec::Fixed64, codec::Fixed64>(&mut self.map_fixed64_fixed64)
             }
             64 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::SFixed32,
-                    encoding::codec::SFixed32,
-                >(wire_type, buf, ctx)?;
-                self.map_sfixed32_sfixed32.insert(key, value);
-                ::core::result::Result::Ok(())
+                field
+                    .map::<
+                        codec::SFixed32,
+                        codec::SFixed32,
+                    >(&mut self.map_sfixed32_sfixed32)
             }
             65 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::SFixed64,
-                    encoding::codec::SFixed64,
-                >(wire_type, buf, ctx)?;
-                self.map_sfixed64_sfixed64.insert(key, value);
-                ::core::result::Result::Ok(())
+                field
+                    .map::<
+                        codec::SFixed64,
+                        codec::SFixed64,
+                    >(&mut self.map_sfixed64_sfixed64)
             }
-            66 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::Int32,
-                    encoding::codec::Float,
-                >(wire_type, buf, ctx)?;
-                self.map_int32_float.insert(key, value);
-                ::core::result::Result::Ok(())
-            }
-            67 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::Int32,
-                    encoding::codec::Double,
-                >(wire_type, buf, ctx)?;
-                self.map_int32_double.insert(key, value);
-                ::core::result::Result::Ok(())
-            }
-            68 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::Bool,
-                    encoding::codec::Bool,
-                >(wire_type, buf, ctx)?;
-                self.map_bool_bool.insert(key, value);
-                ::core::result::Result::Ok(())
-            }
+            66 => field.map::<codec::Int32, codec::Float>(&mut self.map_int32_float),
+            67 => field.map::<codec::Int32, codec::Double>(&mut self.map_int32_double),
+            68 => field.map::<codec::Bool, codec::Bool>(&mut self.map_bool_bool),
             69 => {
-                let ::core::option::Option::Some((key, value)) = encoding::map::merge_entry_unverified::<
-                    encoding::codec::String,
-                    encoding::codec::String,
-                >(number, wire_type, buf, ctx, &mut self.unknown_fields)? else {
-                    return ::core::result::Result::Ok(());
-                };
-                self.map_string_string.insert(key, value);
-                ::core::result::Result::Ok(())
+                field
+                    .unverified_map::<
+                        codec::String,
+                        codec::String,
+                    >(&mut self.map_string_string, &mut self.unknown_fields)
             }
             70 => {
-                let ::core::option::Option::Some((key, value)) = encoding::map::merge_entry_unverified::<
-                    encoding::codec::String,
-                    encoding::codec::Bytes,
-                >(number, wire_type, buf, ctx, &mut self.unknown_fields)? else {
-                    return ::core::result::Result::Ok(());
-                };
-                self.map_string_bytes.insert(key, value);
-                ::core::result::Result::Ok(())
+                field
+                    .unverified_map::<
+                        codec::String,
+                        codec::Bytes,
+                    >(&mut self.map_string_bytes, &mut self.unknown_fields)
             }
             71 => {
-                let ::core::option::Option::Some((key, value)) = encoding::map::merge_entry_unverified::<
-                    encoding::codec::String,
-                    encoding::codec::Message<test_all_types_proto2::NestedMessage>,
-                >(number, wire_type, buf, ctx, &mut self.unknown_fields)? else {
-                    return ::core::result::Result::Ok(());
-                };
-                self.map_string_nested_message.insert(key, value);
-                ::core::result::Result::Ok(())
+                field
+                    .unverified_map::<
+                        codec::String,
+                        codec::Message<test_all_types_proto2::NestedMessage>,
+                    >(&mut self.map_string_nested_message, &mut self.unknown_fields)
             }
             72 => {
-                let ::core::option::Option::Some((key, value)) = encoding::map::merge_entry_unverified::<
-                    encoding::codec::String,
-                    encoding::codec::Message<ForeignMessageProto2>,
-                >(number, wire_type, buf, ctx, &mut self.unknown_fields)? else {
-                    return ::core::result::Result::Ok(());
-                };
-                self.map_string_foreign_message.insert(key, value);
-                ::core::result::Result::Ok(())
+                field
+                    .unverified_map::<
+                        codec::String,
+                        codec::Message<ForeignMessageProto2>,
+                    >(&mut self.map_string_foreign_message, &mut self.unknown_fields)
             }
             73 => {
-                let ::core::option::Option::Some((key, value)) = encoding::map::merge_entry_unverified::<
-                    encoding::codec::String,
-                    encoding::codec::Int32,
-                >(number, wire_type, buf, ctx, &mut self.unknown_fields)? else {
-                    return ::core::result::Result::Ok(());
-                };
-                match <test_all_types_proto2::NestedEnum as ::protoforge::Enumeration>::from_i32(
-                    value,
-                ) {
-                    ::core::option::Option::Some(known) => {
-                        self.map_string_nested_enum.insert(key, known);
-                    }
-                    ::core::option::Option::None => {
-                        let mut entry = ::std::vec::Vec::new();
-                        <encoding::codec::String as encoding::Codec>::encode(
-                            1,
-                            &key,
-                            &mut entry,
-                        );
-                        <encoding::codec::Int32 as encoding::Codec>::encode(
-                            2,
-                            &value,
-                            &mut entry,
-                        );
-                        self.unknown_fields
-                            .push(
-                                number,
-                                ::protoforge::UnknownValue::LengthDelimited(entry),
-                            );
-                    }
-                }
-                ::core::result::Result::Ok(())
+                field
+                    .closed_enum_map::<
+                        codec::String,
+                        test_all_types_proto2::NestedEnum,
+                    >(&mut self.map_string_nested_enum, &mut self.unknown_fields, false)
             }
             74 => {
-                let ::core::option::Option::Some((key, value)) = encoding::map::merge_entry_unverified::<
-                    encoding::codec::String,
-                    encoding::codec::Int32,
-                >(number, wire_type, buf, ctx, &mut self.unknown_fields)? else {
-                    return ::core::result::Result::Ok(());
-                };
-                match <ForeignEnumProto2 as ::protoforge::Enumeration>::from_i32(value) {
-                    ::core::option::Option::Some(known) => {
-                        self.map_string_foreign_enum.insert(key, known);
-                    }
-                    ::core::option::Option::None => {
-                        let mut entry = ::std::vec::Vec::new();
-                        <encoding::codec::String as encoding::Codec>::encode(
-                            1,
-                            &key,
-                            &mut entry,
-                        );
-                        <encoding::codec::Int32 as encoding::Codec>::encode(
-                            2,
-                            &value,
-                            &mut entry,
-                        );
-                        self.unknown_fields
-                            .push(
-                                number,
-                                ::protoforge::UnknownValue::LengthDelimited(entry),
-                            );
-                    }
-                }
-                ::core::result::Result::Ok(())
+                field
+                    .closed_enum_map::<
+                        codec::String,
+                        ForeignEnumProto2,
+                    >(&mut self.map_string_foreign_enum, &mut self.unknown_fields, false)
             }
-            75 => {
-                encoding::int32::merge_repeated(
-                    wire_type,
-                    &mut self.packed_int32,
-                    buf,
-                    ctx,
-                )
-            }
-            76 => {
-                encoding::int64::merge_repeated(
-                    wire_type,
-                    &mut self.packed_int64,
-                    buf,
-                    ctx,
-                )
-            }
-            77 => {
-                encoding::uint32::merge_repeated(
-                    wire_type,
-                    &mut self.packed_uint32,
-                    buf,
-                    ctx,
-                )
-            }
-            78 => {
-                encoding::uint64::merge_repeated(
-                    wire_type,
-                    &mut self.packed_uint64,
-                    buf,
-                    ctx,
-                )
-            }
-            79 => {
-                encoding::sint32::merge_repeated(
-                    wire_type,
-                    &mut self.packed_sint32,
-                    buf,
-                    ctx,
-                )
-            }
-            80 => {
-                encoding::sint64::merge_repeated(
-                    wire_type,
-                    &mut self.packed_sint64,
-                    buf,
-                    ctx,
-                )
-            }
-            81 => {
-                encoding::fixed32::merge_repeated(
-                    wire_type,
-                    &mut self.packed_fixed32,
-                    buf,
-                    ctx,
-                )
-            }
-            82 => {
-                encoding::fixed64::merge_repeated(
-                    wire_type,
-                    &mut self.packed_fixed64,
-                    buf,
-                    ctx,
-                )
-            }
-            83 => {
-                encoding::sfixed32::merge_repeated(
-                    wire_type,
-                    &mut self.packed_sfixed32,
-                    buf,
-                    ctx,
-                )
-            }
-            84 => {
-                encoding::sfixed64::merge_repeated(
-                    wire_type,
-                    &mut self.packed_sfixed64,
-                    buf,
-                    ctx,
-                )
-            }
-            85 => {
-                encoding::float::merge_repeated(
-                    wire_type,
-                    &mut self.packed_float,
-                    buf,
-                    ctx,
-                )
-            }
-            86 => {
-                encoding::double::merge_repeated(
-                    wire_type,
-                    &mut self.packed_double,
-                    buf,
-                    ctx,
-                )
-            }
-            87 => {
-                encoding::bool::merge_repeated(
-                    wire_type,
-                    &mut self.packed_bool,
-                    buf,
-                    ctx,
-                )
-            }
+            75 => field.merge_repeated::<codec::Int32>(&mut self.packed_int32),
+            76 => field.merge_repeated::<codec::Int64>(&mut self.packed_int64),
+            77 => field.merge_repeated::<codec::UInt32>(&mut self.packed_uint32),
+            78 => field.merge_repeated::<codec::UInt64>(&mut self.packed_uint64),
+            79 => field.merge_repeated::<codec::SInt32>(&mut self.packed_sint32),
+            80 => field.merge_repeated::<codec::SInt64>(&mut self.packed_sint64),
+            81 => field.merge_repeated::<codec::Fixed32>(&mut self.packed_fixed32),
+            82 => field.merge_repeated::<codec::Fixed64>(&mut self.packed_fixed64),
+            83 => field.merge_repeated::<codec::SFixed32>(&mut self.packed_sfixed32),
+            84 => field.merge_repeated::<codec::SFixed64>(&mut self.packed_sfixed64),
+            85 => field.merge_repeated::<codec::Float>(&mut self.packed_float),
+            86 => field.merge_repeated::<codec::Double>(&mut self.packed_double),
+            87 => field.merge_repeated::<codec::Bool>(&mut self.packed_bool),
             88 => {
-                encoding::enumeration::merge_closed_repeated(
-                    number,
-                    wire_type,
-                    &mut self.packed_nested_enum,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
+                field
+                    .closed_enums(&mut self.packed_nested_enum, &mut self.unknown_fields)
             }
-            89 => {
-                encoding::int32::merge_repeated(
-                    wire_type,
-                    &mut self.unpacked_int32,
-                    buf,
-                    ctx,
-                )
-            }
-            90 => {
-                encoding::int64::merge_repeated(
-                    wire_type,
-                    &mut self.unpacked_int64,
-                    buf,
-                    ctx,
-                )
-            }
-            91 => {
-                encoding::uint32::merge_repeated(
-                    wire_type,
-                    &mut self.unpacked_uint32,
-                    buf,
-                    ctx,
-                )
-            }
-            92 => {
-                encoding::uint64::merge_repeated(
-                    wire_type,
-                    &mut self.unpacked_uint64,
-                    buf,
-                    ctx,
-                )
-            }
-            93 => {
-                encoding::sint32::merge_repeated(
-                    wire_type,
-                    &mut self.unpacked_sint32,
-                    buf,
-                    ctx,
-                )
-            }
-            94 => {
-                encoding::sint64::merge_repeated(
-                    wire_type,
-                    &mut self.unpacked_sint64,
-                    buf,
-                    ctx,
-                )
-            }
-            95 => {
-                encoding::fixed32::merge_repeated(
-                    wire_type,
-                    &mut self.unpacked_fixed32,
-                    buf,
-                    ctx,
-                )
-            }
-            96 => {
-                encoding::fixed64::merge_repeated(
-                    wire_type,
-                    &mut self.unpacked_fixed64,
-                    buf,
-                    ctx,
-                )
-            }
-            97 => {
-                encoding::sfixed32::merge_repeated(
-                    wire_type,
-                    &mut self.unpacked_sfixed32,
-                    buf,
-                    ctx,
-                )
-            }
-            98 => {
-                encoding::sfixed64::merge_repeated(
-                    wire_type,
-                    &mut self.unpacked_sfixed64,
-                    buf,
-                    ctx,
-                )
-            }
-            99 => {
-                encoding::float::merge_repeated(
-                    wire_type,
-                    &mut self.unpacked_float,
-                    buf,
-                    ctx,
-                )
-            }
-            100 => {
-                encoding::double::merge_repeated(
-                    wire_type,
-                    &mut self.unpacked_double,
-                    buf,
-                    ctx,
-                )
-            }
-            101 => {
-                encoding::bool::merge_repeated(
-                    wire_type,
-                    &mut self.unpacked_bool,
-                    buf,
-                    ctx,
-                )
-            }
+            89 => field.merge_repeated::<codec::Int32>(&mut self.unpacked_int32),
+            90 => field.merge_repeated::<codec::Int64>(&mut self.unpacked_int64),
+            91 => field.merge_repeated::<codec::UInt32>(&mut self.unpacked_uint32),
+            92 => field.merge_repeated::<codec::UInt64>(&mut self.unpacked_uint64),
+            93 => field.merge_repeated::<codec::SInt32>(&mut self.unpacked_sint32),
+            94 => field.merge_repeated::<codec::SInt64>(&mut self.unpacked_sint64),
+            95 => field.merge_repeated::<codec::Fixed32>(&mut self.unpacked_fixed32),
+            96 => field.merge_repeated::<codec::Fixed64>(&mut self.unpacked_fixed64),
+            97 => field.merge_repeated::<codec::SFixed32>(&mut self.unpacked_sfixed32),
+            98 => field.merge_repeated::<codec::SFixed64>(&mut self.unpacked_sfixed64),
+            99 => field.merge_repeated::<codec::Float>(&mut self.unpacked_float),
+            100 => field.merge_repeated::<codec::Double>(&mut self.unpacked_double),
+            101 => field.merge_repeated::<codec::Bool>(&mut self.unpacked_bool),
             102 => {
-                encoding::enumeration::merge_closed_repeated(
-                    number,
-                    wire_type,
-                    &mut self.unpacked_nested_enum,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
+                field
+                    .closed_enums(
+                        &mut self.unpacked_nested_enum,
+                        &mut self.unknown_fields,
+                    )
             }
             103 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::Int32,
-                    encoding::codec::Message<test_all_types_proto2::NestedMessage>,
-                >(wire_type, buf, ctx)?;
-                self.map_int32_nested_message.insert(key, value);
-                ::core::result::Result::Ok(())
+                field
+                    .map::<
+                        codec::Int32,
+                        codec::Message<test_all_types_proto2::NestedMessage>,
+                    >(&mut self.map_int32_nested_message)
             }
-            104 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::Int32,
-                    encoding::codec::Bool,
-                >(wire_type, buf, ctx)?;
-                self.map_int32_bool.insert(key, value);
-                ::core::result::Result::Ok(())
-            }
+            104 => field.map::<codec::Int32, codec::Bool>(&mut self.map_int32_bool),
             111 => {
                 if !self.unknown_fields.is_empty() {
                     self.unknown_fields.remove(113);
                 }
-                let mut value = <u32 as ::core::default::Default>::default();
-                encoding::uint32::merge(wire_type, &mut value, buf, ctx)?;
-                self.oneof_field = ::core::option::Option::Some(
-                    test_all_types_proto2::OneofField::OneofUint32(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::UInt32,
+                        _,
+                    >(
+                        &mut self.oneof_field,
+                        test_all_types_proto2::OneofField::OneofUint32,
+                    )
             }
             112 => {
                 if !self.unknown_fields.is_empty() {
@@ -1919,410 +810,147 @@ impl ::protoforge::Message for TestAllTypesProto2 {
                     test_all_types_proto2::OneofField::OneofNestedMessage(value),
                 ) = &mut self.oneof_field
                 {
-                    encoding::message::merge(wire_type, &mut **value, buf, ctx)
+                    field.message(&mut **value)
                 } else {
-                    let mut value = <::std::boxed::Box<
-                        test_all_types_proto2::NestedMessage,
-                    > as ::core::default::Default>::default();
-                    encoding::message::merge(wire_type, &mut *value, buf, ctx)?;
-                    self.oneof_field = ::core::option::Option::Some(
-                        test_all_types_proto2::OneofField::OneofNestedMessage(value),
-                    );
-                    ::core::result::Result::Ok(())
+                    field
+                        .oneof_boxed_message(
+                            &mut self.oneof_field,
+                            test_all_types_proto2::OneofField::OneofNestedMessage,
+                        )
                 }
             }
             113 => {
-                match encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )? {
-                    ::core::option::Option::Some(value) => {
-                        self.oneof_field = ::core::option::Option::Some(
-                            test_all_types_proto2::OneofField::OneofString(value),
-                        );
-                    }
-                    ::core::option::Option::None => {
-                        if ::core::matches!(
-                            self.oneof_field,
-                            ::core::option::Option::Some(test_all_types_proto2::OneofField::OneofString(_))
-                        ) {
-                            self.oneof_field = ::core::option::Option::None;
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(())
+                field
+                    .oneof_unverified_string(
+                        &mut self.oneof_field,
+                        test_all_types_proto2::OneofField::OneofString,
+                        |member| {
+                            ::core::matches!(
+                                member, test_all_types_proto2::OneofField::OneofString(_)
+                            )
+                        },
+                        &mut self.unknown_fields,
+                    )
             }
             114 => {
                 if !self.unknown_fields.is_empty() {
                     self.unknown_fields.remove(113);
                 }
-                let mut value = <::std::vec::Vec<
-                    u8,
-                > as ::core::default::Default>::default();
-                encoding::bytes::merge(wire_type, &mut value, buf, ctx)?;
-                self.oneof_field = ::core::option::Option::Some(
-                    test_all_types_proto2::OneofField::OneofBytes(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::Bytes,
+                        _,
+                    >(
+                        &mut self.oneof_field,
+                        test_all_types_proto2::OneofField::OneofBytes,
+                    )
             }
             115 => {
                 if !self.unknown_fields.is_empty() {
                     self.unknown_fields.remove(113);
                 }
-                let mut value = <bool as ::core::default::Default>::default();
-                encoding::bool::merge(wire_type, &mut value, buf, ctx)?;
-                self.oneof_field = ::core::option::Option::Some(
-                    test_all_types_proto2::OneofField::OneofBool(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::Bool,
+                        _,
+                    >(
+                        &mut self.oneof_field,
+                        test_all_types_proto2::OneofField::OneofBool,
+                    )
             }
             116 => {
                 if !self.unknown_fields.is_empty() {
                     self.unknown_fields.remove(113);
                 }
-                let mut value = <u64 as ::core::default::Default>::default();
-                encoding::uint64::merge(wire_type, &mut value, buf, ctx)?;
-                self.oneof_field = ::core::option::Option::Some(
-                    test_all_types_proto2::OneofField::OneofUint64(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::UInt64,
+                        _,
+                    >(
+                        &mut self.oneof_field,
+                        test_all_types_proto2::OneofField::OneofUint64,
+                    )
             }
             117 => {
                 if !self.unknown_fields.is_empty() {
                     self.unknown_fields.remove(113);
                 }
-                let mut value = <f32 as ::core::default::Default>::default();
-                encoding::float::merge(wire_type, &mut value, buf, ctx)?;
-                self.oneof_field = ::core::option::Option::Some(
-                    test_all_types_proto2::OneofField::OneofFloat(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::Float,
+                        _,
+                    >(
+                        &mut self.oneof_field,
+                        test_all_types_proto2::OneofField::OneofFloat,
+                    )
             }
             118 => {
                 if !self.unknown_fields.is_empty() {
                     self.unknown_fields.remove(113);
                 }
-                let mut value = <f64 as ::core::default::Default>::default();
-                encoding::double::merge(wire_type, &mut value, buf, ctx)?;
-                self.oneof_field = ::core::option::Option::Some(
-                    test_all_types_proto2::OneofField::OneofDouble(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::Double,
+                        _,
+                    >(
+                        &mut self.oneof_field,
+                        test_all_types_proto2::OneofField::OneofDouble,
+                    )
             }
             119 => {
                 if !self.unknown_fields.is_empty() {
                     self.unknown_fields.remove(113);
                 }
-                let mut value = ::core::option::Option::None;
-                encoding::enumeration::merge_closed(
-                    number,
-                    wire_type,
-                    &mut value,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )?;
-                if let ::core::option::Option::Some(value) = value {
-                    self.oneof_field = ::core::option::Option::Some(
-                        test_all_types_proto2::OneofField::OneofEnum(value),
-                    );
-                }
-                ::core::result::Result::Ok(())
+                field
+                    .oneof_closed_enum(
+                        &mut self.oneof_field,
+                        test_all_types_proto2::OneofField::OneofEnum,
+                        &mut self.unknown_fields,
+                    )
             }
-            201 => {
-                encoding::group::merge(
-                    number,
-                    wire_type,
-                    self.data.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            204 => {
-                encoding::group::merge(
-                    number,
-                    wire_type,
-                    self.multiwordgroupfield.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            241 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.default_int32.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            242 => {
-                encoding::int64::merge(
-                    wire_type,
-                    self.default_int64.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            243 => {
-                encoding::uint32::merge(
-                    wire_type,
-                    self.default_uint32.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            244 => {
-                encoding::uint64::merge(
-                    wire_type,
-                    self.default_uint64.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            245 => {
-                encoding::sint32::merge(
-                    wire_type,
-                    self.default_sint32.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            246 => {
-                encoding::sint64::merge(
-                    wire_type,
-                    self.default_sint64.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            247 => {
-                encoding::fixed32::merge(
-                    wire_type,
-                    self.default_fixed32.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            248 => {
-                encoding::fixed64::merge(
-                    wire_type,
-                    self.default_fixed64.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            249 => {
-                encoding::sfixed32::merge(
-                    wire_type,
-                    self.default_sfixed32.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            250 => {
-                encoding::sfixed64::merge(
-                    wire_type,
-                    self.default_sfixed64.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            251 => {
-                encoding::float::merge(
-                    wire_type,
-                    self.default_float.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            252 => {
-                encoding::double::merge(
-                    wire_type,
-                    self.default_double.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            253 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.default_bool.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
+            201 => field.optional_group(&mut self.data),
+            204 => field.optional_group(&mut self.multiwordgroupfield),
+            241 => field.merge_optional::<codec::Int32>(&mut self.default_int32),
+            242 => field.merge_optional::<codec::Int64>(&mut self.default_int64),
+            243 => field.merge_optional::<codec::UInt32>(&mut self.default_uint32),
+            244 => field.merge_optional::<codec::UInt64>(&mut self.default_uint64),
+            245 => field.merge_optional::<codec::SInt32>(&mut self.default_sint32),
+            246 => field.merge_optional::<codec::SInt64>(&mut self.default_sint64),
+            247 => field.merge_optional::<codec::Fixed32>(&mut self.default_fixed32),
+            248 => field.merge_optional::<codec::Fixed64>(&mut self.default_fixed64),
+            249 => field.merge_optional::<codec::SFixed32>(&mut self.default_sfixed32),
+            250 => field.merge_optional::<codec::SFixed64>(&mut self.default_sfixed64),
+            251 => field.merge_optional::<codec::Float>(&mut self.default_float),
+            252 => field.merge_optional::<codec::Double>(&mut self.default_double),
+            253 => field.merge_optional::<codec::Bool>(&mut self.default_bool),
             254 => {
-                self.default_string = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
+                field
+                    .unverified_string(
+                        &mut self.default_string,
+                        &mut self.unknown_fields,
+                    )
             }
-            255 => {
-                encoding::bytes::merge(
-                    wire_type,
-                    self.default_bytes.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            401 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.fieldname1.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            402 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.field_name2.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            403 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.field_name3.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            404 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.field_name4.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            405 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.field0name5.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            406 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.field_0_name6.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            407 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.field_name7.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            408 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.field_name8.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            409 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.field_name9.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            410 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.field_name10.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            411 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.field_name11.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            412 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.field_name12.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            413 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.field_name13.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            414 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.field_name14.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            415 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.field_name15.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            416 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.field_name16.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            417 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.field_name17.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            418 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.field_name18.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            500 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.message_set_correct.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            255 => field.merge_optional::<codec::Bytes>(&mut self.default_bytes),
+            401 => field.merge_optional::<codec::Int32>(&mut self.fieldname1),
+            402 => field.merge_optional::<codec::Int32>(&mut self.field_name2),
+            403 => field.merge_optional::<codec::Int32>(&mut self.field_name3),
+            404 => field.merge_optional::<codec::Int32>(&mut self.field_name4),
+            405 => field.merge_optional::<codec::Int32>(&mut self.field0name5),
+            406 => field.merge_optional::<codec::Int32>(&mut self.field_0_name6),
+            407 => field.merge_optional::<codec::Int32>(&mut self.field_name7),
+            408 => field.merge_optional::<codec::Int32>(&mut self.field_name8),
+            409 => field.merge_optional::<codec::Int32>(&mut self.field_name9),
+            410 => field.merge_optional::<codec::Int32>(&mut self.field_name10),
+            411 => field.merge_optional::<codec::Int32>(&mut self.field_name11),
+            412 => field.merge_optional::<codec::Int32>(&mut self.field_name12),
+            413 => field.merge_optional::<codec::Int32>(&mut self.field_name13),
+            414 => field.merge_optional::<codec::Int32>(&mut self.field_name14),
+            415 => field.merge_optional::<codec::Int32>(&mut self.field_name15),
+            416 => field.merge_optional::<codec::Int32>(&mut self.field_name16),
+            417 => field.merge_optional::<codec::Int32>(&mut self.field_name17),
+            418 => field.merge_optional::<codec::Int32>(&mut self.field_name18),
+            500 => field.optional_message(&mut self.message_set_correct),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -2358,64 +986,22 @@ pub mod test_all_types_proto2 {
         }
     }
     impl ::protoforge::Message for NestedMessage {
-        const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-            "NestedMessage",
-            &[(1, "a"), (2, "corecursive")],
-        );
-        fn encode_with(
-            &self,
-            buf: &mut impl ::protoforge::bytes::BufMut,
-            sizes: &mut ::protoforge::encoding::SizeCache,
-        ) {
-            use ::protoforge::encoding;
-            encoding::int32::encode_optional(1, &self.a, buf);
-            encoding::message::encode_optional(
-                2,
-                self.corecursive.as_deref(),
-                buf,
-                sizes,
-            );
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(
-            &self,
-            sizes: &mut ::protoforge::encoding::SizeCache,
-        ) -> usize {
-            use ::protoforge::encoding;
-            self.unknown_fields.encoded_len()
-                + encoding::int32::encoded_len_optional(1, &self.a)
-                + encoding::message::encoded_len_optional(
-                    2,
-                    self.corecursive.as_deref(),
-                    sizes,
-                )
+        const FIELD_NAMES: &'static str = "NestedMessage: a=1 corecursive=2";
+        fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+            use ::protoforge::encoding::codec;
+            v.optional::<codec::Int32>(1, &self.a);
+            v.optional_message(2, self.corecursive.as_deref());
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: ::protoforge::encoding::WireType,
-            buf: &mut impl ::protoforge::bytes::Buf,
-            ctx: ::protoforge::encoding::DecodeContext,
+            field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-            use ::protoforge::encoding;
-            match number {
-                1 => {
-                    encoding::int32::merge(
-                        wire_type,
-                        self.a.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                2 => {
-                    encoding::message::merge(
-                        wire_type,
-                        &mut **self.corecursive.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            use ::protoforge::encoding::codec;
+            match field.number() {
+                1 => field.merge_optional::<codec::Int32>(&mut self.a),
+                2 => field.boxed_message(&mut self.corecursive),
+                _ => field.unknown(&mut self.unknown_fields),
             }
         }
     }
@@ -2442,55 +1028,22 @@ pub mod test_all_types_proto2 {
         }
     }
     impl ::protoforge::Message for Data {
-        const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-            "Data",
-            &[(202, "group_int32"), (203, "group_uint32")],
-        );
-        fn encode_with(
-            &self,
-            buf: &mut impl ::protoforge::bytes::BufMut,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) {
-            use ::protoforge::encoding;
-            encoding::int32::encode_optional(202, &self.group_int32, buf);
-            encoding::uint32::encode_optional(203, &self.group_uint32, buf);
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(
-            &self,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) -> usize {
-            use ::protoforge::encoding;
-            self.unknown_fields.encoded_len()
-                + encoding::int32::encoded_len_optional(202, &self.group_int32)
-                + encoding::uint32::encoded_len_optional(203, &self.group_uint32)
+        const FIELD_NAMES: &'static str = "Data: group_int32=202 group_uint32=203";
+        fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+            use ::protoforge::encoding::codec;
+            v.optional::<codec::Int32>(202, &self.group_int32);
+            v.optional::<codec::UInt32>(203, &self.group_uint32);
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: ::protoforge::encoding::WireType,
-            buf: &mut impl ::protoforge::bytes::Buf,
-            ctx: ::protoforge::encoding::DecodeContext,
+            field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-            use ::protoforge::encoding;
-            match number {
-                202 => {
-                    encoding::int32::merge(
-                        wire_type,
-                        self.group_int32.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                203 => {
-                    encoding::uint32::merge(
-                        wire_type,
-                        self.group_uint32.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            use ::protoforge::encoding::codec;
+            match field.number() {
+                202 => field.merge_optional::<codec::Int32>(&mut self.group_int32),
+                203 => field.merge_optional::<codec::UInt32>(&mut self.group_uint32),
+                _ => field.unknown(&mut self.unknown_fields),
             }
         }
     }
@@ -2517,55 +1070,22 @@ pub mod test_all_types_proto2 {
         }
     }
     impl ::protoforge::Message for MultiWordGroupField {
-        const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-            "MultiWordGroupField",
-            &[(205, "group_int32"), (206, "group_uint32")],
-        );
-        fn encode_with(
-            &self,
-            buf: &mut impl ::protoforge::bytes::BufMut,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) {
-            use ::protoforge::encoding;
-            encoding::int32::encode_optional(205, &self.group_int32, buf);
-            encoding::uint32::encode_optional(206, &self.group_uint32, buf);
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(
-            &self,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) -> usize {
-            use ::protoforge::encoding;
-            self.unknown_fields.encoded_len()
-                + encoding::int32::encoded_len_optional(205, &self.group_int32)
-                + encoding::uint32::encoded_len_optional(206, &self.group_uint32)
+        const FIELD_NAMES: &'static str = "MultiWordGroupField: group_int32=205 group_uint32=206";
+        fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+            use ::protoforge::encoding::codec;
+            v.optional::<codec::Int32>(205, &self.group_int32);
+            v.optional::<codec::UInt32>(206, &self.group_uint32);
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: ::protoforge::encoding::WireType,
-            buf: &mut impl ::protoforge::bytes::Buf,
-            ctx: ::protoforge::encoding::DecodeContext,
+            field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-            use ::protoforge::encoding;
-            match number {
-                205 => {
-                    encoding::int32::merge(
-                        wire_type,
-                        self.group_int32.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                206 => {
-                    encoding::uint32::merge(
-                        wire_type,
-                        self.group_uint32.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            use ::protoforge::encoding::codec;
+            match field.number() {
+                205 => field.merge_optional::<codec::Int32>(&mut self.group_int32),
+                206 => field.merge_optional::<codec::UInt32>(&mut self.group_uint32),
+                _ => field.unknown(&mut self.unknown_fields),
             }
         }
     }
@@ -2580,41 +1100,14 @@ pub mod test_all_types_proto2 {
         pub unknown_fields: ::protoforge::UnknownFields,
     }
     impl ::protoforge::Message for MessageSetCorrect {
-        fn encode_with(
-            &self,
-            buf: &mut impl ::protoforge::bytes::BufMut,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) {
-            use ::protoforge::encoding;
-            encoding::message_set::encode_unknown(&self.unknown_fields, buf);
-        }
-        fn encoded_len_with(
-            &self,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) -> usize {
-            use ::protoforge::encoding;
-            encoding::message_set::encoded_len_unknown(&self.unknown_fields)
+        fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+            v.message_set(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: ::protoforge::encoding::WireType,
-            buf: &mut impl ::protoforge::bytes::Buf,
-            ctx: ::protoforge::encoding::DecodeContext,
+            field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-            use ::protoforge::encoding;
-            match number {
-                encoding::message_set::ITEM if wire_type
-                    == encoding::WireType::StartGroup => {
-                    encoding::message_set::merge_item(
-                        wire_type,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
-                }
-                _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
-            }
+            field.message_set(&mut self.unknown_fields)
         }
     }
     impl ::protoforge::Extendable for MessageSetCorrect {
@@ -2644,46 +1137,19 @@ pub mod test_all_types_proto2 {
         }
     }
     impl ::protoforge::Message for MessageSetCorrectExtension1 {
-        const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-            "MessageSetCorrectExtension1",
-            &[(25, "str")],
-        );
-        fn encode_with(
-            &self,
-            buf: &mut impl ::protoforge::bytes::BufMut,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) {
-            use ::protoforge::encoding;
-            encoding::string::encode_optional(25, &self.str, buf);
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(
-            &self,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) -> usize {
-            use ::protoforge::encoding;
-            self.unknown_fields.encoded_len()
-                + encoding::string::encoded_len_optional(25, &self.str)
+        const FIELD_NAMES: &'static str = "MessageSetCorrectExtension1: str=25";
+        fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+            use ::protoforge::encoding::codec;
+            v.optional::<codec::String>(25, &self.str);
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: ::protoforge::encoding::WireType,
-            buf: &mut impl ::protoforge::bytes::Buf,
-            ctx: ::protoforge::encoding::DecodeContext,
+            field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-            use ::protoforge::encoding;
-            match number {
-                25 => {
-                    self.str = encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )?;
-                    ::core::result::Result::Ok(())
-                }
-                _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            match field.number() {
+                25 => field.unverified_string(&mut self.str, &mut self.unknown_fields),
+                _ => field.unknown(&mut self.unknown_fields),
             }
         }
     }
@@ -2714,59 +1180,22 @@ pub mod test_all_types_proto2 {
         }
     }
     impl ::protoforge::Message for MessageSetCorrectExtension2 {
-        const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-            "MessageSetCorrectExtension2",
-            &[(9, "i"), (10, "sub_msg")],
-        );
-        fn encode_with(
-            &self,
-            buf: &mut impl ::protoforge::bytes::BufMut,
-            sizes: &mut ::protoforge::encoding::SizeCache,
-        ) {
-            use ::protoforge::encoding;
-            encoding::int32::encode_optional(9, &self.i, buf);
-            encoding::message::encode_optional(10, self.sub_msg.as_ref(), buf, sizes);
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(
-            &self,
-            sizes: &mut ::protoforge::encoding::SizeCache,
-        ) -> usize {
-            use ::protoforge::encoding;
-            self.unknown_fields.encoded_len()
-                + encoding::int32::encoded_len_optional(9, &self.i)
-                + encoding::message::encoded_len_optional(
-                    10,
-                    self.sub_msg.as_ref(),
-                    sizes,
-                )
+        const FIELD_NAMES: &'static str = "MessageSetCorrectExtension2: i=9 sub_msg=10";
+        fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+            use ::protoforge::encoding::codec;
+            v.optional::<codec::Int32>(9, &self.i);
+            v.optional_message(10, self.sub_msg.as_ref());
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: ::protoforge::encoding::WireType,
-            buf: &mut impl ::protoforge::bytes::Buf,
-            ctx: ::protoforge::encoding::DecodeContext,
+            field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-            use ::protoforge::encoding;
-            match number {
-                9 => {
-                    encoding::int32::merge(
-                        wire_type,
-                        self.i.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                10 => {
-                    encoding::message::merge(
-                        wire_type,
-                        self.sub_msg.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            use ::protoforge::encoding::codec;
+            match field.number() {
+                9 => field.merge_optional::<codec::Int32>(&mut self.i),
+                10 => field.optional_message(&mut self.sub_msg),
+                _ => field.unknown(&mut self.unknown_fields),
             }
         }
     }
@@ -2790,70 +1219,42 @@ pub mod test_all_types_proto2 {
         pub unknown_fields: ::protoforge::UnknownFields,
     }
     impl ::protoforge::Message for ExtensionWithOneof {
-        const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-            "ExtensionWithOneof",
-            &[(1, "a"), (2, "b")],
-        );
-        fn encode_with(
-            &self,
-            buf: &mut impl ::protoforge::bytes::BufMut,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) {
-            use ::protoforge::encoding;
+        const FIELD_NAMES: &'static str = "ExtensionWithOneof: a=1 b=2";
+        fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+            use ::protoforge::encoding::codec;
             if let ::core::option::Option::Some(oneof) = &self.oneof_field {
                 match oneof {
                     extension_with_oneof::OneofField::A(value) => {
-                        encoding::int32::encode(1, value, buf)
+                        v.value::<codec::Int32>(1, value)
                     }
                     extension_with_oneof::OneofField::B(value) => {
-                        encoding::int32::encode(2, value, buf)
+                        v.value::<codec::Int32>(2, value)
                     }
                 }
             }
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(
-            &self,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) -> usize {
-            use ::protoforge::encoding;
-            self.unknown_fields.encoded_len()
-                + match &self.oneof_field {
-                    ::core::option::Option::Some(
-                        extension_with_oneof::OneofField::A(value),
-                    ) => encoding::int32::encoded_len(1, value),
-                    ::core::option::Option::Some(
-                        extension_with_oneof::OneofField::B(value),
-                    ) => encoding::int32::encoded_len(2, value),
-                    _ => 0,
-                }
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: ::protoforge::encoding::WireType,
-            buf: &mut impl ::protoforge::bytes::Buf,
-            ctx: ::protoforge::encoding::DecodeContext,
+            field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-            use ::protoforge::encoding;
-            match number {
+            use ::protoforge::encoding::codec;
+            match field.number() {
                 1 => {
-                    let mut value = <i32 as ::core::default::Default>::default();
-                    encoding::int32::merge(wire_type, &mut value, buf, ctx)?;
-                    self.oneof_field = ::core::option::Option::Some(
-                        extension_with_oneof::OneofField::A(value),
-                    );
-                    ::core::result::Result::Ok(())
+                    field
+                        .oneof::<
+                            codec::Int32,
+                            _,
+                        >(&mut self.oneof_field, extension_with_oneof::OneofField::A)
                 }
                 2 => {
-                    let mut value = <i32 as ::core::default::Default>::default();
-                    encoding::int32::merge(wire_type, &mut value, buf, ctx)?;
-                    self.oneof_field = ::core::option::Option::Some(
-                        extension_with_oneof::OneofField::B(value),
-                    );
-                    ::core::result::Result::Ok(())
+                    field
+                        .oneof::<
+                            codec::Int32,
+                            _,
+                        >(&mut self.oneof_field, extension_with_oneof::OneofField::B)
                 }
-                _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+                _ => field.unknown(&mut self.unknown_fields),
             }
         }
     }
@@ -2966,42 +1367,20 @@ impl ForeignMessageProto2 {
     }
 }
 impl ::protoforge::Message for ForeignMessageProto2 {
-    const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-        "ForeignMessageProto2",
-        &[(1, "c")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl ::protoforge::bytes::BufMut,
-        _sizes: &mut ::protoforge::encoding::SizeCache,
-    ) {
-        use ::protoforge::encoding;
-        encoding::int32::encode_optional(1, &self.c, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut ::protoforge::encoding::SizeCache) -> usize {
-        use ::protoforge::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::int32::encoded_len_optional(1, &self.c)
+    const FIELD_NAMES: &'static str = "ForeignMessageProto2: c=1";
+    fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+        use ::protoforge::encoding::codec;
+        v.optional::<codec::Int32>(1, &self.c);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: ::protoforge::encoding::WireType,
-        buf: &mut impl ::protoforge::bytes::Buf,
-        ctx: ::protoforge::encoding::DecodeContext,
+        field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-        use ::protoforge::encoding;
-        match number {
-            1 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.c.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use ::protoforge::encoding::codec;
+        match field.number() {
+            1 => field.merge_optional::<codec::Int32>(&mut self.c),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -3028,52 +1407,22 @@ impl GroupField {
     }
 }
 impl ::protoforge::Message for GroupField {
-    const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-        "GroupField",
-        &[(122, "group_int32"), (123, "group_uint32")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl ::protoforge::bytes::BufMut,
-        _sizes: &mut ::protoforge::encoding::SizeCache,
-    ) {
-        use ::protoforge::encoding;
-        encoding::int32::encode_optional(122, &self.group_int32, buf);
-        encoding::uint32::encode_optional(123, &self.group_uint32, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut ::protoforge::encoding::SizeCache) -> usize {
-        use ::protoforge::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::int32::encoded_len_optional(122, &self.group_int32)
-            + encoding::uint32::encoded_len_optional(123, &self.group_uint32)
+    const FIELD_NAMES: &'static str = "GroupField: group_int32=122 group_uint32=123";
+    fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+        use ::protoforge::encoding::codec;
+        v.optional::<codec::Int32>(122, &self.group_int32);
+        v.optional::<codec::UInt32>(123, &self.group_uint32);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: ::protoforge::encoding::WireType,
-        buf: &mut impl ::protoforge::bytes::Buf,
-        ctx: ::protoforge::encoding::DecodeContext,
+        field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-        use ::protoforge::encoding;
-        match number {
-            122 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.group_int32.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            123 => {
-                encoding::uint32::merge(
-                    wire_type,
-                    self.group_uint32.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use ::protoforge::encoding::codec;
+        match field.number() {
+            122 => field.merge_optional::<codec::Int32>(&mut self.group_int32),
+            123 => field.merge_optional::<codec::UInt32>(&mut self.group_uint32),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -3108,113 +1457,36 @@ impl UnknownToTestAllTypes {
     }
 }
 impl ::protoforge::Message for UnknownToTestAllTypes {
-    const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-        "UnknownToTestAllTypes",
-        &[
-            (1001, "optional_int32"),
-            (1002, "optional_string"),
-            (1003, "nested_message"),
-            (1004, "optionalgroup"),
-            (1006, "optional_bool"),
-            (1011, "repeated_int32"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl ::protoforge::bytes::BufMut,
-        sizes: &mut ::protoforge::encoding::SizeCache,
-    ) {
-        use ::protoforge::encoding;
-        encoding::int32::encode_optional(1001, &self.optional_int32, buf);
-        encoding::string::encode_optional(1002, &self.optional_string, buf);
-        encoding::message::encode_optional(
-            1003,
-            self.nested_message.as_ref(),
-            buf,
-            sizes,
-        );
-        encoding::group::encode_optional(1004, self.optionalgroup.as_ref(), buf, sizes);
-        encoding::bool::encode_optional(1006, &self.optional_bool, buf);
-        encoding::int32::encode_repeated(1011, &self.repeated_int32, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut ::protoforge::encoding::SizeCache) -> usize {
-        use ::protoforge::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::int32::encoded_len_optional(1001, &self.optional_int32)
-            + encoding::string::encoded_len_optional(1002, &self.optional_string)
-            + encoding::message::encoded_len_optional(
-                1003,
-                self.nested_message.as_ref(),
-                sizes,
-            )
-            + encoding::group::encoded_len_optional(
-                1004,
-                self.optionalgroup.as_ref(),
-                sizes,
-            ) + encoding::bool::encoded_len_optional(1006, &self.optional_bool)
-            + encoding::int32::encoded_len_repeated(1011, &self.repeated_int32)
+    const FIELD_NAMES: &'static str = "UnknownToTestAllTypes: optional_int32=1001 optional_string=1002 nested_message=1003 optionalgroup=1004 optional_bool=1006 repeated_int32=1011";
+    fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+        use ::protoforge::encoding::codec;
+        v.optional::<codec::Int32>(1001, &self.optional_int32);
+        v.optional::<codec::String>(1002, &self.optional_string);
+        v.optional_message(1003, self.nested_message.as_ref());
+        v.optional_group(1004, self.optionalgroup.as_ref());
+        v.optional::<codec::Bool>(1006, &self.optional_bool);
+        v.repeated::<codec::Int32>(1011, &self.repeated_int32);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: ::protoforge::encoding::WireType,
-        buf: &mut impl ::protoforge::bytes::Buf,
-        ctx: ::protoforge::encoding::DecodeContext,
+        field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-        use ::protoforge::encoding;
-        match number {
-            1001 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.optional_int32.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
+        use ::protoforge::encoding::codec;
+        match field.number() {
+            1001 => field.merge_optional::<codec::Int32>(&mut self.optional_int32),
             1002 => {
-                self.optional_string = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
+                field
+                    .unverified_string(
+                        &mut self.optional_string,
+                        &mut self.unknown_fields,
+                    )
             }
-            1003 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.nested_message.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            1004 => {
-                encoding::group::merge(
-                    number,
-                    wire_type,
-                    self.optionalgroup.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            1006 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.optional_bool.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            1011 => {
-                encoding::int32::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_int32,
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            1003 => field.optional_message(&mut self.nested_message),
+            1004 => field.optional_group(&mut self.optionalgroup),
+            1006 => field.merge_optional::<codec::Bool>(&mut self.optional_bool),
+            1011 => field.merge_repeated::<codec::Int32>(&mut self.repeated_int32),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -3238,45 +1510,20 @@ pub mod unknown_to_test_all_types {
         }
     }
     impl ::protoforge::Message for OptionalGroup {
-        const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-            "OptionalGroup",
-            &[(1, "a")],
-        );
-        fn encode_with(
-            &self,
-            buf: &mut impl ::protoforge::bytes::BufMut,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) {
-            use ::protoforge::encoding;
-            encoding::int32::encode_optional(1, &self.a, buf);
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(
-            &self,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) -> usize {
-            use ::protoforge::encoding;
-            self.unknown_fields.encoded_len()
-                + encoding::int32::encoded_len_optional(1, &self.a)
+        const FIELD_NAMES: &'static str = "OptionalGroup: a=1";
+        fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+            use ::protoforge::encoding::codec;
+            v.optional::<codec::Int32>(1, &self.a);
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: ::protoforge::encoding::WireType,
-            buf: &mut impl ::protoforge::bytes::Buf,
-            ctx: ::protoforge::encoding::DecodeContext,
+            field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-            use ::protoforge::encoding;
-            match number {
-                1 => {
-                    encoding::int32::merge(
-                        wire_type,
-                        self.a.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            use ::protoforge::encoding::codec;
+            match field.number() {
+                1 => field.merge_optional::<codec::Int32>(&mut self.a),
+                _ => field.unknown(&mut self.unknown_fields),
             }
         }
     }
@@ -3292,24 +1539,14 @@ pub struct NullHypothesisProto2 {
     pub unknown_fields: ::protoforge::UnknownFields,
 }
 impl ::protoforge::Message for NullHypothesisProto2 {
-    fn encode_with(
-        &self,
-        buf: &mut impl ::protoforge::bytes::BufMut,
-        _sizes: &mut ::protoforge::encoding::SizeCache,
-    ) {
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut ::protoforge::encoding::SizeCache) -> usize {
-        self.unknown_fields.encoded_len()
+    fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: ::protoforge::encoding::WireType,
-        buf: &mut impl ::protoforge::bytes::Buf,
-        ctx: ::protoforge::encoding::DecodeContext,
+        field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-        self.unknown_fields.merge_field(number, wire_type, buf, ctx)
+        field.unknown(&mut self.unknown_fields)
     }
 }
 impl ::protoforge::Name for NullHypothesisProto2 {
@@ -3323,24 +1560,14 @@ pub struct EnumOnlyProto2 {
     pub unknown_fields: ::protoforge::UnknownFields,
 }
 impl ::protoforge::Message for EnumOnlyProto2 {
-    fn encode_with(
-        &self,
-        buf: &mut impl ::protoforge::bytes::BufMut,
-        _sizes: &mut ::protoforge::encoding::SizeCache,
-    ) {
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut ::protoforge::encoding::SizeCache) -> usize {
-        self.unknown_fields.encoded_len()
+    fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: ::protoforge::encoding::WireType,
-        buf: &mut impl ::protoforge::bytes::Buf,
-        ctx: ::protoforge::encoding::DecodeContext,
+        field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-        self.unknown_fields.merge_field(number, wire_type, buf, ctx)
+        field.unknown(&mut self.unknown_fields)
     }
 }
 impl ::protoforge::Name for EnumOnlyProto2 {
@@ -3415,43 +1642,19 @@ impl OneStringProto2 {
     }
 }
 impl ::protoforge::Message for OneStringProto2 {
-    const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-        "OneStringProto2",
-        &[(1, "data")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl ::protoforge::bytes::BufMut,
-        _sizes: &mut ::protoforge::encoding::SizeCache,
-    ) {
-        use ::protoforge::encoding;
-        encoding::string::encode_optional(1, &self.data, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut ::protoforge::encoding::SizeCache) -> usize {
-        use ::protoforge::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_optional(1, &self.data)
+    const FIELD_NAMES: &'static str = "OneStringProto2: data=1";
+    fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+        use ::protoforge::encoding::codec;
+        v.optional::<codec::String>(1, &self.data);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: ::protoforge::encoding::WireType,
-        buf: &mut impl ::protoforge::bytes::Buf,
-        ctx: ::protoforge::encoding::DecodeContext,
+        field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-        use ::protoforge::encoding;
-        match number {
-            1 => {
-                self.data = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        match field.number() {
+            1 => field.unverified_string(&mut self.data, &mut self.unknown_fields),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -3479,64 +1682,24 @@ impl ProtoWithKeywords {
     }
 }
 impl ::protoforge::Message for ProtoWithKeywords {
-    const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-        "ProtoWithKeywords",
-        &[(1, "inline"), (2, "concept"), (3, "requires")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl ::protoforge::bytes::BufMut,
-        _sizes: &mut ::protoforge::encoding::SizeCache,
-    ) {
-        use ::protoforge::encoding;
-        encoding::int32::encode_optional(1, &self.inline, buf);
-        encoding::string::encode_optional(2, &self.concept, buf);
-        encoding::string::encode_repeated(3, &self.requires, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut ::protoforge::encoding::SizeCache) -> usize {
-        use ::protoforge::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::int32::encoded_len_optional(1, &self.inline)
-            + encoding::string::encoded_len_optional(2, &self.concept)
-            + encoding::string::encoded_len_repeated(3, &self.requires)
+    const FIELD_NAMES: &'static str = "ProtoWithKeywords: inline=1 concept=2 requires=3";
+    fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+        use ::protoforge::encoding::codec;
+        v.optional::<codec::Int32>(1, &self.inline);
+        v.optional::<codec::String>(2, &self.concept);
+        v.repeated::<codec::String>(3, &self.requires);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: ::protoforge::encoding::WireType,
-        buf: &mut impl ::protoforge::bytes::Buf,
-        ctx: ::protoforge::encoding::DecodeContext,
+        field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-        use ::protoforge::encoding;
-        match number {
-            1 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.inline.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            2 => {
-                self.concept = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
-            }
-            3 => {
-                encoding::string::merge_repeated_unverified(
-                    number,
-                    wire_type,
-                    &mut self.requires,
-                    buf,
-                    &mut self.unknown_fields,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use ::protoforge::encoding::codec;
+        match field.number() {
+            1 => field.merge_optional::<codec::Int32>(&mut self.inline),
+            2 => field.unverified_string(&mut self.concept, &mut self.unknown_fields),
+            3 => field.unverified_strings(&mut self.requires, &mut self.unknown_fields),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -3742,508 +1905,131 @@ impl TestAllRequiredTypesProto2 {
     }
 }
 impl ::protoforge::Message for TestAllRequiredTypesProto2 {
-    const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-        "TestAllRequiredTypesProto2",
-        &[
-            (1, "required_int32"),
-            (2, "required_int64"),
-            (3, "required_uint32"),
-            (4, "required_uint64"),
-            (5, "required_sint32"),
-            (6, "required_sint64"),
-            (7, "required_fixed32"),
-            (8, "required_fixed64"),
-            (9, "required_sfixed32"),
-            (10, "required_sfixed64"),
-            (11, "required_float"),
-            (12, "required_double"),
-            (13, "required_bool"),
-            (14, "required_string"),
-            (15, "required_bytes"),
-            (18, "required_nested_message"),
-            (19, "required_foreign_message"),
-            (21, "required_nested_enum"),
-            (22, "required_foreign_enum"),
-            (24, "required_string_piece"),
-            (25, "required_cord"),
-            (27, "recursive_message"),
-            (28, "optional_recursive_message"),
-            (201, "data"),
-            (241, "default_int32"),
-            (242, "default_int64"),
-            (243, "default_uint32"),
-            (244, "default_uint64"),
-            (245, "default_sint32"),
-            (246, "default_sint64"),
-            (247, "default_fixed32"),
-            (248, "default_fixed64"),
-            (249, "default_sfixed32"),
-            (250, "default_sfixed64"),
-            (251, "default_float"),
-            (252, "default_double"),
-            (253, "default_bool"),
-            (254, "default_string"),
-            (255, "default_bytes"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl ::protoforge::bytes::BufMut,
-        sizes: &mut ::protoforge::encoding::SizeCache,
-    ) {
-        use ::protoforge::encoding;
-        encoding::int32::encode_optional(1, &self.required_int32, buf);
-        encoding::int64::encode_optional(2, &self.required_int64, buf);
-        encoding::uint32::encode_optional(3, &self.required_uint32, buf);
-        encoding::uint64::encode_optional(4, &self.required_uint64, buf);
-        encoding::sint32::encode_optional(5, &self.required_sint32, buf);
-        encoding::sint64::encode_optional(6, &self.required_sint64, buf);
-        encoding::fixed32::encode_optional(7, &self.required_fixed32, buf);
-        encoding::fixed64::encode_optional(8, &self.required_fixed64, buf);
-        encoding::sfixed32::encode_optional(9, &self.required_sfixed32, buf);
-        encoding::sfixed64::encode_optional(10, &self.required_sfixed64, buf);
-        encoding::float::encode_optional(11, &self.required_float, buf);
-        encoding::double::encode_optional(12, &self.required_double, buf);
-        encoding::bool::encode_optional(13, &self.required_bool, buf);
-        encoding::string::encode_optional(14, &self.required_string, buf);
-        encoding::bytes::encode_optional(15, &self.required_bytes, buf);
-        encoding::message::encode_optional(
-            18,
-            self.required_nested_message.as_deref(),
-            buf,
-            sizes,
-        );
-        encoding::message::encode_optional(
-            19,
-            self.required_foreign_message.as_ref(),
-            buf,
-            sizes,
-        );
-        encoding::enumeration::encode_optional(21, &self.required_nested_enum, buf);
-        encoding::enumeration::encode_optional(22, &self.required_foreign_enum, buf);
-        encoding::string::encode_optional(24, &self.required_string_piece, buf);
-        encoding::string::encode_optional(25, &self.required_cord, buf);
-        encoding::message::encode_optional(
-            27,
-            self.recursive_message.as_deref(),
-            buf,
-            sizes,
-        );
-        encoding::message::encode_optional(
-            28,
-            self.optional_recursive_message.as_deref(),
-            buf,
-            sizes,
-        );
-        encoding::group::encode_optional(201, self.data.as_ref(), buf, sizes);
-        encoding::int32::encode_optional(241, &self.default_int32, buf);
-        encoding::int64::encode_optional(242, &self.default_int64, buf);
-        encoding::uint32::encode_optional(243, &self.default_uint32, buf);
-        encoding::uint64::encode_optional(244, &self.default_uint64, buf);
-        encoding::sint32::encode_optional(245, &self.default_sint32, buf);
-        encoding::sint64::encode_optional(246, &self.default_sint64, buf);
-        encoding::fixed32::encode_optional(247, &self.default_fixed32, buf);
-        encoding::fixed64::encode_optional(248, &self.default_fixed64, buf);
-        encoding::sfixed32::encode_optional(249, &self.default_sfixed32, buf);
-        encoding::sfixed64::encode_optional(250, &self.default_sfixed64, buf);
-        encoding::float::encode_optional(251, &self.default_float, buf);
-        encoding::double::encode_optional(252, &self.default_double, buf);
-        encoding::bool::encode_optional(253, &self.default_bool, buf);
-        encoding::string::encode_optional(254, &self.default_string, buf);
-        encoding::bytes::encode_optional(255, &self.default_bytes, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut ::protoforge::encoding::SizeCache) -> usize {
-        use ::protoforge::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::int32::encoded_len_optional(1, &self.required_int32)
-            + encoding::int64::encoded_len_optional(2, &self.required_int64)
-            + encoding::uint32::encoded_len_optional(3, &self.required_uint32)
-            + encoding::uint64::encoded_len_optional(4, &self.required_uint64)
-            + encoding::sint32::encoded_len_optional(5, &self.required_sint32)
-            + encoding::sint64::encoded_len_optional(6, &self.required_sint64)
-            + encoding::fixed32::encoded_len_optional(7, &self.required_fixed32)
-            + encoding::fixed64::encoded_len_optional(8, &self.required_fixed64)
-            + encoding::sfixed32::encoded_len_optional(9, &self.required_sfixed32)
-            + encoding::sfixed64::encoded_len_optional(10, &self.required_sfixed64)
-            + encoding::float::encoded_len_optional(11, &self.required_float)
-            + encoding::double::encoded_len_optional(12, &self.required_double)
-            + encoding::bool::encoded_len_optional(13, &self.required_bool)
-            + encoding::string::encoded_len_optional(14, &self.required_string)
-            + encoding::bytes::encoded_len_optional(15, &self.required_bytes)
-            + encoding::message::encoded_len_optional(
-                18,
-                self.required_nested_message.as_deref(),
-                sizes,
-            )
-            + encoding::message::encoded_len_optional(
-                19,
-                self.required_foreign_message.as_ref(),
-                sizes,
-            )
-            + encoding::enumeration::encoded_len_optional(21, &self.required_nested_enum)
-            + encoding::enumeration::encoded_len_optional(
-                22,
-                &self.required_foreign_enum,
-            ) + encoding::string::encoded_len_optional(24, &self.required_string_piece)
-            + encoding::string::encoded_len_optional(25, &self.required_cord)
-            + encoding::message::encoded_len_optional(
-                27,
-                self.recursive_message.as_deref(),
-                sizes,
-            )
-            + encoding::message::encoded_len_optional(
-                28,
-                self.optional_recursive_message.as_deref(),
-                sizes,
-            ) + encoding::group::encoded_len_optional(201, self.data.as_ref(), sizes)
-            + encoding::int32::encoded_len_optional(241, &self.default_int32)
-            + encoding::int64::encoded_len_optional(242, &self.default_int64)
-            + encoding::uint32::encoded_len_optional(243, &self.default_uint32)
-            + encoding::uint64::encoded_len_optional(244, &self.default_uint64)
-            + encoding::sint32::encoded_len_optional(245, &self.default_sint32)
-            + encoding::sint64::encoded_len_optional(246, &self.default_sint64)
-            + encoding::fixed32::encoded_len_optional(247, &self.default_fixed32)
-            + encoding::fixed64::encoded_len_optional(248, &self.default_fixed64)
-            + encoding::sfixed32::encoded_len_optional(249, &self.default_sfixed32)
-            + encoding::sfixed64::encoded_len_optional(250, &self.default_sfixed64)
-            + encoding::float::encoded_len_optional(251, &self.default_float)
-            + encoding::double::encoded_len_optional(252, &self.default_double)
-            + encoding::bool::encoded_len_optional(253, &self.default_bool)
-            + encoding::string::encoded_len_optional(254, &self.default_string)
-            + encoding::bytes::encoded_len_optional(255, &self.default_bytes)
+    const FIELD_NAMES: &'static str = "TestAllRequiredTypesProto2: required_int32=1 required_int64=2 required_uint32=3 required_uint64=4 required_sint32=5 required_sint64=6 required_fixed32=7 required_fixed64=8 required_sfixed32=9 required_sfixed64=10 required_float=11 required_double=12 required_bool=13 required_string=14 required_bytes=15 required_nested_message=18 required_foreign_message=19 required_nested_enum=21 required_foreign_enum=22 required_string_piece=24 required_cord=25 recursive_message=27 optional_recursive_message=28 data=201 default_int32=241 default_int64=242 default_uint32=243 default_uint64=244 default_sint32=245 default_sint64=246 default_fixed32=247 default_fixed64=248 default_sfixed32=249 default_sfixed64=250 default_float=251 default_double=252 default_bool=253 default_string=254 default_bytes=255";
+    fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+        use ::protoforge::encoding::codec;
+        v.optional::<codec::Int32>(1, &self.required_int32);
+        v.optional::<codec::Int64>(2, &self.required_int64);
+        v.optional::<codec::UInt32>(3, &self.required_uint32);
+        v.optional::<codec::UInt64>(4, &self.required_uint64);
+        v.optional::<codec::SInt32>(5, &self.required_sint32);
+        v.optional::<codec::SInt64>(6, &self.required_sint64);
+        v.optional::<codec::Fixed32>(7, &self.required_fixed32);
+        v.optional::<codec::Fixed64>(8, &self.required_fixed64);
+        v.optional::<codec::SFixed32>(9, &self.required_sfixed32);
+        v.optional::<codec::SFixed64>(10, &self.required_sfixed64);
+        v.optional::<codec::Float>(11, &self.required_float);
+        v.optional::<codec::Double>(12, &self.required_double);
+        v.optional::<codec::Bool>(13, &self.required_bool);
+        v.optional::<codec::String>(14, &self.required_string);
+        v.optional::<codec::Bytes>(15, &self.required_bytes);
+        v.optional_message(18, self.required_nested_message.as_deref());
+        v.optional_message(19, self.required_foreign_message.as_ref());
+        v.optional::<
+                codec::Enum<test_all_required_types_proto2::NestedEnum>,
+            >(21, &self.required_nested_enum);
+        v.optional::<codec::Enum<ForeignEnumProto2>>(22, &self.required_foreign_enum);
+        v.optional::<codec::String>(24, &self.required_string_piece);
+        v.optional::<codec::String>(25, &self.required_cord);
+        v.optional_message(27, self.recursive_message.as_deref());
+        v.optional_message(28, self.optional_recursive_message.as_deref());
+        v.optional_group(201, self.data.as_ref());
+        v.optional::<codec::Int32>(241, &self.default_int32);
+        v.optional::<codec::Int64>(242, &self.default_int64);
+        v.optional::<codec::UInt32>(243, &self.default_uint32);
+        v.optional::<codec::UInt64>(244, &self.default_uint64);
+        v.optional::<codec::SInt32>(245, &self.default_sint32);
+        v.optional::<codec::SInt64>(246, &self.default_sint64);
+        v.optional::<codec::Fixed32>(247, &self.default_fixed32);
+        v.optional::<codec::Fixed64>(248, &self.default_fixed64);
+        v.optional::<codec::SFixed32>(249, &self.default_sfixed32);
+        v.optional::<codec::SFixed64>(250, &self.default_sfixed64);
+        v.optional::<codec::Float>(251, &self.default_float);
+        v.optional::<codec::Double>(252, &self.default_double);
+        v.optional::<codec::Bool>(253, &self.default_bool);
+        v.optional::<codec::String>(254, &self.default_string);
+        v.optional::<codec::Bytes>(255, &self.default_bytes);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: ::protoforge::encoding::WireType,
-        buf: &mut impl ::protoforge::bytes::Buf,
-        ctx: ::protoforge::encoding::DecodeContext,
+        field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-        use ::protoforge::encoding;
-        match number {
-            1 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.required_int32.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            2 => {
-                encoding::int64::merge(
-                    wire_type,
-                    self.required_int64.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            3 => {
-                encoding::uint32::merge(
-                    wire_type,
-                    self.required_uint32.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            4 => {
-                encoding::uint64::merge(
-                    wire_type,
-                    self.required_uint64.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            5 => {
-                encoding::sint32::merge(
-                    wire_type,
-                    self.required_sint32.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            6 => {
-                encoding::sint64::merge(
-                    wire_type,
-                    self.required_sint64.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            7 => {
-                encoding::fixed32::merge(
-                    wire_type,
-                    self.required_fixed32.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            8 => {
-                encoding::fixed64::merge(
-                    wire_type,
-                    self.required_fixed64.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            9 => {
-                encoding::sfixed32::merge(
-                    wire_type,
-                    self.required_sfixed32.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            10 => {
-                encoding::sfixed64::merge(
-                    wire_type,
-                    self.required_sfixed64.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            11 => {
-                encoding::float::merge(
-                    wire_type,
-                    self.required_float.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            12 => {
-                encoding::double::merge(
-                    wire_type,
-                    self.required_double.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            13 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.required_bool.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
+        use ::protoforge::encoding::codec;
+        match field.number() {
+            1 => field.merge_optional::<codec::Int32>(&mut self.required_int32),
+            2 => field.merge_optional::<codec::Int64>(&mut self.required_int64),
+            3 => field.merge_optional::<codec::UInt32>(&mut self.required_uint32),
+            4 => field.merge_optional::<codec::UInt64>(&mut self.required_uint64),
+            5 => field.merge_optional::<codec::SInt32>(&mut self.required_sint32),
+            6 => field.merge_optional::<codec::SInt64>(&mut self.required_sint64),
+            7 => field.merge_optional::<codec::Fixed32>(&mut self.required_fixed32),
+            8 => field.merge_optional::<codec::Fixed64>(&mut self.required_fixed64),
+            9 => field.merge_optional::<codec::SFixed32>(&mut self.required_sfixed32),
+            10 => field.merge_optional::<codec::SFixed64>(&mut self.required_sfixed64),
+            11 => field.merge_optional::<codec::Float>(&mut self.required_float),
+            12 => field.merge_optional::<codec::Double>(&mut self.required_double),
+            13 => field.merge_optional::<codec::Bool>(&mut self.required_bool),
             14 => {
-                self.required_string = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
+                field
+                    .unverified_string(
+                        &mut self.required_string,
+                        &mut self.unknown_fields,
+                    )
             }
-            15 => {
-                encoding::bytes::merge(
-                    wire_type,
-                    self.required_bytes.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            18 => {
-                encoding::message::merge(
-                    wire_type,
-                    &mut **self.required_nested_message.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            19 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.required_foreign_message.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
+            15 => field.merge_optional::<codec::Bytes>(&mut self.required_bytes),
+            18 => field.boxed_message(&mut self.required_nested_message),
+            19 => field.optional_message(&mut self.required_foreign_message),
             21 => {
-                encoding::enumeration::merge_closed(
-                    number,
-                    wire_type,
-                    &mut self.required_nested_enum,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
+                field
+                    .closed_enum(
+                        &mut self.required_nested_enum,
+                        &mut self.unknown_fields,
+                    )
             }
             22 => {
-                encoding::enumeration::merge_closed(
-                    number,
-                    wire_type,
-                    &mut self.required_foreign_enum,
-                    buf,
-                    ctx,
-                    &mut self.unknown_fields,
-                )
+                field
+                    .closed_enum(
+                        &mut self.required_foreign_enum,
+                        &mut self.unknown_fields,
+                    )
             }
             24 => {
-                self.required_string_piece = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
+                field
+                    .unverified_string(
+                        &mut self.required_string_piece,
+                        &mut self.unknown_fields,
+                    )
             }
             25 => {
-                self.required_cord = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
+                field
+                    .unverified_string(&mut self.required_cord, &mut self.unknown_fields)
             }
-            27 => {
-                encoding::message::merge(
-                    wire_type,
-                    &mut **self.recursive_message.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            28 => {
-                encoding::message::merge(
-                    wire_type,
-                    &mut **self.optional_recursive_message.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            201 => {
-                encoding::group::merge(
-                    number,
-                    wire_type,
-                    self.data.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            241 => {
-                encoding::int32::merge(
-                    wire_type,
-                    self.default_int32.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            242 => {
-                encoding::int64::merge(
-                    wire_type,
-                    self.default_int64.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            243 => {
-                encoding::uint32::merge(
-                    wire_type,
-                    self.default_uint32.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            244 => {
-                encoding::uint64::merge(
-                    wire_type,
-                    self.default_uint64.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            245 => {
-                encoding::sint32::merge(
-                    wire_type,
-                    self.default_sint32.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            246 => {
-                encoding::sint64::merge(
-                    wire_type,
-                    self.default_sint64.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            247 => {
-                encoding::fixed32::merge(
-                    wire_type,
-                    self.default_fixed32.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            248 => {
-                encoding::fixed64::merge(
-                    wire_type,
-                    self.default_fixed64.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            249 => {
-                encoding::sfixed32::merge(
-                    wire_type,
-                    self.default_sfixed32.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            250 => {
-                encoding::sfixed64::merge(
-                    wire_type,
-                    self.default_sfixed64.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            251 => {
-                encoding::float::merge(
-                    wire_type,
-                    self.default_float.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            252 => {
-                encoding::double::merge(
-                    wire_type,
-                    self.default_double.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            253 => {
-                encoding::bool::merge(
-                    wire_type,
-                    self.default_bool.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
+            27 => field.boxed_message(&mut self.recursive_message),
+            28 => field.boxed_message(&mut self.optional_recursive_message),
+            201 => field.optional_group(&mut self.data),
+            241 => field.merge_optional::<codec::Int32>(&mut self.default_int32),
+            242 => field.merge_optional::<codec::Int64>(&mut self.default_int64),
+            243 => field.merge_optional::<codec::UInt32>(&mut self.default_uint32),
+            244 => field.merge_optional::<codec::UInt64>(&mut self.default_uint64),
+            245 => field.merge_optional::<codec::SInt32>(&mut self.default_sint32),
+            246 => field.merge_optional::<codec::SInt64>(&mut self.default_sint64),
+            247 => field.merge_optional::<codec::Fixed32>(&mut self.default_fixed32),
+            248 => field.merge_optional::<codec::Fixed64>(&mut self.default_fixed64),
+            249 => field.merge_optional::<codec::SFixed32>(&mut self.default_sfixed32),
+            250 => field.merge_optional::<codec::SFixed64>(&mut self.default_sfixed64),
+            251 => field.merge_optional::<codec::Float>(&mut self.default_float),
+            252 => field.merge_optional::<codec::Double>(&mut self.default_double),
+            253 => field.merge_optional::<codec::Bool>(&mut self.default_bool),
             254 => {
-                self.default_string = encoding::string::decode_unverified(
-                    number,
-                    wire_type,
-                    buf,
-                    &mut self.unknown_fields,
-                )?;
-                ::core::result::Result::Ok(())
+                field
+                    .unverified_string(
+                        &mut self.default_string,
+                        &mut self.unknown_fields,
+                    )
             }
-            255 => {
-                encoding::bytes::merge(
-                    wire_type,
-                    self.default_bytes.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            255 => field.merge_optional::<codec::Bytes>(&mut self.default_bytes),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
     fn check_initialized(
@@ -4622,83 +2408,24 @@ pub mod test_all_required_types_proto2 {
         }
     }
     impl ::protoforge::Message for NestedMessage {
-        const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-            "NestedMessage",
-            &[(1, "a"), (2, "corecursive"), (3, "optional_corecursive")],
-        );
-        fn encode_with(
-            &self,
-            buf: &mut impl ::protoforge::bytes::BufMut,
-            sizes: &mut ::protoforge::encoding::SizeCache,
-        ) {
-            use ::protoforge::encoding;
-            encoding::int32::encode_optional(1, &self.a, buf);
-            encoding::message::encode_optional(
-                2,
-                self.corecursive.as_deref(),
-                buf,
-                sizes,
-            );
-            encoding::message::encode_optional(
-                3,
-                self.optional_corecursive.as_deref(),
-                buf,
-                sizes,
-            );
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(
-            &self,
-            sizes: &mut ::protoforge::encoding::SizeCache,
-        ) -> usize {
-            use ::protoforge::encoding;
-            self.unknown_fields.encoded_len()
-                + encoding::int32::encoded_len_optional(1, &self.a)
-                + encoding::message::encoded_len_optional(
-                    2,
-                    self.corecursive.as_deref(),
-                    sizes,
-                )
-                + encoding::message::encoded_len_optional(
-                    3,
-                    self.optional_corecursive.as_deref(),
-                    sizes,
-                )
+        const FIELD_NAMES: &'static str = "NestedMessage: a=1 corecursive=2 optional_corecursive=3";
+        fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+            use ::protoforge::encoding::codec;
+            v.optional::<codec::Int32>(1, &self.a);
+            v.optional_message(2, self.corecursive.as_deref());
+            v.optional_message(3, self.optional_corecursive.as_deref());
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: ::protoforge::encoding::WireType,
-            buf: &mut impl ::protoforge::bytes::Buf,
-            ctx: ::protoforge::encoding::DecodeContext,
+            field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-            use ::protoforge::encoding;
-            match number {
-                1 => {
-                    encoding::int32::merge(
-                        wire_type,
-                        self.a.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                2 => {
-                    encoding::message::merge(
-                        wire_type,
-                        &mut **self.corecursive.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                3 => {
-                    encoding::message::merge(
-                        wire_type,
-                        &mut **self.optional_corecursive.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            use ::protoforge::encoding::codec;
+            match field.number() {
+                1 => field.merge_optional::<codec::Int32>(&mut self.a),
+                2 => field.boxed_message(&mut self.corecursive),
+                3 => field.boxed_message(&mut self.optional_corecursive),
+                _ => field.unknown(&mut self.unknown_fields),
             }
         }
         fn check_initialized(
@@ -4765,55 +2492,22 @@ pub mod test_all_required_types_proto2 {
         }
     }
     impl ::protoforge::Message for Data {
-        const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-            "Data",
-            &[(202, "group_int32"), (203, "group_uint32")],
-        );
-        fn encode_with(
-            &self,
-            buf: &mut impl ::protoforge::bytes::BufMut,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) {
-            use ::protoforge::encoding;
-            encoding::int32::encode_optional(202, &self.group_int32, buf);
-            encoding::uint32::encode_optional(203, &self.group_uint32, buf);
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(
-            &self,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) -> usize {
-            use ::protoforge::encoding;
-            self.unknown_fields.encoded_len()
-                + encoding::int32::encoded_len_optional(202, &self.group_int32)
-                + encoding::uint32::encoded_len_optional(203, &self.group_uint32)
+        const FIELD_NAMES: &'static str = "Data: group_int32=202 group_uint32=203";
+        fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+            use ::protoforge::encoding::codec;
+            v.optional::<codec::Int32>(202, &self.group_int32);
+            v.optional::<codec::UInt32>(203, &self.group_uint32);
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: ::protoforge::encoding::WireType,
-            buf: &mut impl ::protoforge::bytes::Buf,
-            ctx: ::protoforge::encoding::DecodeContext,
+            field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-            use ::protoforge::encoding;
-            match number {
-                202 => {
-                    encoding::int32::merge(
-                        wire_type,
-                        self.group_int32.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                203 => {
-                    encoding::uint32::merge(
-                        wire_type,
-                        self.group_uint32.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            use ::protoforge::encoding::codec;
+            match field.number() {
+                202 => field.merge_optional::<codec::Int32>(&mut self.group_int32),
+                203 => field.merge_optional::<codec::UInt32>(&mut self.group_uint32),
+                _ => field.unknown(&mut self.unknown_fields),
             }
         }
         fn check_initialized(
@@ -4858,41 +2552,14 @@ pub mod test_all_required_types_proto2 {
         }
     }
     impl ::protoforge::Message for MessageSetCorrect {
-        fn encode_with(
-            &self,
-            buf: &mut impl ::protoforge::bytes::BufMut,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) {
-            use ::protoforge::encoding;
-            encoding::message_set::encode_unknown(&self.unknown_fields, buf);
-        }
-        fn encoded_len_with(
-            &self,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) -> usize {
-            use ::protoforge::encoding;
-            encoding::message_set::encoded_len_unknown(&self.unknown_fields)
+        fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+            v.message_set(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: ::protoforge::encoding::WireType,
-            buf: &mut impl ::protoforge::bytes::Buf,
-            ctx: ::protoforge::encoding::DecodeContext,
+            field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-            use ::protoforge::encoding;
-            match number {
-                encoding::message_set::ITEM if wire_type
-                    == encoding::WireType::StartGroup => {
-                    encoding::message_set::merge_item(
-                        wire_type,
-                        buf,
-                        ctx,
-                        &mut self.unknown_fields,
-                    )
-                }
-                _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
-            }
+            field.message_set(&mut self.unknown_fields)
         }
         fn check_initialized(
             &self,
@@ -4990,46 +2657,19 @@ pub mod test_all_required_types_proto2 {
         }
     }
     impl ::protoforge::Message for MessageSetCorrectExtension1 {
-        const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-            "MessageSetCorrectExtension1",
-            &[(25, "str")],
-        );
-        fn encode_with(
-            &self,
-            buf: &mut impl ::protoforge::bytes::BufMut,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) {
-            use ::protoforge::encoding;
-            encoding::string::encode_optional(25, &self.str, buf);
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(
-            &self,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) -> usize {
-            use ::protoforge::encoding;
-            self.unknown_fields.encoded_len()
-                + encoding::string::encoded_len_optional(25, &self.str)
+        const FIELD_NAMES: &'static str = "MessageSetCorrectExtension1: str=25";
+        fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+            use ::protoforge::encoding::codec;
+            v.optional::<codec::String>(25, &self.str);
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: ::protoforge::encoding::WireType,
-            buf: &mut impl ::protoforge::bytes::Buf,
-            ctx: ::protoforge::encoding::DecodeContext,
+            field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-            use ::protoforge::encoding;
-            match number {
-                25 => {
-                    self.str = encoding::string::decode_unverified(
-                        number,
-                        wire_type,
-                        buf,
-                        &mut self.unknown_fields,
-                    )?;
-                    ::core::result::Result::Ok(())
-                }
-                _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            match field.number() {
+                25 => field.unverified_string(&mut self.str, &mut self.unknown_fields),
+                _ => field.unknown(&mut self.unknown_fields),
             }
         }
         fn check_initialized(
@@ -5079,45 +2719,20 @@ pub mod test_all_required_types_proto2 {
         }
     }
     impl ::protoforge::Message for MessageSetCorrectExtension2 {
-        const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-            "MessageSetCorrectExtension2",
-            &[(9, "i")],
-        );
-        fn encode_with(
-            &self,
-            buf: &mut impl ::protoforge::bytes::BufMut,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) {
-            use ::protoforge::encoding;
-            encoding::int32::encode_optional(9, &self.i, buf);
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(
-            &self,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) -> usize {
-            use ::protoforge::encoding;
-            self.unknown_fields.encoded_len()
-                + encoding::int32::encoded_len_optional(9, &self.i)
+        const FIELD_NAMES: &'static str = "MessageSetCorrectExtension2: i=9";
+        fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+            use ::protoforge::encoding::codec;
+            v.optional::<codec::Int32>(9, &self.i);
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: ::protoforge::encoding::WireType,
-            buf: &mut impl ::protoforge::bytes::Buf,
-            ctx: ::protoforge::encoding::DecodeContext,
+            field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-            use ::protoforge::encoding;
-            match number {
-                9 => {
-                    encoding::int32::merge(
-                        wire_type,
-                        self.i.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            use ::protoforge::encoding::codec;
+            match field.number() {
+                9 => field.merge_optional::<codec::Int32>(&mut self.i),
+                _ => field.unknown(&mut self.unknown_fields),
             }
         }
         fn check_initialized(
@@ -5217,81 +2832,36 @@ pub struct TestLargeOneof {
     pub unknown_fields: ::protoforge::UnknownFields,
 }
 impl ::protoforge::Message for TestLargeOneof {
-    const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-        "TestLargeOneof",
-        &[(1, "a1"), (2, "a2"), (3, "a3"), (4, "a4"), (5, "a5")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl ::protoforge::bytes::BufMut,
-        sizes: &mut ::protoforge::encoding::SizeCache,
-    ) {
-        use ::protoforge::encoding;
+    const FIELD_NAMES: &'static str = "TestLargeOneof: a1=1 a2=2 a3=3 a4=4 a5=5";
+    fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
         if let ::core::option::Option::Some(oneof) = &self.large_oneof {
             match oneof {
-                test_large_oneof::LargeOneof::A1(value) => {
-                    encoding::message::encode(1, value, buf, sizes)
-                }
-                test_large_oneof::LargeOneof::A2(value) => {
-                    encoding::message::encode(2, value, buf, sizes)
-                }
-                test_large_oneof::LargeOneof::A3(value) => {
-                    encoding::message::encode(3, value, buf, sizes)
-                }
-                test_large_oneof::LargeOneof::A4(value) => {
-                    encoding::message::encode(4, value, buf, sizes)
-                }
-                test_large_oneof::LargeOneof::A5(value) => {
-                    encoding::message::encode(5, value, buf, sizes)
-                }
+                test_large_oneof::LargeOneof::A1(value) => v.message(1, value),
+                test_large_oneof::LargeOneof::A2(value) => v.message(2, value),
+                test_large_oneof::LargeOneof::A3(value) => v.message(3, value),
+                test_large_oneof::LargeOneof::A4(value) => v.message(4, value),
+                test_large_oneof::LargeOneof::A5(value) => v.message(5, value),
             }
         }
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut ::protoforge::encoding::SizeCache) -> usize {
-        use ::protoforge::encoding;
-        self.unknown_fields.encoded_len()
-            + match &self.large_oneof {
-                ::core::option::Option::Some(test_large_oneof::LargeOneof::A1(value)) => {
-                    encoding::message::encoded_len(1, value, sizes)
-                }
-                ::core::option::Option::Some(test_large_oneof::LargeOneof::A2(value)) => {
-                    encoding::message::encoded_len(2, value, sizes)
-                }
-                ::core::option::Option::Some(test_large_oneof::LargeOneof::A3(value)) => {
-                    encoding::message::encoded_len(3, value, sizes)
-                }
-                ::core::option::Option::Some(test_large_oneof::LargeOneof::A4(value)) => {
-                    encoding::message::encoded_len(4, value, sizes)
-                }
-                ::core::option::Option::Some(test_large_oneof::LargeOneof::A5(value)) => {
-                    encoding::message::encoded_len(5, value, sizes)
-                }
-                _ => 0,
-            }
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: ::protoforge::encoding::WireType,
-        buf: &mut impl ::protoforge::bytes::Buf,
-        ctx: ::protoforge::encoding::DecodeContext,
+        field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-        use ::protoforge::encoding;
-        match number {
+        match field.number() {
             1 => {
                 if let ::core::option::Option::Some(
                     test_large_oneof::LargeOneof::A1(value),
                 ) = &mut self.large_oneof
                 {
-                    encoding::message::merge(wire_type, value, buf, ctx)
+                    field.message(value)
                 } else {
-                    let mut value = <test_large_oneof::A1 as ::core::default::Default>::default();
-                    encoding::message::merge(wire_type, &mut value, buf, ctx)?;
-                    self.large_oneof = ::core::option::Option::Some(
-                        test_large_oneof::LargeOneof::A1(value),
-                    );
-                    ::core::result::Result::Ok(())
+                    field
+                        .oneof_message(
+                            &mut self.large_oneof,
+                            test_large_oneof::LargeOneof::A1,
+                        )
                 }
             }
             2 => {
@@ -5299,14 +2869,13 @@ impl ::protoforge::Message for TestLargeOneof {
                     test_large_oneof::LargeOneof::A2(value),
                 ) = &mut self.large_oneof
                 {
-                    encoding::message::merge(wire_type, value, buf, ctx)
+                    field.message(value)
                 } else {
-                    let mut value = <test_large_oneof::A2 as ::core::default::Default>::default();
-                    encoding::message::merge(wire_type, &mut value, buf, ctx)?;
-                    self.large_oneof = ::core::option::Option::Some(
-                        test_large_oneof::LargeOneof::A2(value),
-                    );
-                    ::core::result::Result::Ok(())
+                    field
+                        .oneof_message(
+                            &mut self.large_oneof,
+                            test_large_oneof::LargeOneof::A2,
+                        )
                 }
             }
             3 => {
@@ -5314,14 +2883,13 @@ impl ::protoforge::Message for TestLargeOneof {
                     test_large_oneof::LargeOneof::A3(value),
                 ) = &mut self.large_oneof
                 {
-                    encoding::message::merge(wire_type, value, buf, ctx)
+                    field.message(value)
                 } else {
-                    let mut value = <test_large_oneof::A3 as ::core::default::Default>::default();
-                    encoding::message::merge(wire_type, &mut value, buf, ctx)?;
-                    self.large_oneof = ::core::option::Option::Some(
-                        test_large_oneof::LargeOneof::A3(value),
-                    );
-                    ::core::result::Result::Ok(())
+                    field
+                        .oneof_message(
+                            &mut self.large_oneof,
+                            test_large_oneof::LargeOneof::A3,
+                        )
                 }
             }
             4 => {
@@ -5329,14 +2897,13 @@ impl ::protoforge::Message for TestLargeOneof {
                     test_large_oneof::LargeOneof::A4(value),
                 ) = &mut self.large_oneof
                 {
-                    encoding::message::merge(wire_type, value, buf, ctx)
+                    field.message(value)
                 } else {
-                    let mut value = <test_large_oneof::A4 as ::core::default::Default>::default();
-                    encoding::message::merge(wire_type, &mut value, buf, ctx)?;
-                    self.large_oneof = ::core::option::Option::Some(
-                        test_large_oneof::LargeOneof::A4(value),
-                    );
-                    ::core::result::Result::Ok(())
+                    field
+                        .oneof_message(
+                            &mut self.large_oneof,
+                            test_large_oneof::LargeOneof::A4,
+                        )
                 }
             }
             5 => {
@@ -5344,17 +2911,16 @@ impl ::protoforge::Message for TestLargeOneof {
                     test_large_oneof::LargeOneof::A5(value),
                 ) = &mut self.large_oneof
                 {
-                    encoding::message::merge(wire_type, value, buf, ctx)
+                    field.message(value)
                 } else {
-                    let mut value = <test_large_oneof::A5 as ::core::default::Default>::default();
-                    encoding::message::merge(wire_type, &mut value, buf, ctx)?;
-                    self.large_oneof = ::core::option::Option::Some(
-                        test_large_oneof::LargeOneof::A5(value),
-                    );
-                    ::core::result::Result::Ok(())
+                    field
+                        .oneof_message(
+                            &mut self.large_oneof,
+                            test_large_oneof::LargeOneof::A5,
+                        )
                 }
             }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -5371,27 +2937,14 @@ pub mod test_large_oneof {
         pub unknown_fields: ::protoforge::UnknownFields,
     }
     impl ::protoforge::Message for A1 {
-        fn encode_with(
-            &self,
-            buf: &mut impl ::protoforge::bytes::BufMut,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) {
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(
-            &self,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) -> usize {
-            self.unknown_fields.encoded_len()
+        fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: ::protoforge::encoding::WireType,
-            buf: &mut impl ::protoforge::bytes::Buf,
-            ctx: ::protoforge::encoding::DecodeContext,
+            field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-            self.unknown_fields.merge_field(number, wire_type, buf, ctx)
+            field.unknown(&mut self.unknown_fields)
         }
     }
     impl ::protoforge::Name for A1 {
@@ -5405,27 +2958,14 @@ pub mod test_large_oneof {
         pub unknown_fields: ::protoforge::UnknownFields,
     }
     impl ::protoforge::Message for A2 {
-        fn encode_with(
-            &self,
-            buf: &mut impl ::protoforge::bytes::BufMut,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) {
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(
-            &self,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) -> usize {
-            self.unknown_fields.encoded_len()
+        fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: ::protoforge::encoding::WireType,
-            buf: &mut impl ::protoforge::bytes::Buf,
-            ctx: ::protoforge::encoding::DecodeContext,
+            field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-            self.unknown_fields.merge_field(number, wire_type, buf, ctx)
+            field.unknown(&mut self.unknown_fields)
         }
     }
     impl ::protoforge::Name for A2 {
@@ -5439,27 +2979,14 @@ pub mod test_large_oneof {
         pub unknown_fields: ::protoforge::UnknownFields,
     }
     impl ::protoforge::Message for A3 {
-        fn encode_with(
-            &self,
-            buf: &mut impl ::protoforge::bytes::BufMut,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) {
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(
-            &self,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) -> usize {
-            self.unknown_fields.encoded_len()
+        fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: ::protoforge::encoding::WireType,
-            buf: &mut impl ::protoforge::bytes::Buf,
-            ctx: ::protoforge::encoding::DecodeContext,
+            field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-            self.unknown_fields.merge_field(number, wire_type, buf, ctx)
+            field.unknown(&mut self.unknown_fields)
         }
     }
     impl ::protoforge::Name for A3 {
@@ -5473,27 +3000,14 @@ pub mod test_large_oneof {
         pub unknown_fields: ::protoforge::UnknownFields,
     }
     impl ::protoforge::Message for A4 {
-        fn encode_with(
-            &self,
-            buf: &mut impl ::protoforge::bytes::BufMut,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) {
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(
-            &self,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) -> usize {
-            self.unknown_fields.encoded_len()
+        fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: ::protoforge::encoding::WireType,
-            buf: &mut impl ::protoforge::bytes::Buf,
-            ctx: ::protoforge::encoding::DecodeContext,
+            field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-            self.unknown_fields.merge_field(number, wire_type, buf, ctx)
+            field.unknown(&mut self.unknown_fields)
         }
     }
     impl ::protoforge::Name for A4 {
@@ -5507,27 +3021,14 @@ pub mod test_large_oneof {
         pub unknown_fields: ::protoforge::UnknownFields,
     }
     impl ::protoforge::Message for A5 {
-        fn encode_with(
-            &self,
-            buf: &mut impl ::protoforge::bytes::BufMut,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) {
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(
-            &self,
-            _sizes: &mut ::protoforge::encoding::SizeCache,
-        ) -> usize {
-            self.unknown_fields.encoded_len()
+        fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: ::protoforge::encoding::WireType,
-            buf: &mut impl ::protoforge::bytes::Buf,
-            ctx: ::protoforge::encoding::DecodeContext,
+            field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-            self.unknown_fields.merge_field(number, wire_type, buf, ctx)
+            field.unknown(&mut self.unknown_fields)
         }
     }
     impl ::protoforge::Name for A5 {

@@ -179,1980 +179,554 @@ pub struct TestAllTypesProto3 {
     pub unknown_fields: ::protoforge::UnknownFields,
 }
 impl ::protoforge::Message for TestAllTypesProto3 {
-    const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-        "TestAllTypesProto3",
-        &[
-            (1, "optional_int32"),
-            (2, "optional_int64"),
-            (3, "optional_uint32"),
-            (4, "optional_uint64"),
-            (5, "optional_sint32"),
-            (6, "optional_sint64"),
-            (7, "optional_fixed32"),
-            (8, "optional_fixed64"),
-            (9, "optional_sfixed32"),
-            (10, "optional_sfixed64"),
-            (11, "optional_float"),
-            (12, "optional_double"),
-            (13, "optional_bool"),
-            (14, "optional_string"),
-            (15, "optional_bytes"),
-            (18, "optional_nested_message"),
-            (19, "optional_foreign_message"),
-            (21, "optional_nested_enum"),
-            (22, "optional_foreign_enum"),
-            (23, "optional_aliased_enum"),
-            (24, "optional_string_piece"),
-            (25, "optional_cord"),
-            (27, "recursive_message"),
-            (31, "repeated_int32"),
-            (32, "repeated_int64"),
-            (33, "repeated_uint32"),
-            (34, "repeated_uint64"),
-            (35, "repeated_sint32"),
-            (36, "repeated_sint64"),
-            (37, "repeated_fixed32"),
-            (38, "repeated_fixed64"),
-            (39, "repeated_sfixed32"),
-            (40, "repeated_sfixed64"),
-            (41, "repeated_float"),
-            (42, "repeated_double"),
-            (43, "repeated_bool"),
-            (44, "repeated_string"),
-            (45, "repeated_bytes"),
-            (48, "repeated_nested_message"),
-            (49, "repeated_foreign_message"),
-            (51, "repeated_nested_enum"),
-            (52, "repeated_foreign_enum"),
-            (54, "repeated_string_piece"),
-            (55, "repeated_cord"),
-            (56, "map_int32_int32"),
-            (57, "map_int64_int64"),
-            (58, "map_uint32_uint32"),
-            (59, "map_uint64_uint64"),
-            (60, "map_sint32_sint32"),
-            (61, "map_sint64_sint64"),
-            (62, "map_fixed32_fixed32"),
-            (63, "map_fixed64_fixed64"),
-            (64, "map_sfixed32_sfixed32"),
-            (65, "map_sfixed64_sfixed64"),
-            (66, "map_int32_float"),
-            (67, "map_int32_double"),
-            (68, "map_bool_bool"),
-            (69, "map_string_string"),
-            (70, "map_string_bytes"),
-            (71, "map_string_nested_message"),
-            (72, "map_string_foreign_message"),
-            (73, "map_string_nested_enum"),
-            (74, "map_string_foreign_enum"),
-            (75, "packed_int32"),
-            (76, "packed_int64"),
-            (77, "packed_uint32"),
-            (78, "packed_uint64"),
-            (79, "packed_sint32"),
-            (80, "packed_sint64"),
-            (81, "packed_fixed32"),
-            (82, "packed_fixed64"),
-            (83, "packed_sfixed32"),
-            (84, "packed_sfixed64"),
-            (85, "packed_float"),
-            (86, "packed_double"),
-            (87, "packed_bool"),
-            (88, "packed_nested_enum"),
-            (89, "unpacked_int32"),
-            (90, "unpacked_int64"),
-            (91, "unpacked_uint32"),
-            (92, "unpacked_uint64"),
-            (93, "unpacked_sint32"),
-            (94, "unpacked_sint64"),
-            (95, "unpacked_fixed32"),
-            (96, "unpacked_fixed64"),
-            (97, "unpacked_sfixed32"),
-            (98, "unpacked_sfixed64"),
-            (99, "unpacked_float"),
-            (100, "unpacked_double"),
-            (101, "unpacked_bool"),
-            (102, "unpacked_nested_enum"),
-            (111, "oneof_uint32"),
-            (112, "oneof_nested_message"),
-            (113, "oneof_string"),
-            (114, "oneof_bytes"),
-            (115, "oneof_bool"),
-            (116, "oneof_uint64"),
-            (117, "oneof_float"),
-            (118, "oneof_double"),
-            (119, "oneof_enum"),
-            (120, "oneof_null_value"),
-            (201, "optional_bool_wrapper"),
-            (202, "optional_int32_wrapper"),
-            (203, "optional_int64_wrapper"),
-            (204, "optional_uint32_wrapper"),
-            (205, "optional_uint64_wrapper"),
-            (206, "optional_float_wrapper"),
-            (207, "optional_double_wrapper"),
-            (208, "optional_string_wrapper"),
-            (209, "optional_bytes_wrapper"),
-            (211, "repeated_bool_wrapper"),
-            (212, "repeated_int32_wrapper"),
-            (213, "repeated_int64_wrapper"),
-            (214, "repeated_uint32_wrapper"),
-            (215, "repeated_uint64_wrapper"),
-            (216, "repeated_float_wrapper"),
-            (217, "repeated_double_wrapper"),
-            (218, "repeated_string_wrapper"),
-            (219, "repeated_bytes_wrapper"),
-            (301, "optional_duration"),
-            (302, "optional_timestamp"),
-            (303, "optional_field_mask"),
-            (304, "optional_struct"),
-            (305, "optional_any"),
-            (306, "optional_value"),
-            (307, "optional_null_value"),
-            (308, "optional_empty"),
-            (311, "repeated_duration"),
-            (312, "repeated_timestamp"),
-            (313, "repeated_fieldmask"),
-            (315, "repeated_any"),
-            (316, "repeated_value"),
-            (317, "repeated_list_value"),
-            (318, "repeated_empty"),
-            (324, "repeated_struct"),
-            (401, "fieldname1"),
-            (402, "field_name2"),
-            (403, "_field_name3"),
-            (404, "field__name4_"),
-            (405, "field0name5"),
-            (406, "field_0_name6"),
-            (407, "fieldName7"),
-            (408, "FieldName8"),
-            (409, "field_Name9"),
-            (410, "Field_Name10"),
-            (411, "FIELD_NAME11"),
-            (412, "FIELD_name12"),
-            (413, "__field_name13"),
-            (414, "__Field_name14"),
-            (415, "field__name15"),
-            (416, "field__Name16"),
-            (417, "field_name17__"),
-            (418, "Field_name18__"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl ::protoforge::bytes::BufMut,
-        sizes: &mut ::protoforge::encoding::SizeCache,
-    ) {
-        use ::protoforge::encoding;
-        encoding::int32::encode_implicit(1, &self.optional_int32, buf);
-        encoding::int64::encode_implicit(2, &self.optional_int64, buf);
-        encoding::uint32::encode_implicit(3, &self.optional_uint32, buf);
-        encoding::uint64::encode_implicit(4, &self.optional_uint64, buf);
-        encoding::sint32::encode_implicit(5, &self.optional_sint32, buf);
-        encoding::sint64::encode_implicit(6, &self.optional_sint64, buf);
-        encoding::fixed32::encode_implicit(7, &self.optional_fixed32, buf);
-        encoding::fixed64::encode_implicit(8, &self.optional_fixed64, buf);
-        encoding::sfixed32::encode_implicit(9, &self.optional_sfixed32, buf);
-        encoding::sfixed64::encode_implicit(10, &self.optional_sfixed64, buf);
-        encoding::float::encode_implicit(11, &self.optional_float, buf);
-        encoding::double::encode_implicit(12, &self.optional_double, buf);
-        encoding::bool::encode_implicit(13, &self.optional_bool, buf);
-        encoding::string::encode_implicit(14, &self.optional_string, buf);
-        encoding::bytes::encode_implicit(15, &self.optional_bytes, buf);
-        encoding::message::encode_optional(
-            18,
-            self.optional_nested_message.as_deref(),
-            buf,
-            sizes,
-        );
-        encoding::message::encode_optional(
-            19,
-            self.optional_foreign_message.as_ref(),
-            buf,
-            sizes,
-        );
-        encoding::open_enum::encode_implicit(21, &self.optional_nested_enum, buf);
-        encoding::open_enum::encode_implicit(22, &self.optional_foreign_enum, buf);
-        encoding::open_enum::encode_implicit(23, &self.optional_aliased_enum, buf);
-        encoding::string::encode_implicit(24, &self.optional_string_piece, buf);
-        encoding::string::encode_implicit(25, &self.optional_cord, buf);
-        encoding::message::encode_optional(
-            27,
-            self.recursive_message.as_deref(),
-            buf,
-            sizes,
-        );
-        encoding::int32::encode_packed(31, &self.repeated_int32, buf);
-        encoding::int64::encode_packed(32, &self.repeated_int64, buf);
-        encoding::uint32::encode_packed(33, &self.repeated_uint32, buf);
-        encoding::uint64::encode_packed(34, &self.repeated_uint64, buf);
-        encoding::sint32::encode_packed(35, &self.repeated_sint32, buf);
-        encoding::sint64::encode_packed(36, &self.repeated_sint64, buf);
-        encoding::fixed32::encode_packed(37, &self.repeated_fixed32, buf);
-        encoding::fixed64::encode_packed(38, &self.repeated_fixed64, buf);
-        encoding::sfixed32::encode_packed(39, &self.repeated_sfixed32, buf);
-        encoding::sfixed64::encode_packed(40, &self.repeated_sfixed64, buf);
-        encoding::float::encode_packed(41, &self.repeated_float, buf);
-        encoding::double::encode_packed(42, &self.repeated_double, buf);
-        encoding::bool::encode_packed(43, &self.repeated_bool, buf);
-        encoding::string::encode_repeated(44, &self.repeated_string, buf);
-        encoding::bytes::encode_repeated(45, &self.repeated_bytes, buf);
-        encoding::message::encode_repeated(
-            48,
-            &self.repeated_nested_message,
-            buf,
-            sizes,
-        );
-        encoding::message::encode_repeated(
-            49,
-            &self.repeated_foreign_message,
-            buf,
-            sizes,
-        );
-        encoding::open_enum::encode_packed(51, &self.repeated_nested_enum, buf);
-        encoding::open_enum::encode_packed(52, &self.repeated_foreign_enum, buf);
-        encoding::string::encode_repeated(54, &self.repeated_string_piece, buf);
-        encoding::string::encode_repeated(55, &self.repeated_cord, buf);
-        encoding::map::encode::<
-            encoding::codec::Int32,
-            encoding::codec::Int32,
-            _,
-        >(56, &self.map_int32_int32, buf);
-        encoding::map::encode::<
-            encoding::codec::Int64,
-            encoding::codec::Int64,
-            _,
-        >(57, &self.map_int64_int64, buf);
-        encoding::map::encode::<
-            encoding::codec::UInt32,
-            encoding::codec::UInt32,
-            _,
-        >(58, &self.map_uint32_uint32, buf);
-        encoding::map::encode::<
-            encoding::codec::UInt64,
-            encoding::codec::UInt64,
-            _,
-        >(59, &self.map_uint64_uint64, buf);
-        encoding::map::encode::<
-            encoding::codec::SInt32,
-            encoding::codec::SInt32,
-            _,
-        >(60, &self.map_sint32_sint32, buf);
-        encoding::map::encode::<
-            encoding::codec::SInt64,
-            encoding::codec::SInt64,
-            _,
-        >(61, &self.map_sint64_sint64, buf);
-        encoding::map::encode::<
-            encoding::codec::Fixed32,
-            encoding::codec::Fixed32,
-            _,
-        >(62, &self.map_fixed32_fixed32, buf);
-        encoding::map::encode::<
-            encoding::codec::Fixed64,
-            encoding::codec::Fixed64,
-            _,
-        >(63, &self.map_fixed64_fixed64, buf);
-        encoding::map::encode::<
-            encoding::codec::SFixed32,
-            encoding::codec::SFixed32,
-            _,
-        >(64, &self.map_sfixed32_sfixed32, buf);
-        encoding::map::encode::<
-            encoding::codec::SFixed64,
-            encoding::codec::SFixed64,
-            _,
-        >(65, &self.map_sfixed64_sfixed64, buf);
-        encoding::map::encode::<
-            encoding::codec::Int32,
-            encoding::codec::Float,
-            _,
-        >(66, &self.map_int32_float, buf);
-        encoding::map::encode::<
-            encoding::codec::Int32,
-            encoding::codec::Double,
-            _,
-        >(67, &self.map_int32_double, buf);
-        encoding::map::encode::<
-            encoding::codec::Bool,
-            encoding::codec::Bool,
-            _,
-        >(68, &self.map_bool_bool, buf);
-        encoding::map::encode::<
-            encoding::codec::String,
-            encoding::codec::String,
-            _,
-        >(69, &self.map_string_string, buf);
-        encoding::map::encode::<
-            encoding::codec::String,
-            encoding::codec::Bytes,
-            _,
-        >(70, &self.map_string_bytes, buf);
-        encoding::map::encode::<
-            encoding::codec::String,
-            encoding::codec::Message<test_all_types_proto3::NestedMessage>,
-            _,
-        >(71, &self.map_string_nested_message, buf);
-        encoding::map::encode::<
-            encoding::codec::String,
-            encoding::codec::Message<ForeignMessage>,
-            _,
-        >(72, &self.map_string_foreign_message, buf);
-        encoding::map::encode::<
-            encoding::codec::String,
-            encoding::codec::OpenEnum<test_all_types_proto3::NestedEnum>,
-            _,
-        >(73, &self.map_string_nested_enum, buf);
-        encoding::map::encode::<
-            encoding::codec::String,
-            encoding::codec::OpenEnum<ForeignEnum>,
-            _,
-        >(74, &self.map_string_foreign_enum, buf);
-        encoding::int32::encode_packed(75, &self.packed_int32, buf);
-        encoding::int64::encode_packed(76, &self.packed_int64, buf);
-        encoding::uint32::encode_packed(77, &self.packed_uint32, buf);
-        encoding::uint64::encode_packed(78, &self.packed_uint64, buf);
-        encoding::sint32::encode_packed(79, &self.packed_sint32, buf);
-        encoding::sint64::encode_packed(80, &self.packed_sint64, buf);
-        encoding::fixed32::encode_packed(81, &self.packed_fixed32, buf);
-        encoding::fixed64::encode_packed(82, &self.packed_fixed64, buf);
-        encoding::sfixed32::encode_packed(83, &self.packed_sfixed32, buf);
-        encoding::sfixed64::encode_packed(84, &self.packed_sfixed64, buf);
-        encoding::float::encode_packed(85, &self.packed_float, buf);
-        encoding::double::encode_packed(86, &self.packed_double, buf);
-        encoding::bool::encode_packed(87, &self.packed_bool, buf);
-        encoding::open_enum::encode_packed(88, &self.packed_nested_enum, buf);
-        encoding::int32::encode_repeated(89, &self.unpacked_int32, buf);
-        encoding::int64::encode_repeated(90, &self.unpacked_int64, buf);
-        encoding::uint32::encode_repeated(91, &self.unpacked_uint32, buf);
-        encoding::uint64::encode_repeated(92, &self.unpacked_uint64, buf);
-        encoding::sint32::encode_repeated(93, &self.unpacked_sint32, buf);
-        encoding::sint64::encode_repeated(94, &self.unpacked_sint64, buf);
-        encoding::fixed32::encode_repeated(95, &self.unpacked_fixed32, buf);
-        encoding::fixed64::encode_repeated(96, &self.unpacked_fixed64, buf);
-        encoding::sfixed32::encode_repeated(97, &self.unpacked_sfixed32, buf);
-        encoding::sfixed64::encode_repeated(98, &self.unpacked_sfixed64, buf);
-        encoding::float::encode_repeated(99, &self.unpacked_float, buf);
-        encoding::double::encode_repeated(100, &self.unpacked_double, buf);
-        encoding::bool::encode_repeated(101, &self.unpacked_bool, buf);
-        encoding::open_enum::encode_repeated(102, &self.unpacked_nested_enum, buf);
+    const FIELD_NAMES: &'static str = "TestAllTypesProto3: optional_int32=1 optional_int64=2 optional_uint32=3 optional_uint64=4 optional_sint32=5 optional_sint64=6 optional_fixed32=7 optional_fixed64=8 optional_sfixed32=9 optional_sfixed64=10 optional_float=11 optional_double=12 optional_bool=13 optional_string=14 optional_bytes=15 optional_nested_message=18 optional_foreign_message=19 optional_nested_enum=21 optional_foreign_enum=22 optional_aliased_enum=23 optional_string_piece=24 optional_cord=25 recursive_message=27 repeated_int32=31 repeated_int64=32 repeated_uint32=33 repeated_uint64=34 repeated_sint32=35 repeated_sint64=36 repeated_fixed32=37 repeated_fixed64=38 repeated_sfixed32=39 repeated_sfixed64=40 repeated_float=41 repeated_double=42 repeated_bool=43 repeated_string=44 repeated_bytes=45 repeated_nested_message=48 repeated_foreign_message=49 repeated_nested_enum=51 repeated_foreign_enum=52 repeated_string_piece=54 repeated_cord=55 map_int32_int32=56 map_int64_int64=57 map_uint32_uint32=58 map_uint64_uint64=59 map_sint32_sint32=60 map_sint64_sint64=61 map_fixed32_fixed32=62 map_fixed64_fixed64=63 map_sfixed32_sfixed32=64 map_sfixed64_sfixed64=65 map_int32_float=66 map_int32_double=67 map_bool_bool=68 map_string_string=69 map_string_bytes=70 map_string_nested_message=71 map_string_foreign_message=72 map_string_nested_enum=73 map_string_foreign_enum=74 packed_int32=75 packed_int64=76 packed_uint32=77 packed_uint64=78 packed_sint32=79 packed_sint64=80 packed_fixed32=81 packed_fixed64=82 packed_sfixed32=83 packed_sfixed64=84 packed_float=85 packed_double=86 packed_bool=87 packed_nested_enum=88 unpacked_int32=89 unpacked_int64=90 unpacked_uint32=91 unpacked_uint64=92 unpacked_sint32=93 unpacked_sint64=94 unpacked_fixed32=95 unpacked_fixed64=96 unpacked_sfixed32=97 unpacked_sfixed64=98 unpacked_float=99 unpacked_double=100 unpacked_bool=101 unpacked_nested_enum=102 oneof_uint32=111 oneof_nested_message=112 oneof_string=113 oneof_bytes=114 oneof_bool=115 oneof_uint64=116 oneof_float=117 oneof_double=118 oneof_enum=119 oneof_null_value=120 optional_bool_wrapper=201 optional_int32_wrapper=202 optional_int64_wrapper=203 optional_uint32_wrapper=204 optional_uint64_wrapper=205 optional_float_wrapper=206 optional_double_wrapper=207 optional_string_wrapper=208 optional_bytes_wrapper=209 repeated_bool_wrapper=211 repeated_int32_wrapper=212 repeated_int64_wrapper=213 repeated_uint32_wrapper=214 repeated_uint64_wrapper=215 repeated_float_wrapper=216 repeated_double_wrapper=217 repeated_string_wrapper=218 repeated_bytes_wrapper=219 optional_duration=301 optional_timestamp=302 optional_field_mask=303 optional_struct=304 optional_any=305 optional_value=306 optional_null_value=307 optional_empty=308 repeated_duration=311 repeated_timestamp=312 repeated_fieldmask=313 repeated_any=315 repeated_value=316 repeated_list_value=317 repeated_empty=318 repeated_struct=324 fieldname1=401 field_name2=402 _field_name3=403 field__name4_=404 field0name5=405 field_0_name6=406 fieldName7=407 FieldName8=408 field_Name9=409 Field_Name10=410 FIELD_NAME11=411 FIELD_name12=412 __field_name13=413 __Field_name14=414 field__name15=415 field__Name16=416 field_name17__=417 Field_name18__=418";
+    fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+        use ::protoforge::encoding::codec;
+        v.implicit::<codec::Int32>(1, &self.optional_int32);
+        v.implicit::<codec::Int64>(2, &self.optional_int64);
+        v.implicit::<codec::UInt32>(3, &self.optional_uint32);
+        v.implicit::<codec::UInt64>(4, &self.optional_uint64);
+        v.implicit::<codec::SInt32>(5, &self.optional_sint32);
+        v.implicit::<codec::SInt64>(6, &self.optional_sint64);
+        v.implicit::<codec::Fixed32>(7, &self.optional_fixed32);
+        v.implicit::<codec::Fixed64>(8, &self.optional_fixed64);
+        v.implicit::<codec::SFixed32>(9, &self.optional_sfixed32);
+        v.implicit::<codec::SFixed64>(10, &self.optional_sfixed64);
+        v.implicit::<codec::Float>(11, &self.optional_float);
+        v.implicit::<codec::Double>(12, &self.optional_double);
+        v.implicit::<codec::Bool>(13, &self.optional_bool);
+        v.implicit::<codec::String>(14, &self.optional_string);
+        v.implicit::<codec::Bytes>(15, &self.optional_bytes);
+        v.optional_message(18, self.optional_nested_message.as_deref());
+        v.optional_message(19, self.optional_foreign_message.as_ref());
+        v.implicit::<
+                codec::OpenEnum<test_all_types_proto3::NestedEnum>,
+            >(21, &self.optional_nested_enum);
+        v.implicit::<codec::OpenEnum<ForeignEnum>>(22, &self.optional_foreign_enum);
+        v.implicit::<
+                codec::OpenEnum<test_all_types_proto3::AliasedEnum>,
+            >(23, &self.optional_aliased_enum);
+        v.implicit::<codec::String>(24, &self.optional_string_piece);
+        v.implicit::<codec::String>(25, &self.optional_cord);
+        v.optional_message(27, self.recursive_message.as_deref());
+        v.packed::<codec::Int32>(31, &self.repeated_int32);
+        v.packed::<codec::Int64>(32, &self.repeated_int64);
+        v.packed::<codec::UInt32>(33, &self.repeated_uint32);
+        v.packed::<codec::UInt64>(34, &self.repeated_uint64);
+        v.packed::<codec::SInt32>(35, &self.repeated_sint32);
+        v.packed::<codec::SInt64>(36, &self.repeated_sint64);
+        v.packed::<codec::Fixed32>(37, &self.repeated_fixed32);
+        v.packed::<codec::Fixed64>(38, &self.repeated_fixed64);
+        v.packed::<codec::SFixed32>(39, &self.repeated_sfixed32);
+        v.packed::<codec::SFixed64>(40, &self.repeated_sfixed64);
+        v.packed::<codec::Float>(41, &self.repeated_float);
+        v.packed::<codec::Double>(42, &self.repeated_double);
+        v.packed::<codec::Bool>(43, &self.repeated_bool);
+        v.repeated::<codec::String>(44, &self.repeated_string);
+        v.repeated::<codec::Bytes>(45, &self.repeated_bytes);
+        v.messages(48, &self.repeated_nested_message);
+        v.messages(49, &self.repeated_foreign_message);
+        v.packed::<
+                codec::OpenEnum<test_all_types_proto3::NestedEnum>,
+            >(51, &self.repeated_nested_enum);
+        v.packed::<codec::OpenEnum<ForeignEnum>>(52, &self.repeated_foreign_enum);
+        v.repeated::<codec::String>(54, &self.repeated_string_piece);
+        v.repeated::<codec::String>(55, &self.repeated_cord);
+        v.map::<codec::Int32, codec::Int32, _>(56, &self.map_int32_int32);
+        v.map::<codec::Int64, codec::Int64, _>(57, &self.map_int64_int64);
+        v.map::<codec::UInt32, codec::UInt32, _>(58, &self.map_uint32_uint32);
+        v.map::<codec::UInt64, codec::UInt64, _>(59, &self.map_uint64_uint64);
+        v.map::<codec::SInt32, codec::SInt32, _>(60, &self.map_sint32_sint32);
+        v.map::<codec::SInt64, codec::SInt64, _>(61, &self.map_sint64_sint64);
+        v.map::<codec::Fixed32, codec::Fixed32, _>(62, &self.map_fixed32_fixed32);
+        v.map::<codec::Fixed64, codec::Fixed64, _>(63, &self.map_fixed64_fixed64);
+        v.map::<codec::SFixed32, codec::SFixed32, _>(64, &self.map_sfixed32_sfixed32);
+        v.map::<codec::SFixed64, codec::SFixed64, _>(65, &self.map_sfixed64_sfixed64);
+        v.map::<codec::Int32, codec::Float, _>(66, &self.map_int32_float);
+        v.map::<codec::Int32, codec::Double, _>(67, &self.map_int32_double);
+        v.map::<codec::Bool, codec::Bool, _>(68, &self.map_bool_bool);
+        v.map::<codec::String, codec::String, _>(69, &self.map_string_string);
+        v.map::<codec::String, codec::Bytes, _>(70, &self.map_string_bytes);
+        v.map::<
+                codec::String,
+                codec::Message<test_all_types_proto3::NestedMessage>,
+                _,
+            >(71, &self.map_string_nested_message);
+        v.map::<
+                codec::String,
+                codec::Message<ForeignMessage>,
+                _,
+            >(72, &self.map_string_foreign_message);
+        v.map::<
+                codec::String,
+                codec::OpenEnum<test_all_types_proto3::NestedEnum>,
+                _,
+            >(73, &self.map_string_nested_enum);
+        v.map::<
+                codec::String,
+                codec::OpenEnum<ForeignEnum>,
+                _,
+            >(74, &self.map_string_foreign_enum);
+        v.packed::<codec::Int32>(75, &self.packed_int32);
+        v.packed::<codec::Int64>(76, &self.packed_int64);
+        v.packed::<codec::UInt32>(77, &self.packed_uint32);
+        v.packed::<codec::UInt64>(78, &self.packed_uint64);
+        v.packed::<codec::SInt32>(79, &self.packed_sint32);
+        v.packed::<codec::SInt64>(80, &self.packed_sint64);
+        v.packed::<codec::Fixed32>(81, &self.packed_fixed32);
+        v.packed::<codec::Fixed64>(82, &self.packed_fixed64);
+        v.packed::<codec::SFixed32>(83, &self.packed_sfixed32);
+        v.packed::<codec::SFixed64>(84, &self.packed_sfixed64);
+        v.packed::<codec::Float>(85, &self.packed_float);
+        v.packed::<codec::Double>(86, &self.packed_double);
+        v.packed::<codec::Bool>(87, &self.packed_bool);
+        v.packed::<
+                codec::OpenEnum<test_all_types_proto3::NestedEnum>,
+            >(88, &self.packed_nested_enum);
+        v.repeated::<codec::Int32>(89, &self.unpacked_int32);
+        v.repeated::<codec::Int64>(90, &self.unpacked_int64);
+        v.repeated::<codec::UInt32>(91, &self.unpacked_uint32);
+        v.repeated::<codec::UInt64>(92, &self.unpacked_uint64);
+        v.repeated::<codec::SInt32>(93, &self.unpacked_sint32);
+        v.repeated::<codec::SInt64>(94, &self.unpacked_sint64);
+        v.repeated::<codec::Fixed32>(95, &self.unpacked_fixed32);
+        v.repeated::<codec::Fixed64>(96, &self.unpacked_fixed64);
+        v.repeated::<codec::SFixed32>(97, &self.unpacked_sfixed32);
+        v.repeated::<codec::SFixed64>(98, &self.unpacked_sfixed64);
+        v.repeated::<codec::Float>(99, &self.unpacked_float);
+        v.repeated::<codec::Double>(100, &self.unpacked_double);
+        v.repeated::<codec::Bool>(101, &self.unpacked_bool);
+        v.repeated::<
+                codec::OpenEnum<test_all_types_proto3::NestedEnum>,
+            >(102, &self.unpacked_nested_enum);
         if let ::core::option::Option::Some(oneof) = &self.oneof_field {
             match oneof {
                 test_all_types_proto3::OneofField::OneofUint32(value) => {
-                    encoding::uint32::encode(111, value, buf)
+                    v.value::<codec::UInt32>(111, value)
                 }
                 test_all_types_proto3::OneofField::OneofNestedMessage(value) => {
-                    encoding::message::encode(112, &**value, buf, sizes)
+                    v.message(112, &**value)
                 }
                 test_all_types_proto3::OneofField::OneofString(value) => {
-                    encoding::string::encode(113, value, buf)
+                    v.value::<codec::String>(113, value)
                 }
                 test_all_types_proto3::OneofField::OneofBytes(value) => {
-                    encoding::bytes::encode(114, value, buf)
+                    v.value::<codec::Bytes>(114, value)
                 }
                 test_all_types_proto3::OneofField::OneofBool(value) => {
-                    encoding::bool::encode(115, value, buf)
+                    v.value::<codec::Bool>(115, value)
                 }
                 test_all_types_proto3::OneofField::OneofUint64(value) => {
-                    encoding::uint64::encode(116, value, buf)
+                    v.value::<codec::UInt64>(116, value)
                 }
                 test_all_types_proto3::OneofField::OneofFloat(value) => {
-                    encoding::float::encode(117, value, buf)
+                    v.value::<codec::Float>(117, value)
                 }
                 test_all_types_proto3::OneofField::OneofDouble(value) => {
-                    encoding::double::encode(118, value, buf)
+                    v.value::<codec::Double>(118, value)
                 }
                 test_all_types_proto3::OneofField::OneofEnum(value) => {
-                    encoding::open_enum::encode(119, value, buf)
+                    v.value::<
+                            codec::OpenEnum<test_all_types_proto3::NestedEnum>,
+                        >(119, value)
                 }
                 test_all_types_proto3::OneofField::OneofNullValue(value) => {
-                    encoding::open_enum::encode(120, value, buf)
+                    v.value::<codec::OpenEnum<::protoforge::wkt::NullValue>>(120, value)
                 }
             }
         }
-        encoding::message::encode_optional(
-            201,
-            self.optional_bool_wrapper.as_ref(),
-            buf,
-            sizes,
-        );
-        encoding::message::encode_optional(
-            202,
-            self.optional_int32_wrapper.as_ref(),
-            buf,
-            sizes,
-        );
-        encoding::message::encode_optional(
-            203,
-            self.optional_int64_wrapper.as_ref(),
-            buf,
-            sizes,
-        );
-        encoding::message::encode_optional(
-            204,
-            self.optional_uint32_wrapper.as_ref(),
-            buf,
-            sizes,
-        );
-        encoding::message::encode_optional(
-            205,
-            self.optional_uint64_wrapper.as_ref(),
-            buf,
-            sizes,
-        );
-        encoding::message::encode_optional(
-            206,
-            self.optional_float_wrapper.as_ref(),
-            buf,
-            sizes,
-        );
-        encoding::message::encode_optional(
-            207,
-            self.optional_double_wrapper.as_ref(),
-            buf,
-            sizes,
-        );
-        encoding::message::encode_optional(
-            208,
-            self.optional_string_wrapper.as_ref(),
-            buf,
-            sizes,
-        );
-        encoding::message::encode_optional(
-            209,
-            self.optional_bytes_wrapper.as_ref(),
-            buf,
-            sizes,
-        );
-        encoding::message::encode_repeated(211, &self.repeated_bool_wrapper, buf, sizes);
-        encoding::message::encode_repeated(
-            212,
-            &self.repeated_int32_wrapper,
-            buf,
-            sizes,
-        );
-        encoding::message::encode_repeated(
-            213,
-            &self.repeated_int64_wrapper,
-            buf,
-            sizes,
-        );
-        encoding::message::encode_repeated(
-            214,
-            &self.repeated_uint32_wrapper,
-            buf,
-            sizes,
-        );
-        encoding::message::encode_repeated(
-            215,
-            &self.repeated_uint64_wrapper,
-            buf,
-            sizes,
-        );
-        encoding::message::encode_repeated(
-            216,
-            &self.repeated_float_wrapper,
-            buf,
-            sizes,
-        );
-        encoding::message::encode_repeated(
-            217,
-            &self.repeated_double_wrapper,
-            buf,
-            sizes,
-        );
-        encoding::message::encode_repeated(
-            218,
-            &self.repeated_string_wrapper,
-            buf,
-            sizes,
-        );
-        encoding::message::encode_repeated(
-            219,
-            &self.repeated_bytes_wrapper,
-            buf,
-            sizes,
-        );
-        encoding::message::encode_optional(
-            301,
-            self.optional_duration.as_ref(),
-            buf,
-            sizes,
-        );
-        encoding::message::encode_optional(
-            302,
-            self.optional_timestamp.as_ref(),
-            buf,
-            sizes,
-        );
-        encoding::message::encode_optional(
-            303,
-            self.optional_field_mask.as_ref(),
-            buf,
-            sizes,
-        );
-        encoding::message::encode_optional(
-            304,
-            self.optional_struct.as_ref(),
-            buf,
-            sizes,
-        );
-        encoding::message::encode_optional(305, self.optional_any.as_ref(), buf, sizes);
-        encoding::message::encode_optional(
-            306,
-            self.optional_value.as_ref(),
-            buf,
-            sizes,
-        );
-        encoding::open_enum::encode_implicit(307, &self.optional_null_value, buf);
-        encoding::message::encode_optional(
-            308,
-            self.optional_empty.as_ref(),
-            buf,
-            sizes,
-        );
-        encoding::message::encode_repeated(311, &self.repeated_duration, buf, sizes);
-        encoding::message::encode_repeated(312, &self.repeated_timestamp, buf, sizes);
-        encoding::message::encode_repeated(313, &self.repeated_fieldmask, buf, sizes);
-        encoding::message::encode_repeated(315, &self.repeated_any, buf, sizes);
-        encoding::message::encode_repeated(316, &self.repeated_value, buf, sizes);
-        encoding::message::encode_repeated(317, &self.repeated_list_value, buf, sizes);
-        encoding::message::encode_repeated(318, &self.repeated_empty, buf, sizes);
-        encoding::message::encode_repeated(324, &self.repeated_struct, buf, sizes);
-        encoding::int32::encode_implicit(401, &self.fieldname1, buf);
-        encoding::int32::encode_implicit(402, &self.field_name2, buf);
-        encoding::int32::encode_implicit(403, &self.field_name3, buf);
-        encoding::int32::encode_implicit(404, &self.field_name4, buf);
-        encoding::int32::encode_implicit(405, &self.field0name5, buf);
-        encoding::int32::encode_implicit(406, &self.field_0_name6, buf);
-        encoding::int32::encode_implicit(407, &self.field_name7, buf);
-        encoding::int32::encode_implicit(408, &self.field_name8, buf);
-        encoding::int32::encode_implicit(409, &self.field_name9, buf);
-        encoding::int32::encode_implicit(410, &self.field_name10, buf);
-        encoding::int32::encode_implicit(411, &self.field_name11, buf);
-        encoding::int32::encode_implicit(412, &self.field_name12, buf);
-        encoding::int32::encode_implicit(413, &self.field_name13, buf);
-        encoding::int32::encode_implicit(414, &self.field_name14, buf);
-        encoding::int32::encode_implicit(415, &self.field_name15, buf);
-        encoding::int32::encode_implicit(416, &self.field_name16, buf);
-        encoding::int32::encode_implicit(417, &self.field_name17, buf);
-        encoding::int32::encode_implicit(418, &self.field_name18, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut ::protoforge::encoding::SizeCache) -> usize {
-        use ::protoforge::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::int32::encoded_len_implicit(1, &self.optional_int32)
-            + encoding::int64::encoded_len_implicit(2, &self.optional_int64)
-            + encoding::uint32::encoded_len_implicit(3, &self.optional_uint32)
-            + encoding::uint64::encoded_len_implicit(4, &self.optional_uint64)
-            + encoding::sint32::encoded_len_implicit(5, &self.optional_sint32)
-            + encoding::sint64::encoded_len_implicit(6, &self.optional_sint64)
-            + encoding::fixed32::encoded_len_implicit(7, &self.optional_fixed32)
-            + encoding::fixed64::encoded_len_implicit(8, &self.optional_fixed64)
-            + encoding::sfixed32::encoded_len_implicit(9, &self.optional_sfixed32)
-            + encoding::sfixed64::encoded_len_implicit(10, &self.optional_sfixed64)
-            + encoding::float::encoded_len_implicit(11, &self.optional_float)
-            + encoding::double::encoded_len_implicit(12, &self.optional_double)
-            + encoding::bool::encoded_len_implicit(13, &self.optional_bool)
-            + encoding::string::encoded_len_implicit(14, &self.optional_string)
-            + encoding::bytes::encoded_len_implicit(15, &self.optional_bytes)
-            + encoding::message::encoded_len_optional(
-                18,
-                self.optional_nested_message.as_deref(),
-                sizes,
-            )
-            + encoding::message::encoded_len_optional(
-                19,
-                self.optional_foreign_message.as_ref(),
-                sizes,
-            ) + encoding::open_enum::encoded_len_implicit(21, &self.optional_nested_enum)
-            + encoding::open_enum::encoded_len_implicit(22, &self.optional_foreign_enum)
-            + encoding::open_enum::encoded_len_implicit(23, &self.optional_aliased_enum)
-            + encoding::string::encoded_len_implicit(24, &self.optional_string_piece)
-            + encoding::string::encoded_len_implicit(25, &self.optional_cord)
-            + encoding::message::encoded_len_optional(
-                27,
-                self.recursive_message.as_deref(),
-                sizes,
-            ) + encoding::int32::encoded_len_packed(31, &self.repeated_int32)
-            + encoding::int64::encoded_len_packed(32, &self.repeated_int64)
-            + encoding::uint32::encoded_len_packed(33, &self.repeated_uint32)
-            + encoding::uint64::encoded_len_packed(34, &self.repeated_uint64)
-            + encoding::sint32::encoded_len_packed(35, &self.repeated_sint32)
-            + encoding::sint64::encoded_len_packed(36, &self.repeated_sint64)
-            + encoding::fixed32::encoded_len_packed(37, &self.repeated_fixed32)
-            + encoding::fixed64::encoded_len_packed(38, &self.repeated_fixed64)
-            + encoding::sfixed32::encoded_len_packed(39, &self.repeated_sfixed32)
-            + encoding::sfixed64::encoded_len_packed(40, &self.repeated_sfixed64)
-            + encoding::float::encoded_len_packed(41, &self.repeated_float)
-            + encoding::double::encoded_len_packed(42, &self.repeated_double)
-            + encoding::bool::encoded_len_packed(43, &self.repeated_bool)
-            + encoding::string::encoded_len_repeated(44, &self.repeated_string)
-            + encoding::bytes::encoded_len_repeated(45, &self.repeated_bytes)
-            + encoding::message::encoded_len_repeated(
-                48,
-                &self.repeated_nested_message,
-                sizes,
-            )
-            + encoding::message::encoded_len_repeated(
-                49,
-                &self.repeated_foreign_message,
-                sizes,
-            ) + encoding::open_enum::encoded_len_packed(51, &self.repeated_nested_enum)
-            + encoding::open_enum::encoded_len_packed(52, &self.repeated_foreign_enum)
-            + encoding::string::encoded_len_repeated(54, &self.repeated_string_piece)
-            + encoding::string::encoded_len_repeated(55, &self.repeated_cord)
-            + encoding::map::encoded_len::<
-                encoding::codec::Int32,
-                encoding::codec::Int32,
-                _,
-            >(56, &self.map_int32_int32)
-            + encoding::map::encoded_len::<
-                encoding::codec::Int64,
-                encoding::codec::Int64,
-                _,
-            >(57, &self.map_int64_int64)
-            + encoding::map::encoded_len::<
-                encoding::codec::UInt32,
-                encoding::codec::UInt32,
-                _,
-            >(58, &self.map_uint32_uint32)
-            + encoding::map::encoded_len::<
-                encoding::codec::UInt64,
-                encoding::codec::UInt64,
-                _,
-            >(59, &self.map_uint64_uint64)
-            + encoding::map::encoded_len::<
-                encoding::codec::SInt32,
-                encoding::codec::SInt32,
-                _,
-            >(60, &self.map_sint32_sint32)
-            + encoding::map::encoded_len::<
-                encoding::codec::SInt64,
-                encoding::codec::SInt64,
-                _,
-            >(61, &self.map_sint64_sint64)
-            + encoding::map::encoded_len::<
-                encoding::codec::Fixed32,
-                encoding::codec::Fixed32,
-                _,
-            >(62, &self.map_fixed32_fixed32)
-            + encoding::map::encoded_len::<
-                encoding::codec::Fixed64,
-                encoding::codec::Fixed64,
-                _,
-            >(63, &self.map_fixed64_fixed64)
-            + encoding::map::encoded_len::<
-                encoding::codec::SFixed32,
-                encoding::codec::SFixed32,
-                _,
-            >(64, &self.map_sfixed32_sfixed32)
-            + encoding::map::encoded_len::<
-                encoding::codec::SFixed64,
-                encoding::codec::SFixed64,
-                _,
-            >(65, &self.map_sfixed64_sfixed64)
-            + encoding::map::encoded_len::<
-                encoding::codec::Int32,
-                encoding::codec::Float,
-                _,
-            >(66, &self.map_int32_float)
-            + encoding::map::encoded_len::<
-                encoding::codec::Int32,
-                encoding::codec::Double,
-                _,
-            >(67, &self.map_int32_double)
-            + encoding::map::encoded_len::<
-                encoding::codec::Bool,
-                encoding::codec::Bool,
-                _,
-            >(68, &self.map_bool_bool)
-            + encoding::map::encoded_len::<
-                encoding::codec::String,
-                encoding::codec::String,
-                _,
-            >(69, &self.map_string_string)
-            + encoding::map::encoded_len::<
-                encoding::codec::String,
-                encoding::codec::Bytes,
-                _,
-            >(70, &self.map_string_bytes)
-            + encoding::map::encoded_len::<
-                encoding::codec::String,
-                encoding::codec::Message<test_all_types_proto3::NestedMessage>,
-                _,
-            >(71, &self.map_string_nested_message)
-            + encoding::map::encoded_len::<
-                encoding::codec::String,
-                encoding::codec::Message<ForeignMessage>,
-                _,
-            >(72, &self.map_string_foreign_message)
-            + encoding::map::encoded_len::<
-                encoding::codec::String,
-                encoding::codec::OpenEnum<test_all_types_proto3::NestedEnum>,
-                _,
-            >(73, &self.map_string_nested_enum)
-            + encoding::map::encoded_len::<
-                encoding::codec::String,
-                encoding::codec::OpenEnum<ForeignEnum>,
-                _,
-            >(74, &self.map_string_foreign_enum)
-            + encoding::int32::encoded_len_packed(75, &self.packed_int32)
-            + encoding::int64::encoded_len_packed(76, &self.packed_int64)
-            + encoding::uint32::encoded_len_packed(77, &self.packed_uint32)
-            + encoding::uint64::encoded_len_packed(78, &self.packed_uint64)
-            + encoding::sint32::encoded_len_packed(79, &self.packed_sint32)
-            + encoding::sint64::encoded_len_packed(80, &self.packed_sint64)
-            + encoding::fixed32::encoded_len_packed(81, &self.packed_fixed32)
-            + encoding::fixed64::encoded_len_packed(82, &self.packed_fixed64)
-            + encoding::sfixed32::encoded_len_packed(83, &self.packed_sfixed32)
-            + encoding::sfixed64::encoded_len_packed(84, &self.packed_sfixed64)
-            + encoding::float::encoded_len_packed(85, &self.packed_float)
-            + encoding::double::encoded_len_packed(86, &self.packed_double)
-            + encoding::bool::encoded_len_packed(87, &self.packed_bool)
-            + encoding::open_enum::encoded_len_packed(88, &self.packed_nested_enum)
-            + encoding::int32::encoded_len_repeated(89, &self.unpacked_int32)
-            + encoding::int64::encoded_len_repeated(90, &self.unpacked_int64)
-            + encoding::uint32::encoded_len_repeated(91, &self.unpacked_uint32)
-            + encoding::uint64::encoded_len_repeated(92, &self.unpacked_uint64)
-            + encoding::sint32::encoded_len_repeated(93, &self.unpacked_sint32)
-            + encoding::sint64::encoded_len_repeated(94, &self.unpacked_sint64)
-            + encoding::fixed32::encoded_len_repeated(95, &self.unpacked_fixed32)
-            + encoding::fixed64::encoded_len_repeated(96, &self.unpacked_fixed64)
-            + encoding::sfixed32::encoded_len_repeated(97, &self.unpacked_sfixed32)
-            + encoding::sfixed64::encoded_len_repeated(98, &self.unpacked_sfixed64)
-            + encoding::float::encoded_len_repeated(99, &self.unpacked_float)
-            + encoding::double::encoded_len_repeated(100, &self.unpacked_double)
-            + encoding::bool::encoded_len_repeated(101, &self.unpacked_bool)
-            + encoding::open_enum::encoded_len_repeated(102, &self.unpacked_nested_enum)
-            + match &self.oneof_field {
-                ::core::option::Option::Some(
-                    test_all_types_proto3::OneofField::OneofUint32(value),
-                ) => encoding::uint32::encoded_len(111, value),
-                ::core::option::Option::Some(
-                    test_all_types_proto3::OneofField::OneofNestedMessage(value),
-                ) => encoding::message::encoded_len(112, &**value, sizes),
-                ::core::option::Option::Some(
-                    test_all_types_proto3::OneofField::OneofString(value),
-                ) => encoding::string::encoded_len(113, value),
-                ::core::option::Option::Some(
-                    test_all_types_proto3::OneofField::OneofBytes(value),
-                ) => encoding::bytes::encoded_len(114, value),
-                ::core::option::Option::Some(
-                    test_all_types_proto3::OneofField::OneofBool(value),
-                ) => encoding::bool::encoded_len(115, value),
-                ::core::option::Option::Some(
-                    test_all_types_proto3::OneofField::OneofUint64(value),
-                ) => encoding::uint64::encoded_len(116, value),
-                ::core::option::Option::Some(
-                    test_all_types_proto3::OneofField::OneofFloat(value),
-                ) => encoding::float::encoded_len(117, value),
-                ::core::option::Option::Some(
-                    test_all_types_proto3::OneofField::OneofDouble(value),
-                ) => encoding::double::encoded_len(118, value),
-                ::core::option::Option::Some(
-                    test_all_types_proto3::OneofField::OneofEnum(value),
-                ) => encoding::open_enum::encoded_len(119, value),
-                ::core::option::Option::Some(
-                    test_all_types_proto3::OneofField::OneofNullValue(value),
-                ) => encoding::open_enum::encoded_len(120, value),
-                _ => 0,
-            }
-            + encoding::message::encoded_len_optional(
-                201,
-                self.optional_bool_wrapper.as_ref(),
-                sizes,
-            )
-            + encoding::message::encoded_len_optional(
-                202,
-                self.optional_int32_wrapper.as_ref(),
-                sizes,
-            )
-            + encoding::message::encoded_len_optional(
-                203,
-                self.optional_int64_wrapper.as_ref(),
-                sizes,
-            )
-            + encoding::message::encoded_len_optional(
-                204,
-                self.optional_uint32_wrapper.as_ref(),
-                sizes,
-            )
-            + encoding::message::encoded_len_optional(
-                205,
-                self.optional_uint64_wrapper.as_ref(),
-                sizes,
-            )
-            + encoding::message::encoded_len_optional(
-                206,
-                self.optional_float_wrapper.as_ref(),
-                sizes,
-            )
-            + encoding::message::encoded_len_optional(
-                207,
-                self.optional_double_wrapper.as_ref(),
-                sizes,
-            )
-            + encoding::message::encoded_len_optional(
-                208,
-                self.optional_string_wrapper.as_ref(),
-                sizes,
-            )
-            + encoding::message::encoded_len_optional(
-                209,
-                self.optional_bytes_wrapper.as_ref(),
-                sizes,
-            )
-            + encoding::message::encoded_len_repeated(
-                211,
-                &self.repeated_bool_wrapper,
-                sizes,
-            )
-            + encoding::message::encoded_len_repeated(
-                212,
-                &self.repeated_int32_wrapper,
-                sizes,
-            )
-            + encoding::message::encoded_len_repeated(
-                213,
-                &self.repeated_int64_wrapper,
-                sizes,
-            )
-            + encoding::message::encoded_len_repeated(
-                214,
-                &self.repeated_uint32_wrapper,
-                sizes,
-            )
-            + encoding::message::encoded_len_repeated(
-                215,
-                &self.repeated_uint64_wrapper,
-                sizes,
-            )
-            + encoding::message::encoded_len_repeated(
-                216,
-                &self.repeated_float_wrapper,
-                sizes,
-            )
-            + encoding::message::encoded_len_repeated(
-                217,
-                &self.repeated_double_wrapper,
-                sizes,
-            )
-            + encoding::message::encoded_len_repeated(
-                218,
-                &self.repeated_string_wrapper,
-                sizes,
-            )
-            + encoding::message::encoded_len_repeated(
-                219,
-                &self.repeated_bytes_wrapper,
-                sizes,
-            )
-            + encoding::message::encoded_len_optional(
-                301,
-                self.optional_duration.as_ref(),
-                sizes,
-            )
-            + encoding::message::encoded_len_optional(
-                302,
-                self.optional_timestamp.as_ref(),
-                sizes,
-            )
-            + encoding::message::encoded_len_optional(
-                303,
-                self.optional_field_mask.as_ref(),
-                sizes,
-            )
-            + encoding::message::encoded_len_optional(
-                304,
-                self.optional_struct.as_ref(),
-                sizes,
-            )
-            + encoding::message::encoded_len_optional(
-                305,
-                self.optional_any.as_ref(),
-                sizes,
-            )
-            + encoding::message::encoded_len_optional(
-                306,
-                self.optional_value.as_ref(),
-                sizes,
-            ) + encoding::open_enum::encoded_len_implicit(307, &self.optional_null_value)
-            + encoding::message::encoded_len_optional(
-                308,
-                self.optional_empty.as_ref(),
-                sizes,
-            )
-            + encoding::message::encoded_len_repeated(
-                311,
-                &self.repeated_duration,
-                sizes,
-            )
-            + encoding::message::encoded_len_repeated(
-                312,
-                &self.repeated_timestamp,
-                sizes,
-            )
-            + encoding::message::encoded_len_repeated(
-                313,
-                &self.repeated_fieldmask,
-                sizes,
-            ) + encoding::message::encoded_len_repeated(315, &self.repeated_any, sizes)
-            + encoding::message::encoded_len_repeated(316, &self.repeated_value, sizes)
-            + encoding::message::encoded_len_repeated(
-                317,
-                &self.repeated_list_value,
-                sizes,
-            ) + encoding::message::encoded_len_repeated(318, &self.repeated_empty, sizes)
-            + encoding::message::encoded_len_repeated(324, &self.repeated_struct, sizes)
-            + encoding::int32::encoded_len_implicit(401, &self.fieldname1)
-            + encoding::int32::encoded_len_implicit(402, &self.field_name2)
-            + encoding::int32::encoded_len_implicit(403, &self.field_name3)
-            + encoding::int32::encoded_len_implicit(404, &self.field_name4)
-            + encoding::int32::encoded_len_implicit(405, &self.field0name5)
-            + encoding::int32::encoded_len_implicit(406, &self.field_0_name6)
-            + encoding::int32::encoded_len_implicit(407, &self.field_name7)
-            + encoding::int32::encoded_len_implicit(408, &self.field_name8)
-            + encoding::int32::encoded_len_implicit(409, &self.field_name9)
-            + encoding::int32::encoded_len_implicit(410, &self.field_name10)
-            + encoding::int32::encoded_len_implicit(411, &self.field_name11)
-            + encoding::int32::encoded_len_implicit(412, &self.field_name12)
-            + encoding::int32::encoded_len_implicit(413, &self.field_name13)
-            + encoding::int32::encoded_len_implicit(414, &self.field_name14)
-            + encoding::int32::encoded_len_implicit(415, &self.field_name15)
-            + encoding::int32::encoded_len_implicit(416, &self.field_name16)
-            + encoding::int32::encoded_len_implicit(417, &self.field_name17)
-            + encoding::int32::encoded_len_implicit(418, &self.field_name18)
+        v.optional_message(201, self.optional_bool_wrapper.as_ref());
+        v.optional_message(202, self.optional_int32_wrapper.as_ref());
+        v.optional_message(203, self.optional_int64_wrapper.as_ref());
+        v.optional_message(204, self.optional_uint32_wrapper.as_ref());
+        v.optional_message(205, self.optional_uint64_wrapper.as_ref());
+        v.optional_message(206, self.optional_float_wrapper.as_ref());
+        v.optional_message(207, self.optional_double_wrapper.as_ref());
+        v.optional_message(208, self.optional_string_wrapper.as_ref());
+        v.optional_message(209, self.optional_bytes_wrapper.as_ref());
+        v.messages(211, &self.repeated_bool_wrapper);
+        v.messages(212, &self.repeated_int32_wrapper);
+        v.messages(213, &self.repeated_int64_wrapper);
+        v.messages(214, &self.repeated_uint32_wrapper);
+        v.messages(215, &self.repeated_uint64_wrapper);
+        v.messages(216, &self.repeated_float_wrapper);
+        v.messages(217, &self.repeated_double_wrapper);
+        v.messages(218, &self.repeated_string_wrapper);
+        v.messages(219, &self.repeated_bytes_wrapper);
+        v.optional_message(301, self.optional_duration.as_ref());
+        v.optional_message(302, self.optional_timestamp.as_ref());
+        v.optional_message(303, self.optional_field_mask.as_ref());
+        v.optional_message(304, self.optional_struct.as_ref());
+        v.optional_message(305, self.optional_any.as_ref());
+        v.optional_message(306, self.optional_value.as_ref());
+        v.implicit::<
+                codec::OpenEnum<::protoforge::wkt::NullValue>,
+            >(307, &self.optional_null_value);
+        v.optional_message(308, self.optional_empty.as_ref());
+        v.messages(311, &self.repeated_duration);
+        v.messages(312, &self.repeated_timestamp);
+        v.messages(313, &self.repeated_fieldmask);
+        v.messages(315, &self.repeated_any);
+        v.messages(316, &self.repeated_value);
+        v.messages(317, &self.repeated_list_value);
+        v.messages(318, &self.repeated_empty);
+        v.messages(324, &self.repeated_struct);
+        v.implicit::<codec::Int32>(401, &self.fieldname1);
+        v.implicit::<codec::Int32>(402, &self.field_name2);
+        v.implicit::<codec::Int32>(403, &self.field_name3);
+        v.implicit::<codec::Int32>(404, &self.field_name4);
+        v.implicit::<codec::Int32>(405, &self.field0name5);
+        v.implicit::<codec::Int32>(406, &self.field_0_name6);
+        v.implicit::<codec::Int32>(407, &self.field_name7);
+        v.implicit::<codec::Int32>(408, &self.field_name8);
+        v.implicit::<codec::Int32>(409, &self.field_name9);
+        v.implicit::<codec::Int32>(410, &self.field_name10);
+        v.implicit::<codec::Int32>(411, &self.field_name11);
+        v.implicit::<codec::Int32>(412, &self.field_name12);
+        v.implicit::<codec::Int32>(413, &self.field_name13);
+        v.implicit::<codec::Int32>(414, &self.field_name14);
+        v.implicit::<codec::Int32>(415, &self.field_name15);
+        v.implicit::<codec::Int32>(416, &self.field_name16);
+        v.implicit::<codec::Int32>(417, &self.field_name17);
+        v.implicit::<codec::Int32>(418, &self.field_name18);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: ::protoforge::encoding::WireType,
-        buf: &mut impl ::protoforge::bytes::Buf,
-        ctx: ::protoforge::encoding::DecodeContext,
+        field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-        use ::protoforge::encoding;
-        match number {
-            1 => encoding::int32::merge(wire_type, &mut self.optional_int32, buf, ctx),
-            2 => encoding::int64::merge(wire_type, &mut self.optional_int64, buf, ctx),
-            3 => encoding::uint32::merge(wire_type, &mut self.optional_uint32, buf, ctx),
-            4 => encoding::uint64::merge(wire_type, &mut self.optional_uint64, buf, ctx),
-            5 => encoding::sint32::merge(wire_type, &mut self.optional_sint32, buf, ctx),
-            6 => encoding::sint64::merge(wire_type, &mut self.optional_sint64, buf, ctx),
-            7 => {
-                encoding::fixed32::merge(wire_type, &mut self.optional_fixed32, buf, ctx)
-            }
-            8 => {
-                encoding::fixed64::merge(wire_type, &mut self.optional_fixed64, buf, ctx)
-            }
-            9 => {
-                encoding::sfixed32::merge(
-                    wire_type,
-                    &mut self.optional_sfixed32,
-                    buf,
-                    ctx,
-                )
-            }
-            10 => {
-                encoding::sfixed64::merge(
-                    wire_type,
-                    &mut self.optional_sfixed64,
-                    buf,
-                    ctx,
-                )
-            }
-            11 => encoding::float::merge(wire_type, &mut self.optional_float, buf, ctx),
-            12 => encoding::double::merge(wire_type, &mut self.optional_double, buf, ctx),
-            13 => encoding::bool::merge(wire_type, &mut self.optional_bool, buf, ctx),
-            14 => encoding::string::merge(wire_type, &mut self.optional_string, buf, ctx),
-            15 => encoding::bytes::merge(wire_type, &mut self.optional_bytes, buf, ctx),
-            18 => {
-                encoding::message::merge(
-                    wire_type,
-                    &mut **self.optional_nested_message.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            19 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.optional_foreign_message.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
+        use ::protoforge::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::Int32>(&mut self.optional_int32),
+            2 => field.merge::<codec::Int64>(&mut self.optional_int64),
+            3 => field.merge::<codec::UInt32>(&mut self.optional_uint32),
+            4 => field.merge::<codec::UInt64>(&mut self.optional_uint64),
+            5 => field.merge::<codec::SInt32>(&mut self.optional_sint32),
+            6 => field.merge::<codec::SInt64>(&mut self.optional_sint64),
+            7 => field.merge::<codec::Fixed32>(&mut self.optional_fixed32),
+            8 => field.merge::<codec::Fixed64>(&mut self.optional_fixed64),
+            9 => field.merge::<codec::SFixed32>(&mut self.optional_sfixed32),
+            10 => field.merge::<codec::SFixed64>(&mut self.optional_sfixed64),
+            11 => field.merge::<codec::Float>(&mut self.optional_float),
+            12 => field.merge::<codec::Double>(&mut self.optional_double),
+            13 => field.merge::<codec::Bool>(&mut self.optional_bool),
+            14 => field.merge::<codec::String>(&mut self.optional_string),
+            15 => field.merge::<codec::Bytes>(&mut self.optional_bytes),
+            18 => field.boxed_message(&mut self.optional_nested_message),
+            19 => field.optional_message(&mut self.optional_foreign_message),
             21 => {
-                encoding::open_enum::merge(
-                    wire_type,
-                    &mut self.optional_nested_enum,
-                    buf,
-                    ctx,
-                )
+                field
+                    .merge::<
+                        codec::OpenEnum<test_all_types_proto3::NestedEnum>,
+                    >(&mut self.optional_nested_enum)
             }
             22 => {
-                encoding::open_enum::merge(
-                    wire_type,
-                    &mut self.optional_foreign_enum,
-                    buf,
-                    ctx,
-                )
+                field
+                    .merge::<
+                        codec::OpenEnum<ForeignEnum>,
+                    >(&mut self.optional_foreign_enum)
             }
             23 => {
-                encoding::open_enum::merge(
-                    wire_type,
-                    &mut self.optional_aliased_enum,
-                    buf,
-                    ctx,
-                )
+                field
+                    .merge::<
+                        codec::OpenEnum<test_all_types_proto3::AliasedEnum>,
+                    >(&mut self.optional_aliased_enum)
             }
-            24 => {
-                encoding::string::merge(
-                    wire_type,
-                    &mut self.optional_string_piece,
-                    buf,
-                    ctx,
-                )
-            }
-            25 => encoding::string::merge(wire_type, &mut self.optional_cord, buf, ctx),
-            27 => {
-                encoding::message::merge(
-                    wire_type,
-                    &mut **self.recursive_message.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            31 => {
-                encoding::int32::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_int32,
-                    buf,
-                    ctx,
-                )
-            }
-            32 => {
-                encoding::int64::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_int64,
-                    buf,
-                    ctx,
-                )
-            }
-            33 => {
-                encoding::uint32::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_uint32,
-                    buf,
-                    ctx,
-                )
-            }
-            34 => {
-                encoding::uint64::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_uint64,
-                    buf,
-                    ctx,
-                )
-            }
-            35 => {
-                encoding::sint32::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_sint32,
-                    buf,
-                    ctx,
-                )
-            }
-            36 => {
-                encoding::sint64::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_sint64,
-                    buf,
-                    ctx,
-                )
-            }
-            37 => {
-                encoding::fixed32::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_fixed32,
-                    buf,
-                    ctx,
-                )
-            }
-            38 => {
-                encoding::fixed64::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_fixed64,
-                    buf,
-                    ctx,
-                )
-            }
-            39 => {
-                encoding::sfixed32::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_sfixed32,
-                    buf,
-                    ctx,
-                )
-            }
-            40 => {
-                encoding::sfixed64::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_sfixed64,
-                    buf,
-                    ctx,
-                )
-            }
-            41 => {
-                encoding::float::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_float,
-                    buf,
-                    ctx,
-                )
-            }
-            42 => {
-                encoding::double::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_double,
-                    buf,
-                    ctx,
-                )
-            }
-            43 => {
-                encoding::bool::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_bool,
-                    buf,
-                    ctx,
-                )
-            }
-            44 => {
-                encoding::string::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_string,
-                    buf,
-                    ctx,
-                )
-            }
-            45 => {
-                encoding::bytes::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_bytes,
-                    buf,
-                    ctx,
-                )
-            }
-            48 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_nested_message,
-                    buf,
-                    ctx,
-                )
-            }
-            49 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_foreign_message,
-                    buf,
-                    ctx,
-                )
-            }
+            24 => field.merge::<codec::String>(&mut self.optional_string_piece),
+            25 => field.merge::<codec::String>(&mut self.optional_cord),
+            27 => field.boxed_message(&mut self.recursive_message),
+            31 => field.merge_repeated::<codec::Int32>(&mut self.repeated_int32),
+            32 => field.merge_repeated::<codec::Int64>(&mut self.repeated_int64),
+            33 => field.merge_repeated::<codec::UInt32>(&mut self.repeated_uint32),
+            34 => field.merge_repeated::<codec::UInt64>(&mut self.repeated_uint64),
+            35 => field.merge_repeated::<codec::SInt32>(&mut self.repeated_sint32),
+            36 => field.merge_repeated::<codec::SInt64>(&mut self.repeated_sint64),
+            37 => field.merge_repeated::<codec::Fixed32>(&mut self.repeated_fixed32),
+            38 => field.merge_repeated::<codec::Fixed64>(&mut self.repeated_fixed64),
+            39 => field.merge_repeated::<codec::SFixed32>(&mut self.repeated_sfixed32),
+            40 => field.merge_repeated::<codec::SFixed64>(&mut self.repeated_sfixed64),
+            41 => field.merge_repeated::<codec::Float>(&mut self.repeated_float),
+            42 => field.merge_repeated::<codec::Double>(&mut self.repeated_double),
+            43 => field.merge_repeated::<codec::Bool>(&mut self.repeated_bool),
+            44 => field.merge_repeated::<codec::String>(&mut self.repeated_string),
+            45 => field.merge_repeated::<codec::Bytes>(&mut self.repeated_bytes),
+            48 => field.messages(&mut self.repeated_nested_message),
+            49 => field.messages(&mut self.repeated_foreign_message),
             51 => {
-                encoding::open_enum::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_nested_enum,
-                    buf,
-                    ctx,
-                )
+                field
+                    .merge_repeated::<
+                        codec::OpenEnum<test_all_types_proto3::NestedEnum>,
+                    >(&mut self.repeated_nested_enum)
             }
             52 => {
-                encoding::open_enum::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_foreign_enum,
-                    buf,
-                    ctx,
-                )
+                field
+                    .merge_repeated::<
+                        codec::OpenEnum<ForeignEnum>,
+                    >(&mut self.repeated_foreign_enum)
             }
-            54 => {
-                encoding::string::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_string_piece,
-                    buf,
-                    ctx,
-                )
-            }
-            55 => {
-                encoding::string::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_cord,
-                    buf,
-                    ctx,
-                )
-            }
-            56 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::Int32,
-                    encoding::codec::Int32,
-                >(wire_type, buf, ctx)?;
-                self.map_int32_int32.insert(key, value);
-                ::core::result::Result::Ok(())
-            }
-            57 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::Int64,
-                    encoding::codec::Int64,
-                >(wire_type, buf, ctx)?;
-                self.map_int64_int64.insert(key, value);
-                ::core::result::Result::Ok(())
-            }
-            58 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::UInt32,
-                    encoding::codec::UInt32,
-                >(wire_type, buf, ctx)?;
-                self.map_uint32_uint32.insert(key, value);
-                ::core::result::Result::Ok(())
-            }
-            59 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::UInt64,
-                    encoding::codec::UInt64,
-                >(wire_type, buf, ctx)?;
-                self.map_uint64_uint64.insert(key, value);
-                ::core::result::Result::Ok(())
-            }
-            60 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::SInt32,
-                    encoding::codec::SInt32,
-                >(wire_type, buf, ctx)?;
-                self.map_sint32_sint32.insert(key, value);
-                ::core::result::Result::Ok(())
-            }
-            61 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::SInt64,
-                    encoding::codec::SInt64,
-                >(wire_type, buf, ctx)?;
-                self.map_sint64_sint64.insert(key, value);
-                ::core::result::Result::Ok(())
-            }
+            54 => field.merge_repeated::<codec::String>(&mut self.repeated_string_piece),
+            55 => field.merge_repeated::<codec::String>(&mut self.repeated_cord),
+            56 => field.map::<codec::Int32, codec::Int32>(&mut self.map_int32_int32),
+            57 => field.map::<codec::Int64, codec::Int64>(&mut self.map_int64_int64),
+            58 => field.map::<codec::UInt32, codec::UInt32>(&mut self.map_uint32_uint32),
+            59 => field.map::<codec::UInt64, codec::UInt64>(&mut self.map_uint64_uint64),
+            60 => field.map::<codec::SInt32, codec::SInt32>(&mut self.map_sint32_sint32),
+            61 => field.map::<codec::SInt64, codec::SInt64>(&mut self.map_sint64_sint64),
             62 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::Fixed32,
-                    encoding::codec::Fixed32,
-                >(wire_type, buf, ctx)?;
-                self.map_fixed32_fixed32.insert(key, value);
-                ::core::result::Result::Ok(())
+                field
+                    .map::<codec::Fixed32, codec::Fixed32>(&mut self.map_fixed32_fixed32)
             }
             63 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::Fixed64,
-                    encoding::codec::Fixed64,
-                >(wire_type, buf, ctx)?;
-                self.map_fixed64_fixed64.insert(key, value);
-                ::core::result::Result::Ok(())
+                field
+                    .map::<codec::Fixed64, codec::Fixed64>(&mut self.map_fixed64_fixed64)
             }
             64 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::SFixed32,
-                    encoding::codec::SFixed32,
-                >(wire_type, buf, ctx)?;
-                self.map_sfixed32_sfixed32.insert(key, value);
-                ::core::result::Result::Ok(())
+                field
+                    .map::<
+                        codec::SFixed32,
+                        codec::SFixed32,
+                    >(&mut self.map_sfixed32_sfixed32)
             }
             65 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::SFixed64,
-                    encoding::codec::SFixed64,
-                >(wire_type, buf, ctx)?;
-                self.map_sfixed64_sfixed64.insert(key, value);
-                ::core::result::Result::Ok(())
+                field
+                    .map::<
+                        codec::SFixed64,
+                        codec::SFixed64,
+                    >(&mut self.map_sfixed64_sfixed64)
             }
-            66 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::Int32,
-                    encoding::codec::Float,
-                >(wire_type, buf, ctx)?;
-                self.map_int32_float.insert(key, value);
-                ::core::result::Result::Ok(())
-            }
-            67 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::Int32,
-                    encoding::codec::Double,
-                >(wire_type, buf, ctx)?;
-                self.map_int32_double.insert(key, value);
-                ::core::result::Result::Ok(())
-            }
-            68 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::Bool,
-                    encoding::codec::Bool,
-                >(wire_type, buf, ctx)?;
-                self.map_bool_bool.insert(key, value);
-                ::core::result::Result::Ok(())
-            }
-            69 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::String,
-                    encoding::codec::String,
-                >(wire_type, buf, ctx)?;
-                self.map_string_string.insert(key, value);
-                ::core::result::Result::Ok(())
-            }
-            70 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::String,
-                    encoding::codec::Bytes,
-                >(wire_type, buf, ctx)?;
-                self.map_string_bytes.insert(key, value);
-                ::core::result::Result::Ok(())
-            }
+            66 => field.map::<codec::Int32, codec::Float>(&mut self.map_int32_float),
+            67 => field.map::<codec::Int32, codec::Double>(&mut self.map_int32_double),
+            68 => field.map::<codec::Bool, codec::Bool>(&mut self.map_bool_bool),
+            69 => field.map::<codec::String, codec::String>(&mut self.map_string_string),
+            70 => field.map::<codec::String, codec::Bytes>(&mut self.map_string_bytes),
             71 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::String,
-                    encoding::codec::Message<test_all_types_proto3::NestedMessage>,
-                >(wire_type, buf, ctx)?;
-                self.map_string_nested_message.insert(key, value);
-                ::core::result::Result::Ok(())
+                field
+                    .map::<
+                        codec::String,
+                        codec::Message<test_all_types_proto3::NestedMessage>,
+                    >(&mut self.map_string_nested_message)
             }
             72 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::String,
-                    encoding::codec::Message<ForeignMessage>,
-                >(wire_type, buf, ctx)?;
-                self.map_string_foreign_message.insert(key, value);
-                ::core::result::Result::Ok(())
+                field
+                    .map::<
+                        codec::String,
+                        codec::Message<ForeignMessage>,
+                    >(&mut self.map_string_foreign_message)
             }
             73 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::String,
-                    encoding::codec::OpenEnum<test_all_types_proto3::NestedEnum>,
-                >(wire_type, buf, ctx)?;
-                self.map_string_nested_enum.insert(key, value);
-                ::core::result::Result::Ok(())
+                field
+                    .map::<
+                        codec::String,
+                        codec::OpenEnum<test_all_types_proto3::NestedEnum>,
+                    >(&mut self.map_string_nested_enum)
             }
             74 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::String,
-                    encoding::codec::OpenEnum<ForeignEnum>,
-                >(wire_type, buf, ctx)?;
-                self.map_string_foreign_enum.insert(key, value);
-                ::core::result::Result::Ok(())
+                field
+                    .map::<
+                        codec::String,
+                        codec::OpenEnum<ForeignEnum>,
+                    >(&mut self.map_string_foreign_enum)
             }
-            75 => {
-                encoding::int32::merge_repeated(
-                    wire_type,
-                    &mut self.packed_int32,
-                    buf,
-                    ctx,
-                )
-            }
-            76 => {
-                encoding::int64::merge_repeated(
-                    wire_type,
-                    &mut self.packed_int64,
-                    buf,
-                    ctx,
-                )
-            }
-            77 => {
-                encoding::uint32::merge_repeated(
-                    wire_type,
-                    &mut self.packed_uint32,
-                    buf,
-                    ctx,
-                )
-            }
-            78 => {
-                encoding::uint64::merge_repeated(
-                    wire_type,
-                    &mut self.packed_uint64,
-                    buf,
-                    ctx,
-                )
-            }
-            79 => {
-                encoding::sint32::merge_repeated(
-                    wire_type,
-                    &mut self.packed_sint32,
-                    buf,
-                    ctx,
-                )
-            }
-            80 => {
-                encoding::sint64::merge_repeated(
-                    wire_type,
-                    &mut self.packed_sint64,
-                    buf,
-                    ctx,
-                )
-            }
-            81 => {
-                encoding::fixed32::merge_repeated(
-                    wire_type,
-                    &mut self.packed_fixed32,
-                    buf,
-                    ctx,
-                )
-            }
-            82 => {
-                encoding::fixed64::merge_repeated(
-                    wire_type,
-                    &mut self.packed_fixed64,
-                    buf,
-                    ctx,
-                )
-            }
-            83 => {
-                encoding::sfixed32::merge_repeated(
-                    wire_type,
-                    &mut self.packed_sfixed32,
-                    buf,
-                    ctx,
-                )
-            }
-            84 => {
-                encoding::sfixed64::merge_repeated(
-                    wire_type,
-                    &mut self.packed_sfixed64,
-                    buf,
-                    ctx,
-                )
-            }
-            85 => {
-                encoding::float::merge_repeated(
-                    wire_type,
-                    &mut self.packed_float,
-                    buf,
-                    ctx,
-                )
-            }
-            86 => {
-                encoding::double::merge_repeated(
-                    wire_type,
-                    &mut self.packed_double,
-                    buf,
-                    ctx,
-                )
-            }
-            87 => {
-                encoding::bool::merge_repeated(
-                    wire_type,
-                    &mut self.packed_bool,
-                    buf,
-                    ctx,
-                )
-            }
+            75 => field.merge_repeated::<codec::Int32>(&mut self.packed_int32),
+            76 => field.merge_repeated::<codec::Int64>(&mut self.packed_int64),
+            77 => field.merge_repeated::<codec::UInt32>(&mut self.packed_uint32),
+            78 => field.merge_repeated::<codec::UInt64>(&mut self.packed_uint64),
+            79 => field.merge_repeated::<codec::SInt32>(&mut self.packed_sint32),
+            80 => field.merge_repeated::<codec::SInt64>(&mut self.packed_sint64),
+            81 => field.merge_repeated::<codec::Fixed32>(&mut self.packed_fixed32),
+            82 => field.merge_repeated::<codec::Fixed64>(&mut self.packed_fixed64),
+            83 => field.merge_repeated::<codec::SFixed32>(&mut self.packed_sfixed32),
+            84 => field.merge_repeated::<codec::SFixed64>(&mut self.packed_sfixed64),
+            85 => field.merge_repeated::<codec::Float>(&mut self.packed_float),
+            86 => field.merge_repeated::<codec::Double>(&mut self.packed_double),
+            87 => field.merge_repeated::<codec::Bool>(&mut self.packed_bool),
             88 => {
-                encoding::open_enum::merge_repeated(
-                    wire_type,
-                    &mut self.packed_nested_enum,
-                    buf,
-                    ctx,
-                )
+                field
+                    .merge_repeated::<
+                        codec::OpenEnum<test_all_types_proto3::NestedEnum>,
+                    >(&mut self.packed_nested_enum)
             }
-            89 => {
-                encoding::int32::merge_repeated(
-                    wire_type,
-                    &mut self.unpacked_int32,
-                    buf,
-                    ctx,
-                )
-            }
-            90 => {
-                encoding::int64::merge_repeated(
-                    wire_type,
-                    &mut self.unpacked_int64,
-                    buf,
-                    ctx,
-                )
-            }
-            91 => {
-                encoding::uint32::merge_repeated(
-                    wire_type,
-                    &mut self.unpacked_uint32,
-                    buf,
-                    ctx,
-                )
-            }
-            92 => {
-                encoding::uint64::merge_repeated(
-                    wire_type,
-                    &mut self.unpacked_uint64,
-                    buf,
-                    ctx,
-                )
-            }
-            93 => {
-                encoding::sint32::merge_repeated(
-                    wire_type,
-                    &mut self.unpacked_sint32,
-                    buf,
-                    ctx,
-                )
-            }
-            94 => {
-                encoding::sint64::merge_repeated(
-                    wire_type,
-                    &mut self.unpacked_sint64,
-                    buf,
-                    ctx,
-                )
-            }
-            95 => {
-                encoding::fixed32::merge_repeated(
-                    wire_type,
-                    &mut self.unpacked_fixed32,
-                    buf,
-                    ctx,
-                )
-            }
-            96 => {
-                encoding::fixed64::merge_repeated(
-                    wire_type,
-                    &mut self.unpacked_fixed64,
-                    buf,
-                    ctx,
-                )
-            }
-            97 => {
-                encoding::sfixed32::merge_repeated(
-                    wire_type,
-                    &mut self.unpacked_sfixed32,
-                    buf,
-                    ctx,
-                )
-            }
-            98 => {
-                encoding::sfixed64::merge_repeated(
-                    wire_type,
-                    &mut self.unpacked_sfixed64,
-                    buf,
-                    ctx,
-                )
-            }
-            99 => {
-                encoding::float::merge_repeated(
-                    wire_type,
-                    &mut self.unpacked_float,
-                    buf,
-                    ctx,
-                )
-            }
-            100 => {
-                encoding::double::merge_repeated(
-                    wire_type,
-                    &mut self.unpacked_double,
-                    buf,
-                    ctx,
-                )
-            }
-            101 => {
-                encoding::bool::merge_repeated(
-                    wire_type,
-                    &mut self.unpacked_bool,
-                    buf,
-                    ctx,
-                )
-            }
+            89 => field.merge_repeated::<codec::Int32>(&mut self.unpacked_int32),
+            90 => field.merge_repeated::<codec::Int64>(&mut self.unpacked_int64),
+            91 => field.merge_repeated::<codec::UInt32>(&mut self.unpacked_uint32),
+            92 => field.merge_repeated::<codec::UInt64>(&mut self.unpacked_uint64),
+            93 => field.merge_repeated::<codec::SInt32>(&mut self.unpacked_sint32),
+            94 => field.merge_repeated::<codec::SInt64>(&mut self.unpacked_sint64),
+            95 => field.merge_repeated::<codec::Fixed32>(&mut self.unpacked_fixed32),
+            96 => field.merge_repeated::<codec::Fixed64>(&mut self.unpacked_fixed64),
+            97 => field.merge_repeated::<codec::SFixed32>(&mut self.unpacked_sfixed32),
+            98 => field.merge_repeated::<codec::SFixed64>(&mut self.unpacked_sfixed64),
+            99 => field.merge_repeated::<codec::Float>(&mut self.unpacked_float),
+            100 => field.merge_repeated::<codec::Double>(&mut self.unpacked_double),
+            101 => field.merge_repeated::<codec::Bool>(&mut self.unpacked_bool),
             102 => {
-                encoding::open_enum::merge_repeated(
-                    wire_type,
-                    &mut self.unpacked_nested_enum,
-                    buf,
-                    ctx,
-                )
+                field
+                    .merge_repeated::<
+                        codec::OpenEnum<test_all_types_proto3::NestedEnum>,
+                    >(&mut self.unpacked_nested_enum)
             }
             111 => {
-                let mut value = <u32 as ::core::default::Default>::default();
-                encoding::uint32::merge(wire_type, &mut value, buf, ctx)?;
-                self.oneof_field = ::core::option::Option::Some(
-                    test_all_types_proto3::OneofField::OneofUint32(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::UInt32,
+                        _,
+                    >(
+                        &mut self.oneof_field,
+                        test_all_types_proto3::OneofField::OneofUint32,
+                    )
             }
             112 => {
                 if let ::core::option::Option::Some(
                     test_all_types_proto3::OneofField::OneofNestedMessage(value),
                 ) = &mut self.oneof_field
                 {
-                    encoding::message::merge(wire_type, &mut **value, buf, ctx)
+                    field.message(&mut **value)
                 } else {
-                    let mut value = <::std::boxed::Box<
-                        test_all_types_proto3::NestedMessage,
-                    > as ::core::default::Default>::default();
-                    encoding::message::merge(wire_type, &mut *value, buf, ctx)?;
-                    self.oneof_field = ::core::option::Option::Some(
-                        test_all_types_proto3::OneofField::OneofNestedMessage(value),
-                    );
-                    ::core::result::Result::Ok(())
+                    field
+                        .oneof_boxed_message(
+                            &mut self.oneof_field,
+                            test_all_types_proto3::OneofField::OneofNestedMessage,
+                        )
                 }
             }
             113 => {
-                let mut value = <::std::string::String as ::core::default::Default>::default();
-                encoding::string::merge(wire_type, &mut value, buf, ctx)?;
-                self.oneof_field = ::core::option::Option::Some(
-                    test_all_types_proto3::OneofField::OneofString(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::String,
+                        _,
+                    >(
+                        &mut self.oneof_field,
+                        test_all_types_proto3::OneofField::OneofString,
+                    )
             }
             114 => {
-                let mut value = <::std::vec::Vec<
-                    u8,
-                > as ::core::default::Default>::default();
-                encoding::bytes::merge(wire_type, &mut value, buf, ctx)?;
-                self.oneof_field = ::core::option::Option::Some(
-                    test_all_types_proto3::OneofField::OneofBytes(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::Bytes,
+                        _,
+                    >(
+                        &mut self.oneof_field,
+                        test_all_types_proto3::OneofField::OneofBytes,
+                    )
             }
             115 => {
-                let mut value = <bool as ::core::default::Default>::default();
-                encoding::bool::merge(wire_type, &mut value, buf, ctx)?;
-                self.oneof_field = ::core::option::Option::Some(
-                    test_all_types_proto3::OneofField::OneofBool(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::Bool,
+                        _,
+                    >(
+                        &mut self.oneof_field,
+                        test_all_types_proto3::OneofField::OneofBool,
+                    )
             }
             116 => {
-                let mut value = <u64 as ::core::default::Default>::default();
-                encoding::uint64::merge(wire_type, &mut value, buf, ctx)?;
-                self.oneof_field = ::core::option::Option::Some(
-                    test_all_types_proto3::OneofField::OneofUint64(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::UInt64,
+                        _,
+                    >(
+                        &mut self.oneof_field,
+                        test_all_types_proto3::OneofField::OneofUint64,
+                    )
             }
             117 => {
-                let mut value = <f32 as ::core::default::Default>::default();
-                encoding::float::merge(wire_type, &mut value, buf, ctx)?;
-                self.oneof_field = ::core::option::Option::Some(
-                    test_all_types_proto3::OneofField::OneofFloat(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::Float,
+                        _,
+                    >(
+                        &mut self.oneof_field,
+                        test_all_types_proto3::OneofField::OneofFloat,
+                    )
             }
             118 => {
-                let mut value = <f64 as ::core::default::Default>::default();
-                encoding::double::merge(wire_type, &mut value, buf, ctx)?;
-                self.oneof_field = ::core::option::Option::Some(
-                    test_all_types_proto3::OneofField::OneofDouble(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::Double,
+                        _,
+                    >(
+                        &mut self.oneof_field,
+                        test_all_types_proto3::OneofField::OneofDouble,
+                    )
             }
             119 => {
-                let mut value = <::protoforge::EnumValue<
-                    test_all_types_proto3::NestedEnum,
-                > as ::core::default::Default>::default();
-                encoding::open_enum::merge(wire_type, &mut value, buf, ctx)?;
-                self.oneof_field = ::core::option::Option::Some(
-                    test_all_types_proto3::OneofField::OneofEnum(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::OpenEnum<test_all_types_proto3::NestedEnum>,
+                        _,
+                    >(
+                        &mut self.oneof_field,
+                        test_all_types_proto3::OneofField::OneofEnum,
+                    )
             }
             120 => {
-                let mut value = <::protoforge::EnumValue<
-                    ::protoforge::wkt::NullValue,
-                > as ::core::default::Default>::default();
-                encoding::open_enum::merge(wire_type, &mut value, buf, ctx)?;
-                self.oneof_field = ::core::option::Option::Some(
-                    test_all_types_proto3::OneofField::OneofNullValue(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::OpenEnum<::protoforge::wkt::NullValue>,
+                        _,
+                    >(
+                        &mut self.oneof_field,
+                        test_all_types_proto3::OneofField::OneofNullValue,
+                    )
             }
-            201 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.optional_bool_wrapper.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            202 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.optional_int32_wrapper.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            203 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.optional_int64_wrapper.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            204 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.optional_uint32_wrapper.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            205 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.optional_uint64_wrapper.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            206 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.optional_float_wrapper.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            207 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.optional_double_wrapper.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            208 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.optional_string_wrapper.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            209 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.optional_bytes_wrapper.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            211 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_bool_wrapper,
-                    buf,
-                    ctx,
-                )
-            }
-            212 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_int32_wrapper,
-                    buf,
-                    ctx,
-                )
-            }
-            213 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_int64_wrapper,
-                    buf,
-                    ctx,
-                )
-            }
-            214 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_uint32_wrapper,
-                    buf,
-                    ctx,
-                )
-            }
-            215 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_uint64_wrapper,
-                    buf,
-                    ctx,
-                )
-            }
-            216 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_float_wrapper,
-                    buf,
-                    ctx,
-                )
-            }
-            217 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_double_wrapper,
-                    buf,
-                    ctx,
-                )
-            }
-            218 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_string_wrapper,
-                    buf,
-                    ctx,
-                )
-            }
-            219 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_bytes_wrapper,
-                    buf,
-                    ctx,
-                )
-            }
-            301 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.optional_duration.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            302 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.optional_timestamp.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            303 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.optional_field_mask.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            304 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.optional_struct.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            305 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.optional_any.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            306 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.optional_value.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
+            201 => field.optional_message(&mut self.optional_bool_wrapper),
+            202 => field.optional_message(&mut self.optional_int32_wrapper),
+            203 => field.optional_message(&mut self.optional_int64_wrapper),
+            204 => field.optional_message(&mut self.optional_uint32_wrapper),
+            205 => field.optional_message(&mut self.optional_uint64_wrapper),
+            206 => field.optional_message(&mut self.optional_float_wrapper),
+            207 => field.optional_message(&mut self.optional_double_wrapper),
+            208 => field.optional_message(&mut self.optional_string_wrapper),
+            209 => field.optional_message(&mut self.optional_bytes_wrapper),
+            211 => field.messages(&mut self.repeated_bool_wrapper),
+            212 => field.messages(&mut self.repeated_int32_wrapper),
+            213 => field.messages(&mut self.repeated_int64_wrapper),
+            214 => field.messages(&mut self.repeated_uint32_wrapper),
+            215 => field.messages(&mut self.repeated_uint64_wrapper),
+            216 => field.messages(&mut self.repeated_float_wrapper),
+            217 => field.messages(&mut self.repeated_double_wrapper),
+            218 => field.messages(&mut self.repeated_string_wrapper),
+            219 => field.messages(&mut self.repeated_bytes_wrapper),
+            301 => field.optional_message(&mut self.optional_duration),
+            302 => field.optional_message(&mut self.optional_timestamp),
+            303 => field.optional_message(&mut self.optional_field_mask),
+            304 => field.optional_message(&mut self.optional_struct),
+            305 => field.optional_message(&mut self.optional_any),
+            306 => field.optional_message(&mut self.optional_value),
             307 => {
-                encoding::open_enum::merge(
-                    wire_type,
-                    &mut self.optional_null_value,
-                    buf,
-                    ctx,
-                )
+                field
+                    .merge::<
+                        codec::OpenEnum<::protoforge::wkt::NullValue>,
+                    >(&mut self.optional_null_value)
             }
-            308 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.optional_empty.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            311 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_duration,
-                    buf,
-                    ctx,
-                )
-            }
-            312 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_timestamp,
-                    buf,
-                    ctx,
-                )
-            }
-            313 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_fieldmask,
-                    buf,
-                    ctx,
-                )
-            }
-            315 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_any,
-                    buf,
-                    ctx,
-                )
-            }
-            316 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_value,
-                    buf,
-                    ctx,
-                )
-            }
-            317 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_list_value,
-                    buf,
-                    ctx,
-                )
-            }
-            318 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_empty,
-                    buf,
-                    ctx,
-                )
-            }
-            324 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.repeated_struct,
-                    buf,
-                    ctx,
-                )
-            }
-            401 => encoding::int32::merge(wire_type, &mut self.fieldname1, buf, ctx),
-            402 => encoding::int32::merge(wire_type, &mut self.field_name2, buf, ctx),
-            403 => encoding::int32::merge(wire_type, &mut self.field_name3, buf, ctx),
-            404 => encoding::int32::merge(wire_type, &mut self.field_name4, buf, ctx),
-            405 => encoding::int32::merge(wire_type, &mut self.field0name5, buf, ctx),
-            406 => encoding::int32::merge(wire_type, &mut self.field_0_name6, buf, ctx),
-            407 => encoding::int32::merge(wire_type, &mut self.field_name7, buf, ctx),
-            408 => encoding::int32::merge(wire_type, &mut self.field_name8, buf, ctx),
-            409 => encoding::int32::merge(wire_type, &mut self.field_name9, buf, ctx),
-            410 => encoding::int32::merge(wire_type, &mut self.field_name10, buf, ctx),
-            411 => encoding::int32::merge(wire_type, &mut self.field_name11, buf, ctx),
-            412 => encoding::int32::merge(wire_type, &mut self.field_name12, buf, ctx),
-            413 => encoding::int32::merge(wire_type, &mut self.field_name13, buf, ctx),
-            414 => encoding::int32::merge(wire_type, &mut self.field_name14, buf, ctx),
-            415 => encoding::int32::merge(wire_type, &mut self.field_name15, buf, ctx),
-            416 => encoding::int32::merge(wire_type, &mut self.field_name16, buf, ctx),
-            417 => encoding::int32::merge(wire_type, &mut self.field_name17, buf, ctx),
-            418 => encoding::int32::merge(wire_type, &mut self.field_name18, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            308 => field.optional_message(&mut self.optional_empty),
+            311 => field.messages(&mut self.repeated_duration),
+            312 => field.messages(&mut self.repeated_timestamp),
+            313 => field.messages(&mut self.repeated_fieldmask),
+            315 => field.messages(&mut self.repeated_any),
+            316 => field.messages(&mut self.repeated_value),
+            317 => field.messages(&mut self.repeated_list_value),
+            318 => field.messages(&mut self.repeated_empty),
+            324 => field.messages(&mut self.repeated_struct),
+            401 => field.merge::<codec::Int32>(&mut self.fieldname1),
+            402 => field.merge::<codec::Int32>(&mut self.field_name2),
+            403 => field.merge::<codec::Int32>(&mut self.field_name3),
+            404 => field.merge::<codec::Int32>(&mut self.field_name4),
+            405 => field.merge::<codec::Int32>(&mut self.field0name5),
+            406 => field.merge::<codec::Int32>(&mut self.field_0_name6),
+            407 => field.merge::<codec::Int32>(&mut self.field_name7),
+            408 => field.merge::<codec::Int32>(&mut self.field_name8),
+            409 => field.merge::<codec::Int32>(&mut self.field_name9),
+            410 => field.merge::<codec::Int32>(&mut self.field_name10),
+            411 => field.merge::<codec::Int32>(&mut self.field_name11),
+            412 => field.merge::<codec::Int32>(&mut self.field_name12),
+            413 => field.merge::<codec::Int32>(&mut self.field_name13),
+            414 => field.merge::<codec::Int32>(&mut self.field_name14),
+            415 => field.merge::<codec::Int32>(&mut self.field_name15),
+            416 => field.merge::<codec::Int32>(&mut self.field_name16),
+            417 => field.merge::<codec::Int32>(&mut self.field_name17),
+            418 => field.merge::<codec::Int32>(&mut self.field_name18),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -2173,57 +747,22 @@ pub mod test_all_types_proto3 {
         pub unknown_fields: ::protoforge::UnknownFields,
     }
     impl ::protoforge::Message for NestedMessage {
-        const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-            "NestedMessage",
-            &[(1, "a"), (2, "corecursive")],
-        );
-        fn encode_with(
-            &self,
-            buf: &mut impl ::protoforge::bytes::BufMut,
-            sizes: &mut ::protoforge::encoding::SizeCache,
-        ) {
-            use ::protoforge::encoding;
-            encoding::int32::encode_implicit(1, &self.a, buf);
-            encoding::message::encode_optional(
-                2,
-                self.corecursive.as_deref(),
-                buf,
-                sizes,
-            );
-            self.unknown_fields.encode_raw(buf);
-        }
-        fn encoded_len_with(
-            &self,
-            sizes: &mut ::protoforge::encoding::SizeCache,
-        ) -> usize {
-            use ::protoforge::encoding;
-            self.unknown_fields.encoded_len()
-                + encoding::int32::encoded_len_implicit(1, &self.a)
-                + encoding::message::encoded_len_optional(
-                    2,
-                    self.corecursive.as_deref(),
-                    sizes,
-                )
+        const FIELD_NAMES: &'static str = "NestedMessage: a=1 corecursive=2";
+        fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+            use ::protoforge::encoding::codec;
+            v.implicit::<codec::Int32>(1, &self.a);
+            v.optional_message(2, self.corecursive.as_deref());
+            v.unknown(&self.unknown_fields);
         }
         fn merge_field(
             &mut self,
-            number: u32,
-            wire_type: ::protoforge::encoding::WireType,
-            buf: &mut impl ::protoforge::bytes::Buf,
-            ctx: ::protoforge::encoding::DecodeContext,
+            field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-            use ::protoforge::encoding;
-            match number {
-                1 => encoding::int32::merge(wire_type, &mut self.a, buf, ctx),
-                2 => {
-                    encoding::message::merge(
-                        wire_type,
-                        &mut **self.corecursive.get_or_insert_default(),
-                        buf,
-                        ctx,
-                    )
-                }
-                _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            use ::protoforge::encoding::codec;
+            match field.number() {
+                1 => field.merge::<codec::Int32>(&mut self.a),
+                2 => field.boxed_message(&mut self.corecursive),
+                _ => field.unknown(&mut self.unknown_fields),
             }
         }
     }
@@ -2384,35 +923,20 @@ pub struct ForeignMessage {
     pub unknown_fields: ::protoforge::UnknownFields,
 }
 impl ::protoforge::Message for ForeignMessage {
-    const FIELD_NAMES: ::protoforge::encoding::FieldNames = ::protoforge::encoding::FieldNames::new(
-        "ForeignMessage",
-        &[(1, "c")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl ::protoforge::bytes::BufMut,
-        _sizes: &mut ::protoforge::encoding::SizeCache,
-    ) {
-        use ::protoforge::encoding;
-        encoding::int32::encode_implicit(1, &self.c, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut ::protoforge::encoding::SizeCache) -> usize {
-        use ::protoforge::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::int32::encoded_len_implicit(1, &self.c)
+    const FIELD_NAMES: &'static str = "ForeignMessage: c=1";
+    fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+        use ::protoforge::encoding::codec;
+        v.implicit::<codec::Int32>(1, &self.c);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: ::protoforge::encoding::WireType,
-        buf: &mut impl ::protoforge::bytes::Buf,
-        ctx: ::protoforge::encoding::DecodeContext,
+        field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-        use ::protoforge::encoding;
-        match number {
-            1 => encoding::int32::merge(wire_type, &mut self.c, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use ::protoforge::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::Int32>(&mut self.c),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -2427,24 +951,14 @@ pub struct NullHypothesisProto3 {
     pub unknown_fields: ::protoforge::UnknownFields,
 }
 impl ::protoforge::Message for NullHypothesisProto3 {
-    fn encode_with(
-        &self,
-        buf: &mut impl ::protoforge::bytes::BufMut,
-        _sizes: &mut ::protoforge::encoding::SizeCache,
-    ) {
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut ::protoforge::encoding::SizeCache) -> usize {
-        self.unknown_fields.encoded_len()
+    fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: ::protoforge::encoding::WireType,
-        buf: &mut impl ::protoforge::bytes::Buf,
-        ctx: ::protoforge::encoding::DecodeContext,
+        field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-        self.unknown_fields.merge_field(number, wire_type, buf, ctx)
+        field.unknown(&mut self.unknown_fields)
     }
 }
 impl ::protoforge::Name for NullHypothesisProto3 {
@@ -2458,24 +972,14 @@ pub struct EnumOnlyProto3 {
     pub unknown_fields: ::protoforge::UnknownFields,
 }
 impl ::protoforge::Message for EnumOnlyProto3 {
-    fn encode_with(
-        &self,
-        buf: &mut impl ::protoforge::bytes::BufMut,
-        _sizes: &mut ::protoforge::encoding::SizeCache,
-    ) {
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut ::protoforge::encoding::SizeCache) -> usize {
-        self.unknown_fields.encoded_len()
+    fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: ::protoforge::encoding::WireType,
-        buf: &mut impl ::protoforge::bytes::Buf,
-        ctx: ::protoforge::encoding::DecodeContext,
+        field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
-        self.unknown_fields.merge_field(number, wire_type, buf, ctx)
+        field.unknown(&mut self.unknown_fields)
     }
 }
 impl ::protoforge::Name for EnumOnlyProto3 {

@@ -73,38 +73,22 @@ pub struct Any {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for Any {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "Any",
-        &[(1, "type_url"), (2, "value")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_implicit(1, &self.type_url, buf);
-        encoding::bytes::encode_implicit(2, &self.value, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_implicit(1, &self.type_url)
-            + encoding::bytes::encoded_len_implicit(2, &self.value)
+    const FIELD_NAMES: &'static str = "Any: type_url=1 value=2";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::String>(1, &self.type_url);
+        v.implicit::<codec::Bytes>(2, &self.value);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::string::merge(wire_type, &mut self.type_url, buf, ctx),
-            2 => encoding::bytes::merge(wire_type, &mut self.value, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::String>(&mut self.type_url),
+            2 => field.merge::<codec::Bytes>(&mut self.value),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -168,79 +152,34 @@ pub struct Api {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for Api {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "Api",
-        &[
-            (1, "name"),
-            (2, "methods"),
-            (3, "options"),
-            (4, "version"),
-            (5, "source_context"),
-            (6, "mixins"),
-            (7, "syntax"),
-            (8, "edition"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_implicit(1, &self.name, buf);
-        encoding::message::encode_repeated(2, &self.methods, buf, sizes);
-        encoding::message::encode_repeated(3, &self.options, buf, sizes);
-        encoding::string::encode_implicit(4, &self.version, buf);
-        encoding::message::encode_optional(5, self.source_context.as_ref(), buf, sizes);
-        encoding::message::encode_repeated(6, &self.mixins, buf, sizes);
-        encoding::open_enum::encode_implicit(7, &self.syntax, buf);
-        encoding::string::encode_implicit(8, &self.edition, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_implicit(1, &self.name)
-            + encoding::message::encoded_len_repeated(2, &self.methods, sizes)
-            + encoding::message::encoded_len_repeated(3, &self.options, sizes)
-            + encoding::string::encoded_len_implicit(4, &self.version)
-            + encoding::message::encoded_len_optional(
-                5,
-                self.source_context.as_ref(),
-                sizes,
-            ) + encoding::message::encoded_len_repeated(6, &self.mixins, sizes)
-            + encoding::open_enum::encoded_len_implicit(7, &self.syntax)
-            + encoding::string::encoded_len_implicit(8, &self.edition)
+    const FIELD_NAMES: &'static str = "Api: name=1 methods=2 options=3 version=4 source_context=5 mixins=6 syntax=7 edition=8";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::String>(1, &self.name);
+        v.messages(2, &self.methods);
+        v.messages(3, &self.options);
+        v.implicit::<codec::String>(4, &self.version);
+        v.optional_message(5, self.source_context.as_ref());
+        v.messages(6, &self.mixins);
+        v.implicit::<codec::OpenEnum<Syntax>>(7, &self.syntax);
+        v.implicit::<codec::String>(8, &self.edition);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::string::merge(wire_type, &mut self.name, buf, ctx),
-            2 => {
-                encoding::message::merge_repeated(wire_type, &mut self.methods, buf, ctx)
-            }
-            3 => {
-                encoding::message::merge_repeated(wire_type, &mut self.options, buf, ctx)
-            }
-            4 => encoding::string::merge(wire_type, &mut self.version, buf, ctx),
-            5 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.source_context.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            6 => encoding::message::merge_repeated(wire_type, &mut self.mixins, buf, ctx),
-            7 => encoding::open_enum::merge(wire_type, &mut self.syntax, buf, ctx),
-            8 => encoding::string::merge(wire_type, &mut self.edition, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::String>(&mut self.name),
+            2 => field.messages(&mut self.methods),
+            3 => field.messages(&mut self.options),
+            4 => field.merge::<codec::String>(&mut self.version),
+            5 => field.optional_message(&mut self.source_context),
+            6 => field.messages(&mut self.mixins),
+            7 => field.merge::<codec::OpenEnum<Syntax>>(&mut self.syntax),
+            8 => field.merge::<codec::String>(&mut self.edition),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -286,69 +225,34 @@ pub struct Method {
 }
 #[allow(deprecated)]
 impl crate::Message for Method {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "Method",
-        &[
-            (1, "name"),
-            (2, "request_type_url"),
-            (3, "request_streaming"),
-            (4, "response_type_url"),
-            (5, "response_streaming"),
-            (6, "options"),
-            (7, "syntax"),
-            (8, "edition"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_implicit(1, &self.name, buf);
-        encoding::string::encode_implicit(2, &self.request_type_url, buf);
-        encoding::bool::encode_implicit(3, &self.request_streaming, buf);
-        encoding::string::encode_implicit(4, &self.response_type_url, buf);
-        encoding::bool::encode_implicit(5, &self.response_streaming, buf);
-        encoding::message::encode_repeated(6, &self.options, buf, sizes);
-        encoding::open_enum::encode_implicit(7, &self.syntax, buf);
-        encoding::string::encode_implicit(8, &self.edition, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_implicit(1, &self.name)
-            + encoding::string::encoded_len_implicit(2, &self.request_type_url)
-            + encoding::bool::encoded_len_implicit(3, &self.request_streaming)
-            + encoding::string::encoded_len_implicit(4, &self.response_type_url)
-            + encoding::bool::encoded_len_implicit(5, &self.response_streaming)
-            + encoding::message::encoded_len_repeated(6, &self.options, sizes)
-            + encoding::open_enum::encoded_len_implicit(7, &self.syntax)
-            + encoding::string::encoded_len_implicit(8, &self.edition)
+    const FIELD_NAMES: &'static str = "Method: name=1 request_type_url=2 request_streaming=3 response_type_url=4 response_streaming=5 options=6 syntax=7 edition=8";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::String>(1, &self.name);
+        v.implicit::<codec::String>(2, &self.request_type_url);
+        v.implicit::<codec::Bool>(3, &self.request_streaming);
+        v.implicit::<codec::String>(4, &self.response_type_url);
+        v.implicit::<codec::Bool>(5, &self.response_streaming);
+        v.messages(6, &self.options);
+        v.implicit::<codec::OpenEnum<Syntax>>(7, &self.syntax);
+        v.implicit::<codec::String>(8, &self.edition);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::string::merge(wire_type, &mut self.name, buf, ctx),
-            2 => encoding::string::merge(wire_type, &mut self.request_type_url, buf, ctx),
-            3 => encoding::bool::merge(wire_type, &mut self.request_streaming, buf, ctx),
-            4 => {
-                encoding::string::merge(wire_type, &mut self.response_type_url, buf, ctx)
-            }
-            5 => encoding::bool::merge(wire_type, &mut self.response_streaming, buf, ctx),
-            6 => {
-                encoding::message::merge_repeated(wire_type, &mut self.options, buf, ctx)
-            }
-            7 => encoding::open_enum::merge(wire_type, &mut self.syntax, buf, ctx),
-            8 => encoding::string::merge(wire_type, &mut self.edition, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::String>(&mut self.name),
+            2 => field.merge::<codec::String>(&mut self.request_type_url),
+            3 => field.merge::<codec::Bool>(&mut self.request_streaming),
+            4 => field.merge::<codec::String>(&mut self.response_type_url),
+            5 => field.merge::<codec::Bool>(&mut self.response_streaming),
+            6 => field.messages(&mut self.options),
+            7 => field.merge::<codec::OpenEnum<Syntax>>(&mut self.syntax),
+            8 => field.merge::<codec::String>(&mut self.edition),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -457,38 +361,22 @@ pub struct Mixin {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for Mixin {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "Mixin",
-        &[(1, "name"), (2, "root")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_implicit(1, &self.name, buf);
-        encoding::string::encode_implicit(2, &self.root, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_implicit(1, &self.name)
-            + encoding::string::encoded_len_implicit(2, &self.root)
+    const FIELD_NAMES: &'static str = "Mixin: name=1 root=2";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::String>(1, &self.name);
+        v.implicit::<codec::String>(2, &self.root);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::string::merge(wire_type, &mut self.name, buf, ctx),
-            2 => encoding::string::merge(wire_type, &mut self.root, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::String>(&mut self.name),
+            2 => field.merge::<codec::String>(&mut self.root),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -577,38 +465,22 @@ pub struct Duration {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for Duration {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "Duration",
-        &[(1, "seconds"), (2, "nanos")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::int64::encode_implicit(1, &self.seconds, buf);
-        encoding::int32::encode_implicit(2, &self.nanos, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::int64::encoded_len_implicit(1, &self.seconds)
-            + encoding::int32::encoded_len_implicit(2, &self.nanos)
+    const FIELD_NAMES: &'static str = "Duration: seconds=1 nanos=2";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::Int64>(1, &self.seconds);
+        v.implicit::<codec::Int32>(2, &self.nanos);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::int64::merge(wire_type, &mut self.seconds, buf, ctx),
-            2 => encoding::int32::merge(wire_type, &mut self.nanos, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::Int64>(&mut self.seconds),
+            2 => field.merge::<codec::Int32>(&mut self.nanos),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -631,24 +503,14 @@ pub struct Empty {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for Empty {
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        self.unknown_fields.encoded_len()
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        self.unknown_fields.merge_field(number, wire_type, buf, ctx)
+        field.unknown(&mut self.unknown_fields)
     }
 }
 impl crate::Name for Empty {
@@ -885,35 +747,20 @@ pub struct FieldMask {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for FieldMask {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "FieldMask",
-        &[(1, "paths")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_repeated(1, &self.paths, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_repeated(1, &self.paths)
+    const FIELD_NAMES: &'static str = "FieldMask: paths=1";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.repeated::<codec::String>(1, &self.paths);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::string::merge_repeated(wire_type, &mut self.paths, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge_repeated::<codec::String>(&mut self.paths),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -932,35 +779,20 @@ pub struct SourceContext {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for SourceContext {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "SourceContext",
-        &[(1, "file_name")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_implicit(1, &self.file_name, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_implicit(1, &self.file_name)
+    const FIELD_NAMES: &'static str = "SourceContext: file_name=1";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::String>(1, &self.file_name);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::string::merge(wire_type, &mut self.file_name, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::String>(&mut self.file_name),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -989,50 +821,20 @@ pub struct Struct {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for Struct {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "Struct",
-        &[(1, "fields")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::map::encode::<
-            encoding::codec::String,
-            encoding::codec::Message<Value>,
-            _,
-        >(1, &self.fields, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::map::encoded_len::<
-                encoding::codec::String,
-                encoding::codec::Message<Value>,
-                _,
-            >(1, &self.fields)
+    const FIELD_NAMES: &'static str = "Struct: fields=1";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.map::<codec::String, codec::Message<Value>, _>(1, &self.fields);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::String,
-                    encoding::codec::Message<Value>,
-                >(wire_type, buf, ctx)?;
-                self.fields.insert(key, value);
-                ::core::result::Result::Ok(())
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.map::<codec::String, codec::Message<Value>>(&mut self.fields),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -1054,138 +856,62 @@ pub struct Value {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for Value {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "Value",
-        &[
-            (1, "null_value"),
-            (2, "number_value"),
-            (3, "string_value"),
-            (4, "bool_value"),
-            (5, "struct_value"),
-            (6, "list_value"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
+    const FIELD_NAMES: &'static str = "Value: null_value=1 number_value=2 string_value=3 bool_value=4 struct_value=5 list_value=6";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
         if let ::core::option::Option::Some(oneof) = &self.kind {
             match oneof {
                 value::Kind::NullValue(value) => {
-                    encoding::open_enum::encode(1, value, buf)
+                    v.value::<codec::OpenEnum<NullValue>>(1, value)
                 }
-                value::Kind::NumberValue(value) => {
-                    encoding::double::encode(2, value, buf)
-                }
-                value::Kind::StringValue(value) => {
-                    encoding::string::encode(3, value, buf)
-                }
-                value::Kind::BoolValue(value) => encoding::bool::encode(4, value, buf),
-                value::Kind::StructValue(value) => {
-                    encoding::message::encode(5, value, buf, sizes)
-                }
-                value::Kind::ListValue(value) => {
-                    encoding::message::encode(6, value, buf, sizes)
-                }
+                value::Kind::NumberValue(value) => v.value::<codec::Double>(2, value),
+                value::Kind::StringValue(value) => v.value::<codec::String>(3, value),
+                value::Kind::BoolValue(value) => v.value::<codec::Bool>(4, value),
+                value::Kind::StructValue(value) => v.message(5, value),
+                value::Kind::ListValue(value) => v.message(6, value),
             }
         }
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + match &self.kind {
-                ::core::option::Option::Some(value::Kind::NullValue(value)) => {
-                    encoding::open_enum::encoded_len(1, value)
-                }
-                ::core::option::Option::Some(value::Kind::NumberValue(value)) => {
-                    encoding::double::encoded_len(2, value)
-                }
-                ::core::option::Option::Some(value::Kind::StringValue(value)) => {
-                    encoding::string::encoded_len(3, value)
-                }
-                ::core::option::Option::Some(value::Kind::BoolValue(value)) => {
-                    encoding::bool::encoded_len(4, value)
-                }
-                ::core::option::Option::Some(value::Kind::StructValue(value)) => {
-                    encoding::message::encoded_len(5, value, sizes)
-                }
-                ::core::option::Option::Some(value::Kind::ListValue(value)) => {
-                    encoding::message::encoded_len(6, value, sizes)
-                }
-                _ => 0,
-            }
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
+        use crate::encoding::codec;
+        match field.number() {
             1 => {
-                let mut value = <crate::EnumValue<
-                    NullValue,
-                > as ::core::default::Default>::default();
-                encoding::open_enum::merge(wire_type, &mut value, buf, ctx)?;
-                self.kind = ::core::option::Option::Some(value::Kind::NullValue(value));
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::OpenEnum<NullValue>,
+                        _,
+                    >(&mut self.kind, value::Kind::NullValue)
             }
             2 => {
-                let mut value = <f64 as ::core::default::Default>::default();
-                encoding::double::merge(wire_type, &mut value, buf, ctx)?;
-                self.kind = ::core::option::Option::Some(
-                    value::Kind::NumberValue(value),
-                );
-                ::core::result::Result::Ok(())
+                field.oneof::<codec::Double, _>(&mut self.kind, value::Kind::NumberValue)
             }
             3 => {
-                let mut value = <::std::string::String as ::core::default::Default>::default();
-                encoding::string::merge(wire_type, &mut value, buf, ctx)?;
-                self.kind = ::core::option::Option::Some(
-                    value::Kind::StringValue(value),
-                );
-                ::core::result::Result::Ok(())
+                field.oneof::<codec::String, _>(&mut self.kind, value::Kind::StringValue)
             }
-            4 => {
-                let mut value = <bool as ::core::default::Default>::default();
-                encoding::bool::merge(wire_type, &mut value, buf, ctx)?;
-                self.kind = ::core::option::Option::Some(value::Kind::BoolValue(value));
-                ::core::result::Result::Ok(())
-            }
+            4 => field.oneof::<codec::Bool, _>(&mut self.kind, value::Kind::BoolValue),
             5 => {
                 if let ::core::option::Option::Some(value::Kind::StructValue(value)) = &mut self
                     .kind
                 {
-                    encoding::message::merge(wire_type, value, buf, ctx)
+                    field.message(value)
                 } else {
-                    let mut value = <Struct as ::core::default::Default>::default();
-                    encoding::message::merge(wire_type, &mut value, buf, ctx)?;
-                    self.kind = ::core::option::Option::Some(
-                        value::Kind::StructValue(value),
-                    );
-                    ::core::result::Result::Ok(())
+                    field.oneof_message(&mut self.kind, value::Kind::StructValue)
                 }
             }
             6 => {
                 if let ::core::option::Option::Some(value::Kind::ListValue(value)) = &mut self
                     .kind
                 {
-                    encoding::message::merge(wire_type, value, buf, ctx)
+                    field.message(value)
                 } else {
-                    let mut value = <ListValue as ::core::default::Default>::default();
-                    encoding::message::merge(wire_type, &mut value, buf, ctx)?;
-                    self.kind = ::core::option::Option::Some(
-                        value::Kind::ListValue(value),
-                    );
-                    ::core::result::Result::Ok(())
+                    field.oneof_message(&mut self.kind, value::Kind::ListValue)
                 }
             }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -1225,35 +951,18 @@ pub struct ListValue {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for ListValue {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "ListValue",
-        &[(1, "values")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::message::encode_repeated(1, &self.values, buf, sizes);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::message::encoded_len_repeated(1, &self.values, sizes)
+    const FIELD_NAMES: &'static str = "ListValue: values=1";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        v.messages(1, &self.values);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::message::merge_repeated(wire_type, &mut self.values, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        match field.number() {
+            1 => field.messages(&mut self.values),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -1430,38 +1139,22 @@ pub struct Timestamp {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for Timestamp {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "Timestamp",
-        &[(1, "seconds"), (2, "nanos")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::int64::encode_implicit(1, &self.seconds, buf);
-        encoding::int32::encode_implicit(2, &self.nanos, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::int64::encoded_len_implicit(1, &self.seconds)
-            + encoding::int32::encoded_len_implicit(2, &self.nanos)
+    const FIELD_NAMES: &'static str = "Timestamp: seconds=1 nanos=2";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::Int64>(1, &self.seconds);
+        v.implicit::<codec::Int32>(2, &self.nanos);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::int64::merge(wire_type, &mut self.seconds, buf, ctx),
-            2 => encoding::int32::merge(wire_type, &mut self.nanos, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::Int64>(&mut self.seconds),
+            2 => field.merge::<codec::Int32>(&mut self.nanos),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -1495,73 +1188,32 @@ pub struct Type {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for Type {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "Type",
-        &[
-            (1, "name"),
-            (2, "fields"),
-            (3, "oneofs"),
-            (4, "options"),
-            (5, "source_context"),
-            (6, "syntax"),
-            (7, "edition"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_implicit(1, &self.name, buf);
-        encoding::message::encode_repeated(2, &self.fields, buf, sizes);
-        encoding::string::encode_repeated(3, &self.oneofs, buf);
-        encoding::message::encode_repeated(4, &self.options, buf, sizes);
-        encoding::message::encode_optional(5, self.source_context.as_ref(), buf, sizes);
-        encoding::open_enum::encode_implicit(6, &self.syntax, buf);
-        encoding::string::encode_implicit(7, &self.edition, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_implicit(1, &self.name)
-            + encoding::message::encoded_len_repeated(2, &self.fields, sizes)
-            + encoding::string::encoded_len_repeated(3, &self.oneofs)
-            + encoding::message::encoded_len_repeated(4, &self.options, sizes)
-            + encoding::message::encoded_len_optional(
-                5,
-                self.source_context.as_ref(),
-                sizes,
-            ) + encoding::open_enum::encoded_len_implicit(6, &self.syntax)
-            + encoding::string::encoded_len_implicit(7, &self.edition)
+    const FIELD_NAMES: &'static str = "Type: name=1 fields=2 oneofs=3 options=4 source_context=5 syntax=6 edition=7";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::String>(1, &self.name);
+        v.messages(2, &self.fields);
+        v.repeated::<codec::String>(3, &self.oneofs);
+        v.messages(4, &self.options);
+        v.optional_message(5, self.source_context.as_ref());
+        v.implicit::<codec::OpenEnum<Syntax>>(6, &self.syntax);
+        v.implicit::<codec::String>(7, &self.edition);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::string::merge(wire_type, &mut self.name, buf, ctx),
-            2 => encoding::message::merge_repeated(wire_type, &mut self.fields, buf, ctx),
-            3 => encoding::string::merge_repeated(wire_type, &mut self.oneofs, buf, ctx),
-            4 => {
-                encoding::message::merge_repeated(wire_type, &mut self.options, buf, ctx)
-            }
-            5 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.source_context.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            6 => encoding::open_enum::merge(wire_type, &mut self.syntax, buf, ctx),
-            7 => encoding::string::merge(wire_type, &mut self.edition, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::String>(&mut self.name),
+            2 => field.messages(&mut self.fields),
+            3 => field.merge_repeated::<codec::String>(&mut self.oneofs),
+            4 => field.messages(&mut self.options),
+            5 => field.optional_message(&mut self.source_context),
+            6 => field.merge::<codec::OpenEnum<Syntax>>(&mut self.syntax),
+            7 => field.merge::<codec::String>(&mut self.edition),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -1603,75 +1255,40 @@ pub struct Field {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for Field {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "Field",
-        &[
-            (1, "kind"),
-            (2, "cardinality"),
-            (3, "number"),
-            (4, "name"),
-            (6, "type_url"),
-            (7, "oneof_index"),
-            (8, "packed"),
-            (9, "options"),
-            (10, "json_name"),
-            (11, "default_value"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::open_enum::encode_implicit(1, &self.kind, buf);
-        encoding::open_enum::encode_implicit(2, &self.cardinality, buf);
-        encoding::int32::encode_implicit(3, &self.number, buf);
-        encoding::string::encode_implicit(4, &self.name, buf);
-        encoding::string::encode_implicit(6, &self.type_url, buf);
-        encoding::int32::encode_implicit(7, &self.oneof_index, buf);
-        encoding::bool::encode_implicit(8, &self.packed, buf);
-        encoding::message::encode_repeated(9, &self.options, buf, sizes);
-        encoding::string::encode_implicit(10, &self.json_name, buf);
-        encoding::string::encode_implicit(11, &self.default_value, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::open_enum::encoded_len_implicit(1, &self.kind)
-            + encoding::open_enum::encoded_len_implicit(2, &self.cardinality)
-            + encoding::int32::encoded_len_implicit(3, &self.number)
-            + encoding::string::encoded_len_implicit(4, &self.name)
-            + encoding::string::encoded_len_implicit(6, &self.type_url)
-            + encoding::int32::encoded_len_implicit(7, &self.oneof_index)
-            + encoding::bool::encoded_len_implicit(8, &self.packed)
-            + encoding::message::encoded_len_repeated(9, &self.options, sizes)
-            + encoding::string::encoded_len_implicit(10, &self.json_name)
-            + encoding::string::encoded_len_implicit(11, &self.default_value)
+    const FIELD_NAMES: &'static str = "Field: kind=1 cardinality=2 number=3 name=4 type_url=6 oneof_index=7 packed=8 options=9 json_name=10 default_value=11";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::OpenEnum<field::Kind>>(1, &self.kind);
+        v.implicit::<codec::OpenEnum<field::Cardinality>>(2, &self.cardinality);
+        v.implicit::<codec::Int32>(3, &self.number);
+        v.implicit::<codec::String>(4, &self.name);
+        v.implicit::<codec::String>(6, &self.type_url);
+        v.implicit::<codec::Int32>(7, &self.oneof_index);
+        v.implicit::<codec::Bool>(8, &self.packed);
+        v.messages(9, &self.options);
+        v.implicit::<codec::String>(10, &self.json_name);
+        v.implicit::<codec::String>(11, &self.default_value);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::open_enum::merge(wire_type, &mut self.kind, buf, ctx),
-            2 => encoding::open_enum::merge(wire_type, &mut self.cardinality, buf, ctx),
-            3 => encoding::int32::merge(wire_type, &mut self.number, buf, ctx),
-            4 => encoding::string::merge(wire_type, &mut self.name, buf, ctx),
-            6 => encoding::string::merge(wire_type, &mut self.type_url, buf, ctx),
-            7 => encoding::int32::merge(wire_type, &mut self.oneof_index, buf, ctx),
-            8 => encoding::bool::merge(wire_type, &mut self.packed, buf, ctx),
-            9 => {
-                encoding::message::merge_repeated(wire_type, &mut self.options, buf, ctx)
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::OpenEnum<field::Kind>>(&mut self.kind),
+            2 => {
+                field.merge::<codec::OpenEnum<field::Cardinality>>(&mut self.cardinality)
             }
-            10 => encoding::string::merge(wire_type, &mut self.json_name, buf, ctx),
-            11 => encoding::string::merge(wire_type, &mut self.default_value, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            3 => field.merge::<codec::Int32>(&mut self.number),
+            4 => field.merge::<codec::String>(&mut self.name),
+            6 => field.merge::<codec::String>(&mut self.type_url),
+            7 => field.merge::<codec::Int32>(&mut self.oneof_index),
+            8 => field.merge::<codec::Bool>(&mut self.packed),
+            9 => field.messages(&mut self.options),
+            10 => field.merge::<codec::String>(&mut self.json_name),
+            11 => field.merge::<codec::String>(&mut self.default_value),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -1903,76 +1520,30 @@ pub struct Enum {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for Enum {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "Enum",
-        &[
-            (1, "name"),
-            (2, "enumvalue"),
-            (3, "options"),
-            (4, "source_context"),
-            (5, "syntax"),
-            (6, "edition"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_implicit(1, &self.name, buf);
-        encoding::message::encode_repeated(2, &self.enumvalue, buf, sizes);
-        encoding::message::encode_repeated(3, &self.options, buf, sizes);
-        encoding::message::encode_optional(4, self.source_context.as_ref(), buf, sizes);
-        encoding::open_enum::encode_implicit(5, &self.syntax, buf);
-        encoding::string::encode_implicit(6, &self.edition, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_implicit(1, &self.name)
-            + encoding::message::encoded_len_repeated(2, &self.enumvalue, sizes)
-            + encoding::message::encoded_len_repeated(3, &self.options, sizes)
-            + encoding::message::encoded_len_optional(
-                4,
-                self.source_context.as_ref(),
-                sizes,
-            ) + encoding::open_enum::encoded_len_implicit(5, &self.syntax)
-            + encoding::string::encoded_len_implicit(6, &self.edition)
+    const FIELD_NAMES: &'static str = "Enum: name=1 enumvalue=2 options=3 source_context=4 syntax=5 edition=6";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::String>(1, &self.name);
+        v.messages(2, &self.enumvalue);
+        v.messages(3, &self.options);
+        v.optional_message(4, self.source_context.as_ref());
+        v.implicit::<codec::OpenEnum<Syntax>>(5, &self.syntax);
+        v.implicit::<codec::String>(6, &self.edition);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::string::merge(wire_type, &mut self.name, buf, ctx),
-            2 => {
-                encoding::message::merge_repeated(
-                    wire_type,
-                    &mut self.enumvalue,
-                    buf,
-                    ctx,
-                )
-            }
-            3 => {
-                encoding::message::merge_repeated(wire_type, &mut self.options, buf, ctx)
-            }
-            4 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.source_context.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            5 => encoding::open_enum::merge(wire_type, &mut self.syntax, buf, ctx),
-            6 => encoding::string::merge(wire_type, &mut self.edition, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::String>(&mut self.name),
+            2 => field.messages(&mut self.enumvalue),
+            3 => field.messages(&mut self.options),
+            4 => field.optional_message(&mut self.source_context),
+            5 => field.merge::<codec::OpenEnum<Syntax>>(&mut self.syntax),
+            6 => field.merge::<codec::String>(&mut self.edition),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -1998,43 +1569,24 @@ pub struct EnumValue {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for EnumValue {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "EnumValue",
-        &[(1, "name"), (2, "number"), (3, "options")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_implicit(1, &self.name, buf);
-        encoding::int32::encode_implicit(2, &self.number, buf);
-        encoding::message::encode_repeated(3, &self.options, buf, sizes);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_implicit(1, &self.name)
-            + encoding::int32::encoded_len_implicit(2, &self.number)
-            + encoding::message::encoded_len_repeated(3, &self.options, sizes)
+    const FIELD_NAMES: &'static str = "EnumValue: name=1 number=2 options=3";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::String>(1, &self.name);
+        v.implicit::<codec::Int32>(2, &self.number);
+        v.messages(3, &self.options);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::string::merge(wire_type, &mut self.name, buf, ctx),
-            2 => encoding::int32::merge(wire_type, &mut self.number, buf, ctx),
-            3 => {
-                encoding::message::merge_repeated(wire_type, &mut self.options, buf, ctx)
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::String>(&mut self.name),
+            2 => field.merge::<codec::Int32>(&mut self.number),
+            3 => field.messages(&mut self.options),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -2064,45 +1616,22 @@ pub struct Option {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for Option {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "Option",
-        &[(1, "name"), (2, "value")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_implicit(1, &self.name, buf);
-        encoding::message::encode_optional(2, self.value.as_ref(), buf, sizes);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_implicit(1, &self.name)
-            + encoding::message::encoded_len_optional(2, self.value.as_ref(), sizes)
+    const FIELD_NAMES: &'static str = "Option: name=1 value=2";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::String>(1, &self.name);
+        v.optional_message(2, self.value.as_ref());
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::string::merge(wire_type, &mut self.name, buf, ctx),
-            2 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.value.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::String>(&mut self.name),
+            2 => field.optional_message(&mut self.value),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -2178,35 +1707,20 @@ pub struct DoubleValue {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for DoubleValue {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "DoubleValue",
-        &[(1, "value")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::double::encode_implicit(1, &self.value, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::double::encoded_len_implicit(1, &self.value)
+    const FIELD_NAMES: &'static str = "DoubleValue: value=1";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::Double>(1, &self.value);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::double::merge(wire_type, &mut self.value, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::Double>(&mut self.value),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -2228,35 +1742,20 @@ pub struct FloatValue {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for FloatValue {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "FloatValue",
-        &[(1, "value")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::float::encode_implicit(1, &self.value, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::float::encoded_len_implicit(1, &self.value)
+    const FIELD_NAMES: &'static str = "FloatValue: value=1";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::Float>(1, &self.value);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::float::merge(wire_type, &mut self.value, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::Float>(&mut self.value),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -2278,35 +1777,20 @@ pub struct Int64Value {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for Int64Value {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "Int64Value",
-        &[(1, "value")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::int64::encode_implicit(1, &self.value, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::int64::encoded_len_implicit(1, &self.value)
+    const FIELD_NAMES: &'static str = "Int64Value: value=1";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::Int64>(1, &self.value);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::int64::merge(wire_type, &mut self.value, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::Int64>(&mut self.value),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -2328,35 +1812,20 @@ pub struct UInt64Value {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for UInt64Value {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "UInt64Value",
-        &[(1, "value")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::uint64::encode_implicit(1, &self.value, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::uint64::encoded_len_implicit(1, &self.value)
+    const FIELD_NAMES: &'static str = "UInt64Value: value=1";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::UInt64>(1, &self.value);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::uint64::merge(wire_type, &mut self.value, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::UInt64>(&mut self.value),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -2378,35 +1847,20 @@ pub struct Int32Value {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for Int32Value {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "Int32Value",
-        &[(1, "value")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::int32::encode_implicit(1, &self.value, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::int32::encoded_len_implicit(1, &self.value)
+    const FIELD_NAMES: &'static str = "Int32Value: value=1";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::Int32>(1, &self.value);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::int32::merge(wire_type, &mut self.value, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::Int32>(&mut self.value),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -2428,35 +1882,20 @@ pub struct UInt32Value {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for UInt32Value {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "UInt32Value",
-        &[(1, "value")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::uint32::encode_implicit(1, &self.value, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::uint32::encoded_len_implicit(1, &self.value)
+    const FIELD_NAMES: &'static str = "UInt32Value: value=1";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::UInt32>(1, &self.value);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::uint32::merge(wire_type, &mut self.value, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::UInt32>(&mut self.value),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -2478,35 +1917,20 @@ pub struct BoolValue {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for BoolValue {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "BoolValue",
-        &[(1, "value")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::bool::encode_implicit(1, &self.value, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::bool::encoded_len_implicit(1, &self.value)
+    const FIELD_NAMES: &'static str = "BoolValue: value=1";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::Bool>(1, &self.value);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::bool::merge(wire_type, &mut self.value, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::Bool>(&mut self.value),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -2528,35 +1952,20 @@ pub struct StringValue {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for StringValue {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "StringValue",
-        &[(1, "value")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_implicit(1, &self.value, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_implicit(1, &self.value)
+    const FIELD_NAMES: &'static str = "StringValue: value=1";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::String>(1, &self.value);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::string::merge(wire_type, &mut self.value, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::String>(&mut self.value),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -2578,35 +1987,20 @@ pub struct BytesValue {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for BytesValue {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "BytesValue",
-        &[(1, "value")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::bytes::encode_implicit(1, &self.value, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::bytes::encoded_len_implicit(1, &self.value)
+    const FIELD_NAMES: &'static str = "BytesValue: value=1";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::Bytes>(1, &self.value);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::bytes::merge(wire_type, &mut self.value, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::Bytes>(&mut self.value),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }

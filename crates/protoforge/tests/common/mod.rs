@@ -6,8 +6,8 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use bytes::{Buf, BufMut};
-use protoforge::encoding::{self, DecodeContext, WireType};
+use bytes::Buf;
+use protoforge::encoding::{FieldInput, Visitor, codec};
 use protoforge::reflect::{DescriptorPool, MessageDescriptor};
 use protoforge::{DecodeError, Message, UnknownFields};
 
@@ -39,33 +39,16 @@ pub struct Nested {
 }
 
 impl Message for Nested {
-    fn encode_with(&self, buf: &mut impl BufMut, _sizes: &mut protoforge::encoding::SizeCache) {
-        if self.a != 0 {
-            encoding::int32::encode(1, &self.a, buf);
-        }
-        self.unknown_fields.encode_raw(buf);
+    fn visit_fields(&self, v: &mut impl Visitor) {
+        v.implicit::<codec::Int32>(1, &self.a);
+        v.unknown(&self.unknown_fields);
     }
 
-    fn merge_field(
-        &mut self,
-        number: u32,
-        wire_type: WireType,
-        buf: &mut impl Buf,
-        ctx: DecodeContext,
-    ) -> Result<(), DecodeError> {
-        match number {
-            1 => encoding::int32::merge(wire_type, &mut self.a, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+    fn merge_field(&mut self, field: FieldInput<'_, impl Buf>) -> Result<(), DecodeError> {
+        match field.number() {
+            1 => field.merge::<codec::Int32>(&mut self.a),
+            _ => field.unknown(&mut self.unknown_fields),
         }
-    }
-
-    fn encoded_len_with(&self, _sizes: &mut protoforge::encoding::SizeCache) -> usize {
-        let a = if self.a != 0 {
-            encoding::int32::encoded_len(1, &self.a)
-        } else {
-            0
-        };
-        a + self.unknown_fields.encoded_len()
     }
 
     fn clear(&mut self) {

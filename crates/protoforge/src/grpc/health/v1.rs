@@ -11,35 +11,20 @@ pub struct HealthCheckRequest {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for HealthCheckRequest {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "HealthCheckRequest",
-        &[(1, "service")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_implicit(1, &self.service, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_implicit(1, &self.service)
+    const FIELD_NAMES: &'static str = "HealthCheckRequest: service=1";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::String>(1, &self.service);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::string::merge(wire_type, &mut self.service, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::String>(&mut self.service),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -55,35 +40,27 @@ pub struct HealthCheckResponse {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for HealthCheckResponse {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "HealthCheckResponse",
-        &[(1, "status")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::open_enum::encode_implicit(1, &self.status, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::open_enum::encoded_len_implicit(1, &self.status)
+    const FIELD_NAMES: &'static str = "HealthCheckResponse: status=1";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<
+                codec::OpenEnum<health_check_response::ServingStatus>,
+            >(1, &self.status);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::open_enum::merge(wire_type, &mut self.status, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => {
+                field
+                    .merge::<
+                        codec::OpenEnum<health_check_response::ServingStatus>,
+                    >(&mut self.status)
+            }
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -162,24 +139,14 @@ pub struct HealthListRequest {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for HealthListRequest {
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        self.unknown_fields.encoded_len()
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        self.unknown_fields.merge_field(number, wire_type, buf, ctx)
+        field.unknown(&mut self.unknown_fields)
     }
 }
 impl crate::Name for HealthListRequest {
@@ -198,50 +165,30 @@ pub struct HealthListResponse {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for HealthListResponse {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "HealthListResponse",
-        &[(1, "statuses")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::map::encode::<
-            encoding::codec::String,
-            encoding::codec::Message<HealthCheckResponse>,
-            _,
-        >(1, &self.statuses, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::map::encoded_len::<
-                encoding::codec::String,
-                encoding::codec::Message<HealthCheckResponse>,
+    const FIELD_NAMES: &'static str = "HealthListResponse: statuses=1";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.map::<
+                codec::String,
+                codec::Message<HealthCheckResponse>,
                 _,
-            >(1, &self.statuses)
+            >(1, &self.statuses);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
+        use crate::encoding::codec;
+        match field.number() {
             1 => {
-                let (key, value) = encoding::map::merge_entry::<
-                    encoding::codec::String,
-                    encoding::codec::Message<HealthCheckResponse>,
-                >(wire_type, buf, ctx)?;
-                self.statuses.insert(key, value);
-                ::core::result::Result::Ok(())
+                field
+                    .map::<
+                        codec::String,
+                        codec::Message<HealthCheckResponse>,
+                    >(&mut self.statuses)
             }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }

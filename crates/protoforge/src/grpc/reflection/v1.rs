@@ -18,101 +18,57 @@ pub struct ServerReflectionRequest {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for ServerReflectionRequest {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "ServerReflectionRequest",
-        &[
-            (1, "host"),
-            (3, "file_by_filename"),
-            (4, "file_containing_symbol"),
-            (5, "file_containing_extension"),
-            (6, "all_extension_numbers_of_type"),
-            (7, "list_services"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_implicit(1, &self.host, buf);
+    const FIELD_NAMES: &'static str = "ServerReflectionRequest: host=1 file_by_filename=3 file_containing_symbol=4 file_containing_extension=5 all_extension_numbers_of_type=6 list_services=7";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::String>(1, &self.host);
         if let ::core::option::Option::Some(oneof) = &self.message_request {
             match oneof {
                 server_reflection_request::MessageRequest::FileByFilename(value) => {
-                    encoding::string::encode(3, value, buf)
+                    v.value::<codec::String>(3, value)
                 }
                 server_reflection_request::MessageRequest::FileContainingSymbol(
                     value,
-                ) => encoding::string::encode(4, value, buf),
+                ) => v.value::<codec::String>(4, value),
                 server_reflection_request::MessageRequest::FileContainingExtension(
                     value,
-                ) => encoding::message::encode(5, value, buf, sizes),
+                ) => v.message(5, value),
                 server_reflection_request::MessageRequest::AllExtensionNumbersOfType(
                     value,
-                ) => encoding::string::encode(6, value, buf),
+                ) => v.value::<codec::String>(6, value),
                 server_reflection_request::MessageRequest::ListServices(value) => {
-                    encoding::string::encode(7, value, buf)
+                    v.value::<codec::String>(7, value)
                 }
             }
         }
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_implicit(1, &self.host)
-            + match &self.message_request {
-                ::core::option::Option::Some(
-                    server_reflection_request::MessageRequest::FileByFilename(value),
-                ) => encoding::string::encoded_len(3, value),
-                ::core::option::Option::Some(
-                    server_reflection_request::MessageRequest::FileContainingSymbol(
-                        value,
-                    ),
-                ) => encoding::string::encoded_len(4, value),
-                ::core::option::Option::Some(
-                    server_reflection_request::MessageRequest::FileContainingExtension(
-                        value,
-                    ),
-                ) => encoding::message::encoded_len(5, value, sizes),
-                ::core::option::Option::Some(
-                    server_reflection_request::MessageRequest::AllExtensionNumbersOfType(
-                        value,
-                    ),
-                ) => encoding::string::encoded_len(6, value),
-                ::core::option::Option::Some(
-                    server_reflection_request::MessageRequest::ListServices(value),
-                ) => encoding::string::encoded_len(7, value),
-                _ => 0,
-            }
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::string::merge(wire_type, &mut self.host, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::String>(&mut self.host),
             3 => {
-                let mut value = <::std::string::String as ::core::default::Default>::default();
-                encoding::string::merge(wire_type, &mut value, buf, ctx)?;
-                self.message_request = ::core::option::Option::Some(
-                    server_reflection_request::MessageRequest::FileByFilename(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::String,
+                        _,
+                    >(
+                        &mut self.message_request,
+                        server_reflection_request::MessageRequest::FileByFilename,
+                    )
             }
             4 => {
-                let mut value = <::std::string::String as ::core::default::Default>::default();
-                encoding::string::merge(wire_type, &mut value, buf, ctx)?;
-                self.message_request = ::core::option::Option::Some(
-                    server_reflection_request::MessageRequest::FileContainingSymbol(
-                        value,
-                    ),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::String,
+                        _,
+                    >(
+                        &mut self.message_request,
+                        server_reflection_request::MessageRequest::FileContainingSymbol,
+                    )
             }
             5 => {
                 if let ::core::option::Option::Some(
@@ -121,37 +77,36 @@ impl crate::Message for ServerReflectionRequest {
                     ),
                 ) = &mut self.message_request
                 {
-                    encoding::message::merge(wire_type, value, buf, ctx)
+                    field.message(value)
                 } else {
-                    let mut value = <ExtensionRequest as ::core::default::Default>::default();
-                    encoding::message::merge(wire_type, &mut value, buf, ctx)?;
-                    self.message_request = ::core::option::Option::Some(
-                        server_reflection_request::MessageRequest::FileContainingExtension(
-                            value,
-                        ),
-                    );
-                    ::core::result::Result::Ok(())
+                    field
+                        .oneof_message(
+                            &mut self.message_request,
+                            server_reflection_request::MessageRequest::FileContainingExtension,
+                        )
                 }
             }
             6 => {
-                let mut value = <::std::string::String as ::core::default::Default>::default();
-                encoding::string::merge(wire_type, &mut value, buf, ctx)?;
-                self.message_request = ::core::option::Option::Some(
-                    server_reflection_request::MessageRequest::AllExtensionNumbersOfType(
-                        value,
-                    ),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::String,
+                        _,
+                    >(
+                        &mut self.message_request,
+                        server_reflection_request::MessageRequest::AllExtensionNumbersOfType,
+                    )
             }
             7 => {
-                let mut value = <::std::string::String as ::core::default::Default>::default();
-                encoding::string::merge(wire_type, &mut value, buf, ctx)?;
-                self.message_request = ::core::option::Option::Some(
-                    server_reflection_request::MessageRequest::ListServices(value),
-                );
-                ::core::result::Result::Ok(())
+                field
+                    .oneof::<
+                        codec::String,
+                        _,
+                    >(
+                        &mut self.message_request,
+                        server_reflection_request::MessageRequest::ListServices,
+                    )
             }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -199,38 +154,22 @@ pub struct ExtensionRequest {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for ExtensionRequest {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "ExtensionRequest",
-        &[(1, "containing_type"), (2, "extension_number")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_implicit(1, &self.containing_type, buf);
-        encoding::int32::encode_implicit(2, &self.extension_number, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_implicit(1, &self.containing_type)
-            + encoding::int32::encoded_len_implicit(2, &self.extension_number)
+    const FIELD_NAMES: &'static str = "ExtensionRequest: containing_type=1 extension_number=2";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::String>(1, &self.containing_type);
+        v.implicit::<codec::Int32>(2, &self.extension_number);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::string::merge(wire_type, &mut self.containing_type, buf, ctx),
-            2 => encoding::int32::merge(wire_type, &mut self.extension_number, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::String>(&mut self.containing_type),
+            2 => field.merge::<codec::Int32>(&mut self.extension_number),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -252,97 +191,37 @@ pub struct ServerReflectionResponse {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for ServerReflectionResponse {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "ServerReflectionResponse",
-        &[
-            (1, "valid_host"),
-            (2, "original_request"),
-            (4, "file_descriptor_response"),
-            (5, "all_extension_numbers_response"),
-            (6, "list_services_response"),
-            (7, "error_response"),
-        ],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_implicit(1, &self.valid_host, buf);
-        encoding::message::encode_optional(
-            2,
-            self.original_request.as_ref(),
-            buf,
-            sizes,
-        );
+    const FIELD_NAMES: &'static str = "ServerReflectionResponse: valid_host=1 original_request=2 file_descriptor_response=4 all_extension_numbers_response=5 list_services_response=6 error_response=7";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::String>(1, &self.valid_host);
+        v.optional_message(2, self.original_request.as_ref());
         if let ::core::option::Option::Some(oneof) = &self.message_response {
             match oneof {
                 server_reflection_response::MessageResponse::FileDescriptorResponse(
                     value,
-                ) => encoding::message::encode(4, value, buf, sizes),
+                ) => v.message(4, value),
                 server_reflection_response::MessageResponse::AllExtensionNumbersResponse(
                     value,
-                ) => encoding::message::encode(5, value, buf, sizes),
+                ) => v.message(5, value),
                 server_reflection_response::MessageResponse::ListServicesResponse(
                     value,
-                ) => encoding::message::encode(6, value, buf, sizes),
+                ) => v.message(6, value),
                 server_reflection_response::MessageResponse::ErrorResponse(value) => {
-                    encoding::message::encode(7, value, buf, sizes)
+                    v.message(7, value)
                 }
             }
         }
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_implicit(1, &self.valid_host)
-            + encoding::message::encoded_len_optional(
-                2,
-                self.original_request.as_ref(),
-                sizes,
-            )
-            + match &self.message_response {
-                ::core::option::Option::Some(
-                    server_reflection_response::MessageResponse::FileDescriptorResponse(
-                        value,
-                    ),
-                ) => encoding::message::encoded_len(4, value, sizes),
-                ::core::option::Option::Some(
-                    server_reflection_response::MessageResponse::AllExtensionNumbersResponse(
-                        value,
-                    ),
-                ) => encoding::message::encoded_len(5, value, sizes),
-                ::core::option::Option::Some(
-                    server_reflection_response::MessageResponse::ListServicesResponse(
-                        value,
-                    ),
-                ) => encoding::message::encoded_len(6, value, sizes),
-                ::core::option::Option::Some(
-                    server_reflection_response::MessageResponse::ErrorResponse(value),
-                ) => encoding::message::encoded_len(7, value, sizes),
-                _ => 0,
-            }
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::string::merge(wire_type, &mut self.valid_host, buf, ctx),
-            2 => {
-                encoding::message::merge(
-                    wire_type,
-                    self.original_request.get_or_insert_default(),
-                    buf,
-                    ctx,
-                )
-            }
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::String>(&mut self.valid_host),
+            2 => field.optional_message(&mut self.original_request),
             4 => {
                 if let ::core::option::Option::Some(
                     server_reflection_response::MessageResponse::FileDescriptorResponse(
@@ -350,16 +229,13 @@ impl crate::Message for ServerReflectionResponse {
                     ),
                 ) = &mut self.message_response
                 {
-                    encoding::message::merge(wire_type, value, buf, ctx)
+                    field.message(value)
                 } else {
-                    let mut value = <FileDescriptorResponse as ::core::default::Default>::default();
-                    encoding::message::merge(wire_type, &mut value, buf, ctx)?;
-                    self.message_response = ::core::option::Option::Some(
-                        server_reflection_response::MessageResponse::FileDescriptorResponse(
-                            value,
-                        ),
-                    );
-                    ::core::result::Result::Ok(())
+                    field
+                        .oneof_message(
+                            &mut self.message_response,
+                            server_reflection_response::MessageResponse::FileDescriptorResponse,
+                        )
                 }
             }
             5 => {
@@ -369,16 +245,13 @@ impl crate::Message for ServerReflectionResponse {
                     ),
                 ) = &mut self.message_response
                 {
-                    encoding::message::merge(wire_type, value, buf, ctx)
+                    field.message(value)
                 } else {
-                    let mut value = <ExtensionNumberResponse as ::core::default::Default>::default();
-                    encoding::message::merge(wire_type, &mut value, buf, ctx)?;
-                    self.message_response = ::core::option::Option::Some(
-                        server_reflection_response::MessageResponse::AllExtensionNumbersResponse(
-                            value,
-                        ),
-                    );
-                    ::core::result::Result::Ok(())
+                    field
+                        .oneof_message(
+                            &mut self.message_response,
+                            server_reflection_response::MessageResponse::AllExtensionNumbersResponse,
+                        )
                 }
             }
             6 => {
@@ -388,16 +261,13 @@ impl crate::Message for ServerReflectionResponse {
                     ),
                 ) = &mut self.message_response
                 {
-                    encoding::message::merge(wire_type, value, buf, ctx)
+                    field.message(value)
                 } else {
-                    let mut value = <ListServiceResponse as ::core::default::Default>::default();
-                    encoding::message::merge(wire_type, &mut value, buf, ctx)?;
-                    self.message_response = ::core::option::Option::Some(
-                        server_reflection_response::MessageResponse::ListServicesResponse(
-                            value,
-                        ),
-                    );
-                    ::core::result::Result::Ok(())
+                    field
+                        .oneof_message(
+                            &mut self.message_response,
+                            server_reflection_response::MessageResponse::ListServicesResponse,
+                        )
                 }
             }
             7 => {
@@ -405,17 +275,16 @@ impl crate::Message for ServerReflectionResponse {
                     server_reflection_response::MessageResponse::ErrorResponse(value),
                 ) = &mut self.message_response
                 {
-                    encoding::message::merge(wire_type, value, buf, ctx)
+                    field.message(value)
                 } else {
-                    let mut value = <ErrorResponse as ::core::default::Default>::default();
-                    encoding::message::merge(wire_type, &mut value, buf, ctx)?;
-                    self.message_response = ::core::option::Option::Some(
-                        server_reflection_response::MessageResponse::ErrorResponse(value),
-                    );
-                    ::core::result::Result::Ok(())
+                    field
+                        .oneof_message(
+                            &mut self.message_response,
+                            server_reflection_response::MessageResponse::ErrorResponse,
+                        )
                 }
             }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -457,42 +326,20 @@ pub struct FileDescriptorResponse {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for FileDescriptorResponse {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "FileDescriptorResponse",
-        &[(1, "file_descriptor_proto")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::bytes::encode_repeated(1, &self.file_descriptor_proto, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::bytes::encoded_len_repeated(1, &self.file_descriptor_proto)
+    const FIELD_NAMES: &'static str = "FileDescriptorResponse: file_descriptor_proto=1";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.repeated::<codec::Bytes>(1, &self.file_descriptor_proto);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => {
-                encoding::bytes::merge_repeated(
-                    wire_type,
-                    &mut self.file_descriptor_proto,
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge_repeated::<codec::Bytes>(&mut self.file_descriptor_proto),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -512,45 +359,22 @@ pub struct ExtensionNumberResponse {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for ExtensionNumberResponse {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "ExtensionNumberResponse",
-        &[(1, "base_type_name"), (2, "extension_number")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_implicit(1, &self.base_type_name, buf);
-        encoding::int32::encode_packed(2, &self.extension_number, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_implicit(1, &self.base_type_name)
-            + encoding::int32::encoded_len_packed(2, &self.extension_number)
+    const FIELD_NAMES: &'static str = "ExtensionNumberResponse: base_type_name=1 extension_number=2";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::String>(1, &self.base_type_name);
+        v.packed::<codec::Int32>(2, &self.extension_number);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::string::merge(wire_type, &mut self.base_type_name, buf, ctx),
-            2 => {
-                encoding::int32::merge_repeated(
-                    wire_type,
-                    &mut self.extension_number,
-                    buf,
-                    ctx,
-                )
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::String>(&mut self.base_type_name),
+            2 => field.merge_repeated::<codec::Int32>(&mut self.extension_number),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -568,37 +392,18 @@ pub struct ListServiceResponse {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for ListServiceResponse {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "ListServiceResponse",
-        &[(1, "service")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::message::encode_repeated(1, &self.service, buf, sizes);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::message::encoded_len_repeated(1, &self.service, sizes)
+    const FIELD_NAMES: &'static str = "ListServiceResponse: service=1";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        v.messages(1, &self.service);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => {
-                encoding::message::merge_repeated(wire_type, &mut self.service, buf, ctx)
-            }
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        match field.number() {
+            1 => field.messages(&mut self.service),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -617,35 +422,20 @@ pub struct ServiceResponse {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for ServiceResponse {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "ServiceResponse",
-        &[(1, "name")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::string::encode_implicit(1, &self.name, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::string::encoded_len_implicit(1, &self.name)
+    const FIELD_NAMES: &'static str = "ServiceResponse: name=1";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::String>(1, &self.name);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::string::merge(wire_type, &mut self.name, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::String>(&mut self.name),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
@@ -663,38 +453,22 @@ pub struct ErrorResponse {
     pub unknown_fields: crate::UnknownFields,
 }
 impl crate::Message for ErrorResponse {
-    const FIELD_NAMES: crate::encoding::FieldNames = crate::encoding::FieldNames::new(
-        "ErrorResponse",
-        &[(1, "error_code"), (2, "error_message")],
-    );
-    fn encode_with(
-        &self,
-        buf: &mut impl crate::bytes::BufMut,
-        _sizes: &mut crate::encoding::SizeCache,
-    ) {
-        use crate::encoding;
-        encoding::int32::encode_implicit(1, &self.error_code, buf);
-        encoding::string::encode_implicit(2, &self.error_message, buf);
-        self.unknown_fields.encode_raw(buf);
-    }
-    fn encoded_len_with(&self, _sizes: &mut crate::encoding::SizeCache) -> usize {
-        use crate::encoding;
-        self.unknown_fields.encoded_len()
-            + encoding::int32::encoded_len_implicit(1, &self.error_code)
-            + encoding::string::encoded_len_implicit(2, &self.error_message)
+    const FIELD_NAMES: &'static str = "ErrorResponse: error_code=1 error_message=2";
+    fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
+        use crate::encoding::codec;
+        v.implicit::<codec::Int32>(1, &self.error_code);
+        v.implicit::<codec::String>(2, &self.error_message);
+        v.unknown(&self.unknown_fields);
     }
     fn merge_field(
         &mut self,
-        number: u32,
-        wire_type: crate::encoding::WireType,
-        buf: &mut impl crate::bytes::Buf,
-        ctx: crate::encoding::DecodeContext,
+        field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
-        use crate::encoding;
-        match number {
-            1 => encoding::int32::merge(wire_type, &mut self.error_code, buf, ctx),
-            2 => encoding::string::merge(wire_type, &mut self.error_message, buf, ctx),
-            _ => self.unknown_fields.merge_field(number, wire_type, buf, ctx),
+        use crate::encoding::codec;
+        match field.number() {
+            1 => field.merge::<codec::Int32>(&mut self.error_code),
+            2 => field.merge::<codec::String>(&mut self.error_message),
+            _ => field.unknown(&mut self.unknown_fields),
         }
     }
 }
