@@ -16,6 +16,7 @@
 //!    in `SourceCodeInfo`, validate editions features.
 //! 5. `compiler`: drive the above and assemble the `FileDescriptorSet`.
 
+mod builtin;
 mod check;
 mod compiler;
 mod features;
@@ -26,6 +27,7 @@ pub mod resolve;
 mod span_map;
 mod symbols;
 mod tag;
+mod wire;
 
 pub use compiler::{
     CompileError, Compiled, Compiler, ErrorFormat, encode_set_in_pieces, parallel_map,
