@@ -29,8 +29,5 @@ mod symbols;
 mod tag;
 mod wire;
 
-pub use compiler::{
-    CompileError, Compiled, Compiler, ErrorFormat, encode_set_in_pieces, parallel_map,
-    render_diagnostic,
-};
-pub use protoforge_parse::{Diagnostic, Severity, SourceMap};
+pub use compiler::{CompileError, Compiled, Compiler, parallel_map};
+pub use protoforge_parse::{Diagnostic, ErrorFormat, Severity, SourceMap, render_diagnostic};
