@@ -6,6 +6,7 @@
 
 mod breaking_cmd;
 mod check_cmds;
+mod descriptor_set;
 mod encode_decode;
 mod generate;
 mod lint_cmd;
@@ -21,10 +22,9 @@ use protoforge::descriptor::FileDescriptorSet;
 use protoforge_compile::resolve::{
     IncludePaths, MAX_MESSAGE_SIZE, MAX_SOURCE_SIZE, read_file_limited,
 };
-use protoforge_compile::{
-    Compiled, Compiler, ErrorFormat, encode_set_in_pieces, render_diagnostic,
-};
+use protoforge_compile::{Compiled, Compiler, ErrorFormat, render_diagnostic};
 
+use crate::descriptor_set::{encode_set_in_pieces, write_pieces};
 use crate::encode_decode::Mode;
 use crate::generate::{Generators, Inputs};
 
@@ -340,28 +340,6 @@ fn run() -> Result<ExitCode, String> {
         std::mem::forget((set, pieces));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Writes `pieces` one after another to the file `path` (created or truncated), many pieces
-/// per system call and without joining them first.
-fn write_pieces(path: &str, pieces: &[Vec<u8>]) -> std::io::Result<()> {
-    use std::io::IoSlice;
-    let mut file = std::fs::File::create(path)?;
-    let mut slices: Vec<IoSlice<'_>> = pieces
-        .iter()
-        .filter(|p| !p.is_empty())
-        .map(|p| IoSlice::new(p))
-        .collect();
-    let mut rest = &mut slices[..];
-    while !rest.is_empty() {
-        match file.write_vectored(rest) {
-            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
-            Ok(n) => IoSlice::advance_slices(&mut rest, n),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
 }
 
 /// The descriptor set `--descriptor_set_out` asks for, cut from `all` (every file with its

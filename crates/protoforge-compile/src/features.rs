@@ -120,8 +120,8 @@ mod tests {
         feature_set::{EnumType, FieldPresence},
     };
 
-    use crate::options::builtin;
-    use crate::options::wire::{self, Raw, Record};
+    use crate::builtin;
+    use crate::wire::{self, Raw, Record};
 
     /// The `edition_defaults` of `google.protobuf.FeatureSet`'s fields in the bundled
     /// `descriptor.proto` for `edition`, as protoc's `FeatureResolver` picks them (the newest

@@ -16,6 +16,7 @@
 //!    in `SourceCodeInfo`, validate editions features.
 //! 5. `compiler`: drive the above and assemble the `FileDescriptorSet`.
 
+mod builtin;
 mod check;
 mod compiler;
 mod features;
@@ -26,9 +27,7 @@ pub mod resolve;
 mod span_map;
 mod symbols;
 mod tag;
+mod wire;
 
-pub use compiler::{
-    CompileError, Compiled, Compiler, ErrorFormat, encode_set_in_pieces, parallel_map,
-    render_diagnostic,
-};
-pub use protoforge_parse::{Diagnostic, Severity, SourceMap};
+pub use compiler::{CompileError, Compiled, Compiler, parallel_map};
+pub use protoforge_parse::{Diagnostic, ErrorFormat, Severity, SourceMap, render_diagnostic};

@@ -3,7 +3,9 @@
 //! A [`Diagnostic`] is plain data: a severity, a message, an optional primary span, up to
 //! three secondary labels, notes and a help line. It renders in protoc's
 //! `file:line:col: message` form ([`Diagnostic::render_protoc`]) and in a rustc-like form
-//! with a source excerpt ([`Diagnostic::render_rich`]). Positions are formatted only here.
+//! with a source excerpt ([`Diagnostic::render_rich`]), and in protoc's MSVS form
+//! ([`Diagnostic::render_msvs`]); [`render_diagnostic`] picks one by [`ErrorFormat`].
+//! Positions are formatted only here.
 
 use std::fmt::Write as _;
 
@@ -249,6 +251,31 @@ impl Diagnostic {
             let _ = writeln!(out, "  {bold}= help{reset}: {help}");
         }
         out
+    }
+}
+
+/// How diagnostics are printed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum ErrorFormat {
+    /// protoc's default: `file:line:col: message`.
+    #[default]
+    Gcc,
+    /// `file(line) : error in column=col: message`.
+    Msvs,
+    /// A rustc-like excerpt with carets, in colour when `color` is set.
+    Pretty {
+        /// Use ANSI colours.
+        color: bool,
+    },
+}
+
+/// Renders one diagnostic in `format` (one or more lines, no trailing newline for the
+/// one-line forms).
+pub fn render_diagnostic(d: &Diagnostic, sources: &SourceMap, format: ErrorFormat) -> String {
+    match format {
+        ErrorFormat::Gcc => d.render_protoc(sources),
+        ErrorFormat::Msvs => d.render_msvs(sources),
+        ErrorFormat::Pretty { color } => d.render_rich(sources, color),
     }
 }
 

@@ -15,7 +15,7 @@ mod parser;
 mod scan;
 mod span;
 
-pub use diagnostic::{Diagnostic, Label, Severity};
+pub use diagnostic::{Diagnostic, ErrorFormat, Label, Severity, render_diagnostic};
 pub use span::{FileId, LineCol, LineIndex, SourceFile, SourceMap, Span};
 
 /// Parses one file's text. `file` is the id the spans in the result will carry.

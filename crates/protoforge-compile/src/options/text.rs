@@ -8,7 +8,7 @@ use std::rc::Rc;
 use protoforge::c_format::{Dialect, Escape, read_escape};
 
 use super::schema::{FieldInfo, Kind, Lookup, ScalarType};
-use super::wire::{self, Raw, Record};
+use crate::wire::{self, Raw, Record};
 
 /// Parses `text` as a message of type `message` and returns its canonical records.
 ///

@@ -13,7 +13,7 @@ use protoforge::descriptor::{
     DescriptorProto, EnumDescriptorProto, FileDescriptorProto, FileDescriptorSet,
 };
 
-static DESCRIPTOR_SET: &[u8] = include_bytes!("../../data/descriptor.proto.pb");
+static DESCRIPTOR_SET: &[u8] = include_bytes!("../data/descriptor.proto.pb");
 
 /// The built-in `google/protobuf/descriptor.proto`.
 pub(crate) fn file() -> Option<&'static FileDescriptorProto> {
