@@ -10,6 +10,7 @@ mod comments;
 mod imports;
 mod layout;
 mod naming;
+mod protovalidate;
 mod rpc;
 mod rules;
 mod source;
@@ -165,8 +166,7 @@ fn run(id: &'static str, ctx: &Ctx<'_>, out: &mut Out) {
         }
         "STABLE_PACKAGE_NO_IMPORT_UNSTABLE" => imports::stable_package_no_import_unstable(ctx, out),
         "SYNTAX_SPECIFIED" => layout::syntax_specified(ctx, out),
-        // PROTOVALIDATE checks buf.validate annotations; files without them have nothing to
-        // report, and checking the annotations themselves is not implemented.
+        "PROTOVALIDATE" => protovalidate::protovalidate(ctx, out),
         _ => {}
     }
 }
