@@ -135,6 +135,7 @@ impl Builder {
         file_descriptor_set(enabled: bool);
         serde(enabled: bool);
         views(paths: impl IntoIterator<Item = impl Into<String>>);
+        drop_unknown_fields(paths: impl IntoIterator<Item = impl Into<String>>);
     }
 
     /// Where to write the generated files (default: the `OUT_DIR` cargo sets).

@@ -39,6 +39,7 @@ pub struct Config {
     pub(crate) file_descriptor_set: bool,
     pub(crate) serde: bool,
     pub(crate) views: Vec<String>,
+    pub(crate) drop_unknown_fields: Vec<String>,
 }
 
 impl Default for Config {
@@ -75,6 +76,7 @@ impl Config {
             file_descriptor_set: false,
             serde: false,
             views: Vec::new(),
+            drop_unknown_fields: Vec::new(),
         }
     }
 
@@ -486,6 +488,31 @@ impl Config {
         self
     }
 
+    /// Messages matching any of `paths` (with their nested messages) have no
+    /// `unknown_fields` field (default: every message keeps one). Decoding such a message
+    /// reads and drops the fields its schema does not know, as prost does, so they are lost
+    /// on re-encoding; in exchange every field of the struct is a declared field, and a
+    /// struct literal naming all of them needs no `..Default::default()`. Numbers a closed
+    /// enum does not know, and strings that are not valid UTF-8 where protobuf does not
+    /// verify it, are dropped the same way. Messages with extension ranges and MessageSets
+    /// keep their unknown fields whatever `paths` say: that is where their extensions live.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = protoforge_codegen::Config::new().drop_unknown_fields([".my.pkg"]);
+    /// # let _ = config;
+    /// ```
+    pub fn drop_unknown_fields<I, S>(mut self, paths: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.drop_unknown_fields
+            .extend(paths.into_iter().map(Into::into));
+        self
+    }
+
     /// Whether reflection code (descriptor pool, `ReflectMessage`) is generated.
     pub(crate) fn reflect_enabled(&self) -> bool {
         self.reflect || self.serde
@@ -504,7 +531,7 @@ impl Config {
     ///
     /// Keys (each named after the builder method it calls; list keys may repeat):
     /// `btree_map=PATH`, `bytes=PATH`, `unverified_strings_as_bytes=PATH`, `disable_comments=PATH`,
-    /// `views=PATH`,
+    /// `views=PATH`, `drop_unknown_fields=PATH`,
     /// `type_attribute=PATH=ATTR`, `message_attribute=PATH=ATTR`, `enum_attribute=PATH=ATTR`,
     /// `field_attribute=PATH=ATTR`, `extern_path=PROTO_PATH=RUST_PATH`, `include_file=NAME`,
     /// `runtime_crate=PATH`, `grpc_transport_path=PATH`, and the switches
@@ -564,6 +591,7 @@ impl Config {
                 "unverified_strings_as_bytes" => config.unverified_strings_as_bytes([need(value)?]),
                 "disable_comments" => config.disable_comments([need(value)?]),
                 "views" => config.views([need(value)?]),
+                "drop_unknown_fields" => config.drop_unknown_fields([need(value)?]),
                 "type_attribute" => {
                     let (p, a) = pair(value)?;
                     config.type_attribute(p, a)

@@ -435,6 +435,9 @@ struct FieldGen<'a> {
     full_name: String,
     /// The module the message's impls live in, which type paths are relative to.
     from: Vec<String>,
+    /// Where values the field cannot hold go: `&mut self.unknown_fields`, or a temporary
+    /// that drops them in a message without unknown fields.
+    unknown: TokenStream,
 }
 
 impl<'a> Ctx<'a> {
@@ -796,6 +799,25 @@ impl<'a> Ctx<'a> {
         let proto_name = message.name();
         let bare_name = &full_name[1..];
 
+        // MessageSet: extensions travel as `Item` groups (see `encoding::message_set`).
+        let message_set = message
+            .options
+            .as_ref()
+            .is_some_and(|o| o.message_set_wire_format());
+        // Extensions live in the unknown fields, so extendable messages always keep them.
+        let keeps_unknown = !message.extension_range.is_empty()
+            || message_set
+            || !self
+                .config
+                .drop_unknown_fields
+                .iter()
+                .any(|p| path_matches(p, full_name));
+        let unknown = if keeps_unknown {
+            quote!(&mut self.unknown_fields)
+        } else {
+            quote!(&mut #rt::UnknownFields::new())
+        };
+
         // Fields, named in declaration order; oneof members become variants.
         let mut names = Scope::with_reserved(RESERVED_FIELDS);
         let mut plain: Vec<(usize, FieldGen<'_>)> = Vec::new();
@@ -841,6 +863,7 @@ impl<'a> Ctx<'a> {
                             features: field_features,
                             full_name: field_full,
                             from: module.clone(),
+                            unknown: unknown.clone(),
                         },
                     ));
                 }
@@ -861,6 +884,7 @@ impl<'a> Ctx<'a> {
                             features: field_features,
                             full_name: field_full,
                             from: module.clone(),
+                            unknown: unknown.clone(),
                         },
                     ));
                 }
@@ -981,7 +1005,7 @@ impl<'a> Ctx<'a> {
                     })
                     .map(|(_, m)| Literal::u32_unsuffixed(m.desc.number() as u32))
                     .collect();
-                let cleanup = if stale.is_empty() {
+                let cleanup = if stale.is_empty() || !keeps_unknown {
                     TokenStream::new()
                 } else {
                     quote! {
@@ -1057,12 +1081,9 @@ impl<'a> Ctx<'a> {
         } else {
             TokenStream::new()
         };
-        // MessageSet: extensions travel as `Item` groups (see `encoding::message_set`).
-        let message_set = message
-            .options
-            .as_ref()
-            .is_some_and(|o| o.message_set_wire_format());
-        let (visit_unknown, merge_unknown) = if message_set {
+        let (visit_unknown, merge_unknown) = if !keeps_unknown {
+            (TokenStream::new(), quote!(field.skip()))
+        } else if message_set {
             (
                 quote!(v.message_set(&self.unknown_fields);),
                 quote!(field.message_set(&mut self.unknown_fields)),
@@ -1110,6 +1131,12 @@ impl<'a> Ctx<'a> {
                 }
             }
         };
+        let unknown_field = keeps_unknown.then(|| {
+            quote! {
+                /// Fields this message does not know (and extensions), re-emitted on encode.
+                pub unknown_fields: #rt::UnknownFields,
+            }
+        });
         let mut docs = self.docs(file, &source_path, full_name);
         if docs.is_empty() {
             let doc = format!(" The protobuf message `{bare_name}`.");
@@ -1204,8 +1231,7 @@ impl<'a> Ctx<'a> {
             #allow_deprecated
             pub struct #name {
                 #(#struct_fields)*
-                /// Fields this message does not know (and extensions), re-emitted on encode.
-                pub unknown_fields: #rt::UnknownFields,
+                #unknown_field
             }
 
             #inherent
@@ -1430,6 +1456,7 @@ impl<'a> Ctx<'a> {
     /// from `Message::FIELD_NAMES`, added by the decode loop, so the arms return them as they
     /// are.
     fn merge_field(&self, field: &FieldGen<'_>) -> Result<TokenStream, Error> {
+        let unknown = &field.unknown;
         let name = ident(&field.name);
         let number = Self::number(field);
         if let Some((key, value)) = self.map_kinds(field, &field.from)? {
@@ -1440,7 +1467,7 @@ impl<'a> Ctx<'a> {
             let key_codec = self.body_codec(&key);
             let call = match &value {
                 ValueKind::ClosedEnum(path) => quote! {
-                    field.closed_enum_map::<#key_codec, #path>(&mut self.#name, &mut self.unknown_fields, #verify)
+                    field.closed_enum_map::<#key_codec, #path>(&mut self.#name, #unknown, #verify)
                 },
                 other if verify => {
                     let value_codec = self.body_codec(other);
@@ -1449,7 +1476,7 @@ impl<'a> Ctx<'a> {
                 other => {
                     let value_codec = self.body_codec(other);
                     quote! {
-                        field.unverified_map::<#key_codec, #value_codec>(&mut self.#name, &mut self.unknown_fields)
+                        field.unverified_map::<#key_codec, #value_codec>(&mut self.#name, #unknown)
                     }
                 }
             };
@@ -1467,7 +1494,7 @@ impl<'a> Ctx<'a> {
                     "unverified_string"
                 };
                 let method = format_ident!("{}", method);
-                quote!(field.#method(&mut self.#name, &mut self.unknown_fields))
+                quote!(field.#method(&mut self.#name, #unknown))
             }
             ValueKind::ClosedEnum(_) => {
                 let method = format_ident!(
@@ -1478,7 +1505,7 @@ impl<'a> Ctx<'a> {
                         "closed_enum"
                     }
                 );
-                quote!(field.#method(&mut self.#name, &mut self.unknown_fields))
+                quote!(field.#method(&mut self.#name, #unknown))
             }
             ValueKind::Message { group, boxed, .. } => {
                 let method = match (group, boxed, repeated) {
@@ -1578,6 +1605,7 @@ impl<'a> Ctx<'a> {
         enum_name: &str,
         cleanup: &TokenStream,
     ) -> TokenStream {
+        let unknown = &field.unknown;
         let oneof = ident(oneof_field);
         let enum_ident = ident(enum_name);
         let variant = ident(&field.name);
@@ -1589,11 +1617,11 @@ impl<'a> Ctx<'a> {
                     &mut self.#oneof,
                     #path,
                     |member| ::core::matches!(member, #path(_)),
-                    &mut self.unknown_fields,
+                    #unknown,
                 )
             },
             ValueKind::ClosedEnum(_) => quote! {
-                field.oneof_closed_enum(&mut self.#oneof, #path, &mut self.unknown_fields)
+                field.oneof_closed_enum(&mut self.#oneof, #path, #unknown)
             },
             // A member that is already set is merged into; another one is read fresh.
             ValueKind::Message { group, boxed, .. } => {

@@ -379,6 +379,13 @@ impl<'a, B: Buf> FieldInput<'a, B> {
         unknown.merge_field(self.number, self.wire_type, self.buf, self.ctx)
     }
 
+    /// Reads a field the message does not know and drops it (messages generated without
+    /// unknown fields).
+    #[inline]
+    pub fn skip(self) -> Result<(), DecodeError> {
+        self.unknown(&mut UnknownFields::new())
+    }
+
     /// Keeps a field of a MessageSet in `unknown`: an `Item` group becomes the extension it
     /// carries (see [`message_set`](super::message_set)), anything else an unknown field.
     #[inline]
