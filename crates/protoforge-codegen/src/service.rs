@@ -568,7 +568,7 @@ mod tests {
         assert!(code.contains("pub mod test_service_server"));
         assert!(!code.contains("pub mod test_service_client"));
         assert!(!code.contains("::tonic::"));
-        assert!(code.contains("::my_tonic::Status"));
+        assert!(code.contains("::my_tonic::Request"));
         let code = interop(&Config::new().build_server(false).build_client(false));
         assert!(!code.contains("_server {") && !code.contains("_client {"));
         let bad = Config::new().grpc_transport_path("not a path (");
