@@ -6,8 +6,10 @@ use tonic::client::GrpcService;
 use tonic::codec::CompressionEncoding;
 use tonic::{IntoRequest, IntoStreamingRequest, Status, Streaming};
 
-use super::{BoxError, CallGuard, Codec, DEFAULT_MAX_DECODING_MESSAGE_SIZE, MaxDecodingMessageSize};
 use super::Reply;
+use super::{
+    BoxError, CallGuard, Codec, DEFAULT_MAX_DECODING_MESSAGE_SIZE, MaxDecodingMessageSize,
+};
 use crate::Message;
 
 /// The service-independent part of a generated client: sends calls through `T` (a channel or
@@ -81,7 +83,10 @@ where
         path: &'static str,
     ) -> Result<(tonic::Request<M>, http::uri::PathAndQuery), Status> {
         self.inner.ready().await.map_err(|e| {
-            Status::unavailable(format!("service was not ready: {}", Into::<BoxError>::into(e)))
+            Status::unavailable(format!(
+                "service was not ready: {}",
+                Into::<BoxError>::into(e)
+            ))
         })?;
         let (service, method) = path
             .strip_prefix('/')
@@ -94,7 +99,11 @@ where
     }
 
     /// Calls the unary method at `path` (`/package.Service/Method`).
-    pub async fn unary<I, O>(&mut self, request: impl IntoRequest<I>, path: &'static str) -> Reply<O>
+    pub async fn unary<I, O>(
+        &mut self,
+        request: impl IntoRequest<I>,
+        path: &'static str,
+    ) -> Reply<O>
     where
         I: Message + Send + Sync + 'static,
         O: Message + Send + Sync + 'static,
@@ -129,9 +138,7 @@ where
         I: Message + Send + Sync + 'static,
         O: Message + Send + Sync + 'static,
     {
-        let (request, path) = self
-            .prepare(request.into_streaming_request(), path)
-            .await?;
+        let (request, path) = self.prepare(request.into_streaming_request(), path).await?;
         let codec = Codec::<I, O>::default();
         self.inner.client_streaming(request, path, codec).await
     }
@@ -146,9 +153,7 @@ where
         I: Message + Send + Sync + 'static,
         O: Message + Send + Sync + 'static,
     {
-        let (request, path) = self
-            .prepare(request.into_streaming_request(), path)
-            .await?;
+        let (request, path) = self.prepare(request.into_streaming_request(), path).await?;
         let codec = Codec::<I, O>::default();
         self.inner.streaming(request, path, codec).await
     }

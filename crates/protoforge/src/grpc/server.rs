@@ -248,7 +248,10 @@ pub fn unknown_method() -> ServerFuture {
 
 /// The default body of a generated service trait's methods: drops the request and answers
 /// `UNIMPLEMENTED`, naming `method`.
-pub fn unimplemented<R, M>(request: tonic::Request<R>, method: &str) -> core::future::Ready<Reply<M>> {
+pub fn unimplemented<R, M>(
+    request: tonic::Request<R>,
+    method: &str,
+) -> core::future::Ready<Reply<M>> {
     drop(request);
     core::future::ready(Err(Status::unimplemented(format!(
         "method `{method}` is not implemented"
