@@ -23,8 +23,8 @@ pub use call::{
 };
 pub use client::Client;
 pub use server::{
-    Peeked, Server, ServerFuture, UntilDeadline, request_deadline, trailers_only, unimplemented,
-    unknown_method, until_deadline,
+    Method, Peeked, Server, ServerFuture, UntilDeadline, request_deadline, trailers_only,
+    unimplemented, unknown_method, until_deadline,
 };
 
 /// The result of a gRPC method: the response (message or stream, with metadata) or the
