@@ -2,7 +2,8 @@
 //! protoforge, protoc and protox compiling the same files, one invocation each, printed as a
 //! table of wall time, CPU time (user + system) and peak RSS per tool, the ratios to protoc,
 //! and whether each tool's descriptor set equals protoc's. `cargo xtask bench grpc [ARGS]`
-//! runs the gRPC echo benchmark (`cargo run --release -p grpc-echo-bench -- ARGS`), and
+//! runs the gRPC echo benchmark
+//! (`cargo run --release -p grpc-echo-bench --bin grpc-echo-bench -- ARGS`), and
 //! `cargo xtask bench codegen` the generated-code comparison of `bench_codegen.rs`, which
 //! shares this file's options and its way of finding protoc.
 //! `cargo xtask bench codec [FILTER]` runs the codec benchmark of `benches/codec-compare`
@@ -61,7 +62,15 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<(), String> {
 fn grpc(root: &Path, args: &[String]) -> Result<(), String> {
     let status = Command::new("cargo")
         .current_dir(root)
-        .args(["run", "--release", "-p", "grpc-echo-bench", "--"])
+        .args([
+            "run",
+            "--release",
+            "-p",
+            "grpc-echo-bench",
+            "--bin",
+            "grpc-echo-bench",
+            "--",
+        ])
         .args(args)
         .status()
         .map_err(|e| format!("cargo run: {e}"))?;

@@ -1,8 +1,11 @@
 //! gRPC services on tonic: for every `service` of a file, a server module (an async trait to
 //! implement, with `UNIMPLEMENTED` defaults, and a wrapper implementing tonic's `Service` and
 //! `NamedService`) and a client module (`XxxClient<T>` with one method per RPC), for all four
-//! RPC kinds. Messages travel through the runtime's `grpc::Codec`; everything tonic provides
-//! is reached through the configured transport path (`::tonic` by default).
+//! RPC kinds. The per-method work lives in the runtime: a server's `call` matches the path and
+//! hands the request to `grpc::Server`'s route function for the method's kind with a closure
+//! calling the trait method, and a client method forwards to `grpc::Client`'s call function
+//! with the method's path. Everything tonic provides is reached through the configured
+//! transport path (`::tonic` by default).
 
 use proc_macro2::TokenStream;
 use protoforge::descriptor::{MethodDescriptorProto, ServiceDescriptorProto};
@@ -127,10 +130,10 @@ impl ServiceGen<'_, '_> {
         Ok(out)
     }
 
-    /// `SERVICE_NAME` and `SERVICE` (the runtime's `grpc::ServiceDescriptor`), emitted in
-    /// both the server and the client module so either side alone can name its paths.
+    /// `SERVICE_NAME` and `SERVICE` (the runtime's `grpc::ServiceDescriptor`), emitted in the
+    /// server module, and in the client module when there is no server module (which it
+    /// otherwise re-exports them from) so either side alone can name its paths.
     fn descriptor_items(&self) -> TokenStream {
-        let rt = self.ctx.rt();
         let service_name = &self.full_name;
         let methods = self.service.method.iter().map(|m| {
             let name = m.name();
@@ -140,7 +143,7 @@ impl ServiceGen<'_, '_> {
             let client_streaming = m.client_streaming();
             let server_streaming = m.server_streaming();
             quote! {
-                #rt::grpc::MethodDescriptor {
+                grpc::MethodDescriptor {
                     name: #name,
                     path: #path,
                     input_type: #input,
@@ -155,7 +158,7 @@ impl ServiceGen<'_, '_> {
             pub const SERVICE_NAME: &str = #service_name;
 
             /// The service and its methods (names, full paths, message types, streaming).
-            pub const SERVICE: #rt::grpc::ServiceDescriptor = #rt::grpc::ServiceDescriptor {
+            pub const SERVICE: grpc::ServiceDescriptor = grpc::ServiceDescriptor {
                 name: SERVICE_NAME,
                 methods: &[#(#methods),*],
             };
@@ -167,11 +170,17 @@ impl ServiceGen<'_, '_> {
             .docs(self.file, self.path, &format!(".{}", self.full_name))
     }
 
-    /// The `xxx_server` module: the trait and the tonic service wrapper.
+    /// The name of the server module.
+    fn server_module(&self) -> String {
+        format!("{}_server", snake(self.service.name()))
+    }
+
+    /// The `xxx_server` module: the trait and the tonic service wrapper, whose per-method
+    /// work is done by the runtime's `grpc::Server`.
     fn server(&self) -> Result<TokenStream, Error> {
         let t = self.t;
         let rt = self.ctx.rt();
-        let module_name = format!("{}_server", snake(self.service.name()));
+        let module_name = self.server_module();
         let module = ident(&module_name);
         let methods = self.methods(&module_name)?;
         let trait_name = format_ident!("{}", camel(self.service.name()));
@@ -198,95 +207,40 @@ impl ServiceGen<'_, '_> {
                 quote!(#t::Request<#input>)
             };
             let response = if m.server_streaming {
-                quote!(#t::Response<#t::codegen::BoxStream<#output>>)
+                quote!(#t::codegen::BoxStream<#output>)
             } else {
-                quote!(#t::Response<#output>)
+                quote!(#output)
             };
-            let message = format!("method `{}` is not implemented", m.proto_name);
+            let proto_name = &m.proto_name;
             quote! {
                 #docs
                 fn #name(
                     &self,
                     request: #request,
-                ) -> impl ::core::future::Future<
-                    Output = ::core::result::Result<#response, #t::Status>,
-                > + ::core::marker::Send {
-                    async move {
-                        ::core::mem::drop(request);
-                        ::core::result::Result::Err(#t::Status::unimplemented(#message))
-                    }
+                ) -> impl ::core::future::Future<Output = grpc::Reply<#response>> + ::core::marker::Send {
+                    grpc::unimplemented(request, #proto_name)
                 }
             }
         });
 
         let arms = methods.iter().map(|m| {
             let name = &m.name;
-            let input = &m.input;
-            let output = &m.output;
             let path = format!("/{service_name}/{}", m.proto_name);
-            // Single responses go out as a one-message stream so that they can carry trailers.
-            let (kind, request, handle) = if m.client_streaming {
-                (
-                    quote!(StreamingService<#input>),
-                    quote!(#t::Request<#t::Streaming<#input>>),
-                    quote!(streaming),
-                )
-            } else {
-                (
-                    quote!(ServerStreamingService<#input>),
-                    quote!(#t::Request<#input>),
-                    quote!(server_streaming),
-                )
+            let route = match (m.client_streaming, m.server_streaming) {
+                (false, false) => quote!(unary),
+                (false, true) => quote!(server_streaming),
+                (true, false) => quote!(client_streaming),
+                (true, true) => quote!(streaming),
             };
-            // A streaming response that fails before its first message is sent as
-            // Trailers-Only, as grpc-go does.
-            let (stream, body) = if m.server_streaming {
-                (
-                    quote!(#rt::grpc::Peeked<#t::codegen::BoxStream<#output>>),
-                    quote! {
-                        let response = <T as #trait_name>::#name(&inner, request).await?;
-                        #rt::grpc::trailers_only(response).await
-                    },
-                )
-            } else {
-                (
-                    quote!(#rt::grpc::Once<#output>),
-                    quote!(<T as #trait_name>::#name(&inner, request).await.map(#rt::grpc::once)),
-                )
-            };
-            quote! {
-                #path => {
-                    struct Handler<T>(::std::sync::Arc<T>);
-                    impl<T: #trait_name> #t::server::#kind for Handler<T> {
-                        type Response = #output;
-                        type ResponseStream = #stream;
-                        type Future = #t::codegen::BoxFuture<#t::Response<#stream>, #t::Status>;
-                        fn call(&mut self, request: #request) -> Self::Future {
-                            let inner = ::std::sync::Arc::clone(&self.0);
-                            ::std::boxed::Box::pin(async move { #body })
-                        }
-                    }
-                    let inner = ::std::sync::Arc::clone(&self.inner);
-                    let accept = self.accept_compression;
-                    let send = self.send_compression;
-                    let max_decoding = self.max_decoding_message_size;
-                    let max_encoding = self.max_encoding_message_size;
-                    ::std::boxed::Box::pin(async move {
-                        let codec = #rt::grpc::Codec::<#output, #input>::default();
-                        let mut grpc = #t::server::Grpc::new(codec)
-                            .apply_compression_config(accept, send)
-                            .apply_max_message_size_config(max_decoding, max_encoding);
-                        let call = grpc.#handle(Handler(inner), request);
-                        ::core::result::Result::Ok(#rt::grpc::until_deadline(deadline, call).await)
-                    })
-                }
-            }
+            quote!(#path => self.inner.#route(request, T::#name),)
         });
 
         let descriptor = self.descriptor_items();
         Ok(quote! {
             /// Server support for the service (trait and tonic service wrapper).
             pub mod #module {
+                use #rt::grpc;
+
                 #descriptor
 
                 #docs
@@ -299,17 +253,13 @@ impl ServiceGen<'_, '_> {
                 #[doc = #server_doc]
                 #[derive(Debug)]
                 pub struct #server_name<T> {
-                    inner: ::std::sync::Arc<T>,
-                    accept_compression: #t::codec::EnabledCompressionEncodings,
-                    send_compression: #t::codec::EnabledCompressionEncodings,
-                    max_decoding_message_size: ::core::option::Option<usize>,
-                    max_encoding_message_size: ::core::option::Option<usize>,
+                    inner: grpc::Server<T>,
                 }
 
                 impl<T> #server_name<T> {
                     /// Wraps the implementation.
                     pub fn new(inner: T) -> Self {
-                        Self::from_arc(::std::sync::Arc::new(inner))
+                        Self { inner: grpc::Server::new(inner) }
                     }
 
                     /// Wraps the implementation behind `interceptor`, which sees every request
@@ -326,54 +276,38 @@ impl ServiceGen<'_, '_> {
 
                     /// Wraps a shared implementation.
                     pub fn from_arc(inner: ::std::sync::Arc<T>) -> Self {
-                        Self {
-                            inner,
-                            accept_compression: ::core::default::Default::default(),
-                            send_compression: ::core::default::Default::default(),
-                            max_decoding_message_size: ::core::option::Option::None,
-                            max_encoding_message_size: ::core::option::Option::None,
-                        }
+                        Self { inner: grpc::Server::from_arc(inner) }
                     }
 
                     /// Accepts requests compressed with `encoding`.
                     #[must_use]
-                    pub fn accept_compressed(mut self, encoding: #t::codec::CompressionEncoding) -> Self {
-                        self.accept_compression.enable(encoding);
-                        self
+                    pub fn accept_compressed(self, encoding: #t::codec::CompressionEncoding) -> Self {
+                        Self { inner: self.inner.accept_compressed(encoding) }
                     }
 
                     /// Compresses responses with `encoding` when the client accepts it.
                     #[must_use]
-                    pub fn send_compressed(mut self, encoding: #t::codec::CompressionEncoding) -> Self {
-                        self.send_compression.enable(encoding);
-                        self
+                    pub fn send_compressed(self, encoding: #t::codec::CompressionEncoding) -> Self {
+                        Self { inner: self.inner.send_compressed(encoding) }
                     }
 
                     /// Limits the size of a decoded request message (default 4 MiB); a longer one
                     /// is refused with `RESOURCE_EXHAUSTED`.
                     #[must_use]
-                    pub fn max_decoding_message_size(mut self, limit: usize) -> Self {
-                        self.max_decoding_message_size = ::core::option::Option::Some(limit);
-                        self
+                    pub fn max_decoding_message_size(self, limit: usize) -> Self {
+                        Self { inner: self.inner.max_decoding_message_size(limit) }
                     }
 
                     /// Limits the size of an encoded response message (default unlimited).
                     #[must_use]
-                    pub fn max_encoding_message_size(mut self, limit: usize) -> Self {
-                        self.max_encoding_message_size = ::core::option::Option::Some(limit);
-                        self
+                    pub fn max_encoding_message_size(self, limit: usize) -> Self {
+                        Self { inner: self.inner.max_encoding_message_size(limit) }
                     }
                 }
 
                 impl<T> ::core::clone::Clone for #server_name<T> {
                     fn clone(&self) -> Self {
-                        Self {
-                            inner: ::std::sync::Arc::clone(&self.inner),
-                            accept_compression: self.accept_compression,
-                            send_compression: self.send_compression,
-                            max_decoding_message_size: self.max_decoding_message_size,
-                            max_encoding_message_size: self.max_encoding_message_size,
-                        }
+                        Self { inner: ::core::clone::Clone::clone(&self.inner) }
                     }
                 }
 
@@ -385,7 +319,7 @@ impl ServiceGen<'_, '_> {
                 {
                     type Response = #t::codegen::http::Response<#t::body::Body>;
                     type Error = ::core::convert::Infallible;
-                    type Future = #t::codegen::BoxFuture<Self::Response, Self::Error>;
+                    type Future = grpc::ServerFuture;
 
                     fn poll_ready(
                         &mut self,
@@ -395,20 +329,9 @@ impl ServiceGen<'_, '_> {
                     }
 
                     fn call(&mut self, request: #t::codegen::http::Request<B>) -> Self::Future {
-                        // Messages over the limit are refused with RESOURCE_EXHAUSTED from their
-                        // frame header, before tonic buffers them.
-                        let limit = self.max_decoding_message_size;
-                        // Unused when the service has no methods.
-                        #[allow(unused_variables)]
-                        let deadline = #rt::grpc::request_deadline(request.headers());
-                        let request = request.map(|body| #rt::grpc::GuardedBody::limited(body, limit));
                         match request.uri().path() {
                             #(#arms)*
-                            _ => ::std::boxed::Box::pin(async move {
-                                ::core::result::Result::Ok(
-                                    #t::Status::unimplemented("").into_http::<#t::body::Body>(),
-                                )
-                            }),
+                            _ => grpc::unknown_method(),
                         }
                     }
                 }
@@ -420,7 +343,8 @@ impl ServiceGen<'_, '_> {
         })
     }
 
-    /// The `xxx_client` module: the typed client.
+    /// The `xxx_client` module: the typed client, whose calls the runtime's `grpc::Client`
+    /// makes.
     fn client(&self) -> Result<TokenStream, Error> {
         let t = self.t;
         let rt = self.ctx.rt();
@@ -437,19 +361,15 @@ impl ServiceGen<'_, '_> {
             let output = &m.output;
             let docs = &m.docs;
             let path = format!("/{service_name}/{}", m.proto_name);
-            let method_name = &m.proto_name;
-            let (param, into) = if m.client_streaming {
-                (
-                    quote!(impl #t::IntoStreamingRequest<Message = #input>),
-                    quote!(into_streaming_request),
-                )
+            let param = if m.client_streaming {
+                quote!(impl #t::IntoStreamingRequest<Message = #input>)
             } else {
-                (quote!(impl #t::IntoRequest<#input>), quote!(into_request))
+                quote!(impl #t::IntoRequest<#input>)
             };
             let response = if m.server_streaming {
-                quote!(#t::Response<#t::Streaming<#output>>)
+                quote!(#t::Streaming<#output>)
             } else {
-                quote!(#t::Response<#output>)
+                quote!(#output)
             };
             let call = match (m.client_streaming, m.server_streaming) {
                 (false, false) => quote!(unary),
@@ -459,34 +379,23 @@ impl ServiceGen<'_, '_> {
             };
             quote! {
                 #docs
-                pub async fn #name(
-                    &mut self,
-                    request: #param,
-                ) -> ::core::result::Result<#response, #t::Status> {
-                    self.inner.ready().await.map_err(|e| {
-                        #t::Status::unavailable(::std::format!(
-                            "service was not ready: {}",
-                            ::core::convert::Into::<#t::codegen::StdError>::into(e)
-                        ))
-                    })?;
-                    let codec = #rt::grpc::Codec::<#input, #output>::default();
-                    let path = #t::codegen::http::uri::PathAndQuery::from_static(#path);
-                    let mut request = request.#into();
-                    request
-                        .extensions_mut()
-                        .insert(#t::GrpcMethod::new(#service_name, #method_name));
-                    request.extensions_mut().insert(#rt::grpc::MaxDecodingMessageSize(
-                        self.max_decoding_message_size,
-                    ));
-                    self.inner.#call(request, path, codec).await
+                pub async fn #name(&mut self, request: #param) -> grpc::Reply<#response> {
+                    self.inner.#call(request, #path).await
                 }
             }
         });
 
-        let descriptor = self.descriptor_items();
+        let descriptor = if self.ctx.config.build_server {
+            let server = ident(&self.server_module());
+            quote!(pub use super::#server::{SERVICE, SERVICE_NAME};)
+        } else {
+            self.descriptor_items()
+        };
         Ok(quote! {
             /// Client support for the service.
             pub mod #module {
+                use #rt::grpc;
+
                 #descriptor
 
                 #docs
@@ -496,8 +405,7 @@ impl ServiceGen<'_, '_> {
                 #[doc = " reading or writing messages."]
                 #[derive(Debug, Clone)]
                 pub struct #client_name<T> {
-                    inner: #t::client::Grpc<#rt::grpc::CallGuard<T>>,
-                    max_decoding_message_size: usize,
+                    inner: grpc::Client<T>,
                 }
 
                 impl #client_name<#t::transport::Channel> {
@@ -521,18 +429,12 @@ impl ServiceGen<'_, '_> {
                 {
                     /// A client sending requests through `inner` (a channel or any gRPC service).
                     pub fn new(inner: T) -> Self {
-                        Self {
-                            inner: #t::client::Grpc::new(#rt::grpc::CallGuard::new(inner)),
-                            max_decoding_message_size: #rt::grpc::DEFAULT_MAX_DECODING_MESSAGE_SIZE,
-                        }
+                        Self { inner: grpc::Client::new(inner) }
                     }
 
                     /// Like [`Self::new`], with the origin (scheme and authority) requests use.
                     pub fn with_origin(inner: T, origin: #t::codegen::http::Uri) -> Self {
-                        Self {
-                            inner: #t::client::Grpc::with_origin(#rt::grpc::CallGuard::new(inner), origin),
-                            max_decoding_message_size: #rt::grpc::DEFAULT_MAX_DECODING_MESSAGE_SIZE,
-                        }
+                        Self { inner: grpc::Client::with_origin(inner, origin) }
                     }
 
                     /// A client whose requests pass through `interceptor` (to add metadata such
@@ -555,32 +457,27 @@ impl ServiceGen<'_, '_> {
 
                     /// Compresses requests with `encoding`.
                     #[must_use]
-                    pub fn send_compressed(mut self, encoding: #t::codec::CompressionEncoding) -> Self {
-                        self.inner = self.inner.send_compressed(encoding);
-                        self
+                    pub fn send_compressed(self, encoding: #t::codec::CompressionEncoding) -> Self {
+                        Self { inner: self.inner.send_compressed(encoding) }
                     }
 
                     /// Accepts responses compressed with `encoding`.
                     #[must_use]
-                    pub fn accept_compressed(mut self, encoding: #t::codec::CompressionEncoding) -> Self {
-                        self.inner = self.inner.accept_compressed(encoding);
-                        self
+                    pub fn accept_compressed(self, encoding: #t::codec::CompressionEncoding) -> Self {
+                        Self { inner: self.inner.accept_compressed(encoding) }
                     }
 
                     /// Limits the size of a decoded response message (default 4 MiB); a longer
                     /// one fails the call with `RESOURCE_EXHAUSTED`.
                     #[must_use]
-                    pub fn max_decoding_message_size(mut self, limit: usize) -> Self {
-                        self.inner = self.inner.max_decoding_message_size(limit);
-                        self.max_decoding_message_size = limit;
-                        self
+                    pub fn max_decoding_message_size(self, limit: usize) -> Self {
+                        Self { inner: self.inner.max_decoding_message_size(limit) }
                     }
 
                     /// Limits the size of an encoded request message (default unlimited).
                     #[must_use]
-                    pub fn max_encoding_message_size(mut self, limit: usize) -> Self {
-                        self.inner = self.inner.max_encoding_message_size(limit);
-                        self
+                    pub fn max_encoding_message_size(self, limit: usize) -> Self {
+                        Self { inner: self.inner.max_encoding_message_size(limit) }
                     }
 
                     #(#client_methods)*
@@ -643,7 +540,7 @@ mod tests {
         assert!(code.contains("pub const SERVICE_NAME: &str = \"grpc.testing.TestService\";"));
         // The descriptor lists each method with its path, message types and kinds.
         assert!(has(
-            "::protoforge::grpc::MethodDescriptor { name: \"StreamingInputCall\", \
+            "grpc::MethodDescriptor { name: \"StreamingInputCall\", \
              path: \"/grpc.testing.TestService/StreamingInputCall\", \
              input_type: \"grpc.testing.StreamingInputCallRequest\", \
              output_type: \"grpc.testing.StreamingInputCallResponse\", \
@@ -654,7 +551,7 @@ mod tests {
             "request: ::tonic::Request<::tonic::Streaming<super::StreamingInputCallRequest>>"
         ));
         assert!(has(
-            "::tonic::Response<::tonic::codegen::BoxStream<super::StreamingOutputCallResponse>>"
+            "grpc::Reply<::tonic::codegen::BoxStream<super::StreamingOutputCallResponse>>"
         ));
         assert!(has("pub async fn streaming_output_call("));
         // Method comments from the .proto become docs.
@@ -671,7 +568,7 @@ mod tests {
         assert!(code.contains("pub mod test_service_server"));
         assert!(!code.contains("pub mod test_service_client"));
         assert!(!code.contains("::tonic::"));
-        assert!(code.contains("::my_tonic::Status"));
+        assert!(code.contains("::my_tonic::Request"));
         let code = interop(&Config::new().build_server(false).build_client(false));
         assert!(!code.contains("_server {") && !code.contains("_client {"));
         let bad = Config::new().grpc_transport_path("not a path (");

@@ -1,12 +1,14 @@
 //! gRPC support (feature `grpc`): [`Codec`], the `tonic` codec that generated service code
 //! uses to put protoforge messages on the wire; [`ServiceDescriptor`], the static description
-//! of a service that generated modules expose as `SERVICE`; and what generated clients and
-//! servers wrap around tonic so that they behave as grpc-go's do: [`CallGuard`] (deadlines
+//! of a service that generated modules expose as `SERVICE`; [`Client`] and [`Server`], the
+//! service-independent cores that generated clients and servers forward each method to; and
+//! what they wrap around tonic so that they behave as grpc-go's do: [`CallGuard`] (deadlines
 //! enforced for the whole call, `RESOURCE_EXHAUSTED` for oversized messages) and Trailers-Only
 //! error responses. Messages are encoded straight into tonic's frame buffer and decoded
 //! straight from it, with no intermediate copy.
 
 mod call;
+mod client;
 #[cfg(feature = "grpc-health")]
 pub mod health;
 #[cfg(feature = "grpc-reflection")]
@@ -19,7 +21,15 @@ pub use call::{
     BoxError, CallGuard, DEFAULT_MAX_DECODING_MESSAGE_SIZE, GuardedBody, MaxDecodingMessageSize,
     ResponseFuture, parse_grpc_timeout,
 };
-pub use server::{Peeked, UntilDeadline, request_deadline, trailers_only, until_deadline};
+pub use client::Client;
+pub use server::{
+    Method, Peeked, Server, ServerFuture, UntilDeadline, request_deadline, trailers_only,
+    unimplemented, unknown_method, until_deadline,
+};
+
+/// The result of a gRPC method: the response (message or stream, with metadata) or the
+/// status the call failed with.
+pub type Reply<T> = Result<tonic::Response<T>, Status>;
 
 use core::fmt;
 use core::marker::PhantomData;

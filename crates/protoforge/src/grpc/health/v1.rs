@@ -198,13 +198,14 @@ impl crate::Name for HealthListResponse {
 }
 /// Server support for the service (trait and tonic service wrapper).
 pub mod health_server {
+    use crate::grpc;
     /// The full name of the service, as in gRPC paths and server reflection.
     pub const SERVICE_NAME: &str = "grpc.health.v1.Health";
     /// The service and its methods (names, full paths, message types, streaming).
-    pub const SERVICE: crate::grpc::ServiceDescriptor = crate::grpc::ServiceDescriptor {
+    pub const SERVICE: grpc::ServiceDescriptor = grpc::ServiceDescriptor {
         name: SERVICE_NAME,
         methods: &[
-            crate::grpc::MethodDescriptor {
+            grpc::MethodDescriptor {
                 name: "Check",
                 path: "/grpc.health.v1.Health/Check",
                 input_type: "grpc.health.v1.HealthCheckRequest",
@@ -212,7 +213,7 @@ pub mod health_server {
                 client_streaming: false,
                 server_streaming: false,
             },
-            crate::grpc::MethodDescriptor {
+            grpc::MethodDescriptor {
                 name: "List",
                 path: "/grpc.health.v1.Health/List",
                 input_type: "grpc.health.v1.HealthListRequest",
@@ -220,7 +221,7 @@ pub mod health_server {
                 client_streaming: false,
                 server_streaming: false,
             },
-            crate::grpc::MethodDescriptor {
+            grpc::MethodDescriptor {
                 name: "Watch",
                 path: "/grpc.health.v1.Health/Watch",
                 input_type: "grpc.health.v1.HealthCheckRequest",
@@ -247,17 +248,9 @@ pub mod health_server {
             &self,
             request: ::tonic::Request<super::HealthCheckRequest>,
         ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<
-                ::tonic::Response<super::HealthCheckResponse>,
-                ::tonic::Status,
-            >,
+            Output = grpc::Reply<super::HealthCheckResponse>,
         > + ::core::marker::Send {
-            async move {
-                ::core::mem::drop(request);
-                ::core::result::Result::Err(
-                    ::tonic::Status::unimplemented("method `Check` is not implemented"),
-                )
-            }
+            grpc::unimplemented(request, "Check")
         }
         /// List provides a non-atomic snapshot of the health of all the available
         /// services.
@@ -274,17 +267,9 @@ pub mod health_server {
             &self,
             request: ::tonic::Request<super::HealthListRequest>,
         ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<
-                ::tonic::Response<super::HealthListResponse>,
-                ::tonic::Status,
-            >,
+            Output = grpc::Reply<super::HealthListResponse>,
         > + ::core::marker::Send {
-            async move {
-                ::core::mem::drop(request);
-                ::core::result::Result::Err(
-                    ::tonic::Status::unimplemented("method `List` is not implemented"),
-                )
-            }
+            grpc::unimplemented(request, "List")
         }
         /// Performs a watch for the serving status of the requested service.
         /// The server will immediately send back a message indicating the current
@@ -305,34 +290,22 @@ pub mod health_server {
             &self,
             request: ::tonic::Request<super::HealthCheckRequest>,
         ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<
-                ::tonic::Response<
-                    ::tonic::codegen::BoxStream<super::HealthCheckResponse>,
-                >,
-                ::tonic::Status,
-            >,
+            Output = grpc::Reply<::tonic::codegen::BoxStream<super::HealthCheckResponse>>,
         > + ::core::marker::Send {
-            async move {
-                ::core::mem::drop(request);
-                ::core::result::Result::Err(
-                    ::tonic::Status::unimplemented("method `Watch` is not implemented"),
-                )
-            }
+            grpc::unimplemented(request, "Watch")
         }
     }
     ///Serves a [`Health`] implementation on tonic.
     #[derive(Debug)]
     pub struct HealthServer<T> {
-        inner: ::std::sync::Arc<T>,
-        accept_compression: ::tonic::codec::EnabledCompressionEncodings,
-        send_compression: ::tonic::codec::EnabledCompressionEncodings,
-        max_decoding_message_size: ::core::option::Option<usize>,
-        max_encoding_message_size: ::core::option::Option<usize>,
+        inner: grpc::Server<T>,
     }
     impl<T> HealthServer<T> {
         /// Wraps the implementation.
         pub fn new(inner: T) -> Self {
-            Self::from_arc(::std::sync::Arc::new(inner))
+            Self {
+                inner: grpc::Server::new(inner),
+            }
         }
         /// Wraps the implementation behind `interceptor`, which sees every request
         /// first and may refuse it with a status.
@@ -348,53 +321,49 @@ pub mod health_server {
         /// Wraps a shared implementation.
         pub fn from_arc(inner: ::std::sync::Arc<T>) -> Self {
             Self {
-                inner,
-                accept_compression: ::core::default::Default::default(),
-                send_compression: ::core::default::Default::default(),
-                max_decoding_message_size: ::core::option::Option::None,
-                max_encoding_message_size: ::core::option::Option::None,
+                inner: grpc::Server::from_arc(inner),
             }
         }
         /// Accepts requests compressed with `encoding`.
         #[must_use]
         pub fn accept_compressed(
-            mut self,
+            self,
             encoding: ::tonic::codec::CompressionEncoding,
         ) -> Self {
-            self.accept_compression.enable(encoding);
-            self
+            Self {
+                inner: self.inner.accept_compressed(encoding),
+            }
         }
         /// Compresses responses with `encoding` when the client accepts it.
         #[must_use]
         pub fn send_compressed(
-            mut self,
+            self,
             encoding: ::tonic::codec::CompressionEncoding,
         ) -> Self {
-            self.send_compression.enable(encoding);
-            self
+            Self {
+                inner: self.inner.send_compressed(encoding),
+            }
         }
         /// Limits the size of a decoded request message (default 4 MiB); a longer one
         /// is refused with `RESOURCE_EXHAUSTED`.
         #[must_use]
-        pub fn max_decoding_message_size(mut self, limit: usize) -> Self {
-            self.max_decoding_message_size = ::core::option::Option::Some(limit);
-            self
+        pub fn max_decoding_message_size(self, limit: usize) -> Self {
+            Self {
+                inner: self.inner.max_decoding_message_size(limit),
+            }
         }
         /// Limits the size of an encoded response message (default unlimited).
         #[must_use]
-        pub fn max_encoding_message_size(mut self, limit: usize) -> Self {
-            self.max_encoding_message_size = ::core::option::Option::Some(limit);
-            self
+        pub fn max_encoding_message_size(self, limit: usize) -> Self {
+            Self {
+                inner: self.inner.max_encoding_message_size(limit),
+            }
         }
     }
     impl<T> ::core::clone::Clone for HealthServer<T> {
         fn clone(&self) -> Self {
             Self {
-                inner: ::std::sync::Arc::clone(&self.inner),
-                accept_compression: self.accept_compression,
-                send_compression: self.send_compression,
-                max_decoding_message_size: self.max_decoding_message_size,
-                max_encoding_message_size: self.max_encoding_message_size,
+                inner: ::core::clone::Clone::clone(&self.inner),
             }
         }
     }
@@ -408,7 +377,7 @@ pub mod health_server {
     {
         type Response = ::tonic::codegen::http::Response<::tonic::body::Body>;
         type Error = ::core::convert::Infallible;
-        type Future = ::tonic::codegen::BoxFuture<Self::Response, Self::Error>;
+        type Future = grpc::ServerFuture;
         fn poll_ready(
             &mut self,
             _cx: &mut ::core::task::Context<'_>,
@@ -416,162 +385,13 @@ pub mod health_server {
             ::core::task::Poll::Ready(::core::result::Result::Ok(()))
         }
         fn call(&mut self, request: ::tonic::codegen::http::Request<B>) -> Self::Future {
-            let limit = self.max_decoding_message_size;
-            #[allow(unused_variables)]
-            let deadline = crate::grpc::request_deadline(request.headers());
-            let request = request
-                .map(|body| crate::grpc::GuardedBody::limited(body, limit));
             match request.uri().path() {
-                "/grpc.health.v1.Health/Check" => {
-                    struct Handler<T>(::std::sync::Arc<T>);
-                    impl<
-                        T: Health,
-                    > ::tonic::server::ServerStreamingService<super::HealthCheckRequest>
-                    for Handler<T> {
-                        type Response = super::HealthCheckResponse;
-                        type ResponseStream = crate::grpc::Once<
-                            super::HealthCheckResponse,
-                        >;
-                        type Future = ::tonic::codegen::BoxFuture<
-                            ::tonic::Response<
-                                crate::grpc::Once<super::HealthCheckResponse>,
-                            >,
-                            ::tonic::Status,
-                        >;
-                        fn call(
-                            &mut self,
-                            request: ::tonic::Request<super::HealthCheckRequest>,
-                        ) -> Self::Future {
-                            let inner = ::std::sync::Arc::clone(&self.0);
-                            ::std::boxed::Box::pin(async move {
-                                <T as Health>::check(&inner, request)
-                                    .await
-                                    .map(crate::grpc::once)
-                            })
-                        }
-                    }
-                    let inner = ::std::sync::Arc::clone(&self.inner);
-                    let accept = self.accept_compression;
-                    let send = self.send_compression;
-                    let max_decoding = self.max_decoding_message_size;
-                    let max_encoding = self.max_encoding_message_size;
-                    ::std::boxed::Box::pin(async move {
-                        let codec = crate::grpc::Codec::<
-                            super::HealthCheckResponse,
-                            super::HealthCheckRequest,
-                        >::default();
-                        let mut grpc = ::tonic::server::Grpc::new(codec)
-                            .apply_compression_config(accept, send)
-                            .apply_max_message_size_config(max_decoding, max_encoding);
-                        let call = grpc.server_streaming(Handler(inner), request);
-                        ::core::result::Result::Ok(
-                            crate::grpc::until_deadline(deadline, call).await,
-                        )
-                    })
-                }
-                "/grpc.health.v1.Health/List" => {
-                    struct Handler<T>(::std::sync::Arc<T>);
-                    impl<
-                        T: Health,
-                    > ::tonic::server::ServerStreamingService<super::HealthListRequest>
-                    for Handler<T> {
-                        type Response = super::HealthListResponse;
-                        type ResponseStream = crate::grpc::Once<
-                            super::HealthListResponse,
-                        >;
-                        type Future = ::tonic::codegen::BoxFuture<
-                            ::tonic::Response<
-                                crate::grpc::Once<super::HealthListResponse>,
-                            >,
-                            ::tonic::Status,
-                        >;
-                        fn call(
-                            &mut self,
-                            request: ::tonic::Request<super::HealthListRequest>,
-                        ) -> Self::Future {
-                            let inner = ::std::sync::Arc::clone(&self.0);
-                            ::std::boxed::Box::pin(async move {
-                                <T as Health>::list(&inner, request)
-                                    .await
-                                    .map(crate::grpc::once)
-                            })
-                        }
-                    }
-                    let inner = ::std::sync::Arc::clone(&self.inner);
-                    let accept = self.accept_compression;
-                    let send = self.send_compression;
-                    let max_decoding = self.max_decoding_message_size;
-                    let max_encoding = self.max_encoding_message_size;
-                    ::std::boxed::Box::pin(async move {
-                        let codec = crate::grpc::Codec::<
-                            super::HealthListResponse,
-                            super::HealthListRequest,
-                        >::default();
-                        let mut grpc = ::tonic::server::Grpc::new(codec)
-                            .apply_compression_config(accept, send)
-                            .apply_max_message_size_config(max_decoding, max_encoding);
-                        let call = grpc.server_streaming(Handler(inner), request);
-                        ::core::result::Result::Ok(
-                            crate::grpc::until_deadline(deadline, call).await,
-                        )
-                    })
-                }
+                "/grpc.health.v1.Health/Check" => self.inner.unary(request, T::check),
+                "/grpc.health.v1.Health/List" => self.inner.unary(request, T::list),
                 "/grpc.health.v1.Health/Watch" => {
-                    struct Handler<T>(::std::sync::Arc<T>);
-                    impl<
-                        T: Health,
-                    > ::tonic::server::ServerStreamingService<super::HealthCheckRequest>
-                    for Handler<T> {
-                        type Response = super::HealthCheckResponse;
-                        type ResponseStream = crate::grpc::Peeked<
-                            ::tonic::codegen::BoxStream<super::HealthCheckResponse>,
-                        >;
-                        type Future = ::tonic::codegen::BoxFuture<
-                            ::tonic::Response<
-                                crate::grpc::Peeked<
-                                    ::tonic::codegen::BoxStream<super::HealthCheckResponse>,
-                                >,
-                            >,
-                            ::tonic::Status,
-                        >;
-                        fn call(
-                            &mut self,
-                            request: ::tonic::Request<super::HealthCheckRequest>,
-                        ) -> Self::Future {
-                            let inner = ::std::sync::Arc::clone(&self.0);
-                            ::std::boxed::Box::pin(async move {
-                                let response = <T as Health>::watch(&inner, request).await?;
-                                crate::grpc::trailers_only(response).await
-                            })
-                        }
-                    }
-                    let inner = ::std::sync::Arc::clone(&self.inner);
-                    let accept = self.accept_compression;
-                    let send = self.send_compression;
-                    let max_decoding = self.max_decoding_message_size;
-                    let max_encoding = self.max_encoding_message_size;
-                    ::std::boxed::Box::pin(async move {
-                        let codec = crate::grpc::Codec::<
-                            super::HealthCheckResponse,
-                            super::HealthCheckRequest,
-                        >::default();
-                        let mut grpc = ::tonic::server::Grpc::new(codec)
-                            .apply_compression_config(accept, send)
-                            .apply_max_message_size_config(max_decoding, max_encoding);
-                        let call = grpc.server_streaming(Handler(inner), request);
-                        ::core::result::Result::Ok(
-                            crate::grpc::until_deadline(deadline, call).await,
-                        )
-                    })
+                    self.inner.server_streaming(request, T::watch)
                 }
-                _ => {
-                    ::std::boxed::Box::pin(async move {
-                        ::core::result::Result::Ok(
-                            ::tonic::Status::unimplemented("")
-                                .into_http::<::tonic::body::Body>(),
-                        )
-                    })
-                }
+                _ => grpc::unknown_method(),
             }
         }
     }

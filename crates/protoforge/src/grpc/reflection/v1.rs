@@ -478,13 +478,14 @@ impl crate::Name for ErrorResponse {
 }
 /// Server support for the service (trait and tonic service wrapper).
 pub mod server_reflection_server {
+    use crate::grpc;
     /// The full name of the service, as in gRPC paths and server reflection.
     pub const SERVICE_NAME: &str = "grpc.reflection.v1.ServerReflection";
     /// The service and its methods (names, full paths, message types, streaming).
-    pub const SERVICE: crate::grpc::ServiceDescriptor = crate::grpc::ServiceDescriptor {
+    pub const SERVICE: grpc::ServiceDescriptor = grpc::ServiceDescriptor {
         name: SERVICE_NAME,
         methods: &[
-            crate::grpc::MethodDescriptor {
+            grpc::MethodDescriptor {
                 name: "ServerReflectionInfo",
                 path: "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
                 input_type: "grpc.reflection.v1.ServerReflectionRequest",
@@ -503,36 +504,24 @@ pub mod server_reflection_server {
             &self,
             request: ::tonic::Request<::tonic::Streaming<super::ServerReflectionRequest>>,
         ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<
-                ::tonic::Response<
-                    ::tonic::codegen::BoxStream<super::ServerReflectionResponse>,
-                >,
-                ::tonic::Status,
+            Output = grpc::Reply<
+                ::tonic::codegen::BoxStream<super::ServerReflectionResponse>,
             >,
         > + ::core::marker::Send {
-            async move {
-                ::core::mem::drop(request);
-                ::core::result::Result::Err(
-                    ::tonic::Status::unimplemented(
-                        "method `ServerReflectionInfo` is not implemented",
-                    ),
-                )
-            }
+            grpc::unimplemented(request, "ServerReflectionInfo")
         }
     }
     ///Serves a [`ServerReflection`] implementation on tonic.
     #[derive(Debug)]
     pub struct ServerReflectionServer<T> {
-        inner: ::std::sync::Arc<T>,
-        accept_compression: ::tonic::codec::EnabledCompressionEncodings,
-        send_compression: ::tonic::codec::EnabledCompressionEncodings,
-        max_decoding_message_size: ::core::option::Option<usize>,
-        max_encoding_message_size: ::core::option::Option<usize>,
+        inner: grpc::Server<T>,
     }
     impl<T> ServerReflectionServer<T> {
         /// Wraps the implementation.
         pub fn new(inner: T) -> Self {
-            Self::from_arc(::std::sync::Arc::new(inner))
+            Self {
+                inner: grpc::Server::new(inner),
+            }
         }
         /// Wraps the implementation behind `interceptor`, which sees every request
         /// first and may refuse it with a status.
@@ -548,53 +537,49 @@ pub mod server_reflection_server {
         /// Wraps a shared implementation.
         pub fn from_arc(inner: ::std::sync::Arc<T>) -> Self {
             Self {
-                inner,
-                accept_compression: ::core::default::Default::default(),
-                send_compression: ::core::default::Default::default(),
-                max_decoding_message_size: ::core::option::Option::None,
-                max_encoding_message_size: ::core::option::Option::None,
+                inner: grpc::Server::from_arc(inner),
             }
         }
         /// Accepts requests compressed with `encoding`.
         #[must_use]
         pub fn accept_compressed(
-            mut self,
+            self,
             encoding: ::tonic::codec::CompressionEncoding,
         ) -> Self {
-            self.accept_compression.enable(encoding);
-            self
+            Self {
+                inner: self.inner.accept_compressed(encoding),
+            }
         }
         /// Compresses responses with `encoding` when the client accepts it.
         #[must_use]
         pub fn send_compressed(
-            mut self,
+            self,
             encoding: ::tonic::codec::CompressionEncoding,
         ) -> Self {
-            self.send_compression.enable(encoding);
-            self
+            Self {
+                inner: self.inner.send_compressed(encoding),
+            }
         }
         /// Limits the size of a decoded request message (default 4 MiB); a longer one
         /// is refused with `RESOURCE_EXHAUSTED`.
         #[must_use]
-        pub fn max_decoding_message_size(mut self, limit: usize) -> Self {
-            self.max_decoding_message_size = ::core::option::Option::Some(limit);
-            self
+        pub fn max_decoding_message_size(self, limit: usize) -> Self {
+            Self {
+                inner: self.inner.max_decoding_message_size(limit),
+            }
         }
         /// Limits the size of an encoded response message (default unlimited).
         #[must_use]
-        pub fn max_encoding_message_size(mut self, limit: usize) -> Self {
-            self.max_encoding_message_size = ::core::option::Option::Some(limit);
-            self
+        pub fn max_encoding_message_size(self, limit: usize) -> Self {
+            Self {
+                inner: self.inner.max_encoding_message_size(limit),
+            }
         }
     }
     impl<T> ::core::clone::Clone for ServerReflectionServer<T> {
         fn clone(&self) -> Self {
             Self {
-                inner: ::std::sync::Arc::clone(&self.inner),
-                accept_compression: self.accept_compression,
-                send_compression: self.send_compression,
-                max_decoding_message_size: self.max_decoding_message_size,
-                max_encoding_message_size: self.max_encoding_message_size,
+                inner: ::core::clone::Clone::clone(&self.inner),
             }
         }
     }
@@ -608,7 +593,7 @@ pub mod server_reflection_server {
     {
         type Response = ::tonic::codegen::http::Response<::tonic::body::Body>;
         type Error = ::core::convert::Infallible;
-        type Future = ::tonic::codegen::BoxFuture<Self::Response, Self::Error>;
+        type Future = grpc::ServerFuture;
         fn poll_ready(
             &mut self,
             _cx: &mut ::core::task::Context<'_>,
@@ -616,74 +601,11 @@ pub mod server_reflection_server {
             ::core::task::Poll::Ready(::core::result::Result::Ok(()))
         }
         fn call(&mut self, request: ::tonic::codegen::http::Request<B>) -> Self::Future {
-            let limit = self.max_decoding_message_size;
-            #[allow(unused_variables)]
-            let deadline = crate::grpc::request_deadline(request.headers());
-            let request = request
-                .map(|body| crate::grpc::GuardedBody::limited(body, limit));
             match request.uri().path() {
                 "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo" => {
-                    struct Handler<T>(::std::sync::Arc<T>);
-                    impl<
-                        T: ServerReflection,
-                    > ::tonic::server::StreamingService<super::ServerReflectionRequest>
-                    for Handler<T> {
-                        type Response = super::ServerReflectionResponse;
-                        type ResponseStream = crate::grpc::Peeked<
-                            ::tonic::codegen::BoxStream<super::ServerReflectionResponse>,
-                        >;
-                        type Future = ::tonic::codegen::BoxFuture<
-                            ::tonic::Response<
-                                crate::grpc::Peeked<
-                                    ::tonic::codegen::BoxStream<super::ServerReflectionResponse>,
-                                >,
-                            >,
-                            ::tonic::Status,
-                        >;
-                        fn call(
-                            &mut self,
-                            request: ::tonic::Request<
-                                ::tonic::Streaming<super::ServerReflectionRequest>,
-                            >,
-                        ) -> Self::Future {
-                            let inner = ::std::sync::Arc::clone(&self.0);
-                            ::std::boxed::Box::pin(async move {
-                                let response = <T as ServerReflection>::server_reflection_info(
-                                        &inner,
-                                        request,
-                                    )
-                                    .await?;
-                                crate::grpc::trailers_only(response).await
-                            })
-                        }
-                    }
-                    let inner = ::std::sync::Arc::clone(&self.inner);
-                    let accept = self.accept_compression;
-                    let send = self.send_compression;
-                    let max_decoding = self.max_decoding_message_size;
-                    let max_encoding = self.max_encoding_message_size;
-                    ::std::boxed::Box::pin(async move {
-                        let codec = crate::grpc::Codec::<
-                            super::ServerReflectionResponse,
-                            super::ServerReflectionRequest,
-                        >::default();
-                        let mut grpc = ::tonic::server::Grpc::new(codec)
-                            .apply_compression_config(accept, send)
-                            .apply_max_message_size_config(max_decoding, max_encoding);
-                        let call = grpc.streaming(Handler(inner), request);
-                        ::core::result::Result::Ok(
-                            crate::grpc::until_deadline(deadline, call).await,
-                        )
-                    })
+                    self.inner.streaming(request, T::server_reflection_info)
                 }
-                _ => {
-                    ::std::boxed::Box::pin(async move {
-                        ::core::result::Result::Ok(
-                            ::tonic::Status::unimplemented("")
-                                .into_http::<::tonic::body::Body>(),
-                        )
-                    })
-                }
+                _ => grpc::unknown_method(),
             }
         }
     }
