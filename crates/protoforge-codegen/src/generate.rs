@@ -2019,6 +2019,14 @@ impl<'a> Ctx<'a> {
             return Err(Error::new(format!("enum `{full_name}` has no values")));
         };
         let first_number = first.1;
+        // Impls naming a deprecated enum or value allow it; others need not.
+        let allow_deprecated = (descriptor.options.as_ref().and_then(|o| o.deprecated)
+            == Some(true)
+            || descriptor
+                .value
+                .iter()
+                .any(|v| v.options.as_ref().and_then(|o| o.deprecated) == Some(true)))
+        .then(|| quote!(#[allow(deprecated)]));
         let mut variant_tokens = Vec::new();
         for (variant, number, index) in &variants {
             let value = &descriptor.value[*index];
@@ -2099,7 +2107,7 @@ impl<'a> Ctx<'a> {
                 #(#variant_tokens)*
             }
 
-            #[allow(deprecated)]
+            #allow_deprecated
             impl #name {
                 /// The fully qualified protobuf name of this enum.
                 pub const FULL_NAME: &'static str = #bare_name;
@@ -2122,7 +2130,7 @@ impl<'a> Ctx<'a> {
                 }
             }
 
-            #[allow(deprecated)]
+            #allow_deprecated
             impl ::core::convert::TryFrom<i32> for #name {
                 type Error = #rt::UnknownEnumValue;
 
@@ -2134,7 +2142,7 @@ impl<'a> Ctx<'a> {
                 }
             }
 
-            #[allow(deprecated)]
+            #allow_deprecated
             impl ::core::convert::From<#name> for i32 {
                 fn from(value: #name) -> i32 {
                     value as i32

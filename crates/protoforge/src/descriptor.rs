@@ -599,7 +599,6 @@ pub mod extension_range_options {
         /// The value `UNVERIFIED` (1).
         Unverified = 1,
     }
-    #[allow(deprecated)]
     impl VerificationState {
         /// The fully qualified protobuf name of this enum.
         pub const FULL_NAME: &'static str = "google.protobuf.ExtensionRangeOptions.VerificationState";
@@ -619,7 +618,6 @@ pub mod extension_range_options {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for VerificationState {
         type Error = crate::UnknownEnumValue;
         fn try_from(
@@ -632,7 +630,6 @@ pub mod extension_range_options {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::From<VerificationState> for i32 {
         fn from(value: VerificationState) -> i32 {
             value as i32
@@ -850,7 +847,6 @@ pub mod field_descriptor_proto {
         /// Uses ZigZag encoding.
         Sint64 = 18,
     }
-    #[allow(deprecated)]
     impl Type {
         /// The fully qualified protobuf name of this enum.
         pub const FULL_NAME: &'static str = "google.protobuf.FieldDescriptorProto.Type";
@@ -902,7 +898,6 @@ pub mod field_descriptor_proto {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for Type {
         type Error = crate::UnknownEnumValue;
         fn try_from(
@@ -931,7 +926,6 @@ pub mod field_descriptor_proto {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::From<Type> for i32 {
         fn from(value: Type) -> i32 {
             value as i32
@@ -953,7 +947,6 @@ pub mod field_descriptor_proto {
         /// can be used to get this behavior.
         Required = 2,
     }
-    #[allow(deprecated)]
     impl Label {
         /// The fully qualified protobuf name of this enum.
         pub const FULL_NAME: &'static str = "google.protobuf.FieldDescriptorProto.Label";
@@ -975,7 +968,6 @@ pub mod field_descriptor_proto {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for Label {
         type Error = crate::UnknownEnumValue;
         fn try_from(
@@ -989,7 +981,6 @@ pub mod field_descriptor_proto {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::From<Label> for i32 {
         fn from(value: Label) -> i32 {
             value as i32
@@ -1713,7 +1704,6 @@ pub mod file_options {
         /// Generate code using MessageLite and the lite runtime.
         LiteRuntime = 3,
     }
-    #[allow(deprecated)]
     impl OptimizeMode {
         /// The fully qualified protobuf name of this enum.
         pub const FULL_NAME: &'static str = "google.protobuf.FileOptions.OptimizeMode";
@@ -1735,7 +1725,6 @@ pub mod file_options {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for OptimizeMode {
         type Error = crate::UnknownEnumValue;
         fn try_from(
@@ -1749,7 +1738,6 @@ pub mod file_options {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::From<OptimizeMode> for i32 {
         fn from(value: OptimizeMode) -> i32 {
             value as i32
@@ -2287,7 +2275,6 @@ pub mod field_options {
         /// The value `STRING_PIECE` (2).
         StringPiece = 2,
     }
-    #[allow(deprecated)]
     impl CType {
         /// The fully qualified protobuf name of this enum.
         pub const FULL_NAME: &'static str = "google.protobuf.FieldOptions.CType";
@@ -2309,7 +2296,6 @@ pub mod field_options {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for CType {
         type Error = crate::UnknownEnumValue;
         fn try_from(
@@ -2323,7 +2309,6 @@ pub mod field_options {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::From<CType> for i32 {
         fn from(value: CType) -> i32 {
             value as i32
@@ -2343,7 +2328,6 @@ pub mod field_options {
         /// Use JavaScript numbers.
         JsNumber = 2,
     }
-    #[allow(deprecated)]
     impl JsType {
         /// The fully qualified protobuf name of this enum.
         pub const FULL_NAME: &'static str = "google.protobuf.FieldOptions.JSType";
@@ -2365,7 +2349,6 @@ pub mod field_options {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for JsType {
         type Error = crate::UnknownEnumValue;
         fn try_from(
@@ -2379,7 +2362,6 @@ pub mod field_options {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::From<JsType> for i32 {
         fn from(value: JsType) -> i32 {
             value as i32
@@ -2399,7 +2381,6 @@ pub mod field_options {
         /// The value `RETENTION_SOURCE` (2).
         RetentionSource = 2,
     }
-    #[allow(deprecated)]
     impl OptionRetention {
         /// The fully qualified protobuf name of this enum.
         pub const FULL_NAME: &'static str = "google.protobuf.FieldOptions.OptionRetention";
@@ -2425,7 +2406,6 @@ pub mod field_options {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for OptionRetention {
         type Error = crate::UnknownEnumValue;
         fn try_from(
@@ -2439,7 +2419,6 @@ pub mod field_options {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::From<OptionRetention> for i32 {
         fn from(value: OptionRetention) -> i32 {
             value as i32
@@ -2475,7 +2454,6 @@ pub mod field_options {
         /// The value `TARGET_TYPE_METHOD` (9).
         TargetTypeMethod = 9,
     }
-    #[allow(deprecated)]
     impl OptionTargetType {
         /// The fully qualified protobuf name of this enum.
         pub const FULL_NAME: &'static str = "google.protobuf.FieldOptions.OptionTargetType";
@@ -2527,7 +2505,6 @@ pub mod field_options {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for OptionTargetType {
         type Error = crate::UnknownEnumValue;
         fn try_from(
@@ -2548,7 +2525,6 @@ pub mod field_options {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::From<OptionTargetType> for i32 {
         fn from(value: OptionTargetType) -> i32 {
             value as i32
@@ -2984,7 +2960,6 @@ pub mod method_options {
         /// idempotent, but may have side effects
         Idempotent = 2,
     }
-    #[allow(deprecated)]
     impl IdempotencyLevel {
         /// The fully qualified protobuf name of this enum.
         pub const FULL_NAME: &'static str = "google.protobuf.MethodOptions.IdempotencyLevel";
@@ -3008,7 +2983,6 @@ pub mod method_options {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for IdempotencyLevel {
         type Error = crate::UnknownEnumValue;
         fn try_from(
@@ -3022,7 +2996,6 @@ pub mod method_options {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::From<IdempotencyLevel> for i32 {
         fn from(value: IdempotencyLevel) -> i32 {
             value as i32
@@ -3383,7 +3356,6 @@ pub mod feature_set {
             /// This is the recommended setting for new protos.
             Strict = 4,
         }
-        #[allow(deprecated)]
         impl DefaultSymbolVisibility {
             /// The fully qualified protobuf name of this enum.
             pub const FULL_NAME: &'static str = "google.protobuf.FeatureSet.VisibilityFeature.DefaultSymbolVisibility";
@@ -3413,7 +3385,6 @@ pub mod feature_set {
                 }
             }
         }
-        #[allow(deprecated)]
         impl ::core::convert::TryFrom<i32> for DefaultSymbolVisibility {
             type Error = crate::UnknownEnumValue;
             fn try_from(
@@ -3429,7 +3400,6 @@ pub mod feature_set {
                 }
             }
         }
-        #[allow(deprecated)]
         impl ::core::convert::From<DefaultSymbolVisibility> for i32 {
             fn from(value: DefaultSymbolVisibility) -> i32 {
                 value as i32
@@ -3452,7 +3422,6 @@ pub mod feature_set {
         /// The value `LEGACY_REQUIRED` (3).
         LegacyRequired = 3,
     }
-    #[allow(deprecated)]
     impl FieldPresence {
         /// The fully qualified protobuf name of this enum.
         pub const FULL_NAME: &'static str = "google.protobuf.FeatureSet.FieldPresence";
@@ -3476,7 +3445,6 @@ pub mod feature_set {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for FieldPresence {
         type Error = crate::UnknownEnumValue;
         fn try_from(
@@ -3491,7 +3459,6 @@ pub mod feature_set {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::From<FieldPresence> for i32 {
         fn from(value: FieldPresence) -> i32 {
             value as i32
@@ -3511,7 +3478,6 @@ pub mod feature_set {
         /// The value `CLOSED` (2).
         Closed = 2,
     }
-    #[allow(deprecated)]
     impl EnumType {
         /// The fully qualified protobuf name of this enum.
         pub const FULL_NAME: &'static str = "google.protobuf.FeatureSet.EnumType";
@@ -3533,7 +3499,6 @@ pub mod feature_set {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for EnumType {
         type Error = crate::UnknownEnumValue;
         fn try_from(
@@ -3547,7 +3512,6 @@ pub mod feature_set {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::From<EnumType> for i32 {
         fn from(value: EnumType) -> i32 {
             value as i32
@@ -3567,7 +3531,6 @@ pub mod feature_set {
         /// The value `EXPANDED` (2).
         Expanded = 2,
     }
-    #[allow(deprecated)]
     impl RepeatedFieldEncoding {
         /// The fully qualified protobuf name of this enum.
         pub const FULL_NAME: &'static str = "google.protobuf.FeatureSet.RepeatedFieldEncoding";
@@ -3591,7 +3554,6 @@ pub mod feature_set {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for RepeatedFieldEncoding {
         type Error = crate::UnknownEnumValue;
         fn try_from(
@@ -3605,7 +3567,6 @@ pub mod feature_set {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::From<RepeatedFieldEncoding> for i32 {
         fn from(value: RepeatedFieldEncoding) -> i32 {
             value as i32
@@ -3625,7 +3586,6 @@ pub mod feature_set {
         /// The value `NONE` (3).
         None = 3,
     }
-    #[allow(deprecated)]
     impl Utf8Validation {
         /// The fully qualified protobuf name of this enum.
         pub const FULL_NAME: &'static str = "google.protobuf.FeatureSet.Utf8Validation";
@@ -3647,7 +3607,6 @@ pub mod feature_set {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for Utf8Validation {
         type Error = crate::UnknownEnumValue;
         fn try_from(
@@ -3661,7 +3620,6 @@ pub mod feature_set {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::From<Utf8Validation> for i32 {
         fn from(value: Utf8Validation) -> i32 {
             value as i32
@@ -3681,7 +3639,6 @@ pub mod feature_set {
         /// The value `DELIMITED` (2).
         Delimited = 2,
     }
-    #[allow(deprecated)]
     impl MessageEncoding {
         /// The fully qualified protobuf name of this enum.
         pub const FULL_NAME: &'static str = "google.protobuf.FeatureSet.MessageEncoding";
@@ -3703,7 +3660,6 @@ pub mod feature_set {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for MessageEncoding {
         type Error = crate::UnknownEnumValue;
         fn try_from(
@@ -3717,7 +3673,6 @@ pub mod feature_set {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::From<MessageEncoding> for i32 {
         fn from(value: MessageEncoding) -> i32 {
             value as i32
@@ -3737,7 +3692,6 @@ pub mod feature_set {
         /// The value `LEGACY_BEST_EFFORT` (2).
         LegacyBestEffort = 2,
     }
-    #[allow(deprecated)]
     impl JsonFormat {
         /// The fully qualified protobuf name of this enum.
         pub const FULL_NAME: &'static str = "google.protobuf.FeatureSet.JsonFormat";
@@ -3761,7 +3715,6 @@ pub mod feature_set {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for JsonFormat {
         type Error = crate::UnknownEnumValue;
         fn try_from(
@@ -3775,7 +3728,6 @@ pub mod feature_set {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::From<JsonFormat> for i32 {
         fn from(value: JsonFormat) -> i32 {
             value as i32
@@ -3797,7 +3749,6 @@ pub mod feature_set {
         /// The value `STYLE2026` (3).
         Style2026 = 3,
     }
-    #[allow(deprecated)]
     impl EnforceNamingStyle {
         /// The fully qualified protobuf name of this enum.
         pub const FULL_NAME: &'static str = "google.protobuf.FeatureSet.EnforceNamingStyle";
@@ -3823,7 +3774,6 @@ pub mod feature_set {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for EnforceNamingStyle {
         type Error = crate::UnknownEnumValue;
         fn try_from(
@@ -3838,7 +3788,6 @@ pub mod feature_set {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::From<EnforceNamingStyle> for i32 {
         fn from(value: EnforceNamingStyle) -> i32 {
             value as i32
@@ -4296,7 +4245,6 @@ pub mod generated_code_info {
             /// An alias to the element is returned.
             Alias = 2,
         }
-        #[allow(deprecated)]
         impl Semantic {
             /// The fully qualified protobuf name of this enum.
             pub const FULL_NAME: &'static str = "google.protobuf.GeneratedCodeInfo.Annotation.Semantic";
@@ -4318,7 +4266,6 @@ pub mod generated_code_info {
                 }
             }
         }
-        #[allow(deprecated)]
         impl ::core::convert::TryFrom<i32> for Semantic {
             type Error = crate::UnknownEnumValue;
             fn try_from(
@@ -4332,7 +4279,6 @@ pub mod generated_code_info {
                 }
             }
         }
-        #[allow(deprecated)]
         impl ::core::convert::From<Semantic> for i32 {
             fn from(value: Semantic) -> i32 {
                 value as i32
@@ -4385,7 +4331,6 @@ pub enum Edition {
     /// support a new edition.
     Max = 2147483647,
 }
-#[allow(deprecated)]
 impl Edition {
     /// The fully qualified protobuf name of this enum.
     pub const FULL_NAME: &'static str = "google.protobuf.Edition";
@@ -4435,7 +4380,6 @@ impl Edition {
         }
     }
 }
-#[allow(deprecated)]
 impl ::core::convert::TryFrom<i32> for Edition {
     type Error = crate::UnknownEnumValue;
     fn try_from(value: i32) -> ::core::result::Result<Self, crate::UnknownEnumValue> {
@@ -4458,7 +4402,6 @@ impl ::core::convert::TryFrom<i32> for Edition {
         }
     }
 }
-#[allow(deprecated)]
 impl ::core::convert::From<Edition> for i32 {
     fn from(value: Edition) -> i32 {
         value as i32
@@ -4482,7 +4425,6 @@ pub enum SymbolVisibility {
     /// The value `VISIBILITY_EXPORT` (2).
     VisibilityExport = 2,
 }
-#[allow(deprecated)]
 impl SymbolVisibility {
     /// The fully qualified protobuf name of this enum.
     pub const FULL_NAME: &'static str = "google.protobuf.SymbolVisibility";
@@ -4504,7 +4446,6 @@ impl SymbolVisibility {
         }
     }
 }
-#[allow(deprecated)]
 impl ::core::convert::TryFrom<i32> for SymbolVisibility {
     type Error = crate::UnknownEnumValue;
     fn try_from(value: i32) -> ::core::result::Result<Self, crate::UnknownEnumValue> {
@@ -4516,7 +4457,6 @@ impl ::core::convert::TryFrom<i32> for SymbolVisibility {
         }
     }
 }
-#[allow(deprecated)]
 impl ::core::convert::From<SymbolVisibility> for i32 {
     fn from(value: SymbolVisibility) -> i32 {
         value as i32

@@ -368,7 +368,6 @@ pub mod code_generator_response {
         /// The value `FEATURE_SUPPORTS_EDITIONS` (2).
         SupportsEditions = 2,
     }
-    #[allow(deprecated)]
     impl Feature {
         /// The fully qualified protobuf name of this enum.
         pub const FULL_NAME: &'static str = "google.protobuf.compiler.CodeGeneratorResponse.Feature";
@@ -394,7 +393,6 @@ pub mod code_generator_response {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for Feature {
         type Error = crate::UnknownEnumValue;
         fn try_from(
@@ -408,7 +406,6 @@ pub mod code_generator_response {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::From<Feature> for i32 {
         fn from(value: Feature) -> i32 {
             value as i32

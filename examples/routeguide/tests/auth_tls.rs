@@ -41,7 +41,6 @@ fn point() -> Point {
     Point {
         latitude: 1,
         longitude: 2,
-        ..Default::default()
     }
 }
 

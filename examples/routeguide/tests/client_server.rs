@@ -11,7 +11,6 @@ fn point(latitude: i32, longitude: i32) -> Point {
     Point {
         latitude,
         longitude,
-        ..Default::default()
     }
 }
 
@@ -70,7 +69,6 @@ async fn client_against_server_all_four_rpc_kinds() {
     let rect = Rectangle {
         lo: Some(point(400_000_000, -750_000_000)),
         hi: Some(point(420_000_000, -730_000_000)),
-        ..Default::default()
     };
     let mut stream = client
         .list_features(rect)

@@ -357,7 +357,6 @@ pub enum WireFormat {
     /// The value `TEXT_FORMAT` (4).
     TextFormat = 4,
 }
-#[allow(deprecated)]
 impl WireFormat {
     /// The fully qualified protobuf name of this enum.
     pub const FULL_NAME: &'static str = "conformance.WireFormat";
@@ -383,7 +382,6 @@ impl WireFormat {
         }
     }
 }
-#[allow(deprecated)]
 impl ::core::convert::TryFrom<i32> for WireFormat {
     type Error = ::protoforge::UnknownEnumValue;
     fn try_from(
@@ -399,7 +397,6 @@ impl ::core::convert::TryFrom<i32> for WireFormat {
         }
     }
 }
-#[allow(deprecated)]
 impl ::core::convert::From<WireFormat> for i32 {
     fn from(value: WireFormat) -> i32 {
         value as i32
@@ -425,7 +422,6 @@ pub enum TestCategory {
     /// The value `TEXT_FORMAT_TEST` (5).
     TextFormatTest = 5,
 }
-#[allow(deprecated)]
 impl TestCategory {
     /// The fully qualified protobuf name of this enum.
     pub const FULL_NAME: &'static str = "conformance.TestCategory";
@@ -455,7 +451,6 @@ impl TestCategory {
         }
     }
 }
-#[allow(deprecated)]
 impl ::core::convert::TryFrom<i32> for TestCategory {
     type Error = ::protoforge::UnknownEnumValue;
     fn try_from(
@@ -472,7 +467,6 @@ impl ::core::convert::TryFrom<i32> for TestCategory {
         }
     }
 }
-#[allow(deprecated)]
 impl ::core::convert::From<TestCategory> for i32 {
     fn from(value: TestCategory) -> i32 {
         value as i32

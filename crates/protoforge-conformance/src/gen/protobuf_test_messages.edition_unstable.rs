@@ -231,7 +231,6 @@ pub enum ForeignEnumEditionUnstable {
     /// The value `FOREIGN_BAZ` (2).
     ForeignBaz = 2,
 }
-#[allow(deprecated)]
 impl ForeignEnumEditionUnstable {
     /// The fully qualified protobuf name of this enum.
     pub const FULL_NAME: &'static str = "protobuf_test_messages.edition_unstable.ForeignEnumEditionUnstable";
@@ -253,7 +252,6 @@ impl ForeignEnumEditionUnstable {
         }
     }
 }
-#[allow(deprecated)]
 impl ::core::convert::TryFrom<i32> for ForeignEnumEditionUnstable {
     type Error = ::protoforge::UnknownEnumValue;
     fn try_from(
@@ -267,7 +265,6 @@ impl ::core::convert::TryFrom<i32> for ForeignEnumEditionUnstable {
         }
     }
 }
-#[allow(deprecated)]
 impl ::core::convert::From<ForeignEnumEditionUnstable> for i32 {
     fn from(value: ForeignEnumEditionUnstable) -> i32 {
         value as i32

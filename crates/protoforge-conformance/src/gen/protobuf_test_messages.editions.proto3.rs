@@ -785,7 +785,6 @@ pub mod test_all_types_proto3 {
         /// The value `NEG` (-1).
         Neg = -1,
     }
-    #[allow(deprecated)]
     impl NestedEnum {
         /// The fully qualified protobuf name of this enum.
         pub const FULL_NAME: &'static str = "protobuf_test_messages.editions.proto3.TestAllTypesProto3.NestedEnum";
@@ -809,7 +808,6 @@ pub mod test_all_types_proto3 {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for NestedEnum {
         type Error = ::protoforge::UnknownEnumValue;
         fn try_from(
@@ -824,7 +822,6 @@ pub mod test_all_types_proto3 {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::From<NestedEnum> for i32 {
         fn from(value: NestedEnum) -> i32 {
             value as i32
@@ -844,7 +841,6 @@ pub mod test_all_types_proto3 {
         /// The value `ALIAS_BAZ` (2).
         AliasBaz = 2,
     }
-    #[allow(deprecated)]
     impl AliasedEnum {
         /// The fully qualified protobuf name of this enum.
         pub const FULL_NAME: &'static str = "protobuf_test_messages.editions.proto3.TestAllTypesProto3.AliasedEnum";
@@ -878,7 +874,6 @@ pub mod test_all_types_proto3 {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for AliasedEnum {
         type Error = ::protoforge::UnknownEnumValue;
         fn try_from(
@@ -892,7 +887,6 @@ pub mod test_all_types_proto3 {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::From<AliasedEnum> for i32 {
         fn from(value: AliasedEnum) -> i32 {
             value as i32
@@ -999,7 +993,6 @@ pub mod enum_only_proto3 {
         /// The value `kTrue` (1).
         KTrue = 1,
     }
-    #[allow(deprecated)]
     impl Bool {
         /// The fully qualified protobuf name of this enum.
         pub const FULL_NAME: &'static str = "protobuf_test_messages.editions.proto3.EnumOnlyProto3.Bool";
@@ -1019,7 +1012,6 @@ pub mod enum_only_proto3 {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for Bool {
         type Error = ::protoforge::UnknownEnumValue;
         fn try_from(
@@ -1032,7 +1024,6 @@ pub mod enum_only_proto3 {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::From<Bool> for i32 {
         fn from(value: Bool) -> i32 {
             value as i32
@@ -1053,7 +1044,6 @@ pub enum ForeignEnum {
     /// The value `FOREIGN_BAZ` (2).
     ForeignBaz = 2,
 }
-#[allow(deprecated)]
 impl ForeignEnum {
     /// The fully qualified protobuf name of this enum.
     pub const FULL_NAME: &'static str = "protobuf_test_messages.editions.proto3.ForeignEnum";
@@ -1075,7 +1065,6 @@ impl ForeignEnum {
         }
     }
 }
-#[allow(deprecated)]
 impl ::core::convert::TryFrom<i32> for ForeignEnum {
     type Error = ::protoforge::UnknownEnumValue;
     fn try_from(
@@ -1089,7 +1078,6 @@ impl ::core::convert::TryFrom<i32> for ForeignEnum {
         }
     }
 }
-#[allow(deprecated)]
 impl ::core::convert::From<ForeignEnum> for i32 {
     fn from(value: ForeignEnum) -> i32 {
         value as i32

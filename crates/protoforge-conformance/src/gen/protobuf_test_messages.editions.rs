@@ -807,7 +807,6 @@ pub mod test_all_types_edition2023 {
         /// The value `NEG` (-1).
         Neg = -1,
     }
-    #[allow(deprecated)]
     impl NestedEnum {
         /// The fully qualified protobuf name of this enum.
         pub const FULL_NAME: &'static str = "protobuf_test_messages.editions.TestAllTypesEdition2023.NestedEnum";
@@ -831,7 +830,6 @@ pub mod test_all_types_edition2023 {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for NestedEnum {
         type Error = ::protoforge::UnknownEnumValue;
         fn try_from(
@@ -846,7 +844,6 @@ pub mod test_all_types_edition2023 {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::From<NestedEnum> for i32 {
         fn from(value: NestedEnum) -> i32 {
             value as i32
@@ -951,7 +948,6 @@ pub enum ForeignEnumEdition2023 {
     /// The value `FOREIGN_BAZ` (2).
     ForeignBaz = 2,
 }
-#[allow(deprecated)]
 impl ForeignEnumEdition2023 {
     /// The fully qualified protobuf name of this enum.
     pub const FULL_NAME: &'static str = "protobuf_test_messages.editions.ForeignEnumEdition2023";
@@ -973,7 +969,6 @@ impl ForeignEnumEdition2023 {
         }
     }
 }
-#[allow(deprecated)]
 impl ::core::convert::TryFrom<i32> for ForeignEnumEdition2023 {
     type Error = ::protoforge::UnknownEnumValue;
     fn try_from(
@@ -987,7 +982,6 @@ impl ::core::convert::TryFrom<i32> for ForeignEnumEdition2023 {
         }
     }
 }
-#[allow(deprecated)]
 impl ::core::convert::From<ForeignEnumEdition2023> for i32 {
     fn from(value: ForeignEnumEdition2023) -> i32 {
         value as i32

@@ -1292,7 +1292,6 @@ pub mod test_all_types_proto2 {
         /// The value `NEG` (-1).
         Neg = -1,
     }
-    #[allow(deprecated)]
     impl NestedEnum {
         /// The fully qualified protobuf name of this enum.
         pub const FULL_NAME: &'static str = "protobuf_test_messages.proto2.TestAllTypesProto2.NestedEnum";
@@ -1316,7 +1315,6 @@ pub mod test_all_types_proto2 {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for NestedEnum {
         type Error = ::protoforge::UnknownEnumValue;
         fn try_from(
@@ -1331,7 +1329,6 @@ pub mod test_all_types_proto2 {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::From<NestedEnum> for i32 {
         fn from(value: NestedEnum) -> i32 {
             value as i32
@@ -1587,7 +1584,6 @@ pub mod enum_only_proto2 {
         /// The value `kTrue` (1).
         KTrue = 1,
     }
-    #[allow(deprecated)]
     impl Bool {
         /// The fully qualified protobuf name of this enum.
         pub const FULL_NAME: &'static str = "protobuf_test_messages.proto2.EnumOnlyProto2.Bool";
@@ -1607,7 +1603,6 @@ pub mod enum_only_proto2 {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for Bool {
         type Error = ::protoforge::UnknownEnumValue;
         fn try_from(
@@ -1620,7 +1615,6 @@ pub mod enum_only_proto2 {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::From<Bool> for i32 {
         fn from(value: Bool) -> i32 {
             value as i32
@@ -2777,7 +2771,6 @@ pub mod test_all_required_types_proto2 {
         /// The value `NEG` (-1).
         Neg = -1,
     }
-    #[allow(deprecated)]
     impl NestedEnum {
         /// The fully qualified protobuf name of this enum.
         pub const FULL_NAME: &'static str = "protobuf_test_messages.proto2.TestAllRequiredTypesProto2.NestedEnum";
@@ -2801,7 +2794,6 @@ pub mod test_all_required_types_proto2 {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for NestedEnum {
         type Error = ::protoforge::UnknownEnumValue;
         fn try_from(
@@ -2816,7 +2808,6 @@ pub mod test_all_required_types_proto2 {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::From<NestedEnum> for i32 {
         fn from(value: NestedEnum) -> i32 {
             value as i32
@@ -3059,7 +3050,6 @@ pub enum ForeignEnumProto2 {
     /// The value `FOREIGN_BAZ` (2).
     ForeignBaz = 2,
 }
-#[allow(deprecated)]
 impl ForeignEnumProto2 {
     /// The fully qualified protobuf name of this enum.
     pub const FULL_NAME: &'static str = "protobuf_test_messages.proto2.ForeignEnumProto2";
@@ -3081,7 +3071,6 @@ impl ForeignEnumProto2 {
         }
     }
 }
-#[allow(deprecated)]
 impl ::core::convert::TryFrom<i32> for ForeignEnumProto2 {
     type Error = ::protoforge::UnknownEnumValue;
     fn try_from(
@@ -3095,7 +3084,6 @@ impl ::core::convert::TryFrom<i32> for ForeignEnumProto2 {
         }
     }
 }
-#[allow(deprecated)]
 impl ::core::convert::From<ForeignEnumProto2> for i32 {
     fn from(value: ForeignEnumProto2) -> i32 {
         value as i32

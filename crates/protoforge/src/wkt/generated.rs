@@ -987,7 +987,6 @@ pub enum NullValue {
     #[default]
     NullValue = 0,
 }
-#[allow(deprecated)]
 impl NullValue {
     /// The fully qualified protobuf name of this enum.
     pub const FULL_NAME: &'static str = "google.protobuf.NullValue";
@@ -1005,7 +1004,6 @@ impl NullValue {
         }
     }
 }
-#[allow(deprecated)]
 impl ::core::convert::TryFrom<i32> for NullValue {
     type Error = crate::UnknownEnumValue;
     fn try_from(value: i32) -> ::core::result::Result<Self, crate::UnknownEnumValue> {
@@ -1015,7 +1013,6 @@ impl ::core::convert::TryFrom<i32> for NullValue {
         }
     }
 }
-#[allow(deprecated)]
 impl ::core::convert::From<NullValue> for i32 {
     fn from(value: NullValue) -> i32 {
         value as i32
@@ -1343,7 +1340,6 @@ pub mod field {
         /// Field type sint64.
         TypeSint64 = 18,
     }
-    #[allow(deprecated)]
     impl Kind {
         /// The fully qualified protobuf name of this enum.
         pub const FULL_NAME: &'static str = "google.protobuf.Field.Kind";
@@ -1397,7 +1393,6 @@ pub mod field {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for Kind {
         type Error = crate::UnknownEnumValue;
         fn try_from(
@@ -1427,7 +1422,6 @@ pub mod field {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::From<Kind> for i32 {
         fn from(value: Kind) -> i32 {
             value as i32
@@ -1449,7 +1443,6 @@ pub mod field {
         /// For repeated fields.
         Repeated = 3,
     }
-    #[allow(deprecated)]
     impl Cardinality {
         /// The fully qualified protobuf name of this enum.
         pub const FULL_NAME: &'static str = "google.protobuf.Field.Cardinality";
@@ -1473,7 +1466,6 @@ pub mod field {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for Cardinality {
         type Error = crate::UnknownEnumValue;
         fn try_from(
@@ -1488,7 +1480,6 @@ pub mod field {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::From<Cardinality> for i32 {
         fn from(value: Cardinality) -> i32 {
             value as i32
@@ -1652,7 +1643,6 @@ pub enum Syntax {
     /// Syntax `editions`.
     Editions = 2,
 }
-#[allow(deprecated)]
 impl Syntax {
     /// The fully qualified protobuf name of this enum.
     pub const FULL_NAME: &'static str = "google.protobuf.Syntax";
@@ -1674,7 +1664,6 @@ impl Syntax {
         }
     }
 }
-#[allow(deprecated)]
 impl ::core::convert::TryFrom<i32> for Syntax {
     type Error = crate::UnknownEnumValue;
     fn try_from(value: i32) -> ::core::result::Result<Self, crate::UnknownEnumValue> {
@@ -1686,7 +1675,6 @@ impl ::core::convert::TryFrom<i32> for Syntax {
         }
     }
 }
-#[allow(deprecated)]
 impl ::core::convert::From<Syntax> for i32 {
     fn from(value: Syntax) -> i32 {
         value as i32

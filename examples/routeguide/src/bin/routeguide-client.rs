@@ -45,14 +45,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let point = |latitude, longitude| Point {
         latitude,
         longitude,
-        ..Default::default()
     };
     let feature = client.get_feature(point(407_838_351, -746_143_763)).await?;
     println!("GetFeature: {:?}", feature.into_inner());
     let rect = Rectangle {
         lo: Some(point(400_000_000, -750_000_000)),
         hi: Some(point(420_000_000, -730_000_000)),
-        ..Default::default()
     };
     let mut features = client.list_features(rect).await?.into_inner();
     while let Some(feature) = features.next().await {

@@ -28,7 +28,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         location: Some(Point {
             latitude,
             longitude,
-            ..Default::default()
         }),
         ..Default::default()
     };

@@ -85,7 +85,6 @@ pub mod health_check_response {
         /// Used only by the Watch method.
         ServiceUnknown = 3,
     }
-    #[allow(deprecated)]
     impl ServingStatus {
         /// The fully qualified protobuf name of this enum.
         pub const FULL_NAME: &'static str = "grpc.health.v1.HealthCheckResponse.ServingStatus";
@@ -109,7 +108,6 @@ pub mod health_check_response {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::TryFrom<i32> for ServingStatus {
         type Error = crate::UnknownEnumValue;
         fn try_from(
@@ -124,7 +122,6 @@ pub mod health_check_response {
             }
         }
     }
-    #[allow(deprecated)]
     impl ::core::convert::From<ServingStatus> for i32 {
         fn from(value: ServingStatus) -> i32 {
             value as i32
