@@ -161,17 +161,17 @@ fn has_non_minimal_varint(bytes: &[u8]) -> bool {
 fn documented_encodings() {
     // From https://protobuf.dev/programming-guides/encoding/.
     let mut buf = Vec::new();
-    encoding::int32::encode(1, &150, &mut buf);
+    codec::Int32::encode(1, &150, &mut buf);
     assert_eq!(buf, [0x08, 0x96, 0x01]);
     buf.clear();
-    encoding::string::encode(2, &"testing".to_string(), &mut buf);
+    codec::String::encode(2, &"testing".to_string(), &mut buf);
     assert_eq!(buf, b"\x12\x07testing");
     buf.clear();
-    encoding::int32::encode_packed(4, &[3, 270, 86942], &mut buf);
+    codec::Int32::encode_packed(4, &[3, 270, 86942], &mut buf);
     assert_eq!(buf, [0x22, 0x06, 0x03, 0x8e, 0x02, 0x9e, 0xa7, 0x05]);
     // Negative int32 is sign-extended to ten bytes; sint32 zigzags.
     buf.clear();
-    encoding::int32::encode(1, &-1, &mut buf);
+    codec::Int32::encode(1, &-1, &mut buf);
     assert_eq!(
         buf,
         [
@@ -180,11 +180,11 @@ fn documented_encodings() {
     );
     for (value, zigzag) in [(0i32, 0u8), (-1, 1), (1, 2), (-2, 3), (2, 4)] {
         buf.clear();
-        encoding::sint32::encode(1, &value, &mut buf);
+        codec::SInt32::encode(1, &value, &mut buf);
         assert_eq!(buf, [0x08, zigzag]);
     }
     buf.clear();
-    encoding::sint64::encode(1, &i64::MIN, &mut buf);
+    codec::SInt64::encode(1, &i64::MIN, &mut buf);
     assert_eq!(
         buf,
         [
@@ -193,7 +193,7 @@ fn documented_encodings() {
     );
     // An int32 written as a 64-bit varint by another implementation truncates.
     let mut out = 0i32;
-    encoding::int32::merge(
+    codec::Int32::merge(
         WireType::Varint,
         &mut out,
         &mut &[0x80, 0x80, 0x80, 0x80, 0x10][..],
@@ -203,7 +203,7 @@ fn documented_encodings() {
     assert_eq!(out, 0);
     // bool accepts any non-zero varint.
     let mut flag = false;
-    encoding::bool::merge(
+    codec::Bool::merge(
         WireType::Varint,
         &mut flag,
         &mut &[0x02][..],
@@ -217,7 +217,7 @@ fn documented_encodings() {
 fn packed_fixed_length() {
     // Five bytes cannot hold whole fixed32 values.
     let mut out = Vec::new();
-    let err = encoding::fixed32::merge_repeated(
+    let err = codec::Fixed32::merge_repeated(
         WireType::LengthDelimited,
         &mut out,
         &mut &[0x05, 1, 0, 0, 0, 2][..],
@@ -227,7 +227,7 @@ fn packed_fixed_length() {
     assert_eq!(err.kind(), DecodeErrorKind::InvalidPackedLength);
     // A non-packable type given a packed run reads it as one value.
     let mut strings = Vec::new();
-    encoding::string::merge_repeated(
+    codec::String::merge_repeated(
         WireType::LengthDelimited,
         &mut strings,
         &mut &[0x02, b'h', b'i'][..],
@@ -237,7 +237,7 @@ fn packed_fixed_length() {
     assert_eq!(strings, ["hi"]);
     // Fixed values cut short.
     let mut value = 0u64;
-    let err = encoding::fixed64::merge(
+    let err = codec::Fixed64::merge(
         WireType::Fixed64,
         &mut value,
         &mut &[1, 2, 3][..],

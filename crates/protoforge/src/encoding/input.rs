@@ -7,9 +7,12 @@
 
 use ::bytes::Buf;
 
-use super::{Codec, DecodeContext, WireType, codec, group, map, message, message_set, string};
+use super::{
+    Codec, DecodeContext, WireType, check_wire_type, codec, decode_len, decode_varint, map,
+    merge_group_body, message_set,
+};
 use crate::enumeration::Enumeration;
-use crate::error::DecodeError;
+use crate::error::{DecodeError, DecodeErrorKind};
 use crate::message::Message;
 use crate::unknown::{UnknownFields, UnknownValue};
 
@@ -73,7 +76,7 @@ impl<'a, B: Buf> FieldInput<'a, B> {
     /// into the same message).
     #[inline]
     pub fn message<M: Message>(self, msg: &mut M) -> Result<(), DecodeError> {
-        message::merge(self.wire_type, msg, self.buf, self.ctx)
+        codec::Message::<M>::merge(self.wire_type, msg, self.buf, self.ctx)
     }
 
     /// Merges into a sub-message field, setting it.
@@ -91,13 +94,15 @@ impl<'a, B: Buf> FieldInput<'a, B> {
     /// Appends to a repeated sub-message field.
     #[inline]
     pub fn messages<M: Message>(self, msgs: &mut Vec<M>) -> Result<(), DecodeError> {
-        message::merge_repeated(self.wire_type, msgs, self.buf, self.ctx)
+        codec::Message::<M>::merge_repeated(self.wire_type, msgs, self.buf, self.ctx)
     }
 
-    /// Merges into a group (delimited) sub-message.
+    /// Merges into a group (delimited) sub-message: its fields up to the end-group tag
+    /// with the same number.
     #[inline]
     pub fn group<M: Message>(self, msg: &mut M) -> Result<(), DecodeError> {
-        group::merge(self.number, self.wire_type, msg, self.buf, self.ctx)
+        check_wire_type(WireType::StartGroup, self.wire_type)?;
+        merge_group_body(self.number, msg, self.buf, self.ctx.enter()?)
     }
 
     /// Merges into a group field, setting it.
@@ -115,7 +120,10 @@ impl<'a, B: Buf> FieldInput<'a, B> {
     /// Appends to a repeated group field.
     #[inline]
     pub fn groups<M: Message>(self, msgs: &mut Vec<M>) -> Result<(), DecodeError> {
-        group::merge_repeated(self.number, self.wire_type, msgs, self.buf, self.ctx)
+        let mut msg = M::default();
+        self.group(&mut msg)?;
+        msgs.push(msg);
+        Ok(())
     }
 
     /// Reads a closed-enum field: a number `E` knows is stored, another one is kept in
@@ -126,14 +134,13 @@ impl<'a, B: Buf> FieldInput<'a, B> {
         value: &mut Option<E>,
         unknown: &mut UnknownFields,
     ) -> Result<(), DecodeError> {
-        super::enumeration::merge_closed(
-            self.number,
-            self.wire_type,
-            value,
-            self.buf,
-            self.ctx,
-            unknown,
-        )
+        check_wire_type(WireType::Varint, self.wire_type)?;
+        let raw = decode_varint(self.buf)?;
+        match E::from_i32(raw as i32) {
+            Some(known) => *value = Some(known),
+            None => unknown.push(self.number, UnknownValue::Varint(raw)),
+        }
+        Ok(())
     }
 
     /// Appends to a repeated closed-enum field (packed or not); numbers `E` does not know go
@@ -144,19 +151,31 @@ impl<'a, B: Buf> FieldInput<'a, B> {
         values: &mut Vec<E>,
         unknown: &mut UnknownFields,
     ) -> Result<(), DecodeError> {
-        super::enumeration::merge_closed_repeated(
-            self.number,
-            self.wire_type,
-            values,
-            self.buf,
-            self.ctx,
-            unknown,
-        )
+        let number = self.number;
+        let mut one = |raw: u64| match E::from_i32(raw as i32) {
+            Some(known) => values.push(known),
+            None => unknown.push(number, UnknownValue::Varint(raw)),
+        };
+        if self.wire_type == WireType::LengthDelimited {
+            let len = decode_len(self.buf)?;
+            let limit = self.buf.remaining() - len;
+            while self.buf.remaining() > limit {
+                one(decode_varint(self.buf)?);
+            }
+            if self.buf.remaining() != limit {
+                return Err(DecodeErrorKind::Truncated.into());
+            }
+            return Ok(());
+        }
+        check_wire_type(WireType::Varint, self.wire_type)?;
+        one(decode_varint(self.buf)?);
+        Ok(())
     }
 
-    /// Reads a `string` whose UTF-8 protobuf does not verify: text that is not UTF-8 is kept,
-    /// as it arrived, in `unknown` and leaves the field unset (see
-    /// [`string::decode_unverified`]).
+    /// Reads a `string` whose UTF-8 protobuf does not verify (proto2, editions'
+    /// `utf8_validation = NONE`): text that is not UTF-8 is kept, exactly as it arrived, in
+    /// `unknown` (so it is re-encoded unchanged, after the known fields) and leaves the field
+    /// unset. Decoding never fails for such a value.
     #[inline]
     pub fn unverified_string(
         self,
@@ -187,7 +206,15 @@ impl<'a, B: Buf> FieldInput<'a, B> {
         values: &mut Vec<String>,
         unknown: &mut UnknownFields,
     ) -> Result<(), DecodeError> {
-        string::merge_repeated_unverified(self.number, self.wire_type, values, self.buf, unknown)
+        check_wire_type(WireType::LengthDelimited, self.wire_type)?;
+        match String::from_utf8(read_raw(self.buf)?) {
+            Ok(text) => values.push(text),
+            Err(error) => unknown.push(
+                self.number,
+                UnknownValue::LengthDelimited(error.into_bytes()),
+            ),
+        }
+        Ok(())
     }
 
     /// Reads one map entry into `map` (a later entry with the same key wins).
@@ -366,11 +393,21 @@ impl<'a, B: Buf> FieldInput<'a, B> {
         Ok(())
     }
 
-    /// Reads a `string` extension of the message whose UTF-8 protobuf verifies, keeping it
-    /// with the other extensions in `unknown` (see [`string::merge_verified_extension`]).
-    #[inline]
+    /// Reads a `string` extension of the message whose UTF-8 protobuf verifies (proto3,
+    /// editions' `utf8_validation = VERIFY`) into `unknown`, where the message keeps its
+    /// extensions: a value that is not valid UTF-8 is [`DecodeErrorKind::InvalidUtf8`], as
+    /// for a `string` field. An occurrence of another wire type is kept like any unknown
+    /// field.
     pub fn verified_string_extension(self, unknown: &mut UnknownFields) -> Result<(), DecodeError> {
-        string::merge_verified_extension(self.number, self.wire_type, self.buf, self.ctx, unknown)
+        if self.wire_type != WireType::LengthDelimited {
+            return self.unknown(unknown);
+        }
+        let bytes = read_raw(self.buf)?;
+        if core::str::from_utf8(&bytes).is_err() {
+            return Err(DecodeErrorKind::InvalidUtf8.into());
+        }
+        unknown.push(self.number, UnknownValue::LengthDelimited(bytes));
+        Ok(())
     }
 
     /// Keeps a field the message does not know (or an extension) in `unknown`.
@@ -397,10 +434,41 @@ impl<'a, B: Buf> FieldInput<'a, B> {
         }
     }
 
-    /// The text of an unverified `string` occurrence, or `None` after keeping bytes that are
-    /// not UTF-8 in `unknown`.
-    #[inline]
+    /// The text of an unverified singular `string` occurrence: `Some` if it is valid UTF-8
+    /// (earlier raw occurrences of the field in `unknown` are then dropped, since the last
+    /// occurrence wins), otherwise `None` after replacing earlier raw occurrences in `unknown`
+    /// with this one.
     fn unverified_text(self, unknown: &mut UnknownFields) -> Result<Option<String>, DecodeError> {
-        string::decode_unverified(self.number, self.wire_type, self.buf, unknown)
+        check_wire_type(WireType::LengthDelimited, self.wire_type)?;
+        let bytes = read_raw(self.buf)?;
+        if !unknown.is_empty() {
+            unknown.remove(self.number);
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(Some(text)),
+            Err(error) => {
+                unknown.push(
+                    self.number,
+                    UnknownValue::LengthDelimited(error.into_bytes()),
+                );
+                Ok(None)
+            }
+        }
     }
+}
+
+/// Reads a length prefix and the bytes it announces.
+#[inline]
+fn read_raw(buf: &mut impl Buf) -> Result<Vec<u8>, DecodeError> {
+    let len = decode_len(buf)?;
+    let mut bytes = Vec::with_capacity(len);
+    let mut left = len;
+    while left > 0 {
+        let chunk = buf.chunk();
+        let take = chunk.len().min(left);
+        bytes.extend_from_slice(&chunk[..take]);
+        buf.advance(take);
+        left -= take;
+    }
+    Ok(bytes)
 }

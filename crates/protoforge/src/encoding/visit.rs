@@ -8,7 +8,10 @@
 
 use ::bytes::BufMut;
 
-use super::{Codec, SizeCache, group, map, message, message_set};
+use super::{
+    Codec, SizeCache, WireType, encode_key, encode_varint, encoded_len_varint, key_len, map,
+    message_set,
+};
 use crate::message::Message;
 use crate::unknown::UnknownFields;
 
@@ -123,12 +126,16 @@ impl<B: BufMut> Visitor for Encoder<'_, B> {
 
     #[inline]
     fn message<M: Message>(&mut self, number: u32, msg: &M) {
-        message::encode(number, msg, self.buf, self.sizes);
+        encode_key(number, WireType::LengthDelimited, self.buf);
+        encode_varint(self.sizes.next_len() as u64, self.buf);
+        msg.encode_with(self.buf, self.sizes);
     }
 
     #[inline]
     fn group<M: Message>(&mut self, number: u32, msg: &M) {
-        group::encode(number, msg, self.buf, self.sizes);
+        encode_key(number, WireType::StartGroup, self.buf);
+        msg.encode_with(self.buf, self.sizes);
+        encode_key(number, WireType::EndGroup, self.buf);
     }
 
     #[inline]
@@ -203,12 +210,14 @@ impl Visitor for Sizer<'_> {
 
     #[inline]
     fn message<M: Message>(&mut self, number: u32, msg: &M) {
-        self.len += message::encoded_len(number, msg, self.sizes);
+        let len = self.sizes.record(|sizes| msg.encoded_len_with(sizes));
+        self.len += key_len(number) + encoded_len_varint(len as u64) + len;
     }
 
     #[inline]
     fn group<M: Message>(&mut self, number: u32, msg: &M) {
-        self.len += group::encoded_len(number, msg, self.sizes);
+        // A group has no length prefix, so its length is not recorded.
+        self.len += 2 * key_len(number) + msg.encoded_len_with(self.sizes);
     }
 
     #[inline]
