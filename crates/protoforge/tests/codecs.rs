@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 use protoforge::encoding::{
-    self, Codec, DecodeContext, MAX_FIELD_NUMBER, WireType, codec, decode_key, decode_varint,
+    Codec, DecodeContext, MAX_FIELD_NUMBER, WireType, codec, decode_key, decode_varint,
     encode_varint, encoded_len_varint,
 };
 use protoforge::{DecodeErrorKind, UnknownFields};
