@@ -1304,10 +1304,17 @@ impl<'a> Ctx<'a> {
     }
 
     /// The codec type of one value as a message's method bodies name it; notes that the
-    /// body uses the `codec` module.
+    /// body uses the `codec` module. Enum and message codecs leave their type to the
+    /// compiler (`codec::Message<_>`): the field they are called with names it.
     fn body_codec(&self, value: &ValueKind) -> TokenStream {
         self.codec_used.set(true);
-        self.codec(value, &self.codec_path)
+        let codec = &self.codec_path;
+        match value {
+            ValueKind::OpenEnum(_) => quote!(#codec::OpenEnum<_>),
+            ValueKind::ClosedEnum(_) => quote!(#codec::Enum<_>),
+            ValueKind::Message { .. } => quote!(#codec::Message<_>),
+            ValueKind::Scalar { .. } => self.codec(value, codec),
+        }
     }
 
     /// Runs `emit`, setting `*used` if what it emits names a codec.
@@ -1466,8 +1473,8 @@ impl<'a> Ctx<'a> {
             let verify = field.features.verify_utf8 || !(is_string(&key) || is_string(&value));
             let key_codec = self.body_codec(&key);
             let call = match &value {
-                ValueKind::ClosedEnum(path) => quote! {
-                    field.closed_enum_map::<#key_codec, #path>(&mut self.#name, #unknown, #verify)
+                ValueKind::ClosedEnum(_) => quote! {
+                    field.closed_enum_map::<#key_codec, _>(&mut self.#name, #unknown, #verify)
                 },
                 other if verify => {
                     let value_codec = self.body_codec(other);

@@ -141,7 +141,7 @@ impl crate::Message for FileDescriptorProto {
         v.repeated::<codec::Int32>(10, &self.public_dependency);
         v.repeated::<codec::Int32>(11, &self.weak_dependency);
         v.optional::<codec::String>(12, &self.syntax);
-        v.optional::<codec::Enum<Edition>>(14, &self.edition);
+        v.optional::<codec::Enum<_>>(14, &self.edition);
         v.repeated::<codec::String>(15, &self.option_dependency);
         v.unknown(&self.unknown_fields);
     }
@@ -253,7 +253,7 @@ impl crate::Message for DescriptorProto {
         v.messages(8, &self.oneof_decl);
         v.messages(9, &self.reserved_range);
         v.repeated::<codec::String>(10, &self.reserved_name);
-        v.optional::<codec::Enum<SymbolVisibility>>(11, &self.visibility);
+        v.optional::<codec::Enum<_>>(11, &self.visibility);
         v.unknown(&self.unknown_fields);
     }
     fn merge_field(
@@ -468,9 +468,7 @@ impl crate::Message for ExtensionRangeOptions {
     fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
         use crate::encoding::codec;
         v.messages(2, &self.declaration);
-        v.optional::<
-                codec::Enum<extension_range_options::VerificationState>,
-            >(3, &self.verification);
+        v.optional::<codec::Enum<_>>(3, &self.verification);
         v.optional_message(50, self.features.as_ref());
         v.messages(999, &self.uninterpreted_option);
         v.unknown(&self.unknown_fields);
@@ -749,8 +747,8 @@ impl crate::Message for FieldDescriptorProto {
         v.optional::<codec::String>(1, &self.name);
         v.optional::<codec::String>(2, &self.extendee);
         v.optional::<codec::Int32>(3, &self.number);
-        v.optional::<codec::Enum<field_descriptor_proto::Label>>(4, &self.label);
-        v.optional::<codec::Enum<field_descriptor_proto::Type>>(5, &self.r#type);
+        v.optional::<codec::Enum<_>>(4, &self.label);
+        v.optional::<codec::Enum<_>>(5, &self.r#type);
         v.optional::<codec::String>(6, &self.type_name);
         v.optional::<codec::String>(7, &self.default_value);
         v.optional_message(8, self.options.as_ref());
@@ -1082,7 +1080,7 @@ impl crate::Message for EnumDescriptorProto {
         v.optional_message(3, self.options.as_ref());
         v.messages(4, &self.reserved_range);
         v.repeated::<codec::String>(5, &self.reserved_name);
-        v.optional::<codec::Enum<SymbolVisibility>>(6, &self.visibility);
+        v.optional::<codec::Enum<_>>(6, &self.visibility);
         v.unknown(&self.unknown_fields);
     }
     fn merge_field(
@@ -1568,7 +1566,7 @@ impl crate::Message for FileOptions {
         use crate::encoding::codec;
         v.optional::<codec::String>(1, &self.java_package);
         v.optional::<codec::String>(8, &self.java_outer_classname);
-        v.optional::<codec::Enum<file_options::OptimizeMode>>(9, &self.optimize_for);
+        v.optional::<codec::Enum<_>>(9, &self.optimize_for);
         v.optional::<codec::Bool>(10, &self.java_multiple_files);
         v.optional::<codec::String>(11, &self.go_package);
         v.optional::<codec::Bool>(16, &self.cc_generic_services);
@@ -2049,16 +2047,16 @@ impl crate::Message for FieldOptions {
     const FIELD_NAMES: &'static str = "FieldOptions: ctype=1 packed=2 deprecated=3 lazy=5 jstype=6 weak=10 unverified_lazy=15 debug_redact=16 retention=17 targets=19 edition_defaults=20 features=21 feature_support=22 uninterpreted_option=999";
     fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
         use crate::encoding::codec;
-        v.optional::<codec::Enum<field_options::CType>>(1, &self.ctype);
+        v.optional::<codec::Enum<_>>(1, &self.ctype);
         v.optional::<codec::Bool>(2, &self.packed);
         v.optional::<codec::Bool>(3, &self.deprecated);
         v.optional::<codec::Bool>(5, &self.lazy);
-        v.optional::<codec::Enum<field_options::JsType>>(6, &self.jstype);
+        v.optional::<codec::Enum<_>>(6, &self.jstype);
         v.optional::<codec::Bool>(10, &self.weak);
         v.optional::<codec::Bool>(15, &self.unverified_lazy);
         v.optional::<codec::Bool>(16, &self.debug_redact);
-        v.optional::<codec::Enum<field_options::OptionRetention>>(17, &self.retention);
-        v.repeated::<codec::Enum<field_options::OptionTargetType>>(19, &self.targets);
+        v.optional::<codec::Enum<_>>(17, &self.retention);
+        v.repeated::<codec::Enum<_>>(19, &self.targets);
         v.messages(20, &self.edition_defaults);
         v.optional_message(21, self.features.as_ref());
         v.optional_message(22, self.feature_support.as_ref());
@@ -2138,7 +2136,7 @@ pub mod field_options {
         fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
             use crate::encoding::codec;
             v.optional::<codec::String>(2, &self.value);
-            v.optional::<codec::Enum<super::Edition>>(3, &self.edition);
+            v.optional::<codec::Enum<_>>(3, &self.edition);
             v.unknown(&self.unknown_fields);
         }
         fn merge_field(
@@ -2205,10 +2203,10 @@ pub mod field_options {
         const FIELD_NAMES: &'static str = "FeatureSupport: edition_introduced=1 edition_deprecated=2 deprecation_warning=3 edition_removed=4 removal_error=5";
         fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
             use crate::encoding::codec;
-            v.optional::<codec::Enum<super::Edition>>(1, &self.edition_introduced);
-            v.optional::<codec::Enum<super::Edition>>(2, &self.edition_deprecated);
+            v.optional::<codec::Enum<_>>(1, &self.edition_introduced);
+            v.optional::<codec::Enum<_>>(2, &self.edition_deprecated);
             v.optional::<codec::String>(3, &self.deprecation_warning);
-            v.optional::<codec::Enum<super::Edition>>(4, &self.edition_removed);
+            v.optional::<codec::Enum<_>>(4, &self.edition_removed);
             v.optional::<codec::String>(5, &self.removal_error);
             v.unknown(&self.unknown_fields);
         }
@@ -2899,9 +2897,7 @@ impl crate::Message for MethodOptions {
     fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
         use crate::encoding::codec;
         v.optional::<codec::Bool>(33, &self.deprecated);
-        v.optional::<
-                codec::Enum<method_options::IdempotencyLevel>,
-            >(34, &self.idempotency_level);
+        v.optional::<codec::Enum<_>>(34, &self.idempotency_level);
         v.optional_message(35, self.features.as_ref());
         v.messages(999, &self.uninterpreted_option);
         v.unknown(&self.unknown_fields);
@@ -3246,22 +3242,14 @@ impl crate::Message for FeatureSet {
     const FIELD_NAMES: &'static str = "FeatureSet: field_presence=1 enum_type=2 repeated_field_encoding=3 utf8_validation=4 message_encoding=5 json_format=6 enforce_naming_style=7 default_symbol_visibility=8";
     fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
         use crate::encoding::codec;
-        v.optional::<codec::Enum<feature_set::FieldPresence>>(1, &self.field_presence);
-        v.optional::<codec::Enum<feature_set::EnumType>>(2, &self.enum_type);
-        v.optional::<
-                codec::Enum<feature_set::RepeatedFieldEncoding>,
-            >(3, &self.repeated_field_encoding);
-        v.optional::<codec::Enum<feature_set::Utf8Validation>>(4, &self.utf8_validation);
-        v.optional::<
-                codec::Enum<feature_set::MessageEncoding>,
-            >(5, &self.message_encoding);
-        v.optional::<codec::Enum<feature_set::JsonFormat>>(6, &self.json_format);
-        v.optional::<
-                codec::Enum<feature_set::EnforceNamingStyle>,
-            >(7, &self.enforce_naming_style);
-        v.optional::<
-                codec::Enum<feature_set::visibility_feature::DefaultSymbolVisibility>,
-            >(8, &self.default_symbol_visibility);
+        v.optional::<codec::Enum<_>>(1, &self.field_presence);
+        v.optional::<codec::Enum<_>>(2, &self.enum_type);
+        v.optional::<codec::Enum<_>>(3, &self.repeated_field_encoding);
+        v.optional::<codec::Enum<_>>(4, &self.utf8_validation);
+        v.optional::<codec::Enum<_>>(5, &self.message_encoding);
+        v.optional::<codec::Enum<_>>(6, &self.json_format);
+        v.optional::<codec::Enum<_>>(7, &self.enforce_naming_style);
+        v.optional::<codec::Enum<_>>(8, &self.default_symbol_visibility);
         v.unknown(&self.unknown_fields);
     }
     fn merge_field(
@@ -3826,8 +3814,8 @@ impl crate::Message for FeatureSetDefaults {
     fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
         use crate::encoding::codec;
         v.messages(1, &self.defaults);
-        v.optional::<codec::Enum<Edition>>(4, &self.minimum_edition);
-        v.optional::<codec::Enum<Edition>>(5, &self.maximum_edition);
+        v.optional::<codec::Enum<_>>(4, &self.minimum_edition);
+        v.optional::<codec::Enum<_>>(5, &self.maximum_edition);
         v.unknown(&self.unknown_fields);
     }
     fn merge_field(
@@ -3872,7 +3860,7 @@ pub mod feature_set_defaults {
         const FIELD_NAMES: &'static str = "FeatureSetEditionDefault: edition=3 overridable_features=4 fixed_features=5";
         fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
             use crate::encoding::codec;
-            v.optional::<codec::Enum<super::Edition>>(3, &self.edition);
+            v.optional::<codec::Enum<_>>(3, &self.edition);
             v.optional_message(4, self.overridable_features.as_ref());
             v.optional_message(5, self.fixed_features.as_ref());
             v.unknown(&self.unknown_fields);
@@ -4201,7 +4189,7 @@ pub mod generated_code_info {
             v.optional::<codec::String>(2, &self.source_file);
             v.optional::<codec::Int32>(3, &self.begin);
             v.optional::<codec::Int32>(4, &self.end);
-            v.optional::<codec::Enum<annotation::Semantic>>(5, &self.semantic);
+            v.optional::<codec::Enum<_>>(5, &self.semantic);
             v.unknown(&self.unknown_fields);
         }
         fn merge_field(

@@ -90,9 +90,9 @@ impl ::protoforge::Message for ConformanceRequest {
         {
             v.value::<codec::String>(2, value);
         }
-        v.implicit::<codec::OpenEnum<WireFormat>>(3, &self.requested_output_format);
+        v.implicit::<codec::OpenEnum<_>>(3, &self.requested_output_format);
         v.implicit::<codec::String>(4, &self.message_type);
-        v.implicit::<codec::OpenEnum<TestCategory>>(5, &self.test_category);
+        v.implicit::<codec::OpenEnum<_>>(5, &self.test_category);
         v.optional_message(6, self.jspb_encoding_options.as_ref());
         if let ::core::option::Option::Some(
             conformance_request::Payload::JspbPayload(value),
@@ -129,14 +129,9 @@ impl ::protoforge::Message for ConformanceRequest {
                         _,
                     >(&mut self.payload, conformance_request::Payload::JsonPayload)
             }
-            3 => {
-                field
-                    .merge::<
-                        codec::OpenEnum<WireFormat>,
-                    >(&mut self.requested_output_format)
-            }
+            3 => field.merge::<codec::OpenEnum<_>>(&mut self.requested_output_format),
             4 => field.merge::<codec::String>(&mut self.message_type),
-            5 => field.merge::<codec::OpenEnum<TestCategory>>(&mut self.test_category),
+            5 => field.merge::<codec::OpenEnum<_>>(&mut self.test_category),
             6 => field.optional_message(&mut self.jspb_encoding_options),
             7 => {
                 field

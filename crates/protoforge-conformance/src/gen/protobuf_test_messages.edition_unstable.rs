@@ -96,28 +96,20 @@ impl ::protoforge::Message for TestAllTypesEditionUnstable {
         use ::protoforge::encoding::codec;
         v.optional::<codec::SFixed32>(1, &self.optional_int32);
         v.optional_message(2, self.optional_foreign_message.as_ref());
-        v.optional::<
-                codec::OpenEnum<ForeignEnumEditionUnstable>,
-            >(3, &self.optional_foreign_enum);
+        v.optional::<codec::OpenEnum<_>>(3, &self.optional_foreign_enum);
         v.optional_message(4, self.recursive_message.as_deref());
         v.packed::<codec::SFixed32>(5, &self.repeated_int32);
         v.messages(6, &self.repeated_foreign_message);
-        v.packed::<
-                codec::OpenEnum<ForeignEnumEditionUnstable>,
-            >(7, &self.repeated_foreign_enum);
+        v.packed::<codec::OpenEnum<_>>(7, &self.repeated_foreign_enum);
         v.map::<codec::SFixed32, codec::SFixed32, _>(8, &self.map_int32_int32);
         v.map::<codec::Bool, codec::Bool, _>(9, &self.map_bool_bool);
         v.map::<codec::String, codec::String, _>(10, &self.map_string_string);
         v.map::<
                 codec::String,
-                codec::Message<ForeignMessageEditionUnstable>,
+                codec::Message<_>,
                 _,
             >(11, &self.map_string_foreign_message);
-        v.map::<
-                codec::String,
-                codec::OpenEnum<ForeignEnumEditionUnstable>,
-                _,
-            >(12, &self.map_string_foreign_enum);
+        v.map::<codec::String, codec::OpenEnum<_>, _>(12, &self.map_string_foreign_enum);
         v.optional::<codec::Bytes>(13, &self.optional_bytes);
         v.repeated::<codec::Bytes>(14, &self.repeated_bytes);
         v.map::<codec::String, codec::Bytes, _>(15, &self.map_string_bytes);
@@ -134,7 +126,7 @@ impl ::protoforge::Message for TestAllTypesEditionUnstable {
             3 => {
                 field
                     .merge_optional::<
-                        codec::OpenEnum<ForeignEnumEditionUnstable>,
+                        codec::OpenEnum<_>,
                     >(&mut self.optional_foreign_enum)
             }
             4 => field.boxed_message(&mut self.recursive_message),
@@ -143,7 +135,7 @@ impl ::protoforge::Message for TestAllTypesEditionUnstable {
             7 => {
                 field
                     .merge_repeated::<
-                        codec::OpenEnum<ForeignEnumEditionUnstable>,
+                        codec::OpenEnum<_>,
                     >(&mut self.repeated_foreign_enum)
             }
             8 => field.map::<codec::SFixed32, codec::SFixed32>(&mut self.map_int32_int32),
@@ -153,14 +145,14 @@ impl ::protoforge::Message for TestAllTypesEditionUnstable {
                 field
                     .map::<
                         codec::String,
-                        codec::Message<ForeignMessageEditionUnstable>,
+                        codec::Message<_>,
                     >(&mut self.map_string_foreign_message)
             }
             12 => {
                 field
                     .map::<
                         codec::String,
-                        codec::OpenEnum<ForeignEnumEditionUnstable>,
+                        codec::OpenEnum<_>,
                     >(&mut self.map_string_foreign_enum)
             }
             13 => field.merge_optional::<codec::Bytes>(&mut self.optional_bytes),

@@ -393,10 +393,8 @@ impl ::protoforge::Message for TestAllTypesProto2 {
         v.optional::<codec::Bytes>(15, &self.optional_bytes);
         v.optional_message(18, self.optional_nested_message.as_deref());
         v.optional_message(19, self.optional_foreign_message.as_ref());
-        v.optional::<
-                codec::Enum<test_all_types_proto2::NestedEnum>,
-            >(21, &self.optional_nested_enum);
-        v.optional::<codec::Enum<ForeignEnumProto2>>(22, &self.optional_foreign_enum);
+        v.optional::<codec::Enum<_>>(21, &self.optional_nested_enum);
+        v.optional::<codec::Enum<_>>(22, &self.optional_foreign_enum);
         v.optional::<codec::String>(24, &self.optional_string_piece);
         v.optional::<codec::String>(25, &self.optional_cord);
         v.optional_message(27, self.recursive_message.as_deref());
@@ -417,10 +415,8 @@ impl ::protoforge::Message for TestAllTypesProto2 {
         v.repeated::<codec::Bytes>(45, &self.repeated_bytes);
         v.messages(48, &self.repeated_nested_message);
         v.messages(49, &self.repeated_foreign_message);
-        v.repeated::<
-                codec::Enum<test_all_types_proto2::NestedEnum>,
-            >(51, &self.repeated_nested_enum);
-        v.repeated::<codec::Enum<ForeignEnumProto2>>(52, &self.repeated_foreign_enum);
+        v.repeated::<codec::Enum<_>>(51, &self.repeated_nested_enum);
+        v.repeated::<codec::Enum<_>>(52, &self.repeated_foreign_enum);
         v.repeated::<codec::String>(54, &self.repeated_string_piece);
         v.repeated::<codec::String>(55, &self.repeated_cord);
         v.map::<codec::Int32, codec::Int32, _>(56, &self.map_int32_int32);
@@ -440,24 +436,16 @@ impl ::protoforge::Message for TestAllTypesProto2 {
         v.map::<codec::String, codec::Bytes, _>(70, &self.map_string_bytes);
         v.map::<
                 codec::String,
-                codec::Message<test_all_types_proto2::NestedMessage>,
+                codec::Message<_>,
                 _,
             >(71, &self.map_string_nested_message);
         v.map::<
                 codec::String,
-                codec::Message<ForeignMessageProto2>,
+                codec::Message<_>,
                 _,
             >(72, &self.map_string_foreign_message);
-        v.map::<
-                codec::String,
-                codec::Enum<test_all_types_proto2::NestedEnum>,
-                _,
-            >(73, &self.map_string_nested_enum);
-        v.map::<
-                codec::String,
-                codec::Enum<ForeignEnumProto2>,
-                _,
-            >(74, &self.map_string_foreign_enum);
+        v.map::<codec::String, codec::Enum<_>, _>(73, &self.map_string_nested_enum);
+        v.map::<codec::String, codec::Enum<_>, _>(74, &self.map_string_foreign_enum);
         v.packed::<codec::Int32>(75, &self.packed_int32);
         v.packed::<codec::Int64>(76, &self.packed_int64);
         v.packed::<codec::UInt32>(77, &self.packed_uint32);
@@ -471,9 +459,7 @@ impl ::protoforge::Message for TestAllTypesProto2 {
         v.packed::<codec::Float>(85, &self.packed_float);
         v.packed::<codec::Double>(86, &self.packed_double);
         v.packed::<codec::Bool>(87, &self.packed_bool);
-        v.packed::<
-                codec::Enum<test_all_types_proto2::NestedEnum>,
-            >(88, &self.packed_nested_enum);
+        v.packed::<codec::Enum<_>>(88, &self.packed_nested_enum);
         v.repeated::<codec::Int32>(89, &self.unpacked_int32);
         v.repeated::<codec::Int64>(90, &self.unpacked_int64);
         v.repeated::<codec::UInt32>(91, &self.unpacked_uint32);
@@ -487,14 +473,8 @@ impl ::protoforge::Message for TestAllTypesProto2 {
         v.repeated::<codec::Float>(99, &self.unpacked_float);
         v.repeated::<codec::Double>(100, &self.unpacked_double);
         v.repeated::<codec::Bool>(101, &self.unpacked_bool);
-        v.repeated::<
-                codec::Enum<test_all_types_proto2::NestedEnum>,
-            >(102, &self.unpacked_nested_enum);
-        v.map::<
-                codec::Int32,
-                codec::Message<test_all_types_proto2::NestedMessage>,
-                _,
-            >(103, &self.map_int32_nested_message);
+        v.repeated::<codec::Enum<_>>(102, &self.unpacked_nested_enum);
+        v.map::<codec::Int32, codec::Message<_>, _>(103, &self.map_int32_nested_message);
         v.map::<codec::Int32, codec::Bool, _>(104, &self.map_int32_bool);
         if let ::core::option::Option::Some(oneof) = &self.oneof_field {
             match oneof {
@@ -523,7 +503,7 @@ impl ::protoforge::Message for TestAllTypesProto2 {
                     v.value::<codec::Double>(118, value)
                 }
                 test_all_types_proto2::OneofField::OneofEnum(value) => {
-                    v.value::<codec::Enum<test_all_types_proto2::NestedEnum>>(119, value)
+                    v.value::<codec::Enum<_>>(119, value)
                 }
             }
         }
@@ -720,28 +700,28 @@ impl ::protoforge::Message for TestAllTypesProto2 {
                 field
                     .unverified_map::<
                         codec::String,
-                        codec::Message<test_all_types_proto2::NestedMessage>,
+                        codec::Message<_>,
                     >(&mut self.map_string_nested_message, &mut self.unknown_fields)
             }
             72 => {
                 field
                     .unverified_map::<
                         codec::String,
-                        codec::Message<ForeignMessageProto2>,
+                        codec::Message<_>,
                     >(&mut self.map_string_foreign_message, &mut self.unknown_fields)
             }
             73 => {
                 field
                     .closed_enum_map::<
                         codec::String,
-                        test_all_types_proto2::NestedEnum,
+                        _,
                     >(&mut self.map_string_nested_enum, &mut self.unknown_fields, false)
             }
             74 => {
                 field
                     .closed_enum_map::<
                         codec::String,
-                        ForeignEnumProto2,
+                        _,
                     >(&mut self.map_string_foreign_enum, &mut self.unknown_fields, false)
             }
             75 => field.merge_repeated::<codec::Int32>(&mut self.packed_int32),
@@ -785,7 +765,7 @@ impl ::protoforge::Message for TestAllTypesProto2 {
                 field
                     .map::<
                         codec::Int32,
-                        codec::Message<test_all_types_proto2::NestedMessage>,
+                        codec::Message<_>,
                     >(&mut self.map_int32_nested_message)
             }
             104 => field.map::<codec::Int32, codec::Bool>(&mut self.map_int32_bool),
@@ -1919,10 +1899,8 @@ impl ::protoforge::Message for TestAllRequiredTypesProto2 {
         v.optional::<codec::Bytes>(15, &self.required_bytes);
         v.optional_message(18, self.required_nested_message.as_deref());
         v.optional_message(19, self.required_foreign_message.as_ref());
-        v.optional::<
-                codec::Enum<test_all_required_types_proto2::NestedEnum>,
-            >(21, &self.required_nested_enum);
-        v.optional::<codec::Enum<ForeignEnumProto2>>(22, &self.required_foreign_enum);
+        v.optional::<codec::Enum<_>>(21, &self.required_nested_enum);
+        v.optional::<codec::Enum<_>>(22, &self.required_foreign_enum);
         v.optional::<codec::String>(24, &self.required_string_piece);
         v.optional::<codec::String>(25, &self.required_cord);
         v.optional_message(27, self.recursive_message.as_deref());

@@ -199,13 +199,9 @@ impl ::protoforge::Message for TestAllTypesProto3 {
         v.implicit::<codec::Bytes>(15, &self.optional_bytes);
         v.optional_message(18, self.optional_nested_message.as_deref());
         v.optional_message(19, self.optional_foreign_message.as_ref());
-        v.implicit::<
-                codec::OpenEnum<test_all_types_proto3::NestedEnum>,
-            >(21, &self.optional_nested_enum);
-        v.implicit::<codec::OpenEnum<ForeignEnum>>(22, &self.optional_foreign_enum);
-        v.implicit::<
-                codec::OpenEnum<test_all_types_proto3::AliasedEnum>,
-            >(23, &self.optional_aliased_enum);
+        v.implicit::<codec::OpenEnum<_>>(21, &self.optional_nested_enum);
+        v.implicit::<codec::OpenEnum<_>>(22, &self.optional_foreign_enum);
+        v.implicit::<codec::OpenEnum<_>>(23, &self.optional_aliased_enum);
         v.implicit::<codec::String>(24, &self.optional_string_piece);
         v.implicit::<codec::String>(25, &self.optional_cord);
         v.optional_message(27, self.recursive_message.as_deref());
@@ -226,10 +222,8 @@ impl ::protoforge::Message for TestAllTypesProto3 {
         v.repeated::<codec::Bytes>(45, &self.repeated_bytes);
         v.messages(48, &self.repeated_nested_message);
         v.messages(49, &self.repeated_foreign_message);
-        v.packed::<
-                codec::OpenEnum<test_all_types_proto3::NestedEnum>,
-            >(51, &self.repeated_nested_enum);
-        v.packed::<codec::OpenEnum<ForeignEnum>>(52, &self.repeated_foreign_enum);
+        v.packed::<codec::OpenEnum<_>>(51, &self.repeated_nested_enum);
+        v.packed::<codec::OpenEnum<_>>(52, &self.repeated_foreign_enum);
         v.repeated::<codec::String>(54, &self.repeated_string_piece);
         v.repeated::<codec::String>(55, &self.repeated_cord);
         v.map::<codec::Int32, codec::Int32, _>(56, &self.map_int32_int32);
@@ -249,24 +243,16 @@ impl ::protoforge::Message for TestAllTypesProto3 {
         v.map::<codec::String, codec::Bytes, _>(70, &self.map_string_bytes);
         v.map::<
                 codec::String,
-                codec::Message<test_all_types_proto3::NestedMessage>,
+                codec::Message<_>,
                 _,
             >(71, &self.map_string_nested_message);
         v.map::<
                 codec::String,
-                codec::Message<ForeignMessage>,
+                codec::Message<_>,
                 _,
             >(72, &self.map_string_foreign_message);
-        v.map::<
-                codec::String,
-                codec::OpenEnum<test_all_types_proto3::NestedEnum>,
-                _,
-            >(73, &self.map_string_nested_enum);
-        v.map::<
-                codec::String,
-                codec::OpenEnum<ForeignEnum>,
-                _,
-            >(74, &self.map_string_foreign_enum);
+        v.map::<codec::String, codec::OpenEnum<_>, _>(73, &self.map_string_nested_enum);
+        v.map::<codec::String, codec::OpenEnum<_>, _>(74, &self.map_string_foreign_enum);
         v.packed::<codec::Int32>(75, &self.packed_int32);
         v.packed::<codec::Int64>(76, &self.packed_int64);
         v.packed::<codec::UInt32>(77, &self.packed_uint32);
@@ -280,9 +266,7 @@ impl ::protoforge::Message for TestAllTypesProto3 {
         v.packed::<codec::Float>(85, &self.packed_float);
         v.packed::<codec::Double>(86, &self.packed_double);
         v.packed::<codec::Bool>(87, &self.packed_bool);
-        v.packed::<
-                codec::OpenEnum<test_all_types_proto3::NestedEnum>,
-            >(88, &self.packed_nested_enum);
+        v.packed::<codec::OpenEnum<_>>(88, &self.packed_nested_enum);
         v.repeated::<codec::Int32>(89, &self.unpacked_int32);
         v.repeated::<codec::Int64>(90, &self.unpacked_int64);
         v.repeated::<codec::UInt32>(91, &self.unpacked_uint32);
@@ -296,9 +280,7 @@ impl ::protoforge::Message for TestAllTypesProto3 {
         v.repeated::<codec::Float>(99, &self.unpacked_float);
         v.repeated::<codec::Double>(100, &self.unpacked_double);
         v.repeated::<codec::Bool>(101, &self.unpacked_bool);
-        v.repeated::<
-                codec::OpenEnum<test_all_types_proto3::NestedEnum>,
-            >(102, &self.unpacked_nested_enum);
+        v.repeated::<codec::OpenEnum<_>>(102, &self.unpacked_nested_enum);
         if let ::core::option::Option::Some(oneof) = &self.oneof_field {
             match oneof {
                 test_all_types_proto3::OneofField::OneofUint32(value) => {
@@ -326,12 +308,10 @@ impl ::protoforge::Message for TestAllTypesProto3 {
                     v.value::<codec::Double>(118, value)
                 }
                 test_all_types_proto3::OneofField::OneofEnum(value) => {
-                    v.value::<
-                            codec::OpenEnum<test_all_types_proto3::NestedEnum>,
-                        >(119, value)
+                    v.value::<codec::OpenEnum<_>>(119, value)
                 }
                 test_all_types_proto3::OneofField::OneofNullValue(value) => {
-                    v.value::<codec::OpenEnum<::protoforge::wkt::NullValue>>(120, value)
+                    v.value::<codec::OpenEnum<_>>(120, value)
                 }
             }
         }
@@ -359,9 +339,7 @@ impl ::protoforge::Message for TestAllTypesProto3 {
         v.optional_message(304, self.optional_struct.as_ref());
         v.optional_message(305, self.optional_any.as_ref());
         v.optional_message(306, self.optional_value.as_ref());
-        v.implicit::<
-                codec::OpenEnum<::protoforge::wkt::NullValue>,
-            >(307, &self.optional_null_value);
+        v.implicit::<codec::OpenEnum<_>>(307, &self.optional_null_value);
         v.optional_message(308, self.optional_empty.as_ref());
         v.messages(311, &self.repeated_duration);
         v.messages(312, &self.repeated_timestamp);
@@ -414,24 +392,9 @@ impl ::protoforge::Message for TestAllTypesProto3 {
             15 => field.merge::<codec::Bytes>(&mut self.optional_bytes),
             18 => field.boxed_message(&mut self.optional_nested_message),
             19 => field.optional_message(&mut self.optional_foreign_message),
-            21 => {
-                field
-                    .merge::<
-                        codec::OpenEnum<test_all_types_proto3::NestedEnum>,
-                    >(&mut self.optional_nested_enum)
-            }
-            22 => {
-                field
-                    .merge::<
-                        codec::OpenEnum<ForeignEnum>,
-                    >(&mut self.optional_foreign_enum)
-            }
-            23 => {
-                field
-                    .merge::<
-                        codec::OpenEnum<test_all_types_proto3::AliasedEnum>,
-                    >(&mut self.optional_aliased_enum)
-            }
+            21 => field.merge::<codec::OpenEnum<_>>(&mut self.optional_nested_enum),
+            22 => field.merge::<codec::OpenEnum<_>>(&mut self.optional_foreign_enum),
+            23 => field.merge::<codec::OpenEnum<_>>(&mut self.optional_aliased_enum),
             24 => field.merge::<codec::String>(&mut self.optional_string_piece),
             25 => field.merge::<codec::String>(&mut self.optional_cord),
             27 => field.boxed_message(&mut self.recursive_message),
@@ -454,14 +417,12 @@ impl ::protoforge::Message for TestAllTypesProto3 {
             49 => field.messages(&mut self.repeated_foreign_message),
             51 => {
                 field
-                    .merge_repeated::<
-                        codec::OpenEnum<test_all_types_proto3::NestedEnum>,
-                    >(&mut self.repeated_nested_enum)
+                    .merge_repeated::<codec::OpenEnum<_>>(&mut self.repeated_nested_enum)
             }
             52 => {
                 field
                     .merge_repeated::<
-                        codec::OpenEnum<ForeignEnum>,
+                        codec::OpenEnum<_>,
                     >(&mut self.repeated_foreign_enum)
             }
             54 => field.merge_repeated::<codec::String>(&mut self.repeated_string_piece),
@@ -503,28 +464,28 @@ impl ::protoforge::Message for TestAllTypesProto3 {
                 field
                     .map::<
                         codec::String,
-                        codec::Message<test_all_types_proto3::NestedMessage>,
+                        codec::Message<_>,
                     >(&mut self.map_string_nested_message)
             }
             72 => {
                 field
                     .map::<
                         codec::String,
-                        codec::Message<ForeignMessage>,
+                        codec::Message<_>,
                     >(&mut self.map_string_foreign_message)
             }
             73 => {
                 field
                     .map::<
                         codec::String,
-                        codec::OpenEnum<test_all_types_proto3::NestedEnum>,
+                        codec::OpenEnum<_>,
                     >(&mut self.map_string_nested_enum)
             }
             74 => {
                 field
                     .map::<
                         codec::String,
-                        codec::OpenEnum<ForeignEnum>,
+                        codec::OpenEnum<_>,
                     >(&mut self.map_string_foreign_enum)
             }
             75 => field.merge_repeated::<codec::Int32>(&mut self.packed_int32),
@@ -541,10 +502,7 @@ impl ::protoforge::Message for TestAllTypesProto3 {
             86 => field.merge_repeated::<codec::Double>(&mut self.packed_double),
             87 => field.merge_repeated::<codec::Bool>(&mut self.packed_bool),
             88 => {
-                field
-                    .merge_repeated::<
-                        codec::OpenEnum<test_all_types_proto3::NestedEnum>,
-                    >(&mut self.packed_nested_enum)
+                field.merge_repeated::<codec::OpenEnum<_>>(&mut self.packed_nested_enum)
             }
             89 => field.merge_repeated::<codec::Int32>(&mut self.unpacked_int32),
             90 => field.merge_repeated::<codec::Int64>(&mut self.unpacked_int64),
@@ -561,9 +519,7 @@ impl ::protoforge::Message for TestAllTypesProto3 {
             101 => field.merge_repeated::<codec::Bool>(&mut self.unpacked_bool),
             102 => {
                 field
-                    .merge_repeated::<
-                        codec::OpenEnum<test_all_types_proto3::NestedEnum>,
-                    >(&mut self.unpacked_nested_enum)
+                    .merge_repeated::<codec::OpenEnum<_>>(&mut self.unpacked_nested_enum)
             }
             111 => {
                 field
@@ -652,7 +608,7 @@ impl ::protoforge::Message for TestAllTypesProto3 {
             119 => {
                 field
                     .oneof::<
-                        codec::OpenEnum<test_all_types_proto3::NestedEnum>,
+                        codec::OpenEnum<_>,
                         _,
                     >(
                         &mut self.oneof_field,
@@ -662,7 +618,7 @@ impl ::protoforge::Message for TestAllTypesProto3 {
             120 => {
                 field
                     .oneof::<
-                        codec::OpenEnum<::protoforge::wkt::NullValue>,
+                        codec::OpenEnum<_>,
                         _,
                     >(
                         &mut self.oneof_field,
@@ -693,12 +649,7 @@ impl ::protoforge::Message for TestAllTypesProto3 {
             304 => field.optional_message(&mut self.optional_struct),
             305 => field.optional_message(&mut self.optional_any),
             306 => field.optional_message(&mut self.optional_value),
-            307 => {
-                field
-                    .merge::<
-                        codec::OpenEnum<::protoforge::wkt::NullValue>,
-                    >(&mut self.optional_null_value)
-            }
+            307 => field.merge::<codec::OpenEnum<_>>(&mut self.optional_null_value),
             308 => field.optional_message(&mut self.optional_empty),
             311 => field.messages(&mut self.repeated_duration),
             312 => field.messages(&mut self.repeated_timestamp),

@@ -276,12 +276,8 @@ impl ::protoforge::Message for TestAllTypesEdition2023 {
         v.optional::<codec::Bytes>(15, &self.optional_bytes);
         v.optional_message(18, self.optional_nested_message.as_deref());
         v.optional_message(19, self.optional_foreign_message.as_ref());
-        v.optional::<
-                codec::OpenEnum<test_all_types_edition2023::NestedEnum>,
-            >(21, &self.optional_nested_enum);
-        v.optional::<
-                codec::OpenEnum<ForeignEnumEdition2023>,
-            >(22, &self.optional_foreign_enum);
+        v.optional::<codec::OpenEnum<_>>(21, &self.optional_nested_enum);
+        v.optional::<codec::OpenEnum<_>>(22, &self.optional_foreign_enum);
         v.optional::<codec::String>(24, &self.optional_string_piece);
         v.optional::<codec::String>(25, &self.optional_cord);
         v.optional_message(27, self.recursive_message.as_deref());
@@ -302,12 +298,8 @@ impl ::protoforge::Message for TestAllTypesEdition2023 {
         v.repeated::<codec::Bytes>(45, &self.repeated_bytes);
         v.messages(48, &self.repeated_nested_message);
         v.messages(49, &self.repeated_foreign_message);
-        v.packed::<
-                codec::OpenEnum<test_all_types_edition2023::NestedEnum>,
-            >(51, &self.repeated_nested_enum);
-        v.packed::<
-                codec::OpenEnum<ForeignEnumEdition2023>,
-            >(52, &self.repeated_foreign_enum);
+        v.packed::<codec::OpenEnum<_>>(51, &self.repeated_nested_enum);
+        v.packed::<codec::OpenEnum<_>>(52, &self.repeated_foreign_enum);
         v.repeated::<codec::String>(54, &self.repeated_string_piece);
         v.repeated::<codec::String>(55, &self.repeated_cord);
         v.map::<codec::Int32, codec::Int32, _>(56, &self.map_int32_int32);
@@ -327,24 +319,16 @@ impl ::protoforge::Message for TestAllTypesEdition2023 {
         v.map::<codec::String, codec::Bytes, _>(70, &self.map_string_bytes);
         v.map::<
                 codec::String,
-                codec::Message<test_all_types_edition2023::NestedMessage>,
+                codec::Message<_>,
                 _,
             >(71, &self.map_string_nested_message);
         v.map::<
                 codec::String,
-                codec::Message<ForeignMessageEdition2023>,
+                codec::Message<_>,
                 _,
             >(72, &self.map_string_foreign_message);
-        v.map::<
-                codec::String,
-                codec::OpenEnum<test_all_types_edition2023::NestedEnum>,
-                _,
-            >(73, &self.map_string_nested_enum);
-        v.map::<
-                codec::String,
-                codec::OpenEnum<ForeignEnumEdition2023>,
-                _,
-            >(74, &self.map_string_foreign_enum);
+        v.map::<codec::String, codec::OpenEnum<_>, _>(73, &self.map_string_nested_enum);
+        v.map::<codec::String, codec::OpenEnum<_>, _>(74, &self.map_string_foreign_enum);
         v.packed::<codec::Int32>(75, &self.packed_int32);
         v.packed::<codec::Int64>(76, &self.packed_int64);
         v.packed::<codec::UInt32>(77, &self.packed_uint32);
@@ -358,9 +342,7 @@ impl ::protoforge::Message for TestAllTypesEdition2023 {
         v.packed::<codec::Float>(85, &self.packed_float);
         v.packed::<codec::Double>(86, &self.packed_double);
         v.packed::<codec::Bool>(87, &self.packed_bool);
-        v.packed::<
-                codec::OpenEnum<test_all_types_edition2023::NestedEnum>,
-            >(88, &self.packed_nested_enum);
+        v.packed::<codec::OpenEnum<_>>(88, &self.packed_nested_enum);
         v.repeated::<codec::Int32>(89, &self.unpacked_int32);
         v.repeated::<codec::Int64>(90, &self.unpacked_int64);
         v.repeated::<codec::UInt32>(91, &self.unpacked_uint32);
@@ -374,9 +356,7 @@ impl ::protoforge::Message for TestAllTypesEdition2023 {
         v.repeated::<codec::Float>(99, &self.unpacked_float);
         v.repeated::<codec::Double>(100, &self.unpacked_double);
         v.repeated::<codec::Bool>(101, &self.unpacked_bool);
-        v.repeated::<
-                codec::OpenEnum<test_all_types_edition2023::NestedEnum>,
-            >(102, &self.unpacked_nested_enum);
+        v.repeated::<codec::OpenEnum<_>>(102, &self.unpacked_nested_enum);
         if let ::core::option::Option::Some(oneof) = &self.oneof_field {
             match oneof {
                 test_all_types_edition2023::OneofField::OneofUint32(value) => {
@@ -404,19 +384,13 @@ impl ::protoforge::Message for TestAllTypesEdition2023 {
                     v.value::<codec::Double>(118, value)
                 }
                 test_all_types_edition2023::OneofField::OneofEnum(value) => {
-                    v.value::<
-                            codec::OpenEnum<test_all_types_edition2023::NestedEnum>,
-                        >(119, value)
+                    v.value::<codec::OpenEnum<_>>(119, value)
                 }
             }
         }
         v.optional_group(201, self.groupliketype.as_ref());
         v.optional_group(202, self.delimited_field.as_ref());
-        v.map::<
-                codec::Int32,
-                codec::Message<TestAllTypesEdition2023>,
-                _,
-            >(301, &self.map_recursive);
+        v.map::<codec::Int32, codec::Message<_>, _>(301, &self.map_recursive);
         v.unknown(&self.unknown_fields);
     }
     fn merge_field(
@@ -444,14 +418,12 @@ impl ::protoforge::Message for TestAllTypesEdition2023 {
             19 => field.optional_message(&mut self.optional_foreign_message),
             21 => {
                 field
-                    .merge_optional::<
-                        codec::OpenEnum<test_all_types_edition2023::NestedEnum>,
-                    >(&mut self.optional_nested_enum)
+                    .merge_optional::<codec::OpenEnum<_>>(&mut self.optional_nested_enum)
             }
             22 => {
                 field
                     .merge_optional::<
-                        codec::OpenEnum<ForeignEnumEdition2023>,
+                        codec::OpenEnum<_>,
                     >(&mut self.optional_foreign_enum)
             }
             24 => field.merge_optional::<codec::String>(&mut self.optional_string_piece),
@@ -476,14 +448,12 @@ impl ::protoforge::Message for TestAllTypesEdition2023 {
             49 => field.messages(&mut self.repeated_foreign_message),
             51 => {
                 field
-                    .merge_repeated::<
-                        codec::OpenEnum<test_all_types_edition2023::NestedEnum>,
-                    >(&mut self.repeated_nested_enum)
+                    .merge_repeated::<codec::OpenEnum<_>>(&mut self.repeated_nested_enum)
             }
             52 => {
                 field
                     .merge_repeated::<
-                        codec::OpenEnum<ForeignEnumEdition2023>,
+                        codec::OpenEnum<_>,
                     >(&mut self.repeated_foreign_enum)
             }
             54 => field.merge_repeated::<codec::String>(&mut self.repeated_string_piece),
@@ -525,28 +495,28 @@ impl ::protoforge::Message for TestAllTypesEdition2023 {
                 field
                     .map::<
                         codec::String,
-                        codec::Message<test_all_types_edition2023::NestedMessage>,
+                        codec::Message<_>,
                     >(&mut self.map_string_nested_message)
             }
             72 => {
                 field
                     .map::<
                         codec::String,
-                        codec::Message<ForeignMessageEdition2023>,
+                        codec::Message<_>,
                     >(&mut self.map_string_foreign_message)
             }
             73 => {
                 field
                     .map::<
                         codec::String,
-                        codec::OpenEnum<test_all_types_edition2023::NestedEnum>,
+                        codec::OpenEnum<_>,
                     >(&mut self.map_string_nested_enum)
             }
             74 => {
                 field
                     .map::<
                         codec::String,
-                        codec::OpenEnum<ForeignEnumEdition2023>,
+                        codec::OpenEnum<_>,
                     >(&mut self.map_string_foreign_enum)
             }
             75 => field.merge_repeated::<codec::Int32>(&mut self.packed_int32),
@@ -563,10 +533,7 @@ impl ::protoforge::Message for TestAllTypesEdition2023 {
             86 => field.merge_repeated::<codec::Double>(&mut self.packed_double),
             87 => field.merge_repeated::<codec::Bool>(&mut self.packed_bool),
             88 => {
-                field
-                    .merge_repeated::<
-                        codec::OpenEnum<test_all_types_edition2023::NestedEnum>,
-                    >(&mut self.packed_nested_enum)
+                field.merge_repeated::<codec::OpenEnum<_>>(&mut self.packed_nested_enum)
             }
             89 => field.merge_repeated::<codec::Int32>(&mut self.unpacked_int32),
             90 => field.merge_repeated::<codec::Int64>(&mut self.unpacked_int64),
@@ -583,9 +550,7 @@ impl ::protoforge::Message for TestAllTypesEdition2023 {
             101 => field.merge_repeated::<codec::Bool>(&mut self.unpacked_bool),
             102 => {
                 field
-                    .merge_repeated::<
-                        codec::OpenEnum<test_all_types_edition2023::NestedEnum>,
-                    >(&mut self.unpacked_nested_enum)
+                    .merge_repeated::<codec::OpenEnum<_>>(&mut self.unpacked_nested_enum)
             }
             111 => {
                 field
@@ -674,7 +639,7 @@ impl ::protoforge::Message for TestAllTypesEdition2023 {
             119 => {
                 field
                     .oneof::<
-                        codec::OpenEnum<test_all_types_edition2023::NestedEnum>,
+                        codec::OpenEnum<_>,
                         _,
                     >(
                         &mut self.oneof_field,
@@ -683,13 +648,7 @@ impl ::protoforge::Message for TestAllTypesEdition2023 {
             }
             201 => field.optional_group(&mut self.groupliketype),
             202 => field.optional_group(&mut self.delimited_field),
-            301 => {
-                field
-                    .map::<
-                        codec::Int32,
-                        codec::Message<TestAllTypesEdition2023>,
-                    >(&mut self.map_recursive)
-            }
+            301 => field.map::<codec::Int32, codec::Message<_>>(&mut self.map_recursive),
             133 => field.verified_string_extension(&mut self.unknown_fields),
             _ => field.unknown(&mut self.unknown_fields),
         }

@@ -161,7 +161,7 @@ impl crate::Message for Api {
         v.implicit::<codec::String>(4, &self.version);
         v.optional_message(5, self.source_context.as_ref());
         v.messages(6, &self.mixins);
-        v.implicit::<codec::OpenEnum<Syntax>>(7, &self.syntax);
+        v.implicit::<codec::OpenEnum<_>>(7, &self.syntax);
         v.implicit::<codec::String>(8, &self.edition);
         v.unknown(&self.unknown_fields);
     }
@@ -177,7 +177,7 @@ impl crate::Message for Api {
             4 => field.merge::<codec::String>(&mut self.version),
             5 => field.optional_message(&mut self.source_context),
             6 => field.messages(&mut self.mixins),
-            7 => field.merge::<codec::OpenEnum<Syntax>>(&mut self.syntax),
+            7 => field.merge::<codec::OpenEnum<_>>(&mut self.syntax),
             8 => field.merge::<codec::String>(&mut self.edition),
             _ => field.unknown(&mut self.unknown_fields),
         }
@@ -234,7 +234,7 @@ impl crate::Message for Method {
         v.implicit::<codec::String>(4, &self.response_type_url);
         v.implicit::<codec::Bool>(5, &self.response_streaming);
         v.messages(6, &self.options);
-        v.implicit::<codec::OpenEnum<Syntax>>(7, &self.syntax);
+        v.implicit::<codec::OpenEnum<_>>(7, &self.syntax);
         v.implicit::<codec::String>(8, &self.edition);
         v.unknown(&self.unknown_fields);
     }
@@ -250,7 +250,7 @@ impl crate::Message for Method {
             4 => field.merge::<codec::String>(&mut self.response_type_url),
             5 => field.merge::<codec::Bool>(&mut self.response_streaming),
             6 => field.messages(&mut self.options),
-            7 => field.merge::<codec::OpenEnum<Syntax>>(&mut self.syntax),
+            7 => field.merge::<codec::OpenEnum<_>>(&mut self.syntax),
             8 => field.merge::<codec::String>(&mut self.edition),
             _ => field.unknown(&mut self.unknown_fields),
         }
@@ -824,7 +824,7 @@ impl crate::Message for Struct {
     const FIELD_NAMES: &'static str = "Struct: fields=1";
     fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
         use crate::encoding::codec;
-        v.map::<codec::String, codec::Message<Value>, _>(1, &self.fields);
+        v.map::<codec::String, codec::Message<_>, _>(1, &self.fields);
         v.unknown(&self.unknown_fields);
     }
     fn merge_field(
@@ -833,7 +833,7 @@ impl crate::Message for Struct {
     ) -> ::core::result::Result<(), crate::DecodeError> {
         use crate::encoding::codec;
         match field.number() {
-            1 => field.map::<codec::String, codec::Message<Value>>(&mut self.fields),
+            1 => field.map::<codec::String, codec::Message<_>>(&mut self.fields),
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
@@ -861,9 +861,7 @@ impl crate::Message for Value {
         use crate::encoding::codec;
         if let ::core::option::Option::Some(oneof) = &self.kind {
             match oneof {
-                value::Kind::NullValue(value) => {
-                    v.value::<codec::OpenEnum<NullValue>>(1, value)
-                }
+                value::Kind::NullValue(value) => v.value::<codec::OpenEnum<_>>(1, value),
                 value::Kind::NumberValue(value) => v.value::<codec::Double>(2, value),
                 value::Kind::StringValue(value) => v.value::<codec::String>(3, value),
                 value::Kind::BoolValue(value) => v.value::<codec::Bool>(4, value),
@@ -882,7 +880,7 @@ impl crate::Message for Value {
             1 => {
                 field
                     .oneof::<
-                        codec::OpenEnum<NullValue>,
+                        codec::OpenEnum<_>,
                         _,
                     >(&mut self.kind, value::Kind::NullValue)
             }
@@ -1193,7 +1191,7 @@ impl crate::Message for Type {
         v.repeated::<codec::String>(3, &self.oneofs);
         v.messages(4, &self.options);
         v.optional_message(5, self.source_context.as_ref());
-        v.implicit::<codec::OpenEnum<Syntax>>(6, &self.syntax);
+        v.implicit::<codec::OpenEnum<_>>(6, &self.syntax);
         v.implicit::<codec::String>(7, &self.edition);
         v.unknown(&self.unknown_fields);
     }
@@ -1208,7 +1206,7 @@ impl crate::Message for Type {
             3 => field.merge_repeated::<codec::String>(&mut self.oneofs),
             4 => field.messages(&mut self.options),
             5 => field.optional_message(&mut self.source_context),
-            6 => field.merge::<codec::OpenEnum<Syntax>>(&mut self.syntax),
+            6 => field.merge::<codec::OpenEnum<_>>(&mut self.syntax),
             7 => field.merge::<codec::String>(&mut self.edition),
             _ => field.unknown(&mut self.unknown_fields),
         }
@@ -1255,8 +1253,8 @@ impl crate::Message for Field {
     const FIELD_NAMES: &'static str = "Field: kind=1 cardinality=2 number=3 name=4 type_url=6 oneof_index=7 packed=8 options=9 json_name=10 default_value=11";
     fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
         use crate::encoding::codec;
-        v.implicit::<codec::OpenEnum<field::Kind>>(1, &self.kind);
-        v.implicit::<codec::OpenEnum<field::Cardinality>>(2, &self.cardinality);
+        v.implicit::<codec::OpenEnum<_>>(1, &self.kind);
+        v.implicit::<codec::OpenEnum<_>>(2, &self.cardinality);
         v.implicit::<codec::Int32>(3, &self.number);
         v.implicit::<codec::String>(4, &self.name);
         v.implicit::<codec::String>(6, &self.type_url);
@@ -1273,10 +1271,8 @@ impl crate::Message for Field {
     ) -> ::core::result::Result<(), crate::DecodeError> {
         use crate::encoding::codec;
         match field.number() {
-            1 => field.merge::<codec::OpenEnum<field::Kind>>(&mut self.kind),
-            2 => {
-                field.merge::<codec::OpenEnum<field::Cardinality>>(&mut self.cardinality)
-            }
+            1 => field.merge::<codec::OpenEnum<_>>(&mut self.kind),
+            2 => field.merge::<codec::OpenEnum<_>>(&mut self.cardinality),
             3 => field.merge::<codec::Int32>(&mut self.number),
             4 => field.merge::<codec::String>(&mut self.name),
             6 => field.merge::<codec::String>(&mut self.type_url),
@@ -1518,7 +1514,7 @@ impl crate::Message for Enum {
         v.messages(2, &self.enumvalue);
         v.messages(3, &self.options);
         v.optional_message(4, self.source_context.as_ref());
-        v.implicit::<codec::OpenEnum<Syntax>>(5, &self.syntax);
+        v.implicit::<codec::OpenEnum<_>>(5, &self.syntax);
         v.implicit::<codec::String>(6, &self.edition);
         v.unknown(&self.unknown_fields);
     }
@@ -1532,7 +1528,7 @@ impl crate::Message for Enum {
             2 => field.messages(&mut self.enumvalue),
             3 => field.messages(&mut self.options),
             4 => field.optional_message(&mut self.source_context),
-            5 => field.merge::<codec::OpenEnum<Syntax>>(&mut self.syntax),
+            5 => field.merge::<codec::OpenEnum<_>>(&mut self.syntax),
             6 => field.merge::<codec::String>(&mut self.edition),
             _ => field.unknown(&mut self.unknown_fields),
         }

@@ -43,9 +43,7 @@ impl crate::Message for HealthCheckResponse {
     const FIELD_NAMES: &'static str = "HealthCheckResponse: status=1";
     fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
         use crate::encoding::codec;
-        v.implicit::<
-                codec::OpenEnum<health_check_response::ServingStatus>,
-            >(1, &self.status);
+        v.implicit::<codec::OpenEnum<_>>(1, &self.status);
         v.unknown(&self.unknown_fields);
     }
     fn merge_field(
@@ -54,12 +52,7 @@ impl crate::Message for HealthCheckResponse {
     ) -> ::core::result::Result<(), crate::DecodeError> {
         use crate::encoding::codec;
         match field.number() {
-            1 => {
-                field
-                    .merge::<
-                        codec::OpenEnum<health_check_response::ServingStatus>,
-                    >(&mut self.status)
-            }
+            1 => field.merge::<codec::OpenEnum<_>>(&mut self.status),
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
@@ -165,11 +158,7 @@ impl crate::Message for HealthListResponse {
     const FIELD_NAMES: &'static str = "HealthListResponse: statuses=1";
     fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
         use crate::encoding::codec;
-        v.map::<
-                codec::String,
-                codec::Message<HealthCheckResponse>,
-                _,
-            >(1, &self.statuses);
+        v.map::<codec::String, codec::Message<_>, _>(1, &self.statuses);
         v.unknown(&self.unknown_fields);
     }
     fn merge_field(
@@ -178,13 +167,7 @@ impl crate::Message for HealthListResponse {
     ) -> ::core::result::Result<(), crate::DecodeError> {
         use crate::encoding::codec;
         match field.number() {
-            1 => {
-                field
-                    .map::<
-                        codec::String,
-                        codec::Message<HealthCheckResponse>,
-                    >(&mut self.statuses)
-            }
+            1 => field.map::<codec::String, codec::Message<_>>(&mut self.statuses),
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
