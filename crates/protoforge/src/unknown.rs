@@ -230,7 +230,7 @@ impl<'a> IntoIterator for &'a UnknownFields {
 }
 
 // Equality, hashing and the debug form look at the fields only, whether or not an emptied
-// list keeps its allocation; they are what deriving them on a `Vec` gave.
+// list keeps its allocation.
 impl PartialEq for UnknownFields {
     fn eq(&self, other: &Self) -> bool {
         self.as_slice() == other.as_slice()
@@ -245,11 +245,11 @@ impl core::hash::Hash for UnknownFields {
     }
 }
 
+// The debug form is the list of fields, so a message's derived `Debug` shows
+// `unknown_fields: []` when it has none.
 impl core::fmt::Debug for UnknownFields {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("UnknownFields")
-            .field("fields", &self.as_slice())
-            .finish()
+        f.debug_list().entries(self.as_slice()).finish()
     }
 }
 
