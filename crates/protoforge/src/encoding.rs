@@ -318,6 +318,21 @@ pub fn decode_len(buf: &mut impl Buf) -> Result<usize, DecodeError> {
     Ok(length as usize)
 }
 
+/// Appends the next `len` bytes of `buf` to `out`, chunk by chunk. `len` must not exceed what
+/// `buf` holds ([`decode_len`] checks that).
+#[inline]
+pub(crate) fn append_bytes(out: &mut Vec<u8>, buf: &mut impl Buf, len: usize) {
+    out.reserve(len);
+    let mut left = len;
+    while left > 0 {
+        let chunk = buf.chunk();
+        let take = chunk.len().min(left);
+        out.extend_from_slice(&chunk[..take]);
+        buf.advance(take);
+        left -= take;
+    }
+}
+
 /// Decodes fields into `msg` until `buf` has `limit` bytes left. The top level passes 0; a
 /// length-delimited sub-message passes the remaining length after its body.
 #[inline]
@@ -715,15 +730,7 @@ pub mod codec {
     #[inline]
     fn read_bytes_into(out: &mut Vec<u8>, buf: &mut impl Buf, len: usize) {
         out.clear();
-        out.reserve(len);
-        let mut left = len;
-        while left > 0 {
-            let chunk = buf.chunk();
-            let take = chunk.len().min(left);
-            out.extend_from_slice(&chunk[..take]);
-            buf.advance(take);
-            left -= take;
-        }
+        super::append_bytes(out, buf, len);
     }
 
     /// `string` as `String`: the bytes must be valid UTF-8.
@@ -1060,14 +1067,7 @@ pub mod map {
         let len = decode_len(buf)?;
         let mut entry = Vec::with_capacity(encoded_len_varint(len as u64) + len);
         encode_varint(len as u64, &mut entry);
-        let mut left = len;
-        while left > 0 {
-            let chunk = buf.chunk();
-            let take = chunk.len().min(left);
-            entry.extend_from_slice(&chunk[..take]);
-            buf.advance(take);
-            left -= take;
-        }
+        super::append_bytes(&mut entry, buf, len);
         match merge_entry::<K, V>(WireType::LengthDelimited, &mut &entry[..], ctx) {
             Ok(pair) => Ok(Some(pair)),
             // An error without a path comes from the entry's own key or value, not from a
@@ -1139,15 +1139,7 @@ pub mod message_set {
                 (TYPE_ID, WireType::Varint) => type_id = Some(decode_varint(buf)?),
                 (MESSAGE, WireType::LengthDelimited) => {
                     let len = decode_len(buf)?;
-                    message.reserve(len);
-                    let mut left = len;
-                    while left > 0 {
-                        let chunk = buf.chunk();
-                        let take = chunk.len().min(left);
-                        message.extend_from_slice(&chunk[..take]);
-                        buf.advance(take);
-                        left -= take;
-                    }
+                    super::append_bytes(&mut message, buf, len);
                 }
                 (number, wire_type) => ignored.merge_field(number, wire_type, buf, ctx)?,
             }

@@ -4,8 +4,8 @@
 use ::bytes::{Buf, BufMut};
 
 use crate::encoding::{
-    DecodeContext, WireType, decode_key, decode_len, decode_varint, encode_key, encode_varint,
-    encoded_len_varint, key_len,
+    DecodeContext, WireType, append_bytes, decode_key, decode_len, decode_varint, encode_key,
+    encode_varint, encoded_len_varint, key_len,
 };
 use crate::error::{DecodeError, DecodeErrorKind};
 
@@ -181,13 +181,8 @@ impl UnknownFields {
             }
             WireType::LengthDelimited => {
                 let len = decode_len(buf)?;
-                let mut bytes = Vec::with_capacity(len);
-                while bytes.len() < len {
-                    let chunk = buf.chunk();
-                    let take = chunk.len().min(len - bytes.len());
-                    bytes.extend_from_slice(&chunk[..take]);
-                    buf.advance(take);
-                }
+                let mut bytes = Vec::new();
+                append_bytes(&mut bytes, buf, len);
                 UnknownValue::LengthDelimited(bytes)
             }
             WireType::StartGroup => {

@@ -8,8 +8,8 @@
 use ::bytes::Buf;
 
 use super::{
-    Codec, DecodeContext, WireType, check_wire_type, codec, decode_len, decode_varint, map,
-    merge_group_body, message_set,
+    Codec, DecodeContext, WireType, append_bytes, check_wire_type, codec, decode_len,
+    decode_varint, map, merge_group_body, message_set,
 };
 use crate::enumeration::Enumeration;
 use crate::error::{DecodeError, DecodeErrorKind};
@@ -461,14 +461,7 @@ impl<'a, B: Buf> FieldInput<'a, B> {
 #[inline]
 fn read_raw(buf: &mut impl Buf) -> Result<Vec<u8>, DecodeError> {
     let len = decode_len(buf)?;
-    let mut bytes = Vec::with_capacity(len);
-    let mut left = len;
-    while left > 0 {
-        let chunk = buf.chunk();
-        let take = chunk.len().min(left);
-        bytes.extend_from_slice(&chunk[..take]);
-        buf.advance(take);
-        left -= take;
-    }
+    let mut bytes = Vec::new();
+    append_bytes(&mut bytes, buf, len);
     Ok(bytes)
 }
