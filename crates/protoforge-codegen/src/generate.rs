@@ -390,9 +390,10 @@ fn emit_tree(node: &Node, module_files: bool) -> TokenStream {
 /// How one value of a field is stored and encoded.
 #[derive(Clone)]
 enum ValueKind {
-    /// A scalar: the `encoding` module name, the codec name and the Rust type.
+    /// A scalar: its type's protobuf name (`bytes_shared` for `bytes` held as
+    /// `bytes::Bytes`), the codec name and the Rust type.
     Scalar {
-        module: &'static str,
+        name: &'static str,
         codec: &'static str,
         ty: TokenStream,
     },
@@ -411,9 +412,7 @@ enum ValueKind {
 impl ValueKind {
     fn packable(&self) -> bool {
         match self {
-            ValueKind::Scalar { module, .. } => {
-                !matches!(*module, "string" | "bytes" | "bytes_shared")
-            }
+            ValueKind::Scalar { name, .. } => !matches!(*name, "string" | "bytes" | "bytes_shared"),
             ValueKind::OpenEnum(_) | ValueKind::ClosedEnum(_) => true,
             ValueKind::Message { .. } => false,
         }
@@ -677,7 +676,7 @@ impl<'a> Ctx<'a> {
         holder: Option<&str>,
         full_name: &str,
     ) -> Result<ValueKind, Error> {
-        let scalar = |module, codec, ty| Ok(ValueKind::Scalar { module, codec, ty });
+        let scalar = |name, codec, ty| Ok(ValueKind::Scalar { name, codec, ty });
         match field.r#type() {
             Type::Double => scalar("double", "Double", quote!(f64)),
             Type::Float => scalar("float", "Float", quote!(f32)),
@@ -1738,7 +1737,9 @@ impl<'a> Ctx<'a> {
             ),
         };
         let (ty, body) = match &field.value {
-            ValueKind::Scalar { module, ty, .. } => match *module {
+            ValueKind::Scalar {
+                name: scalar, ty, ..
+            } => match *scalar {
                 "string" => {
                     let lit = default.unwrap_or("");
                     (quote!(&str), quote!(self.#name.as_deref().unwrap_or(#lit)))
@@ -1756,7 +1757,7 @@ impl<'a> Ctx<'a> {
                 }
                 _ => match default {
                     Some(text) => {
-                        let lit = scalar_literal(module, text)?;
+                        let lit = scalar_literal(scalar, text)?;
                         (ty.clone(), quote!(self.#name.unwrap_or(#lit)))
                     }
                     None => (ty.clone(), quote!(self.#name.unwrap_or_default())),
@@ -2252,13 +2253,7 @@ fn optional_message(name: &proc_macro2::Ident, boxed: bool) -> TokenStream {
 
 /// Whether values of this kind are `string`s.
 fn is_string(value: &ValueKind) -> bool {
-    matches!(
-        value,
-        ValueKind::Scalar {
-            module: "string",
-            ..
-        }
-    )
+    matches!(value, ValueKind::Scalar { name: "string", .. })
 }
 
 /// `#[deprecated]` if the option says so.
