@@ -107,9 +107,7 @@ fn codec(root: &Path, args: &[String]) -> Result<(), String> {
             return Err("cargo bench -p codec-compare failed".into());
         }
     }
-    let target = std::env::var("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| root.join("target"));
+    let target = crate::target_dir(root);
     let table = codec_table(&target.join("criterion"))?;
     println!("\n{table}");
     Ok(())
@@ -288,14 +286,15 @@ fn summarize(samples: &[Sample]) -> Summary {
 }
 
 fn compile(root: &Path, options: &Options) -> Result<(), String> {
-    let target = std::env::var("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| root.join("target"));
-    cargo_build(root, &["-p", "protoforge-cli", "--bin", "protoforge"])?;
+    let target = crate::target_dir(root);
+    crate::cargo_release_build(root, &["-p", "protoforge-cli", "--bin", "protoforge"])?;
     let protoforge = target.join("release/protoforge");
     let protox = match std::env::var_os("PROTOX") {
         Some(p) => Some(PathBuf::from(p)),
-        None => match cargo_build(root, &["-p", "compile-compare", "--features", "protox"]) {
+        None => match crate::cargo_release_build(
+            root,
+            &["-p", "compile-compare", "--features", "protox"],
+        ) {
             Ok(()) => Some(target.join("release/protox-compile")),
             Err(e) => {
                 eprintln!("bench: protox left out: {e}");
@@ -531,21 +530,6 @@ fn compile(root: &Path, options: &Options) -> Result<(), String> {
         Some((_, _, output)) if output == "identical" => Ok(()),
         Some((_, _, output)) => Err(format!("protoforge's output {output} from protoc's")),
         None => Err("protoforge did not run".into()),
-    }
-}
-
-/// `cargo build --release ARGS` in the workspace.
-fn cargo_build(root: &Path, args: &[&str]) -> Result<(), String> {
-    let status = Command::new("cargo")
-        .current_dir(root)
-        .args(["build", "--release"])
-        .args(args)
-        .status()
-        .map_err(|e| format!("cargo build: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("cargo build --release {} failed", args.join(" ")))
     }
 }
 

@@ -109,7 +109,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let _ = writeln!(std::io::stdout(), "{USAGE}");
         return Ok(());
     }
-    let root = workspace_root();
+    let root = crate::root();
     let runner = match &options.runner {
         Some(path) => absolute(path)?,
         None => cached_runner(options.rebuild)?,
@@ -131,7 +131,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .clone()
         .or_else(|| existing(root.join(DEFAULT_TEXT_FAILURE_LIST)));
 
-    let output_dir = target_dir(&root).join("conformance");
+    let output_dir = crate::target_dir(&root).join("conformance");
     fs::create_dir_all(&output_dir)
         .map_err(|e| format!("cannot create {}: {e}", output_dir.display()))?;
     // Leftover lists from an earlier run would be mistaken for this run's.
@@ -258,20 +258,6 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
     Ok(options)
 }
 
-/// The workspace root: the parent of this crate's manifest directory.
-fn workspace_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().unwrap_or(manifest).to_path_buf()
-}
-
-/// Cargo's target directory for this workspace, honouring `CARGO_TARGET_DIR`.
-fn target_dir(root: &Path) -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) if !dir.is_empty() => root.join(dir),
-        _ => root.join("target"),
-    }
-}
-
 fn existing(path: PathBuf) -> Option<PathBuf> {
     path.is_file().then_some(path)
 }
@@ -295,7 +281,7 @@ fn build_default_testee(root: &Path) -> Result<PathBuf, String> {
                     pass `--testee PATH` to run another testee"
             .into());
     }
-    let binary = target_dir(root)
+    let binary = crate::target_dir(root)
         .join("debug")
         .join("protoforge-conformance");
     if binary.is_file() {

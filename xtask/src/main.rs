@@ -11,6 +11,7 @@ mod bootstrap;
 mod conformance;
 mod fuzz;
 mod goldens;
+mod interop_peers;
 mod tidy;
 
 fn main() -> ExitCode {
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
         "goldens" => goldens::run(&root(), rest),
         "bench" => bench::run(&root(), rest),
         "fuzz" => fuzz::run(&root(), rest),
+        "interop-peers" => interop_peers::run(&root(), rest),
         _ => Err(format!("unknown job `{job}`\n\njobs:\n{JOBS}")),
     };
     let _ = rest;
@@ -49,7 +51,32 @@ const JOBS: &str = "  tidy          check module docs and formatting\n  \
   bench codegen [--googleapis DIR] [--runs N]  generated code size and cost vs prost+tonic\n  \
   bench grpc [ARGS]  gRPC echo benchmark (cargo run --release -p grpc-echo-bench)\n  \
   bench codec [FILTER] [--no-run]  decode/encode/encoded_len vs prost and buffa (cargo bench -p codec-compare)\n  \
-  fuzz [TARGET] [--time S]  run the fuzz targets with libFuzzer (cargo fuzz)\n";
+  fuzz [TARGET] [--time S]  run the fuzz targets with libFuzzer (cargo fuzz)\n  \
+  interop-peers [--go CLIENT SERVER] [--tonic CLIENT SERVER]  interop cases against other gRPC peers\n";
+
+/// Cargo's target directory: `$CARGO_TARGET_DIR` (relative to the workspace root), else
+/// `target/` in the workspace.
+fn target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => root.join(dir),
+        _ => root.join("target"),
+    }
+}
+
+/// `cargo build --release ARGS` in the workspace.
+fn cargo_release_build(root: &Path, args: &[&str]) -> Result<(), String> {
+    let status = std::process::Command::new("cargo")
+        .current_dir(root)
+        .args(["build", "--release"])
+        .args(args)
+        .status()
+        .map_err(|e| format!("cargo build: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("cargo build --release {} failed", args.join(" ")))
+    }
+}
 
 /// The workspace root (the parent of this crate).
 fn root() -> PathBuf {

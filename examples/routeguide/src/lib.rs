@@ -16,9 +16,9 @@ pub mod routeguide {
 pub const FILE_DESCRIPTOR_SET: &[u8] =
     include_bytes!(concat!(env!("OUT_DIR"), "/route_guide_descriptor.bin"));
 
-/// The example's TLS certificate (for `localhost`, `127.0.0.1` and `*.test.google.fr`) and
-/// key, and the test CA that signed it: gRPC's public test credentials from
-/// `testdata/grpc-tls`. Never use them outside tests and examples.
+/// The example's TLS certificate (for `*.test.google.fr`: clients connect to any address and
+/// check that name) and key, and the test CA that signed it: gRPC's public test credentials
+/// from `testdata/grpc-tls`. Never use them outside tests and examples.
 pub mod tls {
     /// The test CA clients trust.
     pub const CA: &[u8] = include_bytes!("../../../testdata/grpc-tls/ca.pem");

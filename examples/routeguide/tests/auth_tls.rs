@@ -29,7 +29,7 @@ async fn tls_channel(port: u16) -> Channel {
         .tls_config(
             ClientTlsConfig::new()
                 .ca_certificate(Certificate::from_pem(tls::CA))
-                .domain_name("localhost"),
+                .domain_name("foo.test.google.fr"),
         )
         .expect("tls config")
         .connect()

@@ -1,6 +1,6 @@
 //! `routeguide-client [URL] [--tls] [--token TOKEN]`: asks the server at `URL` (default
-//! `http://127.0.0.1:10000`, or `https://localhost:10000` with `--tls`, trusting the example's
-//! test CA) for the feature at one point and for the features in a rectangle, and prints them.
+//! `http://127.0.0.1:10000`, or `https://localhost:10000` with `--tls`, trusting gRPC's test
+//! CA and checking the certificate's name `foo.test.google.fr`, as gRPC's interop clients do) for the feature at one point and for the features in a rectangle, and prints them.
 //! `--token` sends `authorization: Bearer TOKEN` with every call.
 
 use routeguide_example::routeguide::route_guide_client::RouteGuideClient;
@@ -33,7 +33,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         endpoint = endpoint.tls_config(
             ClientTlsConfig::new()
                 .ca_certificate(Certificate::from_pem(tls::CA))
-                .domain_name("localhost"),
+                .domain_name("foo.test.google.fr"),
         )?;
     }
     let channel = endpoint.connect().await?;
