@@ -19,6 +19,15 @@ use tonic::Status;
 /// The error type of bodies and services that can fail with a [`Status`] or a transport error.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
+/// The header carrying a call's timeout. A constant name spares `HeaderMap::get` parsing and
+/// validating the name on every call.
+const GRPC_TIMEOUT: http::HeaderName = http::HeaderName::from_static("grpc-timeout");
+
+/// The timeout a request's `grpc-timeout` header gives, if it has a valid one.
+pub(crate) fn request_timeout(headers: &http::HeaderMap) -> Option<Duration> {
+    parse_grpc_timeout(headers.get(&GRPC_TIMEOUT)?.as_bytes())
+}
+
 /// The largest message a receiver accepts unless configured otherwise (4 MiB, as in gRPC).
 pub const DEFAULT_MAX_DECODING_MESSAGE_SIZE: usize = 4 * 1024 * 1024;
 
@@ -102,10 +111,7 @@ where
     }
 
     fn call(&mut self, request: http::Request<tonic::body::Body>) -> Self::Future {
-        let deadline = request
-            .headers()
-            .get("grpc-timeout")
-            .and_then(|value| parse_grpc_timeout(value.as_bytes()))
+        let deadline = request_timeout(request.headers())
             .and_then(|timeout| Instant::now().checked_add(timeout));
         let limit = request
             .extensions()

@@ -75,19 +75,24 @@ where
         self
     }
 
-    /// Waits until the transport can take a call, then gives the request of the method at
-    /// `path` (`/package.Service/Method`) its `GrpcMethod` and message size limit extensions.
-    async fn prepare<M>(
-        &mut self,
-        mut request: tonic::Request<M>,
-        path: &'static str,
-    ) -> Result<(tonic::Request<M>, http::uri::PathAndQuery), Status> {
+    /// Waits until the transport can take a call.
+    async fn ready(&mut self) -> Result<(), Status> {
         self.inner.ready().await.map_err(|e| {
             Status::unavailable(format!(
                 "service was not ready: {}",
                 Into::<BoxError>::into(e)
             ))
-        })?;
+        })
+    }
+
+    /// Gives the request of the method at `path` (`/package.Service/Method`) its `GrpcMethod`
+    /// and message size limit extensions. Not part of the `async` [`Self::ready`], so that the
+    /// request is not moved through one more future.
+    fn prepare<M>(
+        &self,
+        mut request: tonic::Request<M>,
+        path: &'static str,
+    ) -> (tonic::Request<M>, http::uri::PathAndQuery) {
         let (service, method) = path
             .strip_prefix('/')
             .and_then(|p| p.split_once('/'))
@@ -95,7 +100,7 @@ where
         let extensions = request.extensions_mut();
         extensions.insert(tonic::GrpcMethod::new(service, method));
         extensions.insert(MaxDecodingMessageSize(self.max_decoding_message_size));
-        Ok((request, http::uri::PathAndQuery::from_static(path)))
+        (request, http::uri::PathAndQuery::from_static(path))
     }
 
     /// Calls the unary method at `path` (`/package.Service/Method`).
@@ -108,7 +113,8 @@ where
         I: Message + Send + Sync + 'static,
         O: Message + Send + Sync + 'static,
     {
-        let (request, path) = self.prepare(request.into_request(), path).await?;
+        self.ready().await?;
+        let (request, path) = self.prepare(request.into_request(), path);
         let codec = Codec::<I, O>::default();
         self.inner.unary(request, path, codec).await
     }
@@ -123,7 +129,8 @@ where
         I: Message + Send + Sync + 'static,
         O: Message + Send + Sync + 'static,
     {
-        let (request, path) = self.prepare(request.into_request(), path).await?;
+        self.ready().await?;
+        let (request, path) = self.prepare(request.into_request(), path);
         let codec = Codec::<I, O>::default();
         self.inner.server_streaming(request, path, codec).await
     }
@@ -138,7 +145,8 @@ where
         I: Message + Send + Sync + 'static,
         O: Message + Send + Sync + 'static,
     {
-        let (request, path) = self.prepare(request.into_streaming_request(), path).await?;
+        self.ready().await?;
+        let (request, path) = self.prepare(request.into_streaming_request(), path);
         let codec = Codec::<I, O>::default();
         self.inner.client_streaming(request, path, codec).await
     }
@@ -153,7 +161,8 @@ where
         I: Message + Send + Sync + 'static,
         O: Message + Send + Sync + 'static,
     {
-        let (request, path) = self.prepare(request.into_streaming_request(), path).await?;
+        self.ready().await?;
+        let (request, path) = self.prepare(request.into_streaming_request(), path);
         let codec = Codec::<I, O>::default();
         self.inner.streaming(request, path, codec).await
     }

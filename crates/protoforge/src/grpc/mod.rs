@@ -34,6 +34,8 @@ pub type Reply<T> = Result<tonic::Response<T>, Status>;
 use core::fmt;
 use core::marker::PhantomData;
 
+use bytes::Buf;
+
 use tonic::Status;
 use tonic::codec::{DecodeBuf, EncodeBuf};
 
@@ -135,7 +137,18 @@ impl<U: Message> tonic::codec::Decoder for Decoder<U> {
     type Error = Status;
 
     fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<U>, Status> {
-        U::decode(src)
+        // tonic hands over a whole message, almost always in one contiguous chunk: decoding
+        // from a plain slice then spares every read `DecodeBuf`'s bounds bookkeeping.
+        let len = src.remaining();
+        let chunk = src.chunk();
+        let decoded = if chunk.len() == len {
+            let decoded = U::decode(chunk);
+            src.advance(len);
+            decoded
+        } else {
+            U::decode(src)
+        };
+        decoded
             .map(Some)
             .map_err(|e| Status::internal(e.to_string()))
     }

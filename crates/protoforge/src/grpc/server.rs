@@ -385,7 +385,7 @@ where
 /// servers.
 #[doc(hidden)]
 pub fn request_deadline(headers: &http::HeaderMap) -> Option<Instant> {
-    let timeout = super::parse_grpc_timeout(headers.get("grpc-timeout")?.as_bytes())?;
+    let timeout = super::call::request_timeout(headers)?;
     Instant::now().checked_add(timeout.saturating_sub(Duration::from_millis(1)))
 }
 
