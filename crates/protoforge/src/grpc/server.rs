@@ -162,16 +162,7 @@ impl<T: Send + Sync + 'static> Server<T> {
         O: Message + Unpin + 'static,
         F: for<'a> Method<'a, T, I, O>,
     {
-        let (deadline, request, mut grpc) = self.start::<B, I, O>(request);
-        let handler = Single {
-            service: Arc::clone(&self.service),
-            method,
-            _response: PhantomData,
-        };
-        Box::pin(async move {
-            let call = grpc.server_streaming(handler, request);
-            Ok(until_deadline(deadline, call).await)
-        })
+        self.one_request(request, Single::new(&self.service, method))
     }
 
     /// Answers a server-streaming call with `method`. A response stream that fails before its
@@ -184,16 +175,7 @@ impl<T: Send + Sync + 'static> Server<T> {
         O: Message + Unpin + 'static,
         F: for<'a> Method<'a, T, I, BoxStream<O>>,
     {
-        let (deadline, request, mut grpc) = self.start::<B, I, O>(request);
-        let handler = Streamed {
-            service: Arc::clone(&self.service),
-            method,
-            _response: PhantomData,
-        };
-        Box::pin(async move {
-            let call = grpc.server_streaming(handler, request);
-            Ok(until_deadline(deadline, call).await)
-        })
+        self.one_request(request, Streamed::new(&self.service, method))
     }
 
     /// Answers a client-streaming call with `method`, as [`Self::unary`] does.
@@ -205,16 +187,7 @@ impl<T: Send + Sync + 'static> Server<T> {
         O: Message + Unpin + 'static,
         F: for<'a> Method<'a, T, tonic::Streaming<I>, O>,
     {
-        let (deadline, request, mut grpc) = self.start::<B, I, O>(request);
-        let handler = Single {
-            service: Arc::clone(&self.service),
-            method,
-            _response: PhantomData,
-        };
-        Box::pin(async move {
-            let call = grpc.streaming(handler, request);
-            Ok(until_deadline(deadline, call).await)
-        })
+        self.request_stream(request, Single::new(&self.service, method))
     }
 
     /// Answers a bidirectional-streaming call with `method`, as [`Self::server_streaming`]
@@ -227,12 +200,40 @@ impl<T: Send + Sync + 'static> Server<T> {
         O: Message + Unpin + 'static,
         F: for<'a> Method<'a, T, tonic::Streaming<I>, BoxStream<O>>,
     {
+        self.request_stream(request, Streamed::new(&self.service, method))
+    }
+
+    /// Answers a call with one request message: tonic decodes it and `handler` answers with a
+    /// stream of response messages (of one, for unary methods).
+    fn one_request<B, I, O, H>(&self, request: http::Request<B>, handler: H) -> ServerFuture
+    where
+        B: http_body::Body + Send + 'static,
+        B::Error: Into<BoxError> + Send + 'static,
+        I: Message + 'static,
+        O: Message + 'static,
+        H: tonic::server::ServerStreamingService<I, Response = O> + Send + 'static,
+        H::Future: Send,
+        H::ResponseStream: Send + 'static,
+    {
         let (deadline, request, mut grpc) = self.start::<B, I, O>(request);
-        let handler = Streamed {
-            service: Arc::clone(&self.service),
-            method,
-            _response: PhantomData,
-        };
+        Box::pin(async move {
+            let call = grpc.server_streaming(handler, request);
+            Ok(until_deadline(deadline, call).await)
+        })
+    }
+
+    /// Answers a call with a stream of request messages, as [`Self::one_request`] does.
+    fn request_stream<B, I, O, H>(&self, request: http::Request<B>, handler: H) -> ServerFuture
+    where
+        B: http_body::Body + Send + 'static,
+        B::Error: Into<BoxError> + Send + 'static,
+        I: Message + 'static,
+        O: Message + 'static,
+        H: tonic::server::StreamingService<I, Response = O> + Send + 'static,
+        H::Future: Send,
+        H::ResponseStream: Send + 'static,
+    {
+        let (deadline, request, mut grpc) = self.start::<B, I, O>(request);
         Box::pin(async move {
             let call = grpc.streaming(handler, request);
             Ok(until_deadline(deadline, call).await)
@@ -266,6 +267,16 @@ struct Single<T, F, M> {
     _response: PhantomData<fn() -> M>,
 }
 
+impl<T, F, M> Single<T, F, M> {
+    fn new(service: &Arc<T>, method: F) -> Self {
+        Single {
+            service: Arc::clone(service),
+            method,
+            _response: PhantomData,
+        }
+    }
+}
+
 impl<T, F, R, M> tower_service::Service<tonic::Request<R>> for Single<T, F, M>
 where
     T: Send + Sync + 'static,
@@ -294,6 +305,16 @@ struct Streamed<T, F, M> {
     service: Arc<T>,
     method: F,
     _response: PhantomData<fn() -> M>,
+}
+
+impl<T, F, M> Streamed<T, F, M> {
+    fn new(service: &Arc<T>, method: F) -> Self {
+        Streamed {
+            service: Arc::clone(service),
+            method,
+            _response: PhantomData,
+        }
+    }
 }
 
 impl<T, F, R, M> tower_service::Service<tonic::Request<R>> for Streamed<T, F, M>
