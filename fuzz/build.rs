@@ -2,7 +2,7 @@
 //! `test_messages_proto2.proto` and their editions forms, from the golden descriptor sets in
 //! `testdata/`) with zero-copy views on (`Config::views(["."])`) into `OUT_DIR`, for the
 //! `decode_view` target and the view tests, so the generated views are always today's. Also
-//! compiles `testdata/codegen/views.proto` (every element documented) through
+//! compiles `testdata/codegen/views.proto` and `views_open.proto` (every element documented) through
 //! `protoforge_build::Builder::views`, for a module that denies all warnings, missing docs and
 //! clippy's default lints.
 
@@ -20,8 +20,14 @@ fn main() {
     protoforge_build::configure()
         .views(["."])
         .out_dir(&out)
-        .compile_protos(&[codegen.join("views.proto")], &[&codegen])
-        .expect("compile views.proto");
+        .compile_protos(
+            &[
+                codegen.join("views.proto"),
+                codegen.join("views_open.proto"),
+            ],
+            &[&codegen],
+        )
+        .expect("compile views.proto and views_open.proto");
     for name in [
         "google/protobuf/test_messages_proto3.proto.pb",
         "google/protobuf/test_messages_proto2.proto.pb",

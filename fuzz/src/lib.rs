@@ -349,6 +349,12 @@ pub mod snap_views {
     include!(concat!(env!("OUT_DIR"), "/snap.views.rs"));
 }
 
+/// `testdata/codegen/views_open.proto` (open enums in views), as [`snap_views`].
+#[deny(warnings, missing_docs, clippy::all)]
+pub mod snap_views_open {
+    include!(concat!(env!("OUT_DIR"), "/snap.views_open.rs"));
+}
+
 /// Bytes decoded both as a zero-copy view and as an owned message (by the first byte modulo
 /// 4: `TestAllTypesProto3`, `TestAllTypesProto2`, then their editions forms, whose groups are
 /// delimited fields): both fail or both succeed,

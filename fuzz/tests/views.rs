@@ -350,3 +350,42 @@ fn known_edge_cases_agree() {
     }
     assert_eq!(depth, 101);
 }
+
+#[test]
+fn open_enums_read_as_enum_values() {
+    use protoforge_fuzz::snap_views_open::{Level, Reading, ReadingView, reading};
+    let reading = Reading {
+        level: Level::High.into(),
+        // 7 is no value of `Level`: a number from a newer peer.
+        history: vec![Level::Low.into(), 7.into(), Level::Unspecified.into()],
+        by_sensor: HashMap::from([("a".into(), Level::Low.into()), ("b".into(), 9.into())]),
+        detail: Some(reading::Detail::DetailLevel(11.into())),
+        ..Default::default()
+    };
+    let bytes = reading.encode_to_vec();
+    let view = ReadingView::decode(&bytes).unwrap();
+    assert_eq!(view.level, Level::High);
+    assert_eq!(
+        view.history.iter().collect::<Vec<_>>(),
+        [
+            EnumValue::from(Level::Low),
+            EnumValue::Unknown(7),
+            EnumValue::from(0)
+        ]
+    );
+    let mut by_sensor: Vec<_> = view
+        .by_sensor
+        .iter()
+        .map(|(k, v)| (k, i32::from(v)))
+        .collect();
+    by_sensor.sort();
+    assert_eq!(by_sensor, [("a", 1), ("b", 9)]);
+    match view.detail {
+        Some(reading::DetailView::DetailLevel(level)) => assert_eq!(level, EnumValue::Unknown(11)),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(view.to_owned_message(), reading);
+    // An absent field reads as the enum's zero value.
+    let empty = ReadingView::decode(&[]).unwrap();
+    assert_eq!(empty.level, Level::Unspecified);
+}

@@ -39,18 +39,6 @@ pub(crate) struct MessageViews {
     pub(crate) nested: TokenStream,
 }
 
-/// The Rust type of an open-enum value in a view: the number as it was on the wire (a view
-/// reads, it does not classify), and the conversion to the owned field's
-/// [`EnumValue`](protoforge::EnumValue).
-fn open_enum_type() -> TokenStream {
-    quote!(i32)
-}
-
-/// Converts an open-enum view value (`value`) to the owned field's type.
-fn open_enum_to_owned(rt: &TokenStream, value: TokenStream) -> TokenStream {
-    quote!(#rt::EnumValue::from(#value))
-}
-
 /// Generates the view of message `full_name` if [`Config::views`] selects it.
 pub(crate) fn message(
     pool: &Pool<'_>,
@@ -87,8 +75,9 @@ enum MessageRepr {
 enum Val {
     /// A number or `bool`: the codec name and the Rust type.
     Scalar(&'static str, TokenStream),
-    /// An open enum.
-    OpenEnum,
+    /// An open enum (its path): an [`EnumValue`](protoforge::EnumValue), as in the owned
+    /// message.
+    OpenEnum(TokenStream),
     /// A closed enum (its path).
     ClosedEnum(TokenStream),
     /// A `string` as `&str`; `verified` when protobuf checks its UTF-8.
@@ -288,7 +277,7 @@ impl<'p, 'a> Emitter<'p, 'a> {
                         self.pool.type_path(from, field.type_name())?,
                     ))
                 } else {
-                    Ok(Val::OpenEnum)
+                    Ok(Val::OpenEnum(self.pool.type_path(from, field.type_name())?))
                 }
             }
             Type::Message | Type::Group => {
@@ -343,7 +332,7 @@ impl<'p, 'a> Emitter<'p, 'a> {
                 let codec = format_ident!("{}", codec);
                 quote!(#rt::view::codec::#codec)
             }
-            Val::OpenEnum => quote!(#rt::view::codec::Int32),
+            Val::OpenEnum(path) => quote!(#rt::view::codec::OpenEnum<#path>),
             Val::ClosedEnum(path) => quote!(#rt::view::codec::ClosedEnum<#path>),
             Val::Str { verified: true } => quote!(#rt::view::codec::Str),
             Val::Str { verified: false } => quote!(#rt::view::codec::UnverifiedStr),
@@ -377,7 +366,7 @@ impl<'p, 'a> Emitter<'p, 'a> {
         let rt = self.rt;
         match value {
             Val::Scalar(_, ty) => ty.clone(),
-            Val::OpenEnum => open_enum_type(),
+            Val::OpenEnum(path) => quote!(#rt::EnumValue<#path>),
             Val::ClosedEnum(path) => path.clone(),
             Val::Str { .. } => quote!(&'a str),
             Val::Bytes { .. } => quote!(&'a [u8]),
@@ -394,8 +383,7 @@ impl<'p, 'a> Emitter<'p, 'a> {
     fn to_owned(&self, value: &Val, v: TokenStream) -> TokenStream {
         let rt = self.rt;
         match value {
-            Val::Scalar(..) | Val::ClosedEnum(_) => v,
-            Val::OpenEnum => open_enum_to_owned(self.rt, v),
+            Val::Scalar(..) | Val::OpenEnum(_) | Val::ClosedEnum(_) => v,
             Val::Str { .. } => quote!(::std::string::String::from(#v)),
             Val::Bytes { shared: false } => quote!(<[u8]>::to_vec(#v)),
             Val::Bytes { shared: true } => quote!(#rt::bytes::Bytes::from(<[u8]>::to_vec(#v))),

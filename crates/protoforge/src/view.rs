@@ -495,7 +495,7 @@ pub mod codec {
         varint,
     };
     use crate::encoding::{DecodeContext, WireType};
-    use crate::enumeration::Enumeration;
+    use crate::enumeration::{EnumValue, Enumeration};
     use crate::error::{DecodeError, DecodeErrorKind};
 
     macro_rules! varint_codec {
@@ -533,7 +533,7 @@ pub mod codec {
     }
 
     varint_codec!(
-        /// `int32` (and open enums, for now).
+        /// `int32`.
         Int32, i32, |u| u as i32
     );
     varint_codec!(
@@ -626,6 +626,34 @@ pub mod codec {
         /// `double`.
         Double, f64, Fixed64, 8
     );
+
+    /// An open enum `E`: every number is a value, [`EnumValue::Unknown`] for those `E` does
+    /// not know (as in the owned message).
+    pub struct OpenEnum<E>(PhantomData<fn() -> E>);
+
+    impl<'a, E: Enumeration> ViewCodec<'a> for OpenEnum<E> {
+        type Value = EnumValue<E>;
+        const WIRE_TYPE: WireType = WireType::Varint;
+        const PACKABLE: bool = true;
+
+        #[inline]
+        fn read(record: &Record<'a>) -> Option<EnumValue<E>> {
+            Some(EnumValue::from(varint(record.value) as i32))
+        }
+
+        fn check_packed(body: &'a [u8]) -> Result<(), DecodeError> {
+            check_packed_varints(body)
+        }
+
+        #[inline]
+        fn read_packed(body: &mut &'a [u8]) -> Option<EnumValue<E>> {
+            Some(EnumValue::from(packed_varint(body)? as i32))
+        }
+
+        fn absent() -> Option<EnumValue<E>> {
+            Some(EnumValue::default())
+        }
+    }
 
     /// A closed enum `E`: numbers `E` does not know are no value of the field (the owned
     /// message keeps them in its unknown fields).
@@ -1245,12 +1273,6 @@ impl<'a> Occurrences<'a> {
             _ => Some(holder.occurrences(number, self.start)),
         }
     }
-}
-
-/// Reads a singular open-enum value as the view stores it (`i32` for now).
-#[inline]
-pub fn open_enum(value: i32) -> i32 {
-    value
 }
 
 #[cfg(test)]
