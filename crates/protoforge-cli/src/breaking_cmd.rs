@@ -249,6 +249,9 @@ impl Selection {
         excludes: &[String],
         modules: &[(String, ModuleConfig)],
     ) -> Result<Selection, String> {
+        if let Some(p) = paths.iter().chain(excludes).find(|p| p.starts_with('/')) {
+            return Err(format!("Failure: {p}: expected to be relative"));
+        }
         let given = (
             paths.iter().map(|p| lexical(&[p])).collect::<Vec<_>>(),
             excludes.iter().map(|p| lexical(&[p])).collect::<Vec<_>>(),
@@ -382,7 +385,13 @@ fn relative(base: &str, path: &str) -> String {
     let cwd = std::env::current_dir()
         .map(|d| d.to_string_lossy().replace('\\', "/"))
         .unwrap_or_default();
-    let abs = |p: &str| lexical(&[&cwd, p]);
+    let abs = |p: &str| {
+        if p.starts_with('/') {
+            lexical(&[p])
+        } else {
+            lexical(&[&cwd, p])
+        }
+    };
     let (b, p) = (abs(base), abs(path));
     let b: Vec<&str> = b.split('/').filter(|s| !s.is_empty()).collect();
     let p: Vec<&str> = p.split('/').filter(|s| !s.is_empty()).collect();

@@ -275,9 +275,9 @@ fn same_with_errors(dir: &Path, args: &[&str]) {
 
 /// A v2 module `proto` under git whose `main` has fields the work tree deleted, in `a/a.proto`
 /// (which imports `b/b.proto`), `a/x/x.proto`, `b/b.proto`; `a/gone.proto` is deleted; `old/`
-/// holds the previous tree with its module at `old/src`.
-fn paths_repo() -> PathBuf {
-    let dir = protoforge_test_support::temp_dir("cli", "breaking-paths");
+/// holds the previous tree with its module at `old/src`. Each test passes its own `name`.
+fn paths_repo(name: &str) -> PathBuf {
+    let dir = protoforge_test_support::temp_dir("cli", name);
     let before: &[(&str, &str)] = &[
         ("buf.yaml", "version: v2\nmodules:\n  - path: proto\n"),
         (
@@ -334,7 +334,7 @@ fn paths_repo() -> PathBuf {
 
 #[test]
 fn path_and_exclude_path_restrict_both_sides_like_buf() {
-    let dir = paths_repo();
+    let dir = paths_repo("breaking-paths");
     let git_ref = ".git#branch=main";
     for flags in [
         &["--path", "proto/a"][..],
@@ -354,6 +354,8 @@ fn path_and_exclude_path_restrict_both_sides_like_buf() {
         args.extend_from_slice(flags);
         same_with_errors(&dir, &args);
     }
+    let absolute = dir.join("proto/a").to_string_lossy().into_owned();
+    same_with_errors(&dir, &["--against", git_ref, "--path", &absolute]);
     // buf compares the values with an image's file names as they are, so the first finds
     // nothing and the second excludes nothing there.
     same_with_errors(&dir, &["--against", "old.binpb", "--path", "proto/a"]);
@@ -365,7 +367,7 @@ fn path_and_exclude_path_restrict_both_sides_like_buf() {
 
 #[test]
 fn against_config_describes_the_against_input_like_buf() {
-    let dir = paths_repo();
+    let dir = paths_repo("breaking-against-config");
     for config in [
         "version: v2\nmodules:\n  - path: old/src\n",
         "{version: v2, modules: [{path: old/src, includes: [old/src/a/x]}]}",
