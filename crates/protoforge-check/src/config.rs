@@ -56,6 +56,9 @@ pub struct BreakingConfig {
 pub struct ModuleConfig {
     /// The module root, relative to the directory holding `buf.yaml` (`.` for v1).
     pub path: PathBuf,
+    /// The directories under the root that make up the module (v2 `includes`), relative to
+    /// the module root; empty when the whole root is the module.
+    pub includes: Vec<PathBuf>,
     /// Directories under the root that are not part of the module (v2 `excludes`, v1
     /// `build.excludes`), relative to the module root.
     pub excludes: Vec<PathBuf>,
@@ -119,10 +122,46 @@ impl ModuleConfig {
     pub fn default_v2() -> ModuleConfig {
         ModuleConfig {
             path: PathBuf::from("."),
+            includes: Vec::new(),
             excludes: Vec::new(),
             lint: LintConfig::default(),
             breaking: BreakingConfig::default(),
         }
+    }
+
+    /// How buf names the module in errors, given its root as shown (`shown`): `path: "shown"`,
+    /// then its includes and excludes (workspace-relative, one quoted, several as a sorted
+    /// list).
+    pub fn describe(&self, shown: &str) -> String {
+        let full = |p: &PathBuf| {
+            if self.path.as_os_str() == "." {
+                p.to_string_lossy().into_owned()
+            } else {
+                format!("{}/{}", self.path.to_string_lossy(), p.to_string_lossy())
+            }
+        };
+        let list = |paths: &[PathBuf]| {
+            let mut v: Vec<String> = paths.iter().map(full).collect();
+            v.sort();
+            match v.as_slice() {
+                [one] => format!("{one:?}"),
+                many => format!(
+                    "[{}]",
+                    many.iter()
+                        .map(|p| format!("{p:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }
+        };
+        let mut s = format!("path: {shown:?}");
+        if !self.includes.is_empty() {
+            s.push_str(&format!(", includes: {}", list(&self.includes)));
+        }
+        if !self.excludes.is_empty() {
+            s.push_str(&format!(", excludes: {}", list(&self.excludes)));
+        }
+        s
     }
 }
 
@@ -373,6 +412,7 @@ fn parse_v1(text: &str, version: &str) -> Result<BufConfig, String> {
             .collect();
         modules.push(ModuleConfig {
             path: PathBuf::from(root),
+            includes: Vec::new(),
             excludes: module_excludes,
             // v1 paths are relative to each root already.
             lint: lint_config(version, &lint, ".", false)?,
@@ -413,15 +453,7 @@ fn parse_v2(text: &str) -> Result<BufConfig, String> {
                 )
             })?,
         };
-        let includes = m
-            .includes
-            .unwrap_or_default()
-            .iter()
-            .map(|p| normalize("includes", p))
-            .collect::<Result<Vec<_>, _>>()?;
-        if !includes.is_empty() {
-            return Err("module includes are not supported by protoforge".to_string());
-        }
+        let includes = module_includes(&dir, &m.includes.unwrap_or_default())?;
         let mut excludes = Vec::new();
         for e in m.excludes.unwrap_or_default() {
             let e = normalize("invalid exclude path", &e).map_err(|e| {
@@ -437,7 +469,10 @@ fn parse_v2(text: &str) -> Result<BufConfig, String> {
                 ));
             }
             match rel(&dir, &e) {
-                Some(r) => excludes.push(PathBuf::from(r)),
+                Some(r) if excludes.contains(&r) => {
+                    return Err(format!("duplicate exclude {r:?}"));
+                }
+                Some(r) => excludes.push(r),
                 None => {
                     return Err(format!(
                         "exclude path {e:?} does not reside within module directory {dir:?}"
@@ -445,6 +480,7 @@ fn parse_v2(text: &str) -> Result<BufConfig, String> {
                 }
             }
         }
+        check_includes_against_excludes(&dir, &includes, &excludes)?;
         let (lint, lint_own) = match m.lint {
             Some(l) if !l.is_empty() => (l, true),
             _ => (top_lint.clone(), false),
@@ -460,7 +496,8 @@ fn parse_v2(text: &str) -> Result<BufConfig, String> {
         };
         modules.push(ModuleConfig {
             path: PathBuf::from(&dir),
-            excludes,
+            includes: includes.into_iter().map(PathBuf::from).collect(),
+            excludes: excludes.into_iter().map(PathBuf::from).collect(),
             lint: lint_config("v2", &lint, &dir, lint_own)?,
             breaking: breaking_config(&breaking, &dir, breaking_own)?,
         });
@@ -469,6 +506,85 @@ fn parse_v2(text: &str) -> Result<BufConfig, String> {
         version: "v2".to_string(),
         modules,
     })
+}
+
+/// A v2 module's `includes`, relative to the module directory `dir`, or buf's error for one
+/// that is not a directory strictly inside `dir`, repeats, or lies inside another.
+fn module_includes(dir: &str, list: &[String]) -> Result<Vec<String>, String> {
+    let mut full: Vec<String> = Vec::new();
+    for p in list {
+        let p =
+            normalize("includes", p).map_err(|e| e.replacen("includes: invalid path: ", "", 1))?;
+        if p == dir {
+            return Err(format!(
+                "include path {p:?} is equal to module directory {dir:?}"
+            ));
+        }
+        if rel(dir, &p).is_none() {
+            return Err(format!(
+                "include path {p:?} does not reside within module directory {dir:?}"
+            ));
+        }
+        if Path::new(&p).extension().is_some_and(|x| x == "proto") {
+            return Err(format!(
+                "includes can only be directories but file {p:?} discovered"
+            ));
+        }
+        if full.contains(&p) {
+            return Err(format!("duplicate include {p:?}"));
+        }
+        full.push(p);
+    }
+    for inner in &full {
+        if let Some(outer) = full.iter().find(|o| *o != inner && rel(o, inner).is_some()) {
+            return Err(format!(
+                "include {inner:?} is within include {outer:?} which is not allowed"
+            ));
+        }
+    }
+    Ok(full.iter().filter_map(|p| rel(dir, p)).collect())
+}
+
+/// buf's rules between a module's `includes` and `excludes` (both relative to `dir`): no path
+/// is both, no include lies under an exclude, and with includes every exclude lies under one.
+fn check_includes_against_excludes(
+    dir: &str,
+    includes: &[String],
+    excludes: &[String],
+) -> Result<(), String> {
+    let full = |p: &str| {
+        if dir == "." {
+            p.to_string()
+        } else {
+            format!("{dir}/{p}")
+        }
+    };
+    for i in includes {
+        if excludes.contains(i) {
+            return Err(format!(
+                "{:?} is both an include path and an exclude path",
+                full(i)
+            ));
+        }
+        if let Some(e) = excludes.iter().find(|e| rel(e, i).is_some()) {
+            return Err(format!(
+                "{:?} (an include path) is a subdirectory of {:?} (an exclude path)",
+                full(i),
+                full(e)
+            ));
+        }
+    }
+    if !includes.is_empty() {
+        for e in excludes {
+            if !includes.iter().any(|i| rel(i, e).is_some()) {
+                return Err(format!(
+                    "include paths are specified but {:?} is not contained within any of them",
+                    full(e)
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn lint_config(version: &str, ext: &ExtLint, dir: &str, own: bool) -> Result<LintConfig, String> {

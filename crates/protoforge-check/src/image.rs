@@ -35,6 +35,17 @@ impl Image {
         excludes: &[PathBuf],
         others: &[PathBuf],
     ) -> Result<Image, String> {
+        Image::build_selected(root, &[], excludes, others)
+    }
+
+    /// [`Image::build_in_workspace`] for a module made of only the directories `includes`
+    /// under `root` (relative to it; empty means all of `root`), minus `excludes`.
+    pub fn build_selected(
+        root: &Path,
+        includes: &[PathBuf],
+        excludes: &[PathBuf],
+        others: &[PathBuf],
+    ) -> Result<Image, String> {
         let excludes: Vec<PathBuf> = excludes
             .iter()
             .map(|e| {
@@ -46,7 +57,15 @@ impl Image {
             })
             .collect();
         let mut names = Vec::new();
-        walk(root, root, &excludes, &mut names)?;
+        if includes.is_empty() {
+            walk(root, root, &excludes, &mut names)?;
+        }
+        for include in includes {
+            let dir = root.join(include);
+            if dir.is_dir() {
+                walk(root, &dir, &excludes, &mut names)?;
+            }
+        }
         names.sort();
         let root_str = root.to_string_lossy();
         let mut compiler = protoforge_compile::Compiler::new().include_path(root_str.as_ref());

@@ -28,6 +28,15 @@ struct BreakingArgs {
     /// A `buf.yaml` to use instead of the input's (a file path or the YAML text).
     #[arg(long = "config")]
     config: Option<String>,
+    /// The `buf.yaml` (a file path or the YAML text) describing the against input's modules.
+    #[arg(long = "against-config")]
+    against_config: Option<String>,
+    /// Limit to these files or directories (as seen from the current directory); repeatable.
+    #[arg(long = "path")]
+    path: Vec<String>,
+    /// Leave out these files or directories; repeatable.
+    #[arg(long = "exclude-path")]
+    exclude_path: Vec<String>,
     /// `text` (default) or `json`.
     #[arg(long = "error-format", default_value = "text")]
     error_format: String,
@@ -52,26 +61,15 @@ pub fn main(argv: &[String]) -> Result<ExitCode, String> {
     }
     let input = args.input.clone().unwrap_or_else(|| PathBuf::from("."));
     let modules = match &args.config {
-        Some(c) => {
-            let text = if Path::new(c).is_file() {
-                std::fs::read_to_string(c).map_err(|e| format!("{c}: {e}"))?
-            } else {
-                c.clone()
-            };
-            let config = BufConfig::parse(&text)?;
-            let version = config.version.clone();
-            let mut modules: Vec<(String, ModuleConfig)> = config
-                .modules
-                .into_iter()
-                .map(|m| (version.clone(), m))
-                .collect();
-            if modules.is_empty() {
-                modules.push((version, ModuleConfig::default_v2()));
-            }
-            modules
-        }
-        None => against::workspace_modules(&input)?,
+        Some(c) => config_modules(c)?,
+        None => against::workspace_modules(&input).map_err(|e| format!("Failure: {e}"))?,
     };
+    let spec = against::parse(&args.against)?;
+    let against_modules = match args.against_config.as_deref() {
+        Some(c) => Some(against_workspace(&spec, config_modules(c)?)?),
+        None => None,
+    };
+    let paths = Selection::new(&input, &args.path, &args.exclude_path, &modules)?;
     for (_, module) in &modules {
         for w in deprecation_warnings(&module.breaking) {
             eprintln!("WARN\t{w}");
@@ -79,13 +77,42 @@ pub fn main(argv: &[String]) -> Result<ExitCode, String> {
     }
     let mut current = Vec::with_capacity(modules.len());
     for i in 0..modules.len() {
-        current.push(against::build_module(&input, &modules, i)?);
+        let image = against::build_module(&input, &modules, i)?;
+        let module = &modules[i].1;
+        if !image.is_target.iter().any(|&t| t) {
+            let shown = display_prefix(&input.join(&module.path));
+            let shown = shown.trim_end_matches('/');
+            return Err(format!(
+                "Failure: Module \"{}\" had no .proto files",
+                module.describe(if shown.is_empty() { "." } else { shown })
+            ));
+        }
+        current.push(image);
     }
-    let spec = against::parse(&args.against)?;
+    if paths.is_active() {
+        for (image, (_, module)) in current.iter_mut().zip(&modules) {
+            paths.restrict(image, Some(&module.path), &paths.current);
+        }
+        if !current.iter().any(|i| i.is_target.iter().any(|&t| t)) {
+            return Err("Failure: no .proto files were targeted. This can occur if no .proto files are found in your input, --path points to files that do not exist, or --exclude-path excludes all files.".to_string());
+        }
+    }
     let scratch = std::env::temp_dir().join(format!("protoforge-breaking-{}", std::process::id()));
-    let previous = against::load_all(&spec, &scratch);
+    let previous = against::load_modules(&spec, &scratch, against_modules.as_deref());
     let _ = std::fs::remove_dir_all(&scratch);
-    let previous = previous?;
+    let mut previous = previous?;
+    if paths.is_active() {
+        let seen = paths.seen_from(&spec)?;
+        for (module, image) in &mut previous {
+            paths.restrict(image, module.as_deref(), &seen);
+        }
+        if matches!(spec, against::Against::ImageFile(_))
+            && !previous.iter().any(|(_, i)| i.is_target.iter().any(|&t| t))
+        {
+            return Err("Failure: image contains no files".to_string());
+        }
+    }
+    let previous: Vec<Image> = previous.into_iter().map(|(_, image)| image).collect();
     let mut pairs: Vec<usize> = (0..modules.len()).collect();
     if pairs.len() > previous.len() && same_breaking_configs(&modules) {
         pairs = modules_in(&current, &previous);
@@ -148,6 +175,259 @@ pub fn main(argv: &[String]) -> Result<ExitCode, String> {
     } else {
         ExitCode::from(EXIT_FINDINGS)
     })
+}
+
+/// The modules a `--config`/`--against-config` value (a file path or the YAML text) describes.
+fn config_modules(value: &str) -> Result<Vec<(String, ModuleConfig)>, String> {
+    let text = if Path::new(value).is_file() {
+        std::fs::read_to_string(value).map_err(|e| format!("{value}: {e}"))?
+    } else {
+        value.to_string()
+    };
+    let config =
+        BufConfig::parse(&text).map_err(|e| format!("Failure: decode config file: {e}"))?;
+    let version = config.version.clone();
+    let mut modules: Vec<(String, ModuleConfig)> = config
+        .modules
+        .into_iter()
+        .map(|m| (version.clone(), m))
+        .collect();
+    if modules.is_empty() {
+        modules.push((version, ModuleConfig::default_v2()));
+    }
+    Ok(modules)
+}
+
+/// The modules of an `--against-config` workspace (rooted at the current directory, like the
+/// file's own) that lie in the against directory, with paths made relative to it; buf's error
+/// when there are none.
+fn against_workspace(
+    spec: &against::Against,
+    modules: Vec<(String, ModuleConfig)>,
+) -> Result<Vec<(String, ModuleConfig)>, String> {
+    let against::Against::Dir(dir) = spec else {
+        return Ok(modules);
+    };
+    let dir = lexical(&[&dir.to_string_lossy()]);
+    let mut inside = Vec::new();
+    for (version, mut m) in modules.iter().cloned() {
+        let r = relative(&dir, &lexical(&[&m.path.to_string_lossy()]));
+        if r == ".." || r.starts_with("../") {
+            continue;
+        }
+        m.path = PathBuf::from(r);
+        inside.push((version, m));
+    }
+    if inside.is_empty() {
+        let names: Vec<String> = modules
+            .iter()
+            .map(|(_, m)| m.path.to_string_lossy().into_owned())
+            .collect();
+        return Err(format!(
+            "Failure: input {dir:?} did not contain modules found in workspace [{}]",
+            names.join(" ")
+        ));
+    }
+    Ok(inside)
+}
+
+/// `--path` and `--exclude-path`: which files' changes are reported. Both inputs are
+/// restricted; each value names a file or directory as seen from the current directory.
+struct Selection {
+    /// The values as given, normalised (for image files, whose names they are compared to).
+    given: (Vec<String>, Vec<String>),
+    /// The values relative to the input's root.
+    current: (Vec<String>, Vec<String>),
+}
+
+impl Selection {
+    /// Reads the flags, with buf's errors for a value outside the input, equal to it, or
+    /// naming a module directory.
+    fn new(
+        input: &Path,
+        paths: &[String],
+        excludes: &[String],
+        modules: &[(String, ModuleConfig)],
+    ) -> Result<Selection, String> {
+        if let Some(p) = paths.iter().chain(excludes).find(|p| p.starts_with('/')) {
+            return Err(format!("Failure: {p}: expected to be relative"));
+        }
+        let given = (
+            paths.iter().map(|p| lexical(&[p])).collect::<Vec<_>>(),
+            excludes.iter().map(|p| lexical(&[p])).collect::<Vec<_>>(),
+        );
+        let current = (
+            relative_all(input, &given.0)?,
+            relative_all(input, &given.1)?,
+        );
+        for p in &current.0 {
+            if p == "." {
+                return Err("Failure: given input is equal to a value of --path, this has no effect and is disallowed".to_string());
+            }
+            if modules.iter().any(|(_, m)| Path::new(p) == m.path) {
+                return Err(format!(
+                    "Failure: module {p:?} was specified with --path, specify this module path directly as an input"
+                ));
+            }
+        }
+        for p in &current.1 {
+            if modules.iter().any(|(_, m)| Path::new(p) == m.path) {
+                return Err(format!(
+                    "Failure: module {p:?} was specified with --exclude-path, this flag cannot be used to specify module directories"
+                ));
+            }
+        }
+        Ok(Selection { given, current })
+    }
+
+    fn is_active(&self) -> bool {
+        !self.given.0.is_empty() || !self.given.1.is_empty()
+    }
+
+    /// The values as the against input sees them: relative to its directory (buf resolves
+    /// them there too, so a value outside it is an error), as given for an image file.
+    fn seen_from(&self, spec: &against::Against) -> Result<(Vec<String>, Vec<String>), String> {
+        let base = match spec {
+            against::Against::ImageFile(_) => return Ok(self.given.clone()),
+            against::Against::Dir(p) => p.clone(),
+            against::Against::Git { repo, subdir, .. } => {
+                let repo = if repo.file_name().is_some_and(|n| n == ".git") {
+                    repo.parent().map(Path::to_path_buf).unwrap_or_default()
+                } else {
+                    repo.clone()
+                };
+                repo.join(subdir)
+            }
+        };
+        Ok((
+            relative_all(&base, &self.given.0)?,
+            relative_all(&base, &self.given.1)?,
+        ))
+    }
+
+    /// Leaves only the selected files of `image` as targets, and of the rest only the files
+    /// those import (directly or not), as imports; `module` is its directory under the root
+    /// the `(paths, excludes)` are relative to (`None`: file names are full paths).
+    fn restrict(
+        &self,
+        image: &mut Image,
+        module: Option<&Path>,
+        (paths, excludes): &(Vec<String>, Vec<String>),
+    ) {
+        let under = |name: &str, p: &String| {
+            p == "."
+                || name == p
+                || name
+                    .strip_prefix(p.as_str())
+                    .is_some_and(|r| r.starts_with('/'))
+        };
+        for (file, target) in image.files.iter().zip(image.is_target.iter_mut()) {
+            let name = match module {
+                Some(m) if m.as_os_str() != "." => lexical(&[&m.to_string_lossy(), file.name()]),
+                _ => file.name().to_string(),
+            };
+            let keep = (paths.is_empty() || paths.iter().any(|p| under(&name, p)))
+                && !excludes.iter().any(|p| under(&name, p));
+            *target = *target && keep;
+        }
+        // Files come after their imports, so one backward pass finds everything reachable.
+        let mut needed: std::collections::HashSet<String> = std::collections::HashSet::new();
+        for (file, target) in image.files.iter().zip(&image.is_target).rev() {
+            if *target || needed.contains(file.name()) {
+                needed.insert(file.name().to_string());
+                needed.extend(file.dependency.iter().cloned());
+            }
+        }
+        let flags: Vec<bool> = image
+            .files
+            .iter()
+            .map(|f| needed.contains(f.name()))
+            .collect();
+        let mut i = 0;
+        image.files.retain(|_| {
+            i += 1;
+            flags[i - 1]
+        });
+        let mut i = 0;
+        image.is_target.retain(|_| {
+            i += 1;
+            flags[i - 1]
+        });
+        if image.unused_imports.len() == flags.len() {
+            let mut i = 0;
+            image.unused_imports.retain(|_| {
+                i += 1;
+                flags[i - 1]
+            });
+        }
+    }
+}
+
+/// Each of `paths` (normalised, relative to the current directory) relative to `base`, or
+/// buf's error for one outside it.
+fn relative_all(base: &Path, paths: &[String]) -> Result<Vec<String>, String> {
+    let base = lexical(&[&base.to_string_lossy()]);
+    paths
+        .iter()
+        .map(|p| {
+            let r = relative(&base, p);
+            if r == ".." || r.starts_with("../") {
+                Err(format!("Failure: {r}: is outside the context directory"))
+            } else {
+                Ok(r)
+            }
+        })
+        .collect()
+}
+
+/// `path` relative to `base`, both normalised and relative to the current directory.
+fn relative(base: &str, path: &str) -> String {
+    let cwd = std::env::current_dir()
+        .map(|d| d.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    let abs = |p: &str| {
+        if p.starts_with('/') {
+            lexical(&[p])
+        } else {
+            lexical(&[&cwd, p])
+        }
+    };
+    let (b, p) = (abs(base), abs(path));
+    let b: Vec<&str> = b.split('/').filter(|s| !s.is_empty()).collect();
+    let p: Vec<&str> = p.split('/').filter(|s| !s.is_empty()).collect();
+    let common = b.iter().zip(&p).take_while(|(x, y)| x == y).count();
+    let mut out: Vec<&str> = vec![".."; b.len() - common];
+    out.extend(&p[common..]);
+    if out.is_empty() {
+        ".".to_string()
+    } else {
+        out.join("/")
+    }
+}
+
+/// The parts joined and normalised: `/` separators, no `.`, `..` folded, `.` when empty. A
+/// leading `/` is kept; `..` that cannot fold stays.
+fn lexical(parts: &[&str]) -> String {
+    let joined = parts.join("/").replace('\\', "/");
+    let mut out: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if out.last().is_some_and(|l| *l != "..") => {
+                out.pop();
+            }
+            p => out.push(p),
+        }
+    }
+    let body = out.join("/");
+    match (
+        parts.first().is_some_and(|f| f.starts_with('/')),
+        body.is_empty(),
+    ) {
+        (true, _) => format!("/{body}"),
+        (false, true) => ".".to_string(),
+        (false, false) => body,
+    }
 }
 
 /// Whether every module has the same breaking settings (then modules the against side does

@@ -249,3 +249,155 @@ fn deprecated_rules_warn_as_buf_does() {
         .replace("\u{1b}[0m", "");
     assert_eq!(String::from_utf8_lossy(&ours.stderr), plain);
 }
+
+/// Runs both tools on `args` in `dir`; stdout, stderr and exit code must be equal.
+fn same_with_errors(dir: &Path, args: &[&str]) {
+    let ours = protoforge(dir, args);
+    let mut buf_args = vec!["breaking"];
+    buf_args.extend_from_slice(args);
+    let theirs = buf(dir, &buf_args);
+    assert_eq!(
+        String::from_utf8_lossy(&ours.stdout),
+        String::from_utf8_lossy(&theirs.stdout),
+        "stdout of {args:?}"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&ours.stderr),
+        String::from_utf8_lossy(&theirs.stderr),
+        "stderr of {args:?}"
+    );
+    assert_eq!(
+        ours.status.code(),
+        theirs.status.code(),
+        "exit code of {args:?}"
+    );
+}
+
+/// A v2 module `proto` under git whose `main` has fields the work tree deleted, in `a/a.proto`
+/// (which imports `b/b.proto`), `a/x/x.proto`, `b/b.proto`; `a/gone.proto` is deleted; `old/`
+/// holds the previous tree with its module at `old/src`. Each test passes its own `name`.
+fn paths_repo(name: &str) -> PathBuf {
+    let dir = protoforge_test_support::temp_dir("cli", name);
+    let before: &[(&str, &str)] = &[
+        ("buf.yaml", "version: v2\nmodules:\n  - path: proto\n"),
+        (
+            "proto/a/a.proto",
+            "syntax = \"proto3\";\npackage a;\nimport \"b/b.proto\";\nmessage Foo { b.Baz f = 1; string g = 2; }\n",
+        ),
+        (
+            "proto/a/gone.proto",
+            "syntax = \"proto3\";\npackage a;\nmessage Gone {}\n",
+        ),
+        (
+            "proto/a/x/x.proto",
+            "syntax = \"proto3\";\npackage a.x;\nmessage Bar { string f = 1; }\n",
+        ),
+        (
+            "proto/b/b.proto",
+            "syntax = \"proto3\";\npackage b;\nmessage Baz { string f = 1; }\n",
+        ),
+    ];
+    protoforge_test_support::write_files(&dir, before);
+    for (name, text) in &before[1..] {
+        let name = name.replacen("proto/", "old/src/", 1);
+        protoforge_test_support::write_files(&dir, &[(name.as_str(), *text)]);
+    }
+    git(&dir, &["init", "-q", "-b", "main"]);
+    git(&dir, &["add", "buf.yaml", "proto"]);
+    git(&dir, &["commit", "-q", "-m", "before"]);
+    std::fs::remove_file(dir.join("proto/a/gone.proto")).expect("delete");
+    protoforge_test_support::write_files(
+        &dir,
+        &[
+            (
+                "proto/a/a.proto",
+                "syntax = \"proto3\";\npackage a;\nimport \"b/b.proto\";\nmessage Foo { b.Baz f = 1; }\n",
+            ),
+            (
+                "proto/a/x/x.proto",
+                "syntax = \"proto3\";\npackage a.x;\nmessage Bar {}\n",
+            ),
+            (
+                "proto/b/b.proto",
+                "syntax = \"proto3\";\npackage b;\nmessage Baz {}\n",
+            ),
+        ],
+    );
+    let out = buf(&dir, &["build", "old/src", "-o", "old.binpb"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir
+}
+
+#[test]
+fn path_and_exclude_path_restrict_both_sides_like_buf() {
+    let dir = paths_repo("breaking-paths");
+    let git_ref = ".git#branch=main";
+    for flags in [
+        &["--path", "proto/a"][..],
+        &["--path", "proto/a/x", "--path", "./proto/b/b.proto"],
+        &["--path", "proto/a", "--exclude-path", "proto/a/x"],
+        &["--path", "proto/a", "--exclude-imports"],
+        &["--exclude-path", "proto/nope"],
+        // buf's errors.
+        &["--path", "proto/a/gone.proto"],
+        &["--exclude-path", "proto/a", "--exclude-path", "proto/b"],
+        &["--path", "."],
+        &["--path", "proto"],
+        &["--exclude-path", "proto"],
+        &["--path", "../elsewhere"],
+    ] {
+        let mut args = vec!["--against", git_ref];
+        args.extend_from_slice(flags);
+        same_with_errors(&dir, &args);
+    }
+    let absolute = dir.join("proto/a").to_string_lossy().into_owned();
+    same_with_errors(&dir, &["--against", git_ref, "--path", &absolute]);
+    // buf compares the values with an image's file names as they are, so the first finds
+    // nothing and the second excludes nothing there.
+    same_with_errors(&dir, &["--against", "old.binpb", "--path", "proto/a"]);
+    same_with_errors(
+        &dir,
+        &["--against", "old.binpb", "--exclude-path", "proto/a/x"],
+    );
+}
+
+#[test]
+fn against_config_describes_the_against_input_like_buf() {
+    let dir = paths_repo("breaking-against-config");
+    for config in [
+        "version: v2\nmodules:\n  - path: old/src\n",
+        "{version: v2, modules: [{path: old/src, includes: [old/src/a/x]}]}",
+        "{version: v2, modules: [{path: old/src, excludes: [old/src/a/x]}]}",
+        // Module paths are relative to the current directory, not to the against input.
+        "{version: v2, modules: [{path: src}]}",
+        "{version: v2, modules: [{path: src, includes: [src]}]}",
+        "version: v9",
+    ] {
+        same_with_errors(&dir, &["--against", "old", "--against-config", config]);
+    }
+    same_with_errors(
+        &dir,
+        &[
+            "--against",
+            ".git#branch=main",
+            "--against-config",
+            "{version: v2, modules: [{path: proto, includes: [proto/b]}]}",
+        ],
+    );
+    std::fs::write(
+        dir.join("buf.yaml"),
+        "version: v2\nmodules:\n  - path: proto\n    includes: [proto/a, proto/b]\n    excludes: [proto/a/x]\n",
+    )
+    .expect("write buf.yaml");
+    same_with_errors(&dir, &["--against", ".git#branch=main"]);
+    std::fs::write(
+        dir.join("buf.yaml"),
+        "version: v2\nmodules:\n  - path: proto\n    includes: [proto/zz]\n",
+    )
+    .expect("write buf.yaml");
+    same_with_errors(&dir, &["--against", ".git#branch=main"]);
+}

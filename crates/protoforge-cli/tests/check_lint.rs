@@ -186,3 +186,68 @@ fn a_tree_without_buf_yaml_gets_v1_defaults_like_buf() {
     same(&dir, &[]);
     same(&dir, &["--error-format=json"]);
 }
+
+/// Runs both tools on `args` in `dir`; stdout, stderr and exit code must be equal.
+fn same_with_errors(dir: &Path, args: &[&str]) {
+    let ours = run(Path::new(env!("CARGO_BIN_EXE_protoforge")), dir, args);
+    let theirs = run(&protoforge_test_support::buf_path(), dir, args);
+    assert_eq!(
+        String::from_utf8_lossy(&ours.stdout),
+        String::from_utf8_lossy(&theirs.stdout),
+        "stdout of lint {args:?}"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&ours.stderr),
+        String::from_utf8_lossy(&theirs.stderr),
+        "stderr of lint {args:?}"
+    );
+    assert_eq!(
+        ours.status.code(),
+        theirs.status.code(),
+        "exit code of lint {args:?}"
+    );
+}
+
+#[test]
+fn module_includes_select_directories_like_buf() {
+    let dir = tree(
+        "includes",
+        &[
+            (
+                "proto/a/a.proto",
+                "syntax = \"proto3\";\npackage a;\nmessage foo {}\n",
+            ),
+            (
+                "proto/a/x/x.proto",
+                "syntax = \"proto3\";\npackage a.x;\nmessage bar {}\n",
+            ),
+            (
+                "proto/b/b.proto",
+                "syntax = \"proto3\";\npackage b;\nmessage baz {}\n",
+            ),
+        ],
+    );
+    let module = |rest: &str| format!("version: v2\nmodules:\n  - path: proto\n{rest}");
+    for rest in [
+        "    includes: [proto/a]\n",
+        "    includes: [./proto/a/, proto/b]\n",
+        "    includes: [proto/a]\n    excludes: [proto/a/x]\n",
+        // Each of buf's configuration errors.
+        "    includes: [proto/a]\n    excludes: [proto/b]\n",
+        "    includes: [proto/a/x]\n    excludes: [proto/a]\n",
+        "    includes: [proto/a]\n    excludes: [proto/a]\n",
+        "    includes: [proto]\n",
+        "    includes: [other]\n",
+        "    includes: [proto/a, proto/a/x]\n",
+        "    includes: [proto/a, proto/a]\n",
+        "    includes: [proto/a/x.proto]\n",
+        "    includes: [../x]\n",
+        "    includes: [proto/a]\n    excludes: [proto/a/x, proto/a/x]\n",
+        // No files left.
+        "    includes: [proto/zz, proto/yy]\n    excludes: [proto/zz/q]\n",
+        "    excludes: [proto/a, proto/b]\n",
+    ] {
+        std::fs::write(dir.join("buf.yaml"), module(rest)).expect("write buf.yaml");
+        same_with_errors(&dir, &[]);
+    }
+}

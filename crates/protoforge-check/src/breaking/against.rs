@@ -188,7 +188,12 @@ pub fn build_dir(dir: &Path) -> Result<Image, String> {
         return Err(format!("{}: does not exist", dir.display()));
     }
     let (_, module) = module_of(dir)?;
-    Image::build(&dir.join(&module.path), &module.excludes)
+    Image::build_selected(
+        &dir.join(&module.path),
+        &module.includes,
+        &module.excludes,
+        &[],
+    )
 }
 
 /// Loads the previous image `against` names; `scratch` is an empty directory git trees are
@@ -256,14 +261,28 @@ pub fn build_module(
         .filter(|(i, _)| *i != index)
         .map(|(_, (_, o))| dir.join(&o.path))
         .collect();
-    Image::build_in_workspace(&dir.join(&m.path), &m.excludes, &others)
+    Image::build_selected(&dir.join(&m.path), &m.includes, &m.excludes, &others)
 }
 
 /// The previous images `against` names, one per module of its workspace (one for an image
 /// file); `scratch` is an empty directory git trees are written to.
 pub fn load_all(against: &Against, scratch: &Path) -> Result<Vec<Image>, String> {
+    Ok(load_modules(against, scratch, None)?
+        .into_iter()
+        .map(|(_, image)| image)
+        .collect())
+}
+
+/// [`load_all`] with each image's module directory (relative to the against input's root;
+/// `None` for an image file), the modules taken from `config` (`--against-config`) when
+/// given instead of the against input's own `buf.yaml`.
+pub fn load_modules(
+    against: &Against,
+    scratch: &Path,
+    config: Option<&[(String, ModuleConfig)]>,
+) -> Result<Vec<(Option<PathBuf>, Image)>, String> {
     let dir = match against {
-        Against::ImageFile(_) => return Ok(vec![load(against, scratch)?]),
+        Against::ImageFile(_) => return Ok(vec![(None, load(against, scratch)?)]),
         Against::Dir(p) => p.clone(),
         Against::Git {
             repo,
@@ -274,8 +293,16 @@ pub fn load_all(against: &Against, scratch: &Path) -> Result<Vec<Image>, String>
     if !dir.is_dir() {
         return Err(format!("{}: does not exist", dir.display()));
     }
-    let modules = workspace_modules(&dir)?;
+    let modules = match config {
+        Some(m) => m.to_vec(),
+        None => workspace_modules(&dir)?,
+    };
     (0..modules.len())
-        .map(|i| build_module(&dir, &modules, i))
+        .map(|i| {
+            Ok((
+                Some(modules[i].1.path.clone()),
+                build_module(&dir, &modules, i)?,
+            ))
+        })
         .collect()
 }

@@ -401,14 +401,18 @@ fn lint_module(
     let root = module_root(dir, &module.path);
     let no_files = || {
         LintError::Other(format!(
-            "Module \"path: \"{}\"\" had no .proto files",
-            root.display()
+            "Module \"{}\" had no .proto files",
+            module.describe(
+                root.to_string_lossy()
+                    .trim_start_matches("./")
+                    .trim_end_matches('/')
+            )
         ))
     };
     if !root.is_dir() {
         return Err(no_files());
     }
-    let mut image = Image::build_in_workspace(&root, &module.excludes, others)
+    let mut image = Image::build_selected(&root, &module.includes, &module.excludes, others)
         .map_err(|e| compile_error(&e, &module.path))?;
     if !image.is_target.iter().any(|&t| t) {
         return Err(no_files());
