@@ -80,10 +80,13 @@ fn run(files: &[FileDescriptorProto]) -> Vec<String> {
     for f in deps {
         pool.add_file(f.clone());
     }
-    pool.add_file(target.clone());
+    let names = pool.add_file(target.clone());
     let spans = spans_of(target);
-    check(target, &pool, &spans, false)
+    let checked = check(target, &pool, &spans, &names, false);
+    checked
+        .build
         .iter()
+        .chain(&checked.rest)
         .filter(|d| d.is_error())
         .map(render)
         .collect()
