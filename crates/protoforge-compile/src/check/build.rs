@@ -140,6 +140,11 @@ impl<'a> Checker<'a> {
         for &j in &m.nested {
             self.build_message(j);
         }
+        for name in &msg.reserved_name {
+            if name.len() > MAX_RESERVED_NAME_LENGTH {
+                self.error(&m.path, Loc::Name, "Reserved name too long.".into());
+            }
+        }
         self.symbol_added(&m.path, Loc::Name);
 
         let ranges: Vec<(i32, i32)> = msg
@@ -346,6 +351,11 @@ impl<'a> Checker<'a> {
                     Loc::Element,
                     "Reserved range end number must be greater than start number.".into(),
                 );
+            }
+        }
+        for name in &en.reserved_name {
+            if name.len() > MAX_RESERVED_NAME_LENGTH {
+                self.error(&e.path, Loc::Name, "Reserved name too long.".into());
             }
         }
         self.symbol_added(&e.path, Loc::Name);
@@ -739,6 +749,9 @@ impl<'a> Checker<'a> {
 
 /// The most fields a message may have.
 const MAX_FIELDS_PER_MESSAGE: usize = 65_535;
+
+/// The longest reserved name protoc stores (its lengths are 16-bit).
+const MAX_RESERVED_NAME_LENGTH: usize = u16::MAX as usize;
 
 /// The number protoc proposes after a duplicate field number: one past the run of used
 /// numbers (fields, extension ranges, reserved ranges) that starts at 1.

@@ -464,3 +464,18 @@ fn proto3_optional_only_in_proto3() {
         "-: Fields with proto3_optional set must be a member of a one-field oneof"
     );
 }
+
+#[test]
+fn reserved_name_too_long_points_at_the_message() {
+    let mut files = golden("grpc", "grpc/health/v1/health.proto");
+    let target = files.last_mut().unwrap();
+    let (mi, m) = message_mut(target, "HealthCheckRequest");
+    m.reserved_name.push("r".repeat(65_536));
+    m.reserved_name.push("r".repeat(65_535));
+    let target = files.last().unwrap();
+    let at = position(
+        target,
+        &[tag::file::MESSAGE_TYPE, mi as i32, tag::message::NAME],
+    );
+    assert_eq!(run(&files), [format!("{at}: Reserved name too long.")]);
+}
