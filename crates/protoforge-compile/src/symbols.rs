@@ -127,6 +127,11 @@ impl NameReport {
         self.too_long.is_empty() && self.conflicts.is_empty()
     }
 
+    /// True when some name is too long for protoc.
+    pub(crate) fn any_too_long(&self) -> bool {
+        !self.too_long.is_empty()
+    }
+
     /// Whether the name of the element at `path` is too long for protoc (which then goes on
     /// with the element named `unknown`).
     pub(crate) fn too_long(&self, path: &[i32]) -> bool {

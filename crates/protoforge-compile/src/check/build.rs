@@ -193,7 +193,7 @@ impl<'a> Checker<'a> {
             .collect();
         for f in m.fields() {
             let number = f.field.number.unwrap_or(0);
-            let name = f.field.name.as_deref().unwrap_or("");
+            let name = f.name();
             for (j, &(s, e)) in ext_ranges.iter().enumerate() {
                 if s <= number && number < e {
                     let path = child(&m.path, tag::message::EXTENSION_RANGE, j);
@@ -513,7 +513,7 @@ impl<'a> Checker<'a> {
                 extension_numbers.insert(key, f.full_name());
             }
         } else if let Some((m, numbers)) = owner {
-            let name = f.field.name.as_deref().unwrap_or("");
+            let name = f.name();
             if let Some(first) = numbers.get(&number) {
                 let next = next_available_number(m);
                 let next = if next <= i64::from(MAX_FIELD_NUMBER) {
@@ -554,13 +554,17 @@ impl<'a> Checker<'a> {
             };
             if *count > 0 && i > 0 && plain[i - 1].field.oneof_index != f.field.oneof_index {
                 let prev = &plain[i - 1];
-                let oneof_name = msg.oneof_decl[o].name.as_deref().unwrap_or("");
+                let oneof_name = if m.long_member(tag::message::ONEOF_DECL, o) {
+                    "unknown"
+                } else {
+                    msg.oneof_decl[o].name.as_deref().unwrap_or("")
+                };
                 self.error(
                     &prev.path(),
                     Loc::Type,
                     format!(
                         "Fields in the same oneof must be defined consecutively. \"{}\" cannot be defined before the completion of the \"{oneof_name}\" oneof definition.",
-                        prev.field.name.as_deref().unwrap_or("")
+                        prev.name()
                     ),
                 );
             }

@@ -168,19 +168,35 @@ struct FieldRef<'a> {
     parent_name: &'a str,
     /// True for extensions.
     is_extension: bool,
+    /// True when protoc finds the field's names too long and names it `unknown`.
+    too_long: bool,
     /// Resolved features of the field.
     features: Features,
 }
 
-impl FieldRef<'_> {
+impl<'a> FieldRef<'a> {
     /// Descriptor path of the field.
     fn path(&self) -> Vec<i32> {
         child(self.scope_path, self.list, self.index)
     }
 
-    /// Full name of the field (`pkg.Msg.field`, or `pkg.ext` for extensions).
+    /// The field's name as protoc gives it.
+    fn name(&self) -> &'a str {
+        if self.too_long {
+            "unknown"
+        } else {
+            self.field.name.as_deref().unwrap_or("")
+        }
+    }
+
+    /// Full name of the field (`pkg.Msg.field`, or `pkg.ext` for extensions) as protoc gives
+    /// it.
     fn full_name(&self) -> String {
-        join(self.parent_name, self.field.name.as_deref().unwrap_or(""))
+        if self.too_long {
+            "unknown".to_string()
+        } else {
+            join(self.parent_name, self.name())
+        }
     }
 }
 
@@ -199,6 +215,9 @@ struct MessageRef<'a> {
     /// The enums nested directly in this one, in declaration order (indices into
     /// [`FileIndex::enums`]).
     nested_enums: Vec<usize>,
+    /// The members whose names protoc finds too long: `(list, index)` (fields, extensions,
+    /// oneofs).
+    long_members: Vec<(i32, usize)>,
 }
 
 impl<'a> MessageRef<'a> {
@@ -223,9 +242,15 @@ impl<'a> MessageRef<'a> {
                 parent: Some(message),
                 parent_name: &self.full_name,
                 is_extension: false,
+                too_long: self.long_member(tag::message::FIELD, i),
                 features,
             }
         })
+    }
+
+    /// Whether protoc finds the names of element `index` of the list `list` too long.
+    fn long_member(&self, list: i32, index: usize) -> bool {
+        !self.long_members.is_empty() && self.long_members.contains(&(list, index))
     }
 
     /// The extensions declared inside the message, in declaration order.
@@ -242,6 +267,7 @@ impl<'a> MessageRef<'a> {
                 parent: Some(self.message),
                 parent_name: &self.full_name,
                 is_extension: true,
+                too_long: self.long_member(tag::message::EXTENSION, i),
                 features: self
                     .features
                     .overlay(f.options.as_ref().and_then(|o| o.features.as_ref())),
@@ -282,6 +308,8 @@ struct FileIndex<'a> {
     message_index: NameMap<String, usize>,
     /// Enums of this file by full name (index into `enums`).
     enum_index: NameMap<String, usize>,
+    /// The top-level extensions whose names protoc finds too long (indices).
+    long_extensions: Vec<usize>,
 }
 
 impl<'a> FileIndex<'a> {
@@ -298,6 +326,13 @@ impl<'a> FileIndex<'a> {
             enums: Vec::new(),
             message_index: NameMap::default(),
             enum_index: NameMap::default(),
+            long_extensions: long_members(
+                names,
+                &[],
+                &[(tag::file::EXTENSION, file.extension.len())],
+            )
+            .map(|(_, i)| i)
+            .collect(),
         };
         for (i, e) in file.enum_type.iter().enumerate() {
             index.collect_enum(
@@ -346,6 +381,16 @@ impl<'a> FileIndex<'a> {
                 names,
             ));
         }
+        let long_members = long_members(
+            names,
+            &path,
+            &[
+                (tag::message::FIELD, message.field.len()),
+                (tag::message::EXTENSION, message.extension.len()),
+                (tag::message::ONEOF_DECL, message.oneof_decl.len()),
+            ],
+        )
+        .collect();
         self.messages.push(MessageRef {
             message,
             path,
@@ -354,6 +399,7 @@ impl<'a> FileIndex<'a> {
             features,
             nested: Vec::new(),
             nested_enums,
+            long_members,
         });
         let mut nested = Vec::with_capacity(message.nested_type.len());
         for (i, m) in message.nested_type.iter().enumerate() {
@@ -391,6 +437,22 @@ impl<'a> FileIndex<'a> {
     }
 }
 
+/// The members of the element at `path` whose names protoc finds too long, among the first
+/// `len` of each list `(list, len)`: `(list, index)`.
+fn long_members<'r>(
+    names: &'r NameReport,
+    path: &'r [i32],
+    lists: &'r [(i32, usize)],
+) -> impl Iterator<Item = (i32, usize)> + 'r {
+    // Paths are built only when some name is too long.
+    let any = names.any_too_long();
+    lists
+        .iter()
+        .filter(move |_| any)
+        .flat_map(move |&(list, len)| (0..len).map(move |i| (list, i)))
+        .filter(move |&(list, i)| names.too_long(&child(path, list, i)))
+}
+
 /// The full name protoc gives the element at `path` named `name` in `scope`: `unknown` when
 /// its names are too long (see [`NameReport::too_long`]).
 fn protoc_name(scope: &str, name: Option<&str>, path: &[i32], names: &NameReport) -> String {
@@ -418,6 +480,8 @@ struct Checker<'a> {
     message_index: &'a NameMap<String, usize>,
     /// Enums of this file by full name (index into `enums`).
     enum_index: &'a NameMap<String, usize>,
+    /// The top-level extensions whose names protoc finds too long (indices).
+    long_extensions: &'a [usize],
     /// What adding the file's symbols found: reported by the build phase.
     names: &'a NameReport,
     /// Field-number suggestions requested per message (by message path).
@@ -446,6 +510,7 @@ impl<'a> Checker<'a> {
             enums: &index.enums,
             message_index: &index.message_index,
             enum_index: &index.enum_index,
+            long_extensions: &index.long_extensions,
             names,
             hints: Vec::new(),
             diags: Vec::new(),
@@ -477,6 +542,7 @@ impl<'a> Checker<'a> {
     fn file_extensions(&self) -> impl Iterator<Item = FieldRef<'a>> + 'a {
         let file_features = self.file_features;
         let package = self.package;
+        let long = self.long_extensions;
         self.file
             .extension
             .iter()
@@ -489,6 +555,7 @@ impl<'a> Checker<'a> {
                 parent: None,
                 parent_name: package,
                 is_extension: true,
+                too_long: long.contains(&i),
                 features: file_features
                     .overlay(f.options.as_ref().and_then(|o| o.features.as_ref())),
             })

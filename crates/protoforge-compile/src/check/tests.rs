@@ -479,3 +479,38 @@ fn reserved_name_too_long_points_at_the_message() {
     );
     assert_eq!(run(&files), [format!("{at}: Reserved name too long.")]);
 }
+
+#[test]
+fn a_field_named_unknown_for_its_length_is_named_so_in_later_errors() {
+    let mut files = golden("protobuf", "google/protobuf/unittest.proto");
+    let target = files.last_mut().unwrap();
+    let (mi, m) = message_mut(target, "TestAllTypes");
+    // With its camel-case and JSON forms, over the 65,535 bytes protoc stores (the JSON name
+    // computed, as in a file from source).
+    m.field[0].name = Some("Long".repeat(4_100));
+    m.field[0].json_name = None;
+    m.field[1].number = m.field[0].number;
+    let target = files.last().unwrap();
+    let field = |i: i32, part: i32| {
+        position(
+            target,
+            &[
+                tag::file::MESSAGE_TYPE,
+                mi as i32,
+                tag::message::FIELD,
+                i,
+                part,
+            ],
+        )
+    };
+    assert_eq!(
+        run(&files),
+        [
+            format!("{}: Name too long.", field(0, tag::field::NAME)),
+            format!(
+                "{}: Field number 1 has already been used in \"proto2_unittest.TestAllTypes\" by field \"unknown\". Next available field number is 2.",
+                field(1, tag::field::NUMBER)
+            ),
+        ]
+    );
+}
