@@ -1,5 +1,5 @@
 //! Linking: resolves every type name of a lowered file against the [`Pool`] the way protoc
-//! does, and turns the pool's symbol conflicts into diagnostics.
+//! does.
 //!
 //! Field types become fully qualified (`.pkg.Msg`) and named fields get their `type`
 //! (message or enum); extendees and method input/output types become fully qualified. Errors
@@ -13,7 +13,7 @@ use protoforge::descriptor::{
 use protoforge_parse::{Diagnostic, Span};
 
 use crate::span_map::{NameMap, SpanMap};
-use crate::symbols::{Pool, ResolveError, SymbolConflict, SymbolKind, join};
+use crate::symbols::{Pool, ResolveError, SymbolKind, join};
 use crate::tag;
 
 /// Resolves every name in `file` (already added to `pool`) in place and returns the errors.
@@ -59,43 +59,6 @@ pub(crate) fn link(
         }
     }
     linker.diagnostics
-}
-
-/// Diagnostics for names defined twice (from [`Pool::add_file`]).
-pub(crate) fn conflict_diagnostics(
-    file_name: &str,
-    conflicts: &[SymbolConflict],
-    spans: &SpanMap,
-) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for c in conflicts {
-        let mut name_path = c.path.clone();
-        if name_path != [tag::file::PACKAGE] {
-            name_path.push(tag::field::NAME);
-        }
-        let span = spans.get(&name_path).or_else(|| spans.nearest(&c.path));
-        out.push(at(file_name, span, c.message.clone()));
-        if let Some((scope, enum_name)) = &c.enum_value_scope {
-            // The quoted name is the value's full name or, within one file, its own name.
-            let quoted = c.message.split('"').nth(1).unwrap_or("");
-            let value = quoted.rsplit('.').next().unwrap_or(quoted);
-            let scope = if scope.is_empty() {
-                "the global scope".to_string()
-            } else {
-                format!("\"{scope}\"")
-            };
-            out.push(at(
-                file_name,
-                span,
-                format!(
-                    "Note that enum values use C++ scoping rules, meaning that enum values are \
-                     siblings of their type, not children of it.  Therefore, \"{value}\" must be \
-                     unique within {scope}, not just within \"{enum_name}\"."
-                ),
-            ));
-        }
-    }
-    out
 }
 
 fn at(file_name: &str, span: Option<Span>, message: String) -> Diagnostic {

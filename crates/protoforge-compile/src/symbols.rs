@@ -10,7 +10,8 @@
 //!
 //! This file holds the pool's files, its symbol table and the record of used files; the rest
 //! is one file a job:
-//! - `add`: adding a file's symbols, with protoc's conflict errors.
+//! - `add`: adding a file's symbols under the names protoc gives them, with the problems protoc
+//!   reports about those names.
 //! - `resolve`: import visibility and protoc's relative name lookup ([`Pool::resolve`]).
 //! - `extensions`: the index of every message's extensions ([`Pool::extensions_of`]).
 //! - `paths`: the message, enum or field at a descriptor path.
@@ -95,16 +96,76 @@ pub(crate) struct ResolveError {
     pub(crate) resolved_to: Option<String>,
 }
 
-/// A name defined twice, found while adding a file.
+/// A name protoc's `AddSymbol` refuses, found while adding a file.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub(crate) struct SymbolConflict {
     /// Descriptor path (in the added file) of the element whose name clashes.
     pub(crate) path: Vec<i32>,
-    /// protoc's message, e.g. `"Foo" is already defined in "pkg".`
-    pub(crate) message: String,
-    /// Set when the clash is between enum values of sibling enums: `(scope, enum name)`, with
-    /// `""` for the global scope; protoc then reports a second error on C++ scoping.
-    pub(crate) enum_value_scope: Option<(String, String)>,
+    /// protoc's message, e.g. `"Foo" is already defined in "pkg".`; `None` when protoc refuses
+    /// the name without one (a clash in the scope of an enum value's type only, which takes an
+    /// element named `unknown` for being too long; the note follows alone).
+    pub(crate) message: Option<String>,
+    /// For an enum value that clashes outside its own enum: protoc's second error, on C++
+    /// scoping.
+    pub(crate) note: Option<String>,
+}
+
+/// The problems with the names of one file that protoc reports while building its
+/// descriptors: names too long to store, and names already taken. The checks report each one
+/// where protoc's build does ([`NameReport::too_long`], [`NameReport::conflict`]).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct NameReport {
+    /// Paths of the elements whose names are too long, sorted.
+    too_long: Vec<Vec<i32>>,
+    /// Sorted by path (an element's symbol is added once, so there is one per path).
+    conflicts: Vec<SymbolConflict>,
+}
+
+impl NameReport {
+    /// True when there is nothing to report.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.too_long.is_empty() && self.conflicts.is_empty()
+    }
+
+    /// True when some name is too long for protoc.
+    pub(crate) fn any_too_long(&self) -> bool {
+        !self.too_long.is_empty()
+    }
+
+    /// Whether the name of the element at `path` is too long for protoc (which then goes on
+    /// with the element named `unknown`).
+    pub(crate) fn too_long(&self, path: &[i32]) -> bool {
+        !self.too_long.is_empty()
+            && self
+                .too_long
+                .binary_search_by(|p| p.as_slice().cmp(path))
+                .is_ok()
+    }
+
+    /// The clash of the name of the element at `path`, if any.
+    pub(crate) fn conflict(&self, path: &[i32]) -> Option<&SymbolConflict> {
+        if self.conflicts.is_empty() {
+            return None;
+        }
+        let at = self
+            .conflicts
+            .binary_search_by(|c| c.path.as_slice().cmp(path))
+            .ok()?;
+        Some(&self.conflicts[at])
+    }
+
+    /// Every clash, by path.
+    #[cfg(test)]
+    pub(crate) fn conflicts(&self) -> &[SymbolConflict] {
+        &self.conflicts
+    }
+
+    /// Sorts the problems for the lookups.
+    fn finish(mut self) -> NameReport {
+        self.too_long.sort_unstable();
+        self.conflicts.sort_by(|a, b| a.path.cmp(&b.path));
+        self
+    }
 }
 
 /// A symbol table entry; its full name is the key it is stored under.
@@ -191,16 +252,17 @@ impl Pool {
     }
 
     /// Adds a file and every symbol it defines. Its imports should already be in the pool
-    /// (missing ones are simply not visible). Names that clash with an earlier symbol are not
-    /// added (the first definition wins, like protoc) and are returned as conflicts, in the
-    /// order protoc reports them.
+    /// (missing ones are simply not visible). Names are those protoc gives: an element whose
+    /// name is too long is named `unknown`, as in protoc, which goes on with it. Names that
+    /// clash with an earlier symbol are not added (the first definition wins, like protoc);
+    /// they and the names too long are returned.
     ///
     /// Adding a file whose name is already in the pool replaces nothing and returns no
-    /// conflicts; the caller reports duplicate files.
-    pub(crate) fn add_file(&mut self, file: FileDescriptorProto) -> Vec<SymbolConflict> {
+    /// problems; the caller reports duplicate files.
+    pub(crate) fn add_file(&mut self, file: FileDescriptorProto) -> NameReport {
         let name = file.name.clone().unwrap_or_default();
         if self.by_name.contains_key(&name) {
-            return Vec::new();
+            return NameReport::default();
         }
         let index = self.files.len() as u32;
         let imports = FileImports {
@@ -219,18 +281,16 @@ impl Pool {
         self.imports.push(imports);
         self.last_visible = Some((index, self.compute_visible(index)));
         self.by_name.insert(name, index);
-        let mut adder = Adder {
-            pool: self,
-            file: index,
-            conflicts: Vec::new(),
-            name: String::with_capacity(128),
-            path: Vec::with_capacity(16),
-        };
-        adder.add_file_symbols(&file);
-        let conflicts = adder.conflicts;
+        let mut report = Adder::new(self, index, false).add_file_symbols(&file);
+        if !report.too_long.is_empty() {
+            // Once an element is named `unknown`, protoc's table of names by scope no longer
+            // follows from full names: add the file again, keeping that table too.
+            self.symbols.retain(|_, e| e.file != index);
+            report = Adder::new(self, index, true).add_file_symbols(&file);
+        }
         self.files.push(file);
         self.index_extensions(index);
-        conflicts
+        report.finish()
     }
 
     /// Takes the stored version of the file `name` out for editing (linking, option

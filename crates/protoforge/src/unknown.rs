@@ -53,41 +53,70 @@ pub struct UnknownField {
 /// small messages is that much smaller, which shows in the time of walking it.
 #[derive(Clone, Default)]
 pub struct UnknownFields {
-    // The box is the point: one word in every message, the Vec's three only when needed.
-    #[allow(clippy::box_collection)]
-    fields: Option<Box<Vec<UnknownField>>>,
+    list: Option<Box<List>>,
+}
+
+/// The fields of an [`UnknownFields`] (allocated with the first one), and the counts that
+/// keep [`UnknownFields::remove`] cheap when it is called again and again.
+#[derive(Clone, Default)]
+struct List {
+    fields: Vec<UnknownField>,
+    /// Every number `remove` has been called with, sorted, with how many of `fields` have it.
+    ///
+    /// Decoding calls `remove` at each occurrence of a singular `string` field whose UTF-8
+    /// is not verified (and of every member of its oneof), to drop an earlier occurrence kept
+    /// raw: scanning every field each time would make many unknown fields followed by many
+    /// such occurrences cost the product of the two. With the count, removing a number that
+    /// is absent is a binary search, and removing its only occurrence a search from the end,
+    /// where decoding pushed it. A field is passed over only when an occurrence before it is
+    /// removed, and the number's next occurrence is pushed after it, so each field is passed
+    /// over at most once per counted number.
+    counts: Vec<(u32, usize)>,
+}
+
+impl List {
+    /// Counts a field with `number` about to be added.
+    #[inline]
+    fn count(&mut self, number: u32) {
+        if self.counts.is_empty() {
+            return;
+        }
+        if let Ok(at) = self.counts.binary_search_by_key(&number, |&(n, _)| n) {
+            self.counts[at].1 += 1;
+        }
+    }
 }
 
 impl UnknownFields {
     /// No fields.
     pub const fn new() -> Self {
-        UnknownFields { fields: None }
+        UnknownFields { list: None }
     }
 
     /// Whether there are no fields.
     #[inline]
     pub fn is_empty(&self) -> bool {
-        self.fields.as_ref().is_none_or(|f| f.is_empty())
+        self.list.as_ref().is_none_or(|l| l.fields.is_empty())
     }
 
     /// How many fields there are (each occurrence counts).
     #[inline]
     pub fn len(&self) -> usize {
-        self.fields.as_ref().map_or(0, |f| f.len())
+        self.list.as_ref().map_or(0, |l| l.fields.len())
     }
 
     /// The fields in order, as a slice.
     #[inline]
     fn as_slice(&self) -> &[UnknownField] {
-        match &self.fields {
-            Some(fields) => fields,
+        match &self.list {
+            Some(list) => &list.fields,
             None => &[],
         }
     }
 
-    /// The fields, allocated on first use.
-    fn fields_mut(&mut self) -> &mut Vec<UnknownField> {
-        self.fields.get_or_insert_with(Box::default)
+    /// The list, allocated on first use.
+    fn list_mut(&mut self) -> &mut List {
+        self.list.get_or_insert_with(Box::default)
     }
 
     /// All fields in order.
@@ -105,7 +134,9 @@ impl UnknownFields {
 
     /// Appends a field.
     pub fn push(&mut self, number: u32, value: UnknownValue) {
-        self.fields_mut().push(UnknownField { number, value });
+        let list = self.list_mut();
+        list.count(number);
+        list.fields.push(UnknownField { number, value });
     }
 
     /// Inserts a field after every field whose number is not greater, which keeps fields
@@ -115,23 +146,52 @@ impl UnknownFields {
             .iter()
             .rposition(|f| f.number <= number)
             .map_or(0, |i| i + 1);
-        self.fields_mut().insert(at, UnknownField { number, value });
+        let list = self.list_mut();
+        list.count(number);
+        list.fields.insert(at, UnknownField { number, value });
     }
 
     /// Removes every occurrence of field `number`; returns whether there was one.
+    ///
+    /// The first call for a number scans every field. From then on the list counts that
+    /// number's fields, so a later call costs a binary search when it is absent and a search
+    /// from the end when it occurs once: decoding calls this at every occurrence of some
+    /// fields, and hostile input of many such occurrences after many unknown fields stays
+    /// linear.
     pub fn remove(&mut self, number: u32) -> bool {
-        let Some(fields) = &mut self.fields else {
+        let Some(list) = &mut self.list else {
             return false;
         };
-        let before = fields.len();
-        fields.retain(|f| f.number != number);
-        before != fields.len()
+        match list.counts.binary_search_by_key(&number, |&(n, _)| n) {
+            Ok(at) => match core::mem::take(&mut list.counts[at].1) {
+                0 => false,
+                1 => {
+                    if let Some(i) = list.fields.iter().rposition(|f| f.number == number) {
+                        list.fields.remove(i);
+                    }
+                    true
+                }
+                _ => {
+                    list.fields.retain(|f| f.number != number);
+                    true
+                }
+            },
+            Err(at) => {
+                let before = list.fields.len();
+                list.fields.retain(|f| f.number != number);
+                list.counts.insert(at, (number, 0));
+                before != list.fields.len()
+            }
+        }
     }
 
     /// Removes all fields.
     pub fn clear(&mut self) {
-        if let Some(fields) = &mut self.fields {
-            fields.clear();
+        if let Some(list) = &mut self.list {
+            list.fields.clear();
+            for (_, count) in &mut list.counts {
+                *count = 0;
+            }
         }
     }
 
@@ -142,17 +202,17 @@ impl UnknownFields {
     /// and the loop stays out of line.
     #[inline]
     pub fn encode_raw(&self, buf: &mut impl BufMut) {
-        if let Some(fields) = &self.fields {
-            encode_fields(fields, buf);
+        if let Some(list) = &self.list {
+            encode_fields(&list.fields, buf);
         }
     }
 
     /// The exact length `encode_raw` writes.
     #[inline]
     pub fn encoded_len(&self) -> usize {
-        match &self.fields {
+        match &self.list {
             None => 0,
-            Some(fields) => fields_len(fields),
+            Some(list) => fields_len(&list.fields),
         }
     }
 
@@ -287,4 +347,95 @@ fn field_len(number: u32, value: &UnknownValue) -> usize {
             }
             UnknownValue::Group(group) => group.encoded_len() + key_len(number),
         }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{UnknownField, UnknownFields, UnknownValue};
+
+    #[derive(Clone, Debug)]
+    enum Op {
+        Push(u32),
+        InsertSorted(u32),
+        Remove(u32),
+        Clear,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        // Few numbers, so that the same ones are pushed, removed and pushed again.
+        prop_oneof![
+            4 => (1u32..6).prop_map(Op::Push),
+            1 => (1u32..6).prop_map(Op::InsertSorted),
+            3 => (1u32..6).prop_map(Op::Remove),
+            1 => Just(Op::Clear),
+        ]
+    }
+
+    proptest! {
+        // `remove` answers from its counts once it has seen a number: the fields and the
+        // answers must be those of removing by a scan every time.
+        #[test]
+        fn remove_agrees_with_a_scan(ops in proptest::collection::vec(op(), 0..60)) {
+            let mut fields = UnknownFields::new();
+            let mut model: Vec<UnknownField> = Vec::new();
+            for (i, op) in ops.into_iter().enumerate() {
+                let value = UnknownValue::Varint(i as u64);
+                match op {
+                    Op::Push(number) => {
+                        fields.push(number, value.clone());
+                        model.push(UnknownField { number, value });
+                    }
+                    Op::InsertSorted(number) => {
+                        fields.insert_sorted(number, value.clone());
+                        let at = model
+                            .iter()
+                            .rposition(|f| f.number <= number)
+                            .map_or(0, |i| i + 1);
+                        model.insert(at, UnknownField { number, value });
+                    }
+                    Op::Remove(number) => {
+                        let before = model.len();
+                        model.retain(|f| f.number != number);
+                        prop_assert_eq!(fields.remove(number), before != model.len());
+                    }
+                    Op::Clear => {
+                        fields.clear();
+                        model.clear();
+                    }
+                }
+                prop_assert_eq!(fields.iter().cloned().collect::<Vec<_>>(), model.clone());
+            }
+        }
+    }
+
+    #[test]
+    fn removing_again_keeps_the_order_of_the_others() {
+        let mut fields = UnknownFields::new();
+        fields.push(3, UnknownValue::Varint(0));
+        fields.push(7, UnknownValue::Varint(1));
+        fields.push(3, UnknownValue::Varint(2));
+        fields.push(9, UnknownValue::Varint(3));
+        assert!(fields.remove(3));
+        assert!(!fields.remove(3));
+        fields.push(3, UnknownValue::Varint(4));
+        fields.push(8, UnknownValue::Varint(5));
+        assert!(fields.remove(3));
+        let left: Vec<(u32, &UnknownValue)> = fields.iter().map(|f| (f.number, &f.value)).collect();
+        assert_eq!(
+            left,
+            [
+                (7, &UnknownValue::Varint(1)),
+                (9, &UnknownValue::Varint(3)),
+                (8, &UnknownValue::Varint(5)),
+            ]
+        );
+        // The counts are not part of the value.
+        let mut other = UnknownFields::new();
+        for (number, value) in left {
+            other.push(number, value.clone());
+        }
+        assert_eq!(fields, other);
+    }
 }

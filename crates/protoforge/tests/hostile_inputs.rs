@@ -1,6 +1,7 @@
 //! Hostile inputs for the runtime's surfaces: `Any`s nested in `Any`s, messages nested far past
-//! the recursion limit, long strings and wide repeated fields, through the wire decoder, the
-//! text format and the JSON mapping.
+//! the recursion limit, long strings, wide repeated fields and many unknown fields followed by
+//! many occurrences of a field that drops its earlier raw occurrence, through the wire decoder
+//! (generated and dynamic), the text format and the JSON mapping.
 //!
 //! The first tests pin the exact behaviour on small inputs (against Python `protobuf`'s output
 //! where there is one). The last one is a generator of deep, wide and long inputs: each case
@@ -18,9 +19,11 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use protoforge::descriptor::FileDescriptorProto;
 use protoforge::json;
-use protoforge::reflect::{DescriptorPool, DynamicMessage, MessageDescriptor};
+use protoforge::reflect::{DescriptorPool, DynamicMessage, MessageDescriptor, Value};
 use protoforge::text::{self, PrintOptions};
+use protoforge::{Message, UnknownFields};
 
 const P3: &str = "protobuf_test_messages.proto3.TestAllTypesProto3";
 const ANY_URL: &str = "type.googleapis.com/google.protobuf.Any";
@@ -34,9 +37,24 @@ const RECURSIVE_MESSAGE: u32 = 27;
 const REPEATED_INT32: u32 = 31;
 const MAP_STRING_STRING: u32 = 69;
 
+const P2: &str = "protobuf_test_messages.proto2.TestAllTypesProto2";
+/// Field numbers of `TestAllTypesProto2`: strings whose UTF-8 proto2 does not verify, a
+/// member of the same oneof as one of them, and a number the message does not define.
+const P2_OPTIONAL_STRING: u32 = 14;
+const P2_ONEOF_UINT32: u32 = 111;
+const P2_ONEOF_STRING: u32 = 113;
+const P2_UNKNOWN: u32 = 16;
+/// Field numbers of `FileDescriptorProto` (generated code, proto2): `name`, and a number the
+/// message does not define.
+const FILE_NAME: u32 = 1;
+const FILE_UNKNOWN: u32 = 13;
+
 /// Peak memory a case may use by default: this many times its input, plus [`MEMORY_SLACK`].
 const MEMORY_FACTOR: u64 = 12;
 const MEMORY_SLACK: u64 = 32 << 20;
+/// Peak memory of the cases of many small unknown fields: each 2-byte field (half of the
+/// input) decodes to a 40-byte entry, in a list that may have room for twice as many.
+const UNKNOWN_FIELDS_MEMORY_FACTOR: u64 = 32;
 /// Time a case may take: this much per input byte, plus [`TIME_SLACK`].
 const TIME_PER_BYTE: Duration = Duration::from_micros(20);
 const TIME_SLACK: Duration = Duration::from_secs(10);
@@ -51,6 +69,10 @@ fn pool() -> DescriptorPool {
 
 fn proto3() -> MessageDescriptor {
     pool().get_message_by_name(P3).expect("TestAllTypesProto3")
+}
+
+fn proto2() -> MessageDescriptor {
+    pool().get_message_by_name(P2).expect("TestAllTypesProto2")
 }
 
 fn varint(mut v: u64, out: &mut Vec<u8>) {
@@ -282,6 +304,39 @@ fn wide(size: usize) -> Vec<u8> {
     out
 }
 
+/// About `4 * size` bytes: `first`, then unknown fields `unknown` (one-byte varints) for half
+/// of them, then `occurrence` repeated to the end.
+///
+/// Decoding an occurrence of a singular `string` that proto2 does not verify, or of a member
+/// of its oneof, drops an earlier occurrence kept raw in the unknown fields (`first`, not
+/// UTF-8): an implementation that looks for it through every unknown field costs the number
+/// of unknown fields times the number of occurrences. The input is four times the others so
+/// that such a cost exceeds the time bound several times over, not just about reaches it.
+fn after_unknown_fields(size: usize, first: &[u8], unknown: u32, occurrence: &[u8]) -> Vec<u8> {
+    let size = 4 * size;
+    let mut out = first.to_vec();
+    while out.len() < size / 2 {
+        varint(u64::from(unknown << 3), &mut out);
+        out.push(1);
+    }
+    while out.len() + occurrence.len() <= size {
+        out.extend_from_slice(occurrence);
+    }
+    out
+}
+
+/// A string field `number` holding `value`, encoded.
+fn string_field(number: u32, value: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    ld(number, value, &mut out);
+    out
+}
+
+/// Whether every unknown field is `number`: the raw occurrence written first was dropped.
+fn only(unknown: &UnknownFields, number: u32) -> bool {
+    !unknown.is_empty() && unknown.iter().all(|f| f.number == number)
+}
+
 /// Decodes, prints and parses back in both formats; all must agree.
 fn round_trip_everywhere(bytes: &[u8]) {
     let msg = DynamicMessage::decode(proto3(), bytes).unwrap();
@@ -414,6 +469,57 @@ fn cases() -> Vec<Case> {
             // entry in a hash map: some 15 bytes per input byte, and the case holds the
             // decoded message, its text and JSON forms and both parsed back.
             memory_factor: 48,
+        },
+        Case {
+            name: "unverified_string_after_unknown_fields_generated",
+            build: |size| {
+                let invalid = string_field(FILE_NAME, b"\xff");
+                let valid = string_field(FILE_NAME, b"a");
+                after_unknown_fields(
+                    size,
+                    &invalid,
+                    FILE_UNKNOWN,
+                    &[&invalid[..], &valid].concat(),
+                )
+            },
+            run: |bytes| {
+                let file = FileDescriptorProto::decode(bytes).unwrap();
+                assert_eq!(file.name.as_deref(), Some("a"));
+                assert!(only(&file.unknown_fields, FILE_UNKNOWN));
+            },
+            memory_factor: UNKNOWN_FIELDS_MEMORY_FACTOR,
+        },
+        Case {
+            name: "unverified_string_after_unknown_fields_dynamic",
+            build: |size| {
+                let invalid = string_field(P2_OPTIONAL_STRING, b"\xff");
+                let valid = string_field(P2_OPTIONAL_STRING, b"a");
+                after_unknown_fields(size, &invalid, P2_UNKNOWN, &[&invalid[..], &valid].concat())
+            },
+            run: |bytes| {
+                let msg = DynamicMessage::decode(proto2(), bytes).unwrap();
+                let value = msg.get_field_by_name("optional_string").unwrap();
+                assert_eq!(*value, Value::String("a".into()));
+                assert!(only(msg.unknown_fields(), P2_UNKNOWN));
+            },
+            memory_factor: UNKNOWN_FIELDS_MEMORY_FACTOR,
+        },
+        Case {
+            name: "oneof_member_after_unknown_fields_dynamic",
+            build: |size| {
+                let invalid = string_field(P2_ONEOF_STRING, b"\xff");
+                let mut member = Vec::new();
+                varint(u64::from(P2_ONEOF_UINT32 << 3), &mut member);
+                member.push(1);
+                after_unknown_fields(size, &invalid, P2_UNKNOWN, &member)
+            },
+            run: |bytes| {
+                let msg = DynamicMessage::decode(proto2(), bytes).unwrap();
+                let value = msg.get_field_by_name("oneof_uint32").unwrap();
+                assert_eq!(*value, Value::U32(1));
+                assert!(only(msg.unknown_fields(), P2_UNKNOWN));
+            },
+            memory_factor: UNKNOWN_FIELDS_MEMORY_FACTOR,
         },
     ]
 }

@@ -1,8 +1,9 @@
-//! The checks protoc makes while building and cross-linking descriptors: field numbers,
-//! reserved and extension ranges, reserved names, enum reserved ranges, extension numbers
-//! against the extendee's ranges, duplicate field
-//! and extension numbers, the "Suggested field numbers" hint, and (from protoc's command line)
-//! the numbers reserved for the implementation.
+//! The checks protoc makes while building and cross-linking descriptors: names too long and
+//! names already taken (found while adding the file's symbols, reported here where protoc's
+//! build reports them), field numbers, reserved and extension ranges, reserved names, enum
+//! reserved ranges, extension numbers against the extendee's ranges, duplicate field and
+//! extension numbers, the "Suggested field numbers" hint, and (from protoc's command line) the
+//! numbers reserved for the implementation.
 
 use std::collections::BTreeSet;
 
@@ -16,11 +17,14 @@ use crate::span_map::{NameMap, NameSet};
 use crate::tag;
 
 impl<'a> Checker<'a> {
-    /// protoc's `BuildFile` checks, in its order: each top-level message (its oneofs, fields,
-    /// nested enums, extension ranges, extensions, reserved ranges, nested messages, then the
-    /// message-wide range checks), then top-level enums, then services (each with its
-    /// methods), then top-level extensions.
+    /// protoc's `BuildFile` checks, in its order: the package's clash with another symbol,
+    /// each top-level message (its oneofs, fields, nested enums, extension ranges,
+    /// extensions, reserved ranges, nested messages, then the message-wide range checks),
+    /// then top-level enums, then services (each with its methods), then top-level
+    /// extensions. An element's name is checked first, its clash with an earlier symbol is
+    /// reported once its members are built, as protoc adds it then.
     pub(super) fn build_phase(&mut self) {
+        self.symbol_added(&[tag::file::PACKAGE], Loc::Element);
         let messages = self.messages;
         for (i, _) in messages.iter().enumerate().filter(|(_, m)| m.top_level) {
             self.build_message(i);
@@ -35,25 +39,40 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// protoc's `BuildService` and `BuildMethod` name checks: a service's full name, and each
-    /// method's (in a service whose name is too long, protoc goes on with `unknown`).
+    /// protoc's `BuildService` and `BuildMethod`: the names of each service and its methods.
     fn build_services(&mut self) {
         let file = self.file;
-        let package = self.package;
         for (i, service) in file.service.iter().enumerate() {
             let path = vec![tag::file::SERVICE, i as i32];
-            let name = service.name.as_deref().unwrap_or("");
-            let full = scoped_len(package.len(), name);
-            self.name_length(&path, full);
-            let scope = if full > MAX_NAME_LENGTH {
-                "unknown".len()
-            } else {
-                full
-            };
-            for (j, method) in service.method.iter().enumerate() {
-                let len = scoped_len(scope, method.name.as_deref().unwrap_or(""));
-                self.name_length(&child(&path, tag::service::METHOD, j), len);
+            self.name_too_long(&path, Loc::Name);
+            for j in 0..service.method.len() {
+                if self.names.is_empty() {
+                    break;
+                }
+                let method = child(&path, tag::service::METHOD, j);
+                self.name_too_long(&method, Loc::Name);
+                self.symbol_added(&method, Loc::Name);
             }
+            self.symbol_added(&path, Loc::Name);
+        }
+    }
+
+    /// protoc's "Name too long." for the element at `path`, if its names are (protoc goes on
+    /// with the element named `unknown`).
+    fn name_too_long(&mut self, path: &[i32], loc: Loc) {
+        if self.names.too_long(path) {
+            self.error(path, loc, "Name too long.".into());
+        }
+    }
+
+    /// What protoc reports when it adds the symbol of the element at `path`: that its name is
+    /// already defined and, for an enum value, the note on C++ scoping.
+    fn symbol_added(&mut self, path: &[i32], loc: Loc) {
+        let Some(conflict) = self.names.conflict(path) else {
+            return;
+        };
+        for message in [&conflict.message, &conflict.note].into_iter().flatten() {
+            self.error(path, loc, message.clone());
         }
     }
 
@@ -61,18 +80,15 @@ impl<'a> Checker<'a> {
         let (messages, enums) = (self.messages, self.enums);
         let m = &messages[index];
         let msg = m.message;
-        self.name_length(&m.path, m.full_name.len());
-        // Oneofs are built first. protoc reports a oneof name that is too long without a
-        // position.
-        let scope = if m.full_name.len() > MAX_NAME_LENGTH {
-            "unknown".len()
-        } else {
-            m.full_name.len()
-        };
-        for o in &msg.oneof_decl {
-            if scoped_len(scope, o.name.as_deref().unwrap_or("")) > MAX_NAME_LENGTH {
-                self.file_error("Name too long.".into());
+        self.name_too_long(&m.path, Loc::Name);
+        // Oneofs are built first. protoc reports a oneof's name without a position.
+        for i in 0..msg.oneof_decl.len() {
+            if self.names.is_empty() {
+                break;
             }
+            let path = child(&m.path, tag::message::ONEOF_DECL, i);
+            self.name_too_long(&path, Loc::Nowhere);
+            self.symbol_added(&path, Loc::Nowhere);
         }
         for f in m.fields() {
             self.build_field(&f, Some(m));
@@ -124,6 +140,12 @@ impl<'a> Checker<'a> {
         for &j in &m.nested {
             self.build_message(j);
         }
+        for name in &msg.reserved_name {
+            if name.len() > MAX_RESERVED_NAME_LENGTH {
+                self.error(&m.path, Loc::Name, "Reserved name too long.".into());
+            }
+        }
+        self.symbol_added(&m.path, Loc::Name);
 
         let ranges: Vec<(i32, i32)> = msg
             .reserved_range
@@ -171,7 +193,7 @@ impl<'a> Checker<'a> {
             .collect();
         for f in m.fields() {
             let number = f.field.number.unwrap_or(0);
-            let name = f.field.name.as_deref().unwrap_or("");
+            let name = f.name();
             for (j, &(s, e)) in ext_ranges.iter().enumerate() {
                 if s <= number && number < e {
                     let path = child(&m.path, tag::message::EXTENSION_RANGE, j);
@@ -239,8 +261,10 @@ impl<'a> Checker<'a> {
     /// protoc's `BuildFieldOrExtension` checks. `hint_owner` is the enclosing message (the
     /// extension scope for extensions), which collects the number suggestions.
     fn build_field(&mut self, f: &FieldRef<'a>, hint_owner: Option<&MessageRef<'a>>) {
-        if field_names_too_long(f) {
-            self.error(&f.path(), Loc::Name, "Name too long.".into());
+        // Paths are built only when there is something to report.
+        let report_names = !self.names.is_empty();
+        if report_names {
+            self.name_too_long(&f.path(), Loc::Name);
         }
         let number = f.field.number.unwrap_or(0);
         if number <= 0 {
@@ -290,24 +314,29 @@ impl<'a> Checker<'a> {
                 "Repeated fields can't have default values.".into(),
             );
         }
+        if report_names {
+            self.symbol_added(&f.path(), Loc::Name);
+        }
     }
 
     /// protoc's `BuildEnum` checks.
     fn build_enum(&mut self, e: &EnumRef<'a>) {
         let en = e.enum_type;
-        self.name_length(&e.path, e.full_name.len());
-        // An enum value's full name is a sibling of the enum's.
-        let scope = e.full_name.len() - en.name.as_deref().unwrap_or("").len();
-        for (i, v) in en.value.iter().enumerate() {
-            let len = scope + v.name.as_deref().unwrap_or("").len();
-            self.name_length(&child(&e.path, tag::enum_::VALUE, i), len);
-        }
+        self.name_too_long(&e.path, Loc::Name);
         if en.value.is_empty() {
             self.error(
                 &e.path,
                 Loc::Name,
                 "Enums must contain at least one value.".into(),
             );
+        }
+        for i in 0..en.value.len() {
+            if self.names.is_empty() {
+                break;
+            }
+            let path = child(&e.path, tag::enum_::VALUE, i);
+            self.name_too_long(&path, Loc::Name);
+            self.symbol_added(&path, Loc::Name);
         }
         let ranges: Vec<(i32, i32)> = en
             .reserved_range
@@ -324,6 +353,12 @@ impl<'a> Checker<'a> {
                 );
             }
         }
+        for name in &en.reserved_name {
+            if name.len() > MAX_RESERVED_NAME_LENGTH {
+                self.error(&e.path, Loc::Name, "Reserved name too long.".into());
+            }
+        }
+        self.symbol_added(&e.path, Loc::Name);
         for (i, &(s1, e1)) in ranges.iter().enumerate() {
             for &(s2, e2) in &ranges[i + 1..] {
                 if e1 >= s2 && e2 >= s1 {
@@ -369,14 +404,6 @@ impl<'a> Checker<'a> {
                     format!("Enum value \"{name}\" is reserved."),
                 );
             }
-        }
-    }
-
-    /// protoc's "Name too long." for an element whose full name is `len` bytes: names are
-    /// stored with 16-bit lengths.
-    fn name_length(&mut self, path: &[i32], len: usize) {
-        if len > MAX_NAME_LENGTH {
-            self.error(path, Loc::Name, "Name too long.".into());
         }
     }
 
@@ -486,7 +513,7 @@ impl<'a> Checker<'a> {
                 extension_numbers.insert(key, f.full_name());
             }
         } else if let Some((m, numbers)) = owner {
-            let name = f.field.name.as_deref().unwrap_or("");
+            let name = f.name();
             if let Some(first) = numbers.get(&number) {
                 let next = next_available_number(m);
                 let next = if next <= i64::from(MAX_FIELD_NUMBER) {
@@ -527,13 +554,17 @@ impl<'a> Checker<'a> {
             };
             if *count > 0 && i > 0 && plain[i - 1].field.oneof_index != f.field.oneof_index {
                 let prev = &plain[i - 1];
-                let oneof_name = msg.oneof_decl[o].name.as_deref().unwrap_or("");
+                let oneof_name = if m.long_member(tag::message::ONEOF_DECL, o) {
+                    "unknown"
+                } else {
+                    msg.oneof_decl[o].name.as_deref().unwrap_or("")
+                };
                 self.error(
                     &prev.path(),
                     Loc::Type,
                     format!(
                         "Fields in the same oneof must be defined consecutively. \"{}\" cannot be defined before the completion of the \"{oneof_name}\" oneof definition.",
-                        prev.field.name.as_deref().unwrap_or("")
+                        prev.name()
                     ),
                 );
             }
@@ -720,52 +751,14 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// The number protoc proposes after a duplicate field number: one past the run of used
-/// numbers (fields, extension ranges, reserved ranges) that starts at 1.
 /// The most fields a message may have.
 const MAX_FIELDS_PER_MESSAGE: usize = 65_535;
 
-/// The longest name protoc stores (its lengths are 16-bit).
-const MAX_NAME_LENGTH: usize = u16::MAX as usize;
+/// The longest reserved name protoc stores (its lengths are 16-bit).
+const MAX_RESERVED_NAME_LENGTH: usize = u16::MAX as usize;
 
-/// The length of the full name of `name` declared in a scope whose full name is `scope` bytes
-/// long (none when 0).
-fn scoped_len(scope: usize, name: &str) -> usize {
-    scope + usize::from(scope > 0) + name.len()
-}
-
-/// True when protoc cannot store the names of field `f`: its name, full name, lower-case,
-/// camel-case and JSON names are laid out in one buffer addressed with 16-bit offsets. A name
-/// all in lower case shares one copy for all of them; a snake-case one adds its camel-case
-/// form; any other adds all three.
-fn field_names_too_long(f: &FieldRef<'_>) -> bool {
-    let name = f.field.name.as_deref().unwrap_or("");
-    // A message whose own name is too long goes on as `unknown` in protoc.
-    let scope = if f.parent_name.len() > MAX_NAME_LENGTH {
-        "unknown".len()
-    } else {
-        f.parent_name.len()
-    };
-    let full = scope + usize::from(!f.parent_name.is_empty()) + name.len();
-    let camel = protoforge::naming::to_json_name(name).len();
-    let explicit_json = f
-        .field
-        .json_name
-        .as_deref()
-        .filter(|j| *j != protoforge::naming::to_json_name(name));
-    let lower_start = name.bytes().next().is_none_or(|b| b.is_ascii_lowercase());
-    let has_upper = name.bytes().any(|b| b.is_ascii_uppercase());
-    let last = match explicit_json {
-        None if lower_start && !has_upper && !name.contains('_') => name.len() + 1,
-        None if lower_start && !has_upper => full + camel + 2,
-        _ => {
-            let json = explicit_json.map_or(camel, str::len);
-            full + 1 + (name.len() + 1) + (camel + 1) + (json + 1)
-        }
-    };
-    full > MAX_NAME_LENGTH || last > MAX_NAME_LENGTH
-}
-
+/// The number protoc proposes after a duplicate field number: one past the run of used
+/// numbers (fields, extension ranges, reserved ranges) that starts at 1.
 fn next_available_number(m: &MessageRef<'_>) -> i64 {
     let mut used: BTreeSet<(i64, i64)> = BTreeSet::new();
     for f in &m.message.field {

@@ -2,10 +2,12 @@
 //! command line front end) enforces after parsing, reported at the line and column protoc
 //! reports.
 //!
-//! The checks run in protoc's order, in phases: the "build" phase (field numbers, reserved
-//! and extension ranges, enum reserved ranges; [`build`]), the "cross-link" phase (extension
-//! numbers against the extendee, duplicate field and extension numbers, oneofs; also
-//! [`build`]), the field number suggestions protoc prints after them, and — only when nothing
+//! The checks run in protoc's order, in phases: the "build" phase (names too long and names
+//! already taken, as adding the file's symbols found them; field numbers, reserved and
+//! extension ranges, enum reserved ranges; [`build`]), which protoc reports before anything
+//! linking finds, the "cross-link" phase (extension numbers against the extendee, duplicate
+//! field and extension numbers, oneofs; also [`build`]), the field number suggestions protoc
+//! prints after them, and — only when nothing
 //! failed so far, here or in an earlier pass, as in protoc — the "validate" phase on
 //! interpreted options and resolved features (proto3 rules, JSON name conflicts, enum rules,
 //! map entries, `packed`, `lazy`, message sets, lite files, editions feature rules;
@@ -35,7 +37,7 @@ use protoforge::descriptor::{
 use protoforge_parse::Diagnostic;
 
 use crate::span_map::{NameMap, SpanMap};
-use crate::symbols::{Pool, join};
+use crate::symbols::{NameReport, Pool, join};
 use crate::tag;
 
 use crate::features::{Features, Presence};
@@ -48,27 +50,43 @@ const FIRST_RESERVED_NUMBER: i32 = 19_000;
 /// The last field number reserved for the protobuf implementation.
 const LAST_RESERVED_NUMBER: i32 = 19_999;
 
+/// What [`check`] reports, in two parts: protoc reports the build phase's before anything
+/// linking finds, and the rest after.
+pub(crate) struct Checked {
+    /// The build phase: names too long and names already taken (from `names`), field numbers,
+    /// ranges, reserved names, enum values.
+    pub(crate) build: Vec<Diagnostic>,
+    /// The cross-link phase, field number suggestions, validation and the checks after it.
+    pub(crate) rest: Vec<Diagnostic>,
+}
+
 /// Checks `file` (already linked: field types set, type names fully qualified, options
 /// interpreted) against every rule protoc enforces, and returns the problems in protoc's order.
 ///
 /// `pool` holds the file's dependencies (and may hold `file` itself); `spans` maps `file`'s
-/// descriptor paths to source spans. `earlier_errors` tells that an earlier pass (symbols,
-/// linking, options) already failed: protoc then skips its validation pass, and so do we.
+/// descriptor paths to source spans; `names` is what adding the file's symbols found, which
+/// the build phase reports where protoc does. `earlier_errors` tells that an earlier pass
+/// (linking, options) already failed: protoc then skips its validation pass, and so do we.
 pub(crate) fn check(
     file: &FileDescriptorProto,
     pool: &Pool,
     spans: &SpanMap,
+    names: &NameReport,
     earlier_errors: bool,
-) -> Vec<Diagnostic> {
+) -> Checked {
     let file_features = crate::features::resolve_at(file, &[]);
-    let index = FileIndex::new(file, file_features);
-    let mut checker = Checker::new(file, pool, spans, file_features, &index);
+    let index = FileIndex::new(file, file_features, names);
+    let mut checker = Checker::new(file, pool, spans, file_features, &index, names);
     if let Some(message) = input::package_limit(file.package.as_deref().unwrap_or("")) {
         // protoc builds nothing of such a file.
         checker.error(&[tag::file::PACKAGE], Loc::Element, message.into());
-        return checker.diags;
+        return Checked {
+            build: checker.diags,
+            rest: Vec::new(),
+        };
     }
     checker.build_phase();
+    let build_end = checker.diags.len();
     checker.cross_link_phase();
     checker.suggest_field_numbers();
     // protoc validates only files that built and linked without errors; a field whose type
@@ -81,7 +99,11 @@ pub(crate) fn check(
     if !earlier_errors && !checker.has_errors() {
         checker.implementation_reserved_numbers();
     }
-    checker.diags
+    let rest = checker.diags.split_off(build_end);
+    Checked {
+        build: checker.diags,
+        rest,
+    }
 }
 
 /// The syntax family of a file: decides which rules apply.
@@ -146,19 +168,35 @@ struct FieldRef<'a> {
     parent_name: &'a str,
     /// True for extensions.
     is_extension: bool,
+    /// True when protoc finds the field's names too long and names it `unknown`.
+    too_long: bool,
     /// Resolved features of the field.
     features: Features,
 }
 
-impl FieldRef<'_> {
+impl<'a> FieldRef<'a> {
     /// Descriptor path of the field.
     fn path(&self) -> Vec<i32> {
         child(self.scope_path, self.list, self.index)
     }
 
-    /// Full name of the field (`pkg.Msg.field`, or `pkg.ext` for extensions).
+    /// The field's name as protoc gives it.
+    fn name(&self) -> &'a str {
+        if self.too_long {
+            "unknown"
+        } else {
+            self.field.name.as_deref().unwrap_or("")
+        }
+    }
+
+    /// Full name of the field (`pkg.Msg.field`, or `pkg.ext` for extensions) as protoc gives
+    /// it.
     fn full_name(&self) -> String {
-        join(self.parent_name, self.field.name.as_deref().unwrap_or(""))
+        if self.too_long {
+            "unknown".to_string()
+        } else {
+            join(self.parent_name, self.name())
+        }
     }
 }
 
@@ -177,6 +215,9 @@ struct MessageRef<'a> {
     /// The enums nested directly in this one, in declaration order (indices into
     /// [`FileIndex::enums`]).
     nested_enums: Vec<usize>,
+    /// The members whose names protoc finds too long: `(list, index)` (fields, extensions,
+    /// oneofs).
+    long_members: Vec<(i32, usize)>,
 }
 
 impl<'a> MessageRef<'a> {
@@ -201,9 +242,15 @@ impl<'a> MessageRef<'a> {
                 parent: Some(message),
                 parent_name: &self.full_name,
                 is_extension: false,
+                too_long: self.long_member(tag::message::FIELD, i),
                 features,
             }
         })
+    }
+
+    /// Whether protoc finds the names of element `index` of the list `list` too long.
+    fn long_member(&self, list: i32, index: usize) -> bool {
+        !self.long_members.is_empty() && self.long_members.contains(&(list, index))
     }
 
     /// The extensions declared inside the message, in declaration order.
@@ -220,6 +267,7 @@ impl<'a> MessageRef<'a> {
                 parent: Some(self.message),
                 parent_name: &self.full_name,
                 is_extension: true,
+                too_long: self.long_member(tag::message::EXTENSION, i),
                 features: self
                     .features
                     .overlay(f.options.as_ref().and_then(|o| o.features.as_ref())),
@@ -260,16 +308,31 @@ struct FileIndex<'a> {
     message_index: NameMap<String, usize>,
     /// Enums of this file by full name (index into `enums`).
     enum_index: NameMap<String, usize>,
+    /// The top-level extensions whose names protoc finds too long (indices).
+    long_extensions: Vec<usize>,
 }
 
 impl<'a> FileIndex<'a> {
-    fn new(file: &'a FileDescriptorProto, file_features: Features) -> FileIndex<'a> {
+    /// The index of `file`, whose elements have the full names protoc gives them: `unknown`
+    /// for those whose names `names` finds too long.
+    fn new(
+        file: &'a FileDescriptorProto,
+        file_features: Features,
+        names: &NameReport,
+    ) -> FileIndex<'a> {
         let package = file.package.as_deref().unwrap_or("");
         let mut index = FileIndex {
             messages: Vec::new(),
             enums: Vec::new(),
             message_index: NameMap::default(),
             enum_index: NameMap::default(),
+            long_extensions: long_members(
+                names,
+                &[],
+                &[(tag::file::EXTENSION, file.extension.len())],
+            )
+            .map(|(_, i)| i)
+            .collect(),
         };
         for (i, e) in file.enum_type.iter().enumerate() {
             index.collect_enum(
@@ -277,6 +340,7 @@ impl<'a> FileIndex<'a> {
                 vec![tag::file::ENUM_TYPE, i as i32],
                 package,
                 file_features,
+                names,
             );
         }
         for (i, m) in file.message_type.iter().enumerate() {
@@ -286,6 +350,7 @@ impl<'a> FileIndex<'a> {
                 package,
                 true,
                 file_features,
+                names,
             );
         }
         index
@@ -299,8 +364,9 @@ impl<'a> FileIndex<'a> {
         scope: &str,
         top_level: bool,
         parent_features: Features,
+        names: &NameReport,
     ) -> usize {
-        let full_name = join(scope, message.name.as_deref().unwrap_or(""));
+        let full_name = protoc_name(scope, message.name.as_deref(), &path, names);
         let features =
             parent_features.overlay(message.options.as_ref().and_then(|o| o.features.as_ref()));
         let me = self.messages.len();
@@ -312,8 +378,19 @@ impl<'a> FileIndex<'a> {
                 child(&path, tag::message::ENUM_TYPE, i),
                 &full_name,
                 features,
+                names,
             ));
         }
+        let long_members = long_members(
+            names,
+            &path,
+            &[
+                (tag::message::FIELD, message.field.len()),
+                (tag::message::EXTENSION, message.extension.len()),
+                (tag::message::ONEOF_DECL, message.oneof_decl.len()),
+            ],
+        )
+        .collect();
         self.messages.push(MessageRef {
             message,
             path,
@@ -322,13 +399,14 @@ impl<'a> FileIndex<'a> {
             features,
             nested: Vec::new(),
             nested_enums,
+            long_members,
         });
         let mut nested = Vec::with_capacity(message.nested_type.len());
         for (i, m) in message.nested_type.iter().enumerate() {
             let path = child(&self.messages[me].path, tag::message::NESTED_TYPE, i);
             // The scope name is moved out during the call, as `messages` grows meanwhile.
             let scope = std::mem::take(&mut self.messages[me].full_name);
-            nested.push(self.collect_message(m, path, &scope, false, features));
+            nested.push(self.collect_message(m, path, &scope, false, features, names));
             self.messages[me].full_name = scope;
         }
         self.messages[me].nested = nested;
@@ -342,8 +420,9 @@ impl<'a> FileIndex<'a> {
         path: Vec<i32>,
         scope: &str,
         parent_features: Features,
+        names: &NameReport,
     ) -> usize {
-        let full_name = join(scope, enum_type.name.as_deref().unwrap_or(""));
+        let full_name = protoc_name(scope, enum_type.name.as_deref(), &path, names);
         let features =
             parent_features.overlay(enum_type.options.as_ref().and_then(|o| o.features.as_ref()));
         let me = self.enums.len();
@@ -355,6 +434,32 @@ impl<'a> FileIndex<'a> {
             features,
         });
         me
+    }
+}
+
+/// The members of the element at `path` whose names protoc finds too long, among the first
+/// `len` of each list `(list, len)`: `(list, index)`.
+fn long_members<'r>(
+    names: &'r NameReport,
+    path: &'r [i32],
+    lists: &'r [(i32, usize)],
+) -> impl Iterator<Item = (i32, usize)> + 'r {
+    // Paths are built only when some name is too long.
+    let any = names.any_too_long();
+    lists
+        .iter()
+        .filter(move |_| any)
+        .flat_map(move |&(list, len)| (0..len).map(move |i| (list, i)))
+        .filter(move |&(list, i)| names.too_long(&child(path, list, i)))
+}
+
+/// The full name protoc gives the element at `path` named `name` in `scope`: `unknown` when
+/// its names are too long (see [`NameReport::too_long`]).
+fn protoc_name(scope: &str, name: Option<&str>, path: &[i32], names: &NameReport) -> String {
+    if names.too_long(path) {
+        "unknown".to_string()
+    } else {
+        join(scope, name.unwrap_or(""))
     }
 }
 
@@ -375,6 +480,10 @@ struct Checker<'a> {
     message_index: &'a NameMap<String, usize>,
     /// Enums of this file by full name (index into `enums`).
     enum_index: &'a NameMap<String, usize>,
+    /// The top-level extensions whose names protoc finds too long (indices).
+    long_extensions: &'a [usize],
+    /// What adding the file's symbols found: reported by the build phase.
+    names: &'a NameReport,
     /// Field-number suggestions requested per message (by message path).
     hints: Vec<(Vec<i32>, Hint)>,
     diags: Vec<Diagnostic>,
@@ -387,6 +496,7 @@ impl<'a> Checker<'a> {
         spans: &'a SpanMap,
         file_features: Features,
         index: &'a FileIndex<'a>,
+        names: &'a NameReport,
     ) -> Checker<'a> {
         Checker {
             file,
@@ -400,6 +510,8 @@ impl<'a> Checker<'a> {
             enums: &index.enums,
             message_index: &index.message_index,
             enum_index: &index.enum_index,
+            long_extensions: &index.long_extensions,
+            names,
             hints: Vec::new(),
             diags: Vec::new(),
         }
@@ -430,6 +542,7 @@ impl<'a> Checker<'a> {
     fn file_extensions(&self) -> impl Iterator<Item = FieldRef<'a>> + 'a {
         let file_features = self.file_features;
         let package = self.package;
+        let long = self.long_extensions;
         self.file
             .extension
             .iter()
@@ -442,6 +555,7 @@ impl<'a> Checker<'a> {
                 parent: None,
                 parent_name: package,
                 is_extension: true,
+                too_long: long.contains(&i),
                 features: file_features
                     .overlay(f.options.as_ref().and_then(|o| o.features.as_ref())),
             })

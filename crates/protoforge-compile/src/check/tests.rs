@@ -80,10 +80,13 @@ fn run(files: &[FileDescriptorProto]) -> Vec<String> {
     for f in deps {
         pool.add_file(f.clone());
     }
-    pool.add_file(target.clone());
+    let names = pool.add_file(target.clone());
     let spans = spans_of(target);
-    check(target, &pool, &spans, false)
+    let checked = check(target, &pool, &spans, &names, false);
+    checked
+        .build
         .iter()
+        .chain(&checked.rest)
         .filter(|d| d.is_error())
         .map(render)
         .collect()
@@ -459,5 +462,55 @@ fn proto3_optional_only_in_proto3() {
     assert_eq!(
         errors[1],
         "-: Fields with proto3_optional set must be a member of a one-field oneof"
+    );
+}
+
+#[test]
+fn reserved_name_too_long_points_at_the_message() {
+    let mut files = golden("grpc", "grpc/health/v1/health.proto");
+    let target = files.last_mut().unwrap();
+    let (mi, m) = message_mut(target, "HealthCheckRequest");
+    m.reserved_name.push("r".repeat(65_536));
+    m.reserved_name.push("r".repeat(65_535));
+    let target = files.last().unwrap();
+    let at = position(
+        target,
+        &[tag::file::MESSAGE_TYPE, mi as i32, tag::message::NAME],
+    );
+    assert_eq!(run(&files), [format!("{at}: Reserved name too long.")]);
+}
+
+#[test]
+fn a_field_named_unknown_for_its_length_is_named_so_in_later_errors() {
+    let mut files = golden("protobuf", "google/protobuf/unittest.proto");
+    let target = files.last_mut().unwrap();
+    let (mi, m) = message_mut(target, "TestAllTypes");
+    // With its camel-case and JSON forms, over the 65,535 bytes protoc stores (the JSON name
+    // computed, as in a file from source).
+    m.field[0].name = Some("Long".repeat(4_100));
+    m.field[0].json_name = None;
+    m.field[1].number = m.field[0].number;
+    let target = files.last().unwrap();
+    let field = |i: i32, part: i32| {
+        position(
+            target,
+            &[
+                tag::file::MESSAGE_TYPE,
+                mi as i32,
+                tag::message::FIELD,
+                i,
+                part,
+            ],
+        )
+    };
+    assert_eq!(
+        run(&files),
+        [
+            format!("{}: Name too long.", field(0, tag::field::NAME)),
+            format!(
+                "{}: Field number 1 has already been used in \"proto2_unittest.TestAllTypes\" by field \"unknown\". Next available field number is 2.",
+                field(1, tag::field::NUMBER)
+            ),
+        ]
     );
 }

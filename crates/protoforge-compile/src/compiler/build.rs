@@ -28,7 +28,7 @@ use super::{CompileError, Compiled, Compiler};
 use crate::link;
 use crate::resolve::IncludePaths;
 use crate::span_map::SpanMap;
-use crate::symbols::Pool;
+use crate::symbols::{NameReport, Pool};
 
 impl Compiler {
     /// One compilation of `inputs`. With `defer_checks` (the fast path: files lowered without
@@ -480,21 +480,22 @@ impl Build<'_, '_> {
         }
         // Forget lookups made for earlier files; this file's are counted from here.
         self.pool.clear_used_files();
-        let conflicts = if self.pool.contains_file(&name) {
+        let names = if self.pool.contains_file(&name) {
             // Not expected (each name is built once); the pool keeps the first file.
-            Vec::new()
+            NameReport::default()
         } else {
             // The pool takes the file for its symbols and gives it back for editing: linking
             // and option interpretation change it in place, without a copy.
-            let conflicts = self.pool.add_file(file);
+            let names = self.pool.add_file(file);
             match self.pool.take_file(&name) {
                 Some(taken) => file = taken,
                 None => return false,
             }
-            conflicts
+            names
         };
-        diags.extend(link::conflict_diagnostics(&name, &conflicts, &spans));
-        diags.extend(link::link(&mut file, &self.pool, &spans));
+        // What linking and option interpretation report comes after the checks' build phase,
+        // which reports `names` where protoc's build does.
+        let mut linked = link::link(&mut file, &self.pool, &spans);
         // A missing option import only matters to a file with options to interpret: protoc
         // reports it after linking, at the import, and then interprets no option.
         if !failed_option_imports.is_empty() && crate::options::has_uninterpreted(&file) {
@@ -508,25 +509,26 @@ impl Build<'_, '_> {
                     .find(|(n, _)| n == dep)
                     .and_then(|(_, s)| *s);
                 let message = format!("Import \"{dep}\" was not found or had errors.");
-                diags.push(match span {
+                linked.push(match span {
                     Some(s) => Diagnostic::error(s, message),
                     None => Diagnostic::file_error(name.clone(), message),
                 });
             }
         }
         // Like protoc, options are only interpreted in a file without errors so far.
-        if !diags.iter().any(Diagnostic::is_error) {
+        let earlier_errors = diags.iter().chain(&linked).any(Diagnostic::is_error);
+        if !earlier_errors && names.is_empty() {
             // Option interpretation reads this file's definitions from `file` itself; from the
             // pool it needs only the extension index, which linking changed.
             self.pool.reindex_extensions(&file);
-            diags.extend(interpret_options(
+            linked.extend(interpret_options(
                 &mut file,
                 &self.pool,
                 &spans,
                 &self.shared_fields,
             ));
         }
-        if self.defer_checks && !diags.is_empty() {
+        if self.defer_checks && !(diags.is_empty() && linked.is_empty() && names.is_empty()) {
             // The fast path lowered the file without spans, so these diagnostics point nowhere:
             // stop, and let the compilation be redone in the strict order, with spans.
             self.redo = true;
@@ -559,8 +561,11 @@ impl Build<'_, '_> {
             return true;
         }
         self.pool.replace_file(without_source_info(&mut file));
-        let earlier_errors = diags.iter().any(Diagnostic::is_error);
-        diags.extend(check(&file, &self.pool, &spans, earlier_errors));
+        let earlier_errors = diags.iter().chain(&linked).any(Diagnostic::is_error);
+        let checked = check(&file, &self.pool, &spans, &names, earlier_errors);
+        diags.extend(checked.build);
+        diags.extend(linked);
+        diags.extend(checked.rest);
         // protoc's deferred feature/target validation, for files without errors.
         if !diags.iter().any(Diagnostic::is_error) {
             diags.extend(crate::options::validate(&file, &self.pool, &spans));
@@ -652,14 +657,16 @@ fn interpret_options(
     crate::options::interpret(file, pool, spans, shared)
 }
 
-/// Checks protoc's rules (the `check` pass).
+/// Checks protoc's rules (the `check` pass), reporting `names` (what adding the file's
+/// symbols found) where protoc does.
 fn check(
     file: &FileDescriptorProto,
     pool: &Pool,
     spans: &SpanMap,
+    names: &NameReport,
     earlier_errors: bool,
-) -> Vec<Diagnostic> {
-    crate::check::check(file, pool, spans, earlier_errors)
+) -> crate::check::Checked {
+    crate::check::check(file, pool, spans, names, earlier_errors)
 }
 
 /// Drops options with `retention = RETENTION_SOURCE` from the output, as protoc does unless

@@ -146,23 +146,96 @@ fn duplicates_and_enum_value_scoping() {
     );
     f.enum_type = vec![e("E1", &["A"]), e("E2", &["A"])];
     let mut pool = Pool::new();
-    let conflicts = pool.add_file(f);
+    let report = pool.add_file(f);
+    let conflicts = report.conflicts();
     assert_eq!(conflicts.len(), 2, "{conflicts:?}");
-    assert_eq!(conflicts[0].message, "\"M\" is already defined in \"p\".");
-    assert_eq!(conflicts[0].path, vec![4, 1]);
-    assert_eq!(conflicts[1].message, "\"A\" is already defined in \"p\".");
     assert_eq!(
-        conflicts[1].enum_value_scope,
-        Some(("p".into(), "E2".into()))
+        conflicts[0].message.as_deref(),
+        Some("\"M\" is already defined in \"p\".")
+    );
+    assert_eq!(conflicts[0].path, vec![4, 1]);
+    assert_eq!(
+        conflicts[1].message.as_deref(),
+        Some("\"A\" is already defined in \"p\".")
+    );
+    assert_eq!(
+        conflicts[1].note.as_deref(),
+        Some(
+            "Note that enum values use C++ scoping rules, meaning that enum values are siblings \
+             of their type, not children of it.  Therefore, \"A\" must be unique within \"p\", \
+             not just within \"E2\"."
+        )
     );
     assert_eq!(
         pool.lookup("p.A").map(|s| s.kind),
         Some(SymbolKind::EnumValue)
     );
     assert!(pool.lookup("p.E1.A").is_none());
-    let conflicts = pool.add_file(file("b.proto", "p.M", &[], vec![]));
+    let report = pool.add_file(file("b.proto", "p.M", &[], vec![]));
     assert_eq!(
-        conflicts[0].message,
-        "\"p.M\" is already defined (as something other than a package) in file \"a.proto\"."
+        report.conflicts()[0].message.as_deref(),
+        Some("\"p.M\" is already defined (as something other than a package) in file \"a.proto\".")
+    );
+}
+
+#[test]
+fn members_are_added_before_their_element() {
+    // protoc adds an enum after its values: the value `E` takes the name, the enum clashes.
+    let mut f = file("a.proto", "", &[], vec![]);
+    f.enum_type.push(EnumDescriptorProto {
+        name: Some("E".into()),
+        value: vec![EnumValueDescriptorProto {
+            name: Some("E".into()),
+            ..Default::default()
+        }],
+        ..Default::default()
+    });
+    let mut pool = Pool::new();
+    let report = pool.add_file(f);
+    let conflicts = report.conflicts();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0].path, vec![5, 0]);
+    assert_eq!(
+        conflicts[0].message.as_deref(),
+        Some("\"E\" is already defined.")
+    );
+    assert_eq!(conflicts[0].note, None);
+    assert_eq!(
+        pool.lookup("E").map(|s| s.kind),
+        Some(SymbolKind::EnumValue)
+    );
+}
+
+#[test]
+fn names_too_long_go_on_as_unknown() {
+    let long = "M".repeat(65_536);
+    let mut first = msg(&long, vec![msg("N", vec![])]);
+    first.field.push(FieldDescriptorProto {
+        name: Some("x".into()),
+        ..Default::default()
+    });
+    let f = file("a.proto", "p", &[], vec![first, msg(&long, vec![])]);
+    let mut pool = Pool::new();
+    let report = pool.add_file(f);
+    assert!(report.too_long(&[4, 0]) && report.too_long(&[4, 1]));
+    assert!(!report.too_long(&[4, 0, 3, 0]) && !report.too_long(&[4, 0, 2, 0]));
+    // The first is `unknown`, outside the package, its members in its scope; the second
+    // clashes with it.
+    assert_eq!(pool.lookup("unknown").map(|s| s.path), Some(&[4, 0][..]));
+    assert_eq!(
+        pool.lookup("unknown.N").map(|s| s.kind),
+        Some(SymbolKind::Message)
+    );
+    assert_eq!(
+        pool.lookup("unknown.x").map(|s| s.kind),
+        Some(SymbolKind::Field)
+    );
+    assert!(pool.lookup(&format!("p.{long}")).is_none());
+    let conflicts = report.conflicts();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0].path, vec![4, 1]);
+    assert_eq!(
+        conflicts[0].message.as_deref(),
+        Some("\"unknown\" is already defined.")
     );
 }

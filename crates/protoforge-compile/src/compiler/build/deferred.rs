@@ -17,7 +17,7 @@ use crate::compiler::loader::{Loader, Outcome, parse_and_lower};
 use crate::compiler::parallel_map;
 use crate::resolve::FileContent;
 use crate::span_map::SpanMap;
-use crate::symbols::Pool;
+use crate::symbols::{NameReport, Pool};
 
 impl Build<'_, '_> {
     /// Runs the deferred checks of every file built without errors and finishes those files
@@ -145,7 +145,10 @@ fn finish_one(
         options.get_or_init(|| crate::options::ElementOptions::new(file, file, pool, Some(shared)))
     };
     let checks = |spans: &SpanMap| {
-        let mut diags = check(file, pool, spans, false);
+        // A file with something to say about its names was built in the strict order.
+        let checked = check(file, pool, spans, &NameReport::default(), false);
+        let mut diags = checked.build;
+        diags.extend(checked.rest);
         if !diags.iter().any(Diagnostic::is_error) {
             diags.extend(options().validate(spans));
         }
