@@ -177,13 +177,29 @@ pub fn main(argv: &[String]) -> Result<ExitCode, String> {
     })
 }
 
+/// The text of a `--config` value: the file it names when it is one or ends in `.yaml`, `.yml`
+/// or `.json` (buf's error when that cannot be read), else the value itself.
+pub(crate) fn config_text(value: &str) -> Result<String, String> {
+    let path = Path::new(value);
+    let named = path
+        .extension()
+        .is_some_and(|e| e == "yaml" || e == "yml" || e == "json");
+    if !path.is_file() && !named {
+        return Ok(value.to_string());
+    }
+    std::fs::read_to_string(path).map_err(|e| {
+        let reason = if e.kind() == std::io::ErrorKind::NotFound {
+            "no such file or directory".to_string()
+        } else {
+            e.to_string()
+        };
+        format!("Failure: could not read file: open {value}: {reason}")
+    })
+}
+
 /// The modules a `--config`/`--against-config` value (a file path or the YAML text) describes.
 pub(crate) fn config_modules(value: &str) -> Result<Vec<(String, ModuleConfig)>, String> {
-    let text = if Path::new(value).is_file() {
-        std::fs::read_to_string(value).map_err(|e| format!("{value}: {e}"))?
-    } else {
-        value.to_string()
-    };
+    let text = config_text(value)?;
     let config =
         BufConfig::parse(&text).map_err(|e| format!("Failure: decode config file: {e}"))?;
     let version = config.version.clone();

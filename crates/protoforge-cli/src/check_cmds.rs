@@ -69,7 +69,17 @@ fn format_main(argv: &[String]) -> Result<ExitCode, String> {
         Err(code) => return Ok(code),
     };
     let input = args.input.clone().unwrap_or_else(|| PathBuf::from("."));
-    let files = if input.is_dir() {
+    let files = if !input.exists() {
+        // As buf: a missing .proto file is nothing to format; a missing directory is a
+        // module without files.
+        if input.extension().is_some_and(|e| e == "proto") {
+            return Ok(ExitCode::SUCCESS);
+        }
+        return Err(format!(
+            "Failure: Module \"path: \"{}\"\" had no .proto files",
+            lexical(&[&input.to_string_lossy()])
+        ));
+    } else if input.is_dir() {
         selected_files(&input, &args)?
     } else if !args.path.is_empty() {
         return Err("Failure: --path is not valid for use with .proto file references".to_string());

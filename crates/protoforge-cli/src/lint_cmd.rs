@@ -77,11 +77,7 @@ pub fn lint_main(argv: &[String]) -> Result<ExitCode, String> {
     let config = match &args.config {
         None => None,
         Some(value) => {
-            let text = if Path::new(value).is_file() {
-                std::fs::read_to_string(value).map_err(|e| format!("Failure: {value}: {e}"))?
-            } else {
-                value.clone()
-            };
+            let text = crate::breaking_cmd::config_text(value)?;
             let config =
                 BufConfig::parse(&text).map_err(|e| format!("Failure: decode config file: {e}"))?;
             let input = normal(&dir.to_string_lossy());
