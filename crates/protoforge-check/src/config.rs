@@ -129,6 +129,15 @@ impl ModuleConfig {
         }
     }
 
+    /// The module buf assumes for a directory without any `buf.yaml` (alone or in a
+    /// `buf.work.yaml`): the directory itself, checked as a v1 module (v1's lint defaults).
+    pub fn without_config() -> ModuleConfig {
+        ModuleConfig {
+            lint: LintConfig::default_for("v1"),
+            ..ModuleConfig::default_v2()
+        }
+    }
+
     /// How buf names the module in errors, given its root as shown (`shown`): `path: "shown"`,
     /// then its includes and excludes (workspace-relative, one quoted, several as a sorted
     /// list).

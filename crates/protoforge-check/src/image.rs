@@ -46,27 +46,7 @@ impl Image {
         excludes: &[PathBuf],
         others: &[PathBuf],
     ) -> Result<Image, String> {
-        let excludes: Vec<PathBuf> = excludes
-            .iter()
-            .map(|e| {
-                if e.is_absolute() {
-                    e.clone()
-                } else {
-                    root.join(e)
-                }
-            })
-            .collect();
-        let mut names = Vec::new();
-        if includes.is_empty() {
-            walk(root, root, &excludes, &mut names)?;
-        }
-        for include in includes {
-            let dir = root.join(include);
-            if dir.is_dir() {
-                walk(root, &dir, &excludes, &mut names)?;
-            }
-        }
-        names.sort();
+        let names = module_files(root, includes, excludes)?;
         let root_str = root.to_string_lossy();
         let mut compiler = protoforge_compile::Compiler::new().include_path(root_str.as_ref());
         for other in others {
@@ -131,6 +111,51 @@ impl Image {
             unused_imports,
         })
     }
+}
+
+/// The `.proto` files of a module at `root` made of the directories `includes` (all of `root`
+/// when empty) minus `excludes` (relative to `root` or absolute), as sorted `/`-separated
+/// paths relative to `root`: the files lint and breaking compile and format formats.
+pub fn module_files(
+    root: &Path,
+    includes: &[PathBuf],
+    excludes: &[PathBuf],
+) -> Result<Vec<String>, String> {
+    let excludes: Vec<PathBuf> = excludes
+        .iter()
+        .map(|e| {
+            if e.is_absolute() {
+                e.clone()
+            } else {
+                root.join(e)
+            }
+        })
+        .collect();
+    let mut names = Vec::new();
+    if includes.is_empty() {
+        walk(root, root, &excludes, &mut names)?;
+    }
+    for include in includes {
+        let dir = root.join(include);
+        if dir.is_dir() {
+            walk(root, &dir, &excludes, &mut names)?;
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// Whether file or directory `name` is `p` or lies under it (`.` holds everything); both are
+/// `/`-separated and relative to the same root.
+pub fn under(name: &str, p: &str) -> bool {
+    p == "." || name == p || name.strip_prefix(p).is_some_and(|r| r.starts_with('/'))
+}
+
+/// Whether `name` is selected by `--path` values `paths` (all when empty) and `--exclude-path`
+/// values `excludes`, all relative to the same root: what lint, breaking and format check.
+pub fn selected(name: &str, paths: &[String], excludes: &[String]) -> bool {
+    (paths.is_empty() || paths.iter().any(|p| under(name, p)))
+        && !excludes.iter().any(|p| under(name, p))
 }
 
 /// The errors (not warnings: unused imports are lint's business) of a failed compilation,

@@ -11,7 +11,7 @@ use protoforge_check::breaking::{
     Finding, Options, RuleVersion, against, check_with, deprecation_warnings, sort_findings,
 };
 use protoforge_check::config::{BufConfig, ModuleConfig};
-use protoforge_check::image::Image;
+use protoforge_check::image::{Image, selected, under};
 
 /// The exit code when breaking changes were found, as buf's.
 const EXIT_FINDINGS: u8 = 100;
@@ -177,13 +177,29 @@ pub fn main(argv: &[String]) -> Result<ExitCode, String> {
     })
 }
 
+/// The text of a `--config` value: the file it names when it is one or ends in `.yaml`, `.yml`
+/// or `.json` (buf's error when that cannot be read), else the value itself.
+pub(crate) fn config_text(value: &str) -> Result<String, String> {
+    let path = Path::new(value);
+    let named = path
+        .extension()
+        .is_some_and(|e| e == "yaml" || e == "yml" || e == "json");
+    if !path.is_file() && !named {
+        return Ok(value.to_string());
+    }
+    std::fs::read_to_string(path).map_err(|e| {
+        let reason = if e.kind() == std::io::ErrorKind::NotFound {
+            "no such file or directory".to_string()
+        } else {
+            e.to_string()
+        };
+        format!("Failure: could not read file: open {value}: {reason}")
+    })
+}
+
 /// The modules a `--config`/`--against-config` value (a file path or the YAML text) describes.
-fn config_modules(value: &str) -> Result<Vec<(String, ModuleConfig)>, String> {
-    let text = if Path::new(value).is_file() {
-        std::fs::read_to_string(value).map_err(|e| format!("{value}: {e}"))?
-    } else {
-        value.to_string()
-    };
+pub(crate) fn config_modules(value: &str) -> Result<Vec<(String, ModuleConfig)>, String> {
+    let text = config_text(value)?;
     let config =
         BufConfig::parse(&text).map_err(|e| format!("Failure: decode config file: {e}"))?;
     let version = config.version.clone();
@@ -233,7 +249,7 @@ fn against_workspace(
 
 /// `--path` and `--exclude-path`: which files' changes are reported. Both inputs are
 /// restricted; each value names a file or directory as seen from the current directory.
-struct Selection {
+pub(crate) struct Selection {
     /// The values as given, normalised (for image files, whose names they are compared to).
     given: (Vec<String>, Vec<String>),
     /// The values relative to the input's root.
@@ -243,7 +259,7 @@ struct Selection {
 impl Selection {
     /// Reads the flags, with buf's errors for a value outside the input, equal to it, or
     /// naming a module directory.
-    fn new(
+    pub(crate) fn new(
         input: &Path,
         paths: &[String],
         excludes: &[String],
@@ -271,6 +287,12 @@ impl Selection {
             }
         }
         for p in &current.1 {
+            if p == "." {
+                return Err(format!(
+                    "Failure: given input {:?} is equal to a value of --exclude-path {p:?}, this would exclude everything",
+                    lexical(&[&input.to_string_lossy()])
+                ));
+            }
             if modules.iter().any(|(_, m)| Path::new(p) == m.path) {
                 return Err(format!(
                     "Failure: module {p:?} was specified with --exclude-path, this flag cannot be used to specify module directories"
@@ -278,6 +300,30 @@ impl Selection {
             }
         }
         Ok(Selection { given, current })
+    }
+
+    /// Whether `name` (relative to the input's root) is selected: under a `--path` (or there
+    /// are none) and under no `--exclude-path`.
+    pub(crate) fn selects(&self, name: &str) -> bool {
+        selected(name, &self.current.0, &self.current.1)
+    }
+
+    /// The `--path` values, relative to the input's root.
+    pub(crate) fn paths(&self) -> &[String] {
+        &self.current.0
+    }
+
+    /// buf's error for an `--exclude-path` that holds a `--path` (all of it would be excluded).
+    pub(crate) fn check_exclude_holds_path(&self) -> Result<(), String> {
+        let (paths, excludes) = &self.current;
+        for p in paths {
+            if let Some(e) = excludes.iter().find(|e| under(p, e)) {
+                return Err(format!(
+                    "Failure: excluded path {e:?} contains targeted path {p:?}, which means all paths in {p:?} will be excluded"
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn is_active(&self) -> bool {
@@ -314,20 +360,12 @@ impl Selection {
         module: Option<&Path>,
         (paths, excludes): &(Vec<String>, Vec<String>),
     ) {
-        let under = |name: &str, p: &String| {
-            p == "."
-                || name == p
-                || name
-                    .strip_prefix(p.as_str())
-                    .is_some_and(|r| r.starts_with('/'))
-        };
         for (file, target) in image.files.iter().zip(image.is_target.iter_mut()) {
             let name = match module {
                 Some(m) if m.as_os_str() != "." => lexical(&[&m.to_string_lossy(), file.name()]),
                 _ => file.name().to_string(),
             };
-            let keep = (paths.is_empty() || paths.iter().any(|p| under(&name, p)))
-                && !excludes.iter().any(|p| under(&name, p));
+            let keep = selected(&name, paths, excludes);
             *target = *target && keep;
         }
         // Files come after their imports, so one backward pass finds everything reachable.
@@ -407,7 +445,7 @@ fn relative(base: &str, path: &str) -> String {
 
 /// The parts joined and normalised: `/` separators, no `.`, `..` folded, `.` when empty. A
 /// leading `/` is kept; `..` that cannot fold stays.
-fn lexical(parts: &[&str]) -> String {
+pub(crate) fn lexical(parts: &[&str]) -> String {
     let joined = parts.join("/").replace('\\', "/");
     let mut out: Vec<&str> = Vec::new();
     for part in joined.split('/') {
@@ -473,7 +511,7 @@ fn modules_in(current: &[Image], previous: &[Image]) -> Vec<usize> {
 
 /// How buf shows paths of a module at `root`: relative to the current directory, `./`
 /// dropped.
-fn display_prefix(root: &Path) -> String {
+pub(crate) fn display_prefix(root: &Path) -> String {
     let s = root.to_string_lossy().replace('\\', "/");
     let mut parts: Vec<&str> = s
         .split('/')

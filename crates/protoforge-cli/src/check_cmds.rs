@@ -6,8 +6,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
+use protoforge_check::breaking::against::workspace_modules;
 use protoforge_check::format::format_source;
+use protoforge_check::image::{module_files, under};
 use protoforge_compile::parallel_map;
+
+use crate::breaking_cmd::{Selection, config_modules, lexical};
 
 /// The exit code for "files were not formatted" (`--exit-code`), as buf's.
 const EXIT_FINDINGS: u8 = 100;
@@ -46,8 +50,17 @@ struct FormatArgs {
     /// Exit with code 100 if any file was not formatted already.
     #[arg(long = "exit-code")]
     exit_code: bool,
-    /// Files and directories (searched for `*.proto`); defaults to the current directory.
-    paths: Vec<PathBuf>,
+    /// A buf.yaml file, or its contents as YAML or JSON, used instead of the input's own.
+    #[arg(long = "config")]
+    config: Option<String>,
+    /// Format only these files or directories (repeatable).
+    #[arg(long = "path")]
+    path: Vec<String>,
+    /// Do not format these files or directories (repeatable).
+    #[arg(long = "exclude-path")]
+    exclude_path: Vec<String>,
+    /// A directory (its workspace's modules, default `.`) or one .proto file.
+    input: Option<PathBuf>,
 }
 
 fn format_main(argv: &[String]) -> Result<ExitCode, String> {
@@ -55,19 +68,28 @@ fn format_main(argv: &[String]) -> Result<ExitCode, String> {
         Ok(a) => a,
         Err(code) => return Ok(code),
     };
-    let roots = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
-    let mut files = Vec::new();
-    for root in &roots {
-        if root.is_dir() {
-            proto_files(root, &mut files)?;
-        } else {
-            files.push(root.clone());
+    let input = args.input.clone().unwrap_or_else(|| PathBuf::from("."));
+    let files = if !input.exists() {
+        // As buf: a missing .proto file is nothing to format; a missing directory is a
+        // module without files.
+        if input.extension().is_some_and(|e| e == "proto") {
+            return Ok(ExitCode::SUCCESS);
         }
-    }
+        return Err(format!(
+            "Failure: Module \"path: \"{}\"\" had no .proto files",
+            lexical(&[&input.to_string_lossy()])
+        ));
+    } else if input.is_dir() {
+        selected_files(&input, &args)?
+    } else if !args.path.is_empty() {
+        return Err("Failure: --path is not valid for use with .proto file references".to_string());
+    } else if !args.exclude_path.is_empty() {
+        return Err(
+            "Failure: --exclude-path is not valid for use with .proto file references".to_string(),
+        );
+    } else {
+        vec![input]
+    };
     // Format everything first (on all cores): one file that does not parse means nothing is
     // written.
     let formatted = parallel_map(&files, |file| {
@@ -118,21 +140,95 @@ fn display(p: &Path) -> String {
     s.strip_prefix("./").unwrap_or(&s).to_string()
 }
 
-/// The `.proto` files under `dir`, sorted by path.
-fn proto_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            proto_files(&p, out)?;
-        } else if p.extension().is_some_and(|e| e == "proto") {
-            out.push(p);
+/// The files `buf format` formats for directory `input`: those of each module of its
+/// workspace (`buf.yaml` modules with their includes and excludes, or the input's module when
+/// it is one of an enclosing workspace), narrowed by `--path`/`--exclude-path` as lint and
+/// breaking narrow them, with buf's errors.
+fn selected_files(input: &Path, args: &FormatArgs) -> Result<Vec<PathBuf>, String> {
+    let modules = match &args.config {
+        Some(c) => config_modules(c)?,
+        None => match crate::lint_cmd::enclosing_workspace(input)? {
+            Some((root, module)) => {
+                // The input is a module of a workspace above it: that module alone, rooted
+                // at the input.
+                let all = workspace_modules(&root).map_err(|e| format!("Failure: {e}"))?;
+                all.into_iter()
+                    .filter(|(_, m)| lexical(&[&m.path.to_string_lossy()]) == module)
+                    .map(|(v, mut m)| {
+                        m.path = PathBuf::from(".");
+                        (v, m)
+                    })
+                    .collect()
+            }
+            None => workspace_modules(input).map_err(|e| format!("Failure: {e}"))?,
+        },
+    };
+    // An absolute value is taken as the path it names from the current directory.
+    let cwd = std::env::current_dir().map_err(|e| format!("Failure: {e}"))?;
+    let from_cwd = |values: &[String]| -> Vec<String> {
+        values
+            .iter()
+            .map(|v| {
+                let p = Path::new(v);
+                if p.is_absolute() {
+                    relative_to(&cwd, p)
+                } else {
+                    v.clone()
+                }
+            })
+            .collect()
+    };
+    let selection = Selection::new(
+        input,
+        &from_cwd(&args.path),
+        &from_cwd(&args.exclude_path),
+        &modules,
+    )?;
+    selection.check_exclude_holds_path()?;
+    let mut files = Vec::new();
+    let mut targeted = selection.paths().is_empty();
+    for (_, module) in &modules {
+        let root = input.join(&module.path);
+        let full = |name: &String| lexical(&[&module.path.to_string_lossy(), name]);
+        if !targeted {
+            // A --path must name something in a module root; one that the configuration
+            // excludes selects nothing without being an error.
+            targeted = module_files(&root, &[], &[])
+                .unwrap_or_default()
+                .iter()
+                .any(|n| selection.paths().iter().any(|p| under(&full(n), p)));
+        }
+        for name in module_files(&root, &module.includes, &module.excludes)? {
+            if selection.selects(&full(&name)) {
+                files.push(PathBuf::from(lexical(&[
+                    &input.to_string_lossy(),
+                    &full(&name),
+                ])));
+            }
         }
     }
-    Ok(())
+    if !targeted {
+        return Err("Failure: no .proto files were targeted. This can occur if no .proto files are found in your input, --path points to files that do not exist, or --exclude-path excludes all files.".to_string());
+    }
+    Ok(files)
+}
+
+/// `path` (absolute) relative to `base` (absolute), with `..` where it lies outside.
+fn relative_to(base: &Path, path: &Path) -> String {
+    let b: Vec<_> = base.components().collect();
+    let p: Vec<_> = path.components().collect();
+    let common = b.iter().zip(&p).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); b.len() - common];
+    parts.extend(
+        p[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
 }
 
 /// A unified diff (three lines of context) between `old` and `new`, with `diff -u` headers.

@@ -77,11 +77,7 @@ pub fn lint_main(argv: &[String]) -> Result<ExitCode, String> {
     let config = match &args.config {
         None => None,
         Some(value) => {
-            let text = if Path::new(value).is_file() {
-                std::fs::read_to_string(value).map_err(|e| format!("Failure: {value}: {e}"))?
-            } else {
-                value.clone()
-            };
+            let text = crate::breaking_cmd::config_text(value)?;
             let config =
                 BufConfig::parse(&text).map_err(|e| format!("Failure: decode config file: {e}"))?;
             let input = normal(&dir.to_string_lossy());
@@ -175,10 +171,11 @@ pub fn lint_main(argv: &[String]) -> Result<ExitCode, String> {
 }
 
 /// When `dir` lies in a workspace rooted above it (a `buf.work.yaml`, or a v2 `buf.yaml`, in
-/// `dir` or above; else a v1 `buf.yaml` strictly above): that workspace's directory and the
+/// `dir` or above; else a v1 `buf.yaml` strictly above, but not above the current
+/// directory): that workspace's directory and the
 /// module `dir` is (its path in the workspace). An input inside a module, rather than a
 /// module, is buf's error.
-fn enclosing_workspace(dir: &Path) -> Result<Option<(PathBuf, String)>, String> {
+pub(crate) fn enclosing_workspace(dir: &Path) -> Result<Option<(PathBuf, String)>, String> {
     let is_workspace = |d: &Path| {
         d.join("buf.work.yaml").is_file()
             || d.join("buf.work.yml").is_file()
@@ -188,9 +185,16 @@ fn enclosing_workspace(dir: &Path) -> Result<Option<(PathBuf, String)>, String> 
     let Ok(abs) = dir.canonicalize() else {
         return Ok(None);
     };
+    let cwd = std::env::current_dir().and_then(|c| c.canonicalize()).ok();
     let root = match abs.ancestors().find(|a| is_workspace(a)) {
         Some(w) => w,
-        None => match abs.ancestors().skip(1).find(|a| has_module(a)) {
+        // buf looks for a v1 module above the input only up to the current directory.
+        None => match abs
+            .ancestors()
+            .skip(1)
+            .take_while(|a| cwd.as_ref().is_some_and(|c| a.starts_with(c)))
+            .find(|a| has_module(a))
+        {
             Some(m) => m,
             None => return Ok(None),
         },
@@ -223,9 +227,21 @@ fn enclosing_workspace(dir: &Path) -> Result<Option<(PathBuf, String)>, String> 
         .iter()
         .find(|m| *m == "." || rel.starts_with(&format!("{m}/")))
     {
-        Some(m) => Err(format!(
-            "Failure: failed to build input \"{rel}\" because it is contained by module at path \"{m}\" specified in your configuration, you must provide the workspace or module as the input, and filter to this path using --path"
-        )),
+        Some(m) => {
+            // buf names both relative to the current directory when the workspace lies in it,
+            // else relative to the workspace.
+            let shown = |p: &str| match cwd.as_ref().and_then(|c| root.strip_prefix(c).ok()) {
+                Some(r) if !r.as_os_str().is_empty() => {
+                    crate::breaking_cmd::lexical(&[&r.to_string_lossy(), p])
+                }
+                _ => p.to_string(),
+            };
+            Err(format!(
+                "Failure: failed to build input \"{}\" because it is contained by module at path \"{}\" specified in your configuration, you must provide the workspace or module as the input, and filter to this path using --path",
+                shown(&rel),
+                shown(m)
+            ))
+        }
         None => Ok(None),
     }
 }

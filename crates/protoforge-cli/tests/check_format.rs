@@ -140,3 +140,87 @@ fn a_file_that_does_not_parse_is_an_error_and_nothing_is_written() {
         bad
     );
 }
+
+/// Which files a workspace's `buf.yaml` (modules, includes, excludes) and `--config`,
+/// `--path` and `--exclude-path` select, and buf's error for each misuse: stdout (diff
+/// timestamps aside), stderr and exit code equal to buf's, run in a read-only fixture tree.
+#[test]
+fn buf_yaml_and_path_flags_select_files_like_buf() {
+    let data =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../protoforge-check/tests/data/format_config");
+    // (directory to run in, arguments).
+    let cases: &[(&str, &[&str])] = &[
+        // v2 modules in yaml order, `excludes` and `includes` honoured, files outside every
+        // module left out.
+        ("v2", &[]),
+        ("v2", &["-d"]),
+        ("v2", &["--exit-code"]),
+        (".", &["v2"]),
+        ("v2", &["lib"]),
+        ("v2/lib", &[]),
+        ("v2", &["--config", "version: v2"]),
+        // --path and --exclude-path, as seen from the current directory.
+        ("v2", &["--path", "lib/in/i.proto", "--path", "proto/a"]),
+        ("v2", &["--exclude-path", "lib/in"]),
+        ("v2", &["-d", "--exclude-path", "proto/a"]),
+        (".", &["v2", "--path", "v2/proto/a"]),
+        // Selected but excluded by the configuration: nothing, successfully.
+        ("v2", &["--path", "proto/skip"]),
+        ("v2", &["--path", "lib/out"]),
+        // Errors.
+        ("v2", &["--path", "loose.proto"]),
+        ("v2", &["--path", "nope"]),
+        ("v2", &["--path", "../v1"]),
+        (".", &["v2", "--path", "proto/a"]),
+        ("v2", &["--path", "/"]),
+        ("v2", &["--path", "proto"]),
+        ("v2", &["--exclude-path", "proto"]),
+        ("v2", &["--path", "."]),
+        ("v2", &["--exclude-path", "."]),
+        (
+            "v2",
+            &[
+                "--exclude-path",
+                "proto/skip",
+                "--path",
+                "proto/skip/s.proto",
+            ],
+        ),
+        ("v2", &["lib/in"]),
+        ("v2", &["nope"]),
+        ("v2", &["lib/nope.proto"]),
+        ("v2", &["--config", "nope.yaml"]),
+        ("v2/proto/a", &[]),
+        ("v2", &["--path", "proto/a", "lib/in/i.proto"]),
+        ("v2", &["--exclude-path", "proto/a", "lib/in/i.proto"]),
+        // v1: `build.excludes`; a directory inside the module is an input only from within.
+        ("v1", &[]),
+        ("v1", &["--path", "skip"]),
+        ("v1", &["--exclude-path", "a"]),
+        ("v1", &["a"]),
+        ("v1/a", &[]),
+        ("v1/skip", &[]),
+        (".", &["v1/a"]),
+    ];
+    for (dir, args) in cases {
+        let dir = data.join(dir);
+        let ours = protoforge(&dir, args);
+        let theirs = run_buf(&dir, args);
+        let what = format!("format {args:?} in {}", dir.display());
+        assert_eq!(
+            strip_timestamps(&ours.stdout),
+            strip_timestamps(&theirs.stdout),
+            "stdout of {what}"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&ours.stderr),
+            String::from_utf8_lossy(&theirs.stderr),
+            "stderr of {what}"
+        );
+        assert_eq!(
+            ours.status.code(),
+            theirs.status.code(),
+            "exit code of {what}"
+        );
+    }
+}

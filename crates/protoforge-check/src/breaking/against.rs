@@ -178,7 +178,7 @@ pub fn module_of(dir: &Path) -> Result<(String, ModuleConfig), String> {
                 .unwrap_or_else(ModuleConfig::default_v2);
             Ok((c.version, m))
         }
-        None => Ok(("v1".to_string(), ModuleConfig::default_v2())),
+        None => Ok(("v1".to_string(), ModuleConfig::without_config())),
     }
 }
 
@@ -233,7 +233,7 @@ pub fn workspace_modules(dir: &Path) -> Result<Vec<(String, ModuleConfig)>, Stri
         return Ok(vec![(version, ModuleConfig::default_v2())]);
     }
     let Some(dirs) = load_workspace_dirs(dir)? else {
-        return Ok(vec![("v1".to_string(), ModuleConfig::default_v2())]);
+        return Ok(vec![("v1".to_string(), ModuleConfig::without_config())]);
     };
     let mut modules = Vec::new();
     for d in dirs {

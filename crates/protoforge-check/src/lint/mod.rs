@@ -19,7 +19,7 @@ mod values;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use crate::config::{BufConfig, LintConfig, ModuleConfig, load_workspace_dirs};
+use crate::config::{BufConfig, LintConfig, ModuleConfig};
 use crate::image::Image;
 pub use rules::rule_ids;
 use source::{FileView, associated_paths};
@@ -173,12 +173,7 @@ fn run(id: &'static str, ctx: &Ctx<'_>, out: &mut Out) {
 
 /// Whether `path` is `prefix` or lies under it (`.` contains everything).
 fn under(path: &str, prefix: &Path) -> bool {
-    let prefix = prefix.to_string_lossy();
-    prefix == "."
-        || path == prefix
-        || path
-            .strip_prefix(prefix.as_ref())
-            .is_some_and(|r| r.starts_with('/'))
+    crate::image::under(path, &prefix.to_string_lossy())
 }
 
 /// Checks the module compiled into `image` with `config` (from a `buf.yaml` of `version`:
@@ -294,14 +289,6 @@ pub fn lint_dir(dir: &Path, config: Option<&BufConfig>) -> Result<Report, LintEr
     lint_dir_paths(dir, config, &[], &[])
 }
 
-/// The module buf assumes for a directory without a `buf.yaml`: the whole directory, with v1's
-/// default lint settings.
-fn v1_default_module() -> (ModuleConfig, String) {
-    let mut m = ModuleConfig::default_v2();
-    m.lint = LintConfig::default_for("v1");
-    (m, "v1".to_string())
-}
-
 /// [`lint_dir`] checking only the files under `paths` (all when empty) and not under
 /// `exclude_paths` (both relative to `dir`), as buf's `--path` and `--exclude-path` do: the
 /// other files are still compiled, as imports, so rules that compare files see only the
@@ -328,34 +315,11 @@ pub fn lint_dir_paths(
                 modules.push((m.clone(), c.version.clone()));
             }
         }
-        None => match load_workspace_dirs(dir).map_err(LintError::Config)? {
-            Some(dirs) => {
-                for d in dirs {
-                    let own = BufConfig::load(&dir.join(&d)).map_err(LintError::Config)?;
-                    let (mut m, version) = match own {
-                        Some(c) => {
-                            let version = c.version.clone();
-                            let m = c
-                                .modules
-                                .into_iter()
-                                .next()
-                                .unwrap_or_else(ModuleConfig::default_v2);
-                            (m, version)
-                        }
-                        None => v1_default_module(),
-                    };
-                    m.path = if m.path.as_os_str() == "." {
-                        d
-                    } else {
-                        d.join(&m.path)
-                    };
-                    modules.push((m, version));
-                }
-            }
-            // No buf.yaml at all: buf checks the directory as a v1 module with v1's defaults
-            // (v1's STANDARD, which lacks v2's newer rules such as FIELD_NOT_REQUIRED).
-            None => modules.push(v1_default_module()),
-        },
+        None => {
+            let found =
+                crate::breaking::against::workspace_modules(dir).map_err(LintError::Config)?;
+            modules.extend(found.into_iter().map(|(version, m)| (m, version)));
+        }
     }
     let roots: Vec<PathBuf> = modules
         .iter()
@@ -425,8 +389,7 @@ fn lint_module(
             } else {
                 format!("{}/{name}", prefix.to_string_lossy())
             };
-            let within = |p: &String| under(&full, Path::new(p));
-            (paths.is_empty() || paths.iter().any(within)) && !exclude_paths.iter().any(within)
+            crate::image::selected(&full, paths, exclude_paths)
         };
         for (file, target) in image.files.iter().zip(image.is_target.iter_mut()) {
             *target = *target && selected(file.name.as_deref().unwrap_or(""));
