@@ -232,55 +232,6 @@ impl Lowerer<'_> {
         self.text.get(span.range()).unwrap_or("")
     }
 
-    /// The span of the first token at or after `offset` (skipping whitespace and comments),
-    /// as one byte; at the end of the text, an empty span there.
-    fn token_at(&self, file: Span, offset: u32) -> Span {
-        let bytes = self.text.as_bytes();
-        let mut i = offset as usize;
-        while i < bytes.len() {
-            match bytes[i] {
-                b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => i += 1,
-                b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                    while i < bytes.len() && bytes[i] != b'\n' {
-                        i += 1;
-                    }
-                }
-                b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                    i += 2;
-                    while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/'))
-                    {
-                        i += 1;
-                    }
-                    i = (i + 2).min(bytes.len());
-                }
-                _ => break,
-            }
-        }
-        let i = i.min(bytes.len()) as u32;
-        Span::new(file.file, i, (i + 1).min(bytes.len() as u32).max(i))
-    }
-
-    /// The first token of `span` that is not a leading `-`: where protoc reports numbers.
-    fn after_minus(&self, span: Span) -> Span {
-        if self.text(span).starts_with('-') {
-            self.token_at(span, span.start + 1)
-        } else {
-            span
-        }
-    }
-
-    /// Where a definition's keyword starts: `span` itself unless it begins with `export` or
-    /// `local`, whose location protoc does not include.
-    fn skip_visibility(&self, span: Span, visibility: Option<(ast::Visibility, Span)>) -> Span {
-        match visibility {
-            Some((_, v)) if v.start == span.start => {
-                let t = self.token_at(span, v.end);
-                Span::new(span.file, t.start, span.end)
-            }
-            _ => span,
-        }
-    }
-
     // ----------------------------------------------------------------------------------------
     // File.
 
@@ -526,14 +477,12 @@ impl Lowerer<'_> {
         let value_field = match &value.kind {
             ast::ValueKind::Ident { negative, name } => {
                 if *negative {
+                    // The parser rejects any other negated word, and a file with parse
+                    // errors is not lowered.
                     match name.as_str() {
                         "inf" => uo.double_value = Some(f64::NEG_INFINITY),
                         "nan" => uo.double_value = Some(f64::NAN),
-                        _ => {
-                            // protoc notices after reading the identifier.
-                            let at = self.token_at(value.span, value.span.end);
-                            self.error(diag::bad_negative_identifier(at));
-                        }
+                        _ => {}
                     }
                 } else {
                     uo.identifier_value = Some(name.clone());
@@ -582,18 +531,15 @@ impl Lowerer<'_> {
     // Messages.
 
     fn message(&mut self, m: &ast::Message, path: Vec<i32>) -> DescriptorProto {
-        let span = self.skip_visibility(m.span, m.visibility);
         if path.len() / 2 >= MAX_MESSAGE_NESTING {
             // protoc's parser gives up on the 32nd nested message, at its keyword.
-            self.error(diag::nesting_too_deep(Span::new(
-                span.file, span.start, span.start,
-            )));
+            self.error(diag::nesting_too_deep(m.span.shrink_to_lo()));
             return DescriptorProto {
                 name: Some(m.name.name.clone()),
                 ..Default::default()
             };
         }
-        let i = self.loc(&path, span);
+        let i = self.loc(&path, m.span);
         self.attach(i, &m.comments);
         self.loc_at(&path, &[tag::message::NAME], m.name.span);
         let mut msg = DescriptorProto {
@@ -893,15 +839,20 @@ impl Lowerer<'_> {
                 self.loc_at(&path, &[tag::field::TYPE], *keyword_span);
                 field.r#type = Some(Type::Group);
             }
-            ast::FieldKind::Map { key, value, span } => {
+            ast::FieldKind::Map {
+                key,
+                value,
+                span,
+                angle_span,
+            } => {
                 // protoc reports these at the `<` after `map`.
-                let lt = self.token_at(*span, span.start + 3);
+                let at = *angle_span;
                 if matches!(ctx, FieldContext::Oneof(_)) {
-                    self.error(diag::map_in_oneof(lt));
+                    self.error(diag::map_in_oneof(at));
                 } else if f.label.is_some() {
-                    self.error(diag::label_on_map(lt));
+                    self.error(diag::label_on_map(at));
                 } else if ctx == FieldContext::Extend {
-                    self.error(diag::map_extension(lt));
+                    self.error(diag::map_extension(at));
                 }
                 field.label = Some(Label::Repeated);
                 self.loc_at(&path, &[tag::field::TYPE_NAME], *span);
@@ -1124,7 +1075,7 @@ impl Lowerer<'_> {
                     ast::ValueKind::Int { negative, value: v } => {
                         let limit = if negative { max + 1 } else { max };
                         if v > limit {
-                            self.error(diag::integer_out_of_range(self.after_minus(value.span)));
+                            self.error(diag::integer_out_of_range(value.unsigned_span));
                             return Some("0".to_owned());
                         }
                         Some(if negative && v > 0 {
@@ -1134,14 +1085,11 @@ impl Lowerer<'_> {
                         })
                     }
                     ast::ValueKind::Float { .. } if !is_float_literal(&text) => {
-                        self.error(diag::integer_out_of_range(self.after_minus(value.span)));
+                        self.error(diag::integer_out_of_range(value.unsigned_span));
                         Some("0".to_owned())
                     }
                     _ => {
-                        self.error(diag::bad_default(
-                            self.after_minus(value.span),
-                            "an integer",
-                        ));
+                        self.error(diag::bad_default(value.unsigned_span, "an integer"));
                         None
                     }
                 }
@@ -1155,25 +1103,20 @@ impl Lowerer<'_> {
                 match value.kind {
                     ast::ValueKind::Int { negative, value: v } => {
                         if negative {
-                            self.error(diag::negative_unsigned_default(
-                                self.after_minus(value.span),
-                            ));
+                            self.error(diag::negative_unsigned_default(value.unsigned_span));
                         }
                         if v > max {
-                            self.error(diag::integer_out_of_range(self.after_minus(value.span)));
+                            self.error(diag::integer_out_of_range(value.unsigned_span));
                             return Some("0".to_owned());
                         }
                         Some(v.to_string())
                     }
                     ast::ValueKind::Float { .. } if !is_float_literal(&text) => {
-                        self.error(diag::integer_out_of_range(self.after_minus(value.span)));
+                        self.error(diag::integer_out_of_range(value.unsigned_span));
                         Some("0".to_owned())
                     }
                     _ => {
-                        self.error(diag::bad_default(
-                            self.after_minus(value.span),
-                            "an integer",
-                        ));
+                        self.error(diag::bad_default(value.unsigned_span, "an integer"));
                         None
                     }
                 }
@@ -1200,7 +1143,7 @@ impl Lowerer<'_> {
                         if *negative { -v } else { v }
                     }
                     _ => {
-                        self.error(diag::bad_default(self.after_minus(value.span), "a number"));
+                        self.error(diag::bad_default(value.unsigned_span, "a number"));
                         return None;
                     }
                 };
@@ -1358,7 +1301,9 @@ impl Lowerer<'_> {
         let is_enum = kind == RangeKind::EnumReserved;
         self.loc(path, range.span);
         self.loc_at(path, &[1], range.start.span);
-        let start = self.range_number(range.start, kind);
+        // The token after the first number: `to`, or what follows the range.
+        let after_start = range.to_span.unwrap_or(range.next_token);
+        let start = self.range_number(range.start, after_start, kind);
         let end = match range.end {
             None => {
                 self.loc_at(path, &[2], range.start.span);
@@ -1366,7 +1311,7 @@ impl Lowerer<'_> {
             }
             Some(ast::RangeEnd::Int(n)) => {
                 self.loc_at(path, &[2], n.span);
-                self.range_number(n, kind)
+                self.range_number(n, range.next_token, kind)
             }
             Some(ast::RangeEnd::Max(span)) => {
                 self.loc_at(path, &[2], span);
@@ -1380,7 +1325,8 @@ impl Lowerer<'_> {
         }
     }
 
-    fn range_number(&mut self, n: ast::IntLit, kind: RangeKind) -> i32 {
+    /// The value of one number of a range; `next_token` is where the token after it starts.
+    fn range_number(&mut self, n: ast::IntLit, next_token: Span, kind: RangeKind) -> i32 {
         let is_enum = kind == RangeKind::EnumReserved;
         if n.negative && !is_enum {
             self.error(diag::expected_field_number(n.span));
@@ -1392,13 +1338,12 @@ impl Lowerer<'_> {
             i32::MAX as u64
         };
         if n.value > limit {
-            self.error(diag::integer_out_of_range(self.after_minus(n.span)));
+            self.error(diag::integer_out_of_range(n.unsigned_span));
             return 0;
         }
         if kind == RangeKind::Extensions && n.value == i32::MAX as u64 {
             // protoc reports this at the token after the number.
-            let at = self.token_at(n.span, n.span.end);
-            self.error(diag::field_number_out_of_bounds(at));
+            self.error(diag::field_number_out_of_bounds(next_token));
         }
         if n.negative {
             (n.value as i64).wrapping_neg() as i32
@@ -1462,8 +1407,7 @@ impl Lowerer<'_> {
     // Enums.
 
     fn enum_(&mut self, e: &ast::Enum, path: Vec<i32>) -> EnumDescriptorProto {
-        let span = self.skip_visibility(e.span, e.visibility);
-        let i = self.loc(&path, span);
+        let i = self.loc(&path, e.span);
         self.attach(i, &e.comments);
         self.loc_at(&path, &[tag::enum_::NAME], e.name.span);
         let mut en = EnumDescriptorProto {
@@ -1539,7 +1483,7 @@ impl Lowerer<'_> {
             return;
         };
         let name = en.name.as_deref().unwrap_or("");
-        let at = self.token_at(e.span, e.span.end);
+        let at = e.next_token;
         if opt.identifier_value.as_deref() != Some("true") {
             self.error(diag::alias_false(at, name));
             return;
@@ -1562,7 +1506,7 @@ impl Lowerer<'_> {
             i32::MAX as u64
         };
         let number = if n.value > limit {
-            self.error(diag::integer_out_of_range(self.after_minus(n.span)));
+            self.error(diag::integer_out_of_range(n.unsigned_span));
             0
         } else if n.negative {
             (n.value as i64).wrapping_neg() as i32
