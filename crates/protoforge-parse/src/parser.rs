@@ -478,27 +478,28 @@ pub(crate) fn value(file: FileId, kind: ValueKind, l: u32, nl: u32, r: u32) -> V
     }
 }
 
-/// The range `start` or `start to end` (`end` with the span `tl..tr` of its `to`), followed
-/// by a token starting at `next`. The range's own span is taken from its numbers: a location
-/// after an optional part would be the next token's start when the part is missing.
+/// The range `start` or `start to end` (`end` with the span `tl..tr` of its `to`), followed by
+/// a token starting at `next`, boxed for the parser's stack. The range's own span is taken
+/// from its numbers: a location after an optional part would be the next token's start when
+/// the part is missing.
 pub(crate) fn range(
     file: FileId,
     start: IntLit,
     end: Option<(u32, u32, RangeEnd)>,
     next: u32,
-) -> Range {
+) -> Box<Range> {
     let last = match end {
         None => start.span,
         Some((_, _, RangeEnd::Int(n))) => n.span,
         Some((_, _, RangeEnd::Max(s))) => s,
     };
-    Range {
+    Box::new(Range {
         start,
         to_span: end.map(|(tl, tr, _)| sp(file, tl, tr)),
         end: end.map(|(_, _, e)| e),
         span: start.span.to(last),
         next_token: sp(file, next, next),
-    }
+    })
 }
 
 /// The value of an integer constant: a negative number below `i64::MIN` becomes a float, as
