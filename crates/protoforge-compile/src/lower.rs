@@ -66,6 +66,7 @@ pub(crate) fn lower(
         text,
         // Lowering without locations never reads it.
         lines: LineIndex::new(if keep_locations { text } else { "" }),
+        line: 0,
         keep_locations,
         locations: Vec::with_capacity(if keep_locations { estimate } else { 0 }),
         keep_spans,
@@ -113,6 +114,8 @@ enum Syntax {
 struct Lowerer<'a> {
     text: &'a str,
     lines: LineIndex,
+    /// The line of the last location's start, where the next line lookup begins.
+    line: u32,
     /// Whether `locations` is filled (only when the output has source info).
     keep_locations: bool,
     locations: Vec<Location>,
