@@ -162,6 +162,9 @@ pub struct IntLit {
     pub value: u64,
     /// The literal, including the minus sign.
     pub span: Span,
+    /// The literal without its minus sign: the number token after the `-` (where protoc
+    /// reports a number it rejects), or `span` itself when there is no sign.
+    pub unsigned_span: Span,
 }
 
 /// Comments attached to a statement, by protoc's rules.
@@ -265,6 +268,9 @@ pub struct Value {
     pub kind: ValueKind,
     /// The whole value, including any minus sign or braces.
     pub span: Span,
+    /// The value without its minus sign: the token after the `-` (where protoc reports a value
+    /// it rejects), or `span` itself when there is no sign.
+    pub unsigned_span: Span,
 }
 
 /// The forms a constant can take.
@@ -568,6 +574,8 @@ pub enum FieldKind {
         value: TypeRef,
         /// From `map` to `>`.
         span: Span,
+        /// The `<` after `map`, where protoc reports a map field that is not allowed.
+        angle_span: Span,
     },
     /// `[label] group Name = N [opts] { ... }`: a field and a nested message in one.
     Group {
@@ -637,10 +645,15 @@ pub enum RangeEnd {
 pub struct Range {
     /// The first number.
     pub start: IntLit,
+    /// The `to` keyword, when written.
+    pub to_span: Option<Span>,
     /// The end, when `to` was written.
     pub end: Option<RangeEnd>,
     /// The whole range.
     pub span: Span,
+    /// An empty span where the token after the range starts (`,`, `[` or `;`). protoc judges
+    /// a number once it has read the token after it, and reports a rejected one there.
+    pub next_token: Span,
 }
 
 /// `extensions 100 to 199, 300 [opts];`
@@ -698,6 +711,10 @@ pub struct Enum {
     pub items: Vec<EnumItem>,
     /// The whole definition, from `enum` (after any `export`/`local`) through `}`.
     pub span: Span,
+    /// An empty span where the token after the closing `}` starts, or at the end of the text
+    /// when none follows. protoc checks `allow_alias` once it has read that token, and
+    /// reports a misused one there.
+    pub next_token: Span,
     /// Attached comments.
     pub comments: Comments,
 }

@@ -5,7 +5,6 @@
 
 use crate::ast::*;
 use crate::diagnostic::Diagnostic;
-use crate::span::Span;
 
 /// Reports every problem of these kinds in `file`.
 pub(crate) fn check(file: &File, diags: &mut Vec<Diagnostic>) {
@@ -107,9 +106,9 @@ impl Cx {
 
     fn field(&self, f: &Field, in_oneof: bool, diags: &mut Vec<Diagnostic>) {
         match &f.kind {
-            FieldKind::Map { span, .. } => {
+            FieldKind::Map { angle_span, .. } => {
                 // protoc reports map problems at the `<` after `map`.
-                let angle = Span::new(span.file, span.start + 3, span.end);
+                let angle = *angle_span;
                 if in_oneof {
                     diags.push(Diagnostic::error(
                         angle,

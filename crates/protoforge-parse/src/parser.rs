@@ -4,7 +4,8 @@
 use lalrpop_util::{ErrorRecovery, ParseError};
 
 use crate::ast::{
-    self, Comments, CompactOptions, Field, FieldKind, Ident, IntLit, TypeName, TypeRef, ValueKind,
+    self, Comments, CompactOptions, Field, FieldKind, Ident, IntLit, Range, RangeEnd, TypeName,
+    TypeRef, Value, ValueKind,
 };
 use crate::diagnostic::Diagnostic;
 use crate::lexer::{self, Tok};
@@ -63,6 +64,13 @@ pub(crate) fn parse_file(
     let tree = match result {
         Ok(mut f) => {
             f.span = sp(file, 0, end);
+            if let Some(ast::FileItem::Enum(e)) = f.items.last_mut()
+                && positions.last().is_some_and(|&(_, r)| r == e.span.end)
+            {
+                // No token follows the file's last enum: protoc's next token is the end of
+                // the text (after any trailing comments and whitespace).
+                e.next_token = sp(file, end, end);
+            }
             Some(*f)
         }
         Err(e) => {
@@ -451,6 +459,49 @@ pub(crate) fn field(
     })
 }
 
+/// An integer literal at `l..r` whose number (after any minus sign) starts at `nl`.
+pub(crate) fn int_lit(file: FileId, negative: bool, value: u64, l: u32, nl: u32, r: u32) -> IntLit {
+    IntLit {
+        negative,
+        value,
+        span: sp(file, l, r),
+        unsigned_span: sp(file, nl, r),
+    }
+}
+
+/// A constant at `l..r` whose token after any minus sign starts at `nl`.
+pub(crate) fn value(file: FileId, kind: ValueKind, l: u32, nl: u32, r: u32) -> Value {
+    Value {
+        kind,
+        span: sp(file, l, r),
+        unsigned_span: sp(file, nl, r),
+    }
+}
+
+/// The range `start` or `start to end` (`end` with the span `tl..tr` of its `to`), followed by
+/// a token starting at `next`, boxed for the parser's stack. The range's own span is taken
+/// from its numbers: a location after an optional part would be the next token's start when
+/// the part is missing.
+pub(crate) fn range(
+    file: FileId,
+    start: IntLit,
+    end: Option<(u32, u32, RangeEnd)>,
+    next: u32,
+) -> Box<Range> {
+    let last = match end {
+        None => start.span,
+        Some((_, _, RangeEnd::Int(n))) => n.span,
+        Some((_, _, RangeEnd::Max(s))) => s,
+    };
+    Box::new(Range {
+        start,
+        to_span: end.map(|(tl, tr, _)| sp(file, tl, tr)),
+        end: end.map(|(_, _, e)| e),
+        span: start.span.to(last),
+        next_token: sp(file, next, next),
+    })
+}
+
 /// The value of an integer constant: a negative number below `i64::MIN` becomes a float, as
 /// in protoc.
 pub(crate) fn int_value(negative: bool, value: u64) -> ValueKind {
@@ -464,22 +515,20 @@ pub(crate) fn int_value(negative: bool, value: u64) -> ValueKind {
     }
 }
 
-/// An integer literal that did not fit in `u64`: an error where an integer is required.
+/// An integer literal that did not fit in `u64` (its number starting at `nl`): an error where
+/// an integer is required.
 pub(crate) fn number_lit(
     file: FileId,
     l: u32,
+    nl: u32,
     r: u32,
     negative: bool,
     _value: f64,
     diags: &mut Vec<Diagnostic>,
 ) -> IntLit {
-    let span = sp(file, l, r);
-    diags.push(Diagnostic::error(span, "integer out of range"));
-    IntLit {
-        negative,
-        value: u64::MAX,
-        span,
-    }
+    let lit = int_lit(file, negative, u64::MAX, l, nl, r);
+    diags.push(Diagnostic::error(lit.span, "integer out of range"));
+    lit
 }
 
 /// Checks a negated identifier constant: after `-` only `inf` and `nan` may follow.

@@ -126,18 +126,55 @@ impl LineIndex {
             .line_starts
             .partition_point(|&s| s <= offset)
             .saturating_sub(1);
+        self.at_line(text, line, offset)
+    }
+
+    /// [`LineIndex::line_col`], found by searching from line `near` rather than over the whole
+    /// index. An offset on that line costs two comparisons and one a few lines further a few
+    /// more, which suits lookups in source order (the locations of a file's elements, where
+    /// each element's parts follow it); an offset before `near` falls back to a binary search.
+    #[inline]
+    pub fn line_col_near(&self, text: &str, offset: u32, near: u32) -> LineCol {
+        let starts = &self.line_starts;
+        let near = (near as usize).min(starts.len() - 1);
+        let on_near = starts[near] <= offset && starts.get(near + 1).is_none_or(|&n| offset < n);
+        let line = if on_near {
+            near
+        } else {
+            self.search_from(offset, near)
+        };
+        self.at_line(text, line, offset)
+    }
+
+    /// The line holding `offset`, which is not on line `near`: galloping forward from `near`
+    /// (probing 1, 2, 4... lines ahead, then searching the last stride), or a binary search
+    /// of the lines before it.
+    fn search_from(&self, offset: u32, near: usize) -> usize {
+        let starts = &self.line_starts;
+        if starts[near] > offset {
+            return starts[..near]
+                .partition_point(|&s| s <= offset)
+                .saturating_sub(1);
+        }
+        let (mut line, mut stride) = (near, 1);
+        loop {
+            let probe = line + stride;
+            if probe >= starts.len() || starts[probe] > offset {
+                let end = probe.min(starts.len());
+                return line + starts[line + 1..end].partition_point(|&s| s <= offset);
+            }
+            line = probe;
+            stride *= 2;
+        }
+    }
+
+    /// The line and column of `offset`, which is on zero-based `line`.
+    #[inline]
+    fn at_line(&self, text: &str, line: usize, offset: u32) -> LineCol {
         let start = self.line_starts.get(line).copied().unwrap_or(0);
         let end = (offset as usize).min(text.len());
         let col = if self.has_tab.get(line).copied().unwrap_or(false) {
-            let bytes = text.as_bytes().get(start as usize..end).unwrap_or(&[]);
-            // protoc's tokenizer counts every byte as one column, except tabs.
-            bytes.iter().fold(0u32, |col, &b| {
-                if b == b'\t' {
-                    col + 8 - col % 8
-                } else {
-                    col + 1
-                }
-            })
+            tab_column(text.as_bytes().get(start as usize..end).unwrap_or(&[]))
         } else {
             (end as u32).saturating_sub(start)
         };
@@ -160,6 +197,18 @@ impl LineIndex {
         }
         start..end
     }
+}
+
+/// The protoc column after `bytes`, the start of a line holding a tab: every byte counts one
+/// column, except that a tab advances to the next multiple of 8.
+fn tab_column(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0u32, |col, &b| {
+        if b == b'\t' {
+            col + 8 - col % 8
+        } else {
+            col + 1
+        }
+    })
 }
 
 /// How far into a file [`SourceFile::line_col`] reads instead of building the file's index.
@@ -276,10 +325,21 @@ mod tests {
                 .fold(0, |c, &b| if b == b'\t' { c + 8 - c % 8 } else { c + 1 });
             LineCol { line, col }
         };
+        let mut near = 0;
         for offset in (0..text.len() as u32 + 1).step_by(11) {
             let want = plain(offset as usize);
             assert_eq!(index.line_col(&text, offset), want, "{offset}");
             assert_eq!(map.get(id).line_col(offset), want, "{offset}");
+            // From the previous lookup's line, from the first and the last line, and from a
+            // line past the end of the index.
+            for from in [near, 0, want.line.saturating_sub(3), 1999, u32::MAX] {
+                assert_eq!(
+                    index.line_col_near(&text, offset, from),
+                    want,
+                    "{offset} {from}"
+                );
+            }
+            near = want.line;
         }
     }
 

@@ -178,10 +178,6 @@ pub(super) fn visibility_before_2024(span: Span) -> Diagnostic {
     )
 }
 
-pub(super) fn bad_negative_identifier(span: Span) -> Diagnostic {
-    Diagnostic::error(span, "an identifier after `-` must be `inf` or `nan`")
-}
-
 pub(super) fn negative_string(span: Span) -> Diagnostic {
     Diagnostic::error(span, "invalid `-` before a string")
 }

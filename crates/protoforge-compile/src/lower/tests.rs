@@ -701,6 +701,36 @@ fn rejects_like_protoc() {
             "syntax = \"proto2\";\nextend string { optional int32 x = 1; }\n",
             "2:8",
         ),
+        // protoc reports these at the token after a number, after `-` or after a `}`, past
+        // any comments and line breaks between.
+        (
+            "syntax = \"proto2\";\nmessage A { extensions 5 to 2147483647 /* c */\n ; }\n",
+            "3:2",
+        ),
+        (
+            "syntax = \"proto2\";\nmessage A { extensions 2147483647   to max; }\n",
+            "2:37",
+        ),
+        (
+            "syntax = \"proto2\";\nmessage A { extensions 1 to 2, 2147483647 [a=1]; }\n",
+            "2:43",
+        ),
+        (
+            "syntax = \"proto2\";\nenum E { option allow_alias = false; A = 1; } // x\n\n  message B {}\n",
+            "4:3",
+        ),
+        (
+            "syntax = \"proto2\";\nenum E { option allow_alias = true; A = 1; B = 2; }\n/* end */\n\n",
+            "5:1",
+        ),
+        (
+            "syntax = \"proto2\";\nmessage A { optional uint32 x = 1 [default = - /* c */ 1]; }\n",
+            "2:56",
+        ),
+        (
+            "syntax = \"proto2\";\nenum E { A = - \n 2147483649; }\n",
+            "3:2",
+        ),
     ];
     let mut wrong = Vec::new();
     for (text, want) in cases {

@@ -597,6 +597,7 @@ fn option_value(
 
 /// protoc's `UpdateSourceCodeInfo`: each location at an interpreted option's original path
 /// moves to the interpreted path, and the locations under it (name parts, value) are dropped.
+/// Done in place: the other locations, nearly all of them, stay where they are.
 fn update_source_code_info(
     locations: &mut Vec<protoforge::descriptor::source_code_info::Location>,
     interpreted: &PathMap<Vec<i32>>,
@@ -604,21 +605,23 @@ fn update_source_code_info(
     if interpreted.is_empty() {
         return;
     }
-    let old = std::mem::take(locations);
     let mut removing: Option<Vec<i32>> = None;
-    for mut loc in old {
+    locations.retain_mut(|loc| {
         if let Some(prefix) = &removing {
             if loc.path.starts_with(prefix) {
-                continue;
+                return false;
             }
             removing = None;
         }
-        match interpreted.get(&loc.path) {
-            Some(dest) => {
-                removing = Some(std::mem::replace(&mut loc.path, dest.clone()));
-                locations.push(loc);
-            }
-            None => locations.push(loc),
+        // Only an option's own location, `[.., 999, i]`, can be a key.
+        let is_option = loc
+            .path
+            .len()
+            .checked_sub(2)
+            .is_some_and(|i| loc.path[i] == tag::UNINTERPRETED_OPTION);
+        if is_option && let Some(dest) = interpreted.get(&loc.path) {
+            removing = Some(std::mem::replace(&mut loc.path, dest.clone()));
         }
-    }
+        true
+    });
 }

@@ -66,9 +66,18 @@ impl Stripping {
         if self.stripped.is_empty() {
             return;
         }
-        let stripped = &self.stripped;
-        info.location
-            .retain(|loc| !stripped.iter().any(|p| loc.path.starts_with(p)));
+        // Sorted, and without the paths below another stripped path: a location is then
+        // below a stripped path exactly when it is below the last one not after it, so each
+        // location costs one binary search rather than a comparison with every path.
+        let mut stripped: Vec<&[i32]> = self.stripped.iter().map(Vec::as_slice).collect();
+        stripped.sort_unstable();
+        stripped.dedup_by(|later, kept| later.starts_with(kept));
+        info.location.retain(|loc| {
+            let after = stripped.partition_point(|p| *p <= loc.path.as_slice());
+            !after
+                .checked_sub(1)
+                .is_some_and(|i| loc.path.starts_with(stripped[i]))
+        });
     }
 }
 
@@ -160,5 +169,64 @@ fn strip_options(
     StrippedOptions {
         change,
         stripped: strip.stripped,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use protoforge::descriptor::SourceCodeInfo;
+    use protoforge::descriptor::source_code_info::Location;
+
+    use super::Stripping;
+
+    #[test]
+    fn strip_locations_drops_exactly_the_locations_below_stripped_paths() {
+        let stripped = vec![
+            vec![4, 0, 2, 1, 8, 50000],
+            vec![8, 50001],
+            vec![4, 0, 2, 1, 8, 50000, 1],
+            vec![4, 1, 7],
+            vec![8, 50001],
+        ];
+        let paths: &[&[i32]] = &[
+            &[],
+            &[8],
+            &[8, 50000],
+            &[8, 50001],
+            &[8, 50001, 2],
+            &[8, 500010],
+            &[4, 0],
+            &[4, 0, 2, 1, 8],
+            &[4, 0, 2, 1, 8, 50000],
+            &[4, 0, 2, 1, 8, 50000, 1, 3],
+            &[4, 0, 2, 1, 8, 50001],
+            &[4, 0, 2, 10, 8, 50000],
+            &[4, 1, 7],
+            &[4, 1, 7, 99],
+            &[4, 1, 70],
+            &[4, 2, 7],
+        ];
+        let mut info = SourceCodeInfo {
+            location: paths
+                .iter()
+                .map(|p| Location {
+                    path: p.to_vec(),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        };
+        let want: Vec<Vec<i32>> = paths
+            .iter()
+            .filter(|p| !stripped.iter().any(|s| p.starts_with(s)))
+            .map(|p| p.to_vec())
+            .collect();
+        Stripping {
+            changed: Vec::new(),
+            stripped,
+        }
+        .strip_locations(&mut info);
+        let got: Vec<Vec<i32>> = info.location.into_iter().map(|l| l.path).collect();
+        assert_eq!(got, want);
     }
 }
