@@ -70,10 +70,11 @@ impl<const N: usize> std::borrow::Borrow<[i32]> for ShortPath<N> {
     }
 }
 
-/// A fast multiplicative hasher for paths (short lists of small integers from our own
-/// descriptors, so hash flooding is no concern); SipHash dominated lowering time.
+/// A fast multiplicative hasher for descriptor paths (short lists of small integers from
+/// descriptors the tool built itself, so hash flooding is no concern), for maps keyed by
+/// `SourceCodeInfo` paths; SipHash dominated lowering time.
 #[derive(Clone, Copy, Default)]
-pub(crate) struct PathHasher(u64);
+pub struct PathHasher(u64);
 
 impl Hasher for PathHasher {
     fn write(&mut self, bytes: &[u8]) {

@@ -33,6 +33,30 @@ pub(crate) fn to_upper_snake_case(s: &str) -> String {
     to_snake_case(s).to_uppercase()
 }
 
+/// Whether `to_lower_snake_case(s)` is `s`: answered without building the conversion when `s`
+/// is plain ASCII `lower_snake_case` (the common case in real files).
+pub(crate) fn is_lower_snake_case(s: &str) -> bool {
+    is_plain_snake(s, |b| b.is_ascii_lowercase()) || to_lower_snake_case(s) == s
+}
+
+/// Whether `to_upper_snake_case(s)` is `s`, as [`is_lower_snake_case`] for upper case.
+pub(crate) fn is_upper_snake_case(s: &str) -> bool {
+    is_plain_snake(s, |b| b.is_ascii_uppercase()) || to_upper_snake_case(s) == s
+}
+
+/// Letters of one case, digits and single underscores between them: the conversion leaves
+/// such a name unchanged (nothing to trim, no underscore to add or merge, no case to change).
+fn is_plain_snake(s: &str, letter: fn(&u8) -> bool) -> bool {
+    let b = s.as_bytes();
+    let (Some(first), Some(last)) = (b.first(), b.last()) else {
+        return false;
+    };
+    *first != b'_'
+        && *last != b'_'
+        && b.iter().all(|c| letter(c) || c.is_ascii_digit() || *c == b'_')
+        && !b.windows(2).any(|w| w == b"__")
+}
+
 /// Words split before an upper-case letter that starts a word (followed by a lower-case
 /// letter, or preceded by one); delimiters become single underscores. Looks at neighbouring
 /// bytes as buf does.
@@ -123,6 +147,27 @@ fn number(s: &str, min: i64) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn snake_case_checks_agree_with_the_conversions() {
+        // Every string of up to five characters over letters of both cases, a digit and
+        // delimiters, against comparing with the conversion.
+        let alphabet = ['a', 'B', '0', '_', '.', 'é'];
+        let mut words = vec![String::new()];
+        let mut last = words.clone();
+        for _ in 0..5 {
+            last = last
+                .iter()
+                .flat_map(|w| alphabet.iter().map(move |c| format!("{w}{c}")))
+                .collect();
+            words.extend(last.iter().cloned());
+        }
+        assert_eq!(words.len(), 9331);
+        for w in &words {
+            assert_eq!(is_lower_snake_case(w), to_lower_snake_case(w) == *w, "{w:?}");
+            assert_eq!(is_upper_snake_case(w), to_upper_snake_case(w) == *w, "{w:?}");
+        }
+    }
 
     #[test]
     fn cases() {

@@ -1,6 +1,9 @@
 //! Naming rules: the case of each kind of name, and required prefixes and suffixes.
 
-use super::case::{to_lower_snake_case, to_pascal_case, to_upper_snake_case};
+use super::case::{
+    is_lower_snake_case, is_upper_snake_case, to_lower_snake_case, to_pascal_case,
+    to_upper_snake_case,
+};
 use super::{Ctx, Out};
 
 /// `ENUM_PASCAL_CASE`.
@@ -32,8 +35,8 @@ pub(crate) fn enum_values(ctx: &Ctx<'_>, out: &mut Out, rule: &str) {
                 let path = super::source::child(&e.path, 2, i);
                 match rule {
                     "ENUM_VALUE_UPPER_SNAKE_CASE" => {
-                        let expected = to_upper_snake_case(name);
-                        if name != expected {
+                        if !is_upper_snake_case(name) {
+                            let expected = to_upper_snake_case(name);
                             out.add(
                                 fi,
                                 f.name_at(&path),
@@ -79,8 +82,8 @@ pub(crate) fn field_lower_snake_case(ctx: &Ctx<'_>, out: &mut Out) {
                 continue;
             }
             let name = field.d.name.as_deref().unwrap_or("");
-            let expected = to_lower_snake_case(name);
-            if name != expected {
+            if !is_lower_snake_case(name) {
+                let expected = to_lower_snake_case(name);
                 out.add(
                     fi,
                     f.name_at(&field.path),
@@ -158,10 +161,10 @@ pub(crate) fn oneof_lower_snake_case(ctx: &Ctx<'_>, out: &mut Out) {
     for (fi, f) in ctx.targets() {
         for o in &f.oneofs {
             let name = o.d.name.as_deref().unwrap_or("");
-            let expected = to_lower_snake_case(name);
-            if name == expected {
+            if is_lower_snake_case(name) {
                 continue;
             }
+            let expected = to_lower_snake_case(name);
             let members: Vec<_> = f.messages[o.parent]
                 .d
                 .field

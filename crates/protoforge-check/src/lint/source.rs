@@ -2,8 +2,10 @@
 //! the source locations those paths have.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 use protoforge::descriptor::source_code_info::Location;
+use protoforge_compile::PathHasher;
 use protoforge::descriptor::{
     DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto,
     OneofDescriptorProto,
@@ -62,13 +64,14 @@ pub(crate) struct FileView<'a> {
     pub fields: Vec<Field<'a>>,
     /// Every oneof.
     pub oneofs: Vec<Oneof<'a>>,
-    locations: HashMap<&'a [i32], &'a Location>,
+    locations: HashMap<&'a [i32], &'a Location, BuildHasherDefault<PathHasher>>,
 }
 
 impl<'a> FileView<'a> {
     /// Indexes `fd`.
     pub fn new(fd: &'a FileDescriptorProto) -> FileView<'a> {
-        let mut locations = HashMap::new();
+        let n = fd.source_code_info.as_ref().map_or(0, |i| i.location.len());
+        let mut locations = HashMap::with_capacity_and_hasher(n, BuildHasherDefault::default());
         if let Some(info) = &fd.source_code_info {
             for loc in &info.location {
                 locations.entry(loc.path.as_slice()).or_insert(loc);
