@@ -30,5 +30,5 @@ mod tag;
 mod wire;
 
 pub use compiler::{CompileError, Compiled, Compiler, parallel_map};
-pub use span_map::PathHasher;
 pub use protoforge_parse::{Diagnostic, ErrorFormat, Severity, SourceMap, render_diagnostic};
+pub use span_map::PathHasher;

@@ -16,12 +16,14 @@ use crate::span_map::{NameMap, SpanMap};
 use crate::symbols::{Pool, ResolveError, SymbolKind, join};
 use crate::tag;
 
-/// Resolves every name in `file` (already added to `pool`) in place and returns the errors.
+/// Resolves every name in `file` (already added to `pool`) in place and returns the errors,
+/// each with the path of the element (field, extension, method) it is about, in protoc's
+/// cross-link order.
 pub(crate) fn link(
     file: &mut FileDescriptorProto,
     pool: &Pool,
     spans: &SpanMap,
-) -> Vec<Diagnostic> {
+) -> Vec<(Vec<i32>, Diagnostic)> {
     let file_name = file.name.clone().unwrap_or_default();
     let package = file.package.clone().unwrap_or_default();
     let own_enums = own_enum_values(file);
@@ -74,7 +76,7 @@ struct Linker<'a> {
     file_name: &'a str,
     /// The value names of the file's own enums (see [`own_enum_values`]).
     own_enums: Option<NameMap<String, Vec<String>>>,
-    diagnostics: Vec<Diagnostic>,
+    diagnostics: Vec<(Vec<i32>, Diagnostic)>,
 }
 
 /// The value names of each enum `file` defines, by full name, when a field of the file has a
@@ -119,7 +121,8 @@ impl Linker<'_> {
         let mut p = path.to_vec();
         p.push(sub);
         let span = self.spans.get(&p).or_else(|| self.spans.nearest(path));
-        self.diagnostics.push(at(self.file_name, span, message));
+        self.diagnostics
+            .push((path.to_vec(), at(self.file_name, span, message)));
     }
 
     /// Resolves `name` and reports protoc's "not defined" errors; returns the full name (with

@@ -434,8 +434,17 @@ impl<'a> Checker<'a> {
         }
         let mut numbers: NameMap<i32, &'a str> =
             NameMap::with_capacity_and_hasher(m.message.field.len(), Default::default());
+        // protoc finds the fields numbered 1, 2, 3, ... from the first one on by position, not
+        // through its number table (see `cross_link_field`).
+        let sequential = m
+            .message
+            .field
+            .iter()
+            .zip(1..)
+            .take_while(|(f, n)| f.number == Some(*n))
+            .count();
         for f in m.fields() {
-            self.cross_link_field(&f, extension_numbers, Some((m, &mut numbers)));
+            self.cross_link_field(&f, extension_numbers, Some((m, &mut numbers, sequential)));
         }
         for f in m.extensions() {
             self.cross_link_field(&f, extension_numbers, None);
@@ -449,17 +458,20 @@ impl<'a> Checker<'a> {
         &mut self,
         f: &FieldRef<'a>,
         extension_numbers: &mut NameMap<(&'a str, i32), String>,
-        owner: Option<(&MessageRef<'a>, &mut NameMap<i32, &'a str>)>,
+        owner: Option<(&MessageRef<'a>, &mut NameMap<i32, &'a str>, usize)>,
     ) {
         let number = f.field.number.unwrap_or(0);
+        let path = f.path();
         let mut extendee_name = None;
         if f.is_extension {
             let Some(extendee) = f.field.extendee.as_deref() else {
+                self.report_linked(&path);
                 return;
             };
             let name = extendee.strip_prefix('.').unwrap_or(extendee);
             let Some(found) = self.find_message(name) else {
                 // Not linked (an error reported by linking); nothing more to check.
+                self.report_linked(&path);
                 return;
             };
             let in_range = found
@@ -475,6 +487,14 @@ impl<'a> Checker<'a> {
                 );
             }
             extendee_name = Some(name);
+        }
+        // The extendee's and the type's errors (protoc resolves the type after checking the
+        // extension number against the extendee).
+        self.report_linked(&path);
+        if super::unresolved_type(f.field) {
+            // protoc reported the type (as linking did here) and left the field out of its
+            // number table, so the field clashes with no later one.
+            return;
         }
         if let Some(extendee) = extendee_name {
             let key = (extendee, number);
@@ -512,9 +532,26 @@ impl<'a> Checker<'a> {
                 }
                 extension_numbers.insert(key, f.full_name());
             }
-        } else if let Some((m, numbers)) = owner {
+        } else if let Some((m, numbers, sequential)) = owner {
             let name = f.name();
-            if let Some(first) = numbers.get(&number) {
+            // Numbers 1..=sequential belong to the fields at those positions (whether or not
+            // their types resolved); a later field with such a number clashes with that one.
+            // Other numbers go through the table of fields checked so far.
+            let in_sequence = usize::try_from(number)
+                .ok()
+                .filter(|n| (1..=sequential).contains(n));
+            let first = match in_sequence {
+                Some(n) if f.index == n - 1 => None,
+                Some(n) => m.fields().nth(n - 1).map(|g| g.name()),
+                None => match numbers.get(&number).copied() {
+                    Some(first) => Some(first),
+                    None => {
+                        numbers.insert(number, name);
+                        None
+                    }
+                },
+            };
+            if let Some(first) = first {
                 let next = next_available_number(m);
                 let next = if next <= i64::from(MAX_FIELD_NUMBER) {
                     format!("Next available field number is {next}")
@@ -529,8 +566,6 @@ impl<'a> Checker<'a> {
                         m.full_name
                     ),
                 );
-            } else {
-                numbers.insert(number, name);
             }
         }
     }

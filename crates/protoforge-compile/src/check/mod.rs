@@ -56,7 +56,10 @@ pub(crate) struct Checked {
     /// The build phase: names too long and names already taken (from `names`), field numbers,
     /// ranges, reserved names, enum values.
     pub(crate) build: Vec<Diagnostic>,
-    /// The cross-link phase, field number suggestions, validation and the checks after it.
+    /// The cross-link phase with linking's errors (protoc finds both as it cross-links each
+    /// field).
+    pub(crate) cross_link: Vec<Diagnostic>,
+    /// Field number suggestions, validation and the checks after it.
     pub(crate) rest: Vec<Diagnostic>,
 }
 
@@ -65,29 +68,40 @@ pub(crate) struct Checked {
 ///
 /// `pool` holds the file's dependencies (and may hold `file` itself); `spans` maps `file`'s
 /// descriptor paths to source spans; `names` is what adding the file's symbols found, which
-/// the build phase reports where protoc does. `earlier_errors` tells that an earlier pass
-/// (linking, options) already failed: protoc then skips its validation pass, and so do we.
+/// the build phase reports where protoc does; `linked` is what linking found (by element path,
+/// in protoc's cross-link order), reported as the cross-link phase reaches each element.
+/// `earlier_errors` tells that an earlier pass (linking, options) already failed: protoc then
+/// skips its validation pass, and so do we.
 pub(crate) fn check(
     file: &FileDescriptorProto,
     pool: &Pool,
     spans: &SpanMap,
     names: &NameReport,
+    linked: Vec<(Vec<i32>, Diagnostic)>,
     earlier_errors: bool,
 ) -> Checked {
     let file_features = crate::features::resolve_at(file, &[]);
     let index = FileIndex::new(file, file_features, names);
     let mut checker = Checker::new(file, pool, spans, file_features, &index, names);
+    checker.linked = linked.into();
     if let Some(message) = input::package_limit(file.package.as_deref().unwrap_or("")) {
         // protoc builds nothing of such a file.
         checker.error(&[tag::file::PACKAGE], Loc::Element, message.into());
         return Checked {
             build: checker.diags,
+            cross_link: Vec::new(),
             rest: Vec::new(),
         };
     }
     checker.build_phase();
     let build_end = checker.diags.len();
     checker.cross_link_phase();
+    // What linking found about elements the walk does not visit (methods come last in protoc).
+    let rest_of_linked = std::mem::take(&mut checker.linked);
+    checker
+        .diags
+        .extend(rest_of_linked.into_iter().map(|(_, d)| d));
+    let cross_link_end = checker.diags.len();
     checker.suggest_field_numbers();
     // protoc validates only files that built and linked without errors; a field whose type
     // name was not resolved shows that linking failed.
@@ -99,11 +113,21 @@ pub(crate) fn check(
     if !earlier_errors && !checker.has_errors() {
         checker.implementation_reserved_numbers();
     }
-    let rest = checker.diags.split_off(build_end);
+    let rest = checker.diags.split_off(cross_link_end);
+    let cross_link = checker.diags.split_off(build_end);
     Checked {
         build: checker.diags,
+        cross_link,
         rest,
     }
+}
+
+/// Whether linking could not give the field its type: its `type_name` is left unqualified, or
+/// its type unset.
+fn unresolved_type(f: &FieldDescriptorProto) -> bool {
+    f.type_name
+        .as_deref()
+        .is_some_and(|name| f.r#type.is_none() || !name.starts_with('.'))
 }
 
 /// The syntax family of a file: decides which rules apply.
@@ -486,6 +510,8 @@ struct Checker<'a> {
     names: &'a NameReport,
     /// Field-number suggestions requested per message (by message path).
     hints: Vec<(Vec<i32>, Hint)>,
+    /// Linking's errors not yet reported, by element path, in cross-link order.
+    linked: std::collections::VecDeque<(Vec<i32>, Diagnostic)>,
     diags: Vec<Diagnostic>,
 }
 
@@ -513,6 +539,7 @@ impl<'a> Checker<'a> {
             long_extensions: &index.long_extensions,
             names,
             hints: Vec::new(),
+            linked: Default::default(),
             diags: Vec::new(),
         }
     }
@@ -578,12 +605,7 @@ impl<'a> Checker<'a> {
     /// True when some field names a type that linking did not resolve (no `type`, or a type
     /// name without the leading dot of a resolved name).
     fn has_unlinked_fields(&self) -> bool {
-        self.all_fields().any(|f| {
-            f.field
-                .type_name
-                .as_deref()
-                .is_some_and(|t| f.field.r#type.is_none() || !t.starts_with('.'))
-        })
+        self.all_fields().any(|f| unresolved_type(f.field))
     }
 
     /// The span protoc would point at for `loc` of the element at `path`.
@@ -609,6 +631,16 @@ impl<'a> Checker<'a> {
             p.pop();
         }
         self.spans.nearest(path)
+    }
+
+    /// Reports what linking found about the element at `path`, where protoc's cross-linking
+    /// reports it.
+    fn report_linked(&mut self, path: &[i32]) {
+        while self.linked.front().is_some_and(|(p, _)| p == path) {
+            if let Some((_, d)) = self.linked.pop_front() {
+                self.diags.push(d);
+            }
+        }
     }
 
     /// Reports an error at `loc` of the element at `path`.

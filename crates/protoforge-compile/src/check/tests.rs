@@ -82,10 +82,11 @@ fn run(files: &[FileDescriptorProto]) -> Vec<String> {
     }
     let names = pool.add_file(target.clone());
     let spans = spans_of(target);
-    let checked = check(target, &pool, &spans, &names, false);
+    let checked = check(target, &pool, &spans, &names, Vec::new(), false);
     checked
         .build
         .iter()
+        .chain(&checked.cross_link)
         .chain(&checked.rest)
         .filter(|d| d.is_error())
         .map(render)

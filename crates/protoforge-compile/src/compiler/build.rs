@@ -494,8 +494,10 @@ impl Build<'_, '_> {
             names
         };
         // What linking and option interpretation report comes after the checks' build phase,
-        // which reports `names` where protoc's build does.
-        let mut linked = link::link(&mut file, &self.pool, &spans);
+        // which reports `names` where protoc's build does; linking's errors go out with the
+        // cross-link checks of the same elements.
+        let link_errors = link::link(&mut file, &self.pool, &spans);
+        let mut linked: Vec<Diagnostic> = Vec::new();
         // A missing option import only matters to a file with options to interpret: protoc
         // reports it after linking, at the import, and then interprets no option.
         if !failed_option_imports.is_empty() && crate::options::has_uninterpreted(&file) {
@@ -516,7 +518,8 @@ impl Build<'_, '_> {
             }
         }
         // Like protoc, options are only interpreted in a file without errors so far.
-        let earlier_errors = diags.iter().chain(&linked).any(Diagnostic::is_error);
+        let earlier_errors = diags.iter().chain(&linked).any(Diagnostic::is_error)
+            || link_errors.iter().any(|(_, d)| d.is_error());
         if !earlier_errors && names.is_empty() {
             // Option interpretation reads this file's definitions from `file` itself; from the
             // pool it needs only the extension index, which linking changed.
@@ -528,7 +531,12 @@ impl Build<'_, '_> {
                 &self.shared_fields,
             ));
         }
-        if self.defer_checks && !(diags.is_empty() && linked.is_empty() && names.is_empty()) {
+        if self.defer_checks
+            && !(diags.is_empty()
+                && linked.is_empty()
+                && link_errors.is_empty()
+                && names.is_empty())
+        {
             // The fast path lowered the file without spans, so these diagnostics point nowhere:
             // stop, and let the compilation be redone in the strict order, with spans.
             self.redo = true;
@@ -561,9 +569,18 @@ impl Build<'_, '_> {
             return true;
         }
         self.pool.replace_file(without_source_info(&mut file));
-        let earlier_errors = diags.iter().chain(&linked).any(Diagnostic::is_error);
-        let checked = check(&file, &self.pool, &spans, &names, earlier_errors);
+        let earlier_errors = diags.iter().chain(&linked).any(Diagnostic::is_error)
+            || link_errors.iter().any(|(_, d)| d.is_error());
+        let checked = check(
+            &file,
+            &self.pool,
+            &spans,
+            &names,
+            link_errors,
+            earlier_errors,
+        );
         diags.extend(checked.build);
+        diags.extend(checked.cross_link);
         diags.extend(linked);
         diags.extend(checked.rest);
         // protoc's deferred feature/target validation, for files without errors.
@@ -658,15 +675,16 @@ fn interpret_options(
 }
 
 /// Checks protoc's rules (the `check` pass), reporting `names` (what adding the file's
-/// symbols found) where protoc does.
+/// symbols found) and `linked` (what linking found) where protoc does.
 fn check(
     file: &FileDescriptorProto,
     pool: &Pool,
     spans: &SpanMap,
     names: &NameReport,
+    linked: Vec<(Vec<i32>, Diagnostic)>,
     earlier_errors: bool,
 ) -> crate::check::Checked {
-    crate::check::check(file, pool, spans, names, earlier_errors)
+    crate::check::check(file, pool, spans, names, linked, earlier_errors)
 }
 
 /// Drops options with `retention = RETENTION_SOURCE` from the output, as protoc does unless

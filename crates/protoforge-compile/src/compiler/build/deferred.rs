@@ -146,8 +146,9 @@ fn finish_one(
     };
     let checks = |spans: &SpanMap| {
         // A file with something to say about its names was built in the strict order.
-        let checked = check(file, pool, spans, &NameReport::default(), false);
+        let checked = check(file, pool, spans, &NameReport::default(), Vec::new(), false);
         let mut diags = checked.build;
+        diags.extend(checked.cross_link);
         diags.extend(checked.rest);
         if !diags.iter().any(Diagnostic::is_error) {
             diags.extend(options().validate(spans));
