@@ -2,6 +2,27 @@
 //! option's message type and serialised the way protoc's dynamic messages serialise (fields and
 //! extensions in number order, repeated scalars packed where the field is packed, zero values of
 //! fields without presence left out).
+//!
+//! The runtime has a text-format tokenizer and parser of its own (`protoforge::text`); this
+//! module does not use them, for these reasons:
+//! - Reach: the runtime's tokenizer is private to it (`text::tokenizer` is `pub(crate)`), and
+//!   its parser needs the `text` feature, which turns on `reflect`: 6,567 lines of the runtime
+//!   (`reflect/` and `text/`, measured with `wc -l`) compiled into every compiler build for a
+//!   parser that needs neither a `DescriptorPool` (types come from the file being compiled,
+//!   through [`Lookup`]) nor `DynamicMessage` (values become wire records).
+//! - Input: an aggregate value reaches this module only after `protoforge-parse`'s lexer
+//!   accepted every token of it and lowering blanked its comments (`lower::format::
+//!   aggregate_text`), so what the runtime tokenizer does for untrusted `--decode` input never
+//!   fires here: recording every problem with its line and column and reading on, its type-URL
+//!   mode, its number-then-identifier spacing errors.
+//! - Output: protoc reports one problem per option, the first, as a sentence the interpreter
+//!   places at the option's value (`Error while parsing option value for "m": Expected
+//!   identifier, got: `). Here the tokenizer returns that first problem as `Err` and
+//!   unescapes strings as it reads them, so a token is a slice of the text or the decoded
+//!   bytes (`stops_at_the_first_problem` below pins this).
+//!
+//! Sharing would take a change in the runtime (exporting its tokenizer, and a first-error
+//! mode), which belongs to the runtime's own crate.
 
 use std::rc::Rc;
 
@@ -767,5 +788,17 @@ mod tests {
         );
         assert_eq!(err("a 1"), "Expected \":\", found \"1\".");
         assert_eq!(err("sub { a: 1"), "Expected \"}\".");
+    }
+
+    #[test]
+    fn stops_at_the_first_problem() {
+        let err = |text: &str| parse_message(&Fake, "t.M", text).unwrap_err();
+        // A problem in a string ends the reading: the unknown field after it is not reported,
+        // and no position is given (the interpreter places the message).
+        assert_eq!(
+            err("s: \"x\nb: 1"),
+            "String literals cannot cross line boundaries."
+        );
+        assert_eq!(err("b: 1 c: 2"), err("b: 1"));
     }
 }
