@@ -176,14 +176,7 @@ impl<'a> Checker<'a> {
                 self.error(
                     &f.path(),
                     Loc::Extendee,
-                    format!(
-                        "\"{extendee}\" extension field {number} is expected to be {}.",
-                        if declared_repeated {
-                            "repeated"
-                        } else {
-                            "optional"
-                        }
-                    ),
+                    diag::declaration_cardinality_mismatch(extendee, number, declared_repeated),
                 );
             }
             return;

@@ -446,6 +446,19 @@ pub(super) fn declaration_name_mismatch(
     )
 }
 
+pub(super) fn declaration_cardinality_mismatch(
+    extendee: &str,
+    number: i32,
+    declared_repeated: bool,
+) -> String {
+    let expected = if declared_repeated {
+        "repeated"
+    } else {
+        "optional"
+    };
+    format!("\"{extendee}\" extension field {number} is expected to be {expected}.")
+}
+
 pub(super) fn declaration_missing(extension: &str, number: i32, extendee: &str) -> String {
     format!(
         "Missing extension declaration for field {extension} with number {number} in extendee message {extendee}. An extension range must declare for all extension fields if its verification state is DECLARATION or there's any declaration in the range already. Otherwise, consider splitting up the range."
