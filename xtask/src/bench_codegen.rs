@@ -39,6 +39,13 @@
 //! files it imports but `google/protobuf/*` (the well-known types, which both runtimes ship).
 //! Runs alternate between the tools, one untimed round first; times are the best of
 //! `--runs` (default 3). A tool that fails on a set is reported and the rest goes on.
+//!
+//! Beside this driver: `templates` (the throwaway crates' sources), `text` (edits and reads of
+//! generated and `.proto` text) and `table` (the result table).
+
+mod table;
+mod templates;
+mod text;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -47,6 +54,12 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use protoforge_compile::Compiler;
 
 use crate::bench::{Options, grpc_tools_include, native_protoc, version};
+use table::{Cell, Row, Unit, row, table};
+use templates::{
+    BUILD_RS, CODE_LIB, CODE_PROST_TOML, CODE_PROTOFORGE_TOML, EMPTY_LIB, GEN_PROST_TOML,
+    GEN_PROTOFORGE_TOML, GENERATE_PROST, GENERATE_PROTOFORGE, WORKSPACE_TOML,
+};
+use text::{count_lines, first_error, relative_includes, rename_package};
 
 /// The two generators compared, in table order.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -86,31 +99,6 @@ enum GenProfile {
     Default,
     /// `[profile.dev.build-override] opt-level = 3`.
     Optimized,
-}
-
-/// The unit a row's values are in.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Unit {
-    Count,
-    Seconds,
-    /// A ratio to another row, which gets no protoforge / prost ratio.
-    Factor,
-}
-
-/// One cell: a value, or why there is none.
-#[derive(Clone, PartialEq, Debug)]
-enum Cell {
-    Value(f64),
-    Missing(&'static str),
-}
-
-/// One line of the result table.
-#[derive(Clone, PartialEq, Debug)]
-struct Row {
-    input: String,
-    metric: String,
-    unit: Unit,
-    cells: [Cell; 2],
 }
 
 /// The throwaway workspace: its directory, target directory and report counter.
@@ -645,15 +633,6 @@ struct Size {
     bytes: u64,
 }
 
-fn row(input: &str, metric: &str, unit: Unit, cells: [Cell; 2]) -> Row {
-    Row {
-        input: input.into(),
-        metric: metric.into(),
-        unit,
-        cells,
-    }
-}
-
 fn profile_args(profile: GenProfile) -> Vec<&'static str> {
     match profile {
         GenProfile::Default => Vec::new(),
@@ -677,76 +656,6 @@ fn closure(set: &InputSet) -> Result<Vec<String>, String> {
         .collect();
     files.sort();
     Ok(files)
-}
-
-/// Lines as `wc -l` counts them, plus a last line without its newline.
-fn count_lines(text: &str) -> u64 {
-    let newlines = text.bytes().filter(|&b| b == b'\n').count() as u64;
-    newlines + u64::from(!text.is_empty() && !text.ends_with('\n'))
-}
-
-/// prost-build's include file names `concat!(env!("OUT_DIR"), "/x.rs")`; the copy beside the
-/// files needs `"x.rs"`.
-fn relative_includes(text: &str) -> String {
-    text.replace("include!(concat!(env!(\"OUT_DIR\"), \"/", "include!(\"")
-        .replace(".rs\"));", ".rs\");")
-}
-
-/// A copy of a `.proto` text moved under `copyN/` into package `copyN.<package>`: imports of
-/// `files` get the directory, the package statement the prefix, and references to
-/// `google.protobuf.*` (which stays where it is) become fully qualified, so the new first
-/// package component does not capture them.
-fn rename_package(text: &str, n: usize, files: &[String]) -> String {
-    let mut out = String::with_capacity(text.len() + 64);
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if let Some(rest) = trimmed.strip_prefix("package ") {
-            let indent = &line[..line.len() - trimmed.len()];
-            out.push_str(&format!("{indent}package copy{n}.{}", rest.trim_start()));
-        } else if trimmed.starts_with("import ") {
-            let mut l = line.to_string();
-            for f in files {
-                l = l.replace(&format!("\"{f}\""), &format!("\"copy{n}/{f}\""));
-            }
-            out.push_str(&l);
-        } else {
-            out.push_str(&qualify(line, "google.protobuf."));
-        }
-    }
-    out
-}
-
-/// `name` at the start of a dotted name in `line` gets a leading `.`.
-fn qualify(line: &str, name: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    while let Some(at) = rest.find(name) {
-        let before = rest[..at].chars().next_back();
-        let starts_name =
-            !matches!(before, Some(c) if c == '.' || c == '/' || c == '_' || c.is_alphanumeric());
-        out.push_str(&rest[..at]);
-        if starts_name {
-            out.push('.');
-        }
-        out.push_str(name);
-        rest = &rest[at + name.len()..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The first error line of cargo's output and the build script's last stderr line.
-fn first_error(stderr: &str) -> Option<String> {
-    let lines: Vec<&str> = stderr.lines().map(str::trim).collect();
-    let error = lines.iter().find(|l| l.starts_with("error"))?;
-    let detail = lines
-        .iter()
-        .rev()
-        .find(|l| !l.is_empty() && !l.starts_with("error") && !l.starts_with("warning"));
-    Some(match detail {
-        Some(d) => format!("{error} ({d})"),
-        None => error.to_string(),
-    })
 }
 
 /// `1 file`, `8 files`.
@@ -774,244 +683,9 @@ fn load_average() -> String {
         .unwrap_or_else(|_| "?".into())
 }
 
-/// The result table in Markdown: input, metric, both values and protoforge / prost.
-fn table(rows: &[Row]) -> String {
-    let value = |cell: &Cell, unit: Unit| match (cell, unit) {
-        (Cell::Value(v), Unit::Count) => thousands(*v as u64),
-        (Cell::Value(v), Unit::Seconds) => format!("{v:.2} s"),
-        (Cell::Value(v), Unit::Factor) => format!("{v:.2}x"),
-        (Cell::Missing(why), _) => why.to_string(),
-    };
-    let mut lines = vec![
-        "| input | metric | protoforge | prost+tonic | ratio |".to_string(),
-        "| --- | --- | ---: | ---: | ---: |".to_string(),
-    ];
-    for r in rows {
-        let ratio = match &r.cells {
-            [Cell::Value(a), Cell::Value(b)] if *b > 0.0 && r.unit != Unit::Factor => {
-                format!("{:.2}x", a / b)
-            }
-            _ => "-".into(),
-        };
-        lines.push(format!(
-            "| {} | {} | {} | {} | {ratio} |",
-            r.input,
-            r.metric,
-            value(&r.cells[0], r.unit),
-            value(&r.cells[1], r.unit)
-        ));
-    }
-    lines.join("\n")
-}
-
-/// `1234567` as `1,234,567`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-const WORKSPACE_TOML: &str = r#"# Written by `cargo xtask bench codegen`; rewritten on every run.
-[workspace]
-resolver = "3"
-members = ["gen-protoforge", "gen-prost", "code-protoforge", "code-prost"]
-"#;
-
-const GEN_PROTOFORGE_TOML: &str = r#"[package]
-name = "gen-protoforge"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[build-dependencies]
-protoforge-build = { path = "@BUILD@" }
-"#;
-
-const GEN_PROST_TOML: &str = r#"[package]
-name = "gen-prost"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[build-dependencies]
-tonic-prost-build = "0.14"
-prost-build = "0.14"
-"#;
-
-const CODE_PROTOFORGE_TOML: &str = r#"[package]
-name = "code-protoforge"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[dependencies]
-protoforge = { path = "@RUNTIME@", features = ["grpc"] }
-tonic = { version = "0.14", features = ["codegen", "transport"] }
-"#;
-
-const CODE_PROST_TOML: &str = r#"[package]
-name = "code-prost"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[dependencies]
-prost = "0.14"
-prost-types = "0.14"
-tonic = { version = "0.14", features = ["codegen", "transport"] }
-tonic-prost = "0.14"
-"#;
-
-const EMPTY_LIB: &str = "//! Nothing: this crate exists for its build script.\n";
-
-const CODE_LIB: &str =
-    "//! Generated code only.\n#![allow(warnings, clippy::all)]\ninclude!(\"gen/_includes.rs\");\n";
-
-/// The generator crates' `build.rs`; `@GENERATE@` is the timed generator call.
-const BUILD_RS: &str = r#"//! Times one generator run on the files the spec names (`cargo xtask bench codegen`).
-use std::path::PathBuf;
-
-fn main() -> std::io::Result<()> {
-    println!("cargo:rerun-if-env-changed=CODEGEN_BENCH_SPEC");
-    println!("cargo:rerun-if-env-changed=CODEGEN_BENCH_REPORT");
-    let (Some(spec), Some(report)) = (
-        std::env::var_os("CODEGEN_BENCH_SPEC"),
-        std::env::var_os("CODEGEN_BENCH_REPORT"),
-    ) else {
-        return Ok(());
-    };
-    let mut includes: Vec<PathBuf> = Vec::new();
-    let mut protoc_include: Option<PathBuf> = None;
-    let mut protoc: Option<PathBuf> = None;
-    let mut protos: Vec<PathBuf> = Vec::new();
-    for line in std::fs::read_to_string(spec)?.lines() {
-        match line.split_once(' ') {
-            Some(("include", dir)) => includes.push(dir.into()),
-            Some(("protoc_include", dir)) => protoc_include = Some(dir.into()),
-            Some(("protoc", path)) => protoc = Some(path.into()),
-            Some(("proto", file)) => protos.push(file.into()),
-            _ => {}
-        }
-    }
-    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    // Every run writes as a clean build does.
-    for entry in std::fs::read_dir(&out_dir)? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "rs") {
-            std::fs::remove_file(path)?;
-        }
-    }
-    let cpu_before = cpu_seconds();
-    let start = std::time::Instant::now();
-@GENERATE@
-    let elapsed = start.elapsed();
-    let cpu = cpu_seconds() - cpu_before;
-    let _ = (&protoc_include, &protoc);
-    let line = format!("{} {cpu} {}\n", elapsed.as_secs_f64(), out_dir.display());
-    std::fs::write(report, line)
-}
-
-/// User and system time of this process (all its threads) and of the children it waited for,
-/// from `/proc/self/stat` (0 where there is none), in seconds.
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    // utime, stime, cutime, cstime: fields 14 to 17 of the line, in USER_HZ (100) ticks.
-    let ticks: u64 = (11..=14).filter_map(|i| fields.get(i)?.parse::<u64>().ok()).sum();
-    ticks as f64 / 100.0
-}
-"#;
-
-const GENERATE_PROTOFORGE: &str = r#"    protoforge_build::configure()
-        .include_file("_includes.rs")
-        .compile_protos(&protos, &includes)?;"#;
-
-const GENERATE_PROST: &str = r#"    let mut config = prost_build::Config::new();
-    if let Some(protoc) = &protoc {
-        config.protoc_executable(protoc);
-    }
-    let includes: Vec<PathBuf> = includes.iter().cloned().chain(protoc_include.clone()).collect();
-    tonic_prost_build::configure()
-        .include_file("_includes.rs")
-        .compile_with_config(config, &protos, &includes)?;"#;
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn lines_are_counted_as_wc_does_plus_an_unterminated_last() {
-        assert_eq!(count_lines(""), 0);
-        assert_eq!(count_lines("a\n"), 1);
-        assert_eq!(count_lines("a\nb"), 2);
-        assert_eq!(count_lines("\n\n"), 2);
-    }
-
-    #[test]
-    fn prost_include_files_become_relative() {
-        let text = "pub mod a {\n    include!(concat!(env!(\"OUT_DIR\"), \"/a.b.rs\"));\n}\n";
-        assert_eq!(
-            relative_includes(text),
-            "pub mod a {\n    include!(\"a.b.rs\");\n}\n"
-        );
-        let ours = "pub mod a { include!(\"a.rs\"); }\n";
-        assert_eq!(relative_includes(ours), ours);
-    }
-
-    #[test]
-    fn copies_get_their_own_package_path_and_qualified_well_known_types() {
-        let files = vec!["a/b.proto".to_string()];
-        let text = "syntax = \"proto3\";\npackage a.v1;\nimport \"a/b.proto\";\n\
-                    import \"google/protobuf/any.proto\";\n\
-                    message M { google.protobuf.Any x = 1; .google.protobuf.Any y = 2; \
-                    my_google.protobuf.X z = 3; }\n";
-        assert_eq!(
-            rename_package(text, 2, &files),
-            "syntax = \"proto3\";\npackage copy2.a.v1;\nimport \"copy2/a/b.proto\";\n\
-             import \"google/protobuf/any.proto\";\n\
-             message M { .google.protobuf.Any x = 1; .google.protobuf.Any y = 2; \
-             my_google.protobuf.X z = 3; }\n"
-        );
-    }
-
-    #[test]
-    fn table_has_ratios_and_marks_failures() {
-        let rows = [
-            row(
-                "otel (8 files)",
-                "generated lines",
-                Unit::Count,
-                [Cell::Value(245877.0), Cell::Value(74015.0)],
-            ),
-            row(
-                "otel (8 files)",
-                "crate build, debug",
-                Unit::Seconds,
-                [Cell::Value(1.5), Cell::Missing("fails")],
-            ),
-            row(
-                "otel x2 (16 files)",
-                "generation time / x1's",
-                Unit::Factor,
-                [Cell::Value(2.0), Cell::Value(1.5)],
-            ),
-        ];
-        assert_eq!(
-            table(&rows),
-            "| input | metric | protoforge | prost+tonic | ratio |\n\
-             | --- | --- | ---: | ---: | ---: |\n\
-             | otel (8 files) | generated lines | 245,877 | 74,015 | 3.32x |\n\
-             | otel (8 files) | crate build, debug | 1.50 s | fails | - |\n\
-             | otel x2 (16 files) | generation time / x1's | 2.00x | 1.50x | - |"
-        );
-    }
 
     #[test]
     fn reports_parse_and_reject() {
@@ -1022,18 +696,5 @@ mod tests {
         );
         assert!(parse_report("1.5 /t/out").is_none());
         assert!(parse_report("1.5 2").is_none());
-    }
-
-    #[test]
-    fn cargo_errors_keep_the_cause() {
-        let stderr = "   Compiling x\nerror: failed to run custom build command for `gen`\n\
-                      --- stderr\nError: protoc failed: foo.proto: not found\n";
-        assert_eq!(
-            first_error(stderr).as_deref(),
-            Some(
-                "error: failed to run custom build command for `gen` \
-                 (Error: protoc failed: foo.proto: not found)"
-            )
-        );
     }
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod bench;
+mod bench_codec;
 mod bench_codegen;
 mod bootstrap;
 mod conformance;

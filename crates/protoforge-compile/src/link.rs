@@ -6,6 +6,8 @@
 //! use protoc's wording and are reported at the name as written, in protoc's order (nested
 //! messages, then fields, then extensions of each message; then file extensions; then services).
 
+mod diagnostics;
+
 use protoforge::descriptor::field_descriptor_proto::Type;
 use protoforge::descriptor::{
     DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto,
@@ -13,8 +15,9 @@ use protoforge::descriptor::{
 use protoforge_parse::{Diagnostic, Span};
 
 use crate::span_map::{NameMap, SpanMap};
-use crate::symbols::{Pool, ResolveError, SymbolKind, join};
+use crate::symbols::{Pool, SymbolKind, join};
 use crate::tag;
+use diagnostics as diag;
 
 /// Resolves every name in `file` (already added to `pool`) in place and returns the errors,
 /// each with the path of the element (field, extension, method) it is about, in protoc's
@@ -52,8 +55,7 @@ pub(crate) fn link(
                 match linker.resolve(&scope, name, false, &path, sub) {
                     Some((full, SymbolKind::Message)) => *ty = Some(full),
                     Some(_) => {
-                        let msg = format!("\"{name}\" is not a message type.");
-                        linker.error(&path, sub, msg);
+                        linker.error(&path, sub, diag::not_a_message_type(name));
                     }
                     None => {}
                 }
@@ -143,7 +145,7 @@ impl Linker<'_> {
                 Some((full, s.kind))
             }
             Err(err) => {
-                for message in not_defined_messages(name, self.file_name, &err) {
+                for message in diag::not_defined(name, self.file_name, &err) {
                     self.error(path, sub, message);
                 }
                 None
@@ -181,8 +183,11 @@ impl Linker<'_> {
             match self.resolve(scope, extendee, false, path, tag::field::EXTENDEE) {
                 Some((full, SymbolKind::Message)) => f.extendee = Some(full),
                 Some(_) => {
-                    let msg = format!("\"{extendee}\" is not a message type.");
-                    self.error(path, tag::field::EXTENDEE, msg);
+                    self.error(
+                        path,
+                        tag::field::EXTENDEE,
+                        diag::not_a_message_type(extendee),
+                    );
                 }
                 None => {}
             }
@@ -210,8 +215,7 @@ impl Linker<'_> {
                 SymbolKind::Message => Type::Message,
                 SymbolKind::Enum => Type::Enum,
                 _ => {
-                    let msg = format!("\"{type_name}\" is not a type.");
-                    self.error(path, tag::field::TYPE_NAME, msg);
+                    self.error(path, tag::field::TYPE_NAME, diag::not_a_type(type_name));
                     return None;
                 }
             },
@@ -219,19 +223,24 @@ impl Linker<'_> {
         match ty {
             Type::Message | Type::Group => {
                 if kind != SymbolKind::Message {
-                    let msg = format!("\"{type_name}\" is not a message type.");
-                    self.error(path, tag::field::TYPE_NAME, msg);
+                    self.error(
+                        path,
+                        tag::field::TYPE_NAME,
+                        diag::not_a_message_type(type_name),
+                    );
                     return None;
                 }
                 if f.default_value.is_some() {
-                    let msg = "Messages can't have default values.".to_string();
-                    self.error(path, tag::field::DEFAULT_VALUE, msg);
+                    self.error(path, tag::field::DEFAULT_VALUE, diag::default_on_message());
                 }
             }
             Type::Enum => {
                 if kind != SymbolKind::Enum {
-                    let msg = format!("\"{type_name}\" is not an enum type.");
-                    self.error(path, tag::field::TYPE_NAME, msg);
+                    self.error(
+                        path,
+                        tag::field::TYPE_NAME,
+                        diag::not_an_enum_type(type_name),
+                    );
                     return None;
                 }
                 if let Some(default) = f.default_value.as_deref() {
@@ -243,39 +252,16 @@ impl Linker<'_> {
                         }),
                     };
                     if !known {
-                        let msg = format!("Enum type \"{full}\" has no value named \"{default}\".");
+                        let msg = diag::unknown_enum_default(full, default);
                         self.error(path, tag::field::DEFAULT_VALUE, msg);
                     }
                 }
             }
             _ => {
-                let msg = "Field with primitive type has type_name.".to_string();
-                self.error(path, tag::field::TYPE_NAME, msg);
+                self.error(path, tag::field::TYPE_NAME, diag::type_name_on_primitive());
                 return None;
             }
         }
         Some((ty, dotted))
     }
-}
-
-/// protoc's messages for a name that did not resolve (one or two of them).
-pub(crate) fn not_defined_messages(name: &str, file_name: &str, err: &ResolveError) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some((found, other)) = &err.not_imported {
-        out.push(format!(
-            "\"{found}\" seems to be defined in \"{other}\", which is not imported by \
-             \"{file_name}\".  To use it here, please add the necessary import."
-        ));
-    }
-    if let Some(resolved) = &err.resolved_to {
-        out.push(format!(
-            "\"{name}\" is resolved to \"{resolved}\", which is not defined. The innermost scope \
-             is searched first in name resolution. Consider using a leading '.'(i.e., \".{name}\") \
-             to start from the outermost scope."
-        ));
-    }
-    if out.is_empty() {
-        out.push(format!("\"{name}\" is not defined."));
-    }
-    out
 }

@@ -23,10 +23,12 @@
 //!   `VisitDescriptors` order, and the options at a descriptor path.
 //! - `schema`, `text`: the schema view text-format parsing works with, and aggregate
 //!   (`{ ... }`) option values.
+//! - `diagnostics`: the wording of every problem the above report, one function a kind.
 //!
 //! The built-in `descriptor.proto` ([`crate::builtin`]) and the wire records
 //! ([`crate::wire`]) sit below this module and `features` alike.
 
+mod diagnostics;
 mod finished;
 mod interpret;
 mod lookup;

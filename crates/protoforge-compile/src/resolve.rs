@@ -5,6 +5,11 @@
 //!
 //! Also maps files named on the command line to their virtual names, with protoc's errors for a
 //! file outside every include path and for a file shadowed by an earlier include path.
+//!
+//! Public are only what the CLI and `protoforge-build` use: [`IncludePaths`] and the
+//! size-limited readers. The resolvers ([`FileResolver`] over the include path, the bundled
+//! sources and descriptor sets) stay inside the crate: [`Compiler`](crate::Compiler) picks and
+//! orders them, and nothing outside plugs in its own.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -58,7 +63,7 @@ pub fn read_file_limited(path: impl AsRef<Path>, limit: u64) -> std::io::Result<
 
 /// What a resolver found for a virtual name.
 #[derive(Clone, Debug)]
-pub enum FileContent {
+pub(crate) enum FileContent {
     /// `.proto` source text, to be parsed.
     Source(String),
     /// An already compiled file (from a descriptor set); it is used as is.
@@ -66,7 +71,7 @@ pub enum FileContent {
 }
 
 /// Finds files by their virtual name (the name imports use).
-pub trait FileResolver: Send + Sync {
+pub(crate) trait FileResolver: Send + Sync {
     /// Opens `name`. `Ok(None)` when this resolver does not have it; `Err` with protoc's
     /// message when it has it but cannot read it.
     fn open(&self, name: &str) -> Result<Option<FileContent>, String>;
@@ -229,7 +234,7 @@ impl FileResolver for IncludePaths {
 /// The `google/protobuf/*.proto` files every compilation can import without `-I`, embedded
 /// from the repository's `proto/` directory.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Bundled;
+pub(crate) struct Bundled;
 
 macro_rules! bundled_files {
     ($($name:literal),* $(,)?) => {
@@ -258,16 +263,11 @@ const BUNDLED: &[(&str, &str)] = bundled_files![
 
 impl Bundled {
     /// The text of the bundled file `name`, if there is one.
-    pub fn source(name: &str) -> Option<&'static str> {
+    pub(crate) fn source(name: &str) -> Option<&'static str> {
         BUNDLED
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, text)| *text)
-    }
-
-    /// The names of all bundled files.
-    pub fn names() -> impl Iterator<Item = &'static str> {
-        BUNDLED.iter().map(|(n, _)| *n)
     }
 }
 
@@ -279,29 +279,19 @@ impl FileResolver for Bundled {
 
 /// Files taken from `--descriptor_set_in` descriptor sets (the first set defining a name wins).
 #[derive(Clone, Debug, Default)]
-pub struct DescriptorSets {
+pub(crate) struct DescriptorSets {
     files: HashMap<String, FileDescriptorProto>,
 }
 
 impl DescriptorSets {
-    /// No files.
-    pub fn new() -> DescriptorSets {
-        DescriptorSets::default()
-    }
-
     /// Adds every file of an encoded `FileDescriptorSet`.
-    pub fn add_encoded(&mut self, bytes: &[u8]) -> Result<(), String> {
+    pub(crate) fn add_encoded(&mut self, bytes: &[u8]) -> Result<(), String> {
         let set = FileDescriptorSet::decode(bytes).map_err(|e| e.to_string())?;
         for file in set.file {
             let name = file.name.clone().unwrap_or_default();
             self.files.entry(name).or_insert(file);
         }
         Ok(())
-    }
-
-    /// True when no file was added.
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
     }
 }
 
@@ -311,49 +301,6 @@ impl FileResolver for DescriptorSets {
             .files
             .get(name)
             .map(|f| FileContent::Descriptor(Box::new(f.clone()))))
-    }
-}
-
-/// Several resolvers tried in order.
-#[derive(Default)]
-pub struct Chain {
-    resolvers: Vec<Box<dyn FileResolver>>,
-}
-
-impl std::fmt::Debug for Chain {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Chain({} resolvers)", self.resolvers.len())
-    }
-}
-
-impl Chain {
-    /// An empty chain.
-    pub fn new() -> Chain {
-        Chain::default()
-    }
-
-    /// Appends a resolver (tried after the earlier ones).
-    pub fn push(&mut self, resolver: impl FileResolver + 'static) {
-        self.resolvers.push(Box::new(resolver));
-    }
-}
-
-impl FileResolver for Chain {
-    fn open(&self, name: &str) -> Result<Option<FileContent>, String> {
-        let mut first_err = None;
-        for r in &self.resolvers {
-            match r.open(name) {
-                Ok(Some(c)) => return Ok(Some(c)),
-                Ok(None) => {}
-                Err(e) => {
-                    first_err.get_or_insert(e);
-                }
-            }
-        }
-        match first_err {
-            Some(e) => Err(e),
-            None => Ok(None),
-        }
     }
 }
 

@@ -1,6 +1,17 @@
 //! A tiny, schema-free view of the protobuf wire format: a message as a list of records
 //! (field number + raw value), as protoc's `UnknownFieldSet` sees it. Option interpretation
 //! builds these records, and the normalisation passes re-order and merge them.
+//!
+//! The runtime's unknown-field records (`protoforge::UnknownFields` of `UnknownValue`s) hold
+//! the same five kinds of value, but are built for decoding generated messages: one pointer
+//! wide, appended to (with a counted `remove`) and read by reference, with no mutable access to
+//! the list, no by-value iteration and no `extend`. The passes here need a plain `Vec`:
+//! normalisation consumes records by value (moving payloads, appending a group's records to
+//! an earlier occurrence, merging messages' bytes) and sorts them by number, retention
+//! filters them, and reading malformed bytes answers `None` instead of a `DecodeError` (which
+//! needs a `Buf` and a `DecodeContext`). With `UnknownFields` each pass would copy the list
+//! out and rebuild it; sharing without that copy would need the runtime to open its list,
+//! a change that belongs to the runtime's own crate.
 
 /// One raw value on the wire.
 #[derive(Clone, Debug, PartialEq)]

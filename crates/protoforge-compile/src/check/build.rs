@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 
 use protoforge::descriptor::field_descriptor_proto::Label;
 
+use super::diagnostics as diag;
 use super::{
     Checker, EnumRef, FIRST_RESERVED_NUMBER, FieldRef, Hint, LAST_RESERVED_NUMBER, Loc,
     MAX_FIELD_NUMBER, MessageRef, child, is_repeated,
@@ -61,7 +62,7 @@ impl<'a> Checker<'a> {
     /// with the element named `unknown`).
     fn name_too_long(&mut self, path: &[i32], loc: Loc) {
         if self.names.too_long(path) {
-            self.error(path, loc, "Name too long.".into());
+            self.error(path, loc, diag::name_too_long());
         }
     }
 
@@ -101,17 +102,13 @@ impl<'a> Checker<'a> {
             let (start, end) = (r.start.unwrap_or(0), r.end.unwrap_or(0));
             if start <= 0 {
                 self.request_hint(m, &path, i64::from(start), i64::from(end));
-                self.error(
-                    &path,
-                    Loc::Element,
-                    "Extension numbers must be positive integers.".into(),
-                );
+                self.error(&path, Loc::Element, diag::extension_number_not_positive());
             }
             if start >= end {
                 self.error(
                     &path,
                     Loc::Element,
-                    "Extension range end number must be greater than start number.".into(),
+                    diag::extension_range_end_before_start(),
                 );
             }
         }
@@ -123,18 +120,10 @@ impl<'a> Checker<'a> {
             let (start, end) = (r.start.unwrap_or(0), r.end.unwrap_or(0));
             if start <= 0 {
                 self.request_hint(m, &path, i64::from(start), i64::from(end));
-                self.error(
-                    &path,
-                    Loc::Element,
-                    "Reserved numbers must be positive integers.".into(),
-                );
+                self.error(&path, Loc::Element, diag::reserved_number_not_positive());
             }
             if start >= end {
-                self.error(
-                    &path,
-                    Loc::Element,
-                    "Reserved range end number must be greater than start number.".into(),
-                );
+                self.error(&path, Loc::Element, diag::reserved_range_end_before_start());
             }
         }
         for &j in &m.nested {
@@ -142,7 +131,7 @@ impl<'a> Checker<'a> {
         }
         for name in &msg.reserved_name {
             if name.len() > MAX_RESERVED_NAME_LENGTH {
-                self.error(&m.path, Loc::Name, "Reserved name too long.".into());
+                self.error(&m.path, Loc::Name, diag::reserved_name_too_long());
             }
         }
         self.symbol_added(&m.path, Loc::Name);
@@ -159,11 +148,7 @@ impl<'a> Checker<'a> {
                     self.error(
                         &path,
                         Loc::Element,
-                        format!(
-                            "Reserved range {s2} to {} overlaps with already-defined range {s1} to {}.",
-                            e2 - 1,
-                            e1 - 1
-                        ),
+                        diag::reserved_ranges_overlap(s2, e2 - 1, s1, e1 - 1),
                     );
                 }
             }
@@ -171,19 +156,15 @@ impl<'a> Checker<'a> {
         let mut reserved_names = NameSet::default();
         for name in &msg.reserved_name {
             if !reserved_names.insert(name.as_str()) {
-                self.error(
-                    &m.path,
-                    Loc::Name,
-                    format!("Field name \"{name}\" is reserved multiple times."),
-                );
+                self.error(&m.path, Loc::Name, diag::field_name_reserved_twice(name));
             }
         }
         if msg.field.len() > MAX_FIELDS_PER_MESSAGE {
             // protoc records no position for this one.
-            self.file_error(format!(
-                "{} fields in {} exceeds the limit of {MAX_FIELDS_PER_MESSAGE}",
+            self.file_error(diag::too_many_fields(
                 msg.field.len(),
-                m.full_name
+                &m.full_name,
+                MAX_FIELDS_PER_MESSAGE,
             ));
         }
         let ext_ranges: Vec<(i32, i32)> = msg
@@ -201,10 +182,7 @@ impl<'a> Checker<'a> {
                     self.error(
                         &path,
                         Loc::Element,
-                        format!(
-                            "Extension range {s} to {} includes field \"{name}\" ({number}).",
-                            e - 1
-                        ),
+                        diag::extension_range_includes_field(s, e - 1, name, number),
                     );
                 }
             }
@@ -215,16 +193,12 @@ impl<'a> Checker<'a> {
                     self.error(
                         &path,
                         Loc::Element,
-                        format!("Field \"{name}\" uses reserved number {number}."),
+                        diag::field_uses_reserved_number(name, number),
                     );
                 }
             }
             if reserved_names.contains(name) {
-                self.error(
-                    &f.path(),
-                    Loc::Name,
-                    format!("Field name \"{name}\" is reserved."),
-                );
+                self.error(&f.path(), Loc::Name, diag::field_name_reserved(name));
             }
         }
         for (i, &(s1, e1)) in ext_ranges.iter().enumerate() {
@@ -234,11 +208,7 @@ impl<'a> Checker<'a> {
                     self.error(
                         &path,
                         Loc::Element,
-                        format!(
-                            "Extension range {s1} to {} overlaps with reserved range {s2} to {}.",
-                            e1 - 1,
-                            e2 - 1
-                        ),
+                        diag::extension_range_overlaps_reserved(s1, e1 - 1, s2, e2 - 1),
                     );
                 }
             }
@@ -247,11 +217,7 @@ impl<'a> Checker<'a> {
                     self.error(
                         &path,
                         Loc::Element,
-                        format!(
-                            "Extension range {s2} to {} overlaps with already-defined range {s1} to {}.",
-                            e2 - 1,
-                            e1 - 1
-                        ),
+                        diag::extension_ranges_overlap(s2, e2 - 1, s1, e1 - 1),
                     );
                 }
             }
@@ -273,11 +239,7 @@ impl<'a> Checker<'a> {
                 self.request_hint(m, &path, 0, 1);
                 self.set_hint_location(m, &path, Loc::Number);
             }
-            self.error(
-                &path,
-                Loc::Number,
-                "Field numbers must be positive integers.".into(),
-            );
+            self.error(&path, Loc::Number, diag::field_number_not_positive());
         } else if !f.is_extension && number > MAX_FIELD_NUMBER {
             let path = f.path();
             if let Some(m) = hint_owner {
@@ -287,32 +249,25 @@ impl<'a> Checker<'a> {
             self.error(
                 &path,
                 Loc::Number,
-                format!("Field numbers cannot be greater than {MAX_FIELD_NUMBER}."),
+                diag::field_number_too_large(MAX_FIELD_NUMBER),
             );
         }
         if f.field.proto3_optional == Some(true) && self.syntax != super::Syntax::Proto3 {
             self.error(
                 &f.path(),
                 Loc::Type,
-                format!(
-                    "The [proto3_optional=true] option may only be set on proto3fields, not {}",
-                    f.full_name()
-                ),
+                diag::proto3_optional_outside_proto3(&f.full_name()),
             );
         }
         if f.is_extension && f.field.label == Some(Label::Required) {
             self.error(
                 &f.path(),
                 Loc::Type,
-                format!("The extension {} cannot be required.", f.full_name()),
+                diag::required_extension(&f.full_name()),
             );
         }
         if f.field.default_value.is_some() && is_repeated(f.field) {
-            self.error(
-                &f.path(),
-                Loc::Default,
-                "Repeated fields can't have default values.".into(),
-            );
+            self.error(&f.path(), Loc::Default, diag::default_on_repeated());
         }
         if report_names {
             self.symbol_added(&f.path(), Loc::Name);
@@ -324,11 +279,7 @@ impl<'a> Checker<'a> {
         let en = e.enum_type;
         self.name_too_long(&e.path, Loc::Name);
         if en.value.is_empty() {
-            self.error(
-                &e.path,
-                Loc::Name,
-                "Enums must contain at least one value.".into(),
-            );
+            self.error(&e.path, Loc::Name, diag::empty_enum());
         }
         for i in 0..en.value.len() {
             if self.names.is_empty() {
@@ -346,16 +297,12 @@ impl<'a> Checker<'a> {
         for (i, &(s, end)) in ranges.iter().enumerate() {
             if s > end {
                 let path = child(&e.path, tag::enum_::RESERVED_RANGE, i);
-                self.error(
-                    &path,
-                    Loc::Element,
-                    "Reserved range end number must be greater than start number.".into(),
-                );
+                self.error(&path, Loc::Element, diag::reserved_range_end_before_start());
             }
         }
         for name in &en.reserved_name {
             if name.len() > MAX_RESERVED_NAME_LENGTH {
-                self.error(&e.path, Loc::Name, "Reserved name too long.".into());
+                self.error(&e.path, Loc::Name, diag::reserved_name_too_long());
             }
         }
         self.symbol_added(&e.path, Loc::Name);
@@ -366,9 +313,7 @@ impl<'a> Checker<'a> {
                     self.error(
                         &path,
                         Loc::Element,
-                        format!(
-                            "Reserved range {s2} to {e2} overlaps with already-defined range {s1} to {e1}."
-                        ),
+                        diag::reserved_ranges_overlap(s2, e2, s1, e1),
                     );
                 }
             }
@@ -379,7 +324,7 @@ impl<'a> Checker<'a> {
                 self.error(
                     &e.path,
                     Loc::Name,
-                    format!("Enum value \"{name}\" is reserved multiple times."),
+                    diag::enum_value_name_reserved_twice(name),
                 );
             }
         }
@@ -392,17 +337,13 @@ impl<'a> Checker<'a> {
                     self.error(
                         &path,
                         Loc::Element,
-                        format!("Enum value \"{name}\" uses reserved number {number}."),
+                        diag::enum_value_uses_reserved_number(name, number),
                     );
                 }
             }
             if reserved_names.contains(name) {
                 let path = child(&e.path, tag::enum_::VALUE, i);
-                self.error(
-                    &path,
-                    Loc::Name,
-                    format!("Enum value \"{name}\" is reserved."),
-                );
+                self.error(&path, Loc::Name, diag::enum_value_name_reserved(name));
             }
         }
     }
@@ -483,7 +424,7 @@ impl<'a> Checker<'a> {
                 self.error(
                     &f.path(),
                     Loc::Number,
-                    format!("\"{name}\" does not declare {number} as an extension number."),
+                    diag::not_an_extension_number(name, number),
                 );
             }
             extendee_name = Some(name);
@@ -502,9 +443,7 @@ impl<'a> Checker<'a> {
                 self.error(
                     &f.path(),
                     Loc::Number,
-                    format!(
-                        "Extension number {number} has already been used in \"{extendee}\" by extension \"{first}\"."
-                    ),
+                    diag::extension_number_taken(number, extendee, first),
                 );
             } else {
                 let other = self
@@ -525,9 +464,7 @@ impl<'a> Checker<'a> {
                     self.warning(
                         &f.path(),
                         Loc::Number,
-                        format!(
-                            "Extension number {number} has already been used in \"{extendee}\" by extension \"{name}\" defined in {file}."
-                        ),
+                        diag::extension_number_taken_elsewhere(number, extendee, &name, &file),
                     );
                 }
                 extension_numbers.insert(key, f.full_name());
@@ -553,18 +490,11 @@ impl<'a> Checker<'a> {
             };
             if let Some(first) = first {
                 let next = next_available_number(m);
-                let next = if next <= i64::from(MAX_FIELD_NUMBER) {
-                    format!("Next available field number is {next}")
-                } else {
-                    "There are no available field numbers".to_string()
-                };
+                let next = (next <= i64::from(MAX_FIELD_NUMBER)).then_some(next);
                 self.error(
                     &f.path(),
                     Loc::Number,
-                    format!(
-                        "Field number {number} has already been used in \"{}\" by field \"{first}\". {next}.",
-                        m.full_name
-                    ),
+                    diag::field_number_taken(number, &m.full_name, first, next),
                 );
             }
         }
@@ -597,10 +527,7 @@ impl<'a> Checker<'a> {
                 self.error(
                     &prev.path(),
                     Loc::Type,
-                    format!(
-                        "Fields in the same oneof must be defined consecutively. \"{}\" cannot be defined before the completion of the \"{oneof_name}\" oneof definition.",
-                        prev.name()
-                    ),
+                    diag::oneof_not_consecutive(prev.name(), oneof_name),
                 );
             }
             *count += 1;
@@ -608,11 +535,7 @@ impl<'a> Checker<'a> {
         for (i, count) in counts.iter().enumerate() {
             if *count == 0 {
                 let path = child(&m.path, tag::message::ONEOF_DECL, i);
-                self.error(
-                    &path,
-                    Loc::Name,
-                    "Oneof must have at least one field.".into(),
-                );
+                self.error(&path, Loc::Name, diag::empty_oneof());
             }
         }
         // A oneof is synthetic when its only field is a proto3 `optional` field.
@@ -638,7 +561,7 @@ impl<'a> Checker<'a> {
                 self.error(
                     &f.path(),
                     Loc::Nowhere,
-                    "Fields with proto3_optional set must be a member of a one-field oneof".into(),
+                    diag::proto3_optional_outside_synthetic_oneof(),
                 );
             }
         }
@@ -648,11 +571,7 @@ impl<'a> Checker<'a> {
                 seen_synthetic = true;
             } else if seen_synthetic {
                 let path = child(&m.path, tag::message::ONEOF_DECL, i);
-                self.error(
-                    &path,
-                    Loc::Nowhere,
-                    "Synthetic oneofs must be after all other oneofs".into(),
-                );
+                self.error(&path, Loc::Nowhere, diag::synthetic_oneof_not_last());
             }
         }
     }
@@ -760,11 +679,7 @@ impl<'a> Checker<'a> {
             self.error(
                 &reason,
                 loc,
-                format!(
-                    "Suggested field numbers for {}: {}",
-                    m.full_name,
-                    list.join(", ")
-                ),
+                diag::suggested_field_numbers(&m.full_name, &list),
             );
         }
     }
@@ -777,8 +692,9 @@ impl<'a> Checker<'a> {
                 self.error(
                     &f.path(),
                     Loc::Number,
-                    format!(
-                        "Field numbers {FIRST_RESERVED_NUMBER} through {LAST_RESERVED_NUMBER} are reserved for the protocol buffer library implementation."
+                    diag::implementation_reserved_number(
+                        FIRST_RESERVED_NUMBER,
+                        LAST_RESERVED_NUMBER,
                     ),
                 );
             }

@@ -10,6 +10,7 @@
 use protoforge::descriptor::extension_range_options::VerificationState;
 use protoforge::descriptor::field_descriptor_proto::Type;
 
+use super::diagnostics as diag;
 use super::{Checker, FieldRef, Loc, MessageRef, child, field_type, is_repeated};
 use crate::span_map::NameSet;
 use crate::tag;
@@ -49,7 +50,7 @@ impl<'a> Checker<'a> {
                 self.error(
                     &path,
                     Loc::Nowhere,
-                    "Cannot mark the extension range as UNVERIFIED when it has extension(s) declared.".into(),
+                    diag::unverified_range_with_declarations(),
                 );
                 return;
             }
@@ -58,22 +59,10 @@ impl<'a> Checker<'a> {
             for d in &options.declaration {
                 let number = d.number.unwrap_or(0);
                 if number < start || number >= end {
-                    self.error(
-                        &path,
-                        Loc::Element,
-                        format!(
-                            "Extension declaration number {number} is not in the extension range."
-                        ),
-                    );
+                    self.error(&path, Loc::Element, diag::declaration_outside_range(number));
                 }
                 if !numbers.insert(number) {
-                    self.error(
-                        &path,
-                        Loc::Element,
-                        format!(
-                            "Extension declaration number {number} is declared multiple times."
-                        ),
-                    );
+                    self.error(&path, Loc::Element, diag::declaration_number_twice(number));
                 }
                 match (&d.full_name, &d.r#type) {
                     (Some(full_name), Some(ty)) => {
@@ -81,9 +70,7 @@ impl<'a> Checker<'a> {
                             self.error(
                                 &path,
                                 Loc::Nowhere,
-                                format!(
-                                    "Extension field name \"{full_name}\" is declared multiple times."
-                                ),
+                                diag::declaration_name_twice(full_name),
                             );
                             return;
                         }
@@ -98,13 +85,7 @@ impl<'a> Checker<'a> {
                     }
                     (name, ty) => {
                         if name.is_some() != ty.is_some() || !d.reserved.unwrap_or(false) {
-                            self.error(
-                                &path,
-                                Loc::Nowhere,
-                                format!(
-                                    "Extension declaration #{number} should have both \"full_name\" and \"type\" set."
-                                ),
-                            );
+                            self.error(&path, Loc::Nowhere, diag::declaration_incomplete(number));
                         }
                     }
                 }
@@ -153,10 +134,7 @@ impl<'a> Checker<'a> {
                 self.error(
                     &f.path(),
                     Loc::Extendee,
-                    format!(
-                        "Cannot use number {number} for extension field {}, as it is reserved in the extension declarations for message {extendee}.",
-                        f.full_name()
-                    ),
+                    diag::declaration_reserved(number, &f.full_name(), extendee),
                 );
                 return;
             }
@@ -177,12 +155,10 @@ impl<'a> Checker<'a> {
                 };
                 if expected != actual {
                     self.error(
-                            &f.path(),
-                            Loc::Extendee,
-                            format!(
-                                "\"{extendee}\" extension field {number} is expected to be type \"{expected}\", not \"{actual}\"."
-                            ),
-                        );
+                        &f.path(),
+                        Loc::Extendee,
+                        diag::declaration_type_mismatch(extendee, number, &expected, &actual),
+                    );
                 }
             }
             if let Some(declared) = d.full_name.as_deref().filter(|n| !n.is_empty()) {
@@ -191,9 +167,7 @@ impl<'a> Checker<'a> {
                     self.error(
                         &f.path(),
                         Loc::Extendee,
-                        format!(
-                            "\"{extendee}\" extension field {number} is expected to have field name \"{declared}\", not \"{actual}\"."
-                        ),
+                        diag::declaration_name_mismatch(extendee, number, declared, &actual),
                     );
                 }
             }
@@ -202,14 +176,7 @@ impl<'a> Checker<'a> {
                 self.error(
                     &f.path(),
                     Loc::Extendee,
-                    format!(
-                        "\"{extendee}\" extension field {number} is expected to be {}.",
-                        if declared_repeated {
-                            "repeated"
-                        } else {
-                            "optional"
-                        }
-                    ),
+                    diag::declaration_cardinality_mismatch(extendee, number, declared_repeated),
                 );
             }
             return;
@@ -220,10 +187,7 @@ impl<'a> Checker<'a> {
             self.error(
                 &f.path(),
                 Loc::Extendee,
-                format!(
-                    "Missing extension declaration for field {} with number {number} in extendee message {extendee}. An extension range must declare for all extension fields if its verification state is DECLARATION or there's any declaration in the range already. Otherwise, consider splitting up the range.",
-                    f.full_name()
-                ),
+                diag::declaration_missing(&f.full_name(), number, extendee),
             );
         }
     }
@@ -232,12 +196,10 @@ impl<'a> Checker<'a> {
 /// protoc's `ValidateSymbolForDeclaration`: a leading dot and valid identifiers.
 fn declaration_symbol_error(symbol: &str) -> Option<String> {
     if !symbol.starts_with('.') {
-        return Some(format!(
-            "\"{symbol}\" must have a leading dot to indicate the fully-qualified scope."
-        ));
+        return Some(diag::declaration_symbol_without_dot(symbol));
     }
     if !valid_qualified_name(symbol) {
-        return Some(format!("\"{symbol}\" contains invalid identifiers."));
+        return Some(diag::declaration_symbol_invalid(symbol));
     }
     None
 }

@@ -13,6 +13,8 @@ use protoforge::descriptor::{
 };
 use protoforge_parse::Diagnostic;
 
+use super::diagnostics as diag;
+
 /// The newest edition protoc 35.1 builds.
 const MAX_EDITION: Edition = Edition::Edition2024;
 
@@ -43,7 +45,7 @@ impl Validator {
         let package = file.package.as_deref().unwrap_or("");
         if let Some(message) = package_limit(package) {
             // protoc stops here.
-            self.errors.push(message.into());
+            self.errors.push(message);
             return;
         }
         let edition = match file.edition {
@@ -52,28 +54,22 @@ impl Validator {
                 "" | "proto2" => Some(Edition::Proto2),
                 "proto3" => Some(Edition::Proto3),
                 other => {
-                    self.errors.push(format!("Unrecognized syntax: {other}"));
+                    self.errors.push(diag::unrecognized_syntax(other));
                     None
                 }
             },
         };
         let edition = edition.unwrap_or(Edition::Unknown);
         if edition == Edition::Unstable {
-            self.errors.push(format!(
-                "is a file using edition UNSTABLE, which is later than the protoc maximum \
-                 supported edition {}.",
-                edition_name(MAX_EDITION)
-            ));
+            self.errors
+                .push(diag::unstable_edition(edition_name(MAX_EDITION)));
         } else if (edition as i32) < Edition::Proto2 as i32 {
-            self.errors.push(format!(
-                "Edition {} is earlier than the minimum supported edition PROTO2",
-                edition_name(edition)
-            ));
+            self.errors
+                .push(diag::edition_too_early(edition_name(edition)));
         } else if (edition as i32) > MAX_EDITION as i32 {
-            self.errors.push(format!(
-                "Edition {} is later than the maximum supported edition {}",
+            self.errors.push(diag::edition_too_late(
                 edition_name(edition),
-                edition_name(MAX_EDITION)
+                edition_name(MAX_EDITION),
             ));
         }
         if !package.is_empty() {
@@ -87,14 +83,14 @@ impl Validator {
             .iter()
             .any(|&i| usize::try_from(i).map_or(true, |i| i >= imports))
         {
-            self.errors.push("Invalid public dependency index.".into());
+            self.errors.push(diag::invalid_public_dependency());
         }
         if file
             .weak_dependency
             .iter()
             .any(|&i| usize::try_from(i).map_or(true, |i| i >= imports))
         {
-            self.errors.push("Invalid weak dependency index.".into());
+            self.errors.push(diag::invalid_weak_dependency());
         }
         for m in &file.message_type {
             self.message(m);
@@ -143,8 +139,7 @@ impl Validator {
                 .iter()
                 .any(|f| f.oneof_index.and_then(|o| usize::try_from(o).ok()) == Some(i));
             if !used {
-                self.errors
-                    .push("Oneof must have at least one field.".into());
+                self.errors.push(diag::empty_oneof());
             }
         }
     }
@@ -162,14 +157,13 @@ impl Validator {
         if let (Some(index), Some(m)) = (f.oneof_index, parent)
             && usize::try_from(index).map_or(true, |i| i >= m.oneof_decl.len())
         {
-            self.errors.push(format!(
-                "FieldDescriptorProto.oneof_index {index} is out of range for type \"{}\".",
-                m.name.as_deref().unwrap_or("")
+            self.errors.push(diag::oneof_index_out_of_range(
+                index,
+                m.name.as_deref().unwrap_or(""),
             ));
         }
         if parent.is_none() && f.oneof_index.is_some() {
-            self.errors
-                .push("FieldDescriptorProto.oneof_index should not be set for extensions.".into());
+            self.errors.push(diag::oneof_index_on_extension());
         }
         let (Some(value), Some(ty)) = (f.default_value.as_deref(), f.r#type) else {
             return;
@@ -190,48 +184,43 @@ impl Validator {
             }
             Type::Bool => {
                 if value != "true" && value != "false" {
-                    self.errors
-                        .push("Boolean default must be true or false.".into());
+                    self.errors.push(diag::invalid_bool_default());
                 }
                 true
             }
             Type::Bytes => {
                 if !is_valid_c_escaping(value) {
-                    self.errors
-                        .push("Invalid escaping in default value.".into());
+                    self.errors.push(diag::invalid_default_escaping());
                 }
                 true
             }
             Type::Message | Type::Group => {
-                self.errors
-                    .push("Messages can't have default values.".into());
+                self.errors.push(diag::default_on_message());
                 true
             }
             Type::String | Type::Enum => true,
         };
         if !parses {
-            self.errors
-                .push(format!("Couldn't parse default value \"{value}\"."));
+            self.errors.push(diag::unparsable_default(value));
         }
     }
 
     /// protoc's `ValidateSymbolName`: not empty, only ASCII letters, digits and underscores.
     fn symbol_name(&mut self, name: &str) {
         if name.is_empty() {
-            self.errors.push("Missing name.".into());
+            self.errors.push(diag::missing_name());
         } else if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            self.errors
-                .push(format!("\"{name}\" is not a valid identifier."));
+            self.errors.push(diag::invalid_identifier(name));
         }
     }
 }
 
 /// protoc's error for a package name over its limits (511 bytes, 100 dots), if any.
-pub(super) fn package_limit(package: &str) -> Option<&'static str> {
+pub(super) fn package_limit(package: &str) -> Option<String> {
     if package.len() > 511 {
-        Some("Package name is too long")
+        Some(diag::package_name_too_long())
     } else if package.bytes().filter(|&b| b == b'.').count() > 100 {
-        Some("Exceeds Maximum Package Depth")
+        Some(diag::package_too_deep())
     } else {
         None
     }

@@ -20,10 +20,12 @@
 //! Where protoc prints no position because its parser records none for that part (e.g. the
 //! 19000..19999 check, or a synthesized element), we still give the nearest span we know: the
 //! clearer report is ours to give. Where protoc has no position for a whole kind of element
-//! part (an extension range's name), we print none either.
+//! part (an extension range's name), we print none either. The wording of every message is in
+//! [`diagnostics`], one function a kind.
 
 mod build;
 mod declarations;
+mod diagnostics;
 mod input;
 mod validate;
 
@@ -86,7 +88,7 @@ pub(crate) fn check(
     checker.linked = linked.into();
     if let Some(message) = input::package_limit(file.package.as_deref().unwrap_or("")) {
         // protoc builds nothing of such a file.
-        checker.error(&[tag::file::PACKAGE], Loc::Element, message.into());
+        checker.error(&[tag::file::PACKAGE], Loc::Element, message);
         return Checked {
             build: checker.diags,
             cross_link: Vec::new(),

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 
 use protoforge::descriptor::field_descriptor_proto::{Label, Type};
 
+use super::diagnostics as diag;
 use super::{
     Checker, EnumRef, FieldRef, Loc, MAX_FIELD_NUMBER, MessageRef, Syntax, child, field_type,
     is_message_like, is_packable, is_repeated, is_required, to_json_name, to_upper_camel,
@@ -43,7 +44,7 @@ impl<'a> Checker<'a> {
         if self.syntax == Syntax::Editions
             && crate::features::resolve_at(self.file, &[]).presence == Presence::LegacyRequired
         {
-            self.edition_error("Required presence can't be specified by default.".into());
+            self.edition_error(diag::required_presence_by_default());
         }
         if self.syntax == Syntax::Editions
             && self
@@ -53,9 +54,7 @@ impl<'a> Checker<'a> {
                 .and_then(|o| o.java_string_check_utf8)
                 .unwrap_or(false)
         {
-            self.edition_error(
-                "File option java_string_check_utf8 is not allowed under editions. Use the (pb.java).utf8_validation feature to control this behavior.".into(),
-            );
+            self.edition_error(diag::java_string_check_utf8_under_editions());
         }
         if !is_lite(self.file) {
             let lite_dep = self
@@ -65,9 +64,7 @@ impl<'a> Checker<'a> {
                 .enumerate()
                 .find(|(_, d)| self.pool.file(d).is_some_and(is_lite));
             if let Some((i, dep)) = lite_dep {
-                let message = format!(
-                    "Files that do not use optimize_for = LITE_RUNTIME cannot import files which do use this option.  This file is not lite, but it imports \"{dep}\" which is."
-                );
+                let message = diag::non_lite_imports_lite(dep);
                 let path = [tag::file::DEPENDENCY, i as i32];
                 self.error(&path, Loc::Element, message);
             }
@@ -107,18 +104,10 @@ impl<'a> Checker<'a> {
         }
         if !m.message.extension_range.is_empty() {
             let path = child(&m.path, tag::message::EXTENSION_RANGE, 0);
-            self.error(
-                &path,
-                Loc::Element,
-                "Extension ranges are not allowed in proto3.".into(),
-            );
+            self.error(&path, Loc::Element, diag::extension_range_in_proto3());
         }
         if self.is_message_set(m.message) {
-            self.error(
-                &m.path,
-                Loc::Name,
-                "MessageSet is not supported in proto3.".into(),
-            );
+            self.error(&m.path, Loc::Name, diag::message_set_in_proto3());
         }
     }
 
@@ -139,23 +128,15 @@ impl<'a> Checker<'a> {
                 self.error(
                     &f.path(),
                     Loc::Extendee,
-                    "Extensions in proto3 are only allowed for defining options.".into(),
+                    diag::non_option_extension_in_proto3(),
                 );
             }
         }
         if f.field.label == Some(Label::Required) {
-            self.error(
-                &f.path(),
-                Loc::Type,
-                "Required fields are not allowed in proto3.".into(),
-            );
+            self.error(&f.path(), Loc::Type, diag::required_in_proto3());
         }
         if f.field.default_value.is_some() {
-            self.error(
-                &f.path(),
-                Loc::Default,
-                "Explicit default values are not allowed in proto3.".into(),
-            );
+            self.error(&f.path(), Loc::Default, diag::default_in_proto3());
         }
         if field_type(f.field) == Some(Type::Enum)
             && let Some(type_name) = f.field.type_name.as_deref()
@@ -167,20 +148,16 @@ impl<'a> Checker<'a> {
                 f.parent_name.to_string()
             };
             self.error(
-                        &f.path(),
-                        Loc::Type,
-                        format!(
-                            "Enum type \"{}\" is not an open enum, but is used in \"{container}\" which is a proto3 message type.",
-                            type_name.strip_prefix('.').unwrap_or(type_name)
-                        ),
-                    );
-        }
-        if field_type(f.field) == Some(Type::Group) {
-            self.error(
                 &f.path(),
                 Loc::Type,
-                "Groups are not supported in proto3 syntax.".into(),
+                diag::closed_enum_in_proto3(
+                    type_name.strip_prefix('.').unwrap_or(type_name),
+                    &container,
+                ),
             );
+        }
+        if field_type(f.field) == Some(Type::Group) {
+            self.error(&f.path(), Loc::Type, diag::group_in_proto3());
         }
     }
 
@@ -204,7 +181,7 @@ impl<'a> Checker<'a> {
         for r in &m.message.extension_range {
             if i64::from(r.end.unwrap_or(0)) > max + 1 {
                 // protoc reports this at the message's NUMBER, which has no position.
-                self.file_error(format!("Extension numbers cannot be greater than {max}."));
+                self.file_error(diag::extension_number_too_large(max));
             }
         }
         for &e in &m.nested_enums {
@@ -272,9 +249,7 @@ impl<'a> Checker<'a> {
                     self.error(
                         &child(&m.path, tag::message::FIELD, i),
                         Loc::Name,
-                        format!(
-                            "The custom JSON name of field \"{name}\" (\"{json}\") is invalid: JSON names may not start with '[' and end with ']'."
-                        ),
+                        diag::bracketed_json_name(name, json),
                     );
                     continue;
                 }
@@ -291,15 +266,9 @@ impl<'a> Checker<'a> {
                 } else {
                     defaults[other_index].as_ref()
                 };
-                let suffix = if json != other_json {
-                    format!(" (\"{other_json}\")")
-                } else {
-                    String::new()
-                };
-                let message = format!(
-                    "The {} JSON name of field \"{name}\" (\"{json}\") conflicts with the {} JSON name of field \"{other}\"{suffix}.",
-                    if is_custom { "custom" } else { "default" },
-                    if other_custom { "custom" } else { "default" },
+                let message = diag::json_name_conflict(
+                    (name, json, is_custom),
+                    (other, other_json, other_custom),
                 );
                 let involves_default = !is_custom || !other_custom;
                 let path = child(&m.path, tag::message::FIELD, i);
@@ -321,34 +290,18 @@ impl<'a> Checker<'a> {
                 .edition
                 .is_some_and(|e| e as i32 >= protoforge::descriptor::Edition::Edition2024 as i32);
         if edition_2024 && options.and_then(|o| o.ctype).is_some() {
-            self.error(
-                &f.path(),
-                Loc::Type,
-                "ctype option is not allowed under edition 2024 and beyond. Use the feature string_type = VIEW|CORD|STRING|... instead.".into(),
-            );
+            self.error(&f.path(), Loc::Type, diag::ctype_in_edition_2024());
         }
         let lazy = options.and_then(|o| o.lazy).unwrap_or(false);
         let unverified_lazy = options.and_then(|o| o.unverified_lazy).unwrap_or(false);
         if (lazy || unverified_lazy) && field_type(f.field) != Some(Type::Message) {
-            self.error(
-                &f.path(),
-                Loc::Type,
-                "[lazy = true] can only be specified for submessage fields.".into(),
-            );
+            self.error(&f.path(), Loc::Type, diag::lazy_on_non_message());
         }
         if unverified_lazy && f.is_extension {
-            self.error(
-                &f.path(),
-                Loc::Type,
-                "Extensions cannot be marked as unverified_lazy.".into(),
-            );
+            self.error(&f.path(), Loc::Type, diag::unverified_lazy_extension());
         }
         if options.and_then(|o| o.packed).unwrap_or(false) && !is_packable(f.field) {
-            self.error(
-                &f.path(),
-                Loc::Type,
-                "[packed = true] can only be specified for repeated primitive fields.".into(),
-            );
+            self.error(&f.path(), Loc::Type, diag::packed_on_non_packable());
         }
         let container_is_message_set = if f.is_extension {
             f.field
@@ -368,15 +321,11 @@ impl<'a> Checker<'a> {
                     self.error(
                         &f.path(),
                         Loc::Type,
-                        "Extensions of MessageSets must be optional messages.".into(),
+                        diag::message_set_extension_not_optional_message(),
                     );
                 }
             } else {
-                self.error(
-                    &f.path(),
-                    Loc::Name,
-                    "MessageSets cannot have fields, only extensions.".into(),
-                );
+                self.error(&f.path(), Loc::Name, diag::message_set_with_fields());
             }
         }
         if f.is_extension && is_lite(self.file) {
@@ -388,11 +337,7 @@ impl<'a> Checker<'a> {
                 .and_then(|e| self.pool.file_of(e))
                 .and_then(|name| self.pool.file(name));
             if extendee_file.is_some_and(|ef| !is_lite(ef)) {
-                self.error(
-                    &f.path(),
-                    Loc::Extendee,
-                    "Extensions to non-lite types can only be declared in non-lite files.  Note that you cannot extend a non-lite type to contain a lite type, but the reverse is allowed.".into(),
-                );
+                self.error(&f.path(), Loc::Extendee, diag::lite_extension_of_non_lite());
             }
         }
         self.validate_map_field(f);
@@ -400,22 +345,14 @@ impl<'a> Checker<'a> {
             && let Some(json) = &f.field.json_name
             && !is_default_json_name(json, f.field.name.as_deref().unwrap_or(""))
         {
-            self.error(
-                &f.path(),
-                Loc::JsonName,
-                "option json_name is not allowed on extension fields.".into(),
-            );
+            self.error(&f.path(), Loc::JsonName, diag::json_name_on_extension());
         }
         if f.field
             .json_name
             .as_deref()
             .is_some_and(|j| j.contains('\0'))
         {
-            self.error(
-                &f.path(),
-                Loc::JsonName,
-                "json_name cannot have embedded null characters.".into(),
-            );
+            self.error(&f.path(), Loc::JsonName, diag::json_name_with_null());
         }
         if f.is_extension {
             self.check_extension_declaration(f);
@@ -468,29 +405,17 @@ impl<'a> Checker<'a> {
                 })
             };
         if !well_formed || !slot_ok(key, 1, "key") || !slot_ok(value, 2, "value") {
-            self.error(
-                &f.path(),
-                Loc::Type,
-                "map_entry should not be set explicitly. Use map<KeyType, ValueType> instead."
-                    .into(),
-            );
+            self.error(&f.path(), Loc::Type, diag::explicit_map_entry());
             return;
         }
         let (Some(key), Some(value)) = (key, value) else {
             return;
         };
         match field_type(key) {
-            Some(Type::Enum) => self.error(
-                &f.path(),
-                Loc::Type,
-                "Key in map fields cannot be enum types.".into(),
-            ),
-            Some(Type::Float | Type::Double | Type::Message | Type::Group | Type::Bytes) => self
-                .error(
-                    &f.path(),
-                    Loc::Type,
-                    "Key in map fields cannot be float/double, bytes or message types.".into(),
-                ),
+            Some(Type::Enum) => self.error(&f.path(), Loc::Type, diag::enum_map_key()),
+            Some(Type::Float | Type::Double | Type::Message | Type::Group | Type::Bytes) => {
+                self.error(&f.path(), Loc::Type, diag::invalid_map_key_type())
+            }
             _ => {}
         }
         if field_type(value) == Some(Type::Enum) {
@@ -500,11 +425,7 @@ impl<'a> Checker<'a> {
                 .and_then(|t| self.find_enum(t))
                 .and_then(|(e, _)| e.value.first().map(|v| v.number == Some(0)));
             if first_is_zero == Some(false) {
-                self.error(
-                    &f.path(),
-                    Loc::Type,
-                    "Enum value in map must define 0 as the first value.".into(),
-                );
+                self.error(&f.path(), Loc::Type, diag::map_value_enum_first_not_zero());
             }
         }
     }
@@ -516,11 +437,7 @@ impl<'a> Checker<'a> {
         }
         let explicit = f.field.options.as_ref().and_then(|o| o.features.as_ref());
         if f.field.options.as_ref().and_then(|o| o.packed).is_some() {
-            self.error(
-                &f.path(),
-                Loc::Name,
-                "Field option packed is not allowed under editions.  Use the repeated_field_encoding feature to control this behavior.".into(),
-            );
+            self.error(&f.path(), Loc::Name, diag::packed_under_editions());
         }
         let in_oneof = !f.is_extension && f.field.oneof_index.is_some();
         let has_presence = !is_repeated(f.field)
@@ -530,11 +447,7 @@ impl<'a> Checker<'a> {
                 || f.features.presence != Presence::Implicit);
         if !is_repeated(f.field) && !has_presence {
             if f.field.default_value.is_some() {
-                self.error(
-                    &f.path(),
-                    Loc::Name,
-                    "Implicit presence fields can't specify defaults.".into(),
-                );
+                self.error(&f.path(), Loc::Name, diag::default_with_implicit_presence());
             }
             if field_type(f.field) == Some(Type::Enum) {
                 let closed = f
@@ -544,16 +457,12 @@ impl<'a> Checker<'a> {
                     .and_then(|t| self.find_enum(t))
                     .is_some_and(|(_, closed)| closed);
                 if closed {
-                    self.error(
-                        &f.path(),
-                        Loc::Name,
-                        "Implicit presence enum fields must always be open.".into(),
-                    );
+                    self.error(&f.path(), Loc::Name, diag::implicit_presence_closed_enum());
                 }
             }
         }
         if f.is_extension && is_required(f.field, f.features) {
-            self.error(&f.path(), Loc::Name, "Extensions can't be required.".into());
+            self.error(&f.path(), Loc::Name, diag::required_extension_feature());
         }
         let parent_is_map_entry = f.parent.is_some_and(|p| {
             !f.is_extension
@@ -573,47 +482,23 @@ impl<'a> Checker<'a> {
         };
         if let Some(presence) = explicit.field_presence {
             if in_oneof {
-                self.error(
-                    &f.path(),
-                    Loc::Name,
-                    "Oneof fields can't specify field presence.".into(),
-                );
+                self.error(&f.path(), Loc::Name, diag::presence_on_oneof_field());
             } else if is_repeated(f.field) {
-                self.error(
-                    &f.path(),
-                    Loc::Name,
-                    "Repeated fields can't specify field presence.".into(),
-                );
+                self.error(&f.path(), Loc::Name, diag::presence_on_repeated());
             } else if f.is_extension && presence != FieldPresence::LegacyRequired {
-                self.error(
-                    &f.path(),
-                    Loc::Name,
-                    "Extensions can't specify field presence.".into(),
-                );
+                self.error(&f.path(), Loc::Name, diag::presence_on_extension());
             } else if is_message_like(f.field) && presence == FieldPresence::Implicit {
-                self.error(
-                    &f.path(),
-                    Loc::Name,
-                    "Message fields can't specify implicit presence.".into(),
-                );
+                self.error(&f.path(), Loc::Name, diag::implicit_presence_on_message());
             }
         }
         if !is_repeated(f.field) && explicit.repeated_field_encoding.is_some() {
-            self.error(
-                &f.path(),
-                Loc::Name,
-                "Only repeated fields can specify repeated field encoding.".into(),
-            );
+            self.error(&f.path(), Loc::Name, diag::repeated_encoding_on_singular());
         }
         if field_type(f.field) != Some(Type::String)
             && !self.is_string_map(f)
             && explicit.utf8_validation.is_some()
         {
-            self.error(
-                &f.path(),
-                Loc::Name,
-                "Only string fields can specify utf8 validation.".into(),
-            );
+            self.error(&f.path(), Loc::Name, diag::utf8_validation_on_non_string());
         }
         if !is_packable(f.field)
             && explicit.repeated_field_encoding == Some(RepeatedFieldEncoding::Packed)
@@ -621,7 +506,7 @@ impl<'a> Checker<'a> {
             self.error(
                 &f.path(),
                 Loc::Name,
-                "Only repeated primitive fields can specify PACKED repeated field encoding.".into(),
+                diag::packed_encoding_on_non_packable(),
             );
         }
         let _ = MessageEncoding::Delimited;
@@ -631,7 +516,7 @@ impl<'a> Checker<'a> {
             self.error(
                 &f.path(),
                 Loc::Name,
-                "Only message fields can specify message encoding.".into(),
+                diag::message_encoding_on_non_message(),
             );
         }
     }
@@ -692,9 +577,7 @@ impl<'a> Checker<'a> {
                     stripped_names.insert(stripped, (name, number));
                 }
                 Some((other, other_number)) if *other != name && *other_number != number => {
-                    let message = format!(
-                        "Enum name {name} has the same name as {other} if you ignore case and strip out the enum name prefix (if any). (If you are using allow_alias, please assign the same number to each enum value name.)"
-                    );
+                    let message = diag::enum_value_names_conflict(name, other);
                     let path = child(&e.path, tag::enum_::VALUE, i);
                     if legacy_json && self.syntax == Syntax::Proto2 {
                         self.warning(&path, Loc::Name, message);
@@ -710,11 +593,7 @@ impl<'a> Checker<'a> {
             && first.number.unwrap_or(0) != 0
         {
             let path = child(&e.path, tag::enum_::VALUE, 0);
-            self.error(
-                &path,
-                Loc::Number,
-                "The first enum value must be zero for open enums.".into(),
-            );
+            self.error(&path, Loc::Number, diag::open_enum_first_not_zero());
         }
         let allow_alias = en
             .options
@@ -743,12 +622,11 @@ impl<'a> Checker<'a> {
                     while all.contains(&next) {
                         next += 1;
                     }
-                    let mut message = format!(
-                        "\"{full}\" uses the same enum value as \"{first}\". If this is intended, set 'option allow_alias = true;' to the enum definition."
+                    let message = diag::enum_number_taken(
+                        &full,
+                        &first,
+                        (next < i64::from(i32::MAX)).then_some(next),
                     );
-                    if next < i64::from(i32::MAX) {
-                        message.push_str(&format!(" The next available enum value is {next}."));
-                    }
                     let path = child(&e.path, tag::enum_::VALUE, i);
                     self.error(&path, Loc::Number, message);
                 } else {
@@ -782,9 +660,7 @@ impl<'a> Checker<'a> {
                         self.error(
                             &m.path,
                             Loc::Name,
-                            format!(
-                                "Expanded map entry type {name} conflicts with an existing nested message type."
-                            ),
+                            diag::map_entry_conflicts_with_message(name),
                         );
                         break;
                     }
@@ -811,13 +687,7 @@ impl<'a> Checker<'a> {
                 .collect::<Vec<_>>();
             for (name, what) in checks {
                 if seen.get(name) == Some(&true) {
-                    self.error(
-                        &m.path,
-                        Loc::Name,
-                        format!(
-                            "Expanded map entry type {name} conflicts with an existing {what}."
-                        ),
-                    );
+                    self.error(&m.path, Loc::Name, diag::map_entry_conflicts(name, what));
                 }
             }
         }

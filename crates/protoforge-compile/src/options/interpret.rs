@@ -17,6 +17,7 @@ use std::rc::Rc;
 use protoforge::descriptor::{FileDescriptorProto, UninterpretedOption};
 use protoforge_parse::{Diagnostic, Span};
 
+use super::diagnostics as diag;
 use super::lookup::{PoolLookup, SharedFields};
 use super::normalize::{Mode, normalize};
 use super::schema::{FieldInfo, Kind, Lookup, ScalarType};
@@ -220,16 +221,13 @@ impl Interpreter<'_> {
             if phase == Phase::Fields {
                 return Ok(());
             }
-            return Err(name_error(self, "Option must have a name.".to_string()));
+            return Err(name_error(self, diag::option_without_name()));
         };
         if first.name_part() == "uninterpreted_option" {
             if phase == Phase::Fields {
                 return Ok(());
             }
-            return Err(name_error(
-                self,
-                "Option must not use reserved name \"uninterpreted_option\".".to_string(),
-            ));
+            return Err(name_error(self, diag::uninterpreted_option_name()));
         }
         let first_is_extension = first.is_extension == Some(true);
         if (phase == Phase::Extensions) != first_is_extension {
@@ -278,12 +276,7 @@ impl Interpreter<'_> {
                         let debug_name = debug_name(j);
                         return Err(name_error(
                             self,
-                            format!(
-                                "Option \"{debug_name}\" is resolved to \"({resolved_to})\", which is not defined. \
-                                 The innermost scope is searched first in name resolution. Consider using a \
-                                 leading '.'(i.e., \"(.{}\") to start from the outermost scope.",
-                                &debug_name[1.min(debug_name.len())..]
-                            ),
+                            diag::option_resolved_to_undefined(&debug_name, &resolved_to),
                         ));
                     }
                     Err(None) => None,
@@ -292,23 +285,13 @@ impl Interpreter<'_> {
                 self.lookup.field_by_name_rc(message, part_name)
             };
             let Some(field) = found else {
-                return Err(name_error(
-                    self,
-                    format!(
-                        "Option \"{}\" unknown. Ensure that your proto definition file imports \
-                         the proto which defines the option (i.e. via import option after edition 2024).",
-                        debug_name(j)
-                    ),
-                ));
+                return Err(name_error(self, diag::unknown_option(&debug_name(j))));
             };
             if field.containing_type != message {
                 let short = message.rsplit('.').next().unwrap_or(message);
                 return Err(name_error(
                     self,
-                    format!(
-                        "Option field \"{}\" is not a field or extension of message \"{short}\".",
-                        debug_name(j)
-                    ),
+                    diag::not_a_field_of(&debug_name(j), short),
                 ));
             }
             if self.source_paths {
@@ -320,30 +303,17 @@ impl Interpreter<'_> {
             {
                 return Err(name_error(
                     self,
-                    format!(
-                        "Feature \"{}\" can't be used in the same file it's defined in.",
-                        debug_name(j)
-                    ),
+                    diag::feature_used_in_its_file(&debug_name(j)),
                 ));
             }
             if j + 1 < option.name.len() {
                 if field.kind.message_type().is_none() {
-                    return Err(name_error(
-                        self,
-                        format!(
-                            "Option \"{}\" is an atomic type, not a message.",
-                            debug_name(j)
-                        ),
-                    ));
+                    return Err(name_error(self, diag::option_not_a_message(&debug_name(j))));
                 }
                 if field.repeated {
                     return Err(name_error(
                         self,
-                        format!(
-                            "Option field \"{}\" is a repeated message. Repeated message options \
-                             must be initialized using an aggregate value.",
-                            debug_name(j)
-                        ),
+                        diag::repeated_message_option_by_field(&debug_name(j)),
                     ));
                 }
                 intermediate.push(field);
@@ -352,16 +322,13 @@ impl Interpreter<'_> {
             }
         }
         let Some(field) = leaf else {
-            return Err(name_error(self, "Option must have a name.".to_string()));
+            return Err(name_error(self, diag::option_without_name()));
         };
 
         if !field.repeated && is_set(&intermediate, &field, &target.records[phase as usize]) {
             return Err(name_error(
                 self,
-                format!(
-                    "Option \"{}\" was already set.",
-                    debug_name(option.name.len() - 1)
-                ),
+                diag::option_set_twice(&debug_name(option.name.len() - 1)),
             ));
         }
         let value = match option_value(self.lookup, &field, option) {
@@ -424,24 +391,6 @@ fn is_set(intermediate: &[Rc<FieldInfo>], leaf: &FieldInfo, records: &[Record]) 
         })
 }
 
-fn out_of_range(
-    type_name: &str,
-    min: impl std::fmt::Display,
-    max: impl std::fmt::Display,
-    option: &str,
-) -> String {
-    format!("Value out of range, {min} to {max}, for {type_name} option \"{option}\".")
-}
-
-fn must_be_int(
-    type_name: &str,
-    min: impl std::fmt::Display,
-    max: impl std::fmt::Display,
-    option: &str,
-) -> String {
-    format!("Value must be integer, from {min} to {max}, for {type_name} option \"{option}\".")
-}
-
 /// protoc's `SetOptionValue`: the records that set `field` to the option's value.
 fn option_value(
     lookup: &PoolLookup<'_>,
@@ -457,11 +406,11 @@ fn option_value(
         | Kind::Scalar(ScalarType::Sfixed32) => {
             let (min, max) = (i32::MIN, i32::MAX);
             let v = if let Some(p) = option.positive_int_value {
-                i32::try_from(p).map_err(|_| out_of_range("int32", min, max, full))?
+                i32::try_from(p).map_err(|_| diag::out_of_range("int32", min, max, full))?
             } else if let Some(neg) = option.negative_int_value {
-                i32::try_from(neg).map_err(|_| out_of_range("int32", min, max, full))?
+                i32::try_from(neg).map_err(|_| diag::out_of_range("int32", min, max, full))?
             } else {
-                return Err(must_be_int("int32", min, max, full));
+                return Err(diag::must_be_int("int32", min, max, full));
             };
             one(match field.kind {
                 Kind::Scalar(ScalarType::Sint32) => {
@@ -476,11 +425,11 @@ fn option_value(
         | Kind::Scalar(ScalarType::Sfixed64) => {
             let (min, max) = (i64::MIN, i64::MAX);
             let v = if let Some(p) = option.positive_int_value {
-                i64::try_from(p).map_err(|_| out_of_range("int64", min, max, full))?
+                i64::try_from(p).map_err(|_| diag::out_of_range("int64", min, max, full))?
             } else if let Some(neg) = option.negative_int_value {
                 neg
             } else {
-                return Err(must_be_int("int64", min, max, full));
+                return Err(diag::must_be_int("int64", min, max, full));
             };
             one(match field.kind {
                 Kind::Scalar(ScalarType::Sint64) => Raw::Varint(((v << 1) ^ (v >> 63)) as u64),
@@ -490,9 +439,10 @@ fn option_value(
         }
         Kind::Scalar(ScalarType::Uint32) | Kind::Scalar(ScalarType::Fixed32) => {
             let Some(p) = option.positive_int_value else {
-                return Err(must_be_int("uint32", 0, u32::MAX, full));
+                return Err(diag::must_be_int("uint32", 0, u32::MAX, full));
             };
-            let v = u32::try_from(p).map_err(|_| out_of_range("uint32", 0, u32::MAX, full))?;
+            let v =
+                u32::try_from(p).map_err(|_| diag::out_of_range("uint32", 0, u32::MAX, full))?;
             one(match field.kind {
                 Kind::Scalar(ScalarType::Fixed32) => Raw::Fixed32(v),
                 _ => Raw::Varint(u64::from(v)),
@@ -500,7 +450,7 @@ fn option_value(
         }
         Kind::Scalar(ScalarType::Uint64) | Kind::Scalar(ScalarType::Fixed64) => {
             let Some(v) = option.positive_int_value else {
-                return Err(must_be_int("uint64", 0, u64::MAX, full));
+                return Err(diag::must_be_int("uint64", 0, u64::MAX, full));
             };
             one(match field.kind {
                 Kind::Scalar(ScalarType::Fixed64) => Raw::Fixed64(v),
@@ -524,7 +474,7 @@ fn option_value(
                 } else {
                     "double"
                 };
-                return Err(format!("Value must be number for {t} option \"{full}\"."));
+                return Err(diag::must_be_number(t, full));
             };
             one(match field.kind {
                 Kind::Scalar(ScalarType::Float) => Raw::Fixed32((v as f32).to_bits()),
@@ -533,60 +483,39 @@ fn option_value(
         }
         Kind::Scalar(ScalarType::Bool) => {
             let Some(ident) = option.identifier_value.as_deref() else {
-                return Err(format!(
-                    "Value must be identifier for boolean option \"{full}\"."
-                ));
+                return Err(diag::bool_must_be_identifier(full));
             };
             match ident {
                 "true" => one(Raw::Varint(1)),
                 "false" => one(Raw::Varint(0)),
-                _ => Err(format!(
-                    "Value must be \"true\" or \"false\" for boolean option \"{full}\"."
-                )),
+                _ => Err(diag::bool_must_be_true_or_false(full)),
             }
         }
         Kind::Enum(enum_name) => {
             let Some(ident) = option.identifier_value.as_deref() else {
-                return Err(format!(
-                    "Value must be identifier for enum-valued option \"{full}\"."
-                ));
+                return Err(diag::enum_must_be_identifier(full));
             };
             if let Some(number) = lookup.enum_value(enum_name, ident) {
                 return one(Raw::Varint(i64::from(number) as u64));
             }
             if lookup.is_sibling_enum_value(enum_name, ident) {
-                return Err(format!(
-                    "Enum type \"{enum_name}\" has no value named \"{ident}\" for option \"{full}\". \
-                     This appears to be a value from a sibling type."
-                ));
+                return Err(diag::sibling_enum_value(enum_name, ident, full));
             }
-            Err(format!(
-                "Enum type \"{enum_name}\" has no value named \"{ident}\" for option \"{full}\"."
-            ))
+            Err(diag::unknown_enum_value(enum_name, ident, full))
         }
         Kind::Scalar(ScalarType::String) | Kind::Scalar(ScalarType::Bytes) => {
             match &option.string_value {
                 Some(s) => one(Raw::Bytes(s.clone())),
-                None => Err(format!(
-                    "Value must be quoted string for string option \"{full}\"."
-                )),
+                None => Err(diag::must_be_string(full)),
             }
         }
         Kind::Message(type_name) | Kind::Group(type_name) => {
             let Some(text) = option.aggregate_value.as_deref() else {
                 let name = &field.name;
-                return Err(format!(
-                    "Option \"{full}\" is a message. To set the entire message, use syntax like \
-                     \"{name} = {{ <proto text format> }}\". To set fields within it, use syntax like \
-                     \"{name}.foo = value\"."
-                ));
+                return Err(diag::message_option_without_aggregate(full, name));
             };
-            let records = text::parse_message(lookup, type_name, text).map_err(|e| {
-                format!(
-                    "Error while parsing option value for \"{}\": {e}",
-                    field.name
-                )
-            })?;
+            let records = text::parse_message(lookup, type_name, text)
+                .map_err(|e| diag::aggregate_parse_error(&field.name, &e))?;
             one(match field.kind {
                 Kind::Group(_) => Raw::Group(records),
                 _ => Raw::Bytes(wire::to_bytes(&records)),

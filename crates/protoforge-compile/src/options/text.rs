@@ -2,11 +2,33 @@
 //! option's message type and serialised the way protoc's dynamic messages serialise (fields and
 //! extensions in number order, repeated scalars packed where the field is packed, zero values of
 //! fields without presence left out).
+//!
+//! The runtime has a text-format tokenizer and parser of its own (`protoforge::text`); this
+//! module does not use them, for these reasons:
+//! - Reach: the runtime's tokenizer is private to it (`text::tokenizer` is `pub(crate)`), and
+//!   its parser needs the `text` feature, which turns on `reflect`: 6,567 lines of the runtime
+//!   (`reflect/` and `text/`, measured with `wc -l`) compiled into every compiler build for a
+//!   parser that needs neither a `DescriptorPool` (types come from the file being compiled,
+//!   through [`Lookup`]) nor `DynamicMessage` (values become wire records).
+//! - Input: an aggregate value reaches this module only after `protoforge-parse`'s lexer
+//!   accepted every token of it and lowering blanked its comments (`lower::format::
+//!   aggregate_text`), so what the runtime tokenizer does for untrusted `--decode` input never
+//!   fires here: recording every problem with its line and column and reading on, its type-URL
+//!   mode, its number-then-identifier spacing errors.
+//! - Output: protoc reports one problem per option, the first, as a sentence the interpreter
+//!   places at the option's value (`Error while parsing option value for "m": Expected
+//!   identifier, got: `). Here the tokenizer returns that first problem as `Err` and
+//!   unescapes strings as it reads them, so a token is a slice of the text or the decoded
+//!   bytes (`stops_at_the_first_problem` below pins this).
+//!
+//! Sharing would take a change in the runtime (exporting its tokenizer, and a first-error
+//! mode), which belongs to the runtime's own crate.
 
 use std::rc::Rc;
 
 use protoforge::c_format::{Dialect, Escape, read_escape};
 
+use super::diagnostics as diag;
 use super::schema::{FieldInfo, Kind, Lookup, ScalarType};
 use crate::wire::{self, Raw, Record};
 
@@ -117,9 +139,6 @@ fn tokenize(text: &str) -> Result<Vec<Tok<'_>>, String> {
     Ok(tokens)
 }
 
-/// protoc's error for a `\u`/`\U` escape without its hex digits or of no code point.
-const BAD_UNICODE: &str = "Expected four hex digits for \\u escape sequence.";
-
 /// Reads the quoted literal starting at `start` and returns its unescaped bytes and the index
 /// after the closing quote.
 fn string_literal(bytes: &[u8], start: usize) -> Result<(Vec<u8>, usize), String> {
@@ -135,37 +154,37 @@ fn string_literal(bytes: &[u8], start: usize) -> Result<(Vec<u8>, usize), String
         out.extend_from_slice(&bytes[i..i + plain]);
         i += plain;
         let Some(&c) = bytes.get(i) else {
-            return Err("Unexpected end of string.".to_string());
+            return Err(diag::unterminated_string());
         };
         i += 1;
         if c == quote {
             return Ok((out, i));
         }
         if c == b'\n' {
-            return Err("String literals cannot cross line boundaries.".to_string());
+            return Err(diag::string_across_lines());
         }
         if c != b'\\' {
             out.push(c);
             continue;
         }
         if i >= bytes.len() {
-            return Err("Unexpected end of string.".to_string());
+            return Err(diag::unterminated_string());
         }
         let (escape, len) = read_escape(bytes, i, Dialect::Tokenizer);
         i += len;
         match escape {
             Escape::Byte(b) | Escape::Unknown(b) => out.push(b),
             Escape::EmptyHex => {
-                return Err("Expected hex digits for escape sequence.".to_string());
+                return Err(diag::empty_hex_escape());
             }
             Escape::Unicode(code) => {
                 let Some(code) = char::from_u32(code) else {
-                    return Err(BAD_UNICODE.to_string());
+                    return Err(diag::bad_unicode_escape());
                 };
                 let mut buf = [0u8; 4];
                 out.extend_from_slice(code.encode_utf8(&mut buf).as_bytes());
             }
-            Escape::ShortUnicode(_) => return Err(BAD_UNICODE.to_string()),
+            Escape::ShortUnicode(_) => return Err(diag::bad_unicode_escape()),
         }
     }
 }
@@ -263,7 +282,7 @@ impl<'a> Parser<'a> {
         if self.eat_sym(c) {
             Ok(())
         } else {
-            Err(format!("Expected \"{c}\", found {}.", self.found()))
+            Err(diag::expected_symbol(c, &self.found()))
         }
     }
 
@@ -274,7 +293,7 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
                 Ok(s)
             }
-            _ => Err(format!("Expected identifier, got: {}", self.found_raw())),
+            _ => Err(diag::expected_identifier(&self.found_raw())),
         }
     }
 
@@ -290,7 +309,7 @@ impl<'a> Parser<'a> {
                 Some(c) if self.eat_sym(c) => return Ok(msg),
                 None if self.peek().is_none() => return Ok(msg),
                 Some(c) if self.peek().is_none() => {
-                    return Err(format!("Expected \"{c}\"."));
+                    return Err(diag::unclosed_message(c));
                 }
                 _ => {}
             }
@@ -322,9 +341,7 @@ impl<'a> Parser<'a> {
             match self.lookup.extension(message, &name) {
                 Some(f) if f.containing_type == message => f,
                 _ => {
-                    return Err(format!(
-                        "Extension \"{name}\" is not defined or is not an extension of \"{message}\"."
-                    ));
+                    return Err(diag::unknown_extension(&name, message));
                 }
             }
         } else {
@@ -352,7 +369,7 @@ impl<'a> Parser<'a> {
                 field = None;
             }
         }
-        field.ok_or_else(|| format!("Message type \"{message}\" has no field named \"{name}\"."))
+        field.ok_or_else(|| diag::unknown_field(message, name))
     }
 
     fn any_field(
@@ -365,9 +382,7 @@ impl<'a> Parser<'a> {
         let known_prefix = prefix == "type.googleapis.com" || prefix == "type.googleprod.com";
         if message != "google.protobuf.Any" || !known_prefix || !self.lookup.has_message(type_name)
         {
-            return Err(format!(
-                "Could not find type \"{prefix}/{type_name}\" stored in google.protobuf.Any."
-            ));
+            return Err(diag::unknown_any_type(prefix, type_name));
         }
         self.eat_sym(':');
         let close = self.open_brace()?;
@@ -376,7 +391,7 @@ impl<'a> Parser<'a> {
             self.lookup.field_by_number(message, 1),
             self.lookup.field_by_number(message, 2),
         ) else {
-            return Err("google.protobuf.Any has no type_url and value fields.".to_string());
+            return Err(diag::any_without_fields());
         };
         let url_value = format!("{prefix}/{type_name}").into_bytes();
         let bytes = wire::to_bytes(&inner.into_records(self.lookup.is_message_set(type_name)));
@@ -390,7 +405,7 @@ impl<'a> Parser<'a> {
         } else if self.eat_sym('<') {
             Ok('>')
         } else {
-            Err(format!("Expected \"{{\", found {}.", self.found()))
+            Err(diag::expected_symbol('{', &self.found()))
         }
     }
 
@@ -399,7 +414,7 @@ impl<'a> Parser<'a> {
         if is_message {
             self.eat_sym(':');
         } else if !self.eat_sym(':') {
-            return Err(format!("Expected \":\", found {}.", self.found()));
+            return Err(diag::expected_symbol(':', &self.found()));
         }
         if field.repeated && self.eat_sym('[') {
             let mut values = Vec::new();
@@ -485,17 +500,13 @@ impl<'a> Parser<'a> {
                         self.pos += 1;
                         Ok(Raw::Varint(v))
                     }
-                    None => Err(format!(
-                        "Invalid value for boolean field \"{}\". Value: \"{}\".",
-                        field.name,
-                        self.found_raw()
-                    )),
+                    None => Err(diag::invalid_bool(&field.name, &self.found_raw())),
                 }
             }
             Kind::Scalar(ScalarType::String) | Kind::Scalar(ScalarType::Bytes) => {
                 let mut value = match self.peek() {
                     Some(Tok::Str(s)) => s.clone(),
-                    _ => return Err(format!("Expected string, got: {}", self.found_raw())),
+                    _ => return Err(diag::expected_string(&self.found_raw())),
                 };
                 self.pos += 1;
                 while let Some(Tok::Str(s)) = self.peek() {
@@ -509,19 +520,16 @@ impl<'a> Parser<'a> {
                     self.pos += 1;
                     return match self.lookup.enum_value(enum_name, name) {
                         Some(n) => Ok(Raw::Varint(i64::from(n) as u64)),
-                        None => Err(format!(
-                            "Unknown enumeration value of \"{name}\" for field \"{}\".",
-                            field.name
-                        )),
+                        None => Err(diag::unknown_enum_value_in_text(name, &field.name)),
                     };
                 }
                 let n = self.signed(i64::from(i32::MIN), i64::from(i32::MAX))? as i32;
                 if self.lookup.enum_is_closed(enum_name)
                     && !self.lookup.enum_has_number(enum_name, n)
                 {
-                    return Err(format!(
-                        "Unknown enumeration value of \"{n}\" for field \"{}\".",
-                        field.name
+                    return Err(diag::unknown_enum_value_in_text(
+                        &n.to_string(),
+                        &field.name,
                     ));
                 }
                 Ok(Raw::Varint(i64::from(n) as u64))
@@ -531,10 +539,10 @@ impl<'a> Parser<'a> {
 
     fn integer_magnitude(&mut self) -> Result<u64, String> {
         let Some(&Tok::Int(text)) = self.peek() else {
-            return Err(format!("Expected integer, got: {}", self.found_raw()));
+            return Err(diag::expected_integer(&self.found_raw()));
         };
         self.pos += 1;
-        parse_int(text).ok_or_else(|| format!("Integer out of range ({text})"))
+        parse_int(text).ok_or_else(|| diag::integer_out_of_range(text))
     }
 
     fn signed(&mut self, min: i64, max: i64) -> Result<i64, String> {
@@ -547,18 +555,18 @@ impl<'a> Parser<'a> {
         };
         if value < i128::from(min) || value > i128::from(max) {
             let sign = if negative { "-" } else { "" };
-            return Err(format!("Integer out of range ({sign}{magnitude})"));
+            return Err(diag::integer_out_of_range(&format!("{sign}{magnitude}")));
         }
         Ok(value as i64)
     }
 
     fn unsigned(&mut self, max: u64) -> Result<u64, String> {
         if self.at_sym('-') {
-            return Err("Expected integer, got: -".to_string());
+            return Err(diag::expected_integer("-"));
         }
         let value = self.integer_magnitude()?;
         if value > max {
-            return Err(format!("Integer out of range ({value})"));
+            return Err(diag::integer_out_of_range(&value.to_string()));
         }
         Ok(value)
     }
@@ -587,12 +595,12 @@ impl<'a> Parser<'a> {
                 let v = match lower.as_str() {
                     "inf" | "infinity" => f64::INFINITY,
                     "nan" => f64::NAN,
-                    _ => return Err(format!("Expected double, got: {text}")),
+                    _ => return Err(diag::expected_double(text)),
                 };
                 self.pos += 1;
                 v
             }
-            _ => return Err(format!("Expected double, got: {}", self.found_raw())),
+            _ => return Err(diag::expected_double(&self.found_raw())),
         };
         Ok(if negative { -value } else { value })
     }
@@ -611,10 +619,7 @@ fn parse_int(text: &str) -> Option<u64> {
 fn add_values(msg: &mut DynMessage, field: Rc<FieldInfo>, values: Vec<Raw>) -> Result<(), String> {
     if !field.repeated {
         if msg.fields.iter().any(|(f, _)| f.number == field.number) {
-            return Err(format!(
-                "Non-repeated field \"{}\" is specified multiple times.",
-                field.name
-            ));
+            return Err(diag::field_set_twice(&field.name));
         }
         if let Some(oneof) = &field.oneof
             && let Some((other, _)) = msg
@@ -622,10 +627,7 @@ fn add_values(msg: &mut DynMessage, field: Rc<FieldInfo>, values: Vec<Raw>) -> R
                 .iter()
                 .find(|(f, _)| f.oneof.as_ref() == Some(oneof))
         {
-            return Err(format!(
-                "Field \"{}\" is specified along with field \"{}\", another member of oneof \"{}\".",
-                field.name, other.name, oneof
-            ));
+            return Err(diag::oneof_set_twice(&field.name, &other.name, oneof));
         }
     }
     match msg
@@ -786,5 +788,17 @@ mod tests {
         );
         assert_eq!(err("a 1"), "Expected \":\", found \"1\".");
         assert_eq!(err("sub { a: 1"), "Expected \"}\".");
+    }
+
+    #[test]
+    fn stops_at_the_first_problem() {
+        let err = |text: &str| parse_message(&Fake, "t.M", text).unwrap_err();
+        // A problem in a string ends the reading: the unknown field after it is not reported,
+        // and no position is given (the interpreter places the message).
+        assert_eq!(
+            err("s: \"x\nb: 1"),
+            "String literals cannot cross line boundaries."
+        );
+        assert_eq!(err("b: 1 c: 2"), err("b: 1"));
     }
 }

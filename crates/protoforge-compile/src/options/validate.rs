@@ -6,6 +6,7 @@
 use protoforge::descriptor::FileDescriptorProto;
 use protoforge_parse::{Diagnostic, Span};
 
+use super::diagnostics as diag;
 use super::finished::ElementOptions;
 use super::lookup::PoolLookup;
 use super::schema::Kind;
@@ -85,15 +86,7 @@ impl ElementOptions<'_> {
                 .collect();
             for (index, (path, options)) in elements.iter().enumerate() {
                 if has_features[*options] {
-                    out.push((
-                        0,
-                        index,
-                        at(
-                            path,
-                            "Features are only valid under editions.".to_string(),
-                            false,
-                        ),
-                    ));
+                    out.push((0, index, at(path, diag::features_outside_editions(), false)));
                 }
             }
         }
@@ -191,35 +184,31 @@ fn check_support(
         && e < introduced as i32
     {
         out.push((
-            format!(
-                "{full_name} wasn't introduced until edition {} and can't be used in edition {}",
-                edition_name(introduced),
-                edition_name(edition)
+            diag::feature_not_yet_introduced(
+                full_name,
+                &edition_name(introduced),
+                &edition_name(edition),
             ),
             false,
         ));
     }
     match (support.edition_removed, support.edition_deprecated) {
         (Some(removed), _) if e >= removed as i32 => {
-            let detail = support
-                .removal_error
-                .as_deref()
-                .map(|m| format!(": {m}"))
-                .unwrap_or_default();
             out.push((
-                format!(
-                    "{full_name} has been removed in edition {}{detail}",
-                    edition_name(removed)
+                diag::feature_removed(
+                    full_name,
+                    &edition_name(removed),
+                    support.removal_error.as_deref(),
                 ),
                 false,
             ));
         }
         (_, Some(deprecated)) if e >= deprecated as i32 => {
             out.push((
-                format!(
-                    "{full_name} has been deprecated in edition {}: {}",
-                    edition_name(deprecated),
-                    support.deprecation_warning.as_deref().unwrap_or("")
+                diag::feature_deprecated(
+                    full_name,
+                    &edition_name(deprecated),
+                    support.deprecation_warning.as_deref().unwrap_or(""),
                 ),
                 true,
             ));
@@ -300,10 +289,7 @@ fn targets(
             && !seen.contains(&field.number)
         {
             seen.push(field.number);
-            out.push(format!(
-                "Option {} cannot be set on an entity of type `{}`.",
-                field.full_name, target.1
-            ));
+            out.push(diag::option_target_mismatch(&field.full_name, target.1));
         }
         match (&field.kind, &record.value) {
             (Kind::Message(sub), Raw::Bytes(bytes)) => {
