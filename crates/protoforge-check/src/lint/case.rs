@@ -53,7 +53,8 @@ fn is_plain_snake(s: &str, letter: fn(&u8) -> bool) -> bool {
     };
     *first != b'_'
         && *last != b'_'
-        && b.iter().all(|c| letter(c) || c.is_ascii_digit() || *c == b'_')
+        && b.iter()
+            .all(|c| letter(c) || c.is_ascii_digit() || *c == b'_')
         && !b.windows(2).any(|w| w == b"__")
 }
 
@@ -164,8 +165,16 @@ mod tests {
         }
         assert_eq!(words.len(), 9331);
         for w in &words {
-            assert_eq!(is_lower_snake_case(w), to_lower_snake_case(w) == *w, "{w:?}");
-            assert_eq!(is_upper_snake_case(w), to_upper_snake_case(w) == *w, "{w:?}");
+            assert_eq!(
+                is_lower_snake_case(w),
+                to_lower_snake_case(w) == *w,
+                "{w:?}"
+            );
+            assert_eq!(
+                is_upper_snake_case(w),
+                to_upper_snake_case(w) == *w,
+                "{w:?}"
+            );
         }
     }
 

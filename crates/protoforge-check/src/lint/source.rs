@@ -5,11 +5,11 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
 use protoforge::descriptor::source_code_info::Location;
-use protoforge_compile::PathHasher;
 use protoforge::descriptor::{
     DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto,
     OneofDescriptorProto,
 };
+use protoforge_compile::PathHasher;
 
 /// A message of a file (nested ones included), with its source path.
 pub(crate) struct Message<'a> {
