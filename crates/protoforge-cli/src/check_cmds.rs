@@ -59,8 +59,27 @@ struct FormatArgs {
     /// Do not format these files or directories (repeatable).
     #[arg(long = "exclude-path")]
     exclude_path: Vec<String>,
+    /// Write the result here instead of to standard output: a path ending in `.proto` gets
+    /// every formatted file, one after another; any other path is a directory (created if
+    /// missing) that gets each file at its path in its module. `-` is standard output.
+    #[arg(short = 'o', long = "output")]
+    output: Option<PathBuf>,
+    /// Format one .proto file read from standard input, to standard output; the path (not
+    /// read) names it in errors and diffs.
+    #[arg(long = "stdin-filepath")]
+    stdin_filepath: Option<String>,
     /// A directory (its workspace's modules, default `.`) or one .proto file.
     input: Option<PathBuf>,
+}
+
+/// One formatted file: where it was read, its path in its module (for `--output`
+/// directories), its displayed name, and its text before and after.
+struct Formatted {
+    file: PathBuf,
+    in_module: String,
+    name: String,
+    text: String,
+    formatted: String,
 }
 
 fn format_main(argv: &[String]) -> Result<ExitCode, String> {
@@ -68,6 +87,13 @@ fn format_main(argv: &[String]) -> Result<ExitCode, String> {
         Ok(a) => a,
         Err(code) => return Ok(code),
     };
+    if let Some(name) = &args.stdin_filepath {
+        return format_stdin(name, &args);
+    }
+    if args.write && args.output.is_some() {
+        return Err("Failure: cannot use --output when using --write".to_string());
+    }
+    let output = args.output.as_ref().filter(|o| o.as_os_str() != "-");
     let input = args.input.clone().unwrap_or_else(|| PathBuf::from("."));
     let files = if !input.exists() {
         // As buf: a missing .proto file is nothing to format; a missing directory is a
@@ -88,15 +114,25 @@ fn format_main(argv: &[String]) -> Result<ExitCode, String> {
             "Failure: --exclude-path is not valid for use with .proto file references".to_string(),
         );
     } else {
-        vec![input]
+        let in_module = input
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        vec![(input, in_module)]
     };
     // Format everything first (on all cores): one file that does not parse means nothing is
     // written.
-    let formatted = parallel_map(&files, |file| {
+    let formatted = parallel_map(&files, |(file, in_module)| {
         let name = display(file);
         let text = std::fs::read_to_string(file).map_err(|e| vec![format!("{name}: {e}")])?;
         match format_source(&name, &text) {
-            Ok(formatted) => Ok((file.clone(), name, text, formatted)),
+            Ok(formatted) => Ok(Formatted {
+                file: file.clone(),
+                in_module: in_module.clone(),
+                name,
+                text,
+                formatted,
+            }),
             Err(e) => Err(e.messages),
         }
     });
@@ -113,22 +149,86 @@ fn format_main(argv: &[String]) -> Result<ExitCode, String> {
     }
     let mut out = String::new();
     let mut changed = false;
-    for (file, name, text, formatted) in &results {
-        let differs = text != formatted;
+    for r in &results {
+        let differs = r.text != r.formatted;
         changed |= differs;
         if args.diff {
             if differs {
-                out.push_str(&unified_diff(name, text, formatted));
+                out.push_str(&unified_diff(&r.name, &r.text, &r.formatted));
             }
-        } else if !args.write {
-            out.push_str(formatted);
+        } else if !args.write && output.is_none() {
+            out.push_str(&r.formatted);
         }
         if args.write && differs {
-            std::fs::write(file, formatted).map_err(|e| format!("{name}: {e}"))?;
+            std::fs::write(&r.file, &r.formatted).map_err(|e| format!("{}: {e}", r.name))?;
         }
+    }
+    if let Some(output) = output {
+        write_output(output, &results)?;
     }
     print!("{out}");
     Ok(if args.exit_code && changed {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `--output`: one `.proto` file holding every formatted file in turn, or a directory holding
+/// each at its path in its module.
+fn write_output(output: &Path, results: &[Formatted]) -> Result<(), String> {
+    let failure = |p: &Path, e: std::io::Error| format!("Failure: {}: {e}", p.display());
+    let create_parent = |p: &Path| match p.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => {
+            std::fs::create_dir_all(parent).map_err(|e| failure(parent, e))
+        }
+        _ => Ok(()),
+    };
+    if output.extension().is_some_and(|e| e == "proto") {
+        let all: String = results.iter().map(|r| r.formatted.as_str()).collect();
+        create_parent(output)?;
+        return std::fs::write(output, all).map_err(|e| failure(output, e));
+    }
+    for r in results {
+        let path = output.join(&r.in_module);
+        create_parent(&path)?;
+        std::fs::write(&path, &r.formatted).map_err(|e| failure(&path, e))?;
+    }
+    Ok(())
+}
+
+/// `--stdin-filepath`: standard input formatted to standard output (or diffed), after buf's
+/// checks of the flags it cannot be combined with.
+fn format_stdin(name: &str, args: &FormatArgs) -> Result<ExitCode, String> {
+    let conflict = [
+        (args.input.is_some(), "cannot specify an input"),
+        (args.write, "cannot use --write"),
+        (args.output.is_some(), "cannot use --output"),
+        (!args.path.is_empty(), "cannot use --path"),
+        (!args.exclude_path.is_empty(), "cannot use --exclude-path"),
+        (args.config.is_some(), "cannot use --config"),
+    ]
+    .into_iter()
+    .find_map(|(used, what)| used.then_some(what));
+    if let Some(what) = conflict {
+        return Err(format!("Failure: {what} when using --stdin-filepath"));
+    }
+    if !name.ends_with(".proto") {
+        return Err("Failure: --stdin-filepath must be a path to a .proto file".to_string());
+    }
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+        .map_err(|e| format!("Failure: reading standard input: {e}"))?;
+    let formatted = format_source(name, &text).map_err(|e| e.messages.join("\n"))?;
+    let differs = text != formatted;
+    if args.diff {
+        if differs {
+            print!("{}", unified_diff(name, &text, &formatted));
+        }
+    } else {
+        print!("{formatted}");
+    }
+    Ok(if args.exit_code && differs {
         ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS
@@ -144,7 +244,7 @@ fn display(p: &Path) -> String {
 /// workspace (`buf.yaml` modules with their includes and excludes, or the input's module when
 /// it is one of an enclosing workspace), narrowed by `--path`/`--exclude-path` as lint and
 /// breaking narrow them, with buf's errors.
-fn selected_files(input: &Path, args: &FormatArgs) -> Result<Vec<PathBuf>, String> {
+fn selected_files(input: &Path, args: &FormatArgs) -> Result<Vec<(PathBuf, String)>, String> {
     let modules = match &args.config {
         Some(c) => config_modules(c)?,
         None => match crate::lint_cmd::enclosing_workspace(input)? {
@@ -200,10 +300,8 @@ fn selected_files(input: &Path, args: &FormatArgs) -> Result<Vec<PathBuf>, Strin
         }
         for name in module_files(&root, &module.includes, &module.excludes)? {
             if selection.selects(&full(&name)) {
-                files.push(PathBuf::from(lexical(&[
-                    &input.to_string_lossy(),
-                    &full(&name),
-                ])));
+                let path = PathBuf::from(lexical(&[&input.to_string_lossy(), &full(&name)]));
+                files.push((path, name));
             }
         }
     }

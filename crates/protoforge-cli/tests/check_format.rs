@@ -224,3 +224,126 @@ fn buf_yaml_and_path_flags_select_files_like_buf() {
         );
     }
 }
+
+/// Every file under `dir`, by path relative to it, with its contents.
+fn files_under(dir: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).expect("under dir");
+                let text = std::fs::read_to_string(&path).expect("read output");
+                out.push((rel.to_string_lossy().replace('\\', "/"), text));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `-o` (a directory, a `.proto` file, with `-d`) writes what buf writes; `--stdin-filepath`
+/// prints what buf prints (with `-d` and `--exit-code`), and both refuse the flags buf
+/// refuses with buf's last line of error and exit code.
+#[test]
+fn output_and_stdin_filepath_match_buf() {
+    let dir = tree("output");
+    let out_of = |tool: &str| dir.join(format!("out-{tool}"));
+    for args in [
+        &["d", "-o", "{out}"][..],
+        &["d/sub/b.proto", "-o", "{out}"],
+        &["d", "-o", "{out}/all.proto"],
+        &["d", "-d", "-o", "{out}/x"],
+        &["d", "--exit-code", "-o", "{out}"],
+    ] {
+        let mut results = Vec::new();
+        for tool in ["buf", "protoforge"] {
+            let out = out_of(tool);
+            let _ = std::fs::remove_dir_all(&out);
+            let args: Vec<String> = args
+                .iter()
+                .map(|a| a.replace("{out}", &out.to_string_lossy()))
+                .collect();
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let run = if tool == "buf" {
+                run_buf(&dir, &args)
+            } else {
+                protoforge(&dir, &args)
+            };
+            results.push((
+                strip_timestamps(&run.stdout),
+                run.status.code(),
+                files_under(&out),
+            ));
+        }
+        assert!(!results[0].2.is_empty(), "buf wrote nothing for {args:?}");
+        assert_eq!(results[1], results[0], "format {args:?}: ours, then buf's");
+    }
+
+    let source = std::fs::read(dir.join("d/sub/b.proto")).expect("read");
+    let with_stdin = |tool: &str, args: &[&str]| -> Output {
+        use std::io::Write;
+        let program = if tool == "buf" {
+            buf()
+        } else {
+            PathBuf::from(env!("CARGO_BIN_EXE_protoforge"))
+        };
+        let mut child = Command::new(program)
+            .current_dir(&dir)
+            .arg("format")
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(&source)
+            .expect("write stdin");
+        child.wait_with_output().expect("wait")
+    };
+    let last_line = |o: &Output| {
+        String::from_utf8_lossy(&o.stderr)
+            .lines()
+            .last()
+            .unwrap_or("")
+            .to_string()
+    };
+    for args in [
+        &["--stdin-filepath", "x/y.proto"][..],
+        &["--stdin-filepath", "x/y.proto", "-d"],
+        &["--stdin-filepath", "x/y.proto", "--exit-code"],
+        &["--stdin-filepath", "x/y.proto", "d"],
+        &["--stdin-filepath", "x/y.proto", "-w"],
+        &["--stdin-filepath", "x/y.proto", "-o", "o"],
+        &["--stdin-filepath", "x/y.proto", "--path", "d"],
+        &["--stdin-filepath", "x/y.proto", "--exclude-path", "d"],
+        &[
+            "--stdin-filepath",
+            "x/y.proto",
+            "--config",
+            "{\"version\":\"v2\"}",
+        ],
+        &["--stdin-filepath", "y.txt"],
+        &["d", "-w", "-o", "o"],
+    ] {
+        let ours = with_stdin("protoforge", args);
+        let theirs = with_stdin("buf", args);
+        assert_eq!(
+            strip_timestamps(&ours.stdout),
+            strip_timestamps(&theirs.stdout),
+            "stdout of format {args:?}"
+        );
+        assert_eq!(ours.status.code(), theirs.status.code(), "exit of {args:?}");
+        assert_eq!(last_line(&ours), last_line(&theirs), "error of {args:?}");
+    }
+}
