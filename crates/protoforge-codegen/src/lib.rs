@@ -27,9 +27,20 @@
 
 mod bundle;
 mod config;
+mod docs;
+mod enumeration;
+mod extension;
 mod generate;
+mod getter;
+mod message;
 mod names;
+mod oneof;
+mod plan;
 mod pool;
+mod service;
+mod tree;
+mod view;
+mod wire;
 
 use core::fmt;
 

@@ -1,0 +1,613 @@
+//! The message emitter: the struct, its inherent impl (getters, `is_initialized`), the
+//! `Message` impl (`visit_fields`, `merge_field`, `check_initialized`), `Extendable`, `Name`,
+//! the reflection and serde impls, and the nested module holding nested types, oneof enums,
+//! views and extensions declared in the message.
+
+use std::collections::{BTreeMap, HashMap};
+
+use proc_macro2::{Literal, TokenStream};
+use protoforge::descriptor::field_descriptor_proto::Label;
+use quote::quote;
+
+use crate::Error;
+use crate::config::path_matches;
+use crate::generate::{Ctx, deprecated};
+use crate::names::{Scope, camel, escape, ident, snake};
+use crate::plan::{FieldGen, OneofGen, ValueKind, is_string};
+use crate::pool::{Kind, Presence, package_module};
+
+/// Field names the generated struct itself uses.
+pub(crate) const RESERVED_FIELDS: &[&str] = &["unknown_fields"];
+
+impl<'a> Ctx<'a> {
+    /// The struct, impls and nested module of the message `full_name`.
+    pub(crate) fn message(&self, full_name: &str) -> Result<TokenStream, Error> {
+        let info = self.pool.get(full_name)?;
+        let Kind::Message(message) = info.kind else {
+            return Err(Error::new(format!("`{full_name}` is not a message")));
+        };
+        if message.options.as_ref().is_some_and(|o| o.map_entry()) {
+            return Ok(TokenStream::new());
+        }
+        let rt = self.rt().clone();
+        let name = ident(&info.rust_name);
+        let module = info.module.clone();
+        let mut inner_module = module.clone();
+        inner_module.push(info.nested_module.clone());
+        let nested_ident = ident(&info.nested_module);
+        let file = info.file;
+        let source_path = info.source_path.clone();
+        let features = info.features;
+        let proto_name = message.name();
+        let bare_name = &full_name[1..];
+
+        // MessageSet: extensions travel as `Item` groups (see `encoding::message_set`).
+        let message_set = message
+            .options
+            .as_ref()
+            .is_some_and(|o| o.message_set_wire_format());
+        // Extensions live in the unknown fields, so extendable messages always keep them.
+        let keeps_unknown = !message.extension_range.is_empty()
+            || message_set
+            || !self
+                .config
+                .drop_unknown_fields
+                .iter()
+                .any(|p| path_matches(p, full_name));
+        let unknown = if keeps_unknown {
+            quote!(&mut self.unknown_fields)
+        } else {
+            quote!(&mut #rt::UnknownFields::new())
+        };
+
+        // Fields, named in declaration order; oneof members become variants.
+        let mut names = Scope::with_reserved(RESERVED_FIELDS);
+        let mut plain: Vec<(usize, FieldGen<'_>)> = Vec::new();
+        let mut oneofs: Vec<OneofGen<'_>> = Vec::new();
+        let mut oneof_fields: HashMap<usize, usize> = HashMap::new();
+        let mut variant_scopes: HashMap<usize, Scope> = HashMap::new();
+        for (i, field) in message.field.iter().enumerate() {
+            let field_features = self.field_features(file, message, field, features);
+            let field_full = format!("{full_name}.{}", field.name());
+            let real_oneof = field.oneof_index.filter(|_| !field.proto3_optional());
+            match real_oneof {
+                Some(index) => {
+                    let index = index as usize;
+                    let slot = match oneof_fields.get(&index) {
+                        Some(&slot) => slot,
+                        None => {
+                            let oneof_name =
+                                message.oneof_decl.get(index).map(|o| o.name()).ok_or_else(
+                                    || Error::new(format!("bad oneof index in `{field_full}`")),
+                                )?;
+                            oneofs.push((index, names.alloc(&snake(oneof_name)), Vec::new()));
+                            oneof_fields.insert(index, oneofs.len() - 1);
+                            oneofs.len() - 1
+                        }
+                    };
+                    let variant_name = variant_scopes
+                        .entry(index)
+                        .or_default()
+                        .alloc(&camel(field.name()));
+                    let value = self.value_kind(
+                        field,
+                        field_features,
+                        &module,
+                        Some(full_name),
+                        &field_full,
+                    )?;
+                    oneofs[slot].2.push((
+                        i,
+                        FieldGen {
+                            desc: field,
+                            name: variant_name,
+                            value,
+                            features: field_features,
+                            full_name: field_full,
+                            from: module.clone(),
+                            unknown: unknown.clone(),
+                        },
+                    ));
+                }
+                None => {
+                    let value = self.value_kind(
+                        field,
+                        field_features,
+                        &module,
+                        Some(full_name),
+                        &field_full,
+                    )?;
+                    plain.push((
+                        i,
+                        FieldGen {
+                            desc: field,
+                            name: names.alloc(&snake(field.name())),
+                            value,
+                            features: field_features,
+                            full_name: field_full,
+                            from: module.clone(),
+                            unknown: unknown.clone(),
+                        },
+                    ));
+                }
+            }
+        }
+
+        // Struct fields.
+        let mut struct_fields = Vec::new();
+        let mut field_entries: BTreeMap<i32, (usize, usize)> = BTreeMap::new();
+        for (i, field) in &plain {
+            let mut path = source_path.clone();
+            path.extend([2, *i as i32]);
+            let docs = self.docs(file, &path, &field.full_name);
+            let attrs = self.attributes(&self.config.field_attributes, &field.full_name)?;
+            let deprecated = deprecated(field.desc.options.as_ref().and_then(|o| o.deprecated));
+            let field_name = ident(&field.name);
+            let ty = self.field_type(field, &module)?;
+            struct_fields.push(quote! {
+                #docs
+                #deprecated
+                #attrs
+                pub #field_name: #ty,
+            });
+        }
+        let mut oneof_enums = Vec::new();
+        for (index, field_name, members) in &oneofs {
+            let enum_name = self
+                .pool
+                .get(full_name)?
+                .oneof_names
+                .get(*index)
+                .cloned()
+                .unwrap_or_else(|| escape(&camel(field_name)));
+            let enum_ident = ident(&enum_name);
+            let mut path = source_path.clone();
+            path.extend([8, *index as i32]);
+            let oneof_full = format!(
+                "{full_name}.{}",
+                message
+                    .oneof_decl
+                    .get(*index)
+                    .map(|o| o.name())
+                    .unwrap_or_default()
+            );
+            let docs = self.docs(file, &path, &oneof_full);
+            let attrs = self.attributes(&self.config.field_attributes, &oneof_full)?;
+            let field_ident = ident(field_name);
+            struct_fields.push(quote! {
+                #docs
+                #attrs
+                pub #field_ident: ::core::option::Option<#nested_ident::#enum_ident>,
+            });
+            oneof_enums.push(self.oneof(
+                file,
+                &source_path,
+                &enum_name,
+                &oneof_full,
+                members,
+                &inner_module,
+                full_name,
+            )?);
+        }
+        for (slot, (_, field)) in plain.iter().enumerate() {
+            field_entries.insert(field.desc.number(), (0, slot));
+        }
+        for (slot, (_, _, members)) in oneofs.iter().enumerate() {
+            for (member, (_, field)) in members.iter().enumerate() {
+                field_entries.insert(field.desc.number(), (1 + slot, member));
+            }
+        }
+
+        // visit_fields, merge_field: fields in number order. A oneof whose
+        // members are adjacent in that order is written by one `match`.
+        let order: Vec<(usize, usize)> = field_entries.values().copied().collect();
+        let adjacent: Vec<bool> = (1..=oneofs.len())
+            .map(|kind| {
+                let at: Vec<usize> = (0..order.len()).filter(|&i| order[i].0 == kind).collect();
+                at.last()
+                    .zip(at.first())
+                    .is_some_and(|(l, f)| l - f + 1 == at.len())
+            })
+            .collect();
+        let mut field_names: Vec<(u32, String)> = Vec::new();
+        let mut visit = Vec::new();
+        let mut merge = Vec::new();
+        // Whether each body names a codec, for its import.
+        let (mut visit_codec, mut merge_codec) = (false, false);
+        for (position, &(kind, slot)) in order.iter().enumerate() {
+            if kind == 0 {
+                let field = &plain[slot].1;
+                field_names.push((field.desc.number() as u32, field.desc.name().to_string()));
+                visit.push(self.tracking_codec(&mut visit_codec, || self.visit_field(field))?);
+                merge.push(self.tracking_codec(&mut merge_codec, || self.merge_field(field))?);
+            } else {
+                let (_, oneof_field, members) = &oneofs[kind - 1];
+                let enum_name = self.oneof_enum_name(full_name, oneofs[kind - 1].0, oneof_field)?;
+                let field = &members[slot].1;
+                field_names.push((field.desc.number() as u32, field.desc.name().to_string()));
+                if !adjacent[kind - 1] {
+                    let member = std::slice::from_ref(&members[slot]);
+                    visit.push(self.tracking_codec(&mut visit_codec, || {
+                        self.visit_oneof(oneof_field, &nested_ident, &enum_name, member, true)
+                    }));
+                } else if position == 0 || order[position - 1].0 != kind {
+                    visit.push(self.tracking_codec(&mut visit_codec, || {
+                        self.visit_oneof(oneof_field, &nested_ident, &enum_name, members, false)
+                    }));
+                }
+                // A oneof member that arrives replaces a member kept raw because it was not
+                // valid UTF-8, so that the last member on the wire still wins when the raw
+                // one is re-emitted after the known fields.
+                let stale: Vec<Literal> = members
+                    .iter()
+                    .filter(|(_, m)| {
+                        is_string(&m.value)
+                            && !m.features.verify_utf8
+                            && m.desc.number() != field.desc.number()
+                    })
+                    .map(|(_, m)| Literal::u32_unsuffixed(m.desc.number() as u32))
+                    .collect();
+                let cleanup = if stale.is_empty() || !keeps_unknown {
+                    TokenStream::new()
+                } else {
+                    quote! {
+                        if !self.unknown_fields.is_empty() {
+                            #(self.unknown_fields.remove(#stale);)*
+                        }
+                    }
+                };
+                merge.push(self.tracking_codec(&mut merge_codec, || {
+                    self.merge_oneof_member(field, oneof_field, &nested_ident, &enum_name, &cleanup)
+                }));
+            }
+        }
+        for (arm, number, label) in self.verified_string_extension_arms(full_name) {
+            merge.push(arm);
+            field_names.push((number, label));
+        }
+        field_names.sort();
+
+        // Getters and the required-field check.
+        let mut getters = Vec::new();
+        let mut checks = Vec::new();
+        for (_, field) in &plain {
+            getters.push(self.getter(field)?);
+            checks.extend(self.check(field)?);
+        }
+        for (index, oneof_field, members) in &oneofs {
+            let enum_name = self.oneof_enum_name(full_name, *index, oneof_field)?;
+            let enum_ident = ident(&enum_name);
+            let field_ident = ident(oneof_field);
+            for (_, member) in members {
+                let ValueKind::Message { ty, .. } = &member.value else {
+                    continue;
+                };
+                if !self.may_miss_required(member.desc.type_name()) {
+                    continue;
+                }
+                let v = ident(&member.name);
+                let field_name = member.desc.name();
+                checks.push(quote! {
+                    if let ::core::option::Option::Some(#nested_ident::#enum_ident::#v(value)) = &self.#field_ident {
+                        <#ty as #rt::Message>::check_initialized(value).map_err(|error| error.push(NAME, #field_name))?;
+                    }
+                });
+            }
+        }
+        checks.extend(self.extension_checks(full_name, &module)?);
+        let (is_initialized, check_initialized) = if checks.is_empty() {
+            (TokenStream::new(), TokenStream::new())
+        } else {
+            (
+                quote! {
+                    /// Whether every `required` field is set, here and in set sub-messages
+                    /// and extensions (those declared in the files generated with this one);
+                    /// `Message::check_initialized` says which is missing.
+                    pub fn is_initialized(&self) -> bool {
+                        #rt::Message::check_initialized(self).is_ok()
+                    }
+                },
+                quote! {
+                    fn check_initialized(&self) -> ::core::result::Result<(), #rt::DecodeError> {
+                        const NAME: &str = #proto_name;
+                        #(#checks)*
+                        ::core::result::Result::Ok(())
+                    }
+                },
+            )
+        };
+        let required_is_error = if self.config.required_is_decode_error {
+            quote!(
+                const REQUIRED_IS_DECODE_ERROR: bool = true;
+            )
+        } else {
+            TokenStream::new()
+        };
+        let (visit_unknown, merge_unknown) = if !keeps_unknown {
+            (TokenStream::new(), quote!(field.skip()))
+        } else if message_set {
+            (
+                quote!(v.message_set(&self.unknown_fields);),
+                quote!(field.message_set(&mut self.unknown_fields)),
+            )
+        } else {
+            (
+                quote!(v.unknown(&self.unknown_fields);),
+                quote!(field.unknown(&mut self.unknown_fields)),
+            )
+        };
+        let visit_import = self.codec_import(visit_codec);
+        let visit_body = quote!(#visit_import #(#visit)* #visit_unknown);
+        let merge_import = self.codec_import(merge_codec);
+        let merge_body = if merge.is_empty() {
+            merge_unknown
+        } else {
+            quote! {
+                #merge_import
+                match field.number() {
+                    #(#merge)*
+                    _ => #merge_unknown,
+                }
+            }
+        };
+        // Decode errors name the field they happened in: `"Node: label=1 weight=2"`.
+        let field_names_const = (!field_names.is_empty()).then(|| {
+            let entries: Vec<String> = field_names
+                .iter()
+                .map(|(number, name)| format!("{name}={number}"))
+                .collect();
+            let text = format!("{proto_name}: {}", entries.join(" "));
+            quote!(const FIELD_NAMES: &'static str = #text;)
+        });
+        let allow_deprecated = self
+            .message_touches_deprecated(message)
+            .then(|| quote!(#[allow(deprecated)]));
+        let inherent = if getters.iter().all(TokenStream::is_empty) && is_initialized.is_empty() {
+            TokenStream::new()
+        } else {
+            quote! {
+                #allow_deprecated
+                impl #name {
+                    #(#getters)*
+                    #is_initialized
+                }
+            }
+        };
+        let unknown_field = keeps_unknown.then(|| {
+            quote! {
+                /// Fields this message does not know (and extensions), re-emitted on encode.
+                pub unknown_fields: #rt::UnknownFields,
+            }
+        });
+        let mut docs = self.docs(file, &source_path, full_name);
+        if docs.is_empty() {
+            let doc = format!(" The protobuf message `{bare_name}`.");
+            docs = quote!(#[doc = #doc]);
+        }
+        let type_attrs = self.attributes(&self.config.type_attributes, full_name)?;
+        let message_attrs = self.attributes(&self.config.message_attributes, full_name)?;
+        let deprecated = deprecated(message.options.as_ref().and_then(|o| o.deprecated));
+        let extendable = if message.extension_range.is_empty() {
+            TokenStream::new()
+        } else {
+            quote! {
+                #allow_deprecated
+                impl #rt::Extendable for #name {
+                    const FULL_NAME: &'static str = #bare_name;
+                    fn extension_fields(&self) -> &#rt::UnknownFields {
+                        &self.unknown_fields
+                    }
+                    fn extension_fields_mut(&mut self) -> &mut #rt::UnknownFields {
+                        &mut self.unknown_fields
+                    }
+                }
+            }
+        };
+
+        let package = self.pool.files[file].package();
+        let reflection =
+            self.message_reflection(&name, &module, package, bare_name, &allow_deprecated);
+
+        // The nested module: nested types, oneof enums, extensions declared in the message.
+        let views = crate::view::message(&self.pool, self.config, self.rt(), full_name)?;
+        let mut nested = views.nested;
+        for child in &message.nested_type {
+            nested.extend(self.message(&format!("{full_name}.{}", child.name()))?);
+        }
+        for child in &message.enum_type {
+            nested.extend(self.enumeration(&format!("{full_name}.{}", child.name()))?);
+        }
+        for oneof in oneof_enums {
+            nested.extend(oneof);
+        }
+        let mut consts = Scope::default();
+        for (i, extension) in message.extension.iter().enumerate() {
+            let mut path = source_path.clone();
+            path.extend([6, i as i32]);
+            nested.extend(self.extension(
+                file,
+                &path,
+                extension,
+                &inner_module,
+                &mut consts,
+                full_name,
+            )?);
+        }
+        let view_items = views.outer;
+        let nested_module = if nested.is_empty() {
+            TokenStream::new()
+        } else {
+            let doc = format!(" Nested types of `{bare_name}`.");
+            quote! {
+                #[doc = #doc]
+                pub mod #nested_ident {
+                    #nested
+                }
+            }
+        };
+
+        // `protoforge::Name`: the package and the name within it (`Outer.Inner`).
+        let package = self.pool.files[file].package();
+        let name_in_package = if package.is_empty() {
+            bare_name
+        } else {
+            bare_name
+                .strip_prefix(package)
+                .and_then(|rest| rest.strip_prefix('.'))
+                .unwrap_or(bare_name)
+        };
+        let name_impl = quote! {
+            #allow_deprecated
+            impl #rt::Name for #name {
+                const PACKAGE: &'static str = #package;
+                const NAME: &'static str = #name_in_package;
+            }
+        };
+
+        Ok(quote! {
+            #docs
+            #deprecated
+            #[derive(Clone, PartialEq, Default, Debug)]
+            #type_attrs
+            #message_attrs
+            #allow_deprecated
+            pub struct #name {
+                #(#struct_fields)*
+                #unknown_field
+            }
+
+            #inherent
+
+            #allow_deprecated
+            impl #rt::Message for #name {
+                #required_is_error
+                #field_names_const
+
+                fn visit_fields(&self, v: &mut impl #rt::encoding::Visitor) {
+                    #visit_body
+                }
+
+                fn merge_field(
+                    &mut self,
+                    field: #rt::encoding::FieldInput<'_, impl #rt::bytes::Buf>,
+                ) -> ::core::result::Result<(), #rt::DecodeError> {
+                    #merge_body
+                }
+
+                #check_initialized
+            }
+
+            #extendable
+            #name_impl
+            #reflection
+            #view_items
+            #nested_module
+        })
+    }
+
+    /// The `ReflectMessage` (and, with `serde`, serde) impls of a message.
+    pub(crate) fn message_reflection(
+        &self,
+        name: &proc_macro2::Ident,
+        module: &[String],
+        package: &str,
+        bare_name: &str,
+        allow_deprecated: &Option<TokenStream>,
+    ) -> TokenStream {
+        if !self.config.reflect_enabled() {
+            return TokenStream::new();
+        }
+        let rt = self.rt();
+        let depth = module.len().saturating_sub(package_module(package).len());
+        let supers = (0..depth).map(|_| quote!(super::));
+        let missing = format!("`{bare_name}` is missing from the generated FILE_DESCRIPTOR_SET");
+        let mut out = quote! {
+            #allow_deprecated
+            impl #rt::reflect::ReflectMessage for #name {
+                /// The descriptor of this message from the package's `descriptor_pool()`.
+                ///
+                /// # Panics
+                ///
+                /// Never for generated code: the message is in the embedded descriptor set.
+                #[allow(clippy::expect_used)]
+                fn descriptor() -> #rt::reflect::MessageDescriptor {
+                    #(#supers)* descriptor_pool()
+                        .get_message_by_name(#bare_name)
+                        .expect(#missing)
+                }
+            }
+        };
+        if self.config.serde {
+            out.extend(quote! {
+                #allow_deprecated
+                impl ::serde::Serialize for #name {
+                    fn serialize<S: ::serde::Serializer>(
+                        &self,
+                        serializer: S,
+                    ) -> ::core::result::Result<S::Ok, S::Error> {
+                        #rt::json::serialize_message(self, serializer)
+                    }
+                }
+
+                #allow_deprecated
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(
+                        deserializer: D,
+                    ) -> ::core::result::Result<Self, D::Error> {
+                        #rt::json::deserialize_message(deserializer)
+                    }
+                }
+            });
+        }
+        out
+    }
+
+    /// The statements of `check_initialized` for a plain field.
+    pub(crate) fn check(&self, field: &FieldGen<'_>) -> Result<Vec<TokenStream>, Error> {
+        let rt = self.rt();
+        let name = ident(&field.name);
+        let field_name = field.desc.name();
+        let err = quote!(.map_err(|error| error.push(NAME, #field_name))?;);
+        let mut out = Vec::new();
+        if field.features.presence == Presence::LegacyRequired {
+            out.push(quote! {
+                if self.#name.is_none() {
+                    return ::core::result::Result::Err(
+                        #rt::DecodeError::new(#rt::DecodeErrorKind::MissingRequired).push(NAME, #field_name),
+                    );
+                }
+            });
+        }
+        if let Some((_, value)) = self.map_kinds(field, &field.from)? {
+            if let ValueKind::Message { ty, .. } = &value
+                && let Some((_, value_desc)) = self.pool.map_entry(field.desc)
+                && self.may_miss_required(value_desc.type_name())
+            {
+                out.push(quote! {
+                    for value in self.#name.values() {
+                        <#ty as #rt::Message>::check_initialized(value) #err
+                    }
+                });
+            }
+            return Ok(out);
+        }
+        if let ValueKind::Message { ty, .. } = &field.value
+            && self.may_miss_required(field.desc.type_name())
+        {
+            out.push(if field.desc.label() == Label::Repeated {
+                quote! {
+                    for value in &self.#name {
+                        <#ty as #rt::Message>::check_initialized(value) #err
+                    }
+                }
+            } else {
+                quote! {
+                    if let ::core::option::Option::Some(value) = &self.#name {
+                        <#ty as #rt::Message>::check_initialized(value) #err
+                    }
+                }
+            });
+        }
+        Ok(out)
+    }
+}
