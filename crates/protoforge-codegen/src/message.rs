@@ -3,21 +3,15 @@
 //! the reflection and serde impls, and the nested module holding nested types, oneof enums,
 //! views and extensions declared in the message.
 
-use std::collections::{BTreeMap, HashMap};
-
 use proc_macro2::{Literal, TokenStream};
 use protoforge::descriptor::field_descriptor_proto::Label;
 use quote::quote;
 
 use crate::Error;
-use crate::config::path_matches;
 use crate::generate::{Ctx, deprecated};
-use crate::names::{Scope, camel, escape, ident, snake};
-use crate::plan::{FieldGen, OneofGen, ValueKind, is_string};
+use crate::names::{Scope, ident};
+use crate::plan::{FieldGen, ValueKind, is_string};
 use crate::pool::{Kind, Presence, package_module};
-
-/// Field names the generated struct itself uses.
-pub(crate) const RESERVED_FIELDS: &[&str] = &["unknown_fields"];
 
 impl<'a> Ctx<'a> {
     /// The struct, impls and nested module of the message `full_name`.
@@ -29,121 +23,27 @@ impl<'a> Ctx<'a> {
         if message.options.as_ref().is_some_and(|o| o.map_entry()) {
             return Ok(TokenStream::new());
         }
+        let plan = self.message_plan(full_name)?;
         let rt = self.rt().clone();
-        let name = ident(&info.rust_name);
-        let module = info.module.clone();
-        let mut inner_module = module.clone();
-        inner_module.push(info.nested_module.clone());
-        let nested_ident = ident(&info.nested_module);
-        let file = info.file;
-        let source_path = info.source_path.clone();
-        let features = info.features;
+        let name = ident(&plan.rust_name);
+        let module = &plan.module;
+        let nested_ident = ident(&plan.nested_module);
+        let file = plan.file;
+        let source_path = &plan.source_path;
         let proto_name = message.name();
         let bare_name = &full_name[1..];
-
-        // MessageSet: extensions travel as `Item` groups (see `encoding::message_set`).
-        let message_set = message
-            .options
-            .as_ref()
-            .is_some_and(|o| o.message_set_wire_format());
-        // Extensions live in the unknown fields, so extendable messages always keep them.
-        let keeps_unknown = !message.extension_range.is_empty()
-            || message_set
-            || !self
-                .config
-                .drop_unknown_fields
-                .iter()
-                .any(|p| path_matches(p, full_name));
-        let unknown = if keeps_unknown {
-            quote!(&mut self.unknown_fields)
-        } else {
-            quote!(&mut #rt::UnknownFields::new())
-        };
-
-        // Fields, named in declaration order; oneof members become variants.
-        let mut names = Scope::with_reserved(RESERVED_FIELDS);
-        let mut plain: Vec<(usize, FieldGen<'_>)> = Vec::new();
-        let mut oneofs: Vec<OneofGen<'_>> = Vec::new();
-        let mut oneof_fields: HashMap<usize, usize> = HashMap::new();
-        let mut variant_scopes: HashMap<usize, Scope> = HashMap::new();
-        for (i, field) in message.field.iter().enumerate() {
-            let field_features = self.field_features(file, message, field, features);
-            let field_full = format!("{full_name}.{}", field.name());
-            let real_oneof = field.oneof_index.filter(|_| !field.proto3_optional());
-            match real_oneof {
-                Some(index) => {
-                    let index = index as usize;
-                    let slot = match oneof_fields.get(&index) {
-                        Some(&slot) => slot,
-                        None => {
-                            let oneof_name =
-                                message.oneof_decl.get(index).map(|o| o.name()).ok_or_else(
-                                    || Error::new(format!("bad oneof index in `{field_full}`")),
-                                )?;
-                            oneofs.push((index, names.alloc(&snake(oneof_name)), Vec::new()));
-                            oneof_fields.insert(index, oneofs.len() - 1);
-                            oneofs.len() - 1
-                        }
-                    };
-                    let variant_name = variant_scopes
-                        .entry(index)
-                        .or_default()
-                        .alloc(&camel(field.name()));
-                    let value = self.value_kind(
-                        field,
-                        field_features,
-                        &module,
-                        Some(full_name),
-                        &field_full,
-                    )?;
-                    oneofs[slot].2.push((
-                        i,
-                        FieldGen {
-                            desc: field,
-                            name: variant_name,
-                            value,
-                            features: field_features,
-                            full_name: field_full,
-                            from: module.clone(),
-                            unknown: unknown.clone(),
-                        },
-                    ));
-                }
-                None => {
-                    let value = self.value_kind(
-                        field,
-                        field_features,
-                        &module,
-                        Some(full_name),
-                        &field_full,
-                    )?;
-                    plain.push((
-                        i,
-                        FieldGen {
-                            desc: field,
-                            name: names.alloc(&snake(field.name())),
-                            value,
-                            features: field_features,
-                            full_name: field_full,
-                            from: module.clone(),
-                            unknown: unknown.clone(),
-                        },
-                    ));
-                }
-            }
-        }
+        let (plain, oneofs, keeps_unknown) = (&plan.plain, &plan.oneofs, plan.keeps_unknown);
 
         // Struct fields.
         let mut struct_fields = Vec::new();
-        let mut field_entries: BTreeMap<i32, (usize, usize)> = BTreeMap::new();
-        for (i, field) in &plain {
+        for (i, field) in plain {
             let mut path = source_path.clone();
             path.extend([2, *i as i32]);
             let docs = self.docs(file, &path, &field.full_name);
             let attrs = self.attributes(&self.config.field_attributes, &field.full_name)?;
             let deprecated = deprecated(field.desc.options.as_ref().and_then(|o| o.deprecated));
             let field_name = ident(&field.name);
-            let ty = self.field_type(field, &module)?;
+            let ty = &field.rust_type;
             struct_fields.push(quote! {
                 #docs
                 #deprecated
@@ -152,63 +52,24 @@ impl<'a> Ctx<'a> {
             });
         }
         let mut oneof_enums = Vec::new();
-        for (index, field_name, members) in &oneofs {
-            let enum_name = self
-                .pool
-                .get(full_name)?
-                .oneof_names
-                .get(*index)
-                .cloned()
-                .unwrap_or_else(|| escape(&camel(field_name)));
-            let enum_ident = ident(&enum_name);
+        for oneof in oneofs {
+            let enum_ident = ident(&oneof.enum_name);
             let mut path = source_path.clone();
-            path.extend([8, *index as i32]);
-            let oneof_full = format!(
-                "{full_name}.{}",
-                message
-                    .oneof_decl
-                    .get(*index)
-                    .map(|o| o.name())
-                    .unwrap_or_default()
-            );
-            let docs = self.docs(file, &path, &oneof_full);
-            let attrs = self.attributes(&self.config.field_attributes, &oneof_full)?;
-            let field_ident = ident(field_name);
+            path.extend([8, oneof.index as i32]);
+            let docs = self.docs(file, &path, &oneof.full_name);
+            let attrs = self.attributes(&self.config.field_attributes, &oneof.full_name)?;
+            let field_ident = ident(&oneof.field);
             struct_fields.push(quote! {
                 #docs
                 #attrs
                 pub #field_ident: ::core::option::Option<#nested_ident::#enum_ident>,
             });
-            oneof_enums.push(self.oneof(
-                file,
-                &source_path,
-                &enum_name,
-                &oneof_full,
-                members,
-                &inner_module,
-                full_name,
-            )?);
-        }
-        for (slot, (_, field)) in plain.iter().enumerate() {
-            field_entries.insert(field.desc.number(), (0, slot));
-        }
-        for (slot, (_, _, members)) in oneofs.iter().enumerate() {
-            for (member, (_, field)) in members.iter().enumerate() {
-                field_entries.insert(field.desc.number(), (1 + slot, member));
-            }
+            oneof_enums.push(self.oneof(file, source_path, oneof)?);
         }
 
         // visit_fields, merge_field: fields in number order. A oneof whose
         // members are adjacent in that order is written by one `match`.
-        let order: Vec<(usize, usize)> = field_entries.values().copied().collect();
-        let adjacent: Vec<bool> = (1..=oneofs.len())
-            .map(|kind| {
-                let at: Vec<usize> = (0..order.len()).filter(|&i| order[i].0 == kind).collect();
-                at.last()
-                    .zip(at.first())
-                    .is_some_and(|(l, f)| l - f + 1 == at.len())
-            })
-            .collect();
+        let order = &plan.order;
         let mut field_names: Vec<(u32, String)> = Vec::new();
         let mut visit = Vec::new();
         let mut merge = Vec::new();
@@ -221,18 +82,19 @@ impl<'a> Ctx<'a> {
                 visit.push(self.tracking_codec(&mut visit_codec, || self.visit_field(field))?);
                 merge.push(self.tracking_codec(&mut merge_codec, || self.merge_field(field))?);
             } else {
-                let (_, oneof_field, members) = &oneofs[kind - 1];
-                let enum_name = self.oneof_enum_name(full_name, oneofs[kind - 1].0, oneof_field)?;
+                let oneof = &oneofs[kind - 1];
+                let (oneof_field, enum_name, members) =
+                    (&oneof.field, &oneof.enum_name, &oneof.members);
                 let field = &members[slot].1;
                 field_names.push((field.desc.number() as u32, field.desc.name().to_string()));
-                if !adjacent[kind - 1] {
+                if !oneof.adjacent {
                     let member = std::slice::from_ref(&members[slot]);
                     visit.push(self.tracking_codec(&mut visit_codec, || {
-                        self.visit_oneof(oneof_field, &nested_ident, &enum_name, member, true)
+                        self.visit_oneof(oneof_field, &nested_ident, enum_name, member, true)
                     }));
                 } else if position == 0 || order[position - 1].0 != kind {
                     visit.push(self.tracking_codec(&mut visit_codec, || {
-                        self.visit_oneof(oneof_field, &nested_ident, &enum_name, members, false)
+                        self.visit_oneof(oneof_field, &nested_ident, enum_name, members, false)
                     }));
                 }
                 // A oneof member that arrives replaces a member kept raw because it was not
@@ -257,7 +119,7 @@ impl<'a> Ctx<'a> {
                     }
                 };
                 merge.push(self.tracking_codec(&mut merge_codec, || {
-                    self.merge_oneof_member(field, oneof_field, &nested_ident, &enum_name, &cleanup)
+                    self.merge_oneof_member(field, oneof_field, &nested_ident, enum_name, &cleanup)
                 }));
             }
         }
@@ -270,15 +132,14 @@ impl<'a> Ctx<'a> {
         // Getters and the required-field check.
         let mut getters = Vec::new();
         let mut checks = Vec::new();
-        for (_, field) in &plain {
+        for (_, field) in plain {
             getters.push(self.getter(field)?);
             checks.extend(self.check(field)?);
         }
-        for (index, oneof_field, members) in &oneofs {
-            let enum_name = self.oneof_enum_name(full_name, *index, oneof_field)?;
-            let enum_ident = ident(&enum_name);
-            let field_ident = ident(oneof_field);
-            for (_, member) in members {
+        for oneof in oneofs {
+            let enum_ident = ident(&oneof.enum_name);
+            let field_ident = ident(&oneof.field);
+            for (_, member) in &oneof.members {
                 let ValueKind::Message { ty, .. } = &member.value else {
                     continue;
                 };
@@ -294,7 +155,7 @@ impl<'a> Ctx<'a> {
                 });
             }
         }
-        checks.extend(self.extension_checks(full_name, &module)?);
+        checks.extend(self.extension_checks(full_name, module)?);
         let (is_initialized, check_initialized) = if checks.is_empty() {
             (TokenStream::new(), TokenStream::new())
         } else {
@@ -325,7 +186,7 @@ impl<'a> Ctx<'a> {
         };
         let (visit_unknown, merge_unknown) = if !keeps_unknown {
             (TokenStream::new(), quote!(field.skip()))
-        } else if message_set {
+        } else if plan.message_set {
             (
                 quote!(v.message_set(&self.unknown_fields);),
                 quote!(field.message_set(&mut self.unknown_fields)),
@@ -406,7 +267,7 @@ impl<'a> Ctx<'a> {
 
         let package = self.pool.files[file].package();
         let reflection =
-            self.message_reflection(&name, &module, package, bare_name, &allow_deprecated);
+            self.message_reflection(&name, module, package, bare_name, &allow_deprecated);
 
         // The nested module: nested types, oneof enums, extensions declared in the message.
         let views = crate::view::message(&self.pool, self.config, self.rt(), full_name)?;
@@ -428,7 +289,7 @@ impl<'a> Ctx<'a> {
                 file,
                 &path,
                 extension,
-                &inner_module,
+                &plan.inner_module,
                 &mut consts,
                 full_name,
             )?);
@@ -578,8 +439,8 @@ impl<'a> Ctx<'a> {
                 }
             });
         }
-        if let Some((_, value)) = self.map_kinds(field, &field.from)? {
-            if let ValueKind::Message { ty, .. } = &value
+        if let Some((_, value)) = &field.map {
+            if let ValueKind::Message { ty, .. } = value
                 && let Some((_, value_desc)) = self.pool.map_entry(field.desc)
                 && self.may_miss_required(value_desc.type_name())
             {

@@ -7,7 +7,7 @@ use quote::quote;
 use crate::Error;
 use crate::generate::{Ctx, deprecated};
 use crate::names::ident;
-use crate::plan::FieldGen;
+use crate::plan::OneofPlan;
 
 impl<'a> Ctx<'a> {
     /// The enum of one oneof, placed in the message's nested module.
@@ -15,31 +15,21 @@ impl<'a> Ctx<'a> {
         &self,
         file: usize,
         message_path: &[i32],
-        enum_name: &str,
-        oneof_full: &str,
-        members: &[(usize, FieldGen<'_>)],
-        inner_module: &[String],
-        holder: &str,
+        oneof: &OneofPlan<'_>,
     ) -> Result<TokenStream, Error> {
-        let enum_ident = ident(enum_name);
+        let oneof_full = &oneof.full_name;
+        let enum_ident = ident(&oneof.enum_name);
         let type_attrs = self.attributes(&self.config.type_attributes, oneof_full)?;
         let enum_attrs = self.attributes(&self.config.enum_attributes, oneof_full)?;
         let mut variants = Vec::new();
-        for (i, field) in members {
+        for (i, field) in &oneof.members {
             let mut path = message_path.to_vec();
             path.extend([2, *i as i32]);
             let docs = self.docs(file, &path, &field.full_name);
             let attrs = self.attributes(&self.config.field_attributes, &field.full_name)?;
             let deprecated = deprecated(field.desc.options.as_ref().and_then(|o| o.deprecated));
             let variant = ident(&field.name);
-            let value = self.value_kind(
-                field.desc,
-                field.features,
-                inner_module,
-                Some(holder),
-                &field.full_name,
-            )?;
-            let ty = self.value_type(&value);
+            let ty = &field.rust_type;
             variants.push(quote!(#docs #deprecated #attrs #variant(#ty),));
         }
         let doc = format!(" The fields of oneof `{}`.", &oneof_full[1..]);

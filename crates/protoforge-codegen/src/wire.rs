@@ -69,8 +69,8 @@ impl<'a> Ctx<'a> {
     pub(crate) fn visit_field(&self, field: &FieldGen<'_>) -> Result<TokenStream, Error> {
         let name = ident(&field.name);
         let number = Self::number(field);
-        if let Some((key, value)) = self.map_kinds(field, &field.from)? {
-            let (key, value) = (self.body_codec(&key), self.body_codec(&value));
+        if let Some((key, value)) = &field.map {
+            let (key, value) = (self.body_codec(key), self.body_codec(value));
             return Ok(quote!(v.map::<#key, #value, _>(#number, &self.#name);));
         }
         let repeated = field.desc.label() == Label::Repeated;
@@ -115,13 +115,13 @@ impl<'a> Ctx<'a> {
         let unknown = &field.unknown;
         let name = ident(&field.name);
         let number = Self::number(field);
-        if let Some((key, value)) = self.map_kinds(field, &field.from)? {
+        if let Some((key, value)) = &field.map {
             // Maps whose string key or value protobuf does not verify keep an entry that is
             // not valid UTF-8, whole, as an unknown field; so do closed-enum maps for an entry
             // whose value the enum does not know.
-            let verify = field.features.verify_utf8 || !(is_string(&key) || is_string(&value));
-            let key_codec = self.body_codec(&key);
-            let call = match &value {
+            let verify = field.features.verify_utf8 || !(is_string(key) || is_string(value));
+            let key_codec = self.body_codec(key);
+            let call = match value {
                 ValueKind::ClosedEnum(_) => quote! {
                     field.closed_enum_map::<#key_codec, _>(&mut self.#name, #unknown, #verify)
                 },
