@@ -11,17 +11,14 @@ use crate::names::{Scope, ident, variant};
 use crate::pool::Kind;
 
 impl<'a> Ctx<'a> {
-    pub(crate) fn enum_descriptor(
-        &self,
-        full_name: &str,
-    ) -> Result<&'a EnumDescriptorProto, Error> {
+    fn enum_descriptor(&self, full_name: &str) -> Result<&'a EnumDescriptorProto, Error> {
         match self.pool.get(full_name)?.kind {
             Kind::Enum(e) => Ok(e),
             Kind::Message(_) => Err(Error::new(format!("`{full_name}` is not an enum"))),
         }
     }
 
-    pub(crate) fn enum_value_number(&self, full_name: &str, value: &str) -> Result<i32, Error> {
+    fn enum_value_number(&self, full_name: &str, value: &str) -> Result<i32, Error> {
         self.enum_descriptor(full_name)?
             .value
             .iter()
@@ -198,7 +195,7 @@ impl<'a> Ctx<'a> {
 /// The variants (name, number, value index) of an enum, one per distinct number, and its
 /// aliases (name, target variant, proto name).
 #[allow(clippy::type_complexity)]
-pub(crate) fn enum_names(
+fn enum_names(
     descriptor: &EnumDescriptorProto,
 ) -> (Vec<(String, i32, usize)>, Vec<(String, String, String)>) {
     let mut scope = Scope::with_reserved(&["FULL_NAME"]);

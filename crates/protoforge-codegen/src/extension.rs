@@ -199,7 +199,7 @@ impl<'a> Ctx<'a> {
     /// the group codec (extensions of MessageSets are plain message extensions, since
     /// generated MessageSets keep items as ordinary fields), and `string` extensions that
     /// protobuf does not verify the unverified string codec.
-    pub(crate) fn extension_codec(&self, value: &ValueKind, features: Features) -> TokenStream {
+    fn extension_codec(&self, value: &ValueKind, features: Features) -> TokenStream {
         let rt = self.rt();
         match value {
             ValueKind::Message {
@@ -214,7 +214,7 @@ impl<'a> Ctx<'a> {
 
     /// The features of an extension field declared in file `file` within `scope_name` (a
     /// message, or the package for a top-level `extend`): the scope's, then its own.
-    pub(crate) fn extension_features(
+    fn extension_features(
         &self,
         file: usize,
         scope_name: &str,

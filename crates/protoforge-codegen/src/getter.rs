@@ -12,7 +12,7 @@ use crate::plan::{FieldGen, ValueKind};
 use crate::pool::Presence;
 
 /// Inherent and trait method names a getter must not take.
-pub(crate) const RESERVED_METHODS: &[&str] = &[
+const RESERVED_METHODS: &[&str] = &[
     "is_initialized",
     "check_initialized",
     "encode",
@@ -128,7 +128,7 @@ impl<'a> Ctx<'a> {
 }
 
 /// A typed literal for a scalar default value as protoc writes it in `default_value`.
-pub(crate) fn scalar_literal(module: &str, text: &str) -> Result<TokenStream, Error> {
+fn scalar_literal(module: &str, text: &str) -> Result<TokenStream, Error> {
     let bad = || Error::new(format!("bad default value `{text}` for a `{module}` field"));
     let int = |suffix: &str| -> Result<TokenStream, Error> {
         let value: i128 = text.trim().parse().map_err(|_| bad())?;

@@ -240,7 +240,7 @@ impl<'a> Ctx<'a> {
                 pub unknown_fields: #rt::UnknownFields,
             }
         });
-        let mut docs = self.docs(file, &source_path, full_name);
+        let mut docs = self.docs(file, source_path, full_name);
         if docs.is_empty() {
             let doc = format!(" The protobuf message `{bare_name}`.");
             docs = quote!(#[doc = #doc]);
@@ -367,7 +367,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The `ReflectMessage` (and, with `serde`, serde) impls of a message.
-    pub(crate) fn message_reflection(
+    fn message_reflection(
         &self,
         name: &proc_macro2::Ident,
         module: &[String],

@@ -402,7 +402,7 @@ impl<'a> Ctx<'a> {
 
     /// The map key and value of a map field (features `features`, fully qualified name
     /// `full_name`), classified.
-    pub(crate) fn map_kinds(
+    fn map_kinds(
         &self,
         field: &FieldDescriptorProto,
         features: Features,
@@ -425,7 +425,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The map type of a map field.
-    pub(crate) fn map_type(&self, full_name: &str) -> TokenStream {
+    fn map_type(&self, full_name: &str) -> TokenStream {
         if self
             .config
             .btree_map
@@ -439,7 +439,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The Rust type of the struct field of a plain field with these properties.
-    pub(crate) fn field_type(
+    fn field_type(
         &self,
         field: &FieldDescriptorProto,
         value: &ValueKind,

@@ -67,7 +67,7 @@ pub(crate) fn sub_package_tree<'p>(
 
 /// The `pub mod` items of a package tree: included files, or module files declared by path
 /// (each module file declaring its own sub-packages).
-pub(crate) fn emit_tree(node: &Node, module_files: bool) -> TokenStream {
+fn emit_tree(node: &Node, module_files: bool) -> TokenStream {
     let mut out = TokenStream::new();
     if let Some(file) = node.file.as_ref().filter(|_| !module_files) {
         out.extend(quote!(include!(#file);));

@@ -192,7 +192,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The call visiting one oneof member held in `value`.
-    pub(crate) fn visit_oneof_member(&self, field: &FieldGen<'_>) -> TokenStream {
+    fn visit_oneof_member(&self, field: &FieldGen<'_>) -> TokenStream {
         let number = Self::number(field);
         match &field.value {
             ValueKind::Message { group, boxed, .. } => {
@@ -315,7 +315,7 @@ impl<'a> Ctx<'a> {
 }
 
 /// An optional sub-message field as the `Option<&M>` the `encoding` functions take.
-pub(crate) fn optional_message(name: &proc_macro2::Ident, boxed: bool) -> TokenStream {
+fn optional_message(name: &proc_macro2::Ident, boxed: bool) -> TokenStream {
     if boxed {
         quote!(self.#name.as_deref())
     } else {
