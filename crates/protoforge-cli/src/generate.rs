@@ -12,9 +12,10 @@ use std::process::{Command, Stdio};
 use protoforge::Message as _;
 use protoforge::descriptor::{DescriptorProto, FileDescriptorProto, FileDescriptorSet};
 use protoforge::plugin::{CodeGeneratorRequest, CodeGeneratorResponse, Version};
+use protoforge_cli::plugin;
+use protoforge_codegen::Part;
 
 use crate::output::OutputContext;
-use crate::rust_gen::{self, Part};
 
 /// The built-in generators: flag name (between `--` and `_out`) and what they write.
 const BUILT_IN: &[(&str, Part)] = &[("rust", Part::Messages), ("rust-grpc", Part::Services)];
@@ -283,7 +284,7 @@ fn generate_one(
     let (generator, response) = match builtin {
         Some(part) => {
             let request = inputs.request(parameter, true);
-            (format!("--{name}_out"), rust_gen::respond(&request, part))
+            (format!("--{name}_out"), plugin::respond(&request, part))
         }
         None => {
             let plugin = plugin_name(name);

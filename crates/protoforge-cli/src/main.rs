@@ -11,7 +11,6 @@ mod encode_decode;
 mod generate;
 mod lint_cmd;
 mod output;
-mod rust_gen;
 
 use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;

@@ -27,15 +27,28 @@
 
 mod bundle;
 mod config;
+mod docs;
+mod enumeration;
+mod extension;
 mod generate;
+mod getter;
+mod message;
 mod names;
+mod oneof;
+mod part;
+mod plan;
 mod pool;
+mod service;
+mod tree;
+mod view;
+mod wire;
 
 use core::fmt;
 
 use protoforge::descriptor::FileDescriptorSet;
 
 pub use crate::config::Config;
+pub use crate::part::Part;
 
 /// One output file: its name (relative to the output directory) and Rust source.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -80,4 +93,22 @@ pub fn generate(
     config: &Config,
 ) -> Result<Vec<GeneratedFile>, Error> {
     generate::run(set, files_to_generate, config)
+}
+
+/// Generates one half of the code for `files_to_generate` (see [`Part`]): the messages,
+/// enums and extensions with the gRPC services turned off, or the services alone. Running
+/// both halves and `include!`ing the second file of a package into the module of the first
+/// gives the same items as [`generate`] with services on.
+///
+/// For [`Part::Services`], each file with services is generated from a copy holding only
+/// its services (its types stay in the set under another name, so the services can refer
+/// to them), with descriptor constants, reflection, serde and the bundled runtime left to
+/// the messages half; a run over files without services returns no files.
+pub fn generate_part(
+    set: &FileDescriptorSet,
+    files_to_generate: &[String],
+    config: &Config,
+    part: Part,
+) -> Result<Vec<GeneratedFile>, Error> {
+    part::run(set, files_to_generate, config, part)
 }

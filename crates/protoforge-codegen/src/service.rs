@@ -11,8 +11,8 @@ use proc_macro2::TokenStream;
 use protoforge::descriptor::{MethodDescriptorProto, ServiceDescriptorProto};
 use quote::{format_ident, quote};
 
-use super::Ctx;
 use crate::Error;
+use crate::generate::Ctx;
 use crate::names::{Scope, camel, ident, snake};
 use crate::pool::package_module;
 

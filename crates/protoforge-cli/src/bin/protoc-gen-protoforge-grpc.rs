@@ -4,14 +4,9 @@
 //! `protoc-gen-protoforge` writes. Request, parameter and error handling are those of
 //! `protoc-gen-protoforge`.
 
-// Each binary uses only part of the shared generator module.
-#[allow(dead_code)]
-#[path = "../rust_gen.rs"]
-mod rust_gen;
-
-#[path = "../plugin_main.rs"]
-mod plugin_main;
-
 fn main() -> std::process::ExitCode {
-    plugin_main::run("protoc-gen-protoforge-grpc", rust_gen::Part::Services)
+    protoforge_cli::plugin::run(
+        "protoc-gen-protoforge-grpc",
+        protoforge_codegen::Part::Services,
+    )
 }

@@ -6,14 +6,6 @@
 //! inconsistent descriptors) becomes the response's `error` and the process exits 0, as
 //! protoc expects of a plugin; only an unreadable stdin or unwritable stdout exits non-zero.
 
-// Each binary uses only part of the shared generator module.
-#[allow(dead_code)]
-#[path = "../rust_gen.rs"]
-mod rust_gen;
-
-#[path = "../plugin_main.rs"]
-mod plugin_main;
-
 fn main() -> std::process::ExitCode {
-    plugin_main::run("protoc-gen-protoforge", rust_gen::Part::Messages)
+    protoforge_cli::plugin::run("protoc-gen-protoforge", protoforge_codegen::Part::Messages)
 }
