@@ -770,7 +770,7 @@ impl<'a> Ctx<'a> {
             .pool
             .files
             .get(file)
-            .and_then(|f| protoforge::features::legacy_syntax(f))
+            .and_then(|f| protoforge::__private::features::legacy_syntax(f))
         {
             Some(proto3) => features.infer_legacy(field, proto3),
             None => features,
@@ -1750,7 +1750,7 @@ impl<'a> Ctx<'a> {
                     (quote!(&[u8]), quote!(self.#name.as_deref().unwrap_or(#lit)))
                 }
                 "bytes" | "bytes_shared" => {
-                    let lit = Literal::byte_string(&protoforge::c_format::c_unescape(
+                    let lit = Literal::byte_string(&protoforge::__private::c_format::c_unescape(
                         default.unwrap_or(""),
                     ));
                     (quote!(&[u8]), quote!(self.#name.as_deref().unwrap_or(#lit)))
@@ -2337,7 +2337,7 @@ fn scalar_literal(module: &str, text: &str) -> Result<TokenStream, Error> {
 
 #[cfg(test)]
 mod tests {
-    use protoforge::c_format::c_unescape as unescape_bytes;
+    use protoforge::__private::c_format::c_unescape as unescape_bytes;
 
     #[test]
     fn bytes_defaults() {

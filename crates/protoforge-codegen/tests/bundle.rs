@@ -232,8 +232,9 @@ fn packages_contain_every_file_they_embed() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     for (package, dir, at_least) in [
         ("protoforge-codegen", "protoforge-codegen", 1),
-        // The runtime's `bundle_source` embeds its own files: 16 of them.
-        ("protoforge", "protoforge", 16),
+        // The runtime's `bundle_source` embeds `src/lib.rs` by name; the rest of its module
+        // tree comes from the list its `build.rs` writes from `src/`, which is packaged.
+        ("protoforge", "protoforge", 1),
     ] {
         let files = packaged_files(package);
         assert!(

@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use protoforge::c_format::{Dialect, Escape, read_escape};
+use protoforge::__private::c_format::{Dialect, Escape, read_escape};
 
 use super::schema::{FieldInfo, Kind, Lookup, ScalarType};
 use crate::wire::{self, Raw, Record};

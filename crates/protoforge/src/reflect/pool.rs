@@ -21,7 +21,7 @@ use super::descriptors::{
     Syntax,
 };
 use super::value::Value;
-use crate::features::{Features, Presence};
+use crate::__private::features::{Features, Presence};
 
 /// A set of files with their types indexed by full name. Cheap to clone (an `Arc` inside).
 #[derive(Clone, Default)]
@@ -1122,7 +1122,7 @@ impl Builder<'_> {
             proto
                 .json_name
                 .clone()
-                .unwrap_or_else(|| crate::naming::to_json_name(proto.name()))
+                .unwrap_or_else(|| crate::__private::naming::to_json_name(proto.name()))
         };
         Ok(FieldEntry {
             name: proto.name().to_owned(),
@@ -1188,7 +1188,9 @@ impl Builder<'_> {
                 _ => return Err(bad()),
             },
             KindIndex::String => Value::String(text.to_owned()),
-            KindIndex::Bytes => Value::Bytes(bytes::Bytes::from(crate::c_format::c_unescape(text))),
+            KindIndex::Bytes => Value::Bytes(bytes::Bytes::from(
+                crate::__private::c_format::c_unescape(text),
+            )),
             KindIndex::Enum(e) => {
                 let entry = &self.inner.enums[e as usize];
                 let value = entry
