@@ -3,15 +3,13 @@
 //! compiles with no dependency at all.
 //!
 //! The runtime's own files come from the runtime crate (`protoforge::__private::bundle_source`,
-//! behind
-//! its hidden `bundle-source` feature, so this package stays publishable) and are rewritten as
-//! inline modules of one file: `crate::` paths and `::bytes::` paths point at the configured
-//! runtime path instead, doc comments and unit tests are dropped (so a user crate runs no
-//! doc-tests of ours), and a minimal `bytes` module (`Buf` for `&[u8]`, `BufMut` for
-//! `Vec<u8>`, a `Bytes` byte vector) stands in for the `bytes` crate. Every module carries
-//! outer `#[allow]`s, so the file works both with `include!` and as a module file. The
-//! well-known types and the descriptor types are included only when the generated code refers
-//! to them.
+//! behind its hidden `bundle-source` feature, so this package stays publishable) as its module
+//! tree, and are rewritten as inline modules of one file: `crate::` paths and `::bytes::` paths
+//! point at the configured runtime path instead, doc comments and unit tests are dropped (so a user
+//! crate runs no doc-tests of ours), and a minimal `bytes` module (`Buf` for `&[u8]`, `BufMut` for
+//! `Vec<u8>`, a `Bytes` byte vector) stands in for the `bytes` crate. Every module carries outer
+//! `#[allow]`s, so the file works both with `include!` and as a module file. The well-known types
+//! and the descriptor types are included only when the generated code refers to them.
 
 // The runtime crate exposes its own sources (its hidden `bundle-source` feature), so this
 // package refers to no file outside itself.
