@@ -397,7 +397,7 @@ fn run_plugin(
     CodeGeneratorResponse::decode(&output[..]).map_err(|_| {
         format!(
             "Plugin output is unparseable: {}",
-            protoforge::c_format::c_escaped(&output)
+            protoforge::__private::c_format::c_escaped(&output)
         )
     })
 }
@@ -549,7 +549,7 @@ mod tests {
     #[test]
     fn escapes_like_cescape() {
         assert_eq!(
-            protoforge::c_format::c_escaped(b"a\n\"\x01\xff\\"),
+            protoforge::__private::c_format::c_escaped(b"a\n\"\x01\xff\\"),
             "a\\n\\\"\\001\\377\\\\"
         );
     }

@@ -2,19 +2,18 @@
 //! output file, `protoforge_runtime.rs`, holding the runtime's source so generated code
 //! compiles with no dependency at all.
 //!
-//! The runtime's own files come from the runtime crate (`protoforge::bundle_source`, behind
-//! its hidden `bundle-source` feature, so this package stays publishable) and are rewritten as
-//! inline modules of one file: `crate::` paths and `::bytes::` paths point at the configured
-//! runtime path instead, doc comments and unit tests are dropped (so a user crate runs no
-//! doc-tests of ours), and a minimal `bytes` module (`Buf` for `&[u8]`, `BufMut` for
-//! `Vec<u8>`, a `Bytes` byte vector) stands in for the `bytes` crate. Every module carries
-//! outer `#[allow]`s, so the file works both with `include!` and as a module file. The
-//! well-known types and the descriptor types are included only when the generated code refers
-//! to them.
+//! The runtime's own files come from the runtime crate (`protoforge::__private::bundle_source`,
+//! behind its hidden `bundle-source` feature, so this package stays publishable) as its module
+//! tree, and are rewritten as inline modules of one file: `crate::` paths and `::bytes::` paths
+//! point at the configured runtime path instead, doc comments and unit tests are dropped (so a user
+//! crate runs no doc-tests of ours), and a minimal `bytes` module (`Buf` for `&[u8]`, `BufMut` for
+//! `Vec<u8>`, a `Bytes` byte vector) stands in for the `bytes` crate. Every module carries outer
+//! `#[allow]`s, so the file works both with `include!` and as a module file. The well-known types
+//! and the descriptor types are included only when the generated code refers to them.
 
 // The runtime crate exposes its own sources (its hidden `bundle-source` feature), so this
 // package refers to no file outside itself.
-use protoforge::bundle_source::{CORE, DESCRIPTOR, LIB, WKT, WKT_FILES};
+use protoforge::__private::bundle_source::{self, CORE, LIB, Module};
 
 use crate::{Error, GeneratedFile};
 
@@ -186,19 +185,14 @@ pub(crate) fn runtime_file(
          // code needs no dependency. Do not edit by hand.\n",
     );
     out.push_str(&format!("{ALLOW}\npub mod bytes {{{BYTES_SHIM}}}\n"));
-    for (name, source, children) in CORE {
-        out.push_str(&module(name, &rewrite(source, runtime), children, runtime)?);
-    }
-    if uses("wkt") {
-        out.push_str(&module("wkt", &rewrite(WKT, runtime), WKT_FILES, runtime)?);
-    }
-    if uses("descriptor") {
-        out.push_str(&module(
-            "descriptor",
-            &rewrite(DESCRIPTOR, runtime),
-            &[],
-            runtime,
-        )?);
+    let optional = ["wkt", "descriptor"].into_iter().filter(|name| uses(name));
+    for name in CORE.iter().copied().chain(optional) {
+        let source = bundle_source::module(name).ok_or_else(|| {
+            Error::new(format!(
+                "internal error: the runtime has no module `{name}` to bundle"
+            ))
+        })?;
+        out.push_str(&module(source, runtime)?);
     }
     // The crate root's re-exports (`pub use crate::error::{...}` and the like).
     for line in LIB.lines() {
@@ -216,16 +210,12 @@ pub(crate) fn runtime_file(
     })
 }
 
-/// `pub mod name { body }` with the allow attributes, inlining `mod child;` declarations of
-/// `body` from `children`.
-fn module(
-    name: &str,
-    body: &str,
-    children: &[(&str, &str)],
-    runtime: &str,
-) -> Result<String, Error> {
+/// `pub mod name { body }` for `source` with the allow attributes, its text rewritten, and its
+/// `mod child;` declarations replaced by its children, inlined the same way.
+fn module(source: &Module, runtime: &str) -> Result<String, Error> {
+    let name = source.name;
     let mut inner = String::new();
-    for line in body.lines() {
+    for line in rewrite(source.source, runtime).lines() {
         let trimmed = line.trim();
         // A child module declaration with any visibility: `mod x;`, `pub mod x;`,
         // `pub(crate) mod x;`.
@@ -237,16 +227,16 @@ fn module(
             .and_then(|rest| rest.strip_suffix(';'));
         match declared {
             Some(child) => {
-                let source = children
+                let child = source
+                    .children
                     .iter()
-                    .find(|(n, _)| *n == child)
-                    .map(|(_, s)| *s)
+                    .find(|c| c.name == child)
                     .ok_or_else(|| {
                         Error::new(format!(
                             "internal error: bundled module `{name}::{child}` has no source"
                         ))
                     })?;
-                inner.push_str(&module(child, &rewrite(source, runtime), &[], runtime)?);
+                inner.push_str(&module(child, runtime)?);
             }
             None => {
                 inner.push_str(line);

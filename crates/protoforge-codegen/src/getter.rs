@@ -83,7 +83,7 @@ impl<'a> Ctx<'a> {
                     (quote!(&[u8]), quote!(self.#name.as_deref().unwrap_or(#lit)))
                 }
                 "bytes" | "bytes_shared" => {
-                    let lit = Literal::byte_string(&protoforge::c_format::c_unescape(
+                    let lit = Literal::byte_string(&protoforge::__private::c_format::c_unescape(
                         default.unwrap_or(""),
                     ));
                     (quote!(&[u8]), quote!(self.#name.as_deref().unwrap_or(#lit)))
@@ -180,7 +180,7 @@ fn scalar_literal(module: &str, text: &str) -> Result<TokenStream, Error> {
 
 #[cfg(test)]
 mod tests {
-    use protoforge::c_format::c_unescape as unescape_bytes;
+    use protoforge::__private::c_format::c_unescape as unescape_bytes;
 
     #[test]
     fn bytes_defaults() {

@@ -377,7 +377,7 @@ impl<'a> Ctx<'a> {
             .pool
             .files
             .get(file)
-            .and_then(|f| protoforge::features::legacy_syntax(f))
+            .and_then(|f| protoforge::__private::features::legacy_syntax(f))
         {
             Some(proto3) => features.infer_legacy(field, proto3),
             None => features,

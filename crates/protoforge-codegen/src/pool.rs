@@ -6,12 +6,12 @@ use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use proc_macro2::TokenStream;
+pub(crate) use protoforge::__private::features::{Features, Presence};
 use protoforge::descriptor::field_descriptor_proto::{Label, Type};
 use protoforge::descriptor::{
     DescriptorProto, Edition, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto,
     FileDescriptorSet,
 };
-pub(crate) use protoforge::features::{Features, Presence};
 use quote::quote;
 
 use crate::Error;
@@ -522,7 +522,7 @@ pub(crate) fn package_module(package: &str) -> Vec<String> {
 /// The features of a file's scope: its syntax or edition defaults plus its own features. An
 /// `editions` file of an edition before proto2 (which protoc rejects) generates as 2023.
 pub(crate) fn file_features(file: &FileDescriptorProto) -> Features {
-    let edition = protoforge::features::file_edition(file) as i32;
+    let edition = protoforge::__private::features::file_edition(file) as i32;
     let edition = if edition < Edition::Proto2 as i32 {
         Edition::Edition2023 as i32
     } else {

@@ -130,7 +130,7 @@ impl ServiceGen<'_, '_> {
         Ok(out)
     }
 
-    /// `SERVICE_NAME` and `SERVICE` (the runtime's `grpc::ServiceDescriptor`), emitted in the
+    /// `SERVICE_NAME` and `SERVICE` (the runtime's `grpc::ServiceInfo`), emitted in the
     /// server module, and in the client module when there is no server module (which it
     /// otherwise re-exports them from) so either side alone can name its paths.
     fn descriptor_items(&self) -> TokenStream {
@@ -143,7 +143,7 @@ impl ServiceGen<'_, '_> {
             let client_streaming = m.client_streaming();
             let server_streaming = m.server_streaming();
             quote! {
-                grpc::MethodDescriptor {
+                grpc::MethodInfo {
                     name: #name,
                     path: #path,
                     input_type: #input,
@@ -158,7 +158,7 @@ impl ServiceGen<'_, '_> {
             pub const SERVICE_NAME: &str = #service_name;
 
             /// The service and its methods (names, full paths, message types, streaming).
-            pub const SERVICE: grpc::ServiceDescriptor = grpc::ServiceDescriptor {
+            pub const SERVICE: grpc::ServiceInfo = grpc::ServiceInfo {
                 name: SERVICE_NAME,
                 methods: &[#(#methods),*],
             };
@@ -539,13 +539,11 @@ mod tests {
         assert!(code.contains("const NAME: &'static str = SERVICE_NAME;"));
         assert!(code.contains("pub const SERVICE_NAME: &str = \"grpc.testing.TestService\";"));
         // The descriptor lists each method with its path, message types and kinds.
-        assert!(has(
-            "grpc::MethodDescriptor { name: \"StreamingInputCall\", \
+        assert!(has("grpc::MethodInfo { name: \"StreamingInputCall\", \
              path: \"/grpc.testing.TestService/StreamingInputCall\", \
              input_type: \"grpc.testing.StreamingInputCallRequest\", \
              output_type: \"grpc.testing.StreamingInputCallResponse\", \
-             client_streaming: true, server_streaming: false, }"
-        ));
+             client_streaming: true, server_streaming: false, }"));
         // The four kinds: streaming requests and responses where the .proto says so.
         assert!(has(
             "request: ::tonic::Request<::tonic::Streaming<super::StreamingInputCallRequest>>"

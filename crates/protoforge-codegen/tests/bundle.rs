@@ -233,8 +233,9 @@ fn packages_contain_every_file_they_embed() {
     for (package, dir, at_least) in [
         // Codegen embeds nothing (no `#[path]` modules, no `include_*!`); checked all the same.
         ("protoforge-codegen", "protoforge-codegen", 0),
-        // The runtime's `bundle_source` embeds its own files: 16 of them.
-        ("protoforge", "protoforge", 16),
+        // The runtime's `bundle_source` embeds `src/lib.rs` by name; the rest of its module
+        // tree comes from the list its `build.rs` writes from `src/`, which is packaged.
+        ("protoforge", "protoforge", 1),
     ] {
         let files = packaged_files(package);
         assert!(

@@ -8,8 +8,8 @@
 //! groups are `DELIMITED`, `[packed = true]`/`[packed = false]` set the repeated encoding, and
 //! proto3 `optional` is explicit presence.
 
+pub(crate) use protoforge::__private::features::{Features, Presence, file_edition};
 use protoforge::descriptor::{DescriptorProto, FileDescriptorProto};
-pub(crate) use protoforge::features::{Features, Presence, file_edition};
 
 use crate::tag;
 
@@ -19,7 +19,7 @@ use crate::tag;
 pub(crate) fn resolve_at(file: &FileDescriptorProto, path: &[i32]) -> Features {
     let mut features = Features::for_edition(file_edition(file) as i32)
         .merge_from(file.options.as_ref().and_then(|o| o.features.as_ref()));
-    let legacy = protoforge::features::legacy_syntax(file);
+    let legacy = protoforge::__private::features::legacy_syntax(file);
     let mut message: Option<&DescriptorProto> = None;
     let mut rest = path;
     while let [kind, index, tail @ ..] = rest {

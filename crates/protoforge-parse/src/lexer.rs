@@ -8,7 +8,7 @@
 //! them with protoc's rules.
 
 use logos::Logos;
-use protoforge::c_format::{Dialect, Escape, read_escape};
+use protoforge::__private::c_format::{Dialect, Escape, read_escape};
 
 use crate::diagnostic::Diagnostic;
 use crate::scan;

@@ -36,10 +36,10 @@
 //! assert_eq!(FileDescriptorSet::decode(&bytes[..]).unwrap(), set);
 //! ```
 
+/// For protoforge's own crates (compiler, code generator, tools), not for users: not a
+/// stable API.
 #[doc(hidden)]
-pub mod c_format;
-#[doc(hidden)]
-pub mod naming;
+pub mod __private;
 #[rustfmt::skip]
 #[allow(missing_docs)] // Generated: fields without a .proto comment have no docs.
 pub mod descriptor;
@@ -47,8 +47,6 @@ pub mod encoding;
 mod enumeration;
 mod error;
 mod extension;
-#[doc(hidden)]
-pub mod features;
 #[cfg(feature = "grpc")]
 pub mod grpc;
 #[cfg(feature = "json")]
@@ -66,56 +64,6 @@ pub mod text;
 mod unknown;
 pub mod view;
 pub mod wkt;
-
-/// The runtime's own source files as text, for protoforge-codegen's bundled runtime
-/// (`Config::bundle_runtime`). Each constant is one file of this crate, so the code
-/// generator needs no path outside its own package. Not a stable API.
-#[cfg(feature = "bundle-source")]
-#[doc(hidden)]
-pub mod bundle_source {
-    /// `src/lib.rs`, for its re-exports.
-    pub const LIB: &str = include_str!("lib.rs");
-    /// A module's name, its source and its child modules' (name, source).
-    pub type Module = (
-        &'static str,
-        &'static str,
-        &'static [(&'static str, &'static str)],
-    );
-    /// The core modules, in the order they are emitted.
-    pub const CORE: &[Module] = &[
-        (
-            "encoding",
-            include_str!("encoding.rs"),
-            &[
-                ("input", include_str!("encoding/input.rs")),
-                ("visit", include_str!("encoding/visit.rs")),
-            ],
-        ),
-        ("enumeration", include_str!("enumeration.rs"), &[]),
-        ("error", include_str!("error.rs"), &[]),
-        ("extension", include_str!("extension.rs"), &[]),
-        ("message", include_str!("message.rs"), &[]),
-        ("name", include_str!("name.rs"), &[]),
-        ("sizes", include_str!("sizes.rs"), &[]),
-        ("unknown", include_str!("unknown.rs"), &[]),
-        ("view", include_str!("view.rs"), &[]),
-    ];
-    /// `src/wkt/mod.rs`.
-    pub const WKT: &str = include_str!("wkt/mod.rs");
-    /// The files of the `wkt` module: name, source.
-    pub const WKT_FILES: &[(&str, &str)] = &[
-        ("any", include_str!("wkt/any.rs")),
-        ("civil", include_str!("wkt/civil.rs")),
-        ("duration", include_str!("wkt/duration.rs")),
-        ("field_mask", include_str!("wkt/field_mask.rs")),
-        ("generated", include_str!("wkt/generated.rs")),
-        ("structs", include_str!("wkt/structs.rs")),
-        ("timestamp", include_str!("wkt/timestamp.rs")),
-        ("wrappers", include_str!("wkt/wrappers.rs")),
-    ];
-    /// `src/descriptor.rs`.
-    pub const DESCRIPTOR: &str = include_str!("descriptor.rs");
-}
 
 pub use ::bytes;
 

@@ -1,16 +1,16 @@
 //! The features several rules compare (field presence, open or closed enums, UTF-8
 //! validation, JSON format, message encoding), resolved from a file's syntax or edition and
 //! the `features` options on the way down to an element. The standard features come from the
-//! one resolver the compiler and code generator use ([`protoforge::features`]); this module
+//! one resolver the compiler and code generator use ([`protoforge::__private::features`]); this module
 //! adds the C++ and Java feature extensions buf also compares, which that resolver does not
 //! read.
 
+use protoforge::__private::features::{Features, Presence, file_edition};
 use protoforge::descriptor::feature_set::{
     EnumType, FieldPresence, JsonFormat, MessageEncoding, Utf8Validation,
 };
 use protoforge::descriptor::{Edition, FeatureSet, FileDescriptorProto};
 use protoforge::encoding::{DecodeContext, decode_key};
-use protoforge::features::{Features, Presence, file_edition};
 use protoforge::{UnknownFields, UnknownValue};
 
 /// Resolved feature values of one element.

@@ -740,7 +740,7 @@ fn child(path: &[i32], field: i32, index: usize) -> Vec<i32> {
     p
 }
 
-pub(crate) use protoforge::naming::{to_json_name, to_upper_camel};
+pub(crate) use protoforge::__private::naming::{to_json_name, to_upper_camel};
 
 /// What a descriptor path points at (only the kinds the checks tell apart).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

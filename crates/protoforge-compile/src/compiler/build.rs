@@ -736,7 +736,7 @@ fn fill_json_names(file: &mut FileDescriptorProto) {
     fn fields(list: &mut [FieldDescriptorProto]) {
         for f in list {
             if f.json_name.is_none() {
-                f.json_name = Some(protoforge::naming::to_json_name(
+                f.json_name = Some(protoforge::__private::naming::to_json_name(
                     f.name.as_deref().unwrap_or(""),
                 ));
             }

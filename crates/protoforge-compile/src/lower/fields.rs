@@ -2,7 +2,7 @@
 //! edition `UNSTABLE`'s integer names), numbers, `default` and `json_name`, and the entry
 //! messages of map fields.
 
-use protoforge::c_format;
+use protoforge::__private::c_format;
 use protoforge::descriptor::{
     DescriptorProto, Edition, FieldDescriptorProto, FieldOptions, MessageOptions,
     UninterpretedOption,

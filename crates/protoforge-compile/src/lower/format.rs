@@ -1,10 +1,10 @@
 //! Text formats protoc's parser produces while lowering: the text of aggregate option values
 //! with comments blanked out, and the names of synthesized map entry messages. (`default_value`
-//! strings come from the runtime's `protoforge::c_format`, shared with the text format.)
+//! strings come from the runtime's `protoforge::__private::c_format`, shared with the text format.)
 
 /// The name protoc gives the entry message of map field `field_name`: camel case plus `Entry`.
 pub(crate) fn map_entry_name(field_name: &str) -> String {
-    let mut name = protoforge::naming::to_upper_camel(field_name);
+    let mut name = protoforge::__private::naming::to_upper_camel(field_name);
     name.push_str("Entry");
     name
 }

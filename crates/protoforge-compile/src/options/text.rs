@@ -26,7 +26,7 @@
 
 use std::rc::Rc;
 
-use protoforge::c_format::{Dialect, Escape, read_escape};
+use protoforge::__private::c_format::{Dialect, Escape, read_escape};
 
 use super::diagnostics as diag;
 use super::schema::{FieldInfo, Kind, Lookup, ScalarType};

@@ -418,7 +418,7 @@ fn field_names_too_long(scope: usize, f: &FieldDescriptorProto) -> bool {
     if full + 3 * name.len() + json_len + 4 <= MAX_NAME_LENGTH {
         return false;
     }
-    let camel = protoforge::naming::to_json_name(name).len();
+    let camel = protoforge::__private::naming::to_json_name(name).len();
     let lower_start = name.bytes().next().is_none_or(|b| b.is_ascii_lowercase());
     let has_upper = name.bytes().any(|b| b.is_ascii_uppercase());
     let last = match &f.json_name {

@@ -1,5 +1,5 @@
 //! gRPC support (feature `grpc`): [`Codec`], the `tonic` codec that generated service code
-//! uses to put protoforge messages on the wire; [`ServiceDescriptor`], the static description
+//! uses to put protoforge messages on the wire; [`ServiceInfo`], the static description
 //! of a service that generated modules expose as `SERVICE`; [`Client`] and [`Server`], the
 //! service-independent cores that generated clients and servers forward each method to; and
 //! what they wrap around tonic so that they behave as grpc-go's do: [`CallGuard`] (deadlines
@@ -211,10 +211,10 @@ pub fn once<M>(response: tonic::Response<M>) -> tonic::Response<Once<M>> {
 /// `SERVICE` constant: its full name and its methods in `.proto` order.
 ///
 /// ```
-/// use protoforge::grpc::{MethodDescriptor, ServiceDescriptor};
-/// const ECHO: ServiceDescriptor = ServiceDescriptor {
+/// use protoforge::grpc::{MethodInfo, ServiceInfo};
+/// const ECHO: ServiceInfo = ServiceInfo {
 ///     name: "echo.Echo",
-///     methods: &[MethodDescriptor {
+///     methods: &[MethodInfo {
 ///         name: "Say",
 ///         path: "/echo.Echo/Say",
 ///         input_type: "echo.Request",
@@ -227,23 +227,23 @@ pub fn once<M>(response: tonic::Response<M>) -> tonic::Response<Once<M>> {
 /// assert!(ECHO.method("Shout").is_none());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ServiceDescriptor {
+pub struct ServiceInfo {
     /// The full name, `package.Service` (no leading dot), as in gRPC paths and reflection.
     pub name: &'static str,
     /// The methods, in `.proto` order.
-    pub methods: &'static [MethodDescriptor],
+    pub methods: &'static [MethodInfo],
 }
 
-impl ServiceDescriptor {
+impl ServiceInfo {
     /// The method called `name` (its `.proto` name, such as `GetFeature`), if any.
-    pub fn method(&self, name: &str) -> Option<&'static MethodDescriptor> {
+    pub fn method(&self, name: &str) -> Option<&'static MethodInfo> {
         self.methods.iter().find(|m| m.name == name)
     }
 }
 
-/// The static description of one gRPC method (see [`ServiceDescriptor`]).
+/// The static description of one gRPC method (see [`ServiceInfo`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct MethodDescriptor {
+pub struct MethodInfo {
     /// The `.proto` name, such as `GetFeature`.
     pub name: &'static str,
     /// The full path requests are sent to, `/package.Service/Method`.

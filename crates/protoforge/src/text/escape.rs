@@ -1,10 +1,10 @@
 //! Value spelling shared by printing and parsing: unescaping of string literals (protoc's
 //! `Tokenizer::ParseStringAppend`, stricter about Unicode escapes). The escape sequences
 //! themselves, escaping and float formatting (protoc's `CEscape`, `SimpleDtoa`, `SimpleFtoa`)
-//! live in `crate::c_format`, which the compiler and the `.proto` lexer use too.
+//! live in `crate::__private::c_format`, which the compiler and the `.proto` lexer use too.
 
-use crate::c_format::{Dialect, Escape, read_escape};
-pub(crate) use crate::c_format::{c_escape, format_double, format_float};
+use crate::__private::c_format::{Dialect, Escape, read_escape};
+pub(crate) use crate::__private::c_format::{c_escape, format_double, format_float};
 
 /// Appends the value of one string-literal token (quotes included) to `out`.
 ///

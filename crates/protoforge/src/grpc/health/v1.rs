@@ -182,10 +182,10 @@ pub mod health_server {
     /// The full name of the service, as in gRPC paths and server reflection.
     pub const SERVICE_NAME: &str = "grpc.health.v1.Health";
     /// The service and its methods (names, full paths, message types, streaming).
-    pub const SERVICE: grpc::ServiceDescriptor = grpc::ServiceDescriptor {
+    pub const SERVICE: grpc::ServiceInfo = grpc::ServiceInfo {
         name: SERVICE_NAME,
         methods: &[
-            grpc::MethodDescriptor {
+            grpc::MethodInfo {
                 name: "Check",
                 path: "/grpc.health.v1.Health/Check",
                 input_type: "grpc.health.v1.HealthCheckRequest",
@@ -193,7 +193,7 @@ pub mod health_server {
                 client_streaming: false,
                 server_streaming: false,
             },
-            grpc::MethodDescriptor {
+            grpc::MethodInfo {
                 name: "List",
                 path: "/grpc.health.v1.Health/List",
                 input_type: "grpc.health.v1.HealthListRequest",
@@ -201,7 +201,7 @@ pub mod health_server {
                 client_streaming: false,
                 server_streaming: false,
             },
-            grpc::MethodDescriptor {
+            grpc::MethodInfo {
                 name: "Watch",
                 path: "/grpc.health.v1.Health/Watch",
                 input_type: "grpc.health.v1.HealthCheckRequest",

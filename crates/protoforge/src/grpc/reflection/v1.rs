@@ -482,10 +482,10 @@ pub mod server_reflection_server {
     /// The full name of the service, as in gRPC paths and server reflection.
     pub const SERVICE_NAME: &str = "grpc.reflection.v1.ServerReflection";
     /// The service and its methods (names, full paths, message types, streaming).
-    pub const SERVICE: grpc::ServiceDescriptor = grpc::ServiceDescriptor {
+    pub const SERVICE: grpc::ServiceInfo = grpc::ServiceInfo {
         name: SERVICE_NAME,
         methods: &[
-            grpc::MethodDescriptor {
+            grpc::MethodInfo {
                 name: "ServerReflectionInfo",
                 path: "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
                 input_type: "grpc.reflection.v1.ServerReflectionRequest",
