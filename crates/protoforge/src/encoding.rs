@@ -3,7 +3,7 @@
 //!
 //! # How generated code uses this module
 //!
-//! A message implements [`Message`] with two methods; everything else (`encode`, `decode`,
+//! A message implements [`Message`](crate::Message) with two methods; everything else (`encode`, `decode`,
 //! `merge`, `clear`, length-delimited framing) is provided by the trait. Bodies name field
 //! types by their zero-sized [`Codec`] (`use ::protoforge::encoding::codec;`) and make one
 //! call per field.

@@ -4,7 +4,7 @@
 //! A view is decoded from a byte slice without copying strings, bytes or repeated fields:
 //! [`MessageView::decode`] checks the whole message up front (tags, wire types, lengths,
 //! UTF-8 where the owned type checks it, nested messages down to the recursion limit), the
-//! way the owned decoder would, and fails with the same kind of [`DecodeError`] where the
+//! way the owned decoder would, and fails with the same kind of [`DecodeError`](crate::DecodeError) where the
 //! owned decoder fails. After that every accessor is infallible:
 //!
 //! - singular scalars are stored by value (last one wins), `string` as `&'a str`, `bytes` as

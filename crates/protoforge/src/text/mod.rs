@@ -1,6 +1,6 @@
 //! Protobuf text format: printing and parsing messages the way protoc does.
 //!
-//! This module owns the text format for [`DynamicMessage`]s: [`print`] writes what protoc's
+//! This module owns the text format for [`DynamicMessage`]s: [`print()`] writes what protoc's
 //! `TextFormat::Printer` writes (and `protoc --decode` prints), [`parse`] and [`merge`] read
 //! what protoc's `TextFormat::Parser` reads, with protoc's error texts and positions, and
 //! [`print_unknown`] is `protoc --decode_raw`. It is built on [`crate::reflect`] only and must

@@ -5,7 +5,7 @@ use super::{MessageView, Record, Records};
 use crate::encoding::{DecodeContext, WireType, check_wire_type, decode_varint};
 use crate::error::{DecodeError, DecodeErrorKind};
 
-/// How a view reads one value type: a zero-sized marker per protobuf type (see [`codec`]).
+/// How a view reads one value type: a zero-sized marker per protobuf type (see [`codec`](super::codec)).
 pub trait ViewCodec<'a> {
     /// The value as the view gives it.
     type Value;
