@@ -771,10 +771,11 @@ fn parse_any(
     let Some((_, name)) = url.rsplit_once('/') else {
         return Err(format!("invalid type URL `{url}` in google.protobuf.Any"));
     };
-    let inner_desc = seed
-        .desc
-        .parent_pool()
-        .get_message_by_name(name)
+    // A name is written without a leading dot (as protobuf's parsers require), so that
+    // `.google.protobuf.Any` does not pass for the well-known type.
+    let inner_desc = Some(name)
+        .filter(|n| !n.starts_with('.'))
+        .and_then(|n| seed.desc.parent_pool().get_message_by_name(n))
         .ok_or_else(|| format!("cannot resolve type URL `{url}` in google.protobuf.Any"))?;
     let inner_seed = seed.child(inner_desc.clone());
     let special = well_known(name).is_some()

@@ -154,9 +154,10 @@ impl<'a> MessageSer<'a> {
             return s.serialize_map(Some(0))?.end();
         }
         let name = url.rsplit('/').next().unwrap_or(url);
-        let inner_desc = desc
-            .parent_pool()
-            .get_message_by_name(name)
+        // As parsing: no leading dot in the type name.
+        let inner_desc = Some(name)
+            .filter(|n| !n.starts_with('.'))
+            .and_then(|n| desc.parent_pool().get_message_by_name(n))
             .ok_or_else(|| S::Error::custom(format!("cannot resolve Any type `{url}`")))?;
         let mut inner = DynamicMessage::decode(inner_desc, bytes)
             .map_err(|e| S::Error::custom(format!("cannot decode Any of type `{url}`: {e}")))?;
