@@ -5,8 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-#[path = "bootstrap_gen.rs"]
-mod bootstrap_gen;
+use crate::bootstrap_gen;
 
 /// Writes every generated runtime file, or with `--check` reports the stale ones; with
 /// `--out-dir DIR` the files are written under `DIR` instead (to inspect them).

@@ -9,6 +9,7 @@ mod bench;
 mod bench_codec;
 mod bench_codegen;
 mod bootstrap;
+mod bootstrap_gen;
 mod conformance;
 mod fuzz;
 mod goldens;
