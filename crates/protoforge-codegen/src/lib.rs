@@ -40,6 +40,7 @@ mod plan;
 mod pool;
 mod service;
 mod tree;
+mod validate;
 mod view;
 mod wire;
 

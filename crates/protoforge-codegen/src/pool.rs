@@ -69,6 +69,7 @@ impl<'a> Pool<'a> {
     ) -> Result<Pool<'a>, Error> {
         let mut file_indices = HashMap::new();
         for (index, file) in set.file.iter().enumerate() {
+            crate::validate::check_names(file)?;
             file_indices.entry(file.name()).or_insert(index);
         }
         let mut pool = Pool {
