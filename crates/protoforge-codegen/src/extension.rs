@@ -230,6 +230,6 @@ impl<'a> Ctx<'a> {
                 .map(crate::pool::file_features)
                 .unwrap_or_else(crate::pool::proto2_features),
         };
-        self.declared_field_features(file, field, scope)
+        self.pool.declared_field_features(file, field, scope)
     }
 }

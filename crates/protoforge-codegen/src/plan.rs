@@ -159,7 +159,7 @@ impl<'a> Ctx<'a> {
         let mut oneof_fields: HashMap<usize, usize> = HashMap::new();
         let mut variant_scopes: HashMap<usize, Scope> = HashMap::new();
         for (i, field) in message.field.iter().enumerate() {
-            let field_features = self.field_features(file, message, field, features);
+            let field_features = self.pool.field_features(file, message, field, features);
             let field_full = format!("{full_name}.{}", field.name());
             let real_oneof = field.oneof_index.filter(|_| !field.proto3_optional());
             let value =
@@ -334,53 +334,6 @@ impl<'a> Ctx<'a> {
                     && holder.is_some_and(|h| self.pool.needs_box(h, field.type_name()));
                 Ok(ValueKind::Message { ty, group, boxed })
             }
-        }
-    }
-
-    /// The resolved features of `field` inside a message with `scope` features, declared in
-    /// file `file`.
-    pub(crate) fn field_features(
-        &self,
-        file: usize,
-        message: &DescriptorProto,
-        field: &FieldDescriptorProto,
-        scope: Features,
-    ) -> Features {
-        let mut features = scope;
-        if let Some(index) = field.oneof_index {
-            let oneof = message.oneof_decl.get(index as usize);
-            features = features.overlay(
-                oneof
-                    .and_then(|o| o.options.as_ref())
-                    .and_then(|o| o.features.as_ref()),
-            );
-        }
-        features = self.declared_field_features(file, field, features);
-        if matches!(field.r#type(), Type::Message | Type::Group)
-            && features.presence == Presence::Implicit
-        {
-            features.presence = Presence::Explicit;
-        }
-        features
-    }
-
-    /// `features` with the field's own `features` laid over them and, in a proto2 or proto3
-    /// file, protoc's legacy inference for it.
-    pub(crate) fn declared_field_features(
-        &self,
-        file: usize,
-        field: &FieldDescriptorProto,
-        features: Features,
-    ) -> Features {
-        let features = features.overlay(field.options.as_ref().and_then(|o| o.features.as_ref()));
-        match self
-            .pool
-            .files
-            .get(file)
-            .and_then(|f| protoforge::__private::features::legacy_syntax(f))
-        {
-            Some(proto3) => features.infer_legacy(field, proto3),
-            None => features,
         }
     }
 

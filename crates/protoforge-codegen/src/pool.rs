@@ -156,6 +156,52 @@ impl<'a> Pool<'a> {
         Ok(pool)
     }
 
+    /// The resolved features of `field` inside a message with `scope` features, declared in
+    /// file `file`.
+    pub(crate) fn field_features(
+        &self,
+        file: usize,
+        message: &DescriptorProto,
+        field: &FieldDescriptorProto,
+        scope: Features,
+    ) -> Features {
+        let mut features = scope;
+        if let Some(index) = field.oneof_index {
+            let oneof = message.oneof_decl.get(index as usize);
+            features = features.overlay(
+                oneof
+                    .and_then(|o| o.options.as_ref())
+                    .and_then(|o| o.features.as_ref()),
+            );
+        }
+        features = self.declared_field_features(file, field, features);
+        if matches!(field.r#type(), Type::Message | Type::Group)
+            && features.presence == Presence::Implicit
+        {
+            features.presence = Presence::Explicit;
+        }
+        features
+    }
+
+    /// `features` with the field's own `features` laid over them and, in a proto2 or proto3
+    /// file, protoc's legacy inference for it.
+    pub(crate) fn declared_field_features(
+        &self,
+        file: usize,
+        field: &FieldDescriptorProto,
+        features: Features,
+    ) -> Features {
+        let features = features.overlay(field.options.as_ref().and_then(|o| o.features.as_ref()));
+        match self
+            .files
+            .get(file)
+            .and_then(|f| protoforge::__private::features::legacy_syntax(f))
+        {
+            Some(proto3) => features.infer_legacy(field, proto3),
+            None => features,
+        }
+    }
+
     /// Names the messages of a package scope (recursively with their nested types) and the
     /// package-level enums already inserted.
     fn add_scope(

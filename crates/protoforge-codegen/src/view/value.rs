@@ -11,7 +11,7 @@ use super::{Emitter, RESERVED_FIELDS};
 use crate::Error;
 use crate::config::path_matches;
 use crate::names::{Scope, camel, snake};
-use crate::pool::{Features, Kind, Presence};
+use crate::pool::{Features, Kind};
 
 /// How a sub-message appears in a view.
 #[derive(Clone)]
@@ -57,53 +57,6 @@ pub(super) struct FieldInfo<'d> {
 }
 
 impl Emitter<'_, '_> {
-    /// The resolved features of `field` in `message` (scope features `scope`), as the
-    /// message generator resolves them.
-    pub(super) fn field_features(
-        &self,
-        file: usize,
-        message: &DescriptorProto,
-        field: &FieldDescriptorProto,
-        scope: Features,
-    ) -> Features {
-        let mut features = scope;
-        if let Some(index) = field.oneof_index {
-            features = features.overlay(
-                message
-                    .oneof_decl
-                    .get(index as usize)
-                    .and_then(|o| o.options.as_ref())
-                    .and_then(|o| o.features.as_ref()),
-            );
-        }
-        features = self.declared_features(file, field, features);
-        if matches!(field.r#type(), Type::Message | Type::Group)
-            && features.presence == Presence::Implicit
-        {
-            features.presence = Presence::Explicit;
-        }
-        features
-    }
-
-    /// `features` with the field's own laid over them, and protoc's legacy inference.
-    pub(super) fn declared_features(
-        &self,
-        file: usize,
-        field: &FieldDescriptorProto,
-        features: Features,
-    ) -> Features {
-        let features = features.overlay(field.options.as_ref().and_then(|o| o.features.as_ref()));
-        match self
-            .pool
-            .files
-            .get(file)
-            .and_then(|f| protoforge::__private::features::legacy_syntax(f))
-        {
-            Some(proto3) => features.infer_legacy(field, proto3),
-            None => features,
-        }
-    }
-
     /// Classifies one value of `field`; `holder` is the message for singular fields (boxing
     /// and laziness follow recursion), `from` the module paths are relative to.
     pub(super) fn value(
@@ -291,7 +244,7 @@ impl Emitter<'_, '_> {
         let mut oneofs: Vec<(usize, String, Vec<FieldInfo<'d>>)> = Vec::new();
         let mut variant_scopes: Vec<(usize, Scope)> = Vec::new();
         for field in &message.field {
-            let features = self.field_features(file, message, field, scope);
+            let features = self.pool.field_features(file, message, field, scope);
             let field_full = format!("{full_name}.{}", field.name());
             match field.oneof_index.filter(|_| !field.proto3_optional()) {
                 Some(index) => {
@@ -335,7 +288,10 @@ impl Emitter<'_, '_> {
             for ext in extensions {
                 if ext.extendee() == full_name
                     && ext.r#type() == Type::String
-                    && self.declared_features(file, ext, scope).verify_utf8
+                    && self
+                        .pool
+                        .declared_field_features(file, ext, scope)
+                        .verify_utf8
                 {
                     out.push(ext.number() as u32);
                 }
