@@ -26,6 +26,7 @@ impl<'a> Ctx<'a> {
         let plan = self.message_plan(full_name)?;
         let rt = self.rt().clone();
         let name = ident(&plan.rust_name);
+        let rust_name = plan.rust_name.trim_start_matches("r#");
         let module = &plan.module;
         let nested_ident = ident(&plan.nested_module);
         let file = plan.file;
@@ -328,7 +329,7 @@ impl<'a> Ctx<'a> {
         Ok(quote! {
             #docs
             #deprecated
-            #[derive(Clone, PartialEq, Default, Debug)]
+            #[derive(Clone, PartialEq, Default)]
             #type_attrs
             #message_attrs
             #allow_deprecated
@@ -356,6 +357,13 @@ impl<'a> Ctx<'a> {
                 }
 
                 #check_initialized
+            }
+
+            #allow_deprecated
+            impl ::core::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    #rt::encoding::debug_message(self, #rust_name, f)
+                }
             }
 
             #extendable

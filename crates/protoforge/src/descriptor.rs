@@ -6,7 +6,7 @@
 
 /// The protocol compiler can output a FileDescriptorSet containing the .proto
 /// files it parses.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FileDescriptorSet {
     pub file: ::std::vec::Vec<FileDescriptorProto>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
@@ -44,6 +44,11 @@ impl crate::Message for FileDescriptorSet {
         ::core::result::Result::Ok(())
     }
 }
+impl ::core::fmt::Debug for FileDescriptorSet {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "FileDescriptorSet", f)
+    }
+}
 impl crate::Extendable for FileDescriptorSet {
     const FULL_NAME: &'static str = "google.protobuf.FileDescriptorSet";
     fn extension_fields(&self) -> &crate::UnknownFields {
@@ -58,7 +63,7 @@ impl crate::Name for FileDescriptorSet {
     const NAME: &'static str = "FileDescriptorSet";
 }
 /// Describes a complete .proto file.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FileDescriptorProto {
     /// file name, relative to root of source tree
     pub name: ::core::option::Option<::std::string::String>,
@@ -199,12 +204,17 @@ impl crate::Message for FileDescriptorProto {
         ::core::result::Result::Ok(())
     }
 }
+impl ::core::fmt::Debug for FileDescriptorProto {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "FileDescriptorProto", f)
+    }
+}
 impl crate::Name for FileDescriptorProto {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "FileDescriptorProto";
 }
 /// Describes a message type.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DescriptorProto {
     pub name: ::core::option::Option<::std::string::String>,
     pub field: ::std::vec::Vec<FieldDescriptorProto>,
@@ -316,6 +326,11 @@ impl crate::Message for DescriptorProto {
         ::core::result::Result::Ok(())
     }
 }
+impl ::core::fmt::Debug for DescriptorProto {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "DescriptorProto", f)
+    }
+}
 impl crate::Name for DescriptorProto {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "DescriptorProto";
@@ -323,7 +338,7 @@ impl crate::Name for DescriptorProto {
 /// Nested types of `google.protobuf.DescriptorProto`.
 pub mod descriptor_proto {
     /// The protobuf message `google.protobuf.DescriptorProto.ExtensionRange`.
-    #[derive(Clone, PartialEq, Default, Debug)]
+    #[derive(Clone, PartialEq, Default)]
     pub struct ExtensionRange {
         /// Inclusive.
         pub start: ::core::option::Option<i32>,
@@ -381,6 +396,11 @@ pub mod descriptor_proto {
             ::core::result::Result::Ok(())
         }
     }
+    impl ::core::fmt::Debug for ExtensionRange {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            crate::encoding::debug_message(self, "ExtensionRange", f)
+        }
+    }
     impl crate::Name for ExtensionRange {
         const PACKAGE: &'static str = "google.protobuf";
         const NAME: &'static str = "DescriptorProto.ExtensionRange";
@@ -388,7 +408,7 @@ pub mod descriptor_proto {
     /// Range of reserved tag numbers. Reserved tag numbers may not be used by
     /// fields or extension ranges in the same message. Reserved ranges may
     /// not overlap.
-    #[derive(Clone, PartialEq, Default, Debug)]
+    #[derive(Clone, PartialEq, Default)]
     pub struct ReservedRange {
         /// Inclusive.
         pub start: ::core::option::Option<i32>,
@@ -427,13 +447,18 @@ pub mod descriptor_proto {
             }
         }
     }
+    impl ::core::fmt::Debug for ReservedRange {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            crate::encoding::debug_message(self, "ReservedRange", f)
+        }
+    }
     impl crate::Name for ReservedRange {
         const PACKAGE: &'static str = "google.protobuf";
         const NAME: &'static str = "DescriptorProto.ReservedRange";
     }
 }
 /// The protobuf message `google.protobuf.ExtensionRangeOptions`.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ExtensionRangeOptions {
     /// The parser stores options it doesn't recognize here. See above.
     pub uninterpreted_option: ::std::vec::Vec<UninterpretedOption>,
@@ -494,6 +519,11 @@ impl crate::Message for ExtensionRangeOptions {
         ::core::result::Result::Ok(())
     }
 }
+impl ::core::fmt::Debug for ExtensionRangeOptions {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "ExtensionRangeOptions", f)
+    }
+}
 impl crate::Extendable for ExtensionRangeOptions {
     const FULL_NAME: &'static str = "google.protobuf.ExtensionRangeOptions";
     fn extension_fields(&self) -> &crate::UnknownFields {
@@ -510,7 +540,7 @@ impl crate::Name for ExtensionRangeOptions {
 /// Nested types of `google.protobuf.ExtensionRangeOptions`.
 pub mod extension_range_options {
     /// The protobuf message `google.protobuf.ExtensionRangeOptions.Declaration`.
-    #[derive(Clone, PartialEq, Default, Debug)]
+    #[derive(Clone, PartialEq, Default)]
     pub struct Declaration {
         /// The extension number declared within the extension range.
         pub number: ::core::option::Option<i32>,
@@ -582,6 +612,11 @@ pub mod extension_range_options {
             }
         }
     }
+    impl ::core::fmt::Debug for Declaration {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            crate::encoding::debug_message(self, "Declaration", f)
+        }
+    }
     impl crate::Name for Declaration {
         const PACKAGE: &'static str = "google.protobuf";
         const NAME: &'static str = "ExtensionRangeOptions.Declaration";
@@ -636,7 +671,7 @@ pub mod extension_range_options {
     impl crate::Enumeration for VerificationState {}
 }
 /// Describes a field within a message.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FieldDescriptorProto {
     pub name: ::core::option::Option<::std::string::String>,
     pub number: ::core::option::Option<i32>,
@@ -787,6 +822,11 @@ impl crate::Message for FieldDescriptorProto {
                 .map_err(|error| error.push(NAME, "options"))?;
         }
         ::core::result::Result::Ok(())
+    }
+}
+impl ::core::fmt::Debug for FieldDescriptorProto {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "FieldDescriptorProto", f)
     }
 }
 impl crate::Name for FieldDescriptorProto {
@@ -987,7 +1027,7 @@ pub mod field_descriptor_proto {
     impl crate::Enumeration for Label {}
 }
 /// Describes a oneof.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct OneofDescriptorProto {
     pub name: ::core::option::Option<::std::string::String>,
     pub options: ::core::option::Option<OneofOptions>,
@@ -1033,12 +1073,17 @@ impl crate::Message for OneofDescriptorProto {
         ::core::result::Result::Ok(())
     }
 }
+impl ::core::fmt::Debug for OneofDescriptorProto {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "OneofDescriptorProto", f)
+    }
+}
 impl crate::Name for OneofDescriptorProto {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "OneofDescriptorProto";
 }
 /// Describes an enum type.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct EnumDescriptorProto {
     pub name: ::core::option::Option<::std::string::String>,
     pub value: ::std::vec::Vec<EnumValueDescriptorProto>,
@@ -1116,6 +1161,11 @@ impl crate::Message for EnumDescriptorProto {
         ::core::result::Result::Ok(())
     }
 }
+impl ::core::fmt::Debug for EnumDescriptorProto {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "EnumDescriptorProto", f)
+    }
+}
 impl crate::Name for EnumDescriptorProto {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "EnumDescriptorProto";
@@ -1128,7 +1178,7 @@ pub mod enum_descriptor_proto {
     /// Note that this is distinct from DescriptorProto.ReservedRange in that it
     /// is inclusive such that it can appropriately represent the entire int32
     /// domain.
-    #[derive(Clone, PartialEq, Default, Debug)]
+    #[derive(Clone, PartialEq, Default)]
     pub struct EnumReservedRange {
         /// Inclusive.
         pub start: ::core::option::Option<i32>,
@@ -1167,13 +1217,18 @@ pub mod enum_descriptor_proto {
             }
         }
     }
+    impl ::core::fmt::Debug for EnumReservedRange {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            crate::encoding::debug_message(self, "EnumReservedRange", f)
+        }
+    }
     impl crate::Name for EnumReservedRange {
         const PACKAGE: &'static str = "google.protobuf";
         const NAME: &'static str = "EnumDescriptorProto.EnumReservedRange";
     }
 }
 /// Describes a value within an enum.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct EnumValueDescriptorProto {
     pub name: ::core::option::Option<::std::string::String>,
     pub number: ::core::option::Option<i32>,
@@ -1227,12 +1282,17 @@ impl crate::Message for EnumValueDescriptorProto {
         ::core::result::Result::Ok(())
     }
 }
+impl ::core::fmt::Debug for EnumValueDescriptorProto {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "EnumValueDescriptorProto", f)
+    }
+}
 impl crate::Name for EnumValueDescriptorProto {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "EnumValueDescriptorProto";
 }
 /// Describes a service.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ServiceDescriptorProto {
     pub name: ::core::option::Option<::std::string::String>,
     pub method: ::std::vec::Vec<MethodDescriptorProto>,
@@ -1285,12 +1345,17 @@ impl crate::Message for ServiceDescriptorProto {
         ::core::result::Result::Ok(())
     }
 }
+impl ::core::fmt::Debug for ServiceDescriptorProto {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "ServiceDescriptorProto", f)
+    }
+}
 impl crate::Name for ServiceDescriptorProto {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "ServiceDescriptorProto";
 }
 /// Describes a method of a service.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct MethodDescriptorProto {
     pub name: ::core::option::Option<::std::string::String>,
     /// Input and output type names.  These are resolved in the same way as
@@ -1369,12 +1434,17 @@ impl crate::Message for MethodDescriptorProto {
         ::core::result::Result::Ok(())
     }
 }
+impl ::core::fmt::Debug for MethodDescriptorProto {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "MethodDescriptorProto", f)
+    }
+}
 impl crate::Name for MethodDescriptorProto {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "MethodDescriptorProto";
 }
 /// The protobuf message `google.protobuf.FileOptions`.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 #[allow(deprecated)]
 pub struct FileOptions {
     /// Sets the Java package where classes generated from this .proto will be
@@ -1671,6 +1741,12 @@ impl crate::Message for FileOptions {
     }
 }
 #[allow(deprecated)]
+impl ::core::fmt::Debug for FileOptions {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "FileOptions", f)
+    }
+}
+#[allow(deprecated)]
 impl crate::Extendable for FileOptions {
     const FULL_NAME: &'static str = "google.protobuf.FileOptions";
     fn extension_fields(&self) -> &crate::UnknownFields {
@@ -1744,7 +1820,7 @@ pub mod file_options {
     impl crate::Enumeration for OptimizeMode {}
 }
 /// The protobuf message `google.protobuf.MessageOptions`.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 #[allow(deprecated)]
 pub struct MessageOptions {
     /// Set true to use the old proto1 MessageSet wire format for extensions.
@@ -1898,6 +1974,12 @@ impl crate::Message for MessageOptions {
     }
 }
 #[allow(deprecated)]
+impl ::core::fmt::Debug for MessageOptions {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "MessageOptions", f)
+    }
+}
+#[allow(deprecated)]
 impl crate::Extendable for MessageOptions {
     const FULL_NAME: &'static str = "google.protobuf.MessageOptions";
     fn extension_fields(&self) -> &crate::UnknownFields {
@@ -1913,7 +1995,7 @@ impl crate::Name for MessageOptions {
     const NAME: &'static str = "MessageOptions";
 }
 /// The protobuf message `google.protobuf.FieldOptions`.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 #[allow(deprecated)]
 pub struct FieldOptions {
     /// NOTE: ctype is deprecated. Use `features.(pb.cpp).string_type` instead.
@@ -2096,6 +2178,12 @@ impl crate::Message for FieldOptions {
     }
 }
 #[allow(deprecated)]
+impl ::core::fmt::Debug for FieldOptions {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "FieldOptions", f)
+    }
+}
+#[allow(deprecated)]
 impl crate::Extendable for FieldOptions {
     const FULL_NAME: &'static str = "google.protobuf.FieldOptions";
     fn extension_fields(&self) -> &crate::UnknownFields {
@@ -2113,7 +2201,7 @@ impl crate::Name for FieldOptions {
 /// Nested types of `google.protobuf.FieldOptions`.
 pub mod field_options {
     /// The protobuf message `google.protobuf.FieldOptions.EditionDefault`.
-    #[derive(Clone, PartialEq, Default, Debug)]
+    #[derive(Clone, PartialEq, Default)]
     pub struct EditionDefault {
         pub edition: ::core::option::Option<super::Edition>,
         /// Textproto value.
@@ -2150,12 +2238,17 @@ pub mod field_options {
             }
         }
     }
+    impl ::core::fmt::Debug for EditionDefault {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            crate::encoding::debug_message(self, "EditionDefault", f)
+        }
+    }
     impl crate::Name for EditionDefault {
         const PACKAGE: &'static str = "google.protobuf";
         const NAME: &'static str = "FieldOptions.EditionDefault";
     }
     /// Information about the support window of a feature.
-    #[derive(Clone, PartialEq, Default, Debug)]
+    #[derive(Clone, PartialEq, Default)]
     pub struct FeatureSupport {
         /// The edition that this feature was first available in.  In editions
         /// earlier than this one, the default assigned to EDITION_LEGACY will be
@@ -2249,6 +2342,11 @@ pub mod field_options {
                 }
                 _ => field.unknown(&mut self.unknown_fields),
             }
+        }
+    }
+    impl ::core::fmt::Debug for FeatureSupport {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            crate::encoding::debug_message(self, "FeatureSupport", f)
         }
     }
     impl crate::Name for FeatureSupport {
@@ -2531,7 +2629,7 @@ pub mod field_options {
     impl crate::Enumeration for OptionTargetType {}
 }
 /// The protobuf message `google.protobuf.OneofOptions`.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct OneofOptions {
     /// Any features defined in the specific edition.
     /// WARNING: This field should only be used by protobuf plugins or special
@@ -2577,6 +2675,11 @@ impl crate::Message for OneofOptions {
         ::core::result::Result::Ok(())
     }
 }
+impl ::core::fmt::Debug for OneofOptions {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "OneofOptions", f)
+    }
+}
 impl crate::Extendable for OneofOptions {
     const FULL_NAME: &'static str = "google.protobuf.OneofOptions";
     fn extension_fields(&self) -> &crate::UnknownFields {
@@ -2591,7 +2694,7 @@ impl crate::Name for OneofOptions {
     const NAME: &'static str = "OneofOptions";
 }
 /// The protobuf message `google.protobuf.EnumOptions`.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 #[allow(deprecated)]
 pub struct EnumOptions {
     /// Set this option to true to allow mapping different tag names to the same
@@ -2682,6 +2785,12 @@ impl crate::Message for EnumOptions {
     }
 }
 #[allow(deprecated)]
+impl ::core::fmt::Debug for EnumOptions {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "EnumOptions", f)
+    }
+}
+#[allow(deprecated)]
 impl crate::Extendable for EnumOptions {
     const FULL_NAME: &'static str = "google.protobuf.EnumOptions";
     fn extension_fields(&self) -> &crate::UnknownFields {
@@ -2697,7 +2806,7 @@ impl crate::Name for EnumOptions {
     const NAME: &'static str = "EnumOptions";
 }
 /// The protobuf message `google.protobuf.EnumValueOptions`.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct EnumValueOptions {
     /// Is this enum value deprecated?
     /// Depending on the target platform, this can emit Deprecated annotations
@@ -2770,6 +2879,11 @@ impl crate::Message for EnumValueOptions {
         ::core::result::Result::Ok(())
     }
 }
+impl ::core::fmt::Debug for EnumValueOptions {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "EnumValueOptions", f)
+    }
+}
 impl crate::Extendable for EnumValueOptions {
     const FULL_NAME: &'static str = "google.protobuf.EnumValueOptions";
     fn extension_fields(&self) -> &crate::UnknownFields {
@@ -2784,7 +2898,7 @@ impl crate::Name for EnumValueOptions {
     const NAME: &'static str = "EnumValueOptions";
 }
 /// The protobuf message `google.protobuf.ServiceOptions`.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ServiceOptions {
     /// Any features defined in the specific edition.
     /// WARNING: This field should only be used by protobuf plugins or special
@@ -2843,6 +2957,11 @@ impl crate::Message for ServiceOptions {
         ::core::result::Result::Ok(())
     }
 }
+impl ::core::fmt::Debug for ServiceOptions {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "ServiceOptions", f)
+    }
+}
 impl crate::Extendable for ServiceOptions {
     const FULL_NAME: &'static str = "google.protobuf.ServiceOptions";
     fn extension_fields(&self) -> &crate::UnknownFields {
@@ -2857,7 +2976,7 @@ impl crate::Name for ServiceOptions {
     const NAME: &'static str = "ServiceOptions";
 }
 /// The protobuf message `google.protobuf.MethodOptions`.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct MethodOptions {
     /// Is this method deprecated?
     /// Depending on the target platform, this can emit Deprecated annotations
@@ -2924,6 +3043,11 @@ impl crate::Message for MethodOptions {
                 .map_err(|error| error.push(NAME, "uninterpreted_option"))?;
         }
         ::core::result::Result::Ok(())
+    }
+}
+impl ::core::fmt::Debug for MethodOptions {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "MethodOptions", f)
     }
 }
 impl crate::Extendable for MethodOptions {
@@ -3005,7 +3129,7 @@ pub mod method_options {
 /// options protos in descriptor objects (e.g. returned by Descriptor::options(),
 /// or produced by Descriptor::CopyTo()) will never have UninterpretedOptions
 /// in them.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UninterpretedOption {
     pub name: ::std::vec::Vec<uninterpreted_option::NamePart>,
     /// The value of the uninterpreted option, in whatever type the tokenizer
@@ -3101,6 +3225,11 @@ impl crate::Message for UninterpretedOption {
         ::core::result::Result::Ok(())
     }
 }
+impl ::core::fmt::Debug for UninterpretedOption {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "UninterpretedOption", f)
+    }
+}
 impl crate::Name for UninterpretedOption {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "UninterpretedOption";
@@ -3112,7 +3241,7 @@ pub mod uninterpreted_option {
     /// extension (denoted with parentheses in options specs in .proto files).
     /// E.g.,{ \["foo", false\], \["bar.baz", true\], \["moo", false\] } represents
     /// "foo.(bar.baz).moo".
-    #[derive(Clone, PartialEq, Default, Debug)]
+    #[derive(Clone, PartialEq, Default)]
     pub struct NamePart {
         pub name_part: ::core::option::Option<::std::string::String>,
         pub is_extension: ::core::option::Option<bool>,
@@ -3174,6 +3303,11 @@ pub mod uninterpreted_option {
             ::core::result::Result::Ok(())
         }
     }
+    impl ::core::fmt::Debug for NamePart {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            crate::encoding::debug_message(self, "NamePart", f)
+        }
+    }
     impl crate::Name for NamePart {
         const PACKAGE: &'static str = "google.protobuf";
         const NAME: &'static str = "UninterpretedOption.NamePart";
@@ -3185,7 +3319,7 @@ pub mod uninterpreted_option {
 /// readability, but leave us very open to this scenario.  A future feature will
 /// be designed and implemented to handle this, hopefully before we ever hit a
 /// conflict here.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FeatureSet {
     pub field_presence: ::core::option::Option<feature_set::FieldPresence>,
     pub enum_type: ::core::option::Option<feature_set::EnumType>,
@@ -3287,6 +3421,11 @@ impl crate::Message for FeatureSet {
         }
     }
 }
+impl ::core::fmt::Debug for FeatureSet {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "FeatureSet", f)
+    }
+}
 impl crate::Extendable for FeatureSet {
     const FULL_NAME: &'static str = "google.protobuf.FeatureSet";
     fn extension_fields(&self) -> &crate::UnknownFields {
@@ -3303,7 +3442,7 @@ impl crate::Name for FeatureSet {
 /// Nested types of `google.protobuf.FeatureSet`.
 pub mod feature_set {
     /// The protobuf message `google.protobuf.FeatureSet.VisibilityFeature`.
-    #[derive(Clone, PartialEq, Default, Debug)]
+    #[derive(Clone, PartialEq, Default)]
     pub struct VisibilityFeature {
         /// Fields this message does not know (and extensions), re-emitted on encode.
         pub unknown_fields: crate::UnknownFields,
@@ -3317,6 +3456,11 @@ pub mod feature_set {
             field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
         ) -> ::core::result::Result<(), crate::DecodeError> {
             field.unknown(&mut self.unknown_fields)
+        }
+    }
+    impl ::core::fmt::Debug for VisibilityFeature {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            crate::encoding::debug_message(self, "VisibilityFeature", f)
         }
     }
     impl crate::Name for VisibilityFeature {
@@ -3787,7 +3931,7 @@ pub mod feature_set {
 /// messages are generated from FeatureSet extensions and can be used to seed
 /// feature resolution. The resolution with this object becomes a simple search
 /// for the closest matching edition, followed by proto merges.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FeatureSetDefaults {
     pub defaults: ::std::vec::Vec<feature_set_defaults::FeatureSetEditionDefault>,
     /// The minimum supported edition (inclusive) when this was constructed.
@@ -3830,6 +3974,11 @@ impl crate::Message for FeatureSetDefaults {
         }
     }
 }
+impl ::core::fmt::Debug for FeatureSetDefaults {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "FeatureSetDefaults", f)
+    }
+}
 impl crate::Name for FeatureSetDefaults {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "FeatureSetDefaults";
@@ -3840,7 +3989,7 @@ pub mod feature_set_defaults {
     /// defaults. Not all editions may be contained here.  For a given edition,
     /// the defaults at the closest matching edition ordered at or before it should
     /// be used.  This field must be in strict ascending order by edition.
-    #[derive(Clone, PartialEq, Default, Debug)]
+    #[derive(Clone, PartialEq, Default)]
     pub struct FeatureSetEditionDefault {
         pub edition: ::core::option::Option<super::Edition>,
         /// Defaults of features that can be overridden in this edition.
@@ -3877,6 +4026,11 @@ pub mod feature_set_defaults {
             }
         }
     }
+    impl ::core::fmt::Debug for FeatureSetEditionDefault {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            crate::encoding::debug_message(self, "FeatureSetEditionDefault", f)
+        }
+    }
     impl crate::Name for FeatureSetEditionDefault {
         const PACKAGE: &'static str = "google.protobuf";
         const NAME: &'static str = "FeatureSetDefaults.FeatureSetEditionDefault";
@@ -3884,7 +4038,7 @@ pub mod feature_set_defaults {
 }
 /// Encapsulates information about the original source file from which a
 /// FileDescriptorProto was generated.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SourceCodeInfo {
     /// A Location identifies a piece of source code in a .proto file which
     /// corresponds to a particular definition.  This information is intended
@@ -3950,6 +4104,11 @@ impl crate::Message for SourceCodeInfo {
         }
     }
 }
+impl ::core::fmt::Debug for SourceCodeInfo {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "SourceCodeInfo", f)
+    }
+}
 impl crate::Extendable for SourceCodeInfo {
     const FULL_NAME: &'static str = "google.protobuf.SourceCodeInfo";
     fn extension_fields(&self) -> &crate::UnknownFields {
@@ -3966,7 +4125,7 @@ impl crate::Name for SourceCodeInfo {
 /// Nested types of `google.protobuf.SourceCodeInfo`.
 pub mod source_code_info {
     /// The protobuf message `google.protobuf.SourceCodeInfo.Location`.
-    #[derive(Clone, PartialEq, Default, Debug)]
+    #[derive(Clone, PartialEq, Default)]
     pub struct Location {
         /// Identifies which part of the FileDescriptorProto was defined at this
         /// location.
@@ -4106,6 +4265,11 @@ pub mod source_code_info {
             }
         }
     }
+    impl ::core::fmt::Debug for Location {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            crate::encoding::debug_message(self, "Location", f)
+        }
+    }
     impl crate::Name for Location {
         const PACKAGE: &'static str = "google.protobuf";
         const NAME: &'static str = "SourceCodeInfo.Location";
@@ -4114,7 +4278,7 @@ pub mod source_code_info {
 /// Describes the relationship between generated code and its original source
 /// file. A GeneratedCodeInfo message is associated with only one generated
 /// source file, but may contain references to different source .proto files.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GeneratedCodeInfo {
     /// An Annotation connects some span of text in generated code to an element
     /// of its generating .proto file.
@@ -4138,6 +4302,11 @@ impl crate::Message for GeneratedCodeInfo {
         }
     }
 }
+impl ::core::fmt::Debug for GeneratedCodeInfo {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "GeneratedCodeInfo", f)
+    }
+}
 impl crate::Name for GeneratedCodeInfo {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "GeneratedCodeInfo";
@@ -4145,7 +4314,7 @@ impl crate::Name for GeneratedCodeInfo {
 /// Nested types of `google.protobuf.GeneratedCodeInfo`.
 pub mod generated_code_info {
     /// The protobuf message `google.protobuf.GeneratedCodeInfo.Annotation`.
-    #[derive(Clone, PartialEq, Default, Debug)]
+    #[derive(Clone, PartialEq, Default)]
     pub struct Annotation {
         /// Identifies the element in the original source .proto file. This field
         /// is formatted the same as SourceCodeInfo.Location.path.
@@ -4211,6 +4380,11 @@ pub mod generated_code_info {
                 5 => field.closed_enum(&mut self.semantic, &mut self.unknown_fields),
                 _ => field.unknown(&mut self.unknown_fields),
             }
+        }
+    }
+    impl ::core::fmt::Debug for Annotation {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            crate::encoding::debug_message(self, "Annotation", f)
         }
     }
     impl crate::Name for Annotation {

@@ -41,6 +41,7 @@
 
 pub mod codec;
 mod codec_trait;
+mod debug;
 mod input;
 pub mod map;
 mod merge;
@@ -50,6 +51,7 @@ mod wire;
 
 pub use crate::sizes::SizeCache;
 pub use codec_trait::Codec;
+pub use debug::debug_message;
 pub use input::FieldInput;
 pub use merge::{merge_group_body, merge_until};
 pub use visit::{Encoder, Sizer, Visitor};

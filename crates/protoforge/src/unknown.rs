@@ -300,8 +300,8 @@ impl core::hash::Hash for UnknownFields {
     }
 }
 
-// The debug form is the list of fields, so a message's derived `Debug` shows
-// `unknown_fields: []` when it has none.
+// The debug form is the list of fields; a generated message's `Debug` leaves the field out
+// when the list is empty.
 impl core::fmt::Debug for UnknownFields {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_list().entries(self.as_slice()).finish()

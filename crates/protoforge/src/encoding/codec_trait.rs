@@ -16,7 +16,7 @@ use crate::error::{DecodeError, DecodeErrorKind};
 /// repetition.
 pub trait Codec {
     /// The Rust type a field of this type is stored as.
-    type Value: Default;
+    type Value: Default + core::fmt::Debug;
     /// The wire type of one (unpacked) value.
     const WIRE_TYPE: WireType;
     /// Whether repeated fields of this type may be packed.

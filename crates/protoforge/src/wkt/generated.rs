@@ -35,7 +35,7 @@
 /// whose name is the type URL in brackets. For example, an `Any` containing a
 /// `foo.Bar` message may be written `[type.googleapis.com/foo.Bar] { a: 2 }`.
 #[allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Any {
     /// Identifies the type of the serialized Protobuf message with a URI reference
     /// consisting of a prefix ending in a slash and the fully-qualified type name.
@@ -92,6 +92,11 @@ impl crate::Message for Any {
         }
     }
 }
+impl ::core::fmt::Debug for Any {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "Any", f)
+    }
+}
 impl crate::Name for Any {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "Any";
@@ -110,7 +115,7 @@ impl crate::Name for Any {
 /// strongly discouraged. This message does not reliability preserve all
 /// information necessary to model the schema and preserve semantics. Instead
 /// make use of FileDescriptorSet which preserves the necessary information.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Api {
     /// The fully qualified name of this interface, including package name
     /// followed by the interface's simple name.
@@ -183,6 +188,11 @@ impl crate::Message for Api {
         }
     }
 }
+impl ::core::fmt::Debug for Api {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "Api", f)
+    }
+}
 impl crate::Name for Api {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "Api";
@@ -193,7 +203,7 @@ impl crate::Name for Api {
 /// strongly discouraged. This message does not reliability preserve all
 /// information necessary to model the schema and preserve semantics. Instead
 /// make use of FileDescriptorSet which preserves the necessary information.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 #[allow(deprecated)]
 pub struct Method {
     /// The simple name of this method.
@@ -254,6 +264,12 @@ impl crate::Message for Method {
             8 => field.merge::<codec::String>(&mut self.edition),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+}
+#[allow(deprecated)]
+impl ::core::fmt::Debug for Method {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "Method", f)
     }
 }
 #[allow(deprecated)]
@@ -350,7 +366,7 @@ impl crate::Name for Method {
 /// }
 /// ```
 #[allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Mixin {
     /// The fully qualified name of the interface which is included.
     pub name: ::std::string::String,
@@ -378,6 +394,11 @@ impl crate::Message for Mixin {
             2 => field.merge::<codec::String>(&mut self.root),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+}
+impl ::core::fmt::Debug for Mixin {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "Mixin", f)
     }
 }
 impl crate::Name for Mixin {
@@ -448,7 +469,7 @@ impl crate::Name for Mixin {
 /// encoded in JSON format as "3s", while 3 seconds and 1 nanosecond should
 /// be expressed in JSON format as "3.000000001s", and 3 seconds and 1
 /// microsecond should be expressed in JSON format as "3.000001s".
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Duration {
     /// Signed seconds of the span of time. Must be from -315,576,000,000
     /// to +315,576,000,000 inclusive. Note: these bounds are computed from:
@@ -484,6 +505,11 @@ impl crate::Message for Duration {
         }
     }
 }
+impl ::core::fmt::Debug for Duration {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "Duration", f)
+    }
+}
 impl crate::Name for Duration {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "Duration";
@@ -497,7 +523,7 @@ impl crate::Name for Duration {
 ///   rpc Bar(google.protobuf.Empty) returns (google.protobuf.Empty);
 /// }
 /// ```
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Empty {
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
@@ -511,6 +537,11 @@ impl crate::Message for Empty {
         field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
         field.unknown(&mut self.unknown_fields)
+    }
+}
+impl ::core::fmt::Debug for Empty {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "Empty", f)
     }
 }
 impl crate::Name for Empty {
@@ -739,7 +770,7 @@ impl crate::Name for Empty {
 /// request should verify the included field paths, and return an
 /// `INVALID_ARGUMENT` error if any path is unmappable.
 #[allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FieldMask {
     /// The set of field mask paths.
     pub paths: ::std::vec::Vec<::std::string::String>,
@@ -764,13 +795,18 @@ impl crate::Message for FieldMask {
         }
     }
 }
+impl ::core::fmt::Debug for FieldMask {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "FieldMask", f)
+    }
+}
 impl crate::Name for FieldMask {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "FieldMask";
 }
 /// `SourceContext` represents information about the source of a
 /// protobuf element, like the file in which it is defined.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SourceContext {
     /// The path-qualified name of the .proto file that contained the associated
     /// protobuf element.  For example: `"google/protobuf/source_context.proto"`.
@@ -796,6 +832,11 @@ impl crate::Message for SourceContext {
         }
     }
 }
+impl ::core::fmt::Debug for SourceContext {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "SourceContext", f)
+    }
+}
 impl crate::Name for SourceContext {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "SourceContext";
@@ -813,7 +854,7 @@ impl crate::Name for SourceContext {
 ///
 /// If you do not intend to parse arbitrary JSON into your message, a custom
 /// typed message should be preferred instead of using this type.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Struct {
     /// Unordered map of dynamically typed values.
     pub fields: ::std::collections::HashMap<::std::string::String, Value>,
@@ -838,6 +879,11 @@ impl crate::Message for Struct {
         }
     }
 }
+impl ::core::fmt::Debug for Struct {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "Struct", f)
+    }
+}
 impl crate::Name for Struct {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "Struct";
@@ -848,7 +894,7 @@ impl crate::Name for Struct {
 /// null, a number, a string, a boolean, a recursive struct value, or a
 /// list of values. A producer of value is expected to set one of these
 /// variants. Absence of any variant is an invalid state.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Value {
     /// The kind of value.
     pub kind: ::core::option::Option<value::Kind>,
@@ -913,6 +959,11 @@ impl crate::Message for Value {
         }
     }
 }
+impl ::core::fmt::Debug for Value {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "Value", f)
+    }
+}
 impl crate::Name for Value {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "Value";
@@ -941,7 +992,7 @@ pub mod value {
     }
 }
 /// Represents a JSON array.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ListValue {
     /// Repeated field of dynamically typed values.
     pub values: ::std::vec::Vec<Value>,
@@ -962,6 +1013,11 @@ impl crate::Message for ListValue {
             1 => field.messages(&mut self.values),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+}
+impl ::core::fmt::Debug for ListValue {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "ListValue", f)
     }
 }
 impl crate::Name for ListValue {
@@ -1118,7 +1174,7 @@ impl crate::Enumeration for NullValue {}
 /// the Joda Time's \[`ISODateTimeFormat.dateTime()`\](
 /// <http://joda-time.sourceforge.net/apidocs/org/joda/time/format/ISODateTimeFormat.html#dateTime()>
 /// ) to obtain a formatter capable of generating timestamps in this format.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Timestamp {
     /// Represents seconds of UTC time since Unix epoch 1970-01-01T00:00:00Z. Must
     /// be between -62135596800 and 253402300799 inclusive (which corresponds to
@@ -1153,6 +1209,11 @@ impl crate::Message for Timestamp {
         }
     }
 }
+impl ::core::fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "Timestamp", f)
+    }
+}
 impl crate::Name for Timestamp {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "Timestamp";
@@ -1163,7 +1224,7 @@ impl crate::Name for Timestamp {
 /// discouraged. This message does not reliability preserve all information
 /// necessary to model the schema and preserve semantics. Instead make use of
 /// FileDescriptorSet which preserves the necessary information.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Type {
     /// The fully qualified message name.
     pub name: ::std::string::String,
@@ -1212,6 +1273,11 @@ impl crate::Message for Type {
         }
     }
 }
+impl ::core::fmt::Debug for Type {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "Type", f)
+    }
+}
 impl crate::Name for Type {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "Type";
@@ -1222,7 +1288,7 @@ impl crate::Name for Type {
 /// strongly discouraged. This message does not reliability preserve all
 /// information necessary to model the schema and preserve semantics. Instead
 /// make use of FileDescriptorSet which preserves the necessary information.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Field {
     /// The field type.
     pub kind: crate::EnumValue<field::Kind>,
@@ -1283,6 +1349,11 @@ impl crate::Message for Field {
             11 => field.merge::<codec::String>(&mut self.default_value),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+}
+impl ::core::fmt::Debug for Field {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "Field", f)
     }
 }
 impl crate::Name for Field {
@@ -1489,7 +1560,7 @@ pub mod field {
 /// strongly discouraged. This message does not reliability preserve all
 /// information necessary to model the schema and preserve semantics. Instead
 /// make use of FileDescriptorSet which preserves the necessary information.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Enum {
     /// Enum type name.
     pub name: ::std::string::String,
@@ -1534,6 +1605,11 @@ impl crate::Message for Enum {
         }
     }
 }
+impl ::core::fmt::Debug for Enum {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "Enum", f)
+    }
+}
 impl crate::Name for Enum {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "Enum";
@@ -1544,7 +1620,7 @@ impl crate::Name for Enum {
 /// strongly discouraged. This message does not reliability preserve all
 /// information necessary to model the schema and preserve semantics. Instead
 /// make use of FileDescriptorSet which preserves the necessary information.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct EnumValue {
     /// Enum value name.
     pub name: ::std::string::String,
@@ -1577,6 +1653,11 @@ impl crate::Message for EnumValue {
         }
     }
 }
+impl ::core::fmt::Debug for EnumValue {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "EnumValue", f)
+    }
+}
 impl crate::Name for EnumValue {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "EnumValue";
@@ -1587,7 +1668,7 @@ impl crate::Name for EnumValue {
 /// New usages of this message as an alternative to FileOptions, MessageOptions,
 /// FieldOptions, EnumOptions, EnumValueOptions, ServiceOptions, or MethodOptions
 /// are strongly discouraged.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Option {
     /// The option's name. For protobuf built-in options (options defined in
     /// descriptor.proto), this is the short name. For example, `"map_entry"`.
@@ -1620,6 +1701,11 @@ impl crate::Message for Option {
             2 => field.optional_message(&mut self.value),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+}
+impl ::core::fmt::Debug for Option {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "Option", f)
     }
 }
 impl crate::Name for Option {
@@ -1683,7 +1769,7 @@ impl crate::Enumeration for Syntax {}
 ///
 /// Not recommended for use in new APIs, but still useful for legacy APIs and
 /// has no plan to be removed.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DoubleValue {
     /// The double value.
     pub value: f64,
@@ -1708,6 +1794,11 @@ impl crate::Message for DoubleValue {
         }
     }
 }
+impl ::core::fmt::Debug for DoubleValue {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "DoubleValue", f)
+    }
+}
 impl crate::Name for DoubleValue {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "DoubleValue";
@@ -1718,7 +1809,7 @@ impl crate::Name for DoubleValue {
 ///
 /// Not recommended for use in new APIs, but still useful for legacy APIs and
 /// has no plan to be removed.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FloatValue {
     /// The float value.
     pub value: f32,
@@ -1743,6 +1834,11 @@ impl crate::Message for FloatValue {
         }
     }
 }
+impl ::core::fmt::Debug for FloatValue {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "FloatValue", f)
+    }
+}
 impl crate::Name for FloatValue {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "FloatValue";
@@ -1753,7 +1849,7 @@ impl crate::Name for FloatValue {
 ///
 /// Not recommended for use in new APIs, but still useful for legacy APIs and
 /// has no plan to be removed.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Int64Value {
     /// The int64 value.
     pub value: i64,
@@ -1778,6 +1874,11 @@ impl crate::Message for Int64Value {
         }
     }
 }
+impl ::core::fmt::Debug for Int64Value {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "Int64Value", f)
+    }
+}
 impl crate::Name for Int64Value {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "Int64Value";
@@ -1788,7 +1889,7 @@ impl crate::Name for Int64Value {
 ///
 /// Not recommended for use in new APIs, but still useful for legacy APIs and
 /// has no plan to be removed.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UInt64Value {
     /// The uint64 value.
     pub value: u64,
@@ -1813,6 +1914,11 @@ impl crate::Message for UInt64Value {
         }
     }
 }
+impl ::core::fmt::Debug for UInt64Value {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "UInt64Value", f)
+    }
+}
 impl crate::Name for UInt64Value {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "UInt64Value";
@@ -1823,7 +1929,7 @@ impl crate::Name for UInt64Value {
 ///
 /// Not recommended for use in new APIs, but still useful for legacy APIs and
 /// has no plan to be removed.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Int32Value {
     /// The int32 value.
     pub value: i32,
@@ -1848,6 +1954,11 @@ impl crate::Message for Int32Value {
         }
     }
 }
+impl ::core::fmt::Debug for Int32Value {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "Int32Value", f)
+    }
+}
 impl crate::Name for Int32Value {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "Int32Value";
@@ -1858,7 +1969,7 @@ impl crate::Name for Int32Value {
 ///
 /// Not recommended for use in new APIs, but still useful for legacy APIs and
 /// has no plan to be removed.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UInt32Value {
     /// The uint32 value.
     pub value: u32,
@@ -1883,6 +1994,11 @@ impl crate::Message for UInt32Value {
         }
     }
 }
+impl ::core::fmt::Debug for UInt32Value {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "UInt32Value", f)
+    }
+}
 impl crate::Name for UInt32Value {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "UInt32Value";
@@ -1893,7 +2009,7 @@ impl crate::Name for UInt32Value {
 ///
 /// Not recommended for use in new APIs, but still useful for legacy APIs and
 /// has no plan to be removed.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct BoolValue {
     /// The bool value.
     pub value: bool,
@@ -1918,6 +2034,11 @@ impl crate::Message for BoolValue {
         }
     }
 }
+impl ::core::fmt::Debug for BoolValue {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "BoolValue", f)
+    }
+}
 impl crate::Name for BoolValue {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "BoolValue";
@@ -1928,7 +2049,7 @@ impl crate::Name for BoolValue {
 ///
 /// Not recommended for use in new APIs, but still useful for legacy APIs and
 /// has no plan to be removed.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct StringValue {
     /// The string value.
     pub value: ::std::string::String,
@@ -1953,6 +2074,11 @@ impl crate::Message for StringValue {
         }
     }
 }
+impl ::core::fmt::Debug for StringValue {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "StringValue", f)
+    }
+}
 impl crate::Name for StringValue {
     const PACKAGE: &'static str = "google.protobuf";
     const NAME: &'static str = "StringValue";
@@ -1963,7 +2089,7 @@ impl crate::Name for StringValue {
 ///
 /// Not recommended for use in new APIs, but still useful for legacy APIs and
 /// has no plan to be removed.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct BytesValue {
     /// The bytes value.
     pub value: ::std::vec::Vec<u8>,
@@ -1986,6 +2112,11 @@ impl crate::Message for BytesValue {
             1 => field.merge::<codec::Bytes>(&mut self.value),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+}
+impl ::core::fmt::Debug for BytesValue {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "BytesValue", f)
     }
 }
 impl crate::Name for BytesValue {

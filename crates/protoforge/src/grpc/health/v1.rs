@@ -4,7 +4,7 @@
 //! `UPDATE_EXPECT=1 cargo test -p protoforge --test grpc_generated_fresh` regenerates it.
 
 /// The protobuf message `grpc.health.v1.HealthCheckRequest`.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct HealthCheckRequest {
     pub service: ::std::string::String,
     /// Fields this message does not know (and extensions), re-emitted on encode.
@@ -28,12 +28,17 @@ impl crate::Message for HealthCheckRequest {
         }
     }
 }
+impl ::core::fmt::Debug for HealthCheckRequest {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "HealthCheckRequest", f)
+    }
+}
 impl crate::Name for HealthCheckRequest {
     const PACKAGE: &'static str = "grpc.health.v1";
     const NAME: &'static str = "HealthCheckRequest";
 }
 /// The protobuf message `grpc.health.v1.HealthCheckResponse`.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct HealthCheckResponse {
     pub status: crate::EnumValue<health_check_response::ServingStatus>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
@@ -55,6 +60,11 @@ impl crate::Message for HealthCheckResponse {
             1 => field.merge::<codec::OpenEnum<_>>(&mut self.status),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+}
+impl ::core::fmt::Debug for HealthCheckResponse {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "HealthCheckResponse", f)
     }
 }
 impl crate::Name for HealthCheckResponse {
@@ -123,7 +133,7 @@ pub mod health_check_response {
     impl crate::Enumeration for ServingStatus {}
 }
 /// The protobuf message `grpc.health.v1.HealthListRequest`.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct HealthListRequest {
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
@@ -139,12 +149,17 @@ impl crate::Message for HealthListRequest {
         field.unknown(&mut self.unknown_fields)
     }
 }
+impl ::core::fmt::Debug for HealthListRequest {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "HealthListRequest", f)
+    }
+}
 impl crate::Name for HealthListRequest {
     const PACKAGE: &'static str = "grpc.health.v1";
     const NAME: &'static str = "HealthListRequest";
 }
 /// The protobuf message `grpc.health.v1.HealthListResponse`.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct HealthListResponse {
     /// statuses contains all the services and their respective status.
     pub statuses: ::std::collections::HashMap<
@@ -170,6 +185,11 @@ impl crate::Message for HealthListResponse {
             1 => field.map::<codec::String, codec::Message<_>>(&mut self.statuses),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+}
+impl ::core::fmt::Debug for HealthListResponse {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "HealthListResponse", f)
     }
 }
 impl crate::Name for HealthListResponse {

@@ -5,7 +5,7 @@
 //! `UPDATE_EXPECT=1 cargo test -p protoforge --test grpc_generated_fresh` regenerates it.
 
 /// The message sent by the client when calling ServerReflectionInfo method.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ServerReflectionRequest {
     pub host: ::std::string::String,
     /// To use reflection service, the client should set one of the following
@@ -110,6 +110,11 @@ impl crate::Message for ServerReflectionRequest {
         }
     }
 }
+impl ::core::fmt::Debug for ServerReflectionRequest {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "ServerReflectionRequest", f)
+    }
+}
 impl crate::Name for ServerReflectionRequest {
     const PACKAGE: &'static str = "grpc.reflection.v1";
     const NAME: &'static str = "ServerReflectionRequest";
@@ -145,7 +150,7 @@ pub mod server_reflection_request {
 }
 /// The type name and extension number sent by the client when requesting
 /// file_containing_extension.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ExtensionRequest {
     /// Fully-qualified type name. The format should be &lt;package&gt;.&lt;type&gt;
     pub containing_type: ::std::string::String,
@@ -173,12 +178,17 @@ impl crate::Message for ExtensionRequest {
         }
     }
 }
+impl ::core::fmt::Debug for ExtensionRequest {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "ExtensionRequest", f)
+    }
+}
 impl crate::Name for ExtensionRequest {
     const PACKAGE: &'static str = "grpc.reflection.v1";
     const NAME: &'static str = "ExtensionRequest";
 }
 /// The message sent by the server to answer ServerReflectionInfo method.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ServerReflectionResponse {
     pub valid_host: ::std::string::String,
     pub original_request: ::core::option::Option<ServerReflectionRequest>,
@@ -288,6 +298,11 @@ impl crate::Message for ServerReflectionResponse {
         }
     }
 }
+impl ::core::fmt::Debug for ServerReflectionResponse {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "ServerReflectionResponse", f)
+    }
+}
 impl crate::Name for ServerReflectionResponse {
     const PACKAGE: &'static str = "grpc.reflection.v1";
     const NAME: &'static str = "ServerReflectionResponse";
@@ -316,7 +331,7 @@ pub mod server_reflection_response {
 /// Serialized FileDescriptorProto messages sent by the server answering
 /// a file_by_filename, file_containing_symbol, or file_containing_extension
 /// request.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FileDescriptorResponse {
     /// Serialized FileDescriptorProto messages. We avoid taking a dependency on
     /// descriptor.proto, which uses proto2 only features, by making them opaque
@@ -343,13 +358,18 @@ impl crate::Message for FileDescriptorResponse {
         }
     }
 }
+impl ::core::fmt::Debug for FileDescriptorResponse {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "FileDescriptorResponse", f)
+    }
+}
 impl crate::Name for FileDescriptorResponse {
     const PACKAGE: &'static str = "grpc.reflection.v1";
     const NAME: &'static str = "FileDescriptorResponse";
 }
 /// A list of extension numbers sent by the server answering
 /// all_extension_numbers_of_type request.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ExtensionNumberResponse {
     /// Full name of the base type, including the package name. The format
     /// is &lt;package&gt;.&lt;type&gt;
@@ -378,12 +398,17 @@ impl crate::Message for ExtensionNumberResponse {
         }
     }
 }
+impl ::core::fmt::Debug for ExtensionNumberResponse {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "ExtensionNumberResponse", f)
+    }
+}
 impl crate::Name for ExtensionNumberResponse {
     const PACKAGE: &'static str = "grpc.reflection.v1";
     const NAME: &'static str = "ExtensionNumberResponse";
 }
 /// A list of ServiceResponse sent by the server answering list_services request.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ListServiceResponse {
     /// The information of each service may be expanded in the future, so we use
     /// ServiceResponse message to encapsulate it.
@@ -407,13 +432,18 @@ impl crate::Message for ListServiceResponse {
         }
     }
 }
+impl ::core::fmt::Debug for ListServiceResponse {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "ListServiceResponse", f)
+    }
+}
 impl crate::Name for ListServiceResponse {
     const PACKAGE: &'static str = "grpc.reflection.v1";
     const NAME: &'static str = "ListServiceResponse";
 }
 /// The information of a single service used by ListServiceResponse to answer
 /// list_services request.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ServiceResponse {
     /// Full name of a registered service, including its package name. The format
     /// is &lt;package&gt;.&lt;service&gt;
@@ -439,12 +469,17 @@ impl crate::Message for ServiceResponse {
         }
     }
 }
+impl ::core::fmt::Debug for ServiceResponse {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "ServiceResponse", f)
+    }
+}
 impl crate::Name for ServiceResponse {
     const PACKAGE: &'static str = "grpc.reflection.v1";
     const NAME: &'static str = "ServiceResponse";
 }
 /// The error code and error message sent by the server when an error occurs.
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ErrorResponse {
     /// This field uses the error codes defined in grpc::StatusCode.
     pub error_code: i32,
@@ -470,6 +505,11 @@ impl crate::Message for ErrorResponse {
             2 => field.merge::<codec::String>(&mut self.error_message),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+}
+impl ::core::fmt::Debug for ErrorResponse {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        crate::encoding::debug_message(self, "ErrorResponse", f)
     }
 }
 impl crate::Name for ErrorResponse {
