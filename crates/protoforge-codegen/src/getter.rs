@@ -1,5 +1,6 @@
-//! Default-aware getters of explicit-presence scalar and enum fields (`fn name(&self) -> T`
-//! returning the declared default when unset), and the typed literals of those defaults.
+//! Default-aware getters of explicit-presence fields: scalars and enums (`fn name(&self) -> T`
+//! returning the declared default when unset), and the typed literals of those defaults;
+//! singular messages (`fn name(&self) -> &M` returning the default instance when unset).
 
 use proc_macro2::{Literal, TokenStream};
 use protoforge::descriptor::field_descriptor_proto::{Label, Type};
@@ -28,6 +29,7 @@ const RESERVED_METHODS: &[&str] = &[
     "encoded_len",
     "clear",
     "default",
+    "default_instance",
     "clone",
     "eq",
     "ne",
@@ -41,12 +43,9 @@ const RESERVED_METHODS: &[&str] = &[
 ];
 
 impl<'a> Ctx<'a> {
-    /// The default-aware getter of an explicit-presence scalar or enum field, if any.
+    /// The default-aware getter of an explicit-presence field, if any.
     pub(crate) fn getter(&self, field: &FieldGen<'_>) -> Result<TokenStream, Error> {
-        if field.desc.label() == Label::Repeated
-            || field.features.presence == Presence::Implicit
-            || matches!(field.value, ValueKind::Message { .. })
-        {
+        if field.desc.label() == Label::Repeated || field.features.presence == Presence::Implicit {
             return Ok(TokenStream::new());
         }
         let name = ident(&field.name);
@@ -56,6 +55,25 @@ impl<'a> Ctx<'a> {
         } else {
             name.clone()
         };
+        if let ValueKind::Message { ty, boxed, .. } = &field.value {
+            let rt = self.rt();
+            let doc = format!(
+                " The value of `{}`, or the default `{}` if unset.",
+                field.desc.name(),
+                field.desc.type_name().trim_start_matches('.')
+            );
+            let borrow = if *boxed {
+                quote!(as_deref)
+            } else {
+                quote!(as_ref)
+            };
+            return Ok(quote! {
+                #[doc = #doc]
+                pub fn #getter(&self) -> &#ty {
+                    self.#name.#borrow().unwrap_or_else(|| <#ty as #rt::Message>::default_instance())
+                }
+            });
+        }
         let default = field.desc.default_value.as_deref();
         let doc = match default {
             Some(shown) => {

@@ -35,6 +35,10 @@ impl crate::Message for FileDescriptorSet {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<FileDescriptorSet> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "FileDescriptorSet";
         for value in &self.file {
@@ -115,6 +119,18 @@ impl FileDescriptorProto {
     pub fn package(&self) -> &str {
         self.package.as_deref().unwrap_or("")
     }
+    /// The value of `options`, or the default `google.protobuf.FileOptions` if unset.
+    pub fn options(&self) -> &FileOptions {
+        self.options
+            .as_ref()
+            .unwrap_or_else(|| <FileOptions as crate::Message>::default_instance())
+    }
+    /// The value of `source_code_info`, or the default `google.protobuf.SourceCodeInfo` if unset.
+    pub fn source_code_info(&self) -> &SourceCodeInfo {
+        self.source_code_info
+            .as_ref()
+            .unwrap_or_else(|| <SourceCodeInfo as crate::Message>::default_instance())
+    }
     /// The value of `syntax`, or its type's default if unset.
     pub fn syntax(&self) -> &str {
         self.syntax.as_deref().unwrap_or("")
@@ -179,6 +195,10 @@ impl crate::Message for FileDescriptorProto {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<FileDescriptorProto> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "FileDescriptorProto";
         for value in &self.message_type {
@@ -238,6 +258,12 @@ impl DescriptorProto {
     pub fn name(&self) -> &str {
         self.name.as_deref().unwrap_or("")
     }
+    /// The value of `options`, or the default `google.protobuf.MessageOptions` if unset.
+    pub fn options(&self) -> &MessageOptions {
+        self.options
+            .as_ref()
+            .unwrap_or_else(|| <MessageOptions as crate::Message>::default_instance())
+    }
     /// The value of `visibility`, or its type's default if unset.
     pub fn visibility(&self) -> SymbolVisibility {
         self.visibility.unwrap_or_default()
@@ -290,6 +316,10 @@ impl crate::Message for DescriptorProto {
             11 => field.closed_enum(&mut self.visibility, &mut self.unknown_fields),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<DescriptorProto> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "DescriptorProto";
@@ -357,6 +387,12 @@ pub mod descriptor_proto {
         pub fn end(&self) -> i32 {
             self.end.unwrap_or_default()
         }
+        /// The value of `options`, or the default `google.protobuf.ExtensionRangeOptions` if unset.
+        pub fn options(&self) -> &super::ExtensionRangeOptions {
+            self.options
+                .as_ref()
+                .unwrap_or_else(|| <super::ExtensionRangeOptions as crate::Message>::default_instance())
+        }
         /// Whether every `required` field is set, here and in set sub-messages
         /// and extensions (those declared in the files generated with this one);
         /// `Message::check_initialized` says which is missing.
@@ -384,6 +420,10 @@ pub mod descriptor_proto {
                 3 => field.optional_message(&mut self.options),
                 _ => field.unknown(&mut self.unknown_fields),
             }
+        }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<ExtensionRange> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
         }
         fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
             const NAME: &str = "ExtensionRange";
@@ -446,6 +486,10 @@ pub mod descriptor_proto {
                 _ => field.unknown(&mut self.unknown_fields),
             }
         }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<ReservedRange> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
+        }
     }
     impl ::core::fmt::Debug for ReservedRange {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -476,6 +520,12 @@ pub struct ExtensionRangeOptions {
     pub unknown_fields: crate::UnknownFields,
 }
 impl ExtensionRangeOptions {
+    /// The value of `features`, or the default `google.protobuf.FeatureSet` if unset.
+    pub fn features(&self) -> &FeatureSet {
+        self.features
+            .as_ref()
+            .unwrap_or_else(|| <FeatureSet as crate::Message>::default_instance())
+    }
     /// The value of `verification`, or its default (`UNVERIFIED`) if unset.
     pub fn verification(&self) -> extension_range_options::VerificationState {
         self.verification
@@ -509,6 +559,10 @@ impl crate::Message for ExtensionRangeOptions {
             999 => field.messages(&mut self.uninterpreted_option),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<ExtensionRangeOptions> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "ExtensionRangeOptions";
@@ -610,6 +664,10 @@ pub mod extension_range_options {
                 6 => field.merge_optional::<codec::Bool>(&mut self.repeated),
                 _ => field.unknown(&mut self.unknown_fields),
             }
+        }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<Declaration> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for Declaration {
@@ -764,6 +822,12 @@ impl FieldDescriptorProto {
     pub fn json_name(&self) -> &str {
         self.json_name.as_deref().unwrap_or("")
     }
+    /// The value of `options`, or the default `google.protobuf.FieldOptions` if unset.
+    pub fn options(&self) -> &FieldOptions {
+        self.options
+            .as_ref()
+            .unwrap_or_else(|| <FieldOptions as crate::Message>::default_instance())
+    }
     /// The value of `proto3_optional`, or its type's default if unset.
     pub fn proto3_optional(&self) -> bool {
         self.proto3_optional.unwrap_or_default()
@@ -814,6 +878,10 @@ impl crate::Message for FieldDescriptorProto {
             17 => field.merge_optional::<codec::Bool>(&mut self.proto3_optional),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<FieldDescriptorProto> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "FieldDescriptorProto";
@@ -1039,6 +1107,12 @@ impl OneofDescriptorProto {
     pub fn name(&self) -> &str {
         self.name.as_deref().unwrap_or("")
     }
+    /// The value of `options`, or the default `google.protobuf.OneofOptions` if unset.
+    pub fn options(&self) -> &OneofOptions {
+        self.options
+            .as_ref()
+            .unwrap_or_else(|| <OneofOptions as crate::Message>::default_instance())
+    }
     /// Whether every `required` field is set, here and in set sub-messages
     /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
@@ -1063,6 +1137,10 @@ impl crate::Message for OneofDescriptorProto {
             2 => field.optional_message(&mut self.options),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<OneofDescriptorProto> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "OneofDescriptorProto";
@@ -1104,6 +1182,12 @@ impl EnumDescriptorProto {
     /// The value of `name`, or its type's default if unset.
     pub fn name(&self) -> &str {
         self.name.as_deref().unwrap_or("")
+    }
+    /// The value of `options`, or the default `google.protobuf.EnumOptions` if unset.
+    pub fn options(&self) -> &EnumOptions {
+        self.options
+            .as_ref()
+            .unwrap_or_else(|| <EnumOptions as crate::Message>::default_instance())
     }
     /// The value of `visibility`, or its type's default if unset.
     pub fn visibility(&self) -> SymbolVisibility {
@@ -1147,6 +1231,10 @@ impl crate::Message for EnumDescriptorProto {
             6 => field.closed_enum(&mut self.visibility, &mut self.unknown_fields),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<EnumDescriptorProto> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "EnumDescriptorProto";
@@ -1216,6 +1304,10 @@ pub mod enum_descriptor_proto {
                 _ => field.unknown(&mut self.unknown_fields),
             }
         }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<EnumReservedRange> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
+        }
     }
     impl ::core::fmt::Debug for EnumReservedRange {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -1245,6 +1337,12 @@ impl EnumValueDescriptorProto {
     pub fn number(&self) -> i32 {
         self.number.unwrap_or_default()
     }
+    /// The value of `options`, or the default `google.protobuf.EnumValueOptions` if unset.
+    pub fn options(&self) -> &EnumValueOptions {
+        self.options
+            .as_ref()
+            .unwrap_or_else(|| <EnumValueOptions as crate::Message>::default_instance())
+    }
     /// Whether every `required` field is set, here and in set sub-messages
     /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
@@ -1272,6 +1370,10 @@ impl crate::Message for EnumValueDescriptorProto {
             3 => field.optional_message(&mut self.options),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<EnumValueDescriptorProto> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "EnumValueDescriptorProto";
@@ -1305,6 +1407,12 @@ impl ServiceDescriptorProto {
     pub fn name(&self) -> &str {
         self.name.as_deref().unwrap_or("")
     }
+    /// The value of `options`, or the default `google.protobuf.ServiceOptions` if unset.
+    pub fn options(&self) -> &ServiceOptions {
+        self.options
+            .as_ref()
+            .unwrap_or_else(|| <ServiceOptions as crate::Message>::default_instance())
+    }
     /// Whether every `required` field is set, here and in set sub-messages
     /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
@@ -1331,6 +1439,10 @@ impl crate::Message for ServiceDescriptorProto {
             3 => field.optional_message(&mut self.options),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<ServiceDescriptorProto> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "ServiceDescriptorProto";
@@ -1383,6 +1495,12 @@ impl MethodDescriptorProto {
     pub fn output_type(&self) -> &str {
         self.output_type.as_deref().unwrap_or("")
     }
+    /// The value of `options`, or the default `google.protobuf.MethodOptions` if unset.
+    pub fn options(&self) -> &MethodOptions {
+        self.options
+            .as_ref()
+            .unwrap_or_else(|| <MethodOptions as crate::Message>::default_instance())
+    }
     /// The value of `client_streaming`, or its default (`false`) if unset.
     pub fn client_streaming(&self) -> bool {
         self.client_streaming.unwrap_or(false)
@@ -1424,6 +1542,10 @@ impl crate::Message for MethodDescriptorProto {
             6 => field.merge_optional::<codec::Bool>(&mut self.server_streaming),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<MethodDescriptorProto> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "MethodDescriptorProto";
@@ -1622,6 +1744,12 @@ impl FileOptions {
     pub fn ruby_package(&self) -> &str {
         self.ruby_package.as_deref().unwrap_or("")
     }
+    /// The value of `features`, or the default `google.protobuf.FeatureSet` if unset.
+    pub fn features(&self) -> &FeatureSet {
+        self.features
+            .as_ref()
+            .unwrap_or_else(|| <FeatureSet as crate::Message>::default_instance())
+    }
     /// Whether every `required` field is set, here and in set sub-messages
     /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
@@ -1730,6 +1858,10 @@ impl crate::Message for FileOptions {
             999 => field.messages(&mut self.uninterpreted_option),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<FileOptions> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "FileOptions";
@@ -1917,6 +2049,12 @@ impl MessageOptions {
     pub fn deprecated_legacy_json_field_conflicts(&self) -> bool {
         self.deprecated_legacy_json_field_conflicts.unwrap_or_default()
     }
+    /// The value of `features`, or the default `google.protobuf.FeatureSet` if unset.
+    pub fn features(&self) -> &FeatureSet {
+        self.features
+            .as_ref()
+            .unwrap_or_else(|| <FeatureSet as crate::Message>::default_instance())
+    }
     /// Whether every `required` field is set, here and in set sub-messages
     /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
@@ -1963,6 +2101,10 @@ impl crate::Message for MessageOptions {
             999 => field.messages(&mut self.uninterpreted_option),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<MessageOptions> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "MessageOptions";
@@ -2117,6 +2259,18 @@ impl FieldOptions {
     pub fn retention(&self) -> field_options::OptionRetention {
         self.retention.unwrap_or_default()
     }
+    /// The value of `features`, or the default `google.protobuf.FeatureSet` if unset.
+    pub fn features(&self) -> &FeatureSet {
+        self.features
+            .as_ref()
+            .unwrap_or_else(|| <FeatureSet as crate::Message>::default_instance())
+    }
+    /// The value of `feature_support`, or the default `google.protobuf.FieldOptions.FeatureSupport` if unset.
+    pub fn feature_support(&self) -> &field_options::FeatureSupport {
+        self.feature_support
+            .as_ref()
+            .unwrap_or_else(|| <field_options::FeatureSupport as crate::Message>::default_instance())
+    }
     /// Whether every `required` field is set, here and in set sub-messages
     /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
@@ -2167,6 +2321,10 @@ impl crate::Message for FieldOptions {
             999 => field.messages(&mut self.uninterpreted_option),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<FieldOptions> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "FieldOptions";
@@ -2236,6 +2394,10 @@ pub mod field_options {
                 3 => field.closed_enum(&mut self.edition, &mut self.unknown_fields),
                 _ => field.unknown(&mut self.unknown_fields),
             }
+        }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<EditionDefault> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for EditionDefault {
@@ -2342,6 +2504,10 @@ pub mod field_options {
                 }
                 _ => field.unknown(&mut self.unknown_fields),
             }
+        }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<FeatureSupport> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for FeatureSupport {
@@ -2642,6 +2808,12 @@ pub struct OneofOptions {
     pub unknown_fields: crate::UnknownFields,
 }
 impl OneofOptions {
+    /// The value of `features`, or the default `google.protobuf.FeatureSet` if unset.
+    pub fn features(&self) -> &FeatureSet {
+        self.features
+            .as_ref()
+            .unwrap_or_else(|| <FeatureSet as crate::Message>::default_instance())
+    }
     /// Whether every `required` field is set, here and in set sub-messages
     /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
@@ -2665,6 +2837,10 @@ impl crate::Message for OneofOptions {
             999 => field.messages(&mut self.uninterpreted_option),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<OneofOptions> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "OneofOptions";
@@ -2737,6 +2913,12 @@ impl EnumOptions {
     pub fn deprecated_legacy_json_field_conflicts(&self) -> bool {
         self.deprecated_legacy_json_field_conflicts.unwrap_or_default()
     }
+    /// The value of `features`, or the default `google.protobuf.FeatureSet` if unset.
+    pub fn features(&self) -> &FeatureSet {
+        self.features
+            .as_ref()
+            .unwrap_or_else(|| <FeatureSet as crate::Message>::default_instance())
+    }
     /// Whether every `required` field is set, here and in set sub-messages
     /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
@@ -2774,6 +2956,10 @@ impl crate::Message for EnumOptions {
             999 => field.messages(&mut self.uninterpreted_option),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<EnumOptions> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "EnumOptions";
@@ -2834,9 +3020,21 @@ impl EnumValueOptions {
     pub fn deprecated(&self) -> bool {
         self.deprecated.unwrap_or(false)
     }
+    /// The value of `features`, or the default `google.protobuf.FeatureSet` if unset.
+    pub fn features(&self) -> &FeatureSet {
+        self.features
+            .as_ref()
+            .unwrap_or_else(|| <FeatureSet as crate::Message>::default_instance())
+    }
     /// The value of `debug_redact`, or its default (`false`) if unset.
     pub fn debug_redact(&self) -> bool {
         self.debug_redact.unwrap_or(false)
+    }
+    /// The value of `feature_support`, or the default `google.protobuf.FieldOptions.FeatureSupport` if unset.
+    pub fn feature_support(&self) -> &field_options::FeatureSupport {
+        self.feature_support
+            .as_ref()
+            .unwrap_or_else(|| <field_options::FeatureSupport as crate::Message>::default_instance())
     }
     /// Whether every `required` field is set, here and in set sub-messages
     /// and extensions (those declared in the files generated with this one);
@@ -2869,6 +3067,10 @@ impl crate::Message for EnumValueOptions {
             999 => field.messages(&mut self.uninterpreted_option),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<EnumValueOptions> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "EnumValueOptions";
@@ -2916,6 +3118,12 @@ pub struct ServiceOptions {
     pub unknown_fields: crate::UnknownFields,
 }
 impl ServiceOptions {
+    /// The value of `features`, or the default `google.protobuf.FeatureSet` if unset.
+    pub fn features(&self) -> &FeatureSet {
+        self.features
+            .as_ref()
+            .unwrap_or_else(|| <FeatureSet as crate::Message>::default_instance())
+    }
     /// The value of `deprecated`, or its default (`false`) if unset.
     pub fn deprecated(&self) -> bool {
         self.deprecated.unwrap_or(false)
@@ -2947,6 +3155,10 @@ impl crate::Message for ServiceOptions {
             999 => field.messages(&mut self.uninterpreted_option),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<ServiceOptions> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "ServiceOptions";
@@ -3004,6 +3216,12 @@ impl MethodOptions {
         self.idempotency_level
             .unwrap_or(method_options::IdempotencyLevel::IdempotencyUnknown)
     }
+    /// The value of `features`, or the default `google.protobuf.FeatureSet` if unset.
+    pub fn features(&self) -> &FeatureSet {
+        self.features
+            .as_ref()
+            .unwrap_or_else(|| <FeatureSet as crate::Message>::default_instance())
+    }
     /// Whether every `required` field is set, here and in set sub-messages
     /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
@@ -3035,6 +3253,10 @@ impl crate::Message for MethodOptions {
             999 => field.messages(&mut self.uninterpreted_option),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<MethodOptions> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "MethodOptions";
@@ -3216,6 +3438,10 @@ impl crate::Message for UninterpretedOption {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<UninterpretedOption> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "UninterpretedOption";
         for value in &self.name {
@@ -3285,6 +3511,10 @@ pub mod uninterpreted_option {
                 2 => field.merge_optional::<codec::Bool>(&mut self.is_extension),
                 _ => field.unknown(&mut self.unknown_fields),
             }
+        }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<NamePart> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
         }
         fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
             const NAME: &str = "NamePart";
@@ -3420,6 +3650,10 @@ impl crate::Message for FeatureSet {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<FeatureSet> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for FeatureSet {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -3456,6 +3690,10 @@ pub mod feature_set {
             field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
         ) -> ::core::result::Result<(), crate::DecodeError> {
             field.unknown(&mut self.unknown_fields)
+        }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<VisibilityFeature> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for VisibilityFeature {
@@ -3973,6 +4211,10 @@ impl crate::Message for FeatureSetDefaults {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<FeatureSetDefaults> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for FeatureSetDefaults {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -4004,6 +4246,18 @@ pub mod feature_set_defaults {
         pub fn edition(&self) -> super::Edition {
             self.edition.unwrap_or_default()
         }
+        /// The value of `overridable_features`, or the default `google.protobuf.FeatureSet` if unset.
+        pub fn overridable_features(&self) -> &super::FeatureSet {
+            self.overridable_features
+                .as_ref()
+                .unwrap_or_else(|| <super::FeatureSet as crate::Message>::default_instance())
+        }
+        /// The value of `fixed_features`, or the default `google.protobuf.FeatureSet` if unset.
+        pub fn fixed_features(&self) -> &super::FeatureSet {
+            self.fixed_features
+                .as_ref()
+                .unwrap_or_else(|| <super::FeatureSet as crate::Message>::default_instance())
+        }
     }
     impl crate::Message for FeatureSetEditionDefault {
         const FIELD_NAMES: &'static str = "FeatureSetEditionDefault: edition=3 overridable_features=4 fixed_features=5";
@@ -4024,6 +4278,10 @@ pub mod feature_set_defaults {
                 5 => field.optional_message(&mut self.fixed_features),
                 _ => field.unknown(&mut self.unknown_fields),
             }
+        }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<FeatureSetEditionDefault> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for FeatureSetEditionDefault {
@@ -4102,6 +4360,10 @@ impl crate::Message for SourceCodeInfo {
             1 => field.messages(&mut self.location),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<SourceCodeInfo> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for SourceCodeInfo {
@@ -4264,6 +4526,10 @@ pub mod source_code_info {
                 _ => field.unknown(&mut self.unknown_fields),
             }
         }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<Location> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
+        }
     }
     impl ::core::fmt::Debug for Location {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -4300,6 +4566,10 @@ impl crate::Message for GeneratedCodeInfo {
             1 => field.messages(&mut self.annotation),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<GeneratedCodeInfo> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for GeneratedCodeInfo {
@@ -4380,6 +4650,10 @@ pub mod generated_code_info {
                 5 => field.closed_enum(&mut self.semantic, &mut self.unknown_fields),
                 _ => field.unknown(&mut self.unknown_fields),
             }
+        }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<Annotation> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for Annotation {

@@ -69,6 +69,17 @@ pub trait Message: Default + Clone + PartialEq + Debug + Send + Sync {
         *self = Self::default();
     }
 
+    /// The message with every field unset, shared for the life of the program: what the
+    /// generated getter of an unset message field returns (`msg.child().name` reads through
+    /// an unset `child`). Generated code keeps it in a `static` of its own; the provided
+    /// implementation keeps one per type in a process-wide table.
+    fn default_instance() -> &'static Self
+    where
+        Self: 'static,
+    {
+        shared_default::<Self>()
+    }
+
     /// Whether the top-level decode and merge methods fail with
     /// [`DecodeErrorKind::MissingRequired`](crate::DecodeErrorKind::MissingRequired) when a
     /// `required` field (here or in a sub-message) is unset after decoding. Generated code
@@ -159,6 +170,35 @@ pub trait Message: Default + Clone + PartialEq + Debug + Send + Sync {
         merge_until(self, &mut buf, limit, DecodeContext::default())?;
         check_required(self)
     }
+}
+
+/// The default instance of a message type without a `static` of its own, made on first use
+/// and kept (leaked) for the life of the program.
+fn shared_default<M: Message + 'static>() -> &'static M {
+    use std::any::{Any, TypeId};
+    use std::collections::HashMap;
+    use std::sync::{OnceLock, RwLock};
+
+    type Table = RwLock<HashMap<TypeId, &'static (dyn Any + Send + Sync)>>;
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    let table = TABLE.get_or_init(Default::default);
+    let key = TypeId::of::<M>();
+    let found = table.read().ok().and_then(|t| t.get(&key).copied());
+    let instance = match found {
+        Some(instance) => instance,
+        None => {
+            let mut table = table
+                .write()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            *table
+                .entry(key)
+                .or_insert_with(|| Box::leak(Box::new(M::default())))
+        }
+    };
+    // The table maps each type's id to a value of that type.
+    instance
+        .downcast_ref::<M>()
+        .unwrap_or_else(|| unreachable!("default instance table holds the wrong type"))
 }
 
 /// The required-field check of a top-level decode, when the message asks for it.

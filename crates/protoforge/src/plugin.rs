@@ -57,6 +57,10 @@ impl crate::Message for Version {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<Version> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for Version {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -110,6 +114,12 @@ impl CodeGeneratorRequest {
     pub fn parameter(&self) -> &str {
         self.parameter.as_deref().unwrap_or("")
     }
+    /// The value of `compiler_version`, or the default `google.protobuf.compiler.Version` if unset.
+    pub fn compiler_version(&self) -> &Version {
+        self.compiler_version
+            .as_ref()
+            .unwrap_or_else(|| <Version as crate::Message>::default_instance())
+    }
     /// Whether every `required` field is set, here and in set sub-messages
     /// and extensions (those declared in the files generated with this one);
     /// `Message::check_initialized` says which is missing.
@@ -146,6 +156,10 @@ impl crate::Message for CodeGeneratorRequest {
             17 => field.messages(&mut self.source_file_descriptors),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<CodeGeneratorRequest> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "CodeGeneratorRequest";
@@ -245,6 +259,10 @@ impl crate::Message for CodeGeneratorResponse {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<CodeGeneratorResponse> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for CodeGeneratorResponse {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -334,6 +352,12 @@ pub mod code_generator_response {
         pub fn content(&self) -> &str {
             self.content.as_deref().unwrap_or("")
         }
+        /// The value of `generated_code_info`, or the default `google.protobuf.GeneratedCodeInfo` if unset.
+        pub fn generated_code_info(&self) -> &crate::descriptor::GeneratedCodeInfo {
+            self.generated_code_info
+                .as_ref()
+                .unwrap_or_else(|| <crate::descriptor::GeneratedCodeInfo as crate::Message>::default_instance())
+        }
     }
     impl crate::Message for File {
         const FIELD_NAMES: &'static str = "File: name=1 insertion_point=2 content=15 generated_code_info=16";
@@ -364,6 +388,10 @@ pub mod code_generator_response {
                 16 => field.optional_message(&mut self.generated_code_info),
                 _ => field.unknown(&mut self.unknown_fields),
             }
+        }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<File> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for File {

@@ -30,6 +30,10 @@ impl ::protoforge::Message for TestStatus {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<TestStatus> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for TestStatus {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -62,6 +66,10 @@ impl ::protoforge::Message for FailureSet {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<FailureSet> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for FailureSet {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -83,6 +91,14 @@ pub struct ConformanceRequest {
     pub payload: ::core::option::Option<conformance_request::Payload>,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: ::protoforge::UnknownFields,
+}
+impl ConformanceRequest {
+    /// The value of `jspb_encoding_options`, or the default `conformance.JspbEncodingConfig` if unset.
+    pub fn jspb_encoding_options(&self) -> &JspbEncodingConfig {
+        self.jspb_encoding_options
+            .as_ref()
+            .unwrap_or_else(|| <JspbEncodingConfig as ::protoforge::Message>::default_instance())
+    }
 }
 impl ::protoforge::Message for ConformanceRequest {
     const FIELD_NAMES: &'static str = "ConformanceRequest: protobuf_payload=1 json_payload=2 requested_output_format=3 message_type=4 test_category=5 jspb_encoding_options=6 jspb_payload=7 text_payload=8 print_unknown_fields=9";
@@ -160,6 +176,10 @@ impl ::protoforge::Message for ConformanceRequest {
             9 => field.merge::<codec::Bool>(&mut self.print_unknown_fields),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<ConformanceRequest> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for ConformanceRequest {
@@ -299,6 +319,10 @@ impl ::protoforge::Message for ConformanceResponse {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<ConformanceResponse> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for ConformanceResponse {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -349,6 +373,10 @@ impl ::protoforge::Message for JspbEncodingConfig {
             1 => field.merge::<codec::Bool>(&mut self.use_jspb_array_any_format),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<JspbEncodingConfig> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for JspbEncodingConfig {

@@ -30,6 +30,10 @@ impl ::protoforge::Message for ComplexMessage {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<ComplexMessage> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for ComplexMessage {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -84,11 +88,23 @@ impl TestAllTypesEditionUnstable {
     pub fn optional_int32(&self) -> i32 {
         self.optional_int32.unwrap_or_default()
     }
+    /// The value of `optional_foreign_message`, or the default `protobuf_test_messages.edition_unstable.ForeignMessageEditionUnstable` if unset.
+    pub fn optional_foreign_message(&self) -> &ForeignMessageEditionUnstable {
+        self.optional_foreign_message
+            .as_ref()
+            .unwrap_or_else(|| <ForeignMessageEditionUnstable as ::protoforge::Message>::default_instance())
+    }
     /// The value of `optional_foreign_enum`, or its type's default if unset.
     pub fn optional_foreign_enum(
         &self,
     ) -> ::protoforge::EnumValue<ForeignEnumEditionUnstable> {
         self.optional_foreign_enum.unwrap_or_default()
+    }
+    /// The value of `recursive_message`, or the default `protobuf_test_messages.edition_unstable.TestAllTypesEditionUnstable` if unset.
+    pub fn recursive_message(&self) -> &TestAllTypesEditionUnstable {
+        self.recursive_message
+            .as_deref()
+            .unwrap_or_else(|| <TestAllTypesEditionUnstable as ::protoforge::Message>::default_instance())
     }
     /// The value of `optional_bytes`, or its type's default if unset.
     pub fn optional_bytes(&self) -> &[u8] {
@@ -166,6 +182,10 @@ impl ::protoforge::Message for TestAllTypesEditionUnstable {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<TestAllTypesEditionUnstable> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for TestAllTypesEditionUnstable {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -214,6 +234,10 @@ impl ::protoforge::Message for ForeignMessageEditionUnstable {
             1 => field.merge_optional::<codec::SFixed32>(&mut self.c),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<ForeignMessageEditionUnstable> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for ForeignMessageEditionUnstable {

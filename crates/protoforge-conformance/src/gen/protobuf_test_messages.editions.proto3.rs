@@ -178,6 +178,122 @@ pub struct TestAllTypesProto3 {
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: ::protoforge::UnknownFields,
 }
+impl TestAllTypesProto3 {
+    /// The value of `optional_nested_message`, or the default `protobuf_test_messages.editions.proto3.TestAllTypesProto3.NestedMessage` if unset.
+    pub fn optional_nested_message(&self) -> &test_all_types_proto3::NestedMessage {
+        self.optional_nested_message
+            .as_deref()
+            .unwrap_or_else(|| <test_all_types_proto3::NestedMessage as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `optional_foreign_message`, or the default `protobuf_test_messages.editions.proto3.ForeignMessage` if unset.
+    pub fn optional_foreign_message(&self) -> &ForeignMessage {
+        self.optional_foreign_message
+            .as_ref()
+            .unwrap_or_else(|| <ForeignMessage as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `recursive_message`, or the default `protobuf_test_messages.editions.proto3.TestAllTypesProto3` if unset.
+    pub fn recursive_message(&self) -> &TestAllTypesProto3 {
+        self.recursive_message
+            .as_deref()
+            .unwrap_or_else(|| <TestAllTypesProto3 as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `optional_bool_wrapper`, or the default `google.protobuf.BoolValue` if unset.
+    pub fn optional_bool_wrapper(&self) -> &::protoforge::wkt::BoolValue {
+        self.optional_bool_wrapper
+            .as_ref()
+            .unwrap_or_else(|| <::protoforge::wkt::BoolValue as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `optional_int32_wrapper`, or the default `google.protobuf.Int32Value` if unset.
+    pub fn optional_int32_wrapper(&self) -> &::protoforge::wkt::Int32Value {
+        self.optional_int32_wrapper
+            .as_ref()
+            .unwrap_or_else(|| <::protoforge::wkt::Int32Value as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `optional_int64_wrapper`, or the default `google.protobuf.Int64Value` if unset.
+    pub fn optional_int64_wrapper(&self) -> &::protoforge::wkt::Int64Value {
+        self.optional_int64_wrapper
+            .as_ref()
+            .unwrap_or_else(|| <::protoforge::wkt::Int64Value as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `optional_uint32_wrapper`, or the default `google.protobuf.UInt32Value` if unset.
+    pub fn optional_uint32_wrapper(&self) -> &::protoforge::wkt::UInt32Value {
+        self.optional_uint32_wrapper
+            .as_ref()
+            .unwrap_or_else(|| <::protoforge::wkt::UInt32Value as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `optional_uint64_wrapper`, or the default `google.protobuf.UInt64Value` if unset.
+    pub fn optional_uint64_wrapper(&self) -> &::protoforge::wkt::UInt64Value {
+        self.optional_uint64_wrapper
+            .as_ref()
+            .unwrap_or_else(|| <::protoforge::wkt::UInt64Value as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `optional_float_wrapper`, or the default `google.protobuf.FloatValue` if unset.
+    pub fn optional_float_wrapper(&self) -> &::protoforge::wkt::FloatValue {
+        self.optional_float_wrapper
+            .as_ref()
+            .unwrap_or_else(|| <::protoforge::wkt::FloatValue as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `optional_double_wrapper`, or the default `google.protobuf.DoubleValue` if unset.
+    pub fn optional_double_wrapper(&self) -> &::protoforge::wkt::DoubleValue {
+        self.optional_double_wrapper
+            .as_ref()
+            .unwrap_or_else(|| <::protoforge::wkt::DoubleValue as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `optional_string_wrapper`, or the default `google.protobuf.StringValue` if unset.
+    pub fn optional_string_wrapper(&self) -> &::protoforge::wkt::StringValue {
+        self.optional_string_wrapper
+            .as_ref()
+            .unwrap_or_else(|| <::protoforge::wkt::StringValue as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `optional_bytes_wrapper`, or the default `google.protobuf.BytesValue` if unset.
+    pub fn optional_bytes_wrapper(&self) -> &::protoforge::wkt::BytesValue {
+        self.optional_bytes_wrapper
+            .as_ref()
+            .unwrap_or_else(|| <::protoforge::wkt::BytesValue as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `optional_duration`, or the default `google.protobuf.Duration` if unset.
+    pub fn optional_duration(&self) -> &::protoforge::wkt::Duration {
+        self.optional_duration
+            .as_ref()
+            .unwrap_or_else(|| <::protoforge::wkt::Duration as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `optional_timestamp`, or the default `google.protobuf.Timestamp` if unset.
+    pub fn optional_timestamp(&self) -> &::protoforge::wkt::Timestamp {
+        self.optional_timestamp
+            .as_ref()
+            .unwrap_or_else(|| <::protoforge::wkt::Timestamp as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `optional_field_mask`, or the default `google.protobuf.FieldMask` if unset.
+    pub fn optional_field_mask(&self) -> &::protoforge::wkt::FieldMask {
+        self.optional_field_mask
+            .as_ref()
+            .unwrap_or_else(|| <::protoforge::wkt::FieldMask as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `optional_struct`, or the default `google.protobuf.Struct` if unset.
+    pub fn optional_struct(&self) -> &::protoforge::wkt::Struct {
+        self.optional_struct
+            .as_ref()
+            .unwrap_or_else(|| <::protoforge::wkt::Struct as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `optional_any`, or the default `google.protobuf.Any` if unset.
+    pub fn optional_any(&self) -> &::protoforge::wkt::Any {
+        self.optional_any
+            .as_ref()
+            .unwrap_or_else(|| <::protoforge::wkt::Any as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `optional_value`, or the default `google.protobuf.Value` if unset.
+    pub fn optional_value(&self) -> &::protoforge::wkt::Value {
+        self.optional_value
+            .as_ref()
+            .unwrap_or_else(|| <::protoforge::wkt::Value as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `optional_empty`, or the default `google.protobuf.Empty` if unset.
+    pub fn optional_empty(&self) -> &::protoforge::wkt::Empty {
+        self.optional_empty
+            .as_ref()
+            .unwrap_or_else(|| <::protoforge::wkt::Empty as ::protoforge::Message>::default_instance())
+    }
+}
 impl ::protoforge::Message for TestAllTypesProto3 {
     const FIELD_NAMES: &'static str = "TestAllTypesProto3: optional_int32=1 optional_int64=2 optional_uint32=3 optional_uint64=4 optional_sint32=5 optional_sint64=6 optional_fixed32=7 optional_fixed64=8 optional_sfixed32=9 optional_sfixed64=10 optional_float=11 optional_double=12 optional_bool=13 optional_string=14 optional_bytes=15 optional_nested_message=18 optional_foreign_message=19 optional_nested_enum=21 optional_foreign_enum=22 optional_aliased_enum=23 optional_string_piece=24 optional_cord=25 recursive_message=27 repeated_int32=31 repeated_int64=32 repeated_uint32=33 repeated_uint64=34 repeated_sint32=35 repeated_sint64=36 repeated_fixed32=37 repeated_fixed64=38 repeated_sfixed32=39 repeated_sfixed64=40 repeated_float=41 repeated_double=42 repeated_bool=43 repeated_string=44 repeated_bytes=45 repeated_nested_message=48 repeated_foreign_message=49 repeated_nested_enum=51 repeated_foreign_enum=52 repeated_string_piece=54 repeated_cord=55 map_int32_int32=56 map_int64_int64=57 map_uint32_uint32=58 map_uint64_uint64=59 map_sint32_sint32=60 map_sint64_sint64=61 map_fixed32_fixed32=62 map_fixed64_fixed64=63 map_sfixed32_sfixed32=64 map_sfixed64_sfixed64=65 map_int32_float=66 map_int32_double=67 map_bool_bool=68 map_string_string=69 map_string_bytes=70 map_string_nested_message=71 map_string_foreign_message=72 map_string_nested_enum=73 map_string_foreign_enum=74 packed_int32=75 packed_int64=76 packed_uint32=77 packed_uint64=78 packed_sint32=79 packed_sint64=80 packed_fixed32=81 packed_fixed64=82 packed_sfixed32=83 packed_sfixed64=84 packed_float=85 packed_double=86 packed_bool=87 packed_nested_enum=88 unpacked_int32=89 unpacked_int64=90 unpacked_uint32=91 unpacked_uint64=92 unpacked_sint32=93 unpacked_sint64=94 unpacked_fixed32=95 unpacked_fixed64=96 unpacked_sfixed32=97 unpacked_sfixed64=98 unpacked_float=99 unpacked_double=100 unpacked_bool=101 unpacked_nested_enum=102 oneof_uint32=111 oneof_nested_message=112 oneof_string=113 oneof_bytes=114 oneof_bool=115 oneof_uint64=116 oneof_float=117 oneof_double=118 oneof_enum=119 oneof_null_value=120 optional_bool_wrapper=201 optional_int32_wrapper=202 optional_int64_wrapper=203 optional_uint32_wrapper=204 optional_uint64_wrapper=205 optional_float_wrapper=206 optional_double_wrapper=207 optional_string_wrapper=208 optional_bytes_wrapper=209 repeated_bool_wrapper=211 repeated_int32_wrapper=212 repeated_int64_wrapper=213 repeated_uint32_wrapper=214 repeated_uint64_wrapper=215 repeated_float_wrapper=216 repeated_double_wrapper=217 repeated_string_wrapper=218 repeated_bytes_wrapper=219 optional_duration=301 optional_timestamp=302 optional_field_mask=303 optional_struct=304 optional_any=305 optional_value=306 optional_null_value=307 optional_empty=308 repeated_duration=311 repeated_timestamp=312 repeated_fieldmask=313 repeated_any=315 repeated_value=316 repeated_list_value=317 repeated_empty=318 repeated_struct=324 fieldname1=401 field_name2=402 _field_name3=403 field__name4_=404 field0name5=405 field_0_name6=406 fieldName7=407 FieldName8=408 field_Name9=409 Field_Name10=410 FIELD_NAME11=411 FIELD_name12=412 __field_name13=413 __Field_name14=414 field__name15=415 field__Name16=416 field_name17__=417 Field_name18__=418";
     fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
@@ -680,6 +796,10 @@ impl ::protoforge::Message for TestAllTypesProto3 {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<TestAllTypesProto3> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for TestAllTypesProto3 {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -702,6 +822,14 @@ pub mod test_all_types_proto3 {
         /// Fields this message does not know (and extensions), re-emitted on encode.
         pub unknown_fields: ::protoforge::UnknownFields,
     }
+    impl NestedMessage {
+        /// The value of `corecursive`, or the default `protobuf_test_messages.editions.proto3.TestAllTypesProto3` if unset.
+        pub fn corecursive(&self) -> &super::TestAllTypesProto3 {
+            self.corecursive
+                .as_deref()
+                .unwrap_or_else(|| <super::TestAllTypesProto3 as ::protoforge::Message>::default_instance())
+        }
+    }
     impl ::protoforge::Message for NestedMessage {
         const FIELD_NAMES: &'static str = "NestedMessage: a=1 corecursive=2";
         fn visit_fields(&self, v: &mut impl ::protoforge::encoding::Visitor) {
@@ -720,6 +848,10 @@ pub mod test_all_types_proto3 {
                 2 => field.boxed_message(&mut self.corecursive),
                 _ => field.unknown(&mut self.unknown_fields),
             }
+        }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<NestedMessage> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for NestedMessage {
@@ -894,6 +1026,10 @@ impl ::protoforge::Message for ForeignMessage {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<ForeignMessage> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for ForeignMessage {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -920,6 +1056,10 @@ impl ::protoforge::Message for NullHypothesisProto3 {
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
         field.unknown(&mut self.unknown_fields)
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<NullHypothesisProto3> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for NullHypothesisProto3 {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -945,6 +1085,10 @@ impl ::protoforge::Message for EnumOnlyProto3 {
         field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
         field.unknown(&mut self.unknown_fields)
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<EnumOnlyProto3> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for EnumOnlyProto3 {

@@ -30,6 +30,10 @@ impl ::protoforge::Message for ComplexMessage {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<ComplexMessage> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for ComplexMessage {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -239,6 +243,18 @@ impl TestAllTypesEdition2023 {
     pub fn optional_bytes(&self) -> &[u8] {
         self.optional_bytes.as_deref().unwrap_or(b"")
     }
+    /// The value of `optional_nested_message`, or the default `protobuf_test_messages.editions.TestAllTypesEdition2023.NestedMessage` if unset.
+    pub fn optional_nested_message(&self) -> &test_all_types_edition2023::NestedMessage {
+        self.optional_nested_message
+            .as_deref()
+            .unwrap_or_else(|| <test_all_types_edition2023::NestedMessage as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `optional_foreign_message`, or the default `protobuf_test_messages.editions.ForeignMessageEdition2023` if unset.
+    pub fn optional_foreign_message(&self) -> &ForeignMessageEdition2023 {
+        self.optional_foreign_message
+            .as_ref()
+            .unwrap_or_else(|| <ForeignMessageEdition2023 as ::protoforge::Message>::default_instance())
+    }
     /// The value of `optional_nested_enum`, or its type's default if unset.
     pub fn optional_nested_enum(
         &self,
@@ -258,6 +274,24 @@ impl TestAllTypesEdition2023 {
     /// The value of `optional_cord`, or its type's default if unset.
     pub fn optional_cord(&self) -> &str {
         self.optional_cord.as_deref().unwrap_or("")
+    }
+    /// The value of `recursive_message`, or the default `protobuf_test_messages.editions.TestAllTypesEdition2023` if unset.
+    pub fn recursive_message(&self) -> &TestAllTypesEdition2023 {
+        self.recursive_message
+            .as_deref()
+            .unwrap_or_else(|| <TestAllTypesEdition2023 as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `groupliketype`, or the default `protobuf_test_messages.editions.TestAllTypesEdition2023.GroupLikeType` if unset.
+    pub fn groupliketype(&self) -> &test_all_types_edition2023::GroupLikeType {
+        self.groupliketype
+            .as_ref()
+            .unwrap_or_else(|| <test_all_types_edition2023::GroupLikeType as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `delimited_field`, or the default `protobuf_test_messages.editions.TestAllTypesEdition2023.GroupLikeType` if unset.
+    pub fn delimited_field(&self) -> &test_all_types_edition2023::GroupLikeType {
+        self.delimited_field
+            .as_ref()
+            .unwrap_or_else(|| <test_all_types_edition2023::GroupLikeType as ::protoforge::Message>::default_instance())
     }
 }
 impl ::protoforge::Message for TestAllTypesEdition2023 {
@@ -658,6 +692,10 @@ impl ::protoforge::Message for TestAllTypesEdition2023 {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<TestAllTypesEdition2023> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for TestAllTypesEdition2023 {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -694,6 +732,12 @@ pub mod test_all_types_edition2023 {
         pub fn a(&self) -> i32 {
             self.a.unwrap_or_default()
         }
+        /// The value of `corecursive`, or the default `protobuf_test_messages.editions.TestAllTypesEdition2023` if unset.
+        pub fn corecursive(&self) -> &super::TestAllTypesEdition2023 {
+            self.corecursive
+                .as_deref()
+                .unwrap_or_else(|| <super::TestAllTypesEdition2023 as ::protoforge::Message>::default_instance())
+        }
     }
     impl ::protoforge::Message for NestedMessage {
         const FIELD_NAMES: &'static str = "NestedMessage: a=1 corecursive=2";
@@ -713,6 +757,10 @@ pub mod test_all_types_edition2023 {
                 2 => field.boxed_message(&mut self.corecursive),
                 _ => field.unknown(&mut self.unknown_fields),
             }
+        }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<NestedMessage> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for NestedMessage {
@@ -760,6 +808,10 @@ pub mod test_all_types_edition2023 {
                 203 => field.merge_optional::<codec::UInt32>(&mut self.group_uint32),
                 _ => field.unknown(&mut self.unknown_fields),
             }
+        }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<GroupLikeType> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for GroupLikeType {
@@ -874,6 +926,10 @@ impl ::protoforge::Message for ForeignMessageEdition2023 {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<ForeignMessageEdition2023> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for ForeignMessageEdition2023 {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -913,6 +969,10 @@ impl ::protoforge::Message for GroupLikeType {
             1 => field.merge_optional::<codec::Int32>(&mut self.c),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<GroupLikeType> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for GroupLikeType {

@@ -223,6 +223,18 @@ impl TestAllTypesProto2 {
     pub fn optional_bytes(&self) -> &[u8] {
         self.optional_bytes.as_deref().unwrap_or(b"")
     }
+    /// The value of `optional_nested_message`, or the default `protobuf_test_messages.proto2.TestAllTypesProto2.NestedMessage` if unset.
+    pub fn optional_nested_message(&self) -> &test_all_types_proto2::NestedMessage {
+        self.optional_nested_message
+            .as_deref()
+            .unwrap_or_else(|| <test_all_types_proto2::NestedMessage as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `optional_foreign_message`, or the default `protobuf_test_messages.proto2.ForeignMessageProto2` if unset.
+    pub fn optional_foreign_message(&self) -> &ForeignMessageProto2 {
+        self.optional_foreign_message
+            .as_ref()
+            .unwrap_or_else(|| <ForeignMessageProto2 as ::protoforge::Message>::default_instance())
+    }
     /// The value of `optional_nested_enum`, or its type's default if unset.
     pub fn optional_nested_enum(&self) -> test_all_types_proto2::NestedEnum {
         self.optional_nested_enum.unwrap_or_default()
@@ -238,6 +250,24 @@ impl TestAllTypesProto2 {
     /// The value of `optional_cord`, or its type's default if unset.
     pub fn optional_cord(&self) -> &str {
         self.optional_cord.as_deref().unwrap_or("")
+    }
+    /// The value of `recursive_message`, or the default `protobuf_test_messages.proto2.TestAllTypesProto2` if unset.
+    pub fn recursive_message(&self) -> &TestAllTypesProto2 {
+        self.recursive_message
+            .as_deref()
+            .unwrap_or_else(|| <TestAllTypesProto2 as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `data`, or the default `protobuf_test_messages.proto2.TestAllTypesProto2.Data` if unset.
+    pub fn data(&self) -> &test_all_types_proto2::Data {
+        self.data
+            .as_ref()
+            .unwrap_or_else(|| <test_all_types_proto2::Data as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `multiwordgroupfield`, or the default `protobuf_test_messages.proto2.TestAllTypesProto2.MultiWordGroupField` if unset.
+    pub fn multiwordgroupfield(&self) -> &test_all_types_proto2::MultiWordGroupField {
+        self.multiwordgroupfield
+            .as_ref()
+            .unwrap_or_else(|| <test_all_types_proto2::MultiWordGroupField as ::protoforge::Message>::default_instance())
     }
     /// The value of `default_int32`, or its default (`-123456789`) if unset.
     pub fn default_int32(&self) -> i32 {
@@ -370,6 +400,12 @@ impl TestAllTypesProto2 {
     /// The value of `Field_name18__`, or its type's default if unset.
     pub fn field_name18(&self) -> i32 {
         self.field_name18.unwrap_or_default()
+    }
+    /// The value of `message_set_correct`, or the default `protobuf_test_messages.proto2.TestAllTypesProto2.MessageSetCorrect` if unset.
+    pub fn message_set_correct(&self) -> &test_all_types_proto2::MessageSetCorrect {
+        self.message_set_correct
+            .as_ref()
+            .unwrap_or_else(|| <test_all_types_proto2::MessageSetCorrect as ::protoforge::Message>::default_instance())
     }
 }
 impl ::protoforge::Message for TestAllTypesProto2 {
@@ -933,6 +969,10 @@ impl ::protoforge::Message for TestAllTypesProto2 {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<TestAllTypesProto2> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for TestAllTypesProto2 {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -969,6 +1009,12 @@ pub mod test_all_types_proto2 {
         pub fn a(&self) -> i32 {
             self.a.unwrap_or_default()
         }
+        /// The value of `corecursive`, or the default `protobuf_test_messages.proto2.TestAllTypesProto2` if unset.
+        pub fn corecursive(&self) -> &super::TestAllTypesProto2 {
+            self.corecursive
+                .as_deref()
+                .unwrap_or_else(|| <super::TestAllTypesProto2 as ::protoforge::Message>::default_instance())
+        }
     }
     impl ::protoforge::Message for NestedMessage {
         const FIELD_NAMES: &'static str = "NestedMessage: a=1 corecursive=2";
@@ -988,6 +1034,10 @@ pub mod test_all_types_proto2 {
                 2 => field.boxed_message(&mut self.corecursive),
                 _ => field.unknown(&mut self.unknown_fields),
             }
+        }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<NestedMessage> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for NestedMessage {
@@ -1036,6 +1086,10 @@ pub mod test_all_types_proto2 {
                 _ => field.unknown(&mut self.unknown_fields),
             }
         }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<Data> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
+        }
     }
     impl ::core::fmt::Debug for Data {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -1083,6 +1137,10 @@ pub mod test_all_types_proto2 {
                 _ => field.unknown(&mut self.unknown_fields),
             }
         }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<MultiWordGroupField> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
+        }
     }
     impl ::core::fmt::Debug for MultiWordGroupField {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -1108,6 +1166,10 @@ pub mod test_all_types_proto2 {
             field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
             field.message_set(&mut self.unknown_fields)
+        }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<MessageSetCorrect> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for MessageSetCorrect {
@@ -1157,6 +1219,10 @@ pub mod test_all_types_proto2 {
                 _ => field.unknown(&mut self.unknown_fields),
             }
         }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<MessageSetCorrectExtension1> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
+        }
     }
     impl ::core::fmt::Debug for MessageSetCorrectExtension1 {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -1188,6 +1254,12 @@ pub mod test_all_types_proto2 {
         pub fn i(&self) -> i32 {
             self.i.unwrap_or_default()
         }
+        /// The value of `sub_msg`, or the default `protobuf_test_messages.proto2.TestAllTypesProto2.MessageSetCorrect` if unset.
+        pub fn sub_msg(&self) -> &MessageSetCorrect {
+            self.sub_msg
+                .as_ref()
+                .unwrap_or_else(|| <MessageSetCorrect as ::protoforge::Message>::default_instance())
+        }
     }
     impl ::protoforge::Message for MessageSetCorrectExtension2 {
         const FIELD_NAMES: &'static str = "MessageSetCorrectExtension2: i=9 sub_msg=10";
@@ -1207,6 +1279,10 @@ pub mod test_all_types_proto2 {
                 10 => field.optional_message(&mut self.sub_msg),
                 _ => field.unknown(&mut self.unknown_fields),
             }
+        }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<MessageSetCorrectExtension2> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for MessageSetCorrectExtension2 {
@@ -1271,6 +1347,10 @@ pub mod test_all_types_proto2 {
                 }
                 _ => field.unknown(&mut self.unknown_fields),
             }
+        }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<ExtensionWithOneof> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for ExtensionWithOneof {
@@ -1400,6 +1480,10 @@ impl ::protoforge::Message for ForeignMessageProto2 {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<ForeignMessageProto2> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for ForeignMessageProto2 {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -1447,6 +1531,10 @@ impl ::protoforge::Message for GroupField {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<GroupField> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for GroupField {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -1477,6 +1565,18 @@ impl UnknownToTestAllTypes {
     /// The value of `optional_string`, or its type's default if unset.
     pub fn optional_string(&self) -> &str {
         self.optional_string.as_deref().unwrap_or("")
+    }
+    /// The value of `nested_message`, or the default `protobuf_test_messages.proto2.ForeignMessageProto2` if unset.
+    pub fn nested_message(&self) -> &ForeignMessageProto2 {
+        self.nested_message
+            .as_ref()
+            .unwrap_or_else(|| <ForeignMessageProto2 as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `optionalgroup`, or the default `protobuf_test_messages.proto2.UnknownToTestAllTypes.OptionalGroup` if unset.
+    pub fn optionalgroup(&self) -> &unknown_to_test_all_types::OptionalGroup {
+        self.optionalgroup
+            .as_ref()
+            .unwrap_or_else(|| <unknown_to_test_all_types::OptionalGroup as ::protoforge::Message>::default_instance())
     }
     /// The value of `optional_bool`, or its type's default if unset.
     pub fn optional_bool(&self) -> bool {
@@ -1515,6 +1615,10 @@ impl ::protoforge::Message for UnknownToTestAllTypes {
             1011 => field.merge_repeated::<codec::Int32>(&mut self.repeated_int32),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<UnknownToTestAllTypes> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for UnknownToTestAllTypes {
@@ -1558,6 +1662,10 @@ pub mod unknown_to_test_all_types {
                 _ => field.unknown(&mut self.unknown_fields),
             }
         }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<OptionalGroup> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
+        }
     }
     impl ::core::fmt::Debug for OptionalGroup {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -1585,6 +1693,10 @@ impl ::protoforge::Message for NullHypothesisProto2 {
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
         field.unknown(&mut self.unknown_fields)
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<NullHypothesisProto2> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for NullHypothesisProto2 {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -1610,6 +1722,10 @@ impl ::protoforge::Message for EnumOnlyProto2 {
         field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
         field.unknown(&mut self.unknown_fields)
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<EnumOnlyProto2> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for EnumOnlyProto2 {
@@ -1701,6 +1817,10 @@ impl ::protoforge::Message for OneStringProto2 {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<OneStringProto2> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for OneStringProto2 {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -1750,6 +1870,10 @@ impl ::protoforge::Message for ProtoWithKeywords {
             3 => field.unverified_strings(&mut self.requires, &mut self.unknown_fields),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<ProtoWithKeywords> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for ProtoWithKeywords {
@@ -1875,6 +1999,20 @@ impl TestAllRequiredTypesProto2 {
     pub fn required_bytes(&self) -> &[u8] {
         self.required_bytes.as_deref().unwrap_or(b"")
     }
+    /// The value of `required_nested_message`, or the default `protobuf_test_messages.proto2.TestAllRequiredTypesProto2.NestedMessage` if unset.
+    pub fn required_nested_message(
+        &self,
+    ) -> &test_all_required_types_proto2::NestedMessage {
+        self.required_nested_message
+            .as_deref()
+            .unwrap_or_else(|| <test_all_required_types_proto2::NestedMessage as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `required_foreign_message`, or the default `protobuf_test_messages.proto2.ForeignMessageProto2` if unset.
+    pub fn required_foreign_message(&self) -> &ForeignMessageProto2 {
+        self.required_foreign_message
+            .as_ref()
+            .unwrap_or_else(|| <ForeignMessageProto2 as ::protoforge::Message>::default_instance())
+    }
     /// The value of `required_nested_enum`, or its type's default if unset.
     pub fn required_nested_enum(&self) -> test_all_required_types_proto2::NestedEnum {
         self.required_nested_enum.unwrap_or_default()
@@ -1890,6 +2028,24 @@ impl TestAllRequiredTypesProto2 {
     /// The value of `required_cord`, or its type's default if unset.
     pub fn required_cord(&self) -> &str {
         self.required_cord.as_deref().unwrap_or("")
+    }
+    /// The value of `recursive_message`, or the default `protobuf_test_messages.proto2.TestAllRequiredTypesProto2` if unset.
+    pub fn recursive_message(&self) -> &TestAllRequiredTypesProto2 {
+        self.recursive_message
+            .as_deref()
+            .unwrap_or_else(|| <TestAllRequiredTypesProto2 as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `optional_recursive_message`, or the default `protobuf_test_messages.proto2.TestAllRequiredTypesProto2` if unset.
+    pub fn optional_recursive_message(&self) -> &TestAllRequiredTypesProto2 {
+        self.optional_recursive_message
+            .as_deref()
+            .unwrap_or_else(|| <TestAllRequiredTypesProto2 as ::protoforge::Message>::default_instance())
+    }
+    /// The value of `data`, or the default `protobuf_test_messages.proto2.TestAllRequiredTypesProto2.Data` if unset.
+    pub fn data(&self) -> &test_all_required_types_proto2::Data {
+        self.data
+            .as_ref()
+            .unwrap_or_else(|| <test_all_required_types_proto2::Data as ::protoforge::Message>::default_instance())
     }
     /// The value of `default_int32`, or its default (`-123456789`) if unset.
     pub fn default_int32(&self) -> i32 {
@@ -2083,6 +2239,10 @@ impl ::protoforge::Message for TestAllRequiredTypesProto2 {
             255 => field.merge_optional::<codec::Bytes>(&mut self.default_bytes),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<TestAllRequiredTypesProto2> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
     fn check_initialized(
         &self,
@@ -2457,6 +2617,18 @@ pub mod test_all_required_types_proto2 {
         pub fn a(&self) -> i32 {
             self.a.unwrap_or_default()
         }
+        /// The value of `corecursive`, or the default `protobuf_test_messages.proto2.TestAllRequiredTypesProto2` if unset.
+        pub fn corecursive(&self) -> &super::TestAllRequiredTypesProto2 {
+            self.corecursive
+                .as_deref()
+                .unwrap_or_else(|| <super::TestAllRequiredTypesProto2 as ::protoforge::Message>::default_instance())
+        }
+        /// The value of `optional_corecursive`, or the default `protobuf_test_messages.proto2.TestAllRequiredTypesProto2` if unset.
+        pub fn optional_corecursive(&self) -> &super::TestAllRequiredTypesProto2 {
+            self.optional_corecursive
+                .as_deref()
+                .unwrap_or_else(|| <super::TestAllRequiredTypesProto2 as ::protoforge::Message>::default_instance())
+        }
         /// Whether every `required` field is set, here and in set sub-messages
         /// and extensions (those declared in the files generated with this one);
         /// `Message::check_initialized` says which is missing.
@@ -2484,6 +2656,10 @@ pub mod test_all_required_types_proto2 {
                 3 => field.boxed_message(&mut self.optional_corecursive),
                 _ => field.unknown(&mut self.unknown_fields),
             }
+        }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<NestedMessage> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
         }
         fn check_initialized(
             &self,
@@ -2572,6 +2748,10 @@ pub mod test_all_required_types_proto2 {
                 _ => field.unknown(&mut self.unknown_fields),
             }
         }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<Data> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
+        }
         fn check_initialized(
             &self,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
@@ -2627,6 +2807,10 @@ pub mod test_all_required_types_proto2 {
             field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
             field.message_set(&mut self.unknown_fields)
+        }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<MessageSetCorrect> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
         }
         fn check_initialized(
             &self,
@@ -2744,6 +2928,10 @@ pub mod test_all_required_types_proto2 {
                 _ => field.unknown(&mut self.unknown_fields),
             }
         }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<MessageSetCorrectExtension1> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
+        }
         fn check_initialized(
             &self,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
@@ -2811,6 +2999,10 @@ pub mod test_all_required_types_proto2 {
                 9 => field.merge_optional::<codec::Int32>(&mut self.i),
                 _ => field.unknown(&mut self.unknown_fields),
             }
+        }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<MessageSetCorrectExtension2> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
         }
         fn check_initialized(
             &self,
@@ -3002,6 +3194,10 @@ impl ::protoforge::Message for TestLargeOneof {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<TestLargeOneof> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for TestLargeOneof {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -3030,6 +3226,10 @@ pub mod test_large_oneof {
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
             field.unknown(&mut self.unknown_fields)
         }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<A1> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
+        }
     }
     impl ::core::fmt::Debug for A1 {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -3055,6 +3255,10 @@ pub mod test_large_oneof {
             field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
             field.unknown(&mut self.unknown_fields)
+        }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<A2> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for A2 {
@@ -3082,6 +3286,10 @@ pub mod test_large_oneof {
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
             field.unknown(&mut self.unknown_fields)
         }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<A3> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
+        }
     }
     impl ::core::fmt::Debug for A3 {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -3108,6 +3316,10 @@ pub mod test_large_oneof {
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
             field.unknown(&mut self.unknown_fields)
         }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<A4> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
+        }
     }
     impl ::core::fmt::Debug for A4 {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -3133,6 +3345,10 @@ pub mod test_large_oneof {
             field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
             field.unknown(&mut self.unknown_fields)
+        }
+        fn default_instance() -> &'static Self {
+            static DEFAULT: ::std::sync::OnceLock<A5> = ::std::sync::OnceLock::new();
+            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for A5 {

@@ -91,6 +91,10 @@ impl crate::Message for Any {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<Any> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for Any {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -156,6 +160,14 @@ pub struct Api {
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
+impl Api {
+    /// The value of `source_context`, or the default `google.protobuf.SourceContext` if unset.
+    pub fn source_context(&self) -> &SourceContext {
+        self.source_context
+            .as_ref()
+            .unwrap_or_else(|| <SourceContext as crate::Message>::default_instance())
+    }
+}
 impl crate::Message for Api {
     const FIELD_NAMES: &'static str = "Api: name=1 methods=2 options=3 version=4 source_context=5 mixins=6 syntax=7 edition=8";
     fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
@@ -186,6 +198,10 @@ impl crate::Message for Api {
             8 => field.merge::<codec::String>(&mut self.edition),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<Api> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for Api {
@@ -264,6 +280,10 @@ impl crate::Message for Method {
             8 => field.merge::<codec::String>(&mut self.edition),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<Method> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
 }
 #[allow(deprecated)]
@@ -395,6 +415,10 @@ impl crate::Message for Mixin {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<Mixin> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for Mixin {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -504,6 +528,10 @@ impl crate::Message for Duration {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<Duration> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for Duration {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -537,6 +565,10 @@ impl crate::Message for Empty {
         field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
     ) -> ::core::result::Result<(), crate::DecodeError> {
         field.unknown(&mut self.unknown_fields)
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<Empty> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for Empty {
@@ -794,6 +826,10 @@ impl crate::Message for FieldMask {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<FieldMask> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for FieldMask {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -830,6 +866,10 @@ impl crate::Message for SourceContext {
             1 => field.merge::<codec::String>(&mut self.file_name),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<SourceContext> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for SourceContext {
@@ -877,6 +917,10 @@ impl crate::Message for Struct {
             1 => field.map::<codec::String, codec::Message<_>>(&mut self.fields),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<Struct> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for Struct {
@@ -958,6 +1002,10 @@ impl crate::Message for Value {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<Value> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for Value {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -1013,6 +1061,10 @@ impl crate::Message for ListValue {
             1 => field.messages(&mut self.values),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<ListValue> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for ListValue {
@@ -1208,6 +1260,10 @@ impl crate::Message for Timestamp {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<Timestamp> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for Timestamp {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -1243,6 +1299,14 @@ pub struct Type {
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
+impl Type {
+    /// The value of `source_context`, or the default `google.protobuf.SourceContext` if unset.
+    pub fn source_context(&self) -> &SourceContext {
+        self.source_context
+            .as_ref()
+            .unwrap_or_else(|| <SourceContext as crate::Message>::default_instance())
+    }
+}
 impl crate::Message for Type {
     const FIELD_NAMES: &'static str = "Type: name=1 fields=2 oneofs=3 options=4 source_context=5 syntax=6 edition=7";
     fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
@@ -1271,6 +1335,10 @@ impl crate::Message for Type {
             7 => field.merge::<codec::String>(&mut self.edition),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<Type> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for Type {
@@ -1349,6 +1417,10 @@ impl crate::Message for Field {
             11 => field.merge::<codec::String>(&mut self.default_value),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<Field> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for Field {
@@ -1577,6 +1649,14 @@ pub struct Enum {
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
+impl Enum {
+    /// The value of `source_context`, or the default `google.protobuf.SourceContext` if unset.
+    pub fn source_context(&self) -> &SourceContext {
+        self.source_context
+            .as_ref()
+            .unwrap_or_else(|| <SourceContext as crate::Message>::default_instance())
+    }
+}
 impl crate::Message for Enum {
     const FIELD_NAMES: &'static str = "Enum: name=1 enumvalue=2 options=3 source_context=4 syntax=5 edition=6";
     fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
@@ -1603,6 +1683,10 @@ impl crate::Message for Enum {
             6 => field.merge::<codec::String>(&mut self.edition),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<Enum> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for Enum {
@@ -1652,6 +1736,10 @@ impl crate::Message for EnumValue {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<EnumValue> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for EnumValue {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -1683,6 +1771,14 @@ pub struct Option {
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
 }
+impl Option {
+    /// The value of `value`, or the default `google.protobuf.Any` if unset.
+    pub fn value(&self) -> &Any {
+        self.value
+            .as_ref()
+            .unwrap_or_else(|| <Any as crate::Message>::default_instance())
+    }
+}
 impl crate::Message for Option {
     const FIELD_NAMES: &'static str = "Option: name=1 value=2";
     fn visit_fields(&self, v: &mut impl crate::encoding::Visitor) {
@@ -1701,6 +1797,10 @@ impl crate::Message for Option {
             2 => field.optional_message(&mut self.value),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<Option> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for Option {
@@ -1793,6 +1893,10 @@ impl crate::Message for DoubleValue {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<DoubleValue> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for DoubleValue {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -1832,6 +1936,10 @@ impl crate::Message for FloatValue {
             1 => field.merge::<codec::Float>(&mut self.value),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<FloatValue> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for FloatValue {
@@ -1873,6 +1981,10 @@ impl crate::Message for Int64Value {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<Int64Value> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for Int64Value {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -1912,6 +2024,10 @@ impl crate::Message for UInt64Value {
             1 => field.merge::<codec::UInt64>(&mut self.value),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<UInt64Value> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for UInt64Value {
@@ -1953,6 +2069,10 @@ impl crate::Message for Int32Value {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<Int32Value> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for Int32Value {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -1992,6 +2112,10 @@ impl crate::Message for UInt32Value {
             1 => field.merge::<codec::UInt32>(&mut self.value),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<UInt32Value> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for UInt32Value {
@@ -2033,6 +2157,10 @@ impl crate::Message for BoolValue {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<BoolValue> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for BoolValue {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -2073,6 +2201,10 @@ impl crate::Message for StringValue {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<StringValue> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for StringValue {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -2112,6 +2244,10 @@ impl crate::Message for BytesValue {
             1 => field.merge::<codec::Bytes>(&mut self.value),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<BytesValue> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for BytesValue {

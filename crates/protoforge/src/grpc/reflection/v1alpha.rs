@@ -109,6 +109,10 @@ impl crate::Message for ServerReflectionRequest {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<ServerReflectionRequest> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for ServerReflectionRequest {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -177,6 +181,10 @@ impl crate::Message for ExtensionRequest {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<ExtensionRequest> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for ExtensionRequest {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -199,6 +207,14 @@ pub struct ServerReflectionResponse {
     >,
     /// Fields this message does not know (and extensions), re-emitted on encode.
     pub unknown_fields: crate::UnknownFields,
+}
+impl ServerReflectionResponse {
+    /// The value of `original_request`, or the default `grpc.reflection.v1alpha.ServerReflectionRequest` if unset.
+    pub fn original_request(&self) -> &ServerReflectionRequest {
+        self.original_request
+            .as_ref()
+            .unwrap_or_else(|| <ServerReflectionRequest as crate::Message>::default_instance())
+    }
 }
 impl crate::Message for ServerReflectionResponse {
     const FIELD_NAMES: &'static str = "ServerReflectionResponse: valid_host=1 original_request=2 file_descriptor_response=4 all_extension_numbers_response=5 list_services_response=6 error_response=7";
@@ -297,6 +313,10 @@ impl crate::Message for ServerReflectionResponse {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<ServerReflectionResponse> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for ServerReflectionResponse {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -357,6 +377,10 @@ impl crate::Message for FileDescriptorResponse {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<FileDescriptorResponse> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for FileDescriptorResponse {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -397,6 +421,10 @@ impl crate::Message for ExtensionNumberResponse {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<ExtensionNumberResponse> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for ExtensionNumberResponse {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -430,6 +458,10 @@ impl crate::Message for ListServiceResponse {
             1 => field.messages(&mut self.service),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<ListServiceResponse> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for ListServiceResponse {
@@ -468,6 +500,10 @@ impl crate::Message for ServiceResponse {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<ServiceResponse> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
+    }
 }
 impl ::core::fmt::Debug for ServiceResponse {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -505,6 +541,10 @@ impl crate::Message for ErrorResponse {
             2 => field.merge::<codec::String>(&mut self.error_message),
             _ => field.unknown(&mut self.unknown_fields),
         }
+    }
+    fn default_instance() -> &'static Self {
+        static DEFAULT: ::std::sync::OnceLock<ErrorResponse> = ::std::sync::OnceLock::new();
+        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for ErrorResponse {
