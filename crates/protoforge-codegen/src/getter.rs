@@ -70,7 +70,7 @@ impl<'a> Ctx<'a> {
             return Ok(quote! {
                 #[doc = #doc]
                 pub fn #getter(&self) -> &#ty {
-                    self.#name.#borrow().unwrap_or_else(|| <#ty as #rt::Message>::default_instance())
+                    #rt::or_default(self.#name.#borrow())
                 }
             });
         }

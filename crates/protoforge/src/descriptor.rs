@@ -121,15 +121,11 @@ impl FileDescriptorProto {
     }
     /// The value of `options`, or the default `google.protobuf.FileOptions` if unset.
     pub fn options(&self) -> &FileOptions {
-        self.options
-            .as_ref()
-            .unwrap_or_else(|| <FileOptions as crate::Message>::default_instance())
+        crate::or_default(self.options.as_ref())
     }
     /// The value of `source_code_info`, or the default `google.protobuf.SourceCodeInfo` if unset.
     pub fn source_code_info(&self) -> &SourceCodeInfo {
-        self.source_code_info
-            .as_ref()
-            .unwrap_or_else(|| <SourceCodeInfo as crate::Message>::default_instance())
+        crate::or_default(self.source_code_info.as_ref())
     }
     /// The value of `syntax`, or its type's default if unset.
     pub fn syntax(&self) -> &str {
@@ -260,9 +256,7 @@ impl DescriptorProto {
     }
     /// The value of `options`, or the default `google.protobuf.MessageOptions` if unset.
     pub fn options(&self) -> &MessageOptions {
-        self.options
-            .as_ref()
-            .unwrap_or_else(|| <MessageOptions as crate::Message>::default_instance())
+        crate::or_default(self.options.as_ref())
     }
     /// The value of `visibility`, or its type's default if unset.
     pub fn visibility(&self) -> SymbolVisibility {
@@ -389,9 +383,7 @@ pub mod descriptor_proto {
         }
         /// The value of `options`, or the default `google.protobuf.ExtensionRangeOptions` if unset.
         pub fn options(&self) -> &super::ExtensionRangeOptions {
-            self.options
-                .as_ref()
-                .unwrap_or_else(|| <super::ExtensionRangeOptions as crate::Message>::default_instance())
+            crate::or_default(self.options.as_ref())
         }
         /// Whether every `required` field is set, here and in set sub-messages
         /// and extensions (those declared in the files generated with this one);
@@ -522,9 +514,7 @@ pub struct ExtensionRangeOptions {
 impl ExtensionRangeOptions {
     /// The value of `features`, or the default `google.protobuf.FeatureSet` if unset.
     pub fn features(&self) -> &FeatureSet {
-        self.features
-            .as_ref()
-            .unwrap_or_else(|| <FeatureSet as crate::Message>::default_instance())
+        crate::or_default(self.features.as_ref())
     }
     /// The value of `verification`, or its default (`UNVERIFIED`) if unset.
     pub fn verification(&self) -> extension_range_options::VerificationState {
@@ -824,9 +814,7 @@ impl FieldDescriptorProto {
     }
     /// The value of `options`, or the default `google.protobuf.FieldOptions` if unset.
     pub fn options(&self) -> &FieldOptions {
-        self.options
-            .as_ref()
-            .unwrap_or_else(|| <FieldOptions as crate::Message>::default_instance())
+        crate::or_default(self.options.as_ref())
     }
     /// The value of `proto3_optional`, or its type's default if unset.
     pub fn proto3_optional(&self) -> bool {
@@ -1109,9 +1097,7 @@ impl OneofDescriptorProto {
     }
     /// The value of `options`, or the default `google.protobuf.OneofOptions` if unset.
     pub fn options(&self) -> &OneofOptions {
-        self.options
-            .as_ref()
-            .unwrap_or_else(|| <OneofOptions as crate::Message>::default_instance())
+        crate::or_default(self.options.as_ref())
     }
     /// Whether every `required` field is set, here and in set sub-messages
     /// and extensions (those declared in the files generated with this one);
@@ -1185,9 +1171,7 @@ impl EnumDescriptorProto {
     }
     /// The value of `options`, or the default `google.protobuf.EnumOptions` if unset.
     pub fn options(&self) -> &EnumOptions {
-        self.options
-            .as_ref()
-            .unwrap_or_else(|| <EnumOptions as crate::Message>::default_instance())
+        crate::or_default(self.options.as_ref())
     }
     /// The value of `visibility`, or its type's default if unset.
     pub fn visibility(&self) -> SymbolVisibility {
@@ -1339,9 +1323,7 @@ impl EnumValueDescriptorProto {
     }
     /// The value of `options`, or the default `google.protobuf.EnumValueOptions` if unset.
     pub fn options(&self) -> &EnumValueOptions {
-        self.options
-            .as_ref()
-            .unwrap_or_else(|| <EnumValueOptions as crate::Message>::default_instance())
+        crate::or_default(self.options.as_ref())
     }
     /// Whether every `required` field is set, here and in set sub-messages
     /// and extensions (those declared in the files generated with this one);
@@ -1409,9 +1391,7 @@ impl ServiceDescriptorProto {
     }
     /// The value of `options`, or the default `google.protobuf.ServiceOptions` if unset.
     pub fn options(&self) -> &ServiceOptions {
-        self.options
-            .as_ref()
-            .unwrap_or_else(|| <ServiceOptions as crate::Message>::default_instance())
+        crate::or_default(self.options.as_ref())
     }
     /// Whether every `required` field is set, here and in set sub-messages
     /// and extensions (those declared in the files generated with this one);
@@ -1497,9 +1477,7 @@ impl MethodDescriptorProto {
     }
     /// The value of `options`, or the default `google.protobuf.MethodOptions` if unset.
     pub fn options(&self) -> &MethodOptions {
-        self.options
-            .as_ref()
-            .unwrap_or_else(|| <MethodOptions as crate::Message>::default_instance())
+        crate::or_default(self.options.as_ref())
     }
     /// The value of `client_streaming`, or its default (`false`) if unset.
     pub fn client_streaming(&self) -> bool {
@@ -1746,9 +1724,7 @@ impl FileOptions {
     }
     /// The value of `features`, or the default `google.protobuf.FeatureSet` if unset.
     pub fn features(&self) -> &FeatureSet {
-        self.features
-            .as_ref()
-            .unwrap_or_else(|| <FeatureSet as crate::Message>::default_instance())
+        crate::or_default(self.features.as_ref())
     }
     /// Whether every `required` field is set, here and in set sub-messages
     /// and extensions (those declared in the files generated with this one);
@@ -2051,9 +2027,7 @@ impl MessageOptions {
     }
     /// The value of `features`, or the default `google.protobuf.FeatureSet` if unset.
     pub fn features(&self) -> &FeatureSet {
-        self.features
-            .as_ref()
-            .unwrap_or_else(|| <FeatureSet as crate::Message>::default_instance())
+        crate::or_default(self.features.as_ref())
     }
     /// Whether every `required` field is set, here and in set sub-messages
     /// and extensions (those declared in the files generated with this one);
@@ -2261,15 +2235,11 @@ impl FieldOptions {
     }
     /// The value of `features`, or the default `google.protobuf.FeatureSet` if unset.
     pub fn features(&self) -> &FeatureSet {
-        self.features
-            .as_ref()
-            .unwrap_or_else(|| <FeatureSet as crate::Message>::default_instance())
+        crate::or_default(self.features.as_ref())
     }
     /// The value of `feature_support`, or the default `google.protobuf.FieldOptions.FeatureSupport` if unset.
     pub fn feature_support(&self) -> &field_options::FeatureSupport {
-        self.feature_support
-            .as_ref()
-            .unwrap_or_else(|| <field_options::FeatureSupport as crate::Message>::default_instance())
+        crate::or_default(self.feature_support.as_ref())
     }
     /// Whether every `required` field is set, here and in set sub-messages
     /// and extensions (those declared in the files generated with this one);
@@ -2810,9 +2780,7 @@ pub struct OneofOptions {
 impl OneofOptions {
     /// The value of `features`, or the default `google.protobuf.FeatureSet` if unset.
     pub fn features(&self) -> &FeatureSet {
-        self.features
-            .as_ref()
-            .unwrap_or_else(|| <FeatureSet as crate::Message>::default_instance())
+        crate::or_default(self.features.as_ref())
     }
     /// Whether every `required` field is set, here and in set sub-messages
     /// and extensions (those declared in the files generated with this one);
@@ -2915,9 +2883,7 @@ impl EnumOptions {
     }
     /// The value of `features`, or the default `google.protobuf.FeatureSet` if unset.
     pub fn features(&self) -> &FeatureSet {
-        self.features
-            .as_ref()
-            .unwrap_or_else(|| <FeatureSet as crate::Message>::default_instance())
+        crate::or_default(self.features.as_ref())
     }
     /// Whether every `required` field is set, here and in set sub-messages
     /// and extensions (those declared in the files generated with this one);
@@ -3022,9 +2988,7 @@ impl EnumValueOptions {
     }
     /// The value of `features`, or the default `google.protobuf.FeatureSet` if unset.
     pub fn features(&self) -> &FeatureSet {
-        self.features
-            .as_ref()
-            .unwrap_or_else(|| <FeatureSet as crate::Message>::default_instance())
+        crate::or_default(self.features.as_ref())
     }
     /// The value of `debug_redact`, or its default (`false`) if unset.
     pub fn debug_redact(&self) -> bool {
@@ -3032,9 +2996,7 @@ impl EnumValueOptions {
     }
     /// The value of `feature_support`, or the default `google.protobuf.FieldOptions.FeatureSupport` if unset.
     pub fn feature_support(&self) -> &field_options::FeatureSupport {
-        self.feature_support
-            .as_ref()
-            .unwrap_or_else(|| <field_options::FeatureSupport as crate::Message>::default_instance())
+        crate::or_default(self.feature_support.as_ref())
     }
     /// Whether every `required` field is set, here and in set sub-messages
     /// and extensions (those declared in the files generated with this one);
@@ -3120,9 +3082,7 @@ pub struct ServiceOptions {
 impl ServiceOptions {
     /// The value of `features`, or the default `google.protobuf.FeatureSet` if unset.
     pub fn features(&self) -> &FeatureSet {
-        self.features
-            .as_ref()
-            .unwrap_or_else(|| <FeatureSet as crate::Message>::default_instance())
+        crate::or_default(self.features.as_ref())
     }
     /// The value of `deprecated`, or its default (`false`) if unset.
     pub fn deprecated(&self) -> bool {
@@ -3218,9 +3178,7 @@ impl MethodOptions {
     }
     /// The value of `features`, or the default `google.protobuf.FeatureSet` if unset.
     pub fn features(&self) -> &FeatureSet {
-        self.features
-            .as_ref()
-            .unwrap_or_else(|| <FeatureSet as crate::Message>::default_instance())
+        crate::or_default(self.features.as_ref())
     }
     /// Whether every `required` field is set, here and in set sub-messages
     /// and extensions (those declared in the files generated with this one);
@@ -4248,15 +4206,11 @@ pub mod feature_set_defaults {
         }
         /// The value of `overridable_features`, or the default `google.protobuf.FeatureSet` if unset.
         pub fn overridable_features(&self) -> &super::FeatureSet {
-            self.overridable_features
-                .as_ref()
-                .unwrap_or_else(|| <super::FeatureSet as crate::Message>::default_instance())
+            crate::or_default(self.overridable_features.as_ref())
         }
         /// The value of `fixed_features`, or the default `google.protobuf.FeatureSet` if unset.
         pub fn fixed_features(&self) -> &super::FeatureSet {
-            self.fixed_features
-                .as_ref()
-                .unwrap_or_else(|| <super::FeatureSet as crate::Message>::default_instance())
+            crate::or_default(self.fixed_features.as_ref())
         }
     }
     impl crate::Message for FeatureSetEditionDefault {

@@ -70,7 +70,7 @@ pub use ::bytes;
 pub use crate::enumeration::{EnumValue, Enumeration, UnknownEnumValue};
 pub use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 pub use crate::extension::{Extendable, Extension, ExtensionCodec, RepeatedExtension};
-pub use crate::message::{DecodeOptions, Message};
+pub use crate::message::{DecodeOptions, Message, or_default};
 pub use crate::name::Name;
 pub use crate::unknown::{UnknownField, UnknownFields, UnknownValue};
 pub use crate::view::MessageView;

@@ -172,6 +172,16 @@ pub trait Message: Default + Clone + PartialEq + Debug + Send + Sync {
     }
 }
 
+/// `value`, or `M`'s [default instance](Message::default_instance) when it is `None`: the
+/// body of a generated message-field getter (`or_default(self.child.as_deref())`).
+#[inline]
+pub fn or_default<M: Message + 'static>(value: Option<&M>) -> &M {
+    match value {
+        Some(value) => value,
+        None => M::default_instance(),
+    }
+}
+
 /// The default instance of a message type without a `static` of its own, made on first use
 /// and kept (leaked) for the life of the program.
 fn shared_default<M: Message + 'static>() -> &'static M {

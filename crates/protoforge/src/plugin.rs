@@ -116,9 +116,7 @@ impl CodeGeneratorRequest {
     }
     /// The value of `compiler_version`, or the default `google.protobuf.compiler.Version` if unset.
     pub fn compiler_version(&self) -> &Version {
-        self.compiler_version
-            .as_ref()
-            .unwrap_or_else(|| <Version as crate::Message>::default_instance())
+        crate::or_default(self.compiler_version.as_ref())
     }
     /// Whether every `required` field is set, here and in set sub-messages
     /// and extensions (those declared in the files generated with this one);
@@ -354,9 +352,7 @@ pub mod code_generator_response {
         }
         /// The value of `generated_code_info`, or the default `google.protobuf.GeneratedCodeInfo` if unset.
         pub fn generated_code_info(&self) -> &crate::descriptor::GeneratedCodeInfo {
-            self.generated_code_info
-                .as_ref()
-                .unwrap_or_else(|| <crate::descriptor::GeneratedCodeInfo as crate::Message>::default_instance())
+            crate::or_default(self.generated_code_info.as_ref())
         }
     }
     impl crate::Message for File {

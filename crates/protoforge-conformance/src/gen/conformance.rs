@@ -95,9 +95,7 @@ pub struct ConformanceRequest {
 impl ConformanceRequest {
     /// The value of `jspb_encoding_options`, or the default `conformance.JspbEncodingConfig` if unset.
     pub fn jspb_encoding_options(&self) -> &JspbEncodingConfig {
-        self.jspb_encoding_options
-            .as_ref()
-            .unwrap_or_else(|| <JspbEncodingConfig as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.jspb_encoding_options.as_ref())
     }
 }
 impl ::protoforge::Message for ConformanceRequest {

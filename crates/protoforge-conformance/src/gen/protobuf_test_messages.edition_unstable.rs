@@ -90,9 +90,7 @@ impl TestAllTypesEditionUnstable {
     }
     /// The value of `optional_foreign_message`, or the default `protobuf_test_messages.edition_unstable.ForeignMessageEditionUnstable` if unset.
     pub fn optional_foreign_message(&self) -> &ForeignMessageEditionUnstable {
-        self.optional_foreign_message
-            .as_ref()
-            .unwrap_or_else(|| <ForeignMessageEditionUnstable as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.optional_foreign_message.as_ref())
     }
     /// The value of `optional_foreign_enum`, or its type's default if unset.
     pub fn optional_foreign_enum(
@@ -102,9 +100,7 @@ impl TestAllTypesEditionUnstable {
     }
     /// The value of `recursive_message`, or the default `protobuf_test_messages.edition_unstable.TestAllTypesEditionUnstable` if unset.
     pub fn recursive_message(&self) -> &TestAllTypesEditionUnstable {
-        self.recursive_message
-            .as_deref()
-            .unwrap_or_else(|| <TestAllTypesEditionUnstable as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.recursive_message.as_deref())
     }
     /// The value of `optional_bytes`, or its type's default if unset.
     pub fn optional_bytes(&self) -> &[u8] {

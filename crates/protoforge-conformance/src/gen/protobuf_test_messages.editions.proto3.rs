@@ -181,117 +181,79 @@ pub struct TestAllTypesProto3 {
 impl TestAllTypesProto3 {
     /// The value of `optional_nested_message`, or the default `protobuf_test_messages.editions.proto3.TestAllTypesProto3.NestedMessage` if unset.
     pub fn optional_nested_message(&self) -> &test_all_types_proto3::NestedMessage {
-        self.optional_nested_message
-            .as_deref()
-            .unwrap_or_else(|| <test_all_types_proto3::NestedMessage as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.optional_nested_message.as_deref())
     }
     /// The value of `optional_foreign_message`, or the default `protobuf_test_messages.editions.proto3.ForeignMessage` if unset.
     pub fn optional_foreign_message(&self) -> &ForeignMessage {
-        self.optional_foreign_message
-            .as_ref()
-            .unwrap_or_else(|| <ForeignMessage as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.optional_foreign_message.as_ref())
     }
     /// The value of `recursive_message`, or the default `protobuf_test_messages.editions.proto3.TestAllTypesProto3` if unset.
     pub fn recursive_message(&self) -> &TestAllTypesProto3 {
-        self.recursive_message
-            .as_deref()
-            .unwrap_or_else(|| <TestAllTypesProto3 as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.recursive_message.as_deref())
     }
     /// The value of `optional_bool_wrapper`, or the default `google.protobuf.BoolValue` if unset.
     pub fn optional_bool_wrapper(&self) -> &::protoforge::wkt::BoolValue {
-        self.optional_bool_wrapper
-            .as_ref()
-            .unwrap_or_else(|| <::protoforge::wkt::BoolValue as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.optional_bool_wrapper.as_ref())
     }
     /// The value of `optional_int32_wrapper`, or the default `google.protobuf.Int32Value` if unset.
     pub fn optional_int32_wrapper(&self) -> &::protoforge::wkt::Int32Value {
-        self.optional_int32_wrapper
-            .as_ref()
-            .unwrap_or_else(|| <::protoforge::wkt::Int32Value as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.optional_int32_wrapper.as_ref())
     }
     /// The value of `optional_int64_wrapper`, or the default `google.protobuf.Int64Value` if unset.
     pub fn optional_int64_wrapper(&self) -> &::protoforge::wkt::Int64Value {
-        self.optional_int64_wrapper
-            .as_ref()
-            .unwrap_or_else(|| <::protoforge::wkt::Int64Value as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.optional_int64_wrapper.as_ref())
     }
     /// The value of `optional_uint32_wrapper`, or the default `google.protobuf.UInt32Value` if unset.
     pub fn optional_uint32_wrapper(&self) -> &::protoforge::wkt::UInt32Value {
-        self.optional_uint32_wrapper
-            .as_ref()
-            .unwrap_or_else(|| <::protoforge::wkt::UInt32Value as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.optional_uint32_wrapper.as_ref())
     }
     /// The value of `optional_uint64_wrapper`, or the default `google.protobuf.UInt64Value` if unset.
     pub fn optional_uint64_wrapper(&self) -> &::protoforge::wkt::UInt64Value {
-        self.optional_uint64_wrapper
-            .as_ref()
-            .unwrap_or_else(|| <::protoforge::wkt::UInt64Value as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.optional_uint64_wrapper.as_ref())
     }
     /// The value of `optional_float_wrapper`, or the default `google.protobuf.FloatValue` if unset.
     pub fn optional_float_wrapper(&self) -> &::protoforge::wkt::FloatValue {
-        self.optional_float_wrapper
-            .as_ref()
-            .unwrap_or_else(|| <::protoforge::wkt::FloatValue as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.optional_float_wrapper.as_ref())
     }
     /// The value of `optional_double_wrapper`, or the default `google.protobuf.DoubleValue` if unset.
     pub fn optional_double_wrapper(&self) -> &::protoforge::wkt::DoubleValue {
-        self.optional_double_wrapper
-            .as_ref()
-            .unwrap_or_else(|| <::protoforge::wkt::DoubleValue as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.optional_double_wrapper.as_ref())
     }
     /// The value of `optional_string_wrapper`, or the default `google.protobuf.StringValue` if unset.
     pub fn optional_string_wrapper(&self) -> &::protoforge::wkt::StringValue {
-        self.optional_string_wrapper
-            .as_ref()
-            .unwrap_or_else(|| <::protoforge::wkt::StringValue as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.optional_string_wrapper.as_ref())
     }
     /// The value of `optional_bytes_wrapper`, or the default `google.protobuf.BytesValue` if unset.
     pub fn optional_bytes_wrapper(&self) -> &::protoforge::wkt::BytesValue {
-        self.optional_bytes_wrapper
-            .as_ref()
-            .unwrap_or_else(|| <::protoforge::wkt::BytesValue as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.optional_bytes_wrapper.as_ref())
     }
     /// The value of `optional_duration`, or the default `google.protobuf.Duration` if unset.
     pub fn optional_duration(&self) -> &::protoforge::wkt::Duration {
-        self.optional_duration
-            .as_ref()
-            .unwrap_or_else(|| <::protoforge::wkt::Duration as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.optional_duration.as_ref())
     }
     /// The value of `optional_timestamp`, or the default `google.protobuf.Timestamp` if unset.
     pub fn optional_timestamp(&self) -> &::protoforge::wkt::Timestamp {
-        self.optional_timestamp
-            .as_ref()
-            .unwrap_or_else(|| <::protoforge::wkt::Timestamp as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.optional_timestamp.as_ref())
     }
     /// The value of `optional_field_mask`, or the default `google.protobuf.FieldMask` if unset.
     pub fn optional_field_mask(&self) -> &::protoforge::wkt::FieldMask {
-        self.optional_field_mask
-            .as_ref()
-            .unwrap_or_else(|| <::protoforge::wkt::FieldMask as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.optional_field_mask.as_ref())
     }
     /// The value of `optional_struct`, or the default `google.protobuf.Struct` if unset.
     pub fn optional_struct(&self) -> &::protoforge::wkt::Struct {
-        self.optional_struct
-            .as_ref()
-            .unwrap_or_else(|| <::protoforge::wkt::Struct as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.optional_struct.as_ref())
     }
     /// The value of `optional_any`, or the default `google.protobuf.Any` if unset.
     pub fn optional_any(&self) -> &::protoforge::wkt::Any {
-        self.optional_any
-            .as_ref()
-            .unwrap_or_else(|| <::protoforge::wkt::Any as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.optional_any.as_ref())
     }
     /// The value of `optional_value`, or the default `google.protobuf.Value` if unset.
     pub fn optional_value(&self) -> &::protoforge::wkt::Value {
-        self.optional_value
-            .as_ref()
-            .unwrap_or_else(|| <::protoforge::wkt::Value as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.optional_value.as_ref())
     }
     /// The value of `optional_empty`, or the default `google.protobuf.Empty` if unset.
     pub fn optional_empty(&self) -> &::protoforge::wkt::Empty {
-        self.optional_empty
-            .as_ref()
-            .unwrap_or_else(|| <::protoforge::wkt::Empty as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.optional_empty.as_ref())
     }
 }
 impl ::protoforge::Message for TestAllTypesProto3 {
@@ -825,9 +787,7 @@ pub mod test_all_types_proto3 {
     impl NestedMessage {
         /// The value of `corecursive`, or the default `protobuf_test_messages.editions.proto3.TestAllTypesProto3` if unset.
         pub fn corecursive(&self) -> &super::TestAllTypesProto3 {
-            self.corecursive
-                .as_deref()
-                .unwrap_or_else(|| <super::TestAllTypesProto3 as ::protoforge::Message>::default_instance())
+            ::protoforge::or_default(self.corecursive.as_deref())
         }
     }
     impl ::protoforge::Message for NestedMessage {

@@ -245,15 +245,11 @@ impl TestAllTypesEdition2023 {
     }
     /// The value of `optional_nested_message`, or the default `protobuf_test_messages.editions.TestAllTypesEdition2023.NestedMessage` if unset.
     pub fn optional_nested_message(&self) -> &test_all_types_edition2023::NestedMessage {
-        self.optional_nested_message
-            .as_deref()
-            .unwrap_or_else(|| <test_all_types_edition2023::NestedMessage as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.optional_nested_message.as_deref())
     }
     /// The value of `optional_foreign_message`, or the default `protobuf_test_messages.editions.ForeignMessageEdition2023` if unset.
     pub fn optional_foreign_message(&self) -> &ForeignMessageEdition2023 {
-        self.optional_foreign_message
-            .as_ref()
-            .unwrap_or_else(|| <ForeignMessageEdition2023 as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.optional_foreign_message.as_ref())
     }
     /// The value of `optional_nested_enum`, or its type's default if unset.
     pub fn optional_nested_enum(
@@ -277,21 +273,15 @@ impl TestAllTypesEdition2023 {
     }
     /// The value of `recursive_message`, or the default `protobuf_test_messages.editions.TestAllTypesEdition2023` if unset.
     pub fn recursive_message(&self) -> &TestAllTypesEdition2023 {
-        self.recursive_message
-            .as_deref()
-            .unwrap_or_else(|| <TestAllTypesEdition2023 as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.recursive_message.as_deref())
     }
     /// The value of `groupliketype`, or the default `protobuf_test_messages.editions.TestAllTypesEdition2023.GroupLikeType` if unset.
     pub fn groupliketype(&self) -> &test_all_types_edition2023::GroupLikeType {
-        self.groupliketype
-            .as_ref()
-            .unwrap_or_else(|| <test_all_types_edition2023::GroupLikeType as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.groupliketype.as_ref())
     }
     /// The value of `delimited_field`, or the default `protobuf_test_messages.editions.TestAllTypesEdition2023.GroupLikeType` if unset.
     pub fn delimited_field(&self) -> &test_all_types_edition2023::GroupLikeType {
-        self.delimited_field
-            .as_ref()
-            .unwrap_or_else(|| <test_all_types_edition2023::GroupLikeType as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.delimited_field.as_ref())
     }
 }
 impl ::protoforge::Message for TestAllTypesEdition2023 {
@@ -734,9 +724,7 @@ pub mod test_all_types_edition2023 {
         }
         /// The value of `corecursive`, or the default `protobuf_test_messages.editions.TestAllTypesEdition2023` if unset.
         pub fn corecursive(&self) -> &super::TestAllTypesEdition2023 {
-            self.corecursive
-                .as_deref()
-                .unwrap_or_else(|| <super::TestAllTypesEdition2023 as ::protoforge::Message>::default_instance())
+            ::protoforge::or_default(self.corecursive.as_deref())
         }
     }
     impl ::protoforge::Message for NestedMessage {

@@ -225,15 +225,11 @@ impl TestAllTypesProto2 {
     }
     /// The value of `optional_nested_message`, or the default `protobuf_test_messages.proto2.TestAllTypesProto2.NestedMessage` if unset.
     pub fn optional_nested_message(&self) -> &test_all_types_proto2::NestedMessage {
-        self.optional_nested_message
-            .as_deref()
-            .unwrap_or_else(|| <test_all_types_proto2::NestedMessage as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.optional_nested_message.as_deref())
     }
     /// The value of `optional_foreign_message`, or the default `protobuf_test_messages.proto2.ForeignMessageProto2` if unset.
     pub fn optional_foreign_message(&self) -> &ForeignMessageProto2 {
-        self.optional_foreign_message
-            .as_ref()
-            .unwrap_or_else(|| <ForeignMessageProto2 as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.optional_foreign_message.as_ref())
     }
     /// The value of `optional_nested_enum`, or its type's default if unset.
     pub fn optional_nested_enum(&self) -> test_all_types_proto2::NestedEnum {
@@ -253,21 +249,15 @@ impl TestAllTypesProto2 {
     }
     /// The value of `recursive_message`, or the default `protobuf_test_messages.proto2.TestAllTypesProto2` if unset.
     pub fn recursive_message(&self) -> &TestAllTypesProto2 {
-        self.recursive_message
-            .as_deref()
-            .unwrap_or_else(|| <TestAllTypesProto2 as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.recursive_message.as_deref())
     }
     /// The value of `data`, or the default `protobuf_test_messages.proto2.TestAllTypesProto2.Data` if unset.
     pub fn data(&self) -> &test_all_types_proto2::Data {
-        self.data
-            .as_ref()
-            .unwrap_or_else(|| <test_all_types_proto2::Data as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.data.as_ref())
     }
     /// The value of `multiwordgroupfield`, or the default `protobuf_test_messages.proto2.TestAllTypesProto2.MultiWordGroupField` if unset.
     pub fn multiwordgroupfield(&self) -> &test_all_types_proto2::MultiWordGroupField {
-        self.multiwordgroupfield
-            .as_ref()
-            .unwrap_or_else(|| <test_all_types_proto2::MultiWordGroupField as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.multiwordgroupfield.as_ref())
     }
     /// The value of `default_int32`, or its default (`-123456789`) if unset.
     pub fn default_int32(&self) -> i32 {
@@ -403,9 +393,7 @@ impl TestAllTypesProto2 {
     }
     /// The value of `message_set_correct`, or the default `protobuf_test_messages.proto2.TestAllTypesProto2.MessageSetCorrect` if unset.
     pub fn message_set_correct(&self) -> &test_all_types_proto2::MessageSetCorrect {
-        self.message_set_correct
-            .as_ref()
-            .unwrap_or_else(|| <test_all_types_proto2::MessageSetCorrect as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.message_set_correct.as_ref())
     }
 }
 impl ::protoforge::Message for TestAllTypesProto2 {
@@ -1011,9 +999,7 @@ pub mod test_all_types_proto2 {
         }
         /// The value of `corecursive`, or the default `protobuf_test_messages.proto2.TestAllTypesProto2` if unset.
         pub fn corecursive(&self) -> &super::TestAllTypesProto2 {
-            self.corecursive
-                .as_deref()
-                .unwrap_or_else(|| <super::TestAllTypesProto2 as ::protoforge::Message>::default_instance())
+            ::protoforge::or_default(self.corecursive.as_deref())
         }
     }
     impl ::protoforge::Message for NestedMessage {
@@ -1256,9 +1242,7 @@ pub mod test_all_types_proto2 {
         }
         /// The value of `sub_msg`, or the default `protobuf_test_messages.proto2.TestAllTypesProto2.MessageSetCorrect` if unset.
         pub fn sub_msg(&self) -> &MessageSetCorrect {
-            self.sub_msg
-                .as_ref()
-                .unwrap_or_else(|| <MessageSetCorrect as ::protoforge::Message>::default_instance())
+            ::protoforge::or_default(self.sub_msg.as_ref())
         }
     }
     impl ::protoforge::Message for MessageSetCorrectExtension2 {
@@ -1568,15 +1552,11 @@ impl UnknownToTestAllTypes {
     }
     /// The value of `nested_message`, or the default `protobuf_test_messages.proto2.ForeignMessageProto2` if unset.
     pub fn nested_message(&self) -> &ForeignMessageProto2 {
-        self.nested_message
-            .as_ref()
-            .unwrap_or_else(|| <ForeignMessageProto2 as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.nested_message.as_ref())
     }
     /// The value of `optionalgroup`, or the default `protobuf_test_messages.proto2.UnknownToTestAllTypes.OptionalGroup` if unset.
     pub fn optionalgroup(&self) -> &unknown_to_test_all_types::OptionalGroup {
-        self.optionalgroup
-            .as_ref()
-            .unwrap_or_else(|| <unknown_to_test_all_types::OptionalGroup as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.optionalgroup.as_ref())
     }
     /// The value of `optional_bool`, or its type's default if unset.
     pub fn optional_bool(&self) -> bool {
@@ -2003,15 +1983,11 @@ impl TestAllRequiredTypesProto2 {
     pub fn required_nested_message(
         &self,
     ) -> &test_all_required_types_proto2::NestedMessage {
-        self.required_nested_message
-            .as_deref()
-            .unwrap_or_else(|| <test_all_required_types_proto2::NestedMessage as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.required_nested_message.as_deref())
     }
     /// The value of `required_foreign_message`, or the default `protobuf_test_messages.proto2.ForeignMessageProto2` if unset.
     pub fn required_foreign_message(&self) -> &ForeignMessageProto2 {
-        self.required_foreign_message
-            .as_ref()
-            .unwrap_or_else(|| <ForeignMessageProto2 as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.required_foreign_message.as_ref())
     }
     /// The value of `required_nested_enum`, or its type's default if unset.
     pub fn required_nested_enum(&self) -> test_all_required_types_proto2::NestedEnum {
@@ -2031,21 +2007,15 @@ impl TestAllRequiredTypesProto2 {
     }
     /// The value of `recursive_message`, or the default `protobuf_test_messages.proto2.TestAllRequiredTypesProto2` if unset.
     pub fn recursive_message(&self) -> &TestAllRequiredTypesProto2 {
-        self.recursive_message
-            .as_deref()
-            .unwrap_or_else(|| <TestAllRequiredTypesProto2 as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.recursive_message.as_deref())
     }
     /// The value of `optional_recursive_message`, or the default `protobuf_test_messages.proto2.TestAllRequiredTypesProto2` if unset.
     pub fn optional_recursive_message(&self) -> &TestAllRequiredTypesProto2 {
-        self.optional_recursive_message
-            .as_deref()
-            .unwrap_or_else(|| <TestAllRequiredTypesProto2 as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.optional_recursive_message.as_deref())
     }
     /// The value of `data`, or the default `protobuf_test_messages.proto2.TestAllRequiredTypesProto2.Data` if unset.
     pub fn data(&self) -> &test_all_required_types_proto2::Data {
-        self.data
-            .as_ref()
-            .unwrap_or_else(|| <test_all_required_types_proto2::Data as ::protoforge::Message>::default_instance())
+        ::protoforge::or_default(self.data.as_ref())
     }
     /// The value of `default_int32`, or its default (`-123456789`) if unset.
     pub fn default_int32(&self) -> i32 {
@@ -2619,15 +2589,11 @@ pub mod test_all_required_types_proto2 {
         }
         /// The value of `corecursive`, or the default `protobuf_test_messages.proto2.TestAllRequiredTypesProto2` if unset.
         pub fn corecursive(&self) -> &super::TestAllRequiredTypesProto2 {
-            self.corecursive
-                .as_deref()
-                .unwrap_or_else(|| <super::TestAllRequiredTypesProto2 as ::protoforge::Message>::default_instance())
+            ::protoforge::or_default(self.corecursive.as_deref())
         }
         /// The value of `optional_corecursive`, or the default `protobuf_test_messages.proto2.TestAllRequiredTypesProto2` if unset.
         pub fn optional_corecursive(&self) -> &super::TestAllRequiredTypesProto2 {
-            self.optional_corecursive
-                .as_deref()
-                .unwrap_or_else(|| <super::TestAllRequiredTypesProto2 as ::protoforge::Message>::default_instance())
+            ::protoforge::or_default(self.optional_corecursive.as_deref())
         }
         /// Whether every `required` field is set, here and in set sub-messages
         /// and extensions (those declared in the files generated with this one);

@@ -163,9 +163,7 @@ pub struct Api {
 impl Api {
     /// The value of `source_context`, or the default `google.protobuf.SourceContext` if unset.
     pub fn source_context(&self) -> &SourceContext {
-        self.source_context
-            .as_ref()
-            .unwrap_or_else(|| <SourceContext as crate::Message>::default_instance())
+        crate::or_default(self.source_context.as_ref())
     }
 }
 impl crate::Message for Api {
@@ -1302,9 +1300,7 @@ pub struct Type {
 impl Type {
     /// The value of `source_context`, or the default `google.protobuf.SourceContext` if unset.
     pub fn source_context(&self) -> &SourceContext {
-        self.source_context
-            .as_ref()
-            .unwrap_or_else(|| <SourceContext as crate::Message>::default_instance())
+        crate::or_default(self.source_context.as_ref())
     }
 }
 impl crate::Message for Type {
@@ -1652,9 +1648,7 @@ pub struct Enum {
 impl Enum {
     /// The value of `source_context`, or the default `google.protobuf.SourceContext` if unset.
     pub fn source_context(&self) -> &SourceContext {
-        self.source_context
-            .as_ref()
-            .unwrap_or_else(|| <SourceContext as crate::Message>::default_instance())
+        crate::or_default(self.source_context.as_ref())
     }
 }
 impl crate::Message for Enum {
@@ -1774,9 +1768,7 @@ pub struct Option {
 impl Option {
     /// The value of `value`, or the default `google.protobuf.Any` if unset.
     pub fn value(&self) -> &Any {
-        self.value
-            .as_ref()
-            .unwrap_or_else(|| <Any as crate::Message>::default_instance())
+        crate::or_default(self.value.as_ref())
     }
 }
 impl crate::Message for Option {

@@ -211,9 +211,7 @@ pub struct ServerReflectionResponse {
 impl ServerReflectionResponse {
     /// The value of `original_request`, or the default `grpc.reflection.v1.ServerReflectionRequest` if unset.
     pub fn original_request(&self) -> &ServerReflectionRequest {
-        self.original_request
-            .as_ref()
-            .unwrap_or_else(|| <ServerReflectionRequest as crate::Message>::default_instance())
+        crate::or_default(self.original_request.as_ref())
     }
 }
 impl crate::Message for ServerReflectionResponse {
