@@ -7,7 +7,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use protoforge::Message as _;
 
 #[allow(missing_docs, dead_code)]
-#[path = "../src/gen/mod.rs"]
+#[path = "../src/generated/mod.rs"]
 #[rustfmt::skip]
 mod generated;
 

@@ -3,7 +3,7 @@
 //! and answering `ConformanceResponse`s.
 //!
 //! Binary input with binary output is decoded and re-encoded with protoforge-generated code
-//! (`src/gen/`, checked by `tests/gen_fresh.rs`). Every other combination of binary, JSON and
+//! (`src/generated/`, checked by `tests/gen_fresh.rs`). Every other combination of binary, JSON and
 //! text-format input and output goes through `protoforge::reflect::DynamicMessage`, with
 //! `protoforge::json` and the text format (`text_format.rs`), over a descriptor pool of the
 //! test messages. That pool is built from the golden descriptor sets in
@@ -20,7 +20,6 @@ use protoforge::json::{ParseOptions, PrintOptions};
 use protoforge::reflect::{DescriptorPool, DynamicMessage};
 
 #[allow(missing_docs, dead_code)]
-#[path = "gen/mod.rs"]
 #[rustfmt::skip]
 mod generated;
 mod text_format;

@@ -1,4 +1,4 @@
-//! The generated code in `src/gen/` must be what protoforge-codegen makes today from the
+//! The generated code in `src/generated/` must be what protoforge-codegen makes today from the
 //! golden descriptor sets of `conformance.proto` and the test message files (the well-known
 //! types they use are the runtime's `protoforge::wkt`). Run with `UPDATE_EXPECT=1` to
 //! rewrite it.
@@ -38,7 +38,7 @@ fn generated_code_is_fresh() {
             }
         }
     }
-    // The well-known types they import come from `protoforge::wkt`, not from `src/gen`.
+    // The well-known types they import come from `protoforge::wkt`, not from `src/generated`.
     let names: Vec<String> = set
         .file
         .iter()
@@ -51,7 +51,7 @@ fn generated_code_is_fresh() {
         &Config::new().include_file("mod.rs").module_files(true),
     )
     .unwrap();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/gen");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/generated");
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
     let mut stale = Vec::new();
     for file in &files {
