@@ -52,6 +52,10 @@ impl Image {
         for other in others {
             compiler = compiler.include_path(other.to_string_lossy().as_ref());
         }
+        // An excluded file is not in the module: importing it fails, as in buf.
+        for exclude in excludes {
+            compiler = compiler.hide_path(root.join(exclude).to_string_lossy());
+        }
         let compiler = compiler.include_source_info(true).include_imports(true);
         let disk = |n: &String| root.join(n).to_string_lossy().into_owned();
         let compiled = match compiler.compile(&names.iter().map(disk).collect::<Vec<_>>()) {
@@ -161,15 +165,45 @@ pub fn selected(name: &str, paths: &[String], excludes: &[String]) -> bool {
 /// The errors (not warnings: unused imports are lint's business) of a failed compilation,
 /// one rendered line each.
 fn errors(e: &protoforge_compile::CompileError) -> Vec<String> {
+    // Files an import names that are nowhere: protoc reports each on its own line, buf only
+    // at the import.
+    let missing: HashSet<&str> = e
+        .diagnostics
+        .iter()
+        .filter(|d| d.span.is_none() && d.message == "File not found.")
+        .filter_map(|d| d.file_name.as_deref())
+        .collect();
     e.diagnostics
         .iter()
         .filter(|d| d.is_error())
+        .filter(|d| !(d.span.is_none() && d.message == "File not found."))
         .map(|d| {
-            protoforge_compile::render_diagnostic(d, &e.sources, ErrorFormat::Gcc)
-                .trim_end()
-                .to_string()
+            let rendered = protoforge_compile::render_diagnostic(d, &e.sources, ErrorFormat::Gcc);
+            let rendered = rendered.trim_end();
+            match buf_wording(&d.message, &missing) {
+                Some(message) => rendered
+                    .strip_suffix(d.message.as_str())
+                    .map_or_else(|| rendered.to_string(), |at| format!("{at}{message}")),
+                None => rendered.to_string(),
+            }
         })
         .collect()
+}
+
+/// buf's words for a compile error protoc words differently, where they are known to differ
+/// (checked against buf 1.75).
+fn buf_wording(message: &str, missing: &HashSet<&str>) -> Option<String> {
+    if let Some(name) = message
+        .strip_prefix("Import \"")
+        .and_then(|m| m.strip_suffix("\" was not found or had errors."))
+        && missing.contains(name)
+    {
+        return Some("imported file does not exist".to_string());
+    }
+    let name = message
+        .strip_prefix('"')
+        .and_then(|m| m.strip_suffix("\" is not defined."))?;
+    Some(format!("cannot find `{name}` in this scope"))
 }
 
 /// The sort key of a rendered `file:line:col: message` line: file, line, column.

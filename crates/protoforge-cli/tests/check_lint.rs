@@ -251,3 +251,40 @@ fn module_includes_select_directories_like_buf() {
         same_with_errors(&dir, &[]);
     }
 }
+
+#[test]
+fn compile_errors_are_worded_like_buf() {
+    // A missing import, types that resolve nowhere, and a file a module excludes: buf says
+    // "imported file does not exist" at the import and "cannot find" at each type, where
+    // protoc words both differently and names the missing file on a line of its own.
+    let missing = tree(
+        "missing_import",
+        &[
+            ("buf.yaml", "version: v2\n"),
+            (
+                "a.proto",
+                "syntax = \"proto3\";\npackage a.v1;\nimport \"missing/x.proto\";\n\
+                 message A {\n  Nope x = 1;\n  c.D y = 2;\n}\n",
+            ),
+        ],
+    );
+    same_with_errors(&missing, &[]);
+    let excluded = tree(
+        "excluded_import",
+        &[
+            (
+                "buf.yaml",
+                "version: v2\nmodules:\n  - path: proto\n    excludes:\n      - proto/gen\n",
+            ),
+            (
+                "proto/gen/b.proto",
+                "syntax = \"proto3\";\npackage b;\nmessage B {}\n",
+            ),
+            (
+                "proto/a/a.proto",
+                "syntax = \"proto3\";\npackage a;\nimport \"gen/b.proto\";\nmessage A {\n  b.B x = 1;\n}\n",
+            ),
+        ],
+    );
+    same_with_errors(&excluded, &[]);
+}

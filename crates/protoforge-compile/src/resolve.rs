@@ -88,6 +88,8 @@ struct Mapping {
 #[derive(Clone, Debug, Default)]
 pub struct IncludePaths {
     mappings: Vec<Mapping>,
+    /// Canonical disk directories whose files are treated as absent.
+    hidden: Vec<String>,
 }
 
 /// Why a file named on the command line has no virtual name.
@@ -150,6 +152,25 @@ impl IncludePaths {
         });
     }
 
+    /// Treats every file under the disk directory `dir` as absent, whichever entry maps to
+    /// it: imports of such a file are not found (buf's module `excludes`).
+    pub fn hide(&mut self, dir: &str) {
+        self.hidden.push(canonicalize(dir));
+    }
+
+    /// Whether the canonical disk path `disk` lies under a hidden directory.
+    fn is_hidden(&self, disk: &str) -> bool {
+        self.hidden
+            .iter()
+            .any(|dir| match dir.trim_end_matches('/') {
+                // The current directory: every relative path.
+                "" => !disk.starts_with('/'),
+                dir => disk
+                    .strip_prefix(dir)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/')),
+            })
+    }
+
     /// The disk file a virtual name maps to through the first entry that has it.
     pub fn disk_file(&self, virtual_name: &str) -> Option<PathBuf> {
         if !is_canonical_virtual(virtual_name) {
@@ -157,6 +178,9 @@ impl IncludePaths {
         }
         self.mappings.iter().find_map(|m| {
             let disk = apply_mapping(virtual_name, &m.virtual_path, &m.disk_path)?;
+            if self.is_hidden(&disk) {
+                return None;
+            }
             let path = disk_path(&disk);
             path.is_file().then_some(path)
         })
@@ -209,6 +233,9 @@ impl FileResolver for IncludePaths {
             let Some(disk) = apply_mapping(name, &m.virtual_path, &m.disk_path) else {
                 continue;
             };
+            if self.is_hidden(&disk) {
+                continue;
+            }
             let path = disk_path(&disk);
             match read_file_limited(&path, MAX_SOURCE_SIZE) {
                 Ok(bytes) => {
@@ -378,6 +405,22 @@ mod tests {
         assert_eq!(canonicalize("."), "");
         assert_eq!(canonicalize("./a//b/"), "a/b/");
         assert_eq!(canonicalize("/x/./y"), "/x/y");
+    }
+
+    #[test]
+    fn hidden_directories_hide_the_files_under_them() {
+        let mut paths = IncludePaths::new();
+        paths.add("/m");
+        paths.hide("/m/gen/");
+        assert!(paths.is_hidden("/m/gen/b.proto"));
+        assert!(paths.is_hidden("/m/gen"));
+        assert!(!paths.is_hidden("/m/generated/b.proto"));
+        assert!(!paths.is_hidden("/m/a.proto"));
+        assert!(matches!(paths.open("gen/b.proto"), Ok(None)));
+        let mut relative = IncludePaths::new();
+        relative.hide(".");
+        assert!(relative.is_hidden("a/b.proto"));
+        assert!(!relative.is_hidden("/abs/b.proto"));
     }
 
     #[test]

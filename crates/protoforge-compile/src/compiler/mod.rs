@@ -111,6 +111,14 @@ impl Compiler {
         self
     }
 
+    /// Treats every file under the disk directory `dir` as absent, whichever include path
+    /// maps to it: importing one fails as if it did not exist (what a buf module's
+    /// `excludes` mean for the module's own files).
+    pub fn hide_path(mut self, dir: impl AsRef<str>) -> Compiler {
+        self.include_paths.hide(dir.as_ref());
+        self
+    }
+
     /// Adds the files of an encoded `FileDescriptorSet` (`--descriptor_set_in`); they are used
     /// when a name is found neither on the include path nor among the bundled files.
     pub fn descriptor_set_in(mut self, encoded: &[u8]) -> Result<Compiler, CompileError> {
