@@ -356,11 +356,6 @@ impl<'a> Ctx<'a> {
                     #merge_body
                 }
 
-                fn default_instance() -> &'static Self {
-                    static DEFAULT: ::std::sync::OnceLock<#name> = ::std::sync::OnceLock::new();
-                    DEFAULT.get_or_init(Self::default)
-                }
-
                 #check_initialized
             }
 

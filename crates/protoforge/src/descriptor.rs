@@ -35,10 +35,6 @@ impl crate::Message for FileDescriptorSet {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<FileDescriptorSet> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "FileDescriptorSet";
         for value in &self.file {
@@ -191,10 +187,6 @@ impl crate::Message for FileDescriptorProto {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<FileDescriptorProto> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "FileDescriptorProto";
         for value in &self.message_type {
@@ -311,10 +303,6 @@ impl crate::Message for DescriptorProto {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<DescriptorProto> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "DescriptorProto";
         for value in &self.field {
@@ -413,10 +401,6 @@ pub mod descriptor_proto {
                 _ => field.unknown(&mut self.unknown_fields),
             }
         }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<ExtensionRange> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
-        }
         fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
             const NAME: &str = "ExtensionRange";
             if let ::core::option::Option::Some(value) = &self.options {
@@ -477,10 +461,6 @@ pub mod descriptor_proto {
                 2 => field.merge_optional::<codec::Int32>(&mut self.end),
                 _ => field.unknown(&mut self.unknown_fields),
             }
-        }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<ReservedRange> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for ReservedRange {
@@ -549,10 +529,6 @@ impl crate::Message for ExtensionRangeOptions {
             999 => field.messages(&mut self.uninterpreted_option),
             _ => field.unknown(&mut self.unknown_fields),
         }
-    }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<ExtensionRangeOptions> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "ExtensionRangeOptions";
@@ -654,10 +630,6 @@ pub mod extension_range_options {
                 6 => field.merge_optional::<codec::Bool>(&mut self.repeated),
                 _ => field.unknown(&mut self.unknown_fields),
             }
-        }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<Declaration> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for Declaration {
@@ -866,10 +838,6 @@ impl crate::Message for FieldDescriptorProto {
             17 => field.merge_optional::<codec::Bool>(&mut self.proto3_optional),
             _ => field.unknown(&mut self.unknown_fields),
         }
-    }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<FieldDescriptorProto> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "FieldDescriptorProto";
@@ -1124,10 +1092,6 @@ impl crate::Message for OneofDescriptorProto {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<OneofDescriptorProto> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "OneofDescriptorProto";
         if let ::core::option::Option::Some(value) = &self.options {
@@ -1216,10 +1180,6 @@ impl crate::Message for EnumDescriptorProto {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<EnumDescriptorProto> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "EnumDescriptorProto";
         for value in &self.value {
@@ -1288,10 +1248,6 @@ pub mod enum_descriptor_proto {
                 _ => field.unknown(&mut self.unknown_fields),
             }
         }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<EnumReservedRange> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
-        }
     }
     impl ::core::fmt::Debug for EnumReservedRange {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -1352,10 +1308,6 @@ impl crate::Message for EnumValueDescriptorProto {
             3 => field.optional_message(&mut self.options),
             _ => field.unknown(&mut self.unknown_fields),
         }
-    }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<EnumValueDescriptorProto> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "EnumValueDescriptorProto";
@@ -1419,10 +1371,6 @@ impl crate::Message for ServiceDescriptorProto {
             3 => field.optional_message(&mut self.options),
             _ => field.unknown(&mut self.unknown_fields),
         }
-    }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<ServiceDescriptorProto> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "ServiceDescriptorProto";
@@ -1520,10 +1468,6 @@ impl crate::Message for MethodDescriptorProto {
             6 => field.merge_optional::<codec::Bool>(&mut self.server_streaming),
             _ => field.unknown(&mut self.unknown_fields),
         }
-    }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<MethodDescriptorProto> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "MethodDescriptorProto";
@@ -1835,10 +1779,6 @@ impl crate::Message for FileOptions {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<FileOptions> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "FileOptions";
         for value in &self.uninterpreted_option {
@@ -2076,10 +2016,6 @@ impl crate::Message for MessageOptions {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<MessageOptions> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "MessageOptions";
         for value in &self.uninterpreted_option {
@@ -2292,10 +2228,6 @@ impl crate::Message for FieldOptions {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<FieldOptions> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "FieldOptions";
         for value in &self.uninterpreted_option {
@@ -2364,10 +2296,6 @@ pub mod field_options {
                 3 => field.closed_enum(&mut self.edition, &mut self.unknown_fields),
                 _ => field.unknown(&mut self.unknown_fields),
             }
-        }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<EditionDefault> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for EditionDefault {
@@ -2474,10 +2402,6 @@ pub mod field_options {
                 }
                 _ => field.unknown(&mut self.unknown_fields),
             }
-        }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<FeatureSupport> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for FeatureSupport {
@@ -2806,10 +2730,6 @@ impl crate::Message for OneofOptions {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<OneofOptions> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "OneofOptions";
         for value in &self.uninterpreted_option {
@@ -2923,10 +2843,6 @@ impl crate::Message for EnumOptions {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<EnumOptions> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "EnumOptions";
         for value in &self.uninterpreted_option {
@@ -3030,10 +2946,6 @@ impl crate::Message for EnumValueOptions {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<EnumValueOptions> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "EnumValueOptions";
         for value in &self.uninterpreted_option {
@@ -3115,10 +3027,6 @@ impl crate::Message for ServiceOptions {
             999 => field.messages(&mut self.uninterpreted_option),
             _ => field.unknown(&mut self.unknown_fields),
         }
-    }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<ServiceOptions> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "ServiceOptions";
@@ -3211,10 +3119,6 @@ impl crate::Message for MethodOptions {
             999 => field.messages(&mut self.uninterpreted_option),
             _ => field.unknown(&mut self.unknown_fields),
         }
-    }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<MethodOptions> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "MethodOptions";
@@ -3396,10 +3300,6 @@ impl crate::Message for UninterpretedOption {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<UninterpretedOption> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "UninterpretedOption";
         for value in &self.name {
@@ -3469,10 +3369,6 @@ pub mod uninterpreted_option {
                 2 => field.merge_optional::<codec::Bool>(&mut self.is_extension),
                 _ => field.unknown(&mut self.unknown_fields),
             }
-        }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<NamePart> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
         }
         fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
             const NAME: &str = "NamePart";
@@ -3608,10 +3504,6 @@ impl crate::Message for FeatureSet {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<FeatureSet> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
 }
 impl ::core::fmt::Debug for FeatureSet {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -3648,10 +3540,6 @@ pub mod feature_set {
             field: crate::encoding::FieldInput<'_, impl crate::bytes::Buf>,
         ) -> ::core::result::Result<(), crate::DecodeError> {
             field.unknown(&mut self.unknown_fields)
-        }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<VisibilityFeature> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for VisibilityFeature {
@@ -4169,10 +4057,6 @@ impl crate::Message for FeatureSetDefaults {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<FeatureSetDefaults> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
 }
 impl ::core::fmt::Debug for FeatureSetDefaults {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -4232,10 +4116,6 @@ pub mod feature_set_defaults {
                 5 => field.optional_message(&mut self.fixed_features),
                 _ => field.unknown(&mut self.unknown_fields),
             }
-        }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<FeatureSetEditionDefault> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for FeatureSetEditionDefault {
@@ -4314,10 +4194,6 @@ impl crate::Message for SourceCodeInfo {
             1 => field.messages(&mut self.location),
             _ => field.unknown(&mut self.unknown_fields),
         }
-    }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<SourceCodeInfo> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for SourceCodeInfo {
@@ -4480,10 +4356,6 @@ pub mod source_code_info {
                 _ => field.unknown(&mut self.unknown_fields),
             }
         }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<Location> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
-        }
     }
     impl ::core::fmt::Debug for Location {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -4520,10 +4392,6 @@ impl crate::Message for GeneratedCodeInfo {
             1 => field.messages(&mut self.annotation),
             _ => field.unknown(&mut self.unknown_fields),
         }
-    }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<GeneratedCodeInfo> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for GeneratedCodeInfo {
@@ -4604,10 +4472,6 @@ pub mod generated_code_info {
                 5 => field.closed_enum(&mut self.semantic, &mut self.unknown_fields),
                 _ => field.unknown(&mut self.unknown_fields),
             }
-        }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<Annotation> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for Annotation {

@@ -71,8 +71,9 @@ pub trait Message: Default + Clone + PartialEq + Debug + Send + Sync {
 
     /// The message with every field unset, shared for the life of the program: what the
     /// generated getter of an unset message field returns (`msg.child().name` reads through
-    /// an unset `child`). Generated code keeps it in a `static` of its own; the provided
-    /// implementation keeps one per type in a process-wide table.
+    /// an unset `child`). The provided implementation makes it on first use and keeps one
+    /// per type in a process-wide table (a read lock and a hash lookup per call); an
+    /// implementation may keep its own `static` instead.
     fn default_instance() -> &'static Self
     where
         Self: 'static,
@@ -182,8 +183,8 @@ pub fn or_default<M: Message + 'static>(value: Option<&M>) -> &M {
     }
 }
 
-/// The default instance of a message type without a `static` of its own, made on first use
-/// and kept (leaked) for the life of the program.
+/// The default instance of message type `M`, made on first use and kept (leaked) for the
+/// life of the program.
 fn shared_default<M: Message + 'static>() -> &'static M {
     use std::any::{Any, TypeId};
     use std::collections::HashMap;

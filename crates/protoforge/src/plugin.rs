@@ -57,10 +57,6 @@ impl crate::Message for Version {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<Version> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
 }
 impl ::core::fmt::Debug for Version {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -154,10 +150,6 @@ impl crate::Message for CodeGeneratorRequest {
             17 => field.messages(&mut self.source_file_descriptors),
             _ => field.unknown(&mut self.unknown_fields),
         }
-    }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<CodeGeneratorRequest> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
     }
     fn check_initialized(&self) -> ::core::result::Result<(), crate::DecodeError> {
         const NAME: &str = "CodeGeneratorRequest";
@@ -256,10 +248,6 @@ impl crate::Message for CodeGeneratorResponse {
             15 => field.messages(&mut self.file),
             _ => field.unknown(&mut self.unknown_fields),
         }
-    }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<CodeGeneratorResponse> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for CodeGeneratorResponse {
@@ -384,10 +372,6 @@ pub mod code_generator_response {
                 16 => field.optional_message(&mut self.generated_code_info),
                 _ => field.unknown(&mut self.unknown_fields),
             }
-        }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<File> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for File {

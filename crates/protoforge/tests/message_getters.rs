@@ -53,7 +53,7 @@ fn default_instances_are_shared_across_threads() {
 
 #[test]
 fn hand_written_messages_get_a_default_instance_from_the_runtime() {
-    // `Nested` implements `Message` by hand, without a static of its own.
+    // `Nested` implements `Message` by hand.
     let first = Nested::default_instance();
     assert_eq!(first, &Nested::default());
     let again = std::thread::spawn(|| Nested::default_instance() as *const Nested as usize)

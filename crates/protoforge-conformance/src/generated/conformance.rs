@@ -30,10 +30,6 @@ impl ::protoforge::Message for TestStatus {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<TestStatus> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
 }
 impl ::core::fmt::Debug for TestStatus {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -65,10 +61,6 @@ impl ::protoforge::Message for FailureSet {
             2 => field.messages(&mut self.test),
             _ => field.unknown(&mut self.unknown_fields),
         }
-    }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<FailureSet> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for FailureSet {
@@ -174,10 +166,6 @@ impl ::protoforge::Message for ConformanceRequest {
             9 => field.merge::<codec::Bool>(&mut self.print_unknown_fields),
             _ => field.unknown(&mut self.unknown_fields),
         }
-    }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<ConformanceRequest> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for ConformanceRequest {
@@ -317,10 +305,6 @@ impl ::protoforge::Message for ConformanceResponse {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<ConformanceResponse> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
 }
 impl ::core::fmt::Debug for ConformanceResponse {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -371,10 +355,6 @@ impl ::protoforge::Message for JspbEncodingConfig {
             1 => field.merge::<codec::Bool>(&mut self.use_jspb_array_any_format),
             _ => field.unknown(&mut self.unknown_fields),
         }
-    }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<JspbEncodingConfig> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for JspbEncodingConfig {

@@ -30,10 +30,6 @@ impl ::protoforge::Message for ComplexMessage {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<ComplexMessage> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
 }
 impl ::core::fmt::Debug for ComplexMessage {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -178,10 +174,6 @@ impl ::protoforge::Message for TestAllTypesEditionUnstable {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<TestAllTypesEditionUnstable> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
 }
 impl ::core::fmt::Debug for TestAllTypesEditionUnstable {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -230,10 +222,6 @@ impl ::protoforge::Message for ForeignMessageEditionUnstable {
             1 => field.merge_optional::<codec::SFixed32>(&mut self.c),
             _ => field.unknown(&mut self.unknown_fields),
         }
-    }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<ForeignMessageEditionUnstable> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for ForeignMessageEditionUnstable {

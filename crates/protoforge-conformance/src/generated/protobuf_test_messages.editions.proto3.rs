@@ -758,10 +758,6 @@ impl ::protoforge::Message for TestAllTypesProto3 {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<TestAllTypesProto3> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
 }
 impl ::core::fmt::Debug for TestAllTypesProto3 {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -808,10 +804,6 @@ pub mod test_all_types_proto3 {
                 2 => field.boxed_message(&mut self.corecursive),
                 _ => field.unknown(&mut self.unknown_fields),
             }
-        }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<NestedMessage> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for NestedMessage {
@@ -986,10 +978,6 @@ impl ::protoforge::Message for ForeignMessage {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<ForeignMessage> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
 }
 impl ::core::fmt::Debug for ForeignMessage {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -1016,10 +1004,6 @@ impl ::protoforge::Message for NullHypothesisProto3 {
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
         field.unknown(&mut self.unknown_fields)
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<NullHypothesisProto3> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
 }
 impl ::core::fmt::Debug for NullHypothesisProto3 {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -1045,10 +1029,6 @@ impl ::protoforge::Message for EnumOnlyProto3 {
         field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
         field.unknown(&mut self.unknown_fields)
-    }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<EnumOnlyProto3> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for EnumOnlyProto3 {

@@ -30,10 +30,6 @@ impl ::protoforge::Message for ComplexMessage {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<ComplexMessage> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
 }
 impl ::core::fmt::Debug for ComplexMessage {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -682,10 +678,6 @@ impl ::protoforge::Message for TestAllTypesEdition2023 {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<TestAllTypesEdition2023> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
 }
 impl ::core::fmt::Debug for TestAllTypesEdition2023 {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -746,10 +738,6 @@ pub mod test_all_types_edition2023 {
                 _ => field.unknown(&mut self.unknown_fields),
             }
         }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<NestedMessage> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
-        }
     }
     impl ::core::fmt::Debug for NestedMessage {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -796,10 +784,6 @@ pub mod test_all_types_edition2023 {
                 203 => field.merge_optional::<codec::UInt32>(&mut self.group_uint32),
                 _ => field.unknown(&mut self.unknown_fields),
             }
-        }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<GroupLikeType> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for GroupLikeType {
@@ -914,10 +898,6 @@ impl ::protoforge::Message for ForeignMessageEdition2023 {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<ForeignMessageEdition2023> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
 }
 impl ::core::fmt::Debug for ForeignMessageEdition2023 {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -957,10 +937,6 @@ impl ::protoforge::Message for GroupLikeType {
             1 => field.merge_optional::<codec::Int32>(&mut self.c),
             _ => field.unknown(&mut self.unknown_fields),
         }
-    }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<GroupLikeType> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for GroupLikeType {

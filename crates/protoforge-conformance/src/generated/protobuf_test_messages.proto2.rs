@@ -957,10 +957,6 @@ impl ::protoforge::Message for TestAllTypesProto2 {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<TestAllTypesProto2> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
 }
 impl ::core::fmt::Debug for TestAllTypesProto2 {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -1021,10 +1017,6 @@ pub mod test_all_types_proto2 {
                 _ => field.unknown(&mut self.unknown_fields),
             }
         }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<NestedMessage> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
-        }
     }
     impl ::core::fmt::Debug for NestedMessage {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -1071,10 +1063,6 @@ pub mod test_all_types_proto2 {
                 203 => field.merge_optional::<codec::UInt32>(&mut self.group_uint32),
                 _ => field.unknown(&mut self.unknown_fields),
             }
-        }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<Data> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for Data {
@@ -1123,10 +1111,6 @@ pub mod test_all_types_proto2 {
                 _ => field.unknown(&mut self.unknown_fields),
             }
         }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<MultiWordGroupField> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
-        }
     }
     impl ::core::fmt::Debug for MultiWordGroupField {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -1152,10 +1136,6 @@ pub mod test_all_types_proto2 {
             field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
             field.message_set(&mut self.unknown_fields)
-        }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<MessageSetCorrect> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for MessageSetCorrect {
@@ -1204,10 +1184,6 @@ pub mod test_all_types_proto2 {
                 25 => field.unverified_string(&mut self.str, &mut self.unknown_fields),
                 _ => field.unknown(&mut self.unknown_fields),
             }
-        }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<MessageSetCorrectExtension1> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for MessageSetCorrectExtension1 {
@@ -1263,10 +1239,6 @@ pub mod test_all_types_proto2 {
                 10 => field.optional_message(&mut self.sub_msg),
                 _ => field.unknown(&mut self.unknown_fields),
             }
-        }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<MessageSetCorrectExtension2> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for MessageSetCorrectExtension2 {
@@ -1331,10 +1303,6 @@ pub mod test_all_types_proto2 {
                 }
                 _ => field.unknown(&mut self.unknown_fields),
             }
-        }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<ExtensionWithOneof> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for ExtensionWithOneof {
@@ -1464,10 +1432,6 @@ impl ::protoforge::Message for ForeignMessageProto2 {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<ForeignMessageProto2> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
 }
 impl ::core::fmt::Debug for ForeignMessageProto2 {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -1514,10 +1478,6 @@ impl ::protoforge::Message for GroupField {
             123 => field.merge_optional::<codec::UInt32>(&mut self.group_uint32),
             _ => field.unknown(&mut self.unknown_fields),
         }
-    }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<GroupField> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for GroupField {
@@ -1596,10 +1556,6 @@ impl ::protoforge::Message for UnknownToTestAllTypes {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<UnknownToTestAllTypes> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
 }
 impl ::core::fmt::Debug for UnknownToTestAllTypes {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -1642,10 +1598,6 @@ pub mod unknown_to_test_all_types {
                 _ => field.unknown(&mut self.unknown_fields),
             }
         }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<OptionalGroup> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
-        }
     }
     impl ::core::fmt::Debug for OptionalGroup {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -1673,10 +1625,6 @@ impl ::protoforge::Message for NullHypothesisProto2 {
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
         field.unknown(&mut self.unknown_fields)
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<NullHypothesisProto2> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
 }
 impl ::core::fmt::Debug for NullHypothesisProto2 {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -1702,10 +1650,6 @@ impl ::protoforge::Message for EnumOnlyProto2 {
         field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
     ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
         field.unknown(&mut self.unknown_fields)
-    }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<EnumOnlyProto2> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for EnumOnlyProto2 {
@@ -1797,10 +1741,6 @@ impl ::protoforge::Message for OneStringProto2 {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<OneStringProto2> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
 }
 impl ::core::fmt::Debug for OneStringProto2 {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -1850,10 +1790,6 @@ impl ::protoforge::Message for ProtoWithKeywords {
             3 => field.unverified_strings(&mut self.requires, &mut self.unknown_fields),
             _ => field.unknown(&mut self.unknown_fields),
         }
-    }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<ProtoWithKeywords> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for ProtoWithKeywords {
@@ -2209,10 +2145,6 @@ impl ::protoforge::Message for TestAllRequiredTypesProto2 {
             255 => field.merge_optional::<codec::Bytes>(&mut self.default_bytes),
             _ => field.unknown(&mut self.unknown_fields),
         }
-    }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<TestAllRequiredTypesProto2> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
     }
     fn check_initialized(
         &self,
@@ -2623,10 +2555,6 @@ pub mod test_all_required_types_proto2 {
                 _ => field.unknown(&mut self.unknown_fields),
             }
         }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<NestedMessage> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
-        }
         fn check_initialized(
             &self,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
@@ -2714,10 +2642,6 @@ pub mod test_all_required_types_proto2 {
                 _ => field.unknown(&mut self.unknown_fields),
             }
         }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<Data> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
-        }
         fn check_initialized(
             &self,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
@@ -2773,10 +2697,6 @@ pub mod test_all_required_types_proto2 {
             field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
             field.message_set(&mut self.unknown_fields)
-        }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<MessageSetCorrect> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
         }
         fn check_initialized(
             &self,
@@ -2894,10 +2814,6 @@ pub mod test_all_required_types_proto2 {
                 _ => field.unknown(&mut self.unknown_fields),
             }
         }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<MessageSetCorrectExtension1> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
-        }
         fn check_initialized(
             &self,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
@@ -2965,10 +2881,6 @@ pub mod test_all_required_types_proto2 {
                 9 => field.merge_optional::<codec::Int32>(&mut self.i),
                 _ => field.unknown(&mut self.unknown_fields),
             }
-        }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<MessageSetCorrectExtension2> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
         }
         fn check_initialized(
             &self,
@@ -3160,10 +3072,6 @@ impl ::protoforge::Message for TestLargeOneof {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<TestLargeOneof> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
 }
 impl ::core::fmt::Debug for TestLargeOneof {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -3192,10 +3100,6 @@ pub mod test_large_oneof {
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
             field.unknown(&mut self.unknown_fields)
         }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<A1> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
-        }
     }
     impl ::core::fmt::Debug for A1 {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -3221,10 +3125,6 @@ pub mod test_large_oneof {
             field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
             field.unknown(&mut self.unknown_fields)
-        }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<A2> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for A2 {
@@ -3252,10 +3152,6 @@ pub mod test_large_oneof {
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
             field.unknown(&mut self.unknown_fields)
         }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<A3> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
-        }
     }
     impl ::core::fmt::Debug for A3 {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -3282,10 +3178,6 @@ pub mod test_large_oneof {
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
             field.unknown(&mut self.unknown_fields)
         }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<A4> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
-        }
     }
     impl ::core::fmt::Debug for A4 {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -3311,10 +3203,6 @@ pub mod test_large_oneof {
             field: ::protoforge::encoding::FieldInput<'_, impl ::protoforge::bytes::Buf>,
         ) -> ::core::result::Result<(), ::protoforge::DecodeError> {
             field.unknown(&mut self.unknown_fields)
-        }
-        fn default_instance() -> &'static Self {
-            static DEFAULT: ::std::sync::OnceLock<A5> = ::std::sync::OnceLock::new();
-            DEFAULT.get_or_init(Self::default)
         }
     }
     impl ::core::fmt::Debug for A5 {

@@ -27,10 +27,6 @@ impl crate::Message for HealthCheckRequest {
             _ => field.unknown(&mut self.unknown_fields),
         }
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<HealthCheckRequest> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
 }
 impl ::core::fmt::Debug for HealthCheckRequest {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -64,10 +60,6 @@ impl crate::Message for HealthCheckResponse {
             1 => field.merge::<codec::OpenEnum<_>>(&mut self.status),
             _ => field.unknown(&mut self.unknown_fields),
         }
-    }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<HealthCheckResponse> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for HealthCheckResponse {
@@ -156,10 +148,6 @@ impl crate::Message for HealthListRequest {
     ) -> ::core::result::Result<(), crate::DecodeError> {
         field.unknown(&mut self.unknown_fields)
     }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<HealthListRequest> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
-    }
 }
 impl ::core::fmt::Debug for HealthListRequest {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -197,10 +185,6 @@ impl crate::Message for HealthListResponse {
             1 => field.map::<codec::String, codec::Message<_>>(&mut self.statuses),
             _ => field.unknown(&mut self.unknown_fields),
         }
-    }
-    fn default_instance() -> &'static Self {
-        static DEFAULT: ::std::sync::OnceLock<HealthListResponse> = ::std::sync::OnceLock::new();
-        DEFAULT.get_or_init(Self::default)
     }
 }
 impl ::core::fmt::Debug for HealthListResponse {
