@@ -48,11 +48,46 @@ impl Checker<'_> {
         for oneof in &message.oneof_decl {
             self.name("oneof", &scope, oneof.name())?;
         }
+        self.oneof_members(&scope, message)?;
         for nested in &message.nested_type {
             self.message(&scope, nested)?;
         }
         for enumeration in &message.enum_type {
             self.enumeration(&scope, enumeration)?;
+        }
+        Ok(())
+    }
+
+    /// Every field's oneof exists, and a proto3 `optional` field is alone in its (synthetic)
+    /// oneof, as protoc guarantees: codegen gives such a oneof no enum.
+    fn oneof_members(&self, scope: &str, message: &DescriptorProto) -> Result<(), Error> {
+        let mut members = vec![0usize; message.oneof_decl.len()];
+        for field in &message.field {
+            let Some(index) = field.oneof_index else {
+                continue;
+            };
+            match usize::try_from(index).ok().and_then(|i| members.get_mut(i)) {
+                Some(count) => *count += 1,
+                None => {
+                    return Err(Error::new(format!(
+                        "{}: field `{}` in `{scope}` is in oneof {index}, which does not exist",
+                        self.file,
+                        field.name()
+                    )));
+                }
+            }
+        }
+        for field in &message.field {
+            if let Some(index) = field.oneof_index
+                && field.proto3_optional()
+                && members[index as usize] != 1
+            {
+                return Err(Error::new(format!(
+                    "{}: the oneof of proto3 optional field `{}` in `{scope}` has other fields",
+                    self.file,
+                    field.name()
+                )));
+            }
         }
         Ok(())
     }
