@@ -220,9 +220,10 @@ pub fn json(data: &[u8]) {
 }
 
 /// Decodes with generated code (`T`) and with a `DynamicMessage` of `name`: both succeed or
-/// both fail, and they encode the same bytes (for a type that reaches a map, or an input
-/// with extensions, whose entries either side may write in another order: the same length,
-/// and bytes that decode to the same message).
+/// both fail, and they encode the same bytes. For a type that reaches a map, whose entries
+/// either side may write in another order, the bytes have the same length and decode to the
+/// same message; for an input with extensions, which either side may also write in another
+/// order or with repeated occurrences merged, they decode to the same message.
 fn differential<T: Message + Default>(name: &str, data: &[u8], reaches_map: bool) {
     let Some(desc) = pool().get_message_by_name(name) else {
         panic!("{name} is not in the pool");

@@ -167,16 +167,17 @@ pub fn selected(name: &str, paths: &[String], excludes: &[String]) -> bool {
 fn errors(e: &protoforge_compile::CompileError) -> Vec<String> {
     // Files an import names that are nowhere: protoc reports each on its own line, buf only
     // at the import.
+    let not_found =
+        |d: &&protoforge_compile::Diagnostic| d.span.is_none() && d.message == "File not found.";
     let missing: HashSet<&str> = e
         .diagnostics
         .iter()
-        .filter(|d| d.span.is_none() && d.message == "File not found.")
+        .filter(not_found)
         .filter_map(|d| d.file_name.as_deref())
         .collect();
     e.diagnostics
         .iter()
-        .filter(|d| d.is_error())
-        .filter(|d| !(d.span.is_none() && d.message == "File not found."))
+        .filter(|d| d.is_error() && !not_found(d))
         .map(|d| {
             let rendered = protoforge_compile::render_diagnostic(d, &e.sources, ErrorFormat::Gcc);
             let rendered = rendered.trim_end();

@@ -88,7 +88,7 @@ struct Mapping {
 #[derive(Clone, Debug, Default)]
 pub struct IncludePaths {
     mappings: Vec<Mapping>,
-    /// Canonical disk directories whose files are treated as absent.
+    /// Canonical disk directories (no trailing `/`) whose files are treated as absent.
     hidden: Vec<String>,
 }
 
@@ -155,20 +155,19 @@ impl IncludePaths {
     /// Treats every file under the disk directory `dir` as absent, whichever entry maps to
     /// it: imports of such a file are not found (buf's module `excludes`).
     pub fn hide(&mut self, dir: &str) {
-        self.hidden.push(canonicalize(dir));
+        self.hidden
+            .push(canonicalize(dir).trim_end_matches('/').to_string());
     }
 
     /// Whether the canonical disk path `disk` lies under a hidden directory.
     fn is_hidden(&self, disk: &str) -> bool {
-        self.hidden
-            .iter()
-            .any(|dir| match dir.trim_end_matches('/') {
-                // The current directory: every relative path.
-                "" => !disk.starts_with('/'),
-                dir => disk
-                    .strip_prefix(dir)
-                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/')),
-            })
+        self.hidden.iter().any(|dir| match dir.as_str() {
+            // The current directory: every relative path.
+            "" => !disk.starts_with('/'),
+            dir => disk
+                .strip_prefix(dir)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/')),
+        })
     }
 
     /// The disk file a virtual name maps to through the first entry that has it.

@@ -17,7 +17,7 @@ pub fn debug_message<M: Message>(message: &M, name: &str, f: &mut Formatter<'_>)
         .split_once(": ")
         .map_or("", |(_, fields)| fields);
     let mut printer = Printer {
-        out: f.debug_struct(name.trim_start_matches("r#")),
+        out: f.debug_struct(name),
         names: Names::new(fields),
     };
     message.visit_fields(&mut printer);
