@@ -4,7 +4,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use protoforge::descriptor::FileDescriptorProto;
-use protoforge_compile::ErrorFormat;
+
+use crate::finding::Finding;
 
 /// The compiled files of one module, with source info, imports included.
 #[derive(Clone, Debug, Default)]
@@ -23,8 +24,9 @@ impl Image {
     /// `excludes`, which are relative to `root` or absolute) with `root` as the include path,
     /// source info on and imports included. The files under `root` are the targets.
     ///
-    /// Errors are the compiler's diagnostics, rendered protoc-style (`file:line:col: message`).
-    pub fn build(root: &Path, excludes: &[PathBuf]) -> Result<Image, String> {
+    /// A failed compilation gives every error as a finding of rule `COMPILE`, located as buf
+    /// locates it.
+    pub fn build(root: &Path, excludes: &[PathBuf]) -> Result<Image, ImageError> {
         Image::build_in_workspace(root, excludes, &[])
     }
 
@@ -34,7 +36,7 @@ impl Image {
         root: &Path,
         excludes: &[PathBuf],
         others: &[PathBuf],
-    ) -> Result<Image, String> {
+    ) -> Result<Image, ImageError> {
         Image::build_selected(root, &[], excludes, others)
     }
 
@@ -45,8 +47,8 @@ impl Image {
         includes: &[PathBuf],
         excludes: &[PathBuf],
         others: &[PathBuf],
-    ) -> Result<Image, String> {
-        let names = module_files(root, includes, excludes)?;
+    ) -> Result<Image, ImageError> {
+        let names = module_files(root, includes, excludes).map_err(ImageError::Other)?;
         let root_str = root.to_string_lossy();
         let mut compiler = protoforge_compile::Compiler::new().include_path(root_str.as_ref());
         for other in others {
@@ -60,7 +62,7 @@ impl Image {
         let disk = |n: &String| root.join(n).to_string_lossy().into_owned();
         let compiled = match compiler.compile(&names.iter().map(disk).collect::<Vec<_>>()) {
             Ok(c) => c,
-            Err(e) if names.len() < 2 => return Err(errors(&e).join("\n")),
+            Err(e) if names.len() < 2 => return Err(ImageError::Compile(by_position(errors(&e)))),
             Err(_) => {
                 // The compiler stops at the first file in error; compiling each file on its
                 // own reports every file's errors, as buf does.
@@ -68,14 +70,13 @@ impl Image {
                     compiler.compile(&[disk(n)]).err().map(|e| errors(&e))
                 });
                 let mut seen = HashSet::new();
-                let mut lines: Vec<String> = per_file
+                let list: Vec<Finding> = per_file
                     .into_iter()
                     .flatten()
                     .flatten()
-                    .filter(|l| seen.insert(l.clone()))
+                    .filter(|f| seen.insert(f.clone()))
                     .collect();
-                lines.sort_by_key(|l| position(l));
-                return Err(lines.join("\n"));
+                return Err(ImageError::Compile(by_position(list)));
             }
         };
         let targets: HashSet<&str> = names.iter().map(String::as_str).collect();
@@ -162,9 +163,38 @@ pub fn selected(name: &str, paths: &[String], excludes: &[String]) -> bool {
         && !excludes.iter().any(|p| under(name, p))
 }
 
-/// The errors (not warnings: unused imports are lint's business) of a failed compilation,
-/// one rendered line each.
-fn errors(e: &protoforge_compile::CompileError) -> Vec<String> {
+/// Why an image could not be built.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImageError {
+    /// The files do not compile: every error as a finding of rule `COMPILE`, its path relative
+    /// to the module root, in file and position order.
+    Compile(Vec<Finding>),
+    /// The module could not be read (a directory that cannot be listed).
+    Other(String),
+}
+
+impl std::fmt::Display for ImageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ImageError::Compile(list) => {
+                for (i, finding) in list.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("\n")?;
+                    }
+                    f.write_str(&finding.to_text())?;
+                }
+                Ok(())
+            }
+            ImageError::Other(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for ImageError {}
+
+/// The errors (not warnings: unused imports are lint's business) of a failed compilation as
+/// findings of rule `COMPILE`, spanning what the compiler points at.
+fn errors(e: &protoforge_compile::CompileError) -> Vec<Finding> {
     // Files an import names that are nowhere: protoc reports each on its own line, buf only
     // at the import.
     let not_found =
@@ -177,23 +207,58 @@ fn errors(e: &protoforge_compile::CompileError) -> Vec<String> {
         .collect();
     e.diagnostics
         .iter()
-        .filter(|d| d.is_error() && !not_found(d))
+        // protoc's hint after a bad field number; buf has no such line.
+        .filter(|d| {
+            d.is_error() && !not_found(d) && !d.message.starts_with("Suggested field numbers for ")
+        })
         .map(|d| {
-            let rendered = protoforge_compile::render_diagnostic(d, &e.sources, ErrorFormat::Gcc);
-            let rendered = rendered.trim_end();
-            match buf_wording(&d.message, &missing) {
-                Some(message) => rendered
-                    .strip_suffix(d.message.as_str())
-                    .map_or_else(|| rendered.to_string(), |at| format!("{at}{message}")),
-                None => rendered.to_string(),
+            let file = d
+                .span
+                .and_then(|span| Some((span, e.sources.try_get(span.file)?)));
+            let text = file.and_then(|(span, file)| file.text().get(span.range()));
+            let message =
+                buf_wording(&d.message, text, &missing).unwrap_or_else(|| d.message.clone());
+            let located = file.map(|(span, file)| {
+                let name = file.name().to_string();
+                (name, file.line_col(span.start), file.line_col(span.end))
+            });
+            match located {
+                Some((path, start, end)) => Finding {
+                    rule: "COMPILE",
+                    path,
+                    start_line: start.line + 1,
+                    start_column: start.col + 1,
+                    end_line: end.line + 1,
+                    end_column: end.col + 1,
+                    message,
+                },
+                // Not at a position: the file it is about (if any) at its start.
+                None => Finding {
+                    rule: "COMPILE",
+                    path: d.file_name.clone().unwrap_or_default(),
+                    start_line: 1,
+                    start_column: 1,
+                    end_line: 1,
+                    end_column: 1,
+                    message,
+                },
             }
         })
         .collect()
 }
 
-/// buf's words for a compile error protoc words differently, where they are known to differ
-/// (checked against buf 1.75).
-fn buf_wording(message: &str, missing: &HashSet<&str>) -> Option<String> {
+/// `list` in file and position order, as buf reports compile errors (the compiler reports them
+/// in the order its passes find them).
+fn by_position(mut list: Vec<Finding>) -> Vec<Finding> {
+    list.sort_by(|a, b| {
+        (&a.path, a.start_line, a.start_column).cmp(&(&b.path, b.start_line, b.start_column))
+    });
+    list
+}
+
+/// buf's words for a compile error protoc words differently, where buf reports it at the same
+/// place (each checked against buf 1.75); `at` is the source text the error points at.
+fn buf_wording(message: &str, at: Option<&str>, missing: &HashSet<&str>) -> Option<String> {
     if let Some(name) = message
         .strip_prefix("Import \"")
         .and_then(|m| m.strip_suffix("\" was not found or had errors."))
@@ -201,20 +266,59 @@ fn buf_wording(message: &str, missing: &HashSet<&str>) -> Option<String> {
     {
         return Some("imported file does not exist".to_string());
     }
-    let name = message
+    if let Some(name) = message
         .strip_prefix('"')
-        .and_then(|m| m.strip_suffix("\" is not defined."))?;
-    Some(format!("cannot find `{name}` in this scope"))
+        .and_then(|m| m.strip_suffix("\" is not defined."))
+    {
+        return Some(format!("cannot find `{name}` in this scope"));
+    }
+    if let Some(number) = message
+        .strip_prefix("Field number ")
+        .and_then(|m| m.split_once(" has already been used in "))
+        .map(|(n, _)| n)
+    {
+        return Some(format!("field number `{number}` used more than once"));
+    }
+    if message.contains(" uses the same enum value as ") {
+        let value = at.and_then(integer)?;
+        return Some(format!("enum value `{value}` used more than once"));
+    }
+    let words = match message {
+        "Field numbers must be positive integers."
+        | "Field numbers cannot be greater than 536870911."
+        | "Field numbers 19000 through 19999 are reserved for the protocol buffer library implementation." => {
+            "field number out of range"
+        }
+        "Extension ranges are not allowed in proto3." => "extension range in \"proto3\"",
+        m if m.starts_with("Field name \"") && m.ends_with("\" is reserved.") => {
+            "use of reserved message field name"
+        }
+        m if m.starts_with("The default JSON name of field ") => {
+            "message fields have the same JSON name"
+        }
+        _ => return None,
+    };
+    Some(words.to_string())
 }
 
-/// The sort key of a rendered `file:line:col: message` line: file, line, column.
-fn position(line: &str) -> (String, u64, u64) {
-    let mut parts = line.splitn(4, ':');
-    let file = parts.next().unwrap_or("").to_string();
-    let mut number = || parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
-    let l = number();
-    let c = number();
-    (file, l, c)
+/// The value of integer literal `text` as written in a `.proto` file (decimal, `0x` hex or
+/// `0` octal, with an optional `-`).
+fn integer(text: &str) -> Option<i128> {
+    let (negative, digits) = match text.trim().strip_prefix('-') {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, text.trim()),
+    };
+    let value = if let Some(hex) = digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
+        i128::from_str_radix(hex, 16).ok()?
+    } else if digits.len() > 1 && digits.starts_with('0') {
+        i128::from_str_radix(&digits[1..], 8).ok()?
+    } else {
+        digits.parse().ok()?
+    };
+    Some(if negative { -value } else { value })
 }
 
 /// Collects the `.proto` files under `dir` as `/`-separated paths relative to `root`.
@@ -255,4 +359,19 @@ fn walk(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::integer;
+
+    #[test]
+    fn integers_read_as_protoc_reads_them() {
+        assert_eq!(integer("0"), Some(0));
+        assert_eq!(integer("-0"), Some(0));
+        assert_eq!(integer("0x1F"), Some(31));
+        assert_eq!(integer("017"), Some(15));
+        assert_eq!(integer("- 12"), Some(-12));
+        assert_eq!(integer("x"), None);
+    }
 }

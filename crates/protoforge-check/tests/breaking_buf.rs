@@ -225,7 +225,7 @@ fn drop_unbuildable(prev: &Path, cur: &Path) {
         let mut bad = Vec::new();
         for dir in [prev, cur] {
             if let Err(e) = protoforge_check::image::Image::build(dir, &[]) {
-                bad.extend(failing_files(&e));
+                bad.extend(failing_files(&e.to_string()));
             }
         }
         if bad.is_empty() {

@@ -2,7 +2,6 @@
 //! `protoforge_check::breaking`; this module reads the inputs, prints the findings as buf does
 //! (text or JSON) and exits with 100 when there are any.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -11,7 +10,7 @@ use protoforge_check::breaking::{
     Finding, Options, RuleVersion, against, check_with, deprecation_warnings, sort_findings,
 };
 use protoforge_check::config::{BufConfig, ModuleConfig};
-use protoforge_check::image::{Image, selected, under};
+use protoforge_check::image::{Image, ImageError, selected, under};
 
 /// The exit code when breaking changes were found, as buf's.
 const EXIT_FINDINGS: u8 = 100;
@@ -77,7 +76,10 @@ pub fn main(argv: &[String]) -> Result<ExitCode, String> {
     }
     let mut current = Vec::with_capacity(modules.len());
     for i in 0..modules.len() {
-        let image = against::build_module(&input, &modules, i)?;
+        let image = match against::build_module(&input, &modules, i) {
+            Ok(image) => image,
+            Err(e) => return compile_failure(e, &display_prefix(&input), &args.error_format),
+        };
         let module = &modules[i].1;
         if !image.is_target.iter().any(|&t| t) {
             let shown = display_prefix(&input.join(&module.path));
@@ -100,7 +102,13 @@ pub fn main(argv: &[String]) -> Result<ExitCode, String> {
     let scratch = std::env::temp_dir().join(format!("protoforge-breaking-{}", std::process::id()));
     let previous = against::load_modules(&spec, &scratch, against_modules.as_deref());
     let _ = std::fs::remove_dir_all(&scratch);
-    let mut previous = previous?;
+    let mut previous = match (previous, &spec) {
+        (Ok(previous), _) => previous,
+        (Err(e), against::Against::Dir(dir)) => {
+            return compile_failure(e, &display_prefix(dir), &args.error_format);
+        }
+        (Err(e), _) => return compile_failure(e, "", &args.error_format),
+    };
     if paths.is_active() {
         let seen = paths.seen_from(&spec)?;
         for (module, image) in &mut previous {
@@ -155,26 +163,41 @@ pub fn main(argv: &[String]) -> Result<ExitCode, String> {
         findings.extend(found);
     }
     sort_findings(&mut findings);
-    let mut out = String::new();
-    for f in &findings {
-        let path = f.path.clone();
-        if args.error_format == "json" {
-            out.push_str(&json_line(f, &path));
-        } else {
-            let shown = if path.is_empty() { "<input>" } else { &path };
-            let _ = writeln!(
-                out,
-                "{shown}:{}:{}:{}",
-                f.start_line, f.start_column, f.message
-            );
+    Ok(print_findings(&findings, &args.error_format))
+}
+
+/// Prints the compile errors of `e` (paths shown under `prefix`) as buf prints them, as
+/// findings with exit code 100; any other failure is the command's error.
+fn compile_failure(e: ImageError, prefix: &str, format: &str) -> Result<ExitCode, String> {
+    match e {
+        ImageError::Compile(mut list) => {
+            for f in &mut list {
+                f.path = format!("{prefix}{}", f.path);
+            }
+            Ok(print_findings(&list, format))
         }
+        ImageError::Other(m) => Err(m),
+    }
+}
+
+/// Prints `findings` to standard output in `format` (`text` or `json`); the exit code is 100
+/// when there are any.
+fn print_findings(findings: &[Finding], format: &str) -> ExitCode {
+    let mut out = String::new();
+    for f in findings {
+        out.push_str(&if format == "json" {
+            f.to_json()
+        } else {
+            f.to_text()
+        });
+        out.push('\n');
     }
     print!("{out}");
-    Ok(if findings.is_empty() {
+    if findings.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_FINDINGS)
-    })
+    }
 }
 
 /// The text of a `--config` value: the file it names when it is one or ends in `.yaml`, `.yml`
@@ -525,47 +548,4 @@ pub(crate) fn display_prefix(root: &Path) -> String {
     } else {
         format!("{}/", parts.join("/"))
     }
-}
-
-/// One finding as buf's JSON error format prints it.
-fn json_line(f: &Finding, path: &str) -> String {
-    let mut s = String::from("{");
-    if !path.is_empty() {
-        let _ = write!(s, "\"path\":{},", json_str(path));
-    }
-    let _ = writeln!(
-        s,
-        "\"start_line\":{},\"start_column\":{},\"end_line\":{},\"end_column\":{},\"type\":{},\"message\":{}}}",
-        f.start_line,
-        f.start_column,
-        f.end_line,
-        f.end_column,
-        json_str(f.rule),
-        json_str(&f.message)
-    );
-    s
-}
-
-/// A JSON string as Go's `encoding/json` writes it (HTML characters escaped).
-fn json_str(v: &str) -> String {
-    let mut s = String::with_capacity(v.len() + 2);
-    s.push('"');
-    for c in v.chars() {
-        match c {
-            '"' => s.push_str("\\\""),
-            '\\' => s.push_str("\\\\"),
-            '\n' => s.push_str("\\n"),
-            '\r' => s.push_str("\\r"),
-            '\t' => s.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                let _ = write!(s, "\\u{:04x}", c as u32);
-            }
-            c if (c as u32) < 0x20 => {
-                let _ = write!(s, "\\u{:04x}", c as u32);
-            }
-            c => s.push(c),
-        }
-    }
-    s.push('"');
-    s
 }

@@ -314,20 +314,8 @@ fn normal(p: &str) -> String {
 /// One finding in `format`, without the newline.
 fn render(f: &Finding, format: OutputFormat) -> String {
     match format {
-        OutputFormat::Text => format!(
-            "{}:{}:{}:{}",
-            f.path, f.start_line, f.start_column, f.message
-        ),
-        OutputFormat::Json => format!(
-            "{{\"path\":{},\"start_line\":{},\"start_column\":{},\"end_line\":{},\"end_column\":{},\"type\":{},\"message\":{}}}",
-            json(&f.path),
-            f.start_line,
-            f.start_column,
-            f.end_line,
-            f.end_column,
-            json(f.rule),
-            json(&f.message)
-        ),
+        OutputFormat::Text => f.to_text(),
+        OutputFormat::Json => f.to_json(),
         OutputFormat::Msvs => format!(
             "{}({},{}) : error {} : {}",
             f.path, f.start_line, f.start_column, f.rule, f.message
@@ -339,36 +327,9 @@ fn render(f: &Finding, format: OutputFormat) -> String {
     }
 }
 
-/// `s` as a JSON string, escaped like Go's `encoding/json` (HTML characters too).
-fn json(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", u32::from(c)));
-            }
-            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn json_escapes_like_go() {
-        assert_eq!(json("a\"<b>&\n"), "\"a\\\"\\u003cb\\u003e\\u0026\\n\"");
-    }
 
     #[test]
     fn paths_are_normalised() {

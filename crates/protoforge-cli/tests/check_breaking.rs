@@ -157,6 +157,31 @@ fn without_buf_yaml_the_v1_rules_apply() {
 }
 
 #[test]
+fn compile_errors_on_either_side_are_findings() {
+    // buf prints them as findings of type COMPILE on standard output (exit 100), located under
+    // the directory given, for the current input and for the against directory alike.
+    let dir = protoforge_test_support::temp_dir("cli", "breaking-compile");
+    let good = "syntax = \"proto3\";\npackage p;\nmessage M { int32 x = 1; }\n";
+    let bad = "syntax = \"proto3\";\npackage p;\nmessage M { int32 x = 1; q.Q y = 2; }\n";
+    protoforge_test_support::write_files(
+        &dir,
+        &[
+            ("good/buf.yaml", "version: v2\nmodules:\n  - path: m\n"),
+            ("good/m/x.proto", good),
+            ("bad/buf.yaml", "version: v2\nmodules:\n  - path: m\n"),
+            ("bad/m/x.proto", bad),
+        ],
+    );
+    for format in ["text", "json"] {
+        let format = format!("--error-format={format}");
+        let out = same(&dir, &["bad", "--against", "good", &format]);
+        assert!(out.contains("bad/m/x.proto"), "{out}");
+        let out = same(&dir, &["good", "--against", "bad", &format]);
+        assert!(out.contains("bad/m/x.proto"), "{out}");
+    }
+}
+
+#[test]
 fn unknown_rule_is_a_failure_worded_as_buf_words_it() {
     let dir = protoforge_test_support::temp_dir("cli", "breaking-unknown");
     protoforge_test_support::write_files(

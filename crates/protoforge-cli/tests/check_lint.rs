@@ -288,3 +288,37 @@ fn compile_errors_are_worded_like_buf() {
     );
     same_with_errors(&excluded, &[]);
 }
+
+#[test]
+fn compile_errors_are_located_and_worded_like_buf() {
+    // One error kind per file (the compiler stops a file at its first failing pass, buf
+    // reports every pass): each is reworded where buf reports it at the same place, and the
+    // JSON form spans what the error points at.
+    let file = |body: &str| format!("syntax = \"proto3\";\npackage a.v1;\n{body}\n");
+    let bodies = [
+        "message A {\n  int32 x = 1;\n  int32 y = 0x1;\n  int32 z = 2;\n  int32 w = 2;\n}",
+        "message B {\n  int32 x = 0;\n  int32 z = 536870912;\n}",
+        "message B2 {\n  int32 y = 19000;\n}",
+        "enum C {\n  C_A = 0;\n  C_B = 0x0;\n  C_C = -0;\n}",
+        "message D {\n  reserved \"gone\";\n  int32 gone = 1;\n}",
+        "message D2 {\n  int32 foo_bar = 2;\n  int32 fooBar = 3;\n}",
+        "message E {\n  extensions 100 to 200;\n}",
+        "message F {\n  map<string, Nope> m = 1;\n  repeated G.H g = 2;\n}",
+    ];
+    let files: Vec<(String, String)> = bodies
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (format!("a/v1/f{i}.proto"), file(b)))
+        .collect();
+    let mut tree_files: Vec<(&str, &str)> = vec![("buf.yaml", "version: v2\n")];
+    tree_files.extend(files.iter().map(|(n, t)| (n.as_str(), t.as_str())));
+    let dir = tree("compile_words", &tree_files);
+    same_with_errors(&dir, &[]);
+    same_with_errors(&dir, &["--error-format=json"]);
+    // A single file takes the compiler's own path (no per-file retry): same answers.
+    let one = tree(
+        "compile_words_one",
+        &[("buf.yaml", "version: v2\n"), ("a.proto", &file(bodies[0]))],
+    );
+    same_with_errors(&one, &["--error-format=json"]);
+}

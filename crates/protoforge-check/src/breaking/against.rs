@@ -9,7 +9,7 @@ use protoforge::{Message, UnknownValue};
 
 use super::features::varint_field;
 use crate::config::{BufConfig, ModuleConfig, load_workspace_dirs};
-use crate::image::Image;
+use crate::image::{Image, ImageError};
 
 /// Field number of buf's `ImageFileExtension` on each file of an image.
 const IMAGE_FILE_EXTENSION: u32 = 8042;
@@ -183,11 +183,14 @@ pub fn module_of(dir: &Path) -> Result<(String, ModuleConfig), String> {
 }
 
 /// Builds the image of the module in `dir` (as its `buf.yaml` describes it).
-pub fn build_dir(dir: &Path) -> Result<Image, String> {
+pub fn build_dir(dir: &Path) -> Result<Image, ImageError> {
     if !dir.is_dir() {
-        return Err(format!("{}: does not exist", dir.display()));
+        return Err(ImageError::Other(format!(
+            "{}: does not exist",
+            dir.display()
+        )));
     }
-    let (_, module) = module_of(dir)?;
+    let (_, module) = module_of(dir).map_err(ImageError::Other)?;
     Image::build_selected(
         &dir.join(&module.path),
         &module.includes,
@@ -198,11 +201,12 @@ pub fn build_dir(dir: &Path) -> Result<Image, String> {
 
 /// Loads the previous image `against` names; `scratch` is an empty directory git trees are
 /// written to.
-pub fn load(against: &Against, scratch: &Path) -> Result<Image, String> {
+pub fn load(against: &Against, scratch: &Path) -> Result<Image, ImageError> {
     match against {
         Against::ImageFile(p) => {
-            let bytes = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
-            read_image(&bytes)
+            let bytes =
+                std::fs::read(p).map_err(|e| ImageError::Other(format!("{}: {e}", p.display())))?;
+            read_image(&bytes).map_err(ImageError::Other)
         }
         Against::Dir(p) => build_dir(p),
         Against::Git {
@@ -210,7 +214,7 @@ pub fn load(against: &Against, scratch: &Path) -> Result<Image, String> {
             reference,
             subdir,
         } => {
-            let dir = export_git(repo, reference, subdir, scratch)?;
+            let dir = export_git(repo, reference, subdir, scratch).map_err(ImageError::Other)?;
             build_dir(&dir)
         }
     }
@@ -249,11 +253,12 @@ pub fn workspace_modules(dir: &Path) -> Result<Vec<(String, ModuleConfig)>, Stri
 }
 
 /// Builds module `index` of `modules` (relative to `dir`), finding imports in the others.
+/// Compile errors are located relative to `dir`.
 pub fn build_module(
     dir: &Path,
     modules: &[(String, ModuleConfig)],
     index: usize,
-) -> Result<Image, String> {
+) -> Result<Image, ImageError> {
     let (_, m) = &modules[index];
     let others: Vec<PathBuf> = modules
         .iter()
@@ -261,12 +266,22 @@ pub fn build_module(
         .filter(|(i, _)| *i != index)
         .map(|(_, (_, o))| dir.join(&o.path))
         .collect();
-    Image::build_selected(&dir.join(&m.path), &m.includes, &m.excludes, &others)
+    Image::build_selected(&dir.join(&m.path), &m.includes, &m.excludes, &others).map_err(
+        |e| match e {
+            ImageError::Compile(mut list) if m.path.as_os_str() != "." => {
+                for f in &mut list {
+                    f.path = format!("{}/{}", m.path.to_string_lossy(), f.path);
+                }
+                ImageError::Compile(list)
+            }
+            e => e,
+        },
+    )
 }
 
 /// The previous images `against` names, one per module of its workspace (one for an image
 /// file); `scratch` is an empty directory git trees are written to.
-pub fn load_all(against: &Against, scratch: &Path) -> Result<Vec<Image>, String> {
+pub fn load_all(against: &Against, scratch: &Path) -> Result<Vec<Image>, ImageError> {
     Ok(load_modules(against, scratch, None)?
         .into_iter()
         .map(|(_, image)| image)
@@ -280,7 +295,7 @@ pub fn load_modules(
     against: &Against,
     scratch: &Path,
     config: Option<&[(String, ModuleConfig)]>,
-) -> Result<Vec<(Option<PathBuf>, Image)>, String> {
+) -> Result<Vec<(Option<PathBuf>, Image)>, ImageError> {
     let dir = match against {
         Against::ImageFile(_) => return Ok(vec![(None, load(against, scratch)?)]),
         Against::Dir(p) => p.clone(),
@@ -288,14 +303,17 @@ pub fn load_modules(
             repo,
             reference,
             subdir,
-        } => export_git(repo, reference, subdir, scratch)?,
+        } => export_git(repo, reference, subdir, scratch).map_err(ImageError::Other)?,
     };
     if !dir.is_dir() {
-        return Err(format!("{}: does not exist", dir.display()));
+        return Err(ImageError::Other(format!(
+            "{}: does not exist",
+            dir.display()
+        )));
     }
     let modules = match config {
         Some(m) => m.to_vec(),
-        None => workspace_modules(&dir)?,
+        None => workspace_modules(&dir).map_err(ImageError::Other)?,
     };
     (0..modules.len())
         .map(|i| {

@@ -20,7 +20,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::config::{BufConfig, LintConfig, ModuleConfig};
-use crate::image::Image;
+use crate::image::{Image, ImageError};
 pub use rules::rule_ids;
 use source::{FileView, associated_paths};
 
@@ -59,11 +59,7 @@ impl std::fmt::Display for LintError {
                     if i > 0 {
                         f.write_str("\n")?;
                     }
-                    write!(
-                        f,
-                        "{}:{}:{}:{}",
-                        d.path, d.start_line, d.start_column, d.message
-                    )?;
+                    f.write_str(&d.to_text())?;
                 }
                 Ok(())
             }
@@ -377,7 +373,10 @@ fn lint_module(
         return Err(no_files());
     }
     let mut image = Image::build_selected(&root, &module.includes, &module.excludes, others)
-        .map_err(|e| compile_error(&e, &module.path))?;
+        .map_err(|e| match e {
+            ImageError::Compile(list) => LintError::Compile(in_module(list, &module.path)),
+            ImageError::Other(m) => LintError::Other(m),
+        })?;
     if !image.is_target.iter().any(|&t| t) {
         return Err(no_files());
     }
@@ -396,51 +395,16 @@ fn lint_module(
         }
     }
     let mut report = lint(&image, &module.lint, version).map_err(LintError::Config)?;
-    if prefix.as_os_str() != "." {
-        for f in &mut report.findings {
-            f.path = format!("{}/{}", prefix.to_string_lossy(), f.path);
-        }
-    }
+    report.findings = in_module(report.findings, &prefix);
     Ok(report)
 }
 
-/// The compiler's `file:line:col: message` lines as findings of rule `COMPILE`.
-fn compile_error(rendered: &str, module: &Path) -> LintError {
-    let prefix = if module.as_os_str() == "." {
-        String::new()
-    } else {
-        format!("{}/", module.to_string_lossy())
-    };
-    let mut list = Vec::new();
-    for line in rendered.lines() {
-        let mut parts = line.splitn(4, ':');
-        let (file, l, c, msg) = (parts.next(), parts.next(), parts.next(), parts.next());
-        let finding = match (
-            file,
-            l.and_then(|l| l.parse().ok()),
-            c.and_then(|c| c.parse().ok()),
-            msg,
-        ) {
-            (Some(file), Some(l), Some(c), Some(msg)) => Finding {
-                rule: "COMPILE",
-                path: format!("{prefix}{file}"),
-                start_line: l,
-                start_column: c,
-                end_line: l,
-                end_column: c,
-                message: msg.trim_start().to_string(),
-            },
-            _ => Finding {
-                rule: "COMPILE",
-                path: String::new(),
-                start_line: 1,
-                start_column: 1,
-                end_line: 1,
-                end_column: 1,
-                message: line.to_string(),
-            },
-        };
-        list.push(finding);
+/// Findings with paths relative to the root of module `module`, made relative to the workspace.
+fn in_module(mut list: Vec<Finding>, module: &Path) -> Vec<Finding> {
+    if module.as_os_str() != "." {
+        for f in &mut list {
+            f.path = format!("{}/{}", module.to_string_lossy(), f.path);
+        }
     }
-    LintError::Compile(list)
+    list
 }
