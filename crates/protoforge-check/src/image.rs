@@ -205,19 +205,42 @@ fn errors(e: &protoforge_compile::CompileError) -> Vec<Finding> {
         .filter(not_found)
         .filter_map(|d| d.file_name.as_deref())
         .collect();
+    // protoc's note on C++ scoping after an enum value's name clash; buf has only the clash.
+    let clashes: HashSet<_> = e
+        .diagnostics
+        .iter()
+        .filter(|d| declared_twice(&d.message).is_some())
+        .filter_map(|d| d.span)
+        .collect();
+    let scoping_note = |d: &&protoforge_compile::Diagnostic| {
+        d.message
+            .starts_with("Note that enum values use C++ scoping rules")
+            && d.span.is_some_and(|s| clashes.contains(&s))
+    };
     e.diagnostics
         .iter()
-        // protoc's hint after a bad field number; buf has no such line.
         .filter(|d| {
-            d.is_error() && !not_found(d) && !d.message.starts_with("Suggested field numbers for ")
+            d.is_error()
+                && !not_found(d)
+                && !scoping_note(d)
+                // protoc's hint after a bad field number; buf has no such line.
+                && !d.message.starts_with("Suggested field numbers for ")
         })
         .map(|d| {
-            let file = d
-                .span
+            // buf reports a name declared twice by two elements of one kind at the first
+            // (the compiler's label), and by two of different kinds where protoc does.
+            let twice = declared_twice(&d.message);
+            let first = twice.and(d.labels.first()).map(|l| l.span);
+            let file = first
+                .or(d.span)
                 .and_then(|span| Some((span, e.sources.try_get(span.file)?)));
             let text = file.and_then(|(span, file)| file.text().get(span.range()));
-            let message =
-                buf_wording(&d.message, text, &missing).unwrap_or_else(|| d.message.clone());
+            let message = match twice {
+                Some(name) => format!("`{name}` declared multiple times"),
+                None => {
+                    buf_wording(&d.message, text, &missing).unwrap_or_else(|| d.message.clone())
+                }
+            };
             let located = file.map(|(span, file)| {
                 let name = file.name().to_string();
                 (name, file.line_col(span.start), file.line_col(span.end))
@@ -299,6 +322,16 @@ fn buf_wording(message: &str, at: Option<&str>, missing: &HashSet<&str>) -> Opti
         _ => return None,
     };
     Some(words.to_string())
+}
+
+/// The name in protoc's message for a name taken twice in one file (`"x" is already defined
+/// in "a.A".`, `"A" is already defined.`).
+fn declared_twice(message: &str) -> Option<&str> {
+    let (name, tail) = message.strip_prefix('"')?.split_once('"')?;
+    let same_file = tail == " is already defined."
+        || (tail.starts_with(" is already defined in \"")
+            && !tail.starts_with(" is already defined in file "));
+    same_file.then_some(name)
 }
 
 /// The value of integer literal `text` as written in a `.proto` file (decimal, `0x` hex or

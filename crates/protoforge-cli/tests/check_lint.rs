@@ -303,6 +303,8 @@ fn compile_errors_are_located_and_worded_like_buf() {
         "message D {\n  reserved \"gone\";\n  int32 gone = 1;\n}",
         "message D2 {\n  int32 foo_bar = 2;\n  int32 fooBar = 3;\n}",
         "message E {\n  extensions 100 to 200;\n}",
+        "message T {\n  int32 x = 1;\n}\nmessage T {}",
+        "enum U {\n  U_A = 0;\n}\nenum V {\n  U_A = 0;\n}",
         "message F {\n  map<string, Nope> m = 1;\n  repeated G.H g = 2;\n}",
     ];
     let files: Vec<(String, String)> = bodies

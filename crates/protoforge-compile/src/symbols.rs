@@ -108,6 +108,9 @@ pub(crate) struct SymbolConflict {
     /// For an enum value that clashes outside its own enum: protoc's second error, on C++
     /// scoping.
     pub(crate) note: Option<String>,
+    /// Descriptor path of the element that took the name first, when it is of the same kind
+    /// and in the same file.
+    pub(crate) first: Option<Vec<i32>>,
 }
 
 /// The problems with the names of one file that protoc reports while building its

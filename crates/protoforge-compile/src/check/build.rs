@@ -72,8 +72,21 @@ impl<'a> Checker<'a> {
         let Some(conflict) = self.names.conflict(path) else {
             return;
         };
-        for message in [&conflict.message, &conflict.note].into_iter().flatten() {
-            self.error(path, loc, message.clone());
+        let first = conflict
+            .first
+            .as_deref()
+            .and_then(|first| self.span_of(first, Loc::Name));
+        if let Some(message) = &conflict.message {
+            match (first, self.span_of(path, loc)) {
+                (Some(first), Some(span)) => self.diags.push(
+                    protoforge_parse::Diagnostic::error(span, message.clone())
+                        .with_label(first, "first defined here"),
+                ),
+                _ => self.error(path, loc, message.clone()),
+            }
+        }
+        if let Some(note) = &conflict.note {
+            self.error(path, loc, note.clone());
         }
     }
 

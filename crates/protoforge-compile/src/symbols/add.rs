@@ -137,6 +137,7 @@ impl<'p> Adder<'p> {
                             "\"{prefix}\" is already defined (as something other than a package) in file \"{other}\"."
                         )),
                         note: None,
+                        first: None,
                     });
                     // protoc stops at the first clash of a package chain.
                     return;
@@ -261,6 +262,7 @@ impl<'p> Adder<'p> {
                         path: self.path.clone(),
                         message: None,
                         note: Some(note),
+                        first: None,
                     }),
                 }
             }
@@ -366,8 +368,12 @@ impl<'p> Adder<'p> {
                     Added::TakenInScope
                 };
             }
-            std::collections::hash_map::Entry::Occupied(found) => found.get().file,
+            std::collections::hash_map::Entry::Occupied(found) => {
+                let e = found.get();
+                (e.file, (e.kind == kind).then(|| e.path.as_slice().to_vec()))
+            }
         };
+        let (existing, first) = existing;
         let full_name = self.name.as_str();
         let message = if existing == self.file {
             match full_name.rfind('.') {
@@ -389,6 +395,7 @@ impl<'p> Adder<'p> {
             path: self.path.clone(),
             message: Some(message),
             note: None,
+            first: first.filter(|_| existing == self.file),
         });
         Added::Taken
     }
