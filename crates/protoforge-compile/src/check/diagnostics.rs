@@ -3,6 +3,49 @@
 //! The checker places each at the span protoc points at (see [`Checker`](super::Checker)'s
 //! `error` and `warning`), so these build only the text.
 
+// Adding symbols (reported by the build phase) and the unused-import warning of the loader.
+
+/// A name taken twice in one file: `"x" is already defined in "a.M".` (or `"x" is already
+/// defined.` at the top of a file without a package).
+pub(crate) fn already_defined(full_name: &str) -> String {
+    match full_name.rsplit_once('.') {
+        None => format!("\"{full_name}\" is already defined."),
+        Some((scope, name)) => format!("\"{name}\" is already defined in \"{scope}\"."),
+    }
+}
+
+/// A name taken by an element of file `other`.
+pub(crate) fn already_defined_in_file(full_name: &str, other: &str) -> String {
+    format!("\"{full_name}\" is already defined in file \"{other}\".")
+}
+
+/// A package name (or one of its prefixes) taken by something that is not a package.
+pub(crate) fn package_name_taken(prefix: &str, other: &str) -> String {
+    format!(
+        "\"{prefix}\" is already defined (as something other than a package) in file \"{other}\"."
+    )
+}
+
+/// protoc's second error for an enum value `value` whose name clashes outside its enum
+/// `enum_name`, declared in the scope `outer` (empty for the top level).
+pub(crate) fn enum_value_scoping(value: &str, outer: &str, enum_name: &str) -> String {
+    let scope = if outer.is_empty() {
+        "the global scope".to_string()
+    } else {
+        format!("\"{outer}\"")
+    };
+    format!(
+        "Note that enum values use C++ scoping rules, meaning that enum values are siblings \
+         of their type, not children of it.  Therefore, \"{value}\" must be unique within \
+         {scope}, not just within \"{enum_name}\"."
+    )
+}
+
+/// The warning for an import nothing in the file uses.
+pub(crate) fn import_unused(dep: &str) -> String {
+    format!("Import {dep} is unused.")
+}
+
 // The build phase: names, numbers, reserved and extension ranges, enum values; and the
 // cross-link phase: extension numbers, duplicate numbers, oneofs, number suggestions.
 

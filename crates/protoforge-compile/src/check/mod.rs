@@ -25,7 +25,7 @@
 
 mod build;
 mod declarations;
-mod diagnostics;
+pub(crate) mod diagnostics;
 mod input;
 mod validate;
 

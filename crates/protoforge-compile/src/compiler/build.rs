@@ -638,7 +638,7 @@ fn unused_imports(
         if public || reexports || used.contains(dep.as_str()) {
             continue;
         }
-        let message = format!("Import {dep} is unused.");
+        let message = crate::check::diagnostics::import_unused(dep);
         let span = import_spans
             .iter()
             .find(|(n, _)| n == dep)

@@ -15,6 +15,7 @@ use protoforge::descriptor::{
 };
 
 use super::{Entry, NameReport, Pool, SymbolConflict, SymbolKind, SymbolPath};
+use crate::check::diagnostics as diag;
 use crate::span_map::NameSet;
 use crate::tag;
 
@@ -133,9 +134,7 @@ impl<'p> Adder<'p> {
                         .unwrap_or("");
                     self.report.conflicts.push(SymbolConflict {
                         path: vec![tag::file::PACKAGE],
-                        message: Some(format!(
-                            "\"{prefix}\" is already defined (as something other than a package) in file \"{other}\"."
-                        )),
+                        message: Some(diag::package_name_taken(prefix, other)),
                         note: None,
                         first: None,
                     });
@@ -251,7 +250,7 @@ impl<'p> Adder<'p> {
                     Saved::Replaced(scope) => scope.as_str(),
                     Saved::Cut(len) => &self.name[..*len],
                 };
-                let note = enum_value_note(value, outer, enum_name);
+                let note = diag::enum_value_scoping(value, outer, enum_name);
                 match added {
                     Added::Taken => {
                         if let Some(c) = self.report.conflicts.last_mut() {
@@ -376,20 +375,13 @@ impl<'p> Adder<'p> {
         let (existing, first) = existing;
         let full_name = self.name.as_str();
         let message = if existing == self.file {
-            match full_name.rfind('.') {
-                None => format!("\"{full_name}\" is already defined."),
-                Some(dot) => format!(
-                    "\"{}\" is already defined in \"{}\".",
-                    &full_name[dot + 1..],
-                    &full_name[..dot]
-                ),
-            }
+            diag::already_defined(full_name)
         } else {
             let other = self.pool.files[existing as usize]
                 .name
                 .as_deref()
                 .unwrap_or("");
-            format!("\"{full_name}\" is already defined in file \"{other}\".")
+            diag::already_defined_in_file(full_name, other)
         };
         self.report.conflicts.push(SymbolConflict {
             path: self.path.clone(),
@@ -437,21 +429,6 @@ fn field_names_too_long(scope: usize, f: &FieldDescriptorProto) -> bool {
         }
     };
     full > MAX_NAME_LENGTH || last > MAX_NAME_LENGTH
-}
-
-/// protoc's second error for an enum value `value` whose name clashes outside its enum
-/// `enum_name`, declared in the scope `outer` (empty for the top level).
-fn enum_value_note(value: &str, outer: &str, enum_name: &str) -> String {
-    let scope = if outer.is_empty() {
-        "the global scope".to_string()
-    } else {
-        format!("\"{outer}\"")
-    };
-    format!(
-        "Note that enum values use C++ scoping rules, meaning that enum values are siblings \
-         of their type, not children of it.  Therefore, \"{value}\" must be unique within \
-         {scope}, not just within \"{enum_name}\"."
-    )
 }
 
 /// How many symbols `file` defines at most (package prefixes included), to size the table once
