@@ -10,6 +10,7 @@ use protoforge_check::breaking::{
     Finding, Options, RuleVersion, against, check_with, deprecation_warnings, sort_findings,
 };
 use protoforge_check::config::{BufConfig, ModuleConfig};
+use protoforge_check::finding::{ErrorFormat, render};
 use protoforge_check::image::{Image, ImageError, selected, under};
 
 /// The exit code when breaking changes were found, as buf's.
@@ -36,7 +37,7 @@ struct BreakingArgs {
     /// Leave out these files or directories; repeatable.
     #[arg(long = "exclude-path")]
     exclude_path: Vec<String>,
-    /// `text` (default) or `json`.
+    /// `text` (default), `json`, `msvs`, `junit`, `github-actions` or `gitlab-code-quality`.
     #[arg(long = "error-format", default_value = "text")]
     error_format: String,
     /// Leave out changes in imported files that are not part of the module.
@@ -52,12 +53,12 @@ pub fn main(argv: &[String]) -> Result<ExitCode, String> {
         Ok(a) => a,
         Err(code) => return Ok(code),
     };
-    if !matches!(args.error_format.as_str(), "text" | "json") {
+    let Some(format) = ErrorFormat::from_name(&args.error_format) else {
         return Err(format!(
-            "--error-format: unknown format {:?}, must be one of text, json",
+            "Failure: --error-format: invalid format: {:?}",
             args.error_format
         ));
-    }
+    };
     let input = args.input.clone().unwrap_or_else(|| PathBuf::from("."));
     let modules = match &args.config {
         Some(c) => config_modules(c)?,
@@ -78,7 +79,7 @@ pub fn main(argv: &[String]) -> Result<ExitCode, String> {
     for i in 0..modules.len() {
         let image = match against::build_module(&input, &modules, i) {
             Ok(image) => image,
-            Err(e) => return compile_failure(e, &display_prefix(&input), &args.error_format),
+            Err(e) => return compile_failure(e, &display_prefix(&input), format),
         };
         let module = &modules[i].1;
         if !image.is_target.iter().any(|&t| t) {
@@ -105,9 +106,9 @@ pub fn main(argv: &[String]) -> Result<ExitCode, String> {
     let mut previous = match (previous, &spec) {
         (Ok(previous), _) => previous,
         (Err(e), against::Against::Dir(dir)) => {
-            return compile_failure(e, &display_prefix(dir), &args.error_format);
+            return compile_failure(e, &display_prefix(dir), format);
         }
-        (Err(e), _) => return compile_failure(e, "", &args.error_format),
+        (Err(e), _) => return compile_failure(e, "", format),
     };
     if paths.is_active() {
         let seen = paths.seen_from(&spec)?;
@@ -163,12 +164,12 @@ pub fn main(argv: &[String]) -> Result<ExitCode, String> {
         findings.extend(found);
     }
     sort_findings(&mut findings);
-    Ok(print_findings(&findings, &args.error_format))
+    Ok(print_findings(&findings, format))
 }
 
 /// Prints the compile errors of `e` (paths shown under `prefix`) as buf prints them, as
 /// findings with exit code 100; any other failure is the command's error.
-fn compile_failure(e: ImageError, prefix: &str, format: &str) -> Result<ExitCode, String> {
+fn compile_failure(e: ImageError, prefix: &str, format: ErrorFormat) -> Result<ExitCode, String> {
     match e {
         ImageError::Compile(mut list) => {
             for f in &mut list {
@@ -180,19 +181,9 @@ fn compile_failure(e: ImageError, prefix: &str, format: &str) -> Result<ExitCode
     }
 }
 
-/// Prints `findings` to standard output in `format` (`text` or `json`); the exit code is 100
-/// when there are any.
-fn print_findings(findings: &[Finding], format: &str) -> ExitCode {
-    let mut out = String::new();
-    for f in findings {
-        out.push_str(&if format == "json" {
-            f.to_json()
-        } else {
-            f.to_text()
-        });
-        out.push('\n');
-    }
-    print!("{out}");
+/// Prints `findings` to standard output in `format`; the exit code is 100 when there are any.
+fn print_findings(findings: &[Finding], format: ErrorFormat) -> ExitCode {
+    print!("{}", render(findings, format));
     if findings.is_empty() {
         ExitCode::SUCCESS
     } else {

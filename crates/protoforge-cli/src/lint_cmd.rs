@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 use protoforge_check::config::BufConfig;
+use protoforge_check::finding::{ErrorFormat, render};
 use protoforge_check::lint::{Finding, LintError, lint_dir_paths};
 
 /// The exit code for "there are findings" (and for files that do not compile), as buf's.
@@ -21,10 +22,30 @@ enum OutputFormat {
     Json,
     /// `path(line,column) : error RULE : message`.
     Msvs,
+    /// A JUnit XML report.
+    Junit,
     /// GitHub Actions workflow commands.
     GithubActions,
+    /// A GitLab code quality report.
+    GitlabCodeQuality,
     /// A `buf.yaml` whose `ignore_only` silences every finding.
     ConfigIgnoreYaml,
+}
+
+impl OutputFormat {
+    /// The check crate's printer for this format; `None` for `config-ignore-yaml`, which is
+    /// written here.
+    fn checked(self) -> Option<ErrorFormat> {
+        Some(match self {
+            OutputFormat::Text => ErrorFormat::Text,
+            OutputFormat::Json => ErrorFormat::Json,
+            OutputFormat::Msvs => ErrorFormat::Msvs,
+            OutputFormat::Junit => ErrorFormat::Junit,
+            OutputFormat::GithubActions => ErrorFormat::GithubActions,
+            OutputFormat::GitlabCodeQuality => ErrorFormat::GitlabCodeQuality,
+            OutputFormat::ConfigIgnoreYaml => return None,
+        })
+    }
 }
 
 /// Lint .proto files like `buf lint`.
@@ -151,16 +172,10 @@ pub fn lint_main(argv: &[String]) -> Result<ExitCode, String> {
             f
         })
         .collect();
-    let mut out = String::new();
-    if args.error_format == OutputFormat::ConfigIgnoreYaml {
-        let modules = module_paths(&dir, config.as_ref());
-        out = ignore_yaml(&findings, &prefix, &modules);
-    } else {
-        for f in &findings {
-            out.push_str(&render(f, args.error_format));
-            out.push('\n');
-        }
-    }
+    let out = match args.error_format.checked() {
+        Some(format) => render(&findings, format),
+        None => ignore_yaml(&findings, &prefix, &module_paths(&dir, config.as_ref())),
+    };
     // A closed pipe (`| head`) is not an error worth a panic.
     let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes());
     Ok(if findings.is_empty() {
@@ -308,22 +323,6 @@ fn normal(p: &str) -> String {
         ".".to_string()
     } else {
         s.to_string()
-    }
-}
-
-/// One finding in `format`, without the newline.
-fn render(f: &Finding, format: OutputFormat) -> String {
-    match format {
-        OutputFormat::Text => f.to_text(),
-        OutputFormat::Json => f.to_json(),
-        OutputFormat::Msvs => format!(
-            "{}({},{}) : error {} : {}",
-            f.path, f.start_line, f.start_column, f.rule, f.message
-        ),
-        OutputFormat::GithubActions | OutputFormat::ConfigIgnoreYaml => format!(
-            "::error file={},line={},col={},endLine={},endColumn={}::{}",
-            f.path, f.start_line, f.start_column, f.end_line, f.end_column, f.message
-        ),
     }
 }
 

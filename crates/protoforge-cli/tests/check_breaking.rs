@@ -110,10 +110,25 @@ fn against_directory_image_and_git_ref() {
         &dir,
         &["proto", "--against", ".git#branch=main,subdir=proto"],
     );
-    same(
-        &dir,
-        &["proto", "--against", "before/proto", "--error-format=json"],
-    );
+    // Every output format, with a deleted file (no position) among the findings.
+    for format in [
+        "json",
+        "msvs",
+        "junit",
+        "github-actions",
+        "gitlab-code-quality",
+    ] {
+        same(
+            &dir,
+            &[
+                "proto",
+                "--against",
+                "before/proto",
+                "--error-format",
+                format,
+            ],
+        );
+    }
     let config = "version: v1\nbreaking:\n  use: [WIRE]\n";
     same(
         &dir,

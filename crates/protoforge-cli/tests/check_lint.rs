@@ -60,7 +60,9 @@ fn findings_print_like_buf_in_every_format() {
         "text",
         "json",
         "msvs",
+        "junit",
         "github-actions",
+        "gitlab-code-quality",
         "config-ignore-yaml",
     ] {
         same(&dir, &["d", &format!("--error-format={format}")]);
