@@ -43,6 +43,10 @@ struct BreakingArgs {
     /// Leave out changes in imported files that are not part of the module.
     #[arg(long = "exclude-imports")]
     exclude_imports: bool,
+    /// Check against only the files of the current input (and the files they import): the
+    /// against input is restricted to their paths, which replace `--path` there, as in buf.
+    #[arg(long = "limit-to-input-files")]
+    limit_to_input_files: bool,
     /// The module directory to check; defaults to the current directory.
     input: Option<PathBuf>,
 }
@@ -97,7 +101,7 @@ pub fn main(argv: &[String]) -> Result<ExitCode, String> {
             paths.restrict(image, Some(&module.path), &paths.current);
         }
         if !current.iter().any(|i| i.is_target.iter().any(|&t| t)) {
-            return Err("Failure: no .proto files were targeted. This can occur if no .proto files are found in your input, --path points to files that do not exist, or --exclude-path excludes all files.".to_string());
+            return Err(NOTHING_TARGETED.to_string());
         }
     }
     let scratch = std::env::temp_dir().join(format!("protoforge-breaking-{}", std::process::id()));
@@ -110,15 +114,26 @@ pub fn main(argv: &[String]) -> Result<ExitCode, String> {
         }
         (Err(e), _) => return compile_failure(e, "", format),
     };
-    if paths.is_active() {
-        let seen = paths.seen_from(&spec)?;
+    let against_paths = if args.limit_to_input_files {
+        Some((
+            input_files(&current, &modules, &input),
+            paths.given.1.clone(),
+        ))
+    } else if paths.is_active() {
+        Some(paths.given.clone())
+    } else {
+        None
+    };
+    if let Some(given) = against_paths {
+        let seen = seen_from(&given, &spec)?;
         for (module, image) in &mut previous {
             paths.restrict(image, module.as_deref(), &seen);
         }
-        if matches!(spec, against::Against::ImageFile(_))
-            && !previous.iter().any(|(_, i)| i.is_target.iter().any(|&t| t))
-        {
-            return Err("Failure: image contains no files".to_string());
+        if !previous.iter().any(|(_, i)| i.is_target.iter().any(|&t| t)) {
+            if matches!(spec, against::Against::ImageFile(_)) {
+                return Err("Failure: image contains no files".to_string());
+            }
+            return Err(NOTHING_TARGETED.to_string());
         }
     }
     let previous: Vec<Image> = previous.into_iter().map(|(_, image)| image).collect();
@@ -261,6 +276,46 @@ fn against_workspace(
     Ok(inside)
 }
 
+/// buf's failure when `--path`, `--exclude-path` or `--limit-to-input-files` leave no file.
+const NOTHING_TARGETED: &str = "Failure: no .proto files were targeted. This can occur if no .proto files are found in your input, --path points to files that do not exist, or --exclude-path excludes all files.";
+
+/// The `(paths, excludes)` values `given` (as seen from the current directory) as the against
+/// input sees them: relative to its directory (buf resolves them there too, so a value outside
+/// it is an error); as given for an image file and for a git ref, whose files (under its
+/// `subdir`) buf matches against the values as they are.
+fn seen_from(
+    given: &(Vec<String>, Vec<String>),
+    spec: &against::Against,
+) -> Result<(Vec<String>, Vec<String>), String> {
+    match spec {
+        against::Against::ImageFile(_) | against::Against::Git { .. } => Ok(given.clone()),
+        against::Against::Dir(base) => {
+            Ok((relative_all(base, &given.0)?, relative_all(base, &given.1)?))
+        }
+    }
+}
+
+/// Every file of the `current` images (one per module of `modules`, under `input`), imports
+/// included, as a path seen from the current directory: under the first module (its own
+/// first) holding it, else its name (a file from the compiler's built-in imports). These are
+/// `--limit-to-input-files`'s paths for the against input, as buf's external paths are.
+fn input_files(current: &[Image], modules: &[(String, ModuleConfig)], input: &Path) -> Vec<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for (i, image) in current.iter().enumerate() {
+        let order = std::iter::once(i).chain((0..modules.len()).filter(|&j| j != i));
+        let roots: Vec<PathBuf> = order.map(|j| input.join(&modules[j].1.path)).collect();
+        for file in &image.files {
+            let name = file.name();
+            let shown = match roots.iter().find(|r| r.join(name).is_file()) {
+                Some(root) => format!("{}{name}", display_prefix(root)),
+                None => name.to_string(),
+            };
+            out.insert(lexical(&[&shown]));
+        }
+    }
+    out.into_iter().collect()
+}
+
 /// `--path` and `--exclude-path`: which files' changes are reported. Both inputs are
 /// restricted; each value names a file or directory as seen from the current directory.
 pub(crate) struct Selection {
@@ -342,27 +397,6 @@ impl Selection {
 
     fn is_active(&self) -> bool {
         !self.given.0.is_empty() || !self.given.1.is_empty()
-    }
-
-    /// The values as the against input sees them: relative to its directory (buf resolves
-    /// them there too, so a value outside it is an error), as given for an image file.
-    fn seen_from(&self, spec: &against::Against) -> Result<(Vec<String>, Vec<String>), String> {
-        let base = match spec {
-            against::Against::ImageFile(_) => return Ok(self.given.clone()),
-            against::Against::Dir(p) => p.clone(),
-            against::Against::Git { repo, subdir, .. } => {
-                let repo = if repo.file_name().is_some_and(|n| n == ".git") {
-                    repo.parent().map(Path::to_path_buf).unwrap_or_default()
-                } else {
-                    repo.clone()
-                };
-                repo.join(subdir)
-            }
-        };
-        Ok((
-            relative_all(&base, &self.given.0)?,
-            relative_all(&base, &self.given.1)?,
-        ))
     }
 
     /// Leaves only the selected files of `image` as targets, and of the rest only the files

@@ -144,6 +144,92 @@ fn against_directory_image_and_git_ref() {
     );
     let unchanged = same(&dir, &["before/proto", "--against", "before/proto"]);
     assert!(unchanged.is_empty());
+    // A git ref's files are matched against the paths as given, under its subdir: these name
+    // nothing there, which buf refuses.
+    for limit in [
+        &["--limit-to-input-files"][..],
+        &["--path", "proto/shop/v1/order.proto"],
+    ] {
+        let mut args = vec!["proto", "--against", ".git#branch=main,subdir=proto"];
+        args.extend(limit);
+        same_failure(&dir, &args);
+    }
+}
+
+#[test]
+fn limit_to_input_files_restricts_the_against_input_like_buf() {
+    // The against input keeps only the paths of the current files: matched against a git
+    // ref and an image of the same root, refused when nothing is left, as buf does.
+    let dir = protoforge_test_support::temp_dir("cli", "breaking-limit");
+    let a = |t: &str| {
+        format!(
+            "syntax = \"proto3\";\npackage p;\nimport \"google/protobuf/timestamp.proto\";\nmessage M {{ {t} x = 1; google.protobuf.Timestamp t = 2; }}\n"
+        )
+    };
+    let (a32, a64) = (a("int32"), a("int64"));
+    protoforge_test_support::write_files(
+        &dir,
+        &[
+            ("buf.yaml", "version: v2\n"),
+            ("p/a.proto", &a32),
+            (
+                "p/b.proto",
+                "syntax = \"proto3\";\npackage p;\nmessage N {}\n",
+            ),
+        ],
+    );
+    git(&dir, &["init", "-q", "-b", "main"]);
+    git(&dir, &["add", "."]);
+    git(&dir, &["commit", "-q", "-m", "before"]);
+    let out = buf(&dir, &["build", "-o", "before.binpb"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_file(dir.join("p/b.proto")).expect("delete");
+    protoforge_test_support::write_files(
+        &dir,
+        &[
+            ("p/a.proto", &a64),
+            (
+                "p/c.proto",
+                "syntax = \"proto3\";\npackage p;\nmessage C {}\n",
+            ),
+        ],
+    );
+    for against in [".git#branch=main", "before.binpb"] {
+        let all = same(&dir, &["--against", against]);
+        assert!(all.contains("p/b.proto"), "{all}");
+        let limited = same(&dir, &["--against", against, "--limit-to-input-files"]);
+        assert!(
+            limited.contains("p/a.proto") && !limited.contains("p/b.proto"),
+            "{limited}"
+        );
+        for narrowed in [["--path", "p/c.proto"], ["--exclude-path", "p/a.proto"]] {
+            let mut args = vec!["--against", against, "--limit-to-input-files"];
+            args.extend(narrowed);
+            same_failure(&dir, &args);
+        }
+    }
+}
+
+/// Runs both tools on `args`: exit code and standard error must be equal.
+fn same_failure(dir: &Path, args: &[&str]) {
+    let ours = protoforge(dir, args);
+    let mut buf_args = vec!["breaking"];
+    buf_args.extend_from_slice(args);
+    let theirs = buf(dir, &buf_args);
+    assert_eq!(
+        ours.status.code(),
+        theirs.status.code(),
+        "exit code of {args:?}"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&ours.stderr),
+        String::from_utf8_lossy(&theirs.stderr),
+        "stderr of {args:?}"
+    );
 }
 
 #[test]
