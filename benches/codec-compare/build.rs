@@ -1,6 +1,7 @@
-//! Generates the code of the benchmark's `.proto` files three times, all from one compilation
+//! Generates the code of the benchmark's `.proto` files four times, all from one compilation
 //! by protoforge (no protoc needed): protoforge-build writes `OUT_DIR/protoforge/` and the
-//! `FileDescriptorSet` it compiled (`OUT_DIR/protos.pb`); prost-build
+//! `FileDescriptorSet` it compiled (`OUT_DIR/protos.pb`), and `OUT_DIR/protoforge_shared/`
+//! with `shared_strings` and `bytes` on every file; prost-build
 //! (`OUT_DIR/prost/`) and buffa-build (`OUT_DIR/buffa/`) generate from that set.
 
 use std::path::PathBuf;
@@ -28,6 +29,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .out_dir(out.join("protoforge"))
         .include_file("mod.rs")
         .file_descriptor_set_path(&set_path)
+        .compile_protos(&disk, &["proto"])?;
+    // The same files with strings and bytes in shared `bytes::Bytes` buffers, decoded from a
+    // `Bytes` without copying them.
+    protoforge_build::configure()
+        .build_client(false)
+        .build_server(false)
+        .shared_strings(["."])
+        .bytes(["."])
+        .out_dir(out.join("protoforge_shared"))
+        .include_file("mod.rs")
         .compile_protos(&disk, &["proto"])?;
     let encoded = std::fs::read(&set_path)?;
 

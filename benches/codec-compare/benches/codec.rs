@@ -9,7 +9,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use codec_compare::{Bf, Codec, Pb, Pf, bf, pb, pf};
+use codec_compare::{Bf, Codec, Pb, Pf, PfShared, bf, pb, pf};
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, measurement::WallTime};
 
 /// The benchmark of one library in a group: its name, with the depth when there is one.
@@ -22,6 +22,18 @@ fn id<C: Codec>(param: Option<usize>) -> BenchmarkId {
 
 fn decode<C: Codec>(group: &mut BenchmarkGroup<'_, WallTime>, param: Option<usize>, bytes: &[u8]) {
     group.bench_function(id::<C>(param), |b| b.iter(|| C::decode(black_box(bytes))));
+}
+
+/// Decoding from a `bytes::Bytes` holding the payload, as a gRPC stack hands it over.
+fn decode_shared<C: Codec>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    param: Option<usize>,
+    bytes: &[u8],
+) {
+    let shared = bytes::Bytes::copy_from_slice(bytes);
+    group.bench_function(id::<C>(param), |b| {
+        b.iter(|| C::decode_shared(black_box(&shared)))
+    });
 }
 
 fn encode<C: Codec>(group: &mut BenchmarkGroup<'_, WallTime>, param: Option<usize>, bytes: &[u8]) {
@@ -73,6 +85,26 @@ macro_rules! all_three {
     }};
 }
 
+/// protoforge with shared strings beside the others, decoding from a `bytes::Bytes`
+/// (`<payload>/decode_shared`): what a gRPC server's decoder gets. prost and buffa decode it
+/// as a slice (their owned types copy every string).
+macro_rules! shared_decode {
+    ($c:expr, $payload:expr, $bytes:expr, $pfs:ty, $pf:ty, $pb:ty, $bf:ty) => {{
+        let bytes: &[u8] = $bytes;
+        let mut group = $c.benchmark_group(format!("{}/decode_shared", $payload));
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        for f in [
+            decode_shared::<PfShared<$pfs>>,
+            decode_shared::<Pf<$pf>>,
+            decode_shared::<Pb<$pb>>,
+            decode_shared::<Bf<$bf>>,
+        ] {
+            f(&mut group, None, bytes);
+        }
+        group.finish();
+    }};
+}
+
 fn opentelemetry(c: &mut Criterion) {
     use bf::opentelemetry::proto::collector as bfc;
     use pb::opentelemetry::proto::collector as pbc;
@@ -91,6 +123,25 @@ fn opentelemetry(c: &mut Criterion) {
         "metrics",
         None,
         &codec_compare::metrics_request(),
+        pfc::metrics::v1::ExportMetricsServiceRequest,
+        pbc::metrics::v1::ExportMetricsServiceRequest,
+        bfc::metrics::v1::ExportMetricsServiceRequest
+    );
+    use codec_compare::pfs::opentelemetry::proto::collector as pfsc;
+    shared_decode!(
+        c,
+        "trace",
+        &codec_compare::trace_request(),
+        pfsc::trace::v1::ExportTraceServiceRequest,
+        pfc::trace::v1::ExportTraceServiceRequest,
+        pbc::trace::v1::ExportTraceServiceRequest,
+        bfc::trace::v1::ExportTraceServiceRequest
+    );
+    shared_decode!(
+        c,
+        "metrics",
+        &codec_compare::metrics_request(),
+        pfsc::metrics::v1::ExportMetricsServiceRequest,
         pfc::metrics::v1::ExportMetricsServiceRequest,
         pbc::metrics::v1::ExportMetricsServiceRequest,
         bfc::metrics::v1::ExportMetricsServiceRequest

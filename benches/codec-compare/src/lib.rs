@@ -15,6 +15,13 @@ pub mod pf {
     include!(concat!(env!("OUT_DIR"), "/protoforge/mod.rs"));
 }
 
+/// The protoforge-generated code with strings as `BytesStr` and bytes as `bytes::Bytes`
+/// (`shared_strings` and `bytes` on every file).
+#[allow(missing_docs, clippy::all)]
+pub mod pfs {
+    include!(concat!(env!("OUT_DIR"), "/protoforge_shared/mod.rs"));
+}
+
 /// The prost-build-generated code.
 #[allow(missing_docs, clippy::all)]
 pub mod pb {
@@ -40,7 +47,8 @@ use pb::opentelemetry::proto::resource::v1::Resource;
 use pb::opentelemetry::proto::trace::v1::{ResourceSpans, ScopeSpans, Span, Status, span};
 
 /// One library's way to decode, encode and size messages of type `M`, as its users call it:
-/// [`Pf`], [`Pb`] and [`Bf`] implement it for protoforge, prost and buffa.
+/// [`Pf`], [`Pb`] and [`Bf`] implement it for protoforge, prost and buffa, [`PfShared`] for
+/// protoforge with shared strings.
 pub trait Codec {
     /// The message type.
     type M;
@@ -48,6 +56,11 @@ pub trait Codec {
     const NAME: &'static str;
     /// Decodes a whole buffer.
     fn decode(bytes: &[u8]) -> Self::M;
+    /// Decodes a whole buffer held in a `bytes::Bytes` (as a network stack hands it over):
+    /// the same as [`Self::decode`] for a library that copies what it keeps.
+    fn decode_shared(bytes: &bytes::Bytes) -> Self::M {
+        Self::decode(bytes)
+    }
     /// Encodes into `buf` (appending) with the library's checked `encode`.
     fn encode(message: &Self::M, buf: &mut Vec<u8>);
     /// The encoded size.
@@ -63,6 +76,31 @@ impl<M: protoforge::Message> Codec for Pf<M> {
     #[inline]
     fn decode(bytes: &[u8]) -> M {
         M::decode(bytes).expect("protoforge decodes the payload")
+    }
+    #[inline]
+    fn encode(message: &M, buf: &mut Vec<u8>) {
+        message.encode(buf).expect("a Vec grows");
+    }
+    #[inline]
+    fn encoded_len(message: &M) -> usize {
+        message.encoded_len()
+    }
+}
+
+/// protoforge's [`Codec`] for message type `M` generated with shared strings and bytes
+/// ([`pfs`]): [`Codec::decode_shared`] keeps them as slices of the decoded buffer.
+pub struct PfShared<M>(std::marker::PhantomData<M>);
+
+impl<M: protoforge::Message> Codec for PfShared<M> {
+    type M = M;
+    const NAME: &'static str = "protoforge-shared";
+    #[inline]
+    fn decode(bytes: &[u8]) -> M {
+        M::decode(bytes).expect("protoforge decodes the payload")
+    }
+    #[inline]
+    fn decode_shared(bytes: &bytes::Bytes) -> M {
+        M::decode(bytes.clone()).expect("protoforge decodes the payload")
     }
     #[inline]
     fn encode(message: &M, buf: &mut Vec<u8>) {

@@ -5,7 +5,7 @@
 use codec_compare::pb::codec_compare::node::Node as PbNode;
 use codec_compare::pb::opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest as PbMetrics;
 use codec_compare::pb::opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest as PbTrace;
-use codec_compare::{Bf, Codec, Pb, Pf, bf, pf};
+use codec_compare::{Bf, Codec, Pb, Pf, PfShared, bf, pf, pfs};
 
 /// Decodes `bytes` with each library, checks each re-encodes them exactly, and that prost
 /// decodes every library's output to the value it decoded itself.
@@ -54,6 +54,36 @@ fn opentelemetry_payloads_encode_identically() {
         "metrics",
         &codec_compare::metrics_request(),
     );
+    // With shared strings and bytes, decoded from a `Bytes`: the same bytes back.
+    type PfsTrace = pfs::opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest;
+    type PfsMetrics =
+        pfs::opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest;
+    for (what, bytes, out) in [
+        (
+            "trace",
+            codec_compare::trace_request(),
+            shared_round_trip::<PfShared<PfsTrace>>(&codec_compare::trace_request()),
+        ),
+        (
+            "metrics",
+            codec_compare::metrics_request(),
+            shared_round_trip::<PfShared<PfsMetrics>>(&codec_compare::metrics_request()),
+        ),
+    ] {
+        assert!(
+            out == bytes,
+            "{what}: shared strings re-encode to different bytes"
+        );
+    }
+}
+
+/// `C`'s encoding of its decoding of `bytes` from a `bytes::Bytes`.
+fn shared_round_trip<C: Codec>(bytes: &[u8]) -> Vec<u8> {
+    let message = C::decode_shared(&bytes::Bytes::copy_from_slice(bytes));
+    let mut out = Vec::new();
+    C::encode(&message, &mut out);
+    assert_eq!(C::encoded_len(&message), out.len());
+    out
 }
 
 #[test]

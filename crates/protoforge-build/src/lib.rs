@@ -114,6 +114,7 @@ impl Builder {
     config_setters! {
         btree_map(paths: impl IntoIterator<Item = impl Into<String>>);
         bytes(paths: impl IntoIterator<Item = impl Into<String>>);
+        shared_strings(paths: impl IntoIterator<Item = impl Into<String>>);
         unverified_strings_as_bytes(paths: impl IntoIterator<Item = impl Into<String>>);
         type_attribute(path: impl Into<String>, attribute: impl Into<String>);
         message_attribute(path: impl Into<String>, attribute: impl Into<String>);

@@ -160,6 +160,15 @@ impl core::ops::Deref for Bytes {
     }
 }
 
+impl Bytes {
+    pub const fn new() -> Bytes {
+        Bytes(Vec::new())
+    }
+    pub fn from_static(bytes: &'static [u8]) -> Bytes {
+        Bytes(bytes.to_vec())
+    }
+}
+
 impl From<Vec<u8>> for Bytes {
     fn from(bytes: Vec<u8>) -> Bytes {
         Bytes(bytes)

@@ -19,6 +19,7 @@ pub struct Config {
     pub(crate) runtime: String,
     pub(crate) btree_map: Vec<String>,
     pub(crate) bytes: Vec<String>,
+    pub(crate) shared_strings: Vec<String>,
     pub(crate) unverified_strings_as_bytes: Vec<String>,
     pub(crate) type_attributes: Vec<(String, String)>,
     pub(crate) message_attributes: Vec<(String, String)>,
@@ -56,6 +57,7 @@ impl Config {
             runtime: "::protoforge".to_string(),
             btree_map: Vec::new(),
             bytes: Vec::new(),
+            shared_strings: Vec::new(),
             unverified_strings_as_bytes: Vec::new(),
             type_attributes: Vec::new(),
             message_attributes: Vec::new(),
@@ -111,6 +113,31 @@ impl Config {
         S: Into<String>,
     {
         self.bytes.extend(paths.into_iter().map(Into::into));
+        self
+    }
+
+    /// `string` fields matching any of `paths` become [`protoforge::BytesStr`] instead of
+    /// `String`: UTF-8 text in a shared `bytes::Bytes` buffer, which a message decoded from a
+    /// `Bytes` buffer points into instead of copying, and which clones without a copy. Fields
+    /// whose UTF-8 protobuf does not verify (proto2, editions `utf8_validation = NONE`) stay
+    /// `String` (or bytes, with [`Self::unverified_strings_as_bytes`]), since a `BytesStr`
+    /// holds only valid text.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = protoforge_codegen::Config::new().shared_strings([".trace"]);
+    /// # let _ = config;
+    /// ```
+    ///
+    /// [`protoforge::BytesStr`]: https://docs.rs/protoforge/latest/protoforge/struct.BytesStr.html
+    pub fn shared_strings<I, S>(mut self, paths: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.shared_strings
+            .extend(paths.into_iter().map(Into::into));
         self
     }
 
@@ -530,8 +557,8 @@ impl Config {
     /// inside a value is written `\,`.
     ///
     /// Keys (each named after the builder method it calls; list keys may repeat):
-    /// `btree_map=PATH`, `bytes=PATH`, `unverified_strings_as_bytes=PATH`, `disable_comments=PATH`,
-    /// `views=PATH`, `drop_unknown_fields=PATH`,
+    /// `btree_map=PATH`, `bytes=PATH`, `shared_strings=PATH`, `unverified_strings_as_bytes=PATH`,
+    /// `disable_comments=PATH`, `views=PATH`, `drop_unknown_fields=PATH`,
     /// `type_attribute=PATH=ATTR`, `message_attribute=PATH=ATTR`, `enum_attribute=PATH=ATTR`,
     /// `field_attribute=PATH=ATTR`, `extern_path=PROTO_PATH=RUST_PATH`, `include_file=NAME`,
     /// `runtime_crate=PATH`, `grpc_transport_path=PATH`, and the switches
@@ -588,6 +615,7 @@ impl Config {
             config = match key {
                 "btree_map" => config.btree_map([need(value)?]),
                 "bytes" => config.bytes([need(value)?]),
+                "shared_strings" => config.shared_strings([need(value)?]),
                 "unverified_strings_as_bytes" => config.unverified_strings_as_bytes([need(value)?]),
                 "disable_comments" => config.disable_comments([need(value)?]),
                 "views" => config.views([need(value)?]),

@@ -91,7 +91,7 @@ impl<'a> Ctx<'a> {
             ValueKind::Scalar {
                 name: scalar, ty, ..
             } => match *scalar {
-                "string" => {
+                "string" | "string_shared" => {
                     let lit = default.unwrap_or("");
                     (quote!(&str), quote!(self.#name.as_deref().unwrap_or(#lit)))
                 }

@@ -26,7 +26,8 @@ const RESERVED_FIELDS: &[&str] = &["unknown_fields"];
 #[derive(Clone)]
 pub(crate) enum ValueKind {
     /// A scalar: its type's protobuf name (`bytes_shared` for `bytes` held as
-    /// `bytes::Bytes`), the codec name and the Rust type.
+    /// `bytes::Bytes`, `string_shared` for `string` held as `BytesStr`), the codec name and the
+    /// Rust type.
     Scalar {
         name: &'static str,
         codec: &'static str,
@@ -47,7 +48,9 @@ pub(crate) enum ValueKind {
 impl ValueKind {
     pub(crate) fn packable(&self) -> bool {
         match self {
-            ValueKind::Scalar { name, .. } => !matches!(*name, "string" | "bytes" | "bytes_shared"),
+            ValueKind::Scalar { name, .. } => {
+                !matches!(*name, "string" | "string_shared" | "bytes" | "bytes_shared")
+            }
             ValueKind::OpenEnum(_) | ValueKind::ClosedEnum(_) => true,
             ValueKind::Message { .. } => false,
         }
@@ -301,7 +304,18 @@ impl<'a> Ctx<'a> {
                         .iter()
                         .any(|p| path_matches(p, full_name)) =>
             {
-                scalar("string", "String", quote!(::std::string::String))
+                let shared = features.verify_utf8
+                    && self
+                        .config
+                        .shared_strings
+                        .iter()
+                        .any(|p| path_matches(p, full_name));
+                if shared {
+                    let rt = self.rt();
+                    scalar("string_shared", "StringShared", quote!(#rt::BytesStr))
+                } else {
+                    scalar("string", "String", quote!(::std::string::String))
+                }
             }
             // An unverified `string` selected by `unverified_strings_as_bytes`: bytes.
             Type::String | Type::Bytes => {

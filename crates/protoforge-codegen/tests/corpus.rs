@@ -192,6 +192,7 @@ fn whole_corpus_compiles_warning_free() {
         let config = Config::new()
             .include_file("mod.rs")
             .bytes([".protobuf_unittest"])
+            .shared_strings(["."])
             .build_server(true)
             .build_client(true);
         let files =

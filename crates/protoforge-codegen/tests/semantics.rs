@@ -1,7 +1,7 @@
 //! Semantics of generated code checked against Python `protobuf` and protoc: the protos in
 //! `tests/semantics/` (plus `testdata/codegen/comments.proto`) are compiled by real protoc,
-//! generated twice into a scratch crate (`strict`: `required_is_error`, `reflect`, `serde`;
-//! `lenient`: the defaults) with the peer program `tests/semantics/peer.rs`, and
+//! generated twice into a scratch crate (`strict`: `required_is_error`, `reflect`, `serde`,
+//! verified strings as `BytesStr`; `lenient`: the defaults) with the peer program `tests/semantics/peer.rs`, and
 //! `tests/semantics/check.py` drives the peer with messages Python made and compares every
 //! answer with what Python does: proto2 and editions `utf8_validation = NONE` strings that
 //! are not UTF-8 round-trip, proto3 ones fail; missing required fields; closed-enum map
@@ -101,7 +101,8 @@ fn generated_code_behaves_like_protobuf() {
                 .include_file("mod.rs")
                 .required_is_decode_error(true)
                 .reflect(true)
-                .serde(true),
+                .serde(true)
+                .shared_strings(["."]),
         ),
         (
             "lenient",

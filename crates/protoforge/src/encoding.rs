@@ -30,8 +30,9 @@
 //!   `const FIELD_NAMES: &'static str = "Message: name=1 id=2"`.
 //!
 //! Field types are the zero-sized [`Codec`]s in [`codec`] (`Int32`, `SInt64`, `String`,
-//! `Bytes`, `BytesShared` for `bytes::Bytes`, `Message<M>`, `Enum<E>` for closed enums,
-//! `OpenEnum<E>` for [`EnumValue<E>`](crate::EnumValue) ...); [`map`] holds the map entry
+//! `Bytes`, `BytesShared` for `bytes::Bytes`, `StringShared` for
+//! [`BytesStr`](crate::BytesStr), `Message<M>`, `Enum<E>` for closed enums, `OpenEnum<E>` for
+//! [`EnumValue<E>`](crate::EnumValue) ...); [`map`] holds the map entry
 //! format and [`message_set`] the MessageSet item format. The codecs are also what
 //! extensions and maps are parameterised with.
 //!

@@ -40,6 +40,7 @@
 /// stable API.
 #[doc(hidden)]
 pub mod __private;
+mod bytes_str;
 #[rustfmt::skip]
 #[allow(missing_docs)] // Generated: fields without a .proto comment have no docs.
 pub mod descriptor;
@@ -67,6 +68,7 @@ pub mod wkt;
 
 pub use ::bytes;
 
+pub use crate::bytes_str::BytesStr;
 pub use crate::enumeration::{EnumValue, Enumeration, UnknownEnumValue};
 pub use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 pub use crate::extension::{Extendable, Extension, ExtensionCodec, RepeatedExtension};

@@ -107,6 +107,17 @@ proptest! {
     }
 
     #[test]
+    fn shared_string(number in field_number(), value in ".*") {
+        let shared = protoforge::BytesStr::from(value.clone());
+        prop_assert_eq!(round_trip::<codec::StringShared>(number, &shared), shared.clone());
+        // The same bytes on the wire as a `String` field.
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        codec::StringShared::encode(number, &shared, &mut a);
+        codec::String::encode(number, &value, &mut b);
+        prop_assert_eq!(a, b);
+    }
+
+    #[test]
     fn bytes(number in field_number(), value in proptest::collection::vec(any::<u8>(), 0..300)) {
         prop_assert_eq!(&round_trip::<codec::Bytes>(number, &value), &value);
         let shared = bytes::Bytes::from(value.clone());
@@ -265,4 +276,25 @@ fn buffers_split_anywhere_decode_the_same() {
             "split at {split}"
         );
     }
+}
+
+#[test]
+fn shared_strings_point_into_the_decoded_buffer_and_are_checked() {
+    let mut wire = Vec::new();
+    codec::StringShared::encode(1, &protoforge::BytesStr::from_static("héllo"), &mut wire);
+    let buffer = bytes::Bytes::from(wire);
+    let mut input = buffer.clone();
+    let (_, wire_type) = decode_key(&mut input).unwrap();
+    let mut out = protoforge::BytesStr::default();
+    codec::StringShared::merge(wire_type, &mut out, &mut input, DecodeContext::default()).unwrap();
+    assert_eq!(out, "héllo");
+    // No copy: the text is a slice of the buffer decoded from.
+    let at = out.as_bytes().as_ptr() as usize - buffer.as_ptr() as usize;
+    assert_eq!(at, 2);
+    // Not UTF-8: the same error as a `String` field.
+    let mut bad = &[0x0a, 0x01, 0xff][..];
+    let (_, wire_type) = decode_key(&mut bad).unwrap();
+    let e = codec::StringShared::merge(wire_type, &mut out, &mut bad, DecodeContext::default())
+        .unwrap_err();
+    assert_eq!(e.kind(), DecodeErrorKind::InvalidUtf8);
 }

@@ -53,8 +53,19 @@ impl Emitter<'_, '_> {
             );
             if let Some((key, value)) = self.map_vals(field, &module)? {
                 let (kc, vc) = (self.codec(&key), self.codec(&value));
-                let unverified = matches!(key, Val::Str { verified: false })
-                    || matches!(value, Val::Str { verified: false });
+                let unverified = matches!(
+                    key,
+                    Val::Str {
+                        verified: false,
+                        ..
+                    }
+                ) || matches!(
+                    value,
+                    Val::Str {
+                        verified: false,
+                        ..
+                    }
+                );
                 struct_fields.push(quote! {
                     #[doc = #doc]
                     pub #name: #rt::view::MapView<'a, #kc, #vc>,
@@ -374,7 +385,13 @@ impl Emitter<'_, '_> {
                     _ => {
                         let codec = self.codec(&outer);
                         let read = quote!(<#codec as #rt::view::ViewCodec<'a>>::read(&record));
-                        let set = if matches!(outer, Val::Str { verified: false }) {
+                        let set = if matches!(
+                            outer,
+                            Val::Str {
+                                verified: false,
+                                ..
+                            }
+                        ) {
                             quote! {
                                 match #read {
                                     ::core::option::Option::Some(value) => {

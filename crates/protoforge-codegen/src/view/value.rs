@@ -34,8 +34,9 @@ pub(super) enum Val {
     OpenEnum(TokenStream),
     /// A closed enum (its path).
     ClosedEnum(TokenStream),
-    /// A `string` as `&str`; `verified` when protobuf checks its UTF-8.
-    Str { verified: bool },
+    /// A `string` as `&str`; `verified` when protobuf checks its UTF-8, `shared` when the
+    /// owned type holds it as a `BytesStr`.
+    Str { verified: bool, shared: bool },
     /// `bytes` (or a `string` stored as bytes); `shared` for `bytes::Bytes` in the owned type.
     Bytes { shared: bool },
     /// A sub-message or group.
@@ -88,6 +89,7 @@ impl Emitter<'_, '_> {
             {
                 Ok(Val::Str {
                     verified: features.verify_utf8,
+                    shared: features.verify_utf8 && matches(&self.config.shared_strings),
                 })
             }
             Type::String | Type::Bytes => Ok(Val::Bytes {
@@ -156,8 +158,10 @@ impl Emitter<'_, '_> {
             }
             Val::OpenEnum(path) => quote!(#rt::view::codec::OpenEnum<#path>),
             Val::ClosedEnum(path) => quote!(#rt::view::codec::ClosedEnum<#path>),
-            Val::Str { verified: true } => quote!(#rt::view::codec::Str),
-            Val::Str { verified: false } => quote!(#rt::view::codec::UnverifiedStr),
+            Val::Str { verified: true, .. } => quote!(#rt::view::codec::Str),
+            Val::Str {
+                verified: false, ..
+            } => quote!(#rt::view::codec::UnverifiedStr),
             Val::Bytes { .. } => quote!(#rt::view::codec::Bytes),
             Val::Message { group, .. } => {
                 let ty = self.inline_view_type(value);
@@ -206,7 +210,10 @@ impl Emitter<'_, '_> {
         let rt = self.rt;
         match value {
             Val::Scalar(..) | Val::OpenEnum(_) | Val::ClosedEnum(_) => v,
-            Val::Str { .. } => quote!(::std::string::String::from(#v)),
+            Val::Str { shared: false, .. } => quote!(::std::string::String::from(#v)),
+            Val::Str { shared: true, .. } => {
+                quote!(#rt::BytesStr::from(::std::string::String::from(#v)))
+            }
             Val::Bytes { shared: false } => quote!(<[u8]>::to_vec(#v)),
             Val::Bytes { shared: true } => quote!(#rt::bytes::Bytes::from(<[u8]>::to_vec(#v))),
             Val::Message { repr, boxed, .. } => {
@@ -226,7 +233,14 @@ impl Emitter<'_, '_> {
     /// Whether the owned message's value of this type depends on its unknown fields (so
     /// `to_owned_message` replays the field's records).
     pub(super) fn replayed(value: &Val) -> bool {
-        matches!(value, Val::ClosedEnum(_) | Val::Str { verified: false })
+        matches!(
+            value,
+            Val::ClosedEnum(_)
+                | Val::Str {
+                    verified: false,
+                    ..
+                }
+        )
     }
 
     /// The fields of `message` as the owned struct names them: plain fields, and oneofs

@@ -17,10 +17,11 @@ pub struct Module {
     pub children: &'static [Module],
 }
 
-/// The top-level modules every bundle holds, in the order they are emitted: the wire format,
-/// messages, enums, extensions, unknown fields and views. `wkt` and `descriptor` are bundled
-/// only when generated code uses them.
+/// The top-level modules every bundle holds, in the order they are emitted: shared strings,
+/// the wire format, messages, enums, extensions, unknown fields and views. `wkt` and
+/// `descriptor` are bundled only when generated code uses them.
 pub const CORE: &[&str] = &[
+    "bytes_str",
     "encoding",
     "enumeration",
     "error",

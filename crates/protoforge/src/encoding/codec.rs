@@ -281,6 +281,44 @@ impl Codec for BytesShared {
     }
 }
 
+/// `string` as [`BytesStr`](crate::BytesStr): no copy when decoding from a `Bytes` buffer;
+/// the text is checked to be UTF-8 as [`String`]'s is.
+#[derive(Clone, Copy, Debug)]
+pub struct StringShared;
+
+impl Codec for StringShared {
+    type Value = crate::BytesStr;
+    const WIRE_TYPE: WireType = WireType::LengthDelimited;
+
+    #[inline]
+    fn is_default(value: &crate::BytesStr) -> bool {
+        value.is_empty()
+    }
+
+    #[inline]
+    fn encode_value(value: &crate::BytesStr, buf: &mut impl BufMut) {
+        encode_varint(value.len() as u64, buf);
+        buf.put_slice(value.as_bytes());
+    }
+
+    #[inline]
+    fn value_len(value: &crate::BytesStr) -> usize {
+        encoded_len_varint(value.len() as u64) + value.len()
+    }
+
+    #[inline]
+    fn merge_value(
+        value: &mut crate::BytesStr,
+        buf: &mut impl Buf,
+        _ctx: DecodeContext,
+    ) -> Result<(), DecodeError> {
+        let len = decode_len(buf)?;
+        *value = crate::BytesStr::from_utf8(buf.copy_to_bytes(len))
+            .map_err(|_| DecodeError::new(DecodeErrorKind::InvalidUtf8))?;
+        Ok(())
+    }
+}
+
 /// A length-delimited sub-message of type `M`.
 pub struct Message<M>(PhantomData<fn() -> M>);
 
