@@ -1,7 +1,7 @@
 //! `protoforge-check`: the checks buf runs on `.proto` files, natively.
 //!
 //! - [`breaking`]: `buf breaking`'s findings between two images.
-//! - [`format`]: `buf format`'s output, byte for byte.
+//! - [`format`](mod@format): `buf format`'s output, byte for byte.
 //! - [`config`]: `buf.yaml` (v1 and v2).
 //! - [`finding`]: what lint and breaking report.
 //! - [`image`]: the compiled files lint and breaking look at.
