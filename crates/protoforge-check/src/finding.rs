@@ -78,6 +78,24 @@ pub fn render(findings: &[Finding], format: ErrorFormat) -> String {
     }
 }
 
+/// `findings` in buf's text format, one per line, without a newline after the last: what an
+/// error holding them displays.
+pub(crate) fn text_lines(findings: &[Finding]) -> String {
+    let text = render(findings, ErrorFormat::Text);
+    text.strip_suffix('\n').unwrap_or(&text).to_string()
+}
+
+/// `list`, whose paths are relative to the root of module `module` (a directory of the
+/// workspace), with paths relative to the workspace.
+pub(crate) fn in_module(mut list: Vec<Finding>, module: &std::path::Path) -> Vec<Finding> {
+    if module.as_os_str() != "." {
+        for f in &mut list {
+            f.path = format!("{}/{}", module.to_string_lossy(), f.path);
+        }
+    }
+    list
+}
+
 impl Finding {
     /// The file as buf shows it: `<input>` for a finding without one.
     fn shown_path(&self) -> &str {

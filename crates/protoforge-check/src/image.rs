@@ -176,15 +176,7 @@ pub enum ImageError {
 impl std::fmt::Display for ImageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ImageError::Compile(list) => {
-                for (i, finding) in list.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str("\n")?;
-                    }
-                    f.write_str(&finding.to_text())?;
-                }
-                Ok(())
-            }
+            ImageError::Compile(list) => f.write_str(&crate::finding::text_lines(list)),
             ImageError::Other(m) => f.write_str(m),
         }
     }

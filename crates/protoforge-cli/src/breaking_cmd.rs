@@ -303,11 +303,17 @@ fn input_files(current: &[Image], modules: &[(String, ModuleConfig)], input: &Pa
     let mut out = std::collections::BTreeSet::new();
     for (i, image) in current.iter().enumerate() {
         let order = std::iter::once(i).chain((0..modules.len()).filter(|&j| j != i));
-        let roots: Vec<PathBuf> = order.map(|j| input.join(&modules[j].1.path)).collect();
+        let roots: Vec<(PathBuf, String)> = order
+            .map(|j| {
+                let root = input.join(&modules[j].1.path);
+                let prefix = display_prefix(&root);
+                (root, prefix)
+            })
+            .collect();
         for file in &image.files {
             let name = file.name();
-            let shown = match roots.iter().find(|r| r.join(name).is_file()) {
-                Some(root) => format!("{}{name}", display_prefix(root)),
+            let shown = match roots.iter().find(|(root, _)| root.join(name).is_file()) {
+                Some((_, prefix)) => format!("{prefix}{name}"),
                 None => name.to_string(),
             };
             out.insert(lexical(&[&shown]));

@@ -9,6 +9,7 @@ use protoforge::{Message, UnknownValue};
 
 use super::features::varint_field;
 use crate::config::{BufConfig, ModuleConfig, load_workspace_dirs};
+use crate::finding::in_module;
 use crate::image::{Image, ImageError};
 
 /// Field number of buf's `ImageFileExtension` on each file of an image.
@@ -268,12 +269,7 @@ pub fn build_module(
         .collect();
     Image::build_selected(&dir.join(&m.path), &m.includes, &m.excludes, &others).map_err(
         |e| match e {
-            ImageError::Compile(mut list) if m.path.as_os_str() != "." => {
-                for f in &mut list {
-                    f.path = format!("{}/{}", m.path.to_string_lossy(), f.path);
-                }
-                ImageError::Compile(list)
-            }
+            ImageError::Compile(list) => ImageError::Compile(in_module(list, &m.path)),
             e => e,
         },
     )

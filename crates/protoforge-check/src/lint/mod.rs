@@ -20,6 +20,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::config::{BufConfig, LintConfig, ModuleConfig};
+use crate::finding::in_module;
 use crate::image::{Image, ImageError};
 pub use rules::rule_ids;
 use source::{FileView, associated_paths};
@@ -54,15 +55,7 @@ impl std::fmt::Display for LintError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             LintError::Config(m) | LintError::Other(m) => f.write_str(m),
-            LintError::Compile(list) => {
-                for (i, d) in list.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str("\n")?;
-                    }
-                    f.write_str(&d.to_text())?;
-                }
-                Ok(())
-            }
+            LintError::Compile(list) => f.write_str(&crate::finding::text_lines(list)),
         }
     }
 }
@@ -397,14 +390,4 @@ fn lint_module(
     let mut report = lint(&image, &module.lint, version).map_err(LintError::Config)?;
     report.findings = in_module(report.findings, &prefix);
     Ok(report)
-}
-
-/// Findings with paths relative to the root of module `module`, made relative to the workspace.
-fn in_module(mut list: Vec<Finding>, module: &Path) -> Vec<Finding> {
-    if module.as_os_str() != "." {
-        for f in &mut list {
-            f.path = format!("{}/{}", module.to_string_lossy(), f.path);
-        }
-    }
-    list
 }
